@@ -1,0 +1,405 @@
+//! Certificates: roots, authorities and parts.
+
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::{self, ObjectType, SIGNATURE_LEN};
+use crate::error::Error;
+use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind, PublicKey};
+use crate::limits::{self, check_len};
+
+/// When a certificate is valid: seconds since the Unix epoch, both ends
+/// inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Validity {
+    /// First second of validity.
+    pub not_before: u64,
+    /// Last second of validity.
+    pub not_after: u64,
+}
+
+impl Validity {
+    /// A window from `not_before` lasting `days` days.
+    pub fn days_from(not_before: u64, days: u64) -> Self {
+        Validity {
+            not_before,
+            not_after: not_before.saturating_add(days.saturating_mul(86_400)),
+        }
+    }
+
+    /// Whether `now` is inside the window.
+    pub fn contains(&self, now: u64) -> bool {
+        self.not_before <= now && now <= self.not_after
+    }
+
+    pub(crate) fn check(&self, what: &'static str, now: u64) -> Result<(), Error> {
+        if now < self.not_before {
+            return Err(Error::NotYetValid {
+                what,
+                not_before: self.not_before,
+                now,
+            });
+        }
+        if now > self.not_after {
+            return Err(Error::Expired {
+                what,
+                not_after: self.not_after,
+                now,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What an authority certificate lets its key do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthorityRole {
+    /// A manufacturer's offline root: self-signed, pinned by verifiers;
+    /// certifies part issuers and pairing services, signs revocation lists.
+    ManufacturerRoot,
+    /// A factory line: certifies parts of the kinds it is permitted.
+    PartIssuer,
+    /// Signs pairing records.
+    PairingService,
+    /// A blocklist authority's root (registry, operator, manufacturer):
+    /// self-signed, pinned separately from manufacturer roots.
+    BlocklistRoot,
+    /// Signs blocklist snapshots and deltas for the root that certified it.
+    BlocklistAuthority,
+}
+
+impl AuthorityRole {
+    /// A name for messages and the command-line tool.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthorityRole::ManufacturerRoot => "manufacturer root",
+            AuthorityRole::PartIssuer => "part issuer",
+            AuthorityRole::PairingService => "pairing service",
+            AuthorityRole::BlocklistRoot => "blocklist root",
+            AuthorityRole::BlocklistAuthority => "blocklist authority",
+        }
+    }
+
+    /// Whether certificates of this role are self-signed trust anchors.
+    pub fn is_root(self) -> bool {
+        matches!(
+            self,
+            AuthorityRole::ManufacturerRoot | AuthorityRole::BlocklistRoot
+        )
+    }
+
+    /// The root role allowed to certify this role.
+    pub fn certified_by(self) -> AuthorityRole {
+        match self {
+            AuthorityRole::ManufacturerRoot
+            | AuthorityRole::PartIssuer
+            | AuthorityRole::PairingService => AuthorityRole::ManufacturerRoot,
+            AuthorityRole::BlocklistRoot | AuthorityRole::BlocklistAuthority => {
+                AuthorityRole::BlocklistRoot
+            }
+        }
+    }
+}
+
+/// The subject of an authority certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthoritySubject {
+    /// What the key may do.
+    pub role: AuthorityRole,
+    /// A human name ("Acme Phones root 2026", "UK National Register").
+    pub name: String,
+    /// The authority's public key.
+    pub key: PublicKey,
+    /// For part issuers: the part kinds it may certify (sorted, unique).
+    pub permitted_kinds: Vec<PartKind>,
+}
+
+/// The subject of a part certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartSubject {
+    /// What the part is.
+    pub kind: PartKind,
+    /// Who made it.
+    pub manufacturer: String,
+    /// Its model.
+    pub model: String,
+    /// Its serial number, unique for the manufacturer and kind.
+    pub serial: String,
+    /// For boards: the IMEIs the board carries (sorted, unique).
+    pub imeis: Vec<Imei>,
+    /// For parts with a secure element: the key the part holds.
+    pub key: Option<PublicKey>,
+}
+
+impl PartSubject {
+    /// The part's identity digest.
+    pub fn part_id(&self) -> PartId {
+        PartId::compute(&self.manufacturer, self.kind, &self.serial)
+    }
+}
+
+/// Who or what a certificate is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    /// An authority (root, issuer, service, blocklist authority).
+    Authority(AuthoritySubject),
+    /// A part.
+    Part(PartSubject),
+}
+
+/// The signed content of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateBody {
+    /// The issuer's serial number for this certificate.
+    pub serial_number: u64,
+    /// Key id of the signing key (the subject's own key for roots).
+    pub issuer: KeyId,
+    /// When it is valid.
+    pub validity: Validity,
+    /// What it certifies.
+    pub subject: Subject,
+}
+
+impl CertificateBody {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        if self.validity.not_before > self.validity.not_after {
+            return Err(Error::InvalidField("validity ends before it starts"));
+        }
+        match &self.subject {
+            Subject::Authority(authority) => {
+                check_len("authority name", authority.name.len(), limits::MAX_NAME_LEN)?;
+                if authority.name.is_empty() {
+                    return Err(Error::InvalidField("authority name is empty"));
+                }
+                authority.key.verifying_key()?;
+                check_len(
+                    "permitted kinds",
+                    authority.permitted_kinds.len(),
+                    limits::MAX_PERMITTED_KINDS,
+                )?;
+                if !strictly_sorted(&authority.permitted_kinds) {
+                    return Err(Error::NotCanonical("permitted kinds"));
+                }
+                let is_issuer = authority.role == AuthorityRole::PartIssuer;
+                if is_issuer == authority.permitted_kinds.is_empty() {
+                    return Err(Error::InvalidField(
+                        "only part issuers, and every part issuer, list permitted kinds",
+                    ));
+                }
+                if authority.role.is_root() && self.issuer != authority.key.key_id() {
+                    return Err(Error::NotSelfSigned);
+                }
+            }
+            Subject::Part(part) => {
+                check_len(
+                    "manufacturer",
+                    part.manufacturer.len(),
+                    limits::MAX_NAME_LEN,
+                )?;
+                check_len("model", part.model.len(), limits::MAX_NAME_LEN)?;
+                check_len("serial", part.serial.len(), limits::MAX_SERIAL_LEN)?;
+                if part.manufacturer.is_empty() || part.serial.is_empty() {
+                    return Err(Error::InvalidField(
+                        "manufacturer and serial must not be empty",
+                    ));
+                }
+                check_len("IMEIs", part.imeis.len(), limits::MAX_IMEIS)?;
+                for imei in &part.imeis {
+                    imei.check()?;
+                }
+                if !strictly_sorted(&part.imeis) {
+                    return Err(Error::NotCanonical("IMEIs"));
+                }
+                if !part.imeis.is_empty() && part.kind != PartKind::Board {
+                    return Err(Error::InvalidField("only boards carry IMEIs"));
+                }
+                if let Some(key) = &part.key {
+                    key.verifying_key()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn strictly_sorted<T: Ord>(items: &[T]) -> bool {
+    items.windows(2).all(|pair| matches!(pair, [a, b] if a < b))
+}
+
+/// A decoded certificate: its body, and the exact bytes it was decoded from.
+///
+/// Decoding checks structure and bounds only; whether the certificate is
+/// trusted is decided by a [`Verifier`](crate::Verifier) against a
+/// [`TrustStore`](crate::TrustStore).
+///
+/// ```
+/// use partcert::{AuthorityRole, Certificate, SecretKey, Validity};
+/// let root_key = SecretKey::from_seed(&[7; 32]);
+/// let root = Certificate::self_signed(
+///     &root_key, AuthorityRole::ManufacturerRoot, "Acme root", 1,
+///     Validity::days_from(1_700_000_000, 3650)).unwrap();
+/// let decoded = Certificate::decode(root.as_bytes()).unwrap();
+/// assert_eq!(decoded, root);
+///
+/// let mut tampered = root.as_bytes().to_vec();
+/// tampered[12] ^= 1;
+/// assert!(Certificate::decode(&tampered).and_then(|c| c.verify_self_signed()).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate {
+    bytes: Vec<u8>,
+    body: CertificateBody,
+    fingerprint: Fingerprint,
+}
+
+impl Certificate {
+    /// Decodes a certificate, enforcing every structural rule.
+    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        let opened = envelope::open::<CertificateBody>(bytes, ObjectType::Certificate)?;
+        opened.body.validate()?;
+        let _ = opened.signature;
+        Ok(Certificate {
+            bytes: bytes.to_vec(),
+            body: opened.body,
+            fingerprint: Fingerprint::of_bytes(bytes),
+        })
+    }
+
+    /// Signs a body with the issuer's key.
+    pub fn sign(body: CertificateBody, issuer_key: &crate::SecretKey) -> Result<Self, Error> {
+        body.validate()?;
+        if body.issuer != issuer_key.key_id() {
+            return Err(Error::KeyMismatch);
+        }
+        let bytes = envelope::seal(ObjectType::Certificate, &body, issuer_key)?;
+        let fingerprint = Fingerprint::of_bytes(&bytes);
+        Ok(Certificate {
+            bytes,
+            body,
+            fingerprint,
+        })
+    }
+
+    /// Makes a self-signed root certificate (a manufacturer root or a
+    /// blocklist root): the trust anchor verifiers pin.
+    pub fn self_signed(
+        key: &crate::SecretKey,
+        role: AuthorityRole,
+        name: &str,
+        serial_number: u64,
+        validity: Validity,
+    ) -> Result<Self, Error> {
+        if !role.is_root() {
+            return Err(Error::RoleNotPermitted {
+                needed: "a root role",
+                found: role.name(),
+            });
+        }
+        let body = CertificateBody {
+            serial_number,
+            issuer: key.key_id(),
+            validity,
+            subject: Subject::Authority(AuthoritySubject {
+                role,
+                name: name.to_owned(),
+                key: key.public_key(),
+                permitted_kinds: Vec::new(),
+            }),
+        };
+        Certificate::sign(body, key)
+    }
+
+    /// The exact encoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &CertificateBody {
+        &self.body
+    }
+
+    /// SHA-256 of the exact bytes.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// The issuer's key id.
+    pub fn issuer(&self) -> KeyId {
+        self.body.issuer
+    }
+
+    /// The validity window.
+    pub fn validity(&self) -> Validity {
+        self.body.validity
+    }
+
+    /// The authority subject, if this is an authority certificate.
+    pub fn authority(&self) -> Option<&AuthoritySubject> {
+        match &self.body.subject {
+            Subject::Authority(authority) => Some(authority),
+            Subject::Part(_) => None,
+        }
+    }
+
+    /// The part subject, if this is a part certificate.
+    pub fn part(&self) -> Option<&PartSubject> {
+        match &self.body.subject {
+            Subject::Part(part) => Some(part),
+            Subject::Authority(_) => None,
+        }
+    }
+
+    /// The key the certificate names, if any.
+    pub fn subject_key(&self) -> Option<PublicKey> {
+        match &self.body.subject {
+            Subject::Authority(authority) => Some(authority.key),
+            Subject::Part(part) => part.key,
+        }
+    }
+
+    /// A name for the certificate's role, for messages.
+    pub fn role_name(&self) -> &'static str {
+        match &self.body.subject {
+            Subject::Authority(authority) => authority.role.name(),
+            Subject::Part(_) => "part",
+        }
+    }
+
+    /// Checks this certificate's signature against the issuer's key.
+    pub fn verify_signed_by(&self, issuer_key: &PublicKey) -> Result<(), Error> {
+        if issuer_key.key_id() != self.body.issuer {
+            return Err(Error::UnknownIssuer(self.body.issuer));
+        }
+        let (signed, signature) = self.split();
+        envelope::verify_signature(issuer_key, signed, signature, "certificate")
+    }
+
+    /// Checks that this is a root certificate correctly signed by its own key.
+    pub fn verify_self_signed(&self) -> Result<(), Error> {
+        let authority = self
+            .authority()
+            .filter(|authority| authority.role.is_root())
+            .ok_or(Error::NotSelfSigned)?;
+        if authority.key.key_id() != self.body.issuer {
+            return Err(Error::NotSelfSigned);
+        }
+        let (signed, signature) = self.split();
+        envelope::verify_signature(&authority.key, signed, signature, "root certificate")
+            .map_err(|_| Error::NotSelfSigned)
+    }
+
+    fn split(&self) -> (&[u8], &[u8]) {
+        let signed = envelope::signed_part(&self.bytes);
+        let signature = self.bytes.get(signed.len()..).unwrap_or_default();
+        debug_assert_eq!(signature.len(), SIGNATURE_LEN);
+        (signed, signature)
+    }
+}
+
+impl TryFrom<&[u8]> for Certificate {
+    type Error = Error;
+    fn try_from(bytes: &[u8]) -> Result<Self, Error> {
+        Certificate::decode(bytes)
+    }
+}

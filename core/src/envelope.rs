@@ -1,0 +1,233 @@
+//! The one signed envelope every object shares, and the signature check.
+//!
+//! ```text
+//! magic "PCRT" | version (1 byte) | type (1 byte) | postcard body | Ed25519 signature (64 bytes)
+//! ```
+//!
+//! The signature covers every byte before it, so a signature made for one
+//! object type can never be replayed as another.
+
+use ed25519_dalek::{Signature, Signer};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::ids::PublicKey;
+
+/// The four bytes every partcert object starts with.
+pub const MAGIC: [u8; 4] = *b"PCRT";
+/// The format version this library writes and reads.
+pub const FORMAT_VERSION: u8 = 1;
+/// Length of the fixed header: magic, version, type.
+pub const HEADER_LEN: usize = 6;
+/// Length of the trailing signature.
+pub const SIGNATURE_LEN: usize = 64;
+
+/// The kinds of signed object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectType {
+    /// An authority's or a part's certificate.
+    Certificate = 1,
+    /// Which parts sit in which handset.
+    PairingRecord = 2,
+    /// A blocklist authority's full list.
+    BlocklistSnapshot = 3,
+    /// The change from one blocklist sequence to the next.
+    BlocklistDelta = 4,
+    /// Authority keys a root has revoked.
+    RevocationList = 5,
+    /// A keyed part's answer to a verifier's nonce.
+    ChallengeResponse = 6,
+}
+
+impl ObjectType {
+    /// The type for a tag byte.
+    pub fn from_tag(tag: u8) -> Result<Self, Error> {
+        Ok(match tag {
+            1 => ObjectType::Certificate,
+            2 => ObjectType::PairingRecord,
+            3 => ObjectType::BlocklistSnapshot,
+            4 => ObjectType::BlocklistDelta,
+            5 => ObjectType::RevocationList,
+            6 => ObjectType::ChallengeResponse,
+            other => return Err(Error::UnknownObjectType(other)),
+        })
+    }
+
+    /// A name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectType::Certificate => "certificate",
+            ObjectType::PairingRecord => "pairing record",
+            ObjectType::BlocklistSnapshot => "blocklist snapshot",
+            ObjectType::BlocklistDelta => "blocklist delta",
+            ObjectType::RevocationList => "revocation list",
+            ObjectType::ChallengeResponse => "challenge response",
+        }
+    }
+
+    /// The largest encoded object of this type that decoders accept.
+    pub fn max_len(self) -> usize {
+        match self {
+            ObjectType::Certificate => crate::limits::MAX_CERTIFICATE_LEN,
+            ObjectType::PairingRecord => crate::limits::MAX_PAIRING_RECORD_LEN,
+            ObjectType::BlocklistSnapshot | ObjectType::BlocklistDelta => {
+                crate::limits::MAX_BLOCKLIST_LEN
+            }
+            ObjectType::RevocationList => crate::limits::MAX_REVOCATION_LIST_LEN,
+            ObjectType::ChallengeResponse => crate::limits::MAX_CHALLENGE_RESPONSE_LEN,
+        }
+    }
+}
+
+/// Reads the type of an object from its header without decoding the body.
+pub fn peek_type(bytes: &[u8]) -> Result<ObjectType, Error> {
+    let magic = bytes.get(..MAGIC.len()).ok_or(Error::Truncated)?;
+    if magic != MAGIC {
+        return Err(Error::BadMagic);
+    }
+    let version = *bytes.get(4).ok_or(Error::Truncated)?;
+    if version != FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    ObjectType::from_tag(*bytes.get(5).ok_or(Error::Truncated)?)
+}
+
+/// A decoded envelope: the body and the exact bytes the signature covers.
+pub(crate) struct Opened<B> {
+    pub body: B,
+    pub signature: [u8; SIGNATURE_LEN],
+}
+
+/// Splits and decodes an envelope of the expected type. Does not verify the
+/// signature (the signer is only known from the body).
+pub(crate) fn open<B: DeserializeOwned>(
+    bytes: &[u8],
+    expected: ObjectType,
+) -> Result<Opened<B>, Error> {
+    let found = peek_type(bytes)?;
+    if found != expected {
+        return Err(Error::WrongObjectType {
+            expected: expected.name(),
+            found: found.name(),
+        });
+    }
+    if bytes.len() > expected.max_len() {
+        return Err(Error::LengthOverBound {
+            field: "object",
+            length: bytes.len(),
+            max: expected.max_len(),
+        });
+    }
+    let body_end = bytes
+        .len()
+        .checked_sub(SIGNATURE_LEN)
+        .filter(|end| *end >= HEADER_LEN)
+        .ok_or(Error::Truncated)?;
+    let (signed, signature) = bytes.split_at(body_end);
+    let body_bytes = signed.get(HEADER_LEN..).ok_or(Error::Truncated)?;
+    let (body, rest) = postcard::take_from_bytes::<B>(body_bytes).map_err(map_postcard)?;
+    if !rest.is_empty() {
+        return Err(Error::TrailingBytes(rest.len()));
+    }
+    let signature: [u8; SIGNATURE_LEN] = signature.try_into().map_err(|_| Error::Truncated)?;
+    Ok(Opened { body, signature })
+}
+
+/// The bytes a signature covers: everything but the last 64.
+pub(crate) fn signed_part(bytes: &[u8]) -> &[u8] {
+    bytes
+        .get(..bytes.len().saturating_sub(SIGNATURE_LEN))
+        .unwrap_or_default()
+}
+
+fn map_postcard(error: postcard::Error) -> Error {
+    use postcard::Error as P;
+    match error {
+        P::DeserializeUnexpectedEnd => Error::Truncated,
+        P::DeserializeBadBool => Error::MalformedBody("invalid boolean"),
+        P::DeserializeBadUtf8 => Error::MalformedBody("text is not valid UTF-8"),
+        P::DeserializeBadVarint => Error::MalformedBody("invalid integer encoding"),
+        P::DeserializeBadEnum => Error::MalformedBody("unknown variant tag"),
+        P::DeserializeBadOption => Error::MalformedBody("invalid optional field"),
+        P::DeserializeBadChar => Error::MalformedBody("invalid character"),
+        _ => Error::MalformedBody("undecodable body"),
+    }
+}
+
+/// Encodes a body and signs the whole envelope.
+pub(crate) fn seal<B: Serialize>(
+    object_type: ObjectType,
+    body: &B,
+    key: &crate::SecretKey,
+) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::with_capacity(256);
+    bytes.extend_from_slice(&MAGIC);
+    bytes.push(FORMAT_VERSION);
+    bytes.push(object_type as u8);
+    let bytes = postcard::to_extend(body, bytes)
+        .map_err(|_| Error::MalformedBody("body could not be encoded"))?;
+    let mut bytes = bytes;
+    let signature = key.inner().sign(&bytes);
+    bytes.extend_from_slice(&signature.to_bytes());
+    if bytes.len() > object_type.max_len() {
+        return Err(Error::LengthOverBound {
+            field: "object",
+            length: bytes.len(),
+            max: object_type.max_len(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Checks an Ed25519 signature with `verify_strict` semantics: the check
+/// every object in this library goes through.
+///
+/// `verify_strict` rejects non-canonical `S` values and small-order keys
+/// and `R` points, so a signature cannot be mauled into a second valid one
+/// and a weak key cannot sign for every message.
+pub fn verify_signature(
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+    what: &'static str,
+) -> Result<(), Error> {
+    let verifying_key = key.verifying_key()?;
+    let signature: [u8; SIGNATURE_LEN] = signature
+        .try_into()
+        .map_err(|_| Error::BadSignature(what))?;
+    let signature = Signature::from_bytes(&signature);
+    verifying_key
+        .verify_strict(message, &signature)
+        .map_err(|_| Error::BadSignature(what))
+}
+
+/// A decoded object that keeps the exact bytes its signature covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Signed<B> {
+    pub bytes: Vec<u8>,
+    pub body: B,
+}
+
+impl<B: Serialize + DeserializeOwned> Signed<B> {
+    pub fn decode(bytes: &[u8], object_type: ObjectType) -> Result<Self, Error> {
+        let opened = open::<B>(bytes, object_type)?;
+        let _ = opened.signature;
+        Ok(Signed {
+            bytes: bytes.to_vec(),
+            body: opened.body,
+        })
+    }
+
+    pub fn seal(object_type: ObjectType, body: B, key: &crate::SecretKey) -> Result<Self, Error> {
+        let bytes = seal(object_type, &body, key)?;
+        Ok(Signed { bytes, body })
+    }
+
+    pub fn verify(&self, key: &PublicKey, what: &'static str) -> Result<(), Error> {
+        let signed = signed_part(&self.bytes);
+        let signature = self.bytes.get(signed.len()..).unwrap_or_default();
+        verify_signature(key, signed, signature, what)
+    }
+}

@@ -1,0 +1,166 @@
+//! # partcert
+//!
+//! Signed certificates for phone parts, signed pairing records (which parts
+//! sit in which handset) and signed blocklists of handsets reported stolen
+//! or lost — and one verifier that turns that evidence into a verdict,
+//! offline and in microseconds.
+//!
+//! A stolen phone, and every part in it, should be worthless; a genuine
+//! used part from a clean handset must still verify as *genuine, used,
+//! clean*, so repair stays open. The library reports; it never disables.
+//!
+//! The shape follows rustls-webpki: decoding (`Certificate::decode`,
+//! `PairingRecord::decode`, …) is cheap and checks structure and bounds;
+//! trust is decided by a [`Verifier`] holding a [`TrustStore`] of pinned
+//! roots and a [`Blocklist`], at a time the caller passes (the core never
+//! reads a clock).
+//!
+//! ```
+//! use partcert::*;
+//! let t0 = 1_700_000_000;
+//! let years = |n: u64| Validity::days_from(t0, 365 * n);
+//!
+//! // A manufacturer, its factory line and pairing service.
+//! let root = Authority::new_root(SecretKey::from_seed(&[1; 32]),
+//!     AuthorityRole::ManufacturerRoot, "Acme root", years(30))?;
+//! let line_key = SecretKey::from_seed(&[2; 32]);
+//! let line = Authority::new(line_key.clone(), root.certify_authority(
+//!     AuthorityRole::PartIssuer, "Acme line 3", line_key.public_key(),
+//!     &[PartKind::Board, PartKind::Screen], 2, years(20))?)?;
+//! let pairing_key = SecretKey::from_seed(&[3; 32]);
+//! let pairing = Authority::new(pairing_key.clone(), root.certify_authority(
+//!     AuthorityRole::PairingService, "Acme pairing", pairing_key.public_key(), &[], 3, years(20))?)?;
+//!
+//! // A handset is built and paired at the factory.
+//! let imei: Imei = "356938035643809".parse()?;
+//! let spec = |kind, serial: &str, imeis: Vec<Imei>| PartSpec { kind, manufacturer: "Acme".into(),
+//!     model: "A1".into(), serial: serial.into(), imeis, key: None };
+//! let board = line.certify_part(&spec(PartKind::Board, "BRD-1", vec![imei]), 10, years(30))?;
+//! let screen = line.certify_part(&spec(PartKind::Screen, "SCR-1", vec![]), 11, years(30))?;
+//! let record = pairing.pair(&board, &[screen.clone()], 1, PairingEvent::FactoryBuild, t0)?;
+//!
+//! // It is stolen: a registry lists the handset and its parts.
+//! let registry = Authority::new_root(SecretKey::from_seed(&[4; 32]),
+//!     AuthorityRole::BlocklistRoot, "National register", years(30))?;
+//! let entries = BlocklistEntry::for_reported_handset(&record, Reason::Stolen, t0 + 60,
+//!     ListingStatus::Final);
+//! let snapshot = registry.publish_snapshot(1, t0 + 100, t0 + 86_400, entries)?;
+//!
+//! // A repair shop is offered the harvested screen.
+//! let mut trust = TrustStore::new();
+//! trust.add_manufacturer_root(root.certificate().clone())?;
+//! trust.add_blocklist_root(registry.certificate().clone())?;
+//! let mut blocklist = Blocklist::new();
+//! blocklist.apply_snapshot(&trust, &BlocklistSnapshot::decode(snapshot.as_bytes())?, t0 + 200)?;
+//! let chain = [line.certificate().clone()];
+//! let verdict = Verifier::new(&trust).with_blocklist(&blocklist)
+//!     .verify_part(&PartEvidence::new(&screen, &chain), t0 + 300)?;
+//! assert!(verdict.is_blocked());
+//!
+//! // Tampering breaks verification.
+//! let mut forged = screen.as_bytes().to_vec();
+//! let last = forged.len() - 1;
+//! forged[last] ^= 1;
+//! let forged = Certificate::decode(&forged)?;
+//! let error = Verifier::new(&trust).verify_part(&PartEvidence::new(&forged, &chain), t0 + 300)
+//!     .unwrap_err();
+//! assert_eq!(error.code(), ErrorCode::BadSignature);
+//! # Ok::<(), partcert::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod blocklist;
+mod certificate;
+mod challenge;
+mod envelope;
+mod error;
+mod ids;
+mod issue;
+mod keys;
+pub mod limits;
+mod pairing;
+mod revocation;
+mod trust;
+mod verify;
+
+pub use blocklist::{
+    AuthorityList, BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot,
+    DeltaBody, ListChecked, Listing, ListingStatus, Reason, RollbackMark, RollbackState,
+    SnapshotBody, state_digest,
+};
+pub use certificate::{
+    AuthorityRole, AuthoritySubject, Certificate, CertificateBody, PartSubject, Subject, Validity,
+};
+pub use challenge::{Challenge, ChallengeResponse, ChallengeResponseBody};
+pub use envelope::{
+    FORMAT_VERSION, HEADER_LEN, MAGIC, ObjectType, SIGNATURE_LEN, peek_type, verify_signature,
+};
+pub use error::{Error, ErrorCode, ErrorFamily};
+pub use ids::{Fingerprint, Imei, KeyId, PartId, PartKind, PublicKey, StateDigest};
+pub use issue::{Authority, PartSpec};
+pub use keys::SecretKey;
+pub use pairing::{PairedPart, PairingBody, PairingEvent, PairingRecord};
+pub use revocation::{RevocationBody, RevocationList};
+pub use trust::TrustStore;
+pub use verify::{
+    AuthorityInfo, Binding, BlocklistStatus, FittedPart, FittedPartReport, HandsetEvidence,
+    HandsetReport, PartEvidence, PartInfo, Provenance, Relation, Verdict, Verifier,
+};
+
+/// Any decoded partcert object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Object {
+    /// A certificate.
+    Certificate(Certificate),
+    /// A pairing record.
+    PairingRecord(PairingRecord),
+    /// A blocklist snapshot.
+    BlocklistSnapshot(BlocklistSnapshot),
+    /// A blocklist delta.
+    BlocklistDelta(BlocklistDelta),
+    /// A revocation list.
+    RevocationList(RevocationList),
+    /// A challenge response.
+    ChallengeResponse(ChallengeResponse),
+}
+
+impl Object {
+    /// Decodes any object, dispatching on its type tag.
+    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        Ok(match peek_type(bytes)? {
+            ObjectType::Certificate => Object::Certificate(Certificate::decode(bytes)?),
+            ObjectType::PairingRecord => Object::PairingRecord(PairingRecord::decode(bytes)?),
+            ObjectType::BlocklistSnapshot => {
+                Object::BlocklistSnapshot(BlocklistSnapshot::decode(bytes)?)
+            }
+            ObjectType::BlocklistDelta => Object::BlocklistDelta(BlocklistDelta::decode(bytes)?),
+            ObjectType::RevocationList => Object::RevocationList(RevocationList::decode(bytes)?),
+            ObjectType::ChallengeResponse => {
+                Object::ChallengeResponse(ChallengeResponse::decode(bytes)?)
+            }
+        })
+    }
+
+    /// The exact encoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Object::Certificate(o) => o.as_bytes(),
+            Object::PairingRecord(o) => o.as_bytes(),
+            Object::BlocklistSnapshot(o) => o.as_bytes(),
+            Object::BlocklistDelta(o) => o.as_bytes(),
+            Object::RevocationList(o) => o.as_bytes(),
+            Object::ChallengeResponse(o) => o.as_bytes(),
+        }
+    }
+}

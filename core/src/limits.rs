@@ -1,0 +1,42 @@
+//! Every bound the decoders enforce. Hostile input can never make a decoder
+//! allocate more than a small multiple of these.
+
+/// Largest encoded certificate.
+pub const MAX_CERTIFICATE_LEN: usize = 2 * 1024;
+/// Largest encoded pairing record (embeds the pairing service certificate).
+pub const MAX_PAIRING_RECORD_LEN: usize = 16 * 1024;
+/// Largest encoded blocklist snapshot or delta (64 MiB).
+pub const MAX_BLOCKLIST_LEN: usize = 64 * 1024 * 1024;
+/// Largest encoded revocation list.
+pub const MAX_REVOCATION_LIST_LEN: usize = 256 * 1024;
+/// Largest encoded challenge response.
+pub const MAX_CHALLENGE_RESPONSE_LEN: usize = 256;
+/// Longest name (authority name, manufacturer, model), in bytes.
+pub const MAX_NAME_LEN: usize = 128;
+/// Longest part serial, in bytes.
+pub const MAX_SERIAL_LEN: usize = 64;
+/// Most IMEIs one board or handset carries (dual and eSIM handsets).
+pub const MAX_IMEIS: usize = 4;
+/// Most part kinds one issuer certificate may permit.
+pub const MAX_PERMITTED_KINDS: usize = 64;
+/// Most parts one pairing record lists.
+pub const MAX_PAIRED_PARTS: usize = 64;
+/// Most entries one blocklist snapshot (or one delta) carries.
+pub const MAX_BLOCKLIST_ENTRIES: usize = 1 << 21;
+/// Most keys one revocation list carries.
+pub const MAX_REVOKED_KEYS: usize = 4096;
+/// Most certificates a caller may pass as a chain.
+pub const MAX_CHAIN_LEN: usize = 8;
+/// Most blocklist authorities one blocklist tracks.
+pub const MAX_AUTHORITIES: usize = 64;
+
+pub(crate) fn check_len(
+    field: &'static str,
+    length: usize,
+    max: usize,
+) -> Result<(), crate::Error> {
+    if length > max {
+        return Err(crate::Error::LengthOverBound { field, length, max });
+    }
+    Ok(())
+}
