@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's one test command (see README "Testing"): everything CI checks.
+# Installs what it needs itself (into target/tools/), so it runs on a bare machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n==> %s\n' "$*"; }
+
+section "format"
+cargo fmt --all --check
+
+section "lint"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+section "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
+
+section "rust tests (core, ffi, cli)"
+cargo test --workspace --locked
+
+section "C ABI: header up to date, C tests under ASan/UBSan and valgrind"
+bash ffi/tests/run.sh
+
+section "examples"
+bash examples/run.sh
+
+section "all checks passed"
