@@ -205,10 +205,15 @@ impl TrustStore {
             .subject_key()
             .and_then(|key| self.blocklist_roots.get(&key.key_id()))
             .filter(|root| *root == signer);
+        let signer_role = signer.authority().map(|a| a.role);
         let root = match pinned_root {
             Some(root) => {
                 root.validity().check("blocklist root certificate", now)?;
                 root
+            }
+            // A blocklist root nobody pinned: a rogue or unknown registry.
+            None if signer_role == Some(AuthorityRole::BlocklistRoot) => {
+                return Err(Error::UnknownIssuer(signer.issuer()));
             }
             None => self.check_authority(signer, AuthorityRole::BlocklistAuthority, now)?,
         };

@@ -1,0 +1,1333 @@
+//! The stories partcert exists for: a handset built, paired, stolen and
+//! broken up for parts; repair shops, registries and the handset itself
+//! asking what a part is and where it came from.
+
+mod common;
+
+use common::*;
+use partcert::*;
+
+const SHOP_TIME: u64 = T0 + 3 * DAY;
+
+#[test]
+fn a_handset_built_and_paired_at_the_factory_checks_itself_clean_at_boot() {
+    let world = world();
+    let trust = world.trust();
+    let blocklist = world.blocklist_with(&trust, &[]);
+    let alice = &world.alice;
+    let chain = world.chain();
+    let challenge = Challenge::new([9; 32]);
+    let response =
+        ChallengeResponse::respond(&alice.camera_key, &challenge, &alice.camera).unwrap();
+    let fitted = [
+        FittedPart {
+            certificate: &alice.board,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &alice.screen,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &alice.battery,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &alice.camera,
+            chain: &chain,
+            challenge: Some((&challenge, &response)),
+        },
+    ];
+    let report = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &alice.pairing,
+                modem_imeis: &[alice.imei],
+                fitted: &fitted,
+            },
+            T0 + DAY,
+        )
+        .unwrap();
+
+    assert!(report.missing.is_empty());
+    assert_eq!(report.handset_imeis, vec![alice.imei]);
+    assert_eq!(report.handset_blocklist, BlocklistStatus::NotChecked);
+    for part in &report.parts {
+        let verdict = part.outcome.as_ref().unwrap();
+        assert_eq!(verdict.relation, Relation::PairedHere);
+        assert_eq!(
+            verdict.provenance.as_ref().unwrap().event,
+            PairingEvent::FactoryBuild
+        );
+    }
+    let camera = report.parts[3].outcome.as_ref().unwrap();
+    assert_eq!(camera.binding, Binding::KeyProven);
+    assert!(report.all_original_and_clean());
+}
+
+#[test]
+fn the_self_check_reports_a_swapped_screen_and_a_missing_part_without_refusing_to_boot() {
+    let world = world();
+    let trust = world.trust();
+    let (alice, bob) = (&world.alice, &world.bob);
+    let chain = world.chain();
+    // Alice's screen was replaced by Bob's (an unrecorded repair); the camera is gone.
+    let fitted = [
+        FittedPart {
+            certificate: &alice.board,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &bob.screen,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &alice.battery,
+            chain: &chain,
+            challenge: None,
+        },
+    ];
+    let report = Verifier::new(&trust)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &alice.pairing,
+                modem_imeis: &[alice.imei],
+                fitted: &fitted,
+            },
+            SHOP_TIME,
+        )
+        .unwrap();
+    let screen = report.parts[1].outcome.as_ref().unwrap();
+    assert_eq!(
+        screen.relation,
+        Relation::Unpaired,
+        "Bob's screen is genuine but not recorded here"
+    );
+    assert_eq!(
+        report.missing.len(),
+        2,
+        "Alice's screen and camera are not fitted"
+    );
+    assert!(
+        report
+            .missing
+            .iter()
+            .any(|p| p.kind == PartKind::RearCamera)
+    );
+    assert!(!report.all_original_and_clean());
+}
+
+#[test]
+fn a_stolen_handsets_harvested_screen_is_blocked_at_the_repair_shop() {
+    let world = world();
+    let trust = world.trust();
+    let snapshot = world.alice_reported_stolen(1);
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+    let chain = world.chain();
+
+    // The screen is offered alone, no pairing record: its own identity is listed.
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(&PartEvidence::new(&world.alice.screen, &chain), SHOP_TIME)
+        .unwrap();
+
+    assert!(verdict.is_blocked());
+    let BlocklistStatus::Blocked {
+        listings, stale, ..
+    } = &verdict.blocklist
+    else {
+        panic!("expected blocked, got {:?}", verdict.blocklist)
+    };
+    assert!(!stale);
+    let listing = &listings[0];
+    assert_eq!(listing.matched, BlockKey::Part(verdict.part.part_id));
+    assert_eq!(listing.reason, Reason::Stolen);
+    assert_eq!(listing.listed_at, T0 + DAY);
+    assert_eq!(listing.status, ListingStatus::Final);
+    assert_eq!(listing.authority_name, "National Mobile Property Register");
+    assert_eq!(listing.handset, Some(world.alice.imei));
+    assert_eq!(verdict.part.kind, PartKind::Screen);
+    assert_eq!(
+        verdict.summary(),
+        "genuine (serial-only), unpaired, BLOCKED: stolen"
+    );
+}
+
+#[test]
+fn a_screen_from_a_clean_donor_is_genuine_used_and_clean() {
+    let world = world();
+    let trust = world.trust();
+    let snapshot = world.alice_reported_stolen(1);
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+    let chain = world.chain();
+
+    // The shop fits Bob's old screen into Alice's replacement handset.
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .on_handset(&[imei(35_000_000_000_001)])
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&world.bob.pairing),
+            SHOP_TIME,
+        )
+        .unwrap();
+
+    assert!(!verdict.is_blocked());
+    assert_eq!(verdict.relation, Relation::PairedElsewhere);
+    assert_eq!(
+        verdict.provenance.as_ref().unwrap().handset_imeis,
+        vec![world.bob.imei]
+    );
+    let BlocklistStatus::Clean { lists } = &verdict.blocklist else {
+        panic!("expected clean, got {:?}", verdict.blocklist)
+    };
+    assert_eq!(lists[0].sequence, 1);
+    assert_eq!(verdict.summary(), "genuine (serial-only), used, clean");
+    assert_eq!(verdict.root.name, "Acme Phones root");
+    assert_eq!(verdict.issuer.name, "Acme Shenzhen line 3");
+}
+
+#[test]
+fn a_part_paired_to_a_stolen_handset_is_blocked_through_its_pairing_record() {
+    let world = world();
+    let trust = world.trust();
+    // Only the handset's IMEI is listed (e.g. an operator report with no part list).
+    let entries = vec![BlocklistEntry::handset(
+        world.alice.imei,
+        Reason::Stolen,
+        T0 + DAY,
+        ListingStatus::Final,
+    )];
+    let snapshot = world
+        .operator
+        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+        .unwrap();
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+    let chain = world.chain();
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(
+            &PartEvidence::new(&world.alice.battery, &chain).with_pairing(&world.alice.pairing),
+            SHOP_TIME,
+        )
+        .unwrap();
+    let BlocklistStatus::Blocked { listings, .. } = &verdict.blocklist else {
+        panic!("{:?}", verdict.blocklist)
+    };
+    assert_eq!(listings[0].matched, BlockKey::Imei(world.alice.imei));
+    assert_eq!(listings[0].authority_name, "Carrier UK blocklist");
+}
+
+#[test]
+fn a_counterfeit_screen_from_a_self_made_issuer_is_untrusted() {
+    let world = world();
+    let trust = world.trust();
+    // A counterfeiter makes a root and a "factory line" that look like Acme's.
+    let fake_root = Authority::new_root(
+        key(66),
+        AuthorityRole::ManufacturerRoot,
+        "Acme Phones root",
+        years(40),
+    )
+    .unwrap();
+    let fake_line = authority(
+        &fake_root,
+        67,
+        AuthorityRole::PartIssuer,
+        "Acme Shenzhen line 3",
+        &[PartKind::Screen],
+        2,
+        years(25),
+    );
+    let fake_screen = fake_line
+        .certify_part(
+            &spec(PartKind::Screen, "SCR-ALICE", vec![], None),
+            1,
+            years(30),
+        )
+        .unwrap();
+    let chain = vec![fake_line.certificate().clone()];
+
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&fake_screen, &chain), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::UnknownIssuer);
+    assert_eq!(error.family(), ErrorFamily::Trust);
+
+    // Presenting the real line's certificate does not help: the signature is not the line's.
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&fake_screen, &world.chain()), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::UnknownIssuer);
+
+    // Nor does a screen with no chain at all.
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&world.alice.screen, &[]), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::UnknownIssuer);
+}
+
+#[test]
+fn a_tampered_certificate_fails_its_signature() {
+    let world = world();
+    let trust = world.trust();
+    let mut bytes = world.bob.screen.as_bytes().to_vec();
+    // Rewrite the serial in place (same length): "SCR-BOB" -> "SCR-BOX".
+    let at = bytes.windows(7).position(|w| w == b"SCR-BOB").unwrap();
+    bytes[at + 6] = b'X';
+    let forged = Certificate::decode(&bytes).unwrap();
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&forged, &world.chain()), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::BadSignature);
+}
+
+#[test]
+fn an_issuer_certifying_a_kind_it_may_not_is_refused() {
+    let world = world();
+    let trust = world.trust();
+    let battery_line = authority(
+        &world.acme_root,
+        30,
+        AuthorityRole::PartIssuer,
+        "Acme battery line",
+        &[PartKind::Battery],
+        30,
+        years(25),
+    );
+
+    // The issuing API refuses outright.
+    let error = battery_line
+        .certify_part(&spec(PartKind::Screen, "SCR-X", vec![], None), 1, years(30))
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::KindNotPermitted);
+
+    // A hand-signed certificate (a compromised or buggy line) is refused by the verifier.
+    let body = CertificateBody {
+        serial_number: 1,
+        issuer: battery_line.key().key_id(),
+        validity: years(30),
+        subject: Subject::Part(PartSubject {
+            kind: PartKind::Screen,
+            manufacturer: "Acme Phones".into(),
+            model: "A1".into(),
+            serial: "SCR-X".into(),
+            imeis: vec![],
+            key: None,
+        }),
+    };
+    let screen = Certificate::sign(body, battery_line.key()).unwrap();
+    let chain = vec![battery_line.certificate().clone()];
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&screen, &chain), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error, Error::KindNotPermitted(PartKind::Screen));
+    assert_eq!(error.family(), ErrorFamily::Policy);
+}
+
+#[test]
+fn a_pairing_service_cannot_act_as_a_part_issuer() {
+    let world = world();
+    let trust = world.trust();
+    let body = CertificateBody {
+        serial_number: 1,
+        issuer: world.acme_pairing.key().key_id(),
+        validity: years(30),
+        subject: Subject::Part(PartSubject {
+            kind: PartKind::Screen,
+            manufacturer: "Acme Phones".into(),
+            model: "A1".into(),
+            serial: "SCR-P".into(),
+            imeis: vec![],
+            key: None,
+        }),
+    };
+    let screen = Certificate::sign(body, world.acme_pairing.key()).unwrap();
+    let chain = vec![world.acme_pairing.certificate().clone()];
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&screen, &chain), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::RoleNotPermitted);
+}
+
+#[test]
+fn parts_from_an_expired_issuer_are_refused() {
+    let world = world();
+    let trust = world.trust();
+    let old_line = authority(
+        &world.acme_root,
+        31,
+        AuthorityRole::PartIssuer,
+        "Acme line 1 (retired)",
+        &[PartKind::Screen],
+        31,
+        Validity {
+            not_before: T0 - 3 * YEAR,
+            not_after: T0 - YEAR,
+        },
+    );
+    let screen = old_line
+        .certify_part(
+            &spec(PartKind::Screen, "SCR-OLD", vec![], None),
+            1,
+            Validity::days_from(T0 - 2 * YEAR, 3650),
+        )
+        .unwrap();
+    let chain = vec![old_line.certificate().clone()];
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&screen, &chain), SHOP_TIME)
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Expired {
+                what: "part issuer certificate",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.code(), ErrorCode::Expired);
+
+    // And a certificate not valid yet is refused too.
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &world.chain()),
+            T0 - 6 * YEAR,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::NotYetValid);
+}
+
+#[test]
+fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_undo_it() {
+    let world = world();
+    let mut trust = world.trust();
+    let chain = world.chain();
+    let evidence = PartEvidence::new(&world.bob.screen, &chain);
+    assert!(
+        Verifier::new(&trust)
+            .verify_part(&evidence, SHOP_TIME)
+            .is_ok()
+    );
+
+    // Acme learns line 3's key was stolen and revokes it.
+    let line_id = world.acme_line.key().key_id();
+    let empty = world.acme_root.revoke(1, T0 + DAY, &[]).unwrap();
+    let revoked = world.acme_root.revoke(2, T0 + 2 * DAY, &[line_id]).unwrap();
+    trust
+        .apply_revocation_list(&RevocationList::decode(empty.as_bytes()).unwrap())
+        .unwrap();
+    trust
+        .apply_revocation_list(&RevocationList::decode(revoked.as_bytes()).unwrap())
+        .unwrap();
+
+    let error = Verifier::new(&trust)
+        .verify_part(&evidence, SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error, Error::IssuerRevoked(line_id));
+
+    let error = trust.apply_revocation_list(&empty).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Rollback);
+    assert_eq!(
+        Verifier::new(&trust)
+            .verify_part(&evidence, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::IssuerRevoked
+    );
+
+    // A revocation list signed by someone else's root is not accepted.
+    let forged = world.operator.revoke(3, T0, &[]).unwrap();
+    assert_eq!(
+        trust.clone().apply_revocation_list(&forged).unwrap(),
+        3,
+        "the operator root is pinned (for blocklists)"
+    );
+    let stranger = Authority::new_root(
+        key(90),
+        AuthorityRole::ManufacturerRoot,
+        "Stranger",
+        years(40),
+    )
+    .unwrap();
+    let forged = stranger.revoke(9, T0, &[]).unwrap();
+    assert_eq!(
+        trust.apply_revocation_list(&forged).unwrap_err().code(),
+        ErrorCode::UnknownIssuer
+    );
+}
+
+#[test]
+fn a_blocklist_rolled_back_to_an_older_sequence_is_refused_and_the_newer_list_stays_in_force() {
+    let world = world();
+    let trust = world.trust();
+    let clean = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let listed = world.alice_reported_stolen(2);
+    let mut blocklist = world.blocklist_with(&trust, &[&clean, &listed]);
+
+    // A thief replays the older, clean list to the shop's device.
+    let error = blocklist
+        .apply_snapshot(&trust, &clean, SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::Rollback {
+            offered: 1,
+            accepted: 2
+        }
+    );
+    assert_eq!(error.family(), ErrorFamily::BlocklistState);
+
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(
+            &PartEvidence::new(&world.alice.screen, &world.chain()),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert!(verdict.is_blocked(), "the newer list is still in force");
+
+    // The same snapshot again is harmless; a different list under the same sequence is not.
+    assert_eq!(
+        blocklist
+            .apply_snapshot(&trust, &listed, SHOP_TIME)
+            .unwrap(),
+        2
+    );
+    let conflicting = world
+        .register
+        .publish_snapshot(2, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .unwrap();
+    assert_eq!(
+        blocklist
+            .apply_snapshot(&trust, &conflicting, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::ConflictingSequence
+    );
+}
+
+#[test]
+fn rollback_protection_survives_a_restart_through_the_persisted_state() {
+    let world = world();
+    let trust = world.trust();
+    let clean = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let listed = world.alice_reported_stolen(2);
+    let blocklist = world.blocklist_with(&trust, &[&listed]);
+    let saved = blocklist.rollback_state().encode();
+
+    // After a reboot the device restores its marks before loading any list.
+    let restored = RollbackState::decode(&saved).unwrap();
+    let mut rebooted = Blocklist::with_rollback_state(restored);
+    assert_eq!(
+        rebooted
+            .apply_snapshot(&trust, &clean, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Rollback
+    );
+    assert_eq!(
+        rebooted.apply_snapshot(&trust, &listed, SHOP_TIME).unwrap(),
+        2
+    );
+
+    // The persisted state is decoded as strictly as everything else.
+    assert_eq!(
+        RollbackState::decode(&saved[..saved.len() - 1])
+            .unwrap_err()
+            .code(),
+        ErrorCode::Truncated
+    );
+    let mut longer = saved.clone();
+    longer.push(0);
+    assert_eq!(
+        RollbackState::decode(&longer).unwrap_err().code(),
+        ErrorCode::TrailingBytes
+    );
+    assert_eq!(
+        RollbackState::decode(b"nope").unwrap_err().code(),
+        ErrorCode::BadMagic
+    );
+}
+
+#[test]
+fn an_expired_blocklist_is_reported_stale_and_a_blocked_part_stays_blocked() {
+    let world = world();
+    let trust = world.trust();
+    let snapshot = world.alice_reported_stolen(1); // expires T0 + 9 days
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+    let chain = world.chain();
+    let much_later = T0 + 30 * DAY;
+    let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
+
+    let clean_part = verifier
+        .verify_part(&PartEvidence::new(&world.bob.screen, &chain), much_later)
+        .unwrap();
+    let BlocklistStatus::Stale { lists } = &clean_part.blocklist else {
+        panic!("{:?}", clean_part.blocklist)
+    };
+    assert!(lists[0].stale);
+    assert!(clean_part.is_stale() && !clean_part.is_blocked());
+    assert_eq!(
+        clean_part.summary(),
+        "genuine (serial-only), unpaired, clean but blocklist stale"
+    );
+
+    let stolen_part = verifier
+        .verify_part(&PartEvidence::new(&world.alice.screen, &chain), much_later)
+        .unwrap();
+    assert!(stolen_part.is_blocked() && stolen_part.is_stale());
+}
+
+#[test]
+fn a_part_laundered_through_an_older_pairing_record_from_a_clean_handset_is_still_blocked() {
+    let world = world();
+    let trust = world.trust();
+    // Bob's screen was moved into Alice's handset in a recorded repair...
+    let repaired = world
+        .acme_pairing
+        .pair(
+            &world.alice.board,
+            &[world.bob.screen.clone(), world.alice.battery.clone()],
+            2,
+            PairingEvent::Repair,
+            T0 + DAY / 2,
+        )
+        .unwrap();
+    // ...then Alice's handset was stolen and listed with the parts it held then.
+    let entries = BlocklistEntry::for_reported_handset(
+        &repaired,
+        Reason::Stolen,
+        T0 + DAY,
+        ListingStatus::Final,
+    );
+    let snapshot = world
+        .register
+        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+        .unwrap();
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+
+    // The thief shows Bob's old factory record, from a clean handset.
+    let chain = world.chain();
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&world.bob.pairing),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert_eq!(
+        verdict.provenance.as_ref().unwrap().handset_imeis,
+        vec![world.bob.imei]
+    );
+    let BlocklistStatus::Blocked { listings, .. } = &verdict.blocklist else {
+        panic!("{:?}", verdict.blocklist)
+    };
+    assert_eq!(listings[0].matched, BlockKey::Part(verdict.part.part_id));
+    assert_eq!(listings[0].handset, Some(world.alice.imei));
+}
+
+#[test]
+fn a_pairing_record_that_does_not_list_the_part_is_refused() {
+    let world = world();
+    let trust = world.trust();
+    let chain = world.chain();
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&world.alice.pairing),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::PartNotInPairingRecord);
+}
+
+#[test]
+fn a_keyed_camera_answering_a_different_nonce_is_refused() {
+    let world = world();
+    let trust = world.trust();
+    let chain = world.chain();
+    let camera = &world.bob.camera;
+    let shop_challenge = Challenge::new([1; 32]);
+
+    // The genuine module answers the shop's fresh nonce.
+    let good = ChallengeResponse::respond(&world.bob.camera_key, &shop_challenge, camera).unwrap();
+    let good = ChallengeResponse::decode(good.as_bytes()).unwrap();
+    let verdict = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(camera, &chain).with_challenge(&shop_challenge, &good),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert_eq!(verdict.binding, Binding::KeyProven);
+
+    // A clone replays an answer recorded for another nonce.
+    let recorded =
+        ChallengeResponse::respond(&world.bob.camera_key, &Challenge::new([2; 32]), camera)
+            .unwrap();
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(camera, &chain).with_challenge(&shop_challenge, &recorded),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error, Error::WrongChallengeResponse);
+
+    // A clone without the key signs the right nonce with its own key.
+    let forged = ChallengeResponse::respond(&key(99), &shop_challenge, camera).unwrap();
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(camera, &chain).with_challenge(&shop_challenge, &forged),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error, Error::WrongChallengeResponse);
+
+    // Without a challenge the verdict says the key was not proven.
+    let verdict = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(camera, &chain), SHOP_TIME)
+        .unwrap();
+    assert_eq!(verdict.binding, Binding::KeyNotChallenged);
+
+    // A serial-only part cannot answer a challenge at all.
+    let answer = ChallengeResponse::respond(&key(99), &shop_challenge, &world.bob.screen).unwrap();
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_challenge(&shop_challenge, &answer),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error, Error::NoPartKey);
+}
+
+#[test]
+fn a_screen_without_a_secure_element_is_genuine_but_serial_only() {
+    let world = world();
+    let trust = world.trust();
+    let verdict = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &world.chain()),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert_eq!(verdict.binding, Binding::SerialOnly);
+    assert_eq!(verdict.part.serial, "SCR-BOB");
+    assert_eq!(verdict.part.manufacturer, "Acme Phones");
+    assert_eq!(verdict.part.model, "A1");
+}
+
+#[test]
+fn a_board_presenting_an_imei_other_than_the_one_signed_into_it_is_refused() {
+    let world = world();
+    let trust = world.trust();
+    let chain = world.chain();
+    // A flashing tool rewrote the modem's IMEI to a clean handset's.
+    let rewritten = [world.bob.imei];
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.alice.board, &chain).with_presented_imeis(&rewritten),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ImeiMismatch);
+
+    let honest = [world.alice.imei];
+    let verdict = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.alice.board, &chain).with_presented_imeis(&honest),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert_eq!(verdict.part.imeis, vec![world.alice.imei]);
+
+    // The same at boot: the self-check refuses a record that is not this handset's.
+    let fitted = [FittedPart {
+        certificate: &world.alice.board,
+        chain: &chain,
+        challenge: None,
+    }];
+    let error = Verifier::new(&trust)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &world.alice.pairing,
+                modem_imeis: &rewritten,
+                fitted: &fitted,
+            },
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ImeiMismatch);
+}
+
+#[test]
+fn two_blocklist_authorities_are_honoured_at_once_and_only_an_authority_can_delist_its_entries() {
+    let world = world();
+    let trust = world.trust();
+    let register_list = world.alice_reported_stolen(1);
+    let bob_entries = BlocklistEntry::for_reported_handset(
+        &world.bob.pairing,
+        Reason::Fraud,
+        T0 + DAY,
+        ListingStatus::Final,
+    );
+    let operator_list = world
+        .operator
+        .publish_snapshot(7, T0 + 2 * DAY, T0 + 9 * DAY, bob_entries)
+        .unwrap();
+    let mut blocklist = world.blocklist_with(&trust, &[&register_list, &operator_list]);
+    let chain = world.chain();
+    let check = |blocklist: &Blocklist, part: &Certificate| {
+        Verifier::new(&trust)
+            .with_blocklist(blocklist)
+            .verify_part(&PartEvidence::new(part, &chain), SHOP_TIME)
+            .unwrap()
+    };
+
+    let alice_screen = check(&blocklist, &world.alice.screen);
+    let BlocklistStatus::Blocked {
+        listings, lists, ..
+    } = &alice_screen.blocklist
+    else {
+        panic!()
+    };
+    assert_eq!(
+        listings[0].authority_name,
+        "National Mobile Property Register"
+    );
+    assert_eq!(lists.len(), 2, "both lists were consulted");
+    let bob_screen = check(&blocklist, &world.bob.screen);
+    let BlocklistStatus::Blocked { listings, .. } = &bob_screen.blocklist else {
+        panic!()
+    };
+    assert_eq!(listings[0].authority_name, "Carrier UK blocklist");
+    assert_eq!(listings[0].reason, Reason::Fraud);
+
+    // The operator publishes a new, empty list: only its own entries go.
+    let operator_empty = world
+        .operator
+        .publish_snapshot(8, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .unwrap();
+    blocklist
+        .apply_snapshot(&trust, &operator_empty, SHOP_TIME)
+        .unwrap();
+    assert!(!check(&blocklist, &world.bob.screen).is_blocked());
+    assert!(
+        check(&blocklist, &world.alice.screen).is_blocked(),
+        "the register's entry stands"
+    );
+
+    // The operator cannot sign a delta that delists the register's entries.
+    let register_id = world.register_root.key().key_id();
+    let mut delisting = world
+        .register
+        .publish_delta(
+            &register_list,
+            &world
+                .register
+                .publish_snapshot(2, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+                .unwrap(),
+        )
+        .unwrap()
+        .body()
+        .clone();
+    delisting.signer_certificate = world.operator.certificate().as_bytes().to_vec();
+    assert_eq!(delisting.authority, register_id);
+    let forged = forge_delta(delisting, world.operator.key());
+    let before = blocklist.clone();
+    assert_eq!(
+        blocklist
+            .apply_delta(&trust, &forged, SHOP_TIME)
+            .unwrap_err(),
+        Error::WrongAuthority
+    );
+    assert_eq!(
+        blocklist, before,
+        "a failed update leaves the old state in force"
+    );
+
+    // Nor can the register's signer be used for a list claiming the operator's name.
+    let mut body = operator_empty.body().clone();
+    body.signer_certificate = world.register.certificate().as_bytes().to_vec();
+    body.sequence = 9;
+    let forged = forge_snapshot(body, world.register.key());
+    assert_eq!(
+        blocklist
+            .apply_snapshot(&trust, &forged, SHOP_TIME)
+            .unwrap_err(),
+        Error::WrongAuthority
+    );
+}
+
+/// Signs a hand-made delta body (what a compromised or confused signer could produce).
+fn forge_delta(body: DeltaBody, key: &SecretKey) -> BlocklistDelta {
+    BlocklistDelta::decode(&sign_envelope(
+        4,
+        &postcard::to_allocvec(&body).unwrap(),
+        key,
+    ))
+    .unwrap()
+}
+
+fn forge_snapshot(body: SnapshotBody, key: &SecretKey) -> BlocklistSnapshot {
+    BlocklistSnapshot::decode(&sign_envelope(
+        3,
+        &postcard::to_allocvec(&body).unwrap(),
+        key,
+    ))
+    .unwrap()
+}
+
+fn sign_envelope(object_type: u8, body: &[u8], key: &SecretKey) -> Vec<u8> {
+    use ed25519_dalek::Signer;
+    let mut bytes = MAGIC.to_vec();
+    bytes.push(FORMAT_VERSION);
+    bytes.push(object_type);
+    bytes.extend_from_slice(body);
+    let signature = ed25519_dalek::SigningKey::from_bytes(&key.to_seed()).sign(&bytes);
+    bytes.extend_from_slice(&signature.to_bytes());
+    bytes
+}
+
+#[test]
+fn a_suspended_listing_is_reported_as_suspended_not_final() {
+    let world = world();
+    let trust = world.trust();
+    // Alice thinks she lost her phone; the listing is suspended pending inquiry.
+    let entries = BlocklistEntry::for_reported_handset(
+        &world.alice.pairing,
+        Reason::Lost,
+        T0 + DAY,
+        ListingStatus::Suspended,
+    );
+    let snapshot = world
+        .register
+        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+        .unwrap();
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(
+            &PartEvidence::new(&world.alice.screen, &world.chain()),
+            SHOP_TIME,
+        )
+        .unwrap();
+    let BlocklistStatus::Blocked { listings, .. } = &verdict.blocklist else {
+        panic!()
+    };
+    assert_eq!(listings[0].status, ListingStatus::Suspended);
+    assert_eq!(listings[0].reason, Reason::Lost);
+    assert_eq!(
+        verdict.summary(),
+        "genuine (serial-only), unpaired, BLOCKED: lost (suspended)"
+    );
+}
+
+#[test]
+fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_newer_list_was_seen() {
+    let world = world();
+    let trust = world.trust();
+    let chain = world.chain();
+    // A screen certified for one year only, expired a year ago.
+    let short_lived = world
+        .acme_line
+        .certify_part(
+            &spec(PartKind::Screen, "SCR-SHORT", vec![], None),
+            900,
+            Validity::days_from(T0 - 2 * YEAR, 365),
+        )
+        .unwrap();
+    let set_back = T0 - 18 * 30 * DAY; // the device clock says mid-2024
+
+    // Without any list seen, a wrong clock is all the verifier has.
+    assert!(
+        Verifier::new(&trust)
+            .verify_part(&PartEvidence::new(&short_lived, &chain), set_back)
+            .is_ok()
+    );
+
+    // Once a trusted snapshot issued today was accepted, time cannot go back past it.
+    let snapshot = world
+        .register
+        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let mut blocklist = Blocklist::new();
+    blocklist
+        .apply_snapshot(&trust, &snapshot, set_back)
+        .unwrap();
+    let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
+    assert_eq!(verifier.effective_now(set_back), T0 + 2 * DAY);
+    let error = verifier
+        .verify_part(&PartEvidence::new(&short_lived, &chain), set_back)
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Expired { what: "part certificate", now, .. } if now == T0 + 2 * DAY),
+        "{error:?}"
+    );
+
+    // The floor survives a restart too.
+    let rebooted = Blocklist::with_rollback_state(blocklist.rollback_state().clone());
+    assert_eq!(
+        Verifier::new(&trust)
+            .with_blocklist(&rebooted)
+            .effective_now(set_back),
+        T0 + 2 * DAY
+    );
+}
+
+#[test]
+fn a_registry_publishes_a_delta_and_a_device_follows_it() {
+    let world = world();
+    let trust = world.trust();
+    let v1 = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let v2 = world.alice_reported_stolen(2);
+    let delta = world.register.publish_delta(&v1, &v2).unwrap();
+    let delta = BlocklistDelta::decode(delta.as_bytes()).unwrap();
+    assert_eq!(delta.body().upserts.len(), 5, "one IMEI and four parts");
+
+    let mut device = world.blocklist_with(&trust, &[&v1]);
+    // A delta for a state the device does not hold is refused.
+    let mut fresh = Blocklist::new();
+    assert_eq!(
+        fresh
+            .apply_delta(&trust, &delta, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::DeltaBaseMismatch
+    );
+
+    assert_eq!(device.apply_delta(&trust, &delta, SHOP_TIME).unwrap(), 2);
+    let held = device.list(&world.register_root.key().key_id()).unwrap();
+    assert_eq!(
+        held.digest,
+        v2.state_digest(),
+        "the device now holds exactly the published state"
+    );
+    assert!(
+        Verifier::new(&trust)
+            .with_blocklist(&device)
+            .verify_part(
+                &PartEvidence::new(&world.alice.screen, &world.chain()),
+                SHOP_TIME
+            )
+            .unwrap()
+            .is_blocked()
+    );
+    // Applying it twice is a rollback to an older base.
+    assert_eq!(
+        device
+            .apply_delta(&trust, &delta, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Rollback
+    );
+
+    // The device is Alice found her phone: delisting travels as a delta too.
+    let v3 = world
+        .register
+        .publish_snapshot(3, T0 + 3 * DAY, T0 + 10 * DAY, vec![])
+        .unwrap();
+    device
+        .apply_delta(
+            &trust,
+            &world.register.publish_delta(&v2, &v3).unwrap(),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert!(
+        device
+            .lookup(&[BlockKey::Imei(world.alice.imei)])
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_delta_that_does_not_lead_to_the_state_it_promises_is_refused_and_changes_nothing() {
+    let world = world();
+    let trust = world.trust();
+    let v1 = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let v2 = world.alice_reported_stolen(2);
+    let mut body = world
+        .register
+        .publish_delta(&v1, &v2)
+        .unwrap()
+        .body()
+        .clone();
+    body.upserts.pop(); // an entry lost on the way, re-signed by a buggy publisher
+    let delta = forge_delta(body, world.register.key());
+    let mut device = world.blocklist_with(&trust, &[&v1]);
+    let before = device.clone();
+    assert_eq!(
+        device.apply_delta(&trust, &delta, SHOP_TIME).unwrap_err(),
+        Error::DeltaResultMismatch
+    );
+    assert_eq!(device, before);
+}
+
+#[test]
+fn a_blocklist_signed_by_an_unpinned_root_or_altered_in_transit_is_refused() {
+    let world = world();
+    let trust = world.trust();
+    let rogue = Authority::new_root(
+        key(70),
+        AuthorityRole::BlocklistRoot,
+        "Rogue register",
+        years(40),
+    )
+    .unwrap();
+    let rogue_list = rogue.publish_snapshot(1, T0, T0 + 9 * DAY, vec![]).unwrap();
+    let mut blocklist = Blocklist::new();
+    assert_eq!(
+        blocklist
+            .apply_snapshot(&trust, &rogue_list, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::UnknownIssuer
+    );
+
+    // A manufacturer root is not a blocklist root: pinned separately.
+    let entries = vec![];
+    let body = SnapshotBody {
+        signer_certificate: world.acme_root.certificate().as_bytes().to_vec(),
+        authority: world.acme_root.key().key_id(),
+        sequence: 1,
+        issued_at: T0,
+        expires_at: T0 + DAY,
+        entries,
+    };
+    let manufacturer_list = forge_snapshot(body, world.acme_root.key());
+    assert_eq!(
+        blocklist
+            .apply_snapshot(&trust, &manufacturer_list, SHOP_TIME)
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+
+    let list = world.alice_reported_stolen(1);
+    let mut bytes = list.as_bytes().to_vec();
+    let last = bytes.len() - 70;
+    bytes[last] ^= 0x01; // flip a bit of the last entry
+    match BlocklistSnapshot::decode(&bytes) {
+        Ok(altered) => assert_eq!(
+            blocklist
+                .apply_snapshot(&trust, &altered, SHOP_TIME)
+                .unwrap_err()
+                .code(),
+            ErrorCode::BadSignature
+        ),
+        Err(error) => assert_eq!(error.family(), ErrorFamily::Malformed),
+    }
+    assert_eq!(blocklist, Blocklist::new(), "nothing was accepted");
+}
+
+#[test]
+fn roots_must_be_self_signed_roots_of_the_right_kind() {
+    let world = world();
+    let mut trust = TrustStore::new();
+    assert_eq!(
+        trust
+            .add_manufacturer_root(world.acme_line.certificate().clone())
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        trust
+            .add_blocklist_root(world.acme_root.certificate().clone())
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    let mut bytes = world.acme_root.certificate().as_bytes().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x80;
+    let broken = Certificate::decode(&bytes).unwrap();
+    assert_eq!(
+        trust.add_manufacturer_root(broken).unwrap_err().code(),
+        ErrorCode::NotSelfSigned
+    );
+    assert!(
+        trust
+            .add_manufacturer_root(world.acme_root.certificate().clone())
+            .is_ok()
+    );
+}
+
+#[test]
+fn issuing_apis_refuse_what_their_role_does_not_allow() {
+    let world = world();
+    let screen_spec = spec(PartKind::Screen, "S", vec![], None);
+    assert_eq!(
+        world
+            .acme_root
+            .certify_part(&screen_spec, 1, years(1))
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        world
+            .acme_line
+            .pair(&world.alice.board, &[], 1, PairingEvent::FactoryBuild, T0)
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        world
+            .acme_pairing
+            .publish_snapshot(1, T0, T0, vec![])
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        world
+            .register_root
+            .certify_authority(
+                AuthorityRole::PartIssuer,
+                "x",
+                key(50).public_key(),
+                &[PartKind::Screen],
+                1,
+                years(1)
+            )
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        world.acme_line.revoke(1, T0, &[]).unwrap_err().code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        Authority::new(key(51), world.acme_line.certificate().clone())
+            .unwrap_err()
+            .code(),
+        ErrorCode::KeyMismatch
+    );
+    // Only boards carry IMEIs.
+    let bad = spec(PartKind::Screen, "S", vec![world.alice.imei], None);
+    assert_eq!(
+        world
+            .acme_line
+            .certify_part(&bad, 1, years(1))
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidField
+    );
+    // A pairing record needs a board.
+    assert_eq!(
+        world
+            .acme_pairing
+            .pair(&world.alice.screen, &[], 1, PairingEvent::FactoryBuild, T0)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidField
+    );
+}
+
+#[test]
+fn a_pairing_record_outlives_its_services_certificate_but_not_a_forgery() {
+    let world = world();
+    let trust = world.trust();
+    let chain = world.chain();
+    let short_service = authority(
+        &world.acme_root,
+        40,
+        AuthorityRole::PairingService,
+        "Acme pairing 2026",
+        &[],
+        40,
+        Validity {
+            not_before: T0 - DAY,
+            not_after: T0 + 10 * DAY,
+        },
+    );
+    let record = short_service
+        .pair(
+            &world.bob.board,
+            &world.bob.parts(),
+            1,
+            PairingEvent::FactoryBuild,
+            T0,
+        )
+        .unwrap();
+    // Five years later, the record still tells where the screen came from.
+    let verdict = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&record),
+            T0 + 5 * YEAR,
+        )
+        .unwrap();
+    assert_eq!(
+        verdict.provenance.unwrap().service.name,
+        "Acme pairing 2026"
+    );
+
+    // A record signed by a key that is not the embedded service's is refused.
+    let mut body = record.body().clone();
+    body.sequence = 2;
+    let forged = {
+        use ed25519_dalek::Signer;
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend([FORMAT_VERSION, 2]);
+        bytes.extend(postcard::to_allocvec(&body).unwrap());
+        let sig = ed25519_dalek::SigningKey::from_bytes(&[77; 32]).sign(&bytes);
+        bytes.extend(sig.to_bytes());
+        PairingRecord::decode(&bytes).unwrap()
+    };
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&forged),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::BadSignature);
+}
+
+#[test]
+fn verdicts_serialize_to_the_json_shape_every_front_shares() {
+    let world = world();
+    let trust = world.trust();
+    let snapshot = world.alice_reported_stolen(1);
+    let blocklist = world.blocklist_with(&trust, &[&snapshot]);
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(
+            &PartEvidence::new(&world.alice.screen, &world.chain())
+                .with_pairing(&world.alice.pairing),
+            SHOP_TIME,
+        )
+        .unwrap();
+    let json = serde_json::to_value(&verdict).unwrap();
+    assert_eq!(json["part"]["kind"], "screen");
+    assert_eq!(json["part"]["serial"], "SCR-ALICE");
+    assert_eq!(json["binding"], "serial-only");
+    assert_eq!(json["relation"], "paired-elsewhere");
+    assert_eq!(json["blocklist"]["state"], "blocked");
+    assert_eq!(json["blocklist"]["listings"][0]["reason"], "stolen");
+    assert_eq!(json["blocklist"]["listings"][0]["status"], "final");
+    assert_eq!(
+        json["provenance"]["handset_imeis"][0],
+        world.alice.imei.to_string()
+    );
+    assert_eq!(json["part"]["part_id"].as_str().unwrap().len(), 64);
+}
