@@ -1,0 +1,116 @@
+//! A repair shop is offered parts and checks each one before fitting it:
+//! a screen harvested from a stolen handset, a genuine used screen from a
+//! clean donor, and a counterfeit screen with a forged certificate.
+//!
+//! `cargo run -p partcert-examples --example repair_shop`
+
+use partcert::{
+    Authority, AuthorityRole, Blocklist, BlocklistEntry, Challenge, ChallengeResponse, ErrorCode,
+    ListingStatus, PartEvidence, PartKind, Reason, SecretKey, Validity, Verifier,
+};
+use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let acme = Manufacturer::acme()?;
+    let register = Registry::national()?;
+    let stolen = acme.build_handset(1)?;
+    let donor = acme.build_handset(2)?;
+
+    // Day 10: handset 1 is snatched on Oxford Street and reported. The
+    // register lists its IMEI and every part paired to it.
+    let entries = BlocklistEntry::for_reported_handset(
+        &stolen.record,
+        Reason::Stolen,
+        T0 + 10 * DAY,
+        ListingStatus::Final,
+    );
+    let snapshot =
+        register
+            .publisher
+            .publish_snapshot(11, T0 + 10 * DAY, T0 + 17 * DAY, entries)?;
+    println!(
+        "register: handset {} reported stolen; snapshot 11 lists {} keys",
+        stolen.imei,
+        snapshot.body().entries.len()
+    );
+
+    // The shop pins Acme's root and the register's root, and loads today's list.
+    let trust = trust_store(&acme, &register)?;
+    let mut blocklist = Blocklist::new();
+    blocklist.apply_snapshot(&trust, &snapshot, T0 + 11 * DAY)?;
+    let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
+    let chain = acme.chain();
+    let now = T0 + 12 * DAY;
+
+    // 1. The harvested screen, with a fresh challenge so the part proves it
+    //    holds the key in its certificate (it does: it is genuine).
+    let challenge = Challenge::new([7; 32]);
+    let response = ChallengeResponse::respond(&stolen.screen_key, &challenge, &stolen.screen)?;
+    let evidence = PartEvidence::new(&stolen.screen, &chain).with_challenge(&challenge, &response);
+    let verdict = verifier.verify_part(&evidence, now)?;
+    println!("harvested screen SCR-0001: {}", verdict.summary());
+    expect(verdict.is_blocked(), "the harvested screen to be blocked")?;
+
+    //    Showing an older, clean-looking pairing record does not launder it:
+    //    the part itself is listed, not only the handset.
+    let verdict = verifier.verify_part(&evidence.with_pairing(&stolen.record), now)?;
+    println!("  ... with its pairing record: {}", verdict.summary());
+    expect(verdict.is_blocked(), "the harvested screen to stay blocked")?;
+
+    // 2. A used screen from a clean donor handset: repair stays open.
+    let response = ChallengeResponse::respond(&donor.screen_key, &challenge, &donor.screen)?;
+    let evidence = PartEvidence::new(&donor.screen, &chain)
+        .with_pairing(&donor.record)
+        .with_challenge(&challenge, &response);
+    let verdict = verifier.verify_part(&evidence, now)?;
+    println!("donor screen SCR-0002: {}", verdict.summary());
+    expect(
+        !verdict.is_blocked() && verdict.summary() == "genuine (key-proven), used, clean",
+        "the donor screen to be genuine, used, clean",
+    )?;
+
+    // 3. A counterfeit: a screen certified by a "factory" key nobody certified.
+    let forger = Authority::new_root(
+        SecretKey::from_seed(&[66; 32]),
+        AuthorityRole::ManufacturerRoot,
+        "Acme root (fake)",
+        Validity::days_from(T0 - DAY, 3650),
+    )?;
+    let fake_line_key = SecretKey::from_seed(&[67; 32]);
+    let fake_line = Authority::new(
+        fake_line_key.clone(),
+        forger.certify_authority(
+            AuthorityRole::PartIssuer,
+            "Acme factory line 3",
+            fake_line_key.public_key(),
+            &[PartKind::Screen],
+            2,
+            Validity::days_from(T0 - DAY, 3650),
+        )?,
+    )?;
+    let fake = fake_line.certify_part(
+        &partcert::PartSpec {
+            kind: PartKind::Screen,
+            manufacturer: "Acme".into(),
+            model: "A1".into(),
+            serial: "SCR-9999".into(),
+            imeis: vec![],
+            key: None,
+        },
+        1,
+        Validity::days_from(T0 - DAY, 3650),
+    )?;
+    let fake_chain = [fake_line.certificate().clone()];
+    let error = verifier
+        .verify_part(&PartEvidence::new(&fake, &fake_chain), now)
+        .expect_err("a forged issuer must not verify");
+    println!(
+        "counterfeit screen SCR-9999: refused, error {} — {error}",
+        error.code()
+    );
+    expect(
+        error.code() == ErrorCode::UnknownIssuer,
+        "the counterfeit to fail with UnknownIssuer",
+    )?;
+    Ok(())
+}

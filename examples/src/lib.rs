@@ -1,0 +1,200 @@
+//! The cast shared by the runnable examples in this folder: a phone maker
+//! (Acme) with a factory line and a pairing service, and a national register
+//! that lists stolen handsets. Keys come from fixed seeds so every run prints
+//! the same ids; real authorities generate theirs with
+//! `SecretKey::generate(&mut OsRng)` and keep the roots offline.
+//!
+//! Run an example with `cargo run -p partcert-examples --example repair_shop`
+//! (or `boot_self_check`, `registry`); `bash examples/run.sh` runs them all.
+
+use partcert::{
+    Authority, AuthorityRole, Certificate, Error, Imei, PairingEvent, PairingRecord, PartKind,
+    PartSpec, SecretKey, TrustStore, Validity,
+};
+
+/// 1 January 2026, 00:00 UTC: when the story starts.
+pub const T0: u64 = 1_767_225_600;
+/// One day in seconds.
+pub const DAY: u64 = 86_400;
+
+fn years(n: u64) -> Validity {
+    Validity::days_from(T0 - DAY, 365 * n)
+}
+
+/// A phone maker: its offline root, a factory line that certifies parts,
+/// and the service that signs pairing records.
+pub struct Manufacturer {
+    /// The root verifiers pin.
+    pub root: Authority,
+    /// Factory line 3: certifies boards, screens and batteries.
+    pub line: Authority,
+    /// Signs which parts sit in which handset.
+    pub pairing: Authority,
+}
+
+/// One handset as built at the factory, with its parts' certificates.
+pub struct Handset {
+    /// Its IMEI, signed into the board's certificate.
+    pub imei: Imei,
+    /// The main board's certificate.
+    pub board: Certificate,
+    /// The screen's certificate (the screen has a secure element).
+    pub screen: Certificate,
+    /// The key inside the screen's secure element.
+    pub screen_key: SecretKey,
+    /// The battery's certificate (serial-only: no secure element).
+    pub battery: Certificate,
+    /// The factory pairing record.
+    pub record: PairingRecord,
+}
+
+impl Handset {
+    /// The handset's IMEIs, as its modem reports them.
+    pub fn imeis(&self) -> Vec<Imei> {
+        vec![self.imei]
+    }
+}
+
+impl Manufacturer {
+    /// Acme Phones, with fixed seeds.
+    pub fn acme() -> Result<Self, Error> {
+        let root = Authority::new_root(
+            SecretKey::from_seed(&[1; 32]),
+            AuthorityRole::ManufacturerRoot,
+            "Acme Phones root 2026",
+            years(30),
+        )?;
+        let line_key = SecretKey::from_seed(&[2; 32]);
+        let line_cert = root.certify_authority(
+            AuthorityRole::PartIssuer,
+            "Acme factory line 3",
+            line_key.public_key(),
+            &[PartKind::Board, PartKind::Screen, PartKind::Battery],
+            2,
+            years(20),
+        )?;
+        let pairing_key = SecretKey::from_seed(&[3; 32]);
+        let pairing_cert = root.certify_authority(
+            AuthorityRole::PairingService,
+            "Acme pairing service",
+            pairing_key.public_key(),
+            &[],
+            3,
+            years(20),
+        )?;
+        Ok(Manufacturer {
+            root,
+            line: Authority::new(line_key, line_cert)?,
+            pairing: Authority::new(pairing_key, pairing_cert)?,
+        })
+    }
+
+    /// The issuer chain a verifier needs next to a part certificate.
+    pub fn chain(&self) -> Vec<Certificate> {
+        vec![self.line.certificate().clone()]
+    }
+
+    /// Certifies one part.
+    pub fn part(
+        &self,
+        kind: PartKind,
+        serial: String,
+        imeis: Vec<Imei>,
+        key: Option<&SecretKey>,
+    ) -> Result<Certificate, Error> {
+        let spec = PartSpec {
+            kind,
+            manufacturer: "Acme".into(),
+            model: "A1".into(),
+            serial,
+            imeis,
+            key: key.map(SecretKey::public_key),
+        };
+        self.line.certify_part(&spec, 1_000, years(30))
+    }
+
+    /// Builds and pairs handset number `number` at the factory.
+    pub fn build_handset(&self, number: u8) -> Result<Handset, Error> {
+        let imei = Imei::with_check_digit(35_693_803_564_000 + u64::from(number))?;
+        let board = self.part(
+            PartKind::Board,
+            format!("BRD-{number:04}"),
+            vec![imei],
+            None,
+        )?;
+        let screen_key = SecretKey::from_seed(&[100 + number; 32]);
+        let screen = self.part(
+            PartKind::Screen,
+            format!("SCR-{number:04}"),
+            vec![],
+            Some(&screen_key),
+        )?;
+        let battery = self.part(PartKind::Battery, format!("BAT-{number:04}"), vec![], None)?;
+        let record = self.pairing.pair(
+            &board,
+            &[screen.clone(), battery.clone()],
+            1,
+            PairingEvent::FactoryBuild,
+            T0,
+        )?;
+        Ok(Handset {
+            imei,
+            board,
+            screen,
+            screen_key,
+            battery,
+            record,
+        })
+    }
+}
+
+/// A blocklist authority: a national register of stolen handsets, with an
+/// offline root and the online key that signs its daily lists.
+pub struct Registry {
+    /// The root verifiers pin (separately from manufacturer roots).
+    pub root: Authority,
+    /// Signs snapshots and deltas.
+    pub publisher: Authority,
+}
+
+impl Registry {
+    /// The national register, with fixed seeds.
+    pub fn national() -> Result<Self, Error> {
+        let root = Authority::new_root(
+            SecretKey::from_seed(&[4; 32]),
+            AuthorityRole::BlocklistRoot,
+            "National Mobile Property Register",
+            years(30),
+        )?;
+        let publisher_key = SecretKey::from_seed(&[5; 32]);
+        let publisher_cert = root.certify_authority(
+            AuthorityRole::BlocklistAuthority,
+            "NMPR daily publisher",
+            publisher_key.public_key(),
+            &[],
+            2,
+            years(5),
+        )?;
+        Ok(Registry {
+            root,
+            publisher: Authority::new(publisher_key, publisher_cert)?,
+        })
+    }
+}
+
+/// A trust store pinning the manufacturer's root and the register's root.
+pub fn trust_store(maker: &Manufacturer, registry: &Registry) -> Result<TrustStore, Error> {
+    let mut trust = TrustStore::new();
+    trust.add_manufacturer_root(maker.root.certificate().clone())?;
+    trust.add_blocklist_root(registry.root.certificate().clone())?;
+    Ok(trust)
+}
+
+/// Fails an example with a message when what it shows did not happen.
+pub fn expect(condition: bool, what: &str) -> Result<(), Box<dyn std::error::Error>> {
+    if condition {
+        Ok(())
+    } else {
+        Err(format!("expected {what}").into())
+    }
+}
