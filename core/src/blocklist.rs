@@ -89,6 +89,7 @@ impl BlocklistEntry {
 pub struct SnapshotBody {
     /// The exact bytes of the signer's certificate (a blocklist authority
     /// certified by the root, or the root itself).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
     pub signer_certificate: Vec<u8>,
     /// The authority this list belongs to: the key id of its pinned root.
     pub authority: KeyId,
@@ -99,6 +100,7 @@ pub struct SnapshotBody {
     /// After this it is stale.
     pub expires_at: u64,
     /// Every entry, sorted by key, unique.
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_BLOCKLIST_ENTRIES}>")]
     pub entries: Vec<BlocklistEntry>,
 }
 
@@ -114,6 +116,7 @@ pub struct BlocklistSnapshot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeltaBody {
     /// The exact bytes of the signer's certificate.
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
     pub signer_certificate: Vec<u8>,
     /// The authority: the key id of its pinned root.
     pub authority: KeyId,
@@ -128,8 +131,10 @@ pub struct DeltaBody {
     /// When the resulting list goes stale.
     pub expires_at: u64,
     /// Entries added or changed (sorted by key, unique).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_BLOCKLIST_ENTRIES}>")]
     pub upserts: Vec<BlocklistEntry>,
     /// Keys delisted (sorted, unique).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_BLOCKLIST_ENTRIES}>")]
     pub removals: Vec<BlockKey>,
     /// The digest of the state it leads to.
     pub result_digest: StateDigest,

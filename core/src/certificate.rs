@@ -111,6 +111,7 @@ pub struct AuthoritySubject {
     /// The authority's public key.
     pub key: PublicKey,
     /// For part issuers: the part kinds it may certify (sorted, unique).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_PERMITTED_KINDS}>")]
     pub permitted_kinds: Vec<PartKind>,
 }
 
@@ -126,6 +127,7 @@ pub struct PartSubject {
     /// Its serial number, unique for the manufacturer and kind.
     pub serial: String,
     /// For boards: the IMEIs the board carries (sorted, unique).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_IMEIS}>")]
     pub imeis: Vec<Imei>,
     /// For parts with a secure element: the key the part holds.
     pub key: Option<PublicKey>,

@@ -152,6 +152,7 @@ fn map_postcard(error: postcard::Error) -> Error {
         P::DeserializeBadEnum => Error::MalformedBody("unknown variant tag"),
         P::DeserializeBadOption => Error::MalformedBody("invalid optional field"),
         P::DeserializeBadChar => Error::MalformedBody("invalid character"),
+        P::SerdeDeCustom => Error::DeclaredLengthOverBound,
         _ => Error::MalformedBody("undecodable body"),
     }
 }

@@ -46,6 +46,9 @@ pub enum Error {
         /// The bound.
         max: usize,
     },
+    /// A list in the object declares more elements than its bound allows.
+    #[error("a list in the object declares more elements than the format allows")]
+    DeclaredLengthOverBound,
     /// An IMEI is not 15 digits with a valid Luhn check digit.
     #[error("invalid IMEI {0:?}: an IMEI is 15 digits ending in a Luhn check digit")]
     InvalidImei(String),
@@ -357,7 +360,9 @@ impl Error {
             Error::UnsupportedVersion(_) => ErrorCode::UnsupportedVersion,
             Error::UnknownObjectType(_) => ErrorCode::UnknownObjectType,
             Error::WrongObjectType { .. } => ErrorCode::WrongObjectType,
-            Error::LengthOverBound { .. } => ErrorCode::LengthOverBound,
+            Error::LengthOverBound { .. } | Error::DeclaredLengthOverBound => {
+                ErrorCode::LengthOverBound
+            }
             Error::InvalidImei(_) => ErrorCode::InvalidImei,
             Error::MalformedBody(_) => ErrorCode::MalformedBody,
             Error::InvalidPublicKey => ErrorCode::InvalidPublicKey,

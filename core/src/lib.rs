@@ -80,6 +80,7 @@
 )]
 
 mod blocklist;
+mod bounded;
 mod certificate;
 mod challenge;
 mod envelope;

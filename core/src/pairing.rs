@@ -44,12 +44,15 @@ impl PairedPart {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairingBody {
     /// The exact bytes of the pairing service's certificate.
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
     pub service_certificate: Vec<u8>,
     /// The handset's IMEIs, as signed into its board's certificate (sorted).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_IMEIS}>")]
     pub imeis: Vec<Imei>,
     /// The handset's board.
     pub board: PairedPart,
     /// Every other part fitted (sorted by part id, unique).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_PAIRED_PARTS}>")]
     pub parts: Vec<PairedPart>,
     /// Per-handset sequence: each re-pairing after a repair counts up.
     pub sequence: u64,

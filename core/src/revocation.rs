@@ -18,6 +18,7 @@ pub struct RevocationBody {
     /// When it was signed.
     pub issued_at: u64,
     /// The revoked authority key ids (sorted, unique).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_REVOKED_KEYS}>")]
     pub revoked: Vec<KeyId>,
 }
 

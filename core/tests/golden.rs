@@ -1,0 +1,170 @@
+//! Golden vectors: the wire format's contract between languages and versions.
+//!
+//! Every object under `core/tests/vectors/` is made from fixed seeds and
+//! fixed times (Ed25519 signatures are deterministic), so today's encoder
+//! must reproduce each file byte for byte. A change here is a change to the
+//! wire format: make it deliberately, regenerate with
+//! `PARTCERT_REGENERATE_VECTORS=1 cargo test -p partcert --test golden`,
+//! and say so in the commit.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use partcert::*;
+
+fn vectors() -> Vec<(&'static str, Vec<u8>)> {
+    let world = world();
+    let v1 = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let v2 = world.alice_reported_stolen(2);
+    let delta = world.register.publish_delta(&v1, &v2).unwrap();
+    let revocation = world
+        .acme_root
+        .revoke(1, T0, &[KeyId::of(&key(31).public_key())])
+        .unwrap();
+    let challenge = Challenge::new([0x42; 32]);
+    let response =
+        ChallengeResponse::respond(&world.alice.camera_key, &challenge, &world.alice.camera)
+            .unwrap();
+    let trust = world.trust();
+    let mut blocklist = Blocklist::new();
+    blocklist.apply_snapshot(&trust, &v2, T0 + 2 * DAY).unwrap();
+    vec![
+        (
+            "manufacturer_root.cert",
+            world.acme_root.certificate().as_bytes().to_vec(),
+        ),
+        (
+            "part_issuer.cert",
+            world.acme_line.certificate().as_bytes().to_vec(),
+        ),
+        (
+            "pairing_service.cert",
+            world.acme_pairing.certificate().as_bytes().to_vec(),
+        ),
+        (
+            "blocklist_root.cert",
+            world.register_root.certificate().as_bytes().to_vec(),
+        ),
+        (
+            "blocklist_authority.cert",
+            world.register.certificate().as_bytes().to_vec(),
+        ),
+        ("board.cert", world.alice.board.as_bytes().to_vec()),
+        ("screen.cert", world.alice.screen.as_bytes().to_vec()),
+        ("keyed_camera.cert", world.alice.camera.as_bytes().to_vec()),
+        ("handset.pair", world.alice.pairing.as_bytes().to_vec()),
+        ("empty_v1.pcbl", v1.as_bytes().to_vec()),
+        ("stolen_v2.pcbl", v2.as_bytes().to_vec()),
+        ("v1_to_v2.pcbd", delta.as_bytes().to_vec()),
+        ("revocation.pcrl", revocation.as_bytes().to_vec()),
+        ("camera_response.pcr", response.as_bytes().to_vec()),
+        ("rollback_state.pcrb", blocklist.rollback_state().encode()),
+    ]
+}
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+#[test]
+fn todays_encoder_reproduces_every_golden_vector_byte_for_byte() {
+    let regenerate = std::env::var_os("PARTCERT_REGENERATE_VECTORS").is_some();
+    let mut mismatched = Vec::new();
+    for (name, bytes) in vectors() {
+        let path = dir().join(name);
+        if regenerate {
+            std::fs::write(&path, &bytes).unwrap();
+            continue;
+        }
+        let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if golden != bytes {
+            let first = golden
+                .iter()
+                .zip(&bytes)
+                .position(|(a, b)| a != b)
+                .unwrap_or(golden.len().min(bytes.len()));
+            mismatched.push(format!(
+                "{name}: first difference at byte {first} ({} vs {} bytes)",
+                golden.len(),
+                bytes.len()
+            ));
+        }
+    }
+    assert!(
+        mismatched.is_empty(),
+        "the wire format changed:\n{}",
+        mismatched.join("\n")
+    );
+}
+
+#[test]
+fn every_golden_vector_decodes_and_verifies() {
+    if std::env::var_os("PARTCERT_REGENERATE_VECTORS").is_some() {
+        return; // the files are being rewritten by the other test
+    }
+    let trust = {
+        let mut trust = TrustStore::new();
+        let read = |name: &str| std::fs::read(dir().join(name)).unwrap();
+        trust
+            .add_manufacturer_root(Certificate::decode(&read("manufacturer_root.cert")).unwrap())
+            .unwrap();
+        trust
+            .add_blocklist_root(Certificate::decode(&read("blocklist_root.cert")).unwrap())
+            .unwrap();
+        trust
+    };
+    let read = |name: &str| std::fs::read(dir().join(name)).unwrap();
+    for (name, _) in vectors() {
+        let bytes = read(name);
+        if name.ends_with(".pcrb") {
+            assert_eq!(RollbackState::decode(&bytes).unwrap().encode(), bytes);
+        } else {
+            assert_eq!(
+                Object::decode(&bytes).unwrap().as_bytes(),
+                bytes.as_slice(),
+                "{name}"
+            );
+        }
+    }
+    let chain = [Certificate::decode(&read("part_issuer.cert")).unwrap()];
+    let screen = Certificate::decode(&read("screen.cert")).unwrap();
+    let camera = Certificate::decode(&read("keyed_camera.cert")).unwrap();
+    let pairing = PairingRecord::decode(&read("handset.pair")).unwrap();
+    let mut blocklist = Blocklist::new();
+    blocklist
+        .apply_snapshot(
+            &trust,
+            &BlocklistSnapshot::decode(&read("empty_v1.pcbl")).unwrap(),
+            T0,
+        )
+        .unwrap();
+    blocklist
+        .apply_delta(
+            &trust,
+            &BlocklistDelta::decode(&read("v1_to_v2.pcbd")).unwrap(),
+            T0,
+        )
+        .unwrap();
+    let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
+    let verdict = verifier
+        .verify_part(
+            &PartEvidence::new(&screen, &chain).with_pairing(&pairing),
+            T0 + 3 * DAY,
+        )
+        .unwrap();
+    assert!(verdict.is_blocked());
+    let response = ChallengeResponse::decode(&read("camera_response.pcr")).unwrap();
+    let challenge = Challenge::new([0x42; 32]);
+    let verdict = verifier
+        .verify_part(
+            &PartEvidence::new(&camera, &chain).with_challenge(&challenge, &response),
+            T0 + 3 * DAY,
+        )
+        .unwrap();
+    assert_eq!(verdict.binding, Binding::KeyProven);
+}
