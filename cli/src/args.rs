@@ -1,0 +1,514 @@
+//! The command line: every command, flag and value parser.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use partcert::{Imei, PartKind, Reason};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   genuine and clean (or not checked against a blocklist); other commands: done
+  10  genuine, but the part or its handset is blocklisted (even if the list is also stale)
+  11  genuine, not blocklisted, but a blocklist consulted has expired
+  20  untrusted or invalid evidence (the message and --json carry the stable error code)
+  2   usage error
+  1   any other failure (a file could not be read or written)";
+
+/// Signed phone-part certificates, pairing records and stolen-handset
+/// blocklists: issue them, and check a part before you fit it.
+#[derive(Debug, Parser)]
+#[command(name = "partcert", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a root: a manufacturer's trust anchor or a blocklist register's.
+    #[command(subcommand)]
+    Root(RootCommand),
+    /// Create an authority certified by a root: a factory line, a pairing
+    /// service or a blocklist publisher.
+    #[command(subcommand)]
+    Authority(AuthorityCommand),
+    /// Part certificates and keyed parts.
+    #[command(subcommand)]
+    Part(PartCommand),
+    /// Sign a pairing record: which parts sit in which handset.
+    Pair(PairArgs),
+    /// Publish, diff and apply blocklists of stolen and lost handsets.
+    #[command(subcommand)]
+    Blocklist(BlocklistCommand),
+    /// Sign a revocation list of authority keys a root no longer trusts.
+    Revoke(RevokeArgs),
+    /// Make a fresh challenge for a keyed part to answer.
+    #[command(subcommand)]
+    Challenge(ChallengeCommand),
+    /// Check a part: is it genuine, and is it (or its handset) blocklisted?
+    #[command(after_help = EXIT_CODES)]
+    Verify(VerifyArgs),
+    /// Print any partcert file in a readable form.
+    Show(ShowArgs),
+    /// Play the London story end to end in a temporary folder.
+    Demo(DemoArgs),
+}
+
+/// `partcert root ...`
+#[derive(Debug, Subcommand)]
+pub enum RootCommand {
+    /// Generate a root key and its self-signed certificate.
+    New(RootNewArgs),
+}
+
+/// Which kind of root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RootRole {
+    /// A phone maker's root: certifies factory lines and pairing services.
+    #[value(alias = "manufacturer-root")]
+    Manufacturer,
+    /// A blocklist register's root (registry, operator): pinned separately.
+    #[value(alias = "blocklist-root")]
+    Blocklist,
+}
+
+/// Common time and overwrite options for commands that sign.
+#[derive(Debug, Clone, Args)]
+pub struct SignTime {
+    /// Sign as of this time (seconds since the Unix epoch) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
+    pub at: Option<u64>,
+}
+
+/// `partcert root new`
+#[derive(Debug, Args)]
+pub struct RootNewArgs {
+    /// The root's name, e.g. "Acme Phones root 2026".
+    #[arg(long)]
+    pub name: String,
+    /// Writes PREFIX.key (secret, mode 0600) and PREFIX.cert.
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
+    /// Manufacturer root (default) or blocklist root.
+    #[arg(long, value_enum, default_value = "manufacturer")]
+    pub role: RootRole,
+    /// How long the root certificate is valid.
+    #[arg(long, value_name = "N", default_value_t = 365 * 30)]
+    pub valid_days: u64,
+    /// Replace PREFIX.key if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: SignTime,
+}
+
+/// `partcert authority ...`
+#[derive(Debug, Subcommand)]
+pub enum AuthorityCommand {
+    /// Generate an authority key and have a root certify it.
+    New(AuthorityNewArgs),
+}
+
+/// The role of a certified authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthorityRoleArg {
+    /// A factory line certifying parts of the kinds in --kinds.
+    PartIssuer,
+    /// A pairing service signing which parts sit in which handset.
+    #[value(alias = "pairing-service")]
+    Pairing,
+    /// A blocklist publisher, certified by a blocklist root.
+    #[value(alias = "blocklist-authority")]
+    Blocklist,
+}
+
+/// `partcert authority new`
+#[derive(Debug, Args)]
+pub struct AuthorityNewArgs {
+    /// The root's secret key.
+    #[arg(long, value_name = "ROOT.key")]
+    pub root: PathBuf,
+    /// The root's certificate.
+    #[arg(long, value_name = "ROOT.cert")]
+    pub root_cert: PathBuf,
+    /// What the authority may do.
+    #[arg(long, value_enum)]
+    pub role: AuthorityRoleArg,
+    /// The authority's name, e.g. "Acme factory line 3".
+    #[arg(long)]
+    pub name: String,
+    /// For part issuers: the part kinds it may certify (board, screen,
+    /// battery, rear-camera, front-camera, biometric, housing,
+    /// charging-port, speaker, kind-N).
+    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+    pub kinds: Vec<PartKind>,
+    /// How long the certificate is valid.
+    #[arg(long, value_name = "N", default_value_t = 365 * 10)]
+    pub valid_days: u64,
+    /// The certificate's serial number (default: random).
+    #[arg(long, value_name = "N")]
+    pub serial_number: Option<u64>,
+    /// Writes PREFIX.key (secret, mode 0600) and PREFIX.cert.
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
+    /// Replace PREFIX.key if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: SignTime,
+}
+
+/// `partcert part ...`
+#[derive(Debug, Subcommand)]
+pub enum PartCommand {
+    /// Certify a part (run by a factory line).
+    Issue(PartIssueArgs),
+    /// Generate the key pair of a part with a secure element.
+    Keygen(PartKeygenArgs),
+    /// Answer a challenge as a keyed part (what its secure element does).
+    Respond(PartRespondArgs),
+}
+
+/// `partcert part issue`
+#[derive(Debug, Args)]
+pub struct PartIssueArgs {
+    /// The part issuer's secret key.
+    #[arg(long, value_name = "ISSUER.key")]
+    pub issuer: PathBuf,
+    /// The part issuer's certificate.
+    #[arg(long, value_name = "ISSUER.cert")]
+    pub issuer_cert: PathBuf,
+    /// What the part is: board, screen, battery, rear-camera, ...
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: PartKind,
+    /// The part's serial.
+    #[arg(long)]
+    pub serial: String,
+    /// The part's model.
+    #[arg(long, default_value = "")]
+    pub model: String,
+    /// Who made it (default: the issuer's name).
+    #[arg(long)]
+    pub manufacturer: Option<String>,
+    /// For boards: an IMEI the board carries (repeat for dual-SIM).
+    #[arg(long, value_parser = parse_imei)]
+    pub imei: Vec<Imei>,
+    /// For parts with a secure element: the part's public key (from `part keygen`).
+    #[arg(long, value_name = "PART.pub")]
+    pub part_key: Option<PathBuf>,
+    /// How long the certificate is valid.
+    #[arg(long, value_name = "N", default_value_t = 365 * 30)]
+    pub valid_days: u64,
+    /// The certificate's serial number (default: random).
+    #[arg(long, value_name = "N")]
+    pub serial_number: Option<u64>,
+    /// Where to write the part certificate.
+    #[arg(long, value_name = "PART.cert")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: SignTime,
+}
+
+/// `partcert part keygen`
+#[derive(Debug, Args)]
+pub struct PartKeygenArgs {
+    /// Writes PREFIX.key (secret, mode 0600) and PREFIX.pub.
+    #[arg(long, value_name = "PREFIX")]
+    pub out: PathBuf,
+    /// Replace PREFIX.key if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `partcert part respond`
+#[derive(Debug, Args)]
+pub struct PartRespondArgs {
+    /// The part's secret key.
+    #[arg(long, value_name = "PART.key")]
+    pub part_key: PathBuf,
+    /// The part's certificate.
+    #[arg(long, value_name = "PART.cert")]
+    pub cert: PathBuf,
+    /// The verifier's challenge (from `partcert challenge new`).
+    #[arg(long, value_name = "CHALLENGE")]
+    pub challenge: PathBuf,
+    /// Where to write the response.
+    #[arg(long, value_name = "RESPONSE")]
+    pub out: PathBuf,
+}
+
+/// `partcert challenge ...`
+#[derive(Debug, Subcommand)]
+pub enum ChallengeCommand {
+    /// Write a fresh random nonce; use a new one for every check.
+    New(ChallengeNewArgs),
+}
+
+/// `partcert challenge new`
+#[derive(Debug, Args)]
+pub struct ChallengeNewArgs {
+    /// Where to write the challenge (one line of hex).
+    #[arg(long, value_name = "CHALLENGE")]
+    pub out: PathBuf,
+}
+
+/// `partcert pair`
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// The pairing service's secret key.
+    #[arg(long, value_name = "PAIR.key")]
+    pub service: PathBuf,
+    /// The pairing service's certificate.
+    #[arg(long, value_name = "PAIR.cert")]
+    pub service_cert: PathBuf,
+    /// The handset's board certificate (carries its IMEIs).
+    #[arg(long, value_name = "BOARD.cert")]
+    pub board: PathBuf,
+    /// A part fitted in the handset (repeat, or give several).
+    #[arg(long, value_name = "PART.cert", num_args = 1..)]
+    pub part: Vec<PathBuf>,
+    /// The handset's pairing sequence: 1 at the factory, counting up with each repair.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub sequence: u64,
+    /// This record follows a repair (default: a factory build).
+    #[arg(long)]
+    pub repair: bool,
+    /// Where to write the pairing record.
+    #[arg(long, value_name = "HANDSET.pair")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: SignTime,
+}
+
+/// `partcert blocklist ...`
+#[derive(Debug, Subcommand)]
+pub enum BlocklistCommand {
+    /// Publish a full signed snapshot.
+    New(BlocklistNewArgs),
+    /// Publish the delta that turns one snapshot into the next.
+    Delta(BlocklistDeltaArgs),
+    /// Check and apply snapshots and deltas in order, as a device does, and
+    /// keep the anti-rollback state.
+    Apply(BlocklistApplyArgs),
+}
+
+/// Why handsets are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasonArg {
+    /// Reported stolen.
+    Stolen,
+    /// Reported lost.
+    Lost,
+    /// Obtained by fraud.
+    Fraud,
+}
+
+impl From<ReasonArg> for Reason {
+    fn from(reason: ReasonArg) -> Self {
+        match reason {
+            ReasonArg::Stolen => Reason::Stolen,
+            ReasonArg::Lost => Reason::Lost,
+            ReasonArg::Fraud => Reason::Fraud,
+        }
+    }
+}
+
+/// The signing authority of a blocklist command.
+#[derive(Debug, Args)]
+pub struct BlocklistSigner {
+    /// The blocklist authority's (or blocklist root's) secret key.
+    #[arg(long, value_name = "BL.key")]
+    pub authority: PathBuf,
+    /// Its certificate.
+    #[arg(long, value_name = "BL.cert")]
+    pub authority_cert: PathBuf,
+}
+
+/// `partcert blocklist new`
+#[derive(Debug, Args)]
+pub struct BlocklistNewArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub signer: BlocklistSigner,
+    /// The snapshot's sequence: higher than any published before.
+    #[arg(long, value_name = "N")]
+    pub sequence: u64,
+    /// Days until the snapshot is stale.
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    pub expires_days: u64,
+    /// Carry over every entry of this earlier snapshot.
+    #[arg(long, value_name = "OLD.pcbl")]
+    pub base: Option<PathBuf>,
+    /// List a handset by IMEI.
+    #[arg(long, value_parser = parse_imei)]
+    pub imei: Vec<Imei>,
+    /// List a reported handset's IMEIs and every part its pairing record names.
+    #[arg(long, value_name = "HANDSET.pair")]
+    pub from_pairing: Vec<PathBuf>,
+    /// Why the new entries are listed.
+    #[arg(long, value_enum, default_value = "stolen")]
+    pub reason: ReasonArg,
+    /// The new entries are suspended pending inquiry (a lost phone that may turn up).
+    #[arg(long)]
+    pub suspended: bool,
+    /// Delist a handset's IMEI (an entry of --base).
+    #[arg(long, value_parser = parse_imei)]
+    pub delist_imei: Vec<Imei>,
+    /// Delist everything --from-pairing would list for this handset (it was found).
+    #[arg(long, value_name = "HANDSET.pair")]
+    pub delist_pairing: Vec<PathBuf>,
+    /// Where to write the snapshot.
+    #[arg(long, value_name = "LIST.pcbl")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: SignTime,
+}
+
+/// `partcert blocklist delta`
+#[derive(Debug, Args)]
+pub struct BlocklistDeltaArgs {
+    /// The snapshot devices hold.
+    #[arg(long, value_name = "OLD.pcbl")]
+    pub from: PathBuf,
+    /// The snapshot they should reach.
+    #[arg(long, value_name = "NEW.pcbl")]
+    pub to: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub signer: BlocklistSigner,
+    /// Where to write the delta.
+    #[arg(long, value_name = "D.pcbd")]
+    pub out: PathBuf,
+}
+
+/// `partcert blocklist apply`
+#[derive(Debug, Args)]
+pub struct BlocklistApplyArgs {
+    /// A pinned blocklist root certificate (repeat for several registers).
+    #[arg(long, value_name = "BLROOT.cert", required = true)]
+    pub blocklist_trust: Vec<PathBuf>,
+    /// The device's anti-rollback state: read if it exists, updated when
+    /// every list applies.
+    #[arg(long, value_name = "STATE.pcrb")]
+    pub rollback_state: Option<PathBuf>,
+    /// Snapshots (.pcbl) and deltas (.pcbd), applied in the order given.
+    #[arg(value_name = "LIST", required = true)]
+    pub lists: Vec<PathBuf>,
+    /// Check as of this time (seconds since the Unix epoch) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
+    pub at: Option<u64>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `partcert revoke`
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The root's secret key.
+    #[arg(long, value_name = "ROOT.key")]
+    pub root: PathBuf,
+    /// The root's certificate.
+    #[arg(long, value_name = "ROOT.cert")]
+    pub root_cert: PathBuf,
+    /// The list's sequence: higher than any published before.
+    #[arg(long, value_name = "N")]
+    pub sequence: u64,
+    /// The certificate of an authority to revoke (repeat).
+    #[arg(long, value_name = "AUTHORITY.cert")]
+    pub authority: Vec<PathBuf>,
+    /// Where to write the revocation list.
+    #[arg(long, value_name = "LIST.pcrl")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: SignTime,
+}
+
+/// `partcert verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The part certificate to check.
+    #[arg(value_name = "PART.cert")]
+    pub part: PathBuf,
+    /// A pinned manufacturer root certificate (repeat for several makers).
+    #[arg(long, value_name = "ROOT.cert", required = true)]
+    pub trust: Vec<PathBuf>,
+    /// A pinned blocklist root certificate (repeat for several registers).
+    #[arg(long, value_name = "BLROOT.cert")]
+    pub blocklist_trust: Vec<PathBuf>,
+    /// A blocklist snapshot, or a delta to apply after it (repeat, in order).
+    #[arg(long, value_name = "LIST.pcbl", requires = "blocklist_trust")]
+    pub blocklist: Vec<PathBuf>,
+    /// Refuse lists older than this anti-rollback state (from `blocklist apply`).
+    #[arg(long, value_name = "STATE.pcrb")]
+    pub rollback_state: Option<PathBuf>,
+    /// A revocation list signed by a pinned root (repeat).
+    #[arg(long, value_name = "LIST.pcrl")]
+    pub revocations: Vec<PathBuf>,
+    /// The pairing record of the handset the part comes from.
+    #[arg(long, value_name = "HANDSET.pair")]
+    pub pairing: Option<PathBuf>,
+    /// The part issuer's certificate (repeat if unsure which).
+    #[arg(long, value_name = "ISSUER.cert")]
+    pub chain: Vec<PathBuf>,
+    /// The challenge sent to a keyed part.
+    #[arg(long, value_name = "CHALLENGE", requires = "response")]
+    pub challenge: Option<PathBuf>,
+    /// The keyed part's response to --challenge.
+    #[arg(long, value_name = "RESPONSE", requires = "challenge")]
+    pub response: Option<PathBuf>,
+    /// The IMEI of the handset verifying, so the verdict says "fitted in
+    /// this handset" or "used" (repeat for dual-SIM).
+    #[arg(long, value_name = "IMEI", value_parser = parse_imei)]
+    pub on_handset: Vec<Imei>,
+    /// For boards: an IMEI the handset's modem reports, which must be signed
+    /// into the board's certificate.
+    #[arg(long, value_name = "IMEI", value_parser = parse_imei)]
+    pub presented_imei: Vec<Imei>,
+    /// Verify as of this time (seconds since the Unix epoch) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
+    pub at: Option<u64>,
+    /// Print one JSON object: the verdict, or the error with its code.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `partcert show`
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Any partcert file: certificate, pairing record, blocklist snapshot or
+    /// delta, revocation list, challenge response, anti-rollback state.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `partcert demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Play the story in this folder and keep the files (default: a
+    /// temporary folder, removed afterwards).
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}
+
+fn parse_kind(text: &str) -> Result<PartKind, String> {
+    text.parse::<PartKind>().map_err(|_| {
+        let names: Vec<String> = PartKind::NAMED.iter().map(|kind| kind.name()).collect();
+        format!("unknown part kind; one of {} or kind-N", names.join(", "))
+    })
+}
+
+fn parse_imei(text: &str) -> Result<Imei, String> {
+    text.parse::<Imei>().map_err(|error| error.to_string())
+}

@@ -1,0 +1,235 @@
+//! Human-readable text: times, verdicts, authorities.
+
+use partcert::{
+    AuthorityInfo, Binding, BlockKey, BlocklistStatus, Certificate, ListChecked, ListingStatus,
+    PairingEvent, Validity, Verdict,
+};
+
+/// A Unix time as `2026-01-01 00:00:00 UTC`.
+pub fn utc(seconds: u64) -> String {
+    let days = seconds / 86_400;
+    let rest = seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 to a (year, month, day) date (Howard Hinnant's algorithm).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `from .. to`.
+pub fn validity(validity: &Validity) -> String {
+    format!(
+        "{} to {}",
+        utc(validity.not_before),
+        utc(validity.not_after)
+    )
+}
+
+/// `"Acme line 3" (key 1a2b3c4d5e6f7081)`.
+pub fn authority(info: &AuthorityInfo) -> String {
+    format!("\"{}\" (key {})", info.name, info.key_id)
+}
+
+/// A one-line description of a certificate.
+pub fn certificate(certificate: &Certificate) -> String {
+    if let Some(authority) = certificate.authority() {
+        let mut text = format!(
+            "{} \"{}\" (key {})",
+            authority.role.name(),
+            authority.name,
+            authority.key.key_id()
+        );
+        if !authority.permitted_kinds.is_empty() {
+            let kinds: Vec<String> = authority.permitted_kinds.iter().map(|k| k.name()).collect();
+            text.push_str(&format!(", may certify {}", kinds.join(", ")));
+        }
+        text
+    } else if let Some(part) = certificate.part() {
+        let mut text = format!("{} part {}", part.kind, part.manufacturer);
+        if !part.model.is_empty() {
+            text.push_str(&format!(" {}", part.model));
+        }
+        text.push_str(&format!(", serial {}", part.serial));
+        if !part.imeis.is_empty() {
+            let imeis: Vec<String> = part.imeis.iter().map(ToString::to_string).collect();
+            text.push_str(&format!(", IMEI {}", imeis.join(", ")));
+        }
+        text.push_str(if part.key.is_some() {
+            ", keyed (secure element)"
+        } else {
+            ", serial-only"
+        });
+        text
+    } else {
+        "certificate".to_owned()
+    }
+}
+
+/// The matched key of a listing.
+pub fn block_key(key: &BlockKey) -> String {
+    match key {
+        BlockKey::Imei(imei) => format!("handset IMEI {imei}"),
+        BlockKey::Part(part_id) => format!("part {part_id}"),
+    }
+}
+
+/// The pairing event's name.
+pub fn event(event: PairingEvent) -> &'static str {
+    match event {
+        PairingEvent::FactoryBuild => "factory build",
+        PairingEvent::Repair => "repair",
+    }
+}
+
+fn lists(lists: &[ListChecked]) -> String {
+    let lists: Vec<String> = lists
+        .iter()
+        .map(|list| {
+            format!(
+                "\"{}\" #{} {} {}",
+                list.authority_name,
+                list.sequence,
+                if list.stale { "EXPIRED" } else { "valid until" },
+                utc(list.expires_at)
+            )
+        })
+        .collect();
+    lists.join("; ")
+}
+
+/// The full human report of a verdict.
+pub fn verdict(label: &str, verdict: &Verdict) -> String {
+    let part = &verdict.part;
+    let mut lines = vec![format!("{label}: {}", verdict.summary())];
+    let mut line = |key: &str, value: String| lines.push(format!("  {key:<11} {value}"));
+    line(
+        "part:",
+        format!(
+            "{}, {} {}, serial {}",
+            part.kind, part.manufacturer, part.model, part.serial
+        ),
+    );
+    if !part.imeis.is_empty() {
+        let imeis: Vec<String> = part.imeis.iter().map(ToString::to_string).collect();
+        line("IMEI:", imeis.join(", "));
+    }
+    line("part id:", part.part_id.to_hex());
+    line(
+        "issuer:",
+        format!(
+            "{} under root {}",
+            authority(&verdict.issuer),
+            authority(&verdict.root)
+        ),
+    );
+    line(
+        "binding:",
+        match verdict.binding {
+            Binding::KeyProven => "key-proven: the part proved it holds its certificate's key",
+            Binding::KeyNotChallenged => {
+                "key not challenged: the part has a key, but no challenge response was checked"
+            }
+            Binding::SerialOnly => {
+                "serial-only: the part has no secure element; its certificate could be copied"
+            }
+        }
+        .to_owned(),
+    );
+    match &verdict.provenance {
+        Some(provenance) => {
+            let imeis: Vec<String> = provenance
+                .handset_imeis
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            line(
+                "paired to:",
+                format!(
+                    "handset {} (pairing #{}, {}, {}) signed by {}",
+                    imeis.join(", "),
+                    provenance.pairing_sequence,
+                    event(provenance.event),
+                    utc(provenance.paired_at),
+                    authority(&provenance.service)
+                ),
+            );
+        }
+        None => line("paired to:", "no pairing record given".to_owned()),
+    }
+    match &verdict.blocklist {
+        BlocklistStatus::NotChecked => line("blocklist:", "not checked".to_owned()),
+        BlocklistStatus::Clean { lists: checked } => {
+            line("blocklist:", format!("clean on {}", lists(checked)))
+        }
+        BlocklistStatus::Stale { lists: checked } => line(
+            "blocklist:",
+            format!(
+                "clean, but a list has expired (fetch a fresh one): {}",
+                lists(checked)
+            ),
+        ),
+        BlocklistStatus::Blocked {
+            listings,
+            lists: checked,
+            ..
+        } => {
+            for listing in listings {
+                let status = match listing.status {
+                    ListingStatus::Final => "final",
+                    ListingStatus::Suspended => "suspended pending inquiry",
+                };
+                let handset = listing
+                    .handset
+                    .map(|imei| format!(", paired to handset {imei} when listed"))
+                    .unwrap_or_default();
+                line(
+                    "BLOCKED:",
+                    format!(
+                        "{} ({status}) since {} by \"{}\" list #{}: matched {}{handset}",
+                        listing.reason.name(),
+                        utc(listing.listed_at),
+                        listing.authority_name,
+                        listing.sequence,
+                        block_key(&listing.matched),
+                    ),
+                );
+            }
+            line("lists:", lists(checked));
+        }
+    }
+    line("checked at:", utc(verdict.checked_at));
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc;
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_767_225_600), "2026-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400 + 3661), "2000-02-29 01:01:01 UTC");
+    }
+}
