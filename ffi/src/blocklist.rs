@@ -1,0 +1,239 @@
+//! `partcert_blocklist`: accepted blocklists and their anti-rollback state.
+
+use std::ffi::c_char;
+
+use partcert::{Blocklist, BlocklistDelta, BlocklistSnapshot, RollbackState};
+
+use crate::panic::{boundary, boundary_void};
+use crate::ptr::{self, Opaque, Out, OutBytes, OutString};
+use crate::result::partcert_result;
+use crate::trust::partcert_trust_store;
+use crate::types::PARTCERT_DIGEST_LEN;
+
+/// The blocklists accepted from every trusted blocklist authority, with
+/// the anti-rollback state that guards them.
+///
+/// Updates are all-or-nothing: a snapshot or delta that fails any check
+/// leaves the blocklist exactly as it was. Persist
+/// `partcert_blocklist_rollback_state` after each update and restore it
+/// with `partcert_blocklist_new_with_rollback_state` at the next start, so
+/// an older list is still refused after a reboot.
+///
+/// Thread safety: functions taking a `const partcert_blocklist *` (verifying,
+/// reading) may run concurrently; applying a snapshot or delta needs
+/// exclusive access (hold a write lock, or apply to a copy and swap).
+pub struct partcert_blocklist {
+    _private: [u8; 0],
+}
+
+impl Opaque for partcert_blocklist {
+    type Inner = Blocklist;
+}
+
+/// One authority's list as held by a `partcert_blocklist`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct partcert_list_info {
+    /// The authority's root key id.
+    pub authority_key_id: [u8; PARTCERT_DIGEST_LEN],
+    /// The accepted sequence.
+    pub sequence: u64,
+    /// When that list was signed (seconds since the Unix epoch).
+    pub issued_at: u64,
+    /// When it goes stale.
+    pub expires_at: u64,
+    /// How many entries it holds.
+    pub entry_count: usize,
+    /// Its state digest (what the next delta must start from).
+    pub state_digest: [u8; PARTCERT_DIGEST_LEN],
+}
+
+/// Creates an empty blocklist with no anti-rollback history.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_new(
+    blocklist_out: *mut *mut partcert_blocklist,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: `blocklist_out` is NULL or valid to write to.
+        let out = unsafe { Out::new(blocklist_out) }?;
+        out.write(ptr::into_raw(Blocklist::new()))
+    })
+}
+
+/// Creates an empty blocklist that remembers what a previous run accepted:
+/// `data` holds the bytes `partcert_blocklist_rollback_state` wrote then.
+/// Lists older than those are refused with 400.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
+    data: *const u8,
+    len: usize,
+    blocklist_out: *mut *mut partcert_blocklist,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: `len` readable bytes at `data`; `blocklist_out` writable.
+        let (bytes, out) = unsafe { (ptr::bytes_in(data, len)?, Out::new(blocklist_out)?) };
+        let state = RollbackState::decode(bytes)?;
+        out.write(ptr::into_raw(Blocklist::with_rollback_state(state)))
+    })
+}
+
+/// Frees a blocklist. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blocklist) {
+    // SAFETY: NULL or a blocklist from this library, freed once.
+    boundary_void(|| unsafe { ptr::free(blocklist) })
+}
+
+/// Accepts a full blocklist snapshot after checking that its signer chains
+/// to a blocklist root pinned in `trust`, its signature, and that it is not
+/// older than what was accepted before (400 rollback; 404 for a different
+/// list with the same sequence). Writes the sequence now held.
+///
+/// `now` is the caller's clock (seconds since the Unix epoch); it is raised
+/// to the newest list already accepted, so a clock set back cannot help.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
+    blocklist: *mut partcert_blocklist,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    now: u64,
+    sequence_out: *mut u64,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: live objects, `len` readable bytes, a writable sequence.
+        let (blocklist, trust, bytes, out) = unsafe {
+            (
+                ptr::borrow_mut(blocklist)?,
+                ptr::borrow(trust)?,
+                ptr::bytes_in(data, len)?,
+                Out::new(sequence_out)?,
+            )
+        };
+        let snapshot = BlocklistSnapshot::decode(bytes)?;
+        out.write(blocklist.apply_snapshot(trust, &snapshot, now)?)
+    })
+}
+
+/// Applies a blocklist delta to the list held for its authority. The delta
+/// must start from exactly the state held (402 otherwise; 400 if it leads
+/// to a sequence not newer than the one held) and lead to exactly the
+/// digest it promises (403). Writes the sequence now held.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_apply_delta(
+    blocklist: *mut partcert_blocklist,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    now: u64,
+    sequence_out: *mut u64,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: as for `partcert_blocklist_apply_snapshot`.
+        let (blocklist, trust, bytes, out) = unsafe {
+            (
+                ptr::borrow_mut(blocklist)?,
+                ptr::borrow(trust)?,
+                ptr::bytes_in(data, len)?,
+                Out::new(sequence_out)?,
+            )
+        };
+        let delta = BlocklistDelta::decode(bytes)?;
+        out.write(blocklist.apply_delta(trust, &delta, now)?)
+    })
+}
+
+/// Writes the anti-rollback state to persist (at most
+/// `PARTCERT_MAX_ROLLBACK_STATE_LEN` bytes). See "Bytes out" in the header's
+/// introduction for `buf`, `len` and `out_len`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_rollback_state(
+    blocklist: *const partcert_blocklist,
+    buf: *mut u8,
+    len: usize,
+    out_len: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and the documented buffer contract.
+        let (blocklist, out) =
+            unsafe { (ptr::borrow(blocklist)?, OutBytes::new(buf, len, out_len)?) };
+        out.write(&blocklist.rollback_state().encode())
+    })
+}
+
+/// Writes the verification-clock floor: the newest issue time of any list
+/// accepted (0 if none).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_time_floor(
+    blocklist: *const partcert_blocklist,
+    floor_out: *mut u64,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and a writable u64.
+        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(floor_out)?) };
+        out.write(blocklist.time_floor())
+    })
+}
+
+/// Writes how many authorities' lists are held.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_list_count(
+    blocklist: *const partcert_blocklist,
+    count_out: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and a writable count.
+        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(count_out)?) };
+        out.write(blocklist.lists().count())
+    })
+}
+
+fn nth_list(
+    blocklist: &partcert::Blocklist,
+    index: usize,
+) -> Result<&partcert::AuthorityList, crate::result::Failure> {
+    blocklist
+        .lists()
+        .nth(index)
+        .ok_or(crate::result::Failure::ARGUMENT)
+}
+
+/// Describes list `index` (0 ≤ index < count; 503 otherwise), in the
+/// order of the authorities' key ids.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_list(
+    blocklist: *const partcert_blocklist,
+    index: usize,
+    info_out: *mut partcert_list_info,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and a writable struct.
+        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(info_out)?) };
+        let list = nth_list(blocklist, index)?;
+        out.write(partcert_list_info {
+            authority_key_id: *list.authority.as_bytes(),
+            sequence: list.sequence,
+            issued_at: list.issued_at,
+            expires_at: list.expires_at,
+            entry_count: list.entries().len(),
+            state_digest: *list.digest.as_bytes(),
+        })
+    })
+}
+
+/// Writes the name of list `index`'s authority (from its root certificate).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_list_authority_name(
+    blocklist: *const partcert_blocklist,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and the documented buffer contract.
+        let (blocklist, out) =
+            unsafe { (ptr::borrow(blocklist)?, OutString::new(buf, len, out_len)?) };
+        out.write(&nth_list(blocklist, index)?.authority_name)
+    })
+}

@@ -1,0 +1,1 @@
+//! Rust tests of the C ABI, calling the exported functions as C would.
