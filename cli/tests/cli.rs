@@ -1,0 +1,961 @@
+//! Drives the real `partcert` binary through the London story: a stolen
+//! handset, its harvested screen, a clean donor part, a forged issuer, and
+//! the files a careless or hostile world hands a repair shop.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// 1 January 2026, 00:00 UTC.
+const T0: u64 = 1_767_225_600;
+const DAY: u64 = 86_400;
+const ALICE_IMEI: &str = "356938035643809";
+const BOB_IMEI: &str = "490154203237518";
+const CAROL_IMEI: &str = "356938035640011";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", self.stdout))
+    }
+
+    fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// A failure reads as one line naming the file, never a panic.
+    fn assert_one_line_error(&self, file: &str, code_name: &str) {
+        let line = self.stderr.trim_end();
+        assert_eq!(line.lines().count(), 1, "one line: {line}");
+        assert!(line.starts_with(&format!("partcert: {file}: ")), "{line}");
+        assert!(line.contains(code_name), "{line}");
+        assert!(!line.contains("panicked"), "{line}");
+    }
+}
+
+/// A scratch folder where the cast of the story keeps its files.
+struct Lab {
+    dir: tempfile::TempDir,
+}
+
+impl Lab {
+    fn new() -> Self {
+        Lab {
+            dir: tempfile::tempdir().expect("a scratch folder"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs `partcert LINE`; LINE is split on spaces, 'single quotes' group words.
+    fn run(&self, line: &str) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_partcert"))
+            .args(words(line))
+            .current_dir(self.dir.path())
+            .output()
+            .expect("the partcert binary runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed.
+    fn ok(&self, line: &str) -> Run {
+        let run = self.run(line);
+        run.assert_code(0);
+        run
+    }
+
+    /// Runs a command as of `time`.
+    fn at(&self, line: &str, time: u64) -> Run {
+        self.run(&format!("{line} --at {time}"))
+    }
+
+    fn ok_at(&self, line: &str, time: u64) -> Run {
+        let run = self.at(line, time);
+        run.assert_code(0);
+        run
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) {
+        std::fs::write(self.path(name), bytes).expect("write a test file");
+    }
+
+    fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).expect("read a test file")
+    }
+
+    /// Acme with a factory line and a pairing service; the register with
+    /// its publisher; Alice's, Bob's and Carol's phones built and paired.
+    fn london() -> Self {
+        let lab = Lab::new();
+        lab.ok_at("root new --name 'Acme root' --out acme-root", T0);
+        lab.ok_at(
+            "authority new --root acme-root.key --root-cert acme-root.cert --role part-issuer \
+             --name 'Acme line 3' --kinds board,screen,battery --out line",
+            T0,
+        );
+        lab.ok_at(
+            "authority new --root acme-root.key --root-cert acme-root.cert --role pairing \
+             --name 'Acme pairing' --out pairing",
+            T0,
+        );
+        lab.ok_at(
+            "root new --role blocklist --name 'National register' --out register-root",
+            T0,
+        );
+        lab.ok_at(
+            "authority new --root register-root.key --root-cert register-root.cert \
+             --role blocklist --name 'Register publisher' --out register",
+            T0,
+        );
+        for (owner, imei) in [
+            ("alice", ALICE_IMEI),
+            ("bob", BOB_IMEI),
+            ("carol", CAROL_IMEI),
+        ] {
+            lab.build_handset(owner, imei);
+        }
+        lab
+    }
+
+    /// The factory builds one handset: a board with its IMEI, a keyed
+    /// screen, a serial-only battery, and the pairing record.
+    fn build_handset(&self, owner: &str, imei: &str) {
+        self.ok(&format!("part keygen --out {owner}-screen"));
+        let issue = "part issue --issuer line.key --issuer-cert line.cert --model A1 \
+                     --manufacturer Acme";
+        self.ok_at(
+            &format!(
+                "{issue} --kind board --serial BOARD-{owner} --imei {imei} --out {owner}-board.cert"
+            ),
+            T0,
+        );
+        self.ok_at(
+            &format!(
+                "{issue} --kind screen --serial SCREEN-{owner} --part-key {owner}-screen.pub \
+                 --out {owner}-screen.cert"
+            ),
+            T0,
+        );
+        self.ok_at(
+            &format!("{issue} --kind battery --serial BATTERY-{owner} --out {owner}-battery.cert"),
+            T0,
+        );
+        self.ok_at(
+            &format!(
+                "pair --service pairing.key --service-cert pairing.cert --board {owner}-board.cert \
+                 --part {owner}-screen.cert --part {owner}-battery.cert --out {owner}.pair"
+            ),
+            T0,
+        );
+    }
+
+    /// Day 10: Alice's phone is snatched and reported; list #1 is valid a week.
+    fn report_alice_stolen(&self) {
+        self.ok_at(
+            &format!(
+                "{PUBLISH} --sequence 1 --from-pairing alice.pair --reason stolen --out list-1.pcbl"
+            ),
+            T0 + 10 * DAY,
+        );
+    }
+
+    /// A repair shop checks a part against Acme's root and the register's list.
+    fn shop_verify(&self, options: &str, part: &str, time: u64) -> Run {
+        self.at(
+            &format!(
+                "verify --trust acme-root.cert --blocklist-trust register-root.cert \
+                 --chain line.cert {options} {part}"
+            ),
+            time,
+        )
+    }
+}
+
+/// The register's publisher signing a snapshot.
+const PUBLISH: &str = "blocklist new --authority register.key --authority-cert register.cert";
+
+/// Splits a command line on whitespace; 'single quotes' keep words together.
+fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                started = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            c => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --json",
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    let json = run.json();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["exit_code"], 10);
+    assert_eq!(
+        json["summary"],
+        "genuine (key not challenged), unpaired, BLOCKED: stolen"
+    );
+    let verdict = &json["verdict"];
+    assert_eq!(verdict["part"]["kind"], "screen");
+    assert_eq!(verdict["part"]["serial"], "SCREEN-alice");
+    assert_eq!(verdict["blocklist"]["state"], "blocked");
+    assert_eq!(verdict["blocklist"]["stale"], false);
+    let listing = &verdict["blocklist"]["listings"][0];
+    assert_eq!(listing["reason"], "stolen");
+    assert_eq!(listing["status"], "final");
+    assert_eq!(listing["handset"], ALICE_IMEI);
+    assert_eq!(listing["authority_name"], "National register");
+    // The part itself is listed, so it stays blocked without its pairing record.
+    assert_eq!(listing["matched"]["part"], verdict["part"]["part_id"]);
+
+    // Shown with the stolen handset's own pairing record it is still blocked,
+    // now on two keys: the part and the handset's IMEI.
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --pairing alice.pair --json",
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    let listings = run.json()["verdict"]["blocklist"]["listings"].clone();
+    assert_eq!(listings.as_array().map(Vec::len), Some(2), "{listings}");
+
+    // The human report names the reason and the listing authority.
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl",
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    assert!(
+        run.stdout.starts_with("alice-screen.cert: genuine"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("BLOCKED:    stolen (final)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\"National register\" list #1"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_clean_donor_screen_proves_its_key_and_is_genuine_used_and_clean() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    lab.ok("challenge new --out shop.challenge");
+    lab.ok(
+        "part respond --part-key bob-screen.key --cert bob-screen.cert \
+         --challenge shop.challenge --out bob-screen.response",
+    );
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --pairing bob.pair --challenge shop.challenge \
+         --response bob-screen.response --json",
+        "bob-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["summary"], "genuine (key-proven), used, clean");
+    let verdict = &json["verdict"];
+    assert_eq!(verdict["binding"], "key-proven");
+    assert_eq!(verdict["relation"], "paired-elsewhere");
+    assert_eq!(verdict["provenance"]["handset_imeis"][0], BOB_IMEI);
+    assert_eq!(verdict["provenance"]["event"], "factory-build");
+    assert_eq!(verdict["blocklist"]["state"], "clean");
+    assert_eq!(verdict["blocklist"]["lists"][0]["sequence"], 1);
+    assert_eq!(verdict["root"]["name"], "Acme root");
+    assert_eq!(verdict["issuer"]["name"], "Acme line 3");
+    assert_eq!(verdict["checked_at"], T0 + 12 * DAY);
+}
+
+#[test]
+fn a_part_checked_in_its_own_handset_is_fitted_here_and_unchecked_without_a_list() {
+    let lab = Lab::london();
+    let run = lab.shop_verify(
+        &format!("--pairing bob.pair --on-handset {BOB_IMEI} --json"),
+        "bob-battery.cert",
+        T0 + DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(
+        json["summary"],
+        "genuine (serial-only), fitted in this handset, blocklist not checked"
+    );
+    assert_eq!(json["verdict"]["relation"], "paired-here");
+    assert_eq!(json["verdict"]["blocklist"]["state"], "not-checked");
+}
+
+#[test]
+fn an_expired_list_makes_a_clean_answer_stale_but_never_hides_a_theft() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    // List #1 was issued on day 10 and is stale after day 17.
+    let late = T0 + 20 * DAY;
+    let run = lab.shop_verify("--blocklist list-1.pcbl --json", "bob-screen.cert", late);
+    run.assert_code(11);
+    let json = run.json();
+    assert_eq!(json["exit_code"], 11);
+    assert_eq!(json["verdict"]["blocklist"]["state"], "stale");
+    assert_eq!(json["verdict"]["blocklist"]["lists"][0]["stale"], true);
+
+    let run = lab.shop_verify("--blocklist list-1.pcbl --json", "alice-screen.cert", late);
+    run.assert_code(10);
+    let json = run.json();
+    assert_eq!(json["verdict"]["blocklist"]["state"], "blocked");
+    assert_eq!(json["verdict"]["blocklist"]["stale"], true);
+}
+
+#[test]
+fn a_clock_set_back_is_raised_to_the_newest_list() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    // The shop's clock says day 1, but the list was issued on day 10.
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --json",
+        "bob-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"]["checked_at"], T0 + 10 * DAY);
+}
+
+#[test]
+fn a_screen_from_a_forged_issuer_is_untrusted() {
+    let lab = Lab::london();
+    lab.ok_at("root new --name 'Acme root' --out forger-root", T0);
+    lab.ok_at(
+        "authority new --root forger-root.key --root-cert forger-root.cert --role part-issuer \
+         --name 'Acme line 3' --kinds screen --out forger-line",
+        T0,
+    );
+    lab.ok_at(
+        "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind screen \
+         --serial SCREEN-fake --out fake.cert",
+        T0,
+    );
+    let verify = "verify --trust acme-root.cert --chain forger-line.cert";
+    let run = lab.at(&format!("{verify} --json fake.cert"), T0 + DAY);
+    run.assert_code(20);
+    let json = run.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["exit_code"], 20);
+    assert_eq!(json["error"]["code"], 201);
+    assert_eq!(json["error"]["name"], "UnknownIssuer");
+    assert_eq!(json["error"]["family"], "trust");
+    assert_eq!(json["error"]["file"], "fake.cert");
+    let message = json["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("does not chain to a trusted root"),
+        "{json}"
+    );
+
+    let run = lab.at(&format!("{verify} fake.cert"), T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("fake.cert", "[error 201 UnknownIssuer]");
+    assert!(run.stdout.is_empty());
+
+    // A manufacturer root offered as a blocklist root is refused: roles are pinned apart.
+    let run = lab.at(
+        "verify --trust acme-root.cert --blocklist-trust forger-root.cert --chain line.cert \
+         bob-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("forger-root.cert", "RoleNotPermitted");
+}
+
+#[test]
+fn a_recorded_challenge_answer_cannot_be_replayed() {
+    let lab = Lab::london();
+    lab.ok("challenge new --out yesterday.challenge");
+    lab.ok("challenge new --out today.challenge");
+    lab.ok(
+        "part respond --part-key alice-screen.key --cert alice-screen.cert \
+         --challenge yesterday.challenge --out recorded.response",
+    );
+    let run = lab.shop_verify(
+        "--challenge today.challenge --response recorded.response --json",
+        "alice-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["code"], 203);
+    assert_eq!(run.json()["error"]["name"], "WrongChallengeResponse");
+
+    // A copied certificate answered with a key the part does not hold.
+    lab.ok(
+        "part respond --part-key bob-screen.key --cert alice-screen.cert \
+         --challenge today.challenge --out clone.response",
+    );
+    let run = lab.shop_verify(
+        "--challenge today.challenge --response clone.response",
+        "alice-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("alice-screen.cert", "WrongChallengeResponse");
+
+    // --challenge without --response is a usage error.
+    let run = lab.shop_verify("--challenge today.challenge", "alice-screen.cert", T0);
+    run.assert_code(2);
+}
+
+#[test]
+fn a_board_whose_imei_was_rewritten_is_refused() {
+    let lab = Lab::london();
+    let run = lab.shop_verify(
+        &format!("--presented-imei {BOB_IMEI} --json"),
+        "alice-board.cert",
+        T0 + DAY,
+    );
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["name"], "ImeiMismatch");
+    assert_eq!(run.json()["error"]["family"], "policy");
+
+    let run = lab.shop_verify(
+        &format!("--presented-imei {ALICE_IMEI}"),
+        "alice-board.cert",
+        T0 + DAY,
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(&format!("IMEI:       {ALICE_IMEI}")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_part_shown_with_another_handsets_record_is_refused() {
+    let lab = Lab::london();
+    let run = lab.shop_verify("--pairing bob.pair --json", "alice-screen.cert", T0 + DAY);
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["code"], 306);
+    assert_eq!(run.json()["error"]["name"], "PartNotInPairingRecord");
+}
+
+#[test]
+fn certificates_expire_and_are_not_valid_before_they_start() {
+    let lab = Lab::london();
+    let run = lab.shop_verify("--json", "bob-screen.cert", T0 + 40 * 365 * DAY);
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["name"], "Expired");
+    let run = lab.shop_verify("--json", "bob-screen.cert", T0 - DAY);
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["name"], "NotYetValid");
+}
+
+#[test]
+fn a_tampered_truncated_or_mistyped_file_is_one_clear_line() {
+    let lab = Lab::london();
+    let good = lab.read("bob-screen.cert");
+
+    let mut tampered = good.clone();
+    if let Some(last) = tampered.last_mut() {
+        *last ^= 1;
+    }
+    lab.write("tampered.cert", &tampered);
+    let run = lab.shop_verify("", "tampered.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("tampered.cert", "[error 200 BadSignature]");
+
+    lab.write("truncated.cert", &good[..good.len() / 2]);
+    let run = lab.shop_verify("", "truncated.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("truncated.cert", "the data is truncated");
+    let run = lab.shop_verify("--json", "truncated.cert", T0 + DAY);
+    assert_eq!(run.json()["error"]["code"], 100);
+    assert_eq!(run.json()["error"]["family"], "malformed");
+
+    lab.write("empty.cert", b"");
+    let run = lab.shop_verify("", "empty.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("empty.cert", "Truncated");
+
+    lab.write("photo.cert", b"\x89PNG\r\n\x1a\n not a certificate at all");
+    let run = lab.shop_verify("", "photo.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("photo.cert", "[error 102 BadMagic]");
+
+    let mut trailing = good.clone();
+    trailing.extend_from_slice(b"extra");
+    lab.write("trailing.cert", &trailing);
+    let run = lab.shop_verify("", "trailing.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("trailing.cert", "TrailingBytes");
+
+    // A pairing record where a certificate belongs.
+    let run = lab.shop_verify("", "bob.pair", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("bob.pair", "[error 105 WrongObjectType]");
+    assert!(
+        run.stderr
+            .contains("expected a certificate, but this is a pairing record")
+    );
+
+    // A part certificate where a root belongs.
+    let run = lab.at("verify --trust bob-screen.cert bob-screen.cert", T0);
+    run.assert_code(20);
+    run.assert_one_line_error("bob-screen.cert", "RoleNotPermitted");
+
+    // A snapshot where a pairing record belongs.
+    lab.report_alice_stolen();
+    let run = lab.shop_verify("--pairing list-1.pcbl", "bob-screen.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("list-1.pcbl", "WrongObjectType");
+
+    // A missing file is an I/O failure: exit 1, and the file is named.
+    let run = lab.shop_verify("", "nowhere.cert", T0 + DAY);
+    run.assert_code(1);
+    assert!(
+        run.stderr.starts_with("partcert: nowhere.cert: "),
+        "{}",
+        run.stderr
+    );
+    let run = lab.shop_verify("--json", "nowhere.cert", T0 + DAY);
+    run.assert_code(1);
+    assert_eq!(run.json()["error"]["family"], "io");
+    assert_eq!(run.json()["error"]["code"], Value::Null);
+    assert_eq!(run.json()["error"]["file"], "nowhere.cert");
+}
+
+#[test]
+fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing() {
+    let lab = Lab::london();
+    // The pairing service's key does not match the factory line's certificate.
+    let run = lab.run(
+        "part issue --issuer pairing.key --issuer-cert line.cert --kind screen --serial S-1 \
+         --out stray.cert",
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("pairing.key", "[error 205 KeyMismatch]");
+    assert!(!lab.path("stray.cert").exists());
+
+    // Line 3 may certify boards, screens and batteries, not speakers.
+    let run = lab.run(
+        "part issue --issuer line.key --issuer-cert line.cert --kind speaker --serial SPK-1 \
+         --out speaker.cert",
+    );
+    run.assert_code(20);
+    assert!(run.stderr.contains("KindNotPermitted"), "{}", run.stderr);
+    assert!(!lab.path("speaker.cert").exists());
+
+    // A factory line cannot sign pairing records; the old record stays whole.
+    let before = lab.read("bob.pair");
+    let run = lab.run(
+        "pair --service line.key --service-cert line.cert --board alice-board.cert \
+         --part alice-screen.cert --out bob.pair",
+    );
+    run.assert_code(20);
+    assert!(run.stderr.contains("RoleNotPermitted"), "{}", run.stderr);
+    assert_eq!(lab.read("bob.pair"), before);
+
+    // A key file that is not one.
+    lab.write("garbage.key", b"# partcert secret key\nnot hex at all\n");
+    let run = lab.run(
+        "part issue --issuer garbage.key --issuer-cert line.cert --kind screen --serial S-2 \
+         --out stray.cert",
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("garbage.key", "InvalidField");
+
+    // Writing into a folder that does not exist fails cleanly.
+    let run = lab.run("challenge new --out no/such/folder/c.challenge");
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .starts_with("partcert: no/such/folder/c.challenge: "),
+        "{}",
+        run.stderr
+    );
+
+    let leftovers = std::fs::read_dir(lab.dir.path())
+        .expect("list the folder")
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".partcert-")
+        })
+        .count();
+    assert_eq!(leftovers, 0, "temporary files left behind");
+}
+
+#[test]
+fn secret_keys_are_private_and_never_silently_replaced() {
+    let lab = Lab::london();
+    let before = lab.read("acme-root.key");
+    let text = String::from_utf8(before.clone()).expect("a key file is text");
+    assert!(text.starts_with("# partcert secret key"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |name: &str| {
+            std::fs::metadata(lab.path(name))
+                .expect("metadata")
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("acme-root.key"), 0o600);
+        assert_eq!(mode("alice-screen.key"), 0o600);
+        assert_eq!(mode("acme-root.cert"), 0o644);
+    }
+    let run = lab.run("root new --name 'Acme root' --out acme-root");
+    run.assert_code(1);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(lab.read("acme-root.key"), before);
+    lab.ok("root new --name 'Acme root' --out acme-root --force");
+    assert_ne!(lab.read("acme-root.key"), before);
+}
+
+#[test]
+fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    // Day 11: Bob's phone is reported lost (suspended: it may turn up).
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 2 --base list-1.pcbl --from-pairing bob.pair --reason lost \
+             --suspended --out list-2.pcbl"
+        ),
+        T0 + 11 * DAY,
+    );
+    let run = lab.ok(
+        "blocklist delta --from list-1.pcbl --to list-2.pcbl --authority register.key \
+         --authority-cert register.cert --out d-1-2.pcbd",
+    );
+    assert!(
+        run.stdout
+            .contains("#1 -> #2, 4 listed or changed, 0 delisted"),
+        "{}",
+        run.stdout
+    );
+
+    // A device holding list 1 applies the delta and keeps its anti-rollback state.
+    let apply = "blocklist apply --blocklist-trust register-root.cert --rollback-state device.pcrb";
+    let run = lab.at(
+        &format!("{apply} --json list-1.pcbl d-1-2.pcbd"),
+        T0 + 11 * DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["applied"][0]["type"], "blocklist snapshot");
+    assert_eq!(json["applied"][1]["type"], "blocklist delta");
+    assert_eq!(json["lists"][0]["sequence"], 2);
+    assert_eq!(json["lists"][0]["entries"], 8);
+    assert_eq!(json["lists"][0]["authority_name"], "National register");
+    let list_2 = lab.ok("show --json list-2.pcbl").json();
+    assert_eq!(json["lists"][0]["digest"], list_2["state_digest"]);
+    assert!(lab.path("device.pcrb").exists());
+
+    // Replaying list 1 to clear Bob's listing is refused, and the state is kept.
+    let state = lab.read("device.pcrb");
+    let run = lab.at(&format!("{apply} list-1.pcbl"), T0 + 12 * DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("list-1.pcbl", "[error 400 Rollback]");
+    assert_eq!(lab.read("device.pcrb"), state);
+
+    // A delta alone, on a device that holds nothing, has no base.
+    let run = lab.at(
+        "blocklist apply --blocklist-trust register-root.cert --json d-1-2.pcbd",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["name"], "DeltaBaseMismatch");
+    assert_eq!(run.json()["error"]["code"], 402);
+
+    // verify takes the snapshot and the delta in order: Bob's battery is listed lost.
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --blocklist d-1-2.pcbd --json",
+        "bob-battery.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    assert_eq!(
+        run.json()["summary"],
+        "genuine (serial-only), unpaired, BLOCKED: lost (suspended)"
+    );
+
+    // verify with the device's state refuses the older list as well.
+    let run = lab.shop_verify(
+        "--rollback-state device.pcrb --blocklist list-1.pcbl",
+        "bob-battery.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("list-1.pcbl", "Rollback");
+
+    // Weeks later the list has expired: apply says so with exit 11.
+    let run = lab.at(&format!("{apply} list-2.pcbl"), T0 + 30 * DAY);
+    run.assert_code(11);
+    assert!(run.stdout.contains("EXPIRED"), "{}", run.stdout);
+
+    // A list signed by a register this device does not pin is refused.
+    lab.ok_at("root new --role blocklist --name Rogue --out rogue", T0);
+    lab.ok_at(
+        "blocklist new --authority rogue.key --authority-cert rogue.cert --sequence 99 \
+         --out rogue.pcbl",
+        T0 + DAY,
+    );
+    let run = lab.at(&format!("{apply} --json rogue.pcbl"), T0 + 12 * DAY);
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["family"], "trust");
+    // Nor can another authority publish a delta between the register's lists.
+    let run = lab.run(
+        "blocklist delta --from list-1.pcbl --to list-2.pcbl --authority rogue.key \
+         --authority-cert rogue.cert --out rogue.pcbd",
+    );
+    run.assert_code(20);
+    assert!(run.stderr.contains("WrongAuthority"), "{}", run.stderr);
+}
+
+#[test]
+fn a_lost_phone_that_turns_up_is_delisted_and_its_parts_are_clean_again() {
+    let lab = Lab::london();
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 1 --from-pairing carol.pair --imei {BOB_IMEI} --reason lost \
+             --suspended --out l1.pcbl"
+        ),
+        T0 + DAY,
+    );
+    let run = lab.shop_verify("--blocklist l1.pcbl", "carol-screen.cert", T0 + 2 * DAY);
+    run.assert_code(10);
+    assert!(
+        run.stdout.contains("lost (suspended pending inquiry)"),
+        "{}",
+        run.stdout
+    );
+
+    lab.ok_at(
+        &format!("{PUBLISH} --sequence 2 --base l1.pcbl --delist-pairing carol.pair --out l2.pcbl"),
+        T0 + 3 * DAY,
+    );
+    let shown = lab.ok("show --json l2.pcbl").json();
+    let entries = shown["body"]["entries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entries.len(), 1, "only Bob's IMEI stays listed: {shown}");
+    assert_eq!(entries[0]["key"]["imei"], BOB_IMEI);
+    let run = lab.shop_verify("--blocklist l2.pcbl", "carol-screen.cert", T0 + 4 * DAY);
+    run.assert_code(0);
+
+    // Sequences only go up.
+    let run = lab.run(&format!(
+        "{PUBLISH} --sequence 2 --base l2.pcbl --out l3.pcbl"
+    ));
+    run.assert_code(2);
+    assert!(!lab.path("l3.pcbl").exists());
+}
+
+#[test]
+fn a_revoked_factory_line_can_no_longer_vouch_for_parts() {
+    let lab = Lab::london();
+    lab.ok_at(
+        "revoke --root acme-root.key --root-cert acme-root.cert --sequence 1 \
+         --authority line.cert --out revoked.pcrl",
+        T0 + 5 * DAY,
+    );
+    let run = lab.shop_verify(
+        "--revocations revoked.pcrl --json",
+        "bob-screen.cert",
+        T0 + 6 * DAY,
+    );
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["code"], 304);
+    assert_eq!(run.json()["error"]["name"], "IssuerRevoked");
+}
+
+#[test]
+fn show_reads_every_kind_of_file() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    lab.ok("challenge new --out c.challenge");
+    lab.ok(
+        "part respond --part-key alice-screen.key --cert alice-screen.cert \
+         --challenge c.challenge --out r.response",
+    );
+    lab.ok_at(
+        "revoke --root acme-root.key --root-cert acme-root.cert --sequence 1 --out none.pcrl",
+        T0,
+    );
+    lab.ok_at(
+        "blocklist apply --blocklist-trust register-root.cert --rollback-state s.pcrb \
+         list-1.pcbl",
+        T0 + 10 * DAY,
+    );
+
+    let root = lab.ok("show --json acme-root.cert").json();
+    assert_eq!(root["type"], "certificate");
+    assert_eq!(root["self_signature_valid"], true);
+    assert_eq!(
+        root["body"]["subject"]["Authority"]["role"],
+        "manufacturer-root"
+    );
+    assert_eq!(root["body"]["validity"]["not_before"], T0);
+
+    let board = lab.ok("show --json alice-board.cert").json();
+    assert_eq!(board["body"]["subject"]["Part"]["imeis"][0], ALICE_IMEI);
+    let text = lab.ok("show alice-board.cert").stdout;
+    assert!(
+        text.contains("board part Acme A1, serial BOARD-alice, IMEI 356938035643809"),
+        "{text}"
+    );
+    assert!(text.contains("valid 2026-01-01 00:00:00 UTC to"), "{text}");
+
+    let record = lab.ok("show --json alice.pair").json();
+    assert_eq!(record["type"], "pairing record");
+    assert_eq!(record["body"]["imeis"][0], ALICE_IMEI);
+    assert_eq!(record["body"]["parts"].as_array().map(Vec::len), Some(2));
+    let service = &record["body"]["service_certificate"]["body"]["subject"]["Authority"];
+    assert_eq!(service["name"], "Acme pairing");
+
+    let list = lab.ok("show --json list-1.pcbl").json();
+    assert_eq!(list["type"], "blocklist snapshot");
+    assert_eq!(list["body"]["sequence"], 1);
+    assert_eq!(list["body"]["expires_at"], T0 + 17 * DAY);
+    assert_eq!(list["body"]["entries"].as_array().map(Vec::len), Some(4));
+
+    assert_eq!(
+        lab.ok("show --json none.pcrl").json()["type"],
+        "revocation list"
+    );
+    let response = lab.ok("show --json r.response").json();
+    assert_eq!(response["type"], "challenge response");
+    let nonce = String::from_utf8(lab.read("c.challenge")).unwrap_or_default();
+    assert_eq!(response["body"]["nonce"], nonce.trim());
+    let state = lab.ok("show --json s.pcrb").json();
+    assert_eq!(state["marks"][0]["sequence"], 1);
+
+    let key = lab.ok("show --json alice-screen.key").json();
+    let public = lab.ok("show --json alice-screen.pub").json();
+    assert_eq!(key["type"], "secret key");
+    assert_eq!(key["public_key"], public["public_key"]);
+    let shown = lab.ok("show alice-screen.key").stdout;
+    let secret = String::from_utf8(lab.read("alice-screen.key")).unwrap_or_default();
+    let seed = secret.lines().last().unwrap_or_default();
+    assert_eq!(seed.len(), 64);
+    assert!(!shown.contains(seed), "show must not print the secret");
+
+    lab.write("junk.bin", b"PCRT\x01\x07junk");
+    let run = lab.run("show --json junk.bin");
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["name"], "UnknownObjectType");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_names_the_exit_codes() {
+    let lab = Lab::new();
+    lab.run("verify").assert_code(2);
+    lab.run("frobnicate").assert_code(2);
+    let run = lab.run(
+        "blocklist new --authority a.key --authority-cert a.cert --sequence 1 \
+         --imei 356938035643808 --out x.pcbl",
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("Luhn"), "{}", run.stderr);
+    let run = lab.run("part issue --issuer a --issuer-cert b --kind toaster --serial 1 --out x");
+    run.assert_code(2);
+    assert!(run.stderr.contains("unknown part kind"), "{}", run.stderr);
+
+    let run = lab.run("verify --json --trust r.cert --at yesterday x.cert");
+    run.assert_code(2);
+    let json = run.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["exit_code"], 2);
+    assert_eq!(json["error"]["family"], "usage");
+
+    let help = lab.ok("verify --help").stdout;
+    for line in [
+        "10  genuine, but",
+        "11  genuine, not blocklisted",
+        "20  untrusted",
+    ] {
+        assert!(help.contains(line), "{help}");
+    }
+    assert!(lab.ok("--version").stdout.starts_with("partcert "));
+}
+
+#[test]
+fn the_demo_plays_the_london_story() {
+    let lab = Lab::new();
+    let run = lab.ok("demo");
+    let out = &run.stdout;
+    assert!(
+        out.contains("alice-screen.cert: genuine (key-proven), unpaired, BLOCKED: stolen"),
+        "{out}"
+    );
+    assert!(out.contains("-> exit code 10"), "{out}");
+    assert!(
+        out.contains("bob-screen.cert: genuine (key-proven), used, clean"),
+        "{out}"
+    );
+    assert!(out.contains("[error 201 UnknownIssuer]"), "{out}");
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // It plays in a scratch folder and leaves nothing where it was started.
+    let left = std::fs::read_dir(lab.dir.path()).map(Iterator::count).ok();
+    assert_eq!(left, Some(0));
+
+    lab.ok("demo --keep story");
+    for file in [
+        "acme-root.cert",
+        "alice.pair",
+        "register-1.pcbl",
+        "bob-screen.response",
+    ] {
+        assert!(lab.path("story").join(file).exists(), "{file}");
+    }
+}
