@@ -304,7 +304,18 @@ impl<'a> Verifier<'a> {
 
     /// Verifies one part. `now` is seconds since the Unix epoch.
     pub fn verify_part(&self, evidence: &PartEvidence<'_>, now: u64) -> Result<Verdict, Error> {
-        let now = self.effective_now(now);
+        self.verify_part_with(evidence, self.effective_now(now), &mut Checked::default())
+    }
+
+    /// Verifies one part at an already effective `now`, skipping the
+    /// signature checks `checked` remembers from earlier parts of the same
+    /// self-check (the same issuer, the same pairing record).
+    fn verify_part_with(
+        &self,
+        evidence: &PartEvidence<'_>,
+        now: u64,
+        checked: &mut Checked,
+    ) -> Result<Verdict, Error> {
         let certificate = evidence.certificate;
         limits::check_len(
             "certificate chain",
@@ -324,9 +335,21 @@ impl<'a> Verifier<'a> {
                 candidate.subject_key().map(|key| key.key_id()) == Some(certificate.issuer())
             })
             .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
-        let root = self
-            .trust
-            .check_authority(issuer, AuthorityRole::PartIssuer, now)?;
+        let root = match checked
+            .issuers
+            .iter()
+            .find(|(f, _)| *f == issuer.fingerprint())
+        {
+            Some((_, root)) => root.clone(),
+            None => {
+                let root = self
+                    .trust
+                    .check_authority(issuer, AuthorityRole::PartIssuer, now)?
+                    .clone();
+                checked.issuers.push((issuer.fingerprint(), root.clone()));
+                root
+            }
+        };
         let issuer_key = issuer
             .subject_key()
             .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
@@ -360,7 +383,12 @@ impl<'a> Verifier<'a> {
         let part_id = part.part_id();
         let provenance = match evidence.pairing {
             Some(record) => {
-                let service = self.check_pairing(record, now)?;
+                let service = match &checked.pairing {
+                    Some((fingerprint, service)) if *fingerprint == record.fingerprint() => {
+                        service.clone()
+                    }
+                    _ => self.check_pairing(record, now)?,
+                };
                 if record.find(&part_id).is_none() {
                     return Err(Error::PartNotInPairingRecord);
                 }
@@ -418,7 +446,7 @@ impl<'a> Verifier<'a> {
                 imeis: part.imeis.clone(),
             },
             issuer: AuthorityInfo::of(issuer),
-            root: AuthorityInfo::of(root),
+            root: AuthorityInfo::of(&root),
             binding,
             provenance,
             relation,
@@ -475,7 +503,11 @@ impl<'a> Verifier<'a> {
     ) -> Result<HandsetReport, Error> {
         let effective = self.effective_now(now);
         let record = evidence.pairing;
-        self.check_pairing(record, effective)?;
+        let service = self.check_pairing(record, effective)?;
+        let mut checked = Checked {
+            issuers: Vec::new(),
+            pairing: Some((record.fingerprint(), service)),
+        };
         for imei in evidence.modem_imeis {
             if !record.imeis().contains(imei) {
                 return Err(Error::ImeiMismatch {
@@ -513,7 +545,7 @@ impl<'a> Verifier<'a> {
                 }
                 FittedPartReport {
                     fingerprint: fitted.certificate.fingerprint(),
-                    outcome: here.verify_part(&part_evidence, now),
+                    outcome: here.verify_part_with(&part_evidence, effective, &mut checked),
                 }
             })
             .collect();
@@ -533,6 +565,13 @@ impl<'a> Verifier<'a> {
             checked_at: effective,
         })
     }
+}
+
+/// Signature checks already passed within one self-check.
+#[derive(Default)]
+struct Checked {
+    issuers: Vec<(Fingerprint, Certificate)>,
+    pairing: Option<(Fingerprint, AuthorityInfo)>,
 }
 
 /// A part fitted in the handset running a self-check.
