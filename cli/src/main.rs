@@ -68,8 +68,7 @@ fn main() -> ExitCode {
         Err(error) => return usage_error(&error, &arguments),
     };
     let json = wants_json(&cli.command);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = QuietPipe(std::io::stdout().lock());
     let code = match run(cli, &mut out) {
         Ok(code) => code,
         Err(error) => {
@@ -83,6 +82,26 @@ fn main() -> ExitCode {
     };
     let _ = out.flush();
     ExitCode::from(code)
+}
+
+/// Standard output that treats a closed pipe (`partcert verify ... | head -1`)
+/// as written, so the command still finishes and exits with its verdict.
+struct QuietPipe<W>(W);
+
+impl<W: Write> Write for QuietPipe<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.0.write(bytes) {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(bytes.len()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.flush() {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
 }
 
 fn usage_error(error: &clap::Error, arguments: &[OsString]) -> ExitCode {

@@ -318,7 +318,7 @@ fn a_clean_donor_screen_proves_its_key_and_is_genuine_used_and_clean() {
 }
 
 #[test]
-fn a_part_checked_in_its_own_handset_is_fitted_here_and_unchecked_without_a_list() {
+fn a_part_in_its_own_handset_is_fitted_here_before_and_after_a_repair() {
     let lab = Lab::london();
     let run = lab.shop_verify(
         &format!("--pairing bob.pair --on-handset {BOB_IMEI} --json"),
@@ -333,6 +333,33 @@ fn a_part_checked_in_its_own_handset_is_fitted_here_and_unchecked_without_a_list
     );
     assert_eq!(json["verdict"]["relation"], "paired-here");
     assert_eq!(json["verdict"]["blocklist"]["state"], "not-checked");
+
+    // Bob's screen cracks; a shop fits Carol's and signs a repair record.
+    lab.ok_at(
+        "pair --service pairing.key --service-cert pairing.cert --board bob-board.cert \
+         --part carol-screen.cert --part bob-battery.cert --sequence 2 --repair \
+         --out bob-2.pair",
+        T0 + 5 * DAY,
+    );
+    let run = lab.shop_verify(
+        &format!("--pairing bob-2.pair --on-handset {BOB_IMEI} --json"),
+        "carol-screen.cert",
+        T0 + 6 * DAY,
+    );
+    run.assert_code(0);
+    let verdict = &run.json()["verdict"];
+    assert_eq!(verdict["relation"], "paired-here");
+    assert_eq!(verdict["provenance"]["event"], "repair");
+    assert_eq!(verdict["provenance"]["pairing_sequence"], 2);
+    assert_eq!(verdict["provenance"]["paired_at"], T0 + 5 * DAY);
+    // Bob's old screen is no longer in his handset's record.
+    let run = lab.shop_verify(
+        "--pairing bob-2.pair --json",
+        "bob-screen.cert",
+        T0 + 6 * DAY,
+    );
+    run.assert_code(20);
+    assert_eq!(run.json()["error"]["name"], "PartNotInPairingRecord");
 }
 
 #[test]
