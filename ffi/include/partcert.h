@@ -270,7 +270,7 @@ typedef uint32_t partcert_result;
 /**
  * What an authority certificate lets its key do.
  */
-enum partcert_authority_role
+enum partcert_role
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -279,30 +279,30 @@ enum partcert_authority_role
    * A manufacturer's offline root: self-signed, pinned by verifiers;
    * certifies part issuers and pairing services, signs revocation lists.
    */
-  PARTCERT_AUTHORITY_ROLE_MANUFACTURER_ROOT = 1,
+  PARTCERT_ROLE_MANUFACTURER_ROOT = 1,
   /**
    * A factory line: certifies parts of the kinds it is permitted.
    */
-  PARTCERT_AUTHORITY_ROLE_PART_ISSUER = 2,
+  PARTCERT_ROLE_PART_ISSUER = 2,
   /**
    * Signs pairing records.
    */
-  PARTCERT_AUTHORITY_ROLE_PAIRING_SERVICE = 3,
+  PARTCERT_ROLE_PAIRING_SERVICE = 3,
   /**
    * A blocklist authority's root (registry, operator, manufacturer):
    * self-signed, pinned separately from manufacturer roots.
    */
-  PARTCERT_AUTHORITY_ROLE_BLOCKLIST_ROOT = 4,
+  PARTCERT_ROLE_BLOCKLIST_ROOT = 4,
   /**
    * Signs blocklist snapshots and deltas for the root that certified it.
    */
-  PARTCERT_AUTHORITY_ROLE_BLOCKLIST_AUTHORITY = 5,
+  PARTCERT_ROLE_BLOCKLIST_AUTHORITY = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum partcert_authority_role partcert_authority_role;
+typedef enum partcert_role partcert_role;
 #else
-typedef uint32_t partcert_authority_role;
+typedef uint32_t partcert_role;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1152,7 +1152,7 @@ partcert_result partcert_authority_certificate(const struct partcert_authority *
  * Writes the authority's role.
  */
 partcert_result partcert_authority_role(const struct partcert_authority *authority,
-                                        partcert_authority_role *role_out);
+                                        partcert_role *role_out);
 
 /**
  * Writes the authority's 32-byte key id.

@@ -16,7 +16,7 @@ use crate::ptr::{self, Opaque, Out, OutFixed};
 use crate::result::{Failure, partcert_result};
 use crate::types::{
     PARTCERT_DIGEST_LEN, PARTCERT_NONCE_LEN, PARTCERT_PUBLIC_KEY_LEN, PARTCERT_SEED_LEN,
-    listing_status_in, pairing_event_in, partcert_authority_role, reason_in, role_in,
+    listing_status_in, pairing_event_in, partcert_role, reason_in, role_in,
 };
 
 /// An owned byte buffer the library made (an encoded certificate, record,
@@ -266,7 +266,7 @@ pub unsafe extern "C" fn partcert_authority_certificate(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_role(
     authority: *const partcert_authority,
-    role_out: *mut partcert_authority_role,
+    role_out: *mut partcert_role,
 ) -> partcert_result {
     boundary(|| {
         // SAFETY: a live authority and a writable role.

@@ -222,7 +222,7 @@ pub(crate) fn pairing_event_in(value: u32) -> Result<PairingEvent, Failure> {
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
-pub enum partcert_authority_role {
+pub enum partcert_role {
     /// A manufacturer's offline root: self-signed, pinned by verifiers;
     /// certifies part issuers and pairing services, signs revocation lists.
     ManufacturerRoot = 1,
@@ -237,14 +237,14 @@ pub enum partcert_authority_role {
     BlocklistAuthority = 5,
 }
 
-impl From<AuthorityRole> for partcert_authority_role {
+impl From<AuthorityRole> for partcert_role {
     fn from(role: AuthorityRole) -> Self {
         match role {
-            AuthorityRole::ManufacturerRoot => partcert_authority_role::ManufacturerRoot,
-            AuthorityRole::PartIssuer => partcert_authority_role::PartIssuer,
-            AuthorityRole::PairingService => partcert_authority_role::PairingService,
-            AuthorityRole::BlocklistRoot => partcert_authority_role::BlocklistRoot,
-            AuthorityRole::BlocklistAuthority => partcert_authority_role::BlocklistAuthority,
+            AuthorityRole::ManufacturerRoot => partcert_role::ManufacturerRoot,
+            AuthorityRole::PartIssuer => partcert_role::PartIssuer,
+            AuthorityRole::PairingService => partcert_role::PairingService,
+            AuthorityRole::BlocklistRoot => partcert_role::BlocklistRoot,
+            AuthorityRole::BlocklistAuthority => partcert_role::BlocklistAuthority,
         }
     }
 }
@@ -371,7 +371,7 @@ mod tests {
         }
         for value in 1..=5 {
             let role = role_in(value).unwrap();
-            assert_eq!(partcert_authority_role::from(role) as u32, value);
+            assert_eq!(partcert_role::from(role) as u32, value);
         }
         assert_eq!(reason_in(0), Err(Failure::ARGUMENT));
         assert_eq!(listing_status_in(3), Err(Failure::ARGUMENT));

@@ -1,0 +1,236 @@
+/* verify_part: check a phone part before fitting it.
+ *
+ * A starting point for a repair tool written in C. It pins a manufacturer
+ * root and a blocklist root, loads a signed blocklist, and verifies a
+ * part's certificate (with its issuer's certificate, and optionally the
+ * pairing record of the handset it came from), then prints the verdict a
+ * technician reads and the JSON every partcert front shares.
+ *
+ *   verify_part --root acme-root.pcrt --blocklist-root register.pcrt \
+ *       --blocklist blocklist.pcbl --chain acme-line.pcrt \
+ *       --part screen.pcrt [--pairing donor.pcpr] [--now SECONDS]
+ *
+ * Exit status: 0 genuine and not blocked; 3 genuine but BLOCKED (stolen,
+ * lost or fraud: do not fit it); 1 the evidence cannot be trusted or read
+ * (counterfeit, tampered, expired …); 2 usage or file errors.
+ *
+ * Build (after `cargo build --release -p partcert-ffi`, or with the
+ * installed pkg-config file):
+ *   cc verify_part.c $(pkg-config --cflags --libs partcert) -o verify_part
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "partcert.h"
+
+/* A file read whole into memory. */
+typedef struct file_bytes {
+    uint8_t *data;
+    size_t len;
+} file_bytes;
+
+static int read_file(const char *path, file_bytes *out) {
+    FILE *file = fopen(path, "rb");
+    long size;
+    if (file == NULL) {
+        perror(path);
+        return -1;
+    }
+    if (fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 ||
+        fseek(file, 0, SEEK_SET) != 0) {
+        perror(path);
+        fclose(file);
+        return -1;
+    }
+    out->len = (size_t)size;
+    out->data = malloc(out->len > 0 ? out->len : 1);
+    if (out->data == NULL || fread(out->data, 1, out->len, file) != out->len) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        free(out->data);
+        out->data = NULL;
+        fclose(file);
+        return -1;
+    }
+    fclose(file);
+    return 0;
+}
+
+/* Prints why a call failed, e.g. "loading the blocklist: error 400
+ * (Rollback): blocklist rollback refused". */
+static void report(const char *what, partcert_result rc) {
+    char name[64], message[256];
+    size_t len;
+    if (partcert_result_name(rc, name, sizeof name, &len) != PARTCERT_RESULT_OK) name[0] = '\0';
+    if (partcert_result_message(rc, message, sizeof message, &len) != PARTCERT_RESULT_OK)
+        message[0] = '\0';
+    fprintf(stderr, "%s: error %u (%s): %s\n", what, (unsigned)rc, name, message);
+}
+
+/* Reads a verdict string of any length: ask for the length, then allocate. */
+static char *verdict_string(partcert_result (*field)(const partcert_verdict *, char *, size_t,
+                                                     size_t *),
+                            const partcert_verdict *verdict) {
+    size_t len = 0;
+    char *text;
+    partcert_result rc = field(verdict, NULL, 0, &len);
+    if (rc != PARTCERT_RESULT_BUFFER_TOO_SMALL && rc != PARTCERT_RESULT_OK) return NULL;
+    text = malloc(len + 1);
+    if (text == NULL) return NULL;
+    if (field(verdict, text, len + 1, &len) != PARTCERT_RESULT_OK) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static void usage(const char *program) {
+    fprintf(stderr,
+            "usage: %s --root FILE --part FILE [--chain FILE]... [--pairing FILE]\n"
+            "          [--blocklist-root FILE --blocklist FILE] [--now SECONDS]\n",
+            program);
+}
+
+int main(int argc, char **argv) {
+    const char *root = NULL, *part = NULL, *pairing = NULL;
+    const char *blocklist_root = NULL, *blocklist_file = NULL;
+    const char *chain[8];
+    size_t chain_count = 0;
+    uint64_t now = (uint64_t)time(NULL);
+    int status = 2;
+    partcert_result rc;
+    partcert_trust_store *trust = NULL;
+    partcert_blocklist *blocklist = NULL;
+    partcert_part_evidence *evidence = NULL;
+    partcert_verdict *verdict = NULL;
+    file_bytes file = {NULL, 0};
+    uint8_t key_id[PARTCERT_DIGEST_LEN];
+
+    for (int i = 1; i < argc; i++) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (value == NULL) {
+            usage(argv[0]);
+            return 2;
+        }
+        if (strcmp(argv[i], "--root") == 0) root = value;
+        else if (strcmp(argv[i], "--part") == 0) part = value;
+        else if (strcmp(argv[i], "--pairing") == 0) pairing = value;
+        else if (strcmp(argv[i], "--blocklist-root") == 0) blocklist_root = value;
+        else if (strcmp(argv[i], "--blocklist") == 0) blocklist_file = value;
+        else if (strcmp(argv[i], "--now") == 0) now = strtoull(value, NULL, 10);
+        else if (strcmp(argv[i], "--chain") == 0 && chain_count < 8) chain[chain_count++] = value;
+        else {
+            usage(argv[0]);
+            return 2;
+        }
+        i++;
+    }
+    if (root == NULL || part == NULL || (blocklist_file != NULL && blocklist_root == NULL)) {
+        usage(argv[0]);
+        return 2;
+    }
+
+    /* 1. Pin the roots this shop trusts. */
+    if ((rc = partcert_trust_store_new(&trust)) != PARTCERT_RESULT_OK) {
+        report("creating the trust store", rc);
+        goto done;
+    }
+    if (read_file(root, &file) != 0) goto done;
+    rc = partcert_trust_store_add_manufacturer_root(trust, file.data, file.len, key_id);
+    free(file.data);
+    if (rc != PARTCERT_RESULT_OK) {
+        report(root, rc);
+        goto done;
+    }
+    if (blocklist_root != NULL) {
+        if (read_file(blocklist_root, &file) != 0) goto done;
+        rc = partcert_trust_store_add_blocklist_root(trust, file.data, file.len, key_id);
+        free(file.data);
+        if (rc != PARTCERT_RESULT_OK) {
+            report(blocklist_root, rc);
+            goto done;
+        }
+    }
+
+    /* 2. Load the latest signed blocklist. A real tool would also restore
+     *    and persist the anti-rollback state (partcert_blocklist_rollback_state). */
+    if (blocklist_file != NULL) {
+        uint64_t sequence = 0;
+        if ((rc = partcert_blocklist_new(&blocklist)) != PARTCERT_RESULT_OK) {
+            report("creating the blocklist", rc);
+            goto done;
+        }
+        if (read_file(blocklist_file, &file) != 0) goto done;
+        rc = partcert_blocklist_apply_snapshot(blocklist, trust, file.data, file.len, now,
+                                               &sequence);
+        free(file.data);
+        if (rc != PARTCERT_RESULT_OK) {
+            report(blocklist_file, rc);
+            status = 1;
+            goto done;
+        }
+        printf("blocklist: sequence %" PRIu64 "\n", sequence);
+    }
+
+    /* 3. Gather the evidence about the part. */
+    if (read_file(part, &file) != 0) goto done;
+    rc = partcert_part_evidence_new(file.data, file.len, &evidence);
+    free(file.data);
+    if (rc != PARTCERT_RESULT_OK) {
+        report(part, rc);
+        status = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < chain_count; i++) {
+        if (read_file(chain[i], &file) != 0) goto done;
+        rc = partcert_part_evidence_add_chain_certificate(evidence, file.data, file.len);
+        free(file.data);
+        if (rc != PARTCERT_RESULT_OK) {
+            report(chain[i], rc);
+            status = 1;
+            goto done;
+        }
+    }
+    if (pairing != NULL) {
+        if (read_file(pairing, &file) != 0) goto done;
+        rc = partcert_part_evidence_set_pairing_record(evidence, file.data, file.len);
+        free(file.data);
+        if (rc != PARTCERT_RESULT_OK) {
+            report(pairing, rc);
+            status = 1;
+            goto done;
+        }
+    }
+
+    /* 4. Verify. An error means the part cannot be trusted; a verdict
+     *    reports what the evidence shows, blocked or not. */
+    rc = partcert_verify_part(trust, blocklist, NULL, 0, evidence, now, &verdict);
+    if (rc != PARTCERT_RESULT_OK) {
+        report("verifying the part", rc);
+        status = 1;
+        goto done;
+    }
+    {
+        char *summary = verdict_string(partcert_verdict_summary, verdict);
+        char *json = verdict_string(partcert_verdict_json, verdict);
+        bool blocked = false;
+        printf("verdict: %s\n", summary != NULL ? summary : "?");
+        printf("json: %s\n", json != NULL ? json : "?");
+        free(summary);
+        free(json);
+        if (partcert_verdict_is_blocked(verdict, &blocked) != PARTCERT_RESULT_OK) {
+            status = 1;
+            goto done;
+        }
+        status = blocked ? 3 : 0;
+    }
+
+done:
+    partcert_verdict_free(verdict);
+    partcert_part_evidence_free(evidence);
+    partcert_blocklist_free(blocklist);
+    partcert_trust_store_free(trust);
+    return status;
+}

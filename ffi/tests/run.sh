@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# The C ABI's test: run from anywhere, on a bare Debian 12 machine too.
+#
+#   1. the committed header ffi/include/partcert.h must equal the one the
+#      pinned cbindgen generates now (fails on any difference);
+#   2. every C test program (ffi/tests/c/test_*.c) and examples/c/verify_part.c
+#      are compiled with gcc -Wall -Wextra -Werror under AddressSanitizer and
+#      UndefinedBehaviorSanitizer, linked against the static library, and run;
+#   3. the same programs are compiled without sanitizers, linked against the
+#      shared library, and run under valgrind memcheck (leak check on).
+#
+# Any sanitizer or valgrind report fails the run. The last line reads
+# "N passed, 0 failed" (test cases, counted over both modes).
+#
+#   bash ffi/tests/run.sh                  # check and test
+#   bash ffi/tests/run.sh --update-header  # rewrite the committed header first
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+update_header=0
+for arg in "$@"; do
+    case "$arg" in
+        --update-header) update_header=1 ;;
+        *) echo "usage: $0 [--update-header]" >&2; exit 2 ;;
+    esac
+done
+
+step() { printf '\n--> %s\n' "$*"; }
+die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+
+# -- tools -------------------------------------------------------------------
+install_packages() {
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    else
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    fi
+}
+command -v gcc >/dev/null || install_packages gcc libc6-dev
+command -v valgrind >/dev/null || install_packages valgrind
+
+# -- build -------------------------------------------------------------------
+step "build partcert-ffi (cdylib, staticlib) and generate the header"
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+cargo build -p partcert-ffi --locked --message-format=json-render-diagnostics >"$build_log"
+out_dir="$(grep '"reason":"build-script-executed"' "$build_log" |
+    grep '/ffi#\|partcert-ffi' |
+    sed -n 's/.*"out_dir":"\([^"]*\)".*/\1/p' | tail -n 1)"
+[ -n "$out_dir" ] && [ -f "$out_dir/partcert.h" ] || die "cannot find the generated header"
+lib_so="$(grep '"reason":"compiler-artifact"' "$build_log" |
+    grep -o '"[^"]*/libpartcert_ffi\.so"' | tr -d '"' | tail -n 1)"
+lib_a="$(grep '"reason":"compiler-artifact"' "$build_log" |
+    grep -o '"[^"]*/libpartcert_ffi\.a"' | tr -d '"' | tail -n 1)"
+[ -f "$lib_so" ] && [ -f "$lib_a" ] || die "cannot find libpartcert_ffi.so and .a"
+lib_dir="$(dirname "$lib_so")"
+target_dir="$(cd "$lib_dir/.." && pwd)"
+
+# -- header ------------------------------------------------------------------
+step "header: ffi/include/partcert.h must equal the generated one"
+if [ "$update_header" -eq 1 ]; then
+    cp "$out_dir/partcert.h" ffi/include/partcert.h
+    echo "updated ffi/include/partcert.h"
+fi
+if ! diff -u ffi/include/partcert.h "$out_dir/partcert.h"; then
+    die "ffi/include/partcert.h is out of date: run 'bash ffi/tests/run.sh --update-header' and commit it"
+fi
+echo "header up to date"
+
+# The system libraries the static library needs, asked of rustc once per
+# toolchain (asking rebuilds the crate, so the answer is cached).
+native_libs_file="$target_dir/partcert-ffi-native-static-libs.$(rustc -vV | cksum | cut -d' ' -f1)"
+if [ ! -s "$native_libs_file" ]; then
+    cargo rustc -p partcert-ffi --lib --locked --crate-type staticlib -- --print native-static-libs 2>&1 |
+        sed -n 's/.*native-static-libs: //p' | tail -n 1 >"$native_libs_file.tmp"
+    mv "$native_libs_file.tmp" "$native_libs_file"
+    # Leave the artifacts as a plain build made them.
+    cargo build -p partcert-ffi --locked -q
+fi
+native_libs="$(cat "$native_libs_file")"
+[ -n "$native_libs" ] || die "rustc printed no native-static-libs"
+
+# -- C programs --------------------------------------------------------------
+work="$target_dir/ffi-c-tests"
+rm -rf "$work"
+mkdir -p "$work/asan" "$work/valgrind" "$work/fixtures"
+
+cflags=(-std=c11 -Wall -Wextra -Werror -Wpedantic -g -pthread -I ffi/include -I ffi/tests/c)
+sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+tests=(ffi/tests/c/test_*.c)
+programs=("${tests[@]}" examples/c/verify_part.c)
+
+passed=0
+failed=0
+
+# Runs one program, counting its "ok - " and "not ok - " lines as cases; a
+# non-zero exit with no failing case counts as one failed case.
+run_program() {
+    local label="$1"
+    shift
+    local log="$work/$label.log"
+    local status=0
+    "$@" >"$log" 2>&1 || status=$?
+    local ok bad
+    ok="$(grep -c '^ok - ' "$log" || true)"
+    bad="$(grep -c '^not ok - ' "$log" || true)"
+    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        bad=1
+    fi
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$bad" -ne 0 ]; then
+        echo "FAIL $label (exit $status):"
+        sed 's/^/    /' "$log"
+    else
+        echo "ok   $label: $ok cases"
+    fi
+}
+
+# Runs the repair-shop example on the fixtures the story test wrote.
+run_example() {
+    local mode="$1"
+    shift
+    local fx="$work/fixtures"
+    local common=(--root "$fx/acme-root.pcrt" --blocklist-root "$fx/register-root.pcrt"
+        --blocklist "$fx/blocklist.pcbl" --chain "$fx/acme-line.pcrt" --now 1701900000)
+    local log="$work/example-$mode.log" status=0
+    "$@" "${common[@]}" --part "$fx/stolen-screen.pcrt" >"$log" 2>&1 || status=$?
+    if [ "$status" -eq 3 ] && grep -q 'BLOCKED: stolen' "$log"; then
+        echo "ok - verify_part: the stolen screen is blocked" >>"$work/example-$mode.cases"
+    else
+        echo "not ok - verify_part: the stolen screen (exit $status)" >>"$work/example-$mode.cases"
+        cat "$log" >>"$work/example-$mode.cases"
+    fi
+    status=0
+    "$@" "${common[@]}" --part "$fx/donor-screen.pcrt" --pairing "$fx/donor-pairing.pcpr" \
+        >"$log" 2>&1 || status=$?
+    if [ "$status" -eq 0 ] && grep -q 'genuine (serial-only), used, clean' "$log"; then
+        echo "ok - verify_part: the donor screen is genuine, used, clean" >>"$work/example-$mode.cases"
+    else
+        echo "not ok - verify_part: the donor screen (exit $status)" >>"$work/example-$mode.cases"
+        cat "$log" >>"$work/example-$mode.cases"
+    fi
+    status=0
+    "$@" >"$log" 2>&1 || status=$?
+    if [ "$status" -eq 2 ] && grep -q 'usage' "$log"; then
+        echo "ok - verify_part: usage without arguments" >>"$work/example-$mode.cases"
+    else
+        echo "not ok - verify_part: usage (exit $status)" >>"$work/example-$mode.cases"
+    fi
+    run_program "verify_part [$mode]" cat "$work/example-$mode.cases"
+}
+
+step "compile and run under AddressSanitizer + UBSan (static library)"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+for source in "${programs[@]}"; do
+    name="$(basename "$source" .c)"
+    # shellcheck disable=SC2086 # native_libs is a list of linker flags
+    gcc "${cflags[@]}" "${sanitize[@]}" "$source" -o "$work/asan/$name" "$lib_a" $native_libs
+done
+for source in "${tests[@]}"; do
+    name="$(basename "$source" .c)"
+    run_program "$name [asan]" "$work/asan/$name" "$work/fixtures"
+done
+run_example asan "$work/asan/verify_part"
+
+step "compile and run under valgrind memcheck (shared library)"
+unset ASAN_OPTIONS UBSAN_OPTIONS
+valgrind=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+    --track-origins=yes)
+for source in "${programs[@]}"; do
+    name="$(basename "$source" .c)"
+    gcc "${cflags[@]}" "$source" -o "$work/valgrind/$name" -L "$lib_dir" -lpartcert_ffi \
+        -Wl,-rpath,"$lib_dir"
+done
+for source in "${tests[@]}"; do
+    name="$(basename "$source" .c)"
+    run_program "$name [valgrind]" "${valgrind[@]}" "$work/valgrind/$name" "$work/fixtures"
+done
+run_example valgrind "${valgrind[@]}" "$work/valgrind/verify_part"
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
