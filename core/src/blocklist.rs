@@ -379,6 +379,47 @@ pub struct RollbackMark {
 }
 
 const ROLLBACK_MAGIC: [u8; 4] = *b"PCRB";
+const STATE_MAGIC: [u8; 4] = *b"PCBS";
+
+/// One authority's list as stored by [`Blocklist::encode_state`].
+#[derive(Serialize, Deserialize)]
+struct StoredList {
+    authority: KeyId,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_BLOCKLIST_ENTRIES }>")]
+    entries: Vec<BlocklistEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredState {
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
+    marks: Vec<RollbackMark>,
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
+    lists: Vec<StoredList>,
+}
+
+fn decode_local<'a, T: Deserialize<'a>>(magic: [u8; 4], bytes: &'a [u8]) -> Result<T, Error> {
+    let found = bytes.get(..4).ok_or(Error::Truncated)?;
+    if found != magic {
+        return Err(Error::BadMagic);
+    }
+    let version = *bytes.get(4).ok_or(Error::Truncated)?;
+    if version != crate::FORMAT_VERSION {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    let body = bytes.get(5..).ok_or(Error::Truncated)?;
+    let (value, rest) = postcard::take_from_bytes::<T>(body).map_err(|e| match e {
+        postcard::Error::DeserializeUnexpectedEnd => Error::Truncated,
+        postcard::Error::SerdeDeCustom => Error::DeclaredLengthOverBound,
+        _ => Error::MalformedBody("undecodable stored state"),
+    })?;
+    if !rest.is_empty() {
+        return Err(Error::TrailingBytes(rest.len()));
+    }
+    Ok(value)
+}
 
 /// The anti-rollback state a device persists between runs: the highest
 /// sequence accepted from each authority. Unsigned (it is the device's own
@@ -414,17 +455,7 @@ impl RollbackState {
         }
         let max = 8 + limits::MAX_AUTHORITIES * 64;
         check_len("rollback state", bytes.len(), max)?;
-        let body = bytes.get(5..).ok_or(Error::Truncated)?;
-        let (marks, rest) = postcard::take_from_bytes::<Vec<RollbackMark>>(body).map_err(|e| {
-            if e == postcard::Error::DeserializeUnexpectedEnd {
-                Error::Truncated
-            } else {
-                Error::MalformedBody("undecodable rollback state")
-            }
-        })?;
-        if !rest.is_empty() {
-            return Err(Error::TrailingBytes(rest.len()));
-        }
+        let marks: Vec<RollbackMark> = decode_local(ROLLBACK_MAGIC, bytes)?;
         check_len("authorities", marks.len(), limits::MAX_AUTHORITIES)?;
         let ids: Vec<KeyId> = marks.iter().map(|m| m.authority).collect();
         if !strictly_sorted(&ids) {
@@ -502,6 +533,81 @@ impl Blocklist {
     /// The anti-rollback state to persist.
     pub fn rollback_state(&self) -> &RollbackState {
         &self.rollback
+    }
+
+    /// Encodes everything accepted — each authority's list and the
+    /// anti-rollback marks — so a device or shop can save the state a
+    /// snapshot and its deltas led to. The encoding is local and unsigned:
+    /// it is as trustworthy as the storage it is kept in.
+    pub fn encode_state(&self) -> Vec<u8> {
+        let state = StoredState {
+            marks: self.rollback.marks.values().copied().collect(),
+            lists: self
+                .lists
+                .values()
+                .map(|list| StoredList {
+                    authority: list.authority,
+                    sequence: list.sequence,
+                    issued_at: list.issued_at,
+                    expires_at: list.expires_at,
+                    entries: list.entries.clone(),
+                })
+                .collect(),
+        };
+        let mut out = STATE_MAGIC.to_vec();
+        out.push(crate::FORMAT_VERSION);
+        postcard::to_extend(&state, out).unwrap_or_default()
+    }
+
+    /// Reads back a state saved by [`Blocklist::encode_state`]. Every list
+    /// must belong to a blocklist root still pinned in `trust`, be sorted,
+    /// and hash to the digest its anti-rollback mark records (so a
+    /// corrupted or spliced file is refused rather than half-loaded).
+    pub fn decode_state(bytes: &[u8], trust: &TrustStore) -> Result<Blocklist, Error> {
+        check_len(
+            "stored blocklist state",
+            bytes.len(),
+            limits::MAX_AUTHORITIES.saturating_mul(limits::MAX_BLOCKLIST_LEN),
+        )?;
+        let state: StoredState = decode_local(STATE_MAGIC, bytes)?;
+        let ids: Vec<KeyId> = state.marks.iter().map(|m| m.authority).collect();
+        if !strictly_sorted(&ids) {
+            return Err(Error::NotCanonical("rollback marks"));
+        }
+        let rollback = RollbackState {
+            marks: state.marks.into_iter().map(|m| (m.authority, m)).collect(),
+        };
+        let mut lists = BTreeMap::new();
+        for stored in state.lists {
+            let root = trust
+                .blocklist_root(&stored.authority)
+                .ok_or(Error::UnknownIssuer(stored.authority))?;
+            validate_entries("blocklist entries", &stored.entries)?;
+            let digest = state_digest(&stored.authority, stored.sequence, &stored.entries);
+            let mark = rollback
+                .marks
+                .get(&stored.authority)
+                .ok_or(Error::InvalidField("a stored list has no rollback mark"))?;
+            if mark.sequence != stored.sequence || mark.digest != digest {
+                return Err(Error::ConflictingSequence(stored.sequence));
+            }
+            if lists.contains_key(&stored.authority) {
+                return Err(Error::NotCanonical("stored lists"));
+            }
+            lists.insert(
+                stored.authority,
+                AuthorityList {
+                    authority: stored.authority,
+                    authority_name: root.authority().map(|a| a.name.clone()).unwrap_or_default(),
+                    sequence: stored.sequence,
+                    issued_at: stored.issued_at,
+                    expires_at: stored.expires_at,
+                    digest,
+                    entries: stored.entries,
+                },
+            );
+        }
+        Ok(Blocklist { lists, rollback })
     }
 
     /// The lists held, one per authority.

@@ -284,6 +284,21 @@ error_codes! {
     Panic = 900,
 }
 
+impl ErrorFamily {
+    /// The family's stable lower-case name, as every front prints it:
+    /// `malformed`, `trust`, `policy`, `blocklist-state`, `misuse`, `internal`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorFamily::Malformed => "malformed",
+            ErrorFamily::Trust => "trust",
+            ErrorFamily::Policy => "policy",
+            ErrorFamily::BlocklistState => "blocklist-state",
+            ErrorFamily::Misuse => "misuse",
+            ErrorFamily::Internal => "internal",
+        }
+    }
+}
+
 impl ErrorCode {
     /// The code's number.
     pub fn as_u32(self) -> u32 {
@@ -416,6 +431,7 @@ mod tests {
         assert_eq!(ErrorCode::Rollback.family(), ErrorFamily::BlocklistState);
         assert_eq!(ErrorCode::NullArgument.family(), ErrorFamily::Misuse);
         assert_eq!(ErrorCode::Panic.family(), ErrorFamily::Internal);
+        assert_eq!(ErrorFamily::BlocklistState.name(), "blocklist-state");
     }
 
     /// The numbers are a published contract: this list may only grow.

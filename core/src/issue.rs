@@ -225,8 +225,10 @@ impl Authority {
         PairingRecord::seal(body, &self.key)
     }
 
-    /// The authority a blocklist signed by this key belongs to: its root.
-    fn blocklist_authority(&self) -> Result<KeyId, Error> {
+    /// The authority a blocklist signed by this key belongs to: the key id
+    /// of its blocklist root (its own, for a root). Other roles may not
+    /// sign blocklists.
+    pub fn blocklist_authority(&self) -> Result<KeyId, Error> {
         match self.role() {
             AuthorityRole::BlocklistRoot => Ok(self.key.key_id()),
             AuthorityRole::BlocklistAuthority => Ok(self.certificate.issuer()),

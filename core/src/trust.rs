@@ -223,6 +223,11 @@ impl TrustStore {
         Ok(root.authority().map(|a| a.name.clone()).unwrap_or_default())
     }
 
+    /// The pinned blocklist root with this key id.
+    pub fn blocklist_root(&self, id: &KeyId) -> Option<&Certificate> {
+        self.blocklist_roots.get(id)
+    }
+
     /// The pinned manufacturer root with this key id.
     pub fn manufacturer_root(&self, id: &KeyId) -> Option<&Certificate> {
         self.manufacturer_roots.get(id)

@@ -10,7 +10,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use partcert::{FORMAT_VERSION, MAGIC, Object, ObjectType, RollbackState};
+use partcert::{Blocklist, FORMAT_VERSION, MAGIC, Object, ObjectType, RollbackState, TrustStore};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -54,6 +54,7 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
     let peak = peak_during(|| {
         let _ = std::hint::black_box(Object::decode(bytes));
         let _ = std::hint::black_box(RollbackState::decode(bytes));
+        let _ = std::hint::black_box(Blocklist::decode_state(bytes, &TrustStore::new()));
     });
     prop_assert!(
         peak <= bound(bytes.len()),

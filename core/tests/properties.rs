@@ -193,6 +193,9 @@ proptest! {
     fn arbitrary_bytes_never_panic_a_decoder(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
         let _ = Object::decode(&bytes);
         let _ = RollbackState::decode(&bytes);
+        let mut stored = b"PCBS\x01".to_vec();
+        stored.extend(&bytes);
+        let _ = Blocklist::decode_state(&stored, &world().trust());
     }
 
     #[test]

@@ -1331,3 +1331,63 @@ fn verdicts_serialize_to_the_json_shape_every_front_shares() {
     );
     assert_eq!(json["part"]["part_id"].as_str().unwrap().len(), 64);
 }
+
+#[test]
+fn a_shop_saves_the_state_a_delta_led_to_and_reloads_it_after_a_restart() {
+    let world = world();
+    let trust = world.trust();
+    let v1 = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let v2 = world.alice_reported_stolen(2);
+    let mut shop = world.blocklist_with(&trust, &[&v1]);
+    shop.apply_delta(
+        &trust,
+        &world.register.publish_delta(&v1, &v2).unwrap(),
+        SHOP_TIME,
+    )
+    .unwrap();
+    let saved = shop.encode_state();
+
+    let reloaded = Blocklist::decode_state(&saved, &trust).unwrap();
+    assert_eq!(reloaded, shop);
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&reloaded)
+        .verify_part(
+            &PartEvidence::new(&world.alice.screen, &world.chain()),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert!(verdict.is_blocked());
+
+    // A list whose authority the shop no longer pins is refused whole.
+    let mut fewer_roots = TrustStore::new();
+    fewer_roots
+        .add_manufacturer_root(world.acme_root.certificate().clone())
+        .unwrap();
+    assert_eq!(
+        Blocklist::decode_state(&saved, &fewer_roots)
+            .unwrap_err()
+            .code(),
+        ErrorCode::UnknownIssuer
+    );
+
+    // A damaged file is refused, never half-loaded.
+    let mut damaged = saved.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x01;
+    assert!(Blocklist::decode_state(&damaged, &trust).is_err());
+    assert_eq!(
+        Blocklist::decode_state(&saved[..saved.len() - 3], &trust)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Truncated
+    );
+    let mut longer = saved.clone();
+    longer.push(7);
+    assert_eq!(
+        Blocklist::decode_state(&longer, &trust).unwrap_err().code(),
+        ErrorCode::TrailingBytes
+    );
+}
