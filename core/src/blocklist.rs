@@ -400,7 +400,10 @@ struct StoredState {
     lists: Vec<StoredList>,
 }
 
-fn decode_local<'a, T: Deserialize<'a>>(magic: [u8; 4], bytes: &'a [u8]) -> Result<T, Error> {
+fn decode_local<'a, T: Deserialize<'a> + Serialize>(
+    magic: [u8; 4],
+    bytes: &'a [u8],
+) -> Result<T, Error> {
     let found = bytes.get(..4).ok_or(Error::Truncated)?;
     if found != magic {
         return Err(Error::BadMagic);
@@ -417,6 +420,9 @@ fn decode_local<'a, T: Deserialize<'a>>(magic: [u8; 4], bytes: &'a [u8]) -> Resu
     })?;
     if !rest.is_empty() {
         return Err(Error::TrailingBytes(rest.len()));
+    }
+    if !crate::envelope::is_canonical(&value, body) {
+        return Err(Error::NotCanonical("stored state encoding"));
     }
     Ok(value)
 }

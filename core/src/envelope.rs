@@ -102,7 +102,7 @@ pub(crate) struct Opened<B> {
 
 /// Splits and decodes an envelope of the expected type. Does not verify the
 /// signature (the signer is only known from the body).
-pub(crate) fn open<B: DeserializeOwned>(
+pub(crate) fn open<B: DeserializeOwned + Serialize>(
     bytes: &[u8],
     expected: ObjectType,
 ) -> Result<Opened<B>, Error> {
@@ -131,8 +131,54 @@ pub(crate) fn open<B: DeserializeOwned>(
     if !rest.is_empty() {
         return Err(Error::TrailingBytes(rest.len()));
     }
+    if !is_canonical(&body, body_bytes) {
+        return Err(Error::NotCanonical("body encoding"));
+    }
     let signature: [u8; SIGNATURE_LEN] = signature.try_into().map_err(|_| Error::Truncated)?;
     Ok(Opened { body, signature })
+}
+
+/// Whether encoding `body` gives exactly `bytes`: each object has one
+/// encoding (no overlong integers), so equal content means equal bytes and
+/// equal fingerprints. Compares as it encodes, without allocating.
+pub(crate) fn is_canonical<B: Serialize>(body: &B, bytes: &[u8]) -> bool {
+    struct Compare<'a> {
+        expected: &'a [u8],
+        position: usize,
+    }
+    impl postcard::ser_flavors::Flavor for Compare<'_> {
+        type Output = bool;
+        fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+            match self.expected.get(self.position) {
+                Some(expected) if *expected == byte => {
+                    self.position += 1;
+                    Ok(())
+                }
+                _ => Err(postcard::Error::SerializeBufferFull),
+            }
+        }
+        fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+            let end = self.position.saturating_add(data.len());
+            match self.expected.get(self.position..end) {
+                Some(expected) if expected == data => {
+                    self.position = end;
+                    Ok(())
+                }
+                _ => Err(postcard::Error::SerializeBufferFull),
+            }
+        }
+        fn finalize(self) -> postcard::Result<bool> {
+            Ok(self.position == self.expected.len())
+        }
+    }
+    postcard::serialize_with_flavor(
+        body,
+        Compare {
+            expected: bytes,
+            position: 0,
+        },
+    )
+    .unwrap_or(false)
 }
 
 /// The bytes a signature covers: everything but the last 64.

@@ -322,7 +322,7 @@ fn flipping_any_single_bit_of_any_signed_object_makes_it_fail() {
 #[test]
 fn hostile_envelopes_get_precise_errors() {
     let world = world();
-    let good = world.bob.screen.as_bytes();
+    let good = world.alice.screen.as_bytes();
     let code = |bytes: &[u8]| Certificate::decode(bytes).unwrap_err().code();
 
     assert_eq!(code(&[]), ErrorCode::Truncated);
@@ -348,6 +348,13 @@ fn hostile_envelopes_get_precise_errors() {
     let mut huge = good.to_vec();
     huge.resize(limits::MAX_CERTIFICATE_LEN + 1, 0);
     assert_eq!(code(&huge), ErrorCode::LengthOverBound);
+
+    // An overlong integer (serial number 101 as two bytes) is one encoding too many.
+    assert_eq!(good[6], 101);
+    let mut overlong = good[..6].to_vec();
+    overlong.extend([101 | 0x80, 0x00]);
+    overlong.extend(&good[7..]);
+    assert_eq!(code(&overlong), ErrorCode::NotCanonical);
 
     // A snapshot declaring four billion entries in a few bytes.
     let mut absurd = MAGIC.to_vec();
