@@ -394,12 +394,20 @@ pub struct BlocklistApplyArgs {
     /// A pinned blocklist root certificate (repeat for several registers).
     #[arg(long, value_name = "BLROOT.cert", required = true)]
     pub blocklist_trust: Vec<PathBuf>,
-    /// The device's anti-rollback state: read if it exists, updated when
-    /// every list applies.
+    /// The blocklist state held (from an earlier `apply --out`): read if it
+    /// exists, and updated in place unless --out is given.
+    #[arg(long, value_name = "STATE.pcbs", conflicts_with = "rollback_state")]
+    pub state: Option<PathBuf>,
+    /// Where to write the resulting state: every list accepted, with its
+    /// anti-rollback marks (for `verify --blocklist-state`).
+    #[arg(long, value_name = "NEW_STATE.pcbs")]
+    pub out: Option<PathBuf>,
+    /// Keep only the anti-rollback marks (sequence and digest per register):
+    /// read if it exists, updated when every list applies.
     #[arg(long, value_name = "STATE.pcrb")]
     pub rollback_state: Option<PathBuf>,
     /// Snapshots (.pcbl) and deltas (.pcbd), applied in the order given.
-    #[arg(value_name = "LIST", required = true)]
+    #[arg(value_name = "LIST", required_unless_present = "state")]
     pub lists: Vec<PathBuf>,
     /// Check as of this time (seconds since the Unix epoch) instead of now.
     #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
@@ -444,6 +452,14 @@ pub struct VerifyArgs {
     /// A pinned blocklist root certificate (repeat for several registers).
     #[arg(long, value_name = "BLROOT.cert")]
     pub blocklist_trust: Vec<PathBuf>,
+    /// A blocklist state saved by `partcert blocklist apply --out`.
+    #[arg(
+        long,
+        value_name = "STATE.pcbs",
+        requires = "blocklist_trust",
+        conflicts_with = "rollback_state"
+    )]
+    pub blocklist_state: Option<PathBuf>,
     /// A blocklist snapshot, or a delta to apply after it (repeat, in order).
     #[arg(long, value_name = "LIST.pcbl", requires = "blocklist_trust")]
     pub blocklist: Vec<PathBuf>,

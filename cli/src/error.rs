@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use partcert::{ErrorFamily, Verdict};
+use partcert::Verdict;
 use serde_json::{Value, json};
 
 /// Exit codes: part of the tool's contract (see `partcert verify --help`).
@@ -85,7 +85,7 @@ impl CliError {
                 let mut value = json!({
                     "code": code.as_u32(),
                     "name": code.name(),
-                    "family": family_name(code.family()),
+                    "family": code.family().name(),
                     "message": error.to_string(),
                 });
                 if let Some(path) = path {
@@ -134,18 +134,5 @@ impl fmt::Display for CliError {
 impl From<std::io::Error> for CliError {
     fn from(source: std::io::Error) -> Self {
         CliError::Output(source)
-    }
-}
-
-/// The lower-case family name used in JSON.
-pub fn family_name(family: ErrorFamily) -> &'static str {
-    match family {
-        ErrorFamily::Malformed => "malformed",
-        ErrorFamily::Trust => "trust",
-        ErrorFamily::Policy => "policy",
-        ErrorFamily::BlocklistState => "blocklist-state",
-        ErrorFamily::Misuse => "misuse",
-        ErrorFamily::Internal => "internal",
-        _ => "other",
     }
 }

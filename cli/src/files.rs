@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use partcert::{
-    BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, PairingRecord, PublicKey,
-    RevocationList, RollbackState, SecretKey, limits,
+    Blocklist, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, PairingRecord,
+    PublicKey, RevocationList, RollbackState, SecretKey, TrustStore, limits,
 };
 
 use crate::error::CliError;
@@ -98,6 +98,11 @@ pub fn rollback_state(path: &Path) -> Result<RollbackState, CliError> {
         return Ok(RollbackState::default());
     }
     read_object(path, RollbackState::decode)
+}
+
+/// Reads a saved blocklist state; its lists must belong to roots pinned in `trust`.
+pub fn blocklist_state(path: &Path, trust: &TrustStore) -> Result<Blocklist, CliError> {
+    read_object(path, |bytes| Blocklist::decode_state(bytes, trust))
 }
 
 /// The one hex line of a text file, ignoring `#` comments and blank lines.

@@ -25,6 +25,13 @@ pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
     let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
     if let Some(base_path) = &args.base {
         let base = files::snapshot(base_path)?;
+        let authority = publisher.blocklist_authority().map_err(refused)?;
+        if base.body().authority != authority {
+            return Err(CliError::Partcert {
+                path: Some(base_path.clone()),
+                error: partcert::Error::WrongAuthority,
+            });
+        }
         if args.sequence <= base.body().sequence {
             return Err(CliError::Usage(format!(
                 "--sequence {} must be higher than the base snapshot's sequence {}",
@@ -180,9 +187,10 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
     let now = files::now(args.at);
     let mut trust = TrustStore::new();
     pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
-    let mut blocklist = match &args.rollback_state {
-        Some(path) => Blocklist::with_rollback_state(files::rollback_state(path)?),
-        None => Blocklist::new(),
+    let mut blocklist = match (&args.state, &args.rollback_state) {
+        (Some(path), _) if path.exists() => files::blocklist_state(path, &trust)?,
+        (_, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
+        _ => Blocklist::new(),
     };
     let mut applied = Vec::with_capacity(args.lists.len());
     for path in &args.lists {
@@ -191,6 +199,10 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
     // Only once every list applied: the state on disk never goes half way.
     if let Some(path) = &args.rollback_state {
         files::write_atomic(path, &blocklist.rollback_state().encode(), Access::Public)?;
+    }
+    let state_out = args.out.as_ref().or(args.state.as_ref());
+    if let Some(path) = state_out {
+        files::write_atomic(path, &blocklist.encode_state(), Access::Public)?;
     }
 
     // Staleness as the verifier would judge it (its clock floor included).
@@ -237,6 +249,7 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
             "applied": applied,
             "lists": lists,
             "rollback_state": args.rollback_state.as_ref().map(|p| p.display().to_string()),
+            "state": state_out.map(|p| p.display().to_string()),
             "checked_at": checked_at,
         });
         writeln!(out, "{value}")?;
@@ -269,6 +282,13 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
     }
     if let Some(path) = &args.rollback_state {
         writeln!(out, "anti-rollback state saved to {}", path.display())?;
+    }
+    if let Some(path) = state_out {
+        writeln!(
+            out,
+            "blocklist state saved to {} (use it with verify --blocklist-state)",
+            path.display()
+        )?;
     }
     Ok(code)
 }

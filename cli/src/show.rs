@@ -20,7 +20,9 @@ pub fn show(args: ShowArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         "pub" => show_public_key(path)?,
         _ => {
             let bytes = files::read_bytes(path)?;
-            if bytes.starts_with(b"PCRB") {
+            if bytes.starts_with(b"PCBS") {
+                show_saved_state(&bytes)
+            } else if bytes.starts_with(b"PCRB") {
                 show_rollback(&RollbackState::decode(&bytes).map_err(CliError::about(path))?)
             } else {
                 let object = Object::decode(&bytes).map_err(CliError::about(path))?;
@@ -61,6 +63,19 @@ fn show_public_key(path: &Path) -> Result<Shown, CliError> {
         ),
         json!({"type": "public key", "public_key": public.to_hex(), "key_id": public.key_id().to_hex()}),
     ))
+}
+
+fn show_saved_state(bytes: &[u8]) -> Shown {
+    // Its lists are only read against pinned roots, which `show` does not take.
+    (
+        format!(
+            "blocklist state ({} bytes) saved by `partcert blocklist apply --out`\n  \
+             read it with `partcert verify --blocklist-trust ROOT.cert --blocklist-state FILE` \
+             or `partcert blocklist apply --state FILE`",
+            bytes.len()
+        ),
+        json!({"type": "blocklist state", "bytes": bytes.len()}),
+    )
 }
 
 fn show_rollback(state: &RollbackState) -> Shown {

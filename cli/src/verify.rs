@@ -29,9 +29,10 @@ pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
             .map_err(CliError::about(path))?;
     }
 
-    let mut blocklist = match &args.rollback_state {
-        Some(path) => Blocklist::with_rollback_state(files::rollback_state(path)?),
-        None => Blocklist::new(),
+    let mut blocklist = match (&args.blocklist_state, &args.rollback_state) {
+        (Some(path), _) => files::blocklist_state(path, &trust)?,
+        (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
+        (None, None) => Blocklist::new(),
     };
     for path in &args.blocklist {
         apply_file(&mut blocklist, &trust, path, now)?;
@@ -57,7 +58,7 @@ pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         evidence = evidence.with_challenge(challenge, response);
     }
     let mut verifier = Verifier::new(&trust).on_handset(&args.on_handset);
-    if !args.blocklist.is_empty() {
+    if !args.blocklist.is_empty() || args.blocklist_state.is_some() {
         verifier = verifier.with_blocklist(&blocklist);
     }
     let verdict = verifier

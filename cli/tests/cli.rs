@@ -986,3 +986,97 @@ fn the_demo_plays_the_london_story() {
         assert!(lab.path("story").join(file).exists(), "{file}");
     }
 }
+
+#[test]
+fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 2 --base list-1.pcbl --from-pairing bob.pair --reason fraud \
+             --out list-2.pcbl"
+        ),
+        T0 + 11 * DAY,
+    );
+    lab.ok(
+        "blocklist delta --from list-1.pcbl --to list-2.pcbl --authority register.key \
+         --authority-cert register.cert --out d-1-2.pcbd",
+    );
+    // Monday: the shop takes list 1 and saves what it accepted.
+    let apply = "blocklist apply --blocklist-trust register-root.cert";
+    let run = lab.ok_at(
+        &format!("{apply} list-1.pcbl --out shop.pcbs"),
+        T0 + 10 * DAY,
+    );
+    assert!(run.stdout.contains("saved to shop.pcbs"), "{}", run.stdout);
+    let shown = lab.ok("show --json shop.pcbs").json();
+    assert_eq!(shown["type"], "blocklist state");
+
+    // Tuesday: only the delta is downloaded; the saved state is updated in place.
+    let run = lab.at(
+        &format!("{apply} --state shop.pcbs --json d-1-2.pcbd"),
+        T0 + 11 * DAY,
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["lists"][0]["sequence"], 2);
+    assert_eq!(run.json()["lists"][0]["entries"], 8);
+
+    // Parts are checked against the saved state, with no list files at hand.
+    let verify = "--blocklist-state shop.pcbs --json";
+    let run = lab.shop_verify(verify, "bob-screen.cert", T0 + 12 * DAY);
+    run.assert_code(10);
+    assert_eq!(
+        run.json()["verdict"]["blocklist"]["listings"][0]["reason"],
+        "fraud"
+    );
+    lab.shop_verify(verify, "carol-screen.cert", T0 + 12 * DAY)
+        .assert_code(0);
+
+    // The saved state remembers sequence 2: list 1 is a rollback.
+    let run = lab.at(
+        &format!("{apply} --state shop.pcbs list-1.pcbl"),
+        T0 + 12 * DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("list-1.pcbl", "Rollback");
+
+    // A saved state damaged on disk is refused, never half loaded.
+    let mut damaged = lab.read("shop.pcbs");
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x55;
+    lab.write("damaged.pcbs", &damaged);
+    let run = lab.shop_verify(
+        "--blocklist-state damaged.pcbs",
+        "bob-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(20);
+    assert!(
+        run.stderr.starts_with("partcert: damaged.pcbs: "),
+        "{}",
+        run.stderr
+    );
+
+    // Read with another register pinned instead, its lists are refused.
+    lab.ok_at("root new --role blocklist --name Other --out other", T0);
+    let run = lab.at(
+        "verify --trust acme-root.cert --blocklist-trust other.cert --chain line.cert \
+         --blocklist-state shop.pcbs bob-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(20);
+    assert!(
+        run.stderr.starts_with("partcert: shop.pcbs: "),
+        "{}",
+        run.stderr
+    );
+
+    // A register cannot carry another register's list into its own.
+    let run = lab.run(
+        "blocklist new --authority other.key --authority-cert other.cert --sequence 5 \
+         --base list-2.pcbl --out stolen-entries.pcbl",
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("list-2.pcbl", "[error 401 WrongAuthority]");
+    assert!(!lab.path("stolen-entries.pcbl").exists());
+}
