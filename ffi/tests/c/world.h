@@ -49,7 +49,7 @@ static void seed_of(uint8_t seed[PARTCERT_SEED_LEN], uint8_t n) {
 #define BATTERY_SEED 20
 
 /* The bytes of a partcert_bytes. */
-static const uint8_t *bdata(const partcert_bytes *bytes) {
+__attribute__((unused)) static const uint8_t *bdata(const partcert_bytes *bytes) {
     const uint8_t *data = NULL;
     size_t len = 0;
     if (partcert_bytes_data(bytes, &data, &len) != PARTCERT_RESULT_OK) return NULL;
@@ -224,7 +224,7 @@ static partcert_part_evidence *evidence_for(const world *w, const partcert_bytes
 /* A verdict's string field, via a fixed buffer. */
 typedef partcert_result (*verdict_string_fn)(const partcert_verdict *, char *, size_t, size_t *);
 
-static const char *vstr(verdict_string_fn field, const partcert_verdict *verdict) {
+__attribute__((unused)) static const char *vstr(verdict_string_fn field, const partcert_verdict *verdict) {
     static char buf[8][4096];
     static int next;
     char *out = buf[next++ % 8];
