@@ -104,7 +104,7 @@ impl CliError {
                 "code": null, "name": "Io", "family": "io", "message": source.to_string(),
             }),
             CliError::Refused(message) => json!({
-                "code": null, "name": "Refused", "family": "io", "message": message,
+                "code": null, "name": "Refused", "family": "refused", "message": message,
             }),
             CliError::Usage(message) => json!({
                 "code": null, "name": "Usage", "family": "usage", "message": message,

@@ -187,6 +187,10 @@ pub fn check_can_create(path: &Path, force: bool) -> Result<(), CliError> {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed, then renamed over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> Result<(), CliError> {
+    write_file(path, bytes, access, true)
+}
+
+fn write_file(path: &Path, bytes: &[u8], access: Access, replace: bool) -> Result<(), CliError> {
     let io = |source| CliError::Io {
         path: path.to_owned(),
         source,
@@ -214,7 +218,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> Result<(), Cli
     }
     #[cfg(not(unix))]
     let _ = access;
-    file.persist(path).map_err(|error| io(error.error))?;
+    if replace {
+        file.persist(path).map_err(|error| io(error.error))?;
+    } else {
+        // Linked into place only if nothing appeared there meanwhile.
+        file.persist_noclobber(path)
+            .map_err(|error| io(error.error))?;
+    }
     Ok(())
 }
 
@@ -240,5 +250,10 @@ pub fn write_secret_key(
     force: bool,
 ) -> Result<(), CliError> {
     check_can_create(path, force)?;
-    write_atomic(path, secret_key_text(key, label).as_bytes(), Access::Secret)
+    write_file(
+        path,
+        secret_key_text(key, label).as_bytes(),
+        Access::Secret,
+        force,
+    )
 }
