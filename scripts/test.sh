@@ -21,6 +21,9 @@ cargo test --workspace --locked
 section "C ABI: header up to date, C tests under ASan/UBSan and valgrind"
 bash ffi/tests/run.sh
 
+section "fuzz: every decoder, 15 s each, seeded with the golden vectors"
+bash fuzz/run.sh 15
+
 section "examples"
 bash examples/run.sh
 

@@ -1,0 +1,13 @@
+//! Any bytes fed to the pairing record decoder: never a panic; what decodes
+//! is exactly what was given (one encoding per object).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use partcert::{PairingRecord, ErrorCode};
+
+fuzz_target!(|data: &[u8]| {
+    match PairingRecord::decode(data) {
+        Ok(object) => assert_eq!(object.as_bytes(), data),
+        Err(error) => assert!(ErrorCode::ALL.contains(&error.code())),
+    }
+});

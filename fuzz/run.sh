@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzz every decoder for a short while (default 15 s each), seeded with the
+# golden vectors. Installs cargo-fuzz into target/tools/ on first use.
+# Usage: fuzz/run.sh [seconds-per-target]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-15}"
+tools="$PWD/target/tools"
+if ! command -v cargo-fuzz >/dev/null && [ ! -x "$tools/bin/cargo-fuzz" ]; then
+    cargo install cargo-fuzz --locked --root "$tools" --version 0.13.2
+fi
+export PATH="$tools/bin:$PATH"
+cd fuzz
+targets=$(cargo fuzz list)
+# Stable toolchain: no sanitizer instrumentation (-s none); the library has no unsafe code.
+cargo fuzz build -s none >/dev/null
+passed=0
+failed=0
+for target in $targets; do
+    corpus="corpus/$target"
+    mkdir -p "$corpus"
+    cp ../core/tests/vectors/*.* "$corpus/" 2>/dev/null || true
+    rm -f "$corpus/README.md"
+    if cargo fuzz run -s none "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 >"/tmp/partcert-fuzz-$target.log" 2>&1; then
+        echo "fuzz $target: $(grep -o 'Done [0-9]* runs' "/tmp/partcert-fuzz-$target.log" | tail -1) in ${seconds}s, no crash"
+        passed=$((passed + 1))
+    else
+        echo "fuzz $target: CRASH (see fuzz/artifacts/$target/)"
+        tail -30 "/tmp/partcert-fuzz-$target.log"
+        failed=$((failed + 1))
+    fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
