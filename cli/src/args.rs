@@ -50,6 +50,9 @@ pub enum Command {
     /// Check a part: is it genuine, and is it (or its handset) blocklisted?
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Check a whole handset against its pairing record.
+    #[command(subcommand)]
+    Handset(HandsetCommand),
     /// Print any partcert file in a readable form.
     Show(ShowArgs),
     /// Play the London story end to end in a temporary folder.
@@ -440,12 +443,10 @@ pub struct RevokeArgs {
     pub time: SignTime,
 }
 
-/// `partcert verify`
+/// What a verifier trusts and which lists it consults (shared by `verify`
+/// and `handset check`).
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
-    /// The part certificate to check.
-    #[arg(value_name = "PART.cert")]
-    pub part: PathBuf,
+pub struct TrustArgs {
     /// A pinned manufacturer root certificate (repeat for several makers).
     #[arg(long, value_name = "ROOT.cert", required = true)]
     pub trust: Vec<PathBuf>,
@@ -469,12 +470,29 @@ pub struct VerifyArgs {
     /// A revocation list signed by a pinned root (repeat).
     #[arg(long, value_name = "LIST.pcrl")]
     pub revocations: Vec<PathBuf>,
-    /// The pairing record of the handset the part comes from.
-    #[arg(long, value_name = "HANDSET.pair")]
-    pub pairing: Option<PathBuf>,
     /// The part issuer's certificate (repeat if unsure which).
     #[arg(long, value_name = "ISSUER.cert")]
     pub chain: Vec<PathBuf>,
+    /// Verify as of this time (seconds since the Unix epoch) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
+    pub at: Option<u64>,
+    /// Print one JSON object: the verdict, or the error with its code.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `partcert verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The part certificate to check.
+    #[arg(value_name = "PART.cert")]
+    pub part: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub trust: TrustArgs,
+    /// The pairing record of the handset the part comes from.
+    #[arg(long, value_name = "HANDSET.pair")]
+    pub pairing: Option<PathBuf>,
     /// The challenge sent to a keyed part.
     #[arg(long, value_name = "CHALLENGE", requires = "response")]
     pub challenge: Option<PathBuf>,
@@ -489,12 +507,42 @@ pub struct VerifyArgs {
     /// into the board's certificate.
     #[arg(long, value_name = "IMEI", value_parser = parse_imei)]
     pub presented_imei: Vec<Imei>,
-    /// Verify as of this time (seconds since the Unix epoch) instead of now.
-    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
-    pub at: Option<u64>,
-    /// Print one JSON object: the verdict, or the error with its code.
-    #[arg(long)]
-    pub json: bool,
+}
+
+/// `partcert handset ...`
+#[derive(Debug, Subcommand)]
+pub enum HandsetCommand {
+    /// Check every part fitted in a handset against its pairing record: what
+    /// a technician runs after a repair, or a buyer before paying.
+    #[command(after_help = HANDSET_EXIT_CODES)]
+    Check(HandsetCheckArgs),
+}
+
+const HANDSET_EXIT_CODES: &str = "\
+Exit codes:
+  0   every part genuine and none blocklisted (parts swapped by a repair are reported, not failed)
+  10  the handset or a part is blocklisted
+  11  nothing blocklisted, but a blocklist consulted has expired
+  20  the pairing record is untrusted or not this handset's, or a part's evidence is untrusted
+  2   usage error
+  1   any other failure (a file could not be read or written)";
+
+/// `partcert handset check`
+#[derive(Debug, Args)]
+pub struct HandsetCheckArgs {
+    /// The certificates read from the parts fitted.
+    #[arg(value_name = "PART.cert", required = true)]
+    pub parts: Vec<PathBuf>,
+    /// The handset's own pairing record.
+    #[arg(long, value_name = "HANDSET.pair")]
+    pub pairing: PathBuf,
+    /// An IMEI the handset's modem reports (repeat for dual-SIM); each must
+    /// be in the pairing record.
+    #[arg(long, value_name = "IMEI", value_parser = parse_imei)]
+    pub modem_imei: Vec<Imei>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub trust: TrustArgs,
 }
 
 /// `partcert show`

@@ -23,7 +23,8 @@ use clap::error::ErrorKind;
 use serde_json::json;
 
 use crate::args::{
-    AuthorityCommand, BlocklistCommand, ChallengeCommand, Cli, Command, PartCommand, RootCommand,
+    AuthorityCommand, BlocklistCommand, ChallengeCommand, Cli, Command, HandsetCommand,
+    PartCommand, RootCommand,
 };
 use crate::error::{CliError, exit};
 
@@ -42,6 +43,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
         Command::Blocklist(BlocklistCommand::Delta(args)) => lists::delta(args, out),
         Command::Blocklist(BlocklistCommand::Apply(args)) => lists::apply(args, out),
         Command::Verify(args) => verify::verify(args, out),
+        Command::Handset(HandsetCommand::Check(args)) => verify::handset_check(args, out),
         Command::Show(args) => show::show(args, out),
         Command::Demo(args) => demo::demo(args, out),
     }
@@ -50,7 +52,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
 /// Whether the command asked for JSON output (errors then come as JSON too).
 fn wants_json(command: &Command) -> bool {
     match command {
-        Command::Verify(args) => args.json,
+        Command::Verify(args) => args.trust.json,
+        Command::Handset(HandsetCommand::Check(args)) => args.trust.json,
         Command::Show(args) => args.json,
         Command::Blocklist(BlocklistCommand::Apply(args)) => args.json,
         _ => false,

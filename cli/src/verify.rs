@@ -1,44 +1,91 @@
-//! `partcert verify`: evidence in, verdict (and exit code) out.
+//! `partcert verify` and `partcert handset check`: evidence in, verdicts
+//! (and exit codes) out.
 
 use std::io::Write;
+use std::path::Path;
 
-use partcert::{Blocklist, PartEvidence, TrustStore, Verifier};
-use serde_json::json;
+use partcert::{
+    Blocklist, BlocklistStatus, Certificate, FittedPart, HandsetEvidence, PartEvidence, TrustStore,
+    Verifier,
+};
+use serde_json::{Value, json};
 
-use crate::args::VerifyArgs;
-use crate::error::{CliError, verdict_exit_code};
+use crate::args::{HandsetCheckArgs, TrustArgs, VerifyArgs};
+use crate::error::{CliError, exit, verdict_exit_code};
 use crate::files;
 use crate::lists::{apply_file, pin_blocklist_roots};
 use crate::text;
 
+/// The pinned roots, the lists accepted and the issuer chain, loaded once.
+struct Loaded {
+    trust: TrustStore,
+    blocklist: Blocklist,
+    consult_blocklist: bool,
+    chain: Vec<Certificate>,
+    now: u64,
+}
+
+impl Loaded {
+    fn load(args: &TrustArgs) -> Result<Self, CliError> {
+        let now = files::now(args.at);
+        let mut trust = TrustStore::new();
+        for path in &args.trust {
+            trust
+                .add_manufacturer_root(files::certificate(path)?)
+                .map_err(CliError::about(path))?;
+        }
+        pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
+        for path in &args.revocations {
+            trust
+                .apply_revocation_list(&files::revocation_list(path)?)
+                .map_err(CliError::about(path))?;
+        }
+        let mut blocklist = match (&args.blocklist_state, &args.rollback_state) {
+            (Some(path), _) => files::blocklist_state(path, &trust)?,
+            (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
+            (None, None) => Blocklist::new(),
+        };
+        for path in &args.blocklist {
+            apply_file(&mut blocklist, &trust, path, now)?;
+        }
+        Ok(Loaded {
+            trust,
+            blocklist,
+            consult_blocklist: !args.blocklist.is_empty() || args.blocklist_state.is_some(),
+            chain: files::certificates(&args.chain)?,
+            now,
+        })
+    }
+
+    fn verifier(&self) -> Verifier<'_> {
+        let verifier = Verifier::new(&self.trust);
+        if self.consult_blocklist {
+            verifier.with_blocklist(&self.blocklist)
+        } else {
+            verifier
+        }
+    }
+}
+
+fn error_json(error: &partcert::Error) -> Value {
+    let code = error.code();
+    json!({
+        "code": code.as_u32(),
+        "name": code.name(),
+        "family": code.family().name(),
+        "message": error.to_string(),
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, CliError> {
+    serde_json::to_value(value)
+        .map_err(|error| CliError::Refused(format!("cannot encode the result as JSON: {error}")))
+}
+
 /// `partcert verify`
 pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let now = files::now(args.at);
     let part = files::certificate(&args.part)?;
-
-    let mut trust = TrustStore::new();
-    for path in &args.trust {
-        trust
-            .add_manufacturer_root(files::certificate(path)?)
-            .map_err(CliError::about(path))?;
-    }
-    pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
-    for path in &args.revocations {
-        trust
-            .apply_revocation_list(&files::revocation_list(path)?)
-            .map_err(CliError::about(path))?;
-    }
-
-    let mut blocklist = match (&args.blocklist_state, &args.rollback_state) {
-        (Some(path), _) => files::blocklist_state(path, &trust)?,
-        (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
-        (None, None) => Blocklist::new(),
-    };
-    for path in &args.blocklist {
-        apply_file(&mut blocklist, &trust, path, now)?;
-    }
-
-    let chain = files::certificates(&args.chain)?;
+    let loaded = Loaded::load(&args.trust)?;
     let pairing = match &args.pairing {
         Some(path) => Some(files::pairing(path)?),
         None => None,
@@ -50,30 +97,28 @@ pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         _ => None,
     };
 
-    let mut evidence = PartEvidence::new(&part, &chain).with_presented_imeis(&args.presented_imei);
+    let mut evidence =
+        PartEvidence::new(&part, &loaded.chain).with_presented_imeis(&args.presented_imei);
     if let Some(record) = &pairing {
         evidence = evidence.with_pairing(record);
     }
     if let Some((challenge, response)) = &challenge {
         evidence = evidence.with_challenge(challenge, response);
     }
-    let mut verifier = Verifier::new(&trust).on_handset(&args.on_handset);
-    if !args.blocklist.is_empty() || args.blocklist_state.is_some() {
-        verifier = verifier.with_blocklist(&blocklist);
-    }
-    let verdict = verifier
-        .verify_part(&evidence, now)
+    let verdict = loaded
+        .verifier()
+        .on_handset(&args.on_handset)
+        .verify_part(&evidence, loaded.now)
         .map_err(CliError::about(&args.part))?;
 
     let code = verdict_exit_code(&verdict);
-    if args.json {
+    if args.trust.json {
         let value = json!({
             "ok": true,
             "exit_code": code,
             "file": args.part.display().to_string(),
             "summary": verdict.summary(),
-            "verdict": serde_json::to_value(&verdict)
-                .map_err(|error| CliError::Refused(format!("cannot encode the verdict: {error}")))?,
+            "verdict": to_json(&verdict)?,
         });
         writeln!(out, "{value}")?;
     } else {
@@ -83,5 +128,147 @@ pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
             text::verdict(&args.part.display().to_string(), &verdict)
         )?;
     }
+    Ok(code)
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// `partcert handset check`
+pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+    let loaded = Loaded::load(&args.trust)?;
+    let record = files::pairing(&args.pairing)?;
+    let certificates = files::certificates(&args.parts)?;
+    let fitted: Vec<FittedPart<'_>> = certificates
+        .iter()
+        .map(|certificate| FittedPart {
+            certificate,
+            chain: &loaded.chain,
+            challenge: None,
+        })
+        .collect();
+    let evidence = HandsetEvidence {
+        pairing: &record,
+        modem_imeis: &args.modem_imei,
+        fitted: &fitted,
+    };
+    let report = loaded
+        .verifier()
+        .verify_handset(&evidence, loaded.now)
+        .map_err(CliError::about(&args.pairing))?;
+
+    let verdicts = || report.parts.iter().filter_map(|p| p.outcome.as_ref().ok());
+    let handset_blocked = matches!(report.handset_blocklist, BlocklistStatus::Blocked { .. });
+    let handset_stale = matches!(
+        report.handset_blocklist,
+        BlocklistStatus::Stale { .. } | BlocklistStatus::Blocked { stale: true, .. }
+    );
+    let code = if handset_blocked || verdicts().any(|v| v.is_blocked()) {
+        exit::BLOCKED
+    } else if report.parts.iter().any(|p| p.outcome.is_err()) {
+        exit::INVALID
+    } else if handset_stale || verdicts().any(|v| v.is_stale()) {
+        exit::STALE
+    } else {
+        exit::OK
+    };
+    let imeis: Vec<String> = report
+        .handset_imeis
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+
+    if args.trust.json {
+        let mut parts = Vec::with_capacity(report.parts.len());
+        for (path, part) in args.parts.iter().zip(&report.parts) {
+            parts.push(match &part.outcome {
+                Ok(verdict) => json!({
+                    "file": display(path),
+                    "fingerprint": part.fingerprint.to_hex(),
+                    "ok": true,
+                    "summary": verdict.summary(),
+                    "verdict": to_json(verdict)?,
+                }),
+                Err(error) => json!({
+                    "file": display(path),
+                    "fingerprint": part.fingerprint.to_hex(),
+                    "ok": false,
+                    "error": error_json(error),
+                }),
+            });
+        }
+        let value = json!({
+            "ok": true,
+            "exit_code": code,
+            "pairing": display(&args.pairing),
+            "handset_imeis": imeis,
+            "pairing_sequence": report.pairing_sequence,
+            "handset_blocklist": to_json(&report.handset_blocklist)?,
+            "parts": parts,
+            "missing": to_json(&report.missing)?,
+            "all_original_and_clean": report.all_original_and_clean(),
+            "checked_at": report.checked_at,
+        });
+        writeln!(out, "{value}")?;
+        return Ok(code);
+    }
+
+    writeln!(
+        out,
+        "handset {} (pairing #{} in {}): {} part(s) checked",
+        imeis.join(", "),
+        report.pairing_sequence,
+        display(&args.pairing),
+        report.parts.len()
+    )?;
+    let standing = match &report.handset_blocklist {
+        BlocklistStatus::NotChecked => "not checked".to_owned(),
+        BlocklistStatus::Clean { .. } => "clean".to_owned(),
+        BlocklistStatus::Stale { .. } => "clean, but a list has expired".to_owned(),
+        BlocklistStatus::Blocked { listings, .. } => {
+            let reasons: Vec<&str> = listings.iter().map(|l| l.reason.name()).collect();
+            format!("BLOCKED: {}", reasons.join(", "))
+        }
+    };
+    writeln!(out, "  the handset itself: {standing}")?;
+    for (path, part) in args.parts.iter().zip(&report.parts) {
+        match &part.outcome {
+            Ok(verdict) => writeln!(
+                out,
+                "  {} {} ({}): {}",
+                verdict.part.kind,
+                verdict.part.serial,
+                display(path),
+                verdict.summary()
+            )?,
+            Err(error) => {
+                let code = error.code();
+                writeln!(
+                    out,
+                    "  {}: REFUSED: {error} [error {} {}]",
+                    display(path),
+                    code.as_u32(),
+                    code.name()
+                )?
+            }
+        }
+    }
+    for missing in &report.missing {
+        writeln!(
+            out,
+            "  missing: the {} this record lists (part {}), not among the parts given",
+            missing.kind, missing.part_id
+        )?;
+    }
+    writeln!(
+        out,
+        "  as its record says, and clean: {}",
+        if report.all_original_and_clean() {
+            "yes"
+        } else {
+            "no (a repair may explain it: the verdicts above say what each part is)"
+        }
+    )?;
     Ok(code)
 }

@@ -1080,3 +1080,113 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
     run.assert_one_line_error("list-2.pcbl", "[error 401 WrongAuthority]");
     assert!(!lab.path("stolen-entries.pcbl").exists());
 }
+
+#[test]
+fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    let check = "handset check --trust acme-root.cert --blocklist-trust register-root.cert \
+                 --chain line.cert --blocklist list-1.pcbl --json";
+    let when = T0 + 12 * DAY;
+
+    // Bob's phone as built: every part is in its record, nothing listed.
+    let run = lab.at(
+        &format!(
+            "{check} --pairing bob.pair --modem-imei {BOB_IMEI} bob-board.cert \
+             bob-screen.cert bob-battery.cert"
+        ),
+        when,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["all_original_and_clean"], true);
+    assert_eq!(json["handset_imeis"][0], BOB_IMEI);
+    assert_eq!(json["handset_blocklist"]["state"], "clean");
+    assert_eq!(json["parts"].as_array().map(Vec::len), Some(3));
+    assert_eq!(json["parts"][1]["file"], "bob-screen.cert");
+    assert_eq!(json["parts"][1]["verdict"]["relation"], "paired-here");
+
+    // Carol's screen fitted, not yet paired: reported, not failed.
+    let run = lab.at(
+        &format!("{check} --pairing bob.pair bob-board.cert carol-screen.cert bob-battery.cert"),
+        when,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["all_original_and_clean"], false);
+    assert_eq!(json["missing"][0]["kind"], "screen");
+    assert_eq!(json["parts"][1]["verdict"]["relation"], "unpaired");
+
+    // Paired after the repair, the handset is as its record says again.
+    lab.ok_at(
+        "pair --service pairing.key --service-cert pairing.cert --board bob-board.cert \
+         --part carol-screen.cert --part bob-battery.cert --sequence 2 --repair \
+         --out bob-2.pair",
+        when,
+    );
+    let run = lab.at(
+        &format!("{check} --pairing bob-2.pair bob-board.cert carol-screen.cert bob-battery.cert"),
+        when,
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["all_original_and_clean"], true);
+    assert_eq!(run.json()["pairing_sequence"], 2);
+
+    // Alice's stolen phone, found intact: the handset and its parts are listed.
+    let run = lab.at(
+        &format!("{check} --pairing alice.pair alice-board.cert alice-screen.cert"),
+        when,
+    );
+    run.assert_code(10);
+    assert_eq!(run.json()["handset_blocklist"]["state"], "blocked");
+
+    // A counterfeit part among genuine ones: its own outcome is the error.
+    lab.ok_at("root new --name 'Acme root' --out forger", T0);
+    lab.ok_at(
+        "authority new --root forger.key --root-cert forger.cert --role part-issuer \
+         --name 'Acme line 3' --kinds battery --out forger-line",
+        T0,
+    );
+    lab.ok_at(
+        "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind battery \
+         --serial BATTERY-bob --manufacturer Acme --model A1 --out fake-battery.cert",
+        T0,
+    );
+    let run = lab.at(
+        &format!("{check} --pairing bob-2.pair bob-board.cert carol-screen.cert fake-battery.cert"),
+        when,
+    );
+    run.assert_code(20);
+    let json = run.json();
+    assert_eq!(json["parts"][2]["ok"], false);
+    assert_eq!(json["parts"][2]["error"]["name"], "UnknownIssuer");
+    assert_eq!(json["parts"][0]["ok"], true);
+
+    // A modem reporting another IMEI than the record's: the record is not this handset's.
+    let human = "handset check --trust acme-root.cert --chain line.cert";
+    let run = lab.at(
+        &format!("{human} --pairing bob-2.pair --modem-imei {ALICE_IMEI} bob-board.cert"),
+        when,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("bob-2.pair", "ImeiMismatch");
+
+    // The human report names each part and what is missing.
+    let run = lab.at(
+        &format!("{human} --pairing bob.pair bob-board.cert carol-screen.cert"),
+        when,
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .contains("screen SCREEN-carol (carol-screen.cert): genuine"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("missing: the screen"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("missing: the battery"),
+        "{}",
+        run.stdout
+    );
+}
