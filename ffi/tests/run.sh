@@ -70,6 +70,19 @@ if ! diff -u ffi/include/partcert.h "$out_dir/partcert.h"; then
 fi
 echo "header up to date"
 
+step "coverage: every function the header exports is called by a C test"
+exported="$(sed -n 's/^\(partcert_result\|void\|const char \*\)\(partcert_[a-z0-9_]*\)(.*/\2/p;s/^\(partcert_result\|void\|const char\) \**\(partcert_[a-z0-9_]*\)(.*/\2/p' ffi/include/partcert.h | sort -u)"
+[ -n "$exported" ] || die "found no functions in the header"
+uncovered=0
+for function in $exported; do
+    if ! grep -qw "$function" ffi/tests/c/*.c; then
+        echo "not called by any C test: $function"
+        uncovered=1
+    fi
+done
+[ "$uncovered" -eq 0 ] || die "some exported functions have no C test"
+echo "$(echo "$exported" | wc -l) exported functions, all called"
+
 # The system libraries the static library needs, asked of rustc once per
 # toolchain (asking rebuilds the crate, so the answer is cached).
 native_libs_file="$target_dir/partcert-ffi-native-static-libs.$(rustc -vV | cksum | cut -d' ' -f1)"
