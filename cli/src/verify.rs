@@ -261,14 +261,15 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
             missing.kind, missing.part_id
         )?;
     }
-    writeln!(
-        out,
-        "  as its record says, and clean: {}",
-        if report.all_original_and_clean() {
-            "yes"
-        } else {
-            "no (a repair may explain it: the verdicts above say what each part is)"
+    let answer = if report.all_original_and_clean() {
+        "yes"
+    } else {
+        match code {
+            exit::BLOCKED => "no: blocklisted",
+            exit::INVALID => "no: a part's evidence is untrusted",
+            _ => "no: its parts differ from its record (a repair may explain it; see above)",
         }
-    )?;
+    };
+    writeln!(out, "  as its record says, and clean: {answer}")?;
     Ok(code)
 }
