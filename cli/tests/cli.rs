@@ -1189,4 +1189,10 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
         "{}",
         run.stdout
     );
+    assert!(
+        run.stdout
+            .contains("as its record says, and clean: no: its parts differ"),
+        "{}",
+        run.stdout
+    );
 }
