@@ -81,13 +81,7 @@ impl CliError {
     pub fn to_json(&self) -> Value {
         let error = match self {
             CliError::Partcert { path, error } => {
-                let code = error.code();
-                let mut value = json!({
-                    "code": code.as_u32(),
-                    "name": code.name(),
-                    "family": code.family().name(),
-                    "message": error.to_string(),
-                });
+                let mut value = partcert_error_json(error);
                 if let Some(path) = path {
                     value["file"] = json!(path.display().to_string());
                 }
@@ -135,4 +129,15 @@ impl From<std::io::Error> for CliError {
     fn from(source: std::io::Error) -> Self {
         CliError::Output(source)
     }
+}
+
+/// A library error as JSON: its stable code, name, family and message.
+pub fn partcert_error_json(error: &partcert::Error) -> Value {
+    let code = error.code();
+    json!({
+        "code": code.as_u32(),
+        "name": code.name(),
+        "family": code.family().name(),
+        "message": error.to_string(),
+    })
 }

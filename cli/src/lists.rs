@@ -160,7 +160,6 @@ pub fn apply_file(
     now: u64,
 ) -> Result<Applied, CliError> {
     let bytes = files::read_bytes(path)?;
-    let about = CliError::about(path);
     let object = peek_type(&bytes).map_err(CliError::about(path))?;
     let sequence = match object {
         ObjectType::BlocklistDelta => {
@@ -174,7 +173,7 @@ pub fn apply_file(
             blocklist.apply_snapshot(trust, &snapshot, now)
         }
     }
-    .map_err(about)?;
+    .map_err(CliError::about(path))?;
     Ok(Applied {
         path: path.to_owned(),
         object,

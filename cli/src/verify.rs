@@ -11,7 +11,7 @@ use partcert::{
 use serde_json::{Value, json};
 
 use crate::args::{HandsetCheckArgs, TrustArgs, VerifyArgs};
-use crate::error::{CliError, exit, verdict_exit_code};
+use crate::error::{CliError, exit, partcert_error_json, verdict_exit_code};
 use crate::files;
 use crate::lists::{apply_file, pin_blocklist_roots};
 use crate::text;
@@ -65,16 +65,6 @@ impl Loaded {
             verifier
         }
     }
-}
-
-fn error_json(error: &partcert::Error) -> Value {
-    let code = error.code();
-    json!({
-        "code": code.as_u32(),
-        "name": code.name(),
-        "family": code.family().name(),
-        "message": error.to_string(),
-    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, CliError> {
@@ -194,7 +184,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
                     "file": display(path),
                     "fingerprint": part.fingerprint.to_hex(),
                     "ok": false,
-                    "error": error_json(error),
+                    "error": partcert_error_json(error),
                 }),
             });
         }
