@@ -196,6 +196,41 @@ for source in "${tests[@]}"; do
 done
 run_example valgrind "${valgrind[@]}" "$work/valgrind/verify_part"
 
+step "install: ffi/install.sh, then build the example as a C project would, with pkg-config"
+command -v pkg-config >/dev/null || install_packages pkg-config
+prefix="$work/install"
+bash ffi/install.sh --debug --prefix "$prefix" >"$work/install.log" 2>&1 ||
+    { cat "$work/install.log"; die "ffi/install.sh failed"; }
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+fx="$work/fixtures"
+example_args=(--root "$fx/acme-root.pcrt" --blocklist-root "$fx/register-root.pcrt"
+    --blocklist "$fx/blocklist.pcbl" --chain "$fx/acme-line.pcrt" --now 1701900000
+    --part "$fx/stolen-screen.pcrt")
+: >"$work/install.cases"
+# shellcheck disable=SC2046 # pkg-config prints lists of flags
+gcc "${cflags[@]}" examples/c/verify_part.c $(pkg-config --cflags --libs partcert) \
+    -Wl,-rpath,"$prefix/lib" -o "$prefix/verify_part_shared"
+# shellcheck disable=SC2046
+gcc "${cflags[@]}" examples/c/verify_part.c $(pkg-config --cflags partcert) \
+    "$(pkg-config --variable=libdir partcert)/libpartcert_ffi.a" \
+    $(pkg-config --variable=native_static_libs partcert) -o "$prefix/verify_part_static"
+for kind in shared static; do
+    status=0
+    "$prefix/verify_part_$kind" "${example_args[@]}" >"$work/install-$kind.log" 2>&1 || status=$?
+    if [ "$status" -eq 3 ] && grep -q 'BLOCKED: stolen' "$work/install-$kind.log"; then
+        echo "ok - verify_part linked via pkg-config ($kind)" >>"$work/install.cases"
+    else
+        echo "not ok - verify_part linked via pkg-config ($kind), exit $status" >>"$work/install.cases"
+        cat "$work/install-$kind.log" >>"$work/install.cases"
+    fi
+done
+if ldd "$prefix/verify_part_static" | grep -q libpartcert_ffi; then
+    echo "not ok - the static build does not need libpartcert_ffi.so" >>"$work/install.cases"
+else
+    echo "ok - the static build does not need libpartcert_ffi.so" >>"$work/install.cases"
+fi
+run_program "install + pkg-config" cat "$work/install.cases"
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
