@@ -6,9 +6,17 @@
  * pairing record of the handset it came from), then prints the verdict a
  * technician reads and the JSON every partcert front shares.
  *
- *   verify_part --root acme-root.pcrt --blocklist-root register.pcrt \
- *       --blocklist blocklist.pcbl --chain acme-line.pcrt \
- *       --part screen.pcrt [--pairing donor.pcpr] [--now SECONDS]
+ *   verify_part --root acme-root.cert --blocklist-root register-root.cert \
+ *       --blocklist register.pcbl [--state rollback.state] --chain acme-line.cert \
+ *       --part screen.cert [--pairing donor.pair] \
+ *       [--challenge nonce.hex --response screen.response] [--now SECONDS]
+ *
+ * --state keeps the anti-rollback state between runs: an older blocklist
+ * than one accepted before is then refused (error 400), even after a
+ * restart. --challenge (the nonce, 64 hex digits, as `partcert challenge
+ * new` writes it) and --response (the part's answer) prove a part with a
+ * secure element holds its key. The files are those the `partcert`
+ * command-line tool writes (`partcert demo --keep DIR` makes a set).
  *
  * Exit status: 0 genuine and not blocked; 3 genuine but BLOCKED (stolen,
  * lost or fraud: do not fit it); 1 the evidence cannot be trusted or read
@@ -86,16 +94,46 @@ static char *verdict_string(partcert_result (*field)(const partcert_verdict *, c
     return text;
 }
 
+static int write_file(const char *path, const uint8_t *data, size_t len) {
+    FILE *file = fopen(path, "wb");
+    if (file == NULL || fwrite(data, 1, len, file) != len) {
+        perror(path);
+        if (file != NULL) fclose(file);
+        return -1;
+    }
+    return fclose(file);
+}
+
+/* Reads a nonce written as 64 hex digits (surrounding whitespace allowed). */
+static int parse_nonce(const file_bytes *text, uint8_t nonce[PARTCERT_NONCE_LEN]) {
+    size_t digits = 0;
+    for (size_t i = 0; i < text->len; i++) {
+        int c = text->data[i], value;
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        if (c >= '0' && c <= '9') value = c - '0';
+        else if (c >= 'a' && c <= 'f') value = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') value = c - 'A' + 10;
+        else return -1;
+        if (digits >= 2 * PARTCERT_NONCE_LEN) return -1;
+        if (digits % 2 == 0) nonce[digits / 2] = (uint8_t)(value << 4);
+        else nonce[digits / 2] |= (uint8_t)value;
+        digits++;
+    }
+    return digits == 2 * PARTCERT_NONCE_LEN ? 0 : -1;
+}
+
 static void usage(const char *program) {
     fprintf(stderr,
             "usage: %s --root FILE --part FILE [--chain FILE]... [--pairing FILE]\n"
-            "          [--blocklist-root FILE --blocklist FILE] [--now SECONDS]\n",
+            "          [--blocklist-root FILE --blocklist FILE [--state FILE]]\n"
+            "          [--challenge FILE --response FILE] [--now SECONDS]\n",
             program);
 }
 
 int main(int argc, char **argv) {
     const char *root = NULL, *part = NULL, *pairing = NULL;
-    const char *blocklist_root = NULL, *blocklist_file = NULL;
+    const char *blocklist_root = NULL, *blocklist_file = NULL, *state_file = NULL;
+    const char *challenge = NULL, *response = NULL;
     const char *chain[8];
     size_t chain_count = 0;
     uint64_t now = (uint64_t)time(NULL);
@@ -119,6 +157,9 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--pairing") == 0) pairing = value;
         else if (strcmp(argv[i], "--blocklist-root") == 0) blocklist_root = value;
         else if (strcmp(argv[i], "--blocklist") == 0) blocklist_file = value;
+        else if (strcmp(argv[i], "--state") == 0) state_file = value;
+        else if (strcmp(argv[i], "--challenge") == 0) challenge = value;
+        else if (strcmp(argv[i], "--response") == 0) response = value;
         else if (strcmp(argv[i], "--now") == 0) now = strtoull(value, NULL, 10);
         else if (strcmp(argv[i], "--chain") == 0 && chain_count < 8) chain[chain_count++] = value;
         else {
@@ -127,7 +168,8 @@ int main(int argc, char **argv) {
         }
         i++;
     }
-    if (root == NULL || part == NULL || (blocklist_file != NULL && blocklist_root == NULL)) {
+    if (root == NULL || part == NULL || (blocklist_file != NULL && blocklist_root == NULL) ||
+        (state_file != NULL && blocklist_file == NULL) || ((challenge == NULL) != (response == NULL))) {
         usage(argv[0]);
         return 2;
     }
@@ -154,12 +196,21 @@ int main(int argc, char **argv) {
         }
     }
 
-    /* 2. Load the latest signed blocklist. A real tool would also restore
-     *    and persist the anti-rollback state (partcert_blocklist_rollback_state). */
+    /* 2. Load the latest signed blocklist, refusing one older than any
+     *    accepted before (the anti-rollback state, if kept, survives restarts). */
     if (blocklist_file != NULL) {
         uint64_t sequence = 0;
-        if ((rc = partcert_blocklist_new(&blocklist)) != PARTCERT_RESULT_OK) {
-            report("creating the blocklist", rc);
+        FILE *existing = state_file != NULL ? fopen(state_file, "rb") : NULL;
+        if (existing != NULL) {
+            fclose(existing);
+            if (read_file(state_file, &file) != 0) goto done;
+            rc = partcert_blocklist_new_with_rollback_state(file.data, file.len, &blocklist);
+            free(file.data);
+        } else {
+            rc = partcert_blocklist_new(&blocklist);
+        }
+        if (rc != PARTCERT_RESULT_OK) {
+            report(state_file != NULL ? state_file : "creating the blocklist", rc);
             goto done;
         }
         if (read_file(blocklist_file, &file) != 0) goto done;
@@ -172,6 +223,16 @@ int main(int argc, char **argv) {
             goto done;
         }
         printf("blocklist: sequence %" PRIu64 "\n", sequence);
+        if (state_file != NULL) {
+            uint8_t state[PARTCERT_MAX_ROLLBACK_STATE_LEN];
+            size_t state_len = 0;
+            rc = partcert_blocklist_rollback_state(blocklist, state, sizeof state, &state_len);
+            if (rc != PARTCERT_RESULT_OK) {
+                report("saving the anti-rollback state", rc);
+                goto done;
+            }
+            if (write_file(state_file, state, state_len) != 0) goto done;
+        }
     }
 
     /* 3. Gather the evidence about the part. */
@@ -199,6 +260,25 @@ int main(int argc, char **argv) {
         free(file.data);
         if (rc != PARTCERT_RESULT_OK) {
             report(pairing, rc);
+            status = 1;
+            goto done;
+        }
+    }
+
+    if (challenge != NULL) {
+        uint8_t nonce[PARTCERT_NONCE_LEN];
+        if (read_file(challenge, &file) != 0) goto done;
+        if (parse_nonce(&file, nonce) != 0) {
+            fprintf(stderr, "%s: expected a nonce of 64 hex digits\n", challenge);
+            free(file.data);
+            goto done;
+        }
+        free(file.data);
+        if (read_file(response, &file) != 0) goto done;
+        rc = partcert_part_evidence_set_challenge(evidence, nonce, file.data, file.len);
+        free(file.data);
+        if (rc != PARTCERT_RESULT_OK) {
+            report(response, rc);
             status = 1;
             goto done;
         }

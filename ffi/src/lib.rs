@@ -45,5 +45,23 @@ pub use types::*;
 pub use util::*;
 pub use verify::*;
 
+/// The header promises every object may be moved between threads, and that
+/// the functions taking a `const` pointer may run concurrently: that holds
+/// only while every type behind a handle is `Send + Sync`. This fails to
+/// compile the day one is not.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<partcert::TrustStore>();
+    send_and_sync::<partcert::Blocklist>();
+    send_and_sync::<partcert::Verdict>();
+    send_and_sync::<partcert::BlocklistStatus>();
+    send_and_sync::<partcert::HandsetReport>();
+    send_and_sync::<partcert::Authority>();
+    send_and_sync::<Vec<partcert::BlocklistEntry>>();
+    send_and_sync::<Vec<u8>>();
+    send_and_sync::<evidence::PartEvidenceData>();
+    send_and_sync::<evidence::HandsetEvidenceData>();
+};
+
 #[cfg(test)]
 mod tests;

@@ -133,38 +133,48 @@ run_program() {
     fi
 }
 
-# Runs the repair-shop example on the fixtures the story test wrote.
+# Runs the repair-shop example on the fixtures the story test wrote; each
+# expectation is one case: an exit status and a line the output must hold.
 run_example() {
     local mode="$1"
     shift
-    local fx="$work/fixtures"
+    local fx="$work/fixtures" cases="$work/example-$mode.cases"
     local common=(--root "$fx/acme-root.pcrt" --blocklist-root "$fx/register-root.pcrt"
-        --blocklist "$fx/blocklist.pcbl" --chain "$fx/acme-line.pcrt" --now 1701900000)
-    local log="$work/example-$mode.log" status=0
-    "$@" "${common[@]}" --part "$fx/stolen-screen.pcrt" >"$log" 2>&1 || status=$?
-    if [ "$status" -eq 3 ] && grep -q 'BLOCKED: stolen' "$log"; then
-        echo "ok - verify_part: the stolen screen is blocked" >>"$work/example-$mode.cases"
-    else
-        echo "not ok - verify_part: the stolen screen (exit $status)" >>"$work/example-$mode.cases"
-        cat "$log" >>"$work/example-$mode.cases"
-    fi
-    status=0
-    "$@" "${common[@]}" --part "$fx/donor-screen.pcrt" --pairing "$fx/donor-pairing.pcpr" \
-        >"$log" 2>&1 || status=$?
-    if [ "$status" -eq 0 ] && grep -q 'genuine (serial-only), used, clean' "$log"; then
-        echo "ok - verify_part: the donor screen is genuine, used, clean" >>"$work/example-$mode.cases"
-    else
-        echo "not ok - verify_part: the donor screen (exit $status)" >>"$work/example-$mode.cases"
-        cat "$log" >>"$work/example-$mode.cases"
-    fi
-    status=0
-    "$@" >"$log" 2>&1 || status=$?
-    if [ "$status" -eq 2 ] && grep -q 'usage' "$log"; then
-        echo "ok - verify_part: usage without arguments" >>"$work/example-$mode.cases"
-    else
-        echo "not ok - verify_part: usage (exit $status)" >>"$work/example-$mode.cases"
-    fi
-    run_program "verify_part [$mode]" cat "$work/example-$mode.cases"
+        --chain "$fx/acme-line.pcrt" --now 1701900000)
+    local state="$work/example-$mode.state"
+    : >"$cases"
+    rm -f "$state"
+    expect() {
+        local what="$1" want_status="$2" want_text="$3" log="$work/example-$mode.log" status=0
+        shift 3
+        "$@" >"$log" 2>&1 || status=$?
+        if [ "$status" -eq "$want_status" ] && grep -qF -- "$want_text" "$log"; then
+            echo "ok - verify_part: $what" >>"$cases"
+        else
+            echo "not ok - verify_part: $what (exit $status, expected $want_status)" >>"$cases"
+            cat "$log" >>"$cases"
+        fi
+    }
+    expect "the stolen screen is blocked" 3 "BLOCKED: stolen" \
+        "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
+        --part "$fx/stolen-screen.pcrt"
+    expect "the donor screen is genuine, used, clean" 0 "genuine (serial-only), used, clean" \
+        "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
+        --part "$fx/donor-screen.pcrt" --pairing "$fx/donor-pairing.pcpr"
+    expect "an older blocklist is refused after a restart" 1 "error 400 (Rollback)" \
+        "$@" "${common[@]}" --blocklist "$fx/blocklist-old.pcbl" --state "$state" \
+        --part "$fx/donor-screen.pcrt"
+    expect "the keyed battery proves its key" 0 "genuine (key-proven)" \
+        "$@" "${common[@]}" --part "$fx/battery.pcrt" \
+        --challenge "$fx/battery.challenge" --response "$fx/battery.response"
+    expect "a challenge answer for a part without a key is refused" 1 "error 204" \
+        "$@" "${common[@]}" --part "$fx/donor-screen.pcrt" \
+        --challenge "$fx/battery.challenge" --response "$fx/battery.response"
+    expect "a counterfeit chain is untrusted" 1 "error 201 (UnknownIssuer)" \
+        "$@" --root "$fx/acme-root.pcrt" --chain "$fx/counterfeit-line.pcrt" \
+        --part "$fx/counterfeit-screen.pcrt" --now 1701900000
+    expect "usage without arguments" 2 "usage" "$@"
+    run_program "verify_part [$mode]" cat "$cases"
 }
 
 step "compile and run under AddressSanitizer + UBSan (static library)"

@@ -245,23 +245,30 @@ static void an_expired_list_makes_answers_stale(void) {
     partcert_blocklist_free(blocklist);
 }
 
-/* A counterfeit screen, "certified" by a factory line under a root no
- * verifier pins: untrusted (2xx), whatever its certificate says. */
-static void counterfeit_screen_is_untrusted(void) {
+/* A forger's own "Acme root" and "Acme line 3", and a screen they certify. */
+static void make_counterfeit(partcert_bytes **line_cert_out, partcert_bytes **screen_out) {
     uint8_t seed[PARTCERT_SEED_LEN];
     const uint16_t kinds[] = {PARTCERT_PART_KIND_SCREEN};
     partcert_authority *fake_root = NULL, *fake_line = NULL;
+    seed_of(seed, 66);
+    OK(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT, "Acme root", 9, T0,
+                                   YEARS(30), &fake_root));
+    fake_line = make_authority(fake_root, PARTCERT_ROLE_PART_ISSUER, "Acme line 3", 67, kinds,
+                               1, 2, line_cert_out);
+    *screen_out = make_part(fake_line, PARTCERT_PART_KIND_SCREEN, "SCR-FAKE", NULL, 0, NULL, 1);
+    partcert_authority_free(fake_line);
+    partcert_authority_free(fake_root);
+}
+
+/* A counterfeit screen, "certified" by a factory line under a root no
+ * verifier pins: untrusted (2xx), whatever its certificate says. */
+static void counterfeit_screen_is_untrusted(void) {
     partcert_bytes *fake_line_cert = NULL, *fake_screen = NULL;
     partcert_part_evidence *evidence = NULL;
     partcert_verdict *verdict = NULL;
     partcert_result rc;
 
-    seed_of(seed, 66);
-    OK(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT,
-                                   "Acme root", 9, T0, YEARS(30), &fake_root));
-    fake_line = make_authority(fake_root, PARTCERT_ROLE_PART_ISSUER, "Acme line 3",
-                               67, kinds, 1, 2, &fake_line_cert);
-    fake_screen = make_part(fake_line, PARTCERT_PART_KIND_SCREEN, "SCR-FAKE", NULL, 0, NULL, 1);
+    make_counterfeit(&fake_line_cert, &fake_screen);
     OK(partcert_part_evidence_new(bdata(fake_screen), blen(fake_screen), &evidence));
     OK(partcert_part_evidence_add_chain_certificate(evidence, bdata(fake_line_cert),
                                                     blen(fake_line_cert)));
@@ -283,8 +290,6 @@ static void counterfeit_screen_is_untrusted(void) {
     partcert_part_evidence_free(evidence);
     partcert_bytes_free(fake_screen);
     partcert_bytes_free(fake_line_cert);
-    partcert_authority_free(fake_line);
-    partcert_authority_free(fake_root);
 }
 
 /* A battery with a secure element proves it holds its key. */
@@ -761,6 +766,38 @@ static void write_fixtures(void) {
     CHECK(write_file(fixtures_dir, "stolen-screen.pcrt", w.screen_a) == 0);
     CHECK(write_file(fixtures_dir, "donor-screen.pcrt", w.screen_d) == 0);
     CHECK(write_file(fixtures_dir, "donor-pairing.pcpr", w.record_d) == 0);
+    CHECK(write_file(fixtures_dir, "blocklist-old.pcbl", w.s1) == 0);
+    CHECK(write_file(fixtures_dir, "battery.pcrt", w.battery_a) == 0);
+    {
+        partcert_bytes *fake_line_cert = NULL, *fake_screen = NULL;
+        make_counterfeit(&fake_line_cert, &fake_screen);
+        CHECK(write_file(fixtures_dir, "counterfeit-line.pcrt", fake_line_cert) == 0);
+        CHECK(write_file(fixtures_dir, "counterfeit-screen.pcrt", fake_screen) == 0);
+        partcert_bytes_free(fake_line_cert);
+        partcert_bytes_free(fake_screen);
+    }
+    {
+        /* A challenge as the command-line tool writes it (hex), and the
+         * battery's answer. */
+        uint8_t nonce[PARTCERT_NONCE_LEN], seed[PARTCERT_SEED_LEN];
+        partcert_bytes *response = NULL;
+        char path[4096];
+        FILE *file;
+        OK(partcert_challenge_generate(nonce));
+        seed_of(seed, BATTERY_SEED);
+        OK(partcert_challenge_respond(seed, nonce, bdata(w.battery_a), blen(w.battery_a),
+                                      &response));
+        CHECK(write_file(fixtures_dir, "battery.response", response) == 0);
+        partcert_bytes_free(response);
+        snprintf(path, sizeof path, "%s/battery.challenge", fixtures_dir);
+        file = fopen(path, "w");
+        CHECK(file != NULL);
+        if (file != NULL) {
+            for (size_t i = 0; i < sizeof nonce; i++) fprintf(file, "%02x", nonce[i]);
+            fputc('\n', file);
+            CHECK(fclose(file) == 0);
+        }
+    }
 }
 
 int main(int argc, char **argv) {
