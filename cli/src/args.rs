@@ -484,7 +484,7 @@ pub struct TrustArgs {
 /// `partcert verify`
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The part certificate to check.
+    /// The part certificate to check (`-` reads it from standard input).
     #[arg(value_name = "PART.cert")]
     pub part: PathBuf,
     #[command(flatten)]
@@ -549,7 +549,8 @@ pub struct HandsetCheckArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Any partcert file: certificate, pairing record, blocklist snapshot or
-    /// delta, revocation list, challenge response, anti-rollback state.
+    /// delta, revocation list, challenge response, saved blocklist state,
+    /// anti-rollback state, key (`-` reads standard input).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Print one JSON object.

@@ -31,15 +31,23 @@ pub fn now(at: Option<u64>) -> u64 {
     })
 }
 
-/// Reads a whole file (bounded).
+/// Reads a whole file (bounded); `-` is standard input.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
     let io = |source| CliError::Io {
         path: path.to_owned(),
         source,
     };
-    let file = File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    file.take(MAX_READ).read_to_end(&mut bytes).map_err(io)?;
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(MAX_READ)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = File::open(path).map_err(io)?;
+        file.take(MAX_READ).read_to_end(&mut bytes).map_err(io)?;
+    }
     if bytes.len() as u64 >= MAX_READ {
         return Err(CliError::Partcert {
             path: Some(path.to_owned()),

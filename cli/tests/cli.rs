@@ -503,6 +503,34 @@ fn a_board_whose_imei_was_rewritten_is_refused() {
 }
 
 #[test]
+fn a_part_certificate_can_come_through_a_pipe() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_partcert"))
+        .args(words(&format!(
+            "verify --trust acme-root.cert --blocklist-trust register-root.cert \
+             --chain line.cert --blocklist list-1.pcbl --at {} --json -",
+            T0 + 12 * DAY
+        )))
+        .current_dir(lab.dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the partcert binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(&lab.read("alice-battery.cert"))
+            .expect("write the certificate to the pipe");
+    }
+    let output = child.wait_with_output().expect("partcert finishes");
+    assert_eq!(output.status.code(), Some(10));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(json["file"], "-");
+    assert_eq!(json["verdict"]["part"]["serial"], "BATTERY-alice");
+}
+
+#[test]
 fn a_part_shown_with_another_handsets_record_is_refused() {
     let lab = Lab::london();
     let run = lab.shop_verify("--pairing bob.pair --json", "alice-screen.cert", T0 + DAY);
