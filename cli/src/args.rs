@@ -81,6 +81,7 @@ pub enum RootRole {
 #[derive(Debug, Clone, Args)]
 pub struct SignTime {
     /// Sign as of this time (seconds since the Unix epoch) instead of now.
+    /// Certificates are valid from one hour before it, for slow clocks.
     #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
     pub at: Option<u64>,
 }

@@ -17,6 +17,15 @@ use crate::error::{CliError, exit};
 use crate::files::{self, Access, with_extension};
 use crate::text;
 
+/// How far before its signing time a certificate starts to be valid, so a
+/// verifier whose clock runs a little slow does not see it as not yet valid.
+pub const CLOCK_SKEW: u64 = 3600;
+
+/// The validity of a certificate signed at `at` (or now) for `days` days.
+fn validity_from(at: Option<u64>, days: u64) -> Validity {
+    Validity::days_from(files::now(at).saturating_sub(CLOCK_SKEW), days)
+}
+
 /// A library error about the arguments rather than a file.
 pub fn refused(error: partcert::Error) -> CliError {
     CliError::Partcert { path: None, error }
@@ -62,7 +71,7 @@ pub fn root_new(args: RootNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
         RootRole::Manufacturer => AuthorityRole::ManufacturerRoot,
         RootRole::Blocklist => AuthorityRole::BlocklistRoot,
     };
-    let validity = Validity::days_from(files::now(args.time.at), args.valid_days);
+    let validity = validity_from(args.time.at, args.valid_days);
     let root = Authority::new_root(SecretKey::generate(&mut OsRng), role, &args.name, validity)
         .map_err(refused)?;
     write_key_and_cert(&args.out, &root, args.force, out)?;
@@ -79,7 +88,7 @@ pub fn authority_new(args: AuthorityNewArgs, out: &mut dyn Write) -> Result<u8, 
         AuthorityRoleArg::Blocklist => AuthorityRole::BlocklistAuthority,
     };
     let key = SecretKey::generate(&mut OsRng);
-    let validity = Validity::days_from(files::now(args.time.at), args.valid_days);
+    let validity = validity_from(args.time.at, args.valid_days);
     let serial_number = args.serial_number.unwrap_or_else(|| OsRng.next_u64());
     let certificate = root
         .certify_authority(
@@ -141,7 +150,7 @@ pub fn part_issue(args: PartIssueArgs, out: &mut dyn Write) -> Result<u8, CliErr
         imeis: args.imei,
         key,
     };
-    let validity = Validity::days_from(files::now(args.time.at), args.valid_days);
+    let validity = validity_from(args.time.at, args.valid_days);
     let serial_number = args.serial_number.unwrap_or_else(|| OsRng.next_u64());
     let certificate = issuer
         .certify_part(&spec, serial_number, validity)
