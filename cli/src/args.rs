@@ -299,8 +299,17 @@ pub enum BlocklistCommand {
     Delta(BlocklistDeltaArgs),
     /// Check and apply snapshots and deltas in order, as a device does, and
     /// keep the anti-rollback state.
+    #[command(after_help = APPLY_EXIT_CODES)]
     Apply(BlocklistApplyArgs),
 }
+
+const APPLY_EXIT_CODES: &str = "\
+Exit codes:
+  0   every list applied; nothing is written unless all of them did
+  11  every list applied, but a list held has expired (fetch a fresh one)
+  20  a list is refused: bad signature, unpinned register, rollback, wrong delta base
+  2   usage error
+  1   any other failure (a file could not be read or written)";
 
 /// Why handsets are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
