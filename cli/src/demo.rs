@@ -45,8 +45,8 @@ impl Story<'_> {
         let mut report = Vec::new();
         let code = match crate::run(cli, &mut report) {
             Ok(code) => code,
-            Err(CliError::Partcert { path, error }) => {
-                let error = CliError::Partcert { path, error };
+            // Refused evidence is part of the story: show it as the tool prints it.
+            Err(error) if error.exit_code() == exit::INVALID => {
                 report.extend_from_slice(format!("partcert: {error}\n").as_bytes());
                 error.exit_code()
             }

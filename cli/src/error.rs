@@ -57,6 +57,13 @@ pub enum CliError {
         /// The library's error, with its stable code.
         error: partcert::Error,
     },
+    /// Another failure, with a hint at its likely cause.
+    Hinted {
+        /// The failure.
+        error: Box<CliError>,
+        /// What probably went wrong.
+        hint: &'static str,
+    },
 }
 
 impl CliError {
@@ -74,12 +81,19 @@ impl CliError {
             CliError::Usage(_) => exit::USAGE,
             CliError::Io { .. } | CliError::Output(_) | CliError::Refused(_) => exit::FAILURE,
             CliError::Partcert { .. } => exit::INVALID,
+            CliError::Hinted { error, .. } => error.exit_code(),
         }
     }
 
     /// The error as the JSON object `--json` prints.
     pub fn to_json(&self) -> Value {
+        if let CliError::Hinted { error, hint } = self {
+            let mut value = error.to_json();
+            value["error"]["hint"] = json!(hint);
+            return value;
+        }
         let error = match self {
+            CliError::Hinted { .. } => Value::Null,
             CliError::Partcert { path, error } => {
                 let mut value = partcert_error_json(error);
                 if let Some(path) = path {
@@ -121,6 +135,7 @@ impl fmt::Display for CliError {
                 let code = error.code();
                 write!(f, "{error} [error {} {}]", code.as_u32(), code.name())
             }
+            CliError::Hinted { error, hint } => write!(f, "{error} ({hint})"),
         }
     }
 }

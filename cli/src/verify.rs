@@ -57,6 +57,22 @@ impl Loaded {
         })
     }
 
+    /// A verification error about `path`, with a hint when the likely
+    /// cause is a missing option rather than a counterfeit.
+    fn explain(&self, error: partcert::Error, path: &Path) -> CliError {
+        let missing_chain =
+            self.chain.is_empty() && error.code() == partcert::ErrorCode::UnknownIssuer;
+        let error = CliError::about(path)(error);
+        if missing_chain {
+            CliError::Hinted {
+                error: Box::new(error),
+                hint: "no --chain was given: pass the part issuer's certificate",
+            }
+        } else {
+            error
+        }
+    }
+
     fn verifier(&self) -> Verifier<'_> {
         let verifier = Verifier::new(&self.trust);
         if self.consult_blocklist {
@@ -99,7 +115,7 @@ pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         .verifier()
         .on_handset(&args.on_handset)
         .verify_part(&evidence, loaded.now)
-        .map_err(CliError::about(&args.part))?;
+        .map_err(|error| loaded.explain(error, &args.part))?;
 
     let code = verdict_exit_code(&verdict);
     if args.trust.json {

@@ -442,6 +442,32 @@ fn a_screen_from_a_forged_issuer_is_untrusted() {
 }
 
 #[test]
+fn a_genuine_part_checked_without_its_issuer_certificate_gets_a_hint() {
+    let lab = Lab::london();
+    let run = lab.at("verify --trust acme-root.cert bob-screen.cert", T0 + DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("bob-screen.cert", "UnknownIssuer");
+    assert!(
+        run.stderr.contains("no --chain was given"),
+        "{}",
+        run.stderr
+    );
+    let run = lab.at(
+        "verify --trust acme-root.cert --json bob-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(20);
+    let json = run.json();
+    assert_eq!(json["error"]["code"], 201);
+    assert_eq!(json["error"]["file"], "bob-screen.cert");
+    assert!(
+        json["error"]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("--chain"))
+    );
+}
+
+#[test]
 fn a_recorded_challenge_answer_cannot_be_replayed() {
     let lab = Lab::london();
     lab.ok("challenge new --out yesterday.challenge");
