@@ -1111,7 +1111,7 @@ partcert_result partcert_public_key_from_seed(const uint8_t *seed, uint8_t *publ
  * blocklists and verdicts name keys. 109 if the bytes are not a valid
  * Ed25519 public key.
  */
-partcert_result partcert_key_id(const uint8_t *public_key, uint8_t *key_id_out);
+partcert_result partcert_public_key_id(const uint8_t *public_key, uint8_t *key_id_out);
 
 /**
  * Creates a root authority (`role` MANUFACTURER_ROOT or BLOCKLIST_ROOT)

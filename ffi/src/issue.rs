@@ -166,7 +166,7 @@ pub unsafe extern "C" fn partcert_public_key_from_seed(
 /// blocklists and verdicts name keys. 109 if the bytes are not a valid
 /// Ed25519 public key.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_key_id(
+pub unsafe extern "C" fn partcert_public_key_id(
     public_key: *const u8,
     key_id_out: *mut u8,
 ) -> partcert_result {

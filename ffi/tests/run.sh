@@ -69,6 +69,17 @@ if ! diff -u ffi/include/partcert.h "$out_dir/partcert.h"; then
     die "ffi/include/partcert.h is out of date: run 'bash ffi/tests/run.sh --update-header' and commit it"
 fi
 echo "header up to date"
+for std in c99 c11 c2x; do
+    gcc -std="$std" -Wall -Wextra -Werror -Wpedantic -fsyntax-only -x c ffi/include/partcert.h ||
+        die "the header does not compile as $std"
+done
+if command -v g++ >/dev/null; then
+    g++ -std=c++11 -Wall -Wextra -Werror -Wpedantic -fsyntax-only -x c++ ffi/include/partcert.h ||
+        die "the header does not compile as C++11"
+    echo "the header compiles as C99, C11, C2x and C++11"
+else
+    echo "the header compiles as C99, C11 and C2x (no g++ here to try C++)"
+fi
 
 step "coverage: every function the header exports is called by a C test"
 exported="$(sed -n 's/^\(partcert_result\|void\|const char \*\)\(partcert_[a-z0-9_]*\)(.*/\2/p;s/^\(partcert_result\|void\|const char\) \**\(partcert_[a-z0-9_]*\)(.*/\2/p' ffi/include/partcert.h | sort -u)"

@@ -287,8 +287,8 @@ static void null_arguments_to_issuing_and_helpers(void) {
     CHECK_RC(partcert_secret_key_generate(NULL), NUL);
     CHECK_RC(partcert_public_key_from_seed(NULL, key), NUL);
     CHECK_RC(partcert_public_key_from_seed(seed, NULL), NUL);
-    CHECK_RC(partcert_key_id(NULL, id), NUL);
-    CHECK_RC(partcert_key_id(key, NULL), NUL);
+    CHECK_RC(partcert_public_key_id(NULL, id), NUL);
+    CHECK_RC(partcert_public_key_id(key, NULL), NUL);
     CHECK_RC(partcert_authority_new_root(NULL, PARTCERT_ROLE_MANUFACTURER_ROOT, "R", 1, T0,
                                          YEARS(1), &a), NUL);
     CHECK_RC(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT, NULL, 1, T0,
@@ -870,7 +870,7 @@ static void arguments_out_of_range(void) {
             memset(not_a_point, 0, sizeof not_a_point);
             not_a_point[0] = (uint8_t)first;
             not_a_point[31] = 0x01;
-            if (partcert_key_id(not_a_point, id) == PARTCERT_RESULT_INVALID_PUBLIC_KEY) found = 1;
+            if (partcert_public_key_id(not_a_point, id) == PARTCERT_RESULT_INVALID_PUBLIC_KEY) found = 1;
         }
         CHECK(found);
         CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_PART_ISSUER, "L", 1,

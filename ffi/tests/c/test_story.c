@@ -664,7 +664,7 @@ static void helpers(void) {
     OK(partcert_secret_key_generate(again));
     CHECK(memcmp(seed, again, 32) != 0);
     OK(partcert_public_key_from_seed(seed, key));
-    OK(partcert_key_id(key, id));
+    OK(partcert_public_key_id(key, id));
     {
         /* A fresh root from a random key: its key id is the key's. */
         partcert_authority *root = NULL;
