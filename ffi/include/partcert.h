@@ -929,6 +929,15 @@ partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
                                                            struct partcert_blocklist **blocklist_out);
 
 /**
+ * Writes a new, independent copy of a blocklist (lists and anti-rollback
+ * state) to `copy_out`. For updates without stopping readers: apply the
+ * update to a copy, then swap the copy in and free the old one once no
+ * thread reads it.
+ */
+partcert_result partcert_blocklist_clone(const struct partcert_blocklist *blocklist,
+                                         struct partcert_blocklist **copy_out);
+
+/**
  * Frees a blocklist. NULL is a no-op.
  */
 void partcert_blocklist_free(struct partcert_blocklist *blocklist);
@@ -1337,6 +1346,13 @@ partcert_result partcert_result_name(uint32_t result, char *buf, size_t len, siz
  * Creates an empty trust store, which trusts nothing.
  */
 partcert_result partcert_trust_store_new(struct partcert_trust_store **trust_out);
+
+/**
+ * Writes a new, independent copy of a trust store to `copy_out` (to
+ * update a copy while other threads keep reading the original).
+ */
+partcert_result partcert_trust_store_clone(const struct partcert_trust_store *trust,
+                                           struct partcert_trust_store **copy_out);
 
 /**
  * Frees a trust store. NULL is a no-op.

@@ -77,6 +77,22 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
     })
 }
 
+/// Writes a new, independent copy of a blocklist (lists and anti-rollback
+/// state) to `copy_out`. For updates without stopping readers: apply the
+/// update to a copy, then swap the copy in and free the old one once no
+/// thread reads it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_clone(
+    blocklist: *const partcert_blocklist,
+    copy_out: *mut *mut partcert_blocklist,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and a writable handle slot.
+        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(copy_out)?) };
+        out.write(ptr::into_raw(blocklist.clone()))
+    })
+}
+
 /// Frees a blocklist. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blocklist) {

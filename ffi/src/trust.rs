@@ -36,6 +36,20 @@ pub unsafe extern "C" fn partcert_trust_store_new(
     })
 }
 
+/// Writes a new, independent copy of a trust store to `copy_out` (to
+/// update a copy while other threads keep reading the original).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_trust_store_clone(
+    trust: *const partcert_trust_store,
+    copy_out: *mut *mut partcert_trust_store,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live trust store and a writable handle slot.
+        let (trust, out) = unsafe { (ptr::borrow(trust)?, Out::new(copy_out)?) };
+        out.write(ptr::into_raw(trust.clone()))
+    })
+}
+
 /// Frees a trust store. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_free(trust: *mut partcert_trust_store) {

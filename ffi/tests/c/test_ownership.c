@@ -201,6 +201,47 @@ static void threads_share_read_only_objects(void) {
     partcert_blocklist_free(blocklist);
 }
 
+/* Copy and swap: an update applied to a copy leaves the original as it was. */
+static void copies_are_independent(void) {
+    partcert_blocklist *current = NULL, *next = NULL;
+    partcert_trust_store *trust = NULL;
+    uint64_t sequence = 0;
+    size_t count = 0, manufacturers = 0, blocklists = 0;
+    OK(partcert_blocklist_new(&current));
+    OK(partcert_blocklist_apply_snapshot(current, w.trust, bdata(w.s1), blen(w.s1), NOW,
+                                         &sequence));
+    OK(partcert_blocklist_clone(current, &next));
+    OK(partcert_blocklist_apply_delta(next, w.trust, bdata(w.delta12), blen(w.delta12), NOW,
+                                      &sequence));
+    CHECK(sequence == 2);
+    {
+        partcert_list_info info;
+        OK(partcert_blocklist_list(current, 0, &info));
+        CHECK(info.sequence == 1);
+        CHECK(info.entry_count == 0);
+        OK(partcert_blocklist_list(next, 0, &info));
+        CHECK(info.sequence == 2);
+    }
+    partcert_blocklist_free(current);
+    current = next; /* the swap */
+    OK(partcert_blocklist_list_count(current, &count));
+    CHECK(count == 1);
+    partcert_blocklist_free(current);
+
+    OK(partcert_trust_store_clone(w.trust, &trust));
+    OK(partcert_trust_store_root_counts(trust, &manufacturers, &blocklists));
+    CHECK(manufacturers == 1 && blocklists == 1);
+    partcert_trust_store_free(trust);
+    CHECK_RC(partcert_trust_store_clone(NULL, &trust), PARTCERT_RESULT_NULL_ARGUMENT);
+    CHECK_RC(partcert_trust_store_clone(w.trust, NULL), PARTCERT_RESULT_NULL_ARGUMENT);
+    next = NULL;
+    CHECK_RC(partcert_blocklist_clone(NULL, &next), PARTCERT_RESULT_NULL_ARGUMENT);
+    CHECK(next == NULL);
+    OK(partcert_blocklist_new(&current));
+    CHECK_RC(partcert_blocklist_clone(current, NULL), PARTCERT_RESULT_NULL_ARGUMENT);
+    partcert_blocklist_free(current);
+}
+
 /* An object made on one thread may be freed on another. */
 static void *free_elsewhere(void *arg) {
     partcert_verdict_free(arg);
@@ -225,6 +266,7 @@ int main(void) {
     RUN(borrowed_pointers);
     RUN(failures_leave_nothing_to_free);
     RUN(threads_share_read_only_objects);
+    RUN(copies_are_independent);
     RUN(objects_move_between_threads);
     world_free(&w);
     return h_finish("test_ownership");
