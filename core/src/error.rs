@@ -159,6 +159,21 @@ pub enum Error {
     ConflictingSequence(u64),
 }
 
+/// The error's shape in JSON, the same for every front:
+/// `{"code": 201, "name": "UnknownIssuer", "family": "trust", "message": "..."}`.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let code = self.code();
+        let mut out = serializer.serialize_struct("Error", 4)?;
+        out.serialize_field("code", &code.as_u32())?;
+        out.serialize_field("name", code.name())?;
+        out.serialize_field("family", code.family().name())?;
+        out.serialize_field("message", &self.to_string())?;
+        out.end()
+    }
+}
+
 /// The family of an error: its code's hundreds digit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

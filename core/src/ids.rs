@@ -385,6 +385,13 @@ impl PublicKey {
         hex(&self.0)
     }
 
+    /// Checks that 32 bytes are a valid Ed25519 point.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
+        let key = PublicKey(*bytes);
+        key.verifying_key()?;
+        Ok(key)
+    }
+
     /// Parses 64 hex digits and checks the bytes are a valid point.
     pub fn from_hex(text: &str) -> Result<Self, Error> {
         let key = PublicKey(parse_hex32(text)?);

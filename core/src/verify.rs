@@ -596,13 +596,28 @@ pub struct HandsetEvidence<'a> {
     pub fitted: &'a [FittedPart<'a>],
 }
 
-/// One fitted part's outcome in a self-check.
+/// One fitted part's outcome in a self-check. In JSON:
+/// `{"fingerprint": "...", "verdict": {...}}` or
+/// `{"fingerprint": "...", "error": {"code": ..., "name": ..., "family": ..., "message": ...}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FittedPartReport {
     /// The part certificate's fingerprint.
     pub fingerprint: Fingerprint,
     /// Its verdict, or why its evidence cannot be trusted.
     pub outcome: Result<Verdict, Error>,
+}
+
+impl Serialize for FittedPartReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FittedPartReport", 2)?;
+        out.serialize_field("fingerprint", &self.fingerprint)?;
+        match &self.outcome {
+            Ok(verdict) => out.serialize_field("verdict", verdict)?,
+            Err(error) => out.serialize_field("error", error)?,
+        }
+        out.end()
+    }
 }
 
 /// The result of a handset self-check.
@@ -620,6 +635,22 @@ pub struct HandsetReport {
     pub missing: Vec<PairedPart>,
     /// The time verified at.
     pub checked_at: u64,
+}
+
+/// In JSON, the report also carries `all_original_and_clean`.
+impl Serialize for HandsetReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("HandsetReport", 7)?;
+        out.serialize_field("handset_imeis", &self.handset_imeis)?;
+        out.serialize_field("pairing_sequence", &self.pairing_sequence)?;
+        out.serialize_field("handset_blocklist", &self.handset_blocklist)?;
+        out.serialize_field("parts", &self.parts)?;
+        out.serialize_field("missing", &self.missing)?;
+        out.serialize_field("checked_at", &self.checked_at)?;
+        out.serialize_field("all_original_and_clean", &self.all_original_and_clean())?;
+        out.end()
+    }
 }
 
 impl HandsetReport {

@@ -1391,3 +1391,84 @@ fn a_shop_saves_the_state_a_delta_led_to_and_reloads_it_after_a_restart() {
         ErrorCode::TrailingBytes
     );
 }
+
+#[test]
+fn a_self_check_report_and_its_refusals_serialize_to_the_shared_json_shape() {
+    let world = world();
+    let trust = world.trust();
+    let chain = world.chain();
+    let forged_root = Authority::new_root(
+        key(80),
+        AuthorityRole::ManufacturerRoot,
+        "Acme Phones root",
+        years(40),
+    )
+    .unwrap();
+    let forged_line = authority(
+        &forged_root,
+        81,
+        AuthorityRole::PartIssuer,
+        "line",
+        &[PartKind::Battery],
+        2,
+        years(20),
+    );
+    let fake_battery = forged_line
+        .certify_part(
+            &spec(PartKind::Battery, "BAT-FAKE", vec![], None),
+            1,
+            years(20),
+        )
+        .unwrap();
+    let forged_chain = vec![forged_line.certificate().clone()];
+    let fitted = [
+        FittedPart {
+            certificate: &world.alice.board,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &fake_battery,
+            chain: &forged_chain,
+            challenge: None,
+        },
+    ];
+    let report = Verifier::new(&trust)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &world.alice.pairing,
+                modem_imeis: &[world.alice.imei],
+                fitted: &fitted,
+            },
+            SHOP_TIME,
+        )
+        .unwrap();
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["all_original_and_clean"], false);
+    assert_eq!(json["parts"][0]["verdict"]["relation"], "paired-here");
+    assert_eq!(json["parts"][1]["error"]["code"], 201);
+    assert_eq!(json["parts"][1]["error"]["name"], "UnknownIssuer");
+    assert_eq!(json["parts"][1]["error"]["family"], "trust");
+    assert!(
+        json["parts"][1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("counterfeit")
+    );
+    assert_eq!(
+        json["missing"].as_array().unwrap().len(),
+        3,
+        "screen, battery and camera were not presented"
+    );
+    assert_eq!(
+        PublicKey::from_bytes(world.alice.camera_key.public_key().as_bytes()).unwrap(),
+        world.alice.camera_key.public_key()
+    );
+    // y = 2 is not the y-coordinate of any point on the curve.
+    let mut not_a_point = [0u8; 32];
+    not_a_point[0] = 2;
+    assert_eq!(
+        PublicKey::from_bytes(&not_a_point).unwrap_err().code(),
+        ErrorCode::InvalidPublicKey
+    );
+}
