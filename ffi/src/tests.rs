@@ -422,3 +422,196 @@ fn rollback_state_round_trips() {
         partcert_blocklist_free(blocklist);
     }
 }
+
+/// A small deterministic generator (xorshift), so the test needs no crate.
+struct Mutator(u64);
+
+impl Mutator {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// `bytes` with one random change: a bit flipped, a cut, bytes added.
+    fn mutate(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        let at = (self.next() as usize) % out.len().max(1);
+        match self.next() % 4 {
+            0 if !out.is_empty() => out[at] ^= 1 << (self.next() % 8),
+            1 => out.truncate(at),
+            2 => out.extend((0..=(self.next() % 8)).map(|_| self.next() as u8)),
+            _ if !out.is_empty() => out[at] = self.next() as u8,
+            _ => {}
+        }
+        out
+    }
+}
+
+/// Hostile bytes at every decoding entry point give an error code or a
+/// result, never a panic (900) and never a crash.
+#[test]
+fn mutated_inputs_never_panic() {
+    let issued = issue();
+    let mut rng = Mutator(0x9e37_79b9_7f4a_7c15);
+    unsafe {
+        let mut trust = null_mut();
+        ok(partcert_trust_store_new(&mut trust));
+        let mut id = [0u8; 32];
+        ok(partcert_trust_store_add_manufacturer_root(
+            trust,
+            issued.root.as_ptr(),
+            issued.root.len(),
+            id.as_mut_ptr(),
+        ));
+        ok(partcert_trust_store_add_blocklist_root(
+            trust,
+            issued.registry.as_ptr(),
+            issued.registry.len(),
+            id.as_mut_ptr(),
+        ));
+        let mut state = [0u8; PARTCERT_MAX_ROLLBACK_STATE_LEN];
+        let state_len = {
+            let mut blocklist = null_mut();
+            ok(partcert_blocklist_new(&mut blocklist));
+            let mut sequence = 0;
+            ok(partcert_blocklist_apply_snapshot(
+                blocklist,
+                trust,
+                issued.snapshot.as_ptr(),
+                issued.snapshot.len(),
+                T0 + 200,
+                &mut sequence,
+            ));
+            let mut len = 0;
+            ok(partcert_blocklist_rollback_state(
+                blocklist,
+                state.as_mut_ptr(),
+                state.len(),
+                &mut len,
+            ));
+            partcert_blocklist_free(blocklist);
+            len
+        };
+        let inputs: [&[u8]; 6] = [
+            &issued.root,
+            &issued.line,
+            &issued.screen,
+            &issued.registry,
+            &issued.snapshot,
+            &state[..state_len],
+        ];
+        let mut outcomes = std::collections::BTreeSet::new();
+        for round in 0..2000 {
+            let input = rng.mutate(inputs[round % inputs.len()]);
+            let (data, len) = (input.as_ptr(), input.len());
+            let mut results = Vec::new();
+
+            let mut evidence = null_mut();
+            results.push(partcert_part_evidence_new(data, len, &mut evidence));
+            if !evidence.is_null() {
+                results.push(partcert_part_evidence_add_chain_certificate(
+                    evidence,
+                    issued.line.as_ptr(),
+                    issued.line.len(),
+                ));
+                results.push(partcert_part_evidence_add_chain_certificate(
+                    evidence, data, len,
+                ));
+                results.push(partcert_part_evidence_set_pairing_record(
+                    evidence, data, len,
+                ));
+                results.push(partcert_part_evidence_set_challenge(
+                    evidence,
+                    [7; 32].as_ptr(),
+                    data,
+                    len,
+                ));
+                let mut verdict = null_mut();
+                results.push(partcert_verify_part(
+                    trust,
+                    null(),
+                    null(),
+                    0,
+                    evidence,
+                    T0 + 300,
+                    &mut verdict,
+                ));
+                if !verdict.is_null() {
+                    let mut json_len = 0;
+                    results.push(partcert_verdict_json(verdict, null_mut(), 0, &mut json_len));
+                }
+                partcert_verdict_free(verdict);
+                partcert_part_evidence_free(evidence);
+            }
+            let mut copy = null_mut();
+            ok(partcert_trust_store_clone(trust, &mut copy));
+            results.push(partcert_trust_store_add_manufacturer_root(
+                copy,
+                data,
+                len,
+                id.as_mut_ptr(),
+            ));
+            results.push(partcert_trust_store_add_blocklist_root(
+                copy,
+                data,
+                len,
+                id.as_mut_ptr(),
+            ));
+            let mut sequence = 0;
+            results.push(partcert_trust_store_apply_revocation_list(
+                copy,
+                data,
+                len,
+                &mut sequence,
+            ));
+            let mut blocklist = null_mut();
+            results.push(partcert_blocklist_new_with_rollback_state(
+                data,
+                len,
+                &mut blocklist,
+            ));
+            if blocklist.is_null() {
+                ok(partcert_blocklist_new(&mut blocklist));
+            }
+            results.push(partcert_blocklist_apply_snapshot(
+                blocklist,
+                copy,
+                data,
+                len,
+                T0 + 200,
+                &mut sequence,
+            ));
+            results.push(partcert_blocklist_apply_delta(
+                blocklist,
+                copy,
+                data,
+                len,
+                T0 + 200,
+                &mut sequence,
+            ));
+            partcert_blocklist_free(blocklist);
+            partcert_trust_store_free(copy);
+            let mut handset = null_mut();
+            results.push(partcert_handset_evidence_new(data, len, &mut handset));
+            partcert_handset_evidence_free(handset);
+            let mut kind = partcert_object_type::Certificate;
+            results.push(partcert_object_type_of(data, len, &mut kind));
+
+            for result in results {
+                assert_ne!(
+                    result,
+                    partcert_result::Panic,
+                    "round {round}: {input:02x?}"
+                );
+                outcomes.insert(result as u32);
+            }
+        }
+        // The mutations reached past the first checks.
+        assert!(outcomes.contains(&0), "{outcomes:?}");
+        assert!(outcomes.iter().any(|code| *code / 100 == 1), "{outcomes:?}");
+        assert!(outcomes.iter().any(|code| *code / 100 == 2), "{outcomes:?}");
+        partcert_trust_store_free(trust);
+    }
+}
