@@ -1800,6 +1800,17 @@ partcert_result partcert_handset_report_part_verdict(const struct partcert_hands
                                                      struct partcert_verdict **verdict_out);
 
 /**
+ * Writes the report as JSON: the shape every front (Rust, the
+ * command-line tool, Kotlin, Swift) shares, with each fitted part's
+ * verdict or error (`{"code", "name", "family", "message"}`, the detailed
+ * message included) and `all_original_and_clean`.
+ */
+partcert_result partcert_handset_report_json(const struct partcert_handset_report *report,
+                                             char *buf,
+                                             size_t len,
+                                             size_t *out_len);
+
+/**
  * Writes how many parts the pairing record lists that were not found fitted.
  */
 partcert_result partcert_handset_report_missing_count(const struct partcert_handset_report *report,

@@ -178,13 +178,9 @@ pub unsafe extern "C" fn partcert_public_key_id(
                 OutFixed::<PARTCERT_DIGEST_LEN>::new(key_id_out)?,
             )
         };
-        let key = PublicKey::from_hex(&hex(&key))?;
+        let key = PublicKey::from_bytes(&key)?;
         out.write(key.key_id().as_bytes())
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates a root authority (`role` MANUFACTURER_ROOT or BLOCKLIST_ROOT)
@@ -326,7 +322,7 @@ pub unsafe extern "C" fn partcert_authority_certify_authority(
             )
         };
         let role = role_in(role)?;
-        let key = PublicKey::from_hex(&hex(&key))?;
+        let key = PublicKey::from_bytes(&key)?;
         let kinds: Vec<PartKind> = kinds
             .iter()
             .map(|code| PartKind::from_code(*code))
@@ -377,7 +373,7 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
         } else {
             // SAFETY: a non-NULL key points to 32 readable bytes.
             let bytes = unsafe { ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(spec.public_key) }?;
-            Some(PublicKey::from_hex(&hex(&bytes))?)
+            Some(PublicKey::from_bytes(&bytes)?)
         };
         let imeis = imeis
             .iter()

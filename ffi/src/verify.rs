@@ -893,6 +893,26 @@ pub unsafe extern "C" fn partcert_handset_report_part_verdict(
     })
 }
 
+/// Writes the report as JSON: the shape every front (Rust, the
+/// command-line tool, Kotlin, Swift) shares, with each fitted part's
+/// verdict or error (`{"code", "name", "family", "message"}`, the detailed
+/// message included) and `all_original_and_clean`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_json(
+    report: *const partcert_handset_report,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live report and the documented buffer contract.
+        let (report, out) = unsafe { (ptr::borrow(report)?, OutString::new(buf, len, out_len)?) };
+        let json =
+            serde_json::to_string(report).map_err(|_| Failure(partcert::ErrorCode::Panic))?;
+        out.write(&json)
+    })
+}
+
 /// Writes how many parts the pairing record lists that were not found fitted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_missing_count(

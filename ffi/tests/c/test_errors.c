@@ -237,6 +237,9 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_handset_report_part_fingerprint(report, 0, NULL), NUL);
     CHECK_RC(partcert_handset_report_part_verdict(NULL, 0, &v), NUL);
     CHECK_RC(partcert_handset_report_part_verdict(report, 0, NULL), NUL);
+    CHECK_RC(partcert_handset_report_json(NULL, buf, 64, &count), NUL);
+    CHECK_RC(partcert_handset_report_json(report, buf, 64, NULL), NUL);
+    CHECK_RC(partcert_handset_report_json(report, NULL, 64, &count), NUL);
     CHECK_RC(partcert_handset_report_missing_count(NULL, &count), NUL);
     CHECK_RC(partcert_handset_report_missing_count(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_missing(NULL, 0, &missing), NUL);
@@ -597,6 +600,9 @@ static void buffers_too_small(void) {
              PARTCERT_RESULT_BUFFER_TOO_SMALL);
     CHECK_RC(partcert_handset_report_part_message(report, 0, buf, 2, &len),
              PARTCERT_RESULT_BUFFER_TOO_SMALL);
+    CHECK_RC(partcert_handset_report_json(report, buf, 64, &len),
+             PARTCERT_RESULT_BUFFER_TOO_SMALL);
+    CHECK(len > 64);
     CHECK_RC(partcert_result_message(400, buf, 5, &len), PARTCERT_RESULT_BUFFER_TOO_SMALL);
     CHECK(len == strlen("blocklist rollback refused"));
     CHECK_RC(partcert_result_name(400, buf, 8, &len), PARTCERT_RESULT_BUFFER_TOO_SMALL);

@@ -497,6 +497,12 @@ static void handset_self_check(void) {
     OK(partcert_verify_handset(w.trust, blocklist, handset, NOW, &report));
     OK(partcert_handset_report_all_original_and_clean(report, &all_clean));
     CHECK(all_clean);
+    {
+        char json[16384];
+        OK(partcert_handset_report_json(report, json, sizeof json, &len));
+        CHECK_CONTAINS(json, "\"all_original_and_clean\":true");
+        CHECK_CONTAINS(json, "\"handset_imeis\":[\"490154203237518\"]");
+    }
     partcert_handset_report_free(report);
 
     /* A modem reporting another IMEI: the record is not this handset's. */
@@ -533,6 +539,13 @@ static void self_check_reports_a_failing_part(void) {
     CHECK_RC(partcert_handset_report_part_verdict(report, 0, &verdict),
              PARTCERT_RESULT_UNKNOWN_ISSUER);
     CHECK(verdict == NULL);
+    {
+        char json[8192];
+        OK(partcert_handset_report_json(report, json, sizeof json, &len));
+        CHECK(strlen(json) == len);
+        CHECK_CONTAINS(json, "\"error\":{\"code\":201,\"name\":\"UnknownIssuer\"");
+        CHECK_CONTAINS(json, "\"all_original_and_clean\":false");
+    }
     partcert_handset_report_free(report);
     partcert_handset_evidence_free(handset);
     partcert_part_evidence_free(screen);
