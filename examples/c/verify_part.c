@@ -18,6 +18,9 @@
  * secure element holds its key. The files are those the `partcert`
  * command-line tool writes (`partcert demo --keep DIR` makes a set).
  *
+ * --json prints the verdict in the JSON shape every partcert front shares
+ * instead of the text a technician reads.
+ *
  * Exit status: 0 genuine and not blocked; 3 genuine but BLOCKED (stolen,
  * lost or fraud: do not fit it); 1 the evidence cannot be trusted or read
  * (counterfeit, tampered, expired …); 2 usage or file errors.
@@ -122,11 +125,89 @@ static int parse_nonce(const file_bytes *text, uint8_t nonce[PARTCERT_NONCE_LEN]
     return digits == 2 * PARTCERT_NONCE_LEN ? 0 : -1;
 }
 
+static void print_key_id(const uint8_t id[PARTCERT_DIGEST_LEN]) {
+    for (int i = 0; i < 8; i++) printf("%02x", id[i]); /* enough for a person */
+}
+
+static const char *reason_name(partcert_reason reason) {
+    switch (reason) {
+        case PARTCERT_REASON_STOLEN: return "stolen";
+        case PARTCERT_REASON_LOST: return "lost";
+        case PARTCERT_REASON_FRAUD: return "fraud";
+        default: return "unknown reason";
+    }
+}
+
+/* What a technician reads: the one-line summary, then the details. */
+static void print_verdict(const partcert_verdict *verdict) {
+    char *summary = verdict_string(partcert_verdict_summary, verdict);
+    char *kind = verdict_string(partcert_verdict_part_kind_name, verdict);
+    char *manufacturer = verdict_string(partcert_verdict_manufacturer, verdict);
+    char *model = verdict_string(partcert_verdict_model, verdict);
+    char *serial = verdict_string(partcert_verdict_serial, verdict);
+    char *issuer = verdict_string(partcert_verdict_issuer_name, verdict);
+    char *root = verdict_string(partcert_verdict_root_name, verdict);
+    uint8_t id[PARTCERT_DIGEST_LEN];
+    partcert_provenance provenance;
+    bool paired = false;
+    const partcert_blocklist_status *status = NULL;
+    size_t count = 0;
+
+    printf("verdict:    %s\n", summary ? summary : "?");
+    printf("part:       %s, %s %s, serial %s\n", kind ? kind : "?",
+           manufacturer ? manufacturer : "?", model ? model : "?", serial ? serial : "?");
+    printf("issuer:     \"%s\" (key ", issuer ? issuer : "?");
+    if (partcert_verdict_issuer_key_id(verdict, id) == PARTCERT_RESULT_OK) print_key_id(id);
+    printf(") under root \"%s\" (key ", root ? root : "?");
+    if (partcert_verdict_root_key_id(verdict, id) == PARTCERT_RESULT_OK) print_key_id(id);
+    printf(")\n");
+    if (partcert_verdict_provenance(verdict, &paired, &provenance) == PARTCERT_RESULT_OK &&
+        paired) {
+        uint64_t imei = 0;
+        printf("paired to:  handset");
+        for (size_t i = 0; i < provenance.handset_imei_count; i++) {
+            if (partcert_verdict_provenance_imei(verdict, i, &imei) == PARTCERT_RESULT_OK)
+                printf(" %015" PRIu64, imei);
+        }
+        printf(" (pairing #%" PRIu64 ", %s)\n", provenance.pairing_sequence,
+               provenance.event == PARTCERT_PAIRING_EVENT_REPAIR ? "repair" : "factory build");
+    }
+    if (partcert_verdict_blocklist(verdict, &status) == PARTCERT_RESULT_OK &&
+        partcert_blocklist_status_listing_count(status, &count) == PARTCERT_RESULT_OK) {
+        for (size_t i = 0; i < count; i++) {
+            partcert_listing listing;
+            char authority[256];
+            size_t len = 0;
+            if (partcert_blocklist_status_listing(status, i, &listing) != PARTCERT_RESULT_OK ||
+                partcert_blocklist_status_listing_authority_name(status, i, authority,
+                                                                 sizeof authority, &len) !=
+                    PARTCERT_RESULT_OK)
+                continue;
+            printf("listed:     %s by \"%s\" at %" PRIu64 "%s, ", reason_name(listing.reason),
+                   authority, listing.listed_at,
+                   listing.status == PARTCERT_LISTING_STATUS_SUSPENDED ? " (suspended)" : "");
+            if (listing.matched_kind == PARTCERT_BLOCK_KEY_KIND_IMEI)
+                printf("handset %015" PRIu64 "\n", listing.matched_imei);
+            else if (listing.has_handset)
+                printf("the part itself (from handset %015" PRIu64 ")\n", listing.handset_imei);
+            else
+                printf("the part itself\n");
+        }
+    }
+    free(summary);
+    free(kind);
+    free(manufacturer);
+    free(model);
+    free(serial);
+    free(issuer);
+    free(root);
+}
+
 static void usage(const char *program) {
     fprintf(stderr,
             "usage: %s --root FILE --part FILE [--chain FILE]... [--pairing FILE]\n"
             "          [--blocklist-root FILE --blocklist FILE [--state FILE]]\n"
-            "          [--challenge FILE --response FILE] [--now SECONDS]\n",
+            "          [--challenge FILE --response FILE] [--now SECONDS] [--json]\n",
             program);
 }
 
@@ -138,6 +219,7 @@ int main(int argc, char **argv) {
     size_t chain_count = 0;
     uint64_t now = (uint64_t)time(NULL);
     int status = 2;
+    bool json = false;
     partcert_result rc;
     partcert_trust_store *trust = NULL;
     partcert_blocklist *blocklist = NULL;
@@ -148,6 +230,10 @@ int main(int argc, char **argv) {
 
     for (int i = 1; i < argc; i++) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
         if (value == NULL) {
             usage(argv[0]);
             return 2;
@@ -222,7 +308,7 @@ int main(int argc, char **argv) {
             status = 1;
             goto done;
         }
-        printf("blocklist: sequence %" PRIu64 "\n", sequence);
+        if (!json) printf("blocklist:  sequence %" PRIu64 "\n", sequence);
         if (state_file != NULL) {
             uint8_t state[PARTCERT_MAX_ROLLBACK_STATE_LEN];
             size_t state_len = 0;
@@ -292,14 +378,15 @@ int main(int argc, char **argv) {
         status = 1;
         goto done;
     }
+    if (json) {
+        char *text = verdict_string(partcert_verdict_json, verdict);
+        printf("%s\n", text != NULL ? text : "null");
+        free(text);
+    } else {
+        print_verdict(verdict);
+    }
     {
-        char *summary = verdict_string(partcert_verdict_summary, verdict);
-        char *json = verdict_string(partcert_verdict_json, verdict);
         bool blocked = false;
-        printf("verdict: %s\n", summary != NULL ? summary : "?");
-        printf("json: %s\n", json != NULL ? json : "?");
-        free(summary);
-        free(json);
         if (partcert_verdict_is_blocked(verdict, &blocked) != PARTCERT_RESULT_OK) {
             status = 1;
             goto done;

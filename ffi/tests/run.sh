@@ -169,6 +169,9 @@ run_example() {
     expect "the stolen screen is blocked" 3 "BLOCKED: stolen" \
         "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
         --part "$fx/stolen-screen.pcrt"
+    expect "--json prints the verdict's shared JSON" 3 '"blocklist":{"state":"blocked"' \
+        "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
+        --part "$fx/stolen-screen.pcrt" --json
     expect "the donor screen is genuine, used, clean" 0 "genuine (serial-only), used, clean" \
         "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
         --part "$fx/donor-screen.pcrt" --pairing "$fx/donor-pairing.pcpr"
