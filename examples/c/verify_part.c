@@ -4,12 +4,12 @@
  * root and a blocklist root, loads a signed blocklist, and verifies a
  * part's certificate (with its issuer's certificate, and optionally the
  * pairing record of the handset it came from), then prints the verdict a
- * technician reads and the JSON every partcert front shares.
+ * technician reads (or, with --json, the JSON every partcert front shares).
  *
  *   verify_part --root acme-root.cert --blocklist-root register-root.cert \
  *       --blocklist register.pcbl [--state rollback.state] --chain acme-line.cert \
  *       --part screen.cert [--pairing donor.pair] \
- *       [--challenge nonce.hex --response screen.response] [--now SECONDS]
+ *       [--challenge nonce.hex --response screen.response] [--now SECONDS] [--json]
  *
  * --state keeps the anti-rollback state between runs: an older blocklist
  * than one accepted before is then refused (error 400), even after a
