@@ -21,6 +21,20 @@ for target in $targets; do
     mkdir -p "$corpus"
     cp ../core/tests/vectors/*.* "$corpus/" 2>/dev/null || true
     rm -f "$corpus/README.md"
+    if [ "$target" = ffi ]; then
+        # The ffi target reads length-prefixed pieces: seed it with whole stories.
+        python3 - "$corpus" <<'PY'
+import pathlib, struct, sys
+vectors = pathlib.Path("../core/tests/vectors")
+corpus = pathlib.Path(sys.argv[1])
+order = ["handset.pair", "empty_v1.pcbl", "v1_to_v2.pcbd", "rollback_state.pcrb",
+         "revocation.pcrl", "manufacturer_root.cert", "camera_response.pcr"]
+for first in ["screen.cert", "keyed_camera.cert", "board.cert"]:
+    seed = b"".join(struct.pack("<H", len(data)) + data
+                    for data in ((vectors / name).read_bytes() for name in [first] + order))
+    (corpus / ("story-" + first)).write_bytes(seed)
+PY
+    fi
     if cargo fuzz run -s none "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 >"/tmp/partcert-fuzz-$target.log" 2>&1; then
         echo "fuzz $target: $(grep -o 'Done [0-9]* runs' "/tmp/partcert-fuzz-$target.log" | tail -1) in ${seconds}s, no crash"
         passed=$((passed + 1))
