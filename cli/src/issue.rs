@@ -17,13 +17,9 @@ use crate::error::{CliError, exit};
 use crate::files::{self, Access, with_extension};
 use crate::text;
 
-/// How far before its signing time a certificate starts to be valid, so a
-/// verifier whose clock runs a little slow does not see it as not yet valid.
-pub const CLOCK_SKEW: u64 = 3600;
-
 /// The validity of a certificate signed at `at` (or now) for `days` days.
 fn validity_from(at: Option<u64>, days: u64) -> Validity {
-    Validity::days_from(files::now(at).saturating_sub(CLOCK_SKEW), days)
+    Validity::issued_at(files::now(at), days)
 }
 
 /// A library error about the arguments rather than a file.

@@ -26,6 +26,17 @@ impl Validity {
         }
     }
 
+    /// The window of a certificate signed at `signed_at` for `days` days.
+    /// It starts [`Validity::ISSUE_CLOCK_SKEW`] before the signing time, so
+    /// a verifier whose clock runs a little slow does not see a part
+    /// certified moments ago as not yet valid.
+    pub fn issued_at(signed_at: u64, days: u64) -> Self {
+        Validity::days_from(signed_at.saturating_sub(Self::ISSUE_CLOCK_SKEW), days)
+    }
+
+    /// How far before its signing time an issued certificate starts: one hour.
+    pub const ISSUE_CLOCK_SKEW: u64 = 3600;
+
     /// Whether `now` is inside the window.
     pub fn contains(&self, now: u64) -> bool {
         self.not_before <= now && now <= self.not_after
