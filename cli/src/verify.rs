@@ -164,17 +164,11 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
         .verify_handset(&evidence, loaded.now)
         .map_err(CliError::about(&args.pairing))?;
 
-    let verdicts = || report.parts.iter().filter_map(|p| p.outcome.as_ref().ok());
-    let handset_blocked = matches!(report.handset_blocklist, BlocklistStatus::Blocked { .. });
-    let handset_stale = matches!(
-        report.handset_blocklist,
-        BlocklistStatus::Stale { .. } | BlocklistStatus::Blocked { stale: true, .. }
-    );
-    let code = if handset_blocked || verdicts().any(|v| v.is_blocked()) {
+    let code = if report.is_blocked() {
         exit::BLOCKED
-    } else if report.parts.iter().any(|p| p.outcome.is_err()) {
+    } else if report.has_refused_parts() {
         exit::INVALID
-    } else if handset_stale || verdicts().any(|v| v.is_stale()) {
+    } else if report.is_stale() {
         exit::STALE
     } else {
         exit::OK

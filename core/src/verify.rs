@@ -654,6 +654,31 @@ impl Serialize for HandsetReport {
 }
 
 impl HandsetReport {
+    fn verdicts(&self) -> impl Iterator<Item = &Verdict> {
+        self.parts
+            .iter()
+            .filter_map(|report| report.outcome.as_ref().ok())
+    }
+
+    /// Whether the handset itself, or any fitted part, is on a list.
+    pub fn is_blocked(&self) -> bool {
+        matches!(self.handset_blocklist, BlocklistStatus::Blocked { .. })
+            || self.verdicts().any(Verdict::is_blocked)
+    }
+
+    /// Whether a list consulted for the handset or any part had expired.
+    pub fn is_stale(&self) -> bool {
+        matches!(
+            self.handset_blocklist,
+            BlocklistStatus::Stale { .. } | BlocklistStatus::Blocked { stale: true, .. }
+        ) || self.verdicts().any(Verdict::is_stale)
+    }
+
+    /// Whether any fitted part's evidence could not be trusted.
+    pub fn has_refused_parts(&self) -> bool {
+        self.parts.iter().any(|report| report.outcome.is_err())
+    }
+
     /// Whether every fitted part verified, is paired here, none is blocked
     /// and none is missing: the handset is as its record says.
     pub fn all_original_and_clean(&self) -> bool {

@@ -121,6 +121,7 @@ fn the_self_check_reports_a_swapped_screen_and_a_missing_part_without_refusing_t
             .any(|p| p.kind == PartKind::RearCamera)
     );
     assert!(!report.all_original_and_clean());
+    assert!(!report.is_blocked() && !report.is_stale() && !report.has_refused_parts());
 }
 
 #[test]
