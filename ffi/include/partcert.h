@@ -1758,6 +1758,25 @@ partcert_result partcert_handset_report_all_original_and_clean(const struct part
                                                                bool *all_clean_out);
 
 /**
+ * Writes whether the handset itself, or any fitted part, is on a list.
+ */
+partcert_result partcert_handset_report_is_blocked(const struct partcert_handset_report *report,
+                                                   bool *blocked_out);
+
+/**
+ * Writes whether a list consulted for the handset or any part had expired.
+ */
+partcert_result partcert_handset_report_is_stale(const struct partcert_handset_report *report,
+                                                 bool *stale_out);
+
+/**
+ * Writes whether any fitted part's evidence could not be trusted (its
+ * outcome is an error code).
+ */
+partcert_result partcert_handset_report_has_refused_parts(const struct partcert_handset_report *report,
+                                                          bool *refused_out);
+
+/**
  * Writes how many fitted parts the report covers (in the order added).
  */
 partcert_result partcert_handset_report_part_count(const struct partcert_handset_report *report,

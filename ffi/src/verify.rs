@@ -812,6 +812,34 @@ pub unsafe extern "C" fn partcert_handset_report_all_original_and_clean(
     read_report(report, all_clean_out, |r| Ok(r.all_original_and_clean()))
 }
 
+/// Writes whether the handset itself, or any fitted part, is on a list.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_is_blocked(
+    report: *const partcert_handset_report,
+    blocked_out: *mut bool,
+) -> partcert_result {
+    read_report(report, blocked_out, |r| Ok(r.is_blocked()))
+}
+
+/// Writes whether a list consulted for the handset or any part had expired.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_is_stale(
+    report: *const partcert_handset_report,
+    stale_out: *mut bool,
+) -> partcert_result {
+    read_report(report, stale_out, |r| Ok(r.is_stale()))
+}
+
+/// Writes whether any fitted part's evidence could not be trusted (its
+/// outcome is an error code).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_has_refused_parts(
+    report: *const partcert_handset_report,
+    refused_out: *mut bool,
+) -> partcert_result {
+    read_report(report, refused_out, |r| Ok(r.has_refused_parts()))
+}
+
 /// Writes how many fitted parts the report covers (in the order added).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_part_count(

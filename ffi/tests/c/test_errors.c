@@ -227,6 +227,12 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_handset_report_blocklist(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_all_original_and_clean(NULL, &flag), NUL);
     CHECK_RC(partcert_handset_report_all_original_and_clean(report, NULL), NUL);
+    CHECK_RC(partcert_handset_report_is_blocked(NULL, &flag), NUL);
+    CHECK_RC(partcert_handset_report_is_blocked(report, NULL), NUL);
+    CHECK_RC(partcert_handset_report_is_stale(NULL, &flag), NUL);
+    CHECK_RC(partcert_handset_report_is_stale(report, NULL), NUL);
+    CHECK_RC(partcert_handset_report_has_refused_parts(NULL, &flag), NUL);
+    CHECK_RC(partcert_handset_report_has_refused_parts(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_part_count(NULL, &count), NUL);
     CHECK_RC(partcert_handset_report_part_count(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_part_outcome(NULL, 0, &outcome), NUL);

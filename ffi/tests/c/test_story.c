@@ -413,6 +413,15 @@ static void handset_self_check(void) {
     CHECK(state == PARTCERT_BLOCKLIST_STATE_BLOCKED);
     OK(partcert_handset_report_all_original_and_clean(report, &all_clean));
     CHECK(!all_clean);
+    {
+        bool flag = false;
+        OK(partcert_handset_report_is_blocked(report, &flag));
+        CHECK(flag);
+        OK(partcert_handset_report_is_stale(report, &flag));
+        CHECK(!flag);
+        OK(partcert_handset_report_has_refused_parts(report, &flag));
+        CHECK(!flag);
+    }
     OK(partcert_handset_report_part_count(report, &count));
     CHECK(count == 3);
     for (size_t i = 0; i < count; i++) {
@@ -497,6 +506,11 @@ static void handset_self_check(void) {
     OK(partcert_verify_handset(w.trust, blocklist, handset, NOW, &report));
     OK(partcert_handset_report_all_original_and_clean(report, &all_clean));
     CHECK(all_clean);
+    {
+        bool flag = true;
+        OK(partcert_handset_report_is_blocked(report, &flag));
+        CHECK(!flag);
+    }
     {
         char json[16384];
         OK(partcert_handset_report_json(report, json, sizeof json, &len));
