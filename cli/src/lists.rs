@@ -208,7 +208,7 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
     let checked_at = Verifier::new(&trust)
         .with_blocklist(&blocklist)
         .effective_now(now);
-    let checked = blocklist.lists_checked(checked_at);
+    let checked = blocklist.lists_checked(&trust, checked_at);
     let is_stale = |authority: &KeyId| {
         checked
             .iter()

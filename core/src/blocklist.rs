@@ -355,6 +355,8 @@ pub struct AuthorityList {
     pub expires_at: u64,
     /// Its state digest.
     pub digest: StateDigest,
+    /// The key id of the key that signed it.
+    pub signer: KeyId,
     entries: Vec<BlocklistEntry>,
 }
 
@@ -376,6 +378,9 @@ pub struct RollbackMark {
     pub issued_at: u64,
     /// That list's state digest.
     pub digest: StateDigest,
+    /// The key id of the key that signed it: if that key is later revoked,
+    /// its issue time no longer raises the clock floor.
+    pub signer: KeyId,
 }
 
 const ROLLBACK_MAGIC: [u8; 4] = *b"PCRB";
@@ -385,6 +390,7 @@ const STATE_MAGIC: [u8; 4] = *b"PCBS";
 #[derive(Serialize, Deserialize)]
 struct StoredList {
     authority: KeyId,
+    signer: KeyId,
     sequence: u64,
     issued_at: u64,
     expires_at: u64,
@@ -459,7 +465,8 @@ impl RollbackState {
         if version != crate::FORMAT_VERSION {
             return Err(Error::UnsupportedVersion(version));
         }
-        let max = 8 + limits::MAX_AUTHORITIES * 64;
+        // Per mark: two key ids, a digest and two varints of at most 10 bytes.
+        let max = 16 + limits::MAX_AUTHORITIES * (3 * 32 + 2 * 10);
         check_len("rollback state", bytes.len(), max)?;
         let marks: Vec<RollbackMark> = decode_local(ROLLBACK_MAGIC, bytes)?;
         check_len("authorities", marks.len(), limits::MAX_AUTHORITIES)?;
@@ -553,6 +560,7 @@ impl Blocklist {
                 .values()
                 .map(|list| StoredList {
                     authority: list.authority,
+                    signer: list.signer,
                     sequence: list.sequence,
                     issued_at: list.issued_at,
                     expires_at: list.expires_at,
@@ -567,8 +575,10 @@ impl Blocklist {
 
     /// Reads back a state saved by [`Blocklist::encode_state`]. Every list
     /// must belong to a blocklist root still pinned in `trust`, be sorted,
-    /// and hash to the digest its anti-rollback mark records (so a
-    /// corrupted or spliced file is refused rather than half-loaded).
+    /// and agree with its anti-rollback mark (sequence, entries digest,
+    /// signer and issue time), so an accidentally corrupted file is refused
+    /// rather than half-loaded. The file is unsigned: it protects against
+    /// accidents, not against someone who can rewrite the device's storage.
     pub fn decode_state(bytes: &[u8], trust: &TrustStore) -> Result<Blocklist, Error> {
         check_len(
             "stored blocklist state",
@@ -583,6 +593,10 @@ impl Blocklist {
         let rollback = RollbackState {
             marks: state.marks.into_iter().map(|m| (m.authority, m)).collect(),
         };
+        let authorities: Vec<KeyId> = state.lists.iter().map(|l| l.authority).collect();
+        if !strictly_sorted(&authorities) {
+            return Err(Error::NotCanonical("stored lists"));
+        }
         let mut lists = BTreeMap::new();
         for stored in state.lists {
             let root = trust
@@ -594,11 +608,17 @@ impl Blocklist {
                 .marks
                 .get(&stored.authority)
                 .ok_or(Error::InvalidField("a stored list has no rollback mark"))?;
-            if mark.sequence != stored.sequence || mark.digest != digest {
+            if mark.sequence != stored.sequence
+                || mark.digest != digest
+                || mark.signer != stored.signer
+                || mark.issued_at != stored.issued_at
+            {
                 return Err(Error::ConflictingSequence(stored.sequence));
             }
-            if lists.contains_key(&stored.authority) {
-                return Err(Error::NotCanonical("stored lists"));
+            if stored.expires_at < stored.issued_at {
+                return Err(Error::InvalidField(
+                    "a stored list expires before it was issued",
+                ));
             }
             lists.insert(
                 stored.authority,
@@ -609,6 +629,7 @@ impl Blocklist {
                     issued_at: stored.issued_at,
                     expires_at: stored.expires_at,
                     digest,
+                    signer: stored.signer,
                     entries: stored.entries,
                 },
             );
@@ -626,8 +647,7 @@ impl Blocklist {
         self.lists.get(authority)
     }
 
-    /// The newest issue time of any accepted list: no verification happens
-    /// earlier than this, whatever the device clock says.
+    /// The newest issue time of any accepted list, whoever signed it.
     pub fn time_floor(&self) -> u64 {
         self.rollback
             .marks
@@ -635,6 +655,21 @@ impl Blocklist {
             .map(|mark| mark.issued_at)
             .max()
             .unwrap_or(0)
+    }
+
+    /// The clock floor: the newest issue time of any accepted list whose
+    /// signer `trust` has not revoked, and of any revocation list. No
+    /// verification happens earlier than this, whatever the device clock
+    /// says; a revoked signer cannot hold the floor up.
+    pub fn trusted_time_floor(&self, trust: &TrustStore) -> u64 {
+        self.rollback
+            .marks
+            .values()
+            .filter(|mark| !trust.is_revoked(&mark.authority, &mark.signer))
+            .map(|mark| mark.issued_at)
+            .max()
+            .unwrap_or(0)
+            .max(trust.time_floor())
     }
 
     /// Accepts a full snapshot after checking its signer chains to a pinned
@@ -649,9 +684,9 @@ impl Blocklist {
         now: u64,
     ) -> Result<u64, Error> {
         let body = snapshot.body();
-        let now = now.max(self.time_floor()).max(trust.time_floor());
-        let authority_name =
-            trust.check_blocklist_signer(&snapshot.signer, &body.authority, now)?;
+        let now = now.max(self.trusted_time_floor(trust));
+        let (authority_name, signer) =
+            trust.check_blocklist_signer(&snapshot.signer, &body.authority, body.issued_at, now)?;
         snapshot.verify_signature()?;
         self.check_not_rollback(&body.authority, body.sequence, &snapshot.digest)?;
         self.accept(AuthorityList {
@@ -661,6 +696,7 @@ impl Blocklist {
             issued_at: body.issued_at,
             expires_at: body.expires_at,
             digest: snapshot.digest,
+            signer,
             entries: body.entries.clone(),
         })
     }
@@ -675,8 +711,9 @@ impl Blocklist {
         now: u64,
     ) -> Result<u64, Error> {
         let body = delta.body();
-        let now = now.max(self.time_floor()).max(trust.time_floor());
-        let authority_name = trust.check_blocklist_signer(&delta.signer, &body.authority, now)?;
+        let now = now.max(self.trusted_time_floor(trust));
+        let (authority_name, signer) =
+            trust.check_blocklist_signer(&delta.signer, &body.authority, body.issued_at, now)?;
         delta.verify_signature()?;
         let held = self
             .lists
@@ -715,6 +752,7 @@ impl Blocklist {
             issued_at: body.issued_at,
             expires_at: body.expires_at,
             digest,
+            signer,
             entries,
         })
     }
@@ -725,6 +763,19 @@ impl Blocklist {
         sequence: u64,
         digest: &StateDigest,
     ) -> Result<(), Error> {
+        let held = self
+            .rollback
+            .marks
+            .get(authority)
+            .map_or(0, |mark| mark.sequence);
+        if sequence > limits::MAX_SEQUENCE
+            || sequence > held.saturating_add(limits::MAX_SEQUENCE_STEP)
+        {
+            return Err(Error::SequenceLeap {
+                offered: sequence,
+                accepted: held,
+            });
+        }
         if let Some(mark) = self.rollback.marks.get(authority) {
             if sequence < mark.sequence {
                 return Err(Error::Rollback {
@@ -745,13 +796,24 @@ impl Blocklist {
         Ok(())
     }
 
-    fn accept(&mut self, list: AuthorityList) -> Result<u64, Error> {
+    fn accept(&mut self, mut list: AuthorityList) -> Result<u64, Error> {
         let sequence = list.sequence;
+        // The same state re-signed: never let an older copy lower the
+        // issue time (the clock floor) or the expiry already accepted.
+        if let Some(mark) = self.rollback.marks.get(&list.authority) {
+            if mark.sequence == sequence {
+                list.issued_at = list.issued_at.max(mark.issued_at);
+                if let Some(held) = self.lists.get(&list.authority) {
+                    list.expires_at = list.expires_at.max(held.expires_at);
+                }
+            }
+        }
         let mark = RollbackMark {
             authority: list.authority,
             sequence,
             issued_at: list.issued_at,
             digest: list.digest,
+            signer: list.signer,
         };
         self.rollback.marks.insert(list.authority, mark);
         self.lists.insert(list.authority, list);
@@ -781,7 +843,10 @@ impl Blocklist {
     }
 
     /// The lists consulted, and whether each was stale at `now`.
-    pub fn lists_checked(&self, now: u64) -> Vec<ListChecked> {
+    ///
+    /// A list is stale when it has expired, or when `trust` has since
+    /// revoked the key that signed it: it can no longer be taken as current.
+    pub fn lists_checked(&self, trust: &TrustStore, now: u64) -> Vec<ListChecked> {
         self.lists
             .values()
             .map(|list| ListChecked {
@@ -789,7 +854,7 @@ impl Blocklist {
                 authority_name: list.authority_name.clone(),
                 sequence: list.sequence,
                 expires_at: list.expires_at,
-                stale: now > list.expires_at,
+                stale: now > list.expires_at || trust.is_revoked(&list.authority, &list.signer),
             })
             .collect()
     }

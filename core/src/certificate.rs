@@ -190,6 +190,9 @@ impl CertificateBody {
                     authority.permitted_kinds.len(),
                     limits::MAX_PERMITTED_KINDS,
                 )?;
+                for kind in &authority.permitted_kinds {
+                    check_kind(*kind)?;
+                }
                 if !strictly_sorted(&authority.permitted_kinds) {
                     return Err(Error::NotCanonical("permitted kinds"));
                 }
@@ -204,6 +207,7 @@ impl CertificateBody {
                 }
             }
             Subject::Part(part) => {
+                check_kind(part.kind)?;
                 check_len(
                     "manufacturer",
                     part.manufacturer.len(),
@@ -233,6 +237,17 @@ impl CertificateBody {
         }
         Ok(())
     }
+}
+
+/// `Other(code)` must not alias a named kind: `Other(1)` would be signed
+/// as code 1 and read back as a board.
+fn check_kind(kind: PartKind) -> Result<(), Error> {
+    if PartKind::from_code(kind.code()) != kind {
+        return Err(Error::InvalidField(
+            "a numbered part kind aliases a named one",
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn strictly_sorted<T: Ord>(items: &[T]) -> bool {

@@ -157,6 +157,14 @@ pub enum Error {
     /// Two different snapshots claim the same sequence.
     #[error("a different blocklist with the same sequence {0} was already accepted")]
     ConflictingSequence(u64),
+    /// A sequence jumps too far ahead of the one held, or past the largest allowed.
+    #[error("blocklist sequence {offered} jumps too far ahead of accepted sequence {accepted}")]
+    SequenceLeap {
+        /// Sequence offered.
+        offered: u64,
+        /// Sequence already accepted (0 if none).
+        accepted: u64,
+    },
 }
 
 /// The error's shape in JSON, the same for every front:
@@ -287,6 +295,8 @@ error_codes! {
     DeltaResultMismatch = 403,
     /// Different blocklist with an already accepted sequence.
     ConflictingSequence = 404,
+    /// Sequence too far ahead of the one held.
+    SequenceLeap = 405,
     /// A required pointer argument was NULL (C ABI).
     NullArgument = 500,
     /// The caller's output buffer is too small (C ABI).
@@ -365,6 +375,7 @@ impl ErrorCode {
             ErrorCode::DeltaBaseMismatch => "delta does not start from the state held",
             ErrorCode::DeltaResultMismatch => "delta result digest mismatch",
             ErrorCode::ConflictingSequence => "conflicting blocklist for an accepted sequence",
+            ErrorCode::SequenceLeap => "blocklist sequence jumps too far ahead",
             ErrorCode::NullArgument => "a required argument was NULL",
             ErrorCode::BufferTooSmall => "the output buffer is too small",
             ErrorCode::InvalidUtf8 => "a string argument is not valid UTF-8",
@@ -416,6 +427,7 @@ impl Error {
             Error::DeltaBaseMismatch { .. } => ErrorCode::DeltaBaseMismatch,
             Error::DeltaResultMismatch => ErrorCode::DeltaResultMismatch,
             Error::ConflictingSequence(_) => ErrorCode::ConflictingSequence,
+            Error::SequenceLeap { .. } => ErrorCode::SequenceLeap,
         }
     }
 
@@ -483,6 +495,7 @@ mod tests {
             (402, "DeltaBaseMismatch"),
             (403, "DeltaResultMismatch"),
             (404, "ConflictingSequence"),
+            (405, "SequenceLeap"),
             (500, "NullArgument"),
             (501, "BufferTooSmall"),
             (502, "InvalidUtf8"),

@@ -25,6 +25,12 @@ pub const MAX_PAIRED_PARTS: usize = 64;
 pub const MAX_BLOCKLIST_ENTRIES: usize = 1 << 21;
 /// Most keys one revocation list carries.
 pub const MAX_REVOKED_KEYS: usize = 4096;
+/// Largest blocklist sequence number accepted (2^53 - 1: exact in JSON too).
+pub const MAX_SEQUENCE: u64 = (1 << 53) - 1;
+/// Largest step from the sequence held to the next accepted, so that even a
+/// compromised signing key cannot exhaust the sequence space and lock out
+/// its root's corrections.
+pub const MAX_SEQUENCE_STEP: u64 = 1 << 32;
 /// Most certificates a caller may pass as a chain.
 pub const MAX_CHAIN_LEN: usize = 8;
 /// Most blocklist authorities one blocklist tracks.

@@ -192,15 +192,19 @@ impl TrustStore {
         Ok(root)
     }
 
-    /// Checks the signer of a blocklist object for `authority` and returns
-    /// the authority's name. The signer is the pinned blocklist root itself
-    /// or a blocklist authority it certified.
+    /// Checks the signer of a blocklist object for `authority`, issued at
+    /// `issued_at`, and returns the authority's name and the signer's key
+    /// id. The signer is the pinned blocklist root itself or a blocklist
+    /// authority it certified, valid now *and* when the list says it was
+    /// issued: a list cannot claim an issue time (which becomes a floor for
+    /// every verification clock) beyond its signer's validity.
     pub(crate) fn check_blocklist_signer(
         &self,
         signer: &Certificate,
         authority: &KeyId,
+        issued_at: u64,
         now: u64,
-    ) -> Result<String, Error> {
+    ) -> Result<(String, KeyId), Error> {
         let pinned_root = signer
             .subject_key()
             .and_then(|key| self.blocklist_roots.get(&key.key_id()))
@@ -220,7 +224,15 @@ impl TrustStore {
         if root.issuer() != *authority {
             return Err(Error::WrongAuthority);
         }
-        Ok(root.authority().map(|a| a.name.clone()).unwrap_or_default())
+        let what = "blocklist signer certificate, at the list's issue time";
+        signer.validity().check(what, issued_at)?;
+        root.validity().check(what, issued_at)?;
+        let signer_id = signer
+            .subject_key()
+            .map(|key| key.key_id())
+            .ok_or(Error::UnknownIssuer(signer.issuer()))?;
+        let name = root.authority().map(|a| a.name.clone()).unwrap_or_default();
+        Ok((name, signer_id))
     }
 
     /// The pinned blocklist root with this key id.

@@ -298,8 +298,11 @@ impl<'a> Verifier<'a> {
     /// newest trusted blocklist or revocation list, so a device clock set
     /// back cannot revive an expired certificate.
     pub fn effective_now(&self, now: u64) -> u64 {
-        let blocklist_floor = self.blocklist.map(Blocklist::time_floor).unwrap_or(0);
-        now.max(blocklist_floor).max(self.trust.time_floor())
+        let floor = match self.blocklist {
+            Some(blocklist) => blocklist.trusted_time_floor(self.trust),
+            None => self.trust.time_floor(),
+        };
+        now.max(floor)
     }
 
     /// Verifies one part. `now` is seconds since the Unix epoch.
@@ -328,27 +331,43 @@ impl<'a> Verifier<'a> {
         })?;
 
         // Chain: pinned manufacturer root -> part issuer -> part.
-        let issuer = evidence
-            .chain
-            .iter()
-            .find(|candidate| {
-                candidate.subject_key().map(|key| key.key_id()) == Some(certificate.issuer())
-            })
-            .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
-        let root = match checked
-            .issuers
-            .iter()
-            .find(|(f, _)| *f == issuer.fingerprint())
-        {
-            Some((_, root)) => root.clone(),
-            None => {
-                let root = self
-                    .trust
-                    .check_authority(issuer, AuthorityRole::PartIssuer, now)?
-                    .clone();
-                checked.issuers.push((issuer.fingerprint(), root.clone()));
-                root
+        // Every certificate for the issuing key is a candidate (an expired
+        // one and its renewal may both be presented): the first that checks
+        // out is the path; if none does, the first one's error explains why.
+        let mut path = None;
+        let mut first_error = None;
+        let candidates = evidence.chain.iter().filter(|candidate| {
+            candidate.subject_key().map(|key| key.key_id()) == Some(certificate.issuer())
+        });
+        for candidate in candidates {
+            if let Some((_, root)) = checked
+                .issuers
+                .iter()
+                .find(|(f, _)| *f == candidate.fingerprint())
+            {
+                path = Some((candidate, root.clone()));
+                break;
             }
+            match self
+                .trust
+                .check_authority(candidate, AuthorityRole::PartIssuer, now)
+            {
+                Ok(root) => {
+                    checked
+                        .issuers
+                        .push((candidate.fingerprint(), root.clone()));
+                    path = Some((candidate, root.clone()));
+                    break;
+                }
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        let (issuer, root) = match (path, first_error) {
+            (Some(path), _) => path,
+            (None, Some(error)) => return Err(error),
+            (None, None) => return Err(Error::UnknownIssuer(certificate.issuer())),
         };
         let issuer_key = issuer
             .subject_key()
@@ -389,7 +408,11 @@ impl<'a> Verifier<'a> {
                     }
                     _ => self.check_pairing(record, now)?,
                 };
-                if record.find(&part_id).is_none() {
+                // The record must name this very certificate: a second
+                // certificate for the same part (another line, another
+                // manufacturer's root) is not the part that was paired.
+                let listed = record.find(&part_id);
+                if listed.is_none_or(|paired| paired.certificate != certificate.fingerprint()) {
                     return Err(Error::PartNotInPairingRecord);
                 }
                 if part.kind == PartKind::Board && record.imeis() != part.imeis.as_slice() {
@@ -455,14 +478,14 @@ impl<'a> Verifier<'a> {
         })
     }
 
-    /// Checks a pairing record's service chain and signature. A record
-    /// stays valid after its service certificate expires, provided the
-    /// service was certified when the record was signed.
+    /// Checks a pairing record's service chain and signature. The service
+    /// must be certified *now*: a record's own issue time is the signer's
+    /// word, so an expired service key could otherwise backdate new records.
+    /// Manufacturers certify pairing services for their handsets' service life.
     fn check_pairing(&self, record: &PairingRecord, now: u64) -> Result<AuthorityInfo, Error> {
         let service = record.service_certificate();
-        let signed_at = record.body().issued_at.min(now);
         self.trust
-            .check_authority(service, AuthorityRole::PairingService, signed_at)?;
+            .check_authority(service, AuthorityRole::PairingService, now)?;
         record.verify_signature()?;
         Ok(AuthorityInfo::of(service))
     }
@@ -471,7 +494,7 @@ impl<'a> Verifier<'a> {
         let Some(blocklist) = self.blocklist else {
             return BlocklistStatus::NotChecked;
         };
-        let lists = blocklist.lists_checked(now);
+        let lists = blocklist.lists_checked(self.trust, now);
         if lists.is_empty() {
             return BlocklistStatus::NotChecked;
         }
@@ -641,13 +664,14 @@ pub struct HandsetReport {
 impl Serialize for HandsetReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HandsetReport", 7)?;
+        let mut out = serializer.serialize_struct("HandsetReport", 8)?;
         out.serialize_field("handset_imeis", &self.handset_imeis)?;
         out.serialize_field("pairing_sequence", &self.pairing_sequence)?;
         out.serialize_field("handset_blocklist", &self.handset_blocklist)?;
         out.serialize_field("parts", &self.parts)?;
         out.serialize_field("missing", &self.missing)?;
         out.serialize_field("checked_at", &self.checked_at)?;
+        out.serialize_field("all_original", &self.all_original())?;
         out.serialize_field("all_original_and_clean", &self.all_original_and_clean())?;
         out.end()
     }
@@ -679,15 +703,26 @@ impl HandsetReport {
         self.parts.iter().any(|report| report.outcome.is_err())
     }
 
-    /// Whether every fitted part verified, is paired here, none is blocked
-    /// and none is missing: the handset is as its record says.
-    pub fn all_original_and_clean(&self) -> bool {
+    /// Whether the handset is as its record says: every fitted part
+    /// verified and is paired here, and none is missing. Says nothing about
+    /// blocklists.
+    pub fn all_original(&self) -> bool {
         self.missing.is_empty()
-            && !matches!(self.handset_blocklist, BlocklistStatus::Blocked { .. })
             && self.parts.iter().all(|report| {
-                report.outcome.as_ref().is_ok_and(|verdict| {
-                    verdict.relation == Relation::PairedHere && !verdict.is_blocked()
-                })
+                report
+                    .outcome
+                    .as_ref()
+                    .is_ok_and(|verdict| verdict.relation == Relation::PairedHere)
             })
+    }
+
+    /// [`HandsetReport::all_original`], and the handset and every part were
+    /// checked against current blocklists and found clean (not blocked, not
+    /// stale, not unchecked).
+    pub fn all_original_and_clean(&self) -> bool {
+        let clean = |status: &BlocklistStatus| matches!(status, BlocklistStatus::Clean { .. });
+        self.all_original()
+            && clean(&self.handset_blocklist)
+            && self.verdicts().all(|verdict| clean(&verdict.blocklist))
     }
 }

@@ -13,7 +13,11 @@ const SHOP_TIME: u64 = T0 + 3 * DAY;
 fn a_handset_built_and_paired_at_the_factory_checks_itself_clean_at_boot() {
     let world = world();
     let trust = world.trust();
-    let blocklist = world.blocklist_with(&trust, &[]);
+    let current = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let blocklist = world.blocklist_with(&trust, &[&current]);
     let alice = &world.alice;
     let chain = world.chain();
     let challenge = Challenge::new([9; 32]);
@@ -55,7 +59,10 @@ fn a_handset_built_and_paired_at_the_factory_checks_itself_clean_at_boot() {
 
     assert!(report.missing.is_empty());
     assert_eq!(report.handset_imeis, vec![alice.imei]);
-    assert_eq!(report.handset_blocklist, BlocklistStatus::NotChecked);
+    assert!(matches!(
+        report.handset_blocklist,
+        BlocklistStatus::Clean { .. }
+    ));
     for part in &report.parts {
         let verdict = part.outcome.as_ref().unwrap();
         assert_eq!(verdict.relation, Relation::PairedHere);
@@ -67,6 +74,21 @@ fn a_handset_built_and_paired_at_the_factory_checks_itself_clean_at_boot() {
     let camera = report.parts[3].outcome.as_ref().unwrap();
     assert_eq!(camera.binding, Binding::KeyProven);
     assert!(report.all_original_and_clean());
+
+    // Without a current blocklist the handset is as recorded, but nobody
+    // can say it is clean.
+    let unchecked = Verifier::new(&trust)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &alice.pairing,
+                modem_imeis: &[alice.imei],
+                fitted: &fitted,
+            },
+            T0 + DAY,
+        )
+        .unwrap();
+    assert!(unchecked.all_original());
+    assert!(!unchecked.all_original_and_clean());
 }
 
 #[test]
@@ -1246,7 +1268,7 @@ fn issuing_apis_refuse_what_their_role_does_not_allow() {
 }
 
 #[test]
-fn a_pairing_record_outlives_its_services_certificate_but_not_a_forgery() {
+fn a_pairing_record_is_trusted_only_while_its_service_is_certified_and_never_forged() {
     let world = world();
     let trust = world.trust();
     let chain = world.chain();
@@ -1271,17 +1293,34 @@ fn a_pairing_record_outlives_its_services_certificate_but_not_a_forgery() {
             T0,
         )
         .unwrap();
-    // Five years later, the record still tells where the screen came from.
     let verdict = Verifier::new(&trust)
         .verify_part(
             &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&record),
-            T0 + 5 * YEAR,
+            T0 + DAY,
         )
         .unwrap();
     assert_eq!(
         verdict.provenance.unwrap().service.name,
         "Acme pairing 2026"
     );
+    // Years later the service's key may be retired and unguarded: a record
+    // it signs then, backdated to its valid years, must not be believed.
+    let backdated = short_service
+        .pair(
+            &world.bob.board,
+            &world.bob.parts(),
+            9,
+            PairingEvent::Repair,
+            T0,
+        )
+        .unwrap();
+    let error = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&backdated),
+            T0 + 5 * YEAR,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Expired);
 
     // A record signed by a key that is not the embedded service's is refused.
     let mut body = record.body().clone();
@@ -1472,4 +1511,319 @@ fn a_self_check_report_and_its_refusals_serialize_to_the_shared_json_shape() {
         PublicKey::from_bytes(&not_a_point).unwrap_err().code(),
         ErrorCode::InvalidPublicKey
     );
+}
+
+/// From the security review: a stolen register signing key tries to wipe
+/// the list for good, and the register recovers.
+#[test]
+fn a_compromised_register_key_cannot_lock_out_its_root_and_revoking_it_restores_protection() {
+    let world = world();
+    let mut trust = world.trust();
+    let listed = world.alice_reported_stolen(2);
+    let mut shop = world.blocklist_with(&trust, &[&listed]);
+    let chain = world.chain();
+
+    // The thief with the register's delegated key jumps to the last sequence.
+    let wipe = world
+        .register
+        .publish_snapshot(u64::MAX, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let error = shop.apply_snapshot(&trust, &wipe, SHOP_TIME).unwrap_err();
+    assert_eq!(
+        error,
+        Error::SequenceLeap {
+            offered: u64::MAX,
+            accepted: 2
+        }
+    );
+    assert_eq!(error.family(), ErrorFamily::BlocklistState);
+
+    // A leap within the allowed step is accepted, and the screen looks clean...
+    let wipe = world
+        .register
+        .publish_snapshot(
+            2 + limits::MAX_SEQUENCE_STEP,
+            T0 + 3 * DAY,
+            T0 + 9 * DAY,
+            vec![],
+        )
+        .unwrap();
+    shop.apply_snapshot(&trust, &wipe, SHOP_TIME).unwrap();
+    let check = |trust: &TrustStore, shop: &Blocklist| {
+        Verifier::new(trust)
+            .with_blocklist(shop)
+            .verify_part(&PartEvidence::new(&world.alice.screen, &chain), SHOP_TIME)
+            .unwrap()
+    };
+    assert!(!check(&trust, &shop).is_blocked());
+
+    // ...until the register's root revokes the stolen key: the list it
+    // signed is no longer current, and its issue time no longer sets the clock.
+    let revocation = world
+        .register_root
+        .revoke(1, T0 + 2 * DAY, &[world.register.key().key_id()])
+        .unwrap();
+    trust.apply_revocation_list(&revocation).unwrap();
+    let verdict = check(&trust, &shop);
+    assert!(verdict.is_stale(), "{:?}", verdict.blocklist);
+    assert_eq!(shop.trusted_time_floor(&trust), T0 + 2 * DAY);
+
+    // The root itself publishes the correction above the thief's sequence.
+    let correction = BlocklistEntry::for_reported_handset(
+        &world.alice.pairing,
+        Reason::Stolen,
+        T0 + DAY,
+        ListingStatus::Final,
+    );
+    let fixed = world
+        .register_root
+        .publish_snapshot(
+            3 + limits::MAX_SEQUENCE_STEP,
+            T0 + 3 * DAY,
+            T0 + 9 * DAY,
+            correction,
+        )
+        .unwrap();
+    shop.apply_snapshot(&trust, &fixed, SHOP_TIME).unwrap();
+    let verdict = check(&trust, &shop);
+    assert!(verdict.is_blocked() && !verdict.is_stale());
+}
+
+#[test]
+fn a_list_cannot_claim_an_issue_time_beyond_its_signers_validity() {
+    let world = world();
+    let trust = world.trust();
+    // A timestamp in milliseconds would raise every device's clock floor
+    // by millennia and expire every certificate.
+    let typo = world
+        .operator
+        .publish_snapshot(1, SHOP_TIME * 1000, SHOP_TIME * 1000 + DAY, vec![])
+        .unwrap();
+    let mut shop = Blocklist::new();
+    let error = shop.apply_snapshot(&trust, &typo, SHOP_TIME).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Expired, "{error}");
+    assert_eq!(shop, Blocklist::new());
+    assert!(
+        Verifier::new(&trust)
+            .with_blocklist(&shop)
+            .verify_part(
+                &PartEvidence::new(&world.bob.screen, &world.chain()),
+                SHOP_TIME
+            )
+            .is_ok()
+    );
+}
+
+#[test]
+fn an_older_copy_of_the_same_list_cannot_lower_the_clock_floor() {
+    let world = world();
+    let trust = world.trust();
+    let old_copy = world
+        .register
+        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let re_signed = world
+        .register
+        .publish_snapshot(1, T0 + YEAR, T0 + YEAR + 9 * DAY, vec![])
+        .unwrap();
+    let mut shop = world.blocklist_with(&trust, &[&re_signed]);
+    shop.apply_snapshot(&trust, &old_copy, T0 + YEAR).unwrap();
+    assert_eq!(shop.trusted_time_floor(&trust), T0 + YEAR);
+    let list = shop.list(&world.register_root.key().key_id()).unwrap();
+    assert_eq!(list.expires_at, T0 + YEAR + 9 * DAY);
+}
+
+#[test]
+fn a_second_certificate_for_a_paired_part_does_not_inherit_its_pairing() {
+    let world = world();
+    let trust = {
+        let mut trust = world.trust();
+        let other = Authority::new_root(
+            key(82),
+            AuthorityRole::ManufacturerRoot,
+            "Cheapo Parts root",
+            years(40),
+        )
+        .unwrap();
+        trust
+            .add_manufacturer_root(other.certificate().clone())
+            .unwrap();
+        (trust, other)
+    };
+    let (trust, cheapo_root) = trust;
+    // Another pinned manufacturer's line certifies a module claiming to be
+    // Bob's Acme camera, with a key it controls.
+    let cheapo_line = authority(
+        &cheapo_root,
+        83,
+        AuthorityRole::PartIssuer,
+        "Cheapo line",
+        &[PartKind::RearCamera],
+        2,
+        years(20),
+    );
+    let impostor_key = key(84);
+    let impostor = cheapo_line
+        .certify_part(
+            &spec(
+                PartKind::RearCamera,
+                "CAM-BOB",
+                vec![],
+                Some(impostor_key.public_key()),
+            ),
+            1,
+            years(20),
+        )
+        .unwrap();
+    assert_eq!(
+        impostor.part().unwrap().part_id(),
+        world.bob.camera.part().unwrap().part_id()
+    );
+    let cheapo_chain = vec![cheapo_line.certificate().clone()];
+    let error = Verifier::new(&trust)
+        .on_handset(&[world.bob.imei])
+        .verify_part(
+            &PartEvidence::new(&impostor, &cheapo_chain).with_pairing(&world.bob.pairing),
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::PartNotInPairingRecord);
+
+    // At boot the impostor is refused, so the handset is not "as recorded".
+    let chain = world.chain();
+    let challenge = Challenge::new([5; 32]);
+    let answer = ChallengeResponse::respond(&impostor_key, &challenge, &impostor).unwrap();
+    let fitted = [
+        FittedPart {
+            certificate: &world.bob.board,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &world.bob.screen,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &world.bob.battery,
+            chain: &chain,
+            challenge: None,
+        },
+        FittedPart {
+            certificate: &impostor,
+            chain: &cheapo_chain,
+            challenge: Some((&challenge, &answer)),
+        },
+    ];
+    let report = Verifier::new(&trust)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &world.bob.pairing,
+                modem_imeis: &[world.bob.imei],
+                fitted: &fitted,
+            },
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert!(report.has_refused_parts());
+    assert!(!report.all_original());
+}
+
+#[test]
+fn an_expired_issuer_certificate_beside_its_renewal_does_not_fail_a_genuine_part() {
+    let world = world();
+    let trust = world.trust();
+    let line_key = world.acme_line.key().clone();
+    let expired = world
+        .acme_root
+        .certify_authority(
+            AuthorityRole::PartIssuer,
+            "Acme Shenzhen line 3 (2019)",
+            line_key.public_key(),
+            &[PartKind::Screen],
+            1,
+            Validity {
+                not_before: T0 - 7 * YEAR,
+                not_after: T0 - 2 * YEAR,
+            },
+        )
+        .unwrap();
+    let chain = vec![expired.clone(), world.acme_line.certificate().clone()];
+    let verdict = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&world.bob.screen, &chain), SHOP_TIME)
+        .unwrap();
+    assert_eq!(verdict.issuer.name, "Acme Shenzhen line 3");
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&world.bob.screen, &[expired]), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Expired);
+}
+
+#[test]
+fn a_numbered_part_kind_cannot_alias_a_named_one() {
+    let world = world();
+    let key = key(85);
+    let error = world
+        .acme_root
+        .certify_authority(
+            AuthorityRole::PartIssuer,
+            "sneaky line",
+            key.public_key(),
+            &[PartKind::Other(1)],
+            1,
+            years(1),
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidField);
+    let error = world
+        .acme_line
+        .certify_part(&spec(PartKind::Other(2), "S", vec![], None), 1, years(1))
+        .unwrap_err();
+    assert!(matches!(
+        error.code(),
+        ErrorCode::InvalidField | ErrorCode::KindNotPermitted
+    ));
+    assert!(
+        world
+            .acme_root
+            .certify_authority(
+                AuthorityRole::PartIssuer,
+                "new kinds line",
+                key.public_key(),
+                &[PartKind::Other(700)],
+                1,
+                years(1),
+            )
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_rollback_state_of_every_authority_a_device_may_track_round_trips() {
+    let world = world();
+    let mut trust = world.trust();
+    let mut device = Blocklist::new();
+    for i in 0..limits::MAX_AUTHORITIES - 2 {
+        let root = Authority::new_root(
+            SecretKey::from_seed(&[100u8.wrapping_add(i as u8); 32]),
+            AuthorityRole::BlocklistRoot,
+            &format!("register {i}"),
+            years(40),
+        )
+        .unwrap();
+        trust
+            .add_blocklist_root(root.certificate().clone())
+            .unwrap();
+        let list = root
+            .publish_snapshot(u64::from(u32::MAX), T0 + DAY, T0 + 9 * DAY, vec![])
+            .unwrap();
+        device.apply_snapshot(&trust, &list, SHOP_TIME).unwrap();
+    }
+    let saved = device.rollback_state().encode();
+    assert_eq!(
+        RollbackState::decode(&saved).unwrap(),
+        *device.rollback_state()
+    );
+    let state = device.encode_state();
+    assert_eq!(Blocklist::decode_state(&state, &trust).unwrap(), device);
 }

@@ -239,6 +239,10 @@ enum partcert_result
    */
   PARTCERT_RESULT_CONFLICTING_SEQUENCE = 404,
   /**
+   * A blocklist sequence jumps too far ahead of the one held.
+   */
+  PARTCERT_RESULT_SEQUENCE_LEAP = 405,
+  /**
    * A required pointer argument was NULL.
    */
   PARTCERT_RESULT_NULL_ARGUMENT = 500,
@@ -983,9 +987,11 @@ partcert_result partcert_blocklist_rollback_state(const struct partcert_blocklis
 
 /**
  * Writes the verification-clock floor: the newest issue time of any list
- * accepted (0 if none).
+ * accepted whose signer `trust` has not revoked, or of any revocation list
+ * in `trust` (0 if none). No verification happens earlier than this.
  */
 partcert_result partcert_blocklist_time_floor(const struct partcert_blocklist *blocklist,
+                                              const struct partcert_trust_store *trust,
                                               uint64_t *floor_out);
 
 /**

@@ -178,16 +178,24 @@ pub unsafe extern "C" fn partcert_blocklist_rollback_state(
 }
 
 /// Writes the verification-clock floor: the newest issue time of any list
-/// accepted (0 if none).
+/// accepted whose signer `trust` has not revoked, or of any revocation list
+/// in `trust` (0 if none). No verification happens earlier than this.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_time_floor(
     blocklist: *const partcert_blocklist,
+    trust: *const partcert_trust_store,
     floor_out: *mut u64,
 ) -> partcert_result {
     boundary(|| {
-        // SAFETY: a live blocklist and a writable u64.
-        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(floor_out)?) };
-        out.write(blocklist.time_floor())
+        // SAFETY: a live blocklist and trust store, and a writable u64.
+        let (blocklist, trust, out) = unsafe {
+            (
+                ptr::borrow(blocklist)?,
+                ptr::borrow(trust)?,
+                Out::new(floor_out)?,
+            )
+        };
+        out.write(blocklist.trusted_time_floor(trust))
     })
 }
 

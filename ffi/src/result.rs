@@ -81,6 +81,8 @@ pub enum partcert_result {
     DeltaResultMismatch = 403,
     /// A different list with an already accepted sequence.
     ConflictingSequence = 404,
+    /// A blocklist sequence jumps too far ahead of the one held.
+    SequenceLeap = 405,
     /// A required pointer argument was NULL.
     NullArgument = 500,
     /// The caller's output buffer is too small; nothing was written to it.
@@ -127,6 +129,7 @@ impl partcert_result {
         partcert_result::DeltaBaseMismatch,
         partcert_result::DeltaResultMismatch,
         partcert_result::ConflictingSequence,
+        partcert_result::SequenceLeap,
         partcert_result::NullArgument,
         partcert_result::BufferTooSmall,
         partcert_result::InvalidUtf8,

@@ -254,8 +254,9 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_blocklist_rollback_state(NULL, digest, 32, &count), NUL);
     CHECK_RC(partcert_blocklist_rollback_state(blocklist, digest, 32, NULL), NUL);
     CHECK_RC(partcert_blocklist_rollback_state(blocklist, NULL, 32, &count), NUL);
-    CHECK_RC(partcert_blocklist_time_floor(NULL, &u64), NUL);
-    CHECK_RC(partcert_blocklist_time_floor(blocklist, NULL), NUL);
+    CHECK_RC(partcert_blocklist_time_floor(NULL, w.trust, &u64), NUL);
+    CHECK_RC(partcert_blocklist_time_floor(blocklist, NULL, &u64), NUL);
+    CHECK_RC(partcert_blocklist_time_floor(blocklist, w.trust, NULL), NUL);
     CHECK_RC(partcert_blocklist_list_count(NULL, &count), NUL);
     CHECK_RC(partcert_blocklist_list_count(blocklist, NULL), NUL);
     {
@@ -746,6 +747,15 @@ static void blocklist_state_errors(void) {
     CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, bdata(other2), blen(other2), NOW,
                                                &sequence),
              PARTCERT_RESULT_CONFLICTING_SEQUENCE);
+    CHECK(sequence == 3);
+    /* A stolen signing key leaping to the end of the sequence space. */
+    partcert_bytes_free(other2);
+    other2 = NULL;
+    OK(partcert_authority_publish_snapshot(w.publisher, UINT64_MAX, S2_AT + DAY,
+                                           S2_AT + LIST_LIFE, entries, &other2));
+    CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, bdata(other2), blen(other2), NOW,
+                                               &sequence),
+             PARTCERT_RESULT_SEQUENCE_LEAP);
     CHECK(sequence == 3);
     /* Two entries for one key in a snapshot. */
     OK(partcert_blocklist_entries_add_handset(entries, IMEI_D, PARTCERT_REASON_STOLEN, NOW,

@@ -592,7 +592,7 @@ static void rollback_is_refused_across_restarts(void) {
     CHECK(info.entry_count == 4); /* IMEI, board, screen, battery */
     OK(partcert_blocklist_list_authority_name(blocklist, 0, name, sizeof name, &count));
     CHECK_STR(name, "UK National Register");
-    OK(partcert_blocklist_time_floor(blocklist, &floor));
+    OK(partcert_blocklist_time_floor(blocklist, w.trust, &floor));
     CHECK(floor == S2_AT);
 
     OK(partcert_blocklist_rollback_state(blocklist, state, sizeof state, &state_len));
