@@ -207,6 +207,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
             "handset_blocklist": to_json(&report.handset_blocklist)?,
             "parts": parts,
             "missing": to_json(&report.missing)?,
+            "all_original": report.all_original(),
             "all_original_and_clean": report.all_original_and_clean(),
             "checked_at": report.checked_at,
         });
@@ -267,7 +268,11 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
         match code {
             exit::BLOCKED => "no: blocklisted",
             exit::INVALID => "no: a part's evidence is untrusted",
-            _ => "no: its parts differ from its record (a repair may explain it; see above)",
+            _ if !report.all_original() => {
+                "no: its parts differ from its record (a repair may explain it; see above)"
+            }
+            exit::STALE => "as recorded, but a blocklist consulted has expired",
+            _ => "as recorded, but not checked against a blocklist",
         }
     };
     writeln!(out, "  as its record says, and clean: {answer}")?;

@@ -1188,6 +1188,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     );
     run.assert_code(0);
     assert_eq!(run.json()["all_original_and_clean"], true);
+    assert_eq!(run.json()["all_original"], true);
     assert_eq!(run.json()["pairing_sequence"], 2);
 
     // Alice's stolen phone, found intact: the handset and its parts are listed.
