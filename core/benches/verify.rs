@@ -49,6 +49,21 @@ fn benches(c: &mut Criterion) {
         b.iter(|| Certificate::decode(black_box(&screen_bytes)).unwrap())
     });
 
+    // The floor under every verification: one Ed25519 verify_strict.
+    let signer = SecretKey::from_seed(&[9; 32]);
+    let signed = Certificate::self_signed(
+        &signer,
+        AuthorityRole::ManufacturerRoot,
+        "bench root",
+        1,
+        years(10),
+    )
+    .unwrap();
+    c.bench_function(
+        "one signature check (verify_strict, key decompression)",
+        |b| b.iter(|| black_box(&signed).verify_self_signed().unwrap()),
+    );
+
     let verifier = Verifier::new(&trust);
     c.bench_function("verify part: serial-only screen, no blocklist", |b| {
         b.iter(|| {
