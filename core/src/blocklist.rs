@@ -465,9 +465,11 @@ impl RollbackState {
         if version != crate::FORMAT_VERSION {
             return Err(Error::UnsupportedVersion(version));
         }
-        // Per mark: two key ids, a digest and two varints of at most 10 bytes.
-        let max = 16 + limits::MAX_AUTHORITIES * (3 * 32 + 2 * 10);
-        check_len("rollback state", bytes.len(), max)?;
+        check_len(
+            "rollback state",
+            bytes.len(),
+            limits::MAX_ROLLBACK_STATE_LEN,
+        )?;
         let marks: Vec<RollbackMark> = decode_local(ROLLBACK_MAGIC, bytes)?;
         check_len("authorities", marks.len(), limits::MAX_AUTHORITIES)?;
         let ids: Vec<KeyId> = marks.iter().map(|m| m.authority).collect();

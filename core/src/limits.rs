@@ -25,6 +25,9 @@ pub const MAX_PAIRED_PARTS: usize = 64;
 pub const MAX_BLOCKLIST_ENTRIES: usize = 1 << 21;
 /// Most keys one revocation list carries.
 pub const MAX_REVOKED_KEYS: usize = 4096;
+/// Largest encoded anti-rollback state (`RollbackState::encode`): a header
+/// and, per authority, two key ids, a digest and two varints.
+pub const MAX_ROLLBACK_STATE_LEN: usize = 16 + MAX_AUTHORITIES * (3 * 32 + 2 * 10);
 /// Largest blocklist sequence number accepted (2^53 - 1: exact in JSON too).
 pub const MAX_SEQUENCE: u64 = (1 << 53) - 1;
 /// Largest step from the sequence held to the next accepted, so that even a

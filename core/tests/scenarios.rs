@@ -1820,6 +1820,7 @@ fn the_rollback_state_of_every_authority_a_device_may_track_round_trips() {
         device.apply_snapshot(&trust, &list, SHOP_TIME).unwrap();
     }
     let saved = device.rollback_state().encode();
+    assert!(saved.len() <= limits::MAX_ROLLBACK_STATE_LEN);
     assert_eq!(
         RollbackState::decode(&saved).unwrap(),
         *device.rollback_state()

@@ -97,7 +97,7 @@
 /**
  * Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
  */
-#define PARTCERT_MAX_ROLLBACK_STATE_LEN 4104
+#define PARTCERT_MAX_ROLLBACK_STATE_LEN 7440
 
 /**
  * The result of every fallible partcert function: `PARTCERT_RESULT_OK`

@@ -27,7 +27,7 @@ pub const PARTCERT_MAX_PAIRING_RECORD_LEN: usize = 16384;
 /// Largest encoded challenge response, in bytes.
 pub const PARTCERT_MAX_CHALLENGE_RESPONSE_LEN: usize = 256;
 /// Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
-pub const PARTCERT_MAX_ROLLBACK_STATE_LEN: usize = 4104;
+pub const PARTCERT_MAX_ROLLBACK_STATE_LEN: usize = 7440;
 
 /// Named part kinds. A part kind travels as its `uint16_t` wire code: a
 /// newer issuer may use a code this enum does not name yet, so treat any
@@ -328,7 +328,7 @@ mod tests {
         );
         assert_eq!(
             PARTCERT_MAX_ROLLBACK_STATE_LEN,
-            8 + limits::MAX_AUTHORITIES * 64
+            limits::MAX_ROLLBACK_STATE_LEN
         );
     }
 
