@@ -181,6 +181,7 @@ impl CertificateBody {
         match &self.subject {
             Subject::Authority(authority) => {
                 check_len("authority name", authority.name.len(), limits::MAX_NAME_LEN)?;
+                check_text("authority name", &authority.name)?;
                 if authority.name.is_empty() {
                     return Err(Error::InvalidField("authority name is empty"));
                 }
@@ -215,6 +216,9 @@ impl CertificateBody {
                 )?;
                 check_len("model", part.model.len(), limits::MAX_NAME_LEN)?;
                 check_len("serial", part.serial.len(), limits::MAX_SERIAL_LEN)?;
+                check_text("manufacturer", &part.manufacturer)?;
+                check_text("model", &part.model)?;
+                check_text("serial", &part.serial)?;
                 if part.manufacturer.is_empty() || part.serial.is_empty() {
                     return Err(Error::InvalidField(
                         "manufacturer and serial must not be empty",
@@ -237,6 +241,21 @@ impl CertificateBody {
         }
         Ok(())
     }
+}
+
+/// Names and serials are shown to people and compared by C programs: no
+/// NUL (which would cut a C string short: "SCR-D\0EVIL" would read as
+/// "SCR-D") and no other control characters.
+fn check_text(field: &'static str, text: &str) -> Result<(), Error> {
+    if text.chars().any(char::is_control) {
+        return Err(Error::InvalidField(match field {
+            "serial" => "the serial contains a control character",
+            "model" => "the model contains a control character",
+            "manufacturer" => "the manufacturer contains a control character",
+            _ => "the authority name contains a control character",
+        }));
+    }
+    Ok(())
 }
 
 /// `Other(code)` must not alias a named kind: `Other(1)` would be signed

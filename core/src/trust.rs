@@ -107,6 +107,12 @@ impl TrustStore {
             .ok_or(Error::UnknownIssuer(body.root))?;
         let key = root.subject_key().ok_or(Error::UnknownIssuer(body.root))?;
         list.verify_signature(&key)?;
+        // Its issue time raises every verification clock: it must lie in
+        // the root's own validity (a timestamp in milliseconds would not).
+        root.validity().check(
+            "root certificate, at the revocation list's issue time",
+            body.issued_at,
+        )?;
         let fingerprint = crate::Fingerprint::of_bytes(list.as_bytes());
         if let Some(held) = self.revocations.get(&body.root) {
             if body.sequence < held.sequence {

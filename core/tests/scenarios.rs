@@ -1828,3 +1828,35 @@ fn the_rollback_state_of_every_authority_a_device_may_track_round_trips() {
     let state = device.encode_state();
     assert_eq!(Blocklist::decode_state(&state, &trust).unwrap(), device);
 }
+
+#[test]
+fn a_serial_with_a_nul_cannot_pose_as_another_part_to_a_c_program() {
+    let world = world();
+    // "SCR-BOB\0EVIL" would print as "SCR-BOB" from C; escape sequences
+    // would rewrite a technician's terminal.
+    for (serial, model) in [("SCR-BOB\0EVIL", "A1"), ("SCR-BOB", "A1\u{1b}[2J")] {
+        let mut part = spec(PartKind::Screen, serial, vec![], None);
+        part.model = model.into();
+        let error = world
+            .acme_line
+            .certify_part(&part, 1, years(1))
+            .unwrap_err();
+        assert_eq!(
+            error.code(),
+            ErrorCode::InvalidField,
+            "{serial:?} {model:?}"
+        );
+    }
+}
+
+#[test]
+fn a_revocation_list_cannot_claim_an_issue_time_beyond_its_roots_validity() {
+    let world = world();
+    let mut trust = world.trust();
+    let typo = world.acme_root.revoke(1, u64::MAX, &[]).unwrap();
+    assert_eq!(
+        trust.apply_revocation_list(&typo).unwrap_err().code(),
+        ErrorCode::Expired
+    );
+    assert_eq!(trust.time_floor(), 0);
+}
