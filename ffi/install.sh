@@ -25,7 +25,9 @@ prefix=/usr/local
 profile=release
 while [ $# -gt 0 ]; do
     case "$1" in
-        --prefix) prefix="$2"; shift 2 ;;
+        --prefix)
+            [ $# -ge 2 ] || { echo "$0: --prefix needs a directory" >&2; exit 2; }
+            prefix="$2"; shift 2 ;;
         --prefix=*) prefix="${1#--prefix=}"; shift ;;
         --debug) profile=debug; shift ;;
         *) echo "usage: $0 [--prefix DIR] [--debug]" >&2; exit 2 ;;

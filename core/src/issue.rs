@@ -10,7 +10,7 @@ use crate::certificate::{
     AuthorityRole, AuthoritySubject, Certificate, CertificateBody, PartSubject, Subject, Validity,
 };
 use crate::error::Error;
-use crate::ids::{Imei, KeyId, PartKind, PublicKey};
+use crate::ids::{Imei, KeyId, PartId, PartKind, PublicKey};
 use crate::keys::SecretKey;
 use crate::pairing::{PairedPart, PairingBody, PairingEvent, PairingRecord};
 use crate::revocation::{RevocationBody, RevocationList};
@@ -340,6 +340,24 @@ impl BlocklistEntry {
         }
     }
 
+    /// The entry listing a part by identity; `handset` is the handset it
+    /// was paired to when listed, if known.
+    pub fn part(
+        part_id: PartId,
+        reason: Reason,
+        listed_at: u64,
+        status: ListingStatus,
+        handset: Option<Imei>,
+    ) -> Self {
+        BlocklistEntry {
+            key: BlockKey::Part(part_id),
+            reason,
+            listed_at,
+            status,
+            handset,
+        }
+    }
+
     /// Every entry for a reported handset: its IMEIs *and* the identities of
     /// the parts paired to it, so its parts stay blocked when harvested and
     /// shown with an older pairing record from another handset.
@@ -354,13 +372,9 @@ impl BlocklistEntry {
             .imeis()
             .iter()
             .map(|imei| BlocklistEntry::handset(*imei, reason, listed_at, status));
-        let parts = record.all_parts().map(|part| BlocklistEntry {
-            key: BlockKey::Part(part.part_id),
-            reason,
-            listed_at,
-            status,
-            handset: first_imei,
-        });
+        let parts = record
+            .all_parts()
+            .map(|part| BlocklistEntry::part(part.part_id, reason, listed_at, status, first_imei));
         handsets.chain(parts).collect()
     }
 }

@@ -170,6 +170,41 @@ pub enum BlocklistStatus {
     },
 }
 
+impl BlocklistStatus {
+    /// Whether a list consulted had expired (or its signer was revoked):
+    /// true for `Stale`, and for `Blocked` when a list consulted was stale.
+    pub fn is_stale(&self) -> bool {
+        match self {
+            BlocklistStatus::Stale { .. } => true,
+            BlocklistStatus::Blocked { stale, .. } => *stale,
+            BlocklistStatus::NotChecked | BlocklistStatus::Clean { .. } => false,
+        }
+    }
+
+    /// Whether any list carries the key looked up.
+    pub fn is_blocked(&self) -> bool {
+        matches!(self, BlocklistStatus::Blocked { .. })
+    }
+
+    /// The matching listings (empty unless `Blocked`).
+    pub fn listings(&self) -> &[Listing] {
+        match self {
+            BlocklistStatus::Blocked { listings, .. } => listings,
+            _ => &[],
+        }
+    }
+
+    /// The lists consulted (empty for `NotChecked`).
+    pub fn lists(&self) -> &[ListChecked] {
+        match self {
+            BlocklistStatus::NotChecked => &[],
+            BlocklistStatus::Clean { lists }
+            | BlocklistStatus::Stale { lists }
+            | BlocklistStatus::Blocked { lists, .. } => lists,
+        }
+    }
+}
+
 /// What trusted evidence says about a part. It reports; it never disables:
 /// what a device or shop does with it is the owner's policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -196,16 +231,12 @@ pub struct Verdict {
 impl Verdict {
     /// Whether any list carries the part or its handset.
     pub fn is_blocked(&self) -> bool {
-        matches!(self.blocklist, BlocklistStatus::Blocked { .. })
+        self.blocklist.is_blocked()
     }
 
     /// Whether a list consulted had expired.
     pub fn is_stale(&self) -> bool {
-        match &self.blocklist {
-            BlocklistStatus::Stale { .. } => true,
-            BlocklistStatus::Blocked { stale, .. } => *stale,
-            _ => false,
-        }
+        self.blocklist.is_stale()
     }
 
     /// A short summary a technician reads: "genuine, used, clean",
@@ -686,16 +717,12 @@ impl HandsetReport {
 
     /// Whether the handset itself, or any fitted part, is on a list.
     pub fn is_blocked(&self) -> bool {
-        matches!(self.handset_blocklist, BlocklistStatus::Blocked { .. })
-            || self.verdicts().any(Verdict::is_blocked)
+        self.handset_blocklist.is_blocked() || self.verdicts().any(Verdict::is_blocked)
     }
 
     /// Whether a list consulted for the handset or any part had expired.
     pub fn is_stale(&self) -> bool {
-        matches!(
-            self.handset_blocklist,
-            BlocklistStatus::Stale { .. } | BlocklistStatus::Blocked { stale: true, .. }
-        ) || self.verdicts().any(Verdict::is_stale)
+        self.handset_blocklist.is_stale() || self.verdicts().any(Verdict::is_stale)
     }
 
     /// Whether any fitted part's evidence could not be trusted.

@@ -95,6 +95,17 @@
 #define PARTCERT_MAX_CHALLENGE_RESPONSE_LEN 256
 
 /**
+ * Longest authority name, manufacturer or model, in bytes (a string buffer
+ * needs one more for the NUL).
+ */
+#define PARTCERT_MAX_NAME_LEN 128
+
+/**
+ * Longest part serial, in bytes (a string buffer needs one more for the NUL).
+ */
+#define PARTCERT_MAX_SERIAL_LEN 64
+
+/**
  * Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
  */
 #define PARTCERT_MAX_ROLLBACK_STATE_LEN 7440
@@ -933,6 +944,31 @@ partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
                                                            struct partcert_blocklist **blocklist_out);
 
 /**
+ * Reads back a whole accepted state written by `partcert_blocklist_save_state`
+ * (every authority's list and the anti-rollback marks) into a new
+ * blocklist. Every list must belong to a blocklist root pinned in `trust`
+ * (201 otherwise) and agree with its anti-rollback mark; a damaged file is
+ * refused whole (1xx or 404), never half-loaded. The file is unsigned: keep
+ * it where the device keeps its other trusted state.
+ */
+partcert_result partcert_blocklist_new_from_saved_state(const struct partcert_trust_store *trust,
+                                                        const uint8_t *data,
+                                                        size_t len,
+                                                        struct partcert_blocklist **blocklist_out);
+
+/**
+ * Writes the whole accepted state — every authority's list and the
+ * anti-rollback marks — for `partcert_blocklist_new_from_saved_state` after a
+ * restart: a device that applied a snapshot and deltas keeps what they led
+ * to. It can be large (about 40 bytes per entry): call with `buf = NULL`,
+ * `len = 0` to learn the size. See "Bytes out" in the header's introduction.
+ */
+partcert_result partcert_blocklist_save_state(const struct partcert_blocklist *blocklist,
+                                              uint8_t *buf,
+                                              size_t len,
+                                              size_t *out_len);
+
+/**
  * Writes a new, independent copy of a blocklist (lists and anti-rollback
  * state) to `copy_out`. For updates without stopping readers: apply the
  * update to a copy, then swap the copy in and free the old one once no
@@ -1593,7 +1629,8 @@ partcert_result partcert_verdict_relation(const struct partcert_verdict *verdict
 /**
  * Writes whether the verdict has a provenance (a pairing record was
  * presented) and, if so, its fixed-size fields to `provenance_out`; if
- * not, `provenance_out` is zeroed.
+ * not, every field of `provenance_out` is zero except `event`, which is
+ * `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when present).
  */
 partcert_result partcert_verdict_provenance(const struct partcert_verdict *verdict,
                                             bool *present_out,
@@ -1757,8 +1794,18 @@ partcert_result partcert_handset_report_blocklist(const struct partcert_handset_
                                                   const struct partcert_blocklist_status **status_out);
 
 /**
- * Writes whether every fitted part verified, is paired here, none is
- * blocked and none is missing: the handset is as its record says.
+ * Writes whether the handset is as its record says: every fitted part
+ * verified and is paired here, and none is missing. Says nothing about
+ * blocklists.
+ */
+partcert_result partcert_handset_report_all_original(const struct partcert_handset_report *report,
+                                                     bool *all_original_out);
+
+/**
+ * Writes whether the handset is as its record says
+ * (`partcert_handset_report_all_original`) *and* the handset and every part
+ * were checked against current blocklists and found clean: false when no
+ * blocklist was consulted, a list was stale, or anything is blocked.
  */
 partcert_result partcert_handset_report_all_original_and_clean(const struct partcert_handset_report *report,
                                                                bool *all_clean_out);

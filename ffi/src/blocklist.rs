@@ -77,6 +77,52 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
     })
 }
 
+/// Reads back a whole accepted state written by `partcert_blocklist_save_state`
+/// (every authority's list and the anti-rollback marks) into a new
+/// blocklist. Every list must belong to a blocklist root pinned in `trust`
+/// (201 otherwise) and agree with its anti-rollback mark; a damaged file is
+/// refused whole (1xx or 404), never half-loaded. The file is unsigned: keep
+/// it where the device keeps its other trusted state.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    blocklist_out: *mut *mut partcert_blocklist,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live trust store, `len` readable bytes, a writable slot.
+        let (trust, bytes, out) = unsafe {
+            (
+                ptr::borrow(trust)?,
+                ptr::bytes_in(data, len)?,
+                Out::new(blocklist_out)?,
+            )
+        };
+        out.write(ptr::into_raw(Blocklist::decode_state(bytes, trust)?))
+    })
+}
+
+/// Writes the whole accepted state — every authority's list and the
+/// anti-rollback marks — for `partcert_blocklist_new_from_saved_state` after a
+/// restart: a device that applied a snapshot and deltas keeps what they led
+/// to. It can be large (about 40 bytes per entry): call with `buf = NULL`,
+/// `len = 0` to learn the size. See "Bytes out" in the header's introduction.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_save_state(
+    blocklist: *const partcert_blocklist,
+    buf: *mut u8,
+    len: usize,
+    out_len: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live blocklist and the documented buffer contract.
+        let (blocklist, out) =
+            unsafe { (ptr::borrow(blocklist)?, OutBytes::new(buf, len, out_len)?) };
+        out.write(&blocklist.encode_state())
+    })
+}
+
 /// Writes a new, independent copy of a blocklist (lists and anti-rollback
 /// state) to `copy_out`. For updates without stopping readers: apply the
 /// update to a copy, then swap the copy in and free the old one once no

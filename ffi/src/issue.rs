@@ -5,9 +5,8 @@
 use std::ffi::c_char;
 
 use partcert::{
-    Authority, BlockKey, BlocklistEntry, BlocklistSnapshot, Certificate, Challenge,
-    ChallengeResponse, Imei, KeyId, PairingRecord, PartId, PartKind, PartSpec, PublicKey,
-    SecretKey, Validity,
+    Authority, BlocklistEntry, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, Imei,
+    KeyId, PairingRecord, PartId, PartKind, PartSpec, PublicKey, SecretKey, Validity,
 };
 use rand_core::{OsRng, RngCore};
 
@@ -534,13 +533,13 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
         };
         let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
         let handset = handset.map(Imei::from_u64).transpose()?;
-        entries.push(BlocklistEntry {
-            key: BlockKey::Part(PartId(part_id)),
+        entries.push(BlocklistEntry::part(
+            PartId(part_id),
             reason,
             listed_at,
             status,
             handset,
-        });
+        ));
         Ok(())
     })
 }

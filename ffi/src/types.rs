@@ -26,6 +26,11 @@ pub const PARTCERT_MAX_CERTIFICATE_LEN: usize = 2048;
 pub const PARTCERT_MAX_PAIRING_RECORD_LEN: usize = 16384;
 /// Largest encoded challenge response, in bytes.
 pub const PARTCERT_MAX_CHALLENGE_RESPONSE_LEN: usize = 256;
+/// Longest authority name, manufacturer or model, in bytes (a string buffer
+/// needs one more for the NUL).
+pub const PARTCERT_MAX_NAME_LEN: usize = 128;
+/// Longest part serial, in bytes (a string buffer needs one more for the NUL).
+pub const PARTCERT_MAX_SERIAL_LEN: usize = 64;
 /// Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
 pub const PARTCERT_MAX_ROLLBACK_STATE_LEN: usize = 7440;
 
@@ -318,6 +323,8 @@ mod tests {
     fn limits_match_the_core() {
         use partcert::limits;
         assert_eq!(PARTCERT_MAX_CERTIFICATE_LEN, limits::MAX_CERTIFICATE_LEN);
+        assert_eq!(PARTCERT_MAX_NAME_LEN, limits::MAX_NAME_LEN);
+        assert_eq!(PARTCERT_MAX_SERIAL_LEN, limits::MAX_SERIAL_LEN);
         assert_eq!(
             PARTCERT_MAX_PAIRING_RECORD_LEN,
             limits::MAX_PAIRING_RECORD_LEN

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use partcert::{
     AuthorityInfo, BlockKey, BlocklistStatus, FittedPart, HandsetEvidence, HandsetReport, Imei,
-    ListChecked, Listing, Provenance, Verdict, Verifier,
+    Provenance, Verdict, Verifier,
 };
 
 use crate::blocklist::partcert_blocklist;
@@ -456,7 +456,8 @@ pub unsafe extern "C" fn partcert_verdict_relation(
 
 /// Writes whether the verdict has a provenance (a pairing record was
 /// presented) and, if so, its fixed-size fields to `provenance_out`; if
-/// not, `provenance_out` is zeroed.
+/// not, every field of `provenance_out` is zero except `event`, which is
+/// `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when present).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_provenance(
     verdict: *const partcert_verdict,
@@ -588,19 +589,6 @@ pub unsafe extern "C" fn partcert_verdict_json(
     })
 }
 
-fn status_parts(status: &BlocklistStatus) -> (&[Listing], &[ListChecked], bool) {
-    match status {
-        BlocklistStatus::NotChecked => (&[], &[], false),
-        BlocklistStatus::Clean { lists } => (&[], lists, false),
-        BlocklistStatus::Stale { lists } => (&[], lists, true),
-        BlocklistStatus::Blocked {
-            listings,
-            stale,
-            lists,
-        } => (listings, lists, *stale),
-    }
-}
-
 /// Reads one field of a blocklist standing into an out-parameter.
 fn read_status<T>(
     status: *const partcert_blocklist_status,
@@ -631,7 +619,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_is_stale(
     status: *const partcert_blocklist_status,
     stale_out: *mut bool,
 ) -> partcert_result {
-    read_status(status, stale_out, |s| Ok(status_parts(s).2))
+    read_status(status, stale_out, |s| Ok(s.is_stale()))
 }
 
 /// Writes how many listings matched (0 unless BLOCKED).
@@ -640,7 +628,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing_count(
     status: *const partcert_blocklist_status,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_status(status, count_out, |s| Ok(status_parts(s).0.len()))
+    read_status(status, count_out, |s| Ok(s.listings().len()))
 }
 
 /// Describes listing `index` (503 if past the end).
@@ -651,7 +639,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing(
     listing_out: *mut partcert_listing,
 ) -> partcert_result {
     read_status(status, listing_out, |s| {
-        let listing = nth(status_parts(s).0, index)?;
+        let listing = nth(s.listings(), index)?;
         let (matched_kind, matched_imei, matched_part_id) = match listing.matched {
             BlockKey::Imei(imei) => (partcert_block_key_kind::Imei, imei.as_u64(), [0; 32]),
             BlockKey::Part(id) => (partcert_block_key_kind::Part, 0, *id.as_bytes()),
@@ -683,7 +671,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing_authority_name(
     boundary(|| {
         // SAFETY: a borrowed standing and the documented buffer contract.
         let (status, out) = unsafe { (ptr::borrow(status)?, OutString::new(buf, len, out_len)?) };
-        out.write(&nth(status_parts(status).0, index)?.authority_name)
+        out.write(&nth(status.listings(), index)?.authority_name)
     })
 }
 
@@ -693,7 +681,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_list_count(
     status: *const partcert_blocklist_status,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_status(status, count_out, |s| Ok(status_parts(s).1.len()))
+    read_status(status, count_out, |s| Ok(s.lists().len()))
 }
 
 /// Describes consulted list `index` (503 if past the end).
@@ -704,7 +692,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_list(
     list_out: *mut partcert_list_checked,
 ) -> partcert_result {
     read_status(status, list_out, |s| {
-        let list = nth(status_parts(s).1, index)?;
+        let list = nth(s.lists(), index)?;
         Ok(partcert_list_checked {
             authority_key_id: *list.authority.as_bytes(),
             sequence: list.sequence,
@@ -726,7 +714,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_list_authority_name(
     boundary(|| {
         // SAFETY: a borrowed standing and the documented buffer contract.
         let (status, out) = unsafe { (ptr::borrow(status)?, OutString::new(buf, len, out_len)?) };
-        out.write(&nth(status_parts(status).1, index)?.authority_name)
+        out.write(&nth(status.lists(), index)?.authority_name)
     })
 }
 
@@ -802,8 +790,21 @@ pub unsafe extern "C" fn partcert_handset_report_blocklist(
     })
 }
 
-/// Writes whether every fitted part verified, is paired here, none is
-/// blocked and none is missing: the handset is as its record says.
+/// Writes whether the handset is as its record says: every fitted part
+/// verified and is paired here, and none is missing. Says nothing about
+/// blocklists.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_all_original(
+    report: *const partcert_handset_report,
+    all_original_out: *mut bool,
+) -> partcert_result {
+    read_report(report, all_original_out, |r| Ok(r.all_original()))
+}
+
+/// Writes whether the handset is as its record says
+/// (`partcert_handset_report_all_original`) *and* the handset and every part
+/// were checked against current blocklists and found clean: false when no
+/// blocklist was consulted, a list was stale, or anything is blocked.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_all_original_and_clean(
     report: *const partcert_handset_report,

@@ -227,6 +227,8 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_handset_report_blocklist(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_all_original_and_clean(NULL, &flag), NUL);
     CHECK_RC(partcert_handset_report_all_original_and_clean(report, NULL), NUL);
+    CHECK_RC(partcert_handset_report_all_original(NULL, &flag), NUL);
+    CHECK_RC(partcert_handset_report_all_original(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_is_blocked(NULL, &flag), NUL);
     CHECK_RC(partcert_handset_report_is_blocked(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_is_stale(NULL, &flag), NUL);
@@ -254,6 +256,19 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_blocklist_rollback_state(NULL, digest, 32, &count), NUL);
     CHECK_RC(partcert_blocklist_rollback_state(blocklist, digest, 32, NULL), NUL);
     CHECK_RC(partcert_blocklist_rollback_state(blocklist, NULL, 32, &count), NUL);
+    CHECK_RC(partcert_blocklist_save_state(NULL, digest, 32, &count), NUL);
+    CHECK_RC(partcert_blocklist_save_state(blocklist, digest, 32, NULL), NUL);
+    CHECK_RC(partcert_blocklist_save_state(blocklist, NULL, 32, &count), NUL);
+    {
+        static const uint8_t junk[32] = "not a saved blocklist state";
+        partcert_blocklist *reloaded = NULL;
+        CHECK_RC(partcert_blocklist_new_from_saved_state(NULL, junk, 32, &reloaded), NUL);
+        CHECK_RC(partcert_blocklist_new_from_saved_state(w.trust, NULL, 32, &reloaded), NUL);
+        CHECK_RC(partcert_blocklist_new_from_saved_state(w.trust, junk, 32, NULL), NUL);
+        CHECK_RC(partcert_blocklist_new_from_saved_state(w.trust, junk, 32, &reloaded),
+                 PARTCERT_RESULT_BAD_MAGIC);
+        CHECK(reloaded == NULL);
+    }
     CHECK_RC(partcert_blocklist_time_floor(NULL, w.trust, &u64), NUL);
     CHECK_RC(partcert_blocklist_time_floor(blocklist, NULL, &u64), NUL);
     CHECK_RC(partcert_blocklist_time_floor(blocklist, w.trust, NULL), NUL);

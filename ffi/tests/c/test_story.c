@@ -510,6 +510,20 @@ static void handset_self_check(void) {
         bool flag = true;
         OK(partcert_handset_report_is_blocked(report, &flag));
         CHECK(!flag);
+        flag = false;
+        OK(partcert_handset_report_all_original(report, &flag));
+        CHECK(flag);
+    }
+    /* Without any blocklist the donor is as recorded, but not known clean. */
+    {
+        partcert_handset_report *unchecked = NULL;
+        bool flag = false;
+        OK(partcert_verify_handset(w.trust, NULL, handset, NOW, &unchecked));
+        OK(partcert_handset_report_all_original(unchecked, &flag));
+        CHECK(flag);
+        OK(partcert_handset_report_all_original_and_clean(unchecked, &flag));
+        CHECK(!flag);
+        partcert_handset_report_free(unchecked);
     }
     {
         char json[16384];
@@ -612,6 +626,33 @@ static void rollback_is_refused_across_restarts(void) {
                                             blen(w.delta12), NOW, &sequence),
              PARTCERT_RESULT_ROLLBACK);
     partcert_blocklist_free(restarted);
+
+    /* The whole state the snapshot led to, saved and reloaded after a reboot. */
+    {
+        size_t needed = 0;
+        partcert_blocklist *reloaded = NULL;
+        CHECK_RC(partcert_blocklist_save_state(blocklist, NULL, 0, &needed),
+                 PARTCERT_RESULT_BUFFER_TOO_SMALL);
+        uint8_t *saved = malloc(needed);
+        CHECK(saved != NULL);
+        OK(partcert_blocklist_save_state(blocklist, saved, needed, &state_len));
+        CHECK(state_len == needed);
+        OK(partcert_blocklist_new_from_saved_state(w.trust, saved, state_len, &reloaded));
+        OK(partcert_blocklist_list_count(reloaded, &count));
+        CHECK(count == 1);
+        OK(partcert_blocklist_list(reloaded, 0, &info));
+        CHECK(info.sequence == 2);
+        CHECK_RC(partcert_blocklist_apply_snapshot(reloaded, w.trust, bdata(w.s1), blen(w.s1),
+                                                   NOW, &sequence),
+                 PARTCERT_RESULT_ROLLBACK);
+        partcert_blocklist_free(reloaded);
+        /* A damaged copy is refused whole. */
+        reloaded = NULL;
+        CHECK_RC(partcert_blocklist_new_from_saved_state(w.trust, saved, state_len - 1, &reloaded),
+                 PARTCERT_RESULT_TRUNCATED);
+        CHECK(reloaded == NULL);
+        free(saved);
+    }
     partcert_blocklist_free(blocklist);
 }
 
