@@ -134,10 +134,8 @@ pub unsafe extern "C" fn partcert_secret_key_generate(seed_out: *mut u8) -> part
     boundary(|| {
         // SAFETY: 32 writable bytes.
         let out = unsafe { OutFixed::<PARTCERT_SEED_LEN>::new(seed_out) }?;
-        let mut seed = SecretKey::generate(&mut OsRng).to_seed();
-        let written = out.write(&seed);
-        seed.fill(0);
-        written
+        let seed = zeroize::Zeroizing::new(SecretKey::generate(&mut OsRng).to_seed());
+        out.write(&seed)
     })
 }
 
@@ -153,7 +151,7 @@ pub unsafe extern "C" fn partcert_public_key_from_seed(
         // SAFETY: 32 readable and 32 writable bytes.
         let (seed, out) = unsafe {
             (
-                ptr::fixed_in::<PARTCERT_SEED_LEN>(seed)?,
+                ptr::secret_in(seed)?,
                 OutFixed::<PARTCERT_PUBLIC_KEY_LEN>::new(public_key_out)?,
             )
         };
@@ -200,7 +198,7 @@ pub unsafe extern "C" fn partcert_authority_new_root(
         // SAFETY: 32 seed bytes, `name_len` name bytes, a writable slot.
         let (seed, name, out) = unsafe {
             (
-                ptr::fixed_in::<PARTCERT_SEED_LEN>(seed)?,
+                ptr::secret_in(seed)?,
                 ptr::str_in(name, name_len)?,
                 Out::new(authority_out)?,
             )
@@ -226,7 +224,7 @@ pub unsafe extern "C" fn partcert_authority_new(
         // SAFETY: 32 seed bytes, readable certificate bytes, a writable slot.
         let (seed, bytes, out) = unsafe {
             (
-                ptr::fixed_in::<PARTCERT_SEED_LEN>(seed)?,
+                ptr::secret_in(seed)?,
                 ptr::bytes_in(certificate, certificate_len)?,
                 Out::new(authority_out)?,
             )
@@ -684,7 +682,7 @@ pub unsafe extern "C" fn partcert_challenge_respond(
         // writable slot.
         let (seed, nonce, bytes, out) = unsafe {
             (
-                ptr::fixed_in::<PARTCERT_SEED_LEN>(part_seed)?,
+                ptr::secret_in(part_seed)?,
                 ptr::fixed_in::<PARTCERT_NONCE_LEN>(nonce)?,
                 ptr::bytes_in(certificate, certificate_len)?,
                 Out::new(response_out)?,

@@ -117,6 +117,21 @@ pub(crate) unsafe fn fixed_in<const N: usize>(data: *const u8) -> Result<[u8; N]
     Ok(out)
 }
 
+/// Reads a 32-byte secret seed into a copy that is wiped when dropped.
+///
+/// # Safety
+/// As for [`fixed_in`].
+pub(crate) unsafe fn secret_in(data: *const u8) -> Result<zeroize::Zeroizing<[u8; 32]>, Failure> {
+    if data.is_null() {
+        return Err(Failure::NULL);
+    }
+    let mut out = zeroize::Zeroizing::new([0u8; 32]);
+    // SAFETY: `data` is non-NULL and the caller guarantees 32 readable
+    // bytes; `out` is a distinct array of 32 bytes, written in place.
+    unsafe { std::ptr::copy_nonoverlapping(data, out.as_mut_ptr(), 32) };
+    Ok(out)
+}
+
 /// An out-parameter, checked for NULL up front and written once at the end.
 pub(crate) struct Out<T>(NonNull<T>);
 
