@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use partcert::{Blocklist, BlocklistDelta, BlocklistSnapshot, RollbackState};
+use partcert::{Blocklist, BlocklistDelta, BlocklistSnapshot, RollbackState, TrustStore};
 
 use crate::panic::{boundary, boundary_void};
 use crate::ptr::{self, Opaque, Out, OutBytes, OutString};
@@ -132,11 +132,7 @@ pub unsafe extern "C" fn partcert_blocklist_clone(
     blocklist: *const partcert_blocklist,
     copy_out: *mut *mut partcert_blocklist,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and a writable handle slot.
-        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(copy_out)?) };
-        out.write(ptr::into_raw(blocklist.clone()))
-    })
+    ptr::read_field(blocklist, copy_out, |b| Ok(ptr::into_raw(b.clone())))
 }
 
 /// Frees a blocklist. NULL is a no-op.
@@ -144,6 +140,30 @@ pub unsafe extern "C" fn partcert_blocklist_clone(
 pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blocklist) {
     // SAFETY: NULL or a blocklist from this library, freed once.
     boundary_void(|| unsafe { ptr::free(blocklist) })
+}
+
+/// The body shared by the two update functions: decode and apply `data`,
+/// then write the sequence now held.
+fn apply_update(
+    blocklist: *mut partcert_blocklist,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    sequence_out: *mut u64,
+    apply: impl FnOnce(&mut Blocklist, &TrustStore, &[u8]) -> Result<u64, partcert::Error>,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: live objects, `len` readable bytes, a writable sequence.
+        let (blocklist, trust, bytes, out) = unsafe {
+            (
+                ptr::borrow_mut(blocklist)?,
+                ptr::borrow(trust)?,
+                ptr::bytes_in(data, len)?,
+                Out::new(sequence_out)?,
+            )
+        };
+        out.write(apply(blocklist, trust, bytes)?)
+    })
 }
 
 /// Accepts a full blocklist snapshot after checking that its signer chains
@@ -162,19 +182,14 @@ pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     now: u64,
     sequence_out: *mut u64,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: live objects, `len` readable bytes, a writable sequence.
-        let (blocklist, trust, bytes, out) = unsafe {
-            (
-                ptr::borrow_mut(blocklist)?,
-                ptr::borrow(trust)?,
-                ptr::bytes_in(data, len)?,
-                Out::new(sequence_out)?,
-            )
-        };
-        let snapshot = BlocklistSnapshot::decode(bytes)?;
-        out.write(blocklist.apply_snapshot(trust, &snapshot, now)?)
-    })
+    apply_update(
+        blocklist,
+        trust,
+        data,
+        len,
+        sequence_out,
+        |list, trust, bytes| list.apply_snapshot(trust, &BlocklistSnapshot::decode(bytes)?, now),
+    )
 }
 
 /// Applies a blocklist delta to the list held for its authority. The delta
@@ -190,19 +205,14 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
     now: u64,
     sequence_out: *mut u64,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: as for `partcert_blocklist_apply_snapshot`.
-        let (blocklist, trust, bytes, out) = unsafe {
-            (
-                ptr::borrow_mut(blocklist)?,
-                ptr::borrow(trust)?,
-                ptr::bytes_in(data, len)?,
-                Out::new(sequence_out)?,
-            )
-        };
-        let delta = BlocklistDelta::decode(bytes)?;
-        out.write(blocklist.apply_delta(trust, &delta, now)?)
-    })
+    apply_update(
+        blocklist,
+        trust,
+        data,
+        len,
+        sequence_out,
+        |list, trust, bytes| list.apply_delta(trust, &BlocklistDelta::decode(bytes)?, now),
+    )
 }
 
 /// Writes the anti-rollback state to persist (at most
@@ -251,11 +261,7 @@ pub unsafe extern "C" fn partcert_blocklist_list_count(
     blocklist: *const partcert_blocklist,
     count_out: *mut usize,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and a writable count.
-        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(count_out)?) };
-        out.write(blocklist.lists().count())
-    })
+    ptr::read_field(blocklist, count_out, |b| Ok(b.lists().count()))
 }
 
 fn nth_list(

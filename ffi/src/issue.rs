@@ -261,11 +261,7 @@ pub unsafe extern "C" fn partcert_authority_role(
     authority: *const partcert_authority,
     role_out: *mut partcert_role,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live authority and a writable role.
-        let (authority, out) = unsafe { (ptr::borrow(authority)?, Out::new(role_out)?) };
-        out.write(authority.role().into())
-    })
+    ptr::read_field(authority, role_out, |a| Ok(a.role().into()))
 }
 
 /// Writes the authority's 32-byte key id.
@@ -548,11 +544,7 @@ pub unsafe extern "C" fn partcert_blocklist_entries_count(
     entries: *const partcert_blocklist_entries,
     count_out: *mut usize,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live list and a writable count.
-        let (entries, out) = unsafe { (ptr::borrow(entries)?, Out::new(count_out)?) };
-        out.write(entries.len())
-    })
+    ptr::read_field(entries, count_out, |e| Ok(e.len()))
 }
 
 /// Publishes a full blocklist snapshot (blocklist roots and blocklist

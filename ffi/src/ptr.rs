@@ -45,6 +45,22 @@ pub(crate) unsafe fn borrow_mut<'a, T: Opaque>(
     unsafe { handle.cast::<T::Inner>().as_mut() }.ok_or(Failure::NULL)
 }
 
+/// The body of every C accessor that reads one value from a live handle:
+/// inside the panic boundary, borrow the handle, check the out-parameter,
+/// compute the value, and write it only on success.
+pub(crate) fn read_field<H: Opaque, T>(
+    handle: *const H,
+    value_out: *mut T,
+    field: impl FnOnce(&H::Inner) -> Result<T, Failure>,
+) -> crate::result::partcert_result {
+    crate::panic::boundary(|| {
+        // SAFETY: the exported function's contract: `handle` is NULL or a
+        // live handle of this type, `value_out` NULL or writable.
+        let (inner, out) = unsafe { (borrow(handle)?, Out::new(value_out)?) };
+        out.write(field(inner)?)
+    })
+}
+
 /// Frees a handle made by [`into_raw`]; NULL is a no-op.
 ///
 /// # Safety

@@ -43,11 +43,7 @@ pub unsafe extern "C" fn partcert_trust_store_clone(
     trust: *const partcert_trust_store,
     copy_out: *mut *mut partcert_trust_store,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live trust store and a writable handle slot.
-        let (trust, out) = unsafe { (ptr::borrow(trust)?, Out::new(copy_out)?) };
-        out.write(ptr::into_raw(trust.clone()))
-    })
+    ptr::read_field(trust, copy_out, |t| Ok(ptr::into_raw(t.clone())))
 }
 
 /// Frees a trust store. NULL is a no-op.

@@ -10,7 +10,7 @@ use partcert::{
 use crate::blocklist::partcert_blocklist;
 use crate::evidence::{partcert_handset_evidence, partcert_part_evidence};
 use crate::panic::{boundary, boundary_void};
-use crate::ptr::{self, Opaque, Out, OutFixed, OutString, nth};
+use crate::ptr::{self, Opaque, Out, OutFixed, OutString, nth, read_field};
 use crate::result::{Failure, partcert_result};
 use crate::trust::partcert_trust_store;
 use crate::types::{
@@ -242,19 +242,6 @@ pub unsafe extern "C" fn partcert_verdict_free(verdict: *mut partcert_verdict) {
     boundary_void(|| unsafe { ptr::free(verdict) })
 }
 
-/// Reads one field of a verdict into an out-parameter.
-fn read<T>(
-    verdict: *const partcert_verdict,
-    value_out: *mut T,
-    field: impl FnOnce(&Verdict) -> Result<T, Failure>,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live verdict and a writable out-parameter.
-        let (verdict, out) = unsafe { (ptr::borrow(verdict)?, Out::new(value_out)?) };
-        out.write(field(verdict)?)
-    })
-}
-
 /// Writes one 32-byte field of a verdict.
 fn read_digest(
     verdict: *const partcert_verdict,
@@ -298,7 +285,7 @@ pub unsafe extern "C" fn partcert_verdict_part_kind(
     verdict: *const partcert_verdict,
     kind_out: *mut u16,
 ) -> partcert_result {
-    read(verdict, kind_out, |v| Ok(v.part.kind.code()))
+    read_field(verdict, kind_out, |v| Ok(v.part.kind.code()))
 }
 
 /// Writes the part kind's name ("screen", "rear-camera", "kind-77" …).
@@ -374,7 +361,7 @@ pub unsafe extern "C" fn partcert_verdict_imei_count(
     verdict: *const partcert_verdict,
     count_out: *mut usize,
 ) -> partcert_result {
-    read(verdict, count_out, |v| Ok(v.part.imeis.len()))
+    read_field(verdict, count_out, |v| Ok(v.part.imeis.len()))
 }
 
 /// Writes IMEI `index` signed into the part's certificate (503 if `index`
@@ -385,7 +372,7 @@ pub unsafe extern "C" fn partcert_verdict_imei(
     index: usize,
     imei_out: *mut u64,
 ) -> partcert_result {
-    read(verdict, imei_out, |v| {
+    read_field(verdict, imei_out, |v| {
         Ok(nth(&v.part.imeis, index)?.as_u64())
     })
 }
@@ -442,7 +429,7 @@ pub unsafe extern "C" fn partcert_verdict_binding(
     verdict: *const partcert_verdict,
     binding_out: *mut partcert_binding,
 ) -> partcert_result {
-    read(verdict, binding_out, |v| Ok(v.binding.into()))
+    read_field(verdict, binding_out, |v| Ok(v.binding.into()))
 }
 
 /// Writes the part's relation to the verifying handset.
@@ -451,7 +438,7 @@ pub unsafe extern "C" fn partcert_verdict_relation(
     verdict: *const partcert_verdict,
     relation_out: *mut partcert_relation,
 ) -> partcert_result {
-    read(verdict, relation_out, |v| Ok(v.relation.into()))
+    read_field(verdict, relation_out, |v| Ok(v.relation.into()))
 }
 
 /// Writes whether the verdict has a provenance (a pairing record was
@@ -502,7 +489,7 @@ pub unsafe extern "C" fn partcert_verdict_provenance_imei(
     index: usize,
     imei_out: *mut u64,
 ) -> partcert_result {
-    read(verdict, imei_out, |v| {
+    read_field(verdict, imei_out, |v| {
         Ok(nth(&provenance(v)?.handset_imeis, index)?.as_u64())
     })
 }
@@ -528,7 +515,7 @@ pub unsafe extern "C" fn partcert_verdict_blocklist(
     verdict: *const partcert_verdict,
     status_out: *mut *const partcert_blocklist_status,
 ) -> partcert_result {
-    read(verdict, status_out, |v| {
+    read_field(verdict, status_out, |v| {
         Ok((&v.blocklist as *const BlocklistStatus).cast())
     })
 }
@@ -540,7 +527,7 @@ pub unsafe extern "C" fn partcert_verdict_is_blocked(
     verdict: *const partcert_verdict,
     blocked_out: *mut bool,
 ) -> partcert_result {
-    read(verdict, blocked_out, |v| Ok(v.is_blocked()))
+    read_field(verdict, blocked_out, |v| Ok(v.is_blocked()))
 }
 
 /// Writes whether a blocklist consulted had expired.
@@ -549,7 +536,7 @@ pub unsafe extern "C" fn partcert_verdict_is_stale(
     verdict: *const partcert_verdict,
     stale_out: *mut bool,
 ) -> partcert_result {
-    read(verdict, stale_out, |v| Ok(v.is_stale()))
+    read_field(verdict, stale_out, |v| Ok(v.is_stale()))
 }
 
 /// Writes the time verified at: the caller's `now`, raised to the newest
@@ -559,7 +546,7 @@ pub unsafe extern "C" fn partcert_verdict_checked_at(
     verdict: *const partcert_verdict,
     checked_at_out: *mut u64,
 ) -> partcert_result {
-    read(verdict, checked_at_out, |v| Ok(v.checked_at))
+    read_field(verdict, checked_at_out, |v| Ok(v.checked_at))
 }
 
 /// Writes a one-line summary a technician reads, e.g. "genuine
@@ -589,27 +576,13 @@ pub unsafe extern "C" fn partcert_verdict_json(
     })
 }
 
-/// Reads one field of a blocklist standing into an out-parameter.
-fn read_status<T>(
-    status: *const partcert_blocklist_status,
-    value_out: *mut T,
-    field: impl FnOnce(&BlocklistStatus) -> Result<T, Failure>,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a standing borrowed from a live verdict or report, and a
-        // writable out-parameter.
-        let (status, out) = unsafe { (ptr::borrow(status)?, Out::new(value_out)?) };
-        out.write(field(status)?)
-    })
-}
-
 /// Writes the standing's state: not checked, clean, stale or blocked.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_state(
     status: *const partcert_blocklist_status,
     state_out: *mut partcert_blocklist_state,
 ) -> partcert_result {
-    read_status(status, state_out, |s| Ok(s.into()))
+    read_field(status, state_out, |s| Ok(s.into()))
 }
 
 /// Writes whether any list consulted had expired (true for STALE, and for
@@ -619,7 +592,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_is_stale(
     status: *const partcert_blocklist_status,
     stale_out: *mut bool,
 ) -> partcert_result {
-    read_status(status, stale_out, |s| Ok(s.is_stale()))
+    read_field(status, stale_out, |s| Ok(s.is_stale()))
 }
 
 /// Writes how many listings matched (0 unless BLOCKED).
@@ -628,7 +601,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing_count(
     status: *const partcert_blocklist_status,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_status(status, count_out, |s| Ok(s.listings().len()))
+    read_field(status, count_out, |s| Ok(s.listings().len()))
 }
 
 /// Describes listing `index` (503 if past the end).
@@ -638,7 +611,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing(
     index: usize,
     listing_out: *mut partcert_listing,
 ) -> partcert_result {
-    read_status(status, listing_out, |s| {
+    read_field(status, listing_out, |s| {
         let listing = nth(s.listings(), index)?;
         let (matched_kind, matched_imei, matched_part_id) = match listing.matched {
             BlockKey::Imei(imei) => (partcert_block_key_kind::Imei, imei.as_u64(), [0; 32]),
@@ -681,7 +654,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_list_count(
     status: *const partcert_blocklist_status,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_status(status, count_out, |s| Ok(s.lists().len()))
+    read_field(status, count_out, |s| Ok(s.lists().len()))
 }
 
 /// Describes consulted list `index` (503 if past the end).
@@ -691,7 +664,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_list(
     index: usize,
     list_out: *mut partcert_list_checked,
 ) -> partcert_result {
-    read_status(status, list_out, |s| {
+    read_field(status, list_out, |s| {
         let list = nth(s.lists(), index)?;
         Ok(partcert_list_checked {
             authority_key_id: *list.authority.as_bytes(),
@@ -726,26 +699,13 @@ pub unsafe extern "C" fn partcert_handset_report_free(report: *mut partcert_hand
     boundary_void(|| unsafe { ptr::free(report) })
 }
 
-/// Reads one field of a handset report into an out-parameter.
-fn read_report<T>(
-    report: *const partcert_handset_report,
-    value_out: *mut T,
-    field: impl FnOnce(&HandsetReport) -> Result<T, Failure>,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live report and a writable out-parameter.
-        let (report, out) = unsafe { (ptr::borrow(report)?, Out::new(value_out)?) };
-        out.write(field(report)?)
-    })
-}
-
 /// Writes how many IMEIs the handset has (from its pairing record).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_imei_count(
     report: *const partcert_handset_report,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_report(report, count_out, |r| Ok(r.handset_imeis.len()))
+    read_field(report, count_out, |r| Ok(r.handset_imeis.len()))
 }
 
 /// Writes the handset's IMEI `index` (503 if past the end).
@@ -755,7 +715,7 @@ pub unsafe extern "C" fn partcert_handset_report_imei(
     index: usize,
     imei_out: *mut u64,
 ) -> partcert_result {
-    read_report(report, imei_out, |r| {
+    read_field(report, imei_out, |r| {
         Ok(nth(&r.handset_imeis, index)?.as_u64())
     })
 }
@@ -766,7 +726,7 @@ pub unsafe extern "C" fn partcert_handset_report_pairing_sequence(
     report: *const partcert_handset_report,
     sequence_out: *mut u64,
 ) -> partcert_result {
-    read_report(report, sequence_out, |r| Ok(r.pairing_sequence))
+    read_field(report, sequence_out, |r| Ok(r.pairing_sequence))
 }
 
 /// Writes the time verified at.
@@ -775,7 +735,7 @@ pub unsafe extern "C" fn partcert_handset_report_checked_at(
     report: *const partcert_handset_report,
     checked_at_out: *mut u64,
 ) -> partcert_result {
-    read_report(report, checked_at_out, |r| Ok(r.checked_at))
+    read_field(report, checked_at_out, |r| Ok(r.checked_at))
 }
 
 /// Borrows the handset's own blocklist standing (by IMEI) into
@@ -785,7 +745,7 @@ pub unsafe extern "C" fn partcert_handset_report_blocklist(
     report: *const partcert_handset_report,
     status_out: *mut *const partcert_blocklist_status,
 ) -> partcert_result {
-    read_report(report, status_out, |r| {
+    read_field(report, status_out, |r| {
         Ok((&r.handset_blocklist as *const BlocklistStatus).cast())
     })
 }
@@ -798,7 +758,7 @@ pub unsafe extern "C" fn partcert_handset_report_all_original(
     report: *const partcert_handset_report,
     all_original_out: *mut bool,
 ) -> partcert_result {
-    read_report(report, all_original_out, |r| Ok(r.all_original()))
+    read_field(report, all_original_out, |r| Ok(r.all_original()))
 }
 
 /// Writes whether the handset is as its record says
@@ -810,7 +770,7 @@ pub unsafe extern "C" fn partcert_handset_report_all_original_and_clean(
     report: *const partcert_handset_report,
     all_clean_out: *mut bool,
 ) -> partcert_result {
-    read_report(report, all_clean_out, |r| Ok(r.all_original_and_clean()))
+    read_field(report, all_clean_out, |r| Ok(r.all_original_and_clean()))
 }
 
 /// Writes whether the handset itself, or any fitted part, is on a list.
@@ -819,7 +779,7 @@ pub unsafe extern "C" fn partcert_handset_report_is_blocked(
     report: *const partcert_handset_report,
     blocked_out: *mut bool,
 ) -> partcert_result {
-    read_report(report, blocked_out, |r| Ok(r.is_blocked()))
+    read_field(report, blocked_out, |r| Ok(r.is_blocked()))
 }
 
 /// Writes whether a list consulted for the handset or any part had expired.
@@ -828,7 +788,7 @@ pub unsafe extern "C" fn partcert_handset_report_is_stale(
     report: *const partcert_handset_report,
     stale_out: *mut bool,
 ) -> partcert_result {
-    read_report(report, stale_out, |r| Ok(r.is_stale()))
+    read_field(report, stale_out, |r| Ok(r.is_stale()))
 }
 
 /// Writes whether any fitted part's evidence could not be trusted (its
@@ -838,7 +798,7 @@ pub unsafe extern "C" fn partcert_handset_report_has_refused_parts(
     report: *const partcert_handset_report,
     refused_out: *mut bool,
 ) -> partcert_result {
-    read_report(report, refused_out, |r| Ok(r.has_refused_parts()))
+    read_field(report, refused_out, |r| Ok(r.has_refused_parts()))
 }
 
 /// Writes how many fitted parts the report covers (in the order added).
@@ -847,7 +807,7 @@ pub unsafe extern "C" fn partcert_handset_report_part_count(
     report: *const partcert_handset_report,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_report(report, count_out, |r| Ok(r.parts.len()))
+    read_field(report, count_out, |r| Ok(r.parts.len()))
 }
 
 /// Writes fitted part `index`'s outcome: `PARTCERT_RESULT_OK` if it has a
@@ -859,7 +819,7 @@ pub unsafe extern "C" fn partcert_handset_report_part_outcome(
     index: usize,
     outcome_out: *mut partcert_result,
 ) -> partcert_result {
-    read_report(report, outcome_out, |r| {
+    read_field(report, outcome_out, |r| {
         Ok(match &nth(&r.parts, index)?.outcome {
             Ok(_) => partcert_result::Ok,
             Err(error) => partcert_result::from_code(error.code()),
@@ -916,7 +876,7 @@ pub unsafe extern "C" fn partcert_handset_report_part_verdict(
     index: usize,
     verdict_out: *mut *mut partcert_verdict,
 ) -> partcert_result {
-    read_report(report, verdict_out, |r| {
+    read_field(report, verdict_out, |r| {
         let verdict = nth(&r.parts, index)?.outcome.clone()?;
         Ok(ptr::into_raw(verdict))
     })
@@ -948,7 +908,7 @@ pub unsafe extern "C" fn partcert_handset_report_missing_count(
     report: *const partcert_handset_report,
     count_out: *mut usize,
 ) -> partcert_result {
-    read_report(report, count_out, |r| Ok(r.missing.len()))
+    read_field(report, count_out, |r| Ok(r.missing.len()))
 }
 
 /// Describes missing part `index` (503 if past the end).
@@ -958,7 +918,7 @@ pub unsafe extern "C" fn partcert_handset_report_missing(
     index: usize,
     part_out: *mut partcert_paired_part,
 ) -> partcert_result {
-    read_report(report, part_out, |r| {
+    read_field(report, part_out, |r| {
         let part = nth(&r.missing, index)?;
         Ok(partcert_paired_part {
             kind: part.kind.code(),
