@@ -148,11 +148,6 @@ impl From<std::io::Error> for CliError {
 
 /// A library error as JSON: its stable code, name, family and message.
 pub fn partcert_error_json(error: &partcert::Error) -> Value {
-    let code = error.code();
-    json!({
-        "code": code.as_u32(),
-        "name": code.name(),
-        "family": code.family().name(),
-        "message": error.to_string(),
-    })
+    // The core's shape, shared with the C ABI: code, name, family, message.
+    serde_json::to_value(error).unwrap_or(Value::Null)
 }
