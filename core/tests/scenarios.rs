@@ -1860,3 +1860,57 @@ fn a_revocation_list_cannot_claim_an_issue_time_beyond_its_roots_validity() {
     );
     assert_eq!(trust.time_floor(), 0);
 }
+
+#[test]
+fn absurd_amounts_of_evidence_are_refused_before_any_work() {
+    let world = world();
+    let trust = world.trust();
+    // A chain padded with copies, to make the verifier search and verify.
+    let padded = vec![world.acme_line.certificate().clone(); limits::MAX_CHAIN_LEN + 1];
+    let error = Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&world.bob.screen, &padded), SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::LengthOverBound);
+
+    // A self-check handed more parts than any handset holds.
+    let chain = world.chain();
+    let fitted = vec![
+        FittedPart {
+            certificate: &world.bob.screen,
+            chain: &chain,
+            challenge: None
+        };
+        limits::MAX_PAIRED_PARTS + 1
+    ];
+    let error = Verifier::new(&trust)
+        .verify_handset(
+            &HandsetEvidence {
+                pairing: &world.bob.pairing,
+                modem_imeis: &[world.bob.imei],
+                fitted: &fitted,
+            },
+            SHOP_TIME,
+        )
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::LengthOverBound);
+
+    // A trust store pinning roots without end.
+    let mut store = TrustStore::new();
+    for i in 0..=limits::MAX_AUTHORITIES {
+        let root = Certificate::self_signed(
+            &SecretKey::from_seed(&[i as u8; 32]),
+            AuthorityRole::ManufacturerRoot,
+            "root",
+            1,
+            years(10),
+        )
+        .unwrap();
+        let outcome = store.add_manufacturer_root(root);
+        if i < limits::MAX_AUTHORITIES {
+            outcome.unwrap();
+        } else {
+            assert_eq!(outcome.unwrap_err().code(), ErrorCode::LengthOverBound);
+        }
+    }
+    assert_eq!(store.manufacturer_roots().count(), limits::MAX_AUTHORITIES);
+}
