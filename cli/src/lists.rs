@@ -1,6 +1,5 @@
 //! Blocklist commands: publish a snapshot, publish a delta, apply them.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -22,31 +21,16 @@ const DAY: u64 = 86_400;
 pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     let publisher = load_authority(&args.signer.authority, &args.signer.authority_cert)?;
     let now = files::now(args.time.at);
-    let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
-    if let Some(base_path) = &args.base {
-        let base = files::snapshot(base_path)?;
-        let authority = publisher.blocklist_authority().map_err(refused)?;
-        if base.body().authority != authority {
-            return Err(CliError::Partcert {
-                path: Some(base_path.clone()),
-                error: partcert::Error::WrongAuthority,
-            });
-        }
-        if args.sequence <= base.body().sequence {
-            return Err(CliError::Usage(format!(
-                "--sequence {} must be higher than the base snapshot's sequence {}",
-                args.sequence,
-                base.body().sequence
-            )));
-        }
-        entries.extend(base.body().entries.iter().map(|entry| (entry.key, *entry)));
-    }
-    let carried = entries.len();
+    let base = match &args.base {
+        Some(path) => Some((path, files::snapshot(path)?)),
+        None => None,
+    };
 
-    let mut removed = 0;
-    for imei in &args.delist_imei {
-        removed += usize::from(entries.remove(&BlockKey::Imei(*imei)).is_some());
-    }
+    let mut delisted: Vec<BlockKey> = args
+        .delist_imei
+        .iter()
+        .map(|imei| BlockKey::Imei(*imei))
+        .collect();
     for path in &args.delist_pairing {
         let record = files::pairing(path)?;
         // The same keys a report of this handset lists, whatever the reason.
@@ -56,10 +40,10 @@ pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
             now,
             ListingStatus::Final,
         );
-        for entry in keys {
-            removed += usize::from(entries.remove(&entry.key).is_some());
-        }
+        delisted.extend(keys.into_iter().map(|entry| entry.key));
     }
+    delisted.sort_unstable();
+    delisted.dedup();
 
     let status = if args.suspended {
         ListingStatus::Suspended
@@ -80,17 +64,31 @@ pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
         ));
     }
     let added = listed.len();
-    entries.extend(listed.into_iter().map(|entry| (entry.key, entry)));
 
     let expires_at = now.saturating_add(args.expires_days.saturating_mul(DAY));
     let snapshot = publisher
-        .publish_snapshot(
+        .publish_next_snapshot(
+            base.as_ref().map(|(_, snapshot)| snapshot),
             args.sequence,
             now,
             expires_at,
-            entries.into_values().collect(),
+            &delisted,
+            listed,
         )
-        .map_err(refused)?;
+        .map_err(|error| match &base {
+            Some((path, _)) => CliError::about(path)(error),
+            None => refused(error),
+        })?;
+    let (carried, removed) = match &base {
+        Some((_, base)) => (
+            base.body().entries.len(),
+            delisted
+                .iter()
+                .filter(|key| base.find(key).is_some())
+                .count(),
+        ),
+        None => (0, 0),
+    };
     files::write_atomic(&args.out, snapshot.as_bytes(), Access::Public)?;
     writeln!(
         out,

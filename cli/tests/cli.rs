@@ -881,7 +881,8 @@ fn a_lost_phone_that_turns_up_is_delisted_and_its_parts_are_clean_again() {
     let run = lab.run(&format!(
         "{PUBLISH} --sequence 2 --base l2.pcbl --out l3.pcbl"
     ));
-    run.assert_code(2);
+    run.assert_code(20);
+    run.assert_one_line_error("l2.pcbl", "[error 400 Rollback]");
     assert!(!lab.path("l3.pcbl").exists());
 }
 

@@ -262,6 +262,47 @@ impl Authority {
         BlocklistSnapshot::seal(body, &self.key)
     }
 
+    /// Publishes the snapshot that follows `base` (an earlier snapshot of
+    /// this authority, or none for a first list): `base`'s entries, less
+    /// any under a `delisted` key, plus `listed` (a listed entry replaces
+    /// an earlier one for the same key). The sequence must be later than
+    /// `base`'s ([`Error::Rollback`] otherwise); a base of another
+    /// authority is [`Error::WrongAuthority`].
+    pub fn publish_next_snapshot(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        sequence: u64,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistSnapshot, Error> {
+        let authority = self.blocklist_authority()?;
+        let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
+        if let Some(base) = base {
+            if base.body().authority != authority {
+                return Err(Error::WrongAuthority);
+            }
+            if sequence <= base.body().sequence {
+                return Err(Error::Rollback {
+                    offered: sequence,
+                    accepted: base.body().sequence,
+                });
+            }
+            entries.extend(base.body().entries.iter().map(|entry| (entry.key, *entry)));
+        }
+        for key in delisted {
+            entries.remove(key);
+        }
+        entries.extend(listed.into_iter().map(|entry| (entry.key, entry)));
+        self.publish_snapshot(
+            sequence,
+            issued_at,
+            expires_at,
+            entries.into_values().collect(),
+        )
+    }
+
     /// Publishes the delta that turns `from` into `to` (two snapshots of
     /// this authority).
     pub fn publish_delta(

@@ -1914,3 +1914,81 @@ fn absurd_amounts_of_evidence_are_refused_before_any_work() {
     }
     assert_eq!(store.manufacturer_roots().count(), limits::MAX_AUTHORITIES);
 }
+
+#[test]
+fn a_register_publishes_its_next_list_from_the_last_one() {
+    let world = world();
+    let trust = world.trust();
+    // Alice's phone is reported lost, listing suspended; Bob's IMEI stolen.
+    let lost = BlocklistEntry::for_reported_handset(
+        &world.alice.pairing,
+        Reason::Lost,
+        T0,
+        ListingStatus::Suspended,
+    );
+    let first = world
+        .register
+        .publish_next_snapshot(None, 1, T0, T0 + 9 * DAY, &[], lost.clone())
+        .unwrap();
+    // Alice finds it: everything her report listed is delisted; Bob's is added.
+    let delisted: Vec<BlockKey> = lost.iter().map(|entry| entry.key).collect();
+    let bob = BlocklistEntry::handset(
+        world.bob.imei,
+        Reason::Stolen,
+        T0 + DAY,
+        ListingStatus::Final,
+    );
+    let second = world
+        .register
+        .publish_next_snapshot(
+            Some(&first),
+            2,
+            T0 + DAY,
+            T0 + 9 * DAY,
+            &delisted,
+            vec![bob],
+        )
+        .unwrap();
+    assert_eq!(second.body().entries, vec![bob]);
+    let mut shop = world.blocklist_with(&trust, &[&first, &second]);
+    assert!(shop.lookup(&[BlockKey::Imei(world.alice.imei)]).is_empty());
+
+    // Relisting replaces the earlier entry for the same key.
+    let confirmed = BlocklistEntry::handset(
+        world.bob.imei,
+        Reason::Stolen,
+        T0 + DAY,
+        ListingStatus::Suspended,
+    );
+    let third = world
+        .register
+        .publish_next_snapshot(
+            Some(&second),
+            3,
+            T0 + 2 * DAY,
+            T0 + 9 * DAY,
+            &[],
+            vec![confirmed],
+        )
+        .unwrap();
+    assert_eq!(third.body().entries, vec![confirmed]);
+    shop.apply_snapshot(&trust, &third, SHOP_TIME).unwrap();
+
+    // Never backwards, never from another authority's list.
+    let error = world
+        .register
+        .publish_next_snapshot(Some(&third), 3, T0, T0 + DAY, &[], vec![])
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::Rollback {
+            offered: 3,
+            accepted: 3
+        }
+    );
+    let error = world
+        .operator
+        .publish_next_snapshot(Some(&third), 4, T0, T0 + DAY, &[], vec![])
+        .unwrap_err();
+    assert_eq!(error, Error::WrongAuthority);
+}
