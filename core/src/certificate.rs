@@ -6,6 +6,7 @@ use crate::envelope::{self, ObjectType, SIGNATURE_LEN};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind, PublicKey};
 use crate::limits::{self, check_len};
+use crate::text::{self, TextRule};
 
 /// When a certificate is valid: seconds since the Unix epoch, both ends
 /// inclusive.
@@ -124,11 +125,23 @@ pub struct AuthoritySubject {
     /// For part issuers: the part kinds it may certify (sorted, unique).
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_PERMITTED_KINDS}>")]
     pub permitted_kinds: Vec<PartKind>,
+    /// For manufacturer roots and part issuers: the manufacturer names
+    /// whose parts they may certify (sorted, unique, canonical). A part
+    /// verifies only if both its issuer and its root name its maker.
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_MANUFACTURERS}>")]
+    pub manufacturers: Vec<String>,
+    /// For blocklist authorities: the one epoch whose lists the key may
+    /// sign. Only the blocklist root opens a new epoch, so a stolen
+    /// delegated key can always be superseded. 0 for every other role.
+    pub epoch: u64,
 }
 
 /// The subject of a part certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartSubject {
+    /// The key id of the manufacturer root the part is certified under:
+    /// part of its identity, and the root its chain must end in.
+    pub root: KeyId,
     /// What the part is.
     pub kind: PartKind,
     /// Who made it.
@@ -147,12 +160,13 @@ pub struct PartSubject {
 impl PartSubject {
     /// The part's identity digest.
     pub fn part_id(&self) -> PartId {
-        PartId::compute(&self.manufacturer, self.kind, &self.serial)
+        PartId::compute(&self.root, &self.manufacturer, self.kind, &self.serial)
     }
 }
 
 /// Who or what a certificate is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Subject {
     /// An authority (root, issuer, service, blocklist authority).
     Authority(AuthoritySubject),
@@ -162,7 +176,7 @@ pub enum Subject {
 
 /// The signed content of a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertificateBody {
+pub(crate) struct CertificateBody {
     /// The issuer's serial number for this certificate.
     pub serial_number: u64,
     /// Key id of the signing key (the subject's own key for roots).
@@ -179,81 +193,92 @@ impl CertificateBody {
             return Err(Error::InvalidField("validity ends before it starts"));
         }
         match &self.subject {
-            Subject::Authority(authority) => {
-                check_len("authority name", authority.name.len(), limits::MAX_NAME_LEN)?;
-                check_text("authority name", &authority.name)?;
-                if authority.name.is_empty() {
-                    return Err(Error::InvalidField("authority name is empty"));
-                }
-                authority.key.verifying_key()?;
-                check_len(
-                    "permitted kinds",
-                    authority.permitted_kinds.len(),
-                    limits::MAX_PERMITTED_KINDS,
-                )?;
-                for kind in &authority.permitted_kinds {
-                    check_kind(*kind)?;
-                }
-                if !strictly_sorted(&authority.permitted_kinds) {
-                    return Err(Error::NotCanonical("permitted kinds"));
-                }
-                let is_issuer = authority.role == AuthorityRole::PartIssuer;
-                if is_issuer == authority.permitted_kinds.is_empty() {
-                    return Err(Error::InvalidField(
-                        "only part issuers, and every part issuer, list permitted kinds",
-                    ));
-                }
-                if authority.role.is_root() && self.issuer != authority.key.key_id() {
-                    return Err(Error::NotSelfSigned);
-                }
-            }
-            Subject::Part(part) => {
-                check_kind(part.kind)?;
-                check_len(
-                    "manufacturer",
-                    part.manufacturer.len(),
-                    limits::MAX_NAME_LEN,
-                )?;
-                check_len("model", part.model.len(), limits::MAX_NAME_LEN)?;
-                check_len("serial", part.serial.len(), limits::MAX_SERIAL_LEN)?;
-                check_text("manufacturer", &part.manufacturer)?;
-                check_text("model", &part.model)?;
-                check_text("serial", &part.serial)?;
-                if part.manufacturer.is_empty() || part.serial.is_empty() {
-                    return Err(Error::InvalidField(
-                        "manufacturer and serial must not be empty",
-                    ));
-                }
-                check_len("IMEIs", part.imeis.len(), limits::MAX_IMEIS)?;
-                for imei in &part.imeis {
-                    imei.check()?;
-                }
-                if !strictly_sorted(&part.imeis) {
-                    return Err(Error::NotCanonical("IMEIs"));
-                }
-                if !part.imeis.is_empty() && part.kind != PartKind::Board {
-                    return Err(Error::InvalidField("only boards carry IMEIs"));
-                }
-                if let Some(key) = &part.key {
-                    key.verifying_key()?;
-                }
-            }
+            Subject::Authority(authority) => self.validate_authority(authority),
+            Subject::Part(part) => validate_part(part),
+        }
+    }
+
+    fn validate_authority(&self, authority: &AuthoritySubject) -> Result<(), Error> {
+        text::check("authority name", TextRule::Display, &authority.name)?;
+        authority.key.verifying_key()?;
+        check_len(
+            "permitted kinds",
+            authority.permitted_kinds.len(),
+            limits::MAX_PERMITTED_KINDS,
+        )?;
+        for kind in &authority.permitted_kinds {
+            check_kind(*kind)?;
+        }
+        if !strictly_sorted(&authority.permitted_kinds) {
+            return Err(Error::NotCanonical("permitted kinds"));
+        }
+        let is_issuer = authority.role == AuthorityRole::PartIssuer;
+        if is_issuer == authority.permitted_kinds.is_empty() {
+            return Err(Error::InvalidField(
+                "only part issuers, and every part issuer, list permitted kinds",
+            ));
+        }
+        check_len(
+            "manufacturers",
+            authority.manufacturers.len(),
+            limits::MAX_MANUFACTURERS,
+        )?;
+        for name in &authority.manufacturers {
+            text::check("manufacturer", TextRule::Manufacturer, name)?;
+        }
+        if !strictly_sorted(&authority.manufacturers) {
+            return Err(Error::NotCanonical("manufacturers"));
+        }
+        let names_makers = matches!(
+            authority.role,
+            AuthorityRole::ManufacturerRoot | AuthorityRole::PartIssuer
+        );
+        if names_makers == authority.manufacturers.is_empty() {
+            return Err(Error::InvalidField(
+                "manufacturer roots and part issuers, and only they, name the manufacturers they certify",
+            ));
+        }
+        if authority.role != AuthorityRole::BlocklistAuthority && authority.epoch != 0 {
+            return Err(Error::InvalidField(
+                "only blocklist authorities are certified for an epoch",
+            ));
+        }
+        if authority.epoch > limits::MAX_SEQUENCE {
+            return Err(Error::SequenceLeap {
+                offered: authority.epoch,
+                max: limits::MAX_SEQUENCE,
+            });
+        }
+        if authority.role.is_root() && self.issuer != authority.key.key_id() {
+            return Err(Error::NotSelfSigned);
         }
         Ok(())
     }
 }
 
-/// Names and serials are shown to people and compared by C programs: no
-/// NUL (which would cut a C string short: "SCR-D\0EVIL" would read as
-/// "SCR-D") and no other control characters.
-fn check_text(field: &'static str, text: &str) -> Result<(), Error> {
-    if text.chars().any(char::is_control) {
-        return Err(Error::InvalidField(match field {
-            "serial" => "the serial contains a control character",
-            "model" => "the model contains a control character",
-            "manufacturer" => "the manufacturer contains a control character",
-            _ => "the authority name contains a control character",
-        }));
+fn validate_part(part: &PartSubject) -> Result<(), Error> {
+    check_kind(part.kind)?;
+    text::check("manufacturer", TextRule::Manufacturer, &part.manufacturer)?;
+    text::check("model", TextRule::Display, &part.model)?;
+    text::check("serial", TextRule::Serial, &part.serial)?;
+    check_len("IMEIs", part.imeis.len(), limits::MAX_IMEIS)?;
+    for imei in &part.imeis {
+        imei.check()?;
+    }
+    if !strictly_sorted(&part.imeis) {
+        return Err(Error::NotCanonical("IMEIs"));
+    }
+    match (part.kind == PartKind::Board, part.imeis.is_empty()) {
+        (false, false) => return Err(Error::InvalidField("only boards carry IMEIs")),
+        (true, true) => {
+            return Err(Error::InvalidField(
+                "a board certificate carries its IMEIs",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(key) = &part.key {
+        key.verifying_key()?;
     }
     Ok(())
 }
@@ -280,11 +305,10 @@ pub(crate) fn strictly_sorted<T: Ord>(items: &[T]) -> bool {
 /// [`TrustStore`](crate::TrustStore).
 ///
 /// ```
-/// use partcert::{AuthorityRole, Certificate, SecretKey, Validity};
-/// let root_key = SecretKey::from_seed(&[7; 32]);
-/// let root = Certificate::self_signed(
-///     &root_key, AuthorityRole::ManufacturerRoot, "Acme root", 1,
-///     Validity::days_from(1_700_000_000, 3650)).unwrap();
+/// use partcert::{Certificate, SecretKey, Validity, issue::Authority};
+/// let root = Authority::new_manufacturer_root(SecretKey::from_seed(&[7; 32]), "Acme root",
+///     &["Acme"], Validity::days_from(1_700_000_000, 3650)).unwrap();
+/// let root = root.certificate();
 /// let decoded = Certificate::decode(root.as_bytes()).unwrap();
 /// assert_eq!(decoded, root);
 ///
@@ -312,8 +336,9 @@ impl Certificate {
         })
     }
 
-    /// Signs a body with the issuer's key.
-    pub fn sign(body: CertificateBody, issuer_key: &crate::SecretKey) -> Result<Self, Error> {
+    /// Signs a body with the issuer's key (through [`crate::issue::Authority`],
+    /// which checks the issuer's role first).
+    pub(crate) fn sign(body: CertificateBody, issuer_key: &crate::SecretKey) -> Result<Self, Error> {
         body.validate()?;
         if body.issuer != issuer_key.key_id() {
             return Err(Error::KeyMismatch);
@@ -329,11 +354,11 @@ impl Certificate {
 
     /// Makes a self-signed root certificate (a manufacturer root or a
     /// blocklist root): the trust anchor verifiers pin.
-    pub fn self_signed(
+    pub(crate) fn self_signed(
         key: &crate::SecretKey,
         role: AuthorityRole,
         name: &str,
-        serial_number: u64,
+        manufacturers: Vec<String>,
         validity: Validity,
     ) -> Result<Self, Error> {
         if !role.is_root() {
@@ -342,8 +367,11 @@ impl Certificate {
                 found: role.name(),
             });
         }
+        let mut manufacturers = manufacturers;
+        manufacturers.sort_unstable();
+        manufacturers.dedup();
         let body = CertificateBody {
-            serial_number,
+            serial_number: 1,
             issuer: key.key_id(),
             validity,
             subject: Subject::Authority(AuthoritySubject {
@@ -351,6 +379,8 @@ impl Certificate {
                 name: name.to_owned(),
                 key: key.public_key(),
                 permitted_kinds: Vec::new(),
+                manufacturers,
+                epoch: 0,
             }),
         };
         Certificate::sign(body, key)
@@ -361,9 +391,14 @@ impl Certificate {
         &self.bytes
     }
 
-    /// The decoded body.
-    pub fn body(&self) -> &CertificateBody {
-        &self.body
+    /// The serial number its issuer gave it.
+    pub fn serial_number(&self) -> u64 {
+        self.body.serial_number
+    }
+
+    /// Who or what it certifies.
+    pub fn subject(&self) -> &Subject {
+        &self.body.subject
     }
 
     /// SHA-256 of the exact bytes.
@@ -448,5 +483,20 @@ impl TryFrom<&[u8]> for Certificate {
     type Error = Error;
     fn try_from(bytes: &[u8]) -> Result<Self, Error> {
         Certificate::decode(bytes)
+    }
+}
+
+/// In JSON (what `partcert show --json` prints): serial number, issuer,
+/// validity, subject and fingerprint.
+impl Serialize for Certificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Certificate", 5)?;
+        out.serialize_field("serial_number", &self.body.serial_number)?;
+        out.serialize_field("issuer", &self.body.issuer)?;
+        out.serialize_field("validity", &self.body.validity)?;
+        out.serialize_field("subject", &self.body.subject)?;
+        out.serialize_field("fingerprint", &self.fingerprint)?;
+        out.end()
     }
 }

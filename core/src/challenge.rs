@@ -37,7 +37,7 @@ impl Challenge {
 
 /// The signed content of a challenge response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChallengeResponseBody {
+pub(crate) struct ChallengeResponseBody {
     /// The verifier's nonce.
     pub nonce: [u8; 32],
     /// The fingerprint of the certificate the part answers for.
@@ -58,6 +58,18 @@ impl ChallengeResponse {
         challenge: &Challenge,
         certificate: &Certificate,
     ) -> Result<Self, Error> {
+        // A response the verifier would refuse is never signed.
+        let named = certificate
+            .part()
+            .ok_or(Error::RoleNotPermitted {
+                needed: "part certificate",
+                found: certificate.role_name(),
+            })?
+            .key
+            .ok_or(Error::NoPartKey)?;
+        if named != part_key.public_key() {
+            return Err(Error::KeyMismatch);
+        }
         let body = ChallengeResponseBody {
             nonce: challenge.nonce,
             certificate: certificate.fingerprint(),
@@ -79,9 +91,14 @@ impl ChallengeResponse {
         &self.signed.bytes
     }
 
-    /// The decoded body.
-    pub fn body(&self) -> &ChallengeResponseBody {
-        &self.signed.body
+    /// The nonce it answers.
+    pub fn nonce(&self) -> &[u8; 32] {
+        &self.signed.body.nonce
+    }
+
+    /// The fingerprint of the certificate it answers for.
+    pub fn certificate(&self) -> crate::Fingerprint {
+        self.signed.body.certificate
     }
 
     /// Checks that this answers `challenge` for `certificate`, signed by

@@ -16,8 +16,10 @@ use crate::ids::PublicKey;
 
 /// The four bytes every partcert object starts with.
 pub const MAGIC: [u8; 4] = *b"PCRT";
-/// The format version this library writes and reads.
-pub const FORMAT_VERSION: u8 = 1;
+/// The format version this library writes and reads. Version 2 added
+/// blocklist epochs, revocation "since" times, identities bound to their
+/// manufacturer root and canonical names; version 1 objects are refused.
+pub const FORMAT_VERSION: u8 = 2;
 /// Length of the fixed header: magic, version, type.
 pub const HEADER_LEN: usize = 6;
 /// Length of the trailing signature.
@@ -83,15 +85,39 @@ impl ObjectType {
 
 /// Reads the type of an object from its header without decoding the body.
 pub fn peek_type(bytes: &[u8]) -> Result<ObjectType, Error> {
-    let magic = bytes.get(..MAGIC.len()).ok_or(Error::Truncated)?;
-    if magic != MAGIC {
+    let rest = check_header(bytes, MAGIC)?;
+    ObjectType::from_tag(*rest.first().ok_or(Error::Truncated)?)
+}
+
+/// Checks a four-byte magic and the format version; returns what follows.
+/// Signed objects and the device's own saved states share this header.
+pub(crate) fn check_header(bytes: &[u8], magic: [u8; 4]) -> Result<&[u8], Error> {
+    let found = bytes.get(..magic.len()).ok_or(Error::Truncated)?;
+    if found != magic {
         return Err(Error::BadMagic);
     }
     let version = *bytes.get(4).ok_or(Error::Truncated)?;
     if version != FORMAT_VERSION {
         return Err(Error::UnsupportedVersion(version));
     }
-    ObjectType::from_tag(*bytes.get(5).ok_or(Error::Truncated)?)
+    Ok(bytes.get(5..).unwrap_or_default())
+}
+
+/// Decodes a postcard value that must fill `bytes` exactly and be in its
+/// one canonical encoding.
+pub(crate) fn decode_exact<T: DeserializeOwned + Serialize>(
+    bytes: &[u8],
+    what: &'static str,
+) -> Result<T, Error> {
+    crate::bounded::reset();
+    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(map_postcard)?;
+    if !rest.is_empty() {
+        return Err(Error::TrailingBytes(rest.len()));
+    }
+    if !is_canonical(&value, bytes) {
+        return Err(Error::NotCanonical(what));
+    }
+    Ok(value)
 }
 
 /// A decoded envelope: the body and the exact bytes the signature covers.
@@ -127,13 +153,7 @@ pub(crate) fn open<B: DeserializeOwned + Serialize>(
         .ok_or(Error::Truncated)?;
     let (signed, signature) = bytes.split_at(body_end);
     let body_bytes = signed.get(HEADER_LEN..).ok_or(Error::Truncated)?;
-    let (body, rest) = postcard::take_from_bytes::<B>(body_bytes).map_err(map_postcard)?;
-    if !rest.is_empty() {
-        return Err(Error::TrailingBytes(rest.len()));
-    }
-    if !is_canonical(&body, body_bytes) {
-        return Err(Error::NotCanonical("body encoding"));
-    }
+    let body = decode_exact::<B>(body_bytes, "body encoding")?;
     let signature: [u8; SIGNATURE_LEN] = signature.try_into().map_err(|_| Error::Truncated)?;
     Ok(Opened { body, signature })
 }
@@ -188,7 +208,7 @@ pub(crate) fn signed_part(bytes: &[u8]) -> &[u8] {
         .unwrap_or_default()
 }
 
-fn map_postcard(error: postcard::Error) -> Error {
+pub(crate) fn map_postcard(error: postcard::Error) -> Error {
     use postcard::Error as P;
     match error {
         P::DeserializeUnexpectedEnd => Error::Truncated,
@@ -198,7 +218,11 @@ fn map_postcard(error: postcard::Error) -> Error {
         P::DeserializeBadEnum => Error::MalformedBody("unknown variant tag"),
         P::DeserializeBadOption => Error::MalformedBody("invalid optional field"),
         P::DeserializeBadChar => Error::MalformedBody("invalid character"),
-        P::SerdeDeCustom => Error::DeclaredLengthOverBound,
+        // Serde reports both a list longer than its bound and an unknown
+        // enum variant (from a newer writer) this way; the bounded decoder
+        // remembers which it was.
+        P::SerdeDeCustom if crate::bounded::take_over_bound() => Error::DeclaredLengthOverBound,
+        P::SerdeDeCustom => Error::MalformedBody("unknown variant or invalid value"),
         _ => Error::MalformedBody("undecodable body"),
     }
 }

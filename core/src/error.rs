@@ -130,15 +130,16 @@ pub enum Error {
     #[error("the pairing record does not list this part")]
     PartNotInPairingRecord,
 
-    /// A blocklist older than the one already accepted (anti-rollback).
+    /// A list older than the one already accepted (anti-rollback): lists
+    /// are ordered by epoch, then sequence.
     #[error(
-        "blocklist rollback refused: sequence {offered} is older than accepted sequence {accepted}"
+        "rollback refused: {offered} is older than the accepted {accepted}"
     )]
     Rollback {
-        /// Sequence offered.
-        offered: u64,
-        /// Sequence already accepted.
-        accepted: u64,
+        /// Epoch and sequence offered.
+        offered: crate::ListVersion,
+        /// Epoch and sequence already accepted.
+        accepted: crate::ListVersion,
     },
     /// A blocklist object belongs to another authority than the one it is applied to.
     #[error("the blocklist object is signed for another authority")]
@@ -157,14 +158,42 @@ pub enum Error {
     /// Two different snapshots claim the same sequence.
     #[error("a different blocklist with the same sequence {0} was already accepted")]
     ConflictingSequence(u64),
-    /// A sequence jumps too far ahead of the one held, or past the largest allowed.
-    #[error("blocklist sequence {offered} jumps too far ahead of accepted sequence {accepted}")]
+    /// An epoch or sequence number past the largest allowed (2^53 - 1).
+    #[error("blocklist epoch or sequence {offered} is past the largest allowed ({max})")]
     SequenceLeap {
-        /// Sequence offered.
+        /// The number offered.
         offered: u64,
-        /// Sequence already accepted (0 if none).
-        accepted: u64,
+        /// The largest allowed.
+        max: u64,
     },
+    /// A delegated blocklist key signed a list outside the epoch its
+    /// certificate permits: only the blocklist root may open a new epoch.
+    #[error(
+        "the blocklist signer is certified for epoch {permitted}, not epoch {offered}: only the root opens a new epoch"
+    )]
+    EpochNotPermitted {
+        /// The list's epoch.
+        offered: u64,
+        /// The epoch the signer's certificate permits.
+        permitted: u64,
+    },
+
+    /// A saved local state (anti-rollback marks or blocklist state) does
+    /// not match its checksum: it was corrupted in storage.
+    #[error("the saved {0} is corrupt: its checksum does not match its contents")]
+    CorruptState(&'static str),
+    /// A pairing record for a board was signed by another manufacturer's
+    /// pairing service than the board's own.
+    #[error(
+        "the pairing record is signed by another manufacturer's pairing service than the board's: only the handset's maker vouches for it"
+    )]
+    ForeignPairingService,
+    /// The part names a manufacturer its issuer or root is not permitted to certify.
+    #[error("the {0} is not permitted to certify parts made by {1:?}")]
+    ManufacturerNotPermitted(&'static str, String),
+    /// A part certificate names another root than the chain it was presented with.
+    #[error("the part certificate names manufacturer root {0}, which is not the root of its issuer")]
+    RootMismatch(KeyId),
 }
 
 /// The error's shape in JSON, the same for every front:
@@ -259,6 +288,8 @@ error_codes! {
     NotCanonical = 110,
     /// Nonsensical field value.
     InvalidField = 111,
+    /// Saved local state does not match its checksum.
+    CorruptState = 112,
     /// Signature does not verify.
     BadSignature = 200,
     /// Issuer not trusted.
@@ -285,6 +316,12 @@ error_codes! {
     ImeiMismatch = 305,
     /// Pairing record does not list the part.
     PartNotInPairingRecord = 306,
+    /// Board paired by another manufacturer's pairing service.
+    ForeignPairingService = 307,
+    /// Issuer or root may not certify this manufacturer name.
+    ManufacturerNotPermitted = 308,
+    /// Part certificate names another root than its chain's.
+    RootMismatch = 309,
     /// Older blocklist than already accepted.
     Rollback = 400,
     /// Blocklist object of another authority.
@@ -295,8 +332,10 @@ error_codes! {
     DeltaResultMismatch = 403,
     /// Different blocklist with an already accepted sequence.
     ConflictingSequence = 404,
-    /// Sequence too far ahead of the one held.
+    /// Epoch or sequence past the largest allowed.
     SequenceLeap = 405,
+    /// Delegated blocklist signer outside its certified epoch.
+    EpochNotPermitted = 406,
     /// A required pointer argument was NULL (C ABI).
     NullArgument = 500,
     /// The caller's output buffer is too small (C ABI).
@@ -357,6 +396,7 @@ impl ErrorCode {
             ErrorCode::InvalidPublicKey => "invalid Ed25519 public key",
             ErrorCode::NotCanonical => "a list is not sorted or has duplicates",
             ErrorCode::InvalidField => "a field holds an invalid value",
+            ErrorCode::CorruptState => "saved state is corrupt (checksum mismatch)",
             ErrorCode::BadSignature => "bad signature",
             ErrorCode::UnknownIssuer => "the issuer is not trusted",
             ErrorCode::NotSelfSigned => "not a valid self-signed root certificate",
@@ -370,12 +410,20 @@ impl ErrorCode {
             ErrorCode::IssuerRevoked => "issuer revoked",
             ErrorCode::ImeiMismatch => "IMEI mismatch",
             ErrorCode::PartNotInPairingRecord => "the pairing record does not list this part",
+            ErrorCode::ForeignPairingService => {
+                "the board was paired by another manufacturer's pairing service"
+            }
+            ErrorCode::ManufacturerNotPermitted => {
+                "issuer not permitted to certify this manufacturer's parts"
+            }
+            ErrorCode::RootMismatch => "the part names another root than its issuer's",
             ErrorCode::Rollback => "blocklist rollback refused",
             ErrorCode::WrongAuthority => "blocklist object of another authority",
             ErrorCode::DeltaBaseMismatch => "delta does not start from the state held",
             ErrorCode::DeltaResultMismatch => "delta result digest mismatch",
             ErrorCode::ConflictingSequence => "conflicting blocklist for an accepted sequence",
-            ErrorCode::SequenceLeap => "blocklist sequence jumps too far ahead",
+            ErrorCode::SequenceLeap => "blocklist epoch or sequence past the largest allowed",
+            ErrorCode::EpochNotPermitted => "blocklist signer not permitted to sign this epoch",
             ErrorCode::NullArgument => "a required argument was NULL",
             ErrorCode::BufferTooSmall => "the output buffer is too small",
             ErrorCode::InvalidUtf8 => "a string argument is not valid UTF-8",
@@ -428,12 +476,33 @@ impl Error {
             Error::DeltaResultMismatch => ErrorCode::DeltaResultMismatch,
             Error::ConflictingSequence(_) => ErrorCode::ConflictingSequence,
             Error::SequenceLeap { .. } => ErrorCode::SequenceLeap,
+            Error::EpochNotPermitted { .. } => ErrorCode::EpochNotPermitted,
+            Error::CorruptState(_) => ErrorCode::CorruptState,
+            Error::ForeignPairingService => ErrorCode::ForeignPairingService,
+            Error::ManufacturerNotPermitted(..) => ErrorCode::ManufacturerNotPermitted,
+            Error::RootMismatch(_) => ErrorCode::RootMismatch,
         }
     }
 
     /// The family of this error.
     pub fn family(&self) -> ErrorFamily {
         self.code().family()
+    }
+
+    /// How specific this error is about why a candidate issuer failed:
+    /// when every candidate for a chain fails, the most specific error is
+    /// reported (an expired or revoked issuer says more than an unknown one).
+    pub(crate) fn specificity(&self) -> u8 {
+        match self {
+            Error::UnknownIssuer(_) => 0,
+            Error::RoleNotPermitted { .. } => 1,
+            Error::BadSignature(_) => 2,
+            Error::NotYetValid { .. } | Error::Expired { .. } => 3,
+            Error::RootMismatch(_) => 4,
+            Error::KindNotPermitted(_) | Error::ManufacturerNotPermitted(..) => 5,
+            Error::IssuerRevoked(_) => 6,
+            _ => 1,
+        }
     }
 }
 
@@ -477,6 +546,7 @@ mod tests {
             (109, "InvalidPublicKey"),
             (110, "NotCanonical"),
             (111, "InvalidField"),
+            (112, "CorruptState"),
             (200, "BadSignature"),
             (201, "UnknownIssuer"),
             (202, "NotSelfSigned"),
@@ -490,12 +560,16 @@ mod tests {
             (304, "IssuerRevoked"),
             (305, "ImeiMismatch"),
             (306, "PartNotInPairingRecord"),
+            (307, "ForeignPairingService"),
+            (308, "ManufacturerNotPermitted"),
+            (309, "RootMismatch"),
             (400, "Rollback"),
             (401, "WrongAuthority"),
             (402, "DeltaBaseMismatch"),
             (403, "DeltaResultMismatch"),
             (404, "ConflictingSequence"),
             (405, "SequenceLeap"),
+            (406, "EpochNotPermitted"),
             (500, "NullArgument"),
             (501, "BufferTooSmall"),
             (502, "InvalidUtf8"),

@@ -327,8 +327,11 @@ digest_id! {
 }
 digest_id! {
     /// Identifies a physical part independently of its certificate:
-    /// SHA-256 over its manufacturer, kind and serial. Blocklists list parts
-    /// by this digest, so re-issuing a certificate cannot launder a part.
+    /// SHA-256 over the manufacturer root that certifies it, its
+    /// manufacturer's name, kind and serial. Blocklists list parts by this
+    /// digest, so re-issuing a certificate cannot launder a part, and two
+    /// makers certifying the same contract maker's name and serial never
+    /// collide.
     PartId
 }
 digest_id! {
@@ -352,10 +355,11 @@ impl Fingerprint {
 }
 
 impl PartId {
-    /// The identity digest of a part.
-    pub fn compute(manufacturer: &str, kind: PartKind, serial: &str) -> Self {
+    /// The identity digest of a part certified under `root`.
+    pub fn compute(root: &KeyId, manufacturer: &str, kind: PartKind, serial: &str) -> Self {
         let mut hasher = Sha256::new();
-        hasher.update(b"partcert/part-id/v1\0");
+        hasher.update(b"partcert/part-id/v2\0");
+        hasher.update(root.as_bytes());
         hasher.update(kind.code().to_be_bytes());
         hasher.update((manufacturer.len() as u64).to_be_bytes());
         hasher.update(manufacturer.as_bytes());
@@ -441,15 +445,23 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Exactly 64 hex digits (either case), nothing else: no sign, no
+/// whitespace, no prefix.
 fn parse_hex32(text: &str) -> Result<[u8; 32], Error> {
-    let text = text.trim();
     if text.len() != 64 {
         return Err(Error::InvalidField("expected 64 hex digits"));
     }
+    let digit = |byte: u8| {
+        char::from(byte)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+            .ok_or(Error::InvalidField("expected 64 hex digits"))
+    };
     let mut out = [0u8; 32];
     for (slot, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
-        let pair = core::str::from_utf8(pair).map_err(|_| Error::InvalidField("not hex"))?;
-        *slot = u8::from_str_radix(pair, 16).map_err(|_| Error::InvalidField("not hex"))?;
+        if let [high, low] = pair {
+            *slot = (digit(*high)? << 4) | digit(*low)?;
+        }
     }
     Ok(out)
 }
@@ -497,5 +509,9 @@ mod tests {
         assert_eq!(KeyId::from_hex(&id.to_hex()).unwrap(), id);
         assert!(KeyId::from_hex("zz").is_err());
         assert!(KeyId::from_hex(&"g".repeat(64)).is_err());
+        // from_str_radix would take "+f" as 15: only hex digits are hex.
+        assert!(KeyId::from_hex(&"+f".repeat(32)).is_err());
+        assert!(KeyId::from_hex(&format!(" {}", &"a".repeat(63))).is_err());
+        assert!(KeyId::from_hex(&"AB".repeat(32)).is_ok());
     }
 }

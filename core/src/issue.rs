@@ -1,10 +1,12 @@
-//! Issuing: what roots, factories, pairing services and registries call.
+//! Issuing: what roots, factory lines, pairing services and registries
+//! call. Every signing path goes through an [`Authority`], which checks
+//! the signer's role and refuses to sign what a verifier would refuse.
 
 use std::collections::BTreeMap;
 
 use crate::blocklist::{
-    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, DeltaBody, ListingStatus, Reason,
-    SnapshotBody,
+    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, DeltaBody, ListVersion,
+    ListingStatus, Reason, SnapshotBody,
 };
 use crate::certificate::{
     AuthorityRole, AuthoritySubject, Certificate, CertificateBody, PartSubject, Subject, Validity,
@@ -13,20 +15,20 @@ use crate::error::Error;
 use crate::ids::{Imei, KeyId, PartId, PartKind, PublicKey};
 use crate::keys::SecretKey;
 use crate::pairing::{PairedPart, PairingBody, PairingEvent, PairingRecord};
-use crate::revocation::{RevocationBody, RevocationList};
+use crate::revocation::{RevocationBody, RevocationList, RevokedKey};
 
 /// What a part issuer writes into a part certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartSpec {
     /// What the part is.
     pub kind: PartKind,
-    /// Who made it.
+    /// Who made it: one of the names the issuer's certificate permits.
     pub manufacturer: String,
     /// Its model.
     pub model: String,
-    /// Its serial.
+    /// Its serial, in its one written form (see the crate's text rules).
     pub serial: String,
-    /// For boards: the IMEIs it carries.
+    /// For boards: the IMEIs it carries (at least one).
     pub imeis: Vec<Imei>,
     /// For parts with a secure element: the key the part holds.
     pub key: Option<PublicKey>,
@@ -35,12 +37,13 @@ pub struct PartSpec {
 /// An authority able to sign: its secret key and its certificate.
 ///
 /// ```
-/// use partcert::{Authority, AuthorityRole, PartKind, PartSpec, SecretKey, Validity};
-/// let root = Authority::new_root(SecretKey::from_seed(&[1; 32]),
-///     AuthorityRole::ManufacturerRoot, "Acme root", Validity::days_from(0, 36500)).unwrap();
+/// use partcert::{PartKind, SecretKey, Validity};
+/// use partcert::issue::{Authority, PartSpec};
+/// let root = Authority::new_manufacturer_root(SecretKey::from_seed(&[1; 32]),
+///     "Acme root", &["Acme"], Validity::days_from(0, 36500)).unwrap();
 /// let line_key = SecretKey::from_seed(&[2; 32]);
-/// let line_cert = root.certify_authority(AuthorityRole::PartIssuer, "Acme line 3",
-///     line_key.public_key(), &[PartKind::Screen], 2, Validity::days_from(0, 7300)).unwrap();
+/// let line_cert = root.certify_part_issuer("Acme line 3", line_key.public_key(),
+///     &[PartKind::Screen], &["Acme"], 2, Validity::days_from(0, 7300)).unwrap();
 /// let line = Authority::new(line_key, line_cert).unwrap();
 /// let screen = line.certify_part(&PartSpec {
 ///     kind: PartKind::Screen, manufacturer: "Acme".into(), model: "A1 OLED".into(),
@@ -75,15 +78,39 @@ impl Authority {
         })
     }
 
-    /// Creates a root (manufacturer or blocklist) with its self-signed
-    /// certificate; its serial number is 1.
-    pub fn new_root(
+    /// Creates a manufacturer root with its self-signed certificate, naming
+    /// the manufacturers whose parts it (through its lines) may certify.
+    pub fn new_manufacturer_root(
         key: SecretKey,
-        role: AuthorityRole,
+        name: &str,
+        manufacturers: &[&str],
+        validity: Validity,
+    ) -> Result<Self, Error> {
+        let names = manufacturers.iter().map(|n| (*n).to_owned()).collect();
+        let certificate = Certificate::self_signed(
+            &key,
+            AuthorityRole::ManufacturerRoot,
+            name,
+            names,
+            validity,
+        )?;
+        Authority::new(key, certificate)
+    }
+
+    /// Creates a blocklist root (a registry, an operator) with its
+    /// self-signed certificate.
+    pub fn new_blocklist_root(
+        key: SecretKey,
         name: &str,
         validity: Validity,
     ) -> Result<Self, Error> {
-        let certificate = Certificate::self_signed(&key, role, name, 1, validity)?;
+        let certificate = Certificate::self_signed(
+            &key,
+            AuthorityRole::BlocklistRoot,
+            name,
+            Vec::new(),
+            validity,
+        )?;
         Authority::new(key, certificate)
     }
 
@@ -99,11 +126,7 @@ impl Authority {
 
     /// The authority's role.
     pub fn role(&self) -> AuthorityRole {
-        self.subject().role
-    }
-
-    fn subject(&self) -> &AuthoritySubject {
-        &self.subject
+        self.subject.role
     }
 
     fn require(&self, role: AuthorityRole) -> Result<(), Error> {
@@ -116,42 +139,113 @@ impl Authority {
         Ok(())
     }
 
-    /// Certifies an authority: a root certifies part issuers and pairing
-    /// services (manufacturer root) or blocklist authorities (blocklist root).
-    pub fn certify_authority(
+    fn certify(
         &self,
-        role: AuthorityRole,
-        name: &str,
-        subject_key: PublicKey,
-        permitted_kinds: &[PartKind],
+        subject: AuthoritySubject,
         serial_number: u64,
         validity: Validity,
     ) -> Result<Certificate, Error> {
-        if role.is_root() {
-            return Err(Error::RoleNotPermitted {
-                needed: "a certified (non-root) role",
-                found: role.name(),
-            });
-        }
-        self.require(role.certified_by())?;
-        let mut kinds = permitted_kinds.to_vec();
-        kinds.sort_unstable();
-        kinds.dedup();
+        self.require(subject.role.certified_by())?;
         let body = CertificateBody {
             serial_number,
             issuer: self.key.key_id(),
             validity,
-            subject: Subject::Authority(AuthoritySubject {
-                role,
-                name: name.to_owned(),
-                key: subject_key,
-                permitted_kinds: kinds,
-            }),
+            subject: Subject::Authority(subject),
         };
         Certificate::sign(body, &self.key)
     }
 
-    /// Certifies a part (part issuers only, for the kinds they may certify).
+    /// Certifies a factory line (manufacturer roots only) for part kinds
+    /// and manufacturer names, which must be among the root's own.
+    pub fn certify_part_issuer(
+        &self,
+        name: &str,
+        subject_key: PublicKey,
+        permitted_kinds: &[PartKind],
+        manufacturers: &[&str],
+        serial_number: u64,
+        validity: Validity,
+    ) -> Result<Certificate, Error> {
+        self.require(AuthorityRole::ManufacturerRoot)?;
+        for maker in manufacturers {
+            if !self.subject.manufacturers.iter().any(|m| m == maker) {
+                return Err(Error::ManufacturerNotPermitted(
+                    "manufacturer root",
+                    (*maker).to_owned(),
+                ));
+            }
+        }
+        let mut kinds = permitted_kinds.to_vec();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let mut names: Vec<String> = manufacturers.iter().map(|n| (*n).to_owned()).collect();
+        names.sort_unstable();
+        names.dedup();
+        self.certify(
+            AuthoritySubject {
+                role: AuthorityRole::PartIssuer,
+                name: name.to_owned(),
+                key: subject_key,
+                permitted_kinds: kinds,
+                manufacturers: names,
+                epoch: 0,
+            },
+            serial_number,
+            validity,
+        )
+    }
+
+    /// Certifies a pairing service (manufacturer roots only): it vouches
+    /// for handsets whose board this root certified.
+    pub fn certify_pairing_service(
+        &self,
+        name: &str,
+        subject_key: PublicKey,
+        serial_number: u64,
+        validity: Validity,
+    ) -> Result<Certificate, Error> {
+        self.certify(
+            AuthoritySubject {
+                role: AuthorityRole::PairingService,
+                name: name.to_owned(),
+                key: subject_key,
+                permitted_kinds: Vec::new(),
+                manufacturers: Vec::new(),
+                epoch: 0,
+            },
+            serial_number,
+            validity,
+        )
+    }
+
+    /// Certifies a delegated blocklist signing key (blocklist roots only)
+    /// for exactly one epoch. To supersede a stolen delegated key, the
+    /// root publishes in a later epoch (itself, or through a key certified
+    /// for that epoch).
+    pub fn certify_blocklist_authority(
+        &self,
+        name: &str,
+        subject_key: PublicKey,
+        epoch: u64,
+        serial_number: u64,
+        validity: Validity,
+    ) -> Result<Certificate, Error> {
+        self.certify(
+            AuthoritySubject {
+                role: AuthorityRole::BlocklistAuthority,
+                name: name.to_owned(),
+                key: subject_key,
+                permitted_kinds: Vec::new(),
+                manufacturers: Vec::new(),
+                epoch,
+            },
+            serial_number,
+            validity,
+        )
+    }
+
+    /// Certifies a part (part issuers only, for the kinds and manufacturer
+    /// names they may certify), under this issuer's root.
     pub fn certify_part(
         &self,
         spec: &PartSpec,
@@ -159,8 +253,14 @@ impl Authority {
         validity: Validity,
     ) -> Result<Certificate, Error> {
         self.require(AuthorityRole::PartIssuer)?;
-        if !self.subject().permitted_kinds.contains(&spec.kind) {
+        if !self.subject.permitted_kinds.contains(&spec.kind) {
             return Err(Error::KindNotPermitted(spec.kind));
+        }
+        if !self.subject.manufacturers.contains(&spec.manufacturer) {
+            return Err(Error::ManufacturerNotPermitted(
+                "part issuer",
+                spec.manufacturer.clone(),
+            ));
         }
         let mut imeis = spec.imeis.clone();
         imeis.sort_unstable();
@@ -170,6 +270,7 @@ impl Authority {
             issuer: self.key.key_id(),
             validity,
             subject: Subject::Part(PartSubject {
+                root: self.certificate.issuer(),
                 kind: spec.kind,
                 manufacturer: spec.manufacturer.clone(),
                 model: spec.model.clone(),
@@ -181,8 +282,9 @@ impl Authority {
         Certificate::sign(body, &self.key)
     }
 
-    /// Signs a pairing record (pairing services only): the handset's
-    /// IMEIs come from its board's certificate.
+    /// Signs a pairing record (pairing services only, for boards certified
+    /// under the service's own root): the handset's IMEIs come from its
+    /// board's certificate.
     pub fn pair(
         &self,
         board: &Certificate,
@@ -198,8 +300,8 @@ impl Authority {
             .ok_or(Error::InvalidField(
                 "the board certificate is not a board's",
             ))?;
-        if board_subject.imeis.is_empty() {
-            return Err(Error::InvalidField("the board certificate carries no IMEI"));
+        if board_subject.root != self.certificate.issuer() {
+            return Err(Error::ForeignPairingService);
         }
         let board_entry = PairedPart::of(board).ok_or(Error::InvalidField(
             "the board certificate is not a board's",
@@ -212,7 +314,9 @@ impl Authority {
             );
         }
         listed.sort_unstable_by_key(|part| part.part_id);
-        listed.dedup_by_key(|part| part.part_id);
+        if listed.windows(2).any(|w| matches!(w, [a, b] if a.part_id == b.part_id)) {
+            return Err(Error::InvalidField("a part is listed twice"));
+        }
         let body = PairingBody {
             service_certificate: self.certificate.as_bytes().to_vec(),
             imeis: board_subject.imeis.clone(),
@@ -239,22 +343,42 @@ impl Authority {
         }
     }
 
-    /// Publishes a full blocklist snapshot (blocklist roots and
-    /// authorities). Entries may come in any order; two entries for the
-    /// same key are refused.
+    /// What every verifier checks of a list's signer, checked before
+    /// signing: the role, the epoch a delegated key is certified for, and
+    /// the signer's validity at the issue time.
+    fn check_list_signer(&self, version: ListVersion, issued_at: u64) -> Result<KeyId, Error> {
+        let authority = self.blocklist_authority()?;
+        version.check_bounds()?;
+        if self.role() == AuthorityRole::BlocklistAuthority && self.subject.epoch != version.epoch
+        {
+            return Err(Error::EpochNotPermitted {
+                offered: version.epoch,
+                permitted: self.subject.epoch,
+            });
+        }
+        self.certificate
+            .validity()
+            .check("blocklist signer certificate, at the list's issue time", issued_at)?;
+        Ok(authority)
+    }
+
+    /// Publishes a full blocklist snapshot (blocklist roots, or a delegated
+    /// authority within its epoch). Entries may come in any order; two
+    /// entries for the same key are refused.
     pub fn publish_snapshot(
         &self,
-        sequence: u64,
+        version: ListVersion,
         issued_at: u64,
         expires_at: u64,
         mut entries: Vec<BlocklistEntry>,
     ) -> Result<BlocklistSnapshot, Error> {
-        let authority = self.blocklist_authority()?;
+        let authority = self.check_list_signer(version, issued_at)?;
         entries.sort_unstable_by_key(|entry| entry.key);
         let body = SnapshotBody {
             signer_certificate: self.certificate.as_bytes().to_vec(),
             authority,
-            sequence,
+            epoch: version.epoch,
+            sequence: version.sequence,
             issued_at,
             expires_at,
             entries,
@@ -265,13 +389,13 @@ impl Authority {
     /// Publishes the snapshot that follows `base` (an earlier snapshot of
     /// this authority, or none for a first list): `base`'s entries, less
     /// any under a `delisted` key, plus `listed` (a listed entry replaces
-    /// an earlier one for the same key). The sequence must be later than
+    /// an earlier one for the same key). The version must be later than
     /// `base`'s ([`Error::Rollback`] otherwise); a base of another
     /// authority is [`Error::WrongAuthority`].
     pub fn publish_next_snapshot(
         &self,
         base: Option<&BlocklistSnapshot>,
-        sequence: u64,
+        version: ListVersion,
         issued_at: u64,
         expires_at: u64,
         delisted: &[BlockKey],
@@ -280,23 +404,23 @@ impl Authority {
         let authority = self.blocklist_authority()?;
         let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
         if let Some(base) = base {
-            if base.body().authority != authority {
+            if base.authority() != authority {
                 return Err(Error::WrongAuthority);
             }
-            if sequence <= base.body().sequence {
+            if version <= base.version() {
                 return Err(Error::Rollback {
-                    offered: sequence,
-                    accepted: base.body().sequence,
+                    offered: version,
+                    accepted: base.version(),
                 });
             }
-            entries.extend(base.body().entries.iter().map(|entry| (entry.key, *entry)));
+            entries.extend(base.entries().iter().map(|entry| (entry.key, *entry)));
         }
         for key in delisted {
             entries.remove(key);
         }
         entries.extend(listed.into_iter().map(|entry| (entry.key, entry)));
         self.publish_snapshot(
-            sequence,
+            version,
             issued_at,
             expires_at,
             entries.into_values().collect(),
@@ -304,20 +428,32 @@ impl Authority {
     }
 
     /// Publishes the delta that turns `from` into `to` (two snapshots of
-    /// this authority).
+    /// this authority in the same epoch: a new epoch starts with a
+    /// snapshot).
     pub fn publish_delta(
         &self,
         from: &BlocklistSnapshot,
         to: &BlocklistSnapshot,
     ) -> Result<BlocklistDelta, Error> {
-        let authority = self.blocklist_authority()?;
-        if from.body().authority != authority || to.body().authority != authority {
+        let authority = self.check_list_signer(to.version(), to.issued_at())?;
+        if from.authority() != authority || to.authority() != authority {
             return Err(Error::WrongAuthority);
         }
+        if from.version().epoch != to.version().epoch {
+            return Err(Error::InvalidField(
+                "a delta stays within one epoch: a new epoch starts with a snapshot",
+            ));
+        }
+        if to.version() <= from.version() {
+            return Err(Error::Rollback {
+                offered: to.version(),
+                accepted: from.version(),
+            });
+        }
         let old: BTreeMap<BlockKey, &BlocklistEntry> =
-            from.body().entries.iter().map(|e| (e.key, e)).collect();
+            from.entries().iter().map(|e| (e.key, e)).collect();
         let new: BTreeMap<BlockKey, &BlocklistEntry> =
-            to.body().entries.iter().map(|e| (e.key, e)).collect();
+            to.entries().iter().map(|e| (e.key, e)).collect();
         let upserts = new
             .iter()
             .filter(|(key, entry)| old.get(*key) != Some(*entry))
@@ -331,11 +467,12 @@ impl Authority {
         let body = DeltaBody {
             signer_certificate: self.certificate.as_bytes().to_vec(),
             authority,
-            from_sequence: from.body().sequence,
+            epoch: to.version().epoch,
+            from_sequence: from.version().sequence,
             from_digest: from.state_digest(),
-            to_sequence: to.body().sequence,
-            issued_at: to.body().issued_at,
-            expires_at: to.body().expires_at,
+            to_sequence: to.version().sequence,
+            issued_at: to.issued_at(),
+            expires_at: to.expires_at(),
             upserts,
             removals,
             result_digest: to.state_digest(),
@@ -343,12 +480,13 @@ impl Authority {
         BlocklistDelta::seal(body, &self.key)
     }
 
-    /// Signs a revocation list (roots only) of keys this root certified.
+    /// Signs a revocation list (roots only) of keys this root certified,
+    /// each revoked from its `since` time.
     pub fn revoke(
         &self,
         sequence: u64,
         issued_at: u64,
-        revoked: &[KeyId],
+        revoked: &[RevokedKey],
     ) -> Result<RevocationList, Error> {
         if !self.role().is_root() {
             return Err(Error::RoleNotPermitted {
@@ -356,9 +494,15 @@ impl Authority {
                 found: self.role().name(),
             });
         }
+        self.certificate.validity().check(
+            "root certificate, at the revocation list's issue time",
+            issued_at,
+        )?;
         let mut revoked = revoked.to_vec();
         revoked.sort_unstable();
-        revoked.dedup();
+        if revoked.windows(2).any(|w| matches!(w, [a, b] if a.key == b.key)) {
+            return Err(Error::InvalidField("a key is revoked twice"));
+        }
         let body = RevocationBody {
             root: self.key.key_id(),
             sequence,

@@ -17,19 +17,19 @@
 //!
 //! ```
 //! use partcert::*;
+//! use partcert::issue::{Authority, PartSpec};
 //! let t0 = 1_700_000_000;
 //! let years = |n: u64| Validity::days_from(t0, 365 * n);
 //!
 //! // A manufacturer, its factory line and pairing service.
-//! let root = Authority::new_root(SecretKey::from_seed(&[1; 32]),
-//!     AuthorityRole::ManufacturerRoot, "Acme root", years(30))?;
+//! let root = Authority::new_manufacturer_root(SecretKey::from_seed(&[1; 32]),
+//!     "Acme root", &["Acme"], years(30))?;
 //! let line_key = SecretKey::from_seed(&[2; 32]);
-//! let line = Authority::new(line_key.clone(), root.certify_authority(
-//!     AuthorityRole::PartIssuer, "Acme line 3", line_key.public_key(),
-//!     &[PartKind::Board, PartKind::Screen], 2, years(20))?)?;
+//! let line = Authority::new(line_key.clone(), root.certify_part_issuer("Acme line 3",
+//!     line_key.public_key(), &[PartKind::Board, PartKind::Screen], &["Acme"], 2, years(20))?)?;
 //! let pairing_key = SecretKey::from_seed(&[3; 32]);
-//! let pairing = Authority::new(pairing_key.clone(), root.certify_authority(
-//!     AuthorityRole::PairingService, "Acme pairing", pairing_key.public_key(), &[], 3, years(20))?)?;
+//! let pairing = Authority::new(pairing_key.clone(), root.certify_pairing_service(
+//!     "Acme pairing", pairing_key.public_key(), 3, years(20))?)?;
 //!
 //! // A handset is built and paired at the factory.
 //! let imei: Imei = "356938035643809".parse()?;
@@ -40,11 +40,11 @@
 //! let record = pairing.pair(&board, &[screen.clone()], 1, PairingEvent::FactoryBuild, t0)?;
 //!
 //! // It is stolen: a registry lists the handset and its parts.
-//! let registry = Authority::new_root(SecretKey::from_seed(&[4; 32]),
-//!     AuthorityRole::BlocklistRoot, "National register", years(30))?;
+//! let registry = Authority::new_blocklist_root(SecretKey::from_seed(&[4; 32]),
+//!     "National register", years(30))?;
 //! let entries = BlocklistEntry::for_reported_handset(&record, Reason::Stolen, t0 + 60,
 //!     ListingStatus::Final);
-//! let snapshot = registry.publish_snapshot(1, t0 + 100, t0 + 86_400, entries)?;
+//! let snapshot = registry.publish_snapshot(ListVersion::new(0, 1), t0 + 100, t0 + 86_400, entries)?;
 //!
 //! // A repair shop is offered the harvested screen.
 //! let mut trust = TrustStore::new();
@@ -86,37 +86,42 @@ mod challenge;
 mod envelope;
 mod error;
 mod ids;
-mod issue;
+pub mod issue;
 mod keys;
 pub mod limits;
 mod pairing;
 mod revocation;
+mod text;
 mod trust;
 mod verify;
 
 pub use blocklist::{
     AuthorityList, BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot,
-    DeltaBody, ListChecked, Listing, ListingStatus, Reason, RollbackMark, RollbackState,
-    SnapshotBody, state_digest,
+    ListChecked, ListVersion, Listing, ListingStatus, Reason, RollbackMark, RollbackState,
+    StaleReason,
 };
 pub use certificate::{
-    AuthorityRole, AuthoritySubject, Certificate, CertificateBody, PartSubject, Subject, Validity,
+    AuthorityRole, AuthoritySubject, Certificate, PartSubject, Subject, Validity,
 };
-pub use challenge::{Challenge, ChallengeResponse, ChallengeResponseBody};
-pub use envelope::{
-    FORMAT_VERSION, HEADER_LEN, MAGIC, ObjectType, SIGNATURE_LEN, peek_type, verify_signature,
-};
+pub use challenge::{Challenge, ChallengeResponse};
+pub use envelope::{FORMAT_VERSION, ObjectType};
 pub use error::{Error, ErrorCode, ErrorFamily};
 pub use ids::{Fingerprint, Imei, KeyId, PartId, PartKind, PublicKey, StateDigest};
-pub use issue::{Authority, PartSpec};
 pub use keys::SecretKey;
-pub use pairing::{PairedPart, PairingBody, PairingEvent, PairingRecord};
-pub use revocation::{RevocationBody, RevocationList};
+pub use pairing::{PairedPart, PairingEvent, PairingRecord};
+pub use revocation::{RevocationList, RevokedKey};
 pub use trust::TrustStore;
 pub use verify::{
     AuthorityInfo, Binding, BlocklistStatus, FittedPart, FittedPartReport, HandsetEvidence,
     HandsetReport, PartEvidence, PartInfo, Provenance, Relation, Verdict, Verifier,
 };
+
+/// Helpers for this crate's own tests, fuzz targets and the Wycheproof
+/// suite. Not part of the API: may change in any release.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::envelope::{HEADER_LEN, MAGIC, SIGNATURE_LEN, verify_signature};
+}
 
 /// Any decoded partcert object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +144,7 @@ pub enum Object {
 impl Object {
     /// Decodes any object, dispatching on its type tag.
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        Ok(match peek_type(bytes)? {
+        Ok(match envelope::peek_type(bytes)? {
             ObjectType::Certificate => Object::Certificate(Certificate::decode(bytes)?),
             ObjectType::PairingRecord => Object::PairingRecord(PairingRecord::decode(bytes)?),
             ObjectType::BlocklistSnapshot => {
@@ -163,5 +168,13 @@ impl Object {
             Object::RevocationList(o) => o.as_bytes(),
             Object::ChallengeResponse(o) => o.as_bytes(),
         }
+    }
+}
+
+impl ObjectType {
+    /// The type of an encoded object, read from its header without decoding
+    /// the body.
+    pub fn of(bytes: &[u8]) -> Result<Self, Error> {
+        envelope::peek_type(bytes)
     }
 }

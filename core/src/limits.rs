@@ -25,15 +25,16 @@ pub const MAX_PAIRED_PARTS: usize = 64;
 pub const MAX_BLOCKLIST_ENTRIES: usize = 1 << 21;
 /// Most keys one revocation list carries.
 pub const MAX_REVOKED_KEYS: usize = 4096;
-/// Largest encoded anti-rollback state (`RollbackState::encode`): a header
-/// and, per authority, two key ids, a digest and two varints.
-pub const MAX_ROLLBACK_STATE_LEN: usize = 16 + MAX_AUTHORITIES * (3 * 32 + 2 * 10);
-/// Largest blocklist sequence number accepted (2^53 - 1: exact in JSON too).
+/// Largest encoded anti-rollback state (`RollbackState::encode`): a header,
+/// per authority two key ids, a digest and four varints, and a checksum.
+pub const MAX_ROLLBACK_STATE_LEN: usize = 16 + MAX_AUTHORITIES * (3 * 32 + 4 * 10) + 32;
+/// Largest blocklist epoch or sequence number accepted (2^53 - 1: exact in
+/// JSON too). There is no limit on the step between two lists: a root
+/// recovers from a stolen delegated key by opening a new epoch, which no
+/// delegated key can sign for.
 pub const MAX_SEQUENCE: u64 = (1 << 53) - 1;
-/// Largest step from the sequence held to the next accepted, so that even a
-/// compromised signing key cannot exhaust the sequence space and lock out
-/// its root's corrections.
-pub const MAX_SEQUENCE_STEP: u64 = 1 << 32;
+/// Most manufacturer names one root or part issuer may certify.
+pub const MAX_MANUFACTURERS: usize = 16;
 /// Most certificates a caller may pass as a chain.
 pub const MAX_CHAIN_LEN: usize = 8;
 /// Most blocklist authorities one blocklist tracks.

@@ -42,7 +42,7 @@ impl PairedPart {
 
 /// The signed content of a pairing record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PairingBody {
+pub(crate) struct PairingBody {
     /// The exact bytes of the pairing service's certificate.
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
     pub service_certificate: Vec<u8>,
@@ -88,9 +88,29 @@ impl PairingRecord {
         &self.signed.bytes
     }
 
-    /// The decoded body.
-    pub fn body(&self) -> &PairingBody {
-        &self.signed.body
+    /// The handset's board.
+    pub fn board(&self) -> &PairedPart {
+        &self.signed.body.board
+    }
+
+    /// Every other part fitted, sorted by part id.
+    pub fn parts(&self) -> &[PairedPart] {
+        &self.signed.body.parts
+    }
+
+    /// The per-handset sequence: each re-pairing after a repair counts up.
+    pub fn sequence(&self) -> u64 {
+        self.signed.body.sequence
+    }
+
+    /// What made this record.
+    pub fn event(&self) -> PairingEvent {
+        self.signed.body.event
+    }
+
+    /// When it was signed.
+    pub fn issued_at(&self) -> u64 {
+        self.signed.body.issued_at
     }
 
     /// The embedded pairing service certificate.

@@ -1,6 +1,6 @@
 //! The trust store: pinned roots and what they have revoked.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::certificate::{AuthorityRole, Certificate};
 use crate::error::Error;
@@ -12,20 +12,24 @@ struct RevocationState {
     sequence: u64,
     issued_at: u64,
     fingerprint: crate::Fingerprint,
-    revoked: BTreeSet<KeyId>,
+    /// Revoked key → since when.
+    revoked: BTreeMap<KeyId, u64>,
 }
 
 /// The roots a verifier pins — manufacturer roots for parts and pairing
 /// records, blocklist roots (pinned separately) for blocklists — and the
 /// revocation lists those roots have signed.
 ///
+/// Each root governs only its own: its revocation list revokes keys it
+/// certified, and its list's issue time is a floor for the clock against
+/// which *its* certificates are checked, never another root's.
+///
 /// ```
-/// use partcert::{AuthorityRole, Certificate, SecretKey, TrustStore, Validity};
-/// let root_key = SecretKey::from_seed(&[1; 32]);
-/// let root = Certificate::self_signed(&root_key, AuthorityRole::ManufacturerRoot,
-///     "Acme root", 1, Validity::days_from(0, 36500)).unwrap();
+/// use partcert::{SecretKey, TrustStore, Validity, issue::Authority};
+/// let root = Authority::new_manufacturer_root(SecretKey::from_seed(&[1; 32]),
+///     "Acme root", &["Acme"], Validity::days_from(0, 36500)).unwrap();
 /// let mut trust = TrustStore::new();
-/// trust.add_manufacturer_root(root).unwrap();
+/// trust.add_manufacturer_root(root.certificate().clone()).unwrap();
 /// assert_eq!(trust.manufacturer_roots().count(), 1);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,6 +37,16 @@ pub struct TrustStore {
     manufacturer_roots: BTreeMap<KeyId, Certificate>,
     blocklist_roots: BTreeMap<KeyId, Certificate>,
     revocations: BTreeMap<KeyId, RevocationState>,
+}
+
+/// An authority certificate that passed every check, with the root it
+/// chains to and the time it was checked at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckedAuthority<'a> {
+    pub root: &'a Certificate,
+    /// When its root revoked it, if it did and evidence placed what it
+    /// signed before that time.
+    pub revoked_since: Option<u64>,
 }
 
 impl TrustStore {
@@ -96,62 +110,81 @@ impl TrustStore {
         self.blocklist_roots.values()
     }
 
+    /// The pinned blocklist root with this key id.
+    pub fn blocklist_root(&self, id: &KeyId) -> Option<&Certificate> {
+        self.blocklist_roots.get(id)
+    }
+
+    /// The pinned manufacturer root with this key id.
+    pub fn manufacturer_root(&self, id: &KeyId) -> Option<&Certificate> {
+        self.manufacturer_roots.get(id)
+    }
+
     /// Accepts a revocation list signed by a pinned root. A list older than
     /// the one held for that root is refused. Returns the sequence held.
     pub fn apply_revocation_list(&mut self, list: &RevocationList) -> Result<u64, Error> {
-        let body = list.body();
+        let root_id = list.root();
         let root = self
             .manufacturer_roots
-            .get(&body.root)
-            .or_else(|| self.blocklist_roots.get(&body.root))
-            .ok_or(Error::UnknownIssuer(body.root))?;
-        let key = root.subject_key().ok_or(Error::UnknownIssuer(body.root))?;
+            .get(&root_id)
+            .or_else(|| self.blocklist_roots.get(&root_id))
+            .ok_or(Error::UnknownIssuer(root_id))?;
+        let key = root.subject_key().ok_or(Error::UnknownIssuer(root_id))?;
         list.verify_signature(&key)?;
-        // Its issue time raises every verification clock: it must lie in
-        // the root's own validity (a timestamp in milliseconds would not).
+        // Its issue time raises the clock for this root's certificates: it
+        // must lie in the root's own validity (milliseconds would not).
         root.validity().check(
             "root certificate, at the revocation list's issue time",
-            body.issued_at,
+            list.issued_at(),
         )?;
         let fingerprint = crate::Fingerprint::of_bytes(list.as_bytes());
-        if let Some(held) = self.revocations.get(&body.root) {
-            if body.sequence < held.sequence {
+        if let Some(held) = self.revocations.get(&root_id) {
+            if list.sequence() < held.sequence {
                 return Err(Error::Rollback {
-                    offered: body.sequence,
-                    accepted: held.sequence,
+                    offered: crate::ListVersion::new(0, list.sequence()),
+                    accepted: crate::ListVersion::new(0, held.sequence),
                 });
             }
-            if body.sequence == held.sequence && fingerprint != held.fingerprint {
-                return Err(Error::ConflictingSequence(body.sequence));
+            if list.sequence() == held.sequence && fingerprint != held.fingerprint {
+                return Err(Error::ConflictingSequence(list.sequence()));
             }
         }
         self.revocations.insert(
-            body.root,
+            root_id,
             RevocationState {
-                sequence: body.sequence,
-                issued_at: body.issued_at,
+                sequence: list.sequence(),
+                issued_at: list.issued_at(),
                 fingerprint,
-                revoked: body.revoked.iter().copied().collect(),
+                revoked: list
+                    .revoked()
+                    .iter()
+                    .map(|revoked| (revoked.key, revoked.since))
+                    .collect(),
             },
         );
-        Ok(body.sequence)
+        Ok(list.sequence())
     }
 
-    /// Whether the root that certified `key` has revoked it.
-    pub fn is_revoked(&self, root: &KeyId, key: &KeyId) -> bool {
+    /// Since when the root `root` has revoked `key`, if it has.
+    pub fn revoked_since(&self, root: &KeyId, key: &KeyId) -> Option<u64> {
         self.revocations
             .get(root)
-            .is_some_and(|state| state.revoked.contains(key))
+            .and_then(|state| state.revoked.get(key).copied())
     }
 
-    /// The newest issue time of any accepted revocation list: a floor for
-    /// the verification clock.
-    pub fn time_floor(&self) -> u64 {
+    /// Whether the root `root` has revoked `key` (from any time).
+    pub fn is_revoked(&self, root: &KeyId, key: &KeyId) -> bool {
+        self.revoked_since(root, key).is_some()
+    }
+
+    /// The time at which `root`'s certificates are checked for a caller's
+    /// `now`: never earlier than the issue time of that root's own newest
+    /// revocation list, so a clock set back cannot revive a certificate
+    /// the root has moved past. Another root's lists never move it.
+    pub fn clock_for_root(&self, root: &KeyId, now: u64) -> u64 {
         self.revocations
-            .values()
-            .map(|state| state.issued_at)
-            .max()
-            .unwrap_or(0)
+            .get(root)
+            .map_or(now, |state| now.max(state.issued_at))
     }
 
     fn roots_for(&self, role: AuthorityRole) -> &BTreeMap<KeyId, Certificate> {
@@ -162,21 +195,24 @@ impl TrustStore {
     }
 
     /// Checks that `certificate` is an authority of role `needed`,
-    /// certified by a pinned root of the matching kind, valid at `now`, and
-    /// not revoked. Returns the root.
+    /// certified by a pinned root of the matching kind, valid at that
+    /// root's clock for `now`, and not revoked — or, for a key revoked
+    /// since T, that `signed_before` (independent evidence of when what it
+    /// signed existed) is earlier than T.
     pub(crate) fn check_authority(
         &self,
         certificate: &Certificate,
         needed: AuthorityRole,
         now: u64,
-    ) -> Result<&Certificate, Error> {
-        let authority = certificate.authority();
-        if authority.map(|a| a.role) != Some(needed) {
-            return Err(Error::RoleNotPermitted {
+        signed_before: Option<u64>,
+    ) -> Result<CheckedAuthority<'_>, Error> {
+        let authority = certificate
+            .authority()
+            .filter(|authority| authority.role == needed)
+            .ok_or(Error::RoleNotPermitted {
                 needed: needed.name(),
                 found: certificate.role_name(),
-            });
-        }
+            })?;
         let root = self
             .roots_for(needed)
             .get(&certificate.issuer())
@@ -185,29 +221,33 @@ impl TrustStore {
             .subject_key()
             .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
         certificate.verify_signed_by(&root_key)?;
+        let now = self.clock_for_root(&root.issuer(), now);
         root.validity().check("root certificate", now)?;
         certificate
             .validity()
             .check(certificate_label(needed), now)?;
-        let key_id = authority
-            .map(|a| a.key.key_id())
-            .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
-        if self.is_revoked(&root.issuer(), &key_id) {
-            return Err(Error::IssuerRevoked(key_id));
-        }
-        Ok(root)
+        let key_id = authority.key.key_id();
+        let revoked_since = match self.revoked_since(&root.issuer(), &key_id) {
+            None => None,
+            Some(since) if signed_before.is_some_and(|before| before < since) => Some(since),
+            Some(_) => return Err(Error::IssuerRevoked(key_id)),
+        };
+        Ok(CheckedAuthority {
+            root,
+            revoked_since,
+        })
     }
 
-    /// Checks the signer of a blocklist object for `authority`, issued at
-    /// `issued_at`, and returns the authority's name and the signer's key
-    /// id. The signer is the pinned blocklist root itself or a blocklist
-    /// authority it certified, valid now *and* when the list says it was
-    /// issued: a list cannot claim an issue time (which becomes a floor for
-    /// every verification clock) beyond its signer's validity.
+    /// Checks the signer of a blocklist object for `authority` at `epoch`,
+    /// issued at `issued_at`, and returns the authority's name and the
+    /// signer's key id. The signer is the pinned blocklist root itself
+    /// (any epoch) or a blocklist authority it certified for exactly this
+    /// epoch, valid at `now` *and* when the list says it was issued.
     pub(crate) fn check_blocklist_signer(
         &self,
         signer: &Certificate,
         authority: &KeyId,
+        epoch: u64,
         issued_at: u64,
         now: u64,
     ) -> Result<(String, KeyId), Error> {
@@ -215,17 +255,29 @@ impl TrustStore {
             .subject_key()
             .and_then(|key| self.blocklist_roots.get(&key.key_id()))
             .filter(|root| *root == signer);
-        let signer_role = signer.authority().map(|a| a.role);
+        let signer_subject = signer.authority();
         let root = match pinned_root {
             Some(root) => {
+                let now = self.clock_for_root(&root.issuer(), now);
                 root.validity().check("blocklist root certificate", now)?;
                 root
             }
             // A blocklist root nobody pinned: a rogue or unknown registry.
-            None if signer_role == Some(AuthorityRole::BlocklistRoot) => {
+            None if signer_subject.map(|s| s.role) == Some(AuthorityRole::BlocklistRoot) => {
                 return Err(Error::UnknownIssuer(signer.issuer()));
             }
-            None => self.check_authority(signer, AuthorityRole::BlocklistAuthority, now)?,
+            None => {
+                let checked =
+                    self.check_authority(signer, AuthorityRole::BlocklistAuthority, now, None)?;
+                let permitted = signer_subject.map_or(0, |s| s.epoch);
+                if permitted != epoch {
+                    return Err(Error::EpochNotPermitted {
+                        offered: epoch,
+                        permitted,
+                    });
+                }
+                checked.root
+            }
         };
         if root.issuer() != *authority {
             return Err(Error::WrongAuthority);
@@ -239,16 +291,6 @@ impl TrustStore {
             .ok_or(Error::UnknownIssuer(signer.issuer()))?;
         let name = root.authority().map(|a| a.name.clone()).unwrap_or_default();
         Ok((name, signer_id))
-    }
-
-    /// The pinned blocklist root with this key id.
-    pub fn blocklist_root(&self, id: &KeyId) -> Option<&Certificate> {
-        self.blocklist_roots.get(id)
-    }
-
-    /// The pinned manufacturer root with this key id.
-    pub fn manufacturer_root(&self, id: &KeyId) -> Option<&Certificate> {
-        self.manufacturer_roots.get(id)
     }
 }
 

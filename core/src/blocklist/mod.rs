@@ -1,0 +1,420 @@
+//! Blocklists: the signed objects ([`objects`]), what a device stores
+//! between runs ([`storage`]), and here the state machine that accepts
+//! lists from several independent authorities and answers lookups.
+//!
+//! Rules held here:
+//! - *Authorities are independent*: each authority's clock floor is its
+//!   own newest list's issue time; one authority's list can at most mark
+//!   another's as possibly out of date, never have it refused.
+//! - *The root outranks its delegates*: lists are ordered by (epoch,
+//!   sequence), with no limit on the step; delegated keys sign only in the
+//!   epoch their certificate names.
+//! - *A device remembers what it follows*: every authority with a mark is
+//!   followed; its missing list reads as stale.
+
+mod objects;
+mod storage;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use objects::{
+    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus,
+    Reason,
+};
+pub(crate) use objects::{DeltaBody, SnapshotBody};
+pub use storage::{RollbackMark, RollbackState};
+
+use crate::error::Error;
+use crate::ids::{Imei, KeyId, StateDigest};
+use crate::limits::{self, check_len};
+use crate::trust::TrustStore;
+use objects::{find_entry, state_digest};
+
+/// The list one authority has published, as accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityList {
+    /// The authority's root key id.
+    pub authority: KeyId,
+    /// The authority's name (from its root certificate).
+    pub authority_name: String,
+    /// The accepted epoch and sequence.
+    pub version: ListVersion,
+    /// When it was signed.
+    pub issued_at: u64,
+    /// When it goes stale.
+    pub expires_at: u64,
+    /// Its state digest.
+    pub digest: StateDigest,
+    /// The key id of the key that signed it.
+    pub signer: KeyId,
+    entries: Vec<objects::BlocklistEntry>,
+}
+
+impl AuthorityList {
+    /// The entries, sorted by key.
+    pub fn entries(&self) -> &[BlocklistEntry] {
+        &self.entries
+    }
+}
+
+/// The blocklists accepted from every trusted authority, with the
+/// anti-rollback state that guards them.
+///
+/// Updates are all-or-nothing: a snapshot or delta that fails any check
+/// leaves the state exactly as it was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Blocklist {
+    lists: BTreeMap<KeyId, AuthorityList>,
+    rollback: RollbackState,
+}
+
+/// A blocklist entry that matched, with who listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    /// The key that matched (the part's identity, its board's IMEI, or the
+    /// IMEI of the handset it is paired to).
+    pub matched: BlockKey,
+    /// The listing authority's root key id.
+    pub authority: KeyId,
+    /// The listing authority's name.
+    pub authority_name: String,
+    /// The epoch of the list that carries the entry.
+    pub epoch: u64,
+    /// The sequence of the list that carries the entry.
+    pub sequence: u64,
+    /// Why it was listed.
+    pub reason: Reason,
+    /// When.
+    pub listed_at: u64,
+    /// Final or suspended.
+    pub status: ListingStatus,
+    /// For part entries: the handset the part was paired to when listed.
+    pub handset: Option<Imei>,
+}
+
+/// Why a list consulted may be out of date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StaleReason {
+    /// It expired before the verification time.
+    Expired,
+    /// Its authority's root has since revoked the key that signed it.
+    SignerRevoked,
+    /// The device follows this authority (it has a mark for it) but holds
+    /// no list from it: withheld, or not yet loaded after a restart.
+    Missing,
+    /// Another authority's list was issued after this one expired: the
+    /// device's clock may be behind. It never makes this list refused.
+    OutdatedBy {
+        /// The other authority's root key id.
+        authority: KeyId,
+        /// Its name.
+        authority_name: String,
+        /// The issue time its list carries.
+        issued_at: u64,
+    },
+}
+
+/// One followed authority's list as consulted for a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListChecked {
+    /// The authority's root key id.
+    pub authority: KeyId,
+    /// Its name.
+    pub authority_name: String,
+    /// The epoch consulted (of the mark, if the list is missing).
+    pub epoch: u64,
+    /// The sequence consulted (of the mark, if the list is missing).
+    pub sequence: u64,
+    /// When that list goes stale.
+    pub expires_at: u64,
+    /// Whether it may be out of date.
+    pub stale: bool,
+    /// Why, when it is stale.
+    pub stale_reason: Option<StaleReason>,
+}
+
+impl Blocklist {
+    /// An empty blocklist with no anti-rollback history: follows nothing.
+    pub fn new() -> Self {
+        Blocklist::default()
+    }
+
+    /// An empty blocklist that remembers what a previous run accepted, so
+    /// older lists are still refused after a restart, and every authority
+    /// with a mark is followed: until its list is applied again, verdicts
+    /// read stale, naming it.
+    pub fn with_rollback_state(rollback: RollbackState) -> Self {
+        Blocklist {
+            lists: BTreeMap::new(),
+            rollback,
+        }
+    }
+
+    /// The anti-rollback state to persist.
+    pub fn rollback_state(&self) -> &RollbackState {
+        &self.rollback
+    }
+
+    /// The lists held, one per authority.
+    pub fn lists(&self) -> impl Iterator<Item = &AuthorityList> {
+        self.lists.values()
+    }
+
+    /// The list held for an authority.
+    pub fn list(&self, authority: &KeyId) -> Option<&AuthorityList> {
+        self.lists.get(authority)
+    }
+
+    /// Whether the device follows any authority (holds any mark).
+    pub fn follows_any(&self) -> bool {
+        !self.rollback.marks.is_empty()
+    }
+
+    /// The clock for `authority`'s lists at a caller's `now`: never earlier
+    /// than that authority's newest accepted list (unless its signer has
+    /// since been revoked). Other authorities' times never move it.
+    pub fn clock_for(&self, trust: &TrustStore, authority: &KeyId, now: u64) -> u64 {
+        self.rollback
+            .marks
+            .get(authority)
+            .filter(|mark| !trust.is_revoked(&mark.authority, &mark.signer))
+            .map_or(now, |mark| now.max(mark.issued_at))
+    }
+
+    /// Accepts a full snapshot after checking its signer chains to a pinned
+    /// blocklist root (a delegated signer only within its epoch), its
+    /// signature, and that it is not older than what was accepted before.
+    /// Returns the version now held.
+    ///
+    /// The same snapshot again is accepted (and changes nothing).
+    pub fn apply_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        snapshot: &BlocklistSnapshot,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        let body = snapshot.body();
+        let version = snapshot.version();
+        let now = self.clock_for(trust, &body.authority, now);
+        let (authority_name, signer) = trust.check_blocklist_signer(
+            &snapshot.signer,
+            &body.authority,
+            version.epoch,
+            body.issued_at,
+            now,
+        )?;
+        snapshot.verify_signature()?;
+        self.check_not_rollback(&body.authority, version, &snapshot.digest)?;
+        self.accept(AuthorityList {
+            authority: body.authority,
+            authority_name,
+            version,
+            issued_at: body.issued_at,
+            expires_at: body.expires_at,
+            digest: snapshot.digest,
+            signer,
+            entries: body.entries.clone(),
+        })
+    }
+
+    /// Applies a delta to the list held for its authority. The delta must
+    /// start from exactly the state held and lead to exactly the digest it
+    /// promises. Returns the version now held.
+    pub fn apply_delta(
+        &mut self,
+        trust: &TrustStore,
+        delta: &BlocklistDelta,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        let body = delta.body();
+        let to = delta.to_version();
+        let now = self.clock_for(trust, &body.authority, now);
+        let (authority_name, signer) = trust.check_blocklist_signer(
+            &delta.signer,
+            &body.authority,
+            to.epoch,
+            body.issued_at,
+            now,
+        )?;
+        delta.verify_signature()?;
+        let held = self
+            .lists
+            .get(&body.authority)
+            .ok_or(Error::DeltaBaseMismatch {
+                delta_from: body.from_sequence,
+                held: 0,
+            })?;
+        if held.version != delta.from_version() || held.digest != body.from_digest {
+            if to <= held.version {
+                return Err(Error::Rollback {
+                    offered: to,
+                    accepted: held.version,
+                });
+            }
+            return Err(Error::DeltaBaseMismatch {
+                delta_from: body.from_sequence,
+                held: held.version.sequence,
+            });
+        }
+        let entries = delta.apply_to(&held.entries);
+        check_len(
+            "blocklist entries",
+            entries.len(),
+            limits::MAX_BLOCKLIST_ENTRIES,
+        )?;
+        let digest = state_digest(&body.authority, to, &entries);
+        if digest != body.result_digest {
+            return Err(Error::DeltaResultMismatch);
+        }
+        self.check_not_rollback(&body.authority, to, &digest)?;
+        self.accept(AuthorityList {
+            authority: body.authority,
+            authority_name,
+            version: to,
+            issued_at: body.issued_at,
+            expires_at: body.expires_at,
+            digest,
+            signer,
+            entries,
+        })
+    }
+
+    fn check_not_rollback(
+        &self,
+        authority: &KeyId,
+        version: ListVersion,
+        digest: &StateDigest,
+    ) -> Result<(), Error> {
+        version.check_bounds()?;
+        if let Some(mark) = self.rollback.marks.get(authority) {
+            if version < mark.version() {
+                return Err(Error::Rollback {
+                    offered: version,
+                    accepted: mark.version(),
+                });
+            }
+            if version == mark.version() && *digest != mark.digest {
+                return Err(Error::ConflictingSequence(version.sequence));
+            }
+        } else if self.rollback.marks.len() >= limits::MAX_AUTHORITIES {
+            return Err(Error::LengthOverBound {
+                field: "blocklist authorities",
+                length: self.rollback.marks.len() + 1,
+                max: limits::MAX_AUTHORITIES,
+            });
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, mut list: AuthorityList) -> Result<ListVersion, Error> {
+        let version = list.version;
+        // The same state re-signed: never let an older copy lower the
+        // issue time (the clock floor) or the expiry already accepted.
+        if let Some(mark) = self.rollback.marks.get(&list.authority) {
+            if mark.version() == version {
+                list.issued_at = list.issued_at.max(mark.issued_at);
+                list.expires_at = list.expires_at.max(mark.expires_at);
+            }
+        }
+        let mark = RollbackMark {
+            authority: list.authority,
+            epoch: version.epoch,
+            sequence: version.sequence,
+            issued_at: list.issued_at,
+            expires_at: list.expires_at,
+            digest: list.digest,
+            signer: list.signer,
+        };
+        self.rollback.marks.insert(list.authority, mark);
+        self.lists.insert(list.authority, list);
+        Ok(version)
+    }
+
+    /// Every listing, across all authorities, of any of `keys`.
+    pub fn lookup(&self, keys: &[BlockKey]) -> Vec<Listing> {
+        let mut found = Vec::new();
+        for list in self.lists.values() {
+            for key in keys {
+                if let Some(entry) = find_entry(&list.entries, key) {
+                    found.push(Listing {
+                        matched: entry.key,
+                        authority: list.authority,
+                        authority_name: list.authority_name.clone(),
+                        epoch: list.version.epoch,
+                        sequence: list.version.sequence,
+                        reason: entry.reason,
+                        listed_at: entry.listed_at,
+                        status: entry.status,
+                        handset: entry.handset,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// Every authority followed, with its list's standing at `now`.
+    ///
+    /// A list is stale when it has expired at its own authority's clock,
+    /// when `trust` has revoked the key that signed it, when it is missing
+    /// (followed but not held), or when another authority's list (signed
+    /// by an unrevoked key) was issued after it expired — the last only
+    /// flags it, naming that authority.
+    pub fn lists_checked(&self, trust: &TrustStore, now: u64) -> Vec<ListChecked> {
+        let trusted_time = |list: &AuthorityList| {
+            (!trust.is_revoked(&list.authority, &list.signer)).then_some(list.issued_at)
+        };
+        self.rollback
+            .marks
+            .values()
+            .map(|mark| {
+                let Some(list) = self.lists.get(&mark.authority) else {
+                    return ListChecked {
+                        authority: mark.authority,
+                        authority_name: trust
+                            .blocklist_root(&mark.authority)
+                            .and_then(|root| root.authority())
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default(),
+                        epoch: mark.epoch,
+                        sequence: mark.sequence,
+                        expires_at: mark.expires_at,
+                        stale: true,
+                        stale_reason: Some(StaleReason::Missing),
+                    };
+                };
+                let clock = self.clock_for(trust, &list.authority, now);
+                let overtaken_by = self
+                    .lists
+                    .values()
+                    .filter(|other| other.authority != list.authority)
+                    .filter_map(|other| trusted_time(other).map(|time| (other, time)))
+                    .filter(|(_, time)| *time > list.expires_at)
+                    .max_by_key(|(_, time)| *time);
+                let stale_reason = if trust.is_revoked(&list.authority, &list.signer) {
+                    Some(StaleReason::SignerRevoked)
+                } else if clock > list.expires_at {
+                    Some(StaleReason::Expired)
+                } else {
+                    overtaken_by.map(|(other, time)| StaleReason::OutdatedBy {
+                        authority: other.authority,
+                        authority_name: other.authority_name.clone(),
+                        issued_at: time,
+                    })
+                };
+                ListChecked {
+                    authority: list.authority,
+                    authority_name: list.authority_name.clone(),
+                    epoch: list.version.epoch,
+                    sequence: list.version.sequence,
+                    expires_at: list.expires_at,
+                    stale: stale_reason.is_some(),
+                    stale_reason,
+                }
+            })
+            .collect()
+    }
+}

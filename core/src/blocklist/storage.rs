@@ -1,0 +1,235 @@
+//! What a device keeps between runs: the anti-rollback marks and the
+//! saved blocklist state. Local and unsigned, but strictly decoded, under
+//! the same header as every signed object and a checksum over every byte,
+//! so a corrupted file is refused instead of half-loaded.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::objects::{BlocklistEntry, ListVersion, state_digest, validate_entries};
+use super::{AuthorityList, Blocklist};
+use crate::certificate::strictly_sorted;
+use crate::envelope::{self, FORMAT_VERSION};
+use crate::error::Error;
+use crate::ids::{KeyId, StateDigest};
+use crate::limits::{self, check_len};
+use crate::trust::TrustStore;
+
+const ROLLBACK_MAGIC: [u8; 4] = *b"PCRB";
+const STATE_MAGIC: [u8; 4] = *b"PCBS";
+const CHECKSUM_LEN: usize = 32;
+/// Magic and format version.
+const LOCAL_HEADER_LEN: usize = 5;
+
+/// What the anti-rollback state remembers of one authority the device
+/// follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollbackMark {
+    /// The authority's root key id.
+    pub authority: KeyId,
+    /// The highest epoch accepted.
+    pub epoch: u64,
+    /// The highest sequence accepted within that epoch.
+    pub sequence: u64,
+    /// That list's issue time: a floor for this authority's clock.
+    pub issued_at: u64,
+    /// When that list goes stale.
+    pub expires_at: u64,
+    /// That list's state digest.
+    pub digest: StateDigest,
+    /// The key id of the key that signed it: if that key is later revoked,
+    /// the list reads as stale and its time no longer raises the clock.
+    pub signer: KeyId,
+}
+
+impl RollbackMark {
+    /// The version accepted.
+    pub fn version(&self) -> ListVersion {
+        ListVersion::new(self.epoch, self.sequence)
+    }
+}
+
+/// The anti-rollback state a device persists between runs: for each
+/// authority it follows, the newest list accepted. A device restarted
+/// from its marks still knows which authorities it follows, so a list
+/// withheld after the restart reads as missing (stale), never clean.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RollbackState {
+    pub(crate) marks: std::collections::BTreeMap<KeyId, RollbackMark>,
+}
+
+impl RollbackState {
+    /// The marks, one per authority followed.
+    pub fn marks(&self) -> impl Iterator<Item = &RollbackMark> {
+        self.marks.values()
+    }
+
+    /// Encodes the state for storage.
+    pub fn encode(&self) -> Vec<u8> {
+        let marks: Vec<RollbackMark> = self.marks.values().copied().collect();
+        seal_local(ROLLBACK_MAGIC, &marks)
+    }
+
+    /// Decodes a stored state; a corrupted one is refused.
+    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        check_len(
+            "anti-rollback state",
+            bytes.len(),
+            limits::MAX_ROLLBACK_STATE_LEN,
+        )?;
+        let marks: Vec<RollbackMark> =
+            open_local(ROLLBACK_MAGIC, bytes, "anti-rollback state")?;
+        marks_from(marks)
+    }
+}
+
+fn marks_from(marks: Vec<RollbackMark>) -> Result<RollbackState, Error> {
+    check_len("authorities", marks.len(), limits::MAX_AUTHORITIES)?;
+    let ids: Vec<KeyId> = marks.iter().map(|m| m.authority).collect();
+    if !strictly_sorted(&ids) {
+        return Err(Error::NotCanonical("rollback marks"));
+    }
+    for mark in &marks {
+        mark.version().check_bounds()?;
+        if mark.expires_at < mark.issued_at {
+            return Err(Error::InvalidField(
+                "a rollback mark expires before it was issued",
+            ));
+        }
+    }
+    Ok(RollbackState {
+        marks: marks.into_iter().map(|m| (m.authority, m)).collect(),
+    })
+}
+
+/// One authority's list as stored by [`Blocklist::encode_state`].
+#[derive(Serialize, Deserialize)]
+struct StoredList {
+    authority: KeyId,
+    signer: KeyId,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_BLOCKLIST_ENTRIES }>")]
+    entries: Vec<BlocklistEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredState {
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
+    marks: Vec<RollbackMark>,
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
+    lists: Vec<StoredList>,
+}
+
+/// Header, postcard body, then SHA-256 of everything before it.
+fn seal_local<T: Serialize>(magic: [u8; 4], value: &T) -> Vec<u8> {
+    let mut out = magic.to_vec();
+    out.push(FORMAT_VERSION);
+    let mut out = postcard::to_extend(value, out).unwrap_or_default();
+    let checksum = Sha256::digest(&out);
+    out.extend_from_slice(&checksum);
+    out
+}
+
+fn open_local<T: serde::de::DeserializeOwned + Serialize>(
+    magic: [u8; 4],
+    bytes: &[u8],
+    what: &'static str,
+) -> Result<T, Error> {
+    envelope::check_header(bytes, magic)?;
+    let split = bytes
+        .len()
+        .checked_sub(CHECKSUM_LEN)
+        .filter(|split| *split >= LOCAL_HEADER_LEN)
+        .ok_or(Error::Truncated)?;
+    let (covered, checksum) = bytes.split_at(split);
+    if Sha256::digest(covered).as_slice() != checksum {
+        return Err(Error::CorruptState(what));
+    }
+    let body = covered.get(LOCAL_HEADER_LEN..).unwrap_or_default();
+    envelope::decode_exact(body, what)
+}
+
+impl Blocklist {
+    /// Encodes everything accepted — each authority's list and the
+    /// anti-rollback marks — so a device or shop can save the state a
+    /// snapshot and its deltas led to. The encoding is local and unsigned,
+    /// with a checksum against accidents: it is as trustworthy as the
+    /// storage it is kept in.
+    pub fn encode_state(&self) -> Vec<u8> {
+        let state = StoredState {
+            marks: self.rollback.marks.values().copied().collect(),
+            lists: self
+                .lists
+                .values()
+                .map(|list| StoredList {
+                    authority: list.authority,
+                    signer: list.signer,
+                    epoch: list.version.epoch,
+                    sequence: list.version.sequence,
+                    issued_at: list.issued_at,
+                    expires_at: list.expires_at,
+                    entries: list.entries.clone(),
+                })
+                .collect(),
+        };
+        seal_local(STATE_MAGIC, &state)
+    }
+
+    /// Reads back a state saved by [`Blocklist::encode_state`]. The
+    /// checksum must match, every list must belong to a blocklist root
+    /// still pinned in `trust`, be sorted, and agree with its
+    /// anti-rollback mark in every field (version, digest, signer, issue
+    /// and expiry times). Marks without a list are authorities followed
+    /// whose list is not held: verdicts read stale until it arrives.
+    pub fn decode_state(bytes: &[u8], trust: &TrustStore) -> Result<Blocklist, Error> {
+        check_len(
+            "stored blocklist state",
+            bytes.len(),
+            limits::MAX_AUTHORITIES.saturating_mul(limits::MAX_BLOCKLIST_LEN),
+        )?;
+        let state: StoredState = open_local(STATE_MAGIC, bytes, "blocklist state")?;
+        let rollback = marks_from(state.marks)?;
+        let authorities: Vec<KeyId> = state.lists.iter().map(|l| l.authority).collect();
+        if !strictly_sorted(&authorities) {
+            return Err(Error::NotCanonical("stored lists"));
+        }
+        let mut lists = std::collections::BTreeMap::new();
+        for stored in state.lists {
+            let root = trust
+                .blocklist_root(&stored.authority)
+                .ok_or(Error::UnknownIssuer(stored.authority))?;
+            validate_entries("blocklist entries", &stored.entries)?;
+            let version = ListVersion::new(stored.epoch, stored.sequence);
+            let digest = state_digest(&stored.authority, version, &stored.entries);
+            let mark = rollback
+                .marks
+                .get(&stored.authority)
+                .ok_or(Error::InvalidField("a stored list has no rollback mark"))?;
+            let agrees = mark.version() == version
+                && mark.digest == digest
+                && mark.signer == stored.signer
+                && mark.issued_at == stored.issued_at
+                && mark.expires_at == stored.expires_at;
+            if !agrees {
+                return Err(Error::CorruptState("blocklist state"));
+            }
+            lists.insert(
+                stored.authority,
+                AuthorityList {
+                    authority: stored.authority,
+                    authority_name: root.authority().map(|a| a.name.clone()).unwrap_or_default(),
+                    version,
+                    issued_at: stored.issued_at,
+                    expires_at: stored.expires_at,
+                    digest,
+                    signer: stored.signer,
+                    entries: stored.entries,
+                },
+            );
+        }
+        Ok(Blocklist { lists, rollback })
+    }
+}

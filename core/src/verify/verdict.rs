@@ -1,0 +1,267 @@
+//! What a verifier says: the verdict on one part and its parts.
+
+use serde::Serialize;
+
+use crate::blocklist::{ListChecked, Listing, ListingStatus, StaleReason};
+use crate::certificate::Certificate;
+use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind};
+use crate::pairing::PairingEvent;
+
+/// A named authority in a verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorityInfo {
+    /// Its name.
+    pub name: String,
+    /// Its key id.
+    pub key_id: KeyId,
+}
+
+impl AuthorityInfo {
+    pub(crate) fn of(certificate: &Certificate) -> Self {
+        let authority = certificate.authority();
+        AuthorityInfo {
+            name: authority.map(|a| a.name.clone()).unwrap_or_default(),
+            key_id: authority
+                .map(|a| a.key.key_id())
+                .unwrap_or(certificate.issuer()),
+        }
+    }
+}
+
+/// The part a verdict is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartInfo {
+    /// What it is.
+    pub kind: PartKind,
+    /// Who made it.
+    pub manufacturer: String,
+    /// Its model.
+    pub model: String,
+    /// Its serial.
+    pub serial: String,
+    /// Its identity digest (bound to its manufacturer root).
+    pub part_id: PartId,
+    /// Its certificate's fingerprint.
+    pub fingerprint: Fingerprint,
+    /// For boards: the IMEIs signed into its certificate.
+    pub imeis: Vec<Imei>,
+}
+
+/// How strongly the part is bound to its certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Binding {
+    /// The part proved it holds the key its certificate names.
+    KeyProven,
+    /// The part has a key but no challenge response was checked.
+    KeyNotChallenged,
+    /// The part has no secure element: its certificate binds only its
+    /// serial and could have been copied.
+    SerialOnly,
+}
+
+/// Which handset the part was last paired to, from a pairing record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The handset's IMEIs.
+    pub handset_imeis: Vec<Imei>,
+    /// The record's per-handset sequence.
+    pub pairing_sequence: u64,
+    /// What made the record.
+    pub event: PairingEvent,
+    /// When it was signed.
+    pub paired_at: u64,
+    /// The pairing service that signed it.
+    pub service: AuthorityInfo,
+    /// The record names an earlier certificate of the same part (the part
+    /// was re-certified since it was paired): the same part, reported.
+    pub certificate_renewed: bool,
+}
+
+/// The part's relation to the handset doing the verifying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relation {
+    /// Paired to this handset.
+    PairedHere,
+    /// Paired to another handset (a used part).
+    PairedElsewhere,
+    /// No pairing record was presented.
+    Unpaired,
+}
+
+/// The part's standing on the blocklists the device follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum BlocklistStatus {
+    /// No blocklist consulted: the device follows no list at all.
+    NotChecked,
+    /// No list carries it, and every followed list is current.
+    Clean {
+        /// The lists consulted (all current).
+        lists: Vec<ListChecked>,
+    },
+    /// No list held carries it, but at least one followed list is stale
+    /// (expired, signed by a since-revoked key, missing, or outdated by
+    /// another authority's newer list): the answer may be out of date.
+    Stale {
+        /// The lists consulted; each stale one says why.
+        lists: Vec<ListChecked>,
+    },
+    /// At least one list carries it.
+    Blocked {
+        /// Every matching listing.
+        listings: Vec<Listing>,
+        /// Whether any list consulted was stale.
+        stale: bool,
+        /// The lists consulted.
+        lists: Vec<ListChecked>,
+    },
+}
+
+impl BlocklistStatus {
+    /// Whether a list consulted was stale: true for `Stale`, and for
+    /// `Blocked` when a list consulted was stale.
+    pub fn is_stale(&self) -> bool {
+        match self {
+            BlocklistStatus::Stale { .. } => true,
+            BlocklistStatus::Blocked { stale, .. } => *stale,
+            BlocklistStatus::NotChecked | BlocklistStatus::Clean { .. } => false,
+        }
+    }
+
+    /// Whether any list carries the key looked up.
+    pub fn is_blocked(&self) -> bool {
+        matches!(self, BlocklistStatus::Blocked { .. })
+    }
+
+    /// The matching listings (empty unless `Blocked`).
+    pub fn listings(&self) -> &[Listing] {
+        match self {
+            BlocklistStatus::Blocked { listings, .. } => listings,
+            _ => &[],
+        }
+    }
+
+    /// The lists consulted (empty for `NotChecked`).
+    pub fn lists(&self) -> &[ListChecked] {
+        match self {
+            BlocklistStatus::NotChecked => &[],
+            BlocklistStatus::Clean { lists }
+            | BlocklistStatus::Stale { lists }
+            | BlocklistStatus::Blocked { lists, .. } => lists,
+        }
+    }
+
+    /// A short description: "clean", "BLOCKED: stolen", "clean but
+    /// blocklist stale (National register: missing)" …
+    pub fn summary(&self) -> String {
+        match self {
+            BlocklistStatus::NotChecked => "blocklist not checked".to_owned(),
+            BlocklistStatus::Clean { .. } => "clean".to_owned(),
+            BlocklistStatus::Stale { lists } => {
+                format!("clean but blocklist stale ({})", stale_lists(lists))
+            }
+            BlocklistStatus::Blocked { listings, .. } => {
+                let mut reasons: Vec<String> = listings
+                    .iter()
+                    .map(|l| match l.status {
+                        ListingStatus::Final => l.reason.name().to_owned(),
+                        ListingStatus::Suspended => format!("{} (suspended)", l.reason.name()),
+                    })
+                    .collect();
+                reasons.dedup();
+                format!("BLOCKED: {}", reasons.join(", "))
+            }
+        }
+    }
+}
+
+fn stale_lists(lists: &[ListChecked]) -> String {
+    let described: Vec<String> = lists
+        .iter()
+        .filter_map(|list| {
+            let why = match list.stale_reason.as_ref()? {
+                StaleReason::Expired => "expired".to_owned(),
+                StaleReason::SignerRevoked => "signer revoked".to_owned(),
+                StaleReason::Missing => "missing".to_owned(),
+                StaleReason::OutdatedBy { authority_name, .. } => {
+                    format!("outdated by {authority_name}")
+                }
+            };
+            let name = if list.authority_name.is_empty() {
+                list.authority.to_string()
+            } else {
+                list.authority_name.clone()
+            };
+            Some(format!("{name}: {why}"))
+        })
+        .collect();
+    described.join("; ")
+}
+
+/// What trusted evidence says about a part. It reports; it never disables:
+/// what a device or shop does with it is the owner's policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// The part.
+    pub part: PartInfo,
+    /// The part issuer (factory line) that certified it.
+    pub issuer: AuthorityInfo,
+    /// The manufacturer root the chain ends in.
+    pub root: AuthorityInfo,
+    /// Key-proven, key not challenged, or serial-only.
+    pub binding: Binding,
+    /// When the issuer's key was revoked from, if it was and a pairing
+    /// record (by an unrevoked service) places this certificate before
+    /// that time: genuine, made before the leak.
+    pub issuer_revoked_since: Option<u64>,
+    /// The handset it was paired to, if a pairing record was given.
+    pub provenance: Option<Provenance>,
+    /// Paired here, elsewhere, or unpaired.
+    pub relation: Relation,
+    /// Blocklist standing.
+    pub blocklist: BlocklistStatus,
+    /// IMEIs the modem presented that are not signed into this board. Only
+    /// ever non-empty on a blocked verdict: a listed board stays blocked
+    /// whatever its modem says; otherwise a mismatch is an error.
+    pub mismatched_imeis: Vec<Imei>,
+    /// The time the certificates were checked at: the caller's clock,
+    /// raised to the newest revocation list of the part's own root.
+    pub checked_at: u64,
+}
+
+impl Verdict {
+    /// Whether any list carries the part or its handset.
+    pub fn is_blocked(&self) -> bool {
+        self.blocklist.is_blocked()
+    }
+
+    /// Whether a list consulted was stale.
+    pub fn is_stale(&self) -> bool {
+        self.blocklist.is_stale()
+    }
+
+    /// A short summary a technician reads: "genuine, used, clean",
+    /// "genuine (serial-only), unpaired, BLOCKED: stolen" …
+    pub fn summary(&self) -> String {
+        let genuine = match self.binding {
+            Binding::KeyProven => "genuine (key-proven)",
+            Binding::KeyNotChallenged => "genuine (key not challenged)",
+            Binding::SerialOnly => "genuine (serial-only)",
+        };
+        let relation = match self.relation {
+            Relation::PairedHere => "fitted in this handset",
+            Relation::PairedElsewhere => "used",
+            Relation::Unpaired => "unpaired",
+        };
+        let mut summary = format!("{genuine}, {relation}, {}", self.blocklist.summary());
+        if !self.mismatched_imeis.is_empty() {
+            summary.push_str(", modem IMEI does not match the board");
+        }
+        if self.issuer_revoked_since.is_some() {
+            summary.push_str(", made before its line's key was revoked");
+        }
+        summary
+    }
+}
