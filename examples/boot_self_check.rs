@@ -6,7 +6,8 @@
 
 use partcert::{
     Blocklist, BlocklistEntry, Challenge, ChallengeResponse, ErrorCode, FittedPart,
-    HandsetEvidence, HandsetReport, Imei, ListingStatus, PairingEvent, Reason, Verifier,
+    HandsetEvidence, HandsetReport, Imei, ListVersion, ListingStatus, PairingEvent, Reason,
+    Verifier,
 };
 use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
@@ -57,9 +58,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         T0 + DAY,
         ListingStatus::Final,
     );
-    let snapshot = register
-        .publisher
-        .publish_snapshot(1, T0 + DAY, T0 + 8 * DAY, entries)?;
+    let snapshot = register.publisher.publish_snapshot(
+        ListVersion::new(0, 1),
+        T0 + DAY,
+        T0 + 8 * DAY,
+        entries,
+    )?;
     let mut blocklist = Blocklist::new();
     blocklist.apply_snapshot(&trust, &snapshot, T0 + 2 * DAY)?;
     let verifier = Verifier::new(&trust).with_blocklist(&blocklist);

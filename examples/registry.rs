@@ -1,12 +1,14 @@
 //! A national register publishes its list of stolen and lost handsets as
 //! a full snapshot, then as a small delta; a device applies both and
-//! refuses a rollback to an older list, even after a restart.
+//! refuses a rollback to an older list, even after a restart. Then its
+//! publishing key is stolen, and the register's root supersedes the
+//! thief's lists in the next epoch.
 //!
 //! `cargo run -p partcert-examples --example registry`
 
 use partcert::{
-    Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ErrorCode, ListingStatus,
-    PartEvidence, Reason, RollbackState, Verifier,
+    BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ErrorCode, ListVersion,
+    ListingStatus, PartEvidence, Reason, RevokedKey, RollbackState, Verifier,
 };
 use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
@@ -25,13 +27,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         monday,
         ListingStatus::Final,
     );
-    let snapshot_100 =
-        register
-            .publisher
-            .publish_snapshot(100, monday, monday + 7 * DAY, entries.clone())?;
+    let snapshot_100 = register.publisher.publish_snapshot(
+        ListVersion::new(0, 100),
+        monday,
+        monday + 7 * DAY,
+        entries.clone(),
+    )?;
     println!(
         "snapshot 100: {} entries, {} bytes, digest {}",
-        snapshot_100.body().entries.len(),
+        snapshot_100.entries().len(),
         snapshot_100.as_bytes().len(),
         snapshot_100.state_digest()
     );
@@ -44,17 +48,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         tuesday,
         ListingStatus::Suspended,
     ));
-    let snapshot_101 =
-        register
-            .publisher
-            .publish_snapshot(101, tuesday, tuesday + 7 * DAY, entries)?;
+    let snapshot_101 = register.publisher.publish_snapshot(
+        ListVersion::new(0, 101),
+        tuesday,
+        tuesday + 7 * DAY,
+        entries,
+    )?;
     let delta = register
         .publisher
         .publish_delta(&snapshot_100, &snapshot_101)?;
     println!(
         "delta 100 -> 101: {} upserts, {} removals, {} bytes (the full snapshot is {} bytes)",
-        delta.body().upserts.len(),
-        delta.body().removals.len(),
+        delta.upserts().len(),
+        delta.removals().len(),
         delta.as_bytes().len(),
         snapshot_101.as_bytes().len()
     );
@@ -76,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list(&authority)
         .ok_or("the register's list is held")?;
     println!(
-        "device now holds sequence {held}: {} entries, digest {}",
+        "device now holds {held}: {} entries, digest {}",
         list.entries().len(),
         list.digest
     );
@@ -126,10 +132,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A delta built for another base is refused: the device must fetch a snapshot.
     let wednesday = tuesday + DAY;
     let snapshot_102 = register.publisher.publish_snapshot(
-        102,
+        ListVersion::new(0, 102),
         wednesday,
         wednesday + 7 * DAY,
-        snapshot_101.body().entries.clone(),
+        snapshot_101.entries().to_vec(),
     )?;
     let skipping = register
         .publisher
@@ -144,6 +150,114 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     expect(
         error.code() == ErrorCode::DeltaBaseMismatch,
         "a delta base mismatch",
+    )?;
+    restarted.apply_snapshot(&trust, &snapshot_102, wednesday + 60)?;
+
+    // Thursday: the publisher's key is stolen. The thief signs a list far
+    // ahead in sequence that delists the snatched phone. One device takes
+    // it; another never sees it; a third is switched on only later.
+    let thursday = wednesday + DAY;
+    let snatched_keys: Vec<BlockKey> = BlocklistEntry::for_reported_handset(
+        &snatched.record,
+        Reason::Stolen,
+        monday,
+        ListingStatus::Final,
+    )
+    .into_iter()
+    .map(|entry| entry.key)
+    .collect();
+    let stolen_key = &register.publisher;
+    let thief_5000 = stolen_key.publish_next_snapshot(
+        Some(&snapshot_102),
+        ListVersion::new(0, 5000),
+        thursday,
+        thursday + 7 * DAY,
+        &snatched_keys,
+        Vec::new(),
+    )?;
+    let mut saw_thief = restarted;
+    saw_thief.apply_snapshot(&trust, &thief_5000, thursday + 60)?;
+    let mut unaware = Blocklist::new();
+    unaware.apply_snapshot(&trust, &snapshot_102, thursday + 60)?;
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&saw_thief)
+        .verify_part(
+            &PartEvidence::new(&snatched.battery, &chain),
+            thursday + 120,
+        )?;
+    println!(
+        "thief's list {}: the snatched phone's battery reads {}",
+        thief_5000.version(),
+        verdict.summary()
+    );
+
+    // Friday, the recipe: the root revokes the stolen key, certifies a new
+    // publisher for epoch 1 (the stolen key was certified for epoch 0) and
+    // republishes the last honest list there.
+    let friday = thursday + DAY;
+    let revocation = register.root.revoke(
+        1,
+        friday,
+        &[RevokedKey {
+            key: stolen_key.key().key_id(),
+            since: 0,
+        }],
+    )?;
+    let mut trust = trust;
+    trust.apply_revocation_list(&revocation)?;
+    let publisher_2 = Registry::certify_publisher(&register.root, 7, "NMPR publisher 2", 1)?;
+    let correction = publisher_2.publish_next_snapshot(
+        Some(&snapshot_102),
+        ListVersion::new(1, 1),
+        friday,
+        friday + 7 * DAY,
+        &[],
+        Vec::new(),
+    )?;
+    let mut new_device = Blocklist::new();
+    for (name, device) in [
+        ("that saw the thief's list", &mut saw_thief),
+        ("that never saw it", &mut unaware),
+        ("switched on only now", &mut new_device),
+    ] {
+        let held = device.apply_snapshot(&trust, &correction, friday + 60)?;
+        let verdict = Verifier::new(&trust)
+            .with_blocklist(device)
+            .verify_part(&PartEvidence::new(&snatched.battery, &chain), friday + 120)?;
+        println!(
+            "device {name}: holds {held}; the snatched phone's battery: {}",
+            verdict.summary()
+        );
+        expect(
+            verdict.is_blocked() && !verdict.is_stale(),
+            "the correction to list the snatched phone again",
+        )?;
+        // The thief's later lists: older than epoch 1, and its key is revoked.
+        let later = stolen_key.publish_snapshot(
+            ListVersion::new(0, 6000),
+            friday,
+            friday + 7 * DAY,
+            Vec::new(),
+        )?;
+        let error = device
+            .apply_snapshot(&trust, &later, friday + 180)
+            .expect_err("the thief's later list must be refused");
+        expect(
+            error.code() == ErrorCode::IssuerRevoked,
+            "the revoked key's list to be refused",
+        )?;
+    }
+    // Nor can the stolen key sign in the new epoch: only the root opens one.
+    let error = stolen_key
+        .publish_snapshot(ListVersion::new(1, 2), friday, friday + DAY, Vec::new())
+        .expect_err("a delegated key is bound to its epoch");
+    println!(
+        "the stolen key signing in epoch 1: refused, error {} — {error}",
+        error.code()
+    );
+    expect(
+        error.code() == ErrorCode::EpochNotPermitted,
+        "the stolen key to be refused epoch 1",
     )?;
     Ok(())
 }

@@ -4,9 +4,10 @@
 //!
 //! `cargo run -p partcert-examples --example repair_shop`
 
+use partcert::issue::{Authority, PartSpec};
 use partcert::{
-    Authority, AuthorityRole, Blocklist, BlocklistEntry, Challenge, ChallengeResponse, ErrorCode,
-    ListingStatus, PartEvidence, PartKind, Reason, SecretKey, Validity, Verifier,
+    Blocklist, BlocklistEntry, Challenge, ChallengeResponse, ErrorCode, ListVersion, ListingStatus,
+    PartEvidence, PartKind, Reason, SecretKey, Validity, Verifier,
 };
 use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
@@ -24,14 +25,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         T0 + 10 * DAY,
         ListingStatus::Final,
     );
-    let snapshot =
-        register
-            .publisher
-            .publish_snapshot(11, T0 + 10 * DAY, T0 + 17 * DAY, entries)?;
+    let snapshot = register.publisher.publish_snapshot(
+        ListVersion::new(0, 11),
+        T0 + 10 * DAY,
+        T0 + 17 * DAY,
+        entries,
+    )?;
     println!(
-        "register: handset {} reported stolen; snapshot 11 lists {} keys",
+        "register: handset {} reported stolen; snapshot {} lists {} keys",
         stolen.imei,
-        snapshot.body().entries.len()
+        snapshot.version(),
+        snapshot.entries().len()
     );
 
     // The shop pins Acme's root and the register's root, and loads today's list.
@@ -50,6 +54,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verdict = verifier.verify_part(&evidence, now)?;
     println!("harvested screen SCR-0001: {}", verdict.summary());
     expect(verdict.is_blocked(), "the harvested screen to be blocked")?;
+    expect(
+        verdict.summary() == "genuine (key-proven), unpaired, BLOCKED: stolen",
+        "the harvested screen to be genuine, but BLOCKED: stolen",
+    )?;
 
     //    Showing an older, clean-looking pairing record does not launder it:
     //    the part itself is listed, not only the handset.
@@ -70,26 +78,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     // 3. A counterfeit: a screen certified by a "factory" key nobody certified.
-    let forger = Authority::new_root(
+    let forger = Authority::new_manufacturer_root(
         SecretKey::from_seed(&[66; 32]),
-        AuthorityRole::ManufacturerRoot,
         "Acme root (fake)",
+        &["Acme"],
         Validity::days_from(T0 - DAY, 3650),
     )?;
     let fake_line_key = SecretKey::from_seed(&[67; 32]);
     let fake_line = Authority::new(
         fake_line_key.clone(),
-        forger.certify_authority(
-            AuthorityRole::PartIssuer,
+        forger.certify_part_issuer(
             "Acme factory line 3",
             fake_line_key.public_key(),
             &[PartKind::Screen],
+            &["Acme"],
             2,
             Validity::days_from(T0 - DAY, 3650),
         )?,
     )?;
     let fake = fake_line.certify_part(
-        &partcert::PartSpec {
+        &PartSpec {
             kind: PartKind::Screen,
             manufacturer: "Acme".into(),
             model: "A1".into(),

@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use partcert::{Imei, PartKind, Reason};
+use partcert::{Imei, KeyId, PartKind, Reason};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0   genuine and clean (or not checked against a blocklist); other commands: done
   10  genuine, but the part or its handset is blocklisted (even if the list is also stale)
-  11  genuine, not blocklisted, but a blocklist consulted has expired
+  11  genuine, not blocklisted, but a blocklist consulted is stale (expired, missing,
+      signed by a since-revoked key, or outdated by another register's newer list)
   20  untrusted or invalid evidence (the message and --json carry the stable error code)
   2   usage error
   1   any other failure (a file could not be read or written)";
@@ -92,6 +93,11 @@ pub struct RootNewArgs {
     /// The root's name, e.g. "Acme Phones root 2026".
     #[arg(long)]
     pub name: String,
+    /// For a manufacturer root (required): a maker whose parts its factory
+    /// lines may certify, e.g. "Acme" (repeat for several). A part verifies
+    /// only if both its line and its root name its maker.
+    #[arg(long, value_name = "NAME")]
+    pub manufacturer: Vec<String>,
     /// Writes PREFIX.key (secret, mode 0600) and PREFIX.cert.
     #[arg(long, value_name = "PREFIX")]
     pub out: PathBuf,
@@ -144,11 +150,20 @@ pub struct AuthorityNewArgs {
     /// The authority's name, e.g. "Acme factory line 3".
     #[arg(long)]
     pub name: String,
-    /// For part issuers: the part kinds it may certify (board, screen,
-    /// battery, rear-camera, front-camera, biometric, housing,
+    /// For part issuers (required): the part kinds it may certify (board,
+    /// screen, battery, rear-camera, front-camera, biometric, housing,
     /// charging-port, speaker, kind-N).
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     pub kinds: Vec<PartKind>,
+    /// For part issuers: a maker whose parts it may certify, one of the
+    /// root's (repeat for several; default: every maker the root names).
+    #[arg(long, value_name = "NAME")]
+    pub manufacturer: Vec<String>,
+    /// For blocklist publishers: the one epoch whose lists the key may sign
+    /// (default 0). Only the blocklist root opens a new epoch: to supersede
+    /// a stolen publisher key, certify a new one for the next epoch.
+    #[arg(long, value_name = "N")]
+    pub epoch: Option<u64>,
     /// How long the certificate is valid.
     #[arg(long, value_name = "N", default_value_t = 365 * 10)]
     pub valid_days: u64,
@@ -189,14 +204,16 @@ pub struct PartIssueArgs {
     /// What the part is: board, screen, battery, rear-camera, ...
     #[arg(long, value_parser = parse_kind)]
     pub kind: PartKind,
-    /// The part's serial.
+    /// The part's serial, in its one written form: A-Z, 0-9 and -._/:#+
+    /// (upper case, no spaces), e.g. SCR-0001.
     #[arg(long)]
     pub serial: String,
-    /// The part's model.
-    #[arg(long, default_value = "")]
-    pub model: String,
-    /// Who made it (default: the issuer's name).
+    /// The part's model, e.g. "A1 OLED".
     #[arg(long)]
+    pub model: String,
+    /// Who made it: one of the makers the issuer may certify (default: the
+    /// issuer's maker, when its certificate names only one).
+    #[arg(long, value_name = "NAME")]
     pub manufacturer: Option<String>,
     /// For boards: an IMEI the board carries (repeat for dual-SIM).
     #[arg(long, value_parser = parse_imei)]
@@ -306,8 +323,10 @@ pub enum BlocklistCommand {
 const APPLY_EXIT_CODES: &str = "\
 Exit codes:
   0   every list applied; nothing is written unless all of them did
-  11  every list applied, but a list held has expired (fetch a fresh one)
-  20  a list is refused: bad signature, unpinned register, rollback, wrong delta base
+  11  every list applied, but a list followed is stale: expired, missing, or signed by a
+      since-revoked key (fetch a fresh one)
+  20  a list is refused: bad signature, unpinned register, rollback, wrong delta base,
+      a publisher outside its certified epoch or revoked
   2   usage error
   1   any other failure (a file could not be read or written)";
 
@@ -349,9 +368,14 @@ pub struct BlocklistNewArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub signer: BlocklistSigner,
-    /// The snapshot's sequence: higher than any published before.
+    /// The snapshot's sequence: higher than any published before in its epoch.
     #[arg(long, value_name = "N")]
     pub sequence: u64,
+    /// The snapshot's epoch (default: the epoch of --base, or 0). Lists are
+    /// ordered by epoch, then sequence. The blocklist root may open a new
+    /// epoch; a delegated publisher signs only the epoch it is certified for.
+    #[arg(long, value_name = "N")]
+    pub epoch: Option<u64>,
     /// Days until the snapshot is stale.
     #[arg(long, value_name = "N", default_value_t = 7)]
     pub expires_days: u64,
@@ -415,10 +439,14 @@ pub struct BlocklistApplyArgs {
     /// anti-rollback marks (for `verify --blocklist-state`).
     #[arg(long, value_name = "NEW_STATE.pcbs")]
     pub out: Option<PathBuf>,
-    /// Keep only the anti-rollback marks (sequence and digest per register):
+    /// Keep only the anti-rollback marks (epoch, sequence and digest per register):
     /// read if it exists, updated when every list applies.
     #[arg(long, value_name = "STATE.pcrb")]
     pub rollback_state: Option<PathBuf>,
+    /// A revocation list signed by a pinned blocklist root (repeat): lists
+    /// signed by a key it revokes are refused, and those held read stale.
+    #[arg(long, value_name = "LIST.pcrl")]
+    pub revocations: Vec<PathBuf>,
     /// Snapshots (.pcbl) and deltas (.pcbd), applied in the order given.
     #[arg(value_name = "LIST", required_unless_present = "state")]
     pub lists: Vec<PathBuf>,
@@ -439,12 +467,23 @@ pub struct RevokeArgs {
     /// The root's certificate.
     #[arg(long, value_name = "ROOT.cert")]
     pub root_cert: PathBuf,
-    /// The list's sequence: higher than any published before.
+    /// The list's sequence: higher than any published before. A new list
+    /// replaces the root's previous one: give every key still revoked.
     #[arg(long, value_name = "N")]
     pub sequence: u64,
-    /// The certificate of an authority to revoke (repeat).
+    /// The certificate of an authority whose key to revoke (repeat).
     #[arg(long, value_name = "AUTHORITY.cert")]
     pub authority: Vec<PathBuf>,
+    /// A key to revoke by its key id, optionally with its own since time:
+    /// KEYID or KEYID@UNIX_SECONDS (repeat).
+    #[arg(long, value_name = "KEYID[@SINCE]", value_parser = parse_revoked_key)]
+    pub key: Vec<KeyToRevoke>,
+    /// From when the keys given without their own @SINCE are revoked
+    /// (seconds since the Unix epoch). 0, the default, revokes everything
+    /// they ever signed; a later time spares what independent evidence (a
+    /// pairing record) places before it.
+    #[arg(long, value_name = "UNIX_SECONDS", default_value_t = 0)]
+    pub since: u64,
     /// Where to write the revocation list.
     #[arg(long, value_name = "LIST.pcrl")]
     pub out: PathBuf,
@@ -532,7 +571,7 @@ const HANDSET_EXIT_CODES: &str = "\
 Exit codes:
   0   every part genuine and none blocklisted (parts swapped by a repair are reported, not failed)
   10  the handset or a part is blocklisted
-  11  nothing blocklisted, but a blocklist consulted has expired
+  11  nothing blocklisted, but a blocklist consulted is stale
   20  the pairing record is untrusted or not this handset's, or a part's evidence is untrusted
   2   usage error
   1   any other failure (a file could not be read or written)";
@@ -586,4 +625,27 @@ fn parse_kind(text: &str) -> Result<PartKind, String> {
 
 fn parse_imei(text: &str) -> Result<Imei, String> {
     text.parse::<Imei>().map_err(|error| error.to_string())
+}
+
+/// A key named on the command line for revocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyToRevoke {
+    /// The key id.
+    pub key: KeyId,
+    /// Its own since time, if given.
+    pub since: Option<u64>,
+}
+
+fn parse_revoked_key(text: &str) -> Result<KeyToRevoke, String> {
+    let (id, since) = match text.split_once('@') {
+        Some((id, since)) => {
+            let since = since.parse::<u64>().map_err(|_| {
+                format!("{since:?} after @ is not a time in seconds since the Unix epoch")
+            })?;
+            (id, Some(since))
+        }
+        None => (text, None),
+    };
+    let key = KeyId::from_hex(id).map_err(|error| error.to_string())?;
+    Ok(KeyToRevoke { key, since })
 }

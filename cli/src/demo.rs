@@ -149,7 +149,11 @@ fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
     )?;
 
     story.scene("Acme, a phone maker, creates its offline root, a factory line and a pairing service")?;
-    story.step(&["root", "new", "--name", "Acme Phones root 2026", "--out", "acme-root"])?;
+    story.say("(the root names the makers its lines may certify; a line certifies only those)")?;
+    story.step(&[
+        "root", "new", "--name", "Acme Phones root 2026", "--manufacturer", "Acme",
+        "--out", "acme-root",
+    ])?;
     story.step(&[
         "authority", "new", "--root", "acme-root.key", "--root-cert", "acme-root.cert",
         "--role", "part-issuer", "--name", "Acme factory line 3",
@@ -161,13 +165,15 @@ fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
     ])?;
 
     story.scene("The national register of stolen phones creates its root and its daily publisher")?;
+    story.say("(the publisher key signs lists of epoch 0 only: if it is ever stolen, the root opens epoch 1)")?;
     story.step(&[
         "root", "new", "--role", "blocklist", "--name", "National Mobile Property Register",
         "--out", "register-root",
     ])?;
     story.step(&[
         "authority", "new", "--root", "register-root.key", "--root-cert", "register-root.cert",
-        "--role", "blocklist", "--name", "Register daily publisher", "--out", "register",
+        "--role", "blocklist", "--name", "Register daily publisher", "--epoch", "0",
+        "--out", "register",
     ])?;
 
     story.scene("The factory builds Alice's phone: a board carrying its IMEI, a keyed screen, a battery")?;
@@ -255,7 +261,10 @@ fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
     )?;
 
     story.scene("A counterfeit screen arrives, certified by a forger's own \"Acme\" root")?;
-    story.step(&["root", "new", "--name", "Acme Phones root 2026", "--out", "forger-root"])?;
+    story.step(&[
+        "root", "new", "--name", "Acme Phones root 2026", "--manufacturer", "Acme",
+        "--out", "forger-root",
+    ])?;
     story.step(&[
         "authority", "new", "--root", "forger-root.key", "--root-cert", "forger-root.cert",
         "--role", "part-issuer", "--name", "Acme factory line 3", "--kinds", "screen",

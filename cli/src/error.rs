@@ -16,7 +16,7 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Genuine, but the part or its handset is blocklisted (even if the list is also stale).
     pub const BLOCKED: u8 = 10;
-    /// Genuine, not blocklisted, but a blocklist consulted has expired.
+    /// Genuine, not blocklisted, but a blocklist consulted is stale.
     pub const STALE: u8 = 11;
     /// The evidence is untrusted or invalid: a partcert error with a stable code.
     pub const INVALID: u8 = 20;
@@ -57,6 +57,13 @@ pub enum CliError {
         /// The library's error, with its stable code.
         error: partcert::Error,
     },
+    /// The library refused a value given on the command line (exit 20).
+    Flagged {
+        /// The flag and its value, as the user gave it (or its default).
+        flag: String,
+        /// The library's error, with its stable code.
+        error: partcert::Error,
+    },
     /// Another failure, with a hint at its likely cause.
     Hinted {
         /// The failure.
@@ -75,12 +82,18 @@ impl CliError {
         }
     }
 
+    /// Wraps a library error about a command-line flag.
+    pub fn flag(flag: impl Into<String>) -> impl FnOnce(partcert::Error) -> CliError {
+        let flag = flag.into();
+        move |error| CliError::Flagged { flag, error }
+    }
+
     /// The process exit code for this failure.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => exit::USAGE,
             CliError::Io { .. } | CliError::Output(_) | CliError::Refused(_) => exit::FAILURE,
-            CliError::Partcert { .. } => exit::INVALID,
+            CliError::Partcert { .. } | CliError::Flagged { .. } => exit::INVALID,
             CliError::Hinted { error, .. } => error.exit_code(),
         }
     }
@@ -99,6 +112,11 @@ impl CliError {
                 if let Some(path) = path {
                     value["file"] = json!(path.display().to_string());
                 }
+                value
+            }
+            CliError::Flagged { flag, error } => {
+                let mut value = partcert_error_json(error);
+                value["flag"] = json!(flag);
                 value
             }
             CliError::Io { path, source } => json!({
@@ -134,6 +152,15 @@ impl fmt::Display for CliError {
                 }
                 let code = error.code();
                 write!(f, "{error} [error {} {}]", code.as_u32(), code.name())
+            }
+            CliError::Flagged { flag, error } => {
+                let code = error.code();
+                write!(
+                    f,
+                    "{flag}: {error} [error {} {}]",
+                    code.as_u32(),
+                    code.name()
+                )
             }
             CliError::Hinted { error, hint } => write!(f, "{error} ({hint})"),
         }

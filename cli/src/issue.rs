@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use partcert::issue::{Authority, PartSpec};
 use partcert::{
-    Authority, AuthorityRole, ChallengeResponse, PairingEvent, PartSpec, SecretKey, Validity,
+    ChallengeResponse, Error, ErrorCode, PairingEvent, RevokedKey, SecretKey, Validity,
 };
 use rand_core::{OsRng, RngCore};
 
@@ -25,6 +26,36 @@ fn validity_from(at: Option<u64>, days: u64) -> Validity {
 /// A library error about the arguments rather than a file.
 pub fn refused(error: partcert::Error) -> CliError {
     CliError::Partcert { path: None, error }
+}
+
+/// The flag whose text a refusal of issued text is about. The core says
+/// which rule a value broke (a serial, a manufacturer name, a display
+/// name, IMEIs, kinds); `flags` maps a word of that rule to the flag
+/// carrying it, first match wins.
+fn text_flag(error: &Error, flags: &[(&str, String)]) -> Option<String> {
+    let about = match error {
+        Error::InvalidField(what) | Error::NotCanonical(what) => *what,
+        Error::LengthOverBound { field, .. } => *field,
+        _ => return None,
+    };
+    flags
+        .iter()
+        .find(|(word, _)| about.contains(word))
+        .map(|(_, flag)| flag.clone())
+}
+
+/// Reports a refusal of issued text against its flag when one is named,
+/// else against the command line as a whole.
+fn text_refusal(error: Error, flags: &[(&str, String)]) -> CliError {
+    match text_flag(&error, flags) {
+        Some(flag) => CliError::Flagged { flag, error },
+        None => refused(error),
+    }
+}
+
+/// `--flag "value"`, as the user would recognise it.
+fn flag_value(flag: &str, value: &str) -> String {
+    format!("{flag} {value:?}")
 }
 
 /// Loads an authority: its secret key and the certificate it must match.
@@ -63,13 +94,35 @@ fn write_key_and_cert(
 /// `partcert root new`
 pub fn root_new(args: RootNewArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     files::check_can_create(&with_extension(&args.out, "key"), args.force)?;
-    let role = match args.role {
-        RootRole::Manufacturer => AuthorityRole::ManufacturerRoot,
-        RootRole::Blocklist => AuthorityRole::BlocklistRoot,
-    };
     let validity = validity_from(args.time.at, args.valid_days);
-    let root = Authority::new_root(SecretKey::generate(&mut OsRng), role, &args.name, validity)
-        .map_err(refused)?;
+    let key = SecretKey::generate(&mut OsRng);
+    let flags = [
+        ("manufacturer", "--manufacturer".to_owned()),
+        ("name", flag_value("--name", &args.name)),
+    ];
+    let root = match args.role {
+        RootRole::Manufacturer => {
+            if args.manufacturer.is_empty() {
+                return Err(CliError::Usage(
+                    "a manufacturer root names the makers whose parts its factory lines may \
+                     certify: give --manufacturer NAME (repeat for several)"
+                        .to_owned(),
+                ));
+            }
+            let makers: Vec<&str> = args.manufacturer.iter().map(String::as_str).collect();
+            Authority::new_manufacturer_root(key, &args.name, &makers, validity)
+        }
+        RootRole::Blocklist => {
+            if !args.manufacturer.is_empty() {
+                return Err(CliError::Usage(
+                    "--manufacturer is for manufacturer roots: a blocklist root certifies no parts"
+                        .to_owned(),
+                ));
+            }
+            Authority::new_blocklist_root(key, &args.name, validity)
+        }
+    }
+    .map_err(|error| text_refusal(error, &flags))?;
     write_key_and_cert(&args.out, &root, args.force, out)?;
     Ok(exit::OK)
 }
@@ -78,24 +131,74 @@ pub fn root_new(args: RootNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
 pub fn authority_new(args: AuthorityNewArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     files::check_can_create(&with_extension(&args.out, "key"), args.force)?;
     let root = load_authority(&args.root, &args.root_cert)?;
-    let role = match args.role {
-        AuthorityRoleArg::PartIssuer => AuthorityRole::PartIssuer,
-        AuthorityRoleArg::Pairing => AuthorityRole::PairingService,
-        AuthorityRoleArg::Blocklist => AuthorityRole::BlocklistAuthority,
-    };
+    let part_issuer = args.role == AuthorityRoleArg::PartIssuer;
+    if !part_issuer && !args.kinds.is_empty() {
+        return Err(CliError::Usage(
+            "--kinds is only for --role part-issuer".to_owned(),
+        ));
+    }
+    if !part_issuer && !args.manufacturer.is_empty() {
+        return Err(CliError::Usage(
+            "--manufacturer is only for --role part-issuer".to_owned(),
+        ));
+    }
+    if args.role != AuthorityRoleArg::Blocklist && args.epoch.is_some() {
+        return Err(CliError::Usage(
+            "--epoch is only for --role blocklist".to_owned(),
+        ));
+    }
     let key = SecretKey::generate(&mut OsRng);
     let validity = validity_from(args.time.at, args.valid_days);
     let serial_number = args.serial_number.unwrap_or_else(|| OsRng.next_u64());
-    let certificate = root
-        .certify_authority(
-            role,
+    // By default a line may certify every maker its root names.
+    let makers: Vec<String> = if args.manufacturer.is_empty() {
+        root.certificate()
+            .authority()
+            .map(|root| root.manufacturers.clone())
+            .unwrap_or_default()
+    } else {
+        args.manufacturer.clone()
+    };
+    let epoch = args.epoch.unwrap_or(0);
+    let certificate = match args.role {
+        AuthorityRoleArg::PartIssuer => {
+            let makers: Vec<&str> = makers.iter().map(String::as_str).collect();
+            root.certify_part_issuer(
+                &args.name,
+                key.public_key(),
+                &args.kinds,
+                &makers,
+                serial_number,
+                validity,
+            )
+        }
+        AuthorityRoleArg::Pairing => {
+            root.certify_pairing_service(&args.name, key.public_key(), serial_number, validity)
+        }
+        AuthorityRoleArg::Blocklist => root.certify_blocklist_authority(
             &args.name,
             key.public_key(),
-            &args.kinds,
+            epoch,
             serial_number,
             validity,
-        )
-        .map_err(refused)?;
+        ),
+    }
+    .map_err(|error| match &error {
+        // The root is not the kind of root that certifies this role.
+        Error::RoleNotPermitted { .. } => CliError::about(&args.root_cert)(error),
+        Error::ManufacturerNotPermitted(_, maker) => {
+            CliError::flag(flag_value("--manufacturer", maker))(error)
+        }
+        Error::SequenceLeap { .. } => CliError::flag(format!("--epoch {epoch}"))(error),
+        _ => text_refusal(
+            error,
+            &[
+                ("manufacturer", "--manufacturer".to_owned()),
+                ("kinds", "--kinds".to_owned()),
+                ("name", flag_value("--name", &args.name)),
+            ],
+        ),
+    })?;
     let authority = Authority::new(key, certificate).map_err(refused)?;
     write_key_and_cert(&args.out, &authority, args.force, out)?;
     Ok(exit::OK)
@@ -132,11 +235,24 @@ pub fn part_issue(args: PartIssueArgs, out: &mut dyn Write) -> Result<u8, CliErr
     };
     let manufacturer = match args.manufacturer {
         Some(name) => name,
-        None => issuer
-            .certificate()
-            .authority()
-            .map(|a| a.name.clone())
-            .unwrap_or_default(),
+        None => {
+            let makers = issuer
+                .certificate()
+                .authority()
+                .map(|a| a.manufacturers.clone())
+                .unwrap_or_default();
+            match makers.as_slice() {
+                [one] => one.clone(),
+                // Not a part issuer: the library says so below.
+                [] => String::new(),
+                several => {
+                    return Err(CliError::Usage(format!(
+                        "the issuer may certify parts made by {}: say which with --manufacturer",
+                        several.join(", ")
+                    )));
+                }
+            }
+        }
     };
     let spec = PartSpec {
         kind: args.kind,
@@ -150,7 +266,26 @@ pub fn part_issue(args: PartIssueArgs, out: &mut dyn Write) -> Result<u8, CliErr
     let serial_number = args.serial_number.unwrap_or_else(|| OsRng.next_u64());
     let certificate = issuer
         .certify_part(&spec, serial_number, validity)
-        .map_err(refused)?;
+        .map_err(|error| match &error {
+            Error::RoleNotPermitted { .. } => CliError::about(&args.issuer_cert)(error),
+            Error::KindNotPermitted(kind) => CliError::flag(format!("--kind {kind}"))(error),
+            Error::ManufacturerNotPermitted(_, maker) => {
+                CliError::flag(flag_value("--manufacturer", maker))(error)
+            }
+            _ => text_refusal(
+                error,
+                &[
+                    ("serial", flag_value("--serial", &spec.serial)),
+                    (
+                        "manufacturer",
+                        flag_value("--manufacturer", &spec.manufacturer),
+                    ),
+                    ("IMEI", "--imei".to_owned()),
+                    ("model", flag_value("--model", &spec.model)),
+                    ("name", flag_value("--model", &spec.model)),
+                ],
+            ),
+        })?;
     files::write_atomic(&args.out, certificate.as_bytes(), Access::Public)?;
     writeln!(out, "wrote {}", args.out.display())?;
     writeln!(out, "  {}", text::certificate(&certificate))?;
@@ -166,7 +301,14 @@ pub fn part_respond(args: PartRespondArgs, out: &mut dyn Write) -> Result<u8, Cl
     let key = files::secret_key(&args.part_key)?;
     let certificate = files::certificate(&args.cert)?;
     let challenge = files::challenge(&args.challenge)?;
-    let response = ChallengeResponse::respond(&key, &challenge, &certificate).map_err(refused)?;
+    let response = ChallengeResponse::respond(&key, &challenge, &certificate).map_err(|error| {
+        match error.code() {
+            // The certificate names no key: it is not a keyed part's.
+            ErrorCode::NoPartKey => CliError::about(&args.cert)(error),
+            // The key is not the one the certificate names.
+            _ => CliError::about(&args.part_key)(error),
+        }
+    })?;
     files::write_atomic(&args.out, response.as_bytes(), Access::Public)?;
     writeln!(
         out,
@@ -204,17 +346,27 @@ pub fn pair(args: PairArgs, out: &mut dyn Write) -> Result<u8, CliError> {
             event,
             files::now(args.time.at),
         )
-        .map_err(refused)?;
+        .map_err(|error| match &error {
+            Error::RoleNotPermitted { .. } => CliError::about(&args.service_cert)(error),
+            // The board is another maker's, or not a board.
+            Error::ForeignPairingService => CliError::about(&args.board)(error),
+            Error::InvalidField(what) if what.contains("board") => {
+                CliError::about(&args.board)(error)
+            }
+            Error::InvalidField(_) | Error::LengthOverBound { .. } => {
+                CliError::flag("--part")(error)
+            }
+            _ => refused(error),
+        })?;
     files::write_atomic(&args.out, record.as_bytes(), Access::Public)?;
-    let imeis: Vec<String> = record.imeis().iter().map(ToString::to_string).collect();
     writeln!(
         out,
         "wrote {}: handset {}, pairing #{} ({}), board and {} other part(s)",
         args.out.display(),
-        imeis.join(", "),
-        record.body().sequence,
+        text::imeis(record.imeis()),
+        record.sequence(),
         text::event(event),
-        record.body().parts.len()
+        record.parts().len()
     )?;
     Ok(exit::OK)
 }
@@ -222,7 +374,7 @@ pub fn pair(args: PairArgs, out: &mut dyn Write) -> Result<u8, CliError> {
 /// `partcert revoke`
 pub fn revoke(args: RevokeArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     let root = load_authority(&args.root, &args.root_cert)?;
-    let mut revoked = Vec::with_capacity(args.authority.len());
+    let mut revoked = Vec::with_capacity(args.authority.len() + args.key.len());
     for path in &args.authority {
         let certificate = files::certificate(path)?;
         let authority = certificate.authority().ok_or_else(|| CliError::Partcert {
@@ -232,18 +384,36 @@ pub fn revoke(args: RevokeArgs, out: &mut dyn Write) -> Result<u8, CliError> {
                 found: certificate.role_name(),
             },
         })?;
-        revoked.push(authority.key.key_id());
+        revoked.push(RevokedKey {
+            key: authority.key.key_id(),
+            since: args.since,
+        });
     }
+    revoked.extend(args.key.iter().map(|given| RevokedKey {
+        key: given.key,
+        since: given.since.unwrap_or(args.since),
+    }));
     let list = root
         .revoke(args.sequence, files::now(args.time.at), &revoked)
-        .map_err(refused)?;
+        .map_err(|error| match &error {
+            Error::RoleNotPermitted { .. } | Error::Expired { .. } | Error::NotYetValid { .. } => {
+                CliError::about(&args.root_cert)(error)
+            }
+            Error::InvalidField(_) | Error::LengthOverBound { .. } => {
+                CliError::flag("--authority/--key")(error)
+            }
+            _ => refused(error),
+        })?;
     files::write_atomic(&args.out, list.as_bytes(), Access::Public)?;
     writeln!(
         out,
         "wrote {}: revocation list #{} revoking {} key(s)",
         args.out.display(),
         args.sequence,
-        list.body().revoked.len()
+        list.revoked().len()
     )?;
+    for key in list.revoked() {
+        writeln!(out, "  {}", text::revoked(key))?;
+    }
     Ok(exit::OK)
 }

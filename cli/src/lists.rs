@@ -4,10 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, KeyId, ListingStatus, ObjectType, TrustStore, Verifier,
-    peek_type,
+    BlockKey, Blocklist, BlocklistEntry, Error, ListVersion, ListingStatus, ObjectType, TrustStore,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::args::{BlocklistApplyArgs, BlocklistDeltaArgs, BlocklistNewArgs};
 use crate::error::{CliError, exit};
@@ -65,23 +64,50 @@ pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
     }
     let added = listed.len();
 
+    // A list continues its base's epoch unless told otherwise.
+    let epoch = args
+        .epoch
+        .or_else(|| base.as_ref().map(|(_, base)| base.version().epoch))
+        .unwrap_or(0);
+    let epoch_flag = match (args.epoch, &base) {
+        (Some(epoch), _) => format!("--epoch {epoch}"),
+        (None, Some((path, _))) => format!(
+            "--epoch (not given: {epoch}, the epoch of {})",
+            path.display()
+        ),
+        (None, None) => "--epoch (not given: 0)".to_owned(),
+    };
+    let version = ListVersion::new(epoch, args.sequence);
     let expires_at = now.saturating_add(args.expires_days.saturating_mul(DAY));
     let snapshot = publisher
         .publish_next_snapshot(
             base.as_ref().map(|(_, snapshot)| snapshot),
-            args.sequence,
+            version,
             now,
             expires_at,
             &delisted,
             listed,
         )
-        .map_err(|error| match &base {
-            Some((path, _)) => CliError::about(path)(error),
-            None => refused(error),
+        .map_err(|error| match (&error, &base) {
+            // A delegated publisher outside the epoch it is certified for.
+            (Error::EpochNotPermitted { .. }, _) => CliError::flag(epoch_flag.clone())(error),
+            (Error::SequenceLeap { offered, .. }, _) if *offered == args.sequence => {
+                CliError::flag(format!("--sequence {}", args.sequence))(error)
+            }
+            (Error::SequenceLeap { .. }, _) => CliError::flag(epoch_flag.clone())(error),
+            (Error::Rollback { .. } | Error::WrongAuthority, Some((path, _))) => {
+                CliError::about(path)(error)
+            }
+            // The signer: not a publisher, or not valid at the issue time.
+            (
+                Error::RoleNotPermitted { .. } | Error::Expired { .. } | Error::NotYetValid { .. },
+                _,
+            ) => CliError::about(&args.signer.authority_cert)(error),
+            _ => refused(error),
         })?;
     let (carried, removed) = match &base {
         Some((_, base)) => (
-            base.body().entries.len(),
+            base.entries().len(),
             delisted
                 .iter()
                 .filter(|key| base.find(key).is_some())
@@ -92,10 +118,10 @@ pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
     files::write_atomic(&args.out, snapshot.as_bytes(), Access::Public)?;
     writeln!(
         out,
-        "wrote {}: blocklist snapshot #{} with {} entries ({carried} carried over, {removed} delisted, {added} listed as {})",
+        "wrote {}: blocklist snapshot {} with {} entries ({carried} carried over, {removed} delisted, {added} listed as {})",
         args.out.display(),
-        args.sequence,
-        snapshot.body().entries.len(),
+        text::version(version),
+        snapshot.entries().len(),
         reason.name()
     )?;
     writeln!(
@@ -113,17 +139,32 @@ pub fn delta(args: BlocklistDeltaArgs, out: &mut dyn Write) -> Result<u8, CliErr
     let publisher = load_authority(&args.signer.authority, &args.signer.authority_cert)?;
     let from = files::snapshot(&args.from)?;
     let to = files::snapshot(&args.to)?;
-    let delta = publisher.publish_delta(&from, &to).map_err(refused)?;
+    let delta = publisher
+        .publish_delta(&from, &to)
+        .map_err(|error| match &error {
+            // Two registers' lists: the later one is not this register's.
+            Error::WrongAuthority if from.authority() != to.authority() => {
+                CliError::about(&args.to)(error)
+            }
+            // The signer: another register's, not a publisher, outside its
+            // epoch, or not valid when the list was issued.
+            Error::WrongAuthority
+            | Error::RoleNotPermitted { .. }
+            | Error::EpochNotPermitted { .. }
+            | Error::Expired { .. }
+            | Error::NotYetValid { .. } => CliError::about(&args.signer.authority_cert)(error),
+            // Not later than --from, or in another epoch.
+            _ => CliError::about(&args.to)(error),
+        })?;
     files::write_atomic(&args.out, delta.as_bytes(), Access::Public)?;
-    let body = delta.body();
     writeln!(
         out,
-        "wrote {}: blocklist delta #{} -> #{}, {} listed or changed, {} delisted ({} bytes; the full snapshot is {})",
+        "wrote {}: blocklist delta {} -> {}, {} listed or changed, {} delisted ({} bytes; the full snapshot is {})",
         args.out.display(),
-        body.from_sequence,
-        body.to_sequence,
-        body.upserts.len(),
-        body.removals.len(),
+        text::version(delta.from_version()),
+        text::version(delta.to_version()),
+        delta.upserts().len(),
+        delta.removals().len(),
         delta.as_bytes().len(),
         to.as_bytes().len()
     )?;
@@ -146,8 +187,8 @@ pub struct Applied {
     pub path: PathBuf,
     /// Snapshot or delta.
     pub object: ObjectType,
-    /// The sequence held afterwards.
-    pub sequence: u64,
+    /// The epoch and sequence held afterwards.
+    pub version: ListVersion,
 }
 
 /// Applies a snapshot or delta file to `blocklist`.
@@ -158,8 +199,8 @@ pub fn apply_file(
     now: u64,
 ) -> Result<Applied, CliError> {
     let bytes = files::read_bytes(path)?;
-    let object = peek_type(&bytes).map_err(CliError::about(path))?;
-    let sequence = match object {
+    let object = ObjectType::of(&bytes).map_err(CliError::about(path))?;
+    let version = match object {
         ObjectType::BlocklistDelta => {
             let delta = partcert::BlocklistDelta::decode(&bytes).map_err(CliError::about(path))?;
             blocklist.apply_delta(trust, &delta, now)
@@ -175,15 +216,31 @@ pub fn apply_file(
     Ok(Applied {
         path: path.to_owned(),
         object,
-        sequence,
+        version,
     })
 }
 
+/// Applies revocation lists signed by pinned roots.
+pub fn apply_revocations(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<(), CliError> {
+    for path in paths {
+        trust
+            .apply_revocation_list(&files::revocation_list(path)?)
+            .map_err(CliError::about(path))?;
+    }
+    Ok(())
+}
+
 /// `partcert blocklist apply`
+///
+/// Staleness is judged as a verifier judges it: each list against its own
+/// register's clock (`Blocklist::clock_for`: the caller's time, raised to
+/// that register's newest accepted list). The report's top-level
+/// `checked_at` is the caller's time; each list carries its register's.
 pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     let now = files::now(args.at);
     let mut trust = TrustStore::new();
     pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
+    apply_revocations(&mut trust, &args.revocations)?;
     let mut blocklist = match (&args.state, &args.rollback_state) {
         (Some(path), _) if path.exists() => files::blocklist_state(path, &trust)?,
         (_, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
@@ -202,16 +259,8 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
         files::write_atomic(path, &blocklist.encode_state(), Access::Public)?;
     }
 
-    // Staleness as the verifier would judge it (its clock floor included).
-    let checked_at = Verifier::new(&trust)
-        .with_blocklist(&blocklist)
-        .effective_now(now);
-    let checked = blocklist.lists_checked(&trust, checked_at);
-    let is_stale = |authority: &KeyId| {
-        checked
-            .iter()
-            .any(|list| list.authority == *authority && list.stale)
-    };
+    // Every register followed, with its standing at its own clock.
+    let checked = blocklist.lists_checked(&trust, now);
     let stale = checked.iter().any(|list| list.stale);
     let code = if stale { exit::STALE } else { exit::OK };
     if args.json {
@@ -221,22 +270,28 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
                 json!({
                     "file": a.path.display().to_string(),
                     "type": a.object.name(),
-                    "sequence": a.sequence,
+                    "epoch": a.version.epoch,
+                    "sequence": a.version.sequence,
                 })
             })
             .collect();
-        let lists: Vec<_> = blocklist
-            .lists()
+        let lists: Vec<_> = checked
+            .iter()
             .map(|list| {
+                let held = blocklist.list(&list.authority);
                 json!({
                     "authority": list.authority.to_hex(),
                     "authority_name": list.authority_name,
+                    "epoch": list.epoch,
                     "sequence": list.sequence,
-                    "entries": list.entries().len(),
-                    "digest": list.digest.to_hex(),
-                    "issued_at": list.issued_at,
+                    "held": held.is_some(),
+                    "entries": held.map(|held| held.entries().len()),
+                    "digest": held.map(|held| held.digest.to_hex()),
+                    "issued_at": held.map(|held| held.issued_at),
                     "expires_at": list.expires_at,
-                    "stale": is_stale(&list.authority),
+                    "stale": list.stale,
+                    "stale_reason": serde_json::to_value(&list.stale_reason).unwrap_or(Value::Null),
+                    "checked_at": blocklist.clock_for(&trust, &list.authority, now),
                 })
             })
             .collect();
@@ -247,7 +302,7 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
             "lists": lists,
             "rollback_state": args.rollback_state.as_ref().map(|p| p.display().to_string()),
             "state": state_out.map(|p| p.display().to_string()),
-            "checked_at": checked_at,
+            "checked_at": now,
         });
         writeln!(out, "{value}")?;
         return Ok(code);
@@ -255,27 +310,23 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
     for a in &applied {
         writeln!(
             out,
-            "{}: {} accepted, now at sequence {}",
+            "{}: {} accepted, now at {}",
             a.path.display(),
             a.object.name(),
-            a.sequence
+            text::version(a.version)
         )?;
     }
-    for list in blocklist.lists() {
-        writeln!(
-            out,
-            "held: \"{}\" #{}: {} entries, digest {}, {} {}",
-            list.authority_name,
-            list.sequence,
-            list.entries().len(),
-            list.digest,
-            if is_stale(&list.authority) {
-                "EXPIRED at"
-            } else {
-                "valid until"
-            },
-            text::utc(list.expires_at)
-        )?;
+    for list in &checked {
+        match blocklist.list(&list.authority) {
+            Some(held) => writeln!(
+                out,
+                "held: {}; {} entries, digest {}",
+                text::list_checked(list),
+                held.entries().len(),
+                held.digest
+            )?,
+            None => writeln!(out, "followed: {}", text::list_checked(list))?,
+        }
     }
     if let Some(path) = &args.rollback_state {
         writeln!(out, "anti-rollback state saved to {}", path.display())?;

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use partcert::{BlocklistEntry, Certificate, Object, RollbackState, Subject};
+use partcert::{AuthorityRole, BlocklistEntry, Certificate, Object, RollbackState, Subject};
 use serde_json::{Value, json};
 
 use crate::args::ShowArgs;
@@ -79,13 +79,15 @@ fn show_saved_state(bytes: &[u8]) -> Shown {
 }
 
 fn show_rollback(state: &RollbackState) -> Shown {
-    let mut lines = vec!["anti-rollback state".to_owned()];
+    let mut lines = vec!["anti-rollback state: the registers this device follows".to_owned()];
     for mark in state.marks() {
         lines.push(format!(
-            "  authority {}: sequence {} issued {}, digest {}",
+            "  authority {}: list {} issued {}, stale after {}, signed by key {}, digest {}",
             mark.authority,
-            mark.sequence,
+            text::version(mark.version()),
             text::utc(mark.issued_at),
+            text::utc(mark.expires_at),
+            mark.signer,
             mark.digest
         ));
     }
@@ -96,15 +98,19 @@ fn show_rollback(state: &RollbackState) -> Shown {
     )
 }
 
+/// A certificate in JSON: the core's shape (serial number, issuer,
+/// validity, subject, fingerprint), and for a root whether its
+/// self-signature holds.
 fn certificate_json(certificate: &Certificate) -> Value {
-    let mut value = json!({
-        "fingerprint": certificate.fingerprint().to_hex(),
-        "body": serde_json::to_value(certificate.body()).unwrap_or(Value::Null),
-    });
+    let mut value = serde_json::to_value(certificate).unwrap_or(Value::Null);
     if certificate.authority().is_some_and(|a| a.role.is_root()) {
         value["self_signature_valid"] = json!(certificate.verify_self_signed().is_ok());
     }
     value
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 fn entry_line(entry: &BlocklistEntry) -> String {
@@ -124,55 +130,73 @@ fn entry_line(entry: &BlocklistEntry) -> String {
     )
 }
 
+fn certificate_lines(certificate: &Certificate) -> Vec<String> {
+    let mut lines = vec![
+        text::certificate(certificate),
+        format!("  serial number {}", certificate.serial_number()),
+        format!("  issuer key id {}", certificate.issuer().to_hex()),
+        format!("  valid {}", text::validity(&certificate.validity())),
+    ];
+    match certificate.subject() {
+        Subject::Authority(authority) => {
+            lines.push(format!("  public key {}", authority.key.to_hex()));
+            lines.push(format!("  key id     {}", authority.key.key_id().to_hex()));
+            if !authority.manufacturers.is_empty() {
+                lines.push(format!(
+                    "  manufacturers {}",
+                    authority.manufacturers.join(", ")
+                ));
+            }
+            if authority.role == AuthorityRole::BlocklistAuthority {
+                lines.push(format!(
+                    "  epoch {} (the only epoch whose lists it may sign)",
+                    authority.epoch
+                ));
+            }
+            if authority.role.is_root() {
+                let valid = certificate.verify_self_signed().is_ok();
+                lines.push(format!(
+                    "  self-signature {}",
+                    if valid { "valid" } else { "INVALID" }
+                ));
+            }
+        }
+        Subject::Part(part) => {
+            lines.push(format!(
+                "  root key id {} (its manufacturer root)",
+                part.root.to_hex()
+            ));
+            lines.push(format!("  part id {}", part.part_id().to_hex()));
+            if let Some(key) = &part.key {
+                lines.push(format!("  part key {}", key.to_hex()));
+            }
+        }
+    }
+    lines.push(format!(
+        "  fingerprint {}",
+        certificate.fingerprint().to_hex()
+    ));
+    lines
+}
+
 fn show_object(object: &Object) -> Shown {
     let unchecked =
         "signature not checked here: use `partcert verify` or `partcert blocklist apply`";
     match object {
         Object::Certificate(certificate) => {
-            let body = certificate.body();
-            let mut lines = vec![
-                text::certificate(certificate),
-                format!("  serial number {}", body.serial_number),
-                format!("  issuer key id {}", body.issuer.to_hex()),
-                format!("  valid {}", text::validity(&body.validity)),
-            ];
-            match &body.subject {
-                Subject::Authority(authority) => {
-                    lines.push(format!("  public key {}", authority.key.to_hex()));
-                    if authority.role.is_root() {
-                        let valid = certificate.verify_self_signed().is_ok();
-                        lines.push(format!(
-                            "  self-signature {}",
-                            if valid { "valid" } else { "INVALID" }
-                        ));
-                    }
-                }
-                Subject::Part(part) => {
-                    lines.push(format!("  part id {}", part.part_id().to_hex()));
-                    if let Some(key) = &part.key {
-                        lines.push(format!("  part key {}", key.to_hex()));
-                    }
-                }
-            }
-            lines.push(format!(
-                "  fingerprint {}",
-                certificate.fingerprint().to_hex()
-            ));
             let mut value = certificate_json(certificate);
             value["type"] = json!("certificate");
-            (lines.join("\n"), value)
+            (certificate_lines(certificate).join("\n"), value)
         }
         Object::PairingRecord(record) => {
-            let body = record.body();
-            let imeis: Vec<String> = body.imeis.iter().map(ToString::to_string).collect();
             let mut lines = vec![
                 format!(
                     "pairing record #{} ({}) of handset {}",
-                    body.sequence,
-                    text::event(body.event),
-                    imeis.join(", ")
+                    record.sequence(),
+                    text::event(record.event()),
+                    text::imeis(record.imeis())
                 ),
-                format!("  signed {}", text::utc(body.issued_at)),
+                format!("  signed {}", text::utc(record.issued_at())),
                 format!("  by {}", text::certificate(record.service_certificate())),
             ];
             for part in record.all_parts() {
@@ -182,115 +206,153 @@ fn show_object(object: &Object) -> Shown {
                 ));
             }
             lines.push(format!("  {unchecked}"));
-            let mut body_value = serde_json::to_value(body).unwrap_or(Value::Null);
-            body_value["service_certificate"] = certificate_json(record.service_certificate());
             (
                 lines.join("\n"),
-                json!({"type": "pairing record", "fingerprint": record.fingerprint().to_hex(), "body": body_value}),
+                json!({
+                    "type": "pairing record",
+                    "fingerprint": record.fingerprint().to_hex(),
+                    "imeis": to_value(&record.imeis()),
+                    "board": to_value(record.board()),
+                    "parts": to_value(&record.parts()),
+                    "sequence": record.sequence(),
+                    "event": to_value(&record.event()),
+                    "issued_at": record.issued_at(),
+                    "service_certificate": certificate_json(record.service_certificate()),
+                }),
             )
         }
         Object::BlocklistSnapshot(snapshot) => {
-            let body = snapshot.body();
             let mut lines = vec![
                 format!(
-                    "blocklist snapshot #{} with {} entries",
-                    body.sequence,
-                    body.entries.len()
+                    "blocklist snapshot {} with {} entries",
+                    text::version(snapshot.version()),
+                    snapshot.entries().len()
                 ),
-                format!("  authority (root key id) {}", body.authority.to_hex()),
+                format!(
+                    "  authority (root key id) {}",
+                    snapshot.authority().to_hex()
+                ),
+                format!(
+                    "  epoch {}, sequence {}",
+                    snapshot.version().epoch,
+                    snapshot.version().sequence
+                ),
                 format!(
                     "  signed by {}",
                     text::certificate(snapshot.signer_certificate())
                 ),
                 format!(
                     "  issued {}, stale after {}",
-                    text::utc(body.issued_at),
-                    text::utc(body.expires_at)
+                    text::utc(snapshot.issued_at()),
+                    text::utc(snapshot.expires_at())
                 ),
                 format!("  state digest {}", snapshot.state_digest().to_hex()),
             ];
-            lines.extend(body.entries.iter().map(entry_line));
+            lines.extend(snapshot.entries().iter().map(entry_line));
             lines.push(format!("  {unchecked}"));
-            let mut body_value = serde_json::to_value(body).unwrap_or(Value::Null);
-            body_value["signer_certificate"] = certificate_json(snapshot.signer_certificate());
             (
                 lines.join("\n"),
                 json!({
                     "type": "blocklist snapshot",
                     "fingerprint": snapshot.fingerprint().to_hex(),
                     "state_digest": snapshot.state_digest().to_hex(),
-                    "body": body_value,
+                    "authority": snapshot.authority().to_hex(),
+                    "epoch": snapshot.version().epoch,
+                    "sequence": snapshot.version().sequence,
+                    "issued_at": snapshot.issued_at(),
+                    "expires_at": snapshot.expires_at(),
+                    "entries": to_value(&snapshot.entries()),
+                    "signer_certificate": certificate_json(snapshot.signer_certificate()),
                 }),
             )
         }
         Object::BlocklistDelta(delta) => {
-            let body = delta.body();
             let mut lines = vec![
                 format!(
-                    "blocklist delta #{} -> #{}: {} listed or changed, {} delisted",
-                    body.from_sequence,
-                    body.to_sequence,
-                    body.upserts.len(),
-                    body.removals.len()
+                    "blocklist delta {} -> {}: {} listed or changed, {} delisted",
+                    text::version(delta.from_version()),
+                    text::version(delta.to_version()),
+                    delta.upserts().len(),
+                    delta.removals().len()
                 ),
-                format!("  authority (root key id) {}", body.authority.to_hex()),
+                format!("  authority (root key id) {}", delta.authority().to_hex()),
                 format!(
                     "  signed by {}",
                     text::certificate(delta.signer_certificate())
                 ),
                 format!(
                     "  issued {}, stale after {}",
-                    text::utc(body.issued_at),
-                    text::utc(body.expires_at)
+                    text::utc(delta.issued_at()),
+                    text::utc(delta.expires_at())
                 ),
-                format!("  from state {}", body.from_digest.to_hex()),
-                format!("  to state   {}", body.result_digest.to_hex()),
+                format!("  from state {}", delta.from_digest().to_hex()),
+                format!("  to state   {}", delta.result_digest().to_hex()),
             ];
-            lines.extend(body.upserts.iter().map(entry_line));
+            lines.extend(delta.upserts().iter().map(entry_line));
             lines.extend(
-                body.removals
+                delta
+                    .removals()
                     .iter()
                     .map(|key| format!("    delisted: {}", text::block_key(key))),
             );
             lines.push(format!("  {unchecked}"));
-            let mut body_value = serde_json::to_value(body).unwrap_or(Value::Null);
-            body_value["signer_certificate"] = certificate_json(delta.signer_certificate());
             (
                 lines.join("\n"),
-                json!({"type": "blocklist delta", "body": body_value}),
+                json!({
+                    "type": "blocklist delta",
+                    "authority": delta.authority().to_hex(),
+                    "epoch": delta.to_version().epoch,
+                    "from_sequence": delta.from_version().sequence,
+                    "to_sequence": delta.to_version().sequence,
+                    "from_digest": delta.from_digest().to_hex(),
+                    "result_digest": delta.result_digest().to_hex(),
+                    "issued_at": delta.issued_at(),
+                    "expires_at": delta.expires_at(),
+                    "upserts": to_value(&delta.upserts()),
+                    "removals": to_value(&delta.removals()),
+                    "signer_certificate": certificate_json(delta.signer_certificate()),
+                }),
             )
         }
         Object::RevocationList(list) => {
-            let body = list.body();
             let mut lines = vec![
                 format!(
                     "revocation list #{} revoking {} key(s)",
-                    body.sequence,
-                    body.revoked.len()
+                    list.sequence(),
+                    list.revoked().len()
                 ),
-                format!("  root key id {}", body.root.to_hex()),
-                format!("  issued {}", text::utc(body.issued_at)),
+                format!("  root key id {}", list.root().to_hex()),
+                format!("  issued {}", text::utc(list.issued_at())),
             ];
             lines.extend(
-                body.revoked
+                list.revoked()
                     .iter()
-                    .map(|id| format!("    revoked {}", id.to_hex())),
+                    .map(|revoked| format!("    {}", text::revoked(revoked))),
             );
             lines.push(format!("  {unchecked}"));
             (
                 lines.join("\n"),
-                json!({"type": "revocation list", "body": serde_json::to_value(body).unwrap_or(Value::Null)}),
+                json!({
+                    "type": "revocation list",
+                    "root": list.root().to_hex(),
+                    "sequence": list.sequence(),
+                    "issued_at": list.issued_at(),
+                    "revoked": to_value(&list.revoked()),
+                }),
             )
         }
         Object::ChallengeResponse(response) => {
-            let body = response.body();
-            let nonce = files::hex(&body.nonce);
+            let nonce = files::hex(response.nonce());
             (
                 format!(
                     "challenge response\n  nonce {nonce}\n  for certificate {}",
-                    body.certificate.to_hex()
+                    response.certificate().to_hex()
                 ),
-                json!({"type": "challenge response", "body": {"nonce": nonce, "certificate": body.certificate.to_hex()}}),
+                json!({
+                    "type": "challenge response",
+                    "nonce": nonce,
+                    "certificate": response.certificate().to_hex(),
+                }),
             )
         }
         _ => (

@@ -1,8 +1,9 @@
 //! Human-readable text: times, verdicts, authorities.
 
 use partcert::{
-    AuthorityInfo, Binding, BlockKey, BlocklistStatus, Certificate, ListChecked, ListingStatus,
-    PairingEvent, Validity, Verdict,
+    AuthorityInfo, AuthorityRole, Binding, BlockKey, BlocklistStatus, Certificate, Imei,
+    ListChecked, ListVersion, ListingStatus, PairingEvent, RevokedKey, StaleReason, Validity,
+    Verdict,
 };
 
 /// A Unix time as `2026-01-01 00:00:00 UTC`.
@@ -64,6 +65,17 @@ pub fn certificate(certificate: &Certificate) -> String {
             let kinds: Vec<String> = authority.permitted_kinds.iter().map(|k| k.name()).collect();
             text.push_str(&format!(", may certify {}", kinds.join(", ")));
         }
+        if !authority.manufacturers.is_empty() {
+            let joiner = if authority.permitted_kinds.is_empty() {
+                ", for parts made by"
+            } else {
+                " made by"
+            };
+            text.push_str(&format!("{joiner} {}", authority.manufacturers.join(", ")));
+        }
+        if authority.role == AuthorityRole::BlocklistAuthority {
+            text.push_str(&format!(", signs lists of epoch {} only", authority.epoch));
+        }
         text
     } else if let Some(part) = certificate.part() {
         let mut text = format!("{} part {}", part.kind, part.manufacturer);
@@ -102,20 +114,78 @@ pub fn event(event: PairingEvent) -> &'static str {
     }
 }
 
+/// A list's place in its register's history: `#7`, or `#1 of epoch 2`
+/// once the register's root has opened a later epoch.
+pub fn version(version: ListVersion) -> String {
+    if version.epoch == 0 {
+        format!("#{}", version.sequence)
+    } else {
+        format!("#{} of epoch {}", version.sequence, version.epoch)
+    }
+}
+
+/// Why a list may be out of date, in words.
+pub fn stale_reason(reason: &StaleReason, expires_at: u64) -> String {
+    match reason {
+        StaleReason::Expired => format!("expired at {}", utc(expires_at)),
+        StaleReason::SignerRevoked => {
+            "signer revoked (its register revoked the key that signed it)".to_owned()
+        }
+        StaleReason::Missing => {
+            "missing (this device follows the register but was given no list from it)".to_owned()
+        }
+        StaleReason::OutdatedBy {
+            authority_name,
+            issued_at,
+            ..
+        } => format!(
+            "outdated by {authority_name} (its list was issued {}, after this one expired)",
+            utc(*issued_at)
+        ),
+    }
+}
+
+/// One followed list's standing: `"Register" #3 valid until ...` or
+/// `"Register" #3 stale: missing (...)`.
+pub fn list_checked(list: &ListChecked) -> String {
+    let name = if list.authority_name.is_empty() {
+        format!("register {}", list.authority)
+    } else {
+        format!("\"{}\"", list.authority_name)
+    };
+    let at = version(ListVersion::new(list.epoch, list.sequence));
+    match &list.stale_reason {
+        None if !list.stale => format!("{name} {at} valid until {}", utc(list.expires_at)),
+        None => format!("{name} {at} stale"),
+        Some(reason) => format!(
+            "{name} {at} stale: {}",
+            stale_reason(reason, list.expires_at)
+        ),
+    }
+}
+
 fn lists(lists: &[ListChecked]) -> String {
-    let lists: Vec<String> = lists
-        .iter()
-        .map(|list| {
-            format!(
-                "\"{}\" #{} {} {}",
-                list.authority_name,
-                list.sequence,
-                if list.stale { "EXPIRED" } else { "valid until" },
-                utc(list.expires_at)
-            )
-        })
-        .collect();
+    let lists: Vec<String> = lists.iter().map(list_checked).collect();
     lists.join("; ")
+}
+
+/// One revoked key: `key 1a2b... revoked since 2026-01-05 00:00:00 UTC`.
+pub fn revoked(revoked: &RevokedKey) -> String {
+    if revoked.since == 0 {
+        format!("key {} revoked from the beginning", revoked.key.to_hex())
+    } else {
+        format!(
+            "key {} revoked since {} (what evidence places before it stays genuine)",
+            revoked.key.to_hex(),
+            utc(revoked.since)
+        )
+    }
+}
+
+/// IMEIs, comma-separated.
+pub fn imeis(imeis: &[Imei]) -> String {
+    let imeis: Vec<String> = imeis.iter().map(ToString::to_string).collect();
+    imeis.join(", ")
 }
 
 /// The full human report of a verdict.
@@ -131,8 +201,16 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         ),
     );
     if !part.imeis.is_empty() {
-        let imeis: Vec<String> = part.imeis.iter().map(ToString::to_string).collect();
-        line("IMEI:", imeis.join(", "));
+        line("IMEI:", imeis(&part.imeis));
+    }
+    if !verdict.mismatched_imeis.is_empty() {
+        line(
+            "MISMATCH:",
+            format!(
+                "the modem reports IMEI {}, not signed into this board",
+                imeis(&verdict.mismatched_imeis)
+            ),
+        );
     }
     line("part id:", part.part_id.to_hex());
     line(
@@ -143,6 +221,16 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
             authority(&verdict.root)
         ),
     );
+    if let Some(since) = verdict.issuer_revoked_since {
+        line(
+            "REVOKED:",
+            format!(
+                "the line's key was revoked from {}, but the pairing record places this part \
+                 before that: made before its line's key was revoked",
+                utc(since)
+            ),
+        );
+    }
     line(
         "binding:",
         match verdict.binding {
@@ -158,16 +246,16 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
     );
     match &verdict.provenance {
         Some(provenance) => {
-            let imeis: Vec<String> = provenance
-                .handset_imeis
-                .iter()
-                .map(ToString::to_string)
-                .collect();
+            let renewed = if provenance.certificate_renewed {
+                "; the record names an earlier certificate of this same part (re-certified since)"
+            } else {
+                ""
+            };
             line(
                 "paired to:",
                 format!(
-                    "handset {} (pairing #{}, {}, {}) signed by {}",
-                    imeis.join(", "),
+                    "handset {} (pairing #{}, {}, {}) signed by {}{renewed}",
+                    imeis(&provenance.handset_imeis),
                     provenance.pairing_sequence,
                     event(provenance.event),
                     utc(provenance.paired_at),
@@ -185,7 +273,7 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         BlocklistStatus::Stale { lists: checked } => line(
             "blocklist:",
             format!(
-                "clean, but a list has expired (fetch a fresh one): {}",
+                "clean, but a list is stale (fetch a fresh one): {}",
                 lists(checked)
             ),
         ),
@@ -206,11 +294,11 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
                 line(
                     "BLOCKED:",
                     format!(
-                        "{} ({status}) since {} by \"{}\" list #{}: matched {}{handset}",
+                        "{} ({status}) since {} by \"{}\" list {}: matched {}{handset}",
                         listing.reason.name(),
                         utc(listing.listed_at),
                         listing.authority_name,
-                        listing.sequence,
+                        version(ListVersion::new(listing.epoch, listing.sequence)),
                         block_key(&listing.matched),
                     ),
                 );
@@ -218,7 +306,10 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
             line("lists:", lists(checked));
         }
     }
-    line("checked at:", utc(verdict.checked_at));
+    line(
+        "checked at:",
+        format!("{} (the clock of the part's root)", utc(verdict.checked_at)),
+    );
     lines.join("\n")
 }
 

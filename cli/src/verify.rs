@@ -5,22 +5,20 @@ use std::io::Write;
 use std::path::Path;
 
 use partcert::{
-    Blocklist, BlocklistStatus, Certificate, FittedPart, HandsetEvidence, PartEvidence, TrustStore,
-    Verifier,
+    Blocklist, Certificate, FittedPart, HandsetEvidence, PartEvidence, TrustStore, Verifier,
 };
 use serde_json::{Value, json};
 
 use crate::args::{HandsetCheckArgs, TrustArgs, VerifyArgs};
 use crate::error::{CliError, exit, partcert_error_json, verdict_exit_code};
 use crate::files;
-use crate::lists::{apply_file, pin_blocklist_roots};
+use crate::lists::{apply_file, apply_revocations, pin_blocklist_roots};
 use crate::text;
 
 /// The pinned roots, the lists accepted and the issuer chain, loaded once.
 struct Loaded {
     trust: TrustStore,
     blocklist: Blocklist,
-    consult_blocklist: bool,
     chain: Vec<Certificate>,
     now: u64,
 }
@@ -35,11 +33,7 @@ impl Loaded {
                 .map_err(CliError::about(path))?;
         }
         pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
-        for path in &args.revocations {
-            trust
-                .apply_revocation_list(&files::revocation_list(path)?)
-                .map_err(CliError::about(path))?;
-        }
+        apply_revocations(&mut trust, &args.revocations)?;
         let mut blocklist = match (&args.blocklist_state, &args.rollback_state) {
             (Some(path), _) => files::blocklist_state(path, &trust)?,
             (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
@@ -51,7 +45,6 @@ impl Loaded {
         Ok(Loaded {
             trust,
             blocklist,
-            consult_blocklist: !args.blocklist.is_empty() || args.blocklist_state.is_some(),
             chain: files::certificates(&args.chain)?,
             now,
         })
@@ -73,13 +66,12 @@ impl Loaded {
         }
     }
 
+    /// The verifier. It always consults the lists loaded: a device that
+    /// follows a register (from its saved state or anti-rollback marks) but
+    /// was given no list from it reads stale ("missing"), and one that
+    /// follows none reads "not checked".
     fn verifier(&self) -> Verifier<'_> {
-        let verifier = Verifier::new(&self.trust);
-        if self.consult_blocklist {
-            verifier.with_blocklist(&self.blocklist)
-        } else {
-            verifier
-        }
+        Verifier::new(&self.trust).with_blocklist(&self.blocklist)
     }
 }
 
@@ -207,6 +199,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
             "handset_blocklist": to_json(&report.handset_blocklist)?,
             "parts": parts,
             "missing": to_json(&report.missing)?,
+            "mismatched_modem_imeis": to_json(&report.mismatched_modem_imeis)?,
             "all_original": report.all_original(),
             "all_original_and_clean": report.all_original_and_clean(),
             "checked_at": report.checked_at,
@@ -223,16 +216,21 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
         display(&args.pairing),
         report.parts.len()
     )?;
-    let standing = match &report.handset_blocklist {
-        BlocklistStatus::NotChecked => "not checked".to_owned(),
-        BlocklistStatus::Clean { .. } => "clean".to_owned(),
-        BlocklistStatus::Stale { .. } => "clean, but a list has expired".to_owned(),
-        BlocklistStatus::Blocked { listings, .. } => {
-            let reasons: Vec<&str> = listings.iter().map(|l| l.reason.name()).collect();
-            format!("BLOCKED: {}", reasons.join(", "))
-        }
-    };
-    writeln!(out, "  the handset itself: {standing}")?;
+    writeln!(
+        out,
+        "  the handset itself: {}",
+        report.handset_blocklist.summary()
+    )?;
+    if !report.mismatched_modem_imeis.is_empty() {
+        writeln!(
+            out,
+            "  the modem reports IMEI {}, which the record does not carry",
+            text::imeis(&report.mismatched_modem_imeis)
+        )?;
+    }
+    for list in report.handset_blocklist.lists() {
+        writeln!(out, "  list: {}", text::list_checked(list))?;
+    }
     for (path, part) in args.parts.iter().zip(&report.parts) {
         match &part.outcome {
             Ok(verdict) => writeln!(
@@ -271,7 +269,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
             _ if !report.all_original() => {
                 "no: its parts differ from its record (a repair may explain it; see above)"
             }
-            exit::STALE => "as recorded, but a blocklist consulted has expired",
+            exit::STALE => "as recorded, but a blocklist consulted is stale",
             _ => "as recorded, but not checked against a blocklist",
         }
     };

@@ -105,7 +105,10 @@ impl Lab {
     /// its publisher; Alice's, Bob's and Carol's phones built and paired.
     fn london() -> Self {
         let lab = Lab::new();
-        lab.ok_at("root new --name 'Acme root' --out acme-root", T0);
+        lab.ok_at(
+            "root new --name 'Acme root' --manufacturer Acme --out acme-root",
+            T0,
+        );
         lab.ok_at(
             "authority new --root acme-root.key --root-cert acme-root.cert --role part-issuer \
              --name 'Acme line 3' --kinds board,screen,battery --out line",
@@ -138,24 +141,26 @@ impl Lab {
     /// The factory builds one handset: a board with its IMEI, a keyed
     /// screen, a serial-only battery, and the pairing record.
     fn build_handset(&self, owner: &str, imei: &str) {
+        // Serials have one written form: upper case.
+        let tag = owner.to_uppercase();
         self.ok(&format!("part keygen --out {owner}-screen"));
         let issue = "part issue --issuer line.key --issuer-cert line.cert --model A1 \
                      --manufacturer Acme";
         self.ok_at(
             &format!(
-                "{issue} --kind board --serial BOARD-{owner} --imei {imei} --out {owner}-board.cert"
+                "{issue} --kind board --serial BOARD-{tag} --imei {imei} --out {owner}-board.cert"
             ),
             T0,
         );
         self.ok_at(
             &format!(
-                "{issue} --kind screen --serial SCREEN-{owner} --part-key {owner}-screen.pub \
+                "{issue} --kind screen --serial SCREEN-{tag} --part-key {owner}-screen.pub \
                  --out {owner}-screen.cert"
             ),
             T0,
         );
         self.ok_at(
-            &format!("{issue} --kind battery --serial BATTERY-{owner} --out {owner}-battery.cert"),
+            &format!("{issue} --kind battery --serial BATTERY-{tag} --out {owner}-battery.cert"),
             T0,
         );
         self.ok_at(
@@ -241,7 +246,7 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
     );
     let verdict = &json["verdict"];
     assert_eq!(verdict["part"]["kind"], "screen");
-    assert_eq!(verdict["part"]["serial"], "SCREEN-alice");
+    assert_eq!(verdict["part"]["serial"], "SCREEN-ALICE");
     assert_eq!(verdict["blocklist"]["state"], "blocked");
     assert_eq!(verdict["blocklist"]["stale"], false);
     let listing = &verdict["blocklist"]["listings"][0];
@@ -383,23 +388,52 @@ fn an_expired_list_makes_a_clean_answer_stale_but_never_hides_a_theft() {
 }
 
 #[test]
-fn a_clock_set_back_is_raised_to_the_newest_list() {
+fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
     let lab = Lab::london();
     lab.report_alice_stolen();
-    // The shop's clock says day 1, but the list was issued on day 10.
+    // The shop's clock says day 1. The register's list (issued day 10) is
+    // judged at the register's clock, but never moves the part's: each
+    // authority keeps its own clock.
     let run = lab.shop_verify(
         "--blocklist list-1.pcbl --json",
         "bob-screen.cert",
         T0 + DAY,
     );
     run.assert_code(0);
-    assert_eq!(run.json()["verdict"]["checked_at"], T0 + 10 * DAY);
+    assert_eq!(run.json()["verdict"]["checked_at"], T0 + DAY);
+    assert_eq!(run.json()["verdict"]["blocklist"]["state"], "clean");
+
+    // Acme's own revocation list, issued on day 5, raises Acme's clock.
+    lab.ok_at(
+        "revoke --root acme-root.key --root-cert acme-root.cert --sequence 1 --out acme.pcrl",
+        T0 + 5 * DAY,
+    );
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --revocations acme.pcrl --json",
+        "bob-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"]["checked_at"], T0 + 5 * DAY);
+
+    // blocklist apply judges each list at its register's own clock.
+    let run = lab.at(
+        "blocklist apply --blocklist-trust register-root.cert --json list-1.pcbl",
+        T0 + DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["checked_at"], T0 + DAY);
+    assert_eq!(json["lists"][0]["checked_at"], T0 + 10 * DAY);
 }
 
 #[test]
 fn a_screen_from_a_forged_issuer_is_untrusted() {
     let lab = Lab::london();
-    lab.ok_at("root new --name 'Acme root' --out forger-root", T0);
+    lab.ok_at(
+        "root new --name 'Acme root' --manufacturer Acme --out forger-root",
+        T0,
+    );
     lab.ok_at(
         "authority new --root forger-root.key --root-cert forger-root.cert --role part-issuer \
          --name 'Acme line 3' --kinds screen --out forger-line",
@@ -407,7 +441,7 @@ fn a_screen_from_a_forged_issuer_is_untrusted() {
     );
     lab.ok_at(
         "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind screen \
-         --serial SCREEN-fake --out fake.cert",
+         --serial SCREEN-FAKE --model A1 --out fake.cert",
         T0,
     );
     let verify = "verify --trust acme-root.cert --chain forger-line.cert";
@@ -485,18 +519,22 @@ fn a_recorded_challenge_answer_cannot_be_replayed() {
     assert_eq!(run.json()["error"]["code"], 203);
     assert_eq!(run.json()["error"]["name"], "WrongChallengeResponse");
 
-    // A copied certificate answered with a key the part does not hold.
-    lab.ok(
+    // A copied certificate cannot be answered with a key the part does not
+    // hold: the tool refuses to sign such an answer, naming the key.
+    let run = lab.run(
         "part respond --part-key bob-screen.key --cert alice-screen.cert \
          --challenge today.challenge --out clone.response",
     );
-    let run = lab.shop_verify(
-        "--challenge today.challenge --response clone.response",
-        "alice-screen.cert",
-        T0 + DAY,
+    run.assert_code(20);
+    run.assert_one_line_error("bob-screen.key", "[error 205 KeyMismatch]");
+    assert!(!lab.path("clone.response").exists());
+    // Nor a part with no secure element: its certificate names no key.
+    let run = lab.run(
+        "part respond --part-key bob-screen.key --cert bob-battery.cert \
+         --challenge today.challenge --out battery.response",
     );
     run.assert_code(20);
-    run.assert_one_line_error("alice-screen.cert", "WrongChallengeResponse");
+    run.assert_one_line_error("bob-battery.cert", "[error 204 NoPartKey]");
 
     // --challenge without --response is a usage error.
     let run = lab.shop_verify("--challenge today.challenge", "alice-screen.cert", T0);
@@ -526,6 +564,30 @@ fn a_board_whose_imei_was_rewritten_is_refused() {
         "{}",
         run.stdout
     );
+
+    // A listed board stays blocked whatever its modem says; the mismatch is reported.
+    lab.report_alice_stolen();
+    let options = format!("--blocklist list-1.pcbl --presented-imei {BOB_IMEI}");
+    let run = lab.shop_verify(&options, "alice-board.cert", T0 + 12 * DAY);
+    run.assert_code(10);
+    assert!(
+        run.stdout.contains(&format!(
+            "MISMATCH:   the modem reports IMEI {BOB_IMEI}, not signed into this board"
+        )),
+        "{}",
+        run.stdout
+    );
+    let run = lab.shop_verify(
+        &format!("{options} --json"),
+        "alice-board.cert",
+        T0 + 12 * DAY,
+    );
+    let json = run.json();
+    assert_eq!(json["verdict"]["mismatched_imeis"][0], BOB_IMEI);
+    assert_eq!(
+        json["summary"],
+        "genuine (serial-only), unpaired, BLOCKED: stolen, modem IMEI does not match the board"
+    );
 }
 
 #[test]
@@ -553,7 +615,7 @@ fn a_part_certificate_can_come_through_a_pipe() {
     assert_eq!(output.status.code(), Some(10));
     let json: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
     assert_eq!(json["file"], "-");
-    assert_eq!(json["verdict"]["part"]["serial"], "BATTERY-alice");
+    assert_eq!(json["verdict"]["part"]["serial"], "BATTERY-ALICE");
 }
 
 #[test]
@@ -659,7 +721,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
     // The pairing service's key does not match the factory line's certificate.
     let run = lab.run(
         "part issue --issuer pairing.key --issuer-cert line.cert --kind screen --serial S-1 \
-         --out stray.cert",
+         --model A1 --out stray.cert",
     );
     run.assert_code(20);
     run.assert_one_line_error("pairing.key", "[error 205 KeyMismatch]");
@@ -668,11 +730,41 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
     // Line 3 may certify boards, screens and batteries, not speakers.
     let run = lab.run(
         "part issue --issuer line.key --issuer-cert line.cert --kind speaker --serial SPK-1 \
-         --out speaker.cert",
+         --model A1 --out speaker.cert",
     );
     run.assert_code(20);
-    assert!(run.stderr.contains("KindNotPermitted"), "{}", run.stderr);
+    run.assert_one_line_error("--kind speaker", "KindNotPermitted");
     assert!(!lab.path("speaker.cert").exists());
+
+    // Acme's line may only certify Acme's parts; the root names its makers.
+    let run = lab.run(
+        "part issue --issuer line.key --issuer-cert line.cert --kind screen --serial SCR-9 \
+         --model A1 --manufacturer Zeta --out zeta.cert",
+    );
+    run.assert_code(20);
+    run.assert_one_line_error(
+        "--manufacturer \"Zeta\"",
+        "[error 308 ManufacturerNotPermitted]",
+    );
+    let run = lab.run(
+        "authority new --root acme-root.key --root-cert acme-root.cert --role part-issuer \
+         --name 'Zeta line' --kinds screen --manufacturer Zeta --out zeta-line",
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("--manufacturer \"Zeta\"", "ManufacturerNotPermitted");
+    assert!(!lab.path("zeta-line.key").exists());
+    // A manufacturer root must name its makers.
+    lab.run("root new --name 'Nameless root' --out nameless")
+        .assert_code(2);
+
+    // A serial has one written form: upper case, no spaces.
+    let run = lab.run(
+        "part issue --issuer line.key --issuer-cert line.cert --kind screen --serial scr-1 \
+         --model A1 --out lower.cert",
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("--serial \"scr-1\"", "[error 111 InvalidField]");
+    assert!(!lab.path("lower.cert").exists());
 
     // A factory line cannot sign pairing records; the old record stays whole.
     let before = lab.read("bob.pair");
@@ -688,7 +780,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
     lab.write("garbage.key", b"# partcert secret key\nnot hex at all\n");
     let run = lab.run(
         "part issue --issuer garbage.key --issuer-cert line.cert --kind screen --serial S-2 \
-         --out stray.cert",
+         --model A1 --out stray.cert",
     );
     run.assert_code(20);
     run.assert_one_line_error("garbage.key", "InvalidField");
@@ -740,7 +832,7 @@ fn secret_keys_are_private_and_never_silently_replaced() {
     run.assert_code(1);
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(lab.read("acme-root.key"), before);
-    lab.ok("root new --name 'Acme root' --out acme-root --force");
+    lab.ok("root new --name 'Acme root' --manufacturer Acme --out acme-root --force");
     assert_ne!(lab.read("acme-root.key"), before);
 }
 
@@ -812,6 +904,27 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
         "genuine (serial-only), unpaired, BLOCKED: lost (suspended)"
     );
 
+    // A device that follows the register but is given no list from it
+    // (withheld, or not fetched after a restart) reads stale, never clean.
+    let run = lab.shop_verify(
+        "--rollback-state device.pcrb",
+        "carol-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(11);
+    assert!(
+        run.stdout
+            .contains("clean but blocklist stale (National register: missing)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"National register\" #2 stale: missing (this device follows"),
+        "{}",
+        run.stdout
+    );
+
     // verify with the device's state refuses the older list as well.
     let run = lab.shop_verify(
         "--rollback-state device.pcrb --blocklist list-1.pcbl",
@@ -824,7 +937,10 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
     // Weeks later the list has expired: apply says so with exit 11.
     let run = lab.at(&format!("{apply} list-2.pcbl"), T0 + 30 * DAY);
     run.assert_code(11);
-    assert!(run.stdout.contains("EXPIRED"), "{}", run.stdout);
+    assert!(run.stdout.contains("stale: expired at"), "{}", run.stdout);
+    let run = lab.at(&format!("{apply} --json list-2.pcbl"), T0 + 30 * DAY);
+    run.assert_code(11);
+    assert_eq!(run.json()["lists"][0]["stale_reason"]["kind"], "expired");
 
     // A list signed by a register this device does not pin is refused.
     lab.ok_at("root new --role blocklist --name Rogue --out rogue", T0);
@@ -868,10 +984,7 @@ fn a_lost_phone_that_turns_up_is_delisted_and_its_parts_are_clean_again() {
         T0 + 3 * DAY,
     );
     let shown = lab.ok("show --json l2.pcbl").json();
-    let entries = shown["body"]["entries"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let entries = shown["entries"].as_array().cloned().unwrap_or_default();
     assert_eq!(entries.len(), 1, "only Bob's IMEI stays listed: {shown}");
     assert_eq!(entries[0]["key"]["imei"], BOB_IMEI);
     let run = lab.shop_verify("--blocklist l2.pcbl", "carol-screen.cert", T0 + 4 * DAY);
@@ -902,6 +1015,54 @@ fn a_revoked_factory_line_can_no_longer_vouch_for_parts() {
     run.assert_code(20);
     assert_eq!(run.json()["error"]["code"], 304);
     assert_eq!(run.json()["error"]["name"], "IssuerRevoked");
+
+    // Revoked only from day 3 (when its key leaked), the line still vouches
+    // for parts a pairing record places before the leak.
+    lab.ok_at(
+        &format!(
+            "revoke --root acme-root.key --root-cert acme-root.cert --sequence 2 \
+             --authority line.cert --since {} --out revoked-2.pcrl",
+            T0 + 3 * DAY
+        ),
+        T0 + 5 * DAY,
+    );
+    let run = lab.shop_verify(
+        "--revocations revoked-2.pcrl --pairing bob.pair",
+        "bob-screen.cert",
+        T0 + 6 * DAY,
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout.starts_with(
+            "bob-screen.cert: genuine (key not challenged), used, blocklist not checked, \
+             made before its line's key was revoked"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("REVOKED:"), "{}", run.stdout);
+    let run = lab.shop_verify(
+        "--revocations revoked-2.pcrl --pairing bob.pair --json",
+        "bob-screen.cert",
+        T0 + 6 * DAY,
+    );
+    assert_eq!(run.json()["verdict"]["issuer_revoked_since"], T0 + 3 * DAY);
+    // Without that evidence it is refused.
+    let run = lab.shop_verify(
+        "--revocations revoked-2.pcrl",
+        "bob-screen.cert",
+        T0 + 6 * DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("bob-screen.cert", "[error 304 IssuerRevoked]");
+    // An older revocation list is a rollback.
+    let run = lab.shop_verify(
+        "--revocations revoked-2.pcrl --revocations revoked.pcrl",
+        "bob-screen.cert",
+        T0 + 6 * DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("revoked.pcrl", "Rollback");
 }
 
 #[test]
@@ -926,57 +1087,92 @@ fn show_reads_every_kind_of_file() {
     let root = lab.ok("show --json acme-root.cert").json();
     assert_eq!(root["type"], "certificate");
     assert_eq!(root["self_signature_valid"], true);
-    assert_eq!(
-        root["body"]["subject"]["Authority"]["role"],
-        "manufacturer-root"
-    );
+    assert_eq!(root["subject"]["authority"]["role"], "manufacturer-root");
+    assert_eq!(root["subject"]["authority"]["manufacturers"][0], "Acme");
     // Valid from an hour before signing, so a slightly slow clock accepts it.
-    assert_eq!(root["body"]["validity"]["not_before"], T0 - 3600);
+    assert_eq!(root["validity"]["not_before"], T0 - 3600);
+    let text = lab.ok("show acme-root.cert").stdout;
+    assert!(text.contains("manufacturers Acme"), "{text}");
+    let publisher = lab.ok("show --json register.cert").json();
+    assert_eq!(publisher["subject"]["authority"]["epoch"], 0);
+    let text = lab.ok("show register.cert").stdout;
+    assert!(text.contains("epoch 0 (the only epoch"), "{text}");
 
     let board = lab.ok("show --json alice-board.cert").json();
-    assert_eq!(board["body"]["subject"]["Part"]["imeis"][0], ALICE_IMEI);
+    assert_eq!(board["subject"]["part"]["imeis"][0], ALICE_IMEI);
+    assert_eq!(board["subject"]["part"]["root"], root["issuer"]);
     let text = lab.ok("show alice-board.cert").stdout;
     assert!(
-        text.contains("board part Acme A1, serial BOARD-alice, IMEI 356938035643809"),
+        text.contains("board part Acme A1, serial BOARD-ALICE, IMEI 356938035643809"),
         "{text}"
     );
     assert!(text.contains("valid 2025-12-31 23:00:00 UTC to"), "{text}");
+    assert!(text.contains("root key id "), "{text}");
 
     let record = lab.ok("show --json alice.pair").json();
     assert_eq!(record["type"], "pairing record");
-    assert_eq!(record["body"]["imeis"][0], ALICE_IMEI);
-    assert_eq!(record["body"]["parts"].as_array().map(Vec::len), Some(2));
-    let service = &record["body"]["service_certificate"]["body"]["subject"]["Authority"];
+    assert_eq!(record["imeis"][0], ALICE_IMEI);
+    assert_eq!(record["parts"].as_array().map(Vec::len), Some(2));
+    let service = &record["service_certificate"]["subject"]["authority"];
     assert_eq!(service["name"], "Acme pairing");
 
     let list = lab.ok("show --json list-1.pcbl").json();
     assert_eq!(list["type"], "blocklist snapshot");
-    assert_eq!(list["body"]["sequence"], 1);
-    assert_eq!(list["body"]["expires_at"], T0 + 17 * DAY);
-    assert_eq!(list["body"]["entries"].as_array().map(Vec::len), Some(4));
+    assert_eq!(list["epoch"], 0);
+    assert_eq!(list["sequence"], 1);
+    assert_eq!(list["expires_at"], T0 + 17 * DAY);
+    assert_eq!(list["entries"].as_array().map(Vec::len), Some(4));
 
     assert_eq!(
         lab.ok("show --json none.pcrl").json()["type"],
         "revocation list"
     );
+    lab.ok_at(
+        "revoke --root register-root.key --root-cert register-root.cert --sequence 1 \
+         --authority register.cert --since 1767600000 --out since.pcrl",
+        T0 + 5 * DAY,
+    );
+    let revoked = lab.ok("show --json since.pcrl").json();
+    assert_eq!(revoked["revoked"][0]["since"], 1_767_600_000);
+    let text = lab.ok("show since.pcrl").stdout;
+    assert!(
+        text.contains("revoked since 2026-01-05 08:00:00 UTC"),
+        "{text}"
+    );
     let response = lab.ok("show --json r.response").json();
     assert_eq!(response["type"], "challenge response");
     let nonce = String::from_utf8(lab.read("c.challenge")).unwrap_or_default();
-    assert_eq!(response["body"]["nonce"], nonce.trim());
+    assert_eq!(response["nonce"], nonce.trim());
     let state = lab.ok("show --json s.pcrb").json();
     assert_eq!(state["marks"][0]["sequence"], 1);
+    assert_eq!(state["marks"][0]["epoch"], 0);
+    assert_eq!(state["marks"][0]["expires_at"], T0 + 17 * DAY);
 
     let key = lab.ok("show --json alice-screen.key").json();
     let public = lab.ok("show --json alice-screen.pub").json();
     assert_eq!(key["type"], "secret key");
     assert_eq!(key["public_key"], public["public_key"]);
+    // Hex files are read line by line, trimmed: spaces and CRLF line ends are fine.
+    let hex = public["public_key"].as_str().unwrap_or_default().to_owned();
+    lab.write("spaced.pub", format!("  {hex}  \r\n").as_bytes());
+    assert_eq!(lab.ok("show --json spaced.pub").json()["public_key"], hex);
+    let nonce_line = String::from_utf8(lab.read("c.challenge")).unwrap_or_default();
+    lab.write(
+        "crlf.challenge",
+        format!("# a challenge\r\n {}\t\r\n", nonce_line.trim()).as_bytes(),
+    );
+    lab.ok(
+        "part respond --part-key alice-screen.key --cert alice-screen.cert \
+         --challenge crlf.challenge --out r2.response",
+    );
+    assert_eq!(lab.read("r2.response"), lab.read("r.response"));
     let shown = lab.ok("show alice-screen.key").stdout;
     let secret = String::from_utf8(lab.read("alice-screen.key")).unwrap_or_default();
     let seed = secret.lines().last().unwrap_or_default();
     assert_eq!(seed.len(), 64);
     assert!(!shown.contains(seed), "show must not print the secret");
 
-    lab.write("junk.bin", b"PCRT\x01\x07junk");
+    lab.write("junk.bin", b"PCRT\x02\x07junk");
     let run = lab.run("show --json junk.bin");
     run.assert_code(20);
     assert_eq!(run.json()["error"]["name"], "UnknownObjectType");
@@ -1110,11 +1306,7 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
         T0 + 12 * DAY,
     );
     run.assert_code(20);
-    assert!(
-        run.stderr.starts_with("partcert: damaged.pcbs: "),
-        "{}",
-        run.stderr
-    );
+    run.assert_one_line_error("damaged.pcbs", "[error 112 CorruptState]");
 
     // Read with another register pinned instead, its lists are refused.
     lab.ok_at("root new --role blocklist --name Other --out other", T0);
@@ -1199,9 +1391,65 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     );
     run.assert_code(10);
     assert_eq!(run.json()["handset_blocklist"]["state"], "blocked");
+    // ... and stays listed whatever its modem has been made to report.
+    let run = lab.at(
+        &format!(
+            "{check} --pairing alice.pair --modem-imei {BOB_IMEI} alice-board.cert \
+             alice-screen.cert"
+        ),
+        when,
+    );
+    run.assert_code(10);
+    assert_eq!(run.json()["mismatched_modem_imeis"][0], BOB_IMEI);
+    assert_eq!(run.json()["all_original"], false);
+    let run = lab.at(
+        &format!(
+            "handset check --trust acme-root.cert --blocklist-trust register-root.cert \
+             --chain line.cert --blocklist list-1.pcbl --pairing alice.pair \
+             --modem-imei {BOB_IMEI} alice-board.cert alice-screen.cert"
+        ),
+        when,
+    );
+    run.assert_code(10);
+    assert!(
+        run.stdout.contains(&format!(
+            "the modem reports IMEI {BOB_IMEI}, which the record does not carry"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("modem IMEI does not match the board"),
+        "{}",
+        run.stdout
+    );
+
+    // A device that follows the register but holds no list reads stale.
+    lab.ok_at(
+        "blocklist apply --blocklist-trust register-root.cert --rollback-state dev.pcrb \
+         list-1.pcbl",
+        when,
+    );
+    let run = lab.at(
+        "handset check --trust acme-root.cert --chain line.cert \
+         --blocklist-trust register-root.cert --rollback-state dev.pcrb \
+         --pairing bob-2.pair bob-board.cert carol-screen.cert bob-battery.cert",
+        when,
+    );
+    run.assert_code(11);
+    for expected in [
+        "the handset itself: clean but blocklist stale (National register: missing)",
+        "list: \"National register\" #1 stale: missing",
+        "as its record says, and clean: as recorded, but a blocklist consulted is stale",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}\n{}", run.stdout);
+    }
 
     // A counterfeit part among genuine ones: its own outcome is the error.
-    lab.ok_at("root new --name 'Acme root' --out forger", T0);
+    lab.ok_at(
+        "root new --name 'Acme root' --manufacturer Acme --out forger",
+        T0,
+    );
     lab.ok_at(
         "authority new --root forger.key --root-cert forger.cert --role part-issuer \
          --name 'Acme line 3' --kinds battery --out forger-line",
@@ -1209,7 +1457,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     );
     lab.ok_at(
         "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind battery \
-         --serial BATTERY-bob --manufacturer Acme --model A1 --out fake-battery.cert",
+         --serial BATTERY-BOB --manufacturer Acme --model A1 --out fake-battery.cert",
         T0,
     );
     let run = lab.at(
@@ -1239,7 +1487,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     run.assert_code(0);
     assert!(
         run.stdout
-            .contains("screen SCREEN-carol (carol-screen.cert): genuine"),
+            .contains("screen SCREEN-CAROL (carol-screen.cert): genuine"),
         "{}",
         run.stdout
     );
@@ -1254,5 +1502,214 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
             .contains("as its record says, and clean: no: its parts differ"),
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn a_shop_clock_set_back_is_caught_by_another_registers_newer_list() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    // An operator runs its own register; its list is issued on day 20,
+    // after the national list (day 10, stale after day 17) expired.
+    lab.ok_at(
+        "root new --role blocklist --name 'Operator register' --out operator",
+        T0,
+    );
+    lab.ok_at(
+        &format!(
+            "blocklist new --authority operator.key --authority-cert operator.cert --sequence 1 \
+             --imei {CAROL_IMEI} --reason fraud --out operator-1.pcbl"
+        ),
+        T0 + 20 * DAY,
+    );
+    // The shop's clock says day 12: the national list looks current at its
+    // own register's clock, but the operator's list shows time has moved on.
+    let run = lab.at(
+        "verify --trust acme-root.cert --blocklist-trust register-root.cert \
+         --blocklist-trust operator.cert --chain line.cert --blocklist list-1.pcbl \
+         --blocklist operator-1.pcbl bob-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(11);
+    assert!(
+        run.stdout.contains(
+            "clean but blocklist stale (National register: outdated by Operator register)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"National register\" #1 stale: outdated by Operator register"),
+        "{}",
+        run.stdout
+    );
+    let run = lab.at(
+        "verify --trust acme-root.cert --blocklist-trust register-root.cert \
+         --blocklist-trust operator.cert --chain line.cert --blocklist list-1.pcbl \
+         --blocklist operator-1.pcbl --json bob-screen.cert",
+        T0 + 12 * DAY,
+    );
+    let lists = run.json()["verdict"]["blocklist"]["lists"].clone();
+    let national = lists
+        .as_array()
+        .and_then(|lists| {
+            lists
+                .iter()
+                .find(|list| list["authority_name"] == "National register")
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(national["stale_reason"]["kind"], "outdated-by", "{lists}");
+    assert_eq!(national["stale_reason"]["issued_at"], T0 + 20 * DAY);
+}
+
+/// The README's recipe ("A stolen delegated signing key"), played with the
+/// real binary on three devices: one that saw the thief's list, one that
+/// did not, and a new one.
+#[test]
+fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
+    let lab = Lab::london();
+    // Day 10: the register's publisher (certified for epoch 0) lists Alice's phone.
+    lab.report_alice_stolen();
+    let apply = "blocklist apply --blocklist-trust register-root.cert";
+    for device in ["a", "b"] {
+        lab.ok_at(
+            &format!("{apply} --state {device}.pcbs list-1.pcbl"),
+            T0 + 10 * DAY,
+        );
+    }
+
+    // Day 11: a thief with the publisher's key delists Alice's phone in a
+    // list far ahead in sequence. Device A takes it; device B never sees it.
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 1000 --base list-1.pcbl --delist-pairing alice.pair \
+             --out thief-1000.pcbl"
+        ),
+        T0 + 11 * DAY,
+    );
+    lab.ok_at(
+        &format!("{apply} --state a.pcbs thief-1000.pcbl"),
+        T0 + 11 * DAY,
+    );
+    let shop_a = "--blocklist-state a.pcbs";
+    lab.shop_verify(shop_a, "alice-screen.cert", T0 + 11 * DAY)
+        .assert_code(0);
+
+    // Day 12, the recipe. 1: the register's root revokes the stolen key.
+    lab.ok_at(
+        "revoke --root register-root.key --root-cert register-root.cert --sequence 1 \
+         --authority register.cert --out register-revoked.pcrl",
+        T0 + 12 * DAY,
+    );
+    // Device A, given the revocation, no longer trusts what it holds.
+    let run = lab.shop_verify(
+        &format!("{shop_a} --revocations register-revoked.pcrl"),
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(11);
+    assert!(
+        run.stdout.contains("stale: signer revoked"),
+        "{}",
+        run.stdout
+    );
+
+    // 2: a new publisher key, certified for the next epoch, republishes the
+    // last honest list there.
+    lab.ok_at(
+        "authority new --root register-root.key --root-cert register-root.cert \
+         --role blocklist --name 'Register publisher 2' --epoch 1 --out register-e1",
+        T0 + 12 * DAY,
+    );
+    lab.ok_at(
+        "blocklist new --authority register-e1.key --authority-cert register-e1.cert \
+         --epoch 1 --sequence 1 --base list-1.pcbl --out list-e1-1.pcbl",
+        T0 + 12 * DAY,
+    );
+
+    // 3: every device accepts it: the one that saw the thief's list, the
+    // one that did not, and a new one.
+    let apply_fixed = format!("{apply} --revocations register-revoked.pcrl");
+    for device in ["a", "b", "c"] {
+        let run = lab.at(
+            &format!("{apply_fixed} --state {device}.pcbs --json list-e1-1.pcbl"),
+            T0 + 12 * DAY,
+        );
+        run.assert_code(0);
+        assert_eq!(run.json()["lists"][0]["epoch"], 1, "device {device}");
+        assert_eq!(run.json()["lists"][0]["sequence"], 1, "device {device}");
+        let shop = format!("--blocklist-state {device}.pcbs --revocations register-revoked.pcrl");
+        lab.shop_verify(&shop, "alice-screen.cert", T0 + 13 * DAY)
+            .assert_code(10);
+        lab.shop_verify(&shop, "bob-screen.cert", T0 + 13 * DAY)
+            .assert_code(0);
+    }
+
+    // The thief's later lists are refused everywhere: in its own epoch they
+    // are older than epoch 1 (even on a device never told of the
+    // revocation), and its key is revoked.
+    lab.ok_at(
+        &format!("{PUBLISH} --sequence 2000 --base thief-1000.pcbl --out thief-2000.pcbl"),
+        T0 + 13 * DAY,
+    );
+    for device in ["a", "b", "c"] {
+        let state = lab.read(&format!("{device}.pcbs"));
+        let run = lab.at(
+            &format!("{apply} --state {device}.pcbs thief-2000.pcbl"),
+            T0 + 13 * DAY,
+        );
+        run.assert_code(20);
+        run.assert_one_line_error("thief-2000.pcbl", "[error 400 Rollback]");
+        let run = lab.at(
+            &format!("{apply_fixed} --state {device}.pcbs thief-2000.pcbl"),
+            T0 + 13 * DAY,
+        );
+        run.assert_code(20);
+        run.assert_one_line_error("thief-2000.pcbl", "[error 304 IssuerRevoked]");
+        assert_eq!(
+            lab.read(&format!("{device}.pcbs")),
+            state,
+            "device {device}"
+        );
+    }
+    // Nor can the stolen key sign in the new epoch: only the root opens one.
+    let run = lab.at(
+        &format!("{PUBLISH} --epoch 1 --sequence 2 --base list-e1-1.pcbl --out thief-e1.pcbl"),
+        T0 + 13 * DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error("--epoch 1", "[error 406 EpochNotPermitted]");
+    assert!(!lab.path("thief-e1.pcbl").exists());
+    // The new key is bound to its epoch too, and the default is its base's.
+    let publish_e1 = "blocklist new --authority register-e1.key --authority-cert register-e1.cert";
+    let run = lab.at(
+        &format!("{publish_e1} --sequence 2 --base list-1.pcbl --out wrong.pcbl"),
+        T0 + 13 * DAY,
+    );
+    run.assert_code(20);
+    run.assert_one_line_error(
+        "--epoch (not given: 0, the epoch of list-1.pcbl)",
+        "EpochNotPermitted",
+    );
+    lab.ok_at(
+        &format!("{publish_e1} --sequence 2 --base list-e1-1.pcbl --out list-e1-2.pcbl"),
+        T0 + 13 * DAY,
+    );
+    // The root itself may publish in any epoch.
+    lab.ok_at(
+        "blocklist new --authority register-root.key --authority-cert register-root.cert \
+         --epoch 2 --sequence 1 --base list-e1-2.pcbl --out list-e2-1.pcbl",
+        T0 + 13 * DAY,
+    );
+    lab.ok_at(
+        &format!("{apply_fixed} --state c.pcbs list-e2-1.pcbl"),
+        T0 + 13 * DAY,
+    );
+    let shown = lab.ok("show list-e2-1.pcbl").stdout;
+    assert!(
+        shown.contains("blocklist snapshot #1 of epoch 2"),
+        "{shown}"
     );
 }

@@ -23,7 +23,7 @@ pub enum Error {
     #[error("this is not a partcert object (wrong magic bytes)")]
     BadMagic,
     /// The format version is not one this library reads.
-    #[error("unsupported partcert format version {0}; this library reads version 1")]
+    #[error("unsupported partcert format version {0}; this library reads version {v}", v = crate::FORMAT_VERSION)]
     UnsupportedVersion(u8),
     /// The object type tag is unknown.
     #[error("unknown partcert object type {0}")]

@@ -7,9 +7,10 @@
 //! Run an example with `cargo run -p partcert-examples --example repair_shop`
 //! (or `boot_self_check`, `registry`); `bash examples/run.sh` runs them all.
 
+use partcert::issue::{Authority, PartSpec};
 use partcert::{
-    Authority, AuthorityRole, Certificate, Error, Imei, PairingEvent, PairingRecord, PartKind,
-    PartSpec, SecretKey, TrustStore, Validity,
+    Certificate, Error, Imei, PairingEvent, PairingRecord, PartKind, SecretKey, TrustStore,
+    Validity,
 };
 
 /// 1 January 2026, 00:00 UTC: when the story starts.
@@ -58,27 +59,26 @@ impl Handset {
 impl Manufacturer {
     /// Acme Phones, with fixed seeds.
     pub fn acme() -> Result<Self, Error> {
-        let root = Authority::new_root(
+        // The root names the makers whose parts its lines may certify.
+        let root = Authority::new_manufacturer_root(
             SecretKey::from_seed(&[1; 32]),
-            AuthorityRole::ManufacturerRoot,
             "Acme Phones root 2026",
+            &["Acme"],
             years(30),
         )?;
         let line_key = SecretKey::from_seed(&[2; 32]);
-        let line_cert = root.certify_authority(
-            AuthorityRole::PartIssuer,
+        let line_cert = root.certify_part_issuer(
             "Acme factory line 3",
             line_key.public_key(),
             &[PartKind::Board, PartKind::Screen, PartKind::Battery],
+            &["Acme"],
             2,
             years(20),
         )?;
         let pairing_key = SecretKey::from_seed(&[3; 32]);
-        let pairing_cert = root.certify_authority(
-            AuthorityRole::PairingService,
+        let pairing_cert = root.certify_pairing_service(
             "Acme pairing service",
             pairing_key.public_key(),
-            &[],
             3,
             years(20),
         )?;
@@ -153,32 +153,39 @@ impl Manufacturer {
 pub struct Registry {
     /// The root verifiers pin (separately from manufacturer roots).
     pub root: Authority,
-    /// Signs snapshots and deltas.
+    /// Signs snapshots and deltas, in epoch 0 only.
     pub publisher: Authority,
 }
 
 impl Registry {
     /// The national register, with fixed seeds.
     pub fn national() -> Result<Self, Error> {
-        let root = Authority::new_root(
+        let root = Authority::new_blocklist_root(
             SecretKey::from_seed(&[4; 32]),
-            AuthorityRole::BlocklistRoot,
             "National Mobile Property Register",
             years(30),
         )?;
-        let publisher_key = SecretKey::from_seed(&[5; 32]);
-        let publisher_cert = root.certify_authority(
-            AuthorityRole::BlocklistAuthority,
-            "NMPR daily publisher",
-            publisher_key.public_key(),
-            &[],
-            2,
+        let publisher = Registry::certify_publisher(&root, 5, "NMPR daily publisher", 0)?;
+        Ok(Registry { root, publisher })
+    }
+
+    /// A publisher key (from a fixed seed) certified by `root` for one
+    /// epoch: only the root opens a later one.
+    pub fn certify_publisher(
+        root: &Authority,
+        seed: u8,
+        name: &str,
+        epoch: u64,
+    ) -> Result<Authority, Error> {
+        let key = SecretKey::from_seed(&[seed; 32]);
+        let certificate = root.certify_blocklist_authority(
+            name,
+            key.public_key(),
+            epoch,
+            u64::from(seed),
             years(5),
         )?;
-        Ok(Registry {
-            root,
-            publisher: Authority::new(publisher_key, publisher_cert)?,
-        })
+        Authority::new(key, certificate)
     }
 }
 
