@@ -10,7 +10,6 @@ use std::hint::black_box;
 
 use common::*;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use partcert::*;
 
 /// A register snapshot of `n` listed parts plus Alice's reported handset.
 fn big_snapshot(world: &World, n: u64) -> BlocklistSnapshot {
@@ -34,7 +33,7 @@ fn big_snapshot(world: &World, n: u64) -> BlocklistSnapshot {
     }
     world
         .register
-        .publish_snapshot(1, T0 + DAY, T0 + 30 * DAY, entries)
+        .publish_snapshot(seq(1), T0 + DAY, T0 + 30 * DAY, entries)
         .unwrap()
 }
 
@@ -51,14 +50,10 @@ fn benches(c: &mut Criterion) {
 
     // The floor under every verification: one Ed25519 verify_strict.
     let signer = SecretKey::from_seed(&[9; 32]);
-    let signed = Certificate::self_signed(
-        &signer,
-        AuthorityRole::ManufacturerRoot,
-        "bench root",
-        1,
-        years(10),
-    )
-    .unwrap();
+    let signed = Authority::new_manufacturer_root(signer, "bench root", &[MAKER], years(10))
+        .unwrap()
+        .certificate()
+        .clone();
     c.bench_function(
         "one signature check (verify_strict, key decompression)",
         |b| b.iter(|| black_box(&signed).verify_self_signed().unwrap()),

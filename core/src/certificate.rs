@@ -271,9 +271,7 @@ fn validate_part(part: &PartSubject) -> Result<(), Error> {
     match (part.kind == PartKind::Board, part.imeis.is_empty()) {
         (false, false) => return Err(Error::InvalidField("only boards carry IMEIs")),
         (true, true) => {
-            return Err(Error::InvalidField(
-                "a board certificate carries its IMEIs",
-            ));
+            return Err(Error::InvalidField("a board certificate carries its IMEIs"));
         }
         _ => {}
     }
@@ -310,7 +308,7 @@ pub(crate) fn strictly_sorted<T: Ord>(items: &[T]) -> bool {
 ///     &["Acme"], Validity::days_from(1_700_000_000, 3650)).unwrap();
 /// let root = root.certificate();
 /// let decoded = Certificate::decode(root.as_bytes()).unwrap();
-/// assert_eq!(decoded, root);
+/// assert_eq!(&decoded, root);
 ///
 /// let mut tampered = root.as_bytes().to_vec();
 /// tampered[12] ^= 1;
@@ -338,7 +336,10 @@ impl Certificate {
 
     /// Signs a body with the issuer's key (through [`crate::issue::Authority`],
     /// which checks the issuer's role first).
-    pub(crate) fn sign(body: CertificateBody, issuer_key: &crate::SecretKey) -> Result<Self, Error> {
+    pub(crate) fn sign(
+        body: CertificateBody,
+        issuer_key: &crate::SecretKey,
+    ) -> Result<Self, Error> {
         body.validate()?;
         if body.issuer != issuer_key.key_id() {
             return Err(Error::KeyMismatch);

@@ -132,9 +132,7 @@ pub enum Error {
 
     /// A list older than the one already accepted (anti-rollback): lists
     /// are ordered by epoch, then sequence.
-    #[error(
-        "rollback refused: {offered} is older than the accepted {accepted}"
-    )]
+    #[error("rollback refused: {offered} is older than the accepted {accepted}")]
     Rollback {
         /// Epoch and sequence offered.
         offered: crate::ListVersion,
@@ -192,7 +190,9 @@ pub enum Error {
     #[error("the {0} is not permitted to certify parts made by {1:?}")]
     ManufacturerNotPermitted(&'static str, String),
     /// A part certificate names another root than the chain it was presented with.
-    #[error("the part certificate names manufacturer root {0}, which is not the root of its issuer")]
+    #[error(
+        "the part certificate names manufacturer root {0}, which is not the root of its issuer"
+    )]
     RootMismatch(KeyId),
 }
 

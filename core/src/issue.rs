@@ -87,13 +87,8 @@ impl Authority {
         validity: Validity,
     ) -> Result<Self, Error> {
         let names = manufacturers.iter().map(|n| (*n).to_owned()).collect();
-        let certificate = Certificate::self_signed(
-            &key,
-            AuthorityRole::ManufacturerRoot,
-            name,
-            names,
-            validity,
-        )?;
+        let certificate =
+            Certificate::self_signed(&key, AuthorityRole::ManufacturerRoot, name, names, validity)?;
         Authority::new(key, certificate)
     }
 
@@ -314,7 +309,10 @@ impl Authority {
             );
         }
         listed.sort_unstable_by_key(|part| part.part_id);
-        if listed.windows(2).any(|w| matches!(w, [a, b] if a.part_id == b.part_id)) {
+        if listed
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if a.part_id == b.part_id))
+        {
             return Err(Error::InvalidField("a part is listed twice"));
         }
         let body = PairingBody {
@@ -349,16 +347,16 @@ impl Authority {
     fn check_list_signer(&self, version: ListVersion, issued_at: u64) -> Result<KeyId, Error> {
         let authority = self.blocklist_authority()?;
         version.check_bounds()?;
-        if self.role() == AuthorityRole::BlocklistAuthority && self.subject.epoch != version.epoch
-        {
+        if self.role() == AuthorityRole::BlocklistAuthority && self.subject.epoch != version.epoch {
             return Err(Error::EpochNotPermitted {
                 offered: version.epoch,
                 permitted: self.subject.epoch,
             });
         }
-        self.certificate
-            .validity()
-            .check("blocklist signer certificate, at the list's issue time", issued_at)?;
+        self.certificate.validity().check(
+            "blocklist signer certificate, at the list's issue time",
+            issued_at,
+        )?;
         Ok(authority)
     }
 
@@ -500,7 +498,10 @@ impl Authority {
         )?;
         let mut revoked = revoked.to_vec();
         revoked.sort_unstable();
-        if revoked.windows(2).any(|w| matches!(w, [a, b] if a.key == b.key)) {
+        if revoked
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if a.key == b.key))
+        {
             return Err(Error::InvalidField("a key is revoked twice"));
         }
         let body = RevocationBody {

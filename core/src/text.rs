@@ -11,8 +11,8 @@
 //! - **Serials**: 1–64 characters from `A`–`Z`, `0`–`9` and `-._/:#+`
 //!   (upper case: a serial is written one way).
 //! - **Manufacturer names**: 1–128 characters from `A`–`Z`, `a`–`z`,
-//!   `0`–`9`, the space and `-.&',()+`, starting and ending with a letter
-//!   or digit, with no two spaces in a row.
+//!   `0`–`9`, the space and `-.&',()+`, starting with a letter or digit,
+//!   ending with a letter, digit, `.` or `)`, with no two spaces in a row.
 //! - **Display names** (models, authority names): 1–128 bytes of UTF-8
 //!   without control, format, bidirectional or invisible characters and
 //!   without whitespace other than single interior spaces.
@@ -49,8 +49,14 @@ pub(crate) fn check(field: &'static str, rule: TextRule, text: &str) -> Result<(
         TextRule::Serial => text.bytes().all(is_serial_byte),
         TextRule::Manufacturer => {
             text.bytes().all(is_manufacturer_byte)
-                && text.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-                && text.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric())
+                && text
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphanumeric())
+                && text
+                    .bytes()
+                    .last()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b')')
                 && !text.contains("  ")
         }
         TextRule::Display => {
@@ -159,6 +165,7 @@ mod tests {
             "Аcme",
             "Acme\tPhones",
             "-Acme",
+            "Acme-",
         ] {
             assert!(check("m", TextRule::Manufacturer, bad).is_err(), "{bad:?}");
         }

@@ -4,8 +4,8 @@
 
 mod common;
 
+use common::forge;
 use common::*;
-use partcert::*;
 
 const SHOP_TIME: u64 = T0 + 3 * DAY;
 
@@ -15,7 +15,7 @@ fn a_handset_built_and_paired_at_the_factory_checks_itself_clean_at_boot() {
     let trust = world.trust();
     let current = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let blocklist = world.blocklist_with(&trust, &[&current]);
     let alice = &world.alice;
@@ -228,7 +228,7 @@ fn a_part_paired_to_a_stolen_handset_is_blocked_through_its_pairing_record() {
     )];
     let snapshot = world
         .operator
-        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+        .publish_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, entries)
         .unwrap();
     let blocklist = world.blocklist_with(&trust, &[&snapshot]);
     let chain = world.chain();
@@ -251,13 +251,8 @@ fn a_counterfeit_screen_from_a_self_made_issuer_is_untrusted() {
     let world = world();
     let trust = world.trust();
     // A counterfeiter makes a root and a "factory line" that look like Acme's.
-    let fake_root = Authority::new_root(
-        key(66),
-        AuthorityRole::ManufacturerRoot,
-        "Acme Phones root",
-        years(40),
-    )
-    .unwrap();
+    let fake_root =
+        Authority::new_manufacturer_root(key(66), "Acme Phones root", &[MAKER], years(40)).unwrap();
     let fake_line = authority(
         &fake_root,
         67,
@@ -331,20 +326,21 @@ fn an_issuer_certifying_a_kind_it_may_not_is_refused() {
     assert_eq!(error.code(), ErrorCode::KindNotPermitted);
 
     // A hand-signed certificate (a compromised or buggy line) is refused by the verifier.
-    let body = CertificateBody {
+    let body = forge::CertificateBody {
         serial_number: 1,
         issuer: battery_line.key().key_id(),
         validity: years(30),
         subject: Subject::Part(PartSubject {
+            root: world.acme_root.key().key_id(),
             kind: PartKind::Screen,
-            manufacturer: "Acme Phones".into(),
+            manufacturer: MAKER.into(),
             model: "A1".into(),
             serial: "SCR-X".into(),
             imeis: vec![],
             key: None,
         }),
     };
-    let screen = Certificate::sign(body, battery_line.key()).unwrap();
+    let screen = body.sign(battery_line.key());
     let chain = vec![battery_line.certificate().clone()];
     let error = Verifier::new(&trust)
         .verify_part(&PartEvidence::new(&screen, &chain), SHOP_TIME)
@@ -357,20 +353,21 @@ fn an_issuer_certifying_a_kind_it_may_not_is_refused() {
 fn a_pairing_service_cannot_act_as_a_part_issuer() {
     let world = world();
     let trust = world.trust();
-    let body = CertificateBody {
+    let body = forge::CertificateBody {
         serial_number: 1,
         issuer: world.acme_pairing.key().key_id(),
         validity: years(30),
         subject: Subject::Part(PartSubject {
+            root: world.acme_root.key().key_id(),
             kind: PartKind::Screen,
-            manufacturer: "Acme Phones".into(),
+            manufacturer: MAKER.into(),
             model: "A1".into(),
             serial: "SCR-P".into(),
             imeis: vec![],
             key: None,
         }),
     };
-    let screen = Certificate::sign(body, world.acme_pairing.key()).unwrap();
+    let screen = body.sign(world.acme_pairing.key());
     let chain = vec![world.acme_pairing.certificate().clone()];
     let error = Verifier::new(&trust)
         .verify_part(&PartEvidence::new(&screen, &chain), SHOP_TIME)
@@ -442,7 +439,17 @@ fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_u
     // Acme learns line 3's key was stolen and revokes it.
     let line_id = world.acme_line.key().key_id();
     let empty = world.acme_root.revoke(1, T0 + DAY, &[]).unwrap();
-    let revoked = world.acme_root.revoke(2, T0 + 2 * DAY, &[line_id]).unwrap();
+    let revoked = world
+        .acme_root
+        .revoke(
+            2,
+            T0 + 2 * DAY,
+            &[RevokedKey {
+                key: line_id,
+                since: 0,
+            }],
+        )
+        .unwrap();
     trust
         .apply_revocation_list(&RevocationList::decode(empty.as_bytes()).unwrap())
         .unwrap();
@@ -472,13 +479,8 @@ fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_u
         3,
         "the operator root is pinned (for blocklists)"
     );
-    let stranger = Authority::new_root(
-        key(90),
-        AuthorityRole::ManufacturerRoot,
-        "Stranger",
-        years(40),
-    )
-    .unwrap();
+    let stranger =
+        Authority::new_manufacturer_root(key(90), "Stranger", &["Stranger"], years(40)).unwrap();
     let forged = stranger.revoke(9, T0, &[]).unwrap();
     assert_eq!(
         trust.apply_revocation_list(&forged).unwrap_err().code(),
@@ -492,7 +494,7 @@ fn a_blocklist_rolled_back_to_an_older_sequence_is_refused_and_the_newer_list_st
     let trust = world.trust();
     let clean = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let listed = world.alice_reported_stolen(2);
     let mut blocklist = world.blocklist_with(&trust, &[&clean, &listed]);
@@ -504,8 +506,8 @@ fn a_blocklist_rolled_back_to_an_older_sequence_is_refused_and_the_newer_list_st
     assert_eq!(
         error,
         Error::Rollback {
-            offered: 1,
-            accepted: 2
+            offered: seq(1),
+            accepted: seq(2)
         }
     );
     assert_eq!(error.family(), ErrorFamily::BlocklistState);
@@ -524,11 +526,11 @@ fn a_blocklist_rolled_back_to_an_older_sequence_is_refused_and_the_newer_list_st
         blocklist
             .apply_snapshot(&trust, &listed, SHOP_TIME)
             .unwrap(),
-        2
+        seq(2)
     );
     let conflicting = world
         .register
-        .publish_snapshot(2, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(2), T0 + 2 * DAY, T0 + 9 * DAY, vec![])
         .unwrap();
     assert_eq!(
         blocklist
@@ -545,7 +547,7 @@ fn rollback_protection_survives_a_restart_through_the_persisted_state() {
     let trust = world.trust();
     let clean = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let listed = world.alice_reported_stolen(2);
     let blocklist = world.blocklist_with(&trust, &[&listed]);
@@ -554,6 +556,25 @@ fn rollback_protection_survives_a_restart_through_the_persisted_state() {
     // After a reboot the device restores its marks before loading any list.
     let restored = RollbackState::decode(&saved).unwrap();
     let mut rebooted = Blocklist::with_rollback_state(restored);
+    // Until the register's list is loaded again, the device knows it
+    // follows the register: verdicts read stale (missing), never clean or
+    // unchecked.
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&rebooted)
+        .verify_part(
+            &PartEvidence::new(&world.alice.screen, &world.chain()),
+            SHOP_TIME,
+        )
+        .unwrap();
+    let BlocklistStatus::Stale { lists } = &verdict.blocklist else {
+        panic!("{:?}", verdict.blocklist)
+    };
+    assert_eq!(lists[0].stale_reason, Some(StaleReason::Missing));
+    assert_eq!(lists[0].sequence, 2);
+    assert_eq!(
+        verdict.blocklist.summary(),
+        "clean but blocklist stale (National Mobile Property Register: missing)"
+    );
     assert_eq!(
         rebooted
             .apply_snapshot(&trust, &clean, SHOP_TIME)
@@ -563,21 +584,37 @@ fn rollback_protection_survives_a_restart_through_the_persisted_state() {
     );
     assert_eq!(
         rebooted.apply_snapshot(&trust, &listed, SHOP_TIME).unwrap(),
-        2
+        seq(2)
+    );
+    assert!(
+        Verifier::new(&trust)
+            .with_blocklist(&rebooted)
+            .verify_part(
+                &PartEvidence::new(&world.alice.screen, &world.chain()),
+                SHOP_TIME
+            )
+            .unwrap()
+            .is_blocked()
     );
 
-    // The persisted state is decoded as strictly as everything else.
+    // The persisted state is decoded as strictly as everything else. It
+    // now ends in a checksum, so a cut or lengthened file no longer matches
+    // it: CorruptState (was Truncated and TrailingBytes before version 2).
     assert_eq!(
         RollbackState::decode(&saved[..saved.len() - 1])
             .unwrap_err()
             .code(),
-        ErrorCode::Truncated
+        ErrorCode::CorruptState
     );
     let mut longer = saved.clone();
     longer.push(0);
     assert_eq!(
         RollbackState::decode(&longer).unwrap_err().code(),
-        ErrorCode::TrailingBytes
+        ErrorCode::CorruptState
+    );
+    assert_eq!(
+        RollbackState::decode(&saved[..20]).unwrap_err().code(),
+        ErrorCode::Truncated
     );
     assert_eq!(
         RollbackState::decode(b"nope").unwrap_err().code(),
@@ -602,10 +639,11 @@ fn an_expired_blocklist_is_reported_stale_and_a_blocked_part_stays_blocked() {
         panic!("{:?}", clean_part.blocklist)
     };
     assert!(lists[0].stale);
+    assert_eq!(lists[0].stale_reason, Some(StaleReason::Expired));
     assert!(clean_part.is_stale() && !clean_part.is_blocked());
     assert_eq!(
         clean_part.summary(),
-        "genuine (serial-only), unpaired, clean but blocklist stale"
+        "genuine (serial-only), unpaired, clean but blocklist stale (National Mobile Property Register: expired)"
     );
 
     let stolen_part = verifier
@@ -638,7 +676,7 @@ fn a_part_laundered_through_an_older_pairing_record_from_a_clean_handset_is_stil
     );
     let snapshot = world
         .register
-        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+        .publish_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, entries)
         .unwrap();
     let blocklist = world.blocklist_with(&trust, &[&snapshot]);
 
@@ -707,8 +745,18 @@ fn a_keyed_camera_answering_a_different_nonce_is_refused() {
         .unwrap_err();
     assert_eq!(error, Error::WrongChallengeResponse);
 
-    // A clone without the key signs the right nonce with its own key.
-    let forged = ChallengeResponse::respond(&key(99), &shop_challenge, camera).unwrap();
+    // A clone without the key signs the right nonce with its own key. The
+    // API no longer signs with a key the certificate does not name
+    // (KeyMismatch), so the clone's answer is signed by hand.
+    assert_eq!(
+        ChallengeResponse::respond(&key(99), &shop_challenge, camera).unwrap_err(),
+        Error::KeyMismatch
+    );
+    let forged = forge::ChallengeResponseBody {
+        nonce: *shop_challenge.nonce(),
+        certificate: camera.fingerprint(),
+    }
+    .sign(&key(99));
     let error = Verifier::new(&trust)
         .verify_part(
             &PartEvidence::new(camera, &chain).with_challenge(&shop_challenge, &forged),
@@ -723,8 +771,17 @@ fn a_keyed_camera_answering_a_different_nonce_is_refused() {
         .unwrap();
     assert_eq!(verdict.binding, Binding::KeyNotChallenged);
 
-    // A serial-only part cannot answer a challenge at all.
-    let answer = ChallengeResponse::respond(&key(99), &shop_challenge, &world.bob.screen).unwrap();
+    // A serial-only part cannot answer a challenge at all: the API refuses
+    // to sign one (NoPartKey), and a hand-signed one is refused too.
+    assert_eq!(
+        ChallengeResponse::respond(&key(99), &shop_challenge, &world.bob.screen).unwrap_err(),
+        Error::NoPartKey
+    );
+    let answer = forge::ChallengeResponseBody {
+        nonce: *shop_challenge.nonce(),
+        certificate: world.bob.screen.fingerprint(),
+    }
+    .sign(&key(99));
     let error = Verifier::new(&trust)
         .verify_part(
             &PartEvidence::new(&world.bob.screen, &chain).with_challenge(&shop_challenge, &answer),
@@ -774,6 +831,20 @@ fn a_board_presenting_an_imei_other_than_the_one_signed_into_it_is_refused() {
         .unwrap();
     assert_eq!(verdict.part.imeis, vec![world.alice.imei]);
 
+    // Only a clean board is refused: a listed one stays blocked whatever
+    // its modem says, and the verdict names the IMEI that does not match.
+    let listed = world.alice_reported_stolen(1);
+    let blocklist = world.blocklist_with(&trust, &[&listed]);
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(
+            &PartEvidence::new(&world.alice.board, &chain).with_presented_imeis(&rewritten),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert!(verdict.is_blocked());
+    assert_eq!(verdict.mismatched_imeis, vec![world.bob.imei]);
+
     // The same at boot: the self-check refuses a record that is not this handset's.
     let fitted = [FittedPart {
         certificate: &world.alice.board,
@@ -806,7 +877,7 @@ fn two_blocklist_authorities_are_honoured_at_once_and_only_an_authority_can_deli
     );
     let operator_list = world
         .operator
-        .publish_snapshot(7, T0 + 2 * DAY, T0 + 9 * DAY, bob_entries)
+        .publish_snapshot(seq(7), T0 + 2 * DAY, T0 + 9 * DAY, bob_entries)
         .unwrap();
     let mut blocklist = world.blocklist_with(&trust, &[&register_list, &operator_list]);
     let chain = world.chain();
@@ -839,7 +910,7 @@ fn two_blocklist_authorities_are_honoured_at_once_and_only_an_authority_can_deli
     // The operator publishes a new, empty list: only its own entries go.
     let operator_empty = world
         .operator
-        .publish_snapshot(8, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(8), T0 + 2 * DAY, T0 + 9 * DAY, vec![])
         .unwrap();
     blocklist
         .apply_snapshot(&trust, &operator_empty, SHOP_TIME)
@@ -852,21 +923,21 @@ fn two_blocklist_authorities_are_honoured_at_once_and_only_an_authority_can_deli
 
     // The operator cannot sign a delta that delists the register's entries.
     let register_id = world.register_root.key().key_id();
-    let mut delisting = world
-        .register
-        .publish_delta(
-            &register_list,
-            &world
-                .register
-                .publish_snapshot(2, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
-                .unwrap(),
-        )
-        .unwrap()
-        .body()
-        .clone();
+    let mut delisting = forge::DeltaBody::of(
+        &world
+            .register
+            .publish_delta(
+                &register_list,
+                &world
+                    .register
+                    .publish_snapshot(seq(2), T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+                    .unwrap(),
+            )
+            .unwrap(),
+    );
     delisting.signer_certificate = world.operator.certificate().as_bytes().to_vec();
     assert_eq!(delisting.authority, register_id);
-    let forged = forge_delta(delisting, world.operator.key());
+    let forged = delisting.sign(world.operator.key());
     let before = blocklist.clone();
     assert_eq!(
         blocklist
@@ -880,46 +951,16 @@ fn two_blocklist_authorities_are_honoured_at_once_and_only_an_authority_can_deli
     );
 
     // Nor can the register's signer be used for a list claiming the operator's name.
-    let mut body = operator_empty.body().clone();
+    let mut body = forge::SnapshotBody::of(&operator_empty);
     body.signer_certificate = world.register.certificate().as_bytes().to_vec();
     body.sequence = 9;
-    let forged = forge_snapshot(body, world.register.key());
+    let forged = body.sign(world.register.key());
     assert_eq!(
         blocklist
             .apply_snapshot(&trust, &forged, SHOP_TIME)
             .unwrap_err(),
         Error::WrongAuthority
     );
-}
-
-/// Signs a hand-made delta body (what a compromised or confused signer could produce).
-fn forge_delta(body: DeltaBody, key: &SecretKey) -> BlocklistDelta {
-    BlocklistDelta::decode(&sign_envelope(
-        4,
-        &postcard::to_allocvec(&body).unwrap(),
-        key,
-    ))
-    .unwrap()
-}
-
-fn forge_snapshot(body: SnapshotBody, key: &SecretKey) -> BlocklistSnapshot {
-    BlocklistSnapshot::decode(&sign_envelope(
-        3,
-        &postcard::to_allocvec(&body).unwrap(),
-        key,
-    ))
-    .unwrap()
-}
-
-fn sign_envelope(object_type: u8, body: &[u8], key: &SecretKey) -> Vec<u8> {
-    use ed25519_dalek::Signer;
-    let mut bytes = MAGIC.to_vec();
-    bytes.push(FORMAT_VERSION);
-    bytes.push(object_type);
-    bytes.extend_from_slice(body);
-    let signature = ed25519_dalek::SigningKey::from_bytes(&key.to_seed()).sign(&bytes);
-    bytes.extend_from_slice(&signature.to_bytes());
-    bytes
 }
 
 #[test]
@@ -935,7 +976,7 @@ fn a_suspended_listing_is_reported_as_suspended_not_final() {
     );
     let snapshot = world
         .register
-        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+        .publish_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, entries)
         .unwrap();
     let blocklist = world.blocklist_with(&trust, &[&snapshot]);
     let verdict = Verifier::new(&trust)
@@ -956,11 +997,17 @@ fn a_suspended_listing_is_reported_as_suspended_not_final() {
     );
 }
 
+/// Clocks are per authority since format version 2: a root's own
+/// revocation list raises the clock for its own certificates, and a
+/// blocklist authority's own list raises the clock for its own lists —
+/// another authority's times never move either.
 #[test]
 fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_newer_list_was_seen() {
     let world = world();
-    let trust = world.trust();
+    let mut trust = world.trust();
     let chain = world.chain();
+    let acme = world.acme_root.key().key_id();
+    let register = world.register_root.key().key_id();
     // A screen certified for one year only, expired a year ago.
     let short_lived = world
         .acme_line
@@ -979,17 +1026,34 @@ fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_new
             .is_ok()
     );
 
-    // Once a trusted snapshot issued today was accepted, time cannot go back past it.
+    // A register list issued today raises the register's own clock, not
+    // Acme's: the screen's certificate is still checked at the device's time.
     let snapshot = world
         .register
-        .publish_snapshot(1, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, vec![])
         .unwrap();
     let mut blocklist = Blocklist::new();
     blocklist
         .apply_snapshot(&trust, &snapshot, set_back)
         .unwrap();
+    assert_eq!(
+        blocklist.clock_for(&trust, &register, set_back),
+        T0 + 2 * DAY
+    );
+    assert_eq!(trust.clock_for_root(&acme, set_back), set_back);
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&blocklist)
+        .verify_part(&PartEvidence::new(&short_lived, &chain), set_back)
+        .unwrap();
+    assert_eq!(verdict.checked_at, set_back);
+    assert!(matches!(verdict.blocklist, BlocklistStatus::Clean { .. }));
+
+    // Once Acme's own revocation list issued today was accepted, time
+    // cannot go back past it for Acme's certificates.
+    let revocation = world.acme_root.revoke(1, T0 + 2 * DAY, &[]).unwrap();
+    trust.apply_revocation_list(&revocation).unwrap();
+    assert_eq!(trust.clock_for_root(&acme, set_back), T0 + 2 * DAY);
     let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
-    assert_eq!(verifier.effective_now(set_back), T0 + 2 * DAY);
     let error = verifier
         .verify_part(&PartEvidence::new(&short_lived, &chain), set_back)
         .unwrap_err();
@@ -997,14 +1061,24 @@ fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_new
         matches!(error, Error::Expired { what: "part certificate", now, .. } if now == T0 + 2 * DAY),
         "{error:?}"
     );
+    assert_eq!(
+        verifier
+            .verify_part(&PartEvidence::new(&world.bob.screen, &chain), set_back)
+            .unwrap()
+            .checked_at,
+        T0 + 2 * DAY
+    );
 
-    // The floor survives a restart too.
+    // The register's list clock survives a restart too (through its mark).
     let rebooted = Blocklist::with_rollback_state(blocklist.rollback_state().clone());
     assert_eq!(
-        Verifier::new(&trust)
-            .with_blocklist(&rebooted)
-            .effective_now(set_back),
+        rebooted.clock_for(&trust, &register, set_back),
         T0 + 2 * DAY
+    );
+    assert_eq!(
+        rebooted.clock_for(&trust, &world.operator.key().key_id(), set_back),
+        set_back,
+        "the operator's clock is its own"
     );
 }
 
@@ -1014,12 +1088,13 @@ fn a_registry_publishes_a_delta_and_a_device_follows_it() {
     let trust = world.trust();
     let v1 = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let v2 = world.alice_reported_stolen(2);
     let delta = world.register.publish_delta(&v1, &v2).unwrap();
     let delta = BlocklistDelta::decode(delta.as_bytes()).unwrap();
-    assert_eq!(delta.body().upserts.len(), 5, "one IMEI and four parts");
+    assert_eq!(delta.upserts().len(), 5, "one IMEI and four parts");
+    assert_eq!((delta.from_version(), delta.to_version()), (seq(1), seq(2)));
 
     let mut device = world.blocklist_with(&trust, &[&v1]);
     // A delta for a state the device does not hold is refused.
@@ -1032,7 +1107,10 @@ fn a_registry_publishes_a_delta_and_a_device_follows_it() {
         ErrorCode::DeltaBaseMismatch
     );
 
-    assert_eq!(device.apply_delta(&trust, &delta, SHOP_TIME).unwrap(), 2);
+    assert_eq!(
+        device.apply_delta(&trust, &delta, SHOP_TIME).unwrap(),
+        seq(2)
+    );
     let held = device.list(&world.register_root.key().key_id()).unwrap();
     assert_eq!(
         held.digest,
@@ -1061,7 +1139,7 @@ fn a_registry_publishes_a_delta_and_a_device_follows_it() {
     // The device is Alice found her phone: delisting travels as a delta too.
     let v3 = world
         .register
-        .publish_snapshot(3, T0 + 3 * DAY, T0 + 10 * DAY, vec![])
+        .publish_snapshot(seq(3), T0 + 3 * DAY, T0 + 10 * DAY, vec![])
         .unwrap();
     device
         .apply_delta(
@@ -1083,17 +1161,12 @@ fn a_delta_that_does_not_lead_to_the_state_it_promises_is_refused_and_changes_no
     let trust = world.trust();
     let v1 = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let v2 = world.alice_reported_stolen(2);
-    let mut body = world
-        .register
-        .publish_delta(&v1, &v2)
-        .unwrap()
-        .body()
-        .clone();
+    let mut body = forge::DeltaBody::of(&world.register.publish_delta(&v1, &v2).unwrap());
     body.upserts.pop(); // an entry lost on the way, re-signed by a buggy publisher
-    let delta = forge_delta(body, world.register.key());
+    let delta = body.sign(world.register.key());
     let mut device = world.blocklist_with(&trust, &[&v1]);
     let before = device.clone();
     assert_eq!(
@@ -1107,14 +1180,10 @@ fn a_delta_that_does_not_lead_to_the_state_it_promises_is_refused_and_changes_no
 fn a_blocklist_signed_by_an_unpinned_root_or_altered_in_transit_is_refused() {
     let world = world();
     let trust = world.trust();
-    let rogue = Authority::new_root(
-        key(70),
-        AuthorityRole::BlocklistRoot,
-        "Rogue register",
-        years(40),
-    )
-    .unwrap();
-    let rogue_list = rogue.publish_snapshot(1, T0, T0 + 9 * DAY, vec![]).unwrap();
+    let rogue = Authority::new_blocklist_root(key(70), "Rogue register", years(40)).unwrap();
+    let rogue_list = rogue
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
+        .unwrap();
     let mut blocklist = Blocklist::new();
     assert_eq!(
         blocklist
@@ -1126,15 +1195,16 @@ fn a_blocklist_signed_by_an_unpinned_root_or_altered_in_transit_is_refused() {
 
     // A manufacturer root is not a blocklist root: pinned separately.
     let entries = vec![];
-    let body = SnapshotBody {
+    let body = forge::SnapshotBody {
         signer_certificate: world.acme_root.certificate().as_bytes().to_vec(),
         authority: world.acme_root.key().key_id(),
+        epoch: 0,
         sequence: 1,
         issued_at: T0,
         expires_at: T0 + DAY,
         entries,
     };
-    let manufacturer_list = forge_snapshot(body, world.acme_root.key());
+    let manufacturer_list = body.sign(world.acme_root.key());
     assert_eq!(
         blocklist
             .apply_snapshot(&trust, &manufacturer_list, SHOP_TIME)
@@ -1216,7 +1286,7 @@ fn issuing_apis_refuse_what_their_role_does_not_allow() {
     assert_eq!(
         world
             .acme_pairing
-            .publish_snapshot(1, T0, T0, vec![])
+            .publish_snapshot(seq(1), T0, T0, vec![])
             .unwrap_err()
             .code(),
         ErrorCode::RoleNotPermitted
@@ -1224,14 +1294,22 @@ fn issuing_apis_refuse_what_their_role_does_not_allow() {
     assert_eq!(
         world
             .register_root
-            .certify_authority(
-                AuthorityRole::PartIssuer,
+            .certify_part_issuer(
                 "x",
                 key(50).public_key(),
                 &[PartKind::Screen],
+                &[MAKER],
                 1,
                 years(1)
             )
+            .unwrap_err()
+            .code(),
+        ErrorCode::RoleNotPermitted
+    );
+    assert_eq!(
+        world
+            .acme_root
+            .certify_blocklist_authority("x", key(50).public_key(), 0, 1, years(1))
             .unwrap_err()
             .code(),
         ErrorCode::RoleNotPermitted
@@ -1323,17 +1401,9 @@ fn a_pairing_record_is_trusted_only_while_its_service_is_certified_and_never_for
     assert_eq!(error.code(), ErrorCode::Expired);
 
     // A record signed by a key that is not the embedded service's is refused.
-    let mut body = record.body().clone();
+    let mut body = forge::PairingBody::of(&record);
     body.sequence = 2;
-    let forged = {
-        use ed25519_dalek::Signer;
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend([FORMAT_VERSION, 2]);
-        bytes.extend(postcard::to_allocvec(&body).unwrap());
-        let sig = ed25519_dalek::SigningKey::from_bytes(&[77; 32]).sign(&bytes);
-        bytes.extend(sig.to_bytes());
-        PairingRecord::decode(&bytes).unwrap()
-    };
+    let forged = body.sign(&key(77));
     let error = Verifier::new(&trust)
         .verify_part(
             &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&forged),
@@ -1378,7 +1448,7 @@ fn a_shop_saves_the_state_a_delta_led_to_and_reloads_it_after_a_restart() {
     let trust = world.trust();
     let v1 = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let v2 = world.alice_reported_stolen(2);
     let mut shop = world.blocklist_with(&trust, &[&v1]);
@@ -1413,22 +1483,36 @@ fn a_shop_saves_the_state_a_delta_led_to_and_reloads_it_after_a_restart() {
         ErrorCode::UnknownIssuer
     );
 
-    // A damaged file is refused, never half-loaded.
+    // A damaged file is refused, never half-loaded. The saved state now
+    // ends in a checksum, so a flipped bit, a cut or an added byte is
+    // CorruptState (a cut was Truncated, an added byte TrailingBytes,
+    // before version 2); only a file shorter than its checksum is Truncated.
     let mut damaged = saved.clone();
-    let last = damaged.len() - 1;
-    damaged[last] ^= 0x01;
-    assert!(Blocklist::decode_state(&damaged, &trust).is_err());
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x01;
+    assert_eq!(
+        Blocklist::decode_state(&damaged, &trust)
+            .unwrap_err()
+            .code(),
+        ErrorCode::CorruptState
+    );
     assert_eq!(
         Blocklist::decode_state(&saved[..saved.len() - 3], &trust)
             .unwrap_err()
             .code(),
-        ErrorCode::Truncated
+        ErrorCode::CorruptState
     );
     let mut longer = saved.clone();
     longer.push(7);
     assert_eq!(
         Blocklist::decode_state(&longer, &trust).unwrap_err().code(),
-        ErrorCode::TrailingBytes
+        ErrorCode::CorruptState
+    );
+    assert_eq!(
+        Blocklist::decode_state(&saved[..20], &trust)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Truncated
     );
 }
 
@@ -1437,13 +1521,8 @@ fn a_self_check_report_and_its_refusals_serialize_to_the_shared_json_shape() {
     let world = world();
     let trust = world.trust();
     let chain = world.chain();
-    let forged_root = Authority::new_root(
-        key(80),
-        AuthorityRole::ManufacturerRoot,
-        "Acme Phones root",
-        years(40),
-    )
-    .unwrap();
+    let forged_root =
+        Authority::new_manufacturer_root(key(80), "Acme Phones root", &[MAKER], years(40)).unwrap();
     let forged_line = authority(
         &forged_root,
         81,
@@ -1514,41 +1593,48 @@ fn a_self_check_report_and_its_refusals_serialize_to_the_shared_json_shape() {
 }
 
 /// From the security review: a stolen register signing key tries to wipe
-/// the list for good, and the register recovers.
+/// the list for good, and the register recovers. Since format version 2
+/// there is no limit on the sequence step (`SequenceLeap` now only bounds
+/// numbers at 2^53 - 1); the root supersedes its delegated key by opening
+/// a new epoch, which no delegated key can sign for.
 #[test]
 fn a_compromised_register_key_cannot_lock_out_its_root_and_revoking_it_restores_protection() {
     let world = world();
     let mut trust = world.trust();
+    let register_id = world.register_root.key().key_id();
     let listed = world.alice_reported_stolen(2);
     let mut shop = world.blocklist_with(&trust, &[&listed]);
     let chain = world.chain();
 
-    // The thief with the register's delegated key jumps to the last sequence.
-    let wipe = world
+    // Past the largest sequence the format allows, nothing is signed or read.
+    let error = world
         .register
-        .publish_snapshot(u64::MAX, T0 + 2 * DAY, T0 + 9 * DAY, vec![])
-        .unwrap();
-    let error = shop.apply_snapshot(&trust, &wipe, SHOP_TIME).unwrap_err();
+        .publish_snapshot(seq(u64::MAX), T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .unwrap_err();
     assert_eq!(
         error,
         Error::SequenceLeap {
             offered: u64::MAX,
-            accepted: 2
+            max: limits::MAX_SEQUENCE
         }
     );
     assert_eq!(error.family(), ErrorFamily::BlocklistState);
 
-    // A leap within the allowed step is accepted, and the screen looks clean...
+    // The thief with the register's delegated key jumps to the last sequence
+    // of its epoch: accepted, and the screen looks clean...
     let wipe = world
         .register
         .publish_snapshot(
-            2 + limits::MAX_SEQUENCE_STEP,
+            seq(limits::MAX_SEQUENCE),
             T0 + 3 * DAY,
             T0 + 9 * DAY,
             vec![],
         )
         .unwrap();
-    shop.apply_snapshot(&trust, &wipe, SHOP_TIME).unwrap();
+    assert_eq!(
+        shop.apply_snapshot(&trust, &wipe, SHOP_TIME).unwrap(),
+        seq(limits::MAX_SEQUENCE)
+    );
     let check = |trust: &TrustStore, shop: &Blocklist| {
         Verifier::new(trust)
             .with_blocklist(shop)
@@ -1556,19 +1642,57 @@ fn a_compromised_register_key_cannot_lock_out_its_root_and_revoking_it_restores_
             .unwrap()
     };
     assert!(!check(&trust, &shop).is_blocked());
+    assert_eq!(shop.clock_for(&trust, &register_id, T0), T0 + 3 * DAY);
 
-    // ...until the register's root revokes the stolen key: the list it
-    // signed is no longer current, and its issue time no longer sets the clock.
+    // ...but the stolen key cannot open the next epoch: neither through the
+    // API nor by signing one by hand.
+    assert_eq!(
+        world
+            .register
+            .publish_snapshot(ListVersion::new(1, 1), T0 + 3 * DAY, T0 + 9 * DAY, vec![])
+            .unwrap_err(),
+        Error::EpochNotPermitted {
+            offered: 1,
+            permitted: 0
+        }
+    );
+    let mut next_epoch = forge::SnapshotBody::of(&wipe);
+    next_epoch.epoch = 1;
+    next_epoch.sequence = 1;
+    let forged = next_epoch.sign(world.register.key());
+    assert_eq!(
+        shop.clone()
+            .apply_snapshot(&trust, &forged, SHOP_TIME)
+            .unwrap_err(),
+        Error::EpochNotPermitted {
+            offered: 1,
+            permitted: 0
+        }
+    );
+
+    // The register's root revokes the stolen key: the list it signed is no
+    // longer current, and its issue time no longer sets the clock.
     let revocation = world
         .register_root
-        .revoke(1, T0 + 2 * DAY, &[world.register.key().key_id()])
+        .revoke(
+            1,
+            T0 + 2 * DAY,
+            &[RevokedKey {
+                key: world.register.key().key_id(),
+                since: 0,
+            }],
+        )
         .unwrap();
     trust.apply_revocation_list(&revocation).unwrap();
     let verdict = check(&trust, &shop);
     assert!(verdict.is_stale(), "{:?}", verdict.blocklist);
-    assert_eq!(shop.trusted_time_floor(&trust), T0 + 2 * DAY);
+    assert_eq!(
+        verdict.blocklist.lists()[0].stale_reason,
+        Some(StaleReason::SignerRevoked)
+    );
+    assert_eq!(shop.clock_for(&trust, &register_id, T0), T0);
 
-    // The root itself publishes the correction above the thief's sequence.
+    // The root itself supersedes the thief by publishing in epoch 1.
     let correction = BlocklistEntry::for_reported_handset(
         &world.alice.pairing,
         Reason::Stolen,
@@ -1578,27 +1702,60 @@ fn a_compromised_register_key_cannot_lock_out_its_root_and_revoking_it_restores_
     let fixed = world
         .register_root
         .publish_snapshot(
-            3 + limits::MAX_SEQUENCE_STEP,
+            ListVersion::new(1, 1),
             T0 + 3 * DAY,
             T0 + 9 * DAY,
             correction,
         )
         .unwrap();
-    shop.apply_snapshot(&trust, &fixed, SHOP_TIME).unwrap();
+    assert_eq!(
+        shop.apply_snapshot(&trust, &fixed, SHOP_TIME).unwrap(),
+        ListVersion::new(1, 1)
+    );
     let verdict = check(&trust, &shop);
     assert!(verdict.is_blocked() && !verdict.is_stale());
+    assert_eq!(verdict.blocklist.listings()[0].epoch, 1);
+
+    // Whatever the thief signed in epoch 0 is refused from now on: its key
+    // is revoked, and even a device that has not seen the revocation list
+    // refuses it as a rollback behind the root's epoch.
+    let error = shop.apply_snapshot(&trust, &wipe, SHOP_TIME).unwrap_err();
+    assert_eq!(error, Error::IssuerRevoked(world.register.key().key_id()));
+    let error = shop
+        .apply_snapshot(&world.trust(), &wipe, SHOP_TIME)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        Error::Rollback {
+            offered: seq(limits::MAX_SEQUENCE),
+            accepted: ListVersion::new(1, 1)
+        }
+    );
 }
 
 #[test]
 fn a_list_cannot_claim_an_issue_time_beyond_its_signers_validity() {
     let world = world();
     let trust = world.trust();
-    // A timestamp in milliseconds would raise every device's clock floor
-    // by millennia and expire every certificate.
-    let typo = world
+    // A timestamp in milliseconds would raise the operator's clock by
+    // millennia and expire its lists. The API checks the signer's validity
+    // at the issue time and refuses to sign it (Expired)...
+    let error = world
         .operator
-        .publish_snapshot(1, SHOP_TIME * 1000, SHOP_TIME * 1000 + DAY, vec![])
-        .unwrap();
+        .publish_snapshot(seq(1), SHOP_TIME * 1000, SHOP_TIME * 1000 + DAY, vec![])
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Expired, "{error}");
+    // ...and a device refuses one signed by hand.
+    let typo = forge::SnapshotBody {
+        signer_certificate: world.operator.certificate().as_bytes().to_vec(),
+        authority: world.operator.key().key_id(),
+        epoch: 0,
+        sequence: 1,
+        issued_at: SHOP_TIME * 1000,
+        expires_at: SHOP_TIME * 1000 + DAY,
+        entries: vec![],
+    }
+    .sign(world.operator.key());
     let mut shop = Blocklist::new();
     let error = shop.apply_snapshot(&trust, &typo, SHOP_TIME).unwrap_err();
     assert_eq!(error.code(), ErrorCode::Expired, "{error}");
@@ -1620,39 +1777,86 @@ fn an_older_copy_of_the_same_list_cannot_lower_the_clock_floor() {
     let trust = world.trust();
     let old_copy = world
         .register
-        .publish_snapshot(1, T0, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
         .unwrap();
     let re_signed = world
         .register
-        .publish_snapshot(1, T0 + YEAR, T0 + YEAR + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), T0 + YEAR, T0 + YEAR + 9 * DAY, vec![])
         .unwrap();
     let mut shop = world.blocklist_with(&trust, &[&re_signed]);
+    let register = world.register_root.key().key_id();
     shop.apply_snapshot(&trust, &old_copy, T0 + YEAR).unwrap();
-    assert_eq!(shop.trusted_time_floor(&trust), T0 + YEAR);
-    let list = shop.list(&world.register_root.key().key_id()).unwrap();
+    assert_eq!(shop.clock_for(&trust, &register, 0), T0 + YEAR);
+    let list = shop.list(&register).unwrap();
     assert_eq!(list.expires_at, T0 + YEAR + 9 * DAY);
+    let mark = shop.rollback_state().marks().next().unwrap();
+    assert_eq!(
+        (mark.issued_at, mark.expires_at),
+        (T0 + YEAR, T0 + YEAR + 9 * DAY)
+    );
 }
 
+/// Since format version 2 a part's identity includes its manufacturer
+/// root: a second certificate of the same part from the same root (a
+/// renewal) keeps the part's pairing and is reported as renewed, while a
+/// certificate from another root is another part, which the record does
+/// not list.
 #[test]
 fn a_second_certificate_for_a_paired_part_does_not_inherit_its_pairing() {
     let world = world();
-    let trust = {
+    let chain = world.chain();
+    let (trust, cheapo_root) = {
         let mut trust = world.trust();
-        let other = Authority::new_root(
-            key(82),
-            AuthorityRole::ManufacturerRoot,
-            "Cheapo Parts root",
-            years(40),
-        )
-        .unwrap();
+        let other =
+            Authority::new_manufacturer_root(key(82), "Cheapo Parts root", &[MAKER], years(40))
+                .unwrap();
         trust
             .add_manufacturer_root(other.certificate().clone())
             .unwrap();
         (trust, other)
     };
-    let (trust, cheapo_root) = trust;
+
+    // Acme re-certifies Bob's camera (same root, maker, kind and serial):
+    // the same part, and the record naming its earlier certificate still
+    // places it in Bob's handset.
+    let renewed = world
+        .acme_line
+        .certify_part(
+            &spec(
+                PartKind::RearCamera,
+                "CAM-BOB",
+                vec![],
+                Some(world.bob.camera_key.public_key()),
+            ),
+            500,
+            years(30),
+        )
+        .unwrap();
+    assert_ne!(renewed.fingerprint(), world.bob.camera.fingerprint());
+    assert_eq!(
+        renewed.part().unwrap().part_id(),
+        world.bob.camera.part().unwrap().part_id()
+    );
+    let verdict = Verifier::new(&trust)
+        .on_handset(&[world.bob.imei])
+        .verify_part(
+            &PartEvidence::new(&renewed, &chain).with_pairing(&world.bob.pairing),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert_eq!(verdict.relation, Relation::PairedHere);
+    assert!(verdict.provenance.as_ref().unwrap().certificate_renewed);
+    let verdict = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.camera, &chain).with_pairing(&world.bob.pairing),
+            SHOP_TIME,
+        )
+        .unwrap();
+    assert!(!verdict.provenance.as_ref().unwrap().certificate_renewed);
+
     // Another pinned manufacturer's line certifies a module claiming to be
-    // Bob's Acme camera, with a key it controls.
+    // Bob's Acme camera, with a key it controls: under another root it is
+    // another part, and Bob's record does not list it.
     let cheapo_line = authority(
         &cheapo_root,
         83,
@@ -1675,7 +1879,7 @@ fn a_second_certificate_for_a_paired_part_does_not_inherit_its_pairing() {
             years(20),
         )
         .unwrap();
-    assert_eq!(
+    assert_ne!(
         impostor.part().unwrap().part_id(),
         world.bob.camera.part().unwrap().part_id()
     );
@@ -1689,8 +1893,8 @@ fn a_second_certificate_for_a_paired_part_does_not_inherit_its_pairing() {
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::PartNotInPairingRecord);
 
-    // At boot the impostor is refused, so the handset is not "as recorded".
-    let chain = world.chain();
+    // At boot the impostor is a genuine Cheapo part but not Bob's camera:
+    // unpaired, with Bob's camera missing, so the handset is not "as recorded".
     let challenge = Challenge::new([5; 32]);
     let answer = ChallengeResponse::respond(&impostor_key, &challenge, &impostor).unwrap();
     let fitted = [
@@ -1725,7 +1929,11 @@ fn a_second_certificate_for_a_paired_part_does_not_inherit_its_pairing() {
             SHOP_TIME,
         )
         .unwrap();
-    assert!(report.has_refused_parts());
+    let impostor_verdict = report.parts[3].outcome.as_ref().unwrap();
+    assert_eq!(impostor_verdict.relation, Relation::Unpaired);
+    assert_eq!(impostor_verdict.root.name, "Cheapo Parts root");
+    assert_eq!(report.missing.len(), 1);
+    assert_eq!(report.missing[0].kind, PartKind::RearCamera);
     assert!(!report.all_original());
 }
 
@@ -1736,11 +1944,11 @@ fn an_expired_issuer_certificate_beside_its_renewal_does_not_fail_a_genuine_part
     let line_key = world.acme_line.key().clone();
     let expired = world
         .acme_root
-        .certify_authority(
-            AuthorityRole::PartIssuer,
+        .certify_part_issuer(
             "Acme Shenzhen line 3 (2019)",
             line_key.public_key(),
             &[PartKind::Screen],
+            &[MAKER],
             1,
             Validity {
                 not_before: T0 - 7 * YEAR,
@@ -1765,11 +1973,11 @@ fn a_numbered_part_kind_cannot_alias_a_named_one() {
     let key = key(85);
     let error = world
         .acme_root
-        .certify_authority(
-            AuthorityRole::PartIssuer,
+        .certify_part_issuer(
             "sneaky line",
             key.public_key(),
             &[PartKind::Other(1)],
+            &[MAKER],
             1,
             years(1),
         )
@@ -1786,11 +1994,11 @@ fn a_numbered_part_kind_cannot_alias_a_named_one() {
     assert!(
         world
             .acme_root
-            .certify_authority(
-                AuthorityRole::PartIssuer,
+            .certify_part_issuer(
                 "new kinds line",
                 key.public_key(),
                 &[PartKind::Other(700)],
+                &[MAKER],
                 1,
                 years(1),
             )
@@ -1804,9 +2012,8 @@ fn the_rollback_state_of_every_authority_a_device_may_track_round_trips() {
     let mut trust = world.trust();
     let mut device = Blocklist::new();
     for i in 0..limits::MAX_AUTHORITIES - 2 {
-        let root = Authority::new_root(
+        let root = Authority::new_blocklist_root(
             SecretKey::from_seed(&[100u8.wrapping_add(i as u8); 32]),
-            AuthorityRole::BlocklistRoot,
             &format!("register {i}"),
             years(40),
         )
@@ -1815,7 +2022,12 @@ fn the_rollback_state_of_every_authority_a_device_may_track_round_trips() {
             .add_blocklist_root(root.certificate().clone())
             .unwrap();
         let list = root
-            .publish_snapshot(u64::from(u32::MAX), T0 + DAY, T0 + 9 * DAY, vec![])
+            .publish_snapshot(
+                ListVersion::new(u64::from(u32::MAX), limits::MAX_SEQUENCE),
+                T0 + DAY,
+                T0 + 9 * DAY,
+                vec![],
+            )
             .unwrap();
         device.apply_snapshot(&trust, &list, SHOP_TIME).unwrap();
     }
@@ -1853,12 +2065,24 @@ fn a_serial_with_a_nul_cannot_pose_as_another_part_to_a_c_program() {
 fn a_revocation_list_cannot_claim_an_issue_time_beyond_its_roots_validity() {
     let world = world();
     let mut trust = world.trust();
-    let typo = world.acme_root.revoke(1, u64::MAX, &[]).unwrap();
+    // The root will not sign it (its validity is checked at the issue time)...
+    assert_eq!(
+        world.acme_root.revoke(1, u64::MAX, &[]).unwrap_err().code(),
+        ErrorCode::Expired
+    );
+    // ...and a device refuses one signed by hand.
+    let typo = forge::RevocationBody {
+        root: world.acme_root.key().key_id(),
+        sequence: 1,
+        issued_at: u64::MAX,
+        revoked: vec![],
+    }
+    .sign(world.acme_root.key());
     assert_eq!(
         trust.apply_revocation_list(&typo).unwrap_err().code(),
         ErrorCode::Expired
     );
-    assert_eq!(trust.time_floor(), 0);
+    assert_eq!(trust.clock_for_root(&world.acme_root.key().key_id(), 0), 0);
 }
 
 #[test]
@@ -1897,14 +2121,15 @@ fn absurd_amounts_of_evidence_are_refused_before_any_work() {
     // A trust store pinning roots without end.
     let mut store = TrustStore::new();
     for i in 0..=limits::MAX_AUTHORITIES {
-        let root = Certificate::self_signed(
-            &SecretKey::from_seed(&[i as u8; 32]),
-            AuthorityRole::ManufacturerRoot,
+        let root = Authority::new_manufacturer_root(
+            SecretKey::from_seed(&[i as u8; 32]),
             "root",
-            1,
+            &[MAKER],
             years(10),
         )
-        .unwrap();
+        .unwrap()
+        .certificate()
+        .clone();
         let outcome = store.add_manufacturer_root(root);
         if i < limits::MAX_AUTHORITIES {
             outcome.unwrap();
@@ -1928,7 +2153,7 @@ fn a_register_publishes_its_next_list_from_the_last_one() {
     );
     let first = world
         .register
-        .publish_next_snapshot(None, 1, T0, T0 + 9 * DAY, &[], lost.clone())
+        .publish_next_snapshot(None, seq(1), T0, T0 + 9 * DAY, &[], lost.clone())
         .unwrap();
     // Alice finds it: everything her report listed is delisted; Bob's is added.
     let delisted: Vec<BlockKey> = lost.iter().map(|entry| entry.key).collect();
@@ -1942,14 +2167,14 @@ fn a_register_publishes_its_next_list_from_the_last_one() {
         .register
         .publish_next_snapshot(
             Some(&first),
-            2,
+            seq(2),
             T0 + DAY,
             T0 + 9 * DAY,
             &delisted,
             vec![bob],
         )
         .unwrap();
-    assert_eq!(second.body().entries, vec![bob]);
+    assert_eq!(second.entries(), [bob]);
     let mut shop = world.blocklist_with(&trust, &[&first, &second]);
     assert!(shop.lookup(&[BlockKey::Imei(world.alice.imei)]).is_empty());
 
@@ -1964,31 +2189,31 @@ fn a_register_publishes_its_next_list_from_the_last_one() {
         .register
         .publish_next_snapshot(
             Some(&second),
-            3,
+            seq(3),
             T0 + 2 * DAY,
             T0 + 9 * DAY,
             &[],
             vec![confirmed],
         )
         .unwrap();
-    assert_eq!(third.body().entries, vec![confirmed]);
+    assert_eq!(third.entries(), [confirmed]);
     shop.apply_snapshot(&trust, &third, SHOP_TIME).unwrap();
 
     // Never backwards, never from another authority's list.
     let error = world
         .register
-        .publish_next_snapshot(Some(&third), 3, T0, T0 + DAY, &[], vec![])
+        .publish_next_snapshot(Some(&third), seq(3), T0, T0 + DAY, &[], vec![])
         .unwrap_err();
     assert_eq!(
         error,
         Error::Rollback {
-            offered: 3,
-            accepted: 3
+            offered: seq(3),
+            accepted: seq(3)
         }
     );
     let error = world
         .operator
-        .publish_next_snapshot(Some(&third), 4, T0, T0 + DAY, &[], vec![])
+        .publish_next_snapshot(Some(&third), seq(4), T0, T0 + DAY, &[], vec![])
         .unwrap_err();
     assert_eq!(error, Error::WrongAuthority);
 }

@@ -6,49 +6,12 @@
 
 mod common;
 
+use common::forge;
 use common::*;
 use proptest::prelude::*;
-use serde::Serialize;
 
 fn verifier<'a>(trust: &'a TrustStore, blocklist: &'a Blocklist) -> Verifier<'a> {
     Verifier::new(trust).with_blocklist(blocklist)
-}
-
-/// Signs a hand-made body in the envelope (what a thief holding a key, or
-/// a confused signer, could produce without going through `Authority`).
-fn forge<T: Serialize>(object_type: ObjectType, body: &T, key: &SecretKey) -> Vec<u8> {
-    use ed25519_dalek::Signer;
-    let mut bytes = partcert::internal::MAGIC.to_vec();
-    bytes.push(FORMAT_VERSION);
-    bytes.push(object_type as u8);
-    bytes.extend_from_slice(&postcard::to_allocvec(body).expect("encode"));
-    let signature = ed25519_dalek::SigningKey::from_bytes(&key.to_seed()).sign(&bytes);
-    bytes.extend_from_slice(&signature.to_bytes());
-    bytes
-}
-
-/// The wire layout of a pairing record's body (field order is the format).
-#[derive(Serialize)]
-struct PairingBodyOnTheWire<E: Serialize> {
-    service_certificate: Vec<u8>,
-    imeis: Vec<Imei>,
-    board: PairedPart,
-    parts: Vec<PairedPart>,
-    sequence: u64,
-    event: E,
-    issued_at: u64,
-}
-
-/// The wire layout of a blocklist snapshot's body.
-#[derive(Serialize)]
-struct SnapshotBodyOnTheWire {
-    signer_certificate: Vec<u8>,
-    authority: KeyId,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    entries: Vec<BlocklistEntry>,
 }
 
 fn stolen_entries(world: &World) -> Vec<BlocklistEntry> {
@@ -185,20 +148,16 @@ fn a_stolen_register_key_is_superseded_by_its_roots_next_epoch_on_every_device()
         );
         assert_eq!(*device, before, "a refused list changes nothing");
         // …and a list it forges in epoch 1 is refused for its epoch.
-        let forged = BlocklistSnapshot::decode(&forge(
-            ObjectType::BlocklistSnapshot,
-            &SnapshotBodyOnTheWire {
-                signer_certificate: world.register.certificate().as_bytes().to_vec(),
-                authority: world.register_root.certificate().issuer(),
-                epoch: 1,
-                sequence: 1_000,
-                issued_at: T0 + 3 * DAY,
-                expires_at: T0 + 60 * DAY,
-                entries: vec![],
-            },
-            world.register.key(),
-        ))
-        .expect("well-formed");
+        let forged = forge::SnapshotBody {
+            signer_certificate: world.register.certificate().as_bytes().to_vec(),
+            authority: world.register_root.certificate().issuer(),
+            epoch: 1,
+            sequence: 1_000,
+            issued_at: T0 + 3 * DAY,
+            expires_at: T0 + 60 * DAY,
+            entries: vec![],
+        }
+        .sign(world.register.key());
         assert_eq!(
             device
                 .apply_snapshot(&without_revocation, &forged, T0 + 6 * DAY)
@@ -302,8 +261,8 @@ fn a_careless_operators_clock_never_makes_another_registers_list_or_any_part_be_
 
     // Another authority's new list is still accepted (the register's
     // delegated certificate ends before the careless times).
-    let operator2 = Authority::new_blocklist_root(key(41), "Second carrier", years(40))
-        .expect("root");
+    let operator2 =
+        Authority::new_blocklist_root(key(41), "Second carrier", years(40)).expect("root");
     trust
         .add_blocklist_root(operator2.certificate().clone())
         .expect("pin");
@@ -348,7 +307,9 @@ fn a_careless_operators_clock_never_makes_another_registers_list_or_any_part_be_
         .acme_root
         .revoke(1, T0 + 30 * YEAR, &[])
         .expect("acme revocation list");
-    trust.apply_revocation_list(&acme_revocation).expect("accepted");
+    trust
+        .apply_revocation_list(&acme_revocation)
+        .expect("accepted");
     assert_eq!(
         Verifier::new(&trust)
             .verify_part(&PartEvidence::new(&world.bob.screen, &chain), T0 + 3 * DAY)
@@ -404,7 +365,10 @@ fn a_withheld_feed_after_a_restart_reads_stale_naming_the_missing_register() {
     );
 
     // Every stored byte is covered: any corruption is refused.
-    for saved in [blocklist.encode_state(), blocklist.rollback_state().encode()] {
+    for saved in [
+        blocklist.encode_state(),
+        blocklist.rollback_state().encode(),
+    ] {
         for index in 5..saved.len() {
             let mut corrupted = saved.clone();
             corrupted[index] ^= 0x01;
@@ -412,8 +376,9 @@ fn a_withheld_feed_after_a_restart_reads_stale_naming_the_missing_register() {
                 .err()
                 .or_else(|| RollbackState::decode(&corrupted).err());
             assert!(
-                refused.is_some_and(|e| e.code() == ErrorCode::CorruptState
-                    || e.code() == ErrorCode::BadMagic),
+                refused.is_some_and(
+                    |e| e.code() == ErrorCode::CorruptState || e.code() == ErrorCode::BadMagic
+                ),
                 "byte {index} flipped was not refused as corrupt"
             );
         }
@@ -542,20 +507,16 @@ fn a_rivals_pairing_service_cannot_vouch_for_an_acme_handset() {
         Error::ForeignPairingService
     );
     // …and a record it signs by hand is refused by every verifier.
-    let forged = PairingRecord::decode(&forge(
-        ObjectType::PairingRecord,
-        &PairingBodyOnTheWire {
-            service_certificate: bolt.pairing.certificate().as_bytes().to_vec(),
-            imeis: vec![world.alice.imei],
-            board: PairedPart::of(&world.alice.board).expect("board"),
-            parts: world.alice.pairing.parts().to_vec(),
-            sequence: 2,
-            event: PairingEvent::Repair,
-            issued_at: T0 + DAY,
-        },
-        bolt.pairing.key(),
-    ))
-    .expect("well-formed");
+    let forged = forge::PairingBody {
+        service_certificate: bolt.pairing.certificate().as_bytes().to_vec(),
+        imeis: vec![world.alice.imei],
+        board: PairedPart::of(&world.alice.board).expect("board"),
+        parts: world.alice.pairing.parts().to_vec(),
+        sequence: 2,
+        event: PairingEvent::Repair,
+        issued_at: T0 + DAY,
+    }
+    .sign(bolt.pairing.key());
     assert_eq!(
         Verifier::new(&trust)
             .verify_part(
@@ -604,11 +565,20 @@ fn a_renamed_harvested_screen_cannot_be_recertified_clean() {
     ] {
         let error = world
             .acme_line
-            .certify_part(&spec(PartKind::Screen, renamed, vec![], None), 900, years(30))
+            .certify_part(
+                &spec(PartKind::Screen, renamed, vec![], None),
+                900,
+                years(30),
+            )
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::InvalidField, "{renamed:?}");
     }
-    for maker in ["Acme Phones ", "Acme  Phones", "Acme\u{200D}Phones", "Acme Phones\t"] {
+    for maker in [
+        "Acme Phones ",
+        "Acme  Phones",
+        "Acme\u{200D}Phones",
+        "Acme Phones\t",
+    ] {
         let mut renamed = spec(PartKind::Screen, "SCR-ALICE", vec![], None);
         renamed.manufacturer = maker.into();
         let error = world
@@ -625,28 +595,14 @@ fn a_renamed_harvested_screen_cannot_be_recertified_clean() {
     }
     // A certificate with such a serial, signed by hand with the line's key,
     // is refused when decoded: the text rules hold at both ends.
-    let original = world.alice.screen.as_bytes();
-    let serial = b"SCR-ALICE";
-    let at = original
-        .windows(serial.len())
-        .position(|w| w == serial)
-        .expect("serial in the bytes");
-    let mut renamed = original[..at - 1].to_vec();
-    renamed.push((serial.len() + 3) as u8);
-    renamed.extend_from_slice("SCR-ALICE\u{200B}".as_bytes());
-    renamed.extend_from_slice(&original[at + serial.len()..original.len() - 64]);
-    let body = &renamed[partcert::internal::HEADER_LEN..];
-    let resigned = {
-        use ed25519_dalek::Signer;
-        let mut bytes = renamed[..partcert::internal::HEADER_LEN].to_vec();
-        bytes.extend_from_slice(body);
-        let signature = ed25519_dalek::SigningKey::from_bytes(&world.acme_line.key().to_seed())
-            .sign(&bytes);
-        bytes.extend_from_slice(&signature.to_bytes());
-        bytes
-    };
+    let mut body = forge::CertificateBody::of(&world.alice.screen);
+    if let Subject::Part(part) = &mut body.subject {
+        part.serial = "SCR-ALICE\u{200B}".into();
+    }
     assert_eq!(
-        Certificate::decode(&resigned).unwrap_err().code(),
+        Certificate::decode(&body.sign_bytes(world.acme_line.key()))
+            .unwrap_err()
+            .code(),
         ErrorCode::InvalidField
     );
 }
@@ -663,13 +619,9 @@ fn a_contract_makers_screen_in_two_brands_never_blocks_the_other_brands_part() {
         years(40),
     )
     .expect("acme root");
-    let bolt_root = Authority::new_manufacturer_root(
-        key(61),
-        "Bolt root 2",
-        &["Bolt", "Foxconn"],
-        years(40),
-    )
-    .expect("bolt root");
+    let bolt_root =
+        Authority::new_manufacturer_root(key(61), "Bolt root 2", &["Bolt", "Foxconn"], years(40))
+            .expect("bolt root");
     let line = |root: &Authority, seed: u8| {
         let line_key = key(seed);
         Authority::new(
@@ -698,7 +650,9 @@ fn a_contract_makers_screen_in_two_brands_never_blocks_the_other_brands_part() {
 
     // The register lists the Acme-branded screen (from a stolen Acme phone).
     let mut trust = world.trust();
-    trust.add_manufacturer_root(acme.certificate().clone()).expect("pin");
+    trust
+        .add_manufacturer_root(acme.certificate().clone())
+        .expect("pin");
     trust
         .add_manufacturer_root(bolt_root.certificate().clone())
         .expect("pin");
@@ -729,14 +683,20 @@ fn a_contract_makers_screen_in_two_brands_never_blocks_the_other_brands_part() {
     let bolt_verdict = verifier(&trust, &blocklist)
         .verify_part(&PartEvidence::new(&in_bolt, &bolt_chain), T0 + 3 * DAY)
         .expect("genuine");
-    assert!(matches!(bolt_verdict.blocklist, BlocklistStatus::Clean { .. }));
+    assert!(matches!(
+        bolt_verdict.blocklist,
+        BlocklistStatus::Clean { .. }
+    ));
 
     // A root cannot certify a maker it does not name: Bolt's line may not
     // issue "Acme Phones" parts, at issue or (forged) at verification.
     let mut posing = spec(PartKind::Screen, "SCR-ALICE", vec![], None);
     posing.manufacturer = "Acme Phones".into();
     assert_eq!(
-        bolt_line.certify_part(&posing, 2, years(30)).unwrap_err().code(),
+        bolt_line
+            .certify_part(&posing, 2, years(30))
+            .unwrap_err()
+            .code(),
         ErrorCode::ManufacturerNotPermitted
     );
     assert_eq!(
@@ -857,7 +817,11 @@ fn a_leaked_line_key_condemns_only_what_it_signed_after_the_leak() {
         )
         .expect("genuine: made before the leak");
     assert_eq!(verdict.issuer_revoked_since, Some(leak));
-    assert!(verdict.summary().contains("made before its line's key was revoked"));
+    assert!(
+        verdict
+            .summary()
+            .contains("made before its line's key was revoked")
+    );
 
     // Without that evidence, the same certificate is refused.
     assert_eq!(
@@ -871,13 +835,17 @@ fn a_leaked_line_key_condemns_only_what_it_signed_after_the_leak() {
     // after the leak pairs it, is refused.
     let thief_screen = world
         .acme_line
-        .certify_part(&spec(PartKind::Screen, "SCR-THIEF", vec![], None), 999, years(30))
+        .certify_part(
+            &spec(PartKind::Screen, "SCR-THIEF", vec![], None),
+            999,
+            years(30),
+        )
         .expect("the leaked key signs");
     let late_record = world
         .acme_pairing
         .pair(
             &world.alice.board,
-            &[thief_screen.clone()],
+            std::slice::from_ref(&thief_screen),
             2,
             PairingEvent::Repair,
             leak + DAY,
@@ -926,7 +894,11 @@ fn a_renewed_certificate_of_a_paired_part_is_reported_as_the_same_part() {
     // The factory re-certifies Alice's screen (same maker, kind, serial).
     let renewed = world
         .acme_line
-        .certify_part(&spec(PartKind::Screen, "SCR-ALICE", vec![], None), 555, years(35))
+        .certify_part(
+            &spec(PartKind::Screen, "SCR-ALICE", vec![], None),
+            555,
+            years(35),
+        )
         .expect("renewal");
     assert_ne!(renewed.fingerprint(), world.alice.screen.fingerprint());
     let verdict = Verifier::new(&trust)
@@ -947,19 +919,16 @@ fn a_renewed_certificate_of_a_paired_part_is_reported_as_the_same_part() {
 #[test]
 fn an_unknown_variant_from_a_newer_writer_is_a_malformed_body_not_a_length() {
     let world = world();
-    let forged = forge(
-        ObjectType::PairingRecord,
-        &PairingBodyOnTheWire {
-            service_certificate: world.acme_pairing.certificate().as_bytes().to_vec(),
-            imeis: vec![world.alice.imei],
-            board: PairedPart::of(&world.alice.board).expect("board"),
-            parts: vec![],
-            sequence: 1,
-            event: 7u32, // a pairing event this library does not know
-            issued_at: T0,
-        },
-        world.acme_pairing.key(),
-    );
+    // A pairing event this library does not know (tag 7), from a newer
+    // writer: the event tag is the byte before the issue time's varint.
+    let body = forge::PairingBody::of(&world.alice.pairing);
+    let mut bytes = postcard::to_allocvec(&body).expect("encode");
+    let issued_at_len = postcard::to_allocvec(&body.issued_at)
+        .expect("encode")
+        .len();
+    let event_at = bytes.len() - issued_at_len - 1;
+    bytes[event_at] = 7;
+    let forged = forge::sign_envelope(2, &bytes, world.acme_pairing.key());
     assert_eq!(
         PairingRecord::decode(&forged).unwrap_err().code(),
         ErrorCode::MalformedBody

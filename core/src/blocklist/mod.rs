@@ -20,8 +20,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use objects::{
-    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus,
-    Reason,
+    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus, Reason,
 };
 pub(crate) use objects::{DeltaBody, SnapshotBody};
 pub use storage::{RollbackMark, RollbackState};

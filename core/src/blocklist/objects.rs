@@ -214,7 +214,10 @@ pub(crate) fn state_digest(
     StateDigest(hasher.finalize().into())
 }
 
-pub(crate) fn validate_entries(field: &'static str, entries: &[BlocklistEntry]) -> Result<(), Error> {
+pub(crate) fn validate_entries(
+    field: &'static str,
+    entries: &[BlocklistEntry],
+) -> Result<(), Error> {
     check_len(field, entries.len(), limits::MAX_BLOCKLIST_ENTRIES)?;
     for entry in entries {
         entry.validate()?;
@@ -455,10 +458,12 @@ impl BlocklistDelta {
     }
 }
 
-pub(crate) fn find_entry<'a>(entries: &'a [BlocklistEntry], key: &BlockKey) -> Option<&'a BlocklistEntry> {
+pub(crate) fn find_entry<'a>(
+    entries: &'a [BlocklistEntry],
+    key: &BlockKey,
+) -> Option<&'a BlocklistEntry> {
     entries
         .binary_search_by(|entry| entry.key.cmp(key))
         .ok()
         .and_then(|index| entries.get(index))
 }
-

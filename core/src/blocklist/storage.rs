@@ -66,7 +66,9 @@ impl RollbackState {
 
     /// Encodes the state for storage.
     pub fn encode(&self) -> Vec<u8> {
-        let marks: Vec<RollbackMark> = self.marks.values().copied().collect();
+        let marks = StoredMarks {
+            marks: self.marks.values().copied().collect(),
+        };
         seal_local(ROLLBACK_MAGIC, &marks)
     }
 
@@ -77,10 +79,18 @@ impl RollbackState {
             bytes.len(),
             limits::MAX_ROLLBACK_STATE_LEN,
         )?;
-        let marks: Vec<RollbackMark> =
-            open_local(ROLLBACK_MAGIC, bytes, "anti-rollback state")?;
-        marks_from(marks)
+        let stored: StoredMarks = open_local(ROLLBACK_MAGIC, bytes, "anti-rollback state")?;
+        marks_from(stored.marks)
     }
+}
+
+/// The marks as stored: a bounded list (a declared count over the bound is
+/// refused before anything is allocated).
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+struct StoredMarks {
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
+    marks: Vec<RollbackMark>,
 }
 
 fn marks_from(marks: Vec<RollbackMark>) -> Result<RollbackState, Error> {

@@ -170,7 +170,9 @@ impl<'a> Verifier<'a> {
         Self::check_part_signature(certificate, &path, now)?;
         let binding = Self::check_binding(evidence, part)?;
         let provenance = match evidence.pairing {
-            Some(record) => Some(self.check_pairing_of_part(record, certificate, part, now, checked)?),
+            Some(record) => {
+                Some(self.check_pairing_of_part(record, certificate, part, now, checked)?)
+            }
             None => None,
         };
         let relation = match &provenance {

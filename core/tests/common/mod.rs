@@ -3,7 +3,8 @@
 
 #![allow(dead_code)]
 
-use partcert::*;
+pub use partcert::issue::{Authority, PartSpec};
+pub use partcert::*;
 
 /// 2026-01-01T00:00:00Z.
 pub const T0: u64 = 1_767_225_600;
@@ -59,10 +60,18 @@ pub struct World {
     pub bob: Handset,
 }
 
+/// The maker name Acme's root and lines certify.
+pub const MAKER: &str = "Acme Phones";
+
+/// The first list version of epoch 0 at `sequence`.
+pub fn seq(sequence: u64) -> ListVersion {
+    ListVersion::new(0, sequence)
+}
+
 pub fn spec(kind: PartKind, serial: &str, imeis: Vec<Imei>, key: Option<PublicKey>) -> PartSpec {
     PartSpec {
         kind,
-        manufacturer: "Acme Phones".into(),
+        manufacturer: MAKER.into(),
         model: "A1".into(),
         serial: serial.into(),
         imeis,
@@ -80,9 +89,19 @@ pub fn authority(
     validity: Validity,
 ) -> Authority {
     let key = key(seed);
-    let cert = root
-        .certify_authority(role, name, key.public_key(), kinds, serial, validity)
-        .expect("certify authority");
+    let cert = match role {
+        AuthorityRole::PartIssuer => {
+            root.certify_part_issuer(name, key.public_key(), kinds, &[MAKER], serial, validity)
+        }
+        AuthorityRole::PairingService => {
+            root.certify_pairing_service(name, key.public_key(), serial, validity)
+        }
+        AuthorityRole::BlocklistAuthority => {
+            root.certify_blocklist_authority(name, key.public_key(), 0, serial, validity)
+        }
+        other => panic!("{other:?} is not certified by another authority"),
+    }
+    .expect("certify authority");
     Authority::new(key, cert).expect("key matches certificate")
 }
 
@@ -151,13 +170,9 @@ fn build_handset(
 }
 
 pub fn world() -> World {
-    let acme_root = Authority::new_root(
-        key(1),
-        AuthorityRole::ManufacturerRoot,
-        "Acme Phones root",
-        years(40),
-    )
-    .expect("root");
+    let acme_root =
+        Authority::new_manufacturer_root(key(1), "Acme Phones root", &[MAKER], years(40))
+            .expect("root");
     let acme_line = authority(
         &acme_root,
         2,
@@ -181,13 +196,9 @@ pub fn world() -> World {
         3,
         years(25),
     );
-    let register_root = Authority::new_root(
-        key(4),
-        AuthorityRole::BlocklistRoot,
-        "National Mobile Property Register",
-        years(40),
-    )
-    .expect("register root");
+    let register_root =
+        Authority::new_blocklist_root(key(4), "National Mobile Property Register", years(40))
+            .expect("register root");
     let register = authority(
         &register_root,
         5,
@@ -197,13 +208,8 @@ pub fn world() -> World {
         2,
         years(10),
     );
-    let operator = Authority::new_root(
-        key(6),
-        AuthorityRole::BlocklistRoot,
-        "Carrier UK blocklist",
-        years(40),
-    )
-    .expect("operator root");
+    let operator = Authority::new_blocklist_root(key(6), "Carrier UK blocklist", years(40))
+        .expect("operator root");
     let alice = build_handset(
         &acme_line,
         &acme_pairing,
@@ -261,7 +267,7 @@ impl World {
             ListingStatus::Final,
         );
         self.register
-            .publish_snapshot(sequence, T0 + 2 * DAY, T0 + 9 * DAY, entries)
+            .publish_snapshot(seq(sequence), T0 + 2 * DAY, T0 + 9 * DAY, entries)
             .expect("snapshot")
     }
 
@@ -279,4 +285,290 @@ impl World {
         }
         blocklist
     }
+}
+
+/// Objects the issuing API will not sign — what a compromised, buggy or
+/// hostile signer could produce — rebuilt here and signed by hand.
+///
+/// The body structs in `core/src` are private; these mirrors derive
+/// `Serialize` with the same fields in the same order, so postcard encodes
+/// them to exactly the bytes the core writes (postcard encodes fields in
+/// order, with no names). Keep them in step with `certificate.rs`,
+/// `pairing.rs`, `blocklist/objects.rs`, `revocation.rs` and `challenge.rs`.
+/// `Subject`, `AuthoritySubject`, `PartSubject`, `PairedPart`,
+/// `BlocklistEntry`, `BlockKey` and `RevokedKey` are public and serialize
+/// exactly as they do inside the core, so they are used as they are.
+pub mod forge {
+    use partcert::internal::{HEADER_LEN, MAGIC, SIGNATURE_LEN};
+    use partcert::*;
+    use serde::Serialize;
+
+    /// The envelope's type tags (`ObjectType` discriminants).
+    pub const CERTIFICATE: u8 = 1;
+    pub const PAIRING_RECORD: u8 = 2;
+    pub const BLOCKLIST_SNAPSHOT: u8 = 3;
+    pub const BLOCKLIST_DELTA: u8 = 4;
+    pub const REVOCATION_LIST: u8 = 5;
+    pub const CHALLENGE_RESPONSE: u8 = 6;
+
+    /// Header, `body`, then an Ed25519 signature by `key` over all of it.
+    pub fn sign_envelope(object_type: u8, body: &[u8], key: &SecretKey) -> Vec<u8> {
+        use ed25519_dalek::Signer;
+        let mut bytes = MAGIC.to_vec();
+        bytes.push(FORMAT_VERSION);
+        bytes.push(object_type);
+        debug_assert_eq!(bytes.len(), HEADER_LEN);
+        bytes.extend_from_slice(body);
+        let signature = ed25519_dalek::SigningKey::from_bytes(&key.to_seed()).sign(&bytes);
+        bytes.extend_from_slice(&signature.to_bytes());
+        bytes
+    }
+
+    /// The postcard body of an encoded object (between header and signature).
+    pub fn body_bytes(object: &[u8]) -> &[u8] {
+        &object[HEADER_LEN..object.len() - SIGNATURE_LEN]
+    }
+
+    fn seal<B: Serialize>(object_type: u8, body: &B, key: &SecretKey) -> Vec<u8> {
+        sign_envelope(
+            object_type,
+            &postcard::to_allocvec(body).expect("encode body"),
+            key,
+        )
+    }
+
+    /// Mirror of `certificate::CertificateBody`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct CertificateBody {
+        pub serial_number: u64,
+        pub issuer: KeyId,
+        pub validity: Validity,
+        pub subject: Subject,
+    }
+
+    impl CertificateBody {
+        pub fn of(certificate: &Certificate) -> Self {
+            CertificateBody {
+                serial_number: certificate.serial_number(),
+                issuer: certificate.issuer(),
+                validity: certificate.validity(),
+                subject: certificate.subject().clone(),
+            }
+        }
+
+        /// Signed by `key`, whatever `issuer` says.
+        pub fn sign_bytes(&self, key: &SecretKey) -> Vec<u8> {
+            seal(CERTIFICATE, self, key)
+        }
+
+        pub fn sign(&self, key: &SecretKey) -> Certificate {
+            Certificate::decode(&self.sign_bytes(key)).expect("forged certificate decodes")
+        }
+    }
+
+    /// Mirror of `pairing::PairingBody`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct PairingBody {
+        pub service_certificate: Vec<u8>,
+        pub imeis: Vec<Imei>,
+        pub board: PairedPart,
+        pub parts: Vec<PairedPart>,
+        pub sequence: u64,
+        pub event: PairingEvent,
+        pub issued_at: u64,
+    }
+
+    impl PairingBody {
+        pub fn of(record: &PairingRecord) -> Self {
+            PairingBody {
+                service_certificate: record.service_certificate().as_bytes().to_vec(),
+                imeis: record.imeis().to_vec(),
+                board: *record.board(),
+                parts: record.parts().to_vec(),
+                sequence: record.sequence(),
+                event: record.event(),
+                issued_at: record.issued_at(),
+            }
+        }
+
+        pub fn sign_bytes(&self, key: &SecretKey) -> Vec<u8> {
+            seal(PAIRING_RECORD, self, key)
+        }
+
+        pub fn sign(&self, key: &SecretKey) -> PairingRecord {
+            PairingRecord::decode(&self.sign_bytes(key)).expect("forged record decodes")
+        }
+    }
+
+    /// Mirror of `blocklist::objects::SnapshotBody`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct SnapshotBody {
+        pub signer_certificate: Vec<u8>,
+        pub authority: KeyId,
+        pub epoch: u64,
+        pub sequence: u64,
+        pub issued_at: u64,
+        pub expires_at: u64,
+        pub entries: Vec<BlocklistEntry>,
+    }
+
+    impl SnapshotBody {
+        pub fn of(snapshot: &BlocklistSnapshot) -> Self {
+            SnapshotBody {
+                signer_certificate: snapshot.signer_certificate().as_bytes().to_vec(),
+                authority: snapshot.authority(),
+                epoch: snapshot.version().epoch,
+                sequence: snapshot.version().sequence,
+                issued_at: snapshot.issued_at(),
+                expires_at: snapshot.expires_at(),
+                entries: snapshot.entries().to_vec(),
+            }
+        }
+
+        pub fn sign_bytes(&self, key: &SecretKey) -> Vec<u8> {
+            seal(BLOCKLIST_SNAPSHOT, self, key)
+        }
+
+        pub fn sign(&self, key: &SecretKey) -> BlocklistSnapshot {
+            BlocklistSnapshot::decode(&self.sign_bytes(key)).expect("forged snapshot decodes")
+        }
+    }
+
+    /// Mirror of `blocklist::objects::DeltaBody`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct DeltaBody {
+        pub signer_certificate: Vec<u8>,
+        pub authority: KeyId,
+        pub epoch: u64,
+        pub from_sequence: u64,
+        pub from_digest: StateDigest,
+        pub to_sequence: u64,
+        pub issued_at: u64,
+        pub expires_at: u64,
+        pub upserts: Vec<BlocklistEntry>,
+        pub removals: Vec<BlockKey>,
+        pub result_digest: StateDigest,
+    }
+
+    impl DeltaBody {
+        pub fn of(delta: &BlocklistDelta) -> Self {
+            DeltaBody {
+                signer_certificate: delta.signer_certificate().as_bytes().to_vec(),
+                authority: delta.authority(),
+                epoch: delta.to_version().epoch,
+                from_sequence: delta.from_version().sequence,
+                from_digest: delta.from_digest(),
+                to_sequence: delta.to_version().sequence,
+                issued_at: delta.issued_at(),
+                expires_at: delta.expires_at(),
+                upserts: delta.upserts().to_vec(),
+                removals: delta.removals().to_vec(),
+                result_digest: delta.result_digest(),
+            }
+        }
+
+        pub fn sign_bytes(&self, key: &SecretKey) -> Vec<u8> {
+            seal(BLOCKLIST_DELTA, self, key)
+        }
+
+        pub fn sign(&self, key: &SecretKey) -> BlocklistDelta {
+            BlocklistDelta::decode(&self.sign_bytes(key)).expect("forged delta decodes")
+        }
+    }
+
+    /// Mirror of `revocation::RevocationBody`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct RevocationBody {
+        pub root: KeyId,
+        pub sequence: u64,
+        pub issued_at: u64,
+        pub revoked: Vec<RevokedKey>,
+    }
+
+    impl RevocationBody {
+        pub fn of(list: &RevocationList) -> Self {
+            RevocationBody {
+                root: list.root(),
+                sequence: list.sequence(),
+                issued_at: list.issued_at(),
+                revoked: list.revoked().to_vec(),
+            }
+        }
+
+        pub fn sign_bytes(&self, key: &SecretKey) -> Vec<u8> {
+            seal(REVOCATION_LIST, self, key)
+        }
+
+        pub fn sign(&self, key: &SecretKey) -> RevocationList {
+            RevocationList::decode(&self.sign_bytes(key)).expect("forged revocation list decodes")
+        }
+    }
+
+    /// Mirror of `challenge::ChallengeResponseBody`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct ChallengeResponseBody {
+        pub nonce: [u8; 32],
+        pub certificate: Fingerprint,
+    }
+
+    impl ChallengeResponseBody {
+        pub fn sign(&self, key: &SecretKey) -> ChallengeResponse {
+            ChallengeResponse::decode(&seal(CHALLENGE_RESPONSE, self, key))
+                .expect("forged response decodes")
+        }
+    }
+}
+
+/// The mirrors encode exactly what the core encodes: re-encoding each
+/// object of the fixture world through its mirror gives its body bytes.
+pub fn assert_mirrors_match(world: &World) {
+    use forge::*;
+    let certificates = [
+        world.acme_root.certificate(),
+        world.acme_line.certificate(),
+        world.acme_pairing.certificate(),
+        world.register.certificate(),
+        &world.alice.board,
+        &world.alice.camera,
+    ];
+    for certificate in certificates {
+        let body = postcard::to_allocvec(&CertificateBody::of(certificate)).unwrap();
+        assert_eq!(body, body_bytes(certificate.as_bytes()), "certificate");
+    }
+    let record = &world.alice.pairing;
+    let body = postcard::to_allocvec(&PairingBody::of(record)).unwrap();
+    assert_eq!(body, body_bytes(record.as_bytes()), "pairing record");
+    let v1 = world
+        .register
+        .publish_snapshot(seq(1), T0, T0 + 9 * DAY, vec![])
+        .unwrap();
+    let v2 = world.alice_reported_stolen(2);
+    let body = postcard::to_allocvec(&SnapshotBody::of(&v2)).unwrap();
+    assert_eq!(body, body_bytes(v2.as_bytes()), "snapshot");
+    let delta = world.register.publish_delta(&v1, &v2).unwrap();
+    let body = postcard::to_allocvec(&DeltaBody::of(&delta)).unwrap();
+    assert_eq!(body, body_bytes(delta.as_bytes()), "delta");
+    let list = world
+        .acme_root
+        .revoke(
+            3,
+            T0,
+            &[RevokedKey {
+                key: KeyId([9; 32]),
+                since: T0 - DAY,
+            }],
+        )
+        .unwrap();
+    let body = postcard::to_allocvec(&RevocationBody::of(&list)).unwrap();
+    assert_eq!(body, body_bytes(list.as_bytes()), "revocation list");
+    let challenge = Challenge::new([4; 32]);
+    let response =
+        ChallengeResponse::respond(&world.alice.camera_key, &challenge, &world.alice.camera)
+            .unwrap();
+    let mirror = ChallengeResponseBody {
+        nonce: *response.nonce(),
+        certificate: response.certificate(),
+    };
+    let body = postcard::to_allocvec(&mirror).unwrap();
+    assert_eq!(body, body_bytes(response.as_bytes()), "challenge response");
 }
