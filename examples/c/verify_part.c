@@ -8,22 +8,29 @@
  *
  *   verify_part --root acme-root.cert --blocklist-root register-root.cert \
  *       --blocklist register.pcbl [--state rollback.state] --chain acme-line.cert \
- *       --part screen.cert [--pairing donor.pair] \
+ *       --part screen.cert [--pairing donor.pair] [--imei IMEI]... \
  *       [--challenge nonce.hex --response screen.response] [--now SECONDS] [--json]
  *
  * --state keeps the anti-rollback state between runs: an older blocklist
  * than one accepted before is then refused (error 400), even after a
- * restart. --challenge (the nonce, 64 hex digits, as `partcert challenge
- * new` writes it) and --response (the part's answer) prove a part with a
- * secure element holds its key. The files are those the `partcert`
- * command-line tool writes (`partcert demo --keep DIR` makes a set).
+ * restart, and the registers it names stay followed: run with --state but
+ * without --blocklist (the list withheld) and every answer reads stale,
+ * naming the missing list, never clean. --imei gives an IMEI the handset's
+ * modem reports, to check a board against the IMEIs signed into it.
+ * --challenge (the nonce, 64 hex digits, as `partcert challenge new`
+ * writes it) and --response (the part's answer) prove a part with a secure
+ * element holds its key. The files are those the `partcert` command-line
+ * tool writes (`partcert demo --keep DIR` makes a set).
  *
  * --json prints the verdict in the JSON shape every partcert front shares
  * instead of the text a technician reads.
  *
- * Exit status: 0 genuine and not blocked; 3 genuine but BLOCKED (stolen,
- * lost or fraud: do not fit it); 1 the evidence cannot be trusted or read
- * (counterfeit, tampered, expired …); 2 usage or file errors.
+ * Exit status: 0 genuine and not blocked on current blocklists; 3 genuine
+ * but BLOCKED (stolen, lost or fraud: do not fit it); 4 genuine and not
+ * found blocked, but a blocklist is stale (expired, missing, signed by a
+ * revoked key, or outdated): check again once it is updated; 1 the
+ * evidence cannot be trusted or read (counterfeit, tampered, expired …);
+ * 2 usage or file errors.
  *
  * Build (after `cargo build --release -p partcert-ffi`, or with the
  * installed pkg-config file):
@@ -129,6 +136,18 @@ static void print_key_id(const uint8_t id[PARTCERT_DIGEST_LEN]) {
     for (int i = 0; i < 8; i++) printf("%02x", id[i]); /* enough for a person */
 }
 
+/* Why a list may be out of date, for a person. */
+static const char *stale_reason_name(partcert_stale_reason reason) {
+    switch (reason) {
+        case PARTCERT_STALE_REASON_NONE: return "current";
+        case PARTCERT_STALE_REASON_EXPIRED: return "expired";
+        case PARTCERT_STALE_REASON_SIGNER_REVOKED: return "signed by a key since revoked";
+        case PARTCERT_STALE_REASON_MISSING: return "missing: followed, but not loaded";
+        case PARTCERT_STALE_REASON_OUTDATED_BY: return "outdated by";
+        default: return "stale";
+    }
+}
+
 static const char *reason_name(partcert_reason reason) {
     switch (reason) {
         case PARTCERT_REASON_STOLEN: return "stolen";
@@ -169,10 +188,54 @@ static void print_verdict(const partcert_verdict *verdict) {
             if (partcert_verdict_provenance_imei(verdict, i, &imei) == PARTCERT_RESULT_OK)
                 printf(" %015" PRIu64, imei);
         }
-        printf(" (pairing #%" PRIu64 ", %s)\n", provenance.pairing_sequence,
-               provenance.event == PARTCERT_PAIRING_EVENT_REPAIR ? "repair" : "factory build");
+            printf(" (pairing #%" PRIu64 ", %s%s)\n", provenance.pairing_sequence,
+               provenance.event == PARTCERT_PAIRING_EVENT_REPAIR ? "repair" : "factory build",
+               provenance.certificate_renewed ? "; certificate renewed since" : "");
+    }
+    {
+        bool revoked = false;
+        uint64_t since = 0;
+        if (partcert_verdict_issuer_revoked_since(verdict, &revoked, &since) ==
+                PARTCERT_RESULT_OK &&
+            revoked)
+            printf("note:       the line's key was revoked from %" PRIu64
+                   "; the pairing record places this part before that\n",
+                   since);
+    }
+    if (partcert_verdict_mismatched_imei_count(verdict, &count) == PARTCERT_RESULT_OK) {
+        for (size_t i = 0; i < count; i++) {
+            uint64_t imei = 0;
+            if (partcert_verdict_mismatched_imei(verdict, i, &imei) == PARTCERT_RESULT_OK)
+                printf("modem IMEI: %015" PRIu64 " is not signed into this board\n", imei);
+        }
     }
     if (partcert_verdict_blocklist(verdict, &status) == PARTCERT_RESULT_OK &&
+        partcert_blocklist_status_list_count(status, &count) == PARTCERT_RESULT_OK) {
+        /* Every list the shop follows, and whether it is current. */
+        for (size_t i = 0; i < count; i++) {
+            partcert_list_checked list;
+            char authority[256], other[256];
+            size_t len = 0;
+            if (partcert_blocklist_status_list(status, i, &list) != PARTCERT_RESULT_OK ||
+                partcert_blocklist_status_list_authority_name(status, i, authority,
+                                                              sizeof authority, &len) !=
+                    PARTCERT_RESULT_OK)
+                continue;
+            printf("list:       \"%s\" epoch %" PRIu64 " sequence %" PRIu64 ": %s",
+                   authority, list.epoch, list.sequence,
+                   list.stale ? "STALE, " : "");
+            if (list.stale_reason == PARTCERT_STALE_REASON_OUTDATED_BY &&
+                partcert_blocklist_status_list_outdated_by_name(status, i, other, sizeof other,
+                                                                &len) == PARTCERT_RESULT_OK)
+                printf("outdated by \"%s\" (a list issued at %" PRIu64
+                       "): this clock may be behind\n",
+                       other, list.outdated_by_issued_at);
+            else
+                printf("%s (valid until %" PRIu64 ")\n", stale_reason_name(list.stale_reason),
+                       list.expires_at);
+        }
+    }
+    if (status != NULL &&
         partcert_blocklist_status_listing_count(status, &count) == PARTCERT_RESULT_OK) {
         for (size_t i = 0; i < count; i++) {
             partcert_listing listing;
@@ -206,8 +269,9 @@ static void print_verdict(const partcert_verdict *verdict) {
 static void usage(const char *program) {
     fprintf(stderr,
             "usage: %s --root FILE --part FILE [--chain FILE]... [--pairing FILE]\n"
-            "          [--blocklist-root FILE --blocklist FILE [--state FILE]]\n"
-            "          [--challenge FILE --response FILE] [--now SECONDS] [--json]\n",
+            "          [--blocklist-root FILE [--blocklist FILE] [--state FILE]]\n"
+            "          [--imei IMEI]... [--challenge FILE --response FILE]\n"
+            "          [--now SECONDS] [--json]\n",
             program);
 }
 
@@ -217,6 +281,8 @@ int main(int argc, char **argv) {
     const char *challenge = NULL, *response = NULL;
     const char *chain[8];
     size_t chain_count = 0;
+    uint64_t imeis[4];
+    size_t imei_count = 0;
     uint64_t now = (uint64_t)time(NULL);
     int status = 2;
     bool json = false;
@@ -248,14 +314,22 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--response") == 0) response = value;
         else if (strcmp(argv[i], "--now") == 0) now = strtoull(value, NULL, 10);
         else if (strcmp(argv[i], "--chain") == 0 && chain_count < 8) chain[chain_count++] = value;
-        else {
+        else if (strcmp(argv[i], "--imei") == 0 && imei_count < 4) {
+            rc = partcert_imei_parse(value, strlen(value), &imeis[imei_count]);
+            if (rc != PARTCERT_RESULT_OK) {
+                report(value, rc);
+                return 2;
+            }
+            imei_count++;
+        } else {
             usage(argv[0]);
             return 2;
         }
         i++;
     }
     if (root == NULL || part == NULL || (blocklist_file != NULL && blocklist_root == NULL) ||
-        (state_file != NULL && blocklist_file == NULL) || ((challenge == NULL) != (response == NULL))) {
+        (state_file != NULL && blocklist_root == NULL) ||
+        ((challenge == NULL) != (response == NULL))) {
         usage(argv[0]);
         return 2;
     }
@@ -283,9 +357,10 @@ int main(int argc, char **argv) {
     }
 
     /* 2. Load the latest signed blocklist, refusing one older than any
-     *    accepted before (the anti-rollback state, if kept, survives restarts). */
-    if (blocklist_file != NULL) {
-        uint64_t sequence = 0;
+     *    accepted before (the anti-rollback state, if kept, survives restarts
+     *    and remembers which registers this shop follows). */
+    if (blocklist_file != NULL || state_file != NULL) {
+        partcert_list_version version = {0, 0};
         FILE *existing = state_file != NULL ? fopen(state_file, "rb") : NULL;
         if (existing != NULL) {
             fclose(existing);
@@ -299,16 +374,20 @@ int main(int argc, char **argv) {
             report(state_file != NULL ? state_file : "creating the blocklist", rc);
             goto done;
         }
-        if (read_file(blocklist_file, &file) != 0) goto done;
-        rc = partcert_blocklist_apply_snapshot(blocklist, trust, file.data, file.len, now,
-                                               &sequence);
-        free(file.data);
-        if (rc != PARTCERT_RESULT_OK) {
-            report(blocklist_file, rc);
-            status = 1;
-            goto done;
+        if (blocklist_file != NULL) {
+            if (read_file(blocklist_file, &file) != 0) goto done;
+            rc = partcert_blocklist_apply_snapshot(blocklist, trust, file.data, file.len, now,
+                                                   &version);
+            free(file.data);
+            if (rc != PARTCERT_RESULT_OK) {
+                report(blocklist_file, rc);
+                status = 1;
+                goto done;
+            }
+            if (!json)
+                printf("blocklist:  epoch %" PRIu64 " sequence %" PRIu64 " accepted\n",
+                       version.epoch, version.sequence);
         }
-        if (!json) printf("blocklist:  sequence %" PRIu64 "\n", sequence);
         if (state_file != NULL) {
             uint8_t state[PARTCERT_MAX_ROLLBACK_STATE_LEN];
             size_t state_len = 0;
@@ -337,6 +416,13 @@ int main(int argc, char **argv) {
         if (rc != PARTCERT_RESULT_OK) {
             report(chain[i], rc);
             status = 1;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < imei_count; i++) {
+        rc = partcert_part_evidence_add_presented_imei(evidence, imeis[i]);
+        if (rc != PARTCERT_RESULT_OK) {
+            report("--imei", rc);
             goto done;
         }
     }
@@ -386,12 +472,13 @@ int main(int argc, char **argv) {
         print_verdict(verdict);
     }
     {
-        bool blocked = false;
-        if (partcert_verdict_is_blocked(verdict, &blocked) != PARTCERT_RESULT_OK) {
+        bool blocked = false, stale = false;
+        if (partcert_verdict_is_blocked(verdict, &blocked) != PARTCERT_RESULT_OK ||
+            partcert_verdict_is_stale(verdict, &stale) != PARTCERT_RESULT_OK) {
             status = 1;
             goto done;
         }
-        status = blocked ? 3 : 0;
+        status = blocked ? 3 : stale ? 4 : 0;
     }
 
 done:

@@ -108,7 +108,18 @@
 /**
  * Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
  */
-#define PARTCERT_MAX_ROLLBACK_STATE_LEN 7440
+#define PARTCERT_MAX_ROLLBACK_STATE_LEN 8752
+
+/**
+ * Most manufacturer names one manufacturer root or part issuer may name.
+ */
+#define PARTCERT_MAX_MANUFACTURERS 16
+
+/**
+ * Largest blocklist epoch or sequence number accepted (2^53 - 1); a
+ * larger one is refused with 405.
+ */
+#define PARTCERT_MAX_SEQUENCE 9007199254740991
 
 /**
  * The result of every fallible partcert function: `PARTCERT_RESULT_OK`
@@ -178,6 +189,11 @@ enum partcert_result
    */
   PARTCERT_RESULT_INVALID_FIELD = 111,
   /**
+   * Saved state (anti-rollback marks, a saved blocklist) is corrupt: its
+   * checksum does not match. Refused whole, never half-loaded.
+   */
+  PARTCERT_RESULT_CORRUPT_STATE = 112,
+  /**
    * A signature does not verify: the object was altered or not signed by the key it names.
    */
   PARTCERT_RESULT_BAD_SIGNATURE = 200,
@@ -230,6 +246,19 @@ enum partcert_result
    */
   PARTCERT_RESULT_PART_NOT_IN_PAIRING_RECORD = 306,
   /**
+   * The board was paired by another manufacturer's pairing service (a
+   * pairing service vouches only for boards certified under its own root).
+   */
+  PARTCERT_RESULT_FOREIGN_PAIRING_SERVICE = 307,
+  /**
+   * The issuer is not permitted to certify this manufacturer's parts.
+   */
+  PARTCERT_RESULT_MANUFACTURER_NOT_PERMITTED = 308,
+  /**
+   * The part names another manufacturer root than its issuer's.
+   */
+  PARTCERT_RESULT_ROOT_MISMATCH = 309,
+  /**
    * A blocklist (or revocation list) older than the one already accepted (anti-rollback).
    */
   PARTCERT_RESULT_ROLLBACK = 400,
@@ -250,9 +279,14 @@ enum partcert_result
    */
   PARTCERT_RESULT_CONFLICTING_SEQUENCE = 404,
   /**
-   * A blocklist sequence jumps too far ahead of the one held.
+   * A blocklist epoch or sequence is past the largest allowed (2^53 - 1).
    */
   PARTCERT_RESULT_SEQUENCE_LEAP = 405,
+  /**
+   * A delegated blocklist signer signed outside the one epoch its
+   * certificate names.
+   */
+  PARTCERT_RESULT_EPOCH_NOT_PERMITTED = 406,
   /**
    * A required pointer argument was NULL.
    */
@@ -463,8 +497,9 @@ enum partcert_blocklist_state
    */
   PARTCERT_BLOCKLIST_STATE_CLEAN = 1,
   /**
-   * No list carries it, but a list consulted has expired: the answer may
-   * be out of date.
+   * No list carries it, but a list the device follows is stale (expired,
+   * signed by a since-revoked key, missing, or outdated by another
+   * authority's newer list): the answer may be out of date.
    */
   PARTCERT_BLOCKLIST_STATE_STALE = 2,
   /**
@@ -560,6 +595,47 @@ typedef uint32_t partcert_listing_status;
 #endif // __cplusplus
 
 /**
+ * Why a followed list may be out of date (`partcert_list_checked`).
+ */
+enum partcert_stale_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The list is current.
+   */
+  PARTCERT_STALE_REASON_NONE = 0,
+  /**
+   * It expired before the verification time (at its authority's clock).
+   */
+  PARTCERT_STALE_REASON_EXPIRED = 1,
+  /**
+   * Its authority's root has since revoked the key that signed it.
+   */
+  PARTCERT_STALE_REASON_SIGNER_REVOKED = 2,
+  /**
+   * The device follows this authority (its anti-rollback state has a
+   * mark for it) but holds no list from it: withheld, or not loaded
+   * again after a restart.
+   */
+  PARTCERT_STALE_REASON_MISSING = 3,
+  /**
+   * Another authority's list was issued after this one expired: the
+   * device's clock may be behind. The other authority is named in the
+   * `outdated_by_` fields.
+   */
+  PARTCERT_STALE_REASON_OUTDATED_BY = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partcert_stale_reason partcert_stale_reason;
+#else
+typedef uint32_t partcert_stale_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Named part kinds. A part kind travels as its `uint16_t` wire code: a
  * newer issuer may use a code this enum does not name yet, so treat any
  * other value as "another kind" (its name is "kind-N").
@@ -632,7 +708,8 @@ typedef struct partcert_authority partcert_authority;
  * leaves the blocklist exactly as it was. Persist
  * `partcert_blocklist_rollback_state` after each update and restore it
  * with `partcert_blocklist_new_with_rollback_state` at the next start, so
- * an older list is still refused after a reboot.
+ * an older list is still refused after a reboot, and a list withheld
+ * after the reboot reads as missing (stale), never clean.
  *
  * Thread safety: functions taking a `const partcert_blocklist *` (verifying,
  * reading) may run concurrently; applying a snapshot or delta needs
@@ -717,6 +794,23 @@ typedef struct partcert_trust_store partcert_trust_store;
 typedef struct partcert_verdict partcert_verdict;
 
 /**
+ * A blocklist version: lists are ordered by epoch first, then sequence.
+ * A blocklist root may publish in any epoch; a delegated blocklist
+ * authority only in the epoch its certificate names, so a root supersedes
+ * a stolen delegated key by publishing in a later epoch.
+ */
+typedef struct partcert_list_version {
+  /**
+   * The epoch.
+   */
+  uint64_t epoch;
+  /**
+   * The sequence within that epoch.
+   */
+  uint64_t sequence;
+} partcert_list_version;
+
+/**
  * One authority's list as held by a `partcert_blocklist`.
  */
 typedef struct partcert_list_info {
@@ -725,7 +819,11 @@ typedef struct partcert_list_info {
    */
   uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
   /**
-   * The accepted sequence.
+   * The accepted epoch.
+   */
+  uint64_t epoch;
+  /**
+   * The accepted sequence within that epoch.
    */
   uint64_t sequence;
   /**
@@ -744,7 +842,27 @@ typedef struct partcert_list_info {
    * Its state digest (what the next delta must start from).
    */
   uint8_t state_digest[PARTCERT_DIGEST_LEN];
+  /**
+   * The key id of the key that signed it (the root's own, or a delegated
+   * blocklist authority's).
+   */
+  uint8_t signer_key_id[PARTCERT_DIGEST_LEN];
 } partcert_list_info;
+
+/**
+ * A borrowed UTF-8 string: `len` bytes at `data` (no NUL needed; `data`
+ * may be NULL only when `len` is 0). Used to pass lists of names.
+ */
+typedef struct partcert_str {
+  /**
+   * The first byte.
+   */
+  const char *data;
+  /**
+   * How many bytes.
+   */
+  size_t len;
+} partcert_str;
 
 /**
  * What a part issuer writes into a part certificate. Every string is
@@ -756,7 +874,7 @@ typedef struct partcert_part_spec {
    */
   uint16_t kind;
   /**
-   * Who made it.
+   * Who made it: one of the names the issuer's certificate permits.
    */
   const char *manufacturer;
   /**
@@ -780,7 +898,8 @@ typedef struct partcert_part_spec {
    */
   size_t serial_len;
   /**
-   * For boards: the IMEIs it carries (NULL when `imei_count` is 0).
+   * For boards: the IMEIs it carries, at least one (NULL when
+   * `imei_count` is 0).
    */
   const uint64_t *imeis;
   /**
@@ -810,6 +929,21 @@ typedef struct partcert_slice {
 } partcert_slice;
 
 /**
+ * One key a root revokes, and since when.
+ */
+typedef struct partcert_revoked_key {
+  /**
+   * The 32-byte key id revoked (see `partcert_public_key_id`).
+   */
+  uint8_t key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * Revoked from this time on (seconds since the Unix epoch); 0 revokes
+   * it from the beginning.
+   */
+  uint64_t since;
+} partcert_revoked_key;
+
+/**
  * The fixed-size fields of a verdict's provenance: the handset the part
  * was paired to, from the pairing record presented.
  */
@@ -835,6 +969,12 @@ typedef struct partcert_provenance {
    * `partcert_verdict_provenance_imei`).
    */
   size_t handset_imei_count;
+  /**
+   * Whether the record names an earlier certificate of the same part
+   * (the part was re-certified since it was paired): the same part,
+   * accepted and reported.
+   */
+  bool certificate_renewed;
 } partcert_provenance;
 
 /**
@@ -858,6 +998,10 @@ typedef struct partcert_listing {
    * The listing authority's root key id.
    */
   uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * The epoch of the list that carries the entry.
+   */
+  uint64_t epoch;
   /**
    * The sequence of the list that carries the entry.
    */
@@ -886,7 +1030,7 @@ typedef struct partcert_listing {
 } partcert_listing;
 
 /**
- * One authority's list as consulted for a standing.
+ * One followed authority's list as consulted for a standing.
  */
 typedef struct partcert_list_checked {
   /**
@@ -894,7 +1038,11 @@ typedef struct partcert_list_checked {
    */
   uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
   /**
-   * The sequence consulted.
+   * The epoch consulted (the anti-rollback mark's, if the list is missing).
+   */
+  uint64_t epoch;
+  /**
+   * The sequence consulted (the mark's, if the list is missing).
    */
   uint64_t sequence;
   /**
@@ -902,9 +1050,24 @@ typedef struct partcert_list_checked {
    */
   uint64_t expires_at;
   /**
-   * Whether it had expired at the verification time.
+   * Whether it may be out of date (`stale_reason` is not NONE).
    */
   bool stale;
+  /**
+   * Why it may be out of date.
+   */
+  partcert_stale_reason stale_reason;
+  /**
+   * For OUTDATED_BY: the root key id of the authority whose newer list
+   * outdates this one (its name: `partcert_blocklist_status_list_outdated_by_name`);
+   * zeros otherwise.
+   */
+  uint8_t outdated_by_authority_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * For OUTDATED_BY: the issue time that authority's list carries; 0
+   * otherwise.
+   */
+  uint64_t outdated_by_issued_at;
 } partcert_list_checked;
 
 /**
@@ -937,7 +1100,10 @@ partcert_result partcert_blocklist_new(struct partcert_blocklist **blocklist_out
 /**
  * Creates an empty blocklist that remembers what a previous run accepted:
  * `data` holds the bytes `partcert_blocklist_rollback_state` wrote then.
- * Lists older than those are refused with 400.
+ * Lists older than those are refused with 400. Every authority the state
+ * has a mark for is followed: until its list is applied again, verdicts
+ * are STALE with reason MISSING, naming it. Damaged bytes are refused
+ * whole (1xx; 112 if the checksum does not match).
  */
 partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
                                                            size_t len,
@@ -948,8 +1114,11 @@ partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
  * (every authority's list and the anti-rollback marks) into a new
  * blocklist. Every list must belong to a blocklist root pinned in `trust`
  * (201 otherwise) and agree with its anti-rollback mark; a damaged file is
- * refused whole (1xx or 404), never half-loaded. The file is unsigned: keep
- * it where the device keeps its other trusted state.
+ * refused whole (1xx; 112 if its checksum or a list's agreement with its
+ * mark fails), never half-loaded. Marks without a list are authorities
+ * followed whose list is not held: verdicts read stale until it arrives.
+ * The file is unsigned (its checksum guards against accidents, not
+ * attackers): keep it where the device keeps its other trusted state.
  */
 partcert_result partcert_blocklist_new_from_saved_state(const struct partcert_trust_store *trust,
                                                         const uint8_t *data,
@@ -984,32 +1153,37 @@ void partcert_blocklist_free(struct partcert_blocklist *blocklist);
 
 /**
  * Accepts a full blocklist snapshot after checking that its signer chains
- * to a blocklist root pinned in `trust`, its signature, and that it is not
+ * to a blocklist root pinned in `trust` (a delegated signer only within
+ * the epoch its certificate names: 406), its signature, and that it is not
  * older than what was accepted before (400 rollback; 404 for a different
- * list with the same sequence). Writes the sequence now held.
+ * list with the same version). Lists are ordered by epoch, then sequence,
+ * with no limit on the step (405 only past `PARTCERT_MAX_SEQUENCE`), so a
+ * root's list in a later epoch supersedes whatever a stolen delegated key
+ * signed. Writes the version (epoch and sequence) now held.
  *
- * `now` is the caller's clock (seconds since the Unix epoch); it is raised
- * to the newest list already accepted, so a clock set back cannot help.
+ * `now` is the caller's clock (seconds since the Unix epoch); for this
+ * authority's lists it is raised to its newest list already accepted (see
+ * `partcert_blocklist_clock_for`), so a clock set back cannot help.
  */
 partcert_result partcert_blocklist_apply_snapshot(struct partcert_blocklist *blocklist,
                                                   const struct partcert_trust_store *trust,
                                                   const uint8_t *data,
                                                   size_t len,
                                                   uint64_t now,
-                                                  uint64_t *sequence_out);
+                                                  struct partcert_list_version *version_out);
 
 /**
  * Applies a blocklist delta to the list held for its authority. The delta
  * must start from exactly the state held (402 otherwise; 400 if it leads
- * to a sequence not newer than the one held) and lead to exactly the
- * digest it promises (403). Writes the sequence now held.
+ * to a version not newer than the one held) and lead to exactly the
+ * digest it promises (403). Writes the version now held.
  */
 partcert_result partcert_blocklist_apply_delta(struct partcert_blocklist *blocklist,
                                                const struct partcert_trust_store *trust,
                                                const uint8_t *data,
                                                size_t len,
                                                uint64_t now,
-                                               uint64_t *sequence_out);
+                                               struct partcert_list_version *version_out);
 
 /**
  * Writes the anti-rollback state to persist (at most
@@ -1022,13 +1196,25 @@ partcert_result partcert_blocklist_rollback_state(const struct partcert_blocklis
                                                   size_t *out_len);
 
 /**
- * Writes the verification-clock floor: the newest issue time of any list
- * accepted whose signer `trust` has not revoked, or of any revocation list
- * in `trust` (0 if none). No verification happens earlier than this.
+ * Writes the clock for one blocklist authority's lists (given by its
+ * 32-byte root key id) at the caller's `now`: never earlier than the issue
+ * time of that authority's newest accepted list, unless `trust` has since
+ * revoked the key that signed it. Other authorities' lists never move it.
+ * An authority this blocklist does not follow gets `now` unchanged.
  */
-partcert_result partcert_blocklist_time_floor(const struct partcert_blocklist *blocklist,
-                                              const struct partcert_trust_store *trust,
-                                              uint64_t *floor_out);
+partcert_result partcert_blocklist_clock_for(const struct partcert_blocklist *blocklist,
+                                             const struct partcert_trust_store *trust,
+                                             const uint8_t *authority_key_id,
+                                             uint64_t now,
+                                             uint64_t *clock_out);
+
+/**
+ * Writes whether the blocklist follows any authority: true once a list
+ * was accepted, or when restored from an anti-rollback state with a mark.
+ * A blocklist that follows nothing gives verdicts NOT_CHECKED.
+ */
+partcert_result partcert_blocklist_follows_any(const struct partcert_blocklist *blocklist,
+                                               bool *follows_out);
 
 /**
  * Writes how many authorities' lists are held.
@@ -1097,8 +1283,10 @@ partcert_result partcert_part_evidence_set_challenge(struct partcert_part_eviden
 
 /**
  * Adds an IMEI the handset's modem reports (for a board: it must be one
- * signed into the board's certificate, else 305). The IMEI is the 15-digit
- * number as an integer; 107 if it is not a valid IMEI.
+ * signed into the board's certificate, else 305 — unless the board is
+ * blocked: then the verdict is BLOCKED and names the mismatched IMEIs).
+ * It is also looked up on the blocklists. The IMEI is the 15-digit number
+ * as an integer; 107 if it is not a valid IMEI.
  */
 partcert_result partcert_part_evidence_add_presented_imei(struct partcert_part_evidence *evidence,
                                                           uint64_t imei);
@@ -1117,7 +1305,9 @@ void partcert_handset_evidence_free(struct partcert_handset_evidence *evidence);
 
 /**
  * Adds an IMEI the modem reports (it must be in the pairing record, else
- * the self-check fails with 305). 107 if it is not a valid IMEI.
+ * the self-check fails with 305 — unless the handset is blocked: then the
+ * report says so and names the mismatched IMEIs). 107 if it is not a
+ * valid IMEI.
  */
 partcert_result partcert_handset_evidence_add_modem_imei(struct partcert_handset_evidence *evidence,
                                                          uint64_t imei);
@@ -1165,18 +1355,35 @@ partcert_result partcert_public_key_from_seed(const uint8_t *seed, uint8_t *publ
 partcert_result partcert_public_key_id(const uint8_t *public_key, uint8_t *key_id_out);
 
 /**
- * Creates a root authority (`role` MANUFACTURER_ROOT or BLOCKLIST_ROOT)
- * from a `PARTCERT_SEED_LEN`-byte secret seed, with a self-signed
- * certificate valid from `not_before` to `not_after` inclusive (seconds
- * since the Unix epoch). Its certificate's serial number is 1.
+ * Creates a manufacturer root from a `PARTCERT_SEED_LEN`-byte secret
+ * seed, with a self-signed certificate valid from `not_before` to
+ * `not_after` inclusive (seconds since the Unix epoch), naming the
+ * manufacturers whose parts its factory lines may certify
+ * (`manufacturers`: `manufacturer_count` names, NULL when 0; at most
+ * `PARTCERT_MAX_MANUFACTURERS`). Its certificate's serial number is 1.
+ * A name that breaks the text rules gives 111.
  */
-partcert_result partcert_authority_new_root(const uint8_t *seed,
-                                            uint32_t role,
-                                            const char *name,
-                                            size_t name_len,
-                                            uint64_t not_before,
-                                            uint64_t not_after,
-                                            struct partcert_authority **authority_out);
+partcert_result partcert_authority_new_manufacturer_root(const uint8_t *seed,
+                                                         const char *name,
+                                                         size_t name_len,
+                                                         const struct partcert_str *manufacturers,
+                                                         size_t manufacturer_count,
+                                                         uint64_t not_before,
+                                                         uint64_t not_after,
+                                                         struct partcert_authority **authority_out);
+
+/**
+ * Creates a blocklist root (a national registry, an operator) from a
+ * `PARTCERT_SEED_LEN`-byte secret seed, with a self-signed certificate
+ * valid from `not_before` to `not_after` inclusive. Its certificate's
+ * serial number is 1.
+ */
+partcert_result partcert_authority_new_blocklist_root(const uint8_t *seed,
+                                                      const char *name,
+                                                      size_t name_len,
+                                                      uint64_t not_before,
+                                                      uint64_t not_after,
+                                                      struct partcert_authority **authority_out);
 
 /**
  * Loads an authority from its secret seed and its encoded certificate
@@ -1212,28 +1419,65 @@ partcert_result partcert_authority_key_id(const struct partcert_authority *autho
                                           uint8_t *key_id_out);
 
 /**
- * Certifies an authority: a manufacturer root certifies PART_ISSUER and
- * PAIRING_SERVICE keys, a blocklist root certifies BLOCKLIST_AUTHORITY
- * keys (303 otherwise). `subject_key` is the `PARTCERT_PUBLIC_KEY_LEN`-byte
- * public key certified; `permitted_kinds` (part kind codes, NULL when
- * `permitted_kind_count` is 0) are the kinds a part issuer may certify.
+ * Certifies a factory line (manufacturer roots only; 303 otherwise):
+ * `subject_key` is the `PARTCERT_PUBLIC_KEY_LEN`-byte public key
+ * certified, `permitted_kinds` (part kind codes, NULL when
+ * `permitted_kind_count` is 0) the kinds it may certify, and
+ * `manufacturers` (`manufacturer_count` names, NULL when 0) the makers
+ * whose parts it may certify, each one the root names (308 otherwise).
  * Writes the encoded certificate to a new buffer.
  */
-partcert_result partcert_authority_certify_authority(const struct partcert_authority *authority,
-                                                     uint32_t role,
-                                                     const char *name,
-                                                     size_t name_len,
-                                                     const uint8_t *subject_key,
-                                                     const uint16_t *permitted_kinds,
-                                                     size_t permitted_kind_count,
-                                                     uint64_t serial_number,
-                                                     uint64_t not_before,
-                                                     uint64_t not_after,
-                                                     struct partcert_bytes **certificate_out);
+partcert_result partcert_authority_certify_part_issuer(const struct partcert_authority *authority,
+                                                       const char *name,
+                                                       size_t name_len,
+                                                       const uint8_t *subject_key,
+                                                       const uint16_t *permitted_kinds,
+                                                       size_t permitted_kind_count,
+                                                       const struct partcert_str *manufacturers,
+                                                       size_t manufacturer_count,
+                                                       uint64_t serial_number,
+                                                       uint64_t not_before,
+                                                       uint64_t not_after,
+                                                       struct partcert_bytes **certificate_out);
+
+/**
+ * Certifies a pairing service (manufacturer roots only; 303 otherwise):
+ * it may sign pairing records for handsets whose board this root
+ * certified. Writes the encoded certificate to a new buffer.
+ */
+partcert_result partcert_authority_certify_pairing_service(const struct partcert_authority *authority,
+                                                           const char *name,
+                                                           size_t name_len,
+                                                           const uint8_t *subject_key,
+                                                           uint64_t serial_number,
+                                                           uint64_t not_before,
+                                                           uint64_t not_after,
+                                                           struct partcert_bytes **certificate_out);
+
+/**
+ * Certifies a delegated blocklist signing key (blocklist roots only; 303
+ * otherwise) for exactly one `epoch`: it may sign snapshots and deltas of
+ * that epoch only (406 otherwise). To supersede a stolen delegated key,
+ * the root publishes in a later epoch, itself or through a key certified
+ * for it. Writes the encoded certificate to a new buffer.
+ */
+partcert_result partcert_authority_certify_blocklist_authority(const struct partcert_authority *authority,
+                                                               const char *name,
+                                                               size_t name_len,
+                                                               const uint8_t *subject_key,
+                                                               uint64_t epoch,
+                                                               uint64_t serial_number,
+                                                               uint64_t not_before,
+                                                               uint64_t not_after,
+                                                               struct partcert_bytes **certificate_out);
 
 /**
  * Certifies a part (part issuers only, for the kinds their certificate
- * permits: 302 otherwise). Writes the encoded certificate to a new buffer.
+ * permits: 302 otherwise; for a `spec.manufacturer` it names: 308
+ * otherwise). A board must carry at least one IMEI. Serials are 1 to 64
+ * characters of `A-Z 0-9 - . _ / : # +`; manufacturer names and models
+ * follow the text rules (111 otherwise). Writes the encoded certificate to
+ * a new buffer.
  */
 partcert_result partcert_authority_certify_part(const struct partcert_authority *authority,
                                                 const struct partcert_part_spec *spec,
@@ -1243,7 +1487,8 @@ partcert_result partcert_authority_certify_part(const struct partcert_authority 
                                                 struct partcert_bytes **certificate_out);
 
 /**
- * Signs a pairing record (pairing services only): the handset's board
+ * Signs a pairing record (pairing services only, for a board certified
+ * under the service's own root: 307 otherwise): the handset's board
  * certificate and the other parts fitted (`parts`: `part_count` encoded
  * part certificates; NULL when 0), the per-handset `sequence`, the
  * `event` (a `partcert_pairing_event`) and the signing time. The
@@ -1312,13 +1557,17 @@ partcert_result partcert_blocklist_entries_count(const struct partcert_blocklist
                                                  size_t *count_out);
 
 /**
- * Publishes a full blocklist snapshot (blocklist roots and blocklist
- * authorities) holding `entries` (not consumed: free it yourself), with
- * its `sequence` (increasing with every publication), issue and expiry
- * times. Two entries for the same key are refused (110). Writes the
- * encoded snapshot to a new buffer.
+ * Publishes a full blocklist snapshot (blocklist roots in any epoch;
+ * delegated blocklist authorities only in the epoch their certificate
+ * names: 406 otherwise) holding `entries` (not consumed: free it
+ * yourself), with its version (`epoch`, then `sequence`, increasing with
+ * every publication; each at most `PARTCERT_MAX_SEQUENCE`, 405 otherwise),
+ * issue and expiry times. The signer must be valid at `issued_at`. Two
+ * entries for the same key are refused (110). Writes the encoded snapshot
+ * to a new buffer.
  */
 partcert_result partcert_authority_publish_snapshot(const struct partcert_authority *authority,
+                                                    uint64_t epoch,
                                                     uint64_t sequence,
                                                     uint64_t issued_at,
                                                     uint64_t expires_at,
@@ -1327,7 +1576,8 @@ partcert_result partcert_authority_publish_snapshot(const struct partcert_author
 
 /**
  * Publishes the delta that turns snapshot `from` into the later snapshot
- * `to` (both this authority's, encoded). Writes the encoded delta to a
+ * `to` (both this authority's, encoded, in the same epoch: a new epoch
+ * starts with a snapshot, 111 otherwise). Writes the encoded delta to a
  * new buffer.
  */
 partcert_result partcert_authority_publish_delta(const struct partcert_authority *authority,
@@ -1338,15 +1588,19 @@ partcert_result partcert_authority_publish_delta(const struct partcert_authority
                                                  struct partcert_bytes **delta_out);
 
 /**
- * Signs a revocation list (roots only) of the keys this root certified
- * that it now revokes: `key_ids` holds `key_id_count` consecutive 32-byte
- * key ids (NULL when 0). Writes the encoded list to a new buffer.
+ * Signs a revocation list (roots only; 303 otherwise) of the keys this
+ * root certified that it now revokes: `revoked` holds `revoked_count`
+ * (key id, since) pairs (NULL when 0), each key revoked from its `since`
+ * time (0: from the beginning). A part certified before `since` still
+ * verifies when a pairing record places it before that time (see
+ * `partcert_verdict_issuer_revoked_since`). A key listed twice gives 111.
+ * Writes the encoded list to a new buffer.
  */
 partcert_result partcert_authority_revoke(const struct partcert_authority *authority,
                                           uint64_t sequence,
                                           uint64_t issued_at,
-                                          const uint8_t *key_ids,
-                                          size_t key_id_count,
+                                          const struct partcert_revoked_key *revoked,
+                                          size_t revoked_count,
                                           struct partcert_bytes **list_out);
 
 /**
@@ -1360,7 +1614,8 @@ partcert_result partcert_challenge_generate(uint8_t *nonce_out);
  * What a keyed part computes when challenged: signs the `nonce` and its
  * own certificate's fingerprint with its secret key (`part_seed`, the
  * part's `PARTCERT_SEED_LEN`-byte seed). For part firmware, simulators and
- * tests. Writes the encoded response to a new buffer.
+ * tests. 204 if the certificate names no part key, 205 if the seed is not
+ * that key's. Writes the encoded response to a new buffer.
  */
 partcert_result partcert_challenge_respond(const uint8_t *part_seed,
                                            const uint8_t *nonce,
@@ -1428,7 +1683,9 @@ partcert_result partcert_trust_store_add_blocklist_root(struct partcert_trust_st
  * sequence now held for that root to `sequence_out`.
  *
  * A list older than the one held is refused with 400 (rollback). Its issue
- * time becomes a floor for the verification clock.
+ * time becomes a floor for that root's clock (see
+ * `partcert_trust_store_clock_for_root`); other roots' clocks are not
+ * moved.
  */
 partcert_result partcert_trust_store_apply_revocation_list(struct partcert_trust_store *trust,
                                                            const uint8_t *data,
@@ -1441,6 +1698,31 @@ partcert_result partcert_trust_store_apply_revocation_list(struct partcert_trust
 partcert_result partcert_trust_store_root_counts(const struct partcert_trust_store *trust,
                                                  size_t *manufacturer_roots_out,
                                                  size_t *blocklist_roots_out);
+
+/**
+ * Writes the clock at which the certificates of one manufacturer root
+ * (given by its 32-byte key id) are checked for the caller's `now`: never
+ * earlier than the issue time of that root's own newest revocation list,
+ * so a clock set back cannot revive a certificate the root has moved
+ * past. Another root's lists never move it. A verdict's `checked_at` is
+ * this clock for the part's root.
+ */
+partcert_result partcert_trust_store_clock_for_root(const struct partcert_trust_store *trust,
+                                                    const uint8_t *root_key_id,
+                                                    uint64_t now,
+                                                    uint64_t *clock_out);
+
+/**
+ * Writes whether the root with key id `root_key_id` has revoked the key
+ * with key id `key_id` (both 32 bytes) to `revoked_out`, and since when
+ * to `since_out`: 0 when revoked from the beginning, and 0 when not
+ * revoked at all (tell the two apart by `*revoked_out`).
+ */
+partcert_result partcert_trust_store_revoked_since(const struct partcert_trust_store *trust,
+                                                   const uint8_t *root_key_id,
+                                                   const uint8_t *key_id,
+                                                   bool *revoked_out,
+                                                   uint64_t *since_out);
 
 /**
  * The library's version, e.g. "0.1.0": a static NUL-terminated string,
@@ -1489,9 +1771,13 @@ partcert_result partcert_object_type_of(const uint8_t *data,
  *
  * An error means the evidence cannot be read or trusted: 1xx malformed,
  * 2xx untrusted (counterfeit issuer, bad signature, wrong challenge
- * response), 3xx policy (expired, kind not permitted, revoked, IMEI
- * mismatch). A blocked part is *not* an error: it is a verdict whose
- * standing is BLOCKED.
+ * response), 3xx policy (expired, kind or maker not permitted, revoked,
+ * IMEI mismatch, another root than its issuer's, a board paired by
+ * another maker's service). A blocked part is *not* an error: it is a
+ * verdict whose standing is BLOCKED. Blocked wins over an IMEI mismatch:
+ * a listed board whose modem presents an IMEI not signed into it is a
+ * BLOCKED verdict naming the mismatched IMEIs
+ * (`partcert_verdict_mismatched_imei`); a clean one is refused with 305.
  */
 partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
                                      const struct partcert_blocklist *blocklist,
@@ -1506,9 +1792,14 @@ partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
  * against the handset's own pairing record, at time `now`. Writes a new
  * report to `report_out` (free it with `partcert_handset_report_free`).
  *
- * Fails only if the pairing record itself cannot be trusted or does not
- * belong to this handset (the modem's IMEIs); each part's own outcome (a
- * verdict or an error) is in the report. `blocklist` may be NULL.
+ * Fails only if the pairing record itself cannot be trusted, is not its
+ * board's maker's (307: the board fitted is certified under another root
+ * than the pairing service's), or does not belong to this handset (305
+ * for the modem's IMEIs, unless the handset is blocked: then the report
+ * says so, with the mismatched IMEIs in
+ * `partcert_handset_report_mismatched_modem_imei`). Each part's own
+ * outcome (a verdict or an error) is in the report. `blocklist` may be
+ * NULL.
  */
 partcert_result partcert_verify_handset(const struct partcert_trust_store *trust,
                                         const struct partcert_blocklist *blocklist,
@@ -1629,8 +1920,9 @@ partcert_result partcert_verdict_relation(const struct partcert_verdict *verdict
 /**
  * Writes whether the verdict has a provenance (a pairing record was
  * presented) and, if so, its fixed-size fields to `provenance_out`; if
- * not, every field of `provenance_out` is zero except `event`, which is
- * `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when present).
+ * not, every field of `provenance_out` is zero (or false) except `event`,
+ * which is `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when
+ * present).
  */
 partcert_result partcert_verdict_provenance(const struct partcert_verdict *verdict,
                                             bool *present_out,
@@ -1654,6 +1946,35 @@ partcert_result partcert_verdict_provenance_service_name(const struct partcert_v
                                                          size_t *out_len);
 
 /**
+ * Writes whether the part's issuer (factory line) key was revoked by its
+ * root from some time T on, while a pairing record (signed by an unrevoked
+ * service) places this certificate before T: genuine, made before the
+ * leak. If so, `*revoked_out` is true and `*since_out` is T; if not,
+ * `*revoked_out` is false and `*since_out` is 0. (A part whose issuer is
+ * revoked without such a record is refused with 304 instead.)
+ */
+partcert_result partcert_verdict_issuer_revoked_since(const struct partcert_verdict *verdict,
+                                                      bool *revoked_out,
+                                                      uint64_t *since_out);
+
+/**
+ * Writes how many IMEIs the modem presented that are not signed into this
+ * board. Only ever non-zero on a BLOCKED verdict: a listed board stays
+ * blocked whatever its modem says, while a clean board with a mismatch is
+ * refused with 305.
+ */
+partcert_result partcert_verdict_mismatched_imei_count(const struct partcert_verdict *verdict,
+                                                       size_t *count_out);
+
+/**
+ * Writes mismatched IMEI `index` (in ascending order; 503 if `index` is
+ * past the end).
+ */
+partcert_result partcert_verdict_mismatched_imei(const struct partcert_verdict *verdict,
+                                                 size_t index,
+                                                 uint64_t *imei_out);
+
+/**
  * Borrows the verdict's blocklist standing into `status_out`: valid until
  * the verdict is freed; do not free it.
  */
@@ -1668,13 +1989,16 @@ partcert_result partcert_verdict_is_blocked(const struct partcert_verdict *verdi
                                             bool *blocked_out);
 
 /**
- * Writes whether a blocklist consulted had expired.
+ * Writes whether a followed blocklist is stale (expired, signed by a
+ * since-revoked key, missing, or outdated by another authority's list).
  */
 partcert_result partcert_verdict_is_stale(const struct partcert_verdict *verdict, bool *stale_out);
 
 /**
- * Writes the time verified at: the caller's `now`, raised to the newest
- * trusted blocklist or revocation list seen.
+ * Writes the time the certificates were checked at: the caller's `now`,
+ * raised to the issue time of the newest revocation list of the part's own
+ * manufacturer root (see `partcert_trust_store_clock_for_root`).
+ * Blocklists keep their own clocks and never move it.
  */
 partcert_result partcert_verdict_checked_at(const struct partcert_verdict *verdict,
                                             uint64_t *checked_at_out);
@@ -1705,8 +2029,8 @@ partcert_result partcert_blocklist_status_state(const struct partcert_blocklist_
                                                 partcert_blocklist_state *state_out);
 
 /**
- * Writes whether any list consulted had expired (true for STALE, and for
- * BLOCKED when a list consulted had expired).
+ * Writes whether any followed list is stale (true for STALE, and for
+ * BLOCKED when a list consulted was stale).
  */
 partcert_result partcert_blocklist_status_is_stale(const struct partcert_blocklist_status *status,
                                                    bool *stale_out);
@@ -1734,7 +2058,8 @@ partcert_result partcert_blocklist_status_listing_authority_name(const struct pa
                                                                  size_t *out_len);
 
 /**
- * Writes how many lists were consulted (0 when NOT_CHECKED).
+ * Writes how many lists were consulted: one per authority the blocklist
+ * follows, held or missing (0 when NOT_CHECKED).
  */
 partcert_result partcert_blocklist_status_list_count(const struct partcert_blocklist_status *status,
                                                      size_t *count_out);
@@ -1754,6 +2079,27 @@ partcert_result partcert_blocklist_status_list_authority_name(const struct partc
                                                               char *buf,
                                                               size_t len,
                                                               size_t *out_len);
+
+/**
+ * Writes, for consulted list `index` whose stale reason is OUTDATED_BY,
+ * the name of the authority whose newer list outdates it. 503 if `index`
+ * is past the end or that list's reason is another one.
+ */
+partcert_result partcert_blocklist_status_list_outdated_by_name(const struct partcert_blocklist_status *status,
+                                                                size_t index,
+                                                                char *buf,
+                                                                size_t len,
+                                                                size_t *out_len);
+
+/**
+ * Writes a short description of the standing: "clean", "BLOCKED: stolen",
+ * "clean but blocklist stale (UK National Register: missing)",
+ * "blocklist not checked" …
+ */
+partcert_result partcert_blocklist_status_summary(const struct partcert_blocklist_status *status,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *out_len);
 
 /**
  * Frees a handset report. NULL is a no-op. Standings borrowed from it are
@@ -1781,10 +2127,29 @@ partcert_result partcert_handset_report_pairing_sequence(const struct partcert_h
                                                          uint64_t *sequence_out);
 
 /**
- * Writes the time verified at.
+ * Writes the time the pairing record's certificates were checked at: the
+ * caller's `now`, raised to the newest revocation list of the pairing
+ * service's root.
  */
 partcert_result partcert_handset_report_checked_at(const struct partcert_handset_report *report,
                                                    uint64_t *checked_at_out);
+
+/**
+ * Writes how many IMEIs the modem reports that the pairing record does
+ * not carry. Only ever non-zero when the handset is blocked: a listed
+ * handset stays blocked whatever its modem says, while a clean one with a
+ * mismatch fails the self-check with 305.
+ */
+partcert_result partcert_handset_report_mismatched_modem_imei_count(const struct partcert_handset_report *report,
+                                                                    size_t *count_out);
+
+/**
+ * Writes mismatched modem IMEI `index` (in ascending order; 503 if `index`
+ * is past the end).
+ */
+partcert_result partcert_handset_report_mismatched_modem_imei(const struct partcert_handset_report *report,
+                                                              size_t index,
+                                                              uint64_t *imei_out);
 
 /**
  * Borrows the handset's own blocklist standing (by IMEI) into
@@ -1795,8 +2160,8 @@ partcert_result partcert_handset_report_blocklist(const struct partcert_handset_
 
 /**
  * Writes whether the handset is as its record says: every fitted part
- * verified and is paired here, and none is missing. Says nothing about
- * blocklists.
+ * verified and is paired here, none is missing, and the modem agrees.
+ * Says nothing about blocklists.
  */
 partcert_result partcert_handset_report_all_original(const struct partcert_handset_report *report,
                                                      bool *all_original_out);

@@ -2,13 +2,15 @@
 
 use std::ffi::c_char;
 
-use partcert::{Blocklist, BlocklistDelta, BlocklistSnapshot, RollbackState, TrustStore};
+use partcert::{
+    Blocklist, BlocklistDelta, BlocklistSnapshot, KeyId, ListVersion, RollbackState, TrustStore,
+};
 
 use crate::panic::{boundary, boundary_void};
 use crate::ptr::{self, Opaque, Out, OutBytes, OutString};
 use crate::result::partcert_result;
 use crate::trust::partcert_trust_store;
-use crate::types::PARTCERT_DIGEST_LEN;
+use crate::types::{PARTCERT_DIGEST_LEN, partcert_list_version};
 
 /// The blocklists accepted from every trusted blocklist authority, with
 /// the anti-rollback state that guards them.
@@ -17,7 +19,8 @@ use crate::types::PARTCERT_DIGEST_LEN;
 /// leaves the blocklist exactly as it was. Persist
 /// `partcert_blocklist_rollback_state` after each update and restore it
 /// with `partcert_blocklist_new_with_rollback_state` at the next start, so
-/// an older list is still refused after a reboot.
+/// an older list is still refused after a reboot, and a list withheld
+/// after the reboot reads as missing (stale), never clean.
 ///
 /// Thread safety: functions taking a `const partcert_blocklist *` (verifying,
 /// reading) may run concurrently; applying a snapshot or delta needs
@@ -36,7 +39,9 @@ impl Opaque for partcert_blocklist {
 pub struct partcert_list_info {
     /// The authority's root key id.
     pub authority_key_id: [u8; PARTCERT_DIGEST_LEN],
-    /// The accepted sequence.
+    /// The accepted epoch.
+    pub epoch: u64,
+    /// The accepted sequence within that epoch.
     pub sequence: u64,
     /// When that list was signed (seconds since the Unix epoch).
     pub issued_at: u64,
@@ -46,6 +51,9 @@ pub struct partcert_list_info {
     pub entry_count: usize,
     /// Its state digest (what the next delta must start from).
     pub state_digest: [u8; PARTCERT_DIGEST_LEN],
+    /// The key id of the key that signed it (the root's own, or a delegated
+    /// blocklist authority's).
+    pub signer_key_id: [u8; PARTCERT_DIGEST_LEN],
 }
 
 /// Creates an empty blocklist with no anti-rollback history.
@@ -62,7 +70,10 @@ pub unsafe extern "C" fn partcert_blocklist_new(
 
 /// Creates an empty blocklist that remembers what a previous run accepted:
 /// `data` holds the bytes `partcert_blocklist_rollback_state` wrote then.
-/// Lists older than those are refused with 400.
+/// Lists older than those are refused with 400. Every authority the state
+/// has a mark for is followed: until its list is applied again, verdicts
+/// are STALE with reason MISSING, naming it. Damaged bytes are refused
+/// whole (1xx; 112 if the checksum does not match).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
     data: *const u8,
@@ -81,8 +92,11 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
 /// (every authority's list and the anti-rollback marks) into a new
 /// blocklist. Every list must belong to a blocklist root pinned in `trust`
 /// (201 otherwise) and agree with its anti-rollback mark; a damaged file is
-/// refused whole (1xx or 404), never half-loaded. The file is unsigned: keep
-/// it where the device keeps its other trusted state.
+/// refused whole (1xx; 112 if its checksum or a list's agreement with its
+/// mark fails), never half-loaded. Marks without a list are authorities
+/// followed whose list is not held: verdicts read stale until it arrives.
+/// The file is unsigned (its checksum guards against accidents, not
+/// attackers): keep it where the device keeps its other trusted state.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
     trust: *const partcert_trust_store,
@@ -143,36 +157,41 @@ pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blockl
 }
 
 /// The body shared by the two update functions: decode and apply `data`,
-/// then write the sequence now held.
+/// then write the version now held.
 fn apply_update(
     blocklist: *mut partcert_blocklist,
     trust: *const partcert_trust_store,
     data: *const u8,
     len: usize,
-    sequence_out: *mut u64,
-    apply: impl FnOnce(&mut Blocklist, &TrustStore, &[u8]) -> Result<u64, partcert::Error>,
+    version_out: *mut partcert_list_version,
+    apply: impl FnOnce(&mut Blocklist, &TrustStore, &[u8]) -> Result<ListVersion, partcert::Error>,
 ) -> partcert_result {
     boundary(|| {
-        // SAFETY: live objects, `len` readable bytes, a writable sequence.
+        // SAFETY: live objects, `len` readable bytes, a writable version.
         let (blocklist, trust, bytes, out) = unsafe {
             (
                 ptr::borrow_mut(blocklist)?,
                 ptr::borrow(trust)?,
                 ptr::bytes_in(data, len)?,
-                Out::new(sequence_out)?,
+                Out::new(version_out)?,
             )
         };
-        out.write(apply(blocklist, trust, bytes)?)
+        out.write(apply(blocklist, trust, bytes)?.into())
     })
 }
 
 /// Accepts a full blocklist snapshot after checking that its signer chains
-/// to a blocklist root pinned in `trust`, its signature, and that it is not
+/// to a blocklist root pinned in `trust` (a delegated signer only within
+/// the epoch its certificate names: 406), its signature, and that it is not
 /// older than what was accepted before (400 rollback; 404 for a different
-/// list with the same sequence). Writes the sequence now held.
+/// list with the same version). Lists are ordered by epoch, then sequence,
+/// with no limit on the step (405 only past `PARTCERT_MAX_SEQUENCE`), so a
+/// root's list in a later epoch supersedes whatever a stolen delegated key
+/// signed. Writes the version (epoch and sequence) now held.
 ///
-/// `now` is the caller's clock (seconds since the Unix epoch); it is raised
-/// to the newest list already accepted, so a clock set back cannot help.
+/// `now` is the caller's clock (seconds since the Unix epoch); for this
+/// authority's lists it is raised to its newest list already accepted (see
+/// `partcert_blocklist_clock_for`), so a clock set back cannot help.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     blocklist: *mut partcert_blocklist,
@@ -180,22 +199,22 @@ pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     data: *const u8,
     len: usize,
     now: u64,
-    sequence_out: *mut u64,
+    version_out: *mut partcert_list_version,
 ) -> partcert_result {
     apply_update(
         blocklist,
         trust,
         data,
         len,
-        sequence_out,
+        version_out,
         |list, trust, bytes| list.apply_snapshot(trust, &BlocklistSnapshot::decode(bytes)?, now),
     )
 }
 
 /// Applies a blocklist delta to the list held for its authority. The delta
 /// must start from exactly the state held (402 otherwise; 400 if it leads
-/// to a sequence not newer than the one held) and lead to exactly the
-/// digest it promises (403). Writes the sequence now held.
+/// to a version not newer than the one held) and lead to exactly the
+/// digest it promises (403). Writes the version now held.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_delta(
     blocklist: *mut partcert_blocklist,
@@ -203,14 +222,14 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
     data: *const u8,
     len: usize,
     now: u64,
-    sequence_out: *mut u64,
+    version_out: *mut partcert_list_version,
 ) -> partcert_result {
     apply_update(
         blocklist,
         trust,
         data,
         len,
-        sequence_out,
+        version_out,
         |list, trust, bytes| list.apply_delta(trust, &BlocklistDelta::decode(bytes)?, now),
     )
 }
@@ -233,26 +252,43 @@ pub unsafe extern "C" fn partcert_blocklist_rollback_state(
     })
 }
 
-/// Writes the verification-clock floor: the newest issue time of any list
-/// accepted whose signer `trust` has not revoked, or of any revocation list
-/// in `trust` (0 if none). No verification happens earlier than this.
+/// Writes the clock for one blocklist authority's lists (given by its
+/// 32-byte root key id) at the caller's `now`: never earlier than the issue
+/// time of that authority's newest accepted list, unless `trust` has since
+/// revoked the key that signed it. Other authorities' lists never move it.
+/// An authority this blocklist does not follow gets `now` unchanged.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_time_floor(
+pub unsafe extern "C" fn partcert_blocklist_clock_for(
     blocklist: *const partcert_blocklist,
     trust: *const partcert_trust_store,
-    floor_out: *mut u64,
+    authority_key_id: *const u8,
+    now: u64,
+    clock_out: *mut u64,
 ) -> partcert_result {
     boundary(|| {
-        // SAFETY: a live blocklist and trust store, and a writable u64.
-        let (blocklist, trust, out) = unsafe {
+        // SAFETY: a live blocklist and trust store, 32 readable bytes, and a
+        // writable u64.
+        let (blocklist, trust, authority, out) = unsafe {
             (
                 ptr::borrow(blocklist)?,
                 ptr::borrow(trust)?,
-                Out::new(floor_out)?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id)?,
+                Out::new(clock_out)?,
             )
         };
-        out.write(blocklist.trusted_time_floor(trust))
+        out.write(blocklist.clock_for(trust, &KeyId(authority), now))
     })
+}
+
+/// Writes whether the blocklist follows any authority: true once a list
+/// was accepted, or when restored from an anti-rollback state with a mark.
+/// A blocklist that follows nothing gives verdicts NOT_CHECKED.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_follows_any(
+    blocklist: *const partcert_blocklist,
+    follows_out: *mut bool,
+) -> partcert_result {
+    ptr::read_field(blocklist, follows_out, |b| Ok(b.follows_any()))
 }
 
 /// Writes how many authorities' lists are held.
@@ -288,11 +324,13 @@ pub unsafe extern "C" fn partcert_blocklist_list(
         let list = nth_list(blocklist, index)?;
         out.write(partcert_list_info {
             authority_key_id: *list.authority.as_bytes(),
-            sequence: list.sequence,
+            epoch: list.version.epoch,
+            sequence: list.version.sequence,
             issued_at: list.issued_at,
             expires_at: list.expires_at,
             entry_count: list.entries().len(),
             state_digest: *list.digest.as_bytes(),
+            signer_key_id: *list.signer.as_bytes(),
         })
     })
 }

@@ -153,8 +153,10 @@ pub unsafe extern "C" fn partcert_part_evidence_set_challenge(
 }
 
 /// Adds an IMEI the handset's modem reports (for a board: it must be one
-/// signed into the board's certificate, else 305). The IMEI is the 15-digit
-/// number as an integer; 107 if it is not a valid IMEI.
+/// signed into the board's certificate, else 305 — unless the board is
+/// blocked: then the verdict is BLOCKED and names the mismatched IMEIs).
+/// It is also looked up on the blocklists. The IMEI is the 15-digit number
+/// as an integer; 107 if it is not a valid IMEI.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_add_presented_imei(
     evidence: *mut partcert_part_evidence,
@@ -217,7 +219,9 @@ pub unsafe extern "C" fn partcert_handset_evidence_free(evidence: *mut partcert_
 }
 
 /// Adds an IMEI the modem reports (it must be in the pairing record, else
-/// the self-check fails with 305). 107 if it is not a valid IMEI.
+/// the self-check fails with 305 — unless the handset is blocked: then the
+/// report says so and names the mismatched IMEIs). 107 if it is not a
+/// valid IMEI.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_evidence_add_modem_imei(
     evidence: *mut partcert_handset_evidence,

@@ -4,9 +4,10 @@
 
 use std::ffi::c_char;
 
+use partcert::issue::{Authority, PartSpec};
 use partcert::{
-    Authority, BlocklistEntry, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, Imei,
-    KeyId, PairingRecord, PartId, PartKind, PartSpec, PublicKey, SecretKey, Validity,
+    BlocklistEntry, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, Imei, KeyId,
+    ListVersion, PairingRecord, PartId, PartKind, PublicKey, RevokedKey, SecretKey, Validity,
 };
 use rand_core::{OsRng, RngCore};
 
@@ -15,7 +16,7 @@ use crate::ptr::{self, Opaque, Out, OutFixed};
 use crate::result::{Failure, partcert_result};
 use crate::types::{
     PARTCERT_DIGEST_LEN, PARTCERT_NONCE_LEN, PARTCERT_PUBLIC_KEY_LEN, PARTCERT_SEED_LEN,
-    listing_status_in, pairing_event_in, partcert_role, reason_in, role_in,
+    listing_status_in, pairing_event_in, partcert_role, reason_in,
 };
 
 /// An owned byte buffer the library made (an encoded certificate, record,
@@ -40,6 +41,44 @@ pub struct partcert_slice {
     pub len: usize,
 }
 
+/// A borrowed UTF-8 string: `len` bytes at `data` (no NUL needed; `data`
+/// may be NULL only when `len` is 0). Used to pass lists of names.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct partcert_str {
+    /// The first byte.
+    pub data: *const c_char,
+    /// How many bytes.
+    pub len: usize,
+}
+
+/// Borrows `count` strings at `list` (NULL only when `count` is 0).
+///
+/// # Safety
+/// `list` is NULL or points to `count` `partcert_str`, each following the
+/// byte-buffer rules.
+unsafe fn strs_in<'a>(list: *const partcert_str, count: usize) -> Result<Vec<&'a str>, Failure> {
+    // SAFETY: forwarded contract.
+    let list = unsafe { ptr::array_in(list, count) }?;
+    let mut out = Vec::with_capacity(list.len());
+    for item in list {
+        // SAFETY: each string follows the byte-buffer rules.
+        out.push(unsafe { ptr::str_in(item.data, item.len) }?);
+    }
+    Ok(out)
+}
+
+/// One key a root revokes, and since when.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct partcert_revoked_key {
+    /// The 32-byte key id revoked (see `partcert_public_key_id`).
+    pub key_id: [u8; PARTCERT_DIGEST_LEN],
+    /// Revoked from this time on (seconds since the Unix epoch); 0 revokes
+    /// it from the beginning.
+    pub since: u64,
+}
+
 /// What a part issuer writes into a part certificate. Every string is
 /// UTF-8 given as pointer and length (no NUL needed).
 #[repr(C)]
@@ -47,7 +86,7 @@ pub struct partcert_slice {
 pub struct partcert_part_spec {
     /// The part's kind code (see `partcert_part_kind`).
     pub kind: u16,
-    /// Who made it.
+    /// Who made it: one of the names the issuer's certificate permits.
     pub manufacturer: *const c_char,
     /// Length of `manufacturer` in bytes.
     pub manufacturer_len: usize,
@@ -59,7 +98,8 @@ pub struct partcert_part_spec {
     pub serial: *const c_char,
     /// Length of `serial` in bytes.
     pub serial_len: usize,
-    /// For boards: the IMEIs it carries (NULL when `imei_count` is 0).
+    /// For boards: the IMEIs it carries, at least one (NULL when
+    /// `imei_count` is 0).
     pub imeis: *const u64,
     /// How many IMEIs.
     pub imei_count: usize,
@@ -180,14 +220,49 @@ pub unsafe extern "C" fn partcert_public_key_id(
     })
 }
 
-/// Creates a root authority (`role` MANUFACTURER_ROOT or BLOCKLIST_ROOT)
-/// from a `PARTCERT_SEED_LEN`-byte secret seed, with a self-signed
-/// certificate valid from `not_before` to `not_after` inclusive (seconds
-/// since the Unix epoch). Its certificate's serial number is 1.
+/// Creates a manufacturer root from a `PARTCERT_SEED_LEN`-byte secret
+/// seed, with a self-signed certificate valid from `not_before` to
+/// `not_after` inclusive (seconds since the Unix epoch), naming the
+/// manufacturers whose parts its factory lines may certify
+/// (`manufacturers`: `manufacturer_count` names, NULL when 0; at most
+/// `PARTCERT_MAX_MANUFACTURERS`). Its certificate's serial number is 1.
+/// A name that breaks the text rules gives 111.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_authority_new_root(
+pub unsafe extern "C" fn partcert_authority_new_manufacturer_root(
     seed: *const u8,
-    role: u32,
+    name: *const c_char,
+    name_len: usize,
+    manufacturers: *const partcert_str,
+    manufacturer_count: usize,
+    not_before: u64,
+    not_after: u64,
+    authority_out: *mut *mut partcert_authority,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: 32 seed bytes, `name_len` name bytes, `manufacturer_count`
+        // readable strings, a writable slot.
+        let (seed, name, makers, out) = unsafe {
+            (
+                ptr::secret_in(seed)?,
+                ptr::str_in(name, name_len)?,
+                strs_in(manufacturers, manufacturer_count)?,
+                Out::new(authority_out)?,
+            )
+        };
+        let key = SecretKey::from_seed(&seed);
+        let authority =
+            Authority::new_manufacturer_root(key, name, &makers, validity(not_before, not_after))?;
+        out.write(ptr::into_raw(authority))
+    })
+}
+
+/// Creates a blocklist root (a national registry, an operator) from a
+/// `PARTCERT_SEED_LEN`-byte secret seed, with a self-signed certificate
+/// valid from `not_before` to `not_after` inclusive. Its certificate's
+/// serial number is 1.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_new_blocklist_root(
+    seed: *const u8,
     name: *const c_char,
     name_len: usize,
     not_before: u64,
@@ -203,9 +278,8 @@ pub unsafe extern "C" fn partcert_authority_new_root(
                 Out::new(authority_out)?,
             )
         };
-        let role = role_in(role)?;
         let key = SecretKey::from_seed(&seed);
-        let authority = Authority::new_root(key, role, name, validity(not_before, not_after))?;
+        let authority = Authority::new_blocklist_root(key, name, validity(not_before, not_after))?;
         out.write(ptr::into_raw(authority))
     })
 }
@@ -282,49 +356,125 @@ pub unsafe extern "C" fn partcert_authority_key_id(
     })
 }
 
-/// Certifies an authority: a manufacturer root certifies PART_ISSUER and
-/// PAIRING_SERVICE keys, a blocklist root certifies BLOCKLIST_AUTHORITY
-/// keys (303 otherwise). `subject_key` is the `PARTCERT_PUBLIC_KEY_LEN`-byte
-/// public key certified; `permitted_kinds` (part kind codes, NULL when
-/// `permitted_kind_count` is 0) are the kinds a part issuer may certify.
+/// Certifies a factory line (manufacturer roots only; 303 otherwise):
+/// `subject_key` is the `PARTCERT_PUBLIC_KEY_LEN`-byte public key
+/// certified, `permitted_kinds` (part kind codes, NULL when
+/// `permitted_kind_count` is 0) the kinds it may certify, and
+/// `manufacturers` (`manufacturer_count` names, NULL when 0) the makers
+/// whose parts it may certify, each one the root names (308 otherwise).
 /// Writes the encoded certificate to a new buffer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_authority_certify_authority(
+pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
     authority: *const partcert_authority,
-    role: u32,
     name: *const c_char,
     name_len: usize,
     subject_key: *const u8,
     permitted_kinds: *const u16,
     permitted_kind_count: usize,
+    manufacturers: *const partcert_str,
+    manufacturer_count: usize,
     serial_number: u64,
     not_before: u64,
     not_after: u64,
     certificate_out: *mut *mut partcert_bytes,
 ) -> partcert_result {
     boundary(|| {
-        // SAFETY: a live authority, readable name, key and kinds, and a
-        // writable slot.
-        let (authority, name, key, kinds, out) = unsafe {
+        // SAFETY: a live authority, readable name, key, kinds and names, and
+        // a writable slot.
+        let (authority, name, key, kinds, makers, out) = unsafe {
             (
                 ptr::borrow(authority)?,
                 ptr::str_in(name, name_len)?,
                 ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key)?,
                 ptr::array_in(permitted_kinds, permitted_kind_count)?,
+                strs_in(manufacturers, manufacturer_count)?,
                 Out::new(certificate_out)?,
             )
         };
-        let role = role_in(role)?;
         let key = PublicKey::from_bytes(&key)?;
         let kinds: Vec<PartKind> = kinds
             .iter()
             .map(|code| PartKind::from_code(*code))
             .collect();
-        let certificate = authority.certify_authority(
-            role,
+        let certificate = authority.certify_part_issuer(
             name,
             key,
             &kinds,
+            &makers,
+            serial_number,
+            validity(not_before, not_after),
+        )?;
+        bytes_result(out, certificate.as_bytes())
+    })
+}
+
+/// Certifies a pairing service (manufacturer roots only; 303 otherwise):
+/// it may sign pairing records for handsets whose board this root
+/// certified. Writes the encoded certificate to a new buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certify_pairing_service(
+    authority: *const partcert_authority,
+    name: *const c_char,
+    name_len: usize,
+    subject_key: *const u8,
+    serial_number: u64,
+    not_before: u64,
+    not_after: u64,
+    certificate_out: *mut *mut partcert_bytes,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live authority, readable name and key, a writable slot.
+        let (authority, name, key, out) = unsafe {
+            (
+                ptr::borrow(authority)?,
+                ptr::str_in(name, name_len)?,
+                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key)?,
+                Out::new(certificate_out)?,
+            )
+        };
+        let key = PublicKey::from_bytes(&key)?;
+        let certificate = authority.certify_pairing_service(
+            name,
+            key,
+            serial_number,
+            validity(not_before, not_after),
+        )?;
+        bytes_result(out, certificate.as_bytes())
+    })
+}
+
+/// Certifies a delegated blocklist signing key (blocklist roots only; 303
+/// otherwise) for exactly one `epoch`: it may sign snapshots and deltas of
+/// that epoch only (406 otherwise). To supersede a stolen delegated key,
+/// the root publishes in a later epoch, itself or through a key certified
+/// for it. Writes the encoded certificate to a new buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certify_blocklist_authority(
+    authority: *const partcert_authority,
+    name: *const c_char,
+    name_len: usize,
+    subject_key: *const u8,
+    epoch: u64,
+    serial_number: u64,
+    not_before: u64,
+    not_after: u64,
+    certificate_out: *mut *mut partcert_bytes,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live authority, readable name and key, a writable slot.
+        let (authority, name, key, out) = unsafe {
+            (
+                ptr::borrow(authority)?,
+                ptr::str_in(name, name_len)?,
+                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key)?,
+                Out::new(certificate_out)?,
+            )
+        };
+        let key = PublicKey::from_bytes(&key)?;
+        let certificate = authority.certify_blocklist_authority(
+            name,
+            key,
+            epoch,
             serial_number,
             validity(not_before, not_after),
         )?;
@@ -333,7 +483,11 @@ pub unsafe extern "C" fn partcert_authority_certify_authority(
 }
 
 /// Certifies a part (part issuers only, for the kinds their certificate
-/// permits: 302 otherwise). Writes the encoded certificate to a new buffer.
+/// permits: 302 otherwise; for a `spec.manufacturer` it names: 308
+/// otherwise). A board must carry at least one IMEI. Serials are 1 to 64
+/// characters of `A-Z 0-9 - . _ / : # +`; manufacturer names and models
+/// follow the text rules (111 otherwise). Writes the encoded certificate to
+/// a new buffer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_certify_part(
     authority: *const partcert_authority,
@@ -386,7 +540,8 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
     })
 }
 
-/// Signs a pairing record (pairing services only): the handset's board
+/// Signs a pairing record (pairing services only, for a board certified
+/// under the service's own root: 307 otherwise): the handset's board
 /// certificate and the other parts fitted (`parts`: `part_count` encoded
 /// part certificates; NULL when 0), the per-handset `sequence`, the
 /// `event` (a `partcert_pairing_event`) and the signing time. The
@@ -547,14 +702,18 @@ pub unsafe extern "C" fn partcert_blocklist_entries_count(
     ptr::read_field(entries, count_out, |e| Ok(e.len()))
 }
 
-/// Publishes a full blocklist snapshot (blocklist roots and blocklist
-/// authorities) holding `entries` (not consumed: free it yourself), with
-/// its `sequence` (increasing with every publication), issue and expiry
-/// times. Two entries for the same key are refused (110). Writes the
-/// encoded snapshot to a new buffer.
+/// Publishes a full blocklist snapshot (blocklist roots in any epoch;
+/// delegated blocklist authorities only in the epoch their certificate
+/// names: 406 otherwise) holding `entries` (not consumed: free it
+/// yourself), with its version (`epoch`, then `sequence`, increasing with
+/// every publication; each at most `PARTCERT_MAX_SEQUENCE`, 405 otherwise),
+/// issue and expiry times. The signer must be valid at `issued_at`. Two
+/// entries for the same key are refused (110). Writes the encoded snapshot
+/// to a new buffer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_snapshot(
     authority: *const partcert_authority,
+    epoch: u64,
     sequence: u64,
     issued_at: u64,
     expires_at: u64,
@@ -570,14 +729,19 @@ pub unsafe extern "C" fn partcert_authority_publish_snapshot(
                 Out::new(snapshot_out)?,
             )
         };
-        let snapshot =
-            authority.publish_snapshot(sequence, issued_at, expires_at, entries.clone())?;
+        let snapshot = authority.publish_snapshot(
+            ListVersion::new(epoch, sequence),
+            issued_at,
+            expires_at,
+            entries.clone(),
+        )?;
         bytes_result(out, snapshot.as_bytes())
     })
 }
 
 /// Publishes the delta that turns snapshot `from` into the later snapshot
-/// `to` (both this authority's, encoded). Writes the encoded delta to a
+/// `to` (both this authority's, encoded, in the same epoch: a new epoch
+/// starts with a snapshot, 111 otherwise). Writes the encoded delta to a
 /// new buffer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_delta(
@@ -605,40 +769,40 @@ pub unsafe extern "C" fn partcert_authority_publish_delta(
     })
 }
 
-/// Signs a revocation list (roots only) of the keys this root certified
-/// that it now revokes: `key_ids` holds `key_id_count` consecutive 32-byte
-/// key ids (NULL when 0). Writes the encoded list to a new buffer.
+/// Signs a revocation list (roots only; 303 otherwise) of the keys this
+/// root certified that it now revokes: `revoked` holds `revoked_count`
+/// (key id, since) pairs (NULL when 0), each key revoked from its `since`
+/// time (0: from the beginning). A part certified before `since` still
+/// verifies when a pairing record places it before that time (see
+/// `partcert_verdict_issuer_revoked_since`). A key listed twice gives 111.
+/// Writes the encoded list to a new buffer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_revoke(
     authority: *const partcert_authority,
     sequence: u64,
     issued_at: u64,
-    key_ids: *const u8,
-    key_id_count: usize,
+    revoked: *const partcert_revoked_key,
+    revoked_count: usize,
     list_out: *mut *mut partcert_bytes,
 ) -> partcert_result {
     boundary(|| {
-        let total = key_id_count
-            .checked_mul(PARTCERT_DIGEST_LEN)
-            .ok_or(Failure::ARGUMENT)?;
-        // SAFETY: a live authority, `key_id_count * 32` readable bytes, and a
+        // SAFETY: a live authority, `revoked_count` readable pairs, and a
         // writable slot.
-        let (authority, ids, out) = unsafe {
+        let (authority, revoked, out) = unsafe {
             (
                 ptr::borrow(authority)?,
-                ptr::bytes_in(key_ids, total)?,
+                ptr::array_in(revoked, revoked_count)?,
                 Out::new(list_out)?,
             )
         };
-        let ids: Vec<KeyId> = ids
-            .chunks_exact(PARTCERT_DIGEST_LEN)
-            .map(|chunk| {
-                let mut id = [0u8; PARTCERT_DIGEST_LEN];
-                id.copy_from_slice(chunk);
-                KeyId(id)
+        let revoked: Vec<RevokedKey> = revoked
+            .iter()
+            .map(|pair| RevokedKey {
+                key: KeyId(pair.key_id),
+                since: pair.since,
             })
             .collect();
-        let list = authority.revoke(sequence, issued_at, &ids)?;
+        let list = authority.revoke(sequence, issued_at, &revoked)?;
         bytes_result(out, list.as_bytes())
     })
 }
@@ -660,7 +824,8 @@ pub unsafe extern "C" fn partcert_challenge_generate(nonce_out: *mut u8) -> part
 /// What a keyed part computes when challenged: signs the `nonce` and its
 /// own certificate's fingerprint with its secret key (`part_seed`, the
 /// part's `PARTCERT_SEED_LEN`-byte seed). For part firmware, simulators and
-/// tests. Writes the encoded response to a new buffer.
+/// tests. 204 if the certificate names no part key, 205 if the seed is not
+/// that key's. Writes the encoded response to a new buffer.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_challenge_respond(
     part_seed: *const u8,

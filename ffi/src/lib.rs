@@ -56,7 +56,7 @@ const _: () = {
     send_and_sync::<partcert::Verdict>();
     send_and_sync::<partcert::BlocklistStatus>();
     send_and_sync::<partcert::HandsetReport>();
-    send_and_sync::<partcert::Authority>();
+    send_and_sync::<partcert::issue::Authority>();
     send_and_sync::<Vec<partcert::BlocklistEntry>>();
     send_and_sync::<Vec<u8>>();
     send_and_sync::<evidence::PartEvidenceData>();

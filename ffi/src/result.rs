@@ -45,6 +45,9 @@ pub enum partcert_result {
     NotCanonical = 110,
     /// A field holds a value that makes no sense.
     InvalidField = 111,
+    /// Saved state (anti-rollback marks, a saved blocklist) is corrupt: its
+    /// checksum does not match. Refused whole, never half-loaded.
+    CorruptState = 112,
     /// A signature does not verify: the object was altered or not signed by the key it names.
     BadSignature = 200,
     /// The issuer is not a pinned root nor certified by one (counterfeit?).
@@ -71,6 +74,13 @@ pub enum partcert_result {
     ImeiMismatch = 305,
     /// The pairing record presented does not list this part.
     PartNotInPairingRecord = 306,
+    /// The board was paired by another manufacturer's pairing service (a
+    /// pairing service vouches only for boards certified under its own root).
+    ForeignPairingService = 307,
+    /// The issuer is not permitted to certify this manufacturer's parts.
+    ManufacturerNotPermitted = 308,
+    /// The part names another manufacturer root than its issuer's.
+    RootMismatch = 309,
     /// A blocklist (or revocation list) older than the one already accepted (anti-rollback).
     Rollback = 400,
     /// A blocklist object belongs to another authority.
@@ -81,8 +91,11 @@ pub enum partcert_result {
     DeltaResultMismatch = 403,
     /// A different list with an already accepted sequence.
     ConflictingSequence = 404,
-    /// A blocklist sequence jumps too far ahead of the one held.
+    /// A blocklist epoch or sequence is past the largest allowed (2^53 - 1).
     SequenceLeap = 405,
+    /// A delegated blocklist signer signed outside the one epoch its
+    /// certificate names.
+    EpochNotPermitted = 406,
     /// A required pointer argument was NULL.
     NullArgument = 500,
     /// The caller's output buffer is too small; nothing was written to it.
@@ -111,6 +124,7 @@ impl partcert_result {
         partcert_result::InvalidPublicKey,
         partcert_result::NotCanonical,
         partcert_result::InvalidField,
+        partcert_result::CorruptState,
         partcert_result::BadSignature,
         partcert_result::UnknownIssuer,
         partcert_result::NotSelfSigned,
@@ -124,12 +138,16 @@ impl partcert_result {
         partcert_result::IssuerRevoked,
         partcert_result::ImeiMismatch,
         partcert_result::PartNotInPairingRecord,
+        partcert_result::ForeignPairingService,
+        partcert_result::ManufacturerNotPermitted,
+        partcert_result::RootMismatch,
         partcert_result::Rollback,
         partcert_result::WrongAuthority,
         partcert_result::DeltaBaseMismatch,
         partcert_result::DeltaResultMismatch,
         partcert_result::ConflictingSequence,
         partcert_result::SequenceLeap,
+        partcert_result::EpochNotPermitted,
         partcert_result::NullArgument,
         partcert_result::BufferTooSmall,
         partcert_result::InvalidUtf8,
@@ -247,7 +265,50 @@ mod tests {
             assert_eq!(result as u32, code.as_u32());
             assert_eq!(format!("{result:?}"), code.name(), "names must match too");
             assert_eq!(partcert_result::from_code(*code), result);
+            assert_eq!(message(code.as_u32()), code.description());
+            assert_eq!(name(code.as_u32()), code.name());
         }
+    }
+
+    /// The codes format version 2 added, by number, name and message.
+    #[test]
+    fn the_version_2_codes_are_there() {
+        let added = [
+            (partcert_result::CorruptState, 112, "CorruptState"),
+            (
+                partcert_result::ForeignPairingService,
+                307,
+                "ForeignPairingService",
+            ),
+            (
+                partcert_result::ManufacturerNotPermitted,
+                308,
+                "ManufacturerNotPermitted",
+            ),
+            (partcert_result::RootMismatch, 309, "RootMismatch"),
+            (partcert_result::EpochNotPermitted, 406, "EpochNotPermitted"),
+        ];
+        for (result, number, symbol) in added {
+            assert_eq!(result as u32, number);
+            let code = ErrorCode::from_u32(number).expect("a core code");
+            assert_eq!(partcert_result::from_code(code), result);
+            assert_eq!(name(number), symbol);
+            assert_eq!(message(number), code.description());
+        }
+        assert_eq!(
+            message(406),
+            "blocklist signer not permitted to sign this epoch"
+        );
+        assert_eq!(message(112), "saved state is corrupt (checksum mismatch)");
+    }
+
+    #[test]
+    fn the_c_enum_is_in_numeric_order() {
+        assert!(
+            partcert_result::ALL
+                .windows(2)
+                .all(|w| (w[0] as u32) < (w[1] as u32))
+        );
     }
 
     #[test]

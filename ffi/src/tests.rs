@@ -51,12 +51,36 @@ struct Issued {
     snapshot: Vec<u8>,
 }
 
-fn root(seed: u8, role: partcert_role, name: &str) -> *mut partcert_authority {
+fn str_of(text: &'static str) -> partcert_str {
+    partcert_str {
+        data: text.as_ptr().cast(),
+        len: text.len(),
+    }
+}
+
+fn manufacturer_root(seed: u8, name: &str, makers: &[&'static str]) -> *mut partcert_authority {
+    let makers: Vec<partcert_str> = makers.iter().map(|m| str_of(m)).collect();
     let mut authority = null_mut();
     unsafe {
-        ok(partcert_authority_new_root(
+        ok(partcert_authority_new_manufacturer_root(
             [seed; 32].as_ptr(),
-            role as u32,
+            name.as_ptr().cast(),
+            name.len(),
+            makers.as_ptr(),
+            makers.len(),
+            T0,
+            T0 + 30 * YEAR,
+            &mut authority,
+        ));
+    }
+    authority
+}
+
+fn blocklist_root(seed: u8, name: &str) -> *mut partcert_authority {
+    let mut authority = null_mut();
+    unsafe {
+        ok(partcert_authority_new_blocklist_root(
+            [seed; 32].as_ptr(),
             name.as_ptr().cast(),
             name.len(),
             T0,
@@ -69,22 +93,24 @@ fn root(seed: u8, role: partcert_role, name: &str) -> *mut partcert_authority {
 
 fn issue() -> Issued {
     unsafe {
-        let acme = root(1, partcert_role::ManufacturerRoot, "Acme root");
+        let acme = manufacturer_root(1, "Acme root", &["Acme"]);
         let mut key = [0u8; 32];
         ok(partcert_public_key_from_seed(
             [2; 32].as_ptr(),
             key.as_mut_ptr(),
         ));
         let kinds = [partcert_part_kind::Screen as u16];
+        let makers = [str_of("Acme")];
         let mut line_cert = null_mut();
-        ok(partcert_authority_certify_authority(
+        ok(partcert_authority_certify_part_issuer(
             acme,
-            partcert_role::PartIssuer as u32,
             "Acme line 3".as_ptr().cast(),
             11,
             key.as_ptr(),
             kinds.as_ptr(),
             kinds.len(),
+            makers.as_ptr(),
+            makers.len(),
             2,
             T0,
             T0 + 20 * YEAR,
@@ -121,7 +147,7 @@ fn issue() -> Issued {
         ));
         let screen = take(screen);
 
-        let registry = root(4, partcert_role::BlocklistRoot, "National register");
+        let registry = blocklist_root(4, "National register");
         let mut entries = null_mut();
         ok(partcert_blocklist_entries_new(&mut entries));
         let mut verdict_part_id = [0u8; 32];
@@ -179,6 +205,7 @@ fn issue() -> Issued {
         let mut snapshot = null_mut();
         ok(partcert_authority_publish_snapshot(
             registry,
+            0,
             1,
             T0 + 100,
             T0 + 100 + 86_400,
@@ -226,16 +253,25 @@ fn a_stolen_screen_is_blocked_through_the_c_abi() {
         ));
         let mut blocklist = null_mut();
         ok(partcert_blocklist_new(&mut blocklist));
-        let mut sequence = 0;
+        let mut version = partcert_list_version {
+            epoch: 9,
+            sequence: 9,
+        };
         ok(partcert_blocklist_apply_snapshot(
             blocklist,
             trust,
             issued.snapshot.as_ptr(),
             issued.snapshot.len(),
             T0 + 200,
-            &mut sequence,
+            &mut version,
         ));
-        assert_eq!(sequence, 1);
+        assert_eq!(
+            version,
+            partcert_list_version {
+                epoch: 0,
+                sequence: 1
+            }
+        );
         let mut evidence = null_mut();
         ok(partcert_part_evidence_new(
             issued.screen.as_ptr(),
@@ -351,18 +387,48 @@ fn input_validation() {
             partcert_imei_parse(b"\xff".as_ptr().cast(), 1, &mut imei),
             partcert_result::InvalidUtf8
         );
-        let mut authority = null_mut();
+        let mut entries = null_mut();
+        ok(partcert_blocklist_entries_new(&mut entries));
         assert_eq!(
-            partcert_authority_new_root(
+            partcert_blocklist_entries_add_handset(entries, imei, 99, 0, 1),
+            partcert_result::InvalidArgument
+        );
+        partcert_blocklist_entries_free(entries);
+        // A list of names with a NULL entry, and one that is not UTF-8.
+        let mut authority = null_mut();
+        let names = [partcert_str {
+            data: null(),
+            len: 4,
+        }];
+        assert_eq!(
+            partcert_authority_new_manufacturer_root(
                 [1; 32].as_ptr(),
-                99,
                 c"R".as_ptr(),
+                1,
+                names.as_ptr(),
                 1,
                 0,
                 1,
                 &mut authority
             ),
-            partcert_result::InvalidArgument
+            partcert_result::NullArgument
+        );
+        let names = [partcert_str {
+            data: c"\xff".as_ptr(),
+            len: 1,
+        }];
+        assert_eq!(
+            partcert_authority_new_manufacturer_root(
+                [1; 32].as_ptr(),
+                c"R".as_ptr(),
+                1,
+                names.as_ptr(),
+                1,
+                0,
+                1,
+                &mut authority
+            ),
+            partcert_result::InvalidUtf8
         );
         assert!(authority.is_null());
         // A length no buffer can have.
@@ -414,10 +480,18 @@ fn rollback_state_round_trips() {
             len,
             &mut restored,
         ));
+        // Cut short, the checksum no longer matches: corrupt, refused whole.
+        let mut other = null_mut();
         assert_eq!(
-            partcert_blocklist_new_with_rollback_state(buf.as_ptr(), len - 1, &mut restored),
-            partcert_result::Truncated
+            partcert_blocklist_new_with_rollback_state(buf.as_ptr(), len - 1, &mut other),
+            partcert_result::CorruptState
         );
+        buf[len - 1] ^= 1;
+        assert_eq!(
+            partcert_blocklist_new_with_rollback_state(buf.as_ptr(), len, &mut other),
+            partcert_result::CorruptState
+        );
+        assert!(other.is_null());
         partcert_blocklist_free(restored);
         partcert_blocklist_free(blocklist);
     }
@@ -475,14 +549,17 @@ fn mutated_inputs_never_panic() {
         let state_len = {
             let mut blocklist = null_mut();
             ok(partcert_blocklist_new(&mut blocklist));
-            let mut sequence = 0;
+            let mut version = partcert_list_version {
+                epoch: 0,
+                sequence: 0,
+            };
             ok(partcert_blocklist_apply_snapshot(
                 blocklist,
                 trust,
                 issued.snapshot.as_ptr(),
                 issued.snapshot.len(),
                 T0 + 200,
-                &mut sequence,
+                &mut version,
             ));
             let mut len = 0;
             ok(partcert_blocklist_rollback_state(
@@ -560,6 +637,10 @@ fn mutated_inputs_never_panic() {
                 id.as_mut_ptr(),
             ));
             let mut sequence = 0;
+            let mut version = partcert_list_version {
+                epoch: 0,
+                sequence: 0,
+            };
             results.push(partcert_trust_store_apply_revocation_list(
                 copy,
                 data,
@@ -581,7 +662,7 @@ fn mutated_inputs_never_panic() {
                 data,
                 len,
                 T0 + 200,
-                &mut sequence,
+                &mut version,
             ));
             results.push(partcert_blocklist_apply_delta(
                 blocklist,
@@ -589,7 +670,7 @@ fn mutated_inputs_never_panic() {
                 data,
                 len,
                 T0 + 200,
-                &mut sequence,
+                &mut version,
             ));
             partcert_blocklist_free(blocklist);
             partcert_trust_store_free(copy);

@@ -1,6 +1,6 @@
 //! `partcert_trust_store`: pinned roots and revocation lists.
 
-use partcert::{Certificate, RevocationList, TrustStore};
+use partcert::{Certificate, KeyId, RevocationList, TrustStore};
 
 use crate::panic::{boundary, boundary_void};
 use crate::ptr::{self, Opaque, Out, OutFixed};
@@ -115,7 +115,9 @@ pub unsafe extern "C" fn partcert_trust_store_add_blocklist_root(
 /// sequence now held for that root to `sequence_out`.
 ///
 /// A list older than the one held is refused with 400 (rollback). Its issue
-/// time becomes a floor for the verification clock.
+/// time becomes a floor for that root's clock (see
+/// `partcert_trust_store_clock_for_root`); other roots' clocks are not
+/// moved.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list(
     trust: *mut partcert_trust_store,
@@ -155,5 +157,60 @@ pub unsafe extern "C" fn partcert_trust_store_root_counts(
         };
         manufacturers.write(trust.manufacturer_roots().count())?;
         blocklists.write(trust.blocklist_roots().count())
+    })
+}
+
+/// Writes the clock at which the certificates of one manufacturer root
+/// (given by its 32-byte key id) are checked for the caller's `now`: never
+/// earlier than the issue time of that root's own newest revocation list,
+/// so a clock set back cannot revive a certificate the root has moved
+/// past. Another root's lists never move it. A verdict's `checked_at` is
+/// this clock for the part's root.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_trust_store_clock_for_root(
+    trust: *const partcert_trust_store,
+    root_key_id: *const u8,
+    now: u64,
+    clock_out: *mut u64,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live trust store, 32 readable bytes and a writable u64.
+        let (trust, root, out) = unsafe {
+            (
+                ptr::borrow(trust)?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(root_key_id)?,
+                Out::new(clock_out)?,
+            )
+        };
+        out.write(trust.clock_for_root(&KeyId(root), now))
+    })
+}
+
+/// Writes whether the root with key id `root_key_id` has revoked the key
+/// with key id `key_id` (both 32 bytes) to `revoked_out`, and since when
+/// to `since_out`: 0 when revoked from the beginning, and 0 when not
+/// revoked at all (tell the two apart by `*revoked_out`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_trust_store_revoked_since(
+    trust: *const partcert_trust_store,
+    root_key_id: *const u8,
+    key_id: *const u8,
+    revoked_out: *mut bool,
+    since_out: *mut u64,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live trust store, two 32-byte ids, two writable values.
+        let (trust, root, key, revoked, since) = unsafe {
+            (
+                ptr::borrow(trust)?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(root_key_id)?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(key_id)?,
+                Out::new(revoked_out)?,
+                Out::new(since_out)?,
+            )
+        };
+        let found = trust.revoked_since(&KeyId(root), &KeyId(key));
+        since.write(found.unwrap_or(0))?;
+        revoked.write(found.is_some())
     })
 }

@@ -6,8 +6,8 @@
 //! behaviour: an unknown value yields `PARTCERT_RESULT_INVALID_ARGUMENT`.
 
 use partcert::{
-    AuthorityRole, Binding, BlocklistStatus, ListingStatus, ObjectType, PairingEvent, Reason,
-    Relation,
+    AuthorityRole, Binding, BlocklistStatus, ListVersion, ListingStatus, ObjectType, PairingEvent,
+    Reason, Relation, StaleReason,
 };
 
 use crate::result::Failure;
@@ -32,7 +32,34 @@ pub const PARTCERT_MAX_NAME_LEN: usize = 128;
 /// Longest part serial, in bytes (a string buffer needs one more for the NUL).
 pub const PARTCERT_MAX_SERIAL_LEN: usize = 64;
 /// Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
-pub const PARTCERT_MAX_ROLLBACK_STATE_LEN: usize = 7440;
+pub const PARTCERT_MAX_ROLLBACK_STATE_LEN: usize = 8752;
+/// Most manufacturer names one manufacturer root or part issuer may name.
+pub const PARTCERT_MAX_MANUFACTURERS: usize = 16;
+/// Largest blocklist epoch or sequence number accepted (2^53 - 1); a
+/// larger one is refused with 405.
+pub const PARTCERT_MAX_SEQUENCE: u64 = 9_007_199_254_740_991;
+
+/// A blocklist version: lists are ordered by epoch first, then sequence.
+/// A blocklist root may publish in any epoch; a delegated blocklist
+/// authority only in the epoch its certificate names, so a root supersedes
+/// a stolen delegated key by publishing in a later epoch.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct partcert_list_version {
+    /// The epoch.
+    pub epoch: u64,
+    /// The sequence within that epoch.
+    pub sequence: u64,
+}
+
+impl From<ListVersion> for partcert_list_version {
+    fn from(version: ListVersion) -> Self {
+        partcert_list_version {
+            epoch: version.epoch,
+            sequence: version.sequence,
+        }
+    }
+}
 
 /// Named part kinds. A part kind travels as its `uint16_t` wire code: a
 /// newer issuer may use a code this enum does not name yet, so treat any
@@ -117,8 +144,9 @@ pub enum partcert_blocklist_state {
     NotChecked = 0,
     /// No list carries it, and every list consulted is current.
     Clean = 1,
-    /// No list carries it, but a list consulted has expired: the answer may
-    /// be out of date.
+    /// No list carries it, but a list the device follows is stale (expired,
+    /// signed by a since-revoked key, missing, or outdated by another
+    /// authority's newer list): the answer may be out of date.
     Stale = 2,
     /// At least one list carries it.
     Blocked = 3,
@@ -131,6 +159,39 @@ impl From<&BlocklistStatus> for partcert_blocklist_state {
             BlocklistStatus::Clean { .. } => partcert_blocklist_state::Clean,
             BlocklistStatus::Stale { .. } => partcert_blocklist_state::Stale,
             BlocklistStatus::Blocked { .. } => partcert_blocklist_state::Blocked,
+        }
+    }
+}
+
+/// Why a followed list may be out of date (`partcert_list_checked`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum partcert_stale_reason {
+    /// The list is current.
+    None = 0,
+    /// It expired before the verification time (at its authority's clock).
+    Expired = 1,
+    /// Its authority's root has since revoked the key that signed it.
+    SignerRevoked = 2,
+    /// The device follows this authority (its anti-rollback state has a
+    /// mark for it) but holds no list from it: withheld, or not loaded
+    /// again after a restart.
+    Missing = 3,
+    /// Another authority's list was issued after this one expired: the
+    /// device's clock may be behind. The other authority is named in the
+    /// `outdated_by_` fields.
+    OutdatedBy = 4,
+}
+
+impl From<Option<&StaleReason>> for partcert_stale_reason {
+    fn from(reason: Option<&StaleReason>) -> Self {
+        match reason {
+            None => partcert_stale_reason::None,
+            Some(StaleReason::Expired) => partcert_stale_reason::Expired,
+            Some(StaleReason::SignerRevoked) => partcert_stale_reason::SignerRevoked,
+            Some(StaleReason::Missing) => partcert_stale_reason::Missing,
+            Some(StaleReason::OutdatedBy { .. }) => partcert_stale_reason::OutdatedBy,
         }
     }
 }
@@ -254,17 +315,6 @@ impl From<AuthorityRole> for partcert_role {
     }
 }
 
-pub(crate) fn role_in(value: u32) -> Result<AuthorityRole, Failure> {
-    match value {
-        1 => Ok(AuthorityRole::ManufacturerRoot),
-        2 => Ok(AuthorityRole::PartIssuer),
-        3 => Ok(AuthorityRole::PairingService),
-        4 => Ok(AuthorityRole::BlocklistRoot),
-        5 => Ok(AuthorityRole::BlocklistAuthority),
-        _ => Err(Failure::ARGUMENT),
-    }
-}
-
 /// What a blocklist listing matched.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,6 +387,33 @@ mod tests {
             PARTCERT_MAX_ROLLBACK_STATE_LEN,
             limits::MAX_ROLLBACK_STATE_LEN
         );
+        assert_eq!(PARTCERT_MAX_MANUFACTURERS, limits::MAX_MANUFACTURERS);
+        assert_eq!(PARTCERT_MAX_SEQUENCE, limits::MAX_SEQUENCE);
+    }
+
+    #[test]
+    fn stale_reasons_translate() {
+        use partcert::KeyId;
+        let outdated = StaleReason::OutdatedBy {
+            authority: KeyId([7; 32]),
+            authority_name: "Other".into(),
+            issued_at: 5,
+        };
+        let cases = [
+            (None, partcert_stale_reason::None),
+            (Some(StaleReason::Expired), partcert_stale_reason::Expired),
+            (
+                Some(StaleReason::SignerRevoked),
+                partcert_stale_reason::SignerRevoked,
+            ),
+            (Some(StaleReason::Missing), partcert_stale_reason::Missing),
+            (Some(outdated), partcert_stale_reason::OutdatedBy),
+        ];
+        for (core, c) in cases {
+            assert_eq!(partcert_stale_reason::from(core.as_ref()), c);
+        }
+        let version = partcert_list_version::from(ListVersion::new(3, 9));
+        assert_eq!((version.epoch, version.sequence), (3, 9));
     }
 
     #[test]
@@ -376,14 +453,19 @@ mod tests {
                 Ok(event)
             );
         }
-        for value in 1..=5 {
-            let role = role_in(value).unwrap();
+        let roles = [
+            AuthorityRole::ManufacturerRoot,
+            AuthorityRole::PartIssuer,
+            AuthorityRole::PairingService,
+            AuthorityRole::BlocklistRoot,
+            AuthorityRole::BlocklistAuthority,
+        ];
+        for (value, role) in (1..=5).zip(roles) {
             assert_eq!(partcert_role::from(role) as u32, value);
         }
         assert_eq!(reason_in(0), Err(Failure::ARGUMENT));
         assert_eq!(listing_status_in(3), Err(Failure::ARGUMENT));
         assert_eq!(pairing_event_in(9), Err(Failure::ARGUMENT));
-        assert_eq!(role_in(6), Err(Failure::ARGUMENT));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::ffi::{CStr, c_char};
 
-use partcert::{Imei, PartKind, peek_type};
+use partcert::{Imei, ObjectType, PartKind};
 
 use crate::panic::boundary;
 use crate::ptr::{self, Out, OutString};
@@ -80,6 +80,6 @@ pub unsafe extern "C" fn partcert_object_type_of(
     boundary(|| {
         // SAFETY: `len` readable bytes and a writable enum.
         let (bytes, out) = unsafe { (ptr::bytes_in(data, len)?, Out::new(type_out)?) };
-        out.write(partcert_object_type::from_core(peek_type(bytes)?)?)
+        out.write(partcert_object_type::from_core(ObjectType::of(bytes)?)?)
     })
 }

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use partcert::{
     AuthorityInfo, BlockKey, BlocklistStatus, FittedPart, HandsetEvidence, HandsetReport, Imei,
-    Provenance, Verdict, Verifier,
+    Provenance, StaleReason, Verdict, Verifier,
 };
 
 use crate::blocklist::partcert_blocklist;
@@ -16,6 +16,7 @@ use crate::trust::partcert_trust_store;
 use crate::types::{
     PARTCERT_DIGEST_LEN, partcert_binding, partcert_block_key_kind, partcert_blocklist_state,
     partcert_listing_status, partcert_pairing_event, partcert_reason, partcert_relation,
+    partcert_stale_reason,
 };
 
 /// What trusted evidence says about a part: the part, its issuer and root,
@@ -74,6 +75,10 @@ pub struct partcert_provenance {
     /// How many IMEIs the handset has (read them with
     /// `partcert_verdict_provenance_imei`).
     pub handset_imei_count: usize,
+    /// Whether the record names an earlier certificate of the same part
+    /// (the part was re-certified since it was paired): the same part,
+    /// accepted and reported.
+    pub certificate_renewed: bool,
 }
 
 /// One blocklist listing that matched.
@@ -89,6 +94,8 @@ pub struct partcert_listing {
     pub matched_part_id: [u8; PARTCERT_DIGEST_LEN],
     /// The listing authority's root key id.
     pub authority_key_id: [u8; PARTCERT_DIGEST_LEN],
+    /// The epoch of the list that carries the entry.
+    pub epoch: u64,
     /// The sequence of the list that carries the entry.
     pub sequence: u64,
     /// Why it was listed.
@@ -104,18 +111,29 @@ pub struct partcert_listing {
     pub handset_imei: u64,
 }
 
-/// One authority's list as consulted for a standing.
+/// One followed authority's list as consulted for a standing.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct partcert_list_checked {
     /// The authority's root key id.
     pub authority_key_id: [u8; PARTCERT_DIGEST_LEN],
-    /// The sequence consulted.
+    /// The epoch consulted (the anti-rollback mark's, if the list is missing).
+    pub epoch: u64,
+    /// The sequence consulted (the mark's, if the list is missing).
     pub sequence: u64,
     /// When that list goes stale.
     pub expires_at: u64,
-    /// Whether it had expired at the verification time.
+    /// Whether it may be out of date (`stale_reason` is not NONE).
     pub stale: bool,
+    /// Why it may be out of date.
+    pub stale_reason: partcert_stale_reason,
+    /// For OUTDATED_BY: the root key id of the authority whose newer list
+    /// outdates this one (its name: `partcert_blocklist_status_list_outdated_by_name`);
+    /// zeros otherwise.
+    pub outdated_by_authority_key_id: [u8; PARTCERT_DIGEST_LEN],
+    /// For OUTDATED_BY: the issue time that authority's list carries; 0
+    /// otherwise.
+    pub outdated_by_issued_at: u64,
 }
 
 /// A part the pairing record lists.
@@ -150,9 +168,13 @@ fn imeis_in(imeis: &[u64]) -> Result<Vec<Imei>, Failure> {
 ///
 /// An error means the evidence cannot be read or trusted: 1xx malformed,
 /// 2xx untrusted (counterfeit issuer, bad signature, wrong challenge
-/// response), 3xx policy (expired, kind not permitted, revoked, IMEI
-/// mismatch). A blocked part is *not* an error: it is a verdict whose
-/// standing is BLOCKED.
+/// response), 3xx policy (expired, kind or maker not permitted, revoked,
+/// IMEI mismatch, another root than its issuer's, a board paired by
+/// another maker's service). A blocked part is *not* an error: it is a
+/// verdict whose standing is BLOCKED. Blocked wins over an IMEI mismatch:
+/// a listed board whose modem presents an IMEI not signed into it is a
+/// BLOCKED verdict naming the mismatched IMEIs
+/// (`partcert_verdict_mismatched_imei`); a clean one is refused with 305.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verify_part(
     trust: *const partcert_trust_store,
@@ -190,9 +212,14 @@ pub unsafe extern "C" fn partcert_verify_part(
 /// against the handset's own pairing record, at time `now`. Writes a new
 /// report to `report_out` (free it with `partcert_handset_report_free`).
 ///
-/// Fails only if the pairing record itself cannot be trusted or does not
-/// belong to this handset (the modem's IMEIs); each part's own outcome (a
-/// verdict or an error) is in the report. `blocklist` may be NULL.
+/// Fails only if the pairing record itself cannot be trusted, is not its
+/// board's maker's (307: the board fitted is certified under another root
+/// than the pairing service's), or does not belong to this handset (305
+/// for the modem's IMEIs, unless the handset is blocked: then the report
+/// says so, with the mismatched IMEIs in
+/// `partcert_handset_report_mismatched_modem_imei`). Each part's own
+/// outcome (a verdict or an error) is in the report. `blocklist` may be
+/// NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verify_handset(
     trust: *const partcert_trust_store,
@@ -443,8 +470,9 @@ pub unsafe extern "C" fn partcert_verdict_relation(
 
 /// Writes whether the verdict has a provenance (a pairing record was
 /// presented) and, if so, its fixed-size fields to `provenance_out`; if
-/// not, every field of `provenance_out` is zero except `event`, which is
-/// `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when present).
+/// not, every field of `provenance_out` is zero (or false) except `event`,
+/// which is `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when
+/// present).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_provenance(
     verdict: *const partcert_verdict,
@@ -467,6 +495,7 @@ pub unsafe extern "C" fn partcert_verdict_provenance(
                 paired_at: p.paired_at,
                 service_key_id: *p.service.key_id.as_bytes(),
                 handset_imei_count: p.handset_imeis.len(),
+                certificate_renewed: p.certificate_renewed,
             },
             None => partcert_provenance {
                 pairing_sequence: 0,
@@ -474,6 +503,7 @@ pub unsafe extern "C" fn partcert_verdict_provenance(
                 paired_at: 0,
                 service_key_id: [0; PARTCERT_DIGEST_LEN],
                 handset_imei_count: 0,
+                certificate_renewed: false,
             },
         };
         out.write(value)?;
@@ -508,6 +538,57 @@ pub unsafe extern "C" fn partcert_verdict_provenance_service_name(
     })
 }
 
+/// Writes whether the part's issuer (factory line) key was revoked by its
+/// root from some time T on, while a pairing record (signed by an unrevoked
+/// service) places this certificate before T: genuine, made before the
+/// leak. If so, `*revoked_out` is true and `*since_out` is T; if not,
+/// `*revoked_out` is false and `*since_out` is 0. (A part whose issuer is
+/// revoked without such a record is refused with 304 instead.)
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_issuer_revoked_since(
+    verdict: *const partcert_verdict,
+    revoked_out: *mut bool,
+    since_out: *mut u64,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a live verdict and two writable out-parameters.
+        let (verdict, revoked, since) = unsafe {
+            (
+                ptr::borrow(verdict)?,
+                Out::new(revoked_out)?,
+                Out::new(since_out)?,
+            )
+        };
+        since.write(verdict.issuer_revoked_since.unwrap_or(0))?;
+        revoked.write(verdict.issuer_revoked_since.is_some())
+    })
+}
+
+/// Writes how many IMEIs the modem presented that are not signed into this
+/// board. Only ever non-zero on a BLOCKED verdict: a listed board stays
+/// blocked whatever its modem says, while a clean board with a mismatch is
+/// refused with 305.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_mismatched_imei_count(
+    verdict: *const partcert_verdict,
+    count_out: *mut usize,
+) -> partcert_result {
+    read_field(verdict, count_out, |v| Ok(v.mismatched_imeis.len()))
+}
+
+/// Writes mismatched IMEI `index` (in ascending order; 503 if `index` is
+/// past the end).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_mismatched_imei(
+    verdict: *const partcert_verdict,
+    index: usize,
+    imei_out: *mut u64,
+) -> partcert_result {
+    read_field(verdict, imei_out, |v| {
+        Ok(nth(&v.mismatched_imeis, index)?.as_u64())
+    })
+}
+
 /// Borrows the verdict's blocklist standing into `status_out`: valid until
 /// the verdict is freed; do not free it.
 #[unsafe(no_mangle)]
@@ -530,7 +611,8 @@ pub unsafe extern "C" fn partcert_verdict_is_blocked(
     read_field(verdict, blocked_out, |v| Ok(v.is_blocked()))
 }
 
-/// Writes whether a blocklist consulted had expired.
+/// Writes whether a followed blocklist is stale (expired, signed by a
+/// since-revoked key, missing, or outdated by another authority's list).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_is_stale(
     verdict: *const partcert_verdict,
@@ -539,8 +621,10 @@ pub unsafe extern "C" fn partcert_verdict_is_stale(
     read_field(verdict, stale_out, |v| Ok(v.is_stale()))
 }
 
-/// Writes the time verified at: the caller's `now`, raised to the newest
-/// trusted blocklist or revocation list seen.
+/// Writes the time the certificates were checked at: the caller's `now`,
+/// raised to the issue time of the newest revocation list of the part's own
+/// manufacturer root (see `partcert_trust_store_clock_for_root`).
+/// Blocklists keep their own clocks and never move it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_checked_at(
     verdict: *const partcert_verdict,
@@ -585,8 +669,8 @@ pub unsafe extern "C" fn partcert_blocklist_status_state(
     read_field(status, state_out, |s| Ok(s.into()))
 }
 
-/// Writes whether any list consulted had expired (true for STALE, and for
-/// BLOCKED when a list consulted had expired).
+/// Writes whether any followed list is stale (true for STALE, and for
+/// BLOCKED when a list consulted was stale).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_is_stale(
     status: *const partcert_blocklist_status,
@@ -622,6 +706,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing(
             matched_imei,
             matched_part_id,
             authority_key_id: *listing.authority.as_bytes(),
+            epoch: listing.epoch,
             sequence: listing.sequence,
             reason: listing.reason.into(),
             listed_at: listing.listed_at,
@@ -648,7 +733,8 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing_authority_name(
     })
 }
 
-/// Writes how many lists were consulted (0 when NOT_CHECKED).
+/// Writes how many lists were consulted: one per authority the blocklist
+/// follows, held or missing (0 when NOT_CHECKED).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_list_count(
     status: *const partcert_blocklist_status,
@@ -666,11 +752,23 @@ pub unsafe extern "C" fn partcert_blocklist_status_list(
 ) -> partcert_result {
     read_field(status, list_out, |s| {
         let list = nth(s.lists(), index)?;
+        let (outdated_by_authority_key_id, outdated_by_issued_at) = match &list.stale_reason {
+            Some(StaleReason::OutdatedBy {
+                authority,
+                issued_at,
+                ..
+            }) => (*authority.as_bytes(), *issued_at),
+            _ => ([0; PARTCERT_DIGEST_LEN], 0),
+        };
         Ok(partcert_list_checked {
             authority_key_id: *list.authority.as_bytes(),
+            epoch: list.epoch,
             sequence: list.sequence,
             expires_at: list.expires_at,
             stale: list.stale,
+            stale_reason: list.stale_reason.as_ref().into(),
+            outdated_by_authority_key_id,
+            outdated_by_issued_at,
         })
     })
 }
@@ -688,6 +786,44 @@ pub unsafe extern "C" fn partcert_blocklist_status_list_authority_name(
         // SAFETY: a borrowed standing and the documented buffer contract.
         let (status, out) = unsafe { (ptr::borrow(status)?, OutString::new(buf, len, out_len)?) };
         out.write(&nth(status.lists(), index)?.authority_name)
+    })
+}
+
+/// Writes, for consulted list `index` whose stale reason is OUTDATED_BY,
+/// the name of the authority whose newer list outdates it. 503 if `index`
+/// is past the end or that list's reason is another one.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_status_list_outdated_by_name(
+    status: *const partcert_blocklist_status,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a borrowed standing and the documented buffer contract.
+        let (status, out) = unsafe { (ptr::borrow(status)?, OutString::new(buf, len, out_len)?) };
+        match &nth(status.lists(), index)?.stale_reason {
+            Some(StaleReason::OutdatedBy { authority_name, .. }) => out.write(authority_name),
+            _ => Err(Failure::ARGUMENT),
+        }
+    })
+}
+
+/// Writes a short description of the standing: "clean", "BLOCKED: stolen",
+/// "clean but blocklist stale (UK National Register: missing)",
+/// "blocklist not checked" …
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_status_summary(
+    status: *const partcert_blocklist_status,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> partcert_result {
+    boundary(|| {
+        // SAFETY: a borrowed standing and the documented buffer contract.
+        let (status, out) = unsafe { (ptr::borrow(status)?, OutString::new(buf, len, out_len)?) };
+        out.write(&status.summary())
     })
 }
 
@@ -729,13 +865,40 @@ pub unsafe extern "C" fn partcert_handset_report_pairing_sequence(
     read_field(report, sequence_out, |r| Ok(r.pairing_sequence))
 }
 
-/// Writes the time verified at.
+/// Writes the time the pairing record's certificates were checked at: the
+/// caller's `now`, raised to the newest revocation list of the pairing
+/// service's root.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_checked_at(
     report: *const partcert_handset_report,
     checked_at_out: *mut u64,
 ) -> partcert_result {
     read_field(report, checked_at_out, |r| Ok(r.checked_at))
+}
+
+/// Writes how many IMEIs the modem reports that the pairing record does
+/// not carry. Only ever non-zero when the handset is blocked: a listed
+/// handset stays blocked whatever its modem says, while a clean one with a
+/// mismatch fails the self-check with 305.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_mismatched_modem_imei_count(
+    report: *const partcert_handset_report,
+    count_out: *mut usize,
+) -> partcert_result {
+    read_field(report, count_out, |r| Ok(r.mismatched_modem_imeis.len()))
+}
+
+/// Writes mismatched modem IMEI `index` (in ascending order; 503 if `index`
+/// is past the end).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_mismatched_modem_imei(
+    report: *const partcert_handset_report,
+    index: usize,
+    imei_out: *mut u64,
+) -> partcert_result {
+    read_field(report, imei_out, |r| {
+        Ok(nth(&r.mismatched_modem_imeis, index)?.as_u64())
+    })
 }
 
 /// Borrows the handset's own blocklist standing (by IMEI) into
@@ -751,8 +914,8 @@ pub unsafe extern "C" fn partcert_handset_report_blocklist(
 }
 
 /// Writes whether the handset is as its record says: every fitted part
-/// verified and is paired here, and none is missing. Says nothing about
-/// blocklists.
+/// verified and is paired here, none is missing, and the modem agrees.
+/// Says nothing about blocklists.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_all_original(
     report: *const partcert_handset_report,

@@ -178,6 +178,17 @@ run_example() {
     expect "an older blocklist is refused after a restart" 1 "error 400 (Rollback)" \
         "$@" "${common[@]}" --blocklist "$fx/blocklist-old.pcbl" --state "$state" \
         --part "$fx/donor-screen.pcrt"
+    expect "a list withheld after a restart reads stale (missing)" 4 \
+        "UK National Register: missing" \
+        "$@" "${common[@]}" --state "$state" --part "$fx/donor-screen.pcrt"
+    expect "a listed board whose modem reports another IMEI stays blocked" 3 \
+        "modem IMEI: 490154203237518 is not signed into this board" \
+        "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --part "$fx/stolen-board.pcrt" \
+        --imei 490154203237518
+    expect "each list the shop follows is shown with its standing" 0 \
+        '"UK National Register" epoch 1 sequence 2: current' \
+        "$@" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
+        --part "$fx/donor-screen.pcrt" --pairing "$fx/donor-pairing.pcpr"
     expect "the keyed battery proves its key" 0 "genuine (key-proven)" \
         "$@" "${common[@]}" --part "$fx/battery.pcrt" \
         --challenge "$fx/battery.challenge" --response "$fx/battery.response"

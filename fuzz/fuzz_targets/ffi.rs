@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
     let piece = |i: usize| parts.get(i).copied().unwrap_or(&[]);
     let mut key_id = [0u8; 32];
     let mut sequence = 0u64;
+    let mut version = partcert_list_version { epoch: 0, sequence: 0 };
     // SAFETY: every pointer passed is valid for the length given, every
     // out-pointer is writable, and every object is freed exactly once.
     unsafe {
@@ -60,9 +61,9 @@ fuzz_target!(|data: &[u8]| {
             check(partcert_blocklist_new(&mut blocklist));
         }
         let snapshot = piece(2);
-        check(partcert_blocklist_apply_snapshot(blocklist, trust, snapshot.as_ptr(), snapshot.len(), T0, &mut sequence));
+        check(partcert_blocklist_apply_snapshot(blocklist, trust, snapshot.as_ptr(), snapshot.len(), T0, &mut version));
         let delta = piece(3);
-        check(partcert_blocklist_apply_delta(blocklist, trust, delta.as_ptr(), delta.len(), T0, &mut sequence));
+        check(partcert_blocklist_apply_delta(blocklist, trust, delta.as_ptr(), delta.len(), T0, &mut version));
 
         let certificate = piece(0);
         let mut evidence = null_mut();
@@ -80,6 +81,21 @@ fuzz_target!(|data: &[u8]| {
                 let mut buf = [0 as std::ffi::c_char; 64];
                 let mut len = 0usize;
                 check(partcert_verdict_json(verdict, buf.as_mut_ptr(), buf.len(), &mut len));
+                let (mut flag, mut since, mut count) = (false, 0u64, 0usize);
+                check(partcert_verdict_issuer_revoked_since(verdict, &mut flag, &mut since));
+                check(partcert_verdict_mismatched_imei_count(verdict, &mut count));
+                let mut status = std::ptr::null();
+                check(partcert_verdict_blocklist(verdict, &mut status));
+                check(partcert_blocklist_status_list_count(status, &mut count));
+                for index in 0..count {
+                    let mut list = std::mem::MaybeUninit::uninit();
+                    check(partcert_blocklist_status_list(status, index, list.as_mut_ptr()));
+                    let result = partcert_blocklist_status_list_outdated_by_name(
+                        status, index, buf.as_mut_ptr(), buf.len(), &mut len,
+                    );
+                    check(result);
+                }
+                check(partcert_blocklist_status_summary(status, buf.as_mut_ptr(), buf.len(), &mut len));
                 partcert_verdict_free(verdict);
             }
 

@@ -1,9 +1,10 @@
 /* Every error path of the C ABI: NULL arguments (500), truncated and
  * trailing bytes (100, 101), wrong magic and object types (102, 105),
- * buffers too small (501, nothing written), bad signatures (200, 202),
- * invalid UTF-8 (502), out-of-range arguments (503), invalid IMEIs (107),
- * role and kind misuse (302, 303, 205), and blocklist state errors (400,
- * 402, 404). Out-parameters must be untouched by every failing call. */
+ * corrupt saved state (112), buffers too small (501, nothing written), bad
+ * signatures (200, 202), invalid UTF-8 (502), out-of-range arguments (503),
+ * invalid IMEIs (107), invalid fields (111), role, kind and key misuse
+ * (302, 303, 204, 205), and blocklist state errors (400, 402, 404, 405,
+ * 406). Out-parameters must be untouched by every failing call. */
 #include "world.h"
 
 static world w;
@@ -40,7 +41,8 @@ static void null_arguments_to_constructors_and_builders(void) {
     partcert_part_evidence *part = (partcert_part_evidence *)&w;
     partcert_handset_evidence *hand = (partcert_handset_evidence *)&w;
     uint8_t id[32], seed[32] = {1}, nonce[32] = {0};
-    uint64_t sequence = 42;
+    uint64_t sequence = 42, clock = 42;
+    partcert_list_version version = {42, 42};
     size_t a = 7, b = 7;
     const uint8_t *cert = bdata(w.screen_d);
     size_t cert_len = blen(w.screen_d);
@@ -68,21 +70,44 @@ static void null_arguments_to_constructors_and_builders(void) {
     CHECK_RC(partcert_blocklist_new_with_rollback_state(NULL, 4, &list), NUL);
     CHECK_RC(partcert_blocklist_new_with_rollback_state((const uint8_t *)"PCRB", 4, NULL), NUL);
     CHECK_RC(partcert_blocklist_apply_snapshot(NULL, w.trust, bdata(w.s2), blen(w.s2), NOW,
-                                               &sequence), NUL);
+                                               &version), NUL);
     CHECK_RC(partcert_blocklist_apply_snapshot(blocklist, NULL, bdata(w.s2), blen(w.s2), NOW,
-                                               &sequence), NUL);
+                                               &version), NUL);
     CHECK_RC(partcert_blocklist_apply_snapshot(blocklist, w.trust, NULL, blen(w.s2), NOW,
-                                               &sequence), NUL);
+                                               &version), NUL);
     CHECK_RC(partcert_blocklist_apply_snapshot(blocklist, w.trust, bdata(w.s2), blen(w.s2), NOW,
                                                NULL), NUL);
     CHECK_RC(partcert_blocklist_apply_delta(NULL, w.trust, bdata(w.delta12), blen(w.delta12),
-                                            NOW, &sequence), NUL);
+                                            NOW, &version), NUL);
     CHECK_RC(partcert_blocklist_apply_delta(blocklist, NULL, bdata(w.delta12),
-                                            blen(w.delta12), NOW, &sequence), NUL);
-    CHECK_RC(partcert_blocklist_apply_delta(blocklist, w.trust, NULL, 9, NOW, &sequence), NUL);
+                                            blen(w.delta12), NOW, &version), NUL);
+    CHECK_RC(partcert_blocklist_apply_delta(blocklist, w.trust, NULL, 9, NOW, &version), NUL);
     CHECK_RC(partcert_blocklist_apply_delta(blocklist, w.trust, bdata(w.delta12),
                                             blen(w.delta12), NOW, NULL), NUL);
-    CHECK(sequence == 42);
+    CHECK(sequence == 42 && version.epoch == 42 && version.sequence == 42);
+    CHECK_RC(partcert_trust_store_clock_for_root(NULL, id, NOW, &clock), NUL);
+    CHECK_RC(partcert_trust_store_clock_for_root(w.trust, NULL, NOW, &clock), NUL);
+    CHECK_RC(partcert_trust_store_clock_for_root(w.trust, id, NOW, NULL), NUL);
+    {
+        bool revoked = true;
+        CHECK_RC(partcert_trust_store_revoked_since(NULL, id, id, &revoked, &clock), NUL);
+        CHECK_RC(partcert_trust_store_revoked_since(w.trust, NULL, id, &revoked, &clock), NUL);
+        CHECK_RC(partcert_trust_store_revoked_since(w.trust, id, NULL, &revoked, &clock), NUL);
+        CHECK_RC(partcert_trust_store_revoked_since(w.trust, id, id, NULL, &clock), NUL);
+        CHECK_RC(partcert_trust_store_revoked_since(w.trust, id, id, &revoked, NULL), NUL);
+        CHECK(revoked);
+    }
+    CHECK_RC(partcert_blocklist_clock_for(NULL, w.trust, id, NOW, &clock), NUL);
+    CHECK_RC(partcert_blocklist_clock_for(blocklist, NULL, id, NOW, &clock), NUL);
+    CHECK_RC(partcert_blocklist_clock_for(blocklist, w.trust, NULL, NOW, &clock), NUL);
+    CHECK_RC(partcert_blocklist_clock_for(blocklist, w.trust, id, NOW, NULL), NUL);
+    CHECK(clock == 42);
+    {
+        bool follows = false;
+        CHECK_RC(partcert_blocklist_follows_any(NULL, &follows), NUL);
+        CHECK_RC(partcert_blocklist_follows_any(blocklist, NULL), NUL);
+        CHECK(!follows);
+    }
 
     CHECK_RC(partcert_part_evidence_new(NULL, 4, &part), NUL);
     CHECK_RC(partcert_part_evidence_new(cert, cert_len, NULL), NUL);
@@ -181,6 +206,13 @@ static void null_arguments_to_verdict_accessors(void) {
     CHECK_RC(partcert_verdict_is_stale(verdict, NULL), NUL);
     CHECK_RC(partcert_verdict_checked_at(NULL, &u64), NUL);
     CHECK_RC(partcert_verdict_checked_at(verdict, NULL), NUL);
+    CHECK_RC(partcert_verdict_issuer_revoked_since(NULL, &flag, &u64), NUL);
+    CHECK_RC(partcert_verdict_issuer_revoked_since(verdict, NULL, &u64), NUL);
+    CHECK_RC(partcert_verdict_issuer_revoked_since(verdict, &flag, NULL), NUL);
+    CHECK_RC(partcert_verdict_mismatched_imei_count(NULL, &len), NUL);
+    CHECK_RC(partcert_verdict_mismatched_imei_count(verdict, NULL), NUL);
+    CHECK_RC(partcert_verdict_mismatched_imei(NULL, 0, &u64), NUL);
+    CHECK_RC(partcert_verdict_mismatched_imei(verdict, 0, NULL), NUL);
     CHECK(kind == 99 && u64 == 99 && flag && binding == 99 && relation == 99 && s == NULL);
 }
 
@@ -214,6 +246,11 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_blocklist_status_list(status, 0, NULL), NUL);
     CHECK_RC(partcert_blocklist_status_list_authority_name(NULL, 0, buf, 64, &count), NUL);
     CHECK_RC(partcert_blocklist_status_list_authority_name(status, 0, NULL, 64, &count), NUL);
+    CHECK_RC(partcert_blocklist_status_list_outdated_by_name(NULL, 0, buf, 64, &count), NUL);
+    CHECK_RC(partcert_blocklist_status_list_outdated_by_name(status, 0, buf, 64, NULL), NUL);
+    CHECK_RC(partcert_blocklist_status_summary(NULL, buf, 64, &count), NUL);
+    CHECK_RC(partcert_blocklist_status_summary(status, buf, 64, NULL), NUL);
+    CHECK_RC(partcert_blocklist_status_summary(status, NULL, 64, &count), NUL);
 
     CHECK_RC(partcert_handset_report_imei_count(NULL, &count), NUL);
     CHECK_RC(partcert_handset_report_imei_count(report, NULL), NUL);
@@ -252,6 +289,10 @@ static void null_arguments_to_status_and_report_accessors(void) {
     CHECK_RC(partcert_handset_report_missing_count(report, NULL), NUL);
     CHECK_RC(partcert_handset_report_missing(NULL, 0, &missing), NUL);
     CHECK_RC(partcert_handset_report_missing(report, 0, NULL), NUL);
+    CHECK_RC(partcert_handset_report_mismatched_modem_imei_count(NULL, &count), NUL);
+    CHECK_RC(partcert_handset_report_mismatched_modem_imei_count(report, NULL), NUL);
+    CHECK_RC(partcert_handset_report_mismatched_modem_imei(NULL, 0, &u64), NUL);
+    CHECK_RC(partcert_handset_report_mismatched_modem_imei(report, 0, NULL), NUL);
 
     CHECK_RC(partcert_blocklist_rollback_state(NULL, digest, 32, &count), NUL);
     CHECK_RC(partcert_blocklist_rollback_state(blocklist, digest, 32, NULL), NUL);
@@ -269,9 +310,6 @@ static void null_arguments_to_status_and_report_accessors(void) {
                  PARTCERT_RESULT_BAD_MAGIC);
         CHECK(reloaded == NULL);
     }
-    CHECK_RC(partcert_blocklist_time_floor(NULL, w.trust, &u64), NUL);
-    CHECK_RC(partcert_blocklist_time_floor(blocklist, NULL, &u64), NUL);
-    CHECK_RC(partcert_blocklist_time_floor(blocklist, w.trust, NULL), NUL);
     CHECK_RC(partcert_blocklist_list_count(NULL, &count), NUL);
     CHECK_RC(partcert_blocklist_list_count(blocklist, NULL), NUL);
     {
@@ -302,7 +340,10 @@ static void null_arguments_to_issuing_and_helpers(void) {
                                .model = "A1", .model_len = 2,
                                .serial = "S", .serial_len = 1};
     partcert_slice slice = {bdata(w.screen_a), blen(w.screen_a)};
+    partcert_str makers[] = {str_of("Acme")};
+    partcert_revoked_key revoked;
     seed_of(seed, 9);
+    memset(&revoked, 0, sizeof revoked);
     seed_of(nonce, 3);
     OK(partcert_public_key_from_seed(seed, key));
 
@@ -314,12 +355,21 @@ static void null_arguments_to_issuing_and_helpers(void) {
     CHECK_RC(partcert_public_key_from_seed(seed, NULL), NUL);
     CHECK_RC(partcert_public_key_id(NULL, id), NUL);
     CHECK_RC(partcert_public_key_id(key, NULL), NUL);
-    CHECK_RC(partcert_authority_new_root(NULL, PARTCERT_ROLE_MANUFACTURER_ROOT, "R", 1, T0,
-                                         YEARS(1), &a), NUL);
-    CHECK_RC(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT, NULL, 1, T0,
-                                         YEARS(1), &a), NUL);
-    CHECK_RC(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT, "R", 1, T0,
-                                         YEARS(1), NULL), NUL);
+    CHECK_RC(partcert_authority_new_manufacturer_root(NULL, "R", 1, makers, 1, T0, YEARS(1),
+                                                      &a), NUL);
+    CHECK_RC(partcert_authority_new_manufacturer_root(seed, NULL, 1, makers, 1, T0, YEARS(1),
+                                                      &a), NUL);
+    CHECK_RC(partcert_authority_new_manufacturer_root(seed, "R", 1, NULL, 1, T0, YEARS(1), &a),
+             NUL);
+    CHECK_RC(partcert_authority_new_manufacturer_root(seed, "R", 1, makers, 1, T0, YEARS(1),
+                                                      NULL), NUL);
+    makers[0].data = NULL;
+    CHECK_RC(partcert_authority_new_manufacturer_root(seed, "R", 1, makers, 1, T0, YEARS(1),
+                                                      &a), NUL);
+    makers[0] = str_of("Acme");
+    CHECK_RC(partcert_authority_new_blocklist_root(NULL, "R", 1, T0, YEARS(1), &a), NUL);
+    CHECK_RC(partcert_authority_new_blocklist_root(seed, NULL, 1, T0, YEARS(1), &a), NUL);
+    CHECK_RC(partcert_authority_new_blocklist_root(seed, "R", 1, T0, YEARS(1), NULL), NUL);
     CHECK_RC(partcert_authority_new(NULL, bdata(w.line_cert), blen(w.line_cert), &a), NUL);
     CHECK_RC(partcert_authority_new(seed, NULL, 4, &a), NUL);
     CHECK_RC(partcert_authority_new(seed, bdata(w.line_cert), blen(w.line_cert), NULL), NUL);
@@ -329,16 +379,34 @@ static void null_arguments_to_issuing_and_helpers(void) {
     CHECK_RC(partcert_authority_role(w.root, NULL), NUL);
     CHECK_RC(partcert_authority_key_id(NULL, id), NUL);
     CHECK_RC(partcert_authority_key_id(w.root, NULL), NUL);
-    CHECK_RC(partcert_authority_certify_authority(NULL, PARTCERT_ROLE_PART_ISSUER, "L", 1, key,
-                                                  kinds, 1, 9, T0, YEARS(1), &out), NUL);
-    CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_PART_ISSUER, NULL, 1,
-                                                  key, kinds, 1, 9, T0, YEARS(1), &out), NUL);
-    CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_PART_ISSUER, "L", 1,
-                                                  NULL, kinds, 1, 9, T0, YEARS(1), &out), NUL);
-    CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_PART_ISSUER, "L", 1,
-                                                  key, NULL, 1, 9, T0, YEARS(1), &out), NUL);
-    CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_PART_ISSUER, "L", 1,
-                                                  key, kinds, 1, 9, T0, YEARS(1), NULL), NUL);
+    CHECK_RC(partcert_authority_certify_part_issuer(NULL, "L", 1, key, kinds, 1, makers, 1, 9,
+                                                    T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_part_issuer(w.root, NULL, 1, key, kinds, 1, makers, 1,
+                                                    9, T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, NULL, kinds, 1, makers, 1,
+                                                    9, T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, key, NULL, 1, makers, 1, 9,
+                                                    T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, key, kinds, 1, NULL, 1, 9,
+                                                    T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, key, kinds, 1, makers, 1, 9,
+                                                    T0, YEARS(1), NULL), NUL);
+    CHECK_RC(partcert_authority_certify_pairing_service(NULL, "P", 1, key, 9, T0, YEARS(1),
+                                                        &out), NUL);
+    CHECK_RC(partcert_authority_certify_pairing_service(w.root, NULL, 1, key, 9, T0, YEARS(1),
+                                                        &out), NUL);
+    CHECK_RC(partcert_authority_certify_pairing_service(w.root, "P", 1, NULL, 9, T0, YEARS(1),
+                                                        &out), NUL);
+    CHECK_RC(partcert_authority_certify_pairing_service(w.root, "P", 1, key, 9, T0, YEARS(1),
+                                                        NULL), NUL);
+    CHECK_RC(partcert_authority_certify_blocklist_authority(NULL, "B", 1, key, 1, 9, T0,
+                                                            YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_blocklist_authority(w.register_root, NULL, 1, key, 1, 9,
+                                                            T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_blocklist_authority(w.register_root, "B", 1, NULL, 1, 9,
+                                                            T0, YEARS(1), &out), NUL);
+    CHECK_RC(partcert_authority_certify_blocklist_authority(w.register_root, "B", 1, key, 1, 9,
+                                                            T0, YEARS(1), NULL), NUL);
     CHECK_RC(partcert_authority_certify_part(NULL, &spec, 1, T0, YEARS(1), &out), NUL);
     CHECK_RC(partcert_authority_certify_part(w.line, NULL, 1, T0, YEARS(1), &out), NUL);
     CHECK_RC(partcert_authority_certify_part(w.line, &spec, 1, T0, YEARS(1), NULL), NUL);
@@ -378,9 +446,12 @@ static void null_arguments_to_issuing_and_helpers(void) {
                                                  PARTCERT_LISTING_STATUS_FINAL, NULL), NUL);
     CHECK_RC(partcert_blocklist_entries_count(NULL, &count), NUL);
     CHECK_RC(partcert_blocklist_entries_count(entries, NULL), NUL);
-    CHECK_RC(partcert_authority_publish_snapshot(NULL, 1, NOW, NOW, entries, &out), NUL);
-    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, 1, NOW, NOW, NULL, &out), NUL);
-    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, 1, NOW, NOW, entries, NULL), NUL);
+    CHECK_RC(partcert_authority_publish_snapshot(NULL, PUBLISHER_EPOCH, 1, NOW, NOW, entries,
+                                                 &out), NUL);
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 1, NOW, NOW, NULL,
+                                                 &out), NUL);
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 1, NOW, NOW,
+                                                 entries, NULL), NUL);
     CHECK_RC(partcert_authority_publish_delta(NULL, bdata(w.s1), blen(w.s1), bdata(w.s2),
                                               blen(w.s2), &out), NUL);
     CHECK_RC(partcert_authority_publish_delta(w.publisher, NULL, 1, bdata(w.s2), blen(w.s2),
@@ -392,6 +463,7 @@ static void null_arguments_to_issuing_and_helpers(void) {
     CHECK_RC(partcert_authority_revoke(NULL, 1, NOW, NULL, 0, &out), NUL);
     CHECK_RC(partcert_authority_revoke(w.root, 1, NOW, NULL, 1, &out), NUL);
     CHECK_RC(partcert_authority_revoke(w.root, 1, NOW, NULL, 0, NULL), NUL);
+    CHECK_RC(partcert_authority_revoke(w.root, 1, NOW, &revoked, 1, NULL), NUL);
     CHECK_RC(partcert_challenge_generate(NULL), NUL);
     CHECK_RC(partcert_challenge_respond(NULL, nonce, bdata(w.battery_a), blen(w.battery_a),
                                         &out), NUL);
@@ -426,6 +498,7 @@ static void malformed_bytes_at_every_decoder(void) {
     partcert_bytes *out = NULL;
     uint8_t id[32], seed[32], nonce[32] = {0};
     uint64_t sequence = 0;
+    partcert_list_version version = {0, 0};
     partcert_object_type type = 0;
     seed_of(seed, 2);
     OK(partcert_trust_store_new(&trust));
@@ -468,10 +541,10 @@ static void malformed_bytes_at_every_decoder(void) {
     CHECK_RC(partcert_part_evidence_new(bdata(w.record_d), blen(w.record_d), &part),
              PARTCERT_RESULT_WRONG_OBJECT_TYPE);
     CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, bdata(w.delta12),
-                                               blen(w.delta12), NOW, &sequence),
+                                               blen(w.delta12), NOW, &version),
              PARTCERT_RESULT_WRONG_OBJECT_TYPE);
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, bdata(w.s2), blen(w.s2), NOW,
-                                            &sequence),
+                                            &version),
              PARTCERT_RESULT_WRONG_OBJECT_TYPE);
     CHECK_RC(partcert_trust_store_apply_revocation_list(trust, bdata(w.s1), blen(w.s1),
                                                         &sequence),
@@ -495,21 +568,21 @@ static void malformed_bytes_at_every_decoder(void) {
     /* Snapshots and deltas. */
     b = copy_of(w.s2);
     CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, b->data, b->len - 1, NOW,
-                                               &sequence),
+                                               &version),
              PARTCERT_RESULT_TRUNCATED);
     b->data[b->len] = 0;
     CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, b->data, b->len + 1, NOW,
-                                               &sequence),
+                                               &version),
              PARTCERT_RESULT_TRAILING_BYTES);
     b = copy_of(w.delta12);
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, b->data, b->len - 1, NOW,
-                                            &sequence),
+                                            &version),
              PARTCERT_RESULT_TRUNCATED);
     b->data[b->len] = 0;
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, b->data, b->len + 1, NOW,
-                                            &sequence),
+                                            &version),
              PARTCERT_RESULT_TRAILING_BYTES);
-    CHECK(sequence == 0);
+    CHECK(version.epoch == 0 && version.sequence == 0);
     {
         partcert_blocklist_entries *entries = NULL;
         OK(partcert_blocklist_entries_new(&entries));
@@ -550,19 +623,24 @@ static void malformed_bytes_at_every_decoder(void) {
         partcert_bytes_free(response);
     }
 
-    /* The persisted anti-rollback state. */
+    /* The persisted anti-rollback state: it ends in a checksum over every
+     * byte before it, so a copy cut short or with a byte too many no longer
+     * matches it (112); too short for its header it is truncated. */
     {
         uint8_t state[PARTCERT_MAX_ROLLBACK_STATE_LEN + 1];
         size_t len = 0;
         partcert_blocklist *full = blocklist_at_s2(&w);
         OK(partcert_blocklist_rollback_state(full, state, sizeof state, &len));
         CHECK_RC(partcert_blocklist_new_with_rollback_state(state, len - 1, &list),
-                 PARTCERT_RESULT_TRUNCATED);
+                 PARTCERT_RESULT_CORRUPT_STATE);
         CHECK_RC(partcert_blocklist_new_with_rollback_state(state, 3, &list),
                  PARTCERT_RESULT_TRUNCATED);
         state[len] = 0;
         CHECK_RC(partcert_blocklist_new_with_rollback_state(state, len + 1, &list),
-                 PARTCERT_RESULT_TRAILING_BYTES);
+                 PARTCERT_RESULT_CORRUPT_STATE);
+        state[4] ^= 0x7f;
+        CHECK_RC(partcert_blocklist_new_with_rollback_state(state, len, &list),
+                 PARTCERT_RESULT_UNSUPPORTED_VERSION);
         state[0] = 'X';
         CHECK_RC(partcert_blocklist_new_with_rollback_state(state, len, &list),
                  PARTCERT_RESULT_BAD_MAGIC);
@@ -656,7 +734,7 @@ static void bad_signatures(void) {
     partcert_verdict *v = NULL;
     partcert_blocklist *list = NULL;
     partcert_trust_store *trust = NULL;
-    uint64_t sequence = 0;
+    partcert_list_version version = {0, 0};
     uint8_t id[32];
 
     /* A part certificate with one bit flipped in its signature. */
@@ -686,9 +764,9 @@ static void bad_signatures(void) {
     OK(partcert_blocklist_new(&list));
     b = copy_of(w.s2);
     b->data[b->len - 3] ^= 0x10;
-    CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, b->data, b->len, NOW, &sequence),
+    CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, b->data, b->len, NOW, &version),
              PARTCERT_RESULT_BAD_SIGNATURE);
-    CHECK(sequence == 0);
+    CHECK(version.epoch == 0 && version.sequence == 0);
     {
         size_t count = 9;
         OK(partcert_blocklist_list_count(list, &count));
@@ -712,78 +790,93 @@ static void bad_signatures(void) {
     /* A blocklist signed by a root this store does not pin. */
     OK(partcert_blocklist_new(&list));
     CHECK_RC(partcert_blocklist_apply_snapshot(list, trust, bdata(w.s2), blen(w.s2), NOW,
-                                               &sequence),
+                                               &version),
              PARTCERT_RESULT_UNKNOWN_ISSUER);
     partcert_blocklist_free(list);
     partcert_trust_store_free(trust);
 }
 
 /* Blocklist state: rollback (400), a delta from another base (402), two
- * different lists with one sequence (404). */
+ * different lists with one version (404), a version past the largest
+ * (405), a delegated key outside its epoch (406). */
 static void blocklist_state_errors(void) {
     partcert_blocklist *list = NULL;
     partcert_blocklist_entries *entries = NULL;
     partcert_bytes *other2 = NULL, *s3 = NULL, *delta23 = NULL;
-    uint64_t sequence = 0;
+    partcert_list_version version = {0, 0};
 
     OK(partcert_blocklist_new(&list));
     /* A delta with no base held. */
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, bdata(w.delta12), blen(w.delta12),
-                                            NOW, &sequence),
+                                            NOW, &version),
              PARTCERT_RESULT_DELTA_BASE_MISMATCH);
     OK(partcert_blocklist_apply_snapshot(list, w.trust, bdata(w.s1), blen(w.s1), NOW,
-                                         &sequence));
+                                         &version));
     /* A delta from 2 to 3 while 1 is held. */
     OK(partcert_blocklist_entries_new(&entries));
-    OK(partcert_authority_publish_snapshot(w.publisher, 3, S2_AT + DAY, S2_AT + LIST_LIFE,
-                                           entries, &s3));
+    OK(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 3, S2_AT + DAY,
+                                           S2_AT + LIST_LIFE, entries, &s3));
     OK(partcert_authority_publish_delta(w.publisher, bdata(w.s2), blen(w.s2), bdata(s3),
                                         blen(s3), &delta23));
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, bdata(delta23), blen(delta23), NOW,
-                                            &sequence),
+                                            &version),
              PARTCERT_RESULT_DELTA_BASE_MISMATCH);
     OK(partcert_blocklist_apply_delta(list, w.trust, bdata(w.delta12), blen(w.delta12), NOW,
-                                      &sequence));
+                                      &version));
     OK(partcert_blocklist_apply_delta(list, w.trust, bdata(delta23), blen(delta23), NOW,
-                                      &sequence));
-    CHECK(sequence == 3);
+                                      &version));
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 3);
     /* Going back. */
     CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, bdata(w.s2), blen(w.s2), NOW,
-                                               &sequence),
+                                               &version),
              PARTCERT_RESULT_ROLLBACK);
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, bdata(w.delta12), blen(w.delta12),
-                                            NOW, &sequence),
+                                            NOW, &version),
              PARTCERT_RESULT_ROLLBACK);
-    /* A different list claiming sequence 3. */
+    /* A different list claiming epoch 1 sequence 3. */
     OK(partcert_blocklist_entries_add_handset(entries, IMEI_D, PARTCERT_REASON_FRAUD, NOW,
                                               PARTCERT_LISTING_STATUS_FINAL));
-    OK(partcert_authority_publish_snapshot(w.publisher, 3, S2_AT + DAY, S2_AT + LIST_LIFE,
-                                           entries, &other2));
-    CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, bdata(other2), blen(other2), NOW,
-                                               &sequence),
-             PARTCERT_RESULT_CONFLICTING_SEQUENCE);
-    CHECK(sequence == 3);
-    /* A stolen signing key leaping to the end of the sequence space. */
-    partcert_bytes_free(other2);
-    other2 = NULL;
-    OK(partcert_authority_publish_snapshot(w.publisher, UINT64_MAX, S2_AT + DAY,
+    OK(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 3, S2_AT + DAY,
                                            S2_AT + LIST_LIFE, entries, &other2));
     CHECK_RC(partcert_blocklist_apply_snapshot(list, w.trust, bdata(other2), blen(other2), NOW,
-                                               &sequence),
+                                               &version),
+             PARTCERT_RESULT_CONFLICTING_SEQUENCE);
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 3);
+    /* Past the largest epoch or sequence: refused when signing. */
+    partcert_bytes_free(other2);
+    other2 = NULL;
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, UINT64_MAX,
+                                                 S2_AT + DAY, S2_AT + LIST_LIFE, entries,
+                                                 &other2),
              PARTCERT_RESULT_SEQUENCE_LEAP);
-    CHECK(sequence == 3);
+    CHECK_RC(partcert_authority_publish_snapshot(w.register_root, PARTCERT_MAX_SEQUENCE + 1, 1,
+                                                 S2_AT + DAY, S2_AT + LIST_LIFE, entries,
+                                                 &other2),
+             PARTCERT_RESULT_SEQUENCE_LEAP);
+    /* The delegated publisher signs in its own epoch only, before or after. */
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH - 1, 9,
+                                                 S2_AT + DAY, S2_AT + LIST_LIFE, entries,
+                                                 &other2),
+             PARTCERT_RESULT_EPOCH_NOT_PERMITTED);
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH + 1, 1,
+                                                 S2_AT + DAY, S2_AT + LIST_LIFE, entries,
+                                                 &other2),
+             PARTCERT_RESULT_EPOCH_NOT_PERMITTED);
+    /* Nor outside its certificate's validity. */
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 9, YEARS(25),
+                                                 YEARS(25) + DAY, entries, &other2),
+             PARTCERT_RESULT_EXPIRED);
+    CHECK(other2 == NULL);
     /* Two entries for one key in a snapshot. */
     OK(partcert_blocklist_entries_add_handset(entries, IMEI_D, PARTCERT_REASON_STOLEN, NOW,
                                               PARTCERT_LISTING_STATUS_FINAL));
-    partcert_bytes_free(other2);
-    other2 = NULL;
-    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, 4, NOW, NOW + DAY, entries,
-                                                 &other2),
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 4, NOW,
+                                                 NOW + DAY, entries, &other2),
              PARTCERT_RESULT_NOT_CANONICAL);
     CHECK(other2 == NULL);
     /* A snapshot that expires before it is issued. */
-    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, 4, NOW, NOW - 1, entries,
-                                                 &other2),
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 4, NOW, NOW - 1,
+                                                 entries, &other2),
              PARTCERT_RESULT_INVALID_FIELD);
     partcert_bytes_free(s3);
     partcert_bytes_free(delta23);
@@ -812,10 +905,6 @@ static void arguments_out_of_range(void) {
     OK(partcert_public_key_from_seed(seed, key));
     OK(partcert_blocklist_entries_new(&entries));
 
-    CHECK_RC(partcert_authority_new_root(seed, 0, "R", 1, T0, YEARS(1), &a), ARG);
-    CHECK_RC(partcert_authority_new_root(seed, 6, "R", 1, T0, YEARS(1), &a), ARG);
-    CHECK_RC(partcert_authority_certify_authority(w.root, 77, "L", 1, key, NULL, 0, 9, T0,
-                                                  YEARS(1), &out), ARG);
     CHECK_RC(partcert_authority_pair(w.pairing, bdata(w.board_a), blen(w.board_a), NULL, 0, 1,
                                      0, NOW, &out), ARG);
     CHECK_RC(partcert_blocklist_entries_add_handset(entries, IMEI_A, 0,
@@ -844,6 +933,10 @@ static void arguments_out_of_range(void) {
     CHECK_RC(partcert_handset_report_part_fingerprint(report, 5, id), ARG);
     CHECK_RC(partcert_handset_report_part_verdict(report, 5, &v), ARG);
     CHECK_RC(partcert_handset_report_missing(report, 1, &missing), ARG); /* only the board is missing */
+    CHECK_RC(partcert_verdict_mismatched_imei(verdict, 0, &imei), ARG);
+    CHECK_RC(partcert_handset_report_mismatched_modem_imei(report, 0, &imei), ARG);
+    CHECK_RC(partcert_blocklist_status_list_outdated_by_name(status, 0, buf, 64, &len), ARG);
+    CHECK_RC(partcert_blocklist_status_list_outdated_by_name(status, 1, buf, 64, &len), ARG);
     {
         /* A verdict without provenance has no provenance fields. */
         partcert_part_evidence *bare = evidence_for(&w, w.screen_d);
@@ -895,9 +988,54 @@ static void arguments_out_of_range(void) {
         CHECK_RC(partcert_authority_certify_part(w.line, &spec, 1, T0, YEARS(1), &out),
                  PARTCERT_RESULT_LENGTH_OVER_BOUND);
     }
-    CHECK_RC(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT, "\xc3\x28", 2,
-                                         T0, YEARS(1), &a),
-             PARTCERT_RESULT_INVALID_UTF8);
+    {
+        partcert_str makers[] = {str_of("Acme")};
+        const uint16_t kinds[] = {PARTCERT_PART_KIND_SCREEN};
+        CHECK_RC(partcert_authority_new_manufacturer_root(seed, "\xc3\x28", 2, makers, 1, T0,
+                                                          YEARS(1), &a),
+                 PARTCERT_RESULT_INVALID_UTF8);
+        CHECK_RC(partcert_authority_new_blocklist_root(seed, "\xc3\x28", 2, T0, YEARS(1), &a),
+                 PARTCERT_RESULT_INVALID_UTF8);
+        makers[0] = str_of("\xc3\x28");
+        CHECK_RC(partcert_authority_new_manufacturer_root(seed, "R", 1, makers, 1, T0, YEARS(1),
+                                                          &a),
+                 PARTCERT_RESULT_INVALID_UTF8);
+        CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, key, kinds, 1, makers, 1,
+                                                        9, T0, YEARS(1), &out),
+                 PARTCERT_RESULT_INVALID_UTF8);
+        /* Invalid fields: a root naming no maker, a line permitted no kind,
+         * a maker name against the text rules, a name with a control
+         * character, a validity that ends before it starts, a board
+         * without an IMEI, a serial in lower case. */
+        CHECK_RC(partcert_authority_new_manufacturer_root(seed, "R", 1, NULL, 0, T0, YEARS(1),
+                                                          &a),
+                 PARTCERT_RESULT_INVALID_FIELD);
+        makers[0] = str_of("Acme");
+        CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, key, NULL, 0, makers, 1,
+                                                        9, T0, YEARS(1), &out),
+                 PARTCERT_RESULT_INVALID_FIELD);
+        makers[0] = str_of(" Acme");
+        CHECK_RC(partcert_authority_new_manufacturer_root(seed, "R", 1, makers, 1, T0, YEARS(1),
+                                                          &a),
+                 PARTCERT_RESULT_INVALID_FIELD);
+        CHECK_RC(partcert_authority_new_blocklist_root(seed, "Op\x01", 3, T0, YEARS(1), &a),
+                 PARTCERT_RESULT_INVALID_FIELD);
+        CHECK_RC(partcert_authority_certify_pairing_service(w.root, "P", 1, key, 9, YEARS(1), T0,
+                                                            &out),
+                 PARTCERT_RESULT_INVALID_FIELD);
+        {
+            partcert_part_spec spec = {.kind = PARTCERT_PART_KIND_BOARD,
+                                       .manufacturer = "Acme", .manufacturer_len = 4,
+                                       .model = "A1", .model_len = 2,
+                                       .serial = "BRD-9", .serial_len = 5};
+            CHECK_RC(partcert_authority_certify_part(w.line, &spec, 1, T0, YEARS(1), &out),
+                     PARTCERT_RESULT_INVALID_FIELD);
+            spec.kind = PARTCERT_PART_KIND_SCREEN;
+            spec.serial = "scr-9";
+            CHECK_RC(partcert_authority_certify_part(w.line, &spec, 1, T0, YEARS(1), &out),
+                     PARTCERT_RESULT_INVALID_FIELD);
+        }
+    }
     CHECK_RC(partcert_imei_parse("\xff", 1, &imei), PARTCERT_RESULT_INVALID_UTF8);
     /* A 32-byte string that is no Ed25519 point. */
     {
@@ -910,9 +1048,19 @@ static void arguments_out_of_range(void) {
             if (partcert_public_key_id(not_a_point, id) == PARTCERT_RESULT_INVALID_PUBLIC_KEY) found = 1;
         }
         CHECK(found);
-        CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_PART_ISSUER, "L", 1,
-                                                      not_a_point, NULL, 0, 9, T0, YEARS(1),
-                                                      &out),
+        {
+            const uint16_t kinds[] = {PARTCERT_PART_KIND_SCREEN};
+            partcert_str makers[] = {str_of("Acme")};
+            CHECK_RC(partcert_authority_certify_part_issuer(w.root, "L", 1, not_a_point, kinds, 1,
+                                                            makers, 1, 9, T0, YEARS(1), &out),
+                     PARTCERT_RESULT_INVALID_PUBLIC_KEY);
+        }
+        CHECK_RC(partcert_authority_certify_pairing_service(w.root, "P", 1, not_a_point, 9, T0,
+                                                            YEARS(1), &out),
+                 PARTCERT_RESULT_INVALID_PUBLIC_KEY);
+        CHECK_RC(partcert_authority_certify_blocklist_authority(w.register_root, "B", 1,
+                                                                not_a_point, 1, 9, T0, YEARS(1),
+                                                                &out),
                  PARTCERT_RESULT_INVALID_PUBLIC_KEY);
     }
     CHECK(a == NULL && out == NULL && v == NULL);
@@ -930,6 +1078,7 @@ static void role_and_key_misuse(void) {
                                .manufacturer = "Acme", .manufacturer_len = 4,
                                .model = "A1", .model_len = 2,
                                .serial = "CAM-1", .serial_len = 5};
+    partcert_str acme[] = {str_of("Acme")};
     seed_of(seed, 9);
     OK(partcert_public_key_from_seed(seed, key));
     OK(partcert_blocklist_entries_new(&entries));
@@ -937,15 +1086,25 @@ static void role_and_key_misuse(void) {
     /* A line may not certify a kind it is not permitted. */
     CHECK_RC(partcert_authority_certify_part(w.line, &spec, 1, T0, YEARS(1), &out),
              PARTCERT_RESULT_KIND_NOT_PERMITTED);
-    /* A line is no root, a pairing service no line, a root no registry. */
-    CHECK_RC(partcert_authority_certify_authority(w.line, PARTCERT_ROLE_PART_ISSUER, "L", 1,
-                                                  key, camera, 1, 9, T0, YEARS(1), &out),
+    /* A line is no root, a pairing service no line, a manufacturer root
+     * no registry, a registry no manufacturer. */
+    CHECK_RC(partcert_authority_certify_part_issuer(w.line, "L", 1, key, camera, 1, acme, 1, 9,
+                                                    T0, YEARS(1), &out),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
-    CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_MANUFACTURER_ROOT, "R",
-                                                  1, key, NULL, 0, 9, T0, YEARS(1), &out),
+    CHECK_RC(partcert_authority_certify_part_issuer(w.register_root, "L", 1, key, camera, 1,
+                                                    acme, 1, 9, T0, YEARS(1), &out),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
-    CHECK_RC(partcert_authority_certify_authority(w.root, PARTCERT_ROLE_BLOCKLIST_AUTHORITY, "B",
-                                                  1, key, NULL, 0, 9, T0, YEARS(1), &out),
+    CHECK_RC(partcert_authority_certify_pairing_service(w.line, "P", 1, key, 9, T0, YEARS(1),
+                                                        &out),
+             PARTCERT_RESULT_ROLE_NOT_PERMITTED);
+    CHECK_RC(partcert_authority_certify_pairing_service(w.register_root, "P", 1, key, 9, T0,
+                                                        YEARS(1), &out),
+             PARTCERT_RESULT_ROLE_NOT_PERMITTED);
+    CHECK_RC(partcert_authority_certify_blocklist_authority(w.root, "B", 1, key, 1, 9, T0,
+                                                            YEARS(1), &out),
+             PARTCERT_RESULT_ROLE_NOT_PERMITTED);
+    CHECK_RC(partcert_authority_certify_blocklist_authority(w.publisher, "B", 1, key, 1, 9, T0,
+                                                            YEARS(1), &out),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
     spec.kind = PARTCERT_PART_KIND_SCREEN;
     CHECK_RC(partcert_authority_certify_part(w.pairing, &spec, 1, T0, YEARS(1), &out),
@@ -953,7 +1112,7 @@ static void role_and_key_misuse(void) {
     CHECK_RC(partcert_authority_pair(w.line, bdata(w.board_a), blen(w.board_a), NULL, 0, 1,
                                      PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
-    CHECK_RC(partcert_authority_publish_snapshot(w.root, 1, NOW, NOW + DAY, entries, &out),
+    CHECK_RC(partcert_authority_publish_snapshot(w.root, 0, 1, NOW, NOW + DAY, entries, &out),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
     CHECK_RC(partcert_authority_revoke(w.line, 1, NOW, NULL, 0, &out),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
@@ -964,6 +1123,18 @@ static void role_and_key_misuse(void) {
     /* A key that is not the certificate's. */
     CHECK_RC(partcert_authority_new(seed, bdata(w.line_cert), blen(w.line_cert), &a),
              PARTCERT_RESULT_KEY_MISMATCH);
+    /* A part answers challenges with its own key only, and a part without
+     * a key answers none. */
+    {
+        uint8_t nonce[PARTCERT_NONCE_LEN];
+        OK(partcert_challenge_generate(nonce));
+        CHECK_RC(partcert_challenge_respond(seed, nonce, bdata(w.battery_a), blen(w.battery_a),
+                                            &out),
+                 PARTCERT_RESULT_KEY_MISMATCH);
+        CHECK_RC(partcert_challenge_respond(seed, nonce, bdata(w.screen_a), blen(w.screen_a),
+                                            &out),
+                 PARTCERT_RESULT_NO_PART_KEY);
+    }
     /* A part certificate is no authority's. */
     CHECK_RC(partcert_authority_new(seed, bdata(w.screen_a), blen(w.screen_a), &a),
              PARTCERT_RESULT_ROLE_NOT_PERMITTED);
@@ -1000,8 +1171,9 @@ static void chain_over_bound(void) {
 /* Messages and names exist for every code, and unknown codes are named. */
 static void every_code_has_a_message(void) {
     static const partcert_result codes[] = {
-        100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 200, 201, 202, 203, 204,
-        205, 300, 301, 302, 303, 304, 305, 306, 400, 401, 402, 403, 404, 500, 501, 502, 503, 900,
+        100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 200, 201, 202, 203,
+        204, 205, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 400, 401, 402, 403, 404,
+        405, 406, 500, 501, 502, 503, 900,
     };
     char buf[128];
     size_t len = 0;
@@ -1017,6 +1189,25 @@ static void every_code_has_a_message(void) {
     CHECK_STR(buf, "Unknown");
     OK(partcert_result_name(PARTCERT_RESULT_BUFFER_TOO_SMALL, buf, sizeof buf, &len));
     CHECK_STR(buf, "BufferTooSmall");
+    /* The codes format version 2 added, as the core names them. */
+    CHECK(PARTCERT_RESULT_CORRUPT_STATE == 112);
+    CHECK(PARTCERT_RESULT_FOREIGN_PAIRING_SERVICE == 307);
+    CHECK(PARTCERT_RESULT_MANUFACTURER_NOT_PERMITTED == 308);
+    CHECK(PARTCERT_RESULT_ROOT_MISMATCH == 309);
+    CHECK(PARTCERT_RESULT_EPOCH_NOT_PERMITTED == 406);
+    OK(partcert_result_name(PARTCERT_RESULT_EPOCH_NOT_PERMITTED, buf, sizeof buf, &len));
+    CHECK_STR(buf, "EpochNotPermitted");
+    OK(partcert_result_message(PARTCERT_RESULT_EPOCH_NOT_PERMITTED, buf, sizeof buf, &len));
+    CHECK_STR(buf, "blocklist signer not permitted to sign this epoch");
+    OK(partcert_result_message(PARTCERT_RESULT_FOREIGN_PAIRING_SERVICE, buf, sizeof buf, &len));
+    CHECK_STR(buf, "the board was paired by another manufacturer's pairing service");
+    OK(partcert_result_message(PARTCERT_RESULT_MANUFACTURER_NOT_PERMITTED, buf, sizeof buf,
+                               &len));
+    CHECK_STR(buf, "issuer not permitted to certify this manufacturer's parts");
+    OK(partcert_result_message(PARTCERT_RESULT_ROOT_MISMATCH, buf, sizeof buf, &len));
+    CHECK_STR(buf, "the part names another root than its issuer's");
+    OK(partcert_result_name(PARTCERT_RESULT_CORRUPT_STATE, buf, sizeof buf, &len));
+    CHECK_STR(buf, "CorruptState");
     CHECK(PARTCERT_RESULT_PANIC == 900);
 }
 

@@ -31,14 +31,15 @@ static void every_object_is_freed(void) {
         partcert_bytes *certificate = NULL;
         uint8_t seed[32], state[PARTCERT_MAX_ROLLBACK_STATE_LEN];
         size_t len = 0;
+        partcert_str makers[] = {str_of("R")};
         OK(partcert_trust_store_new(&trust));
         OK(partcert_blocklist_new(&blocklist));
         OK(partcert_blocklist_rollback_state(blocklist, state, sizeof state, &len));
         OK(partcert_blocklist_new_with_rollback_state(state, len, &restored));
         OK(partcert_blocklist_entries_new(&entries));
         seed_of(seed, (uint8_t)(30 + round));
-        OK(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT, "R", 1, T0,
-                                       YEARS(1), &authority));
+        OK(partcert_authority_new_manufacturer_root(seed, "R", 1, makers, 1, T0, YEARS(1),
+                                                    &authority));
         OK(partcert_authority_certificate(authority, &certificate));
         partcert_bytes_free(certificate);
         partcert_authority_free(authority);
@@ -205,15 +206,15 @@ static void threads_share_read_only_objects(void) {
 static void copies_are_independent(void) {
     partcert_blocklist *current = NULL, *next = NULL;
     partcert_trust_store *trust = NULL;
-    uint64_t sequence = 0;
+    partcert_list_version version = {0, 0};
     size_t count = 0, manufacturers = 0, blocklists = 0;
     OK(partcert_blocklist_new(&current));
     OK(partcert_blocklist_apply_snapshot(current, w.trust, bdata(w.s1), blen(w.s1), NOW,
-                                         &sequence));
+                                         &version));
     OK(partcert_blocklist_clone(current, &next));
     OK(partcert_blocklist_apply_delta(next, w.trust, bdata(w.delta12), blen(w.delta12), NOW,
-                                      &sequence));
-    CHECK(sequence == 2);
+                                      &version));
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 2);
     {
         partcert_list_info info;
         OK(partcert_blocklist_list(current, 0, &info));

@@ -1,13 +1,14 @@
 /* The test world, built only through partcert's own C issuing functions
  * with fixed seeds and fixed times, so every run signs the same bytes.
  *
- * Acme's root certifies a factory line (boards, screens, batteries) and a
- * pairing service. Two handsets are built and paired at the factory:
- * handset A (board, screen, keyed battery), later reported stolen in
- * London, and handset D, a clean donor. The UK National Register (a
- * blocklist root) certifies a publisher that signs the snapshots: s1
- * (sequence 1, empty) and s2 (sequence 2, handset A and its parts listed),
- * plus the delta from s1 to s2. */
+ * Acme's root (for the maker "Acme") certifies a factory line (boards,
+ * screens, batteries of "Acme") and a pairing service. Two handsets are
+ * built and paired at the factory: handset A (board, screen, keyed
+ * battery), later reported stolen in London, and handset D, a clean donor.
+ * The UK National Register (a blocklist root) certifies a publisher for
+ * epoch 1 that signs the snapshots: s1 (epoch 1 sequence 1, empty) and s2
+ * (epoch 1 sequence 2, handset A and its parts listed), plus the delta
+ * from s1 to s2. */
 #ifndef PARTCERT_TEST_WORLD_H
 #define PARTCERT_TEST_WORLD_H
 
@@ -26,6 +27,10 @@
 
 #define IMEI_A 356938035643809ULL /* the stolen handset */
 #define IMEI_D 490154203237518ULL /* the clean donor */
+#define IMEI_X 350000000000006ULL /* no handset's, listed nowhere */
+
+/* The one epoch the register's publisher is certified for. */
+#define PUBLISHER_EPOCH 1
 
 typedef struct world {
     partcert_authority *root;       /* Acme root */
@@ -63,21 +68,82 @@ static size_t blen(const partcert_bytes *bytes) {
     return len;
 }
 
-/* Certifies an authority key (from `seed_n`) by `by`, then loads it. */
-static partcert_authority *make_authority(partcert_authority *by, uint32_t role,
-                                          const char *name, uint8_t seed_n,
-                                          const uint16_t *kinds, size_t kind_count,
-                                          uint64_t serial, partcert_bytes **cert_out) {
-    uint8_t seed[PARTCERT_SEED_LEN], key[PARTCERT_PUBLIC_KEY_LEN];
+/* A borrowed string for the lists of names the issuing functions take. */
+__attribute__((unused)) static partcert_str str_of(const char *text) {
+    partcert_str s = {text, strlen(text)};
+    return s;
+}
+
+/* Loads the authority with key `seed_n` and certificate `cert`. */
+static partcert_authority *load_authority(uint8_t seed_n, const partcert_bytes *cert) {
+    uint8_t seed[PARTCERT_SEED_LEN];
     partcert_authority *authority = NULL;
-    partcert_bytes *cert = NULL;
+    seed_of(seed, seed_n);
+    OK(partcert_authority_new(seed, bdata(cert), blen(cert), &authority));
+    return authority;
+}
+
+/* The public key of the key with seed `seed_n`. */
+static void key_of(uint8_t seed_n, uint8_t key[PARTCERT_PUBLIC_KEY_LEN]) {
+    uint8_t seed[PARTCERT_SEED_LEN];
     seed_of(seed, seed_n);
     OK(partcert_public_key_from_seed(seed, key));
-    OK(partcert_authority_certify_authority(by, role, name, strlen(name), key, kinds,
-                                            kind_count, serial, T0, YEARS(20), &cert));
-    OK(partcert_authority_new(seed, bdata(cert), blen(cert), &authority));
+}
+
+/* A manufacturer root (key `seed_n`) for the one maker `maker`. */
+__attribute__((unused)) static partcert_authority *make_manufacturer_root(const char *name,
+                                                                          const char *maker,
+                                                                          uint8_t seed_n) {
+    uint8_t seed[PARTCERT_SEED_LEN];
+    partcert_str makers[] = {str_of(maker)};
+    partcert_authority *root = NULL;
+    seed_of(seed, seed_n);
+    OK(partcert_authority_new_manufacturer_root(seed, name, strlen(name), makers, 1, T0,
+                                                YEARS(30), &root));
+    return root;
+}
+
+/* A factory line (key `seed_n`) certified by `by` for `kinds` of `maker`. */
+static partcert_authority *make_line(partcert_authority *by, const char *name, uint8_t seed_n,
+                                     const uint16_t *kinds, size_t kind_count,
+                                     const char *maker, uint64_t serial,
+                                     partcert_bytes **cert_out) {
+    uint8_t key[PARTCERT_PUBLIC_KEY_LEN];
+    partcert_str makers[] = {str_of(maker)};
+    partcert_bytes *cert = NULL;
+    key_of(seed_n, key);
+    OK(partcert_authority_certify_part_issuer(by, name, strlen(name), key, kinds, kind_count,
+                                              makers, 1, serial, T0, YEARS(20), &cert));
     *cert_out = cert;
-    return authority;
+    return load_authority(seed_n, cert);
+}
+
+/* A pairing service (key `seed_n`) certified by the manufacturer root `by`. */
+static partcert_authority *make_pairing_service(partcert_authority *by, const char *name,
+                                                uint8_t seed_n, uint64_t serial,
+                                                partcert_bytes **cert_out) {
+    uint8_t key[PARTCERT_PUBLIC_KEY_LEN];
+    partcert_bytes *cert = NULL;
+    key_of(seed_n, key);
+    OK(partcert_authority_certify_pairing_service(by, name, strlen(name), key, serial, T0,
+                                                  YEARS(20), &cert));
+    *cert_out = cert;
+    return load_authority(seed_n, cert);
+}
+
+/* A delegated blocklist signer (key `seed_n`) certified by the blocklist
+ * root `by` for `epoch`. */
+static partcert_authority *make_publisher(partcert_authority *by, const char *name,
+                                          uint8_t seed_n, uint64_t epoch, uint64_t serial) {
+    uint8_t key[PARTCERT_PUBLIC_KEY_LEN];
+    partcert_bytes *cert = NULL;
+    partcert_authority *publisher;
+    key_of(seed_n, key);
+    OK(partcert_authority_certify_blocklist_authority(by, name, strlen(name), key, epoch,
+                                                      serial, T0, YEARS(20), &cert));
+    publisher = load_authority(seed_n, cert);
+    partcert_bytes_free(cert);
+    return publisher;
 }
 
 static partcert_bytes *make_part(partcert_authority *line, uint16_t kind, const char *serial,
@@ -117,26 +183,16 @@ static void world_build(world *w) {
     partcert_blocklist_entries *entries = NULL;
     memset(w, 0, sizeof *w);
 
-    seed_of(seed, 1);
-    OK(partcert_authority_new_root(seed, PARTCERT_ROLE_MANUFACTURER_ROOT,
-                                   "Acme root", 9, T0, YEARS(30), &w->root));
+    w->root = make_manufacturer_root("Acme root", "Acme", 1);
     OK(partcert_authority_certificate(w->root, &w->root_cert));
-    w->line = make_authority(w->root, PARTCERT_ROLE_PART_ISSUER, "Acme line 3", 2,
-                             kinds, 3, 2, &w->line_cert);
-    w->pairing = make_authority(w->root, PARTCERT_ROLE_PAIRING_SERVICE,
-                                "Acme pairing", 3, NULL, 0, 3, &w->pairing_cert);
+    w->line = make_line(w->root, "Acme line 3", 2, kinds, 3, "Acme", 2, &w->line_cert);
+    w->pairing = make_pairing_service(w->root, "Acme pairing", 3, 3, &w->pairing_cert);
     seed_of(seed, 4);
-    OK(partcert_authority_new_root(seed, PARTCERT_ROLE_BLOCKLIST_ROOT,
-                                   "UK National Register", 20, T0, YEARS(30),
-                                   &w->register_root));
+    OK(partcert_authority_new_blocklist_root(seed, "UK National Register", 20, T0, YEARS(30),
+                                             &w->register_root));
     OK(partcert_authority_certificate(w->register_root, &w->register_cert));
-    {
-        partcert_bytes *publisher_cert = NULL;
-        w->publisher = make_authority(w->register_root,
-                                      PARTCERT_ROLE_BLOCKLIST_AUTHORITY,
-                                      "UK register publisher", 5, NULL, 0, 2, &publisher_cert);
-        partcert_bytes_free(publisher_cert);
-    }
+    w->publisher = make_publisher(w->register_root, "UK register publisher", 5,
+                                  PUBLISHER_EPOCH, 2);
 
     seed_of(seed, BATTERY_SEED);
     OK(partcert_public_key_from_seed(seed, battery_key));
@@ -154,15 +210,15 @@ static void world_build(world *w) {
     }
 
     OK(partcert_blocklist_entries_new(&entries));
-    OK(partcert_authority_publish_snapshot(w->publisher, 1, S1_AT, S1_AT + LIST_LIFE, entries,
-                                           &w->s1));
+    OK(partcert_authority_publish_snapshot(w->publisher, PUBLISHER_EPOCH, 1, S1_AT,
+                                           S1_AT + LIST_LIFE, entries, &w->s1));
     /* Handset A is reported stolen: its IMEI and every part paired to it. */
     OK(partcert_blocklist_entries_add_reported_handset(entries, bdata(w->record_a),
                                                        blen(w->record_a),
                                                        PARTCERT_REASON_STOLEN, STOLEN_AT,
                                                        PARTCERT_LISTING_STATUS_FINAL));
-    OK(partcert_authority_publish_snapshot(w->publisher, 2, S2_AT, S2_AT + LIST_LIFE, entries,
-                                           &w->s2));
+    OK(partcert_authority_publish_snapshot(w->publisher, PUBLISHER_EPOCH, 2, S2_AT,
+                                           S2_AT + LIST_LIFE, entries, &w->s2));
     partcert_blocklist_entries_free(entries);
     OK(partcert_authority_publish_delta(w->publisher, bdata(w->s1), blen(w->s1), bdata(w->s2),
                                         blen(w->s2), &w->delta12));
@@ -201,14 +257,14 @@ static void world_free(world *w) {
 /* A blocklist holding s2 (applied as s1 then the delta). */
 static partcert_blocklist *blocklist_at_s2(const world *w) {
     partcert_blocklist *blocklist = NULL;
-    uint64_t sequence = 0;
+    partcert_list_version version = {0, 0};
     OK(partcert_blocklist_new(&blocklist));
     OK(partcert_blocklist_apply_snapshot(blocklist, w->trust, bdata(w->s1), blen(w->s1), S1_AT,
-                                         &sequence));
-    CHECK(sequence == 1);
+                                         &version));
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 1);
     OK(partcert_blocklist_apply_delta(blocklist, w->trust, bdata(w->delta12),
-                                      blen(w->delta12), S2_AT, &sequence));
-    CHECK(sequence == 2);
+                                      blen(w->delta12), S2_AT, &version));
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 2);
     return blocklist;
 }
 
