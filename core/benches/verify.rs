@@ -37,6 +37,82 @@ fn big_snapshot(world: &World, n: u64) -> BlocklistSnapshot {
         .unwrap()
 }
 
+/// N parts of one issuer through a warm trust store (the line's
+/// certificate verified once, its key decompressed once) against the floor:
+/// N `verify_strict` calls on the parts' own signatures with the issuer key
+/// already decompressed. Prints the ratio measured in this run.
+fn one_issuer_many_parts(c: &mut Criterion, world: &World) {
+    const N: usize = 100;
+    let trust = world.trust();
+    let chain = world.chain();
+    let at = T0 + 2 * DAY;
+    let parts: Vec<Certificate> = (0..N)
+        .map(|i| {
+            world
+                .acme_line
+                .certify_part(
+                    &spec(PartKind::Screen, &format!("SCR-BENCH-{i:04}"), vec![], None),
+                    10_000 + i as u64,
+                    years(30),
+                )
+                .unwrap()
+        })
+        .collect();
+    let issuer_key =
+        ed25519_dalek::VerifyingKey::from_bytes(world.acme_line.key().public_key().as_bytes())
+            .unwrap();
+    let signatures: Vec<(Vec<u8>, ed25519_dalek::Signature)> = parts
+        .iter()
+        .map(|part| {
+            let bytes = part.as_bytes();
+            let (signed, signature) = bytes.split_at(bytes.len() - 64);
+            (
+                signed.to_vec(),
+                ed25519_dalek::Signature::from_slice(signature).unwrap(),
+            )
+        })
+        .collect();
+    let verify_all = || {
+        let verifier = Verifier::new(&trust);
+        for part in &parts {
+            black_box(
+                verifier
+                    .verify_part(&PartEvidence::new(part, &chain), at)
+                    .unwrap(),
+            );
+        }
+    };
+    let floor = || {
+        for (message, signature) in &signatures {
+            issuer_key.verify_strict(message, signature).unwrap();
+        }
+    };
+    verify_all(); // warm the trust store
+    let median = |f: &dyn Fn()| {
+        let mut times: Vec<std::time::Duration> = (0..9)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        times[4]
+    };
+    let (warm, raw) = (median(&verify_all), median(&floor));
+    eprintln!(
+        "{N} parts of one issuer, warm: {warm:?}; {N} verify_strict of their signatures: {raw:?}; ratio {:.3}",
+        warm.as_secs_f64() / raw.as_secs_f64()
+    );
+    let mut group = c.benchmark_group("one issuer, 100 parts");
+    group.sample_size(20);
+    group.bench_function("verify 100 parts, warm trust store", |b| b.iter(verify_all));
+    group.bench_function("100 verify_strict of the parts' signatures (floor)", |b| {
+        b.iter(floor)
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let world = world();
     let trust = world.trust();
@@ -58,6 +134,8 @@ fn benches(c: &mut Criterion) {
         "one signature check (verify_strict, key decompression)",
         |b| b.iter(|| black_box(&signed).verify_self_signed().unwrap()),
     );
+
+    one_issuer_many_parts(c, &world);
 
     let verifier = Verifier::new(&trust);
     c.bench_function("verify part: serial-only screen, no blocklist", |b| {

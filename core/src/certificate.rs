@@ -458,6 +458,16 @@ impl Certificate {
         envelope::verify_signature(issuer_key, signed, signature, "certificate")
     }
 
+    /// Checks this certificate's signature with its issuer's key, already
+    /// decompressed.
+    pub(crate) fn verify_signed_with(
+        &self,
+        issuer_key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<(), Error> {
+        let (signed, signature) = self.split();
+        envelope::verify_with_key(issuer_key, signed, signature, "certificate")
+    }
+
     /// Checks that this is a root certificate correctly signed by its own key.
     pub fn verify_self_signed(&self) -> Result<(), Error> {
         let authority = self

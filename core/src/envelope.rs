@@ -264,7 +264,17 @@ pub fn verify_signature(
     signature: &[u8],
     what: &'static str,
 ) -> Result<(), Error> {
-    let verifying_key = key.verifying_key()?;
+    verify_with_key(&key.verifying_key()?, message, signature, what)
+}
+
+/// [`verify_signature`] with a key already decompressed (the trust store
+/// keeps verified authorities' keys decompressed).
+pub(crate) fn verify_with_key(
+    verifying_key: &ed25519_dalek::VerifyingKey,
+    message: &[u8],
+    signature: &[u8],
+    what: &'static str,
+) -> Result<(), Error> {
     let signature: [u8; SIGNATURE_LEN] = signature
         .try_into()
         .map_err(|_| Error::BadSignature(what))?;
@@ -297,8 +307,16 @@ impl<B: Serialize + DeserializeOwned> Signed<B> {
     }
 
     pub fn verify(&self, key: &PublicKey, what: &'static str) -> Result<(), Error> {
+        self.verify_with(&key.verifying_key()?, what)
+    }
+
+    pub fn verify_with(
+        &self,
+        key: &ed25519_dalek::VerifyingKey,
+        what: &'static str,
+    ) -> Result<(), Error> {
         let signed = signed_part(&self.bytes);
         let signature = self.bytes.get(signed.len()..).unwrap_or_default();
-        verify_signature(key, signed, signature, what)
+        verify_with_key(key, signed, signature, what)
     }
 }

@@ -138,12 +138,11 @@ impl PairingRecord {
         Fingerprint::of_bytes(&self.signed.bytes)
     }
 
-    pub(crate) fn verify_signature(&self) -> Result<(), Error> {
-        let key = self
-            .service
-            .subject_key()
-            .ok_or(Error::BadSignature("pairing record"))?;
-        self.signed.verify(&key, "pairing record")
+    pub(crate) fn verify_signature_with(
+        &self,
+        service_key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<(), Error> {
+        self.signed.verify_with(service_key, "pairing record")
     }
 }
 

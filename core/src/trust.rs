@@ -1,11 +1,68 @@
 //! The trust store: pinned roots and what they have revoked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::RwLock;
+
+use ed25519_dalek::VerifyingKey;
 
 use crate::certificate::{AuthorityRole, Certificate};
 use crate::error::Error;
-use crate::ids::KeyId;
+use crate::ids::{Fingerprint, KeyId};
 use crate::revocation::RevocationList;
+
+/// Most authority certificates the verified-authority cache remembers;
+/// when full it starts again (a device sees a handful of lines).
+const MAX_CACHED_AUTHORITIES: usize = 4096;
+
+/// Authority (and root) certificates whose signature under a pinned root
+/// has been checked once, with their subject key decompressed once. Only
+/// the signature — a fact about bytes that never changes — is remembered:
+/// validity, revocation and roles are checked on every use. Not part of
+/// the store's identity: two stores pinning the same roots are equal
+/// whatever each has cached, and a clone starts with an empty cache.
+#[derive(Debug, Default)]
+struct VerifiedAuthorities(RwLock<HashMap<Fingerprint, VerifiedKey>>);
+
+#[derive(Debug, Clone, Copy)]
+struct VerifiedKey {
+    /// The root whose key checked the certificate's signature.
+    root: KeyId,
+    /// The certificate's subject key, decompressed.
+    key: VerifyingKey,
+}
+
+impl VerifiedAuthorities {
+    fn get(&self, certificate: &Certificate, root: &KeyId) -> Option<VerifyingKey> {
+        let entries = self.0.read().ok()?;
+        entries
+            .get(&certificate.fingerprint())
+            .filter(|verified| verified.root == *root)
+            .map(|verified| verified.key)
+    }
+
+    fn insert(&self, certificate: &Certificate, root: KeyId, key: VerifyingKey) {
+        if let Ok(mut entries) = self.0.write() {
+            if entries.len() >= MAX_CACHED_AUTHORITIES {
+                entries.clear();
+            }
+            entries.insert(certificate.fingerprint(), VerifiedKey { root, key });
+        }
+    }
+}
+
+impl Clone for VerifiedAuthorities {
+    fn clone(&self) -> Self {
+        VerifiedAuthorities::default()
+    }
+}
+
+impl PartialEq for VerifiedAuthorities {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for VerifiedAuthorities {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct RevocationState {
@@ -37,6 +94,7 @@ pub struct TrustStore {
     manufacturer_roots: BTreeMap<KeyId, Certificate>,
     blocklist_roots: BTreeMap<KeyId, Certificate>,
     revocations: BTreeMap<KeyId, RevocationState>,
+    verified: VerifiedAuthorities,
 }
 
 /// An authority certificate that passed every check, with the root it
@@ -44,6 +102,8 @@ pub struct TrustStore {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CheckedAuthority<'a> {
     pub root: &'a Certificate,
+    /// The authority's own key, decompressed.
+    pub key: VerifyingKey,
     /// When its root revoked it, if it did and evidence placed what it
     /// signed before that time.
     pub revoked_since: Option<u64>,
@@ -217,10 +277,7 @@ impl TrustStore {
             .roots_for(needed)
             .get(&certificate.issuer())
             .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
-        let root_key = root
-            .subject_key()
-            .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
-        certificate.verify_signed_by(&root_key)?;
+        let key = self.verified_key(certificate, root)?;
         let now = self.clock_for_root(&root.issuer(), now);
         root.validity().check("root certificate", now)?;
         certificate
@@ -234,8 +291,42 @@ impl TrustStore {
         };
         Ok(CheckedAuthority {
             root,
+            key,
             revoked_since,
         })
+    }
+
+    /// The subject key of `certificate`, once its signature under `root`
+    /// has been checked — by this call, or by an earlier one.
+    fn verified_key(
+        &self,
+        certificate: &Certificate,
+        root: &Certificate,
+    ) -> Result<VerifyingKey, Error> {
+        if let Some(key) = self.verified.get(certificate, &root.issuer()) {
+            return Ok(key);
+        }
+        let root_key = match self.verified.get(root, &root.issuer()) {
+            Some(key) => key,
+            None => {
+                let key = root
+                    .subject_key()
+                    .ok_or(Error::UnknownIssuer(certificate.issuer()))?
+                    .verifying_key()?;
+                self.verified.insert(root, root.issuer(), key);
+                key
+            }
+        };
+        if certificate.issuer() != root.issuer() {
+            return Err(Error::UnknownIssuer(certificate.issuer()));
+        }
+        certificate.verify_signed_with(&root_key)?;
+        let key = certificate
+            .subject_key()
+            .ok_or(Error::UnknownIssuer(certificate.issuer()))?
+            .verifying_key()?;
+        self.verified.insert(certificate, root.issuer(), key);
+        Ok(key)
     }
 
     /// Checks the signer of a blocklist object for `authority` at `epoch`,

@@ -954,3 +954,64 @@ fn hex_parsers_take_hex_digits_only() {
         assert!(PublicKey::from_hex(&bad).is_err(), "{bad:?}");
     }
 }
+
+// ---------------------------------------------------------------------
+// The verified-authority cache never weakens a rule.
+// ---------------------------------------------------------------------
+
+#[test]
+fn a_line_verified_once_is_still_checked_for_expiry_and_revocation_on_every_part() {
+    let world = world();
+    let mut trust = world.trust();
+    let chain = world.chain();
+    let verify = |trust: &TrustStore, part: &Certificate, now: u64| {
+        Verifier::new(trust).verify_part(&PartEvidence::new(part, &chain), now)
+    };
+    // Warm: the line's certificate is verified once and remembered.
+    for part in world.alice.parts() {
+        verify(&trust, &part, T0 + DAY).expect("genuine");
+    }
+    // After the line's certificate expires, the remembered signature does
+    // not make it valid.
+    let after_line = world.acme_line.certificate().validity().not_after + 1;
+    assert_eq!(
+        verify(&trust, &world.alice.screen, after_line)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Expired
+    );
+    // Revoked later: refused at once, cache or not.
+    let revocation = world
+        .acme_root
+        .revoke(
+            1,
+            T0 + 2 * DAY,
+            &[RevokedKey {
+                key: world.acme_line.key().key_id(),
+                since: 0,
+            }],
+        )
+        .expect("revoke");
+    trust.apply_revocation_list(&revocation).expect("accepted");
+    assert_eq!(
+        verify(&trust, &world.alice.screen, T0 + 3 * DAY)
+            .unwrap_err()
+            .code(),
+        ErrorCode::IssuerRevoked
+    );
+    // A tampered copy of the remembered line certificate is not the same
+    // certificate (another fingerprint) and fails its own signature.
+    let mut tampered = world.acme_line.certificate().as_bytes().to_vec();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let tampered = [Certificate::decode(&tampered).expect("well-formed")];
+    let fresh = world.trust();
+    verify(&fresh, &world.alice.screen, T0 + DAY).expect("warm the cache");
+    assert_eq!(
+        Verifier::new(&fresh)
+            .verify_part(&PartEvidence::new(&world.alice.screen, &tampered), T0 + DAY)
+            .unwrap_err()
+            .code(),
+        ErrorCode::BadSignature
+    );
+}

@@ -107,15 +107,17 @@ pub struct Verifier<'a> {
 /// An issuer path that passed every check.
 struct Path<'c> {
     issuer: &'c Certificate,
+    /// The issuer's key, decompressed (once, by the trust store).
+    key: ed25519_dalek::VerifyingKey,
     root: Certificate,
     revoked_since: Option<u64>,
 }
 
-/// Signature checks already passed within one self-check: issuers that
-/// are not revoked at all, and the handset's own pairing record.
+/// Signature checks already passed within one self-check: the handset's
+/// own pairing record. (Authority certificates are remembered by the
+/// trust store across every verification.)
 #[derive(Default)]
 pub(crate) struct Checked {
-    issuers: Vec<(Fingerprint, Certificate)>,
     pairing: Option<(Fingerprint, AuthorityInfo)>,
 }
 
@@ -166,7 +168,7 @@ impl<'a> Verifier<'a> {
             found: certificate.role_name(),
         })?;
         let now = self.trust.clock_for_root(&part.root, now);
-        let path = self.build_path(evidence, part, now, checked)?;
+        let path = self.build_path(evidence, part, now)?;
         Self::check_part_signature(certificate, &path, now)?;
         let binding = Self::check_binding(evidence, part)?;
         let provenance = match evidence.pairing {
@@ -239,7 +241,6 @@ impl<'a> Verifier<'a> {
         evidence: &PartEvidence<'c>,
         part: &PartSubject,
         now: u64,
-        checked: &mut Checked,
     ) -> Result<Path<'c>, Error> {
         let certificate = evidence.certificate;
         // A pairing record that names this very certificate is independent
@@ -258,7 +259,7 @@ impl<'a> Verifier<'a> {
             candidate.subject_key().map(|key| key.key_id()) == Some(certificate.issuer())
         });
         for candidate in candidates {
-            match self.check_issuer(candidate, part, now, paired_at, checked) {
+            match self.check_issuer(candidate, part, now, paired_at) {
                 Ok(path) => return Ok(path),
                 Err(error) => {
                     if best
@@ -282,30 +283,11 @@ impl<'a> Verifier<'a> {
         part: &PartSubject,
         now: u64,
         paired_at: Option<u64>,
-        checked: &mut Checked,
     ) -> Result<Path<'c>, Error> {
-        let cached = checked
-            .issuers
-            .iter()
-            .find(|(fingerprint, _)| *fingerprint == candidate.fingerprint())
-            .map(|(_, root)| root.clone());
-        let (root, revoked_since) = match cached {
-            Some(root) => (root, None),
-            None => {
-                let authority = self.trust.check_authority(
-                    candidate,
-                    AuthorityRole::PartIssuer,
-                    now,
-                    paired_at,
-                )?;
-                if authority.revoked_since.is_none() {
-                    checked
-                        .issuers
-                        .push((candidate.fingerprint(), authority.root.clone()));
-                }
-                (authority.root.clone(), authority.revoked_since)
-            }
-        };
+        let authority =
+            self.trust
+                .check_authority(candidate, AuthorityRole::PartIssuer, now, paired_at)?;
+        let root = authority.root.clone();
         if root.issuer() != part.root {
             return Err(Error::RootMismatch(part.root));
         }
@@ -333,8 +315,9 @@ impl<'a> Verifier<'a> {
         }
         Ok(Path {
             issuer: candidate,
+            key: authority.key,
             root,
-            revoked_since,
+            revoked_since: authority.revoked_since,
         })
     }
 
@@ -345,11 +328,9 @@ impl<'a> Verifier<'a> {
         path: &Path<'_>,
         now: u64,
     ) -> Result<(), Error> {
-        let issuer_key = path
-            .issuer
-            .subject_key()
-            .ok_or(Error::UnknownIssuer(certificate.issuer()))?;
-        certificate.verify_signed_by(&issuer_key)?;
+        // The path's issuer is a candidate for this certificate's issuer key
+        // id (`build_path`), so its key is the one that must have signed.
+        certificate.verify_signed_with(&path.key)?;
         certificate.validity().check("part certificate", now)
     }
 
@@ -383,9 +364,10 @@ impl<'a> Verifier<'a> {
         }
         let service = record.service_certificate();
         let now = self.trust.clock_for_root(&service.issuer(), now);
-        self.trust
-            .check_authority(service, AuthorityRole::PairingService, now, None)?;
-        record.verify_signature()?;
+        let authority =
+            self.trust
+                .check_authority(service, AuthorityRole::PairingService, now, None)?;
+        record.verify_signature_with(&authority.key)?;
         let info = AuthorityInfo::of(service);
         checked.pairing = Some((record.fingerprint(), info.clone()));
         Ok(info)
