@@ -392,6 +392,10 @@ impl Certificate {
         &self.bytes
     }
 
+    pub(crate) fn body(&self) -> &CertificateBody {
+        &self.body
+    }
+
     /// The serial number its issuer gave it.
     pub fn serial_number(&self) -> u64 {
         self.body.serial_number

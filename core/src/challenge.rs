@@ -91,6 +91,10 @@ impl ChallengeResponse {
         &self.signed.bytes
     }
 
+    pub(crate) fn body(&self) -> &ChallengeResponseBody {
+        &self.signed.body
+    }
+
     /// The nonce it answers.
     pub fn nonce(&self) -> &[u8; 32] {
         &self.signed.body.nonce

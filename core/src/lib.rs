@@ -121,6 +121,22 @@ pub use verify::{
 #[doc(hidden)]
 pub mod internal {
     pub use crate::envelope::{HEADER_LEN, MAGIC, SIGNATURE_LEN, verify_signature};
+
+    /// The decoded body of `object`, encoded again: equal to the bytes
+    /// between header and signature when the encoding is canonical (what
+    /// the fuzz targets assert).
+    pub fn reencoded_body(object: &crate::Object) -> Vec<u8> {
+        use crate::Object;
+        let encoded = match object {
+            Object::Certificate(o) => postcard::to_allocvec(o.body()),
+            Object::PairingRecord(o) => postcard::to_allocvec(o.body()),
+            Object::BlocklistSnapshot(o) => postcard::to_allocvec(o.body()),
+            Object::BlocklistDelta(o) => postcard::to_allocvec(o.body()),
+            Object::RevocationList(o) => postcard::to_allocvec(o.body()),
+            Object::ChallengeResponse(o) => postcard::to_allocvec(o.body()),
+        };
+        encoded.unwrap_or_default()
+    }
 }
 
 /// Any decoded partcert object.

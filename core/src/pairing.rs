@@ -88,6 +88,10 @@ impl PairingRecord {
         &self.signed.bytes
     }
 
+    pub(crate) fn body(&self) -> &PairingBody {
+        &self.signed.body
+    }
+
     /// The handset's board.
     pub fn board(&self) -> &PairedPart {
         &self.signed.body.board

@@ -60,6 +60,10 @@ impl RevocationList {
         &self.signed.bytes
     }
 
+    pub(crate) fn body(&self) -> &RevocationBody {
+        &self.signed.body
+    }
+
     /// The key id of the root that signed it.
     pub fn root(&self) -> KeyId {
         self.signed.body.root
