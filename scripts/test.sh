@@ -9,17 +9,23 @@ section() { printf '\n==> %s\n' "$*"; }
 section "format"
 cargo fmt --all --check
 
+# One feature set for every cargo command (the bindings' `cli` feature builds
+# the uniffi-bindgen binary that bindings/tests/run.sh uses), so uniffi is
+# compiled once.
 section "lint"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 section "docs"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --locked -q
 
-section "rust tests (core, ffi, cli)"
-cargo test --workspace --locked
+section "rust tests (core, ffi, cli, bindings)"
+cargo test --workspace --all-features --locked
 
 section "C ABI: header up to date, C tests under ASan/UBSan and valgrind"
 bash ffi/tests/run.sh
+
+section "Kotlin and Swift: generated bindings, tests and examples on the JVM and Swift"
+bash bindings/tests/run.sh
 
 section "fuzz: every decoder, 15 s each, seeded with the golden vectors"
 bash fuzz/run.sh 15

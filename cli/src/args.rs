@@ -3,26 +3,41 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use partcert::{Imei, KeyId, PartKind, Reason};
+use partcert::{Imei, KeyId, PartKind, Reason, limits};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0   genuine and clean (or not checked against a blocklist); other commands: done
-  10  genuine, but the part or its handset is blocklisted (even if the list is also stale)
-  11  genuine, not blocklisted, but a blocklist consulted is stale (expired, missing,
-      signed by a since-revoked key, or outdated by another register's newer list)
-  20  untrusted or invalid evidence (the message and --json carry the stable error code)
-  2   usage error
-  1   any other failure (a file could not be read or written)";
+use crate::error::{Scope, exit_codes_help};
 
 /// Signed phone-part certificates, pairing records and stolen-handset
 /// blocklists: issue them, and check a part before you fit it.
 #[derive(Debug, Parser)]
-#[command(name = "partcert", version, after_help = EXIT_CODES)]
+#[command(name = "partcert", version, after_help = exit_codes_help(Scope::All))]
 pub struct Cli {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub global: Global,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The flags every command takes, declared once.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Print one JSON object on standard output (errors too); its schema is
+    /// in cli/schemas/. Scripts check its `verdict` (verify, handset
+    /// check) or `ok`.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Act as of this time instead of now: seconds since the Unix epoch
+    /// (1767225600) or an RFC 3339 date (2026-01-01T00:00:00Z, or
+    /// 2026-01-01 for midnight UTC). A time before 2000 or after 2199
+    /// (milliseconds?) is refused unless --force.
+    #[arg(long, global = true, value_name = "WHEN", value_parser = parse_time, alias = "now")]
+    pub at: Option<u64>,
+    /// Replace an existing output file (never a secret key by anything but
+    /// a new key), and accept implausible times and validities.
+    #[arg(long, global = true)]
+    pub force: bool,
 }
 
 /// The commands.
@@ -49,7 +64,7 @@ pub enum Command {
     #[command(subcommand)]
     Challenge(ChallengeCommand),
     /// Check a part: is it genuine, and is it (or its handset) blocklisted?
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = exit_codes_help(Scope::Verify))]
     Verify(VerifyArgs),
     /// Check a whole handset against its pairing record.
     #[command(subcommand)]
@@ -58,6 +73,18 @@ pub enum Command {
     Show(ShowArgs),
     /// Play the London story end to end in a temporary folder.
     Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `partcert man > partcert.1`.
+    Man,
+}
+
+/// `partcert completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `partcert completions bash > /etc/bash_completion.d/partcert`.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `partcert root ...`
@@ -78,15 +105,6 @@ pub enum RootRole {
     Blocklist,
 }
 
-/// Common time and overwrite options for commands that sign.
-#[derive(Debug, Clone, Args)]
-pub struct SignTime {
-    /// Sign as of this time (seconds since the Unix epoch) instead of now.
-    /// Certificates are valid from one hour before it, for slow clocks.
-    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
-    pub at: Option<u64>,
-}
-
 /// `partcert root new`
 #[derive(Debug, Args)]
 pub struct RootNewArgs {
@@ -104,15 +122,9 @@ pub struct RootNewArgs {
     /// Manufacturer root (default) or blocklist root.
     #[arg(long, value_enum, default_value = "manufacturer")]
     pub role: RootRole,
-    /// How long the root certificate is valid.
+    /// How long the root certificate is valid, in days (0 or over 36500 only with --force).
     #[arg(long, value_name = "N", default_value_t = 365 * 30)]
     pub valid_days: u64,
-    /// Replace PREFIX.key if it exists.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub time: SignTime,
 }
 
 /// `partcert authority ...`
@@ -164,7 +176,7 @@ pub struct AuthorityNewArgs {
     /// a stolen publisher key, certify a new one for the next epoch.
     #[arg(long, value_name = "N")]
     pub epoch: Option<u64>,
-    /// How long the certificate is valid.
+    /// How long the certificate is valid, in days (0 or over 36500 only with --force).
     #[arg(long, value_name = "N", default_value_t = 365 * 10)]
     pub valid_days: u64,
     /// The certificate's serial number (default: random).
@@ -173,12 +185,6 @@ pub struct AuthorityNewArgs {
     /// Writes PREFIX.key (secret, mode 0600) and PREFIX.cert.
     #[arg(long, value_name = "PREFIX")]
     pub out: PathBuf,
-    /// Replace PREFIX.key if it exists.
-    #[arg(long)]
-    pub force: bool,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub time: SignTime,
 }
 
 /// `partcert part ...`
@@ -218,21 +224,19 @@ pub struct PartIssueArgs {
     /// For boards: an IMEI the board carries (repeat for dual-SIM).
     #[arg(long, value_parser = parse_imei)]
     pub imei: Vec<Imei>,
-    /// For parts with a secure element: the part's public key (from `part keygen`).
+    /// For parts with a secure element: the part's public key (PART.pub
+    /// from `part keygen`, first line `partcert public key v1`; never the .key).
     #[arg(long, value_name = "PART.pub")]
     pub part_key: Option<PathBuf>,
-    /// How long the certificate is valid.
+    /// How long the certificate is valid, in days (0 or over 36500 only with --force).
     #[arg(long, value_name = "N", default_value_t = 365 * 30)]
     pub valid_days: u64,
     /// The certificate's serial number (default: random).
     #[arg(long, value_name = "N")]
     pub serial_number: Option<u64>,
-    /// Where to write the part certificate.
+    /// Where to write the part certificate (`-`: standard output).
     #[arg(long, value_name = "PART.cert")]
     pub out: PathBuf,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub time: SignTime,
 }
 
 /// `partcert part keygen`
@@ -241,15 +245,13 @@ pub struct PartKeygenArgs {
     /// Writes PREFIX.key (secret, mode 0600) and PREFIX.pub.
     #[arg(long, value_name = "PREFIX")]
     pub out: PathBuf,
-    /// Replace PREFIX.key if it exists.
-    #[arg(long)]
-    pub force: bool,
 }
 
 /// `partcert part respond`
 #[derive(Debug, Args)]
 pub struct PartRespondArgs {
-    /// The part's secret key.
+    /// The part's secret key (`partcert secret key v1`): it must be the
+    /// key the certificate names.
     #[arg(long, value_name = "PART.key")]
     pub part_key: PathBuf,
     /// The part's certificate.
@@ -258,7 +260,7 @@ pub struct PartRespondArgs {
     /// The verifier's challenge (from `partcert challenge new`).
     #[arg(long, value_name = "CHALLENGE")]
     pub challenge: PathBuf,
-    /// Where to write the response.
+    /// Where to write the response (`-`: standard output).
     #[arg(long, value_name = "RESPONSE")]
     pub out: PathBuf,
 }
@@ -273,7 +275,8 @@ pub enum ChallengeCommand {
 /// `partcert challenge new`
 #[derive(Debug, Args)]
 pub struct ChallengeNewArgs {
-    /// Where to write the challenge (one line of hex).
+    /// Where to write the challenge (`partcert challenge v1`, then the
+    /// nonce in hex; `-`: standard output).
     #[arg(long, value_name = "CHALLENGE")]
     pub out: PathBuf,
 }
@@ -293,18 +296,16 @@ pub struct PairArgs {
     /// A part fitted in the handset (repeat, or give several).
     #[arg(long, value_name = "PART.cert", num_args = 1..)]
     pub part: Vec<PathBuf>,
-    /// The handset's pairing sequence: 1 at the factory, counting up with each repair.
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// The handset's pairing sequence: 1 at the factory, counting up with
+    /// each repair (at most 2^53-1).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_sequence)]
     pub sequence: u64,
     /// This record follows a repair (default: a factory build).
     #[arg(long)]
     pub repair: bool,
-    /// Where to write the pairing record.
+    /// Where to write the pairing record (`-`: standard output).
     #[arg(long, value_name = "HANDSET.pair")]
     pub out: PathBuf,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub time: SignTime,
 }
 
 /// `partcert blocklist ...`
@@ -316,19 +317,9 @@ pub enum BlocklistCommand {
     Delta(BlocklistDeltaArgs),
     /// Check and apply snapshots and deltas in order, as a device does, and
     /// keep the anti-rollback state.
-    #[command(after_help = APPLY_EXIT_CODES)]
+    #[command(after_help = exit_codes_help(Scope::Apply))]
     Apply(BlocklistApplyArgs),
 }
-
-const APPLY_EXIT_CODES: &str = "\
-Exit codes:
-  0   every list applied; nothing is written unless all of them did
-  11  every list applied, but a list followed is stale: expired, missing, or signed by a
-      since-revoked key (fetch a fresh one)
-  20  a list is refused: bad signature, unpinned register, rollback, wrong delta base,
-      a publisher outside its certified epoch or revoked
-  2   usage error
-  1   any other failure (a file could not be read or written)";
 
 /// Why handsets are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -376,17 +367,24 @@ pub struct BlocklistNewArgs {
     /// epoch; a delegated publisher signs only the epoch it is certified for.
     #[arg(long, value_name = "N")]
     pub epoch: Option<u64>,
-    /// Days until the snapshot is stale.
+    /// Days until the snapshot is stale (0 or over 36500 only with --force).
     #[arg(long, value_name = "N", default_value_t = 7)]
     pub expires_days: u64,
     /// Carry over every entry of this earlier snapshot.
     #[arg(long, value_name = "OLD.pcbl")]
     pub base: Option<PathBuf>,
-    /// List a handset by IMEI.
+    /// List a handset by IMEI (repeat).
     #[arg(long, value_parser = parse_imei)]
     pub imei: Vec<Imei>,
-    /// List a reported handset's IMEIs and every part its pairing record names.
-    #[arg(long, value_name = "HANDSET.pair")]
+    /// List every IMEI in FILE (`-`: standard input): one per line, `#`
+    /// comments and blank lines allowed. Every bad line is reported with
+    /// its number, and nothing is signed if any is bad.
+    #[arg(long, value_name = "FILE")]
+    pub imeis_from: Vec<PathBuf>,
+    /// List a reported handset's IMEIs and every part its pairing record
+    /// names. Also a folder (every file in it, each a pairing record) or a
+    /// text file naming one record per line (relative to the list's folder).
+    #[arg(long, value_name = "HANDSET.pair|DIR|LIST")]
     pub from_pairing: Vec<PathBuf>,
     /// Why the new entries are listed.
     #[arg(long, value_enum, default_value = "stolen")]
@@ -397,15 +395,16 @@ pub struct BlocklistNewArgs {
     /// Delist a handset's IMEI (an entry of --base).
     #[arg(long, value_parser = parse_imei)]
     pub delist_imei: Vec<Imei>,
-    /// Delist everything --from-pairing would list for this handset (it was found).
-    #[arg(long, value_name = "HANDSET.pair")]
+    /// Delist every IMEI in FILE (`-`: standard input), as --imeis-from reads it.
+    #[arg(long, value_name = "FILE")]
+    pub delist_imeis_from: Vec<PathBuf>,
+    /// Delist everything --from-pairing would list for this handset (it
+    /// was found); a folder or a list file as for --from-pairing.
+    #[arg(long, value_name = "HANDSET.pair|DIR|LIST")]
     pub delist_pairing: Vec<PathBuf>,
-    /// Where to write the snapshot.
+    /// Where to write the snapshot (`-`: standard output).
     #[arg(long, value_name = "LIST.pcbl")]
     pub out: PathBuf,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub time: SignTime,
 }
 
 /// `partcert blocklist delta`
@@ -420,7 +419,7 @@ pub struct BlocklistDeltaArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub signer: BlocklistSigner,
-    /// Where to write the delta.
+    /// Where to write the delta (`-`: standard output).
     #[arg(long, value_name = "D.pcbd")]
     pub out: PathBuf,
 }
@@ -431,31 +430,31 @@ pub struct BlocklistApplyArgs {
     /// A pinned blocklist root certificate (repeat for several registers).
     #[arg(long, value_name = "BLROOT.cert", required = true)]
     pub blocklist_trust: Vec<PathBuf>,
-    /// The blocklist state held (from an earlier `apply --out`): read if it
-    /// exists, and updated in place unless --out is given.
+    /// The blocklist state held: it must exist (unless --init), and is
+    /// updated in place unless --out is given.
     #[arg(long, value_name = "STATE.pcbs", conflicts_with = "rollback_state")]
     pub state: Option<PathBuf>,
     /// Where to write the resulting state: every list accepted, with its
-    /// anti-rollback marks (for `verify --blocklist-state`).
+    /// anti-rollback marks (for `verify --blocklist-state`). A new file
+    /// (or --force).
     #[arg(long, value_name = "NEW_STATE.pcbs")]
     pub out: Option<PathBuf>,
-    /// Keep only the anti-rollback marks (epoch, sequence and digest per register):
-    /// read if it exists, updated when every list applies.
+    /// Keep only the anti-rollback marks (epoch, sequence and digest per
+    /// register): it must exist (unless --init), and is updated when every
+    /// list applies.
     #[arg(long, value_name = "STATE.pcrb")]
     pub rollback_state: Option<PathBuf>,
+    /// Start a new --state or --rollback-state from nothing (the file must
+    /// not exist yet): a device's first run.
+    #[arg(long)]
+    pub init: bool,
     /// A revocation list signed by a pinned blocklist root (repeat): lists
     /// signed by a key it revokes are refused, and those held read stale.
     #[arg(long, value_name = "LIST.pcrl")]
     pub revocations: Vec<PathBuf>,
-    /// Snapshots (.pcbl) and deltas (.pcbd), applied in the order given.
-    #[arg(value_name = "LIST", required_unless_present = "state")]
+    /// Snapshots and deltas, applied in the order given.
+    #[arg(value_name = "LIST", required_unless_present_any = ["state", "rollback_state"])]
     pub lists: Vec<PathBuf>,
-    /// Check as of this time (seconds since the Unix epoch) instead of now.
-    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
-    pub at: Option<u64>,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// `partcert revoke`
@@ -467,29 +466,27 @@ pub struct RevokeArgs {
     /// The root's certificate.
     #[arg(long, value_name = "ROOT.cert")]
     pub root_cert: PathBuf,
-    /// The list's sequence: higher than any published before. A new list
-    /// replaces the root's previous one: give every key still revoked.
-    #[arg(long, value_name = "N")]
+    /// The list's sequence: higher than any published before (at most
+    /// 2^53-1). A new list replaces the root's previous one: give every key
+    /// still revoked.
+    #[arg(long, value_name = "N", value_parser = parse_sequence)]
     pub sequence: u64,
     /// The certificate of an authority whose key to revoke (repeat).
     #[arg(long, value_name = "AUTHORITY.cert")]
     pub authority: Vec<PathBuf>,
     /// A key to revoke by its key id, optionally with its own since time:
-    /// KEYID or KEYID@UNIX_SECONDS (repeat).
+    /// KEYID or KEYID@WHEN (seconds or an RFC 3339 date; repeat).
     #[arg(long, value_name = "KEYID[@SINCE]", value_parser = parse_revoked_key)]
     pub key: Vec<KeyToRevoke>,
     /// From when the keys given without their own @SINCE are revoked
-    /// (seconds since the Unix epoch). 0, the default, revokes everything
-    /// they ever signed; a later time spares what independent evidence (a
-    /// pairing record) places before it.
-    #[arg(long, value_name = "UNIX_SECONDS", default_value_t = 0)]
+    /// (seconds since the Unix epoch, or an RFC 3339 date). 0, the default,
+    /// revokes everything they ever signed; a later time spares what
+    /// independent evidence (a pairing record) places before it.
+    #[arg(long, value_name = "WHEN", default_value = "0", value_parser = parse_time)]
     pub since: u64,
-    /// Where to write the revocation list.
+    /// Where to write the revocation list (`-`: standard output).
     #[arg(long, value_name = "LIST.pcrl")]
     pub out: PathBuf,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub time: SignTime,
 }
 
 /// What a verifier trusts and which lists it consults (shared by `verify`
@@ -513,7 +510,8 @@ pub struct TrustArgs {
     /// A blocklist snapshot, or a delta to apply after it (repeat, in order).
     #[arg(long, value_name = "LIST.pcbl", requires = "blocklist_trust")]
     pub blocklist: Vec<PathBuf>,
-    /// Refuse lists older than this anti-rollback state (from `blocklist apply`).
+    /// Refuse lists older than this anti-rollback state (from `blocklist
+    /// apply --rollback-state`); it must exist.
     #[arg(long, value_name = "STATE.pcrb")]
     pub rollback_state: Option<PathBuf>,
     /// A revocation list signed by a pinned root (repeat).
@@ -522,12 +520,6 @@ pub struct TrustArgs {
     /// The part issuer's certificate (repeat if unsure which).
     #[arg(long, value_name = "ISSUER.cert")]
     pub chain: Vec<PathBuf>,
-    /// Verify as of this time (seconds since the Unix epoch) instead of now.
-    #[arg(long, value_name = "UNIX_SECONDS", alias = "now")]
-    pub at: Option<u64>,
-    /// Print one JSON object: the verdict, or the error with its code.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// `partcert verify`
@@ -563,18 +555,9 @@ pub struct VerifyArgs {
 pub enum HandsetCommand {
     /// Check every part fitted in a handset against its pairing record: what
     /// a technician runs after a repair, or a buyer before paying.
-    #[command(after_help = HANDSET_EXIT_CODES)]
+    #[command(after_help = exit_codes_help(Scope::Handset))]
     Check(HandsetCheckArgs),
 }
-
-const HANDSET_EXIT_CODES: &str = "\
-Exit codes:
-  0   every part genuine and none blocklisted (parts swapped by a repair are reported, not failed)
-  10  the handset or a part is blocklisted
-  11  nothing blocklisted, but a blocklist consulted is stale
-  20  the pairing record is untrusted or not this handset's, or a part's evidence is untrusted
-  2   usage error
-  1   any other failure (a file could not be read or written)";
 
 /// `partcert handset check`
 #[derive(Debug, Args)]
@@ -602,18 +585,33 @@ pub struct ShowArgs {
     /// anti-rollback state, key (`-` reads standard input).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// `partcert demo`
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Play the story in this folder and keep the files (default: a
-    /// temporary folder, removed afterwards).
+    /// temporary folder, removed afterwards). The folder must be new or
+    /// empty.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+}
+
+fn parse_time(text: &str) -> Result<u64, String> {
+    crate::text::parse_time(text)
+}
+
+fn parse_sequence(text: &str) -> Result<u64, String> {
+    let value = text
+        .parse::<u64>()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    if value > limits::MAX_SEQUENCE {
+        return Err(format!(
+            "{value} is past the largest sequence devices accept ({}, 2^53-1)",
+            limits::MAX_SEQUENCE
+        ));
+    }
+    Ok(value)
 }
 
 fn parse_kind(text: &str) -> Result<PartKind, String> {
@@ -639,13 +637,21 @@ pub struct KeyToRevoke {
 fn parse_revoked_key(text: &str) -> Result<KeyToRevoke, String> {
     let (id, since) = match text.split_once('@') {
         Some((id, since)) => {
-            let since = since.parse::<u64>().map_err(|_| {
-                format!("{since:?} after @ is not a time in seconds since the Unix epoch")
-            })?;
+            let since = parse_time(since)?;
             (id, Some(since))
         }
         None => (text, None),
     };
     let key = KeyId::from_hex(id).map_err(|error| error.to_string())?;
     Ok(KeyToRevoke { key, since })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

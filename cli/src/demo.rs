@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 use crate::args::{Cli, DemoArgs};
-use crate::error::{CliError, exit};
+use crate::ctx::Ctx;
+use crate::error::{CliError, ToolCode, exit};
 
 struct Story<'a> {
     out: &'a mut dyn Write,
@@ -40,7 +41,11 @@ impl Story<'_> {
         writeln!(self.out, "$ partcert {}", shown.join(" "))?;
         let cli = Cli::try_parse_from(std::iter::once("partcert").chain(arguments.iter().copied()))
             .map_err(|error| {
-                CliError::Usage(format!("the demo's own command is wrong: {error}"))
+                CliError::tool(
+                    ToolCode::Internal,
+                    format!("the demo's own command is wrong: {error}"),
+                )
+                .hint("a bug: please report it")
             })?;
         let mut report = Vec::new();
         let code = match crate::run(cli, &mut report) {
@@ -83,30 +88,38 @@ impl Story<'_> {
 }
 
 /// `partcert demo`
-pub fn demo(args: DemoArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+pub fn demo(args: DemoArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    ctx.refuse_unused("demo", false, false)?;
+    ctx.refuse_json("demo", "a story")?;
     let scratch;
     let folder: PathBuf = match args.keep {
         Some(folder) => {
-            std::fs::create_dir_all(&folder).map_err(|source| CliError::Io {
-                path: folder.clone(),
-                source,
-            })?;
+            let in_use = std::fs::read_dir(&folder)
+                .map(|mut entries| entries.next().is_some())
+                .unwrap_or(false);
+            if in_use {
+                return Err(CliError::tool(
+                    ToolCode::FileExists,
+                    "the folder is not empty: the demo would mix its files with yours",
+                )
+                .file(&folder)
+                .flag("--keep")
+                .hint("give a new or empty folder"));
+            }
+            std::fs::create_dir_all(&folder).map_err(|source| CliError::io(&folder, &source))?;
             folder
         }
         None => {
             scratch = tempfile::Builder::new()
                 .prefix("partcert-demo-")
                 .tempdir()
-                .map_err(|source| CliError::Io {
-                    path: std::env::temp_dir(),
-                    source,
-                })?;
+                .map_err(|source| CliError::io(&std::env::temp_dir(), &source))?;
             scratch.path().to_owned()
         }
     };
     let io = |path: &Path| {
         let path = path.to_owned();
-        move |source| CliError::Io { path, source }
+        move |source: std::io::Error| CliError::io(&path, &source)
     };
     let home = std::env::current_dir().map_err(io(Path::new(".")))?;
     // The commands are shown as typed in that folder, so they run there.
@@ -125,10 +138,14 @@ pub fn demo(args: DemoArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         )?;
         Ok(exit::OK)
     } else {
-        Err(CliError::Refused(format!(
-            "the demo did not go as the story says: {}",
-            story.surprises.join("; ")
-        )))
+        Err(CliError::tool(
+            ToolCode::Internal,
+            format!(
+                "the demo did not go as the story says: {}",
+                story.surprises.join("; ")
+            ),
+        )
+        .hint("a bug: please report it"))
     }
 }
 

@@ -1,18 +1,27 @@
-//! What can go wrong in the tool, and the exit code each failure maps to.
+//! What can go wrong in the tool, the one exit-code table, and the stable
+//! codes of the tool's own errors.
+//!
+//! Every error names the file or the flag it is about and says what to do.
+//! The library's errors keep the library's stable codes (1xx to 4xx); the
+//! tool's own refusals have codes of their own, 6xx, listed in
+//! [`ToolCode`]. Both appear in the human line (`[error 602 FileExists]`)
+//! and in `--json` (`"code": 602, "name": "FileExists"`).
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use partcert::Verdict;
+use partcert::{ErrorCode, Verdict};
 use serde_json::{Value, json};
 
-/// Exit codes: part of the tool's contract (see `partcert verify --help`).
+use crate::text;
+
+/// Exit codes: part of the tool's contract.
 pub mod exit {
     /// Success; for `verify`: genuine and clean, or not checked against a blocklist.
     pub const OK: u8 = 0;
-    /// Any other failure: a file could not be read or written.
+    /// Any other failure: a file could not be read or written, or would be replaced.
     pub const FAILURE: u8 = 1;
-    /// The command line is wrong.
+    /// The command line is wrong: a flag, or a value given to one.
     pub const USAGE: u8 = 2;
     /// Genuine, but the part or its handset is blocklisted (even if the list is also stale).
     pub const BLOCKED: u8 = 10;
@@ -20,6 +29,107 @@ pub mod exit {
     pub const STALE: u8 = 11;
     /// The evidence is untrusted or invalid: a partcert error with a stable code.
     pub const INVALID: u8 = 20;
+}
+
+/// Which commands an exit-code help text is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every command (the top-level help).
+    All,
+    /// `verify`.
+    Verify,
+    /// `handset check`.
+    Handset,
+    /// `blocklist apply`.
+    Apply,
+}
+
+/// One row of the exit-code table.
+pub struct ExitRow {
+    /// The code.
+    pub code: u8,
+    /// What it means for `verify`.
+    pub verify: &'static str,
+    /// What it means for `handset check`.
+    pub handset: &'static str,
+    /// What it means for `blocklist apply`.
+    pub apply: &'static str,
+    /// What it means for every other command.
+    pub other: &'static str,
+}
+
+/// The one exit-code table: every help text is generated from it.
+pub const EXIT_CODES: &[ExitRow] = &[
+    ExitRow {
+        code: exit::OK,
+        verify: "genuine and clean, or not checked against a blocklist",
+        handset: "every part genuine and none blocklisted (parts swapped by a repair are reported, not failed)",
+        apply: "every list applied; nothing is written unless all of them did",
+        other: "done",
+    },
+    ExitRow {
+        code: exit::BLOCKED,
+        verify: "genuine, but the part or its handset is blocklisted (even if the list is also stale)",
+        handset: "the handset or a part is blocklisted",
+        apply: "",
+        other: "",
+    },
+    ExitRow {
+        code: exit::STALE,
+        verify: "genuine, not blocklisted, but a blocklist consulted is stale (expired, missing, signed by a since-revoked key, or outdated by another register's newer list)",
+        handset: "nothing blocklisted, but a blocklist consulted is stale",
+        apply: "every list applied, but a list followed is stale: fetch a fresh one",
+        other: "",
+    },
+    ExitRow {
+        code: exit::INVALID,
+        verify: "untrusted or invalid evidence (the message and --json carry the stable error code)",
+        handset: "the pairing record is untrusted or not this handset's, or a part's evidence is untrusted",
+        apply: "a list is refused: bad signature, unpinned register, rollback, replayed or wrong-base delta, a publisher outside its epoch or revoked",
+        other: "the library refused an input file (bad, untrusted or wrong-key)",
+    },
+    ExitRow {
+        code: exit::USAGE,
+        verify: "usage error: a flag or its value is wrong (the message names it)",
+        handset: "usage error",
+        apply: "usage error",
+        other: "usage error: a flag or its value is wrong (the message names it)",
+    },
+    ExitRow {
+        code: exit::FAILURE,
+        verify: "any other failure (a file could not be read)",
+        handset: "any other failure",
+        apply: "any other failure",
+        other: "any other failure: a file could not be read or written, or an existing file would be replaced without --force",
+    },
+];
+
+/// The exit-code help of a command, generated from [`EXIT_CODES`].
+pub fn exit_codes_help(scope: Scope) -> String {
+    let mut text = String::from("Exit codes:");
+    for row in EXIT_CODES {
+        let meaning = match scope {
+            Scope::Verify => row.verify,
+            Scope::Handset => row.handset,
+            Scope::Apply => row.apply,
+            Scope::All => {
+                let mut all = String::new();
+                if row.other.is_empty() {
+                    all = format!("verify, handset check: {}", row.verify);
+                } else if row.code == exit::OK || row.code == exit::INVALID {
+                    all = format!("{}; verify: {}", row.other, row.verify);
+                } else {
+                    all.push_str(row.other);
+                }
+                text.push_str(&format!("\n  {:<3} {all}", row.code));
+                continue;
+            }
+        };
+        if !meaning.is_empty() {
+            text.push_str(&format!("\n  {:<3} {meaning}", row.code));
+        }
+    }
+    text
 }
 
 /// The exit code a verdict maps to.
@@ -33,148 +143,411 @@ pub fn verdict_exit_code(verdict: &Verdict) -> u8 {
     }
 }
 
-/// A failure of one command.
-#[derive(Debug)]
-pub enum CliError {
-    /// The command line asks for something impossible (exit 2).
-    Usage(String),
-    /// A file could not be read or written (exit 1).
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
-    },
-    /// Writing to standard output failed (exit 1).
-    Output(std::io::Error),
-    /// A refusal that is not about evidence, e.g. overwriting a secret key (exit 1).
-    Refused(String),
-    /// The library refused the input (exit 20): a file that is malformed, of
-    /// the wrong type, signed by the wrong key, untrusted or expired.
-    Partcert {
-        /// The file the error is about, when one is.
-        path: Option<PathBuf>,
-        /// The library's error, with its stable code.
-        error: partcert::Error,
-    },
-    /// The library refused a value given on the command line (exit 20).
-    Flagged {
-        /// The flag and its value, as the user gave it (or its default).
-        flag: String,
-        /// The library's error, with its stable code.
-        error: partcert::Error,
-    },
-    /// Another failure, with a hint at its likely cause.
-    Hinted {
-        /// The failure.
-        error: Box<CliError>,
-        /// What probably went wrong.
-        hint: &'static str,
-    },
+/// The tool's own error codes (the library's are 1xx to 4xx, the C
+/// ABI's 5xx): stable, never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolCode {
+    /// 600: the command line is wrong (exit 2).
+    Usage = 600,
+    /// 601: a file could not be read or written (exit 1).
+    Io = 601,
+    /// 602: the output file exists; `--force` replaces it (exit 1).
+    FileExists = 602,
+    /// 603: the output file holds a secret key; only a new key of the same
+    /// command may replace it, with `--force` (exit 1).
+    SecretKeyInTheWay = 603,
+    /// 604: a state file given does not exist; `--init` starts one (exit 2).
+    NoSuchState = 604,
+    /// 605: `--init` was given for a state that exists (exit 2).
+    StateExists = 605,
+    /// 606: a value is implausible (a time in milliseconds, a validity of
+    /// zero days or over a century); `--force` if meant (exit 2).
+    Implausible = 606,
+    /// 607: lines of an input list are not what they should be (exit 2).
+    BadLines = 607,
+    /// 608: the command asks for two contradictory things (exit 2).
+    Contradiction = 608,
+    /// 609: the result could not be written as JSON (a bug; exit 1).
+    Internal = 609,
 }
 
-impl CliError {
-    /// Wraps a library error about `path`.
-    pub fn about(path: &Path) -> impl FnOnce(partcert::Error) -> CliError + '_ {
-        move |error| CliError::Partcert {
-            path: Some(path.to_owned()),
-            error,
+impl ToolCode {
+    /// The code's name, as printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            ToolCode::Usage => "Usage",
+            ToolCode::Io => "Io",
+            ToolCode::FileExists => "FileExists",
+            ToolCode::SecretKeyInTheWay => "SecretKeyInTheWay",
+            ToolCode::NoSuchState => "NoSuchState",
+            ToolCode::StateExists => "StateExists",
+            ToolCode::Implausible => "Implausible",
+            ToolCode::BadLines => "BadLines",
+            ToolCode::Contradiction => "Contradiction",
+            ToolCode::Internal => "Internal",
         }
     }
 
-    /// Wraps a library error about a command-line flag.
-    pub fn flag(flag: impl Into<String>) -> impl FnOnce(partcert::Error) -> CliError {
+    /// The family, as printed: `usage`, `io`, `refused`.
+    pub fn family(self) -> &'static str {
+        match self {
+            ToolCode::Usage
+            | ToolCode::NoSuchState
+            | ToolCode::StateExists
+            | ToolCode::Implausible
+            | ToolCode::BadLines
+            | ToolCode::Contradiction => "usage",
+            ToolCode::Io | ToolCode::Internal => "io",
+            ToolCode::FileExists | ToolCode::SecretKeyInTheWay => "refused",
+        }
+    }
+
+    /// The exit code.
+    pub fn exit_code(self) -> u8 {
+        match self.family() {
+            "usage" => exit::USAGE,
+            _ => exit::FAILURE,
+        }
+    }
+}
+
+/// One bad line of an input list.
+#[derive(Debug, Clone)]
+pub struct BadLine {
+    /// Its number, from 1.
+    pub line: usize,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// A failure of one command: what went wrong, about which file or flag,
+/// and what to do (boxed: results stay small).
+#[derive(Debug)]
+pub struct CliError(Box<ErrorData>);
+
+impl std::ops::Deref for CliError {
+    type Target = ErrorData;
+
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for CliError {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
+    }
+}
+
+/// What a [`CliError`] holds.
+#[derive(Debug)]
+pub struct ErrorData {
+    /// The stable code.
+    pub code: u32,
+    /// The code's name.
+    pub name: &'static str,
+    /// The code's family.
+    pub family: &'static str,
+    /// What went wrong.
+    pub message: String,
+    /// The file it is about.
+    pub file: Option<String>,
+    /// The flag it is about (with its value, as given).
+    pub flag: Option<String>,
+    /// What to do.
+    pub hint: Option<String>,
+    /// The process exit code.
+    pub exit: u8,
+    /// For an input list: every bad line.
+    pub lines: Vec<BadLine>,
+    /// For `verify` and `handset check`: the evidence itself was refused,
+    /// so the verdict is "untrusted".
+    pub untrusted: bool,
+}
+
+impl CliError {
+    fn new(code: u32, name: &'static str, family: &'static str, message: String, exit: u8) -> Self {
+        CliError(Box::new(ErrorData {
+            code,
+            name,
+            family,
+            message,
+            file: None,
+            flag: None,
+            hint: None,
+            exit,
+            lines: Vec::new(),
+            untrusted: false,
+        }))
+    }
+
+    /// One of the tool's own errors.
+    pub fn tool(code: ToolCode, message: impl Into<String>) -> Self {
+        CliError::new(
+            code as u32,
+            code.name(),
+            code.family(),
+            message.into(),
+            code.exit_code(),
+        )
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::tool(ToolCode::Usage, message)
+    }
+
+    /// A library error (exit 20, or 2 once [`CliError::flag`] names a flag).
+    pub fn core(error: partcert::Error) -> Self {
+        let code = error.code();
+        let hint = default_hint(code);
+        let mut cli = CliError::new(
+            code.as_u32(),
+            code.name(),
+            code.family().name(),
+            core_message(&error),
+            exit::INVALID,
+        );
+        cli.hint = Some(hint.to_owned());
+        cli
+    }
+
+    /// A file could not be read or written (exit 1). The system's message
+    /// never carries a temporary file's name: only `path` is named.
+    pub fn io(path: &Path, source: &std::io::Error) -> Self {
+        let plain = match source.raw_os_error() {
+            Some(os) => std::io::Error::from_raw_os_error(os).to_string(),
+            None => std::io::Error::from(source.kind()).to_string(),
+        };
+        let hint = match source.kind() {
+            std::io::ErrorKind::NotFound => "check the path",
+            std::io::ErrorKind::PermissionDenied => "check the file's and its folder's permissions",
+            _ => "check the path and the disk",
+        };
+        CliError::tool(ToolCode::Io, plain).file(path).hint(hint)
+    }
+
+    /// Wraps a library error about `path`.
+    pub fn about(path: &Path) -> impl FnOnce(partcert::Error) -> CliError + '_ {
+        move |error| CliError::core(error).file(path)
+    }
+
+    /// Wraps a library error about a command-line flag (exit 2: the value
+    /// given is what to change).
+    pub fn flagged(flag: impl Into<String>) -> impl FnOnce(partcert::Error) -> CliError {
         let flag = flag.into();
-        move |error| CliError::Flagged { flag, error }
+        move |error| CliError::core(error).flag(flag).exit(exit::USAGE)
+    }
+
+    /// Names the file.
+    pub fn file(mut self, path: &Path) -> Self {
+        self.file = Some(path.display().to_string());
+        self
+    }
+
+    /// Names the flag (with its value, as given).
+    pub fn flag(mut self, flag: impl Into<String>) -> Self {
+        self.flag = Some(flag.into());
+        self
+    }
+
+    /// Says what to do.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Replaces the message.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Sets the exit code.
+    pub fn exit(mut self, code: u8) -> Self {
+        self.exit = code;
+        self
+    }
+
+    /// Marks the error as a refusal of the evidence checked (verdict "untrusted").
+    pub fn untrusted(mut self) -> Self {
+        if self.exit == exit::INVALID {
+            self.untrusted = true;
+        }
+        self
     }
 
     /// The process exit code for this failure.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Usage(_) => exit::USAGE,
-            CliError::Io { .. } | CliError::Output(_) | CliError::Refused(_) => exit::FAILURE,
-            CliError::Partcert { .. } | CliError::Flagged { .. } => exit::INVALID,
-            CliError::Hinted { error, .. } => error.exit_code(),
-        }
+        self.exit
     }
 
-    /// The error as the JSON object `--json` prints.
-    pub fn to_json(&self) -> Value {
-        if let CliError::Hinted { error, hint } = self {
-            let mut value = error.to_json();
-            value["error"]["hint"] = json!(hint);
-            return value;
+    /// The error object of `--json`.
+    pub fn error_json(&self) -> Value {
+        let mut value = json!({
+            "code": self.code,
+            "name": self.name,
+            "family": self.family,
+            "message": self.message,
+        });
+        if let Some(file) = &self.file {
+            value["file"] = json!(file);
         }
-        let error = match self {
-            CliError::Hinted { .. } => Value::Null,
-            CliError::Partcert { path, error } => {
-                let mut value = partcert_error_json(error);
-                if let Some(path) = path {
-                    value["file"] = json!(path.display().to_string());
-                }
-                value
-            }
-            CliError::Flagged { flag, error } => {
-                let mut value = partcert_error_json(error);
-                value["flag"] = json!(flag);
-                value
-            }
-            CliError::Io { path, source } => json!({
-                "code": null,
-                "name": "Io",
-                "family": "io",
-                "file": path.display().to_string(),
-                "message": source.to_string(),
-            }),
-            CliError::Output(source) => json!({
-                "code": null, "name": "Io", "family": "io", "message": source.to_string(),
-            }),
-            CliError::Refused(message) => json!({
-                "code": null, "name": "Refused", "family": "refused", "message": message,
-            }),
-            CliError::Usage(message) => json!({
-                "code": null, "name": "Usage", "family": "usage", "message": message,
-            }),
-        };
-        json!({ "ok": false, "exit_code": self.exit_code(), "error": error })
+        if let Some(flag) = &self.flag {
+            value["flag"] = json!(flag);
+        }
+        if let Some(hint) = &self.hint {
+            value["hint"] = json!(hint);
+        }
+        if !self.lines.is_empty() {
+            value["lines"] = self
+                .lines
+                .iter()
+                .map(|bad| json!({"line": bad.line, "message": bad.message}))
+                .collect();
+        }
+        value
+    }
+
+    /// The whole object `--json` prints.
+    pub fn to_json(&self) -> Value {
+        if self.untrusted {
+            // verify and handset check did their job: the evidence is refused.
+            return json!({
+                "ok": true,
+                "exit_code": self.exit,
+                "verdict": "untrusted",
+                "error": self.error_json(),
+            });
+        }
+        json!({ "ok": false, "exit_code": self.exit, "error": self.error_json() })
     }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CliError::Usage(message) | CliError::Refused(message) => f.write_str(message),
-            CliError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            CliError::Output(source) => write!(f, "cannot write the output: {source}"),
-            CliError::Partcert { path, error } => {
-                if let Some(path) = path {
-                    write!(f, "{}: ", path.display())?;
-                }
-                let code = error.code();
-                write!(f, "{error} [error {} {}]", code.as_u32(), code.name())
-            }
-            CliError::Flagged { flag, error } => {
-                let code = error.code();
-                write!(
-                    f,
-                    "{flag}: {error} [error {} {}]",
-                    code.as_u32(),
-                    code.name()
-                )
-            }
-            CliError::Hinted { error, hint } => write!(f, "{error} ({hint})"),
+        match (&self.file, &self.flag) {
+            (Some(file), Some(flag)) => write!(f, "{file} ({flag}): ")?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            (None, Some(flag)) => write!(f, "{flag}: ")?,
+            (None, None) => {}
         }
+        write!(f, "{} [error {} {}]", self.message, self.code, self.name)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        for bad in &self.lines {
+            let file = self.file.as_deref().unwrap_or("line");
+            write!(f, "\n  {file}:{}: {}", bad.line, bad.message)?;
+        }
+        Ok(())
     }
 }
 
 impl From<std::io::Error> for CliError {
     fn from(source: std::io::Error) -> Self {
-        CliError::Output(source)
+        CliError::io(Path::new("standard output"), &source)
     }
 }
 
-/// A library error as JSON: its stable code, name, family and message.
-pub fn partcert_error_json(error: &partcert::Error) -> Value {
-    // The core's shape, shared with the C ABI: code, name, family, message.
-    serde_json::to_value(error).unwrap_or(Value::Null)
+/// A library error's message, with every time printed as a date.
+pub fn core_message(error: &partcert::Error) -> String {
+    match error {
+        partcert::Error::NotYetValid {
+            what,
+            not_before,
+            now,
+        } => format!(
+            "the {what} is not valid until {} (checked at {})",
+            text::utc(*not_before),
+            text::utc(*now)
+        ),
+        partcert::Error::Expired {
+            what,
+            not_after,
+            now,
+        } => format!(
+            "the {what} expired at {} (checked at {})",
+            text::utc(*not_after),
+            text::utc(*now)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// What to do about a library error, when nothing more specific is known.
+fn default_hint(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::Truncated
+        | ErrorCode::TrailingBytes
+        | ErrorCode::BadMagic
+        | ErrorCode::MalformedBody
+        | ErrorCode::NotCanonical => {
+            "the file is damaged or not a partcert file: get a fresh copy from whoever issued it"
+        }
+        ErrorCode::UnsupportedVersion => {
+            "written by another version of partcert: use a matching partcert, or have it reissued"
+        }
+        ErrorCode::UnknownObjectType => "written by a newer partcert: upgrade this tool",
+        ErrorCode::WrongObjectType => {
+            "give the file this flag takes (`partcert show FILE` says what a file is)"
+        }
+        ErrorCode::CorruptState => {
+            "the saved state was damaged in storage: restore it from a backup, or start again with --init (losing its anti-rollback protection)"
+        }
+        ErrorCode::BadSignature => {
+            "it was altered or not signed by the key it names: do not trust it; get a fresh copy from its issuer"
+        }
+        ErrorCode::UnknownIssuer => {
+            "it does not chain to a pinned root: pin its maker's root with --trust and give its issuer with --chain if it is genuine, otherwise treat it as counterfeit"
+        }
+        ErrorCode::KeyMismatch => "give the secret key that belongs to this certificate",
+        ErrorCode::NotYetValid | ErrorCode::Expired => {
+            "check this machine's clock (or --at); an expired certificate must be renewed by its issuer"
+        }
+        ErrorCode::IssuerRevoked => {
+            "its signer's key was revoked by its root: do not trust what that key signed"
+        }
+        ErrorCode::Rollback => "an older list than one already accepted: fetch the newest one",
+        ErrorCode::InvalidField | ErrorCode::LengthOverBound | ErrorCode::InvalidImei => {
+            "correct the value"
+        }
+        ErrorCode::InvalidPublicKey => "the key is damaged: get a fresh copy",
+        ErrorCode::NotSelfSigned => {
+            "a root must be self-signed: this is not a genuine root certificate"
+        }
+        ErrorCode::WrongChallengeResponse => {
+            "send a fresh challenge: an answer to another challenge may be a replay by a cloned part"
+        }
+        ErrorCode::NoPartKey => {
+            "only a part with a secure element answers a challenge: drop --challenge/--response"
+        }
+        ErrorCode::KindNotPermitted
+        | ErrorCode::RoleNotPermitted
+        | ErrorCode::ManufacturerNotPermitted => {
+            "the certificate does not permit this: `partcert show` it to see what it may do"
+        }
+        ErrorCode::ImeiMismatch => {
+            "the IMEI is not the one signed in: this is not the handset's own board or record, or its IMEI was rewritten"
+        }
+        ErrorCode::PartNotInPairingRecord => {
+            "give the pairing record of the handset the part comes from"
+        }
+        ErrorCode::ForeignPairingService => {
+            "only the board's own maker pairs it: do not trust this pairing record"
+        }
+        ErrorCode::RootMismatch => "treat the part as counterfeit",
+        ErrorCode::WrongAuthority => "give lists of one register, and pin each register's root",
+        ErrorCode::DeltaBaseMismatch => {
+            "apply the deltas in order, or the register's newest snapshot"
+        }
+        ErrorCode::DeltaResultMismatch | ErrorCode::ConflictingSequence => {
+            "the register's lists disagree: fetch its newest snapshot and tell the register"
+        }
+        ErrorCode::SequenceLeap => "give an epoch and sequence up to 2^53-1",
+        ErrorCode::EpochNotPermitted => {
+            "a publisher signs only its certified epoch; the register's root opens a new one"
+        }
+        _ => "see the error codes in the README",
+    }
 }

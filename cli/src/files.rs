@@ -1,42 +1,221 @@
-//! Reading and writing the tool's files.
+//! Reading and writing the tool's files, and telling them apart by content.
 //!
-//! Secret keys are text: comment lines, then the 32-byte seed in hex (mode
-//! 0600). Public keys (`.pub`) and challenge nonces are one line of hex.
-//! Every other object is its exact binary encoding. Writes go to a
-//! temporary file in the same folder, renamed into place, so a file is
-//! either the old one or the complete new one, never half written.
+//! Keys and challenges are self-describing text, as minisign's and age's
+//! are: a first line naming the kind and its version, optional `#`
+//! comment lines, then one line of hex.
+//!
+//! ```text
+//! partcert secret key v1        (mode 0600: the 32-byte seed)
+//! partcert public key v1        (a part's public key, for `part issue --part-key`)
+//! partcert challenge v1         (a verifier's nonce)
+//! ```
+//!
+//! Every other object is its exact binary encoding (certificates, pairing
+//! records, lists, responses start with `PCRT`; the local states with
+//! `PCBS` and `PCRB`). A file is recognised by its content, never by its
+//! name, and a file of the wrong kind is refused naming the kind it is,
+//! the flag that was given it and the flags that take it.
+//!
+//! No command replaces an existing file without `--force`, and a file
+//! holding a secret key is never replaced by anything but a new secret key.
+//! Writes go to a temporary file in the same folder, renamed into place,
+//! so a file is either the old one or the complete new one.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use partcert::{
-    Blocklist, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, PairingRecord,
-    PublicKey, RevocationList, RollbackState, SecretKey, TrustStore, limits,
+    Blocklist, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, ObjectType,
+    PairingRecord, PublicKey, RevocationList, RollbackState, SecretKey, TrustStore, limits,
 };
 
-use crate::error::CliError;
+use crate::error::{CliError, ToolCode, exit};
 
 /// No object is larger than a blocklist; reading stops a little past that.
 const MAX_READ: u64 = limits::MAX_BLOCKLIST_LEN as u64 + 1;
 
-/// The current time in seconds since the Unix epoch, unless `at` overrides it.
-pub fn now(at: Option<u64>) -> u64 {
-    at.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs())
-            .unwrap_or(0)
-    })
+/// The first line of a secret key file.
+pub const SECRET_KEY_HEADER: &str = "partcert secret key v1";
+/// The first line of a public key file.
+pub const PUBLIC_KEY_HEADER: &str = "partcert public key v1";
+/// The first line of a challenge file.
+pub const CHALLENGE_HEADER: &str = "partcert challenge v1";
+/// How secret key files written before the typed header began.
+const LEGACY_SECRET_KEY_COMMENT: &str = "# partcert secret key";
+
+/// The current time in seconds since the Unix epoch.
+pub fn system_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+/// What a file holds, told by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A secret key (`partcert secret key v1`, or the older commented form).
+    SecretKey,
+    /// A public key (`partcert public key v1`).
+    PublicKey,
+    /// A challenge nonce (`partcert challenge v1`).
+    Challenge,
+    /// A signed partcert object.
+    Object(ObjectType),
+    /// A saved blocklist state (`blocklist apply --state/--out`).
+    BlocklistState,
+    /// Anti-rollback marks (`blocklist apply --rollback-state`).
+    RollbackState,
+    /// One bare line of 64 hex digits, as older versions wrote public keys
+    /// and challenges: its kind cannot be told.
+    UnlabelledHex,
+    /// Anything else.
+    Unknown,
+}
+
+impl Kind {
+    /// The kind's name, as messages print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::SecretKey => "secret key",
+            Kind::PublicKey => "public key",
+            Kind::Challenge => "challenge",
+            Kind::Object(object) => object.name(),
+            Kind::BlocklistState => "saved blocklist state",
+            Kind::RollbackState => "anti-rollback state",
+            Kind::UnlabelledHex => "line of unlabelled hex",
+            Kind::Unknown => "file partcert does not recognise",
+        }
+    }
+
+    /// The kind's tag in JSON (kebab-case).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Kind::SecretKey => "secret-key",
+            Kind::PublicKey => "public-key",
+            Kind::Challenge => "challenge",
+            Kind::Object(object) => object_tag(object),
+            Kind::BlocklistState => "blocklist-state",
+            Kind::RollbackState => "anti-rollback-state",
+            Kind::UnlabelledHex => "unlabelled-hex",
+            Kind::Unknown => "unknown",
+        }
+    }
+
+    /// The flags that take a file of this kind.
+    pub fn taken_by(self) -> &'static str {
+        match self {
+            Kind::SecretKey => {
+                "--root, --issuer, --service or --authority (to sign), or `part respond --part-key`"
+            }
+            Kind::PublicKey => "`part issue --part-key`",
+            Kind::Challenge => "--challenge",
+            Kind::Object(ObjectType::Certificate) => {
+                "--trust, --blocklist-trust, --chain, --root-cert, --issuer-cert, --service-cert, --authority-cert, --board, --part, --cert, or as the part to verify"
+            }
+            Kind::Object(ObjectType::PairingRecord) => {
+                "--pairing, --from-pairing or --delist-pairing"
+            }
+            Kind::Object(ObjectType::BlocklistSnapshot) => {
+                "--blocklist, --base, --from, --to, or `blocklist apply`'s lists"
+            }
+            Kind::Object(ObjectType::BlocklistDelta) => "--blocklist, or `blocklist apply`'s lists",
+            Kind::Object(ObjectType::RevocationList) => "--revocations",
+            Kind::Object(ObjectType::ChallengeResponse) => "--response",
+            Kind::Object(_) => "no flag of this version",
+            Kind::BlocklistState => "--state or --blocklist-state",
+            Kind::RollbackState => "--rollback-state",
+            Kind::UnlabelledHex => {
+                "no flag: give it its first line (`partcert public key v1` or `partcert challenge v1`)"
+            }
+            Kind::Unknown => "no flag",
+        }
+    }
+
+    /// Whether a file of this kind is text (safe to print on a terminal).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Kind::SecretKey | Kind::PublicKey | Kind::Challenge | Kind::UnlabelledHex
+        )
+    }
+}
+
+/// An object type's tag in JSON (kebab-case).
+pub fn object_tag(object: ObjectType) -> &'static str {
+    match object {
+        ObjectType::Certificate => "certificate",
+        ObjectType::PairingRecord => "pairing-record",
+        ObjectType::BlocklistSnapshot => "blocklist-snapshot",
+        ObjectType::BlocklistDelta => "blocklist-delta",
+        ObjectType::RevocationList => "revocation-list",
+        ObjectType::ChallengeResponse => "challenge-response",
+        _ => "unknown",
+    }
+}
+
+/// The meaningful lines of a text file: trimmed, without blank lines and
+/// `#` comments.
+fn meaningful_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+fn is_hex64(line: &str) -> bool {
+    line.len() == 64 && line.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Tells what `bytes` hold.
+pub fn detect(bytes: &[u8]) -> Kind {
+    if bytes.starts_with(b"PCBS") {
+        return Kind::BlocklistState;
+    }
+    if bytes.starts_with(b"PCRB") {
+        return Kind::RollbackState;
+    }
+    if let Ok(object) = ObjectType::of(bytes) {
+        return Kind::Object(object);
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Kind::Unknown;
+    };
+    let first = text.lines().map(str::trim).find(|line| !line.is_empty());
+    match first {
+        Some(SECRET_KEY_HEADER) => return Kind::SecretKey,
+        Some(PUBLIC_KEY_HEADER) => return Kind::PublicKey,
+        Some(CHALLENGE_HEADER) => return Kind::Challenge,
+        Some(line) if line.starts_with(LEGACY_SECRET_KEY_COMMENT) => return Kind::SecretKey,
+        _ => {}
+    }
+    let mut lines = meaningful_lines(text);
+    match (lines.next(), lines.next()) {
+        (Some(line), None) if is_hex64(line) => Kind::UnlabelledHex,
+        _ => Kind::Unknown,
+    }
+}
+
+/// A file given to a flag: the path, and the flag as the user typed it.
+#[derive(Debug, Clone, Copy)]
+pub struct Src<'a> {
+    /// The file (`-` is standard input).
+    pub path: &'a Path,
+    /// The flag, e.g. `--issuer-cert`, or the positional's name.
+    pub flag: &'a str,
+}
+
+impl<'a> Src<'a> {
+    /// A file given to `flag`.
+    pub fn new(path: &'a Path, flag: &'a str) -> Self {
+        Src { path, flag }
+    }
 }
 
 /// Reads a whole file (bounded); `-` is standard input.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
-    let io = |source| CliError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source: std::io::Error| CliError::io(path, &source);
     let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
@@ -49,113 +228,228 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
         file.take(MAX_READ).read_to_end(&mut bytes).map_err(io)?;
     }
     if bytes.len() as u64 >= MAX_READ {
-        return Err(CliError::Partcert {
-            path: Some(path.to_owned()),
-            error: partcert::Error::LengthOverBound {
-                field: "file",
-                length: bytes.len(),
-                max: limits::MAX_BLOCKLIST_LEN,
-            },
-        });
+        return Err(CliError::core(partcert::Error::LengthOverBound {
+            field: "file",
+            length: bytes.len(),
+            max: limits::MAX_BLOCKLIST_LEN,
+        })
+        .file(path));
     }
     Ok(bytes)
 }
 
+/// The refusal of a file of the wrong kind (exit 2: the argument is wrong).
+pub fn wrong_kind(src: Src<'_>, expected: Kind, found: Kind) -> CliError {
+    let mut hint = format!(
+        "{} takes a {}; a {} goes to {}",
+        src.flag,
+        expected.name(),
+        found.name(),
+        found.taken_by()
+    );
+    if found == Kind::UnlabelledHex {
+        hint = format!(
+            "{} takes a {}. Older partcert versions wrote public keys and challenges as bare hex, \
+             which a secret key could be mistaken for; if this file is a {}, add the line `{}` \
+             above the hex",
+            src.flag,
+            expected.name(),
+            expected.name(),
+            match expected {
+                Kind::PublicKey => PUBLIC_KEY_HEADER,
+                Kind::Challenge => CHALLENGE_HEADER,
+                _ => SECRET_KEY_HEADER,
+            }
+        );
+    }
+    CliError::core(partcert::Error::WrongObjectType {
+        expected: expected.name(),
+        found: found.name(),
+    })
+    .file(src.path)
+    .flag(src.flag)
+    .hint(hint)
+    .exit(exit::USAGE)
+}
+
+/// Reads `src` and checks it is an object of type `expected`.
 fn read_object<T>(
-    path: &Path,
+    src: Src<'_>,
+    expected: ObjectType,
     decode: impl FnOnce(&[u8]) -> Result<T, partcert::Error>,
 ) -> Result<T, CliError> {
-    let bytes = read_bytes(path)?;
-    decode(&bytes).map_err(CliError::about(path))
+    let bytes = read_bytes(src.path)?;
+    object_from(src, &bytes, expected, decode)
+}
+
+/// Decodes `bytes` read from `src`, refusing another kind of file by name.
+pub fn object_from<T>(
+    src: Src<'_>,
+    bytes: &[u8],
+    expected: ObjectType,
+    decode: impl FnOnce(&[u8]) -> Result<T, partcert::Error>,
+) -> Result<T, CliError> {
+    let found = detect(bytes);
+    if found != Kind::Object(expected) && found != Kind::Unknown {
+        return Err(wrong_kind(src, Kind::Object(expected), found));
+    }
+    decode(bytes).map_err(|error| CliError::core(error).file(src.path))
 }
 
 /// Reads a certificate.
-pub fn certificate(path: &Path) -> Result<Certificate, CliError> {
-    read_object(path, Certificate::decode)
+pub fn certificate(src: Src<'_>) -> Result<Certificate, CliError> {
+    read_object(src, ObjectType::Certificate, Certificate::decode)
 }
 
-/// Reads several certificates.
-pub fn certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, CliError> {
-    paths.iter().map(|path| certificate(path)).collect()
+/// Reads several certificates given to one flag.
+pub fn certificates(paths: &[PathBuf], flag: &str) -> Result<Vec<Certificate>, CliError> {
+    paths
+        .iter()
+        .map(|path| certificate(Src::new(path, flag)))
+        .collect()
 }
 
 /// Reads a pairing record.
-pub fn pairing(path: &Path) -> Result<PairingRecord, CliError> {
-    read_object(path, PairingRecord::decode)
+pub fn pairing(src: Src<'_>) -> Result<PairingRecord, CliError> {
+    read_object(src, ObjectType::PairingRecord, PairingRecord::decode)
 }
 
 /// Reads a blocklist snapshot.
-pub fn snapshot(path: &Path) -> Result<BlocklistSnapshot, CliError> {
-    read_object(path, BlocklistSnapshot::decode)
+pub fn snapshot(src: Src<'_>) -> Result<BlocklistSnapshot, CliError> {
+    read_object(
+        src,
+        ObjectType::BlocklistSnapshot,
+        BlocklistSnapshot::decode,
+    )
 }
 
 /// Reads a revocation list.
-pub fn revocation_list(path: &Path) -> Result<RevocationList, CliError> {
-    read_object(path, RevocationList::decode)
+pub fn revocation_list(src: Src<'_>) -> Result<RevocationList, CliError> {
+    read_object(src, ObjectType::RevocationList, RevocationList::decode)
 }
 
 /// Reads a challenge response.
-pub fn response(path: &Path) -> Result<ChallengeResponse, CliError> {
-    read_object(path, ChallengeResponse::decode)
+pub fn response(src: Src<'_>) -> Result<ChallengeResponse, CliError> {
+    read_object(
+        src,
+        ObjectType::ChallengeResponse,
+        ChallengeResponse::decode,
+    )
 }
 
-/// Reads an anti-rollback state; a missing file is an empty state (a
-/// device's first run).
-pub fn rollback_state(path: &Path) -> Result<RollbackState, CliError> {
-    if !path.exists() {
-        return Ok(RollbackState::default());
+/// The refusal of a state file that does not exist.
+pub fn no_such_state(src: Src<'_>, how_to_start: &str) -> CliError {
+    CliError::tool(
+        ToolCode::NoSuchState,
+        "no such file: a missing state would silently start from nothing and turn anti-rollback \
+         protection off",
+    )
+    .file(src.path)
+    .flag(src.flag)
+    .hint(format!("check the path; {how_to_start}"))
+}
+
+/// Reads an anti-rollback state, which must exist.
+pub fn rollback_state(src: Src<'_>, how_to_start: &str) -> Result<RollbackState, CliError> {
+    if src.path != Path::new("-") && !src.path.exists() {
+        return Err(no_such_state(src, how_to_start));
     }
-    read_object(path, RollbackState::decode)
+    let bytes = read_bytes(src.path)?;
+    match detect(&bytes) {
+        Kind::RollbackState | Kind::Unknown => {}
+        found => return Err(wrong_kind(src, Kind::RollbackState, found)),
+    }
+    RollbackState::decode(&bytes).map_err(|error| CliError::core(error).file(src.path))
 }
 
-/// Reads a saved blocklist state; its lists must belong to roots pinned in `trust`.
-pub fn blocklist_state(path: &Path, trust: &TrustStore) -> Result<Blocklist, CliError> {
-    read_object(path, |bytes| Blocklist::decode_state(bytes, trust))
+/// Reads a saved blocklist state, which must exist; its lists must belong
+/// to roots pinned in `trust`.
+pub fn blocklist_state(
+    src: Src<'_>,
+    trust: &TrustStore,
+    how_to_start: &str,
+) -> Result<Blocklist, CliError> {
+    if src.path != Path::new("-") && !src.path.exists() {
+        return Err(no_such_state(src, how_to_start));
+    }
+    let bytes = read_bytes(src.path)?;
+    match detect(&bytes) {
+        Kind::BlocklistState | Kind::Unknown => {}
+        found => return Err(wrong_kind(src, Kind::BlocklistState, found)),
+    }
+    Blocklist::decode_state(&bytes, trust).map_err(|error| {
+        let hint = match &error {
+            partcert::Error::UnknownIssuer(_) => {
+                "it holds a list of a register not pinned here: give that register's root with --blocklist-trust"
+                    .to_owned()
+            }
+            _ => "restore it from a backup, or start again with --init (losing its anti-rollback protection)"
+                .to_owned(),
+        };
+        CliError::core(error).file(src.path).hint(hint)
+    })
 }
 
-/// The one hex line of a text file, ignoring `#` comments and blank lines.
-fn hex_line(path: &Path) -> Result<String, CliError> {
-    let bytes = read_bytes(path)?;
-    let invalid = |what: &'static str| CliError::Partcert {
-        path: Some(path.to_owned()),
-        error: partcert::Error::InvalidField(what),
+/// The hex line of a typed text file of `kind`.
+fn typed_hex(src: Src<'_>, kind: Kind) -> Result<String, CliError> {
+    let bytes = read_bytes(src.path)?;
+    let found = detect(&bytes);
+    if found != kind {
+        if found == Kind::Unknown {
+            return Err(CliError::core(partcert::Error::InvalidField(match kind {
+                Kind::SecretKey => {
+                    "expected a secret key file (first line `partcert secret key v1`)"
+                }
+                Kind::PublicKey => {
+                    "expected a public key file (first line `partcert public key v1`)"
+                }
+                _ => "expected a challenge file (first line `partcert challenge v1`)",
+            }))
+            .file(src.path)
+            .flag(src.flag)
+            .hint("`partcert show FILE` says what a file is")
+            .exit(exit::USAGE));
+        }
+        return Err(wrong_kind(src, kind, found));
+    }
+    let invalid = |what: &'static str| {
+        CliError::core(partcert::Error::InvalidField(what))
+            .file(src.path)
+            .hint("the file is damaged: restore it from a backup")
     };
-    let text = String::from_utf8(bytes).map_err(|_| invalid("expected a text file of hex"))?;
-    let mut lines = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'));
+    let text = String::from_utf8(bytes).map_err(|_| invalid("the file is not text"))?;
+    let mut lines = meaningful_lines(&text).filter(|line| !line.starts_with("partcert "));
     let line = lines.next().ok_or(invalid("the file holds no hex line"))?;
     if lines.next().is_some() {
-        return Err(invalid("expected exactly one line of hex"));
+        return Err(invalid("expected exactly one line of hex after the header"));
     }
     Ok(line.to_owned())
 }
 
-fn hex32(path: &Path) -> Result<[u8; 32], CliError> {
-    let line = hex_line(path)?;
+fn hex32(src: Src<'_>, kind: Kind) -> Result<[u8; 32], CliError> {
+    let line = typed_hex(src, kind)?;
     KeyId::from_hex(&line)
         .map(|id| id.0)
-        .map_err(CliError::about(path))
+        .map_err(|error| CliError::core(error).file(src.path))
 }
 
 /// Reads a secret key file.
-pub fn secret_key(path: &Path) -> Result<SecretKey, CliError> {
-    let mut seed = hex32(path)?;
+pub fn secret_key(src: Src<'_>) -> Result<SecretKey, CliError> {
+    let mut seed = hex32(src, Kind::SecretKey)?;
     let key = SecretKey::from_seed(&seed);
     seed.fill(0);
     Ok(key)
 }
 
-/// Reads a public key file (`.pub`).
-pub fn public_key(path: &Path) -> Result<PublicKey, CliError> {
-    let line = hex_line(path)?;
-    PublicKey::from_hex(&line).map_err(CliError::about(path))
+/// Reads a public key file.
+pub fn public_key(src: Src<'_>) -> Result<PublicKey, CliError> {
+    let line = typed_hex(src, Kind::PublicKey)?;
+    PublicKey::from_hex(&line).map_err(|error| CliError::core(error).file(src.path))
 }
 
-/// Reads a challenge nonce file.
-pub fn challenge(path: &Path) -> Result<Challenge, CliError> {
-    hex32(path).map(Challenge::new)
+/// Reads a challenge file.
+pub fn challenge(src: Src<'_>) -> Result<Challenge, CliError> {
+    hex32(src, Kind::Challenge).map(Challenge::new)
 }
 
 /// Lower-case hex.
@@ -163,13 +457,33 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// How a written file may be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Readable by anyone (certificates, lists, public keys).
-    Public,
-    /// Readable by the owner only, and never silently replaced (secret keys).
-    Secret,
+/// The text of a secret key file.
+pub fn secret_key_text(key: &SecretKey, label: &str) -> String {
+    let public = key.public_key();
+    format!(
+        "{SECRET_KEY_HEADER}\n\
+         # {label}. Keep it secret: anyone holding it can sign as you.\n\
+         # public key: {}\n\
+         # key id:     {}\n\
+         {}\n",
+        public.to_hex(),
+        public.key_id().to_hex(),
+        hex(&key.to_seed()),
+    )
+}
+
+/// The text of a public key file.
+pub fn public_key_text(key: &PublicKey) -> String {
+    format!(
+        "{PUBLIC_KEY_HEADER}\n# key id: {}\n{}\n",
+        key.key_id().to_hex(),
+        key.to_hex()
+    )
+}
+
+/// The text of a challenge file.
+pub fn challenge_text(challenge: &Challenge) -> String {
+    format!("{CHALLENGE_HEADER}\n{}\n", hex(challenge.nonce()))
 }
 
 /// `PREFIX.ext`.
@@ -180,35 +494,123 @@ pub fn with_extension(prefix: &Path, extension: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Refuses to replace a secret key unless asked to: a lost root key
-/// cannot be recovered.
-pub fn check_can_create(path: &Path, force: bool) -> Result<(), CliError> {
-    if !force && path.exists() {
-        return Err(CliError::Refused(format!(
-            "{}: already exists; refusing to replace a key file (use --force to replace it)",
-            path.display()
-        )));
+/// Whether `path` means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Checks that `path` may receive a new file of `kind`: it does not exist,
+/// or `force` is given and it does not hold a secret key (unless the new
+/// file is a secret key too). Checked for every output before anything is
+/// signed or written.
+pub fn check_can_write(path: &Path, kind: Kind, force: bool, flag: &str) -> Result<(), CliError> {
+    if is_stdout(path) {
+        if kind == Kind::SecretKey {
+            return Err(
+                CliError::usage("a secret key is never written to standard output")
+                    .flag(format!("{flag} -"))
+                    .hint("give a file prefix"),
+            );
+        }
+        if !kind.is_text() && std::io::stdout().is_terminal() {
+            return Err(CliError::usage(format!(
+                "refusing to write a binary {} to a terminal",
+                kind.name()
+            ))
+            .flag(format!("{flag} -"))
+            .hint("redirect or pipe standard output, or give a file"));
+        }
+        return Ok(());
+    }
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if metadata.is_dir() {
+        return Err(CliError::usage("this is a folder, not a file")
+            .file(path)
+            .flag(flag.to_owned())
+            .hint("give a file name inside it"));
+    }
+    let existing = std::fs::read(path)
+        .map(|bytes| detect(&bytes))
+        .unwrap_or(Kind::Unknown);
+    if existing == Kind::SecretKey && kind != Kind::SecretKey {
+        return Err(CliError::tool(
+            ToolCode::SecretKeyInTheWay,
+            format!(
+                "holds a secret key; refusing to replace it with a {}, even with --force",
+                kind.name()
+            ),
+        )
+        .file(path)
+        .flag(flag.to_owned())
+        .hint("a lost secret key cannot be recovered: give another --out"));
+    }
+    if !force {
+        return Err(CliError::tool(
+            ToolCode::FileExists,
+            format!("already exists (a {})", existing.name()),
+        )
+        .file(path)
+        .flag(flag.to_owned())
+        .hint(if existing == Kind::SecretKey {
+            "give another --out, or --force to replace this secret key (the old one is lost)"
+        } else {
+            "give another --out, or --force to replace it"
+        }));
     }
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8], access: Access) -> Result<(), CliError> {
-    write_file(path, bytes, access, true)
+/// How a written file may be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Readable by anyone (certificates, lists, public keys).
+    Public,
+    /// Readable by the owner only (secret keys).
+    Secret,
+}
+
+/// Writes a new file of `kind` (checked with [`check_can_write`]), or to
+/// standard output for `-`.
+pub fn write_new(
+    path: &Path,
+    bytes: &[u8],
+    kind: Kind,
+    force: bool,
+    flag: &str,
+) -> Result<(), CliError> {
+    check_can_write(path, kind, force, flag)?;
+    if is_stdout(path) {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(|source| CliError::io(Path::new("standard output"), &source))?;
+        return Ok(());
+    }
+    let access = if kind == Kind::SecretKey {
+        Access::Secret
+    } else {
+        Access::Public
+    };
+    write_file(path, bytes, access, force)
+}
+
+/// Replaces a state file the command was given to update (`--state`,
+/// `--rollback-state`), atomically.
+pub fn update_state(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_file(path, bytes, Access::Public, true)
 }
 
 fn write_file(path: &Path, bytes: &[u8], access: Access, replace: bool) -> Result<(), CliError> {
-    let io = |source| CliError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io = |source: std::io::Error| CliError::io(path, &source);
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     // The temporary file is created owner-only; public files are opened up
-    // only once complete.
+    // only once complete. Its name never appears in a message.
     let mut file = tempfile::Builder::new()
         .prefix(".partcert-")
         .tempfile_in(folder)
@@ -222,7 +624,9 @@ fn write_file(path: &Path, bytes: &[u8], access: Access, replace: bool) -> Resul
             Access::Public => 0o644,
             Access::Secret => 0o600,
         };
-        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(mode)).map_err(io)?;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io)?;
     }
     #[cfg(not(unix))]
     let _ = access;
@@ -234,34 +638,4 @@ fn write_file(path: &Path, bytes: &[u8], access: Access, replace: bool) -> Resul
             .map_err(|error| io(error.error))?;
     }
     Ok(())
-}
-
-/// The text of a secret key file.
-pub fn secret_key_text(key: &SecretKey, label: &str) -> String {
-    let public = key.public_key();
-    format!(
-        "# partcert secret key ({label}). Keep it secret: anyone holding it can sign as you.\n\
-         # public key: {}\n\
-         # key id:     {}\n\
-         {}\n",
-        public.to_hex(),
-        public.key_id().to_hex(),
-        hex(&key.to_seed()),
-    )
-}
-
-/// Writes a new secret key file (mode 0600), refusing to replace one unless `force`.
-pub fn write_secret_key(
-    path: &Path,
-    key: &SecretKey,
-    label: &str,
-    force: bool,
-) -> Result<(), CliError> {
-    check_can_create(path, force)?;
-    write_file(
-        path,
-        secret_key_text(key, label).as_bytes(),
-        Access::Secret,
-        force,
-    )
 }

@@ -1,68 +1,345 @@
-//! Blocklist commands: publish a snapshot, publish a delta, apply them.
+//! Blocklist commands: publish a snapshot (from flags, IMEI files and
+//! pairing records in bulk), publish a delta, apply them.
 
-use std::io::Write;
+use std::collections::BTreeSet;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, Error, ListVersion, ListingStatus, ObjectType, TrustStore,
+    BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, Error, Imei, ListVersion,
+    ListingStatus, ObjectType, PairingRecord, TrustStore,
 };
 use serde_json::{Value, json};
 
 use crate::args::{BlocklistApplyArgs, BlocklistDeltaArgs, BlocklistNewArgs};
-use crate::error::{CliError, exit};
-use crate::files::{self, Access};
-use crate::issue::{load_authority, refused};
+use crate::ctx::{Ctx, Report, print_json};
+use crate::error::{BadLine, CliError, ToolCode, exit};
+use crate::files::{self, Kind, Src};
+use crate::issue::load_authority;
+use crate::progress;
 use crate::text;
 
 const DAY: u64 = 86_400;
 
+/// The IMEIs of an IMEI file: one per line, `#` comments and blank lines
+/// allowed. Every bad line is collected; none is skipped.
+fn read_imeis(path: &Path, flag: &str, into: &mut Vec<Imei>) -> Result<(), CliError> {
+    let io = |source: std::io::Error| CliError::io(path, &source).flag(flag.to_owned());
+    let (reader, size): (Box<dyn BufRead>, u64) = if files::is_stdout(path) {
+        (Box::new(std::io::stdin().lock()), 0)
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(std::io::BufReader::new(file)), size)
+    };
+    let bar = if size >= 1 << 20 {
+        progress::bar(size, &format!("reading {}", path.display()), "bytes")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut bad = Vec::new();
+    let mut reader = reader;
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line).map_err(io)?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        bar.inc(read as u64);
+        let Ok(text) = std::str::from_utf8(&line) else {
+            bad.push(BadLine {
+                line: number,
+                message: "not text (invalid UTF-8)".to_owned(),
+            });
+            continue;
+        };
+        let text = text.split('#').next().unwrap_or_default().trim();
+        if text.is_empty() {
+            continue;
+        }
+        match text.parse::<Imei>() {
+            Ok(imei) => into.push(imei),
+            Err(error) => bad.push(BadLine {
+                line: number,
+                message: format!("{text:?}: {error}"),
+            }),
+        }
+    }
+    bar.finish_and_clear();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let count = bad.len();
+    let mut error = CliError::tool(
+        ToolCode::BadLines,
+        format!(
+            "{count} bad line{} (of {number}); nothing was signed",
+            if count == 1 { "" } else { "s" }
+        ),
+    )
+    .file(path)
+    .flag(flag.to_owned())
+    .hint("correct or remove every line listed (one IMEI per line, # starts a comment)");
+    error.lines = bad;
+    Err(error)
+}
+
+/// The pairing records given to `flag`: files, folders (every file in
+/// them, each a pairing record) and list files (one record's path per line,
+/// relative to the list's folder).
+fn pairing_records(paths: &[PathBuf], flag: &str) -> Result<Vec<PairingRecord>, CliError> {
+    let mut records = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut names: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|source| CliError::io(path, &source).flag(flag.to_owned()))?
+                .filter_map(Result::ok)
+                .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
+                .map(|entry| entry.path())
+                .filter(|path| path.is_file())
+                .collect();
+            names.sort();
+            let mut strays = Vec::new();
+            for name in &names {
+                let bytes = files::read_bytes(name)?;
+                match files::detect(&bytes) {
+                    Kind::Object(ObjectType::PairingRecord) => records.push(
+                        PairingRecord::decode(&bytes)
+                            .map_err(|error| CliError::core(error).file(name))?,
+                    ),
+                    other => strays.push(format!(
+                        "{} ({})",
+                        name.file_name().unwrap_or_default().to_string_lossy(),
+                        other.name()
+                    )),
+                }
+            }
+            if !strays.is_empty() {
+                return Err(CliError::tool(
+                    ToolCode::BadLines,
+                    format!(
+                        "{} file(s) in this folder are not pairing records: {}; nothing was signed",
+                        strays.len(),
+                        strays.join(", ")
+                    ),
+                )
+                .file(path)
+                .flag(flag.to_owned())
+                .hint("the folder must hold pairing records only: move the others out"));
+            }
+            continue;
+        }
+        let bytes = files::read_bytes(path)?;
+        let src = Src::new(path, flag);
+        match files::detect(&bytes) {
+            Kind::Object(ObjectType::PairingRecord) => {
+                records.push(files::object_from(
+                    src,
+                    &bytes,
+                    ObjectType::PairingRecord,
+                    PairingRecord::decode,
+                )?);
+            }
+            Kind::Unknown if std::str::from_utf8(&bytes).is_ok() => {
+                let text = String::from_utf8_lossy(&bytes);
+                let folder = match path.parent() {
+                    _ if files::is_stdout(path) => Path::new("."),
+                    Some(parent) if !parent.as_os_str().is_empty() => parent,
+                    _ => Path::new("."),
+                };
+                let mut bad = Vec::new();
+                for (index, line) in text.lines().enumerate() {
+                    let line = line.trim();
+                    if line.is_empty() || line.starts_with('#') {
+                        continue;
+                    }
+                    let record_path = folder.join(line);
+                    let outcome = files::read_bytes(&record_path).and_then(|bytes| {
+                        files::object_from(
+                            Src::new(&record_path, flag),
+                            &bytes,
+                            ObjectType::PairingRecord,
+                            PairingRecord::decode,
+                        )
+                    });
+                    match outcome {
+                        Ok(record) => records.push(record),
+                        Err(error) => bad.push(BadLine {
+                            line: index + 1,
+                            message: format!("{}: {}", record_path.display(), error.message),
+                        }),
+                    }
+                }
+                if !bad.is_empty() {
+                    let mut error = CliError::tool(
+                        ToolCode::BadLines,
+                        format!(
+                            "{} line(s) of this list do not name a pairing record; nothing was signed",
+                            bad.len()
+                        ),
+                    )
+                    .file(path)
+                    .flag(flag.to_owned())
+                    .hint("each line names one pairing record, relative to the list's folder");
+                    error.lines = bad;
+                    return Err(error);
+                }
+            }
+            _ => {
+                records.push(files::object_from(
+                    src,
+                    &bytes,
+                    ObjectType::PairingRecord,
+                    PairingRecord::decode,
+                )?);
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// Sorts `items` by key and drops repeats (the first given is kept);
+/// returns how many were dropped.
+fn dedup_by<T, K: Ord + Copy>(items: &mut Vec<T>, key: impl Fn(&T) -> K) -> usize {
+    let before = items.len();
+    items.sort_by_key(|item| key(item));
+    items.dedup_by_key(|item| key(item));
+    before - items.len()
+}
+
+fn key_text(key: &BlockKey) -> String {
+    match key {
+        BlockKey::Imei(imei) => format!("IMEI {imei}"),
+        BlockKey::Part(part) => format!("part {part}"),
+    }
+}
+
+fn some_keys(keys: &[BlockKey]) -> String {
+    let shown: Vec<String> = keys.iter().take(5).map(key_text).collect();
+    if keys.len() > shown.len() {
+        format!("{} and {} more", shown.join(", "), keys.len() - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
 /// `partcert blocklist new`
-pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let publisher = load_authority(&args.signer.authority, &args.signer.authority_cert)?;
-    let now = files::now(args.time.at);
+pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    let kind = Kind::Object(ObjectType::BlocklistSnapshot);
+    ctx.check_out("--out", &args.out)?;
+    files::check_can_write(&args.out, kind, ctx.force, "--out")?;
+    let now = ctx.now()?;
+    ctx.plausible_days("--expires-days", args.expires_days)?;
+    let from_stdin = args
+        .imeis_from
+        .iter()
+        .chain(&args.delist_imeis_from)
+        .chain(&args.from_pairing)
+        .chain(&args.delist_pairing)
+        .filter(|path| files::is_stdout(path))
+        .count();
+    if from_stdin > 1 {
+        return Err(CliError::usage("standard input (-) can be read only once")
+            .flag("--imeis-from/--delist-imeis-from/--from-pairing/--delist-pairing -")
+            .hint("give the other inputs as files"));
+    }
+    let publisher = load_authority(
+        Src::new(&args.signer.authority, "--authority"),
+        Src::new(&args.signer.authority_cert, "--authority-cert"),
+    )?;
     let base = match &args.base {
-        Some(path) => Some((path, files::snapshot(path)?)),
+        Some(path) => Some((path, files::snapshot(Src::new(path, "--base"))?)),
         None => None,
     };
 
-    let mut delisted: Vec<BlockKey> = args
-        .delist_imei
-        .iter()
-        .map(|imei| BlockKey::Imei(*imei))
-        .collect();
-    for path in &args.delist_pairing {
-        let record = files::pairing(path)?;
-        // The same keys a report of this handset lists, whatever the reason.
-        let keys = BlocklistEntry::for_reported_handset(
-            &record,
-            args.reason.into(),
-            now,
-            ListingStatus::Final,
-        );
-        delisted.extend(keys.into_iter().map(|entry| entry.key));
-    }
-    delisted.sort_unstable();
-    delisted.dedup();
-
+    // What to list: every IMEI flag and file, every pairing record.
     let status = if args.suspended {
         ListingStatus::Suspended
     } else {
         ListingStatus::Final
     };
     let reason = args.reason.into();
-    let mut listed = Vec::new();
-    listed.extend(
-        args.imei
-            .iter()
-            .map(|imei| BlocklistEntry::handset(*imei, reason, now, status)),
-    );
-    for path in &args.from_pairing {
-        let record = files::pairing(path)?;
+    let mut imeis = args.imei.clone();
+    for path in &args.imeis_from {
+        read_imeis(path, "--imeis-from", &mut imeis)?;
+    }
+    let mut listed: Vec<BlocklistEntry> = imeis
+        .iter()
+        .map(|imei| BlocklistEntry::handset(*imei, reason, now, status))
+        .collect();
+    drop(imeis);
+    for record in pairing_records(&args.from_pairing, "--from-pairing")? {
         listed.extend(BlocklistEntry::for_reported_handset(
             &record, reason, now, status,
         ));
     }
-    let added = listed.len();
+    let duplicates = dedup_by(&mut listed, |entry| entry.key);
+
+    // What to delist.
+    let mut delist_imeis = args.delist_imei.clone();
+    for path in &args.delist_imeis_from {
+        read_imeis(path, "--delist-imeis-from", &mut delist_imeis)?;
+    }
+    let mut delisted: Vec<BlockKey> = delist_imeis.into_iter().map(BlockKey::Imei).collect();
+    for record in pairing_records(&args.delist_pairing, "--delist-pairing")? {
+        // The same keys a report of this handset lists, whatever the reason.
+        delisted.extend(
+            BlocklistEntry::for_reported_handset(&record, reason, now, ListingStatus::Final)
+                .into_iter()
+                .map(|entry| entry.key),
+        );
+    }
+    let delist_duplicates = dedup_by(&mut delisted, |key| *key);
+
+    // Listing and delisting the same key cannot both be meant.
+    let delisted_set: BTreeSet<BlockKey> = delisted.iter().copied().collect();
+    let both: Vec<BlockKey> = listed
+        .iter()
+        .map(|entry| entry.key)
+        .filter(|key| delisted_set.contains(key))
+        .collect();
+    if !both.is_empty() {
+        return Err(CliError::tool(
+            ToolCode::Contradiction,
+            format!(
+                "{} key(s) are both listed and delisted: {}; nothing was signed",
+                both.len(),
+                some_keys(&both)
+            ),
+        )
+        .flag("--imei/--imeis-from/--from-pairing and --delist-*")
+        .hint("give each key to one side only"));
+    }
+
+    // What the base already says: delisting what it does not list, and
+    // listing again what it lists, are reported, never silent.
+    let base_snapshot = base.as_ref().map(|(_, snapshot)| snapshot);
+    let not_listed: Vec<BlockKey> = delisted
+        .iter()
+        .filter(|key| base_snapshot.and_then(|base| base.find(key)).is_none())
+        .copied()
+        .collect();
+    let mut already = 0usize;
+    let mut relisted = 0usize;
+    listed.retain(
+        |entry| match base_snapshot.and_then(|base| base.find(&entry.key)) {
+            Some(old) if old.reason == entry.reason && old.status == entry.status => {
+                // Kept as it was listed, with its original date.
+                already += 1;
+                false
+            }
+            Some(_) => {
+                relisted += 1;
+                true
+            }
+            None => true,
+        },
+    );
+    let newly = listed.len() - relisted;
+    let removed = delisted.len() - not_listed.len();
 
     // A list continues its base's epoch unless told otherwise.
     let epoch = args
@@ -79,86 +356,178 @@ pub fn new(args: BlocklistNewArgs, out: &mut dyn Write) -> Result<u8, CliError> 
     };
     let version = ListVersion::new(epoch, args.sequence);
     let expires_at = now.saturating_add(args.expires_days.saturating_mul(DAY));
+    let spinner =
+        if progress::worth_it(listed.len() + base_snapshot.map_or(0, |b| b.entries().len())) {
+            progress::spinner("sorting and signing the snapshot")
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
     let snapshot = publisher
-        .publish_next_snapshot(
-            base.as_ref().map(|(_, snapshot)| snapshot),
-            version,
-            now,
-            expires_at,
-            &delisted,
-            listed,
-        )
+        .publish_next_snapshot(base_snapshot, version, now, expires_at, &delisted, listed)
         .map_err(|error| match (&error, &base) {
             // A delegated publisher outside the epoch it is certified for.
-            (Error::EpochNotPermitted { .. }, _) => CliError::flag(epoch_flag.clone())(error),
+            (Error::EpochNotPermitted { .. }, _) => CliError::flagged(epoch_flag.clone())(error)
+                .hint("a publisher signs only its certified epoch; the register's root opens a new one"),
             (Error::SequenceLeap { offered, .. }, _) if *offered == args.sequence => {
-                CliError::flag(format!("--sequence {}", args.sequence))(error)
+                CliError::flagged(format!("--sequence {}", args.sequence))(error)
+                    .hint("devices accept sequences up to 2^53-1")
             }
-            (Error::SequenceLeap { .. }, _) => CliError::flag(epoch_flag.clone())(error),
-            (Error::Rollback { .. } | Error::WrongAuthority, Some((path, _))) => {
-                CliError::about(path)(error)
+            (Error::SequenceLeap { .. }, _) => CliError::flagged(epoch_flag.clone())(error),
+            (Error::Rollback { accepted, .. }, Some((path, _))) => {
+                let accepted = *accepted;
+                let message = format!(
+                    "{} must come after {} of {}, its base",
+                    text::version(version),
+                    text::version(accepted),
+                    path.display()
+                );
+                CliError::flagged(format!("--sequence {}", args.sequence))(error)
+                    .message(message)
+                    .hint(format!(
+                        "give --sequence {} or higher (or a later --epoch, for the register's root)",
+                        accepted.sequence.saturating_add(1)
+                    ))
             }
+            (Error::WrongAuthority, Some((path, _))) => CliError::core(error)
+                .file(path)
+                .flag("--base")
+                .exit(exit::USAGE)
+                .hint("--base takes an earlier snapshot of this same register"),
             // The signer: not a publisher, or not valid at the issue time.
             (
                 Error::RoleNotPermitted { .. } | Error::Expired { .. } | Error::NotYetValid { .. },
                 _,
-            ) => CliError::about(&args.signer.authority_cert)(error),
-            _ => refused(error),
-        })?;
-    let (carried, removed) = match &base {
-        Some((_, base)) => (
-            base.entries().len(),
-            delisted
-                .iter()
-                .filter(|key| base.find(key).is_some())
-                .count(),
-        ),
-        None => (0, 0),
-    };
-    files::write_atomic(&args.out, snapshot.as_bytes(), Access::Public)?;
-    writeln!(
-        out,
-        "wrote {}: blocklist snapshot {} with {} entries ({carried} carried over, {removed} delisted, {added} listed as {})",
+            ) => CliError::core(error)
+                .file(&args.signer.authority_cert)
+                .flag("--authority-cert")
+                .hint("sign with a blocklist root or a publisher valid at the issue time (--at)"),
+            _ => CliError::core(error),
+        });
+    spinner.finish_and_clear();
+    let snapshot = snapshot?;
+    let carried = snapshot.entries().len() - newly - relisted;
+    files::write_new(&args.out, snapshot.as_bytes(), kind, ctx.force, "--out")?;
+
+    let mut report = Report::new("blocklist new");
+    report.wrote(&args.out, kind);
+    report.line(format!(
+        "wrote {}: blocklist snapshot {} with {} entries ({carried} carried over, {newly} newly listed as {}{}, {removed} delisted)",
         args.out.display(),
         text::version(version),
         snapshot.entries().len(),
-        reason.name()
-    )?;
-    writeln!(
-        out,
+        reason.name(),
+        if args.suspended { " (suspended)" } else { "" },
+    ));
+    if relisted > 0 {
+        report.line(format!(
+            "  note: {relisted} already listed with another reason or status, re-listed as {}",
+            reason.name()
+        ));
+    }
+    if already > 0 {
+        report.line(format!(
+            "  note: {already} already listed as {}: kept as listed, with their original date",
+            reason.name()
+        ));
+    }
+    if duplicates + delist_duplicates > 0 {
+        report.line(format!(
+            "  note: {} key(s) were given more than once: each counted once",
+            duplicates + delist_duplicates
+        ));
+    }
+    if !not_listed.is_empty() {
+        report.line(format!(
+            "  note: {} key(s) to delist were not listed{}: nothing to delist ({})",
+            not_listed.len(),
+            if base.is_some() {
+                " in --base"
+            } else {
+                " (no --base)"
+            },
+            some_keys(&not_listed)
+        ));
+    }
+    report.line(format!(
         "  issued {}, stale after {}",
         text::utc(now),
         text::utc(expires_at)
-    )?;
-    writeln!(out, "  state digest {}", snapshot.state_digest().to_hex())?;
-    Ok(exit::OK)
+    ));
+    report.line(format!(
+        "  state digest {}",
+        snapshot.state_digest().to_hex()
+    ));
+    report.set("epoch", json!(version.epoch));
+    report.set("sequence", json!(version.sequence));
+    report.set("entries", json!(snapshot.entries().len()));
+    report.set(
+        "counts",
+        json!({
+            "carried": carried,
+            "listed": newly,
+            "relisted": relisted,
+            "already_listed": already,
+            "delisted": removed,
+            "not_listed": not_listed.len(),
+            "duplicates": duplicates + delist_duplicates,
+        }),
+    );
+    report.set(
+        "not_listed",
+        not_listed
+            .iter()
+            .take(100)
+            .map(|key| json!(key_text(key)))
+            .collect(),
+    );
+    report.set("issued_at", json!(now));
+    report.set("expires_at", json!(expires_at));
+    report.set("state_digest", json!(snapshot.state_digest().to_hex()));
+    report.finish(ctx, out)
 }
 
 /// `partcert blocklist delta`
-pub fn delta(args: BlocklistDeltaArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let publisher = load_authority(&args.signer.authority, &args.signer.authority_cert)?;
-    let from = files::snapshot(&args.from)?;
-    let to = files::snapshot(&args.to)?;
+pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    ctx.refuse_unused("blocklist delta", false, true)?;
+    let kind = Kind::Object(ObjectType::BlocklistDelta);
+    ctx.check_out("--out", &args.out)?;
+    files::check_can_write(&args.out, kind, ctx.force, "--out")?;
+    let publisher = load_authority(
+        Src::new(&args.signer.authority, "--authority"),
+        Src::new(&args.signer.authority_cert, "--authority-cert"),
+    )?;
+    let from = files::snapshot(Src::new(&args.from, "--from"))?;
+    let to = files::snapshot(Src::new(&args.to, "--to"))?;
     let delta = publisher
         .publish_delta(&from, &to)
         .map_err(|error| match &error {
             // Two registers' lists: the later one is not this register's.
-            Error::WrongAuthority if from.authority() != to.authority() => {
-                CliError::about(&args.to)(error)
-            }
+            Error::WrongAuthority if from.authority() != to.authority() => CliError::core(error)
+                .file(&args.to)
+                .flag("--to")
+                .exit(exit::USAGE)
+                .hint("--from and --to must be two snapshots of one register"),
             // The signer: another register's, not a publisher, outside its
             // epoch, or not valid when the list was issued.
             Error::WrongAuthority
             | Error::RoleNotPermitted { .. }
             | Error::EpochNotPermitted { .. }
             | Error::Expired { .. }
-            | Error::NotYetValid { .. } => CliError::about(&args.signer.authority_cert)(error),
+            | Error::NotYetValid { .. } => CliError::core(error)
+                .file(&args.signer.authority_cert)
+                .flag("--authority-cert")
+                .hint("sign with the register's root or its publisher for the epoch of --to"),
             // Not later than --from, or in another epoch.
-            _ => CliError::about(&args.to)(error),
+            _ => CliError::core(error)
+                .file(&args.to)
+                .flag("--to")
+                .exit(exit::USAGE)
+                .hint("--to must be a later snapshot than --from, in the same epoch"),
         })?;
-    files::write_atomic(&args.out, delta.as_bytes(), Access::Public)?;
-    writeln!(
-        out,
+    files::write_new(&args.out, delta.as_bytes(), kind, ctx.force, "--out")?;
+    let mut report = Report::new("blocklist delta");
+    report.wrote(&args.out, kind);
+    report.line(format!(
         "wrote {}: blocklist delta {} -> {}, {} listed or changed, {} delisted ({} bytes; the full snapshot is {})",
         args.out.display(),
         text::version(delta.from_version()),
@@ -167,16 +536,29 @@ pub fn delta(args: BlocklistDeltaArgs, out: &mut dyn Write) -> Result<u8, CliErr
         delta.removals().len(),
         delta.as_bytes().len(),
         to.as_bytes().len()
-    )?;
-    Ok(exit::OK)
+    ));
+    report.set("epoch", json!(delta.to_version().epoch));
+    report.set("from_sequence", json!(delta.from_version().sequence));
+    report.set("to_sequence", json!(delta.to_version().sequence));
+    report.set("upserts", json!(delta.upserts().len()));
+    report.set("removals", json!(delta.removals().len()));
+    report.set("bytes", json!(delta.as_bytes().len()));
+    report.finish(ctx, out)
 }
 
 /// Pins blocklist roots.
 pub fn pin_blocklist_roots(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<(), CliError> {
     for path in paths {
+        let src = Src::new(path, "--blocklist-trust");
         trust
-            .add_blocklist_root(files::certificate(path)?)
-            .map_err(CliError::about(path))?;
+            .add_blocklist_root(files::certificate(src)?)
+            .map_err(|error| {
+                CliError::core(error)
+                    .file(path)
+                    .flag("--blocklist-trust")
+                    .exit(exit::USAGE)
+                    .hint("--blocklist-trust takes a register's root certificate (`partcert root new --role blocklist`)")
+            })?;
     }
     Ok(())
 }
@@ -191,44 +573,211 @@ pub struct Applied {
     pub version: ListVersion,
 }
 
-/// Applies a snapshot or delta file to `blocklist`.
+/// Refuses a list whose register is not pinned, with its own message.
+fn check_pinned(
+    trust: &TrustStore,
+    authority: &partcert::KeyId,
+    signer: &partcert::Certificate,
+    src: Src<'_>,
+) -> Result<(), CliError> {
+    if trust.blocklist_root(authority).is_some() {
+        return Ok(());
+    }
+    let name = signer
+        .authority()
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
+    Err(CliError::core(Error::UnknownIssuer(*authority))
+        .message(format!(
+            "signed by \"{name}\" for a register whose root (key {authority}) is not pinned here: \
+             an unpinned register's list is never applied"
+        ))
+        .file(src.path)
+        .hint(
+            "if you trust this register, pin its root certificate with --blocklist-trust ROOT.cert",
+        ))
+}
+
+/// Applies a snapshot or delta file to `blocklist`, with a message of its
+/// own for a replayed delta, a rollback and an unpinned register.
 pub fn apply_file(
     blocklist: &mut Blocklist,
     trust: &TrustStore,
-    path: &Path,
+    src: Src<'_>,
     now: u64,
 ) -> Result<Applied, CliError> {
+    let path = src.path;
     let bytes = files::read_bytes(path)?;
-    let object = ObjectType::of(&bytes).map_err(CliError::about(path))?;
-    let version = match object {
+    let object = match files::detect(&bytes) {
+        Kind::Object(object @ (ObjectType::BlocklistSnapshot | ObjectType::BlocklistDelta)) => {
+            object
+        }
+        Kind::Unknown => ObjectType::BlocklistSnapshot,
+        found => {
+            return Err(
+                files::wrong_kind(src, Kind::Object(ObjectType::BlocklistSnapshot), found).message(
+                    format!(
+                        "expected a blocklist snapshot or delta, but this is a {}",
+                        found.name()
+                    ),
+                ),
+            );
+        }
+    };
+    let big = progress::worth_it(bytes.len() / 41);
+    let spinner = if big {
+        progress::spinner(&format!(
+            "checking and applying {} ({} MB)",
+            path.display(),
+            bytes.len() >> 20
+        ))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let result = match object {
         ObjectType::BlocklistDelta => {
-            let delta = partcert::BlocklistDelta::decode(&bytes).map_err(CliError::about(path))?;
-            blocklist.apply_delta(trust, &delta, now)
+            let delta = partcert::BlocklistDelta::decode(&bytes)
+                .map_err(|error| CliError::core(error).file(path))?;
+            check_pinned(trust, &delta.authority(), delta.signer_certificate(), src)?;
+            let held = blocklist.list(&delta.authority()).map(|list| list.version);
+            blocklist
+                .apply_delta(trust, &delta, now)
+                .map_err(|error| delta_refusal(error, &delta, held, path))
         }
         _ => {
-            // Anything else must be a snapshot; the decoder names what it is.
-            let snapshot =
-                partcert::BlocklistSnapshot::decode(&bytes).map_err(CliError::about(path))?;
-            blocklist.apply_snapshot(trust, &snapshot, now)
+            let snapshot = BlocklistSnapshot::decode(&bytes)
+                .map_err(|error| CliError::core(error).file(path))?;
+            check_pinned(
+                trust,
+                &snapshot.authority(),
+                snapshot.signer_certificate(),
+                src,
+            )?;
+            blocklist
+                .apply_snapshot(trust, &snapshot, now)
+                .map_err(|error| snapshot_refusal(error, &snapshot, path))
         }
-    }
-    .map_err(CliError::about(path))?;
+    };
+    spinner.finish_and_clear();
     Ok(Applied {
         path: path.to_owned(),
         object,
-        version,
+        version: result?,
     })
+}
+
+fn snapshot_refusal(error: Error, snapshot: &BlocklistSnapshot, path: &Path) -> CliError {
+    match &error {
+        Error::Rollback { offered, accepted } => {
+            let message = format!(
+                "rollback refused: this list is {}, older than {} already accepted from this register",
+                text::version(*offered),
+                text::version(*accepted)
+            );
+            CliError::core(error).file(path).message(message).hint(
+                "an older list may hide handsets reported since: fetch the register's newest list",
+            )
+        }
+        Error::ConflictingSequence(_) => CliError::core(error).file(path).hint(format!(
+            "two different lists claim {}: the register's key may be misused; ask the register",
+            text::version(snapshot.version())
+        )),
+        _ => CliError::core(error).file(path),
+    }
+}
+
+fn delta_refusal(
+    error: Error,
+    delta: &partcert::BlocklistDelta,
+    held: Option<ListVersion>,
+    path: &Path,
+) -> CliError {
+    let steps = format!(
+        "{} -> {}",
+        text::version(delta.from_version()),
+        text::version(delta.to_version())
+    );
+    match (&error, held) {
+        (Error::Rollback { accepted, .. }, _) if delta.to_version() == *accepted => {
+            let message = format!(
+                "this delta ({steps}) was already applied: the state holds {}",
+                text::version(*accepted)
+            );
+            CliError::core(error)
+                .file(path)
+                .message(message)
+                .hint("nothing to apply: drop it from the command")
+        }
+        (Error::Rollback { accepted, .. }, _) => {
+            let message = format!(
+                "replayed old delta ({steps}): the state already holds {}, which is later",
+                text::version(*accepted)
+            );
+            CliError::core(error)
+                .file(path)
+                .message(message)
+                .hint("an old delta would roll the list back: fetch the register's newest delta or snapshot")
+        }
+        (Error::DeltaBaseMismatch { .. }, None) => {
+            let message = format!(
+                "this delta ({steps}) starts from a list this device does not hold: it holds nothing from this register"
+            );
+            CliError::core(error)
+                .file(path)
+                .message(message)
+                .hint("apply the snapshot it starts from first (or give the state that holds it)")
+        }
+        (Error::DeltaBaseMismatch { .. }, Some(held)) => {
+            let message = format!(
+                "this delta ({steps}) does not start from the list held, {}",
+                text::version(held)
+            );
+            CliError::core(error)
+                .file(path)
+                .message(message)
+                .hint("apply the deltas in order, or the register's newest snapshot")
+        }
+        _ => CliError::core(error).file(path),
+    }
 }
 
 /// Applies revocation lists signed by pinned roots.
 pub fn apply_revocations(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<(), CliError> {
     for path in paths {
+        let list = files::revocation_list(Src::new(path, "--revocations"))?;
         trust
-            .apply_revocation_list(&files::revocation_list(path)?)
-            .map_err(CliError::about(path))?;
+            .apply_revocation_list(&list)
+            .map_err(|error| match &error {
+                Error::Rollback { offered, accepted } => {
+                    let message = format!(
+                        "revocation list #{} is older than #{} of the same root, given before it: \
+                     a root's newest revocation list replaces its older ones",
+                        offered.sequence, accepted.sequence
+                    );
+                    CliError::core(error)
+                        .file(path)
+                        .flag("--revocations")
+                        .message(message)
+                        .hint("give only the newest revocation list of each root")
+                }
+                Error::UnknownIssuer(root) => {
+                    let message = format!(
+                        "this revocation list is signed by root {root}, which is not pinned here"
+                    );
+                    CliError::core(error)
+                        .file(path)
+                        .flag("--revocations")
+                        .message(message)
+                        .hint("pin its root with --trust or --blocklist-trust, or drop it")
+                }
+                _ => CliError::core(error).file(path).flag("--revocations"),
+            })?;
     }
     Ok(())
 }
+
+/// How to start a state that does not exist.
+const START_STATE: &str = "to start a new one on a device's first run, give --init";
 
 /// `partcert blocklist apply`
 ///
@@ -236,40 +785,76 @@ pub fn apply_revocations(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<()
 /// register's clock (`Blocklist::clock_for`: the caller's time, raised to
 /// that register's newest accepted list). The report's top-level
 /// `checked_at` is the caller's time; each list carries its register's.
-pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let now = files::now(args.at);
+pub fn apply(args: BlocklistApplyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    let now = ctx.now()?;
+    let state_path = args.state.as_ref().or(args.rollback_state.as_ref());
+    let state_flag = if args.state.is_some() {
+        "--state"
+    } else {
+        "--rollback-state"
+    };
+    if args.init && state_path.is_none() {
+        return Err(
+            CliError::usage("--init starts a new --state or --rollback-state")
+                .flag("--init")
+                .hint("give --state FILE or --rollback-state FILE with it, or drop --init"),
+        );
+    }
+    if let Some(path) = state_path.filter(|_| args.init) {
+        if path.exists() && !ctx.force {
+            return Err(CliError::tool(
+                ToolCode::StateExists,
+                "already holds a state: --init would start from nothing and drop its anti-rollback marks",
+            )
+            .file(path)
+            .flag(format!("{state_flag} with --init"))
+            .hint("drop --init to update it (or --force to start over)"));
+        }
+    }
+    if let Some(path) = &args.out {
+        files::check_can_write(path, Kind::BlocklistState, ctx.force, "--out")?;
+    }
     let mut trust = TrustStore::new();
     pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
     apply_revocations(&mut trust, &args.revocations)?;
     let mut blocklist = match (&args.state, &args.rollback_state) {
-        (Some(path), _) if path.exists() => files::blocklist_state(path, &trust)?,
-        (_, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
-        _ => Blocklist::new(),
+        _ if args.init => Blocklist::new(),
+        (Some(path), _) => files::blocklist_state(Src::new(path, "--state"), &trust, START_STATE)?,
+        (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(
+            Src::new(path, "--rollback-state"),
+            START_STATE,
+        )?),
+        (None, None) => Blocklist::new(),
     };
     let mut applied = Vec::with_capacity(args.lists.len());
     for path in &args.lists {
-        applied.push(apply_file(&mut blocklist, &trust, path, now)?);
+        applied.push(apply_file(
+            &mut blocklist,
+            &trust,
+            Src::new(path, "LIST"),
+            now,
+        )?);
     }
     // Only once every list applied: the state on disk never goes half way.
     if let Some(path) = &args.rollback_state {
-        files::write_atomic(path, &blocklist.rollback_state().encode(), Access::Public)?;
+        files::update_state(path, &blocklist.rollback_state().encode())?;
     }
     let state_out = args.out.as_ref().or(args.state.as_ref());
     if let Some(path) = state_out {
-        files::write_atomic(path, &blocklist.encode_state(), Access::Public)?;
+        files::update_state(path, &blocklist.encode_state())?;
     }
 
     // Every register followed, with its standing at its own clock.
     let checked = blocklist.lists_checked(&trust, now);
     let stale = checked.iter().any(|list| list.stale);
     let code = if stale { exit::STALE } else { exit::OK };
-    if args.json {
+    if ctx.json {
         let applied: Vec<_> = applied
             .iter()
             .map(|a| {
                 json!({
                     "file": a.path.display().to_string(),
-                    "type": a.object.name(),
+                    "type": files::object_tag(a.object),
                     "epoch": a.version.epoch,
                     "sequence": a.version.sequence,
                 })
@@ -298,13 +883,15 @@ pub fn apply(args: BlocklistApplyArgs, out: &mut dyn Write) -> Result<u8, CliErr
         let value = json!({
             "ok": true,
             "exit_code": code,
+            "command": "blocklist apply",
+            "stale": stale,
             "applied": applied,
             "lists": lists,
             "rollback_state": args.rollback_state.as_ref().map(|p| p.display().to_string()),
             "state": state_out.map(|p| p.display().to_string()),
             "checked_at": now,
         });
-        writeln!(out, "{value}")?;
+        print_json(out, value)?;
         return Ok(code);
     }
     for a in &applied {

@@ -5,11 +5,13 @@
 //! codes. Run `partcert demo` to watch the whole story.
 
 mod args;
+mod ctx;
 mod demo;
 mod error;
 mod files;
 mod issue;
 mod lists;
+mod progress;
 mod show;
 mod text;
 mod verify;
@@ -18,45 +20,50 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgMatches, CommandFactory, Parser};
 use serde_json::json;
 
 use crate::args::{
     AuthorityCommand, BlocklistCommand, ChallengeCommand, Cli, Command, HandsetCommand,
     PartCommand, RootCommand,
 };
-use crate::error::{CliError, exit};
+use crate::ctx::Ctx;
+use crate::error::{CliError, ToolCode, exit};
 
 /// Runs one parsed command, writing its report to `out`; returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
+    let ctx = Ctx::from(&cli.global);
     match cli.command {
-        Command::Root(RootCommand::New(args)) => issue::root_new(args, out),
-        Command::Authority(AuthorityCommand::New(args)) => issue::authority_new(args, out),
-        Command::Part(PartCommand::Issue(args)) => issue::part_issue(args, out),
-        Command::Part(PartCommand::Keygen(args)) => issue::part_keygen(args, out),
-        Command::Part(PartCommand::Respond(args)) => issue::part_respond(args, out),
-        Command::Challenge(ChallengeCommand::New(args)) => issue::challenge_new(args, out),
-        Command::Pair(args) => issue::pair(args, out),
-        Command::Revoke(args) => issue::revoke(args, out),
-        Command::Blocklist(BlocklistCommand::New(args)) => lists::new(args, out),
-        Command::Blocklist(BlocklistCommand::Delta(args)) => lists::delta(args, out),
-        Command::Blocklist(BlocklistCommand::Apply(args)) => lists::apply(args, out),
-        Command::Verify(args) => verify::verify(args, out),
-        Command::Handset(HandsetCommand::Check(args)) => verify::handset_check(args, out),
-        Command::Show(args) => show::show(args, out),
-        Command::Demo(args) => demo::demo(args, out),
-    }
-}
-
-/// Whether the command asked for JSON output (errors then come as JSON too).
-fn wants_json(command: &Command) -> bool {
-    match command {
-        Command::Verify(args) => args.trust.json,
-        Command::Handset(HandsetCommand::Check(args)) => args.trust.json,
-        Command::Show(args) => args.json,
-        Command::Blocklist(BlocklistCommand::Apply(args)) => args.json,
-        _ => false,
+        Command::Root(RootCommand::New(args)) => issue::root_new(args, ctx, out),
+        Command::Authority(AuthorityCommand::New(args)) => issue::authority_new(args, ctx, out),
+        Command::Part(PartCommand::Issue(args)) => issue::part_issue(args, ctx, out),
+        Command::Part(PartCommand::Keygen(args)) => issue::part_keygen(args, ctx, out),
+        Command::Part(PartCommand::Respond(args)) => issue::part_respond(args, ctx, out),
+        Command::Challenge(ChallengeCommand::New(args)) => issue::challenge_new(args, ctx, out),
+        Command::Pair(args) => issue::pair(args, ctx, out),
+        Command::Revoke(args) => issue::revoke(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::New(args)) => lists::new(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Delta(args)) => lists::delta(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Apply(args)) => lists::apply(args, ctx, out),
+        Command::Verify(args) => verify::verify(args, ctx, out),
+        Command::Handset(HandsetCommand::Check(args)) => verify::handset_check(args, ctx, out),
+        Command::Show(args) => show::show(args, ctx, out),
+        Command::Demo(args) => demo::demo(args, ctx, out),
+        Command::Completions(args) => {
+            ctx.refuse_unused("completions", false, false)?;
+            ctx.refuse_json("completions", "a shell script")?;
+            clap_complete::generate(args.shell, &mut Cli::command(), "partcert", out);
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            ctx.refuse_unused("man", false, false)?;
+            ctx.refuse_json("man", "a man page")?;
+            clap_mangen::Man::new(Cli::command())
+                .render(out)
+                .map_err(|source| CliError::io(std::path::Path::new("standard output"), &source))?;
+            Ok(exit::OK)
+        }
     }
 }
 
@@ -70,13 +77,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return usage_error(&error, &arguments),
     };
-    let json = wants_json(&cli.command);
+    let json = cli.global.json;
     let mut out = QuietPipe(std::io::stdout().lock());
     let code = match run(cli, &mut out) {
         Ok(code) => code,
         Err(error) => {
             if json {
-                let _ = writeln!(out, "{}", error.to_json());
+                let _ = ctx::print_json(&mut out, error.to_json());
             } else {
                 eprintln!("partcert: {error}");
             }
@@ -107,27 +114,112 @@ impl<W: Write> Write for QuietPipe<W> {
     }
 }
 
+/// Whether `--json` was given, read by clap itself from a command line it
+/// could not fully parse.
+fn asked_for_json(arguments: &[OsString]) -> bool {
+    fn any(matches: &ArgMatches) -> bool {
+        matches!(matches.try_get_one::<bool>("json"), Ok(Some(true)))
+            || matches.subcommand().is_some_and(|(_, sub)| any(sub))
+    }
+    Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(arguments)
+        .is_ok_and(|matches| any(&matches))
+}
+
+/// The usage line of the (sub)command a command line names, as clap
+/// writes it.
+fn usage_of(arguments: &[OsString]) -> Option<String> {
+    let matches = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(arguments)
+        .ok()?;
+    let mut command = Cli::command();
+    command.build();
+    let mut current = &mut command;
+    let mut matches = &matches;
+    while let Some((name, sub)) = matches.subcommand() {
+        current = current.find_subcommand_mut(name)?;
+        matches = sub;
+    }
+    let usage = current.render_usage().to_string();
+    Some(usage.trim().to_owned())
+}
+
+/// `InvalidValue` as `invalid-value`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn usage_error(error: &clap::Error, arguments: &[OsString]) -> ExitCode {
     match error.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = error.print();
-            return ExitCode::from(exit::OK);
+            let code = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            return ExitCode::from(code);
         }
         _ => {}
     }
-    if arguments.iter().any(|argument| argument == "--json") {
-        let message = error.render().to_string();
-        let first_line = message.lines().next().unwrap_or("usage error");
-        let value = json!({
-            "ok": false,
-            "exit_code": exit::USAGE,
-            "error": {
-                "code": null,
-                "name": "Usage",
-                "family": "usage",
-                "message": first_line.trim_start_matches("error: "),
-            },
+    if asked_for_json(arguments) {
+        let rendered = error.render().to_string();
+        let message = rendered
+            .lines()
+            .next()
+            .unwrap_or("usage error")
+            .trim_start_matches("error: ")
+            .to_owned();
+        let context = |kind: ContextKind| match error.get(kind) {
+            Some(ContextValue::String(text)) => Some(text.clone()),
+            Some(ContextValue::Strings(texts)) => Some(texts.join(", ")),
+            _ => None,
+        };
+        let usage = rendered
+            .lines()
+            .map(str::trim)
+            .find(|line| line.starts_with("Usage:"))
+            .map(str::to_owned)
+            .or_else(|| usage_of(arguments));
+        let tip = rendered
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with("tip:") || line.starts_with("For more information"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut detail = json!({
+            "code": ToolCode::Usage as u32,
+            "name": ToolCode::Usage.name(),
+            "family": ToolCode::Usage.family(),
+            "message": message,
+            "kind": kebab(&format!("{:?}", error.kind())),
+            "hint": if tip.is_empty() { "see --help".to_owned() } else { tip },
         });
+        if let Some(flag) = context(ContextKind::InvalidArg) {
+            detail["flag"] = json!(flag);
+        }
+        if let Some(value) = context(ContextKind::InvalidValue) {
+            detail["value"] = json!(value);
+        }
+        if let Some(usage) = usage {
+            detail["usage"] = json!(usage);
+        }
+        let value = json!({ "ok": false, "exit_code": exit::USAGE, "error": detail });
         println!("{value}");
     } else {
         let _ = error.print();

@@ -3,66 +3,181 @@
 use std::io::Write;
 use std::path::Path;
 
-use partcert::{AuthorityRole, BlocklistEntry, Certificate, Object, RollbackState, Subject};
+use partcert::{
+    AuthorityRole, BlocklistEntry, BlocklistSnapshot, Certificate, Object, ObjectType, PublicKey,
+    RollbackState, SecretKey, Subject,
+};
 use serde_json::{Value, json};
 
 use crate::args::ShowArgs;
+use crate::ctx::{Ctx, json_safe, print_json};
 use crate::error::{CliError, exit};
-use crate::files;
+use crate::files::{self, Kind, Src};
+use crate::progress;
 use crate::text;
 
-/// `partcert show`
-pub fn show(args: ShowArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+/// `partcert show`: detects what the file is by its content, never its name.
+pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    ctx.refuse_unused("show", false, false)?;
     let path = &args.file;
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let (human, value) = match extension {
-        "key" => show_secret_key(path)?,
-        "pub" => show_public_key(path)?,
-        _ => {
-            let bytes = files::read_bytes(path)?;
-            if bytes.starts_with(b"PCBS") {
-                show_saved_state(&bytes)
-            } else if bytes.starts_with(b"PCRB") {
-                show_rollback(&RollbackState::decode(&bytes).map_err(CliError::about(path))?)
+    let bytes = files::read_bytes(path)?;
+    let kind = files::detect(&bytes);
+    let src = Src::new(path, "FILE");
+    let (human, value) = match kind {
+        Kind::SecretKey => show_secret_key(files::secret_key(src)?),
+        Kind::PublicKey => show_public_key(&files::public_key(src)?),
+        Kind::Challenge => {
+            let challenge = files::challenge(src)?;
+            let nonce = files::hex(challenge.nonce());
+            (
+                format!("challenge {nonce}"),
+                json!({"type": "challenge", "nonce": nonce}),
+            )
+        }
+        Kind::UnlabelledHex => (
+            "a line of unlabelled hex, as older partcert versions wrote public keys and \
+             challenges: it could also be a secret seed, so it is not shown. Add its first line \
+             (`partcert public key v1` or `partcert challenge v1`) to use it"
+                .to_owned(),
+            json!({"type": "unlabelled-hex"}),
+        ),
+        Kind::BlocklistState => show_saved_state(&bytes),
+        Kind::RollbackState => {
+            show_rollback(&RollbackState::decode(&bytes).map_err(CliError::about(path))?)
+        }
+        Kind::Object(ObjectType::BlocklistSnapshot) => {
+            let spinner = if progress::worth_it(bytes.len() / 41) {
+                progress::spinner(&format!("decoding {}", path.display()))
             } else {
-                let object = Object::decode(&bytes).map_err(CliError::about(path))?;
-                show_object(&object)
-            }
+                indicatif::ProgressBar::hidden()
+            };
+            let snapshot = BlocklistSnapshot::decode(&bytes);
+            spinner.finish_and_clear();
+            drop(bytes);
+            let snapshot = snapshot.map_err(CliError::about(path))?;
+            return stream_snapshot(&snapshot, path, ctx, out);
+        }
+        Kind::Object(_) | Kind::Unknown => {
+            let object = Object::decode(&bytes).map_err(CliError::about(path))?;
+            show_object(&object)
         }
     };
-    if args.json {
-        writeln!(out, "{value}")?;
+    if ctx.json {
+        print_json(out, value)?;
     } else {
         writeln!(out, "{}: {human}", path.display())?;
     }
     Ok(exit::OK)
 }
 
+/// A snapshot, written entry by entry: a million-entry list never becomes
+/// one string or one JSON tree in memory.
+fn stream_snapshot(
+    snapshot: &BlocklistSnapshot,
+    path: &Path,
+    ctx: Ctx,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let entries = snapshot.entries();
+    let bar = if progress::worth_it(entries.len()) {
+        progress::bar(entries.len() as u64, "writing entries", "entries")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    if ctx.json {
+        let mut head = json_safe(json!({
+            "type": "blocklist-snapshot",
+            "fingerprint": snapshot.fingerprint().to_hex(),
+            "state_digest": snapshot.state_digest().to_hex(),
+            "authority": snapshot.authority().to_hex(),
+            "epoch": snapshot.version().epoch,
+            "sequence": snapshot.version().sequence,
+            "issued_at": snapshot.issued_at(),
+            "expires_at": snapshot.expires_at(),
+            "signer_certificate": certificate_json(snapshot.signer_certificate()),
+            "entry_count": entries.len(),
+        }))
+        .to_string();
+        // The object without its closing brace, then the entries, streamed.
+        head.pop();
+        write!(out, "{head},\"entries\":[")?;
+        for (index, entry) in entries.iter().enumerate() {
+            if index > 0 {
+                out.write_all(b",")?;
+            }
+            write!(out, "{}", json_safe(to_value(entry)))?;
+            bar.inc(1);
+        }
+        writeln!(out, "]}}")?;
+    } else {
+        writeln!(
+            out,
+            "{}: blocklist snapshot {} with {} entries",
+            path.display(),
+            text::version(snapshot.version()),
+            entries.len()
+        )?;
+        for line in [
+            format!(
+                "  authority (root key id) {}",
+                snapshot.authority().to_hex()
+            ),
+            format!(
+                "  epoch {}, sequence {}",
+                snapshot.version().epoch,
+                snapshot.version().sequence
+            ),
+            format!(
+                "  signed by {}",
+                text::certificate(snapshot.signer_certificate())
+            ),
+            format!(
+                "  issued {}, stale after {}",
+                text::utc(snapshot.issued_at()),
+                text::utc(snapshot.expires_at())
+            ),
+            format!("  state digest {}", snapshot.state_digest().to_hex()),
+        ] {
+            writeln!(out, "{line}")?;
+        }
+        for entry in entries {
+            writeln!(out, "{}", entry_line(entry))?;
+            bar.inc(1);
+        }
+        writeln!(out, "  {UNCHECKED}")?;
+    }
+    out.flush()?;
+    bar.finish_and_clear();
+    Ok(exit::OK)
+}
+
+const UNCHECKED: &str =
+    "signature not checked here: use `partcert verify` or `partcert blocklist apply`";
+
 type Shown = (String, Value);
 
-fn show_secret_key(path: &Path) -> Result<Shown, CliError> {
-    let key = files::secret_key(path)?;
+fn show_secret_key(key: SecretKey) -> Shown {
     let public = key.public_key();
-    Ok((
+    (
         format!(
             "secret key (not shown)\n  public key {}\n  key id     {}",
             public.to_hex(),
             public.key_id().to_hex()
         ),
-        json!({"type": "secret key", "public_key": public.to_hex(), "key_id": public.key_id().to_hex()}),
-    ))
+        json!({"type": "secret-key", "public_key": public.to_hex(), "key_id": public.key_id().to_hex()}),
+    )
 }
 
-fn show_public_key(path: &Path) -> Result<Shown, CliError> {
-    let public = files::public_key(path)?;
-    Ok((
+fn show_public_key(public: &PublicKey) -> Shown {
+    (
         format!(
             "public key {}\n  key id {}",
             public.to_hex(),
             public.key_id().to_hex()
         ),
-        json!({"type": "public key", "public_key": public.to_hex(), "key_id": public.key_id().to_hex()}),
-    ))
+        json!({"type": "public-key", "public_key": public.to_hex(), "key_id": public.key_id().to_hex()}),
+    )
 }
 
 fn show_saved_state(bytes: &[u8]) -> Shown {
@@ -74,7 +189,7 @@ fn show_saved_state(bytes: &[u8]) -> Shown {
              or `partcert blocklist apply --state FILE`",
             bytes.len()
         ),
-        json!({"type": "blocklist state", "bytes": bytes.len()}),
+        json!({"type": "blocklist-state", "bytes": bytes.len()}),
     )
 }
 
@@ -94,7 +209,7 @@ fn show_rollback(state: &RollbackState) -> Shown {
     let marks = serde_json::to_value(state.marks().collect::<Vec<_>>()).unwrap_or(Value::Null);
     (
         lines.join("\n"),
-        json!({"type": "anti-rollback state", "marks": marks}),
+        json!({"type": "anti-rollback-state", "marks": marks}),
     )
 }
 
@@ -180,8 +295,7 @@ fn certificate_lines(certificate: &Certificate) -> Vec<String> {
 }
 
 fn show_object(object: &Object) -> Shown {
-    let unchecked =
-        "signature not checked here: use `partcert verify` or `partcert blocklist apply`";
+    let unchecked = UNCHECKED;
     match object {
         Object::Certificate(certificate) => {
             let mut value = certificate_json(certificate);
@@ -209,7 +323,7 @@ fn show_object(object: &Object) -> Shown {
             (
                 lines.join("\n"),
                 json!({
-                    "type": "pairing record",
+                    "type": "pairing-record",
                     "fingerprint": record.fingerprint().to_hex(),
                     "imeis": to_value(&record.imeis()),
                     "board": to_value(record.board()),
@@ -221,51 +335,15 @@ fn show_object(object: &Object) -> Shown {
                 }),
             )
         }
-        Object::BlocklistSnapshot(snapshot) => {
-            let mut lines = vec![
-                format!(
-                    "blocklist snapshot {} with {} entries",
-                    text::version(snapshot.version()),
-                    snapshot.entries().len()
-                ),
-                format!(
-                    "  authority (root key id) {}",
-                    snapshot.authority().to_hex()
-                ),
-                format!(
-                    "  epoch {}, sequence {}",
-                    snapshot.version().epoch,
-                    snapshot.version().sequence
-                ),
-                format!(
-                    "  signed by {}",
-                    text::certificate(snapshot.signer_certificate())
-                ),
-                format!(
-                    "  issued {}, stale after {}",
-                    text::utc(snapshot.issued_at()),
-                    text::utc(snapshot.expires_at())
-                ),
-                format!("  state digest {}", snapshot.state_digest().to_hex()),
-            ];
-            lines.extend(snapshot.entries().iter().map(entry_line));
-            lines.push(format!("  {unchecked}"));
-            (
-                lines.join("\n"),
-                json!({
-                    "type": "blocklist snapshot",
-                    "fingerprint": snapshot.fingerprint().to_hex(),
-                    "state_digest": snapshot.state_digest().to_hex(),
-                    "authority": snapshot.authority().to_hex(),
-                    "epoch": snapshot.version().epoch,
-                    "sequence": snapshot.version().sequence,
-                    "issued_at": snapshot.issued_at(),
-                    "expires_at": snapshot.expires_at(),
-                    "entries": to_value(&snapshot.entries()),
-                    "signer_certificate": certificate_json(snapshot.signer_certificate()),
-                }),
-            )
-        }
+        // Streamed by `stream_snapshot`; never decoded as a generic object.
+        Object::BlocklistSnapshot(snapshot) => (
+            format!(
+                "blocklist snapshot {} with {} entries",
+                text::version(snapshot.version()),
+                snapshot.entries().len()
+            ),
+            json!({"type": "blocklist-snapshot"}),
+        ),
         Object::BlocklistDelta(delta) => {
             let mut lines = vec![
                 format!(
@@ -299,7 +377,7 @@ fn show_object(object: &Object) -> Shown {
             (
                 lines.join("\n"),
                 json!({
-                    "type": "blocklist delta",
+                    "type": "blocklist-delta",
                     "authority": delta.authority().to_hex(),
                     "epoch": delta.to_version().epoch,
                     "from_sequence": delta.from_version().sequence,
@@ -333,7 +411,7 @@ fn show_object(object: &Object) -> Shown {
             (
                 lines.join("\n"),
                 json!({
-                    "type": "revocation list",
+                    "type": "revocation-list",
                     "root": list.root().to_hex(),
                     "sequence": list.sequence(),
                     "issued_at": list.issued_at(),
@@ -349,7 +427,7 @@ fn show_object(object: &Object) -> Shown {
                     response.certificate().to_hex()
                 ),
                 json!({
-                    "type": "challenge response",
+                    "type": "challenge-response",
                     "nonce": nonce,
                     "certificate": response.certificate().to_hex(),
                 }),

@@ -38,6 +38,112 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
+/// (year, month, day) to days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year / 400;
+    let year_of_era = year - era * 400;
+    let shifted_month = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Parses a time: seconds since the Unix epoch (`1767225600`), or an RFC
+/// 3339 date-time (`2026-01-01T00:00:00Z`, `2026-01-01T01:00:00+01:00`,
+/// fractions of a second dropped), or a date (`2026-01-01`, midnight UTC).
+pub fn parse_time(input: &str) -> Result<u64, String> {
+    let text = input.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<u64>()
+            .map_err(|_| format!("{text} is too large for a time in seconds"));
+    }
+    parse_rfc3339(text).ok_or_else(|| {
+        format!(
+            "{input:?} is not a time: give seconds since the Unix epoch (1767225600) or an RFC 3339 \
+             date (2026-01-01T00:00:00Z, or 2026-01-01 for midnight UTC)"
+        )
+    })
+}
+
+fn parse_rfc3339(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u64> {
+        let part = text.get(range)?;
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    if bytes.len() < 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if year < 1970 || !(1..=12).contains(&month) {
+        return None;
+    }
+    if day == 0 || day > *month_days.get(usize::try_from(month - 1).ok()?)? {
+        return None;
+    }
+    let date = days_from_civil(year, month, day) * 86_400;
+    if bytes.len() == 10 {
+        return Some(date);
+    }
+    if !matches!(bytes.get(10), Some(b'T' | b't' | b' '))
+        || bytes.get(13) != Some(&b':')
+        || bytes.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = text.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = fraction.get(digits..)?;
+    }
+    let local = date + hour * 3600 + minute * 60 + second.min(59);
+    match rest {
+        "Z" | "z" => Some(local),
+        offset if offset.len() == 6 && offset.as_bytes().get(3) == Some(&b':') => {
+            let sign = offset.as_bytes().first()?;
+            let hours = offset.get(1..3)?.parse::<u64>().ok()?;
+            let minutes = offset.get(4..6)?.parse::<u64>().ok()?;
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let shift = hours * 3600 + minutes * 60;
+            match sign {
+                b'+' => local.checked_sub(shift),
+                b'-' => local.checked_add(shift),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// `from .. to`.
 pub fn validity(validity: &Validity) -> String {
     format!(
@@ -315,7 +421,29 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::utc;
+    use super::{parse_time, utc};
+
+    #[test]
+    fn rfc3339_dates_are_read_as_utc_seconds() {
+        assert_eq!(parse_time("1767225600"), Ok(1_767_225_600));
+        assert_eq!(parse_time("2026-01-01T00:00:00Z"), Ok(1_767_225_600));
+        assert_eq!(parse_time("2026-01-01"), Ok(1_767_225_600));
+        assert_eq!(parse_time("2026-01-01T01:00:00+01:00"), Ok(1_767_225_600));
+        assert_eq!(
+            parse_time("2025-12-31T19:00:00.250-05:00"),
+            Ok(1_767_225_600)
+        );
+        assert_eq!(parse_time("2000-02-29 01:01:01Z"), Ok(951_782_400 + 3661));
+        for bad in [
+            "yesterday",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-01-01T25:00:00Z",
+            "2026-01-01T00:00:00",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn dates_are_calendar_dates() {

@@ -5,15 +5,34 @@ use std::io::Write;
 use std::path::Path;
 
 use partcert::{
-    Blocklist, Certificate, FittedPart, HandsetEvidence, PartEvidence, TrustStore, Verifier,
+    Blocklist, BlocklistStatus, Certificate, FittedPart, HandsetEvidence, PartEvidence, TrustStore,
+    Verifier,
 };
 use serde_json::{Value, json};
 
 use crate::args::{HandsetCheckArgs, TrustArgs, VerifyArgs};
-use crate::error::{CliError, exit, partcert_error_json, verdict_exit_code};
-use crate::files;
+use crate::ctx::{Ctx, print_json};
+use crate::error::{CliError, ToolCode, exit, verdict_exit_code};
+use crate::files::{self, Src};
 use crate::lists::{apply_file, apply_revocations, pin_blocklist_roots};
 use crate::text;
+
+/// How to make a rollback state `verify` can read.
+const START_ROLLBACK: &str =
+    "make one with `partcert blocklist apply --rollback-state FILE --init LIST`";
+/// How to make a blocklist state `verify` can read.
+const START_STATE: &str = "make one with `partcert blocklist apply --state FILE --init LIST`";
+
+/// The one word a script checks: what the blocklist standing of a genuine
+/// part or handset is.
+fn verdict_word(status: &BlocklistStatus) -> &'static str {
+    match status {
+        BlocklistStatus::NotChecked => "not-checked",
+        BlocklistStatus::Clean { .. } => "clean",
+        BlocklistStatus::Stale { .. } => "stale",
+        BlocklistStatus::Blocked { .. } => "blocked",
+    }
+}
 
 /// The pinned roots, the lists accepted and the issuer chain, loaded once.
 struct Loaded {
@@ -24,28 +43,41 @@ struct Loaded {
 }
 
 impl Loaded {
-    fn load(args: &TrustArgs) -> Result<Self, CliError> {
-        let now = files::now(args.at);
+    fn load(args: &TrustArgs, ctx: Ctx) -> Result<Self, CliError> {
+        let now = ctx.now()?;
         let mut trust = TrustStore::new();
         for path in &args.trust {
             trust
-                .add_manufacturer_root(files::certificate(path)?)
-                .map_err(CliError::about(path))?;
+                .add_manufacturer_root(files::certificate(Src::new(path, "--trust"))?)
+                .map_err(|error| {
+                    CliError::core(error)
+                        .file(path)
+                        .flag("--trust")
+                        .exit(exit::USAGE)
+                        .hint(
+                            "--trust takes a manufacturer's root certificate (`partcert root new`)",
+                        )
+                })?;
         }
         pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
         apply_revocations(&mut trust, &args.revocations)?;
         let mut blocklist = match (&args.blocklist_state, &args.rollback_state) {
-            (Some(path), _) => files::blocklist_state(path, &trust)?,
-            (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(path)?),
+            (Some(path), _) => {
+                files::blocklist_state(Src::new(path, "--blocklist-state"), &trust, START_STATE)?
+            }
+            (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(
+                Src::new(path, "--rollback-state"),
+                START_ROLLBACK,
+            )?),
             (None, None) => Blocklist::new(),
         };
         for path in &args.blocklist {
-            apply_file(&mut blocklist, &trust, path, now)?;
+            apply_file(&mut blocklist, &trust, Src::new(path, "--blocklist"), now)?;
         }
         Ok(Loaded {
             trust,
             blocklist,
-            chain: files::certificates(&args.chain)?,
+            chain: files::certificates(&args.chain, "--chain").map_err(CliError::untrusted)?,
             now,
         })
     }
@@ -55,12 +87,9 @@ impl Loaded {
     fn explain(&self, error: partcert::Error, path: &Path) -> CliError {
         let missing_chain =
             self.chain.is_empty() && error.code() == partcert::ErrorCode::UnknownIssuer;
-        let error = CliError::about(path)(error);
+        let error = CliError::about(path)(error).untrusted();
         if missing_chain {
-            CliError::Hinted {
-                error: Box::new(error),
-                hint: "no --chain was given: pass the part issuer's certificate",
-            }
+            error.hint("no --chain was given: pass the part issuer's certificate")
         } else {
             error
         }
@@ -76,22 +105,33 @@ impl Loaded {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, CliError> {
-    serde_json::to_value(value)
-        .map_err(|error| CliError::Refused(format!("cannot encode the result as JSON: {error}")))
+    serde_json::to_value(value).map_err(|error| {
+        CliError::tool(
+            ToolCode::Internal,
+            format!("cannot encode the result as JSON: {error}"),
+        )
+        .hint("a bug: please report it")
+    })
 }
 
 /// `partcert verify`
-pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let part = files::certificate(&args.part)?;
-    let loaded = Loaded::load(&args.trust)?;
+pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    // The device's own setup first: its failures are not a verdict on the part.
+    let loaded = Loaded::load(&args.trust, ctx)?;
+    // Then the evidence: a refusal of it is the verdict "untrusted".
+    let part =
+        files::certificate(Src::new(&args.part, "PART.cert")).map_err(CliError::untrusted)?;
     let pairing = match &args.pairing {
-        Some(path) => Some(files::pairing(path)?),
+        Some(path) => {
+            Some(files::pairing(Src::new(path, "--pairing")).map_err(CliError::untrusted)?)
+        }
         None => None,
     };
     let challenge = match (&args.challenge, &args.response) {
-        (Some(challenge), Some(response)) => {
-            Some((files::challenge(challenge)?, files::response(response)?))
-        }
+        (Some(challenge), Some(response)) => Some((
+            files::challenge(Src::new(challenge, "--challenge"))?,
+            files::response(Src::new(response, "--response")).map_err(CliError::untrusted)?,
+        )),
         _ => None,
     };
 
@@ -110,15 +150,16 @@ pub fn verify(args: VerifyArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         .map_err(|error| loaded.explain(error, &args.part))?;
 
     let code = verdict_exit_code(&verdict);
-    if args.trust.json {
+    if ctx.json {
         let value = json!({
             "ok": true,
             "exit_code": code,
+            "verdict": verdict_word(&verdict.blocklist),
             "file": args.part.display().to_string(),
             "summary": verdict.summary(),
-            "verdict": to_json(&verdict)?,
+            "details": to_json(&verdict)?,
         });
-        writeln!(out, "{value}")?;
+        print_json(out, value)?;
     } else {
         writeln!(
             out,
@@ -134,10 +175,16 @@ fn display(path: &Path) -> String {
 }
 
 /// `partcert handset check`
-pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let loaded = Loaded::load(&args.trust)?;
-    let record = files::pairing(&args.pairing)?;
-    let certificates = files::certificates(&args.parts)?;
+pub fn handset_check(
+    args: HandsetCheckArgs,
+    ctx: Ctx,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let loaded = Loaded::load(&args.trust, ctx)?;
+    let record =
+        files::pairing(Src::new(&args.pairing, "--pairing")).map_err(CliError::untrusted)?;
+    let certificates =
+        files::certificates(&args.parts, "PART.cert").map_err(CliError::untrusted)?;
     let fitted: Vec<FittedPart<'_>> = certificates
         .iter()
         .map(|certificate| FittedPart {
@@ -154,7 +201,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
     let report = loaded
         .verifier()
         .verify_handset(&evidence, loaded.now)
-        .map_err(CliError::about(&args.pairing))?;
+        .map_err(|error| CliError::about(&args.pairing)(error).untrusted())?;
 
     let code = if report.is_blocked() {
         exit::BLOCKED
@@ -171,7 +218,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
         .map(ToString::to_string)
         .collect();
 
-    if args.trust.json {
+    if ctx.json {
         let mut parts = Vec::with_capacity(report.parts.len());
         for (path, part) in args.parts.iter().zip(&report.parts) {
             parts.push(match &part.outcome {
@@ -179,20 +226,29 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
                     "file": display(path),
                     "fingerprint": part.fingerprint.to_hex(),
                     "ok": true,
+                    "verdict": verdict_word(&verdict.blocklist),
                     "summary": verdict.summary(),
-                    "verdict": to_json(verdict)?,
+                    "details": to_json(verdict)?,
                 }),
                 Err(error) => json!({
                     "file": display(path),
                     "fingerprint": part.fingerprint.to_hex(),
                     "ok": false,
-                    "error": partcert_error_json(error),
+                    "verdict": "untrusted",
+                    "error": CliError::about(path)(error.clone()).error_json(),
                 }),
             });
         }
+        let word = match code {
+            exit::BLOCKED => "blocked",
+            exit::INVALID => "untrusted",
+            exit::STALE => "stale",
+            _ => verdict_word(&report.handset_blocklist),
+        };
         let value = json!({
             "ok": true,
             "exit_code": code,
+            "verdict": word,
             "pairing": display(&args.pairing),
             "handset_imeis": imeis,
             "pairing_sequence": report.pairing_sequence,
@@ -204,7 +260,7 @@ pub fn handset_check(args: HandsetCheckArgs, out: &mut dyn Write) -> Result<u8, 
             "all_original_and_clean": report.all_original_and_clean(),
             "checked_at": report.checked_at,
         });
-        writeln!(out, "{value}")?;
+        print_json(out, value)?;
         return Ok(code);
     }
 

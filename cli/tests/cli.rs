@@ -2,230 +2,12 @@
 //! handset, its harvested screen, a clean donor part, a forged issuer, and
 //! the files a careless or hostile world hands a repair shop.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 
+use common::*;
 use serde_json::Value;
-
-/// 1 January 2026, 00:00 UTC.
-const T0: u64 = 1_767_225_600;
-const DAY: u64 = 86_400;
-const ALICE_IMEI: &str = "356938035643809";
-const BOB_IMEI: &str = "490154203237518";
-const CAROL_IMEI: &str = "356938035640011";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", self.stdout))
-    }
-
-    fn assert_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\nstdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// A failure reads as one line naming the file, never a panic.
-    fn assert_one_line_error(&self, file: &str, code_name: &str) {
-        let line = self.stderr.trim_end();
-        assert_eq!(line.lines().count(), 1, "one line: {line}");
-        assert!(line.starts_with(&format!("partcert: {file}: ")), "{line}");
-        assert!(line.contains(code_name), "{line}");
-        assert!(!line.contains("panicked"), "{line}");
-    }
-}
-
-/// A scratch folder where the cast of the story keeps its files.
-struct Lab {
-    dir: tempfile::TempDir,
-}
-
-impl Lab {
-    fn new() -> Self {
-        Lab {
-            dir: tempfile::tempdir().expect("a scratch folder"),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Runs `partcert LINE`; LINE is split on spaces, 'single quotes' group words.
-    fn run(&self, line: &str) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_partcert"))
-            .args(words(line))
-            .current_dir(self.dir.path())
-            .output()
-            .expect("the partcert binary runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    /// Runs a command that must succeed.
-    fn ok(&self, line: &str) -> Run {
-        let run = self.run(line);
-        run.assert_code(0);
-        run
-    }
-
-    /// Runs a command as of `time`.
-    fn at(&self, line: &str, time: u64) -> Run {
-        self.run(&format!("{line} --at {time}"))
-    }
-
-    fn ok_at(&self, line: &str, time: u64) -> Run {
-        let run = self.at(line, time);
-        run.assert_code(0);
-        run
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) {
-        std::fs::write(self.path(name), bytes).expect("write a test file");
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.path(name)).expect("read a test file")
-    }
-
-    /// Acme with a factory line and a pairing service; the register with
-    /// its publisher; Alice's, Bob's and Carol's phones built and paired.
-    fn london() -> Self {
-        let lab = Lab::new();
-        lab.ok_at(
-            "root new --name 'Acme root' --manufacturer Acme --out acme-root",
-            T0,
-        );
-        lab.ok_at(
-            "authority new --root acme-root.key --root-cert acme-root.cert --role part-issuer \
-             --name 'Acme line 3' --kinds board,screen,battery --out line",
-            T0,
-        );
-        lab.ok_at(
-            "authority new --root acme-root.key --root-cert acme-root.cert --role pairing \
-             --name 'Acme pairing' --out pairing",
-            T0,
-        );
-        lab.ok_at(
-            "root new --role blocklist --name 'National register' --out register-root",
-            T0,
-        );
-        lab.ok_at(
-            "authority new --root register-root.key --root-cert register-root.cert \
-             --role blocklist --name 'Register publisher' --out register",
-            T0,
-        );
-        for (owner, imei) in [
-            ("alice", ALICE_IMEI),
-            ("bob", BOB_IMEI),
-            ("carol", CAROL_IMEI),
-        ] {
-            lab.build_handset(owner, imei);
-        }
-        lab
-    }
-
-    /// The factory builds one handset: a board with its IMEI, a keyed
-    /// screen, a serial-only battery, and the pairing record.
-    fn build_handset(&self, owner: &str, imei: &str) {
-        // Serials have one written form: upper case.
-        let tag = owner.to_uppercase();
-        self.ok(&format!("part keygen --out {owner}-screen"));
-        let issue = "part issue --issuer line.key --issuer-cert line.cert --model A1 \
-                     --manufacturer Acme";
-        self.ok_at(
-            &format!(
-                "{issue} --kind board --serial BOARD-{tag} --imei {imei} --out {owner}-board.cert"
-            ),
-            T0,
-        );
-        self.ok_at(
-            &format!(
-                "{issue} --kind screen --serial SCREEN-{tag} --part-key {owner}-screen.pub \
-                 --out {owner}-screen.cert"
-            ),
-            T0,
-        );
-        self.ok_at(
-            &format!("{issue} --kind battery --serial BATTERY-{tag} --out {owner}-battery.cert"),
-            T0,
-        );
-        self.ok_at(
-            &format!(
-                "pair --service pairing.key --service-cert pairing.cert --board {owner}-board.cert \
-                 --part {owner}-screen.cert --part {owner}-battery.cert --out {owner}.pair"
-            ),
-            T0,
-        );
-    }
-
-    /// Day 10: Alice's phone is snatched and reported; list #1 is valid a week.
-    fn report_alice_stolen(&self) {
-        self.ok_at(
-            &format!(
-                "{PUBLISH} --sequence 1 --from-pairing alice.pair --reason stolen --out list-1.pcbl"
-            ),
-            T0 + 10 * DAY,
-        );
-    }
-
-    /// A repair shop checks a part against Acme's root and the register's list.
-    fn shop_verify(&self, options: &str, part: &str, time: u64) -> Run {
-        self.at(
-            &format!(
-                "verify --trust acme-root.cert --blocklist-trust register-root.cert \
-                 --chain line.cert {options} {part}"
-            ),
-            time,
-        )
-    }
-}
-
-/// The register's publisher signing a snapshot.
-const PUBLISH: &str = "blocklist new --authority register.key --authority-cert register.cert";
-
-/// Splits a command line on whitespace; 'single quotes' keep words together.
-fn words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quoted = false;
-    let mut started = false;
-    for c in line.chars() {
-        match c {
-            '\'' => {
-                quoted = !quoted;
-                started = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if started {
-                    words.push(std::mem::take(&mut word));
-                    started = false;
-                }
-            }
-            c => {
-                word.push(c);
-                started = true;
-            }
-        }
-    }
-    if started {
-        words.push(word);
-    }
-    words
-}
 
 #[test]
 fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
@@ -244,7 +26,7 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
         json["summary"],
         "genuine (key not challenged), unpaired, BLOCKED: stolen"
     );
-    let verdict = &json["verdict"];
+    let verdict = &json["details"];
     assert_eq!(verdict["part"]["kind"], "screen");
     assert_eq!(verdict["part"]["serial"], "SCREEN-ALICE");
     assert_eq!(verdict["blocklist"]["state"], "blocked");
@@ -265,7 +47,7 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
         T0 + 12 * DAY,
     );
     run.assert_code(10);
-    let listings = run.json()["verdict"]["blocklist"]["listings"].clone();
+    let listings = run.json()["details"]["blocklist"]["listings"].clone();
     assert_eq!(listings.as_array().map(Vec::len), Some(2), "{listings}");
 
     // The human report names the reason and the listing authority.
@@ -310,7 +92,7 @@ fn a_clean_donor_screen_proves_its_key_and_is_genuine_used_and_clean() {
     run.assert_code(0);
     let json = run.json();
     assert_eq!(json["summary"], "genuine (key-proven), used, clean");
-    let verdict = &json["verdict"];
+    let verdict = &json["details"];
     assert_eq!(verdict["binding"], "key-proven");
     assert_eq!(verdict["relation"], "paired-elsewhere");
     assert_eq!(verdict["provenance"]["handset_imeis"][0], BOB_IMEI);
@@ -336,8 +118,8 @@ fn a_part_in_its_own_handset_is_fitted_here_before_and_after_a_repair() {
         json["summary"],
         "genuine (serial-only), fitted in this handset, blocklist not checked"
     );
-    assert_eq!(json["verdict"]["relation"], "paired-here");
-    assert_eq!(json["verdict"]["blocklist"]["state"], "not-checked");
+    assert_eq!(json["details"]["relation"], "paired-here");
+    assert_eq!(json["details"]["blocklist"]["state"], "not-checked");
 
     // Bob's screen cracks; a shop fits Carol's and signs a repair record.
     lab.ok_at(
@@ -352,7 +134,7 @@ fn a_part_in_its_own_handset_is_fitted_here_before_and_after_a_repair() {
         T0 + 6 * DAY,
     );
     run.assert_code(0);
-    let verdict = &run.json()["verdict"];
+    let verdict = &run.json()["details"];
     assert_eq!(verdict["relation"], "paired-here");
     assert_eq!(verdict["provenance"]["event"], "repair");
     assert_eq!(verdict["provenance"]["pairing_sequence"], 2);
@@ -377,14 +159,14 @@ fn an_expired_list_makes_a_clean_answer_stale_but_never_hides_a_theft() {
     run.assert_code(11);
     let json = run.json();
     assert_eq!(json["exit_code"], 11);
-    assert_eq!(json["verdict"]["blocklist"]["state"], "stale");
-    assert_eq!(json["verdict"]["blocklist"]["lists"][0]["stale"], true);
+    assert_eq!(json["details"]["blocklist"]["state"], "stale");
+    assert_eq!(json["details"]["blocklist"]["lists"][0]["stale"], true);
 
     let run = lab.shop_verify("--blocklist list-1.pcbl --json", "alice-screen.cert", late);
     run.assert_code(10);
     let json = run.json();
-    assert_eq!(json["verdict"]["blocklist"]["state"], "blocked");
-    assert_eq!(json["verdict"]["blocklist"]["stale"], true);
+    assert_eq!(json["details"]["blocklist"]["state"], "blocked");
+    assert_eq!(json["details"]["blocklist"]["stale"], true);
 }
 
 #[test]
@@ -400,8 +182,8 @@ fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
         T0 + DAY,
     );
     run.assert_code(0);
-    assert_eq!(run.json()["verdict"]["checked_at"], T0 + DAY);
-    assert_eq!(run.json()["verdict"]["blocklist"]["state"], "clean");
+    assert_eq!(run.json()["details"]["checked_at"], T0 + DAY);
+    assert_eq!(run.json()["details"]["blocklist"]["state"], "clean");
 
     // Acme's own revocation list, issued on day 5, raises Acme's clock.
     lab.ok_at(
@@ -414,7 +196,7 @@ fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
         T0 + DAY,
     );
     run.assert_code(0);
-    assert_eq!(run.json()["verdict"]["checked_at"], T0 + 5 * DAY);
+    assert_eq!(run.json()["details"]["checked_at"], T0 + 5 * DAY);
 
     // blocklist apply judges each list at its register's own clock.
     let run = lab.at(
@@ -448,7 +230,9 @@ fn a_screen_from_a_forged_issuer_is_untrusted() {
     let run = lab.at(&format!("{verify} --json fake.cert"), T0 + DAY);
     run.assert_code(20);
     let json = run.json();
-    assert_eq!(json["ok"], false);
+    // verify did its job: the verdict is "untrusted".
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["verdict"], "untrusted");
     assert_eq!(json["exit_code"], 20);
     assert_eq!(json["error"]["code"], 201);
     assert_eq!(json["error"]["name"], "UnknownIssuer");
@@ -465,13 +249,14 @@ fn a_screen_from_a_forged_issuer_is_untrusted() {
     run.assert_one_line_error("fake.cert", "[error 201 UnknownIssuer]");
     assert!(run.stdout.is_empty());
 
-    // A manufacturer root offered as a blocklist root is refused: roles are pinned apart.
+    // A manufacturer root offered as a blocklist root is refused: roles are
+    // pinned apart (an argument mistake: exit 2, naming the flag).
     let run = lab.at(
         "verify --trust acme-root.cert --blocklist-trust forger-root.cert --chain line.cert \
          bob-screen.cert",
         T0 + DAY,
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error("forger-root.cert", "RoleNotPermitted");
 }
 
@@ -583,7 +368,7 @@ fn a_board_whose_imei_was_rewritten_is_refused() {
         T0 + 12 * DAY,
     );
     let json = run.json();
-    assert_eq!(json["verdict"]["mismatched_imeis"][0], BOB_IMEI);
+    assert_eq!(json["details"]["mismatched_imeis"][0], BOB_IMEI);
     assert_eq!(
         json["summary"],
         "genuine (serial-only), unpaired, BLOCKED: stolen, modem IMEI does not match the board"
@@ -615,7 +400,7 @@ fn a_part_certificate_can_come_through_a_pipe() {
     assert_eq!(output.status.code(), Some(10));
     let json: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
     assert_eq!(json["file"], "-");
-    assert_eq!(json["verdict"]["part"]["serial"], "BATTERY-ALICE");
+    assert_eq!(json["details"]["part"]["serial"], "BATTERY-ALICE");
 }
 
 #[test]
@@ -680,25 +465,31 @@ fn a_tampered_truncated_or_mistyped_file_is_one_clear_line() {
     run.assert_code(20);
     run.assert_one_line_error("trailing.cert", "TrailingBytes");
 
-    // A pairing record where a certificate belongs.
+    // A pairing record where a certificate belongs: an argument mistake
+    // (exit 2), saying what the file is and which flag takes it.
     let run = lab.shop_verify("", "bob.pair", T0 + DAY);
-    run.assert_code(20);
-    run.assert_one_line_error("bob.pair", "[error 105 WrongObjectType]");
+    run.assert_code(2);
+    run.assert_one_line_error("bob.pair (PART.cert)", "[error 105 WrongObjectType]");
     assert!(
         run.stderr
             .contains("expected a certificate, but this is a pairing record")
     );
+    assert!(
+        run.stderr.contains("a pairing record goes to --pairing"),
+        "{}",
+        run.stderr
+    );
 
     // A part certificate where a root belongs.
     let run = lab.at("verify --trust bob-screen.cert bob-screen.cert", T0);
-    run.assert_code(20);
-    run.assert_one_line_error("bob-screen.cert", "RoleNotPermitted");
+    run.assert_code(2);
+    run.assert_one_line_error("bob-screen.cert (--trust)", "RoleNotPermitted");
 
     // A snapshot where a pairing record belongs.
     lab.report_alice_stolen();
     let run = lab.shop_verify("--pairing list-1.pcbl", "bob-screen.cert", T0 + DAY);
-    run.assert_code(20);
-    run.assert_one_line_error("list-1.pcbl", "WrongObjectType");
+    run.assert_code(2);
+    run.assert_one_line_error("list-1.pcbl (--pairing)", "WrongObjectType");
 
     // A missing file is an I/O failure: exit 1, and the file is named.
     let run = lab.shop_verify("", "nowhere.cert", T0 + DAY);
@@ -711,7 +502,7 @@ fn a_tampered_truncated_or_mistyped_file_is_one_clear_line() {
     let run = lab.shop_verify("--json", "nowhere.cert", T0 + DAY);
     run.assert_code(1);
     assert_eq!(run.json()["error"]["family"], "io");
-    assert_eq!(run.json()["error"]["code"], Value::Null);
+    assert_eq!(run.json()["error"]["code"], 601);
     assert_eq!(run.json()["error"]["file"], "nowhere.cert");
 }
 
@@ -732,7 +523,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
         "part issue --issuer line.key --issuer-cert line.cert --kind speaker --serial SPK-1 \
          --model A1 --out speaker.cert",
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error("--kind speaker", "KindNotPermitted");
     assert!(!lab.path("speaker.cert").exists());
 
@@ -741,7 +532,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
         "part issue --issuer line.key --issuer-cert line.cert --kind screen --serial SCR-9 \
          --model A1 --manufacturer Zeta --out zeta.cert",
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error(
         "--manufacturer \"Zeta\"",
         "[error 308 ManufacturerNotPermitted]",
@@ -750,7 +541,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
         "authority new --root acme-root.key --root-cert acme-root.cert --role part-issuer \
          --name 'Zeta line' --kinds screen --manufacturer Zeta --out zeta-line",
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error("--manufacturer \"Zeta\"", "ManufacturerNotPermitted");
     assert!(!lab.path("zeta-line.key").exists());
     // A manufacturer root must name its makers.
@@ -762,7 +553,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
         "part issue --issuer line.key --issuer-cert line.cert --kind screen --serial scr-1 \
          --model A1 --out lower.cert",
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error("--serial \"scr-1\"", "[error 111 InvalidField]");
     assert!(!lab.path("lower.cert").exists());
 
@@ -770,7 +561,7 @@ fn signing_with_the_wrong_key_or_beyond_a_permit_is_refused_and_writes_nothing()
     let before = lab.read("bob.pair");
     let run = lab.run(
         "pair --service line.key --service-cert line.cert --board alice-board.cert \
-         --part alice-screen.cert --out bob.pair",
+         --part alice-screen.cert --out bob.pair --force",
     );
     run.assert_code(20);
     assert!(run.stderr.contains("RoleNotPermitted"), "{}", run.stderr);
@@ -813,7 +604,7 @@ fn secret_keys_are_private_and_never_silently_replaced() {
     let lab = Lab::london();
     let before = lab.read("acme-root.key");
     let text = String::from_utf8(before.clone()).expect("a key file is text");
-    assert!(text.starts_with("# partcert secret key"));
+    assert!(text.starts_with("partcert secret key v1\n"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -862,13 +653,13 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
     // A device holding list 1 applies the delta and keeps its anti-rollback state.
     let apply = "blocklist apply --blocklist-trust register-root.cert --rollback-state device.pcrb";
     let run = lab.at(
-        &format!("{apply} --json list-1.pcbl d-1-2.pcbd"),
+        &format!("{apply} --init --json list-1.pcbl d-1-2.pcbd"),
         T0 + 11 * DAY,
     );
     run.assert_code(0);
     let json = run.json();
-    assert_eq!(json["applied"][0]["type"], "blocklist snapshot");
-    assert_eq!(json["applied"][1]["type"], "blocklist delta");
+    assert_eq!(json["applied"][0]["type"], "blocklist-snapshot");
+    assert_eq!(json["applied"][1]["type"], "blocklist-delta");
     assert_eq!(json["lists"][0]["sequence"], 2);
     assert_eq!(json["lists"][0]["entries"], 8);
     assert_eq!(json["lists"][0]["authority_name"], "National register");
@@ -990,12 +781,17 @@ fn a_lost_phone_that_turns_up_is_delisted_and_its_parts_are_clean_again() {
     let run = lab.shop_verify("--blocklist l2.pcbl", "carol-screen.cert", T0 + 4 * DAY);
     run.assert_code(0);
 
-    // Sequences only go up.
+    // Sequences only go up: the flag to change is named, with the number to give.
     let run = lab.run(&format!(
         "{PUBLISH} --sequence 2 --base l2.pcbl --out l3.pcbl"
     ));
-    run.assert_code(20);
-    run.assert_one_line_error("l2.pcbl", "[error 400 Rollback]");
+    run.assert_code(2);
+    run.assert_one_line_error("--sequence 2", "[error 400 Rollback]");
+    assert!(
+        run.stderr.contains("give --sequence 3 or higher"),
+        "{}",
+        run.stderr
+    );
     assert!(!lab.path("l3.pcbl").exists());
 }
 
@@ -1046,7 +842,7 @@ fn a_revoked_factory_line_can_no_longer_vouch_for_parts() {
         "bob-screen.cert",
         T0 + 6 * DAY,
     );
-    assert_eq!(run.json()["verdict"]["issuer_revoked_since"], T0 + 3 * DAY);
+    assert_eq!(run.json()["details"]["issuer_revoked_since"], T0 + 3 * DAY);
     // Without that evidence it is refused.
     let run = lab.shop_verify(
         "--revocations revoked-2.pcrl",
@@ -1079,7 +875,7 @@ fn show_reads_every_kind_of_file() {
         T0,
     );
     lab.ok_at(
-        "blocklist apply --blocklist-trust register-root.cert --rollback-state s.pcrb \
+        "blocklist apply --blocklist-trust register-root.cert --rollback-state s.pcrb --init \
          list-1.pcbl",
         T0 + 10 * DAY,
     );
@@ -1110,14 +906,14 @@ fn show_reads_every_kind_of_file() {
     assert!(text.contains("root key id "), "{text}");
 
     let record = lab.ok("show --json alice.pair").json();
-    assert_eq!(record["type"], "pairing record");
+    assert_eq!(record["type"], "pairing-record");
     assert_eq!(record["imeis"][0], ALICE_IMEI);
     assert_eq!(record["parts"].as_array().map(Vec::len), Some(2));
     let service = &record["service_certificate"]["subject"]["authority"];
     assert_eq!(service["name"], "Acme pairing");
 
     let list = lab.ok("show --json list-1.pcbl").json();
-    assert_eq!(list["type"], "blocklist snapshot");
+    assert_eq!(list["type"], "blocklist-snapshot");
     assert_eq!(list["epoch"], 0);
     assert_eq!(list["sequence"], 1);
     assert_eq!(list["expires_at"], T0 + 17 * DAY);
@@ -1125,7 +921,7 @@ fn show_reads_every_kind_of_file() {
 
     assert_eq!(
         lab.ok("show --json none.pcrl").json()["type"],
-        "revocation list"
+        "revocation-list"
     );
     lab.ok_at(
         "revoke --root register-root.key --root-cert register-root.cert --sequence 1 \
@@ -1140,9 +936,14 @@ fn show_reads_every_kind_of_file() {
         "{text}"
     );
     let response = lab.ok("show --json r.response").json();
-    assert_eq!(response["type"], "challenge response");
-    let nonce = String::from_utf8(lab.read("c.challenge")).unwrap_or_default();
-    assert_eq!(response["nonce"], nonce.trim());
+    assert_eq!(response["type"], "challenge-response");
+    let challenge = String::from_utf8(lab.read("c.challenge")).unwrap_or_default();
+    assert!(
+        challenge.starts_with("partcert challenge v1\n"),
+        "{challenge}"
+    );
+    let nonce = challenge.lines().last().unwrap_or_default().to_owned();
+    assert_eq!(response["nonce"], nonce);
     let state = lab.ok("show --json s.pcrb").json();
     assert_eq!(state["marks"][0]["sequence"], 1);
     assert_eq!(state["marks"][0]["epoch"], 0);
@@ -1150,16 +951,18 @@ fn show_reads_every_kind_of_file() {
 
     let key = lab.ok("show --json alice-screen.key").json();
     let public = lab.ok("show --json alice-screen.pub").json();
-    assert_eq!(key["type"], "secret key");
+    assert_eq!(key["type"], "secret-key");
     assert_eq!(key["public_key"], public["public_key"]);
-    // Hex files are read line by line, trimmed: spaces and CRLF line ends are fine.
+    // Text files are read line by line, trimmed: spaces and CRLF line ends are fine.
     let hex = public["public_key"].as_str().unwrap_or_default().to_owned();
-    lab.write("spaced.pub", format!("  {hex}  \r\n").as_bytes());
+    lab.write(
+        "spaced.pub",
+        format!("partcert public key v1\r\n  {hex}  \r\n").as_bytes(),
+    );
     assert_eq!(lab.ok("show --json spaced.pub").json()["public_key"], hex);
-    let nonce_line = String::from_utf8(lab.read("c.challenge")).unwrap_or_default();
     lab.write(
         "crlf.challenge",
-        format!("# a challenge\r\n {}\t\r\n", nonce_line.trim()).as_bytes(),
+        format!("partcert challenge v1\r\n# a challenge\r\n {nonce}\t\r\n").as_bytes(),
     );
     lab.ok(
         "part respond --part-key alice-screen.key --cert alice-screen.cert \
@@ -1265,7 +1068,7 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
     );
     assert!(run.stdout.contains("saved to shop.pcbs"), "{}", run.stdout);
     let shown = lab.ok("show --json shop.pcbs").json();
-    assert_eq!(shown["type"], "blocklist state");
+    assert_eq!(shown["type"], "blocklist-state");
 
     // Tuesday: only the delta is downloaded; the saved state is updated in place.
     let run = lab.at(
@@ -1281,7 +1084,7 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
     let run = lab.shop_verify(verify, "bob-screen.cert", T0 + 12 * DAY);
     run.assert_code(10);
     assert_eq!(
-        run.json()["verdict"]["blocklist"]["listings"][0]["reason"],
+        run.json()["details"]["blocklist"]["listings"][0]["reason"],
         "fraud"
     );
     lab.shop_verify(verify, "carol-screen.cert", T0 + 12 * DAY)
@@ -1327,8 +1130,8 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
         "blocklist new --authority other.key --authority-cert other.cert --sequence 5 \
          --base list-2.pcbl --out stolen-entries.pcbl",
     );
-    run.assert_code(20);
-    run.assert_one_line_error("list-2.pcbl", "[error 401 WrongAuthority]");
+    run.assert_code(2);
+    run.assert_one_line_error("list-2.pcbl (--base)", "[error 401 WrongAuthority]");
     assert!(!lab.path("stolen-entries.pcbl").exists());
 }
 
@@ -1355,7 +1158,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     assert_eq!(json["handset_blocklist"]["state"], "clean");
     assert_eq!(json["parts"].as_array().map(Vec::len), Some(3));
     assert_eq!(json["parts"][1]["file"], "bob-screen.cert");
-    assert_eq!(json["parts"][1]["verdict"]["relation"], "paired-here");
+    assert_eq!(json["parts"][1]["details"]["relation"], "paired-here");
 
     // Carol's screen fitted, not yet paired: reported, not failed.
     let run = lab.at(
@@ -1366,7 +1169,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     let json = run.json();
     assert_eq!(json["all_original_and_clean"], false);
     assert_eq!(json["missing"][0]["kind"], "screen");
-    assert_eq!(json["parts"][1]["verdict"]["relation"], "unpaired");
+    assert_eq!(json["parts"][1]["details"]["relation"], "unpaired");
 
     // Paired after the repair, the handset is as its record says again.
     lab.ok_at(
@@ -1426,7 +1229,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
 
     // A device that follows the register but holds no list reads stale.
     lab.ok_at(
-        "blocklist apply --blocklist-trust register-root.cert --rollback-state dev.pcrb \
+        "blocklist apply --blocklist-trust register-root.cert --rollback-state dev.pcrb --init \
          list-1.pcbl",
         when,
     );
@@ -1550,7 +1353,7 @@ fn a_shop_clock_set_back_is_caught_by_another_registers_newer_list() {
          --blocklist operator-1.pcbl --json bob-screen.cert",
         T0 + 12 * DAY,
     );
-    let lists = run.json()["verdict"]["blocklist"]["lists"].clone();
+    let lists = run.json()["details"]["blocklist"]["lists"].clone();
     let national = lists
         .as_array()
         .and_then(|lists| {
@@ -1575,7 +1378,7 @@ fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
     let apply = "blocklist apply --blocklist-trust register-root.cert";
     for device in ["a", "b"] {
         lab.ok_at(
-            &format!("{apply} --state {device}.pcbs list-1.pcbl"),
+            &format!("{apply} --state {device}.pcbs --init list-1.pcbl"),
             T0 + 10 * DAY,
         );
     }
@@ -1633,8 +1436,10 @@ fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
     // one that did not, and a new one.
     let apply_fixed = format!("{apply} --revocations register-revoked.pcrl");
     for device in ["a", "b", "c"] {
+        // Device c is new: its first run starts its state.
+        let init = if device == "c" { "--init" } else { "" };
         let run = lab.at(
-            &format!("{apply_fixed} --state {device}.pcbs --json list-e1-1.pcbl"),
+            &format!("{apply_fixed} --state {device}.pcbs {init} --json list-e1-1.pcbl"),
             T0 + 12 * DAY,
         );
         run.assert_code(0);
@@ -1679,7 +1484,7 @@ fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
         &format!("{PUBLISH} --epoch 1 --sequence 2 --base list-e1-1.pcbl --out thief-e1.pcbl"),
         T0 + 13 * DAY,
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error("--epoch 1", "[error 406 EpochNotPermitted]");
     assert!(!lab.path("thief-e1.pcbl").exists());
     // The new key is bound to its epoch too, and the default is its base's.
@@ -1688,7 +1493,7 @@ fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
         &format!("{publish_e1} --sequence 2 --base list-1.pcbl --out wrong.pcbl"),
         T0 + 13 * DAY,
     );
-    run.assert_code(20);
+    run.assert_code(2);
     run.assert_one_line_error(
         "--epoch (not given: 0, the epoch of list-1.pcbl)",
         "EpochNotPermitted",

@@ -132,7 +132,7 @@ pub enum Error {
 
     /// A list older than the one already accepted (anti-rollback): lists
     /// are ordered by epoch, then sequence.
-    #[error("rollback refused: {offered} is older than the accepted {accepted}")]
+    #[error("rollback refused: {offered} is not newer than the accepted {accepted}")]
     Rollback {
         /// Epoch and sequence offered.
         offered: crate::ListVersion,

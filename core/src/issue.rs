@@ -134,6 +134,31 @@ impl Authority {
         Ok(())
     }
 
+    /// What every verifier checks of a certificate's issuer, checked
+    /// before signing: a verifier accepts a certificate only while both it
+    /// and its signer's certificate are valid, so a window that never
+    /// overlaps the signer's (a signer already expired, or not yet valid
+    /// when the new certificate ends) is refused.
+    fn check_signer_overlaps(&self, validity: &Validity) -> Result<(), Error> {
+        let signer = self.certificate.validity();
+        let what = "signer's certificate, during the new certificate's validity";
+        if validity.not_before > signer.not_after {
+            return Err(Error::Expired {
+                what,
+                not_after: signer.not_after,
+                now: validity.not_before,
+            });
+        }
+        if validity.not_after < signer.not_before {
+            return Err(Error::NotYetValid {
+                what,
+                not_before: signer.not_before,
+                now: validity.not_after,
+            });
+        }
+        Ok(())
+    }
+
     fn certify(
         &self,
         subject: AuthoritySubject,
@@ -141,6 +166,7 @@ impl Authority {
         validity: Validity,
     ) -> Result<Certificate, Error> {
         self.require(subject.role.certified_by())?;
+        self.check_signer_overlaps(&validity)?;
         let body = CertificateBody {
             serial_number,
             issuer: self.key.key_id(),
@@ -248,6 +274,7 @@ impl Authority {
         validity: Validity,
     ) -> Result<Certificate, Error> {
         self.require(AuthorityRole::PartIssuer)?;
+        self.check_signer_overlaps(&validity)?;
         if !self.subject.permitted_kinds.contains(&spec.kind) {
             return Err(Error::KindNotPermitted(spec.kind));
         }
@@ -289,6 +316,16 @@ impl Authority {
         issued_at: u64,
     ) -> Result<PairingRecord, Error> {
         self.require(AuthorityRole::PairingService)?;
+        self.certificate.validity().check(
+            "pairing service certificate, at the record's issue time",
+            issued_at,
+        )?;
+        if sequence > crate::limits::MAX_SEQUENCE {
+            return Err(Error::SequenceLeap {
+                offered: sequence,
+                max: crate::limits::MAX_SEQUENCE,
+            });
+        }
         let board_subject = board
             .part()
             .filter(|part| part.kind == PartKind::Board)
@@ -371,6 +408,11 @@ impl Authority {
         mut entries: Vec<BlocklistEntry>,
     ) -> Result<BlocklistSnapshot, Error> {
         let authority = self.check_list_signer(version, issued_at)?;
+        if expires_at <= issued_at {
+            return Err(Error::InvalidField(
+                "a list must expire after it is issued (it would be stale at once)",
+            ));
+        }
         entries.sort_unstable_by_key(|entry| entry.key);
         let body = SnapshotBody {
             signer_certificate: self.certificate.as_bytes().to_vec(),
@@ -496,6 +538,12 @@ impl Authority {
             "root certificate, at the revocation list's issue time",
             issued_at,
         )?;
+        if sequence > crate::limits::MAX_SEQUENCE {
+            return Err(Error::SequenceLeap {
+                offered: sequence,
+                max: crate::limits::MAX_SEQUENCE,
+            });
+        }
         let mut revoked = revoked.to_vec();
         revoked.sort_unstable();
         if revoked

@@ -97,8 +97,8 @@ mod verify;
 
 pub use blocklist::{
     AuthorityList, BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot,
-    ListChecked, ListVersion, Listing, ListingStatus, Reason, RollbackMark, RollbackState,
-    StaleReason,
+    CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, ListChecked, ListVersion,
+    Listing, ListingStatus, PartFingerprint, Reason, RollbackMark, RollbackState, StaleReason,
 };
 pub use certificate::{
     AuthorityRole, AuthoritySubject, Certificate, PartSubject, Subject, Validity,

@@ -162,6 +162,12 @@ fn validate(body: &PairingBody) -> Result<Certificate, Error> {
             "a pairing record names at least one IMEI",
         ));
     }
+    if body.sequence > limits::MAX_SEQUENCE {
+        return Err(Error::SequenceLeap {
+            offered: body.sequence,
+            max: limits::MAX_SEQUENCE,
+        });
+    }
     check_len("IMEIs", body.imeis.len(), limits::MAX_IMEIS)?;
     for imei in &body.imeis {
         imei.check()?;

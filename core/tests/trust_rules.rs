@@ -1015,3 +1015,60 @@ fn a_line_verified_once_is_still_checked_for_expiry_and_revocation_on_every_part
         ErrorCode::BadSignature
     );
 }
+
+#[test]
+fn an_authority_refuses_to_sign_what_no_verifier_could_ever_accept() {
+    let world = world();
+    let line_end = world.acme_line.certificate().validity().not_after;
+    // A part whose validity starts after its line's certificate ended.
+    assert_eq!(
+        world
+            .acme_line
+            .certify_part(
+                &spec(PartKind::Screen, "SCR-LATE", vec![], None),
+                1,
+                Validity::days_from(line_end + 1, 365),
+            )
+            .unwrap_err()
+            .code(),
+        ErrorCode::Expired
+    );
+    // A pairing record dated outside its service's validity.
+    let service_end = world.acme_pairing.certificate().validity().not_after;
+    assert_eq!(
+        world
+            .acme_pairing
+            .pair(
+                &world.bob.board,
+                &[],
+                2,
+                PairingEvent::Repair,
+                service_end + 1
+            )
+            .unwrap_err()
+            .code(),
+        ErrorCode::Expired
+    );
+    // Sequences past 2^53 - 1 (not exact in JSON) and lists stale at once.
+    let past = partcert::limits::MAX_SEQUENCE + 1;
+    assert_eq!(
+        world
+            .acme_pairing
+            .pair(&world.bob.board, &[], past, PairingEvent::Repair, T0)
+            .unwrap_err()
+            .code(),
+        ErrorCode::SequenceLeap
+    );
+    assert_eq!(
+        world.acme_root.revoke(past, T0, &[]).unwrap_err().code(),
+        ErrorCode::SequenceLeap
+    );
+    assert_eq!(
+        world
+            .register
+            .publish_snapshot(seq(1), T0, T0, vec![])
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidField
+    );
+}

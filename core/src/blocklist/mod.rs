@@ -12,6 +12,7 @@
 //! - *A device remembers what it follows*: every authority with a mark is
 //!   followed; its missing list reads as stale.
 
+mod compact;
 mod objects;
 mod storage;
 
@@ -19,6 +20,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use compact::{
+    CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, PartFingerprint,
+};
 pub use objects::{
     BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus, Reason,
 };

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# NOT RUN HERE: this machine has no Android NDK, no cargo-ndk and no Android
+# Rust targets, so this script is checked by shellcheck only. Run it where
+# they are installed.
+#
+# Builds partcert's Kotlin bindings for Android in the AAR source layout:
+#
+#   bash bindings/android.sh [OUT]          # OUT defaults to target/android
+#
+#   OUT/src/main/kotlin/org/partcert/partcert_uniffi.kt   generated Kotlin
+#   OUT/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so
+#   OUT/src/main/jniLibs/armeabi-v7a/libpartcert_uniffi.so
+#   OUT/src/main/jniLibs/x86_64/libpartcert_uniffi.so
+#
+# Point an Android library module at OUT/src/main (or copy it in) and add
+# `implementation("net.java.dev.jna:jna:5.14.0@aar")`; `./gradlew assembleRelease`
+# then makes the AAR. Needs: ANDROID_NDK_HOME (NDK r26 or later), cargo-ndk
+# (`cargo install cargo-ndk`), and
+# `rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/target/android}
+api=${ANDROID_API:-24}
+cd "$root"
+
+[[ -n ${ANDROID_NDK_HOME:-} ]] || { echo "android.sh: set ANDROID_NDK_HOME to an NDK" >&2; exit 1; }
+command -v cargo-ndk >/dev/null || { echo "android.sh: install cargo-ndk (cargo install cargo-ndk)" >&2; exit 1; }
+
+mkdir -p "$out/src/main/jniLibs" "$out/src/main/kotlin"
+# One build per ABI, stripped, into jniLibs/<abi>/.
+cargo ndk --platform "$api" \
+    -t arm64-v8a -t armeabi-v7a -t x86_64 \
+    -o "$out/src/main/jniLibs" \
+    build --release -p partcert-uniffi
+
+# The generator runs on the host and reads the metadata from any build of
+# the library (the API is the same for every target).
+cargo build --release -p partcert-uniffi --features cli --bin uniffi-bindgen
+"$root/target/release/uniffi-bindgen" generate \
+    --library "$out/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so" \
+    --language kotlin --out-dir "$out/src/main/kotlin" --no-format
+
+for abi in arm64-v8a armeabi-v7a x86_64; do
+    [[ -f $out/src/main/jniLibs/$abi/libpartcert_uniffi.so ]] || {
+        echo "android.sh: missing $abi library" >&2
+        exit 1
+    }
+done
+echo "android.sh: AAR sources in $out/src/main"

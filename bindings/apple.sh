@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# NOT RUN HERE: this machine has no Xcode and no Apple Rust targets, so this
+# script is checked by shellcheck only. Run it on a Mac with Xcode.
+#
+# Builds partcert's Swift bindings for iOS as an XCFramework plus the
+# generated Swift source:
+#
+#   bash bindings/apple.sh [OUT]            # OUT defaults to target/apple
+#
+#   OUT/PartcertFFI.xcframework   ios-arm64 (device) and
+#                                 ios-arm64_x86_64-simulator slices, each a
+#                                 static libpartcert_uniffi.a with the
+#                                 generated header and module map
+#   OUT/Sources/Partcert/Partcert.swift
+#
+# In a Package.swift: `.binaryTarget(name: "PartcertFFI", path: "PartcertFFI.xcframework")`
+# and `.target(name: "Partcert", dependencies: ["PartcertFFI"])`.
+# Needs: Xcode command-line tools and
+# `rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios`.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/target/apple}
+cd "$root"
+
+command -v xcodebuild >/dev/null || { echo "apple.sh: needs Xcode (xcodebuild)" >&2; exit 1; }
+command -v lipo >/dev/null || { echo "apple.sh: needs lipo (Xcode command-line tools)" >&2; exit 1; }
+
+targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
+for target in "${targets[@]}"; do
+    cargo build --release -p partcert-uniffi --target "$target"
+done
+
+# The generator runs on the host, reading the library's metadata.
+cargo build --release -p partcert-uniffi --features cli --bin uniffi-bindgen
+gen=$out/gen
+rm -rf "$gen" "$out/PartcertFFI.xcframework"
+mkdir -p "$gen" "$out/Sources/Partcert"
+"$root/target/release/uniffi-bindgen" generate \
+    --library "$root/target/aarch64-apple-ios/release/libpartcert_uniffi.a" \
+    --language swift --out-dir "$gen" --no-format
+mv "$gen/Partcert.swift" "$out/Sources/Partcert/Partcert.swift"
+
+# The headers folder of each slice: the C header and a module map named
+# module.modulemap (what Xcode looks for).
+headers=$gen/headers
+mkdir -p "$headers"
+cp "$gen/PartcertFFI.h" "$headers/"
+cp "$gen/PartcertFFI.modulemap" "$headers/module.modulemap"
+
+# The simulator slice holds both simulator architectures.
+sim=$out/ios-simulator
+mkdir -p "$sim"
+lipo -create \
+    "$root/target/aarch64-apple-ios-sim/release/libpartcert_uniffi.a" \
+    "$root/target/x86_64-apple-ios/release/libpartcert_uniffi.a" \
+    -output "$sim/libpartcert_uniffi.a"
+
+xcodebuild -create-xcframework \
+    -library "$root/target/aarch64-apple-ios/release/libpartcert_uniffi.a" -headers "$headers" \
+    -library "$sim/libpartcert_uniffi.a" -headers "$headers" \
+    -output "$out/PartcertFFI.xcframework"
+echo "apple.sh: $out/PartcertFFI.xcframework and $out/Sources/Partcert/Partcert.swift"

@@ -1,0 +1,461 @@
+// Kotlin tests of the partcert bindings: plain asserts, counted, ending in
+// "N passed, 0 failed". Run by bindings/tests/run.sh:
+//   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar PartcertTestsKt VECTOR_DIR FACTS_FILE
+
+import org.partcert.*
+import java.io.File
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicReference
+
+var passed = 0
+var failed = 0
+
+fun check(what: String, ok: Boolean, detail: Any? = null) {
+    if (ok) passed++ else {
+        failed++
+        println("FAIL: $what${if (detail != null) " — $detail" else ""}")
+    }
+}
+
+/** Runs [block], expecting a PartcertException with [code]; returns it. */
+fun expectError(what: String, code: UInt, block: () -> Unit): PartcertException? {
+    try {
+        block()
+        check("$what throws $code", false, "no exception")
+    } catch (e: PartcertException) {
+        check("$what throws $code", e.code() == code, "got ${e.code()} ${e.name()}: ${e.detail()}")
+        return e
+    }
+    return null
+}
+
+const val T0: ULong = 1_767_225_600UL
+const val HOUR: ULong = 3_600UL
+const val DAY: ULong = 86_400UL
+
+fun key(n: Int) = SecretKey.fromSeed(ByteArray(32) { n.toByte() })
+fun years(n: Int) = validityDaysFrom(T0 - 30UL * DAY, (365 * n).toULong())
+
+/** A handset as built and paired at the factory. */
+class Handset(val imei: String, val board: Certificate, val screen: Certificate,
+              val camera: Certificate, val cameraKey: SecretKey, val record: PairingRecord)
+
+/** The London story's cast, made with the bindings' own issuing side. */
+class World {
+    val acme = Authority.newManufacturerRoot(key(1), "Acme Phones root", listOf("Acme Phones"), years(30))
+    val line = key(2).let { k ->
+        Authority(k, acme.certifyPartIssuer("Acme line 3", k.publicKey(),
+            listOf(PartKind.Board, PartKind.Screen, PartKind.RearCamera), listOf("Acme Phones"), 2UL, years(20)))
+    }
+    val pairing = key(3).let { k ->
+        Authority(k, acme.certifyPairingService("Acme pairing", k.publicKey(), 3UL, years(20)))
+    }
+    val register = Authority.newBlocklistRoot(key(4), "National Mobile Property Register", years(30))
+    val alice = build(1, "ALICE")
+    val bob = build(2, "BOB")
+
+    fun build(n: Int, who: String): Handset {
+        val imei = imeiWithCheckDigit(35_693_803_564_380UL + n.toULong())
+        fun spec(kind: PartKind, serial: String, imeis: List<String> = listOf(), key: String? = null) =
+            PartSpec(kind, "Acme Phones", "A1", serial, imeis, key)
+        val board = line.certifyPart(spec(PartKind.Board, "BRD-$who", listOf(imei)), 10UL * n.toULong(), years(30))
+        val screen = line.certifyPart(spec(PartKind.Screen, "SCR-$who"), 10UL * n.toULong() + 1UL, years(30))
+        val cameraKey = key(20 + n)
+        val camera = line.certifyPart(spec(PartKind.RearCamera, "CAM-$who", key = cameraKey.publicKey()),
+            10UL * n.toULong() + 2UL, years(30))
+        val record = pairing.pair(board, listOf(screen, camera), 1UL, PairingEvent.FACTORY_BUILD, T0)
+        return Handset(imei, board, screen, camera, cameraKey, record)
+    }
+
+    // The register's lists: day 1 empty; day 10 Alice's phone reported stolen.
+    val list1 = register.publishSnapshot(ListVersion(0UL, 1UL), T0 + DAY, T0 + 30UL * DAY, listOf())
+    val list2 = register.publishNextSnapshot(list1, ListVersion(0UL, 2UL), T0 + 10UL * DAY, T0 + 40UL * DAY, listOf(),
+        entriesForReportedHandset(alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL))
+    val delta12 = register.publishDelta(list1, list2)
+
+    /** What a repair shop pins. */
+    fun trust() = TrustStore().also {
+        it.addManufacturerRoot(acme.certificate())
+        it.addBlocklistRoot(register.certificate())
+    }
+    val chain = listOf(line.certificate())
+}
+
+val NOW = T0 + 12UL * DAY
+
+fun londonStory(w: World) {
+    val trust = w.trust()
+    val blocklist = Blocklist()
+    check("day 1 list accepted", blocklist.applySnapshot(trust, w.list1, T0 + DAY) == ListVersion(0UL, 1UL))
+    check("day 10 delta accepted", blocklist.applyDelta(trust, w.delta12, T0 + 11UL * DAY) == ListVersion(0UL, 2UL))
+    val shop = Verifier(trust, blocklist)
+
+    // Alice's phone was snatched; its screen is harvested and offered to a shop.
+    val harvested = shop.verifyPart(PartEvidence(w.alice.screen, w.chain, pairing = w.alice.record), NOW)
+    check("harvested screen is blocked", harvested.isBlocked)
+    check("harvested screen summary", harvested.summary == "genuine (serial-only), used, BLOCKED: stolen", harvested.summary)
+    val status = harvested.blocklist
+    check("blocked status carries listings", status is BlocklistStatus.Blocked && status.listings.isNotEmpty())
+    if (status is BlocklistStatus.Blocked) {
+        val listing = status.listings.first()
+        check("listing names the register", listing.authorityName == "National Mobile Property Register")
+        check("listing reason stolen, final", listing.reason == Reason.STOLEN && listing.status == ListingStatus.FINAL)
+        check("listing epoch 0 sequence 2", listing.epoch == 0UL && listing.sequence == 2UL)
+        check("listing names the handset", status.listings.any { it.handset == w.alice.imei || it.matched == BlockKey.Imei(w.alice.imei) })
+        check("not stale", !status.stale && !harvested.isStale)
+        check("list consulted is epoch 0 sequence 2", status.lists.single().let { it.epoch == 0UL && it.sequence == 2UL && it.staleReason == null })
+    }
+    check("harvested screen part fields", harvested.part.kind == PartKind.Screen && harvested.part.serial == "SCR-ALICE" &&
+        harvested.part.manufacturer == "Acme Phones")
+    check("provenance names Alice's handset", harvested.provenance?.handsetImeis == listOf(w.alice.imei) &&
+        harvested.provenance?.certificateRenewed == false && harvested.provenance?.event == PairingEvent.FACTORY_BUILD)
+    check("relation used", harvested.relation == Relation.PAIRED_ELSEWHERE)
+    check("issuer and root named", harvested.issuer.name == "Acme line 3" && harvested.root.name == "Acme Phones root")
+    check("checked at now", harvested.checkedAt == NOW)
+    check("no revocation, no IMEI mismatch", harvested.issuerRevokedSince == null && harvested.mismatchedImeis.isEmpty())
+
+    // Bob's phone was broken up honestly: his screen is a clean donor part.
+    val donor = shop.verifyPart(PartEvidence(w.bob.screen, w.chain, pairing = w.bob.record), NOW)
+    check("donor screen genuine, used, clean", donor.summary == "genuine (serial-only), used, clean", donor.summary)
+    check("donor screen status clean", donor.blocklist is BlocklistStatus.Clean && !donor.isBlocked)
+    // Its camera proves it holds its key.
+    val challenge = Challenge.generate()
+    val answer = ChallengeAnswer(challenge, ChallengeResponse.respond(w.bob.cameraKey, challenge, w.bob.camera))
+    val camera = shop.verifyPart(PartEvidence(w.bob.camera, w.chain, w.bob.record, answer), NOW)
+    check("donor camera key-proven", camera.binding == Binding.KEY_PROVEN && camera.summary == "genuine (key-proven), used, clean", camera.summary)
+    val replayed = ChallengeAnswer(Challenge.generate(), answer.response)
+    expectError("a replayed challenge response", 203u) { shop.verifyPart(PartEvidence(w.bob.camera, w.chain, challenge = replayed), NOW) }
+
+    // A counterfeit: a forged "Acme" root nobody pinned.
+    val forgedRoot = Authority.newManufacturerRoot(key(66), "Acme Phones root", listOf("Acme Phones"), years(30))
+    val forgedLine = key(67).let { k -> Authority(k, forgedRoot.certifyPartIssuer("Acme line 3", k.publicKey(),
+        listOf(PartKind.Screen), listOf("Acme Phones"), 2UL, years(20))) }
+    val fake = forgedLine.certifyPart(PartSpec(PartKind.Screen, "Acme Phones", "A1", "SCR-FAKE"), 1UL, years(30))
+    val e = expectError("counterfeit screen", 201u) { shop.verifyPart(PartEvidence(fake, listOf(forgedLine.certificate())), NOW) }
+    check("counterfeit is untrusted (trust family)", e is PartcertException.Trust && e.family == "trust" && e.name == "UnknownIssuer", e)
+
+    // JSON in the core's shape.
+    val json = shop.verifyPartJson(PartEvidence(w.alice.screen, w.chain, pairing = w.alice.record), NOW)
+    check("JSON verdict blocked", json.contains("\"state\":\"blocked\"") && json.contains("\"reason\":\"stolen\""), json)
+
+    // The shop restarts: its saved state brings the lists back; the marks alone read stale.
+    val restored = Blocklist.fromSavedState(blocklist.saveState(), trust)
+    check("restored state still blocks", Verifier(trust, restored).verifyPart(PartEvidence(w.alice.screen, w.chain), NOW).isBlocked)
+    val marksOnly = Blocklist.withRollbackState(blocklist.rollbackState())
+    val stale = Verifier(trust, marksOnly).verifyPart(PartEvidence(w.bob.screen, w.chain), NOW)
+    check("marks without the list read stale, missing", stale.blocklist is BlocklistStatus.Stale &&
+        (stale.blocklist as BlocklistStatus.Stale).lists.single().staleReason == StaleReason.Missing, stale.summary)
+    check("rollback marks decode", decodeRollbackState(blocklist.rollbackState()).single().sequence == 2UL)
+    expectError("yesterday's list after today's (rollback)", 400u) { marksOnly.applySnapshot(trust, w.list1, NOW) }
+    check("a refused update changes nothing", marksOnly.lists().isEmpty() && marksOnly.followsAny())
+
+    // Bob's phone checks itself at launch: all original and clean.
+    val report = Verifier(trust, blocklist).verifyHandset(HandsetEvidence(w.bob.record, listOf(w.bob.imei),
+        listOf(FittedPart(w.bob.board, w.chain), FittedPart(w.bob.screen, w.chain), FittedPart(w.bob.camera, w.chain))), NOW)
+    check("Bob's handset all original and clean", report.allOriginal && report.allOriginalAndClean && !report.isBlocked, report)
+    // Alice's phone, found with a new owner, reports itself blocked.
+    val aliceReport = Verifier(trust, blocklist).verifyHandset(HandsetEvidence(w.alice.record, listOf(w.alice.imei),
+        listOf(FittedPart(w.alice.board, w.chain))), NOW)
+    check("Alice's handset reports blocked", aliceReport.isBlocked && aliceReport.handsetBlocklist is BlocklistStatus.Blocked)
+    check("Alice's handset: two parts missing", aliceReport.missing.size == 2 && !aliceReport.allOriginal)
+}
+
+fun errorFamilies(w: World) {
+    val trust = w.trust()
+    val e1 = expectError("malformed: truncated certificate", 100u) { Certificate.decode(w.alice.screen.toBytes().copyOf(20)) }
+    check("malformed family", e1 is PartcertException.Malformed && e1.family() == "malformed")
+    val e2 = expectError("trust: forged signature", 200u) {
+        val bytes = w.bob.screen.toBytes(); bytes[bytes.size - 1] = (bytes[bytes.size - 1].toInt() xor 1).toByte()
+        Verifier(trust).verifyPart(PartEvidence(Certificate.decode(bytes), w.chain), NOW)
+    }
+    check("trust family", e2 is PartcertException.Trust)
+    val e3 = expectError("policy: expired certificate", 301u) { Verifier(trust).verifyPart(PartEvidence(w.bob.screen, w.chain), T0 + 40UL * 365UL * DAY) }
+    check("policy family", e3 is PartcertException.Policy && e3.family() == "policy")
+    val e4 = expectError("blocklist-state: rollback", 400u) {
+        val b = Blocklist(); b.applySnapshot(trust, w.list2, NOW); b.applySnapshot(trust, w.list1, NOW)
+    }
+    check("blocklist-state family", e4 is PartcertException.BlocklistState && e4.family() == "blocklist-state")
+    val e5 = expectError("misuse: a 31-byte seed", 503u) { SecretKey.fromSeed(ByteArray(31)) }
+    check("misuse family", e5 is PartcertException.Misuse)
+    expectError("invalid IMEI (Luhn)", 107u) { parseImei("356938035643808") }
+    check("valid IMEI parses", parseImei("356938035643809") == "356938035643809")
+    expectError("a line certifying a kind it may not", 302u) { w.line.certifyPart(PartSpec(PartKind.Battery, "Acme Phones", "A1", "BAT-1"), 9UL, years(1)) }
+    expectError("a maker the line may not certify", 308u) { w.line.certifyPart(PartSpec(PartKind.Screen, "Other Co", "A1", "SCR-9"), 9UL, years(1)) }
+    expectError("a serial not in its one written form", 111u) { w.line.certifyPart(PartSpec(PartKind.Screen, "Acme Phones", "A1", "scr 1"), 9UL, years(1)) }
+    check("error table has every code", errorCodes().map { it.code }.containsAll(listOf(100u, 201u, 301u, 400u, 503u, 900u)))
+    check("Kotlin message carries code and detail", e2?.message?.contains("code=200") == true, e2?.message)
+}
+
+/** The rest of the surface: revocation, a delegated register key, lookups, JSON. */
+fun restOfSurface(w: World) {
+    val trust = w.trust()
+    // Acme's line 3 key leaks on day 5: Acme revokes it since then.
+    val lineId = w.line.certificate().authority()!!.keyId
+    val revocation = w.acme.revoke(1UL, T0 + 6UL * DAY, listOf(RevokedKey(lineId, T0 + 5UL * DAY)))
+    check("revocation list reads back", revocation.info().revoked.single() == RevokedKey(lineId, T0 + 5UL * DAY))
+    check("revocation applied", trust.applyRevocationList(revocation) == 1UL)
+    val acmeId = w.acme.certificate().authority()!!.keyId
+    check("revoked since day 5", trust.revokedSince(acmeId, lineId) == T0 + 5UL * DAY && trust.isRevoked(acmeId, lineId))
+    check("root clock raised to the list", trust.clockForRoot(acmeId, T0) == T0 + 6UL * DAY)
+    // Paired on day 0, before the leak: still genuine, and the verdict says so.
+    val v = Verifier(trust).verifyPart(PartEvidence(w.bob.screen, w.chain, w.bob.record), NOW)
+    check("made before the leak", v.issuerRevokedSince == T0 + 5UL * DAY && v.summary.endsWith("made before its line's key was revoked"), v.summary)
+    expectError("no record placing it before the leak", 304u) { Verifier(trust).verifyPart(PartEvidence(w.bob.screen, w.chain), NOW) }
+
+    // A delegated register key for epoch 0 may not sign epoch 1.
+    val signerKey = key(5)
+    val signer = Authority(signerKey, w.register.certifyBlocklistAuthority("NMPR signing", signerKey.publicKey(), 0UL, 5UL, years(5)))
+    check("delegated key belongs to the register", signer.blocklistAuthority() == w.register.certificate().authority()!!.keyId)
+    expectError("a delegated key signing another epoch", 406u) { signer.publishSnapshot(ListVersion(1UL, 1UL), NOW, NOW + DAY, listOf()) }
+    val list3 = signer.publishNextSnapshot(w.list2, ListVersion(0UL, 3UL), T0 + 11UL * DAY, T0 + 40UL * DAY,
+        listOf(BlockKey.Imei(w.alice.imei)), listOf())
+    val bl = Blocklist()
+    check("delegated list accepted", bl.applySnapshot(trust, list3, NOW) == ListVersion(0UL, 3UL))
+    check("lists held", bl.lists().single().let { it.version == ListVersion(0UL, 3UL) && it.entryCount == 3UL })
+    check("entries of the register", bl.entries(w.register.certificate().authority()!!.keyId).size == 3)
+    check("handset delisted, parts still listed", bl.lookup(listOf(BlockKey.Imei(w.alice.imei))).isEmpty() &&
+        bl.lookup(listOf(BlockKey.Part(w.alice.screen.part()!!.partId))).single().reason == Reason.STOLEN)
+    check("lists checked current", bl.listsChecked(trust, NOW).single().let { !it.stale && it.sequence == 3UL })
+    check("list expired later reads stale", bl.listsChecked(trust, T0 + 41UL * DAY).single().staleReason == StaleReason.Expired)
+    check("clock for the register", bl.clockFor(trust, w.register.certificate().authority()!!.keyId, T0) == T0 + 11UL * DAY)
+
+    // JSON, kinds, versions, challenge responses.
+    val reportJson = Verifier(trust, bl).verifyHandsetJson(HandsetEvidence(w.bob.record, listOf(w.bob.imei),
+        listOf(FittedPart(w.bob.board, w.chain))), NOW)
+    check("handset report JSON", reportJson.contains("\"all_original\":false") && reportJson.contains("\"missing\""), reportJson)
+    check("certificate JSON", w.bob.screen.toJson().contains("\"serial\":\"SCR-BOB\""))
+    check("part kinds parse", parsePartKind("rear-camera") == PartKind.RearCamera && partKindName(PartKind.Other(42u)) == "kind-42")
+    check("format version 2", formatVersion() == 2.toUByte())
+    val challenge = Challenge.fromNonce(ByteArray(32) { 7 })
+    val response = ChallengeResponse.respond(w.bob.cameraKey, challenge, w.bob.camera)
+    response.verify(challenge, w.bob.camera)
+    check("response answers the nonce", response.info().nonce.contentEquals(challenge.nonce()))
+    expectError("a response for another part's certificate", 203u) { response.verify(challenge, w.alice.camera) }
+    expectError("a key that is not the part's", 205u) { ChallengeResponse.respond(w.alice.cameraKey, challenge, w.bob.camera) }
+    check("trust store lists its roots", trust.manufacturerRoots().single() == w.acme.certificate() && trust.blocklistRoots().size == 1)
+}
+
+fun hex(b: ByteArray) = b.joinToString("") { "%02x".format(it) }
+
+fun roleName(r: AuthorityRole) = when (r) {
+    AuthorityRole.MANUFACTURER_ROOT -> "manufacturer root"; AuthorityRole.PART_ISSUER -> "part issuer"
+    AuthorityRole.PAIRING_SERVICE -> "pairing service"; AuthorityRole.BLOCKLIST_ROOT -> "blocklist root"
+    AuthorityRole.BLOCKLIST_AUTHORITY -> "blocklist authority"
+}
+
+/** What the bindings say about each vector, in vector-facts' format. */
+fun vectorFacts(dir: File): List<String> {
+    val out = mutableListOf<String>()
+    for (f in dir.listFiles()!!.filter { it.name != "README.md" }.sortedBy { it.name }) {
+        val n = f.name
+        val bytes = f.readBytes()
+        fun fact(field: String, value: Any) { out += "$n:$field=$value" }
+        if (n.endsWith(".pcrb")) {
+            // An anti-rollback state is local, not a signed object: its own decoder reads it.
+            fact("marks", decodeRollbackState(bytes).joinToString(",") { "${it.authority}@${it.epoch}/${it.sequence}:${it.digest}" })
+            continue
+        }
+        val obj = decodeObject(bytes)
+        when (n.substringAfterLast('.')) {
+            "cert" -> {
+                val c = (obj as PartcertObject.Certificate).certificate.info()
+                fact("serial_number", c.serialNumber); fact("issuer", c.issuer)
+                fact("not_before", c.validity.notBefore); fact("not_after", c.validity.notAfter)
+                fact("fingerprint", c.fingerprint)
+                when (val s = c.subject) {
+                    is Subject.Authority -> { val a = s.authority
+                        fact("role", roleName(a.role)); fact("name", a.name); fact("key", a.key)
+                        fact("permitted_kinds", a.permittedKinds.joinToString(",") { partKindName(it) })
+                        fact("manufacturers", a.manufacturers.joinToString(",")); fact("epoch", a.epoch) }
+                    is Subject.Part -> { val p = s.part
+                        fact("root", p.root); fact("kind", partKindName(p.kind)); fact("manufacturer", p.manufacturer)
+                        fact("model", p.model); fact("serial", p.serial); fact("imeis", p.imeis.joinToString(","))
+                        fact("key", p.key ?: ""); fact("part_id", p.partId) }
+                }
+            }
+            "pair" -> { val r = (obj as PartcertObject.PairingRecord).record.info()
+                fact("imeis", r.imeis.joinToString(",")); fact("board", r.board.partId)
+                fact("parts", r.parts.joinToString(",") { it.partId }); fact("sequence", r.sequence)
+                fact("event", if (r.event == PairingEvent.FACTORY_BUILD) "factorybuild" else "repair")
+                fact("issued_at", r.issuedAt); fact("fingerprint", r.fingerprint) }
+            "pcbl" -> { val s = (obj as PartcertObject.BlocklistSnapshot).snapshot.info()
+                fact("authority", s.authority); fact("version", "${s.version.epoch}/${s.version.sequence}")
+                fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt); fact("entries", s.entries.size)
+                fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint) }
+            "pcbd" -> { val d = (obj as PartcertObject.BlocklistDelta).delta.info()
+                fact("authority", d.authority); fact("from", "${d.fromVersion.epoch}/${d.fromVersion.sequence}")
+                fact("to", "${d.toVersion.epoch}/${d.toVersion.sequence}"); fact("from_digest", d.fromDigest)
+                fact("result_digest", d.resultDigest); fact("upserts", d.upserts.size); fact("removals", d.removals.size) }
+            "pcrl" -> { val l = (obj as PartcertObject.RevocationList).list.info()
+                fact("root", l.root); fact("sequence", l.sequence); fact("issued_at", l.issuedAt)
+                fact("revoked", l.revoked.joinToString(",") { "${it.key}@${it.since}" }) }
+            "pcr" -> { val r = (obj as PartcertObject.ChallengeResponse).response.info()
+                fact("nonce", hex(r.nonce)); fact("certificate", r.certificate) }
+            else -> out += "$n:unknown"
+        }
+    }
+    return out
+}
+
+fun PartcertObjectOrNull(bytes: ByteArray) = try { decodeObject(bytes) } catch (e: PartcertException) { null }
+
+fun goldenVectors(dir: File, factsFile: File) {
+    val expected = factsFile.readLines().filter { it.isNotBlank() }
+    val actual = vectorFacts(dir)
+    val expectedDecoded = expected.filter { !it.startsWith("verdict:") && !it.startsWith("now=") }.sorted()
+    check("every golden vector decodes to the fields Rust reads (${expectedDecoded.size} fields)",
+        actual.sorted() == expectedDecoded, (actual.toSet() - expectedDecoded.toSet()).toString() + " vs " + (expectedDecoded.toSet() - actual.toSet()))
+    check("vectors present", expectedDecoded.size > 50, expectedDecoded.size)
+    for (f in dir.listFiles()!!.filter { it.name != "README.md" }) {
+        val bytes = f.readBytes()
+        val obj = PartcertObjectOrNull(bytes)
+        if (obj != null) {
+            val round = when (obj) {
+                is PartcertObject.Certificate -> obj.certificate.toBytes(); is PartcertObject.PairingRecord -> obj.record.toBytes()
+                is PartcertObject.BlocklistSnapshot -> obj.snapshot.toBytes(); is PartcertObject.BlocklistDelta -> obj.delta.toBytes()
+                is PartcertObject.RevocationList -> obj.list.toBytes(); is PartcertObject.ChallengeResponse -> obj.response.toBytes()
+            }
+            check("${f.name} re-encodes to the same bytes", round.contentEquals(bytes))
+        }
+    }
+    // The verdicts Rust reaches on the same objects.
+    fun v(name: String) = File(dir, name).readBytes()
+    val now = expected.first { it.startsWith("now=") }.substringAfter("=").toULong()
+    val trust = TrustStore()
+    trust.addManufacturerRoot(Certificate.decode(v("manufacturer_root.cert")))
+    trust.addBlocklistRoot(Certificate.decode(v("blocklist_root.cert")))
+    val blocklist = Blocklist()
+    blocklist.applySnapshot(trust, BlocklistSnapshot.decode(v("stolen_v2.pcbl")), now)
+    val chain = listOf(Certificate.decode(v("part_issuer.cert")))
+    val verifier = Verifier(trust, blocklist)
+    val screen = verifier.verifyPart(PartEvidence(Certificate.decode(v("screen.cert")), chain, PairingRecord.decode(v("handset.pair"))), now)
+    check("golden screen verdict as in Rust", "verdict:screen=${screen.summary}" in expected, screen.summary)
+    check("golden screen listings as in Rust", "verdict:screen_listings=${(screen.blocklist as? BlocklistStatus.Blocked)?.listings?.size ?: 0}" in expected)
+    val camera = verifier.verifyPart(PartEvidence(Certificate.decode(v("keyed_camera.cert")), chain,
+        challenge = ChallengeAnswer(Challenge.fromNonce(ByteArray(32) { 0x42 }), ChallengeResponse.decode(v("camera_response.pcr")))), now)
+    check("golden camera verdict as in Rust", "verdict:camera=${camera.summary}" in expected, camera.summary)
+}
+
+/** xorshift64*: the same sequence in the Kotlin and Swift tests. */
+class Rng(var state: ULong) {
+    fun next(): ULong { state = state xor (state shr 12); state = state xor (state shl 25); state = state xor (state shr 27); return state * 2685821657736338717UL }
+    fun below(n: Int): Int = (next() % n.toULong()).toInt()
+}
+
+fun malformedInputs(w: World, dir: File) {
+    val trust = w.trust()
+    val bl = Blocklist(); bl.applySnapshot(trust, w.list2, NOW)
+    val seeds = (dir.listFiles()!!.filter { it.name != "README.md" }.map { it.readBytes() } +
+        listOf(w.alice.screen.toBytes(), w.alice.record.toBytes(), w.list2.toBytes(), w.delta12.toBytes(), bl.saveState(), bl.rollbackState()))
+    val decoders: List<Pair<String, (ByteArray) -> Unit>> = listOf(
+        "Certificate" to { b -> Certificate.decode(b) }, "PairingRecord" to { b -> PairingRecord.decode(b) },
+        "BlocklistSnapshot" to { b -> BlocklistSnapshot.decode(b) }, "BlocklistDelta" to { b -> BlocklistDelta.decode(b) },
+        "RevocationList" to { b -> RevocationList.decode(b) }, "ChallengeResponse" to { b -> ChallengeResponse.decode(b) },
+        "decodeObject" to { b -> decodeObject(b) }, "objectTypeOf" to { b -> objectTypeOf(b) },
+        "decodeRollbackState" to { b -> decodeRollbackState(b) }, "Blocklist.withRollbackState" to { b -> Blocklist.withRollbackState(b) },
+        "Blocklist.fromSavedState" to { b -> Blocklist.fromSavedState(b, trust) },
+    )
+    val rng = Rng(0x5eed_2026UL)
+    var typed = 0; var accepted = 0; var wrong = 0; var mustFail = 0; var mustFailRefused = 0
+    repeat(10_000) { i ->
+        val base = seeds[rng.below(seeds.size)]
+        val kind = i % 4
+        val input = when (kind) {
+            0 -> base.copyOf(rng.below(base.size))                                   // truncated
+            1 -> base + ByteArray(1 + rng.below(16)) { rng.next().toByte() }         // trailing bytes
+            2 -> base.copyOf().also { b -> repeat(1 + rng.below(4)) { val p = rng.below(b.size); b[p] = (b[p].toInt() xor (1 shl rng.below(8))).toByte() } } // bit flips
+            else -> ByteArray(rng.below(300)) { rng.next().toByte() }                 // random
+        }
+        for ((name, decode) in decoders) {
+            try { decode(input); accepted++ }
+            catch (e: PartcertException) {
+                typed++
+                if (kind <= 1 && name != "objectTypeOf") mustFailRefused++
+                if (errorCodeInfo(e.code()) == null) { wrong++; println("untyped code ${e.code()} from $name") }
+            }
+            catch (e: Throwable) { wrong++; println("$name threw ${e::class.qualifiedName}: ${e.message}") }
+            // objectTypeOf reads the header only: a cut or extended body keeps its type.
+            if (kind <= 1 && name != "objectTypeOf") mustFail++
+        }
+    }
+    check("10,000 malformed inputs × ${decoders.size} decoders: only typed errors ($typed typed, $accepted accepted)", wrong == 0, wrong)
+    check("every truncated or extended input refused", mustFail == mustFailRefused, "$mustFailRefused of $mustFail")
+}
+
+fun threads(w: World) {
+    val trust = w.trust()
+    val shared = Blocklist(); shared.applySnapshot(trust, w.list1, NOW)
+    val day1 = Blocklist(); day1.applySnapshot(trust, w.list1, NOW)
+    val day10 = Blocklist(); day10.applySnapshot(trust, w.list2, NOW)
+    val verifier = Verifier(trust, shared)
+    val errors = AtomicReference<String?>(null)
+    val verified = AtomicInteger(0)
+    val done = java.util.concurrent.atomic.AtomicBoolean(false)
+    val readers = (1..2).map { t ->
+        Thread {
+            try {
+                while (!done.get()) {
+                    val v = verifier.verifyPart(PartEvidence(w.alice.screen, w.chain), NOW)
+                    val seq = v.blocklist.let { s -> when (s) { is BlocklistStatus.Clean -> s.lists.single().sequence
+                        is BlocklistStatus.Blocked -> s.lists.single().sequence; else -> 0UL } }
+                    // All or nothing: listed exactly when the list held is day 10's.
+                    if (v.isBlocked != (seq == 2UL) || seq == 0UL) errors.set("thread $t saw a torn state: ${v.summary} at sequence $seq")
+                    val bob = verifier.verifyPart(PartEvidence(w.bob.screen, w.chain), NOW)
+                    if (bob.isBlocked) errors.set("Bob's screen blocked")
+                    verified.addAndGet(2)
+                }
+            } catch (e: Throwable) { errors.set("thread $t: $e") }
+        }
+    }
+    val writer = Thread {
+        try {
+            repeat(300) { i ->
+                if (i % 3 == 2) {
+                    // A stale list offered after a newer one: refused, nothing changes.
+                    try { shared.applySnapshot(trust, w.list1, NOW) } catch (e: PartcertException) { }
+                } else shared.replaceWith(if (i % 2 == 0) day10 else day1)
+                Thread.sleep(1)
+            }
+        } catch (e: Throwable) { errors.set("writer: $e") }
+        done.set(true)
+    }
+    readers.forEach { it.start() }; writer.start()
+    writer.join(); readers.forEach { it.join() }
+    check("two threads verify while a third swaps blocklists (${verified.get()} verdicts)", errors.get() == null && verified.get() > 0, errors.get())
+}
+
+fun rssKb(): Long = File("/proc/self/status").readLines().first { it.startsWith("VmRSS:") }.split(Regex("\\s+"))[1].toLong()
+
+fun memory(w: World) {
+    val trust = w.trust()
+    val bl = Blocklist(); bl.applySnapshot(trust, w.list2, NOW)
+    val verifier = Verifier(trust, bl)
+    val evidence = PartEvidence(w.bob.screen, w.chain, pairing = w.bob.record)
+    repeat(10_000) { verifier.verifyPart(evidence, NOW) }
+    System.gc()
+    val before = rssKb()
+    var clean = 0
+    repeat(100_000) { if (!verifier.verifyPart(evidence, NOW).isBlocked) clean++ }
+    System.gc()
+    val after = rssKb()
+    println("memory: VmRSS before ${before / 1024} MiB, after 100,000 verifications ${after / 1024} MiB (${(after - before) / 1024} MiB)")
+    check("100,000 verifications all clean", clean == 100_000)
+    check("resident memory does not grow (bound 48 MiB)", after - before < 48 * 1024, "${after - before} KiB")
+}
+
+fun main(args: Array<String>) {
+    val vectors = File(args.getOrElse(0) { "core/tests/vectors" })
+    val facts = File(args.getOrElse(1) { "target/bindings/vector-facts.txt" })
+    val w = World()
+    val sections = listOf<Pair<String, () -> Unit>>(
+        "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
+        "rest of the surface" to { restOfSurface(w) },
+        "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
+        "threads" to { threads(w) }, "memory" to { memory(w) })
+    for ((name, run) in sections) {
+        try { run() } catch (e: Throwable) { check("$name ran to the end", false, e); e.printStackTrace() }
+        println("kotlin: $name done")
+    }
+    println("$passed passed, $failed failed")
+    if (failed != 0) kotlin.system.exitProcess(1)
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Builds the Kotlin and Swift bindings of partcert and runs their tests and
+# examples. Every step is a failure if it fails, a missing toolchain too.
+#
+#   bash bindings/tests/run.sh
+#
+# 1. `cargo build -p partcert-uniffi --features cli` (debug profile, the
+#    crypto optimised as for every test build): libpartcert_uniffi.so and
+#    the uniffi-bindgen generator; `vector-facts` prints what the Rust core
+#    reads from every golden vector in core/tests/vectors/.
+# 2. uniffi-bindgen generates Kotlin and Swift into target/bindings/gen/.
+# 3. Kotlin (bindings/tools/kotlin.sh): the generated code is compiled and
+#    packed with the native library under JNA's resource path
+#    (linux-x86-64/) into target/bindings/kotlin/partcert.jar, so
+#    `java -cp partcert.jar:jna.jar:kotlin-stdlib.jar ...` needs no
+#    -Djna.library.path; then bindings/tests/kotlin/PartcertTests.kt and
+#    examples/kotlin/RepairShop.kt are compiled against it and run.
+# 4. Swift (bindings/tools/swift.sh): the SwiftPM package
+#    bindings/swift/Package.swift is laid out with the generated sources in
+#    target/bindings/swift-package; `swift build`, `swift test` (the tests
+#    in bindings/swift/Tests/) and `swift run BootCheck` (examples/swift/).
+# Each language's tests end with "N passed, 0 failed".
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+out=$root/target/bindings
+mkdir -p "$out"
+log() { printf '\n== bindings: %s\n' "$*"; }
+
+# Copies $1 to $2 only when it differs, so incremental builds stay warm.
+install_if_changed() {
+    mkdir -p "$(dirname "$2")"
+    cmp -s "$1" "$2" || cp "$1" "$2"
+}
+
+# Succeeds when the stamp $1 holds the hash of the files after it.
+fresh() {
+    local stamp=$1
+    shift
+    [[ -f $stamp ]] && [[ "$(cat "$stamp")" == "$(cat "$@" | sha256sum)" ]]
+}
+stamp() {
+    local stamp=$1
+    shift
+    cat "$@" | sha256sum >"$stamp"
+}
+
+log "toolchains"
+kotlin_env=$(bash bindings/tools/kotlin.sh)
+eval "$kotlin_env"
+swift_env=$(bash bindings/tools/swift.sh)
+eval "$swift_env"
+[[ -n ${SWIFT:-} ]] || { echo "bindings: no swift driver for SwiftPM" >&2; exit 1; }
+
+log "cargo build -p partcert-uniffi --features cli"
+cargo build -p partcert-uniffi --features cli --bins --lib --example vector-facts
+libdir=$root/target/debug
+lib=$libdir/libpartcert_uniffi.so
+"$root/target/debug/examples/vector-facts" core/tests/vectors >"$out/vector-facts.txt"
+echo "vector-facts: $(wc -l <"$out/vector-facts.txt") facts from core/tests/vectors"
+
+log "uniffi-bindgen generate (Kotlin, Swift)"
+rm -rf "$out/gen.new"
+"$root/target/debug/uniffi-bindgen" generate --library "$lib" --language kotlin \
+    --out-dir "$out/gen.new/kotlin" --no-format
+"$root/target/debug/uniffi-bindgen" generate --library "$lib" --language swift \
+    --out-dir "$out/gen.new/swift" --no-format
+kt_gen=$out/gen.new/kotlin/org/partcert/partcert_uniffi.kt
+
+log "Kotlin: partcert.jar"
+kdir=$out/kotlin
+mkdir -p "$kdir"
+if ! fresh "$kdir/classes.stamp" "$kt_gen"; then
+    rm -rf "$kdir/classes"
+    "$KOTLINC" -nowarn -cp "$JNA_JAR" "$kt_gen" -d "$kdir/classes"
+    stamp "$kdir/classes.stamp" "$kt_gen"
+fi
+rm -rf "$kdir/jar" && mkdir -p "$kdir/jar/linux-x86-64"
+cp -r "$kdir/classes/." "$kdir/jar/"
+# Debug information stripped: the jar carries only what runs.
+strip --strip-debug -o "$kdir/jar/linux-x86-64/libpartcert_uniffi.so" "$lib"
+rm -f "$kdir/partcert.jar"
+(cd "$kdir/jar" && jar cf "$kdir/partcert.jar" .)
+echo "partcert.jar: $(du -h "$kdir/partcert.jar" | cut -f1), $(unzip -l "$kdir/partcert.jar" | grep -c 'linux-x86-64/libpartcert_uniffi.so') native library"
+cp=$kdir/partcert.jar:$JNA_JAR:$KOTLIN_STDLIB
+
+compile_kotlin() { # source jar
+    if ! fresh "$2.stamp" "$1" "$kt_gen"; then
+        "$KOTLINC" -nowarn -cp "$kdir/partcert.jar:$JNA_JAR" "$1" -d "$2"
+        stamp "$2.stamp" "$1" "$kt_gen"
+    fi
+}
+
+log "Kotlin: tests (no -Djna.library.path: the library comes from partcert.jar)"
+compile_kotlin bindings/tests/kotlin/PartcertTests.kt "$kdir/tests.jar"
+# A small fixed heap, so the resident-memory check measures leaks, not heap growth.
+"$JAVA" -Xms64m -Xmx64m -cp "$kdir/tests.jar:$cp" PartcertTestsKt core/tests/vectors "$out/vector-facts.txt"
+
+log "Kotlin: examples/kotlin (a repair shop)"
+compile_kotlin examples/kotlin/RepairShop.kt "$kdir/repair-shop.jar"
+"$JAVA" -cp "$kdir/repair-shop.jar:$cp" RepairShopKt
+
+log "Swift: SwiftPM package in target/bindings/swift-package"
+pkg=$out/swift-package
+install_if_changed bindings/swift/Package.swift "$pkg/Package.swift"
+install_if_changed "$out/gen.new/swift/Partcert.swift" "$pkg/Sources/Partcert/Partcert.swift"
+install_if_changed "$out/gen.new/swift/PartcertFFI.h" "$pkg/Sources/PartcertFFI/PartcertFFI.h"
+cat >"$out/module.modulemap" <<'MAP'
+module PartcertFFI {
+    header "PartcertFFI.h"
+    link "partcert_uniffi"
+    export *
+}
+MAP
+install_if_changed "$out/module.modulemap" "$pkg/Sources/PartcertFFI/module.modulemap"
+install_if_changed bindings/swift/Tests/PartcertTests/PartcertTests.swift "$pkg/Tests/PartcertTests/PartcertTests.swift"
+install_if_changed examples/swift/BootCheck.swift "$pkg/Examples/BootCheck/main.swift"
+rm -rf "$out/gen" && mv "$out/gen.new" "$out/gen"
+
+export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+(cd "$pkg" && "$SWIFT" build -Xlinker -L"$libdir")
+
+log "Swift: swift test"
+(cd "$pkg" && PARTCERT_VECTORS=$root/core/tests/vectors PARTCERT_FACTS=$out/vector-facts.txt \
+    "$SWIFT" test -Xlinker -L"$libdir" 2>&1) | tee "$out/swift-test.log"
+grep -q '^[0-9]* passed, 0 failed$' "$out/swift-test.log" || { echo "bindings: Swift tests failed" >&2; exit 1; }
+
+log "Swift: examples/swift (an app checking its own parts at launch)"
+# shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
+$SWIFT_RUN_PREFIX "$pkg/.build/debug/BootCheck"
+
+log "all Kotlin and Swift binding tests passed"

@@ -1,0 +1,211 @@
+//! What the Rust core says about every golden vector in
+//! `core/tests/vectors/`, one `file:field=value` line each, so the Kotlin
+//! and Swift tests can check that the bindings decode the same fields and
+//! reach the same verdicts. Run by `bindings/tests/run.sh`:
+//!
+//! ```sh
+//! cargo run -p partcert-uniffi --features cli --example vector-facts -- core/tests/vectors
+//! ```
+//!
+//! Every vector present is described (a new one without a rule here is an
+//! error), so the lists cannot silently drift apart.
+
+use std::path::Path;
+
+use partcert::*;
+
+/// The vectors' reference time (see core/tests/vectors/README.md) plus a day.
+const NOW: u64 = 1_767_225_600 + 86_400;
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "core/tests/vectors".into());
+    if let Err(message) = run(Path::new(&dir)) {
+        eprintln!("vector-facts: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn read(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"))
+}
+
+fn join<T: ToString>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn run(dir: &Path) -> Result<(), String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n != "README.md")
+        .collect();
+    names.sort();
+    for name in &names {
+        let bytes = read(dir, name)?;
+        let fail = |e: Error| format!("{name}: {e}");
+        let fact = |field: &str, value: String| println!("{name}:{field}={value}");
+        match name.rsplit('.').next().unwrap_or_default() {
+            "cert" => {
+                let c = Certificate::decode(&bytes).map_err(fail)?;
+                fact("serial_number", c.serial_number().to_string());
+                fact("issuer", c.issuer().to_hex());
+                fact("not_before", c.validity().not_before.to_string());
+                fact("not_after", c.validity().not_after.to_string());
+                fact("fingerprint", c.fingerprint().to_hex());
+                if let Some(a) = c.authority() {
+                    fact("role", a.role.name().to_owned());
+                    fact("name", a.name.clone());
+                    fact("key", a.key.to_hex());
+                    fact(
+                        "permitted_kinds",
+                        join(a.permitted_kinds.iter().map(|k| k.name())),
+                    );
+                    fact("manufacturers", join(&a.manufacturers));
+                    fact("epoch", a.epoch.to_string());
+                }
+                if let Some(p) = c.part() {
+                    fact("root", p.root.to_hex());
+                    fact("kind", p.kind.name());
+                    fact("manufacturer", p.manufacturer.clone());
+                    fact("model", p.model.clone());
+                    fact("serial", p.serial.clone());
+                    fact("imeis", join(&p.imeis));
+                    fact("key", p.key.map(|k| k.to_hex()).unwrap_or_default());
+                    fact("part_id", p.part_id().to_hex());
+                }
+            }
+            "pair" => {
+                let r = PairingRecord::decode(&bytes).map_err(fail)?;
+                fact("imeis", join(r.imeis()));
+                fact("board", r.board().part_id.to_hex());
+                fact("parts", join(r.parts().iter().map(|p| p.part_id.to_hex())));
+                fact("sequence", r.sequence().to_string());
+                fact("event", format!("{:?}", r.event()).to_lowercase());
+                fact("issued_at", r.issued_at().to_string());
+                fact("fingerprint", r.fingerprint().to_hex());
+            }
+            "pcbl" => {
+                let s = BlocklistSnapshot::decode(&bytes).map_err(fail)?;
+                fact("authority", s.authority().to_hex());
+                fact(
+                    "version",
+                    format!("{}/{}", s.version().epoch, s.version().sequence),
+                );
+                fact("issued_at", s.issued_at().to_string());
+                fact("expires_at", s.expires_at().to_string());
+                fact("entries", s.entries().len().to_string());
+                fact("state_digest", s.state_digest().to_hex());
+                fact("fingerprint", s.fingerprint().to_hex());
+            }
+            "pcbd" => {
+                let d = BlocklistDelta::decode(&bytes).map_err(fail)?;
+                fact("authority", d.authority().to_hex());
+                fact(
+                    "from",
+                    format!("{}/{}", d.from_version().epoch, d.from_version().sequence),
+                );
+                fact(
+                    "to",
+                    format!("{}/{}", d.to_version().epoch, d.to_version().sequence),
+                );
+                fact("from_digest", d.from_digest().to_hex());
+                fact("result_digest", d.result_digest().to_hex());
+                fact("upserts", d.upserts().len().to_string());
+                fact("removals", d.removals().len().to_string());
+            }
+            "pcrl" => {
+                let l = RevocationList::decode(&bytes).map_err(fail)?;
+                fact("root", l.root().to_hex());
+                fact("sequence", l.sequence().to_string());
+                fact("issued_at", l.issued_at().to_string());
+                fact(
+                    "revoked",
+                    join(
+                        l.revoked()
+                            .iter()
+                            .map(|r| format!("{}@{}", r.key.to_hex(), r.since)),
+                    ),
+                );
+            }
+            "pcr" => {
+                let r = ChallengeResponse::decode(&bytes).map_err(fail)?;
+                fact(
+                    "nonce",
+                    r.nonce().iter().map(|b| format!("{b:02x}")).collect(),
+                );
+                fact("certificate", r.certificate().to_hex());
+            }
+            "pcrb" => {
+                let s = RollbackState::decode(&bytes).map_err(fail)?;
+                fact(
+                    "marks",
+                    join(s.marks().map(|m| {
+                        format!(
+                            "{}@{}/{}:{}",
+                            m.authority.to_hex(),
+                            m.epoch,
+                            m.sequence,
+                            m.digest.to_hex()
+                        )
+                    })),
+                );
+            }
+            _ => return Err(format!("{name}: no rule for this kind of vector")),
+        }
+    }
+    verdicts(dir)
+}
+
+/// The verdicts the golden objects lead to: the register's list with
+/// Alice's stolen handset on it.
+fn verdicts(dir: &Path) -> Result<(), String> {
+    let cert = |name: &str| -> Result<Certificate, String> {
+        Certificate::decode(&read(dir, name)?).map_err(|e| format!("{name}: {e}"))
+    };
+    let fail = |e: Error| e.to_string();
+    let mut trust = TrustStore::new();
+    trust
+        .add_manufacturer_root(cert("manufacturer_root.cert")?)
+        .map_err(fail)?;
+    trust
+        .add_blocklist_root(cert("blocklist_root.cert")?)
+        .map_err(fail)?;
+    let mut blocklist = Blocklist::new();
+    let snapshot = BlocklistSnapshot::decode(&read(dir, "stolen_v2.pcbl")?).map_err(fail)?;
+    blocklist
+        .apply_snapshot(&trust, &snapshot, NOW)
+        .map_err(fail)?;
+    let chain = [cert("part_issuer.cert")?];
+    let record = PairingRecord::decode(&read(dir, "handset.pair")?).map_err(fail)?;
+    let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
+    let screen = cert("screen.cert")?;
+    let verdict = verifier
+        .verify_part(
+            &PartEvidence::new(&screen, &chain).with_pairing(&record),
+            NOW,
+        )
+        .map_err(fail)?;
+    println!("verdict:screen={}", verdict.summary());
+    println!(
+        "verdict:screen_listings={}",
+        verdict.blocklist.listings().len()
+    );
+    let camera = cert("keyed_camera.cert")?;
+    let response = ChallengeResponse::decode(&read(dir, "camera_response.pcr")?).map_err(fail)?;
+    let challenge = Challenge::new([0x42; 32]);
+    let verdict = verifier
+        .verify_part(
+            &PartEvidence::new(&camera, &chain).with_challenge(&challenge, &response),
+            NOW,
+        )
+        .map_err(fail)?;
+    println!("verdict:camera={}", verdict.summary());
+    println!("now={NOW}");
+    Ok(())
+}

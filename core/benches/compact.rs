@@ -1,0 +1,269 @@
+//! The compact list at 1M and 10M keys (200M with `PARTCERT_BENCH_200M=1`,
+//! which needs ~20 GB of memory), half IMEIs and half part digests, beside
+//! `HashSet<u64>`, a sorted `Vec<u64>` and the bound log2 C(U, n): build
+//! time, encoded bits per key, lookup medians. Every comparison is printed
+//! from this run.
+//!
+//! Run: `cargo bench -p partcert --bench compact`.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::Instant;
+
+use partcert::{BlockKey, BlocklistEntry, CompactList, Imei, ListingStatus, PartId, Reason};
+
+/// 2026-01-01T00:00:00Z.
+const T0: u64 = 1_767_225_600;
+/// Lookups per timed batch, and batches per median.
+const BATCH: usize = 1000;
+const BATCHES: usize = 301;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn imei(&mut self) -> Imei {
+        Imei::with_check_digit(self.below(100_000_000_000_000)).unwrap()
+    }
+
+    fn part(&mut self) -> PartId {
+        let mut digest = [0u8; 32];
+        for chunk in digest.chunks_mut(8) {
+            chunk.copy_from_slice(&self.next().to_le_bytes());
+        }
+        PartId(digest)
+    }
+}
+
+/// `n / 2` reported handsets and `n / 2` parts, each part paired to one of
+/// the listed handsets (as `for_reported_handset` lists them).
+fn entries(n: usize, rng: &mut Rng) -> Vec<BlocklistEntry> {
+    let mut imeis: Vec<Imei> = (0..n / 2).map(|_| rng.imei()).collect();
+    imeis.sort_unstable();
+    imeis.dedup();
+    while imeis.len() < n / 2 {
+        imeis.push(rng.imei());
+        imeis.sort_unstable();
+        imeis.dedup();
+    }
+    let reasons = [Reason::Stolen, Reason::Lost, Reason::Fraud];
+    let mut entries = Vec::with_capacity(n);
+    for imei in &imeis {
+        entries.push(BlocklistEntry {
+            key: BlockKey::Imei(*imei),
+            reason: reasons[rng.below(3) as usize],
+            listed_at: T0 - rng.below(3650) * 86_400,
+            status: ListingStatus::Final,
+            handset: None,
+        });
+    }
+    for _ in 0..n - n / 2 {
+        entries.push(BlocklistEntry {
+            key: BlockKey::Part(rng.part()),
+            reason: reasons[rng.below(3) as usize],
+            listed_at: T0 - rng.below(3650) * 86_400,
+            status: ListingStatus::Final,
+            handset: Some(imeis[rng.below(imeis.len() as u64) as usize]),
+        });
+    }
+    entries
+}
+
+/// log2 C(u, n) by Stirling's series, stable for n much smaller than u.
+fn log2_binomial(u: f64, n: f64) -> f64 {
+    if n == 0.0 {
+        return 0.0;
+    }
+    let ln_factorial =
+        |x: f64| x * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI * x).ln() + 1.0 / (12.0 * x);
+    let falling = n * u.ln() - (u - n) * (-n / u).ln_1p() - n - 0.5 * (-n / u).ln_1p();
+    (falling - ln_factorial(n)) / std::f64::consts::LN_2
+}
+
+/// The 64-bit key a `HashSet<u64>` or sorted `Vec<u64>` would hold.
+fn key64(key: &BlockKey) -> u64 {
+    match key {
+        BlockKey::Imei(imei) => imei.as_u64(),
+        BlockKey::Part(part) => {
+            u64::from_be_bytes(part.as_bytes()[..8].try_into().unwrap()) | (1 << 63)
+        }
+    }
+}
+
+/// Median nanoseconds per call of `f` over `keys`, timed in batches.
+fn median_ns<K>(keys: &[K], mut f: impl FnMut(&K) -> bool) -> f64 {
+    let mut times = Vec::with_capacity(BATCHES);
+    let mut found = 0usize;
+    for batch in keys.chunks(BATCH).cycle().take(BATCHES) {
+        let start = Instant::now();
+        for key in batch {
+            found += f(black_box(key)) as usize;
+        }
+        times.push(start.elapsed().as_nanos() as f64 / batch.len() as f64);
+    }
+    black_box(found);
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// HashSet<u64> memory: buckets × (8 bytes + 1 control byte), buckets the
+/// power of two that keeps the load at or under 7/8.
+fn hash_set_bytes(set: &HashSet<u64>) -> f64 {
+    let buckets = (set.capacity() * 8 / 7).next_power_of_two();
+    buckets as f64 * 9.0
+}
+
+fn run(n: usize) {
+    let mut rng = Rng(0x5eed ^ n as u64);
+    let entries = entries(n, &mut rng);
+
+    let start = Instant::now();
+    let list = CompactList::build(&entries).unwrap();
+    let build = start.elapsed().as_secs_f64();
+    let sizes = list.sizes();
+    let imeis = list.imei_count() as f64;
+    let parts = list.part_count() as f64;
+    let width = list.fingerprint_width();
+    let imei_bound = log2_binomial(1e14, imeis) / imeis;
+    let imei_bound_15 = log2_binomial(1e15, imeis) / imeis;
+    let part_bound = log2_binomial(2f64.powi(width as i32), parts) / parts;
+    let imei_bits = sizes.imei_key_bits as f64 / imeis;
+    let part_bits = sizes.part_key_bits as f64 / parts;
+    let total_bits = sizes.total_bytes as f64 * 8.0 / n as f64;
+    let meta_bits = sizes.metadata_bits as f64 / n as f64;
+
+    // The same list without part handsets, to show what resolving a
+    // part's handset (one more dependent memory access) costs a hit.
+    let bare = (n <= 10_000_000).then(|| {
+        let stripped: Vec<BlocklistEntry> = entries
+            .iter()
+            .map(|entry| BlocklistEntry {
+                handset: None,
+                ..*entry
+            })
+            .collect();
+        CompactList::build(&stripped).unwrap()
+    });
+
+    // Lookups: hits are listed keys in random order, misses random keys.
+    let hits: Vec<BlockKey> = (0..BATCH * 64)
+        .map(|_| entries[rng.below(n as u64) as usize].key)
+        .collect();
+    let keys64: Vec<u64> = entries.iter().map(|entry| key64(&entry.key)).collect();
+    drop(entries);
+    let set: HashSet<u64> = keys64.iter().copied().collect();
+    let mut sorted = keys64;
+    sorted.sort_unstable();
+    let set_bits = hash_set_bytes(&set) * 8.0 / n as f64;
+
+    eprintln!(
+        "compact n={n}: build {build:.2} s ({:.0} ns/entry); {:.1} MB encoded",
+        build * 1e9 / n as f64,
+        sizes.total_bytes as f64 / 1e6
+    );
+    eprintln!(
+        "  IMEI keys  {imei_bits:6.2} bits/key  bound log2 C(10^14, n)/n {imei_bound:6.2}  ratio {:.3}  (vs C(10^15, n): {imei_bound_15:.2}, ratio {:.3})",
+        imei_bits / imei_bound,
+        imei_bits / imei_bound_15
+    );
+    eprintln!(
+        "  part keys  {part_bits:6.2} bits/key  bound log2 C(2^{width}, n)/n {part_bound:6.2}  ratio {:.3}",
+        part_bits / part_bound
+    );
+    eprintln!(
+        "  total      {total_bits:6.2} bits/entry (metadata {meta_bits:.2}); HashSet<u64> {set_bits:.1} bits/key ({:.2}× compact); sorted Vec<u64> 64 bits/key ({:.2}× compact)",
+        set_bits / total_bits,
+        64.0 / total_bits
+    );
+    let key_bits = (sizes.imei_key_bits + sizes.part_key_bits) as f64 / n as f64;
+    eprintln!(
+        "  keys only  {key_bits:6.2} bits/key: HashSet<u64> {:.2}× larger, sorted Vec<u64> {:.2}× larger",
+        set_bits / key_bits,
+        64.0 / key_bits
+    );
+
+    let imei_hits: Vec<BlockKey> = hits
+        .iter()
+        .filter(|key| matches!(key, BlockKey::Imei(_)))
+        .copied()
+        .collect();
+    let part_hits: Vec<BlockKey> = hits
+        .iter()
+        .filter(|key| matches!(key, BlockKey::Part(_)))
+        .copied()
+        .collect();
+    let imei_misses: Vec<BlockKey> = (0..BATCH * 32)
+        .map(|_| BlockKey::Imei(rng.imei()))
+        .filter(|key| !set.contains(&key64(key)))
+        .collect();
+    let part_misses: Vec<BlockKey> = (0..BATCH * 32)
+        .map(|_| BlockKey::Part(rng.part()))
+        .collect();
+    let hit64: Vec<u64> = hits.iter().map(key64).collect();
+    let mut miss64: Vec<u64> = imei_misses.iter().chain(&part_misses).map(key64).collect();
+    for i in (1..miss64.len()).rev() {
+        miss64.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+
+    let lookup = |key: &BlockKey| list.lookup(key).is_some();
+    let compact_imei_hit = median_ns(&imei_hits, lookup);
+    let compact_part_hit = median_ns(&part_hits, lookup);
+    let bare_part_hit = bare
+        .as_ref()
+        .map(|bare| median_ns(&part_hits, |key: &BlockKey| bare.lookup(key).is_some()));
+    let compact_imei_miss = median_ns(&imei_misses, lookup);
+    let compact_part_miss = median_ns(&part_misses, lookup);
+    let set_hit = median_ns(&hit64, |key| set.contains(key));
+    let set_miss = median_ns(&miss64, |key| set.contains(key));
+    let vec_hit = median_ns(&hit64, |key| sorted.binary_search(key).is_ok());
+    let vec_miss = median_ns(&miss64, |key| sorted.binary_search(key).is_ok());
+    let bare = bare_part_hit.map_or(String::new(), |ns| {
+        format!(" ({ns:.0} without resolving its handset)")
+    });
+    eprintln!(
+        "  lookup median ns  compact: IMEI hit {compact_imei_hit:.0}, part hit {compact_part_hit:.0}{bare}, IMEI miss {compact_imei_miss:.0}, part miss {compact_part_miss:.0}"
+    );
+    eprintln!(
+        "                    HashSet<u64>: hit {set_hit:.0}, miss {set_miss:.0};  sorted Vec<u64> binary search: hit {vec_hit:.0}, miss {vec_miss:.0}"
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; run any other way (`cargo test
+    // --benches`, CI's smoke run) one small size only.
+    let smoke = !std::env::args().any(|arg| arg == "--bench");
+    let sizes: &[usize] = if smoke {
+        &[100_000]
+    } else if std::env::var("PARTCERT_BENCH_200M").is_ok_and(|v| v == "1") {
+        &[1_000_000, 10_000_000, 200_000_000]
+    } else {
+        &[1_000_000, 10_000_000]
+    };
+    for &n in sizes {
+        run(n);
+    }
+    // The layout is a function of the counts: the national-scale size,
+    // computed exactly without building.
+    let half = 100_000_000u64;
+    let sizes = CompactList::sizes_for(half, half, 0).unwrap();
+    let width = CompactList::fingerprint_width_for(half);
+    let imei = sizes.imei_key_bits as f64 / log2_binomial(1e14, half as f64);
+    let part = sizes.part_key_bits as f64 / log2_binomial(2f64.powi(width as i32), half as f64);
+    eprintln!(
+        "computed n=200000000 (half IMEIs, half parts): {:.2} GB, {:.2} bits/entry; IMEI keys {:.3}× bound, part keys (w={width}) {:.3}× bound",
+        sizes.total_bytes as f64 / 1e9,
+        sizes.total_bytes as f64 * 8.0 / (2 * half) as f64,
+        imei,
+        part
+    );
+}

@@ -1,0 +1,762 @@
+//! Compact lists: one authority's listings as one byte buffer, coded near
+//! the entropy bound and queried in place. The format and what it keeps
+//! are documented on [`CompactList`].
+
+mod ef;
+mod layout;
+
+use core::fmt;
+use std::sync::Arc;
+
+use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
+use crate::error::Error;
+use crate::ids::{Imei, PartId};
+use ef::Seq;
+use layout::{ENTRY_META_BITS, HEADER_LEN, IMEI_BODIES, Layout, SeqLayout};
+
+/// 2000-01-01T00:00:00Z: day 0 of the listing dates.
+const DAY_ZERO: u64 = 946_684_800;
+const DAY: u64 = 86_400;
+
+/// The Luhn check digit of a 14-digit IMEI body.
+fn check_digit(body: u64) -> u64 {
+    let mut rest = body;
+    let mut sum = 0;
+    for _ in 0..7 {
+        // From the right: the first digit of each pair is doubled.
+        let pair = rest % 100;
+        let (doubled, plain) = (pair % 10, pair / 10);
+        let doubled = if doubled >= 5 {
+            2 * doubled - 9
+        } else {
+            2 * doubled
+        };
+        sum += doubled + plain;
+        rest /= 100;
+    }
+    (10 - sum % 10) % 10
+}
+
+fn imei_of_body(body: u128) -> Option<Imei> {
+    let body = u64::try_from(body)
+        .ok()
+        .filter(|body| u128::from(*body) < IMEI_BODIES)?;
+    Imei::from_u64(body * 10 + check_digit(body)).ok()
+}
+
+/// The first `width` bits of a part's identity digest: what a compact
+/// list keeps of a listed part.
+///
+/// A hit on a fingerprint means *some* listed part has a digest starting
+/// with these bits; for a part that is not listed this happens with
+/// probability at most 2^-41 per lookup (see [`CompactList`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartFingerprint {
+    bits: u128,
+    width: u8,
+}
+
+impl PartFingerprint {
+    /// The first `width` bits (1 to 128) of `part`'s digest.
+    pub fn of(part: &PartId, width: u32) -> Option<Self> {
+        let shift = 128u32.checked_sub(width).filter(|_| width > 0)?;
+        Some(PartFingerprint {
+            bits: prefix(part) >> shift,
+            width: width as u8,
+        })
+    }
+
+    /// The bits, as the low `width` bits of a number.
+    pub fn bits(&self) -> u128 {
+        self.bits
+    }
+
+    /// How many bits.
+    pub fn width(&self) -> u32 {
+        u32::from(self.width)
+    }
+
+    /// Whether `part`'s digest starts with these bits.
+    pub fn matches(&self, part: &PartId) -> bool {
+        PartFingerprint::of(part, self.width()).is_some_and(|mine| mine == *self)
+    }
+}
+
+/// The digest's hex prefix (its last digit's unused low bits zero), a
+/// slash and the width in bits: `3fa01c…0/61`.
+impl fmt::Display for PartFingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self.width();
+        let digits = width.div_ceil(4) as usize;
+        let aligned = self
+            .bits
+            .checked_shl(4 * digits as u32 - width)
+            .unwrap_or(0);
+        write!(f, "{aligned:0digits$x}/{width}")
+    }
+}
+
+fn prefix(part: &PartId) -> u128 {
+    part.as_bytes()
+        .first_chunk::<16>()
+        .map_or(0, |head| u128::from_be_bytes(*head))
+}
+
+/// What a compact list matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompactKey {
+    /// A listed IMEI, exactly.
+    Imei(Imei),
+    /// A listed part's fingerprint.
+    Part(PartFingerprint),
+}
+
+/// One listing found in (or read from) a compact list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompactHit {
+    /// The IMEI, or the part fingerprint, that matched.
+    pub key: CompactKey,
+    /// Why it was listed.
+    pub reason: Reason,
+    /// Final or suspended.
+    pub status: ListingStatus,
+    /// The start (00:00 UTC) of the day it was listed, in seconds since
+    /// the Unix epoch: the list keeps the day only.
+    pub listed_at: u64,
+    /// For part entries: the handset the part was paired to when listed.
+    pub handset: Option<Imei>,
+}
+
+/// Where the bits of a compact list go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompactSizes {
+    /// The listed IMEIs' Elias-Fano coding: high bits, low bits and select
+    /// samples.
+    pub imei_key_bits: u64,
+    /// The part fingerprints' Elias-Fano coding.
+    pub part_key_bits: u64,
+    /// The unlisted handsets' sequence.
+    pub handset_table_bits: u64,
+    /// Reason, status, day and handset index of every entry (with padding).
+    pub metadata_bits: u64,
+    /// The header.
+    pub header_bits: u64,
+    /// The whole encoding, in bytes.
+    pub total_bytes: u64,
+}
+
+impl CompactSizes {
+    fn of(layout: &Layout) -> Self {
+        CompactSizes {
+            imei_key_bits: layout.imeis.key_bits(),
+            part_key_bits: layout.parts.key_bits(),
+            handset_table_bits: layout.side.key_bits() + layout.side.meta_bits(),
+            metadata_bits: layout.imeis.meta_bits() + layout.parts.meta_bits(),
+            header_bits: 8 * HEADER_LEN as u64,
+            total_bytes: layout.total as u64,
+        }
+    }
+}
+
+fn seq<'a>(bytes: &'a [u8], layout: &'a SeqLayout) -> Seq<'a> {
+    Seq::new(bytes, layout)
+}
+
+/// The queries, over bytes whose length matches their layout.
+#[derive(Clone, Copy)]
+struct Reader<'a> {
+    bytes: &'a [u8],
+    layout: &'a Layout,
+}
+
+impl<'a> Reader<'a> {
+    fn imeis(self) -> Seq<'a> {
+        seq(self.bytes, &self.layout.imeis)
+    }
+
+    fn parts(self) -> Seq<'a> {
+        seq(self.bytes, &self.layout.parts)
+    }
+
+    fn fingerprint(self, part: &PartId) -> PartFingerprint {
+        let width = self.layout.fingerprint_width;
+        PartFingerprint {
+            bits: prefix(part)
+                .checked_shr(128u32.saturating_sub(width))
+                .unwrap_or(0),
+            width: width as u8,
+        }
+    }
+
+    /// The matching indices, whether they are parts, and the key to report.
+    fn find(self, key: &BlockKey) -> Option<(core::ops::Range<u64>, bool, CompactKey)> {
+        match key {
+            BlockKey::Imei(imei) => {
+                let value = imei.as_u64();
+                let body = value / 10;
+                let found = self.imeis().find(u128::from(body))?;
+                (value % 10 == check_digit(body)).then_some((found, false, CompactKey::Imei(*imei)))
+            }
+            BlockKey::Part(part) => {
+                let fingerprint = self.fingerprint(part);
+                let found = self.parts().find(fingerprint.bits)?;
+                Some((found, true, CompactKey::Part(fingerprint)))
+            }
+        }
+    }
+
+    fn hit(self, part: bool, index: u64, key: CompactKey) -> CompactHit {
+        let meta = if part {
+            self.parts().meta(index)
+        } else {
+            self.imeis().meta(index)
+        };
+        let reason = match meta & 3 {
+            1 => Reason::Lost,
+            2 => Reason::Fraud,
+            _ => Reason::Stolen,
+        };
+        let status = if (meta >> 2) & 1 == 1 {
+            ListingStatus::Suspended
+        } else {
+            ListingStatus::Final
+        };
+        let day = (meta >> 3) & 0xffff;
+        CompactHit {
+            key,
+            reason,
+            status,
+            listed_at: DAY_ZERO + day * DAY,
+            handset: if part {
+                self.handset(meta >> ENTRY_META_BITS)
+            } else {
+                None
+            },
+        }
+    }
+
+    fn handset(self, index: u64) -> Option<Imei> {
+        let listed = self.layout.imeis.n;
+        let body = match index.checked_sub(listed) {
+            None => self.imeis().value(index)?,
+            Some(side) => seq(self.bytes, &self.layout.side).value(side)?,
+        };
+        imei_of_body(body)
+    }
+
+    fn lookup(self, key: &BlockKey) -> Option<CompactHit> {
+        let (found, part, key) = self.find(key)?;
+        Some(self.hit(part, found.start, key))
+    }
+
+    fn lookup_all(self, key: &BlockKey) -> impl Iterator<Item = CompactHit> + 'a {
+        self.find(key)
+            .into_iter()
+            .flat_map(move |(found, part, key)| found.map(move |index| self.hit(part, index, key)))
+    }
+
+    fn iter(self) -> impl Iterator<Item = CompactHit> + 'a {
+        let width = self.layout.fingerprint_width as u8;
+        let imeis = self.imeis().values().filter_map(move |(index, body)| {
+            let imei = imei_of_body(body)?;
+            Some(self.hit(false, index, CompactKey::Imei(imei)))
+        });
+        let parts = self.parts().values().map(move |(index, bits)| {
+            self.hit(
+                true,
+                index,
+                CompactKey::Part(PartFingerprint { bits, width }),
+            )
+        });
+        imeis.chain(parts)
+    }
+}
+
+/// A compact list borrowed from bytes (a received buffer, a memory map):
+/// queried in place, nothing copied.
+///
+/// ```
+/// use partcert::*;
+/// let imei: Imei = "356938035643809".parse()?;
+/// let list = CompactList::build(&[BlocklistEntry {
+///     key: BlockKey::Imei(imei),
+///     reason: Reason::Stolen,
+///     listed_at: 1_700_000_000,
+///     status: ListingStatus::Final,
+///     handset: None,
+/// }])?;
+/// let view = CompactListView::new(list.as_bytes())?;
+/// let hit = view.lookup(&BlockKey::Imei(imei)).unwrap();
+/// assert_eq!(hit.key, CompactKey::Imei(imei));
+/// assert_eq!(hit.listed_at, 1_699_920_000); // that day, 00:00 UTC
+/// # Ok::<(), partcert::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct CompactListView<'a> {
+    bytes: &'a [u8],
+    layout: Layout,
+}
+
+impl<'a> CompactListView<'a> {
+    /// Checks the header and that `bytes` is exactly as long as it says
+    /// (O(1): nothing per entry). Errors: [`Error::Truncated`],
+    /// [`Error::TrailingBytes`], [`Error::BadMagic`],
+    /// [`Error::LengthOverBound`] (a count above
+    /// [`CompactList::MAX_KEYS`]) and [`Error::InvalidField`].
+    pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
+        Ok(CompactListView {
+            bytes,
+            layout: Layout::parse(bytes)?,
+        })
+    }
+
+    fn reader(&self) -> Reader<'_> {
+        Reader {
+            bytes: self.bytes,
+            layout: &self.layout,
+        }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Number of entries (listed IMEIs and parts).
+    pub fn len(&self) -> u64 {
+        self.layout.imeis.n + self.layout.parts.n
+    }
+
+    /// Whether it lists nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of listed IMEIs.
+    pub fn imei_count(&self) -> u64 {
+        self.layout.imeis.n
+    }
+
+    /// Number of listed parts.
+    pub fn part_count(&self) -> u64 {
+        self.layout.parts.n
+    }
+
+    /// Bits kept of each part digest.
+    pub fn fingerprint_width(&self) -> u32 {
+        self.layout.fingerprint_width
+    }
+
+    /// Whether `key` is listed, and how: for a part, the first listing
+    /// whose fingerprint it matches.
+    pub fn lookup(&self, key: &BlockKey) -> Option<CompactHit> {
+        self.reader().lookup(key)
+    }
+
+    /// Every listing `key` matches (several only for parts whose
+    /// fingerprints collide).
+    pub fn lookup_all(&self, key: &BlockKey) -> impl Iterator<Item = CompactHit> + '_ {
+        self.reader().lookup_all(key)
+    }
+
+    /// Every entry: the IMEIs in order, then the parts by fingerprint.
+    pub fn iter(&self) -> impl Iterator<Item = CompactHit> + '_ {
+        self.reader().iter()
+    }
+
+    /// Where the bits go.
+    pub fn sizes(&self) -> CompactSizes {
+        CompactSizes::of(&self.layout)
+    }
+}
+
+impl fmt::Debug for CompactListView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CompactListView")
+            .field("imeis", &self.imei_count())
+            .field("parts", &self.part_count())
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// One authority's listings as one immutable buffer, coded near the
+/// entropy bound and queried in place. Cloning shares the buffer.
+///
+/// A [`CompactList`] (owned) or [`CompactListView`] (borrowed, e.g. from a
+/// memory map) answers [`lookup`](CompactList::lookup) straight from the
+/// bytes. Loading checks a 32-byte header and that the buffer is exactly
+/// as long as the header's three counts imply: nothing is parsed or
+/// allocated per entry, and a hostile count only makes the lengths
+/// disagree (a typed error, never an allocation).
+///
+/// # What is kept, and what is lost
+///
+/// - **IMEIs exactly.** A listed IMEI is stored as its 14-digit body (the
+///   Luhn check digit is implied), in an Elias-Fano sequence over the
+///   10^14 possible bodies. A lookup of an IMEI matches only that IMEI.
+/// - **Parts as fingerprints.** A listed part is stored as the first `w`
+///   bits of its identity digest (a SHA-256 output), `w = ceil(log2(max(n,
+///   2))) + 41` for `n` listed parts (42 to 73 bits; kept in the header).
+///   A part that is *not* listed matches a stored fingerprint with
+///   probability at most `n / 2^w ≤ 2^-41` per lookup (about one in 2.2
+///   trillion), and a hit is reported as a hit on that
+///   [`PartFingerprint`], never as the part itself.
+/// - **Two listed parts whose fingerprints collide are both kept**, in
+///   order of their full digests: [`lookup`](CompactList::lookup) reports
+///   the first one's metadata, [`lookup_all`](CompactList::lookup_all)
+///   every one. The builder never refuses a list for a collision (which a
+///   grinder of serial numbers could otherwise force).
+/// - **The listing time to the day.** `listed_at` is kept as a day number
+///   since 2000-01-01 (16 bits), read back as the start of that day (UTC);
+///   the builder refuses times before 2000-01-01 or after 2179-06-06.
+/// - **The handset of a part entry exactly.** It is an index into the
+///   listed IMEIs; a handset IMEI that is not itself listed goes to a
+///   small side sequence of unlisted handsets (its own Elias-Fano
+///   sequence, never matched by lookups), so every part's handset reads
+///   back exactly. An IMEI entry carries no handset: the builder refuses
+///   one that names one.
+///
+/// # Layout (version 1; all integers little-endian)
+///
+/// A 32-byte header — `"PCCL"`, version `1`, the fingerprint width `w`,
+/// the handset index width, a zero byte, then as u64 the counts of listed
+/// IMEIs, listed parts and unlisted handsets — followed by three
+/// Elias-Fano sequences (listed IMEI bodies, part fingerprints, unlisted
+/// handset bodies), each in four sections of 64-bit words: `select0`
+/// samples (position of every 256th zero of the high bits), `select1`
+/// samples (every 256th one; none for the part fingerprints, which are
+/// never read by index), the high bits in unary, and fixed-width records. A record holds the value's low bits then its metadata: reason
+/// (2 bits: stolen, lost, fraud), status (1 bit: final, suspended), day
+/// (16 bits) and, for parts, the handset index (`ceil(log2(i + s + 1))`
+/// bits for `i` listed IMEIs and `s` unlisted handsets; the value `i + s`
+/// means none). Every section's offset and length follows from the
+/// header, so one encoding exists per list.
+///
+/// # Trust
+///
+/// A buffer is trusted only after its signature check. Before that, any
+/// bytes that pass the length checks can be queried without panicking or
+/// allocating: a corrupted buffer gives wrong but defined answers (a
+/// reason code of 3 reads as stolen).
+#[derive(Clone)]
+pub struct CompactList {
+    bytes: Arc<[u8]>,
+    layout: Layout,
+}
+
+impl CompactList {
+    /// Most listed IMEIs, and most listed parts, one list may hold.
+    pub const MAX_KEYS: u64 = layout::MAX_KEYS;
+
+    /// Encodes `entries` (in any order).
+    ///
+    /// Refuses an entry listed twice ([`Error::NotCanonical`]), an invalid
+    /// IMEI ([`Error::InvalidImei`]), a listing time before 2000-01-01 or
+    /// after 2179-06-06, or an IMEI entry naming a handset
+    /// ([`Error::InvalidField`]), and more than [`Self::MAX_KEYS`] IMEIs
+    /// or parts ([`Error::LengthOverBound`]).
+    pub fn build(entries: &[BlocklistEntry]) -> Result<Self, Error> {
+        // Everything is copied into flat rows first, so sorting and
+        // writing never chase pointers into `entries`.
+        let mut imeis: Vec<(u64, u64)> = Vec::new();
+        let mut parts: Vec<PartRow> = Vec::new();
+        for entry in entries {
+            let meta = entry_meta(entry)?;
+            if let Some(handset) = entry.handset {
+                handset.check()?;
+            }
+            match &entry.key {
+                BlockKey::Imei(imei) => {
+                    imei.check()?;
+                    if entry.handset.is_some() {
+                        return Err(Error::InvalidField(
+                            "a compact list keeps a handset only for part entries",
+                        ));
+                    }
+                    imeis.push((imei.as_u64() / 10, meta));
+                }
+                BlockKey::Part(part) => parts.push(PartRow {
+                    id: *part.as_bytes(),
+                    meta,
+                    handset: entry.handset.map_or(NO_HANDSET, |imei| imei.as_u64() / 10),
+                }),
+            }
+        }
+        imeis.sort_unstable_by_key(|(body, _)| *body);
+        parts.sort_unstable_by_key(|row| row.id);
+        // Valid IMEIs with one body are one IMEI.
+        if imeis
+            .windows(2)
+            .any(|pair| matches!(pair, [a, b] if a.0 == b.0))
+            || parts
+                .windows(2)
+                .any(|pair| matches!(pair, [a, b] if a.id == b.id))
+        {
+            return Err(Error::NotCanonical("compact list entries"));
+        }
+        let side = resolve_handsets(&imeis, &mut parts);
+        let layout = Layout::plan(imeis.len() as u64, parts.len() as u64, side.len() as u64)?;
+
+        let listed = layout.imeis.n;
+        let none = listed + layout.side.n;
+        let width = layout.fingerprint_width;
+        let mut out = Vec::with_capacity(layout.total);
+        out.extend_from_slice(&layout.header());
+        ef::write(
+            &mut out,
+            &layout.imeis,
+            imeis.iter().map(|(body, meta)| (u128::from(*body), *meta)),
+        )?;
+        drop(imeis);
+        ef::write(
+            &mut out,
+            &layout.parts,
+            parts.iter().map(|row| {
+                let handset = match row.handset {
+                    NO_HANDSET => none,
+                    index if index & UNLISTED != 0 => listed + (index & !UNLISTED),
+                    index => index,
+                };
+                (
+                    prefix(&PartId(row.id)) >> (128 - width),
+                    row.meta | handset << ENTRY_META_BITS,
+                )
+            }),
+        )?;
+        drop(parts);
+        ef::write(
+            &mut out,
+            &layout.side,
+            side.iter().map(|body| (u128::from(*body), 0)),
+        )?;
+        drop(side);
+        CompactList::from_bytes(out)
+    }
+
+    /// Takes an encoded list after checking its header and length (O(1):
+    /// nothing per entry; see [`CompactListView::new`] for the errors).
+    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Self, Error> {
+        let bytes = bytes.into();
+        let layout = Layout::parse(&bytes)?;
+        Ok(CompactList { bytes, layout })
+    }
+
+    /// The exact size, and where the bits go, of the list holding these
+    /// counts: computed, not built.
+    pub fn sizes_for(
+        imeis: u64,
+        parts: u64,
+        unlisted_handsets: u64,
+    ) -> Result<CompactSizes, Error> {
+        Ok(CompactSizes::of(&Layout::plan(
+            imeis,
+            parts,
+            unlisted_handsets,
+        )?))
+    }
+
+    /// The fingerprint width a list of `parts` listed parts uses:
+    /// `ceil(log2(max(parts, 2))) + 41`.
+    pub fn fingerprint_width_for(parts: u64) -> u32 {
+        layout::fingerprint_width(parts)
+    }
+
+    /// A borrowed view of the same buffer.
+    pub fn view(&self) -> CompactListView<'_> {
+        CompactListView {
+            bytes: &self.bytes,
+            layout: self.layout,
+        }
+    }
+
+    fn reader(&self) -> Reader<'_> {
+        Reader {
+            bytes: &self.bytes,
+            layout: &self.layout,
+        }
+    }
+
+    /// The encoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Number of entries (listed IMEIs and parts).
+    pub fn len(&self) -> u64 {
+        self.layout.imeis.n + self.layout.parts.n
+    }
+
+    /// Whether it lists nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of listed IMEIs.
+    pub fn imei_count(&self) -> u64 {
+        self.layout.imeis.n
+    }
+
+    /// Number of listed parts.
+    pub fn part_count(&self) -> u64 {
+        self.layout.parts.n
+    }
+
+    /// Bits kept of each part digest.
+    pub fn fingerprint_width(&self) -> u32 {
+        self.layout.fingerprint_width
+    }
+
+    /// Whether `key` is listed, and how: for a part, the first listing
+    /// whose fingerprint it matches.
+    pub fn lookup(&self, key: &BlockKey) -> Option<CompactHit> {
+        self.reader().lookup(key)
+    }
+
+    /// Every listing `key` matches (several only for parts whose
+    /// fingerprints collide).
+    pub fn lookup_all(&self, key: &BlockKey) -> impl Iterator<Item = CompactHit> + '_ {
+        self.reader().lookup_all(key)
+    }
+
+    /// Every entry: the IMEIs in order, then the parts by fingerprint.
+    pub fn iter(&self) -> impl Iterator<Item = CompactHit> + '_ {
+        self.reader().iter()
+    }
+
+    /// Where the bits go.
+    pub fn sizes(&self) -> CompactSizes {
+        CompactSizes::of(&self.layout)
+    }
+}
+
+impl PartialEq for CompactList {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for CompactList {}
+
+impl fmt::Debug for CompactList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CompactList")
+            .field("imeis", &self.imei_count())
+            .field("parts", &self.part_count())
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// A part entry while building: its digest, its metadata, and its handset
+/// (an IMEI body, then an index once resolved).
+struct PartRow {
+    id: [u8; 32],
+    meta: u64,
+    handset: u64,
+}
+
+/// No handset (above every IMEI body and index).
+const NO_HANDSET: u64 = u64::MAX;
+/// Marks a resolved handset index as one into the unlisted handsets.
+const UNLISTED: u64 = 1 << 62;
+
+/// Turns every part's handset body into the index of that IMEI among the
+/// listed ones (`imeis`, sorted) or, marked [`UNLISTED`], among the
+/// unlisted handsets, which it returns sorted. One sort and one merge:
+/// no random access into the lists.
+fn resolve_handsets(imeis: &[(u64, u64)], parts: &mut [PartRow]) -> Vec<u64> {
+    let mut wanted: Vec<(u64, usize)> = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.handset != NO_HANDSET)
+        .map(|(at, row)| (row.handset, at))
+        .collect();
+    wanted.sort_unstable();
+    let mut side: Vec<u64> = Vec::new();
+    let mut listed = imeis.iter().map(|(body, _)| *body).enumerate().peekable();
+    for (body, at) in wanted {
+        while listed.next_if(|(_, listed)| *listed < body).is_some() {}
+        let index = match listed.peek() {
+            Some((index, listed)) if *listed == body => *index as u64,
+            _ => {
+                if side.last() != Some(&body) {
+                    side.push(body);
+                }
+                UNLISTED | (side.len() as u64 - 1)
+            }
+        };
+        if let Some(row) = parts.get_mut(at) {
+            row.handset = index;
+        }
+    }
+    side
+}
+
+/// The day number of a listing time.
+fn day_of(listed_at: u64) -> Result<u64, Error> {
+    listed_at
+        .checked_sub(DAY_ZERO)
+        .map(|since| since / DAY)
+        .filter(|day| *day <= u64::from(u16::MAX))
+        .ok_or(Error::InvalidField(
+            "a compact list keeps listing days from 2000-01-01 to 2179-06-06",
+        ))
+}
+
+/// Reason, status and day, as stored.
+fn entry_meta(entry: &BlocklistEntry) -> Result<u64, Error> {
+    let reason = match entry.reason {
+        Reason::Stolen => 0,
+        Reason::Lost => 1,
+        Reason::Fraud => 2,
+    };
+    let status = match entry.status {
+        ListingStatus::Final => 0,
+        ListingStatus::Suspended => 1,
+    };
+    Ok(reason | status << 2 | day_of(entry.listed_at)? << 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digits_match_the_imei_rules() {
+        let mut body = 12_345_678_901_234u64;
+        for _ in 0..10_000 {
+            body = body.wrapping_mul(6_364_136_223).wrapping_add(1_442_695) % 100_000_000_000_000;
+            let imei = Imei::with_check_digit(body).unwrap();
+            assert_eq!(imei.as_u64(), body * 10 + check_digit(body));
+        }
+        assert_eq!(check_digit(35_693_803_564_380), 9);
+    }
+
+    #[test]
+    fn fingerprints_print_as_digest_prefixes() {
+        let mut digest = [0u8; 32];
+        digest[0] = 0xab;
+        digest[1] = 0xcd;
+        digest[2] = 0xef;
+        let part = PartId(digest);
+        let print = PartFingerprint::of(&part, 10).unwrap();
+        assert_eq!(print.bits(), 0b10_1010_1111);
+        assert_eq!(print.to_string(), "abc/10");
+        assert!(print.matches(&part));
+        assert_eq!(PartFingerprint::of(&part, 0), None);
+        assert_eq!(PartFingerprint::of(&part, 129), None);
+        assert_eq!(
+            PartFingerprint::of(&part, 128).unwrap().bits() >> 104,
+            0xabcdef
+        );
+    }
+
+    #[test]
+    fn days() {
+        assert_eq!(day_of(DAY_ZERO), Ok(0));
+        assert_eq!(day_of(DAY_ZERO + 65_536 * DAY - 1), Ok(65_535));
+        assert!(day_of(DAY_ZERO + 65_536 * DAY).is_err());
+        assert!(day_of(DAY_ZERO - 1).is_err());
+    }
+}

@@ -1,0 +1,494 @@
+//! Elias-Fano sequences, read in place from little-endian 64-bit words and
+//! written by the builder.
+//!
+//! A sorted sequence of `n` values below `u` splits each value into `l =
+//! floor(log2(u / n))` low bits, stored verbatim at the start of a
+//! fixed-width record (the rest of the record is the entry's metadata),
+//! and a high part `value >> l`, stored in unary: value `i` sets bit
+//! `high_i + i` of a vector of `n + buckets` bits, where `buckets =
+//! ((u - 1) >> l) + 1` is the number of zeros. Sampled positions of every
+//! 256th zero (`select0`, to find a value's bucket) and, in sequences read
+//! by index, of every 256th one (`select1`) are stored too, so nothing is
+//! built at load.
+//!
+//! Reading never panics: words past a section's end read as zero, every
+//! scan is bounded by its section, and a corrupted sample or bit only
+//! gives a wrong (but defined) answer.
+
+use core::ops::Range;
+
+use super::layout::{SELECT0_STEP, Section, SeqLayout};
+use crate::error::Error;
+
+/// Little-endian 64-bit words borrowed from bytes.
+#[derive(Debug, Clone, Copy)]
+struct Words<'a>(&'a [u8]);
+
+impl<'a> Words<'a> {
+    fn of(bytes: &'a [u8], section: Section) -> Self {
+        Words(bytes.get(section.start..section.end).unwrap_or_default())
+    }
+
+    fn count(self) -> u64 {
+        (self.0.len() / 8) as u64
+    }
+
+    /// Word `index`; past the end, zero.
+    #[inline]
+    fn word(self, index: u64) -> u64 {
+        usize::try_from(index)
+            .ok()
+            .and_then(|index| index.checked_mul(8))
+            .and_then(|at| self.0.get(at..))
+            .and_then(<[u8]>::first_chunk::<8>)
+            .map_or(0, |chunk| u64::from_le_bytes(*chunk))
+    }
+
+    /// `width` (at most 64) bits starting at bit `pos`.
+    #[inline]
+    fn bits(self, pos: u64, width: u32) -> u64 {
+        if width == 0 {
+            return 0;
+        }
+        let index = pos / 64;
+        let offset = (pos % 64) as u32;
+        let mut value = self.word(index) >> offset;
+        if offset + width > 64 {
+            // offset > 0 here, as width <= 64.
+            value |= self.word(index.wrapping_add(1)) << (64 - offset);
+        }
+        if width >= 64 {
+            value
+        } else {
+            value & ((1u64 << width) - 1)
+        }
+    }
+
+    #[inline]
+    fn bit(self, pos: u64) -> bool {
+        (self.word(pos / 64) >> (pos % 64)) & 1 == 1
+    }
+}
+
+/// The position of the set bit of rank `rank` (from 0) in `word`; the
+/// caller ensures `rank < word.count_ones()`.
+#[inline]
+fn select_in_word(word: u64, rank: u32) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Bits set per byte, then per byte the count up to and including it.
+    let mut counts = word - ((word >> 1) & 0x5555_5555_5555_5555);
+    counts = (counts & 0x3333_3333_3333_3333) + ((counts >> 2) & 0x3333_3333_3333_3333);
+    counts = (counts + (counts >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+    let prefix = counts.wrapping_mul(ONES);
+    let rank = u64::from(rank);
+    let mut shift = 0;
+    while shift < 56 && (prefix >> shift) & 0xff <= rank {
+        shift += 8;
+    }
+    let before = if shift == 0 {
+        0
+    } else {
+        (prefix >> (shift - 8)) & 0xff
+    };
+    let mut byte = (word >> shift) & 0xff;
+    for _ in 0..rank.saturating_sub(before) {
+        byte &= byte.wrapping_sub(1);
+    }
+    shift + byte.trailing_zeros().min(8)
+}
+
+fn low_mask(width: u32) -> u128 {
+    (1u128 << width) - 1
+}
+
+/// One Elias-Fano sequence, borrowed from the buffer.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Seq<'a> {
+    layout: &'a SeqLayout,
+    select0: Words<'a>,
+    select1: Words<'a>,
+    high: Words<'a>,
+    records: Words<'a>,
+}
+
+impl<'a> Seq<'a> {
+    /// The sequence `layout` describes within `bytes` (already checked to
+    /// be as long as the layout says).
+    pub fn new(bytes: &'a [u8], layout: &'a SeqLayout) -> Self {
+        Seq {
+            layout,
+            select0: Words::of(bytes, layout.select0),
+            select1: Words::of(bytes, layout.select1),
+            high: Words::of(bytes, layout.high),
+            records: Words::of(bytes, layout.records),
+        }
+    }
+
+    /// The position in the high bits of the `rank`-th zero or one (from
+    /// 0) counting from `start`, itself of rank 0 if it is one.
+    fn scan(self, start: u64, rank: u64, zeros: bool) -> Option<u64> {
+        let flip = if zeros { u64::MAX } else { 0 };
+        let words = self.high.count();
+        let mut rank = rank;
+        let mut index = start / 64;
+        let mut word = (self.high.word(index) ^ flip) & (u64::MAX << (start % 64));
+        while index < words {
+            let ones = u64::from(word.count_ones());
+            if rank < ones {
+                return Some(index * 64 + u64::from(select_in_word(word, rank as u32)));
+            }
+            rank -= ones;
+            index += 1;
+            word = self.high.word(index) ^ flip;
+        }
+        None
+    }
+
+    /// Position of the zero of rank `rank`: the end of bucket `rank`.
+    fn select0(self, rank: u64) -> Option<u64> {
+        if rank >= self.layout.zeros {
+            return None;
+        }
+        let sample = self.select0.word(rank / SELECT0_STEP);
+        self.scan(sample, rank % SELECT0_STEP, true)
+    }
+
+    /// Position of the one of rank `rank`: value `rank`'s high bit.
+    fn select1(self, rank: u64) -> Option<u64> {
+        if rank >= self.layout.n {
+            return None;
+        }
+        match self.layout.select1_step {
+            0 => self.scan(0, rank, false),
+            step => self.scan(self.select1.word(rank / step), rank % step, false),
+        }
+    }
+
+    fn record_at(self, index: u64) -> u64 {
+        index.saturating_mul(self.layout.stride())
+    }
+
+    fn low(self, index: u64) -> u64 {
+        self.records
+            .bits(self.record_at(index), self.layout.low_width)
+    }
+
+    /// The metadata bits of value `index`.
+    pub fn meta(self, index: u64) -> u64 {
+        let at = self
+            .record_at(index)
+            .saturating_add(u64::from(self.layout.low_width));
+        self.records.bits(at, self.layout.meta_width)
+    }
+
+    /// Value `index`, if there is one.
+    pub fn value(self, index: u64) -> Option<u128> {
+        // The record's address is known now: read it before the select
+        // scan, so the two memory accesses overlap.
+        let low = self.low(index);
+        let high = self.select1(index)?.checked_sub(index)?;
+        Some((u128::from(high) << self.layout.low_width) | u128::from(low))
+    }
+
+    /// The indices holding `value` (several only where values repeat).
+    pub fn find(self, value: u128) -> Option<Range<u64>> {
+        let layout = self.layout;
+        let bucket = value >> layout.low_width;
+        if bucket >= u128::from(layout.zeros) {
+            return None;
+        }
+        let bucket = bucket as u64;
+        let low = (value & low_mask(layout.low_width)) as u64;
+        // The bucket's ones start right after the previous bucket's zero.
+        let start = match bucket.checked_sub(1) {
+            None => 0,
+            Some(previous) => self.select0(previous)?.wrapping_add(1),
+        };
+        let mut index = start.checked_sub(bucket)?;
+        let mut pos = start;
+        loop {
+            if index >= layout.n || !self.high.bit(pos) {
+                return None;
+            }
+            let here = self.low(index);
+            if here == low {
+                break;
+            }
+            if here > low {
+                return None;
+            }
+            index += 1;
+            pos = pos.wrapping_add(1);
+        }
+        let first = index;
+        loop {
+            index += 1;
+            pos = pos.wrapping_add(1);
+            if index >= layout.n || !self.high.bit(pos) || self.low(index) != low {
+                return Some(first..index);
+            }
+        }
+    }
+
+    /// Every `(index, value)` in order, read sequentially.
+    pub fn values(self) -> Values<'a> {
+        Values {
+            seq: self,
+            index: 0,
+            pos: 0,
+        }
+    }
+}
+
+/// The values of a sequence in order, with their indices.
+#[derive(Debug, Clone)]
+pub(super) struct Values<'a> {
+    seq: Seq<'a>,
+    index: u64,
+    pos: u64,
+}
+
+impl Iterator for Values<'_> {
+    type Item = (u64, u128);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let seq = self.seq;
+        if self.index >= seq.layout.n {
+            return None;
+        }
+        let words = seq.high.count();
+        let mut word_index = self.pos / 64;
+        let mut word = seq.high.word(word_index) & (u64::MAX << (self.pos % 64));
+        while word == 0 {
+            word_index += 1;
+            if word_index >= words {
+                self.index = seq.layout.n;
+                return None;
+            }
+            word = seq.high.word(word_index);
+        }
+        let pos = word_index * 64 + u64::from(word.trailing_zeros());
+        let index = self.index;
+        let high = pos.saturating_sub(index);
+        self.index += 1;
+        self.pos = pos + 1;
+        Some((
+            index,
+            (u128::from(high) << seq.layout.low_width) | u128::from(seq.low(index)),
+        ))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.seq.layout.n.saturating_sub(self.index);
+        (0, usize::try_from(left).ok())
+    }
+}
+
+fn builder_error() -> Error {
+    Error::InvalidField("compact list builder: values out of order or out of range")
+}
+
+fn set_bits(words: &mut [u64], pos: u64, width: u32, value: u64) -> Result<(), Error> {
+    if width == 0 {
+        return Ok(());
+    }
+    if width < 64 && value >> width != 0 {
+        return Err(builder_error());
+    }
+    let index = usize::try_from(pos / 64).map_err(|_| builder_error())?;
+    let offset = (pos % 64) as u32;
+    let first = words.get_mut(index).ok_or_else(builder_error)?;
+    *first |= value << offset;
+    if offset + width > 64 {
+        let second = words.get_mut(index + 1).ok_or_else(builder_error)?;
+        *second |= value >> (64 - offset);
+    }
+    Ok(())
+}
+
+fn words_in(section: Section) -> usize {
+    section.end.saturating_sub(section.start) / 8
+}
+
+/// Appends the sequence `layout` plans, from `items` (value, metadata) in
+/// non-decreasing value order, to `out`, which must end where the
+/// sequence starts.
+pub(super) fn write(
+    out: &mut Vec<u8>,
+    layout: &SeqLayout,
+    items: impl Iterator<Item = (u128, u64)>,
+) -> Result<(), Error> {
+    let n = layout.n;
+    let low_width = layout.low_width;
+    let stride = layout.stride();
+    let mut select0 = Vec::with_capacity(words_in(layout.select0));
+    let mut select1 = Vec::with_capacity(words_in(layout.select1));
+    let mut high = vec![0u64; words_in(layout.high)];
+    let mut records = vec![0u64; words_in(layout.records)];
+    let mut next_zero = 0u64;
+    let mut count = 0u64;
+    let mut previous = 0u128;
+    for (value, meta) in items {
+        if count >= n || value >= layout.universe || value < previous {
+            return Err(builder_error());
+        }
+        previous = value;
+        let bucket = u64::try_from(value >> low_width).map_err(|_| builder_error())?;
+        // Zeros of rank below `bucket` not yet sampled lie after every
+        // value so far and before this one.
+        while next_zero < bucket {
+            select0.push(next_zero + count);
+            next_zero += SELECT0_STEP;
+        }
+        if layout.select1_step != 0 && count % layout.select1_step == 0 {
+            select1.push(bucket + count);
+        }
+        set_bits(&mut high, bucket + count, 1, 1)?;
+        let at = count * stride;
+        set_bits(
+            &mut records,
+            at,
+            low_width,
+            (value & low_mask(low_width)) as u64,
+        )?;
+        set_bits(
+            &mut records,
+            at + u64::from(low_width),
+            layout.meta_width,
+            meta,
+        )?;
+        count += 1;
+    }
+    if count != n {
+        return Err(builder_error());
+    }
+    while next_zero < layout.zeros {
+        select0.push(next_zero + n);
+        next_zero += SELECT0_STEP;
+    }
+    for (section, words) in [
+        (layout.select0, select0),
+        (layout.select1, select1),
+        (layout.high, high),
+        (layout.records, records),
+    ] {
+        if out.len() != section.start || words.len() != words_in(section) {
+            return Err(builder_error());
+        }
+        for word in words {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::layout::HEADER_LEN;
+    use super::*;
+
+    fn sequence(values: &[u128], universe: u128, meta_width: u32) -> (SeqLayout, Vec<u8>) {
+        let mut cursor = HEADER_LEN as u64;
+        let layout =
+            SeqLayout::plan(values.len() as u64, universe, meta_width, 4, &mut cursor).unwrap();
+        let mut out = vec![0u8; HEADER_LEN];
+        let mask = if meta_width == 0 {
+            0
+        } else {
+            (1u64 << meta_width) - 1
+        };
+        write(
+            &mut out,
+            &layout,
+            values.iter().map(|v| (*v, (*v as u64 ^ 0x5555) & mask)),
+        )
+        .unwrap();
+        assert_eq!(out.len() as u64, cursor);
+        (layout, out)
+    }
+
+    #[test]
+    fn select_in_word_finds_every_bit() {
+        let word = 0x8000_0100_0001_0011u64;
+        let positions: Vec<u32> = (0..word.count_ones())
+            .map(|r| select_in_word(word, r))
+            .collect();
+        assert_eq!(positions, [0, 4, 16, 40, 63]);
+        let mut word = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            word ^= word << 13;
+            word ^= word >> 7;
+            word ^= word << 17;
+            let naive: Vec<u32> = (0..64).filter(|bit| (word >> bit) & 1 == 1).collect();
+            for (rank, position) in naive.iter().enumerate() {
+                assert_eq!(select_in_word(word, rank as u32), *position);
+            }
+        }
+        assert_eq!(select_in_word(u64::MAX, 63), 63);
+    }
+
+    #[test]
+    fn finds_every_value_and_no_other() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (n, universe) in [
+            (1u64, 1000u128),
+            (7, 8),
+            (300, 1 << 20),
+            (5000, 1 << 50),
+            (3000, 3001),
+        ] {
+            let mut values: Vec<u128> = (0..n).map(|_| u128::from(next()) % universe).collect();
+            values.sort_unstable();
+            values.dedup();
+            for meta_width in [0, 19, 45] {
+                let (layout, bytes) = sequence(&values, universe, meta_width);
+                let seq = Seq::new(&bytes, &layout);
+                let read: Vec<u128> = seq.values().map(|(_, v)| v).collect();
+                assert_eq!(read, values);
+                for (i, v) in values.iter().enumerate() {
+                    assert_eq!(seq.value(i as u64), Some(*v));
+                    assert_eq!(seq.find(*v), Some(i as u64..i as u64 + 1));
+                    let mask = if meta_width == 0 {
+                        0
+                    } else {
+                        (1u64 << meta_width) - 1
+                    };
+                    assert_eq!(seq.meta(i as u64), (*v as u64 ^ 0x5555) & mask);
+                }
+                for _ in 0..2000 {
+                    let probe = u128::from(next()) % universe;
+                    assert_eq!(
+                        seq.find(probe).is_some(),
+                        values.binary_search(&probe).is_ok()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_values_form_a_range() {
+        let values = [3u128, 3, 3, 9, 9, 200, 1000, 1000];
+        let (layout, bytes) = sequence(&values, 1 << 12, 5);
+        let seq = Seq::new(&bytes, &layout);
+        assert_eq!(seq.find(3), Some(0..3));
+        assert_eq!(seq.find(9), Some(3..5));
+        assert_eq!(seq.find(200), Some(5..6));
+        assert_eq!(seq.find(1000), Some(6..8));
+        assert_eq!(seq.find(4), None);
+    }
+
+    #[test]
+    fn builder_refuses_unsorted_values() {
+        let mut cursor = HEADER_LEN as u64;
+        let layout = SeqLayout::plan(2, 100, 0, 4, &mut cursor).unwrap();
+        let mut out = vec![0u8; HEADER_LEN];
+        assert!(write(&mut out, &layout, [(5u128, 0u64), (4, 0)].into_iter()).is_err());
+    }
+}
