@@ -46,6 +46,14 @@ stamp() {
     cat "$@" | sha256sum >"$stamp"
 }
 
+log "shellcheck: the packaging scripts this machine cannot run (no NDK, no Xcode)"
+if ! command -v shellcheck >/dev/null; then
+    apt-get install -y -qq shellcheck >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null && apt-get install -y -qq shellcheck >/dev/null; }
+fi
+shellcheck bindings/android.sh bindings/apple.sh bindings/tools/*.sh bindings/tests/run.sh
+echo "shellcheck: android.sh, apple.sh, tools/*.sh, tests/run.sh clean"
+
 log "toolchains"
 kotlin_env=$(bash bindings/tools/kotlin.sh)
 eval "$kotlin_env"
