@@ -41,6 +41,9 @@ pub enum ObjectType {
     RevocationList = 5,
     /// A keyed part's answer to a verifier's nonce.
     ChallengeResponse = 6,
+    /// A blocklist authority's full list in the compact, in-place format
+    /// (national scale: Elias-Fano coded keys, metadata in columns).
+    CompactSnapshot = 7,
 }
 
 impl ObjectType {
@@ -53,6 +56,7 @@ impl ObjectType {
             4 => ObjectType::BlocklistDelta,
             5 => ObjectType::RevocationList,
             6 => ObjectType::ChallengeResponse,
+            7 => ObjectType::CompactSnapshot,
             other => return Err(Error::UnknownObjectType(other)),
         })
     }
@@ -66,6 +70,7 @@ impl ObjectType {
             ObjectType::BlocklistDelta => "blocklist delta",
             ObjectType::RevocationList => "revocation list",
             ObjectType::ChallengeResponse => "challenge response",
+            ObjectType::CompactSnapshot => "compact blocklist snapshot",
         }
     }
 
@@ -79,6 +84,9 @@ impl ObjectType {
             }
             ObjectType::RevocationList => crate::limits::MAX_REVOCATION_LIST_LEN,
             ObjectType::ChallengeResponse => crate::limits::MAX_CHALLENGE_RESPONSE_LEN,
+            ObjectType::CompactSnapshot => {
+                usize::try_from(crate::limits::MAX_COMPACT_SNAPSHOT_LEN).unwrap_or(usize::MAX)
+            }
         }
     }
 }

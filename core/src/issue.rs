@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use crate::blocklist::{
-    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, DeltaBody, ListVersion,
-    ListingStatus, Reason, SnapshotBody,
+    BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ByteString, CompactList,
+    CompactSnapshot, CompactSnapshotBody, DeltaBody, ListVersion, ListingStatus, Reason,
+    SnapshotBody,
 };
 use crate::certificate::{
     AuthorityRole, AuthoritySubject, Certificate, CertificateBody, PartSubject, Subject, Validity,
@@ -424,6 +425,36 @@ impl Authority {
             entries,
         };
         BlocklistSnapshot::seal(body, &self.key)
+    }
+
+    /// Publishes a full list in the compact format (national scale): the
+    /// same signer, epoch and time rules as [`Authority::publish_snapshot`];
+    /// entries may come in any order, two for the same key are refused.
+    /// Listing times are kept to the day.
+    pub fn publish_compact_snapshot(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: &[BlocklistEntry],
+    ) -> Result<CompactSnapshot, Error> {
+        let authority = self.check_list_signer(version, issued_at)?;
+        if expires_at <= issued_at {
+            return Err(Error::InvalidField(
+                "a list must expire after it is issued (it would be stale at once)",
+            ));
+        }
+        let list = CompactList::build(entries)?;
+        let body = CompactSnapshotBody {
+            signer_certificate: self.certificate.as_bytes().to_vec(),
+            authority,
+            epoch: version.epoch,
+            sequence: version.sequence,
+            issued_at,
+            expires_at,
+            list: ByteString(list.as_bytes().to_vec()),
+        };
+        CompactSnapshot::seal(body, &self.key)
     }
 
     /// Publishes the snapshot that follows `base` (an earlier snapshot of

@@ -97,8 +97,9 @@ mod verify;
 
 pub use blocklist::{
     AuthorityList, BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot,
-    CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, ListChecked, ListVersion,
-    Listing, ListingStatus, PartFingerprint, Reason, RollbackMark, RollbackState, StaleReason,
+    CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, CompactSnapshot,
+    ListChecked, ListVersion, Listing, ListingStatus, PartFingerprint, Reason, RollbackMark,
+    RollbackState, StaleReason,
 };
 pub use certificate::{
     AuthorityRole, AuthoritySubject, Certificate, PartSubject, Subject, Validity,
@@ -134,6 +135,7 @@ pub mod internal {
             Object::BlocklistDelta(o) => postcard::to_allocvec(o.body()),
             Object::RevocationList(o) => postcard::to_allocvec(o.body()),
             Object::ChallengeResponse(o) => postcard::to_allocvec(o.body()),
+            Object::CompactSnapshot(o) => postcard::to_allocvec(&o.body_as_signed()),
         };
         encoded.unwrap_or_default()
     }
@@ -155,6 +157,8 @@ pub enum Object {
     RevocationList(RevocationList),
     /// A challenge response.
     ChallengeResponse(ChallengeResponse),
+    /// A compact blocklist snapshot (boxed: it is the largest).
+    CompactSnapshot(Box<CompactSnapshot>),
 }
 
 impl Object {
@@ -171,6 +175,9 @@ impl Object {
             ObjectType::ChallengeResponse => {
                 Object::ChallengeResponse(ChallengeResponse::decode(bytes)?)
             }
+            ObjectType::CompactSnapshot => {
+                Object::CompactSnapshot(Box::new(CompactSnapshot::decode(bytes)?))
+            }
         })
     }
 
@@ -183,6 +190,7 @@ impl Object {
             Object::BlocklistDelta(o) => o.as_bytes(),
             Object::RevocationList(o) => o.as_bytes(),
             Object::ChallengeResponse(o) => o.as_bytes(),
+            Object::CompactSnapshot(o) => o.as_bytes(),
         }
     }
 }

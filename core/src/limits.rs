@@ -7,6 +7,10 @@ pub const MAX_CERTIFICATE_LEN: usize = 2 * 1024;
 pub const MAX_PAIRING_RECORD_LEN: usize = 16 * 1024;
 /// Largest encoded blocklist snapshot or delta (64 MiB).
 pub const MAX_BLOCKLIST_LEN: usize = 64 * 1024 * 1024;
+/// Largest encoded compact blocklist snapshot (64 GiB: room for 2^32 IMEIs
+/// and 2^32 parts at under 80 bits an entry). Its keys are never parsed
+/// one by one: the list is used in place.
+pub const MAX_COMPACT_SNAPSHOT_LEN: u64 = 1 << 36;
 /// Largest encoded revocation list.
 pub const MAX_REVOCATION_LIST_LEN: usize = 256 * 1024;
 /// Largest encoded challenge response.

@@ -13,6 +13,7 @@
 //!   followed; its missing list reads as stale.
 
 mod compact;
+mod compact_snapshot;
 mod objects;
 mod storage;
 
@@ -23,6 +24,8 @@ use serde::Serialize;
 pub use compact::{
     CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, PartFingerprint,
 };
+pub use compact_snapshot::CompactSnapshot;
+pub(crate) use compact_snapshot::{ByteString, CompactSnapshotBody, compact_state_digest};
 pub use objects::{
     BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus, Reason,
 };
@@ -53,12 +56,33 @@ pub struct AuthorityList {
     /// The key id of the key that signed it.
     pub signer: KeyId,
     entries: Vec<objects::BlocklistEntry>,
+    compact: Option<CompactList>,
 }
 
 impl AuthorityList {
-    /// The entries, sorted by key.
+    /// The entries, sorted by key, of a list received as a sorted snapshot
+    /// (and its deltas). Empty for a compact list: see
+    /// [`AuthorityList::compact`] and [`AuthorityList::len`].
     pub fn entries(&self) -> &[BlocklistEntry] {
         &self.entries
+    }
+
+    /// The list, if it was received as a [`CompactSnapshot`].
+    pub fn compact(&self) -> Option<&CompactList> {
+        self.compact.as_ref()
+    }
+
+    /// How many keys the list carries, in either format.
+    pub fn len(&self) -> u64 {
+        match &self.compact {
+            Some(list) => list.len(),
+            None => self.entries.len() as u64,
+        }
+    }
+
+    /// Whether the list carries no key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -83,6 +107,10 @@ pub struct Listing {
     pub authority: KeyId,
     /// The listing authority's name.
     pub authority_name: String,
+    /// Whether the match is on a part fingerprint in a compact list (a part
+    /// not listed matches one with probability at most 2^-41 per lookup)
+    /// rather than on the exact key.
+    pub by_fingerprint: bool,
     /// The epoch of the list that carries the entry.
     pub epoch: u64,
     /// The sequence of the list that carries the entry.
@@ -220,6 +248,42 @@ impl Blocklist {
             digest: snapshot.digest,
             signer,
             entries: body.entries.clone(),
+            compact: None,
+        })
+    }
+
+    /// Accepts a compact snapshot under exactly the rules of
+    /// [`Blocklist::apply_snapshot`] (signer, epoch, signature,
+    /// anti-rollback), holding its list in place: nothing per entry is
+    /// parsed or allocated. Returns the version now held.
+    pub fn apply_compact_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        snapshot: &CompactSnapshot,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        let authority = snapshot.authority();
+        let version = snapshot.version();
+        let now = self.clock_for(trust, &authority, now);
+        let (authority_name, signer) = trust.check_blocklist_signer(
+            &snapshot.signer,
+            &authority,
+            version.epoch,
+            snapshot.issued_at(),
+            now,
+        )?;
+        snapshot.verify_signature()?;
+        self.check_not_rollback(&authority, version, &snapshot.digest)?;
+        self.accept(AuthorityList {
+            authority,
+            authority_name,
+            version,
+            issued_at: snapshot.issued_at(),
+            expires_at: snapshot.expires_at(),
+            digest: snapshot.digest,
+            signer,
+            entries: Vec::new(),
+            compact: Some(snapshot.list.clone()),
         })
     }
 
@@ -250,6 +314,11 @@ impl Blocklist {
                 delta_from: body.from_sequence,
                 held: 0,
             })?;
+        if held.compact.is_some() {
+            return Err(Error::InvalidField(
+                "deltas apply to sorted lists: a compact list is replaced by the next compact snapshot",
+            ));
+        }
         if held.version != delta.from_version() || held.digest != body.from_digest {
             if to <= held.version {
                 return Err(Error::Rollback {
@@ -282,6 +351,7 @@ impl Blocklist {
             digest,
             signer,
             entries,
+            compact: None,
         })
     }
 
@@ -341,9 +411,23 @@ impl Blocklist {
         let mut found = Vec::new();
         for list in self.lists.values() {
             for key in keys {
-                if let Some(entry) = find_entry(&list.entries, key) {
+                if let Some(compact) = &list.compact {
+                    found.extend(compact.lookup_all(key).map(|hit| Listing {
+                        matched: *key,
+                        by_fingerprint: matches!(key, BlockKey::Part(_)),
+                        authority: list.authority,
+                        authority_name: list.authority_name.clone(),
+                        epoch: list.version.epoch,
+                        sequence: list.version.sequence,
+                        reason: hit.reason,
+                        listed_at: hit.listed_at,
+                        status: hit.status,
+                        handset: hit.handset,
+                    }));
+                } else if let Some(entry) = find_entry(&list.entries, key) {
                     found.push(Listing {
                         matched: entry.key,
+                        by_fingerprint: false,
                         authority: list.authority,
                         authority_name: list.authority_name.clone(),
                         epoch: list.version.epoch,

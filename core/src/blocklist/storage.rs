@@ -6,8 +6,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::compact::CompactList;
 use super::objects::{BlocklistEntry, ListVersion, state_digest, validate_entries};
-use super::{AuthorityList, Blocklist};
+use super::{AuthorityList, Blocklist, ByteString, compact_state_digest};
 use crate::certificate::strictly_sorted;
 use crate::envelope::{self, FORMAT_VERSION};
 use crate::error::Error;
@@ -123,6 +124,8 @@ struct StoredList {
     expires_at: u64,
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_BLOCKLIST_ENTRIES }>")]
     entries: Vec<BlocklistEntry>,
+    /// A compact list's bytes (empty for a sorted list).
+    compact: ByteString,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -182,6 +185,12 @@ impl Blocklist {
                     issued_at: list.issued_at,
                     expires_at: list.expires_at,
                     entries: list.entries.clone(),
+                    compact: ByteString(
+                        list.compact
+                            .as_ref()
+                            .map(|c| c.as_bytes().to_vec())
+                            .unwrap_or_default(),
+                    ),
                 })
                 .collect(),
         };
@@ -213,7 +222,18 @@ impl Blocklist {
                 .ok_or(Error::UnknownIssuer(stored.authority))?;
             validate_entries("blocklist entries", &stored.entries)?;
             let version = ListVersion::new(stored.epoch, stored.sequence);
-            let digest = state_digest(&stored.authority, version, &stored.entries);
+            let compact = if stored.compact.0.is_empty() {
+                None
+            } else {
+                if !stored.entries.is_empty() {
+                    return Err(Error::CorruptState("blocklist state"));
+                }
+                Some(CompactList::from_bytes(stored.compact.0)?)
+            };
+            let digest = match &compact {
+                Some(list) => compact_state_digest(&stored.authority, version, list),
+                None => state_digest(&stored.authority, version, &stored.entries),
+            };
             let mark = rollback
                 .marks
                 .get(&stored.authority)
@@ -237,6 +257,7 @@ impl Blocklist {
                     digest,
                     signer: stored.signer,
                     entries: stored.entries,
+                    compact,
                 },
             );
         }
