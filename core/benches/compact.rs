@@ -10,7 +10,14 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
-use partcert::{BlockKey, BlocklistEntry, CompactList, Imei, ListingStatus, PartId, Reason};
+use partcert::{
+    BlockKey, Blocklist, BlocklistEntry, CompactList, CompactSnapshot, Imei, ListVersion,
+    ListingStatus, PartId, Reason,
+};
+
+#[allow(dead_code)]
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 /// 2026-01-01T00:00:00Z.
 const T0: u64 = 1_767_225_600;
@@ -130,6 +137,7 @@ fn run(n: usize) {
     let start = Instant::now();
     let list = CompactList::build(&entries).unwrap();
     let build = start.elapsed().as_secs_f64();
+    load(&entries);
     let sizes = list.sizes();
     let imeis = list.imei_count() as f64;
     let parts = list.part_count() as f64;
@@ -235,6 +243,56 @@ fn run(n: usize) {
     );
     eprintln!(
         "                    HashSet<u64>: hit {set_hit:.0}, miss {set_miss:.0};  sorted Vec<u64> binary search: hit {vec_hit:.0}, miss {vec_miss:.0}"
+    );
+}
+
+/// A device loading the register's signed compact snapshot: decode (the
+/// envelope, one copy, the list's header) and apply (signer checks, the
+/// Ed25519 signature: one SHA-512 pass), against one SHA-512 pass over the
+/// same bytes.
+fn load(entries: &[BlocklistEntry]) {
+    use sha2::Digest;
+    let world = common::world();
+    let trust = world.trust();
+    let snapshot = world
+        .register
+        .publish_compact_snapshot(
+            ListVersion::new(0, 1),
+            T0 + common::DAY,
+            T0 + 30 * common::DAY,
+            entries,
+        )
+        .unwrap();
+    let bytes = snapshot.as_bytes().to_vec();
+    drop(snapshot);
+    let median = |f: &dyn Fn()| {
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[2]
+    };
+    let load = median(&|| {
+        let snapshot = CompactSnapshot::decode(black_box(&bytes)).unwrap();
+        let mut blocklist = Blocklist::new();
+        blocklist
+            .apply_compact_snapshot(&trust, &snapshot, T0 + 2 * common::DAY)
+            .unwrap();
+        black_box(blocklist);
+    });
+    let hash = median(&|| {
+        black_box(sha2::Sha512::digest(black_box(&bytes)));
+    });
+    eprintln!(
+        "  load       signed snapshot {:.1} MB: decode + apply {:.1} ms; SHA-512 of its bytes {:.1} ms; ratio {:.2}",
+        bytes.len() as f64 / 1e6,
+        load * 1e3,
+        hash * 1e3,
+        load / hash
     );
 }
 
