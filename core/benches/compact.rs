@@ -15,7 +15,6 @@ use partcert::{
     ListingStatus, PartId, Reason,
 };
 
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 
