@@ -311,9 +311,10 @@ pub struct PairArgs {
 /// `partcert blocklist ...`
 #[derive(Debug, Subcommand)]
 pub enum BlocklistCommand {
-    /// Publish a full signed snapshot.
+    /// Publish a full signed snapshot (sorted `.pcbl`, or compact `.pcbc`
+    /// with --compact).
     New(BlocklistNewArgs),
-    /// Publish the delta that turns one snapshot into the next.
+    /// Publish the delta that turns one sorted snapshot into the next.
     Delta(BlocklistDeltaArgs),
     /// Check and apply snapshots and deltas in order, as a device does, and
     /// keep the anti-rollback state.
@@ -370,9 +371,18 @@ pub struct BlocklistNewArgs {
     /// Days until the snapshot is stale (0 or over 36500 only with --force).
     #[arg(long, value_name = "N", default_value_t = 7)]
     pub expires_days: u64,
-    /// Carry over every entry of this earlier snapshot.
+    /// Carry over every entry of this earlier snapshot: a sorted one (a
+    /// compact list keeps parts as fingerprints only, so no list can be
+    /// rebuilt from it).
     #[arg(long, value_name = "OLD.pcbl")]
     pub base: Option<PathBuf>,
+    /// Write a compact snapshot (suggested extension `.pcbc`), for
+    /// national-scale registers: IMEIs kept exactly, parts as fingerprints
+    /// (a part not listed matches one with probability at most 2^-41 per
+    /// lookup), listing times to the day. Devices apply it as they apply a
+    /// sorted snapshot, but replace it whole: no delta applies to it.
+    #[arg(long)]
+    pub compact: bool,
     /// List a handset by IMEI (repeat).
     #[arg(long, value_parser = parse_imei)]
     pub imei: Vec<Imei>,
@@ -402,7 +412,8 @@ pub struct BlocklistNewArgs {
     /// was found); a folder or a list file as for --from-pairing.
     #[arg(long, value_name = "HANDSET.pair|DIR|LIST")]
     pub delist_pairing: Vec<PathBuf>,
-    /// Where to write the snapshot (`-`: standard output).
+    /// Where to write the snapshot (`-`: standard output); `.pcbc` for a
+    /// compact one.
     #[arg(long, value_name = "LIST.pcbl")]
     pub out: PathBuf,
 }
@@ -410,10 +421,11 @@ pub struct BlocklistNewArgs {
 /// `partcert blocklist delta`
 #[derive(Debug, Args)]
 pub struct BlocklistDeltaArgs {
-    /// The snapshot devices hold.
+    /// The sorted snapshot devices hold (a compact list has no deltas: it
+    /// is replaced by the next compact snapshot).
     #[arg(long, value_name = "OLD.pcbl")]
     pub from: PathBuf,
-    /// The snapshot they should reach.
+    /// The sorted snapshot they should reach.
     #[arg(long, value_name = "NEW.pcbl")]
     pub to: PathBuf,
     #[command(flatten)]
@@ -452,7 +464,7 @@ pub struct BlocklistApplyArgs {
     /// signed by a key it revokes are refused, and those held read stale.
     #[arg(long, value_name = "LIST.pcrl")]
     pub revocations: Vec<PathBuf>,
-    /// Snapshots and deltas, applied in the order given.
+    /// Snapshots (sorted or compact) and deltas, applied in the order given.
     #[arg(value_name = "LIST", required_unless_present_any = ["state", "rollback_state"])]
     pub lists: Vec<PathBuf>,
 }
@@ -507,7 +519,8 @@ pub struct TrustArgs {
         conflicts_with = "rollback_state"
     )]
     pub blocklist_state: Option<PathBuf>,
-    /// A blocklist snapshot, or a delta to apply after it (repeat, in order).
+    /// A blocklist snapshot (sorted or compact), or a delta to apply after
+    /// it (repeat, in order).
     #[arg(long, value_name = "LIST.pcbl", requires = "blocklist_trust")]
     pub blocklist: Vec<PathBuf>,
     /// Refuse lists older than this anti-rollback state (from `blocklist
@@ -580,8 +593,8 @@ pub struct HandsetCheckArgs {
 /// `partcert show`
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Any partcert file: certificate, pairing record, blocklist snapshot or
-    /// delta, revocation list, challenge response, saved blocklist state,
+    /// Any partcert file: certificate, pairing record, blocklist snapshot
+    /// (sorted or compact) or delta, revocation list, challenge response, saved blocklist state,
     /// anti-rollback state, key (`-` reads standard input).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

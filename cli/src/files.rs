@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Every other object is its exact binary encoding (certificates, pairing
-//! records, lists, responses start with `PCRT`; the local states with
+//! records, lists (sorted `.pcbl` or compact `.pcbc`), responses start with `PCRT`; the local states with
 //! `PCBS` and `PCRB`). A file is recognised by its content, never by its
 //! name, and a file of the wrong kind is refused naming the kind it is,
 //! the flag that was given it and the flags that take it.
@@ -32,9 +32,19 @@ use partcert::{
 };
 
 use crate::error::{CliError, ToolCode, exit};
+use crate::progress;
 
-/// No object is larger than a blocklist; reading stops a little past that.
+/// No object but a compact snapshot (or a saved state holding compact
+/// lists) is larger than a blocklist; reading stops a little past that.
 const MAX_READ: u64 = limits::MAX_BLOCKLIST_LEN as u64 + 1;
+/// A compact snapshot may be far larger (national scale): reading a file
+/// that starts as one stops a little past its own bound.
+const MAX_COMPACT_READ: u64 = limits::MAX_COMPACT_SNAPSHOT_LEN + 1;
+/// A saved blocklist state: the core's own bound.
+const MAX_STATE_READ: u64 =
+    (limits::MAX_AUTHORITIES as u64).saturating_mul(limits::MAX_BLOCKLIST_LEN as u64) + 1;
+/// Files at least this large get a progress bar while read (on a terminal).
+const BAR_FROM: u64 = 64 << 20;
 
 /// The first line of a secret key file.
 pub const SECRET_KEY_HEADER: &str = "partcert secret key v1";
@@ -121,6 +131,9 @@ impl Kind {
             Kind::Object(ObjectType::BlocklistSnapshot) => {
                 "--blocklist, --base, --from, --to, or `blocklist apply`'s lists"
             }
+            Kind::Object(ObjectType::CompactSnapshot) => {
+                "--blocklist, or `blocklist apply`'s lists (not --base, --from or --to: a compact list is never rebuilt or diffed)"
+            }
             Kind::Object(ObjectType::BlocklistDelta) => "--blocklist, or `blocklist apply`'s lists",
             Kind::Object(ObjectType::RevocationList) => "--revocations",
             Kind::Object(ObjectType::ChallengeResponse) => "--response",
@@ -149,6 +162,7 @@ pub fn object_tag(object: ObjectType) -> &'static str {
         ObjectType::Certificate => "certificate",
         ObjectType::PairingRecord => "pairing-record",
         ObjectType::BlocklistSnapshot => "blocklist-snapshot",
+        ObjectType::CompactSnapshot => "compact-blocklist-snapshot",
         ObjectType::BlocklistDelta => "blocklist-delta",
         ObjectType::RevocationList => "revocation-list",
         ObjectType::ChallengeResponse => "challenge-response",
@@ -213,25 +227,61 @@ impl<'a> Src<'a> {
     }
 }
 
-/// Reads a whole file (bounded); `-` is standard input.
+/// Reads a whole file (bounded); `-` is standard input. The bound is a
+/// blocklist's, raised to a compact snapshot's (or a saved state's) for a
+/// file whose header says it is one.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
     let io = |source: std::io::Error| CliError::io(path, &source);
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .lock()
-            .take(MAX_READ)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
+    let (mut reader, size): (Box<dyn Read>, u64) = if path == Path::new("-") {
+        (Box::new(std::io::stdin().lock()), 0)
     } else {
         let file = File::open(path).map_err(io)?;
-        file.take(MAX_READ).read_to_end(&mut bytes).map_err(io)?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(file), size)
+    };
+    let bar = if size >= BAR_FROM {
+        progress::bar(size, &format!("reading {}", path.display()), "bytes")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut bytes = Vec::new();
+    if size < MAX_READ {
+        bytes.reserve(size as usize);
     }
+    (&mut reader)
+        .take(MAX_READ)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let mut max = MAX_READ;
     if bytes.len() as u64 >= MAX_READ {
+        max = if matches!(ObjectType::of(&bytes), Ok(ObjectType::CompactSnapshot)) {
+            MAX_COMPACT_READ
+        } else if bytes.starts_with(b"PCBS") {
+            MAX_STATE_READ
+        } else {
+            MAX_READ
+        };
+        bar.set_position(bytes.len() as u64);
+        if max > MAX_READ {
+            bytes.reserve(size.min(max).saturating_sub(bytes.len() as u64) as usize);
+            let mut chunk = vec![0u8; 1 << 20];
+            let mut rest = (&mut reader).take(max - bytes.len() as u64);
+            loop {
+                let read = rest.read(&mut chunk).map_err(io)?;
+                if read == 0 {
+                    break;
+                }
+                bytes.extend_from_slice(&chunk[..read]);
+                bar.inc(read as u64);
+            }
+        }
+    }
+    bar.finish_and_clear();
+    if bytes.len() as u64 >= max {
         return Err(CliError::core(partcert::Error::LengthOverBound {
             field: "file",
             length: bytes.len(),
-            max: limits::MAX_BLOCKLIST_LEN,
+            max: usize::try_from(max - 1).unwrap_or(usize::MAX),
         })
         .file(path));
     }
@@ -314,10 +364,23 @@ pub fn pairing(src: Src<'_>) -> Result<PairingRecord, CliError> {
     read_object(src, ObjectType::PairingRecord, PairingRecord::decode)
 }
 
-/// Reads a blocklist snapshot.
-pub fn snapshot(src: Src<'_>) -> Result<BlocklistSnapshot, CliError> {
-    read_object(
+/// Reads a sorted blocklist snapshot; a compact one is refused with `why`
+/// (what the flag needs a sorted list for) and `hint`.
+pub fn sorted_snapshot(src: Src<'_>, why: &str, hint: &str) -> Result<BlocklistSnapshot, CliError> {
+    let bytes = read_bytes(src.path)?;
+    let expected = Kind::Object(ObjectType::BlocklistSnapshot);
+    let found = detect(&bytes);
+    if found == Kind::Object(ObjectType::CompactSnapshot) {
+        return Err(wrong_kind(src, expected, found)
+            .message(format!(
+                "{} takes a sorted blocklist snapshot, but this is a compact one: {why}",
+                src.flag
+            ))
+            .hint(hint.to_owned()));
+    }
+    object_from(
         src,
+        &bytes,
         ObjectType::BlocklistSnapshot,
         BlocklistSnapshot::decode,
     )

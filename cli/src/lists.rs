@@ -5,9 +5,11 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, Error, Imei, ListVersion,
-    ListingStatus, ObjectType, PairingRecord, TrustStore,
+    BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, CompactSnapshot, Error, Imei,
+    ListVersion, ListingStatus, ObjectType, PairingRecord, StateDigest, TrustStore,
 };
 use serde_json::{Value, json};
 
@@ -226,9 +228,84 @@ fn some_keys(keys: &[BlockKey]) -> String {
     }
 }
 
+/// Why `--base` takes a sorted snapshot only.
+const BASE_NOT_COMPACT: &str = "a compact list keeps parts as fingerprints only (and listing times \
+     to the day), so the list it came from cannot be rebuilt from it exactly";
+const BASE_NOT_COMPACT_HINT: &str = "keep the register's sorted snapshot as its master copy: give \
+     that to --base, with --compact to publish the next version compact";
+
+/// A snapshot just signed, in either format.
+enum Published {
+    Sorted(Box<BlocklistSnapshot>),
+    Compact(Box<CompactSnapshot>),
+}
+
+impl Published {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Published::Sorted(snapshot) => snapshot.as_bytes(),
+            Published::Compact(snapshot) => snapshot.as_bytes(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Published::Sorted(snapshot) => snapshot.entries().len(),
+            Published::Compact(snapshot) => {
+                usize::try_from(snapshot.list().len()).unwrap_or(usize::MAX)
+            }
+        }
+    }
+
+    fn state_digest(&self) -> StateDigest {
+        match self {
+            Published::Sorted(snapshot) => snapshot.state_digest(),
+            Published::Compact(snapshot) => snapshot.state_digest(),
+        }
+    }
+}
+
+/// What `Authority::publish_next_snapshot` does, for a compact list: the
+/// base's entries, less the delisted keys, plus the listed entries (which
+/// replace the base's for the same key); the same checks of the base.
+fn publish_next_compact(
+    publisher: &partcert::issue::Authority,
+    base: Option<&BlocklistSnapshot>,
+    version: ListVersion,
+    issued_at: u64,
+    expires_at: u64,
+    delisted: &[BlockKey],
+    listed: Vec<BlocklistEntry>,
+) -> Result<CompactSnapshot, Error> {
+    let authority = publisher.blocklist_authority()?;
+    let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
+    if let Some(base) = base {
+        if base.authority() != authority {
+            return Err(Error::WrongAuthority);
+        }
+        if version <= base.version() {
+            return Err(Error::Rollback {
+                offered: version,
+                accepted: base.version(),
+            });
+        }
+        entries.extend(base.entries().iter().map(|entry| (entry.key, *entry)));
+    }
+    for key in delisted {
+        entries.remove(key);
+    }
+    entries.extend(listed.into_iter().map(|entry| (entry.key, entry)));
+    let entries: Vec<BlocklistEntry> = entries.into_values().collect();
+    publisher.publish_compact_snapshot(version, issued_at, expires_at, &entries)
+}
+
 /// `partcert blocklist new`
 pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
-    let kind = Kind::Object(ObjectType::BlocklistSnapshot);
+    let kind = Kind::Object(if args.compact {
+        ObjectType::CompactSnapshot
+    } else {
+        ObjectType::BlocklistSnapshot
+    });
     ctx.check_out("--out", &args.out)?;
     files::check_can_write(&args.out, kind, ctx.force, "--out")?;
     let now = ctx.now()?;
@@ -251,7 +328,14 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
         Src::new(&args.signer.authority_cert, "--authority-cert"),
     )?;
     let base = match &args.base {
-        Some(path) => Some((path, files::snapshot(Src::new(path, "--base"))?)),
+        Some(path) => Some((
+            path,
+            files::sorted_snapshot(
+                Src::new(path, "--base"),
+                BASE_NOT_COMPACT,
+                BASE_NOT_COMPACT_HINT,
+            )?,
+        )),
         None => None,
     };
 
@@ -358,12 +442,31 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
     let expires_at = now.saturating_add(args.expires_days.saturating_mul(DAY));
     let spinner =
         if progress::worth_it(listed.len() + base_snapshot.map_or(0, |b| b.entries().len())) {
-            progress::spinner("sorting and signing the snapshot")
+            progress::spinner(if args.compact {
+                "sorting, coding and signing the compact snapshot"
+            } else {
+                "sorting and signing the snapshot"
+            })
         } else {
             indicatif::ProgressBar::hidden()
         };
-    let snapshot = publisher
-        .publish_next_snapshot(base_snapshot, version, now, expires_at, &delisted, listed)
+    let snapshot = if args.compact {
+        publish_next_compact(
+            &publisher,
+            base_snapshot,
+            version,
+            now,
+            expires_at,
+            &delisted,
+            listed,
+        )
+        .map(|snapshot| Published::Compact(Box::new(snapshot)))
+    } else {
+        publisher
+            .publish_next_snapshot(base_snapshot, version, now, expires_at, &delisted, listed)
+            .map(|snapshot| Published::Sorted(Box::new(snapshot)))
+    };
+    let snapshot = snapshot
         .map_err(|error| match (&error, &base) {
             // A delegated publisher outside the epoch it is certified for.
             (Error::EpochNotPermitted { .. }, _) => CliError::flagged(epoch_flag.clone())(error)
@@ -401,20 +504,25 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
                 .file(&args.signer.authority_cert)
                 .flag("--authority-cert")
                 .hint("sign with a blocklist root or a publisher valid at the issue time (--at)"),
+            // A compact list keeps listing days from 2000-01-01 to 2179.
+            (Error::InvalidField(_), _) if args.compact => CliError::core(error)
+                .flag("--compact")
+                .hint("a compact list keeps listing times from 2000-01-01 to 2179-06-06, and a handset only on part entries"),
             _ => CliError::core(error),
         });
     spinner.finish_and_clear();
     let snapshot = snapshot?;
-    let carried = snapshot.entries().len() - newly - relisted;
+    let total = snapshot.len();
+    let carried = total - newly - relisted;
     files::write_new(&args.out, snapshot.as_bytes(), kind, ctx.force, "--out")?;
 
     let mut report = Report::new("blocklist new");
     report.wrote(&args.out, kind);
     report.line(format!(
-        "wrote {}: blocklist snapshot {} with {} entries ({carried} carried over, {newly} newly listed as {}{}, {removed} delisted)",
+        "wrote {}: {} {} with {total} entries ({carried} carried over, {newly} newly listed as {}{}, {removed} delisted)",
         args.out.display(),
+        kind.name(),
         text::version(version),
-        snapshot.entries().len(),
         reason.name(),
         if args.suspended { " (suspended)" } else { "" },
     ));
@@ -448,6 +556,21 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
             some_keys(&not_listed)
         ));
     }
+    if let Published::Compact(compact) = &snapshot {
+        let list = compact.list();
+        report.line(format!(
+            "  compact: {} IMEIs (exact), {} parts as {}-bit fingerprints (a part not listed \
+             matches one with probability at most 2^-41 per lookup), listing days only; \
+             the list {} bytes ({} bits an entry), the signed file {} bytes",
+            list.imei_count(),
+            list.part_count(),
+            list.fingerprint_width(),
+            list.sizes().total_bytes,
+            text::bits_per_entry(list.sizes().total_bytes, list.len()),
+            compact.as_bytes().len(),
+        ));
+        report.line("  devices replace it whole: no delta applies to a compact list");
+    }
     report.line(format!(
         "  issued {}, stale after {}",
         text::utc(now),
@@ -459,7 +582,12 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
     ));
     report.set("epoch", json!(version.epoch));
     report.set("sequence", json!(version.sequence));
-    report.set("entries", json!(snapshot.entries().len()));
+    report.set("entries", json!(total));
+    report.set(
+        "format",
+        json!(if args.compact { "compact" } else { "sorted" }),
+    );
+    report.set("bytes", json!(snapshot.as_bytes().len()));
     report.set(
         "counts",
         json!({
@@ -486,6 +614,12 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
     report.finish(ctx, out)
 }
 
+/// Why `blocklist delta` takes sorted snapshots only.
+const DELTA_NOT_COMPACT: &str =
+    "deltas are for sorted lists (a device holding a compact list replaces it whole)";
+const DELTA_HINT: &str = "publish the register's next compact snapshot instead, or give two \
+     sorted snapshots (`blocklist new` without --compact)";
+
 /// `partcert blocklist delta`
 pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
     ctx.refuse_unused("blocklist delta", false, true)?;
@@ -496,8 +630,12 @@ pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
         Src::new(&args.signer.authority, "--authority"),
         Src::new(&args.signer.authority_cert, "--authority-cert"),
     )?;
-    let from = files::snapshot(Src::new(&args.from, "--from"))?;
-    let to = files::snapshot(Src::new(&args.to, "--to"))?;
+    let from = files::sorted_snapshot(
+        Src::new(&args.from, "--from"),
+        DELTA_NOT_COMPACT,
+        DELTA_HINT,
+    )?;
+    let to = files::sorted_snapshot(Src::new(&args.to, "--to"), DELTA_NOT_COMPACT, DELTA_HINT)?;
     let delta = publisher
         .publish_delta(&from, &to)
         .map_err(|error| match &error {
@@ -609,15 +747,17 @@ pub fn apply_file(
     let path = src.path;
     let bytes = files::read_bytes(path)?;
     let object = match files::detect(&bytes) {
-        Kind::Object(object @ (ObjectType::BlocklistSnapshot | ObjectType::BlocklistDelta)) => {
-            object
-        }
+        Kind::Object(
+            object @ (ObjectType::BlocklistSnapshot
+            | ObjectType::CompactSnapshot
+            | ObjectType::BlocklistDelta),
+        ) => object,
         Kind::Unknown => ObjectType::BlocklistSnapshot,
         found => {
             return Err(
                 files::wrong_kind(src, Kind::Object(ObjectType::BlocklistSnapshot), found).message(
                     format!(
-                        "expected a blocklist snapshot or delta, but this is a {}",
+                        "expected a blocklist snapshot (sorted or compact) or delta, but this is a {}",
                         found.name()
                     ),
                 ),
@@ -639,10 +779,26 @@ pub fn apply_file(
             let delta = partcert::BlocklistDelta::decode(&bytes)
                 .map_err(|error| CliError::core(error).file(path))?;
             check_pinned(trust, &delta.authority(), delta.signer_certificate(), src)?;
-            let held = blocklist.list(&delta.authority()).map(|list| list.version);
+            let held = blocklist
+                .list(&delta.authority())
+                .map(|list| (list.version, list.compact().is_some()));
             blocklist
                 .apply_delta(trust, &delta, now)
                 .map_err(|error| delta_refusal(error, &delta, held, path))
+        }
+        ObjectType::CompactSnapshot => {
+            let snapshot = CompactSnapshot::decode(&bytes)
+                .map_err(|error| CliError::core(error).file(path))?;
+            drop(bytes);
+            check_pinned(
+                trust,
+                &snapshot.authority(),
+                snapshot.signer_certificate(),
+                src,
+            )?;
+            blocklist
+                .apply_compact_snapshot(trust, &snapshot, now)
+                .map_err(|error| snapshot_refusal(error, snapshot.version(), path))
         }
         _ => {
             let snapshot = BlocklistSnapshot::decode(&bytes)
@@ -655,7 +811,7 @@ pub fn apply_file(
             )?;
             blocklist
                 .apply_snapshot(trust, &snapshot, now)
-                .map_err(|error| snapshot_refusal(error, &snapshot, path))
+                .map_err(|error| snapshot_refusal(error, snapshot.version(), path))
         }
     };
     spinner.finish_and_clear();
@@ -666,7 +822,7 @@ pub fn apply_file(
     })
 }
 
-fn snapshot_refusal(error: Error, snapshot: &BlocklistSnapshot, path: &Path) -> CliError {
+fn snapshot_refusal(error: Error, version: ListVersion, path: &Path) -> CliError {
     match &error {
         Error::Rollback { offered, accepted } => {
             let message = format!(
@@ -680,7 +836,7 @@ fn snapshot_refusal(error: Error, snapshot: &BlocklistSnapshot, path: &Path) -> 
         }
         Error::ConflictingSequence(_) => CliError::core(error).file(path).hint(format!(
             "two different lists claim {}: the register's key may be misused; ask the register",
-            text::version(snapshot.version())
+            text::version(version)
         )),
         _ => CliError::core(error).file(path),
     }
@@ -689,7 +845,7 @@ fn snapshot_refusal(error: Error, snapshot: &BlocklistSnapshot, path: &Path) -> 
 fn delta_refusal(
     error: Error,
     delta: &partcert::BlocklistDelta,
-    held: Option<ListVersion>,
+    held: Option<(ListVersion, bool)>,
     path: &Path,
 ) -> CliError {
     let steps = format!(
@@ -698,6 +854,17 @@ fn delta_refusal(
         text::version(delta.to_version())
     );
     match (&error, held) {
+        // The core refuses a delta on a compact list (code 111).
+        (Error::InvalidField(_), Some((held, true))) => {
+            let message = format!(
+                "this delta ({steps}) cannot apply: this device holds the register's compact list {}, \
+                 and deltas apply to sorted lists only",
+                text::version(held)
+            );
+            CliError::core(error).file(path).message(message).hint(
+                "a compact list is replaced whole: apply the register's next compact snapshot",
+            )
+        }
         (Error::Rollback { accepted, .. }, _) if delta.to_version() == *accepted => {
             let message = format!(
                 "this delta ({steps}) was already applied: the state holds {}",
@@ -727,7 +894,7 @@ fn delta_refusal(
                 .message(message)
                 .hint("apply the snapshot it starts from first (or give the state that holds it)")
         }
-        (Error::DeltaBaseMismatch { .. }, Some(held)) => {
+        (Error::DeltaBaseMismatch { .. }, Some((held, _))) => {
             let message = format!(
                 "this delta ({steps}) does not start from the list held, {}",
                 text::version(held)
@@ -870,7 +1037,8 @@ pub fn apply(args: BlocklistApplyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
                     "epoch": list.epoch,
                     "sequence": list.sequence,
                     "held": held.is_some(),
-                    "entries": held.map(|held| held.entries().len()),
+                    "entries": held.map(|held| held.len()),
+                    "format": held.map(|held| if held.compact().is_some() { "compact" } else { "sorted" }),
                     "digest": held.map(|held| held.digest.to_hex()),
                     "issued_at": held.map(|held| held.issued_at),
                     "expires_at": list.expires_at,
@@ -907,9 +1075,14 @@ pub fn apply(args: BlocklistApplyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
         match blocklist.list(&list.authority) {
             Some(held) => writeln!(
                 out,
-                "held: {}; {} entries, digest {}",
+                "held: {}; {} entries{}, digest {}",
                 text::list_checked(list),
-                held.entries().len(),
+                held.len(),
+                if held.compact().is_some() {
+                    " (compact)"
+                } else {
+                    ""
+                },
                 held.digest
             )?,
             None => writeln!(out, "followed: {}", text::list_checked(list))?,

@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::Path;
 
 use partcert::{
-    AuthorityRole, BlocklistEntry, BlocklistSnapshot, Certificate, Object, ObjectType, PublicKey,
-    RollbackState, SecretKey, Subject,
+    AuthorityRole, BlocklistEntry, BlocklistSnapshot, Certificate, CompactHit, CompactKey,
+    CompactList, CompactSnapshot, ListingStatus, Object, ObjectType, PublicKey, RollbackState,
+    SecretKey, Subject,
 };
 use serde_json::{Value, json};
 
@@ -56,6 +57,18 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
             drop(bytes);
             let snapshot = snapshot.map_err(CliError::about(path))?;
             return stream_snapshot(&snapshot, path, ctx, out);
+        }
+        Kind::Object(ObjectType::CompactSnapshot) => {
+            let spinner = if progress::worth_it(bytes.len() / 9) {
+                progress::spinner(&format!("checking {}", path.display()))
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let snapshot = CompactSnapshot::decode(&bytes);
+            spinner.finish_and_clear();
+            drop(bytes);
+            let snapshot = snapshot.map_err(CliError::about(path))?;
+            return stream_compact(&snapshot, path, ctx, out);
         }
         Kind::Object(_) | Kind::Unknown => {
             let object = Object::decode(&bytes).map_err(CliError::about(path))?;
@@ -150,6 +163,173 @@ fn stream_snapshot(
     out.flush()?;
     bar.finish_and_clear();
     Ok(exit::OK)
+}
+
+/// The stated bound on a false part match in a compact list, as log2 of
+/// the probability per lookup.
+const FALSE_POSITIVE_LOG2: i32 = -41;
+
+/// The probability that a part not listed matches one of `parts`
+/// fingerprints of `width` bits: parts / 2^width.
+fn false_positive(parts: u64, width: u32) -> f64 {
+    parts as f64 / 2f64.powi(width as i32)
+}
+
+/// A compact snapshot, written entry by entry (parts by fingerprint),
+/// straight from the list's bytes.
+fn stream_compact(
+    snapshot: &CompactSnapshot,
+    path: &Path,
+    ctx: Ctx,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let list: &CompactList = snapshot.list();
+    let count = list.len();
+    let sizes = list.sizes();
+    let bar = if progress::worth_it(usize::try_from(count).unwrap_or(usize::MAX)) {
+        progress::bar(count, "writing entries", "entries")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let per_lookup = false_positive(list.part_count(), list.fingerprint_width());
+    let bits_per_entry = text::bits_per_entry(sizes.total_bytes, count);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    if ctx.json {
+        let mut head = json_safe(json!({
+            "type": "compact-blocklist-snapshot",
+            "fingerprint": snapshot.fingerprint().to_hex(),
+            "state_digest": snapshot.state_digest().to_hex(),
+            "authority": snapshot.authority().to_hex(),
+            "epoch": snapshot.version().epoch,
+            "sequence": snapshot.version().sequence,
+            "issued_at": snapshot.issued_at(),
+            "expires_at": snapshot.expires_at(),
+            "signer_certificate": certificate_json(snapshot.signer_certificate()),
+            "entry_count": count,
+            "imei_count": list.imei_count(),
+            "part_count": list.part_count(),
+            "fingerprint_width": list.fingerprint_width(),
+            "false_positive_bound_log2": FALSE_POSITIVE_LOG2,
+            "false_positive_per_lookup": per_lookup,
+            "sizes": {
+                "imei_key_bits": sizes.imei_key_bits,
+                "part_key_bits": sizes.part_key_bits,
+                "handset_table_bits": sizes.handset_table_bits,
+                "metadata_bits": sizes.metadata_bits,
+                "header_bits": sizes.header_bits,
+                "total_bytes": sizes.total_bytes,
+                "bits_per_entry": (count > 0).then(|| sizes.total_bytes as f64 * 8.0 / count as f64),
+            },
+        }))
+        .to_string();
+        head.pop();
+        write!(out, "{head},\"entries\":[")?;
+        for (index, hit) in list.iter().enumerate() {
+            if index > 0 {
+                out.write_all(b",")?;
+            }
+            write!(out, "{}", compact_hit_json(&hit))?;
+            bar.inc(1);
+        }
+        writeln!(out, "]}}")?;
+    } else {
+        writeln!(
+            out,
+            "{}: compact blocklist snapshot {} with {count} entries",
+            path.display(),
+            text::version(snapshot.version()),
+        )?;
+        for line in [
+            format!(
+                "  authority (root key id) {}",
+                snapshot.authority().to_hex()
+            ),
+            format!(
+                "  epoch {}, sequence {}",
+                snapshot.version().epoch,
+                snapshot.version().sequence
+            ),
+            format!(
+                "  signed by {}",
+                text::certificate(snapshot.signer_certificate())
+            ),
+            format!(
+                "  issued {}, stale after {}",
+                text::utc(snapshot.issued_at()),
+                text::utc(snapshot.expires_at())
+            ),
+            format!(
+                "  {} IMEIs (exact), {} parts as {}-bit fingerprints",
+                list.imei_count(),
+                list.part_count(),
+                list.fingerprint_width()
+            ),
+            format!(
+                "  a part not listed matches a fingerprint with probability at most \
+                 2^{FALSE_POSITIVE_LOG2} per lookup (here {per_lookup:.3e})"
+            ),
+            format!(
+                "  {} bytes, {bits_per_entry} bits an entry: IMEI keys {} bits, part keys {} bits, \
+                 handset table {} bits, metadata {} bits, header {} bits",
+                sizes.total_bytes,
+                sizes.imei_key_bits,
+                sizes.part_key_bits,
+                sizes.handset_table_bits,
+                sizes.metadata_bits,
+                sizes.header_bits
+            ),
+            "  listing times are kept to the day".to_owned(),
+            format!("  state digest {}", snapshot.state_digest().to_hex()),
+        ] {
+            writeln!(out, "{line}")?;
+        }
+        for hit in list.iter() {
+            writeln!(out, "{}", compact_hit_line(&hit))?;
+            bar.inc(1);
+        }
+        writeln!(out, "  {UNCHECKED}")?;
+    }
+    out.flush()?;
+    bar.finish_and_clear();
+    Ok(exit::OK)
+}
+
+fn status_word(status: ListingStatus) -> &'static str {
+    match status {
+        ListingStatus::Final => "final",
+        ListingStatus::Suspended => "suspended",
+    }
+}
+
+fn compact_hit_json(hit: &CompactHit) -> Value {
+    let key = match hit.key {
+        CompactKey::Imei(imei) => json!({"imei": imei.to_string()}),
+        CompactKey::Part(fingerprint) => json!({"part_fingerprint": fingerprint.to_string()}),
+    };
+    json!({
+        "key": key,
+        "reason": to_value(&hit.reason),
+        "status": status_word(hit.status),
+        "listed_at": hit.listed_at,
+        "handset": hit.handset.map(|imei| imei.to_string()),
+    })
+}
+
+fn compact_hit_line(hit: &CompactHit) -> String {
+    let key = match hit.key {
+        CompactKey::Imei(imei) => format!("handset IMEI {imei}"),
+        CompactKey::Part(fingerprint) => format!("part fingerprint {fingerprint}"),
+    };
+    let handset = hit
+        .handset
+        .map(|imei| format!(" (paired to {imei})"))
+        .unwrap_or_default();
+    format!(
+        "    {key}{handset}: {}, {}, listed {}",
+        hit.reason.name(),
+        status_word(hit.status),
+        text::day(hit.listed_at)
+    )
 }
 
 const UNCHECKED: &str =

@@ -19,6 +19,12 @@ pub fn utc(seconds: u64) -> String {
     )
 }
 
+/// The UTC date of a time (a compact list keeps listing days only).
+pub fn day(seconds: u64) -> String {
+    let (year, month, day) = civil_from_days(seconds / 86_400);
+    format!("{year:04}-{month:02}-{day:02} (UTC)")
+}
+
 /// Days since 1970-01-01 to a (year, month, day) date (Howard Hinnant's algorithm).
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
@@ -212,6 +218,15 @@ pub fn block_key(key: &BlockKey) -> String {
     }
 }
 
+/// Bits an entry, to two decimals, of a list of `bytes` bytes holding
+/// `entries` entries ("-" for an empty list).
+pub fn bits_per_entry(bytes: u64, entries: u64) -> String {
+    if entries == 0 {
+        return "-".to_owned();
+    }
+    format!("{:.2}", bytes as f64 * 8.0 / entries as f64)
+}
+
 /// The pairing event's name.
 pub fn event(event: PairingEvent) -> &'static str {
     match event {
@@ -400,12 +415,17 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
                 line(
                     "BLOCKED:",
                     format!(
-                        "{} ({status}) since {} by \"{}\" list {}: matched {}{handset}",
+                        "{} ({status}) since {} by \"{}\" list {}: matched {}{}{handset}",
                         listing.reason.name(),
                         utc(listing.listed_at),
                         listing.authority_name,
                         version(ListVersion::new(listing.epoch, listing.sequence)),
                         block_key(&listing.matched),
+                        if listing.by_fingerprint {
+                            " by its fingerprint in a compact list (a part not listed matches one with probability at most 2^-41)"
+                        } else {
+                            ""
+                        },
                     ),
                 );
             }

@@ -975,7 +975,7 @@ fn show_reads_every_kind_of_file() {
     assert_eq!(seed.len(), 64);
     assert!(!shown.contains(seed), "show must not print the secret");
 
-    lab.write("junk.bin", b"PCRT\x02\x07junk");
+    lab.write("junk.bin", b"PCRT\x02\x09junk");
     let run = lab.run("show --json junk.bin");
     run.assert_code(20);
     assert_eq!(run.json()["error"]["name"], "UnknownObjectType");
@@ -1517,4 +1517,203 @@ fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
         shown.contains("blocklist snapshot #1 of epoch 2"),
         "{shown}"
     );
+}
+
+#[test]
+fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
+    let lab = Lab::london();
+    // Day 10: the register's sorted master list, then the same list
+    // published compact as #2 with one more IMEI reported.
+    lab.report_alice_stolen();
+    let run = lab.at(
+        &format!(
+            "{PUBLISH} --sequence 2 --base list-1.pcbl --imei {CAROL_IMEI} --compact --json \
+             --out list-2.pcbc"
+        ),
+        T0 + 10 * DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["format"], "compact");
+    assert_eq!(json["wrote"][0]["kind"], "compact-blocklist-snapshot");
+    assert_eq!(json["entries"], 5);
+    assert_eq!(json["counts"]["carried"], 4);
+    assert_eq!(json["counts"]["listed"], 1);
+    // Never overwritten without --force.
+    let run = lab.at(
+        &format!("{PUBLISH} --sequence 2 --base list-1.pcbl --compact --out list-2.pcbc"),
+        T0 + 10 * DAY,
+    );
+    run.assert_code(1);
+    run.assert_one_line_error("list-2.pcbc", "FileExists");
+
+    // `show` tells it by content: counts, fingerprint width, the bound, sizes.
+    let shown = lab.ok("show --json list-2.pcbc").json();
+    assert_eq!(shown["type"], "compact-blocklist-snapshot");
+    assert_eq!(shown["sequence"], 2);
+    assert_eq!(shown["imei_count"], 2);
+    assert_eq!(shown["part_count"], 3);
+    assert_eq!(shown["fingerprint_width"], 43);
+    assert_eq!(shown["false_positive_bound_log2"], -41);
+    assert_eq!(shown["state_digest"], json["state_digest"]);
+    let entries = shown["entries"].as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), 5);
+    let parts: Vec<&Value> = entries
+        .iter()
+        .filter(|entry| entry["key"]["part_fingerprint"].is_string())
+        .collect();
+    assert_eq!(parts.len(), 3);
+    for part in parts {
+        assert!(
+            part["key"]["part_fingerprint"]
+                .as_str()
+                .is_some_and(|f| f.ends_with("/43")),
+            "{part}"
+        );
+        assert_eq!(part["handset"], ALICE_IMEI);
+        assert_eq!(part["listed_at"], T0 + 10 * DAY);
+    }
+    let text = lab.ok("show list-2.pcbc").stdout;
+    assert!(
+        text.contains("compact blocklist snapshot #2 with 5 entries"),
+        "{text}"
+    );
+    assert!(text.contains("2^-41 per lookup"), "{text}");
+    assert!(text.contains("    part fingerprint "), "{text}");
+    assert!(
+        text.contains(&format!("handset IMEI {CAROL_IMEI}")),
+        "{text}"
+    );
+
+    // A shop applies it (told by content) and saves it in its state.
+    let apply = "blocklist apply --blocklist-trust register-root.cert --state shop.pcbs";
+    let run = lab.at(&format!("{apply} --init --json list-2.pcbc"), T0 + 11 * DAY);
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["applied"][0]["type"], "compact-blocklist-snapshot");
+    assert_eq!(json["lists"][0]["entries"], 5);
+    assert_eq!(json["lists"][0]["format"], "compact");
+    assert_eq!(json["lists"][0]["digest"], shown["state_digest"]);
+    let run = lab.at(&format!("{apply} list-2.pcbc"), T0 + 11 * DAY);
+    assert!(run.stdout.contains("5 entries (compact)"), "{}", run.stdout);
+
+    // The harvested screen is blocked, by its fingerprint.
+    let state = "--blocklist-state shop.pcbs";
+    let run = lab.shop_verify(
+        &format!("{state} --json"),
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    let json = run.json();
+    let listing = &json["details"]["blocklist"]["listings"][0];
+    assert_eq!(listing["by_fingerprint"], true);
+    assert_eq!(listing["reason"], "stolen");
+    assert_eq!(listing["sequence"], 2);
+    assert_eq!(listing["handset"], ALICE_IMEI);
+    assert_eq!(
+        listing["matched"]["part"],
+        json["details"]["part"]["part_id"]
+    );
+    let run = lab.shop_verify(state, "alice-screen.cert", T0 + 12 * DAY);
+    run.assert_code(10);
+    assert!(
+        run.stdout.contains("by its fingerprint in a compact list"),
+        "{}",
+        run.stdout
+    );
+    // The file itself, given to --blocklist, says the same.
+    lab.shop_verify(
+        "--blocklist list-2.pcbc",
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    )
+    .assert_code(10);
+    // A listed IMEI matches exactly, not by fingerprint.
+    let run = lab.at(
+        "handset check --trust acme-root.cert --blocklist-trust register-root.cert \
+         --chain line.cert --blocklist list-2.pcbc --json --pairing carol.pair \
+         carol-board.cert carol-screen.cert carol-battery.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    let json = run.json();
+    assert_eq!(
+        json["handset_blocklist"]["listings"][0]["matched"]["imei"],
+        CAROL_IMEI
+    );
+    assert_eq!(
+        json["handset_blocklist"]["listings"][0]["by_fingerprint"],
+        false
+    );
+
+    // The donor screen is clean.
+    let run = lab.shop_verify(&format!("{state} --json"), "bob-screen.cert", T0 + 12 * DAY);
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"], "clean");
+
+    // Rolling back to the sorted #1 is refused; the state is kept.
+    let kept = lab.read("shop.pcbs");
+    let run = lab.at(&format!("{apply} list-1.pcbl"), T0 + 12 * DAY);
+    run.assert_code(20);
+    run.assert_one_line_error("list-1.pcbl", "[error 400 Rollback]");
+    assert_eq!(lab.read("shop.pcbs"), kept);
+
+    // Deltas are for sorted lists: `blocklist delta` refuses a compact one,
+    // and a device holding a compact list refuses a delta (code 111).
+    let run = lab.run(
+        "blocklist delta --from list-2.pcbc --to list-1.pcbl --authority register.key \
+         --authority-cert register.cert --out d.pcbd",
+    );
+    run.assert_code(2);
+    run.assert_one_line_error("list-2.pcbc", "WrongObjectType");
+    assert!(
+        run.stderr.contains("deltas are for sorted lists"),
+        "{}",
+        run.stderr
+    );
+    assert!(!lab.exists("d.pcbd"));
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 3 --base list-1.pcbl --from-pairing bob.pair --reason lost \
+             --out list-3.pcbl"
+        ),
+        T0 + 12 * DAY,
+    );
+    lab.ok(
+        "blocklist delta --from list-1.pcbl --to list-3.pcbl --authority register.key \
+         --authority-cert register.cert --out d-1-3.pcbd",
+    );
+    let run = lab.at(&format!("{apply} --json d-1-3.pcbd"), T0 + 12 * DAY);
+    run.assert_code(20);
+    let json = run.json();
+    assert_eq!(json["error"]["code"], 111);
+    assert_eq!(json["error"]["file"], "d-1-3.pcbd");
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("compact list #2")),
+        "{json}"
+    );
+    assert_eq!(lab.read("shop.pcbs"), kept);
+
+    // A compact list cannot be a base: its parts are fingerprints only.
+    let run = lab.at(
+        &format!("{PUBLISH} --sequence 4 --base list-2.pcbc --compact --out list-4.pcbc"),
+        T0 + 12 * DAY,
+    );
+    run.assert_code(2);
+    run.assert_one_line_error("list-2.pcbc", "WrongObjectType");
+    assert!(run.stderr.contains("--base"), "{}", run.stderr);
+    assert!(!lab.exists("list-4.pcbc"));
+    // The register publishes its next compact list from its sorted master.
+    lab.ok_at(
+        &format!("{PUBLISH} --sequence 4 --base list-3.pcbl --compact --out list-4.pcbc"),
+        T0 + 13 * DAY,
+    );
+    let run = lab.at(&format!("{apply} --json list-4.pcbc"), T0 + 13 * DAY);
+    run.assert_code(0);
+    assert_eq!(run.json()["lists"][0]["entries"], 8);
+    lab.shop_verify(state, "bob-battery.cert", T0 + 13 * DAY)
+        .assert_code(10);
 }
