@@ -166,8 +166,8 @@ fn stream_snapshot(
 }
 
 /// The stated bound on a false part match in a compact list, as log2 of
-/// the probability per lookup.
-const FALSE_POSITIVE_LOG2: i32 = -41;
+/// the probability per lookup (the core's constant).
+const FALSE_POSITIVE_LOG2: i64 = -(partcert::CompactList::FALSE_POSITIVE_BITS as i64);
 
 /// The probability that a part not listed matches one of `parts`
 /// fingerprints of `width` bits: parts / 2^width.

@@ -449,6 +449,11 @@ impl CompactList {
     /// Most listed IMEIs, and most listed parts, one list may hold.
     pub const MAX_KEYS: u64 = layout::MAX_KEYS;
 
+    /// A part not listed matches a listed fingerprint with probability at
+    /// most 2^-`FALSE_POSITIVE_BITS` per lookup: fingerprints carry this
+    /// many bits beyond what the list's size needs.
+    pub const FALSE_POSITIVE_BITS: u32 = layout::MISS_BITS;
+
     /// Encodes `entries` (in any order).
     ///
     /// Refuses an entry listed twice ([`Error::NotCanonical`]), an invalid

@@ -207,7 +207,10 @@ impl Blocklist {
         check_len(
             "stored blocklist state",
             bytes.len(),
-            limits::MAX_AUTHORITIES.saturating_mul(limits::MAX_BLOCKLIST_LEN),
+            // Each authority's list may be a compact snapshot's (64 GiB).
+            usize::try_from(limits::MAX_COMPACT_SNAPSHOT_LEN)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(limits::MAX_AUTHORITIES),
         )?;
         let state: StoredState = open_local(STATE_MAGIC, bytes, "blocklist state")?;
         let rollback = marks_from(state.marks)?;
