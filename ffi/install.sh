@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# Builds the partcert C library and installs it where a C project finds it:
+# Builds the partcert C library and installs it the way cargo-c does:
 #
-#   PREFIX/include/partcert.h
-#   PREFIX/lib/libpartcert_ffi.so      (shared)
-#   PREFIX/lib/libpartcert_ffi.a       (static)
-#   PREFIX/lib/pkgconfig/partcert.pc   (pkg-config)
+#   DESTDIR PREFIX/include/partcert.h
+#   DESTDIR LIBDIR/libpartcert.so.M.m.p      the shared library (soname libpartcert.so.M)
+#   DESTDIR LIBDIR/libpartcert.so.M  ->  libpartcert.so.M.m.p
+#   DESTDIR LIBDIR/libpartcert.so    ->  libpartcert.so.M   (for -lpartcert)
+#   DESTDIR LIBDIR/libpartcert.a             the static library
+#   DESTDIR LIBDIR/pkgconfig/partcert.pc     pkg-config (Libs.private: what a static link needs)
 #
-# Usage: bash ffi/install.sh [--prefix DIR] [--debug]
-#   --prefix DIR  where to install (default /usr/local)
-#   --debug       install the debug build instead of the release build
+# (On Apple targets: libpartcert.M.m.p.dylib, libpartcert.M.dylib, libpartcert.dylib.)
 #
-# Then, in a C project (with PKG_CONFIG_PATH=DIR/lib/pkgconfig if DIR is not
-# a prefix pkg-config searches):
+# Usage: bash ffi/install.sh [--prefix DIR] [--libdir DIR] [--includedir DIR]
+#                            [--target TRIPLE] [--debug] [--no-rpath] [DESTDIR=DIR]
+#   --prefix DIR      where the library will live (default /usr/local)
+#   --libdir DIR      relative to the prefix (lib, lib64, lib/x86_64-linux-gnu …)
+#                     or absolute (default: lib)
+#   --includedir DIR  relative to the prefix or absolute (default: include)
+#   --target TRIPLE   cross-compile with cargo --target TRIPLE (set the linker
+#                     as cargo needs it, e.g. CARGO_TARGET_<TRIPLE>_LINKER)
+#   --debug           install the debug build instead of the release build
+#   --no-rpath        leave the run-time search path out of partcert.pc
+#   DESTDIR=DIR       (or the DESTDIR environment variable) stage the files
+#                     under DIR, as packagers do; every path written into the
+#                     files (partcert.pc, the rpath) is the final one.
+#
+# Linking without LD_LIBRARY_PATH: unless --no-rpath is given or LIBDIR is
+# one the system loader searches (/usr/lib, /usr/lib64, /lib, /lib64 and
+# their multiarch directories), partcert.pc's Libs carries
+# -Wl,-rpath,LIBDIR, so `cc app.c $(pkg-config --cflags --libs partcert)`
+# makes a program that finds libpartcert.so.M where it was installed. The
+# flag alone is `pkg-config --variable=rpath partcert`.
+#
+# Then, in a C project (PKG_CONFIG_PATH=LIBDIR/pkgconfig when LIBDIR is not
+# where pkg-config looks; PKG_CONFIG_SYSROOT_DIR=DESTDIR to build against a
+# staged tree):
 #   shared: cc app.c $(pkg-config --cflags --libs partcert)
 #   static: cc app.c $(pkg-config --cflags partcert) \
-#             "$(pkg-config --variable=libdir partcert)/libpartcert_ffi.a" \
+#             "$(pkg-config --variable=libdir partcert)/libpartcert.a" \
 #             $(pkg-config --variable=native_static_libs partcert)
 set -euo pipefail
 
@@ -22,44 +44,113 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 prefix=/usr/local
+libdir=lib
+includedir=include
+target=""
 profile=release
+rpath=1
+destdir="${DESTDIR:-}"
+usage() {
+    echo "usage: $0 [--prefix DIR] [--libdir DIR] [--includedir DIR] [--target TRIPLE] [--debug] [--no-rpath] [DESTDIR=DIR]" >&2
+    exit 2
+}
+need() { [ $# -ge 2 ] || { echo "$0: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --prefix)
-            [ $# -ge 2 ] || { echo "$0: --prefix needs a directory" >&2; exit 2; }
-            prefix="$2"; shift 2 ;;
-        --prefix=*) prefix="${1#--prefix=}"; shift ;;
+        --prefix) need "$@"; prefix="$2"; shift 2 ;;
+        --prefix=*) prefix="${1#*=}"; shift ;;
+        --libdir) need "$@"; libdir="$2"; shift 2 ;;
+        --libdir=*) libdir="${1#*=}"; shift ;;
+        --includedir) need "$@"; includedir="$2"; shift 2 ;;
+        --includedir=*) includedir="${1#*=}"; shift ;;
+        --target) need "$@"; target="$2"; shift 2 ;;
+        --target=*) target="${1#*=}"; shift ;;
         --debug) profile=debug; shift ;;
-        *) echo "usage: $0 [--prefix DIR] [--debug]" >&2; exit 2 ;;
+        --no-rpath) rpath=0; shift ;;
+        DESTDIR=*) destdir="${1#DESTDIR=}"; shift ;;
+        -h | --help) usage ;;
+        *) usage ;;
     esac
 done
+case "$prefix" in /*) ;; *) echo "$0: --prefix must be absolute" >&2; exit 2 ;; esac
+case "$libdir" in /*) ;; *) libdir="$prefix/$libdir" ;; esac
+case "$includedir" in /*) ;; *) includedir="$prefix/$includedir" ;; esac
+
+version="$(tr -d '[:space:]' <ffi/VERSION)"
+major="${version%%.*}"
 
 build_flags=(-p partcert-ffi --locked)
 [ "$profile" = release ] && build_flags+=(--release)
+[ -n "$target" ] && build_flags+=(--target "$target")
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 cargo build "${build_flags[@]}" --message-format=json-render-diagnostics >"$log"
-lib_so="$(grep '"reason":"compiler-artifact"' "$log" |
-    grep -o '"[^"]*/libpartcert_ffi\.so"' | tr -d '"' | tail -n 1)"
-lib_a="$(grep '"reason":"compiler-artifact"' "$log" |
-    grep -o '"[^"]*/libpartcert_ffi\.a"' | tr -d '"' | tail -n 1)"
+artifact() {
+    grep '"reason":"compiler-artifact"' "$log" | grep -o "\"[^\"]*/libpartcert_ffi\\.$1\"" |
+        tr -d '"' | tail -n 1
+}
+lib_a="$(artifact a)"
+lib_so="$(artifact so)"
+lib_suffix=so
+if [ -z "$lib_so" ]; then
+    lib_so="$(artifact dylib)"
+    lib_suffix=dylib
+fi
 if [ ! -f "$lib_so" ] || [ ! -f "$lib_a" ]; then
     echo "install.sh: cannot find the built libraries" >&2
     exit 1
 fi
 
-# The system libraries the static library needs (for Libs.private).
+# The system libraries the static library needs (Libs.private).
 native_libs="$(cargo rustc "${build_flags[@]}" --lib --crate-type staticlib \
     -- --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1)"
 # Printing them rebuilt the library with other flags; build it as before.
 cargo build "${build_flags[@]}" -q
-version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)"
 
-mkdir -p "$prefix/include" "$prefix/lib/pkgconfig"
-install -m 0644 ffi/include/partcert.h "$prefix/include/partcert.h"
-install -m 0755 "$lib_so" "$prefix/lib/libpartcert_ffi.so"
-install -m 0644 "$lib_a" "$prefix/lib/libpartcert_ffi.a"
-sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" \
-    -e "s|@NATIVE_STATIC_LIBS@|$native_libs|" ffi/partcert.pc.in \
-    >"$prefix/lib/pkgconfig/partcert.pc"
-echo "installed partcert $version ($profile) to $prefix"
+# The run-time search path, unless the system loader searches LIBDIR.
+rpath_flag=""
+if [ "$rpath" -eq 1 ]; then
+    multiarch="$(gcc -print-multiarch 2>/dev/null || true)"
+    case "$libdir" in
+        /usr/lib | /usr/lib64 | /lib | /lib64) ;;
+        "/usr/lib/$multiarch" | "/lib/$multiarch") [ -n "$multiarch" ] || rpath_flag="-Wl,-rpath,\${libdir}" ;;
+        *) rpath_flag="-Wl,-rpath,\${libdir}" ;;
+    esac
+fi
+
+# Paths inside the prefix are written relative to it in partcert.pc.
+pc_path() {
+    case "$1" in
+        "$prefix"/*) echo "\${prefix}/${1#"$prefix"/}" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+if [ "$lib_suffix" = dylib ]; then
+    real="libpartcert.$version.dylib"
+    soname="libpartcert.$major.dylib"
+    devlink="libpartcert.dylib"
+else
+    real="libpartcert.so.$version"
+    soname="libpartcert.so.$major"
+    devlink="libpartcert.so"
+fi
+
+stage_lib="$destdir$libdir"
+stage_include="$destdir$includedir"
+mkdir -p "$stage_include" "$stage_lib/pkgconfig"
+install -m 0644 ffi/include/partcert.h "$stage_include/partcert.h"
+install -m 0755 "$lib_so" "$stage_lib/$real"
+ln -sfn "$real" "$stage_lib/$soname"
+ln -sfn "$soname" "$stage_lib/$devlink"
+install -m 0644 "$lib_a" "$stage_lib/libpartcert.a"
+sed -e "s|@PREFIX@|$prefix|" \
+    -e "s|@LIBDIR@|$(pc_path "$libdir")|" \
+    -e "s|@INCLUDEDIR@|$(pc_path "$includedir")|" \
+    -e "s|@VERSION@|$version|" \
+    -e "s|@RPATH@|$rpath_flag|" \
+    -e "s|@NATIVE_STATIC_LIBS@|$native_libs|g" \
+    ffi/partcert.pc.in >"$stage_lib/pkgconfig/partcert.pc"
+echo "installed partcert $version ($profile${target:+, $target}) for $prefix${destdir:+ under DESTDIR $destdir}:"
+echo "  $stage_include/partcert.h"
+echo "  $stage_lib/{$real,$soname,$devlink,libpartcert.a,pkgconfig/partcert.pc}"

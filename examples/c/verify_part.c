@@ -2,9 +2,10 @@
  *
  * A starting point for a repair tool written in C. It pins a manufacturer
  * root and a blocklist root, loads a signed blocklist, and verifies a
- * part's certificate (with its issuer's certificate, and optionally the
- * pairing record of the handset it came from), then prints the verdict a
- * technician reads (or, with --json, the JSON every partcert front shares).
+ * part's certificate (its factory line's certificate goes to the trust
+ * store's chain pool; optionally the pairing record of the handset it came
+ * from), then prints the verdict a technician reads (or, with --json, the
+ * JSON every partcert front shares).
  *
  *   verify_part --root acme-root.cert --blocklist-root register-root.cert \
  *       --blocklist register.pcbl [--state rollback.state] --chain acme-line.cert \
@@ -22,9 +23,6 @@
  * element holds its key. The files are those the `partcert` command-line
  * tool writes (`partcert demo --keep DIR` makes a set).
  *
- * --json prints the verdict in the JSON shape every partcert front shares
- * instead of the text a technician reads.
- *
  * Exit status: 0 genuine and not blocked on current blocklists; 3 genuine
  * but BLOCKED (stolen, lost or fraud: do not fit it); 4 genuine and not
  * found blocked, but a blocklist is stale (expired, missing, signed by a
@@ -32,8 +30,7 @@
  * evidence cannot be trusted or read (counterfeit, tampered, expired …);
  * 2 usage or file errors.
  *
- * Build (after `cargo build --release -p partcert-ffi`, or with the
- * installed pkg-config file):
+ * Build (after `bash ffi/install.sh --prefix P`):
  *   cc verify_part.c $(pkg-config --cflags --libs partcert) -o verify_part
  */
 #include <inttypes.h>
@@ -76,32 +73,10 @@ static int read_file(const char *path, file_bytes *out) {
     return 0;
 }
 
-/* Prints why a call failed, e.g. "loading the blocklist: error 400
- * (Rollback): blocklist rollback refused". */
-static void report(const char *what, partcert_result rc) {
-    char name[64], message[256];
-    size_t len;
-    if (partcert_result_name(rc, name, sizeof name, &len) != PARTCERT_RESULT_OK) name[0] = '\0';
-    if (partcert_result_message(rc, message, sizeof message, &len) != PARTCERT_RESULT_OK)
-        message[0] = '\0';
-    fprintf(stderr, "%s: error %u (%s): %s\n", what, (unsigned)rc, name, message);
-}
-
-/* Reads a verdict string of any length: ask for the length, then allocate. */
-static char *verdict_string(partcert_result (*field)(const partcert_verdict *, char *, size_t,
-                                                     size_t *),
-                            const partcert_verdict *verdict) {
-    size_t len = 0;
-    char *text;
-    partcert_result rc = field(verdict, NULL, 0, &len);
-    if (rc != PARTCERT_RESULT_BUFFER_TOO_SMALL && rc != PARTCERT_RESULT_OK) return NULL;
-    text = malloc(len + 1);
-    if (text == NULL) return NULL;
-    if (field(verdict, text, len + 1, &len) != PARTCERT_RESULT_OK) {
-        free(text);
-        return NULL;
-    }
-    return text;
+static int exists(const char *path) {
+    FILE *file = fopen(path, "rb");
+    if (file != NULL) fclose(file);
+    return file != NULL;
 }
 
 static int write_file(const char *path, const uint8_t *data, size_t len) {
@@ -114,11 +89,36 @@ static int write_file(const char *path, const uint8_t *data, size_t len) {
     return fclose(file);
 }
 
-/* Reads a nonce written as 64 hex digits (surrounding whitespace allowed). */
+/* Prints why a call failed, with the library's detail, e.g. "blocklist.pcbl:
+ * error 400 (Rollback): rollback refused: epoch 1 sequence 1 is older than
+ * the accepted epoch 1 sequence 2", and frees the error. */
+static int fail(const char *what, partcert_result rc, partcert_error *error, int status) {
+    fprintf(stderr, "%s: error %u (%s): %s\n", what, (unsigned)rc,
+            partcert_result_name(rc).data,
+            error != NULL ? partcert_error_message(error).data : partcert_result_message(rc).data);
+    partcert_error_free(error);
+    return status;
+}
+
+/* Reads a nonce: 64 hex digits, as `partcert challenge new` writes them
+ * (after its "partcert challenge v1" line and any '#' comment lines;
+ * surrounding whitespace allowed). */
 static int parse_nonce(const file_bytes *text, uint8_t nonce[PARTCERT_NONCE_LEN]) {
     size_t digits = 0;
+    int line_start = 1;
     for (size_t i = 0; i < text->len; i++) {
         int c = text->data[i], value;
+        if (line_start && (c == '#' || c == 'p')) {
+            /* A comment, or the "partcert challenge v1" line: skip it,
+               but only that exact header, never another kind of file. */
+            static const char header[] = "partcert challenge v1";
+            if (c == 'p' && (text->len - i < sizeof header - 1 ||
+                             memcmp(text->data + i, header, sizeof header - 1) != 0))
+                return -1;
+            while (i < text->len && text->data[i] != '\n') i++;
+            continue;
+        }
+        line_start = (c == '\n');
         if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
         if (c >= '0' && c <= '9') value = c - '0';
         else if (c >= 'a' && c <= 'f') value = c - 'a' + 10;
@@ -132,7 +132,7 @@ static int parse_nonce(const file_bytes *text, uint8_t nonce[PARTCERT_NONCE_LEN]
     return digits == 2 * PARTCERT_NONCE_LEN ? 0 : -1;
 }
 
-static void print_key_id(const uint8_t id[PARTCERT_DIGEST_LEN]) {
+static void print_key_id(const uint8_t *id) {
     for (int i = 0; i < 8; i++) printf("%02x", id[i]); /* enough for a person */
 }
 
@@ -157,113 +157,62 @@ static const char *reason_name(partcert_reason reason) {
     }
 }
 
-/* What a technician reads: the one-line summary, then the details. */
+/* What a technician reads: the one-line summary, then the details. Every
+ * string is borrowed from the verdict and NUL-terminated. */
 static void print_verdict(const partcert_verdict *verdict) {
-    char *summary = verdict_string(partcert_verdict_summary, verdict);
-    char *kind = verdict_string(partcert_verdict_part_kind_name, verdict);
-    char *manufacturer = verdict_string(partcert_verdict_manufacturer, verdict);
-    char *model = verdict_string(partcert_verdict_model, verdict);
-    char *serial = verdict_string(partcert_verdict_serial, verdict);
-    char *issuer = verdict_string(partcert_verdict_issuer_name, verdict);
-    char *root = verdict_string(partcert_verdict_root_name, verdict);
-    uint8_t id[PARTCERT_DIGEST_LEN];
-    partcert_provenance provenance;
-    bool paired = false;
-    const partcert_blocklist_status *status = NULL;
-    size_t count = 0;
+    const partcert_provenance *provenance = partcert_verdict_provenance(verdict);
+    const partcert_blocklist_status *status = partcert_verdict_blocklist(verdict);
+    partcert_imeis mismatched = partcert_verdict_mismatched_imeis(verdict);
+    uint64_t since = 0;
 
-    printf("verdict:    %s\n", summary ? summary : "?");
-    printf("part:       %s, %s %s, serial %s\n", kind ? kind : "?",
-           manufacturer ? manufacturer : "?", model ? model : "?", serial ? serial : "?");
-    printf("issuer:     \"%s\" (key ", issuer ? issuer : "?");
-    if (partcert_verdict_issuer_key_id(verdict, id) == PARTCERT_RESULT_OK) print_key_id(id);
-    printf(") under root \"%s\" (key ", root ? root : "?");
-    if (partcert_verdict_root_key_id(verdict, id) == PARTCERT_RESULT_OK) print_key_id(id);
+    printf("verdict:    %s\n", partcert_verdict_summary(verdict).data);
+    printf("part:       %s, %s %s, serial %s\n", partcert_verdict_part_kind_name(verdict).data,
+           partcert_verdict_manufacturer(verdict).data, partcert_verdict_model(verdict).data,
+           partcert_verdict_serial(verdict).data);
+    printf("issuer:     \"%s\" (key ", partcert_verdict_issuer_name(verdict).data);
+    print_key_id(partcert_verdict_issuer_key_id(verdict));
+    printf(") under root \"%s\" (key ", partcert_verdict_root_name(verdict).data);
+    print_key_id(partcert_verdict_root_key_id(verdict));
     printf(")\n");
-    if (partcert_verdict_provenance(verdict, &paired, &provenance) == PARTCERT_RESULT_OK &&
-        paired) {
-        uint64_t imei = 0;
+    if (provenance != NULL) {
         printf("paired to:  handset");
-        for (size_t i = 0; i < provenance.handset_imei_count; i++) {
-            if (partcert_verdict_provenance_imei(verdict, i, &imei) == PARTCERT_RESULT_OK)
-                printf(" %015" PRIu64, imei);
-        }
-            printf(" (pairing #%" PRIu64 ", %s%s)\n", provenance.pairing_sequence,
-               provenance.event == PARTCERT_PAIRING_EVENT_REPAIR ? "repair" : "factory build",
-               provenance.certificate_renewed ? "; certificate renewed since" : "");
+        for (size_t i = 0; i < provenance->handset_imeis.len; i++)
+            printf(" %015" PRIu64, provenance->handset_imeis.data[i]);
+        printf(" (pairing #%" PRIu64 ", %s%s)\n", provenance->pairing_sequence,
+               provenance->event == PARTCERT_PAIRING_EVENT_REPAIR ? "repair" : "factory build",
+               provenance->certificate_renewed ? "; certificate renewed since" : "");
     }
-    {
-        bool revoked = false;
-        uint64_t since = 0;
-        if (partcert_verdict_issuer_revoked_since(verdict, &revoked, &since) ==
-                PARTCERT_RESULT_OK &&
-            revoked)
-            printf("note:       the line's key was revoked from %" PRIu64
-                   "; the pairing record places this part before that\n",
-                   since);
+    if (partcert_verdict_issuer_revoked(verdict, &since))
+        printf("note:       the line's key was revoked from %" PRIu64
+               "; the pairing record places this part before that\n",
+               since);
+    for (size_t i = 0; i < mismatched.len; i++)
+        printf("modem IMEI: %015" PRIu64 " is not signed into this board\n", mismatched.data[i]);
+    /* Every list the shop follows, and whether it is current. */
+    for (size_t i = 0; i < partcert_blocklist_status_list_count(status); i++) {
+        const partcert_list_checked *list = partcert_blocklist_status_list(status, i);
+        printf("list:       \"%s\" epoch %" PRIu64 " sequence %" PRIu64 ": %s",
+               list->authority_name.data, list->version.epoch, list->version.sequence,
+               list->stale ? "STALE, " : "");
+        if (list->stale_reason == PARTCERT_STALE_REASON_OUTDATED_BY)
+            printf("outdated by \"%s\" (a list issued at %" PRIu64 "): this clock may be behind\n",
+                   list->outdated_by_name.data, list->outdated_by_issued_at);
+        else
+            printf("%s (valid until %" PRIu64 ")\n", stale_reason_name(list->stale_reason),
+                   list->expires_at);
     }
-    if (partcert_verdict_mismatched_imei_count(verdict, &count) == PARTCERT_RESULT_OK) {
-        for (size_t i = 0; i < count; i++) {
-            uint64_t imei = 0;
-            if (partcert_verdict_mismatched_imei(verdict, i, &imei) == PARTCERT_RESULT_OK)
-                printf("modem IMEI: %015" PRIu64 " is not signed into this board\n", imei);
-        }
+    for (size_t i = 0; i < partcert_blocklist_status_listing_count(status); i++) {
+        const partcert_listing *listing = partcert_blocklist_status_listing(status, i);
+        printf("listed:     %s by \"%s\" at %" PRIu64 "%s, ", reason_name(listing->reason),
+               listing->authority_name.data, listing->listed_at,
+               listing->status == PARTCERT_LISTING_STATUS_SUSPENDED ? " (suspended)" : "");
+        if (listing->matched_kind == PARTCERT_BLOCK_KEY_KIND_IMEI)
+            printf("handset %015" PRIu64 "\n", listing->matched_imei);
+        else if (listing->has_handset)
+            printf("the part itself (from handset %015" PRIu64 ")\n", listing->handset_imei);
+        else
+            printf("the part itself\n");
     }
-    if (partcert_verdict_blocklist(verdict, &status) == PARTCERT_RESULT_OK &&
-        partcert_blocklist_status_list_count(status, &count) == PARTCERT_RESULT_OK) {
-        /* Every list the shop follows, and whether it is current. */
-        for (size_t i = 0; i < count; i++) {
-            partcert_list_checked list;
-            char authority[256], other[256];
-            size_t len = 0;
-            if (partcert_blocklist_status_list(status, i, &list) != PARTCERT_RESULT_OK ||
-                partcert_blocklist_status_list_authority_name(status, i, authority,
-                                                              sizeof authority, &len) !=
-                    PARTCERT_RESULT_OK)
-                continue;
-            printf("list:       \"%s\" epoch %" PRIu64 " sequence %" PRIu64 ": %s",
-                   authority, list.epoch, list.sequence,
-                   list.stale ? "STALE, " : "");
-            if (list.stale_reason == PARTCERT_STALE_REASON_OUTDATED_BY &&
-                partcert_blocklist_status_list_outdated_by_name(status, i, other, sizeof other,
-                                                                &len) == PARTCERT_RESULT_OK)
-                printf("outdated by \"%s\" (a list issued at %" PRIu64
-                       "): this clock may be behind\n",
-                       other, list.outdated_by_issued_at);
-            else
-                printf("%s (valid until %" PRIu64 ")\n", stale_reason_name(list.stale_reason),
-                       list.expires_at);
-        }
-    }
-    if (status != NULL &&
-        partcert_blocklist_status_listing_count(status, &count) == PARTCERT_RESULT_OK) {
-        for (size_t i = 0; i < count; i++) {
-            partcert_listing listing;
-            char authority[256];
-            size_t len = 0;
-            if (partcert_blocklist_status_listing(status, i, &listing) != PARTCERT_RESULT_OK ||
-                partcert_blocklist_status_listing_authority_name(status, i, authority,
-                                                                 sizeof authority, &len) !=
-                    PARTCERT_RESULT_OK)
-                continue;
-            printf("listed:     %s by \"%s\" at %" PRIu64 "%s, ", reason_name(listing.reason),
-                   authority, listing.listed_at,
-                   listing.status == PARTCERT_LISTING_STATUS_SUSPENDED ? " (suspended)" : "");
-            if (listing.matched_kind == PARTCERT_BLOCK_KEY_KIND_IMEI)
-                printf("handset %015" PRIu64 "\n", listing.matched_imei);
-            else if (listing.has_handset)
-                printf("the part itself (from handset %015" PRIu64 ")\n", listing.handset_imei);
-            else
-                printf("the part itself\n");
-        }
-    }
-    free(summary);
-    free(kind);
-    free(manufacturer);
-    free(model);
-    free(serial);
-    free(issuer);
-    free(root);
 }
 
 static void usage(const char *program) {
@@ -273,6 +222,37 @@ static void usage(const char *program) {
             "          [--imei IMEI]... [--challenge FILE --response FILE]\n"
             "          [--now SECONDS] [--json]\n",
             program);
+}
+
+/* Reads `path` and passes its bytes to `add`; on failure reports it. */
+typedef partcert_result (*add_fn)(void *object, const uint8_t *data, size_t len,
+                                  partcert_error **error);
+
+static partcert_result add_trust_root(void *trust, const uint8_t *data, size_t len,
+                                      partcert_error **error) {
+    return partcert_trust_store_add_manufacturer_root(trust, data, len, NULL, error);
+}
+static partcert_result add_blocklist_root(void *trust, const uint8_t *data, size_t len,
+                                          partcert_error **error) {
+    return partcert_trust_store_add_blocklist_root(trust, data, len, NULL, error);
+}
+static partcert_result add_chain(void *trust, const uint8_t *data, size_t len,
+                                 partcert_error **error) {
+    return partcert_trust_store_add_chain_certificate(trust, data, len, error);
+}
+static partcert_result set_pairing(void *evidence, const uint8_t *data, size_t len,
+                                   partcert_error **error) {
+    return partcert_part_evidence_set_pairing_record(evidence, data, len, error);
+}
+
+static int load(const char *path, void *object, add_fn add) {
+    file_bytes file;
+    partcert_error *error = NULL;
+    partcert_result rc;
+    if (read_file(path, &file) != 0) return 2;
+    rc = add(object, file.data, file.len, &error);
+    free(file.data);
+    return rc == PARTCERT_RESULT_OK ? 0 : fail(path, rc, error, 1);
 }
 
 int main(int argc, char **argv) {
@@ -287,12 +267,12 @@ int main(int argc, char **argv) {
     int status = 2;
     bool json = false;
     partcert_result rc;
-    partcert_trust_store *trust = NULL;
+    partcert_error *error = NULL;
+    partcert_trust_store *trust = partcert_trust_store_new();
     partcert_blocklist *blocklist = NULL;
     partcert_part_evidence *evidence = NULL;
     partcert_verdict *verdict = NULL;
     file_bytes file = {NULL, 0};
-    uint8_t key_id[PARTCERT_DIGEST_LEN];
 
     for (int i = 1; i < argc; i++) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -302,7 +282,7 @@ int main(int argc, char **argv) {
         }
         if (value == NULL) {
             usage(argv[0]);
-            return 2;
+            goto done;
         }
         if (strcmp(argv[i], "--root") == 0) root = value;
         else if (strcmp(argv[i], "--part") == 0) part = value;
@@ -315,15 +295,14 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--now") == 0) now = strtoull(value, NULL, 10);
         else if (strcmp(argv[i], "--chain") == 0 && chain_count < 8) chain[chain_count++] = value;
         else if (strcmp(argv[i], "--imei") == 0 && imei_count < 4) {
-            rc = partcert_imei_parse(value, strlen(value), &imeis[imei_count]);
+            rc = partcert_imei_parse(value, strlen(value), &imeis[imei_count++], &error);
             if (rc != PARTCERT_RESULT_OK) {
-                report(value, rc);
-                return 2;
+                status = fail(value, rc, error, 2);
+                goto done;
             }
-            imei_count++;
         } else {
             usage(argv[0]);
-            return 2;
+            goto done;
         }
         i++;
     }
@@ -331,155 +310,96 @@ int main(int argc, char **argv) {
         (state_file != NULL && blocklist_root == NULL) ||
         ((challenge == NULL) != (response == NULL))) {
         usage(argv[0]);
-        return 2;
+        goto done;
     }
 
-    /* 1. Pin the roots this shop trusts. */
-    if ((rc = partcert_trust_store_new(&trust)) != PARTCERT_RESULT_OK) {
-        report("creating the trust store", rc);
+    /* 1. Pin the roots this shop trusts; pool the factory lines' certificates. */
+    if ((status = load(root, trust, add_trust_root)) != 0) goto done;
+    if (blocklist_root != NULL && (status = load(blocklist_root, trust, add_blocklist_root)) != 0)
         goto done;
-    }
-    if (read_file(root, &file) != 0) goto done;
-    rc = partcert_trust_store_add_manufacturer_root(trust, file.data, file.len, key_id);
-    free(file.data);
-    if (rc != PARTCERT_RESULT_OK) {
-        report(root, rc);
-        goto done;
-    }
-    if (blocklist_root != NULL) {
-        if (read_file(blocklist_root, &file) != 0) goto done;
-        rc = partcert_trust_store_add_blocklist_root(trust, file.data, file.len, key_id);
-        free(file.data);
-        if (rc != PARTCERT_RESULT_OK) {
-            report(blocklist_root, rc);
-            goto done;
-        }
-    }
+    for (size_t i = 0; i < chain_count; i++)
+        if ((status = load(chain[i], trust, add_chain)) != 0) goto done;
 
     /* 2. Load the latest signed blocklist, refusing one older than any
      *    accepted before (the anti-rollback state, if kept, survives restarts
      *    and remembers which registers this shop follows). */
-    if (blocklist_file != NULL || state_file != NULL) {
-        partcert_list_version version = {0, 0};
-        FILE *existing = state_file != NULL ? fopen(state_file, "rb") : NULL;
-        if (existing != NULL) {
-            fclose(existing);
-            if (read_file(state_file, &file) != 0) goto done;
-            rc = partcert_blocklist_new_with_rollback_state(file.data, file.len, &blocklist);
-            free(file.data);
-        } else {
-            rc = partcert_blocklist_new(&blocklist);
-        }
+    status = 2;
+    if (state_file != NULL && exists(state_file)) {
+        if (read_file(state_file, &file) != 0) goto done;
+        rc = partcert_blocklist_new_with_rollback_state(file.data, file.len, &blocklist, &error);
+        free(file.data);
         if (rc != PARTCERT_RESULT_OK) {
-            report(state_file != NULL ? state_file : "creating the blocklist", rc);
+            status = fail(state_file, rc, error, 2);
             goto done;
         }
-        if (blocklist_file != NULL) {
-            if (read_file(blocklist_file, &file) != 0) goto done;
-            rc = partcert_blocklist_apply_snapshot(blocklist, trust, file.data, file.len, now,
-                                                   &version);
-            free(file.data);
-            if (rc != PARTCERT_RESULT_OK) {
-                report(blocklist_file, rc);
-                status = 1;
-                goto done;
-            }
-            if (!json)
-                printf("blocklist:  epoch %" PRIu64 " sequence %" PRIu64 " accepted\n",
-                       version.epoch, version.sequence);
+    } else if (blocklist_file != NULL || state_file != NULL) {
+        blocklist = partcert_blocklist_new();
+    }
+    if (blocklist_file != NULL) {
+        partcert_list_version version;
+        if (read_file(blocklist_file, &file) != 0) goto done;
+        rc = partcert_blocklist_apply_snapshot(blocklist, trust, file.data, file.len, now,
+                                               &version, &error);
+        free(file.data);
+        if (rc != PARTCERT_RESULT_OK) {
+            status = fail(blocklist_file, rc, error, 1);
+            goto done;
         }
-        if (state_file != NULL) {
-            uint8_t state[PARTCERT_MAX_ROLLBACK_STATE_LEN];
-            size_t state_len = 0;
-            rc = partcert_blocklist_rollback_state(blocklist, state, sizeof state, &state_len);
-            if (rc != PARTCERT_RESULT_OK) {
-                report("saving the anti-rollback state", rc);
-                goto done;
-            }
-            if (write_file(state_file, state, state_len) != 0) goto done;
+        if (!json)
+            printf("blocklist:  epoch %" PRIu64 " sequence %" PRIu64 " accepted\n", version.epoch,
+                   version.sequence);
+    }
+    if (state_file != NULL) {
+        partcert_bytes *state = NULL;
+        if ((rc = partcert_blocklist_rollback_state(blocklist, &state, &error)) != 0) {
+            status = fail("saving the anti-rollback state", rc, error, 2);
+            goto done;
         }
+        rc = write_file(state_file, partcert_bytes_data(state), partcert_bytes_len(state));
+        partcert_bytes_free(state);
+        if (rc != 0) goto done;
     }
 
     /* 3. Gather the evidence about the part. */
     if (read_file(part, &file) != 0) goto done;
-    rc = partcert_part_evidence_new(file.data, file.len, &evidence);
+    rc = partcert_part_evidence_new(file.data, file.len, &evidence, &error);
     free(file.data);
     if (rc != PARTCERT_RESULT_OK) {
-        report(part, rc);
-        status = 1;
+        status = fail(part, rc, error, 1);
         goto done;
     }
-    for (size_t i = 0; i < chain_count; i++) {
-        if (read_file(chain[i], &file) != 0) goto done;
-        rc = partcert_part_evidence_add_chain_certificate(evidence, file.data, file.len);
-        free(file.data);
-        if (rc != PARTCERT_RESULT_OK) {
-            report(chain[i], rc);
-            status = 1;
-            goto done;
-        }
-    }
-    for (size_t i = 0; i < imei_count; i++) {
-        rc = partcert_part_evidence_add_presented_imei(evidence, imeis[i]);
-        if (rc != PARTCERT_RESULT_OK) {
-            report("--imei", rc);
-            goto done;
-        }
-    }
-    if (pairing != NULL) {
-        if (read_file(pairing, &file) != 0) goto done;
-        rc = partcert_part_evidence_set_pairing_record(evidence, file.data, file.len);
-        free(file.data);
-        if (rc != PARTCERT_RESULT_OK) {
-            report(pairing, rc);
-            status = 1;
-            goto done;
-        }
-    }
-
+    for (size_t i = 0; i < imei_count; i++)
+        partcert_part_evidence_add_presented_imei(evidence, imeis[i], NULL); /* parsed above */
+    if (pairing != NULL && (status = load(pairing, evidence, set_pairing)) != 0) goto done;
+    status = 2;
     if (challenge != NULL) {
         uint8_t nonce[PARTCERT_NONCE_LEN];
         if (read_file(challenge, &file) != 0) goto done;
-        if (parse_nonce(&file, nonce) != 0) {
+        rc = parse_nonce(&file, nonce);
+        free(file.data);
+        if (rc != 0) {
             fprintf(stderr, "%s: expected a nonce of 64 hex digits\n", challenge);
-            free(file.data);
             goto done;
         }
-        free(file.data);
         if (read_file(response, &file) != 0) goto done;
-        rc = partcert_part_evidence_set_challenge(evidence, nonce, file.data, file.len);
+        rc = partcert_part_evidence_set_challenge(evidence, nonce, file.data, file.len, &error);
         free(file.data);
         if (rc != PARTCERT_RESULT_OK) {
-            report(response, rc);
-            status = 1;
+            status = fail(response, rc, error, 1);
             goto done;
         }
     }
 
-    /* 4. Verify. An error means the part cannot be trusted; a verdict
-     *    reports what the evidence shows, blocked or not. */
-    rc = partcert_verify_part(trust, blocklist, NULL, 0, evidence, now, &verdict);
+    /* 4. Verify. An error means the part cannot be trusted (the error says
+     *    why); a verdict reports what the evidence shows, blocked or not. */
+    rc = partcert_verify_part(trust, blocklist, NULL, 0, evidence, now, &verdict, &error);
     if (rc != PARTCERT_RESULT_OK) {
-        report("verifying the part", rc);
-        status = 1;
+        status = fail("verifying the part", rc, error, 1);
         goto done;
     }
-    if (json) {
-        char *text = verdict_string(partcert_verdict_json, verdict);
-        printf("%s\n", text != NULL ? text : "null");
-        free(text);
-    } else {
-        print_verdict(verdict);
-    }
-    {
-        bool blocked = false, stale = false;
-        if (partcert_verdict_is_blocked(verdict, &blocked) != PARTCERT_RESULT_OK ||
-            partcert_verdict_is_stale(verdict, &stale) != PARTCERT_RESULT_OK) {
-            status = 1;
-            goto done;
-        }
-        status = blocked ? 3 : stale ? 4 : 0;
-    }
+    if (json) printf("%s\n", partcert_verdict_json(verdict).data);
+    else print_verdict(verdict);
+    status = partcert_verdict_is_blocked(verdict) ? 3 : partcert_verdict_is_stale(verdict) ? 4 : 0;
 
 done:
     partcert_verdict_free(verdict);

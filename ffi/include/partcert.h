@@ -8,45 +8,115 @@
  *
  * - Every function and type starts with `partcert_`; constants and enum
  *   values with `PARTCERT_`. Functions are named `<type>_<verb>`.
- * - Objects are opaque. `partcert_<type>_new` (or another constructor)
- *   writes a new object to an out-parameter; `partcert_<type>_free`
- *   frees it, and `partcert_<type>_free(NULL)` does nothing. Objects the
- *   library hands out borrowed (`partcert_blocklist_status`, the data of a
- *   `partcert_bytes`) live as long as the object they came from and are
- *   never freed themselves.
- * - Every fallible function returns a `partcert_result`: 0 (OK) or one of
- *   the core's stable error codes, grouped by family in the hundreds digit
- *   (1xx malformed, 2xx untrusted, 3xx policy, 4xx blocklist state, 5xx
- *   caller misuse, 9xx internal). `partcert_result_message` describes one.
- * - Results go to out-parameters, which are written only on success: a
- *   failing call leaves them untouched (the one exception is `*out_len` on
- *   501, see below).
- * - Pointer arguments may not be NULL unless their documentation says so
- *   (NULL gives 500). A byte buffer in is `const uint8_t *data, size_t len`;
- *   `data` may be NULL only when `len` is 0. Strings in are UTF-8 given as
- *   pointer and length (no NUL needed; 502 if not UTF-8). An enum value
- *   passed in as `uint32_t` that is not one of the enum's values gives 503.
- * - Strings out go to a caller's buffer `char *buf, size_t len` with
- *   `size_t *out_len`: the string is written followed by a NUL, and
- *   `*out_len` receives its length without the NUL (like `strlen`). If
- *   `len` is too small (it must be at least `*out_len + 1`), the call
- *   returns 501 (BUFFER_TOO_SMALL), writes nothing to `buf`, and still
- *   sets `*out_len`, so the caller can allocate `*out_len + 1` bytes and
- *   call again. `buf` may be NULL when `len` is 0 (to ask for the length).
- * - Bytes out go to a caller's buffer the same way (`uint8_t *buf`,
- *   `size_t len`, `size_t *out_len`), without a terminator; or, for
- *   objects the library signs, to a new `partcert_bytes`.
+ *
+ * - Errors. Every function that can fail returns a `partcert_result`: 0
+ *   (PARTCERT_RESULT_OK) or one of the core's stable error codes, grouped
+ *   by family in the hundreds digit (1xx malformed, 2xx untrusted, 3xx
+ *   policy, 4xx blocklist state, 5xx caller misuse, 9xx internal). Its
+ *   last parameter is `partcert_error **error_out`: pass NULL for the code
+ *   alone, or the address of a `partcert_error *` set to NULL, which a
+ *   failing call points to a new error holding the code
+ *   (`partcert_error_code`) and the detailed message
+ *   (`partcert_error_message`: "the part certificate expired at
+ *   1767225600 (checked at 1800000000)", "argument `trust` is NULL",
+ *   "IMEI mismatch: 490154203237518 is not signed into this board"). Free
+ *   it with `partcert_error_free`. A successful call leaves `*error_out`
+ *   untouched, and so does a failing call that finds it already set (the
+ *   first error is kept, never leaked). The detail travels with the call:
+ *   there is no "last error", per thread or otherwise.
+ *   `partcert_result_message` and `partcert_result_name` describe a bare
+ *   code.
+ *
+ * - Out-parameters are written only on success: a failing call leaves
+ *   them untouched. An out-parameter documented as optional may be NULL.
+ *
+ * - Reads that cannot fail return their value: `bool`, an integer, a
+ *   borrowed `partcert_str` or `partcert_imeis`, a borrowed `const`
+ *   pointer. Given a NULL object they return 0, false, an empty string
+ *   or NULL; given an index past the end, NULL.
+ *
+ * - Inputs: pointer arguments may not be NULL unless their documentation
+ *   says so (NULL gives 500, naming the argument). A byte buffer in is
+ *   `const uint8_t *data, size_t len`; `data` may be NULL only when `len`
+ *   is 0. Text in is UTF-8 as pointer and length (no NUL needed; 502 if not
+ *   UTF-8). An enum value passed in as `uint32_t` that is not one of the
+ *   enum's values gives 503, as does a length over PTRDIFF_MAX bytes.
+ *   Every function copies what it is given: input buffers may be freed as
+ *   soon as it returns.
+ *
+ * - Ownership is part of each type.
+ *   Owned objects (`partcert_verdict`, `partcert_handset_report`, the
+ *   evidence and builder types, `partcert_bytes`, `partcert_error`, the
+ *   holders): a constructor writes one to a `T **` (or returns it, when it
+ *   cannot fail); it is yours, freed once with `partcert_<type>_free`.
+ *   Shared objects (`partcert_trust_store`, `partcert_blocklist`):
+ *   reference-counted; `partcert_<type>_share` hands out another
+ *   reference, `partcert_<type>_free` releases one, and the object is
+ *   freed with the last. Such an object changes only while it has one
+ *   reference: once shared it is immutable (a change gives 503), so a
+ *   reader's reference is a snapshot that never changes under it.
+ *   Borrowed objects and data (`partcert_blocklist_status`, the verdicts
+ *   and errors in a handset report, every `partcert_str`, `partcert_slice`
+ *   and `partcert_imeis` the library hands out, every pointer to a struct
+ *   or to 32 bytes it returns) are handed out `const`, live as long as the
+ *   object they came from (until it is freed, or changed), and are never
+ *   freed themselves: every `_free` takes a non-const pointer, so freeing
+ *   a borrowed handle does not compile in C++ and is a diagnostic in C (an
+ *   error with -Werror or -pedantic-errors). `_free(NULL)` does nothing.
+ *   Text handed out is NUL-terminated (`s.data` is also a C string) and
+ *   has no NUL before its end.
+ *
+ * - Bytes the library produces (encoded objects, saved states) come back
+ *   as a new `partcert_bytes`, made in one call (never encoded twice);
+ *   read them with `partcert_bytes_data` and `partcert_bytes_len`.
+ *
  * - Times are seconds since the Unix epoch. The library never reads a
- *   clock: the caller passes `now`.
- * - IMEIs are passed as the 15-digit number in a `uint64_t`
- *   (`partcert_imei_parse` reads the text form) and are always validated.
+ *   clock: the caller passes `now`. IMEIs are the 15-digit number in a
+ *   `uint64_t` (`partcert_imei_parse` reads the text form) and are always
+ *   validated.
+ *
  * - A panic inside the library never unwinds into C: it becomes 900
- *   (PANIC), a bug to report.
- * - There is no global mutable state. A function taking a `const` object
- *   pointer only reads it and may run concurrently with other such calls
- *   on the same object from any thread; a function taking a non-const
- *   object pointer needs exclusive access to that object. Every object may
- *   be moved to, used on and freed from any thread.
+ *   (PANIC, a bug to report) or, in a read, the read's empty value.
+ *
+ * - Threads. There is no global mutable state. A function taking a `const`
+ *   object pointer only reads it and may run concurrently with other such
+ *   calls on the same object from any thread; a function taking a
+ *   non-const object pointer needs exclusive access to that object. The
+ *   holders (`partcert_trust_store_holder`, `partcert_blocklist_holder`)
+ *   are internally synchronized: all their functions may run concurrently.
+ *   Every object may be moved to, used on and freed from any thread. To
+ *   update what readers use: keep the current store or blocklist in a
+ *   holder; readers `_load` a reference, verify with it and `_free` it;
+ *   the updater `_apply_`s an update (or `_publish`es a new one) in O(1)
+ *   for the readers, and old ones are freed by their last reader.
+ *
+ * ABI policy (after libsodium's)
+ *
+ * - The library is `libpartcert.so.MAJOR` (soname), installed as
+ *   `libpartcert.so.MAJOR.MINOR.PATCH`; `PARTCERT_VERSION_*` give the
+ *   header's version, `partcert_version()` and `partcert_version_number()`
+ *   the loaded library's.
+ * - Within a major version nothing is removed or changed: no exported
+ *   function, signature, enum value, constant, or field of a struct
+ *   changes. A minor version only adds: functions, enum values, and fields
+ *   at the end of the structs the library hands out by pointer
+ *   (`partcert_list_info`, `partcert_provenance`, `partcert_listing`,
+ *   `partcert_list_checked`, `partcert_fitted_part`,
+ *   `partcert_paired_part`: read them through the pointer; never allocate,
+ *   copy into arrays, or take `sizeof` of them). A program built against
+ *   M.N runs with any M.N' >= N. A patch version changes no interface.
+ * - The caller never fills a struct that could grow: inputs are
+ *   arguments or opaque builders (`partcert_part_spec`,
+ *   `partcert_blocklist_entries`, the evidence types). The structs a
+ *   caller does fill or receive by value — `partcert_str`,
+ *   `partcert_slice`, `partcert_imeis`, `partcert_list_version` — are
+ *   frozen for the whole major version.
+ * - Result codes are the core's: a code never changes meaning and is
+ *   never reused; new codes may appear in a minor version, so treat an
+ *   unknown one by its family (`code / 100`).
+ * - CI compares the exported symbols, prototypes, struct layouts, enum
+ *   values and constants with ffi/abi/partcert.abi and fails on any change
+ *   that the version in ffi/VERSION does not allow.
  */
 
 
@@ -58,9 +128,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/*
+ * Generated by ffi/build.rs from the core (ErrorCode, PartKind, limits) and
+ * ffi/VERSION: the one source of truth for codes, kinds, limits and version.
+ */
 
 /**
- * Length of a key id, a fingerprint, a part id or a state digest (SHA-256).
+ * The version of the library this header describes (semantic versioning of
+ * the C ABI; see "ABI policy" above). Compare with `partcert_version()` and
+ * `partcert_version_number()`, the version of the library actually loaded.
+ */
+#define PARTCERT_VERSION_MAJOR 1
+#define PARTCERT_VERSION_MINOR 0
+#define PARTCERT_VERSION_PATCH 0
+#define PARTCERT_VERSION_STRING "1.0.0"
+#define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
+
+/**
+ * Length of a key id, a fingerprint, a part id or a state digest
+ * (SHA-256).
  */
 #define PARTCERT_DIGEST_LEN 32
 
@@ -80,56 +166,126 @@
 #define PARTCERT_NONCE_LEN 32
 
 /**
- * Largest encoded certificate, in bytes.
+ * Largest encoded certificate. (core:
+ * `partcert::limits::MAX_CERTIFICATE_LEN`)
  */
 #define PARTCERT_MAX_CERTIFICATE_LEN 2048
 
 /**
- * Largest encoded pairing record, in bytes.
+ * Largest encoded pairing record (embeds the pairing service certificate).
+ * (core: `partcert::limits::MAX_PAIRING_RECORD_LEN`)
  */
 #define PARTCERT_MAX_PAIRING_RECORD_LEN 16384
 
 /**
- * Largest encoded challenge response, in bytes.
+ * Largest encoded blocklist snapshot or delta (64 MiB). (core:
+ * `partcert::limits::MAX_BLOCKLIST_LEN`)
+ */
+#define PARTCERT_MAX_BLOCKLIST_LEN 67108864
+
+/**
+ * Largest encoded compact blocklist snapshot (64 GiB: room for 2^32 IMEIs
+ * and 2^32 parts at under 80 bits an entry). Its keys are never parsed one
+ * by one: the list is used in place. (core:
+ * `partcert::limits::MAX_COMPACT_SNAPSHOT_LEN`)
+ */
+#define PARTCERT_MAX_COMPACT_SNAPSHOT_LEN 68719476736ULL
+
+/**
+ * Largest encoded revocation list. (core:
+ * `partcert::limits::MAX_REVOCATION_LIST_LEN`)
+ */
+#define PARTCERT_MAX_REVOCATION_LIST_LEN 262144
+
+/**
+ * Largest encoded challenge response. (core:
+ * `partcert::limits::MAX_CHALLENGE_RESPONSE_LEN`)
  */
 #define PARTCERT_MAX_CHALLENGE_RESPONSE_LEN 256
 
 /**
- * Longest authority name, manufacturer or model, in bytes (a string buffer
- * needs one more for the NUL).
+ * Longest name (authority name, manufacturer, model), in bytes. (core:
+ * `partcert::limits::MAX_NAME_LEN`)
  */
 #define PARTCERT_MAX_NAME_LEN 128
 
 /**
- * Longest part serial, in bytes (a string buffer needs one more for the NUL).
+ * Longest part serial, in bytes. (core:
+ * `partcert::limits::MAX_SERIAL_LEN`)
  */
 #define PARTCERT_MAX_SERIAL_LEN 64
 
 /**
- * Largest anti-rollback state `partcert_blocklist_rollback_state` writes.
+ * Most IMEIs one board or handset carries (dual and eSIM handsets). (core:
+ * `partcert::limits::MAX_IMEIS`)
+ */
+#define PARTCERT_MAX_IMEIS 4
+
+/**
+ * Most part kinds one issuer certificate may permit. (core:
+ * `partcert::limits::MAX_PERMITTED_KINDS`)
+ */
+#define PARTCERT_MAX_PERMITTED_KINDS 64
+
+/**
+ * Most parts one pairing record lists. (core:
+ * `partcert::limits::MAX_PAIRED_PARTS`)
+ */
+#define PARTCERT_MAX_PAIRED_PARTS 64
+
+/**
+ * Most entries one blocklist snapshot (or one delta) carries. (core:
+ * `partcert::limits::MAX_BLOCKLIST_ENTRIES`)
+ */
+#define PARTCERT_MAX_BLOCKLIST_ENTRIES 2097152
+
+/**
+ * Most keys one revocation list carries. (core:
+ * `partcert::limits::MAX_REVOKED_KEYS`)
+ */
+#define PARTCERT_MAX_REVOKED_KEYS 4096
+
+/**
+ * Largest encoded anti-rollback state (`RollbackState::encode`): a header,
+ * per authority two key ids, a digest and four varints, and a checksum.
+ * (core: `partcert::limits::MAX_ROLLBACK_STATE_LEN`)
  */
 #define PARTCERT_MAX_ROLLBACK_STATE_LEN 8752
 
 /**
- * Most manufacturer names one manufacturer root or part issuer may name.
+ * Largest blocklist epoch or sequence number accepted (2^53 - 1: exact in
+ * JSON too). There is no limit on the step between two lists: a root
+ * recovers from a stolen delegated key by opening a new epoch, which no
+ * delegated key can sign for. (core: `partcert::limits::MAX_SEQUENCE`)
+ */
+#define PARTCERT_MAX_SEQUENCE 9007199254740991ULL
+
+/**
+ * Most manufacturer names one root or part issuer may certify. (core:
+ * `partcert::limits::MAX_MANUFACTURERS`)
  */
 #define PARTCERT_MAX_MANUFACTURERS 16
 
 /**
- * Largest blocklist epoch or sequence number accepted (2^53 - 1); a
- * larger one is refused with 405.
+ * Most certificates a caller may pass as a chain. (core:
+ * `partcert::limits::MAX_CHAIN_LEN`)
  */
-#define PARTCERT_MAX_SEQUENCE 9007199254740991
+#define PARTCERT_MAX_CHAIN_LEN 8
 
 /**
- * The result of every fallible partcert function: `PARTCERT_RESULT_OK`
- * (0) or an error code.
- *
- * The codes are the core's stable error codes: they never change meaning
- * and are never reused. The hundreds digit is the family, so a caller can
- * branch on `code / 100` without knowing every code: 1 malformed input,
- * 2 cryptographic trust, 3 policy, 4 blocklist state, 5 caller misuse,
- * 9 internal.
+ * Most blocklist authorities one blocklist tracks. (core:
+ * `partcert::limits::MAX_AUTHORITIES`)
+ */
+#define PARTCERT_MAX_AUTHORITIES 64
+
+/**
+ * The result of every fallible partcert function: `PARTCERT_RESULT_OK` (0)
+ * or one of the core's stable error codes, which never change meaning and
+ * are never reused. The hundreds digit is the family, so a caller can
+ * branch on `code / 100` without knowing every code: 1 malformed input, 2
+ * cryptographic trust, 3 policy, 4 blocklist state, 5 caller misuse, 9
+ * internal. Generated from `partcert::ErrorCode`; the message of each is
+ * `partcert_result_message`.
  */
 enum partcert_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -141,170 +297,169 @@ enum partcert_result
    */
   PARTCERT_RESULT_OK = 0,
   /**
-   * The input ended before the object was complete.
+   * the data is truncated (Truncated).
    */
   PARTCERT_RESULT_TRUNCATED = 100,
   /**
-   * Bytes follow the end of a complete object.
+   * unexpected bytes after the end of the object (TrailingBytes).
    */
   PARTCERT_RESULT_TRAILING_BYTES = 101,
   /**
-   * The input is not a partcert object (wrong magic bytes).
+   * not a partcert object (BadMagic).
    */
   PARTCERT_RESULT_BAD_MAGIC = 102,
   /**
-   * The format version is not one this library reads.
+   * unsupported partcert format version (UnsupportedVersion).
    */
   PARTCERT_RESULT_UNSUPPORTED_VERSION = 103,
   /**
-   * The object type tag is unknown.
+   * unknown partcert object type (UnknownObjectType).
    */
   PARTCERT_RESULT_UNKNOWN_OBJECT_TYPE = 104,
   /**
-   * The object is of another type than the one expected here.
+   * the object is of another type than expected (WrongObjectType).
    */
   PARTCERT_RESULT_WRONG_OBJECT_TYPE = 105,
   /**
-   * A length (of the object, a name, a list) exceeds its bound.
+   * a length exceeds its limit (LengthOverBound).
    */
   PARTCERT_RESULT_LENGTH_OVER_BOUND = 106,
   /**
-   * An IMEI is not 15 digits ending in a valid Luhn check digit.
+   * invalid IMEI (InvalidImei).
    */
   PARTCERT_RESULT_INVALID_IMEI = 107,
   /**
-   * The object's body could not be decoded.
+   * the object is malformed (MalformedBody).
    */
   PARTCERT_RESULT_MALFORMED_BODY = 108,
   /**
-   * A public key is not a valid Ed25519 point.
+   * invalid Ed25519 public key (InvalidPublicKey).
    */
   PARTCERT_RESULT_INVALID_PUBLIC_KEY = 109,
   /**
-   * A list that must be sorted and free of duplicates is not.
+   * a list is not sorted or has duplicates (NotCanonical).
    */
   PARTCERT_RESULT_NOT_CANONICAL = 110,
   /**
-   * A field holds a value that makes no sense.
+   * a field holds an invalid value (InvalidField).
    */
   PARTCERT_RESULT_INVALID_FIELD = 111,
   /**
-   * Saved state (anti-rollback marks, a saved blocklist) is corrupt: its
-   * checksum does not match. Refused whole, never half-loaded.
+   * saved state is corrupt (checksum mismatch) (CorruptState).
    */
   PARTCERT_RESULT_CORRUPT_STATE = 112,
   /**
-   * A signature does not verify: the object was altered or not signed by the key it names.
+   * bad signature (BadSignature).
    */
   PARTCERT_RESULT_BAD_SIGNATURE = 200,
   /**
-   * The issuer is not a pinned root nor certified by one (counterfeit?).
+   * the issuer is not trusted (UnknownIssuer).
    */
   PARTCERT_RESULT_UNKNOWN_ISSUER = 201,
   /**
-   * A root certificate is not validly self-signed.
+   * not a valid self-signed root certificate (NotSelfSigned).
    */
   PARTCERT_RESULT_NOT_SELF_SIGNED = 202,
   /**
-   * The part's challenge response does not answer this challenge for this certificate.
+   * wrong challenge response (WrongChallengeResponse).
    */
   PARTCERT_RESULT_WRONG_CHALLENGE_RESPONSE = 203,
   /**
-   * A challenge response was given for a part whose certificate names no key.
+   * the part's certificate names no key (NoPartKey).
    */
   PARTCERT_RESULT_NO_PART_KEY = 204,
   /**
-   * A secret key does not match the certificate it is used with.
+   * the secret key does not match the certificate (KeyMismatch).
    */
   PARTCERT_RESULT_KEY_MISMATCH = 205,
   /**
-   * A certificate is not valid yet at the verification time.
+   * certificate not valid yet (NotYetValid).
    */
   PARTCERT_RESULT_NOT_YET_VALID = 300,
   /**
-   * A certificate has expired at the verification time.
+   * certificate expired (Expired).
    */
   PARTCERT_RESULT_EXPIRED = 301,
   /**
-   * The issuer is not permitted to certify this part kind.
+   * issuer not permitted to certify this part kind (KindNotPermitted).
    */
   PARTCERT_RESULT_KIND_NOT_PERMITTED = 302,
   /**
-   * A certificate's role does not allow what it was used for.
+   * certificate role not permitted for this use (RoleNotPermitted).
    */
   PARTCERT_RESULT_ROLE_NOT_PERMITTED = 303,
   /**
-   * The issuer key has been revoked by its root.
+   * issuer revoked (IssuerRevoked).
    */
   PARTCERT_RESULT_ISSUER_REVOKED = 304,
   /**
-   * An IMEI presented is not the one signed into the certificate or record.
+   * IMEI mismatch (ImeiMismatch).
    */
   PARTCERT_RESULT_IMEI_MISMATCH = 305,
   /**
-   * The pairing record presented does not list this part.
+   * the pairing record does not list this part (PartNotInPairingRecord).
    */
   PARTCERT_RESULT_PART_NOT_IN_PAIRING_RECORD = 306,
   /**
-   * The board was paired by another manufacturer's pairing service (a
-   * pairing service vouches only for boards certified under its own root).
+   * the board was paired by another manufacturer's pairing service
+   * (ForeignPairingService).
    */
   PARTCERT_RESULT_FOREIGN_PAIRING_SERVICE = 307,
   /**
-   * The issuer is not permitted to certify this manufacturer's parts.
+   * issuer not permitted to certify this manufacturer's parts
+   * (ManufacturerNotPermitted).
    */
   PARTCERT_RESULT_MANUFACTURER_NOT_PERMITTED = 308,
   /**
-   * The part names another manufacturer root than its issuer's.
+   * the part names another root than its issuer's (RootMismatch).
    */
   PARTCERT_RESULT_ROOT_MISMATCH = 309,
   /**
-   * A blocklist (or revocation list) older than the one already accepted (anti-rollback).
+   * blocklist rollback refused (Rollback).
    */
   PARTCERT_RESULT_ROLLBACK = 400,
   /**
-   * A blocklist object belongs to another authority.
+   * blocklist object of another authority (WrongAuthority).
    */
   PARTCERT_RESULT_WRONG_AUTHORITY = 401,
   /**
-   * A blocklist delta does not start from the state held.
+   * delta does not start from the state held (DeltaBaseMismatch).
    */
   PARTCERT_RESULT_DELTA_BASE_MISMATCH = 402,
   /**
-   * Applying a delta did not produce the state digest it promised.
+   * delta result digest mismatch (DeltaResultMismatch).
    */
   PARTCERT_RESULT_DELTA_RESULT_MISMATCH = 403,
   /**
-   * A different list with an already accepted sequence.
+   * conflicting blocklist for an accepted sequence (ConflictingSequence).
    */
   PARTCERT_RESULT_CONFLICTING_SEQUENCE = 404,
   /**
-   * A blocklist epoch or sequence is past the largest allowed (2^53 - 1).
+   * blocklist epoch or sequence past the largest allowed (SequenceLeap).
    */
   PARTCERT_RESULT_SEQUENCE_LEAP = 405,
   /**
-   * A delegated blocklist signer signed outside the one epoch its
-   * certificate names.
+   * blocklist signer not permitted to sign this epoch (EpochNotPermitted).
    */
   PARTCERT_RESULT_EPOCH_NOT_PERMITTED = 406,
   /**
-   * A required pointer argument was NULL.
+   * a required argument was NULL (NullArgument).
    */
   PARTCERT_RESULT_NULL_ARGUMENT = 500,
   /**
-   * The caller's output buffer is too small; nothing was written to it.
+   * the output buffer is too small (BufferTooSmall).
    */
   PARTCERT_RESULT_BUFFER_TOO_SMALL = 501,
   /**
-   * A string argument is not valid UTF-8.
+   * a string argument is not valid UTF-8 (InvalidUtf8).
    */
   PARTCERT_RESULT_INVALID_UTF8 = 502,
   /**
-   * An argument is out of its accepted range (an unknown enum value, an index past the end, a length over `PTRDIFF_MAX`).
+   * an argument is out of range (InvalidArgument).
    */
   PARTCERT_RESULT_INVALID_ARGUMENT = 503,
   /**
-   * An internal panic was caught: a bug in partcert, please report it.
+   * internal error (a bug): please report it (Panic).
    */
   PARTCERT_RESULT_PANIC = 900,
 };
@@ -315,6 +470,64 @@ typedef enum partcert_result partcert_result;
 typedef uint32_t partcert_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * Named part kinds. A part kind travels as its `uint16_t` wire code: a
+ * newer issuer may use a code this enum does not name yet, so treat any
+ * other value as "another kind" (named "kind-N"). Generated from
+ * `partcert::PartKind::NAMED`.
+ */
+enum partcert_part_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint16_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * "board".
+   */
+  PARTCERT_PART_KIND_BOARD = 1,
+  /**
+   * "screen".
+   */
+  PARTCERT_PART_KIND_SCREEN = 2,
+  /**
+   * "battery".
+   */
+  PARTCERT_PART_KIND_BATTERY = 3,
+  /**
+   * "rear-camera".
+   */
+  PARTCERT_PART_KIND_REAR_CAMERA = 4,
+  /**
+   * "front-camera".
+   */
+  PARTCERT_PART_KIND_FRONT_CAMERA = 5,
+  /**
+   * "biometric".
+   */
+  PARTCERT_PART_KIND_BIOMETRIC = 6,
+  /**
+   * "housing".
+   */
+  PARTCERT_PART_KIND_HOUSING = 7,
+  /**
+   * "charging-port".
+   */
+  PARTCERT_PART_KIND_CHARGING_PORT = 8,
+  /**
+   * "speaker".
+   */
+  PARTCERT_PART_KIND_SPEAKER = 9,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partcert_part_kind partcert_part_kind;
+#else
+typedef uint16_t partcert_part_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+
 
 /**
  * What an authority certificate lets its key do.
@@ -352,131 +565,6 @@ enum partcert_role
 typedef enum partcert_role partcert_role;
 #else
 typedef uint32_t partcert_role;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * The type of an encoded partcert object.
- */
-enum partcert_object_type
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * A certificate (root, authority or part).
-   */
-  PARTCERT_OBJECT_TYPE_CERTIFICATE = 1,
-  /**
-   * A pairing record.
-   */
-  PARTCERT_OBJECT_TYPE_PAIRING_RECORD = 2,
-  /**
-   * A blocklist snapshot.
-   */
-  PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT = 3,
-  /**
-   * A blocklist delta.
-   */
-  PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA = 4,
-  /**
-   * A revocation list.
-   */
-  PARTCERT_OBJECT_TYPE_REVOCATION_LIST = 5,
-  /**
-   * A challenge response.
-   */
-  PARTCERT_OBJECT_TYPE_CHALLENGE_RESPONSE = 6,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum partcert_object_type partcert_object_type;
-#else
-typedef uint32_t partcert_object_type;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * How strongly a part is bound to its certificate.
- */
-enum partcert_binding
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * The part proved it holds the key its certificate names.
-   */
-  PARTCERT_BINDING_KEY_PROVEN = 1,
-  /**
-   * The part has a key, but no challenge response was checked.
-   */
-  PARTCERT_BINDING_KEY_NOT_CHALLENGED = 2,
-  /**
-   * The part has no secure element: its certificate binds only its serial
-   * and could have been copied.
-   */
-  PARTCERT_BINDING_SERIAL_ONLY = 3,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum partcert_binding partcert_binding;
-#else
-typedef uint32_t partcert_binding;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * A part's relation to the handset doing the verifying.
- */
-enum partcert_relation
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Paired to this handset.
-   */
-  PARTCERT_RELATION_PAIRED_HERE = 1,
-  /**
-   * Paired to another handset (a used part).
-   */
-  PARTCERT_RELATION_PAIRED_ELSEWHERE = 2,
-  /**
-   * No pairing record was presented.
-   */
-  PARTCERT_RELATION_UNPAIRED = 3,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum partcert_relation partcert_relation;
-#else
-typedef uint32_t partcert_relation;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * Why a pairing record was made.
- */
-enum partcert_pairing_event
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * The handset was assembled at the factory.
-   */
-  PARTCERT_PAIRING_EVENT_FACTORY_BUILD = 1,
-  /**
-   * A repair fitted one or more parts.
-   */
-  PARTCERT_PAIRING_EVENT_REPAIR = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum partcert_pairing_event partcert_pairing_event;
-#else
-typedef uint32_t partcert_pairing_event;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -636,57 +724,127 @@ typedef uint32_t partcert_stale_reason;
 #endif // __cplusplus
 
 /**
- * Named part kinds. A part kind travels as its `uint16_t` wire code: a
- * newer issuer may use a code this enum does not name yet, so treat any
- * other value as "another kind" (its name is "kind-N").
+ * The type of an encoded partcert object.
  */
-enum partcert_part_kind
+enum partcert_object_type
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint16_t
+  : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * Main logic board (carries the IMEIs).
+   * A certificate (root, authority or part).
    */
-  PARTCERT_PART_KIND_BOARD = 1,
+  PARTCERT_OBJECT_TYPE_CERTIFICATE = 1,
   /**
-   * Display assembly.
+   * A pairing record.
    */
-  PARTCERT_PART_KIND_SCREEN = 2,
+  PARTCERT_OBJECT_TYPE_PAIRING_RECORD = 2,
   /**
-   * Battery.
+   * A blocklist snapshot.
    */
-  PARTCERT_PART_KIND_BATTERY = 3,
+  PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT = 3,
   /**
-   * Rear camera module.
+   * A blocklist delta.
    */
-  PARTCERT_PART_KIND_REAR_CAMERA = 4,
+  PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA = 4,
   /**
-   * Front camera module.
+   * A revocation list.
    */
-  PARTCERT_PART_KIND_FRONT_CAMERA = 5,
+  PARTCERT_OBJECT_TYPE_REVOCATION_LIST = 5,
   /**
-   * Biometric sensor (fingerprint or face).
+   * A challenge response.
    */
-  PARTCERT_PART_KIND_BIOMETRIC = 6,
-  /**
-   * Back glass / housing.
-   */
-  PARTCERT_PART_KIND_HOUSING = 7,
-  /**
-   * Charging port assembly.
-   */
-  PARTCERT_PART_KIND_CHARGING_PORT = 8,
-  /**
-   * Loudspeaker or earpiece.
-   */
-  PARTCERT_PART_KIND_SPEAKER = 9,
+  PARTCERT_OBJECT_TYPE_CHALLENGE_RESPONSE = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum partcert_part_kind partcert_part_kind;
+typedef enum partcert_object_type partcert_object_type;
 #else
-typedef uint16_t partcert_part_kind;
+typedef uint32_t partcert_object_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How strongly a part is bound to its certificate.
+ */
+enum partcert_binding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The part proved it holds the key its certificate names.
+   */
+  PARTCERT_BINDING_KEY_PROVEN = 1,
+  /**
+   * The part has a key, but no challenge response was checked.
+   */
+  PARTCERT_BINDING_KEY_NOT_CHALLENGED = 2,
+  /**
+   * The part has no secure element: its certificate binds only its serial
+   * and could have been copied.
+   */
+  PARTCERT_BINDING_SERIAL_ONLY = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partcert_binding partcert_binding;
+#else
+typedef uint32_t partcert_binding;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A part's relation to the handset doing the verifying.
+ */
+enum partcert_relation
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Paired to this handset.
+   */
+  PARTCERT_RELATION_PAIRED_HERE = 1,
+  /**
+   * Paired to another handset (a used part).
+   */
+  PARTCERT_RELATION_PAIRED_ELSEWHERE = 2,
+  /**
+   * No pairing record was presented.
+   */
+  PARTCERT_RELATION_UNPAIRED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partcert_relation partcert_relation;
+#else
+typedef uint32_t partcert_relation;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why a pairing record was made.
+ */
+enum partcert_pairing_event
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The handset was assembled at the factory.
+   */
+  PARTCERT_PAIRING_EVENT_FACTORY_BUILD = 1,
+  /**
+   * A repair fitted one or more parts.
+   */
+  PARTCERT_PAIRING_EVENT_REPAIR = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partcert_pairing_event partcert_pairing_event;
+#else
+typedef uint32_t partcert_pairing_event;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -694,6 +852,12 @@ typedef uint16_t partcert_part_kind;
  * An authority able to sign: its secret key and its certificate (a
  * manufacturer or blocklist root, a part issuer, a pairing service, a
  * blocklist authority). The secret key is zeroized when freed.
+ *
+ * Every signing function checks, before signing, what a verifier would
+ * check of the signer at the time the object carries: a blocklist or
+ * revocation list is refused at signing (301/300) if the signer's
+ * certificate is not valid at its `issued_at`. Certificates and pairing
+ * records carry no signing time the core checks against (see each).
  *
  * Immutable: signing functions may run concurrently from any thread.
  * Free with `partcert_authority_free`.
@@ -705,37 +869,93 @@ typedef struct partcert_authority partcert_authority;
  * the anti-rollback state that guards them.
  *
  * Updates are all-or-nothing: a snapshot or delta that fails any check
- * leaves the blocklist exactly as it was. Persist
- * `partcert_blocklist_rollback_state` after each update and restore it
- * with `partcert_blocklist_new_with_rollback_state` at the next start, so
- * an older list is still refused after a reboot, and a list withheld
- * after the reboot reads as missing (stale), never clean.
+ * leaves the blocklist exactly as it was.
  *
- * Thread safety: functions taking a `const partcert_blocklist *` (verifying,
- * reading) may run concurrently; applying a snapshot or delta needs
- * exclusive access (hold a write lock, or apply to a copy and swap).
+ * Reference-counted and immutable once shared, like
+ * `partcert_trust_store`: `partcert_blocklist_new` (and the other
+ * constructors) make one with a single reference, which
+ * `partcert_blocklist_apply_snapshot` and `_apply_delta` change in place;
+ * once `partcert_blocklist_share` has handed out another reference it no
+ * longer changes (503). A device whose readers verify while an updater
+ * applies lists keeps the current blocklist in a
+ * `partcert_blocklist_holder`, which publishes each update in O(1).
+ *
+ * Anti-rollback marks: persist `partcert_blocklist_rollback_state` (or the
+ * whole `partcert_blocklist_save_state`) after each update and restore it
+ * at the next start, so an older list is still refused after a reboot,
+ * and a list withheld after the reboot reads as missing (stale), never
+ * clean. The saved bytes end in a SHA-256 checksum that detects
+ * corruption (112), not tampering: they are not signed. Keep them where
+ * the device keeps its other trusted state — storage only the trusted
+ * software that verifies can write (e.g. an integrity-protected,
+ * rollback-protected partition, or the secure element's storage). An
+ * attacker who can write them can restore older marks, and thereby
+ * re-open rollback to any list not older than those marks.
+ *
+ * Thread safety: the functions taking a `const partcert_blocklist *` only
+ * read it and may run concurrently from any number of threads.
  */
 typedef struct partcert_blocklist partcert_blocklist;
 
 /**
- * A list of blocklist entries being assembled for a snapshot. Adding
- * needs exclusive access. Free with `partcert_blocklist_entries_free`.
+ * The entries of a blocklist snapshot being assembled. Adding needs
+ * exclusive access; publishing only reads it. One entry per key: adding a
+ * key already there is refused (110), naming it. Free with
+ * `partcert_blocklist_entries_free`.
  */
 typedef struct partcert_blocklist_entries partcert_blocklist_entries;
 
 /**
- * A blocklist standing, borrowed from the `partcert_verdict` or
- * `partcert_handset_report` it came from: valid until that object is
- * freed, and never freed itself.
+ * Holds the current blocklist for a device whose readers verify while an
+ * updater applies new lists.
+ *
+ * `partcert_blocklist_holder_load` hands a reader a reference to the
+ * current blocklist in O(1): a snapshot that never changes under it, kept
+ * as long as the reader needs and released with `partcert_blocklist_free`.
+ * `partcert_blocklist_holder_apply_snapshot` and `_apply_delta` apply an
+ * update to a copy of the current blocklist and publish the result in
+ * O(1) (all-or-nothing: a refused update publishes nothing);
+ * `partcert_blocklist_holder_publish` publishes a blocklist made
+ * elsewhere. Updates run one at a time, so none is lost. A blocklist is
+ * freed when its last reference is released, by whichever thread releases
+ * it: no integrator code reclaims anything.
+ *
+ * Cost of an update: the core's own cost of applying it (for a delta:
+ * checking the signature, merging, and recomputing the state digest over
+ * the whole list) plus one copy of the current blocklist; publishing is
+ * O(1).
+ *
+ * Internally synchronized: every function may run concurrently with any
+ * other on the same holder, from any thread. Free with
+ * `partcert_blocklist_holder_free` (readers' references stay valid).
+ */
+typedef struct partcert_blocklist_holder partcert_blocklist_holder;
+
+/**
+ * A blocklist standing: not checked, clean, stale or blocked, with the
+ * listings that matched and every list consulted. Borrowed from the
+ * `partcert_verdict` or `partcert_handset_report` it came from (always a
+ * `const` pointer): valid until that object is freed, and never freed
+ * itself.
  */
 typedef struct partcert_blocklist_status partcert_blocklist_status;
 
 /**
- * An owned byte buffer the library made (an encoded certificate, record,
- * list or response). Read it with `partcert_bytes_data`; free it with
+ * Bytes the library made and the caller owns: an encoded certificate,
+ * record, list, challenge response or saved state. Read them with
+ * `partcert_bytes_data` and `partcert_bytes_len`; free them with
  * `partcert_bytes_free`. Immutable and safe to share between threads.
  */
 typedef struct partcert_bytes partcert_bytes;
+
+/**
+ * The detail of a failed call: its result code and a detailed, one-line
+ * English message. Made by a failing call that was given an
+ * `error_out`; immutable; free it with `partcert_error_free`. Errors a
+ * handset report holds for its parts are borrowed from the report
+ * (`const partcert_error *`) and never freed themselves.
+ */
+typedef struct partcert_error partcert_error;
 
 /**
  * What a handset presents for its boot-time self-check: its own pairing
@@ -752,35 +972,74 @@ typedef struct partcert_handset_evidence partcert_handset_evidence;
  * fitted part's verdict or error, and the parts its pairing record lists
  * that were not found fitted.
  *
- * Immutable: every accessor may be called from any thread concurrently.
- * Free with `partcert_handset_report_free`.
+ * Immutable: every accessor may be called from any thread concurrently;
+ * each is a plain read (0, false, empty or NULL for a NULL report), and
+ * what it hands out is borrowed from the report. Free with
+ * `partcert_handset_report_free`.
  */
 typedef struct partcert_handset_report partcert_handset_report;
 
 /**
- * Everything presented about one part: its certificate, the certificates
- * that complete its chain, and optionally the pairing record of the
- * handset it comes from, a challenge response, and (for boards) the IMEIs
- * the modem reports.
+ * Everything presented about one part: its certificate, certificates that
+ * complete its chain (unless the trust store's chain pool has them), and
+ * optionally the pairing record of the handset it comes from, a
+ * challenge response, and (for boards) the IMEIs the modem reports.
  *
  * Build it with `partcert_part_evidence_new` and the `_add_`/`_set_`
- * functions (which need exclusive access); verifying only reads it. Free
- * with `partcert_part_evidence_free`.
+ * functions (which need exclusive access); verifying only reads it. Every
+ * function copies what it is given. Free with
+ * `partcert_part_evidence_free`.
  */
 typedef struct partcert_part_evidence partcert_part_evidence;
 
 /**
- * The roots a verifier pins: manufacturer roots (for parts and pairing
- * records) and blocklist roots (for blocklists), pinned separately, plus
- * the revocation lists those roots have signed.
+ * What a part issuer writes into a part certificate, built by the
+ * library so that adding a field never breaks a compiled caller:
+ * `partcert_part_spec_new` with the kind, manufacturer, model and serial,
+ * then `partcert_part_spec_add_imei` for each IMEI of a board and
+ * `partcert_part_spec_set_public_key` for a part with a secure element.
+ * Pass it to `partcert_authority_certify_part`, which only reads it (one
+ * spec may certify many parts in turn). Free with
+ * `partcert_part_spec_free`.
+ */
+typedef struct partcert_part_spec partcert_part_spec;
+
+/**
+ * The roots a verifier pins — manufacturer roots (for parts and pairing
+ * records) and blocklist roots (for blocklists), pinned separately — the
+ * revocation lists those roots have signed, and a pool of factory-line
+ * certificates that complete part chains.
+ *
+ * Reference-counted and immutable once shared. `partcert_trust_store_new`
+ * makes one with a single reference, which the `_add_` and `_apply_`
+ * functions change in place; `partcert_trust_store_share` hands out
+ * another reference (a reader's snapshot), after which it can no longer
+ * change (503): update a copy from `partcert_trust_store_clone` and
+ * publish it (see `partcert_trust_store_holder`). `partcert_trust_store_free`
+ * releases one reference; the store is freed with the last.
  *
  * Thread safety: the functions taking a `const partcert_trust_store *`
- * never modify it and may run concurrently from any number of threads;
- * the functions taking a non-const pointer (adding a root, applying a
- * revocation list) need exclusive access. Free with
- * `partcert_trust_store_free`.
+ * only read it and may run concurrently from any number of threads.
  */
 typedef struct partcert_trust_store partcert_trust_store;
+
+/**
+ * Holds the current trust store for threads that read it while an
+ * updater replaces it (a new revocation list, a new root).
+ *
+ * `partcert_trust_store_holder_load` hands a reader a reference to the
+ * current store in O(1); the reader verifies with it for as long as it
+ * needs and releases it with `partcert_trust_store_free`.
+ * `partcert_trust_store_holder_publish` makes another store current in
+ * O(1); an old store is freed when its last reader releases it. No reader
+ * ever sees a store change under it, and no integrator code reclaims
+ * anything.
+ *
+ * Internally synchronized: every function may run concurrently with any
+ * other on the same holder, from any thread. Free with
+ * `partcert_trust_store_holder_free` (readers' references stay valid).
+ */
+typedef struct partcert_trust_store_holder partcert_trust_store_holder;
 
 /**
  * What trusted evidence says about a part: the part, its issuer and root,
@@ -789,15 +1048,65 @@ typedef struct partcert_trust_store partcert_trust_store;
  * owner's policy.
  *
  * Immutable: every accessor may be called from any thread concurrently.
- * Free with `partcert_verdict_free`.
+ * Every accessor is a plain read: on a NULL verdict it gives 0, false, an
+ * empty string or NULL (as each says). Strings and arrays it hands out are
+ * borrowed from it. A verdict from `partcert_verify_part` is the caller's
+ * to free with `partcert_verdict_free`; one borrowed from a handset report
+ * is `const` and is not freed.
  */
 typedef struct partcert_verdict partcert_verdict;
+
+/**
+ * Borrowed UTF-8 text: `len` bytes at `data`.
+ *
+ * Passed in (names, lists of names): no NUL needed; `data` may be NULL
+ * only when `len` is 0.
+ *
+ * Handed out by the library (names, summaries, messages, JSON): `data` is
+ * never NULL, the text is followed by a NUL (`data[len] == '\0'`, so
+ * `data` is also a C string) and contains no NUL before it, and it is
+ * valid as long as the object it came from (until that object is freed,
+ * or changed, for the objects that can change). Never free it.
+ *
+ * Frozen: two fields, in this order, for the whole major version.
+ */
+typedef struct partcert_str {
+  /**
+   * The first byte.
+   */
+  const char *data;
+  /**
+   * How many bytes, without the NUL.
+   */
+  size_t len;
+} partcert_str;
+
+/**
+ * Borrowed bytes: `len` bytes at `data` (`data` may be NULL only when
+ * `len` is 0). Passed in for lists of encoded objects; handed out for the
+ * bytes of an object (valid as long as it lives; never free it).
+ *
+ * Frozen: two fields, in this order, for the whole major version.
+ */
+typedef struct partcert_slice {
+  /**
+   * The first byte.
+   */
+  const uint8_t *data;
+  /**
+   * How many bytes.
+   */
+  size_t len;
+} partcert_slice;
 
 /**
  * A blocklist version: lists are ordered by epoch first, then sequence.
  * A blocklist root may publish in any epoch; a delegated blocklist
  * authority only in the epoch its certificate names, so a root supersedes
  * a stolen delegated key by publishing in a later epoch.
+ *
+ * Frozen: two fields, in this order, for the whole major version (the
+ * caller allocates it for `version_out` parameters).
  */
 typedef struct partcert_list_version {
   /**
@@ -811,7 +1120,11 @@ typedef struct partcert_list_version {
 } partcert_list_version;
 
 /**
- * One authority's list as held by a `partcert_blocklist`.
+ * One authority's list as held by a `partcert_blocklist`, borrowed from
+ * it (see `partcert_blocklist_list`).
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
  */
 typedef struct partcert_list_info {
   /**
@@ -819,13 +1132,13 @@ typedef struct partcert_list_info {
    */
   uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
   /**
-   * The accepted epoch.
+   * The authority's name (from its root certificate).
    */
-  uint64_t epoch;
+  struct partcert_str authority_name;
   /**
-   * The accepted sequence within that epoch.
+   * The accepted version.
    */
-  uint64_t sequence;
+  struct partcert_list_version version;
   /**
    * When that list was signed (seconds since the Unix epoch).
    */
@@ -850,135 +1163,10 @@ typedef struct partcert_list_info {
 } partcert_list_info;
 
 /**
- * A borrowed UTF-8 string: `len` bytes at `data` (no NUL needed; `data`
- * may be NULL only when `len` is 0). Used to pass lists of names.
- */
-typedef struct partcert_str {
-  /**
-   * The first byte.
-   */
-  const char *data;
-  /**
-   * How many bytes.
-   */
-  size_t len;
-} partcert_str;
-
-/**
- * What a part issuer writes into a part certificate. Every string is
- * UTF-8 given as pointer and length (no NUL needed).
- */
-typedef struct partcert_part_spec {
-  /**
-   * The part's kind code (see `partcert_part_kind`).
-   */
-  uint16_t kind;
-  /**
-   * Who made it: one of the names the issuer's certificate permits.
-   */
-  const char *manufacturer;
-  /**
-   * Length of `manufacturer` in bytes.
-   */
-  size_t manufacturer_len;
-  /**
-   * Its model.
-   */
-  const char *model;
-  /**
-   * Length of `model` in bytes.
-   */
-  size_t model_len;
-  /**
-   * Its serial.
-   */
-  const char *serial;
-  /**
-   * Length of `serial` in bytes.
-   */
-  size_t serial_len;
-  /**
-   * For boards: the IMEIs it carries, at least one (NULL when
-   * `imei_count` is 0).
-   */
-  const uint64_t *imeis;
-  /**
-   * How many IMEIs.
-   */
-  size_t imei_count;
-  /**
-   * For parts with a secure element: the `PARTCERT_PUBLIC_KEY_LEN`-byte
-   * public key the part holds; NULL for a part without one.
-   */
-  const uint8_t *public_key;
-} partcert_part_spec;
-
-/**
- * A borrowed byte buffer: `len` bytes at `data` (`data` may be NULL only
- * when `len` is 0). Used to pass lists of encoded objects.
- */
-typedef struct partcert_slice {
-  /**
-   * The first byte.
-   */
-  const uint8_t *data;
-  /**
-   * How many bytes.
-   */
-  size_t len;
-} partcert_slice;
-
-/**
- * One key a root revokes, and since when.
- */
-typedef struct partcert_revoked_key {
-  /**
-   * The 32-byte key id revoked (see `partcert_public_key_id`).
-   */
-  uint8_t key_id[PARTCERT_DIGEST_LEN];
-  /**
-   * Revoked from this time on (seconds since the Unix epoch); 0 revokes
-   * it from the beginning.
-   */
-  uint64_t since;
-} partcert_revoked_key;
-
-/**
- * The fixed-size fields of a verdict's provenance: the handset the part
- * was paired to, from the pairing record presented.
- */
-typedef struct partcert_provenance {
-  /**
-   * The record's per-handset sequence.
-   */
-  uint64_t pairing_sequence;
-  /**
-   * What made the record.
-   */
-  partcert_pairing_event event;
-  /**
-   * When it was signed (seconds since the Unix epoch).
-   */
-  uint64_t paired_at;
-  /**
-   * The key id of the pairing service that signed it.
-   */
-  uint8_t service_key_id[PARTCERT_DIGEST_LEN];
-  /**
-   * How many IMEIs the handset has (read them with
-   * `partcert_verdict_provenance_imei`).
-   */
-  size_t handset_imei_count;
-  /**
-   * Whether the record names an earlier certificate of the same part
-   * (the part was re-certified since it was paired): the same part,
-   * accepted and reported.
-   */
-  bool certificate_renewed;
-} partcert_provenance;
-
-/**
- * One blocklist listing that matched.
+ * One blocklist listing that matched, borrowed from its standing.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
  */
 typedef struct partcert_listing {
   /**
@@ -999,13 +1187,13 @@ typedef struct partcert_listing {
    */
   uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
   /**
-   * The epoch of the list that carries the entry.
+   * The listing authority's name.
    */
-  uint64_t epoch;
+  struct partcert_str authority_name;
   /**
-   * The sequence of the list that carries the entry.
+   * The version of the list that carries the entry.
    */
-  uint64_t sequence;
+  struct partcert_list_version version;
   /**
    * Why it was listed.
    */
@@ -1030,7 +1218,11 @@ typedef struct partcert_listing {
 } partcert_listing;
 
 /**
- * One followed authority's list as consulted for a standing.
+ * One followed authority's list as consulted for a standing, borrowed
+ * from it.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
  */
 typedef struct partcert_list_checked {
   /**
@@ -1038,13 +1230,14 @@ typedef struct partcert_list_checked {
    */
   uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
   /**
-   * The epoch consulted (the anti-rollback mark's, if the list is missing).
+   * The authority's name.
    */
-  uint64_t epoch;
+  struct partcert_str authority_name;
   /**
-   * The sequence consulted (the mark's, if the list is missing).
+   * The version consulted (the anti-rollback mark's, if the list is
+   * missing).
    */
-  uint64_t sequence;
+  struct partcert_list_version version;
   /**
    * When that list goes stale.
    */
@@ -1059,10 +1252,13 @@ typedef struct partcert_list_checked {
   partcert_stale_reason stale_reason;
   /**
    * For OUTDATED_BY: the root key id of the authority whose newer list
-   * outdates this one (its name: `partcert_blocklist_status_list_outdated_by_name`);
-   * zeros otherwise.
+   * outdates this one; zeros otherwise.
    */
   uint8_t outdated_by_authority_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * For OUTDATED_BY: that authority's name; empty otherwise.
+   */
+  struct partcert_str outdated_by_name;
   /**
    * For OUTDATED_BY: the issue time that authority's list carries; 0
    * otherwise.
@@ -1071,7 +1267,65 @@ typedef struct partcert_list_checked {
 } partcert_list_checked;
 
 /**
- * A part the pairing record lists.
+ * A borrowed list of IMEIs (15-digit numbers): `len` values at `data`
+ * (`data` is NULL when `len` is 0), valid as long as the object it came
+ * from. Never free it.
+ *
+ * Frozen: two fields, in this order, for the whole major version.
+ */
+typedef struct partcert_imeis {
+  /**
+   * The first IMEI.
+   */
+  const uint64_t *data;
+  /**
+   * How many.
+   */
+  size_t len;
+} partcert_imeis;
+
+/**
+ * One fitted part's outcome in a handset report, borrowed from it.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
+ */
+typedef struct partcert_fitted_part {
+  /**
+   * The 32-byte fingerprint of the part's certificate.
+   */
+  uint8_t fingerprint[PARTCERT_DIGEST_LEN];
+  /**
+   * `PARTCERT_RESULT_OK` if the part verified (see `verdict`), else the
+   * code that says why its evidence cannot be trusted (see `error`).
+   */
+  partcert_result outcome;
+  /**
+   * The part's verdict when `outcome` is OK, else NULL: borrowed from
+   * the report (`const`; never freed itself).
+   */
+  const struct partcert_verdict *verdict;
+  /**
+   * The part's error when `outcome` is not OK, else NULL: its code and
+   * detailed message ("the part certificate expired at … (checked at
+   * …)"), borrowed from the report (`const`; never freed itself).
+   */
+  const struct partcert_error *error;
+  /**
+   * Whether the handset's own pairing record lists this part (or an
+   * earlier certificate of it). False means the part was *replaced*: it
+   * is not in this handset's record (its verdict's relation then reads
+   * UNPAIRED because no record lists it — not because no record was
+   * presented; the report is never "all original").
+   */
+  bool listed_in_record;
+} partcert_fitted_part;
+
+/**
+ * A part the pairing record lists, borrowed from the report.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
  */
 typedef struct partcert_paired_part {
   /**
@@ -1088,271 +1342,49 @@ typedef struct partcert_paired_part {
   uint8_t certificate_fingerprint[PARTCERT_DIGEST_LEN];
 } partcert_paired_part;
 
+/**
+ * The provenance of a verdict: the handset the part was paired to, from
+ * the pairing record presented. Borrowed from the verdict.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
+ */
+typedef struct partcert_provenance {
+  /**
+   * The record's per-handset sequence.
+   */
+  uint64_t pairing_sequence;
+  /**
+   * What made the record.
+   */
+  partcert_pairing_event event;
+  /**
+   * When it was signed (seconds since the Unix epoch).
+   */
+  uint64_t paired_at;
+  /**
+   * The key id of the pairing service that signed it.
+   */
+  uint8_t service_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * The name of that pairing service.
+   */
+  struct partcert_str service_name;
+  /**
+   * The IMEIs of the handset the part was paired to.
+   */
+  struct partcert_imeis handset_imeis;
+  /**
+   * Whether the record names an earlier certificate of the same part
+   * (the part was re-certified since it was paired): the same part,
+   * accepted and reported.
+   */
+  bool certificate_renewed;
+} partcert_provenance;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-/**
- * Creates an empty blocklist with no anti-rollback history.
- */
-partcert_result partcert_blocklist_new(struct partcert_blocklist **blocklist_out);
-
-/**
- * Creates an empty blocklist that remembers what a previous run accepted:
- * `data` holds the bytes `partcert_blocklist_rollback_state` wrote then.
- * Lists older than those are refused with 400. Every authority the state
- * has a mark for is followed: until its list is applied again, verdicts
- * are STALE with reason MISSING, naming it. Damaged bytes are refused
- * whole (1xx; 112 if the checksum does not match).
- */
-partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
-                                                           size_t len,
-                                                           struct partcert_blocklist **blocklist_out);
-
-/**
- * Reads back a whole accepted state written by `partcert_blocklist_save_state`
- * (every authority's list and the anti-rollback marks) into a new
- * blocklist. Every list must belong to a blocklist root pinned in `trust`
- * (201 otherwise) and agree with its anti-rollback mark; a damaged file is
- * refused whole (1xx; 112 if its checksum or a list's agreement with its
- * mark fails), never half-loaded. Marks without a list are authorities
- * followed whose list is not held: verdicts read stale until it arrives.
- * The file is unsigned (its checksum guards against accidents, not
- * attackers): keep it where the device keeps its other trusted state.
- */
-partcert_result partcert_blocklist_new_from_saved_state(const struct partcert_trust_store *trust,
-                                                        const uint8_t *data,
-                                                        size_t len,
-                                                        struct partcert_blocklist **blocklist_out);
-
-/**
- * Writes the whole accepted state — every authority's list and the
- * anti-rollback marks — for `partcert_blocklist_new_from_saved_state` after a
- * restart: a device that applied a snapshot and deltas keeps what they led
- * to. It can be large (about 40 bytes per entry): call with `buf = NULL`,
- * `len = 0` to learn the size. See "Bytes out" in the header's introduction.
- */
-partcert_result partcert_blocklist_save_state(const struct partcert_blocklist *blocklist,
-                                              uint8_t *buf,
-                                              size_t len,
-                                              size_t *out_len);
-
-/**
- * Writes a new, independent copy of a blocklist (lists and anti-rollback
- * state) to `copy_out`. For updates without stopping readers: apply the
- * update to a copy, then swap the copy in and free the old one once no
- * thread reads it.
- */
-partcert_result partcert_blocklist_clone(const struct partcert_blocklist *blocklist,
-                                         struct partcert_blocklist **copy_out);
-
-/**
- * Frees a blocklist. NULL is a no-op.
- */
-void partcert_blocklist_free(struct partcert_blocklist *blocklist);
-
-/**
- * Accepts a full blocklist snapshot after checking that its signer chains
- * to a blocklist root pinned in `trust` (a delegated signer only within
- * the epoch its certificate names: 406), its signature, and that it is not
- * older than what was accepted before (400 rollback; 404 for a different
- * list with the same version). Lists are ordered by epoch, then sequence,
- * with no limit on the step (405 only past `PARTCERT_MAX_SEQUENCE`), so a
- * root's list in a later epoch supersedes whatever a stolen delegated key
- * signed. Writes the version (epoch and sequence) now held.
- *
- * `now` is the caller's clock (seconds since the Unix epoch); for this
- * authority's lists it is raised to its newest list already accepted (see
- * `partcert_blocklist_clock_for`), so a clock set back cannot help.
- */
-partcert_result partcert_blocklist_apply_snapshot(struct partcert_blocklist *blocklist,
-                                                  const struct partcert_trust_store *trust,
-                                                  const uint8_t *data,
-                                                  size_t len,
-                                                  uint64_t now,
-                                                  struct partcert_list_version *version_out);
-
-/**
- * Applies a blocklist delta to the list held for its authority. The delta
- * must start from exactly the state held (402 otherwise; 400 if it leads
- * to a version not newer than the one held) and lead to exactly the
- * digest it promises (403). Writes the version now held.
- */
-partcert_result partcert_blocklist_apply_delta(struct partcert_blocklist *blocklist,
-                                               const struct partcert_trust_store *trust,
-                                               const uint8_t *data,
-                                               size_t len,
-                                               uint64_t now,
-                                               struct partcert_list_version *version_out);
-
-/**
- * Writes the anti-rollback state to persist (at most
- * `PARTCERT_MAX_ROLLBACK_STATE_LEN` bytes). See "Bytes out" in the header's
- * introduction for `buf`, `len` and `out_len`.
- */
-partcert_result partcert_blocklist_rollback_state(const struct partcert_blocklist *blocklist,
-                                                  uint8_t *buf,
-                                                  size_t len,
-                                                  size_t *out_len);
-
-/**
- * Writes the clock for one blocklist authority's lists (given by its
- * 32-byte root key id) at the caller's `now`: never earlier than the issue
- * time of that authority's newest accepted list, unless `trust` has since
- * revoked the key that signed it. Other authorities' lists never move it.
- * An authority this blocklist does not follow gets `now` unchanged.
- */
-partcert_result partcert_blocklist_clock_for(const struct partcert_blocklist *blocklist,
-                                             const struct partcert_trust_store *trust,
-                                             const uint8_t *authority_key_id,
-                                             uint64_t now,
-                                             uint64_t *clock_out);
-
-/**
- * Writes whether the blocklist follows any authority: true once a list
- * was accepted, or when restored from an anti-rollback state with a mark.
- * A blocklist that follows nothing gives verdicts NOT_CHECKED.
- */
-partcert_result partcert_blocklist_follows_any(const struct partcert_blocklist *blocklist,
-                                               bool *follows_out);
-
-/**
- * Writes how many authorities' lists are held.
- */
-partcert_result partcert_blocklist_list_count(const struct partcert_blocklist *blocklist,
-                                              size_t *count_out);
-
-/**
- * Describes list `index` (0 ≤ index < count; 503 otherwise), in the
- * order of the authorities' key ids.
- */
-partcert_result partcert_blocklist_list(const struct partcert_blocklist *blocklist,
-                                        size_t index,
-                                        struct partcert_list_info *info_out);
-
-/**
- * Writes the name of list `index`'s authority (from its root certificate).
- */
-partcert_result partcert_blocklist_list_authority_name(const struct partcert_blocklist *blocklist,
-                                                       size_t index,
-                                                       char *buf,
-                                                       size_t len,
-                                                       size_t *out_len);
-
-/**
- * Starts part evidence from the part's encoded certificate (as read from
- * the part). Fails with a 1xx code if the bytes are malformed.
- */
-partcert_result partcert_part_evidence_new(const uint8_t *certificate,
-                                           size_t certificate_len,
-                                           struct partcert_part_evidence **evidence_out);
-
-/**
- * Frees part evidence. NULL is a no-op.
- */
-void partcert_part_evidence_free(struct partcert_part_evidence *evidence);
-
-/**
- * Adds a certificate that may complete the part's chain (its part
- * issuer's certificate). The verifier picks the one that issued the part;
- * more than `8` chain certificates are refused when verifying (106).
- */
-partcert_result partcert_part_evidence_add_chain_certificate(struct partcert_part_evidence *evidence,
-                                                             const uint8_t *certificate,
-                                                             size_t certificate_len);
-
-/**
- * Sets the pairing record of the handset the part comes from (replacing
- * any set before). The verdict then names that handset (provenance) and
- * whether it is the verifying handset.
- */
-partcert_result partcert_part_evidence_set_pairing_record(struct partcert_part_evidence *evidence,
-                                                          const uint8_t *record,
-                                                          size_t record_len);
-
-/**
- * Sets the challenge sent to a keyed part (`nonce`: `PARTCERT_NONCE_LEN`
- * bytes, from `partcert_challenge_generate`) and the part's encoded
- * response (replacing any set before). Verification then proves the part
- * holds the key its certificate names.
- */
-partcert_result partcert_part_evidence_set_challenge(struct partcert_part_evidence *evidence,
-                                                     const uint8_t *nonce,
-                                                     const uint8_t *response,
-                                                     size_t response_len);
-
-/**
- * Adds an IMEI the handset's modem reports (for a board: it must be one
- * signed into the board's certificate, else 305 — unless the board is
- * blocked: then the verdict is BLOCKED and names the mismatched IMEIs).
- * It is also looked up on the blocklists. The IMEI is the 15-digit number
- * as an integer; 107 if it is not a valid IMEI.
- */
-partcert_result partcert_part_evidence_add_presented_imei(struct partcert_part_evidence *evidence,
-                                                          uint64_t imei);
-
-/**
- * Starts handset evidence from the handset's own encoded pairing record.
- */
-partcert_result partcert_handset_evidence_new(const uint8_t *record,
-                                              size_t record_len,
-                                              struct partcert_handset_evidence **evidence_out);
-
-/**
- * Frees handset evidence. NULL is a no-op.
- */
-void partcert_handset_evidence_free(struct partcert_handset_evidence *evidence);
-
-/**
- * Adds an IMEI the modem reports (it must be in the pairing record, else
- * the self-check fails with 305 — unless the handset is blocked: then the
- * report says so and names the mismatched IMEIs). 107 if it is not a
- * valid IMEI.
- */
-partcert_result partcert_handset_evidence_add_modem_imei(struct partcert_handset_evidence *evidence,
-                                                         uint64_t imei);
-
-/**
- * Adds a part found fitted: its certificate, chain and challenge response
- * are copied from `part` (which the caller still owns and frees). The
- * pairing record and presented IMEIs of `part` are not used: the
- * self-check uses the handset's own.
- */
-partcert_result partcert_handset_evidence_add_part(struct partcert_handset_evidence *evidence,
-                                                   const struct partcert_part_evidence *part);
-
-/**
- * Borrows the bytes of a `partcert_bytes`: `*data_out` points into it and
- * stays valid until it is freed.
- */
-partcert_result partcert_bytes_data(const struct partcert_bytes *bytes,
-                                    const uint8_t **data_out,
-                                    size_t *len_out);
-
-/**
- * Frees a byte buffer. NULL is a no-op.
- */
-void partcert_bytes_free(struct partcert_bytes *bytes);
-
-/**
- * Fills `seed_out` with `PARTCERT_SEED_LEN` bytes from the operating
- * system's cryptographic random source: a new secret key. Keep it secret.
- */
-partcert_result partcert_secret_key_generate(uint8_t *seed_out);
-
-/**
- * Writes the `PARTCERT_PUBLIC_KEY_LEN`-byte public key of the secret key
- * with this seed (what a part's certificate or an authority certificate
- * names).
- */
-partcert_result partcert_public_key_from_seed(const uint8_t *seed, uint8_t *public_key_out);
-
-/**
- * Writes the 32-byte key id (SHA-256) of a public key: how certificates,
- * blocklists and verdicts name keys. 109 if the bytes are not a valid
- * Ed25519 public key.
- */
-partcert_result partcert_public_key_id(const uint8_t *public_key, uint8_t *key_id_out);
 
 /**
  * Creates a manufacturer root from a `PARTCERT_SEED_LEN`-byte secret
@@ -1370,7 +1402,8 @@ partcert_result partcert_authority_new_manufacturer_root(const uint8_t *seed,
                                                          size_t manufacturer_count,
                                                          uint64_t not_before,
                                                          uint64_t not_after,
-                                                         struct partcert_authority **authority_out);
+                                                         struct partcert_authority **authority_out,
+                                                         struct partcert_error **error_out);
 
 /**
  * Creates a blocklist root (a national registry, an operator) from a
@@ -1383,7 +1416,8 @@ partcert_result partcert_authority_new_blocklist_root(const uint8_t *seed,
                                                       size_t name_len,
                                                       uint64_t not_before,
                                                       uint64_t not_after,
-                                                      struct partcert_authority **authority_out);
+                                                      struct partcert_authority **authority_out,
+                                                      struct partcert_error **error_out);
 
 /**
  * Loads an authority from its secret seed and its encoded certificate
@@ -1393,7 +1427,8 @@ partcert_result partcert_authority_new_blocklist_root(const uint8_t *seed,
 partcert_result partcert_authority_new(const uint8_t *seed,
                                        const uint8_t *certificate,
                                        size_t certificate_len,
-                                       struct partcert_authority **authority_out);
+                                       struct partcert_authority **authority_out,
+                                       struct partcert_error **error_out);
 
 /**
  * Frees an authority, zeroizing its secret key. NULL is a no-op.
@@ -1401,22 +1436,21 @@ partcert_result partcert_authority_new(const uint8_t *seed,
 void partcert_authority_free(struct partcert_authority *authority);
 
 /**
- * Writes the authority's encoded certificate to a new buffer.
+ * The authority's encoded certificate, borrowed: valid while the authority
+ * lives (empty for NULL).
  */
-partcert_result partcert_authority_certificate(const struct partcert_authority *authority,
-                                               struct partcert_bytes **certificate_out);
+struct partcert_slice partcert_authority_certificate(const struct partcert_authority *authority);
 
 /**
- * Writes the authority's role.
+ * The authority's role (MANUFACTURER_ROOT for NULL: check the authority
+ * first).
  */
-partcert_result partcert_authority_role(const struct partcert_authority *authority,
-                                        partcert_role *role_out);
+partcert_role partcert_authority_role(const struct partcert_authority *authority);
 
 /**
- * Writes the authority's 32-byte key id.
+ * The authority's 32-byte key id, borrowed (NULL for NULL).
  */
-partcert_result partcert_authority_key_id(const struct partcert_authority *authority,
-                                          uint8_t *key_id_out);
+const uint8_t *partcert_authority_key_id(const struct partcert_authority *authority);
 
 /**
  * Certifies a factory line (manufacturer roots only; 303 otherwise):
@@ -1425,7 +1459,7 @@ partcert_result partcert_authority_key_id(const struct partcert_authority *autho
  * `permitted_kind_count` is 0) the kinds it may certify, and
  * `manufacturers` (`manufacturer_count` names, NULL when 0) the makers
  * whose parts it may certify, each one the root names (308 otherwise).
- * Writes the encoded certificate to a new buffer.
+ * Writes the encoded certificate to a new `partcert_bytes`.
  */
 partcert_result partcert_authority_certify_part_issuer(const struct partcert_authority *authority,
                                                        const char *name,
@@ -1438,12 +1472,13 @@ partcert_result partcert_authority_certify_part_issuer(const struct partcert_aut
                                                        uint64_t serial_number,
                                                        uint64_t not_before,
                                                        uint64_t not_after,
-                                                       struct partcert_bytes **certificate_out);
+                                                       struct partcert_bytes **certificate_out,
+                                                       struct partcert_error **error_out);
 
 /**
  * Certifies a pairing service (manufacturer roots only; 303 otherwise):
  * it may sign pairing records for handsets whose board this root
- * certified. Writes the encoded certificate to a new buffer.
+ * certified. Writes the encoded certificate to a new `partcert_bytes`.
  */
 partcert_result partcert_authority_certify_pairing_service(const struct partcert_authority *authority,
                                                            const char *name,
@@ -1452,14 +1487,15 @@ partcert_result partcert_authority_certify_pairing_service(const struct partcert
                                                            uint64_t serial_number,
                                                            uint64_t not_before,
                                                            uint64_t not_after,
-                                                           struct partcert_bytes **certificate_out);
+                                                           struct partcert_bytes **certificate_out,
+                                                           struct partcert_error **error_out);
 
 /**
  * Certifies a delegated blocklist signing key (blocklist roots only; 303
  * otherwise) for exactly one `epoch`: it may sign snapshots and deltas of
  * that epoch only (406 otherwise). To supersede a stolen delegated key,
  * the root publishes in a later epoch, itself or through a key certified
- * for it. Writes the encoded certificate to a new buffer.
+ * for it. Writes the encoded certificate to a new `partcert_bytes`.
  */
 partcert_result partcert_authority_certify_blocklist_authority(const struct partcert_authority *authority,
                                                                const char *name,
@@ -1469,31 +1505,35 @@ partcert_result partcert_authority_certify_blocklist_authority(const struct part
                                                                uint64_t serial_number,
                                                                uint64_t not_before,
                                                                uint64_t not_after,
-                                                               struct partcert_bytes **certificate_out);
+                                                               struct partcert_bytes **certificate_out,
+                                                               struct partcert_error **error_out);
 
 /**
- * Certifies a part (part issuers only, for the kinds their certificate
- * permits: 302 otherwise; for a `spec.manufacturer` it names: 308
- * otherwise). A board must carry at least one IMEI. Serials are 1 to 64
- * characters of `A-Z 0-9 - . _ / : # +`; manufacturer names and models
- * follow the text rules (111 otherwise). Writes the encoded certificate to
- * a new buffer.
+ * Certifies a part described by `spec` (part issuers only, for the kinds
+ * their certificate permits: 302 otherwise; for a manufacturer it names:
+ * 308 otherwise). A board must carry at least one IMEI. Serials are 1 to
+ * 64 characters of `A-Z 0-9 - . _ / : # +`; manufacturer names and models
+ * follow the text rules (111 otherwise). Writes the encoded certificate
+ * to a new `partcert_bytes`.
  */
 partcert_result partcert_authority_certify_part(const struct partcert_authority *authority,
                                                 const struct partcert_part_spec *spec,
                                                 uint64_t serial_number,
                                                 uint64_t not_before,
                                                 uint64_t not_after,
-                                                struct partcert_bytes **certificate_out);
+                                                struct partcert_bytes **certificate_out,
+                                                struct partcert_error **error_out);
 
 /**
  * Signs a pairing record (pairing services only, for a board certified
  * under the service's own root: 307 otherwise): the handset's board
  * certificate and the other parts fitted (`parts`: `part_count` encoded
- * part certificates; NULL when 0), the per-handset `sequence`, the
- * `event` (a `partcert_pairing_event`) and the signing time. The
- * handset's IMEIs come from the board's certificate. Writes the encoded
- * record to a new buffer.
+ * part certificates; NULL when 0; a part listed twice is 111), the
+ * per-handset `sequence`, the `event` (a `partcert_pairing_event`) and
+ * the signing time. The handset's IMEIs come from the board's certificate.
+ * The service's own validity is not checked against `issued_at` here (a
+ * verifier checks it at its own clock). Writes the encoded record to a
+ * new `partcert_bytes`.
  */
 partcert_result partcert_authority_pair(const struct partcert_authority *authority,
                                         const uint8_t *board,
@@ -1503,12 +1543,209 @@ partcert_result partcert_authority_pair(const struct partcert_authority *authori
                                         uint64_t sequence,
                                         uint32_t event,
                                         uint64_t issued_at,
-                                        struct partcert_bytes **record_out);
+                                        struct partcert_bytes **record_out,
+                                        struct partcert_error **error_out);
 
 /**
- * Creates an empty list of blocklist entries.
+ * Publishes a full blocklist snapshot (blocklist roots in any epoch;
+ * delegated blocklist authorities only in the epoch their certificate
+ * names: 406 otherwise) holding `entries` (not consumed: free it
+ * yourself), with its version (`epoch`, then `sequence`, each at most
+ * `PARTCERT_MAX_SEQUENCE`, 405 otherwise), issue and expiry times. The
+ * signer's certificate must be valid at `issued_at` (301/300 at signing
+ * otherwise). Writes the encoded snapshot to a new `partcert_bytes`.
  */
-partcert_result partcert_blocklist_entries_new(struct partcert_blocklist_entries **entries_out);
+partcert_result partcert_authority_publish_snapshot(const struct partcert_authority *authority,
+                                                    uint64_t epoch,
+                                                    uint64_t sequence,
+                                                    uint64_t issued_at,
+                                                    uint64_t expires_at,
+                                                    const struct partcert_blocklist_entries *entries,
+                                                    struct partcert_bytes **snapshot_out,
+                                                    struct partcert_error **error_out);
+
+/**
+ * Publishes the delta that turns snapshot `from` into the later snapshot
+ * `to` (both this authority's, encoded, in the same epoch: a new epoch
+ * starts with a snapshot, 111 otherwise). Writes the encoded delta to a
+ * new `partcert_bytes`.
+ */
+partcert_result partcert_authority_publish_delta(const struct partcert_authority *authority,
+                                                 const uint8_t *from,
+                                                 size_t from_len,
+                                                 const uint8_t *to,
+                                                 size_t to_len,
+                                                 struct partcert_bytes **delta_out,
+                                                 struct partcert_error **error_out);
+
+/**
+ * Signs a revocation list (roots only; 303 otherwise) of the keys this
+ * root certified that it now revokes: `count` keys, key `i` given by the
+ * 32 bytes at `key_ids + 32 * i` and revoked from `since[i]` (0: from the
+ * beginning); both NULL when `count` is 0. A part certified before
+ * `since` still verifies when a pairing record places it before that time
+ * (see `partcert_verdict_issuer_revoked`). A key listed twice is 111. The
+ * root's certificate must be valid at `issued_at` (301/300 otherwise).
+ * Writes the encoded list to a new `partcert_bytes`.
+ */
+partcert_result partcert_authority_revoke(const struct partcert_authority *authority,
+                                          uint64_t sequence,
+                                          uint64_t issued_at,
+                                          const uint8_t *key_ids,
+                                          const uint64_t *since,
+                                          size_t count,
+                                          struct partcert_bytes **list_out,
+                                          struct partcert_error **error_out);
+
+/**
+ * Creates an empty blocklist with no anti-rollback history, with one
+ * reference (the caller's). Never NULL. A blocklist that follows no
+ * authority gives verdicts NOT_CHECKED.
+ */
+struct partcert_blocklist *partcert_blocklist_new(void);
+
+/**
+ * Creates an empty blocklist that remembers what a previous run accepted:
+ * `data` holds the bytes `partcert_blocklist_rollback_state` gave then.
+ * Lists older than those are refused with 400. Every authority the state
+ * has a mark for is followed: until its list is applied again, verdicts
+ * are STALE with reason MISSING, naming it. Damaged bytes are refused
+ * whole (1xx; 112 if the checksum does not match).
+ */
+partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
+                                                           size_t len,
+                                                           struct partcert_blocklist **blocklist_out,
+                                                           struct partcert_error **error_out);
+
+/**
+ * Reads back a whole accepted state written by `partcert_blocklist_save_state`
+ * (every authority's list and the anti-rollback marks) into a new
+ * blocklist. Every list must belong to a blocklist root pinned in `trust`
+ * (201 otherwise) and agree with its anti-rollback mark; a damaged file is
+ * refused whole (1xx; 112 if its checksum or a list's agreement with its
+ * mark fails), never half-loaded. Marks without a list are authorities
+ * followed whose list is not held: verdicts read stale until it arrives.
+ * The file is unsigned: keep it as the anti-rollback marks are kept (see
+ * `partcert_blocklist`).
+ */
+partcert_result partcert_blocklist_new_from_saved_state(const struct partcert_trust_store *trust,
+                                                        const uint8_t *data,
+                                                        size_t len,
+                                                        struct partcert_blocklist **blocklist_out,
+                                                        struct partcert_error **error_out);
+
+/**
+ * Writes the whole accepted state — every authority's list and the
+ * anti-rollback marks — to a new `partcert_bytes`, for
+ * `partcert_blocklist_new_from_saved_state` after a restart: a device that
+ * applied a snapshot and deltas keeps what they led to. About 40 bytes per
+ * entry; encoded once.
+ */
+partcert_result partcert_blocklist_save_state(const struct partcert_blocklist *blocklist,
+                                              struct partcert_bytes **state_out,
+                                              struct partcert_error **error_out);
+
+/**
+ * Writes the anti-rollback state to persist (at most
+ * `PARTCERT_MAX_ROLLBACK_STATE_LEN` bytes) to a new `partcert_bytes`.
+ */
+partcert_result partcert_blocklist_rollback_state(const struct partcert_blocklist *blocklist,
+                                                  struct partcert_bytes **state_out,
+                                                  struct partcert_error **error_out);
+
+/**
+ * Hands out another reference to `blocklist` (NULL gives NULL): a
+ * snapshot a reader may keep as long as it needs, released with
+ * `partcert_blocklist_free`. Once shared, the blocklist no longer changes.
+ */
+struct partcert_blocklist *partcert_blocklist_share(const struct partcert_blocklist *blocklist);
+
+/**
+ * A new, unshared copy of `blocklist` (lists and anti-rollback state;
+ * NULL gives NULL), to update and publish while readers keep the
+ * original. Copying costs time and memory in proportion to the entries
+ * held.
+ */
+struct partcert_blocklist *partcert_blocklist_clone(const struct partcert_blocklist *blocklist);
+
+/**
+ * Releases one reference to a blocklist; it is freed with the last. NULL
+ * is a no-op.
+ */
+void partcert_blocklist_free(struct partcert_blocklist *blocklist);
+
+/**
+ * Accepts a full blocklist snapshot after checking that its signer chains
+ * to a blocklist root pinned in `trust` (a delegated signer only in the
+ * epoch its certificate names: 406), its signature, and that it is not
+ * older than what was accepted before (400; lists are ordered by epoch,
+ * then sequence, with no limit on the step between two: 405 only past
+ * `PARTCERT_MAX_SEQUENCE`). The same snapshot again is accepted and
+ * changes nothing; a different one with the same version is 404. `now` is
+ * the caller's clock, raised to this authority's floor (see
+ * `partcert_blocklist_clock_for`). Writes the version now held to
+ * `version_out` (NULL if not wanted). 503 if `blocklist` is shared.
+ */
+partcert_result partcert_blocklist_apply_snapshot(struct partcert_blocklist *blocklist,
+                                                  const struct partcert_trust_store *trust,
+                                                  const uint8_t *data,
+                                                  size_t len,
+                                                  uint64_t now,
+                                                  struct partcert_list_version *version_out,
+                                                  struct partcert_error **error_out);
+
+/**
+ * Applies a blocklist delta to the list held for its authority. The delta
+ * must start from exactly the state held (402 otherwise; 400 if it leads
+ * to a version not newer than the one held) and lead to exactly the
+ * digest it promises (403). Writes the version now held to `version_out`
+ * (NULL if not wanted). 503 if `blocklist` is shared.
+ */
+partcert_result partcert_blocklist_apply_delta(struct partcert_blocklist *blocklist,
+                                               const struct partcert_trust_store *trust,
+                                               const uint8_t *data,
+                                               size_t len,
+                                               uint64_t now,
+                                               struct partcert_list_version *version_out,
+                                               struct partcert_error **error_out);
+
+/**
+ * The clock for one blocklist authority's lists (given by its 32-byte
+ * root key id) at the caller's `now`: never earlier than the issue time
+ * of that authority's newest accepted list, unless `trust` has since
+ * revoked the key that signed it. Other authorities' lists never move it.
+ * An authority this blocklist does not follow gets `now` unchanged. 0 if
+ * an argument is NULL.
+ */
+uint64_t partcert_blocklist_clock_for(const struct partcert_blocklist *blocklist,
+                                      const struct partcert_trust_store *trust,
+                                      const uint8_t *authority_key_id,
+                                      uint64_t now);
+
+/**
+ * Whether the blocklist follows any authority: true once a list was
+ * accepted, or when restored from an anti-rollback state with a mark.
+ * False for NULL.
+ */
+bool partcert_blocklist_follows_any(const struct partcert_blocklist *blocklist);
+
+/**
+ * How many authorities' lists are held (0 for NULL).
+ */
+size_t partcert_blocklist_list_count(const struct partcert_blocklist *blocklist);
+
+/**
+ * List `index` (0 ≤ index < count, in the order of the authorities' key
+ * ids), borrowed: valid until the blocklist is changed or released. NULL
+ * if `index` is past the end or `blocklist` is NULL.
+ */
+const struct partcert_list_info *partcert_blocklist_list(const struct partcert_blocklist *blocklist,
+                                                         size_t index);
+
+/**
+ * Creates an empty list of blocklist entries. Never NULL.
+ */
+struct partcert_blocklist_entries *partcert_blocklist_entries_new(void);
 
 /**
  * Frees a list of blocklist entries. NULL is a no-op.
@@ -1518,236 +1755,675 @@ void partcert_blocklist_entries_free(struct partcert_blocklist_entries *entries)
 /**
  * Adds an entry listing a handset by IMEI. `reason` is a
  * `partcert_reason`, `status` a `partcert_listing_status`, `listed_at` in
- * seconds since the Unix epoch.
+ * seconds since the Unix epoch. 110 if the IMEI is already listed here.
  */
 partcert_result partcert_blocklist_entries_add_handset(struct partcert_blocklist_entries *entries,
                                                        uint64_t imei,
                                                        uint32_t reason,
                                                        uint64_t listed_at,
-                                                       uint32_t status);
+                                                       uint32_t status,
+                                                       struct partcert_error **error_out);
 
 /**
  * Adds every entry for a reported handset, from its latest pairing record:
  * its IMEIs *and* the identities of the parts paired to it, so its parts
- * stay blocked when harvested.
+ * stay blocked when harvested. All or nothing: 110 (naming the key) if any
+ * of them is already listed here, e.g. the same handset reported twice.
  */
 partcert_result partcert_blocklist_entries_add_reported_handset(struct partcert_blocklist_entries *entries,
                                                                 const uint8_t *record,
                                                                 size_t record_len,
                                                                 uint32_t reason,
                                                                 uint64_t listed_at,
-                                                                uint32_t status);
+                                                                uint32_t status,
+                                                                struct partcert_error **error_out);
 
 /**
  * Adds an entry listing one part by its 32-byte identity digest (see
  * `partcert_verdict_part_id`). `handset_imei` points to the IMEI of the
- * handset the part was paired to, or is NULL if unknown.
+ * handset the part was paired to, or is NULL if unknown. 110 if the part
+ * is already listed here.
  */
 partcert_result partcert_blocklist_entries_add_part(struct partcert_blocklist_entries *entries,
                                                     const uint8_t *part_id,
                                                     uint32_t reason,
                                                     uint64_t listed_at,
                                                     uint32_t status,
-                                                    const uint64_t *handset_imei);
+                                                    const uint64_t *handset_imei,
+                                                    struct partcert_error **error_out);
 
 /**
- * Writes how many entries the list holds.
+ * How many entries the list holds (0 for NULL).
  */
-partcert_result partcert_blocklist_entries_count(const struct partcert_blocklist_entries *entries,
-                                                 size_t *count_out);
+size_t partcert_blocklist_entries_count(const struct partcert_blocklist_entries *entries);
 
 /**
- * Publishes a full blocklist snapshot (blocklist roots in any epoch;
- * delegated blocklist authorities only in the epoch their certificate
- * names: 406 otherwise) holding `entries` (not consumed: free it
- * yourself), with its version (`epoch`, then `sequence`, increasing with
- * every publication; each at most `PARTCERT_MAX_SEQUENCE`, 405 otherwise),
- * issue and expiry times. The signer must be valid at `issued_at`. Two
- * entries for the same key are refused (110). Writes the encoded snapshot
- * to a new buffer.
+ * Creates a holder whose current blocklist is `blocklist` (which it
+ * shares: the caller keeps, and frees, its own reference).
  */
-partcert_result partcert_authority_publish_snapshot(const struct partcert_authority *authority,
-                                                    uint64_t epoch,
-                                                    uint64_t sequence,
-                                                    uint64_t issued_at,
-                                                    uint64_t expires_at,
-                                                    const struct partcert_blocklist_entries *entries,
-                                                    struct partcert_bytes **snapshot_out);
+partcert_result partcert_blocklist_holder_new(const struct partcert_blocklist *blocklist,
+                                              struct partcert_blocklist_holder **holder_out,
+                                              struct partcert_error **error_out);
 
 /**
- * Publishes the delta that turns snapshot `from` into the later snapshot
- * `to` (both this authority's, encoded, in the same epoch: a new epoch
- * starts with a snapshot, 111 otherwise). Writes the encoded delta to a
- * new buffer.
+ * A new reference to the current blocklist (NULL for a NULL holder): the
+ * caller's snapshot, released with `partcert_blocklist_free`.
  */
-partcert_result partcert_authority_publish_delta(const struct partcert_authority *authority,
-                                                 const uint8_t *from,
-                                                 size_t from_len,
-                                                 const uint8_t *to,
-                                                 size_t to_len,
-                                                 struct partcert_bytes **delta_out);
+struct partcert_blocklist *partcert_blocklist_holder_load(const struct partcert_blocklist_holder *holder);
 
 /**
- * Signs a revocation list (roots only; 303 otherwise) of the keys this
- * root certified that it now revokes: `revoked` holds `revoked_count`
- * (key id, since) pairs (NULL when 0), each key revoked from its `since`
- * time (0: from the beginning). A part certified before `since` still
- * verifies when a pairing record places it before that time (see
- * `partcert_verdict_issuer_revoked_since`). A key listed twice gives 111.
- * Writes the encoded list to a new buffer.
+ * Makes `blocklist` the current one (sharing it: the caller keeps its own
+ * reference) in O(1). Readers holding the previous one keep it.
  */
-partcert_result partcert_authority_revoke(const struct partcert_authority *authority,
-                                          uint64_t sequence,
-                                          uint64_t issued_at,
-                                          const struct partcert_revoked_key *revoked,
-                                          size_t revoked_count,
-                                          struct partcert_bytes **list_out);
+partcert_result partcert_blocklist_holder_publish(const struct partcert_blocklist_holder *holder,
+                                                  const struct partcert_blocklist *blocklist,
+                                                  struct partcert_error **error_out);
+
+/**
+ * Applies a snapshot to a copy of the current blocklist and publishes the
+ * result (see `partcert_blocklist_apply_snapshot` for the checks and
+ * errors). Writes the version now held to `version_out` (NULL if not
+ * wanted). On failure nothing is published.
+ */
+partcert_result partcert_blocklist_holder_apply_snapshot(const struct partcert_blocklist_holder *holder,
+                                                         const struct partcert_trust_store *trust,
+                                                         const uint8_t *data,
+                                                         size_t len,
+                                                         uint64_t now,
+                                                         struct partcert_list_version *version_out,
+                                                         struct partcert_error **error_out);
+
+/**
+ * Applies a delta to a copy of the current blocklist and publishes the
+ * result (see `partcert_blocklist_apply_delta`). On failure nothing is
+ * published.
+ */
+partcert_result partcert_blocklist_holder_apply_delta(const struct partcert_blocklist_holder *holder,
+                                                      const struct partcert_trust_store *trust,
+                                                      const uint8_t *data,
+                                                      size_t len,
+                                                      uint64_t now,
+                                                      struct partcert_list_version *version_out,
+                                                      struct partcert_error **error_out);
+
+/**
+ * Frees a holder (it releases its reference to the current blocklist;
+ * readers keep theirs). NULL is a no-op.
+ */
+void partcert_blocklist_holder_free(struct partcert_blocklist_holder *holder);
+
+/**
+ * The standing's state: not checked, clean, stale or blocked
+ * (NOT_CHECKED for NULL).
+ */
+partcert_blocklist_state partcert_blocklist_status_state(const struct partcert_blocklist_status *status);
+
+/**
+ * Whether any followed list is stale (true for STALE, and for BLOCKED
+ * when a list consulted was stale; false for NULL).
+ */
+bool partcert_blocklist_status_is_stale(const struct partcert_blocklist_status *status);
+
+/**
+ * How many listings matched (0 unless BLOCKED).
+ */
+size_t partcert_blocklist_status_listing_count(const struct partcert_blocklist_status *status);
+
+/**
+ * Listing `index`, borrowed from the standing (NULL past the end).
+ */
+const struct partcert_listing *partcert_blocklist_status_listing(const struct partcert_blocklist_status *status,
+                                                                 size_t index);
+
+/**
+ * How many lists were consulted: one per authority the blocklist
+ * follows, held or missing (0 when NOT_CHECKED).
+ */
+size_t partcert_blocklist_status_list_count(const struct partcert_blocklist_status *status);
+
+/**
+ * Consulted list `index`, borrowed from the standing (NULL past the end).
+ */
+const struct partcert_list_checked *partcert_blocklist_status_list(const struct partcert_blocklist_status *status,
+                                                                   size_t index);
+
+/**
+ * A short description of the standing: "clean", "BLOCKED: stolen",
+ * "clean but blocklist stale (UK National Register: missing)",
+ * "blocklist not checked" … (borrowed; empty for NULL).
+ */
+struct partcert_str partcert_blocklist_status_summary(const struct partcert_blocklist_status *status);
+
+/**
+ * The bytes, borrowed: valid until `bytes` is freed. NULL for NULL (and
+ * for no bytes).
+ */
+const uint8_t *partcert_bytes_data(const struct partcert_bytes *bytes);
+
+/**
+ * How many bytes (0 for NULL).
+ */
+size_t partcert_bytes_len(const struct partcert_bytes *bytes);
+
+/**
+ * Frees bytes. NULL is a no-op.
+ */
+void partcert_bytes_free(struct partcert_bytes *bytes);
 
 /**
  * Fills `nonce_out` with a fresh `PARTCERT_NONCE_LEN`-byte challenge from
  * the operating system's cryptographic random source. Use a new one for
  * every check, so a recorded answer cannot be replayed.
  */
-partcert_result partcert_challenge_generate(uint8_t *nonce_out);
+partcert_result partcert_challenge_generate(uint8_t *nonce_out, struct partcert_error **error_out);
 
 /**
  * What a keyed part computes when challenged: signs the `nonce` and its
  * own certificate's fingerprint with its secret key (`part_seed`, the
  * part's `PARTCERT_SEED_LEN`-byte seed). For part firmware, simulators and
  * tests. 204 if the certificate names no part key, 205 if the seed is not
- * that key's. Writes the encoded response to a new buffer.
+ * that key's. Writes the encoded response to a new `partcert_bytes`.
  */
 partcert_result partcert_challenge_respond(const uint8_t *part_seed,
                                            const uint8_t *nonce,
                                            const uint8_t *certificate,
                                            size_t certificate_len,
-                                           struct partcert_bytes **response_out);
+                                           struct partcert_bytes **response_out,
+                                           struct partcert_error **error_out);
 
 /**
- * Writes a one-line English message for a result code into `buf`,
- * NUL-terminated, e.g. "blocklist rollback refused" for 400.
- *
- * An unknown code gets the message "unknown partcert result code".
- * See "Strings out" in the header's introduction for `buf`, `len` and
- * `out_len`.
+ * The result code of an error (`PARTCERT_RESULT_OK` for NULL).
  */
-partcert_result partcert_result_message(uint32_t result, char *buf, size_t len, size_t *out_len);
+partcert_result partcert_error_code(const struct partcert_error *error);
 
 /**
- * Writes the symbolic name of a result code into `buf`, NUL-terminated,
- * e.g. "Rollback" for 400 ("Unknown" for an unknown code).
+ * The detailed message of an error, e.g. "the part certificate expired at
+ * 1767225600 (checked at 1800000000)" or "argument `trust` is NULL":
+ * borrowed, valid while the error lives, NUL-terminated. The empty string
+ * for NULL.
  */
-partcert_result partcert_result_name(uint32_t result, char *buf, size_t len, size_t *out_len);
+struct partcert_str partcert_error_message(const struct partcert_error *error);
 
 /**
- * Creates an empty trust store, which trusts nothing.
+ * Frees an error made by a failing call. NULL is a no-op. (Errors
+ * borrowed from a handset report are `const` and are not freed.)
  */
-partcert_result partcert_trust_store_new(struct partcert_trust_store **trust_out);
+void partcert_error_free(struct partcert_error *error);
 
 /**
- * Writes a new, independent copy of a trust store to `copy_out` (to
- * update a copy while other threads keep reading the original).
+ * Starts handset evidence from the handset's own encoded pairing record.
  */
-partcert_result partcert_trust_store_clone(const struct partcert_trust_store *trust,
-                                           struct partcert_trust_store **copy_out);
+partcert_result partcert_handset_evidence_new(const uint8_t *record,
+                                              size_t record_len,
+                                              struct partcert_handset_evidence **evidence_out,
+                                              struct partcert_error **error_out);
 
 /**
- * Frees a trust store. NULL is a no-op.
+ * Frees handset evidence. NULL is a no-op.
+ */
+void partcert_handset_evidence_free(struct partcert_handset_evidence *evidence);
+
+/**
+ * Adds an IMEI the modem reports (it must be in the pairing record, else
+ * the self-check fails with 305 — unless the handset is blocked: then the
+ * report says so and names the mismatched IMEIs). 107 if it is not a
+ * valid IMEI.
+ */
+partcert_result partcert_handset_evidence_add_modem_imei(struct partcert_handset_evidence *evidence,
+                                                         uint64_t imei,
+                                                         struct partcert_error **error_out);
+
+/**
+ * Adds a part found fitted, by its encoded certificate alone: its chain
+ * comes from the trust store's chain pool. The common case of a boot
+ * self-check (for a keyed part whose challenge is checked, build a
+ * `partcert_part_evidence` and use `partcert_handset_evidence_add_part`).
+ */
+partcert_result partcert_handset_evidence_add_part_certificate(struct partcert_handset_evidence *evidence,
+                                                               const uint8_t *certificate,
+                                                               size_t certificate_len,
+                                                               struct partcert_error **error_out);
+
+/**
+ * Adds a part found fitted: its certificate, chain and challenge response
+ * are copied from `part` (which the caller still owns and frees). The
+ * pairing record and presented IMEIs of `part` are not used: the
+ * self-check uses the handset's own.
+ */
+partcert_result partcert_handset_evidence_add_part(struct partcert_handset_evidence *evidence,
+                                                   const struct partcert_part_evidence *part,
+                                                   struct partcert_error **error_out);
+
+/**
+ * Frees a handset report. NULL is a no-op. Everything borrowed from it
+ * (standings, verdicts, errors, strings) is invalid afterwards.
+ */
+void partcert_handset_report_free(struct partcert_handset_report *report);
+
+/**
+ * The handset's IMEIs (from its pairing record), borrowed.
+ */
+struct partcert_imeis partcert_handset_report_imeis(const struct partcert_handset_report *report);
+
+/**
+ * The pairing record's sequence.
+ */
+uint64_t partcert_handset_report_pairing_sequence(const struct partcert_handset_report *report);
+
+/**
+ * The time the pairing record's certificates were checked at: the
+ * caller's `now`, raised to the newest revocation list of the pairing
+ * service's root.
+ */
+uint64_t partcert_handset_report_checked_at(const struct partcert_handset_report *report);
+
+/**
+ * The IMEIs the modem reports that the pairing record does not carry (in
+ * ascending order), borrowed. Only ever non-empty when the handset is
+ * blocked: a listed handset stays blocked whatever its modem says, while
+ * a clean one with a mismatch fails the self-check with 305.
+ */
+struct partcert_imeis partcert_handset_report_mismatched_modem_imeis(const struct partcert_handset_report *report);
+
+/**
+ * The handset's own blocklist standing (by IMEI), borrowed: valid until
+ * the report is freed; never freed itself.
+ */
+const struct partcert_blocklist_status *partcert_handset_report_blocklist(const struct partcert_handset_report *report);
+
+/**
+ * Whether the handset is as its record says: every fitted part verified
+ * and is paired here (listed in this handset's record), none is missing,
+ * and the modem agrees. Says nothing about blocklists.
+ */
+bool partcert_handset_report_all_original(const struct partcert_handset_report *report);
+
+/**
+ * Whether the handset is as its record says
+ * (`partcert_handset_report_all_original`) *and* the handset and every part
+ * were checked against current blocklists and found clean: false when no
+ * blocklist was consulted, a list was stale, or anything is blocked. The
+ * one answer a boot self-check needs.
+ */
+bool partcert_handset_report_all_original_and_clean(const struct partcert_handset_report *report);
+
+/**
+ * Whether the handset itself, or any fitted part, is on a list.
+ */
+bool partcert_handset_report_is_blocked(const struct partcert_handset_report *report);
+
+/**
+ * Whether a list consulted for the handset or any part was stale.
+ */
+bool partcert_handset_report_is_stale(const struct partcert_handset_report *report);
+
+/**
+ * Whether any fitted part's evidence could not be trusted (its outcome is
+ * an error).
+ */
+bool partcert_handset_report_has_refused_parts(const struct partcert_handset_report *report);
+
+/**
+ * How many fitted parts the report covers (in the order added).
+ */
+size_t partcert_handset_report_part_count(const struct partcert_handset_report *report);
+
+/**
+ * Fitted part `index`'s outcome, borrowed (NULL past the end).
+ */
+const struct partcert_fitted_part *partcert_handset_report_part(const struct partcert_handset_report *report,
+                                                                size_t index);
+
+/**
+ * How many parts the pairing record lists that were not found fitted.
+ */
+size_t partcert_handset_report_missing_count(const struct partcert_handset_report *report);
+
+/**
+ * Missing part `index`, borrowed (NULL past the end).
+ */
+const struct partcert_paired_part *partcert_handset_report_missing(const struct partcert_handset_report *report,
+                                                                   size_t index);
+
+/**
+ * The report as JSON: the shape every front (Rust, the command-line tool,
+ * Kotlin, Swift) shares, with each fitted part's verdict or error
+ * (`{"code", "name", "family", "message"}`, the detailed message
+ * included) and `all_original_and_clean`. Made on the first call and kept
+ * with the report (borrowed).
+ */
+struct partcert_str partcert_handset_report_json(const struct partcert_handset_report *report);
+
+/**
+ * Fills `seed_out` with `PARTCERT_SEED_LEN` bytes from the operating
+ * system's cryptographic random source: a new secret key. Keep it secret.
+ */
+partcert_result partcert_secret_key_generate(uint8_t *seed_out, struct partcert_error **error_out);
+
+/**
+ * Writes the `PARTCERT_PUBLIC_KEY_LEN`-byte public key of the secret key
+ * with this seed (what a part's certificate or an authority certificate
+ * names).
+ */
+partcert_result partcert_public_key_from_seed(const uint8_t *seed,
+                                              uint8_t *public_key_out,
+                                              struct partcert_error **error_out);
+
+/**
+ * Writes the 32-byte key id (SHA-256) of a public key: how certificates,
+ * blocklists and verdicts name keys. 109 if the bytes are not a valid
+ * Ed25519 public key.
+ */
+partcert_result partcert_public_key_id(const uint8_t *public_key,
+                                       uint8_t *key_id_out,
+                                       struct partcert_error **error_out);
+
+/**
+ * Starts part evidence from the part's encoded certificate (as read from
+ * the part). Fails with a 1xx code if the bytes are malformed.
+ */
+partcert_result partcert_part_evidence_new(const uint8_t *certificate,
+                                           size_t certificate_len,
+                                           struct partcert_part_evidence **evidence_out,
+                                           struct partcert_error **error_out);
+
+/**
+ * Frees part evidence. NULL is a no-op.
+ */
+void partcert_part_evidence_free(struct partcert_part_evidence *evidence);
+
+/**
+ * Adds a certificate that may complete the part's chain (its part
+ * issuer's certificate). The verifier picks the one that issued the part;
+ * more than `PARTCERT_MAX_CHAIN_LEN` are refused when verifying (106).
+ * Unneeded when the trust store's chain pool holds it
+ * (`partcert_trust_store_add_chain_certificate`).
+ */
+partcert_result partcert_part_evidence_add_chain_certificate(struct partcert_part_evidence *evidence,
+                                                             const uint8_t *certificate,
+                                                             size_t certificate_len,
+                                                             struct partcert_error **error_out);
+
+/**
+ * Sets the pairing record of the handset the part comes from (replacing
+ * any set before). The verdict then names that handset (provenance) and
+ * whether it is the verifying handset. Verifying fails with 306 if the
+ * record does not list the part (or an earlier certificate of it).
+ */
+partcert_result partcert_part_evidence_set_pairing_record(struct partcert_part_evidence *evidence,
+                                                          const uint8_t *record,
+                                                          size_t record_len,
+                                                          struct partcert_error **error_out);
+
+/**
+ * Sets the challenge sent to a keyed part (`nonce`: `PARTCERT_NONCE_LEN`
+ * bytes, from `partcert_challenge_generate`) and the part's encoded
+ * response (replacing any set before). Verification then proves the part
+ * holds the key its certificate names.
+ */
+partcert_result partcert_part_evidence_set_challenge(struct partcert_part_evidence *evidence,
+                                                     const uint8_t *nonce,
+                                                     const uint8_t *response,
+                                                     size_t response_len,
+                                                     struct partcert_error **error_out);
+
+/**
+ * Adds an IMEI the handset's modem reports (for a board: it must be one
+ * signed into the board's certificate, else verifying fails with 305 —
+ * unless the board is blocked: then the verdict is BLOCKED and names the
+ * mismatched IMEIs). It is also looked up on the blocklists. The IMEI is
+ * the 15-digit number as an integer; 107 if it is not a valid IMEI.
+ */
+partcert_result partcert_part_evidence_add_presented_imei(struct partcert_part_evidence *evidence,
+                                                          uint64_t imei,
+                                                          struct partcert_error **error_out);
+
+/**
+ * Starts a part spec: the part's kind code (see `partcert_part_kind`), its
+ * manufacturer (one of the names the issuer's certificate permits), model
+ * and serial, each UTF-8 as pointer and length (no NUL needed). The text
+ * rules (serials of `A-Z 0-9 - . _ / : # +`, names without control
+ * characters …) are checked when certifying (111).
+ */
+partcert_result partcert_part_spec_new(uint16_t kind,
+                                       const char *manufacturer,
+                                       size_t manufacturer_len,
+                                       const char *model,
+                                       size_t model_len,
+                                       const char *serial,
+                                       size_t serial_len,
+                                       struct partcert_part_spec **spec_out,
+                                       struct partcert_error **error_out);
+
+/**
+ * Adds an IMEI the part (a board) carries: 107 if it is not a valid IMEI,
+ * 110 if the spec already has it (naming it), 106 past
+ * `PARTCERT_MAX_IMEIS`.
+ */
+partcert_result partcert_part_spec_add_imei(struct partcert_part_spec *spec,
+                                            uint64_t imei,
+                                            struct partcert_error **error_out);
+
+/**
+ * Sets the `PARTCERT_PUBLIC_KEY_LEN`-byte public key the part's secure
+ * element holds (replacing any set before); 109 if it is not a valid
+ * Ed25519 public key.
+ */
+partcert_result partcert_part_spec_set_public_key(struct partcert_part_spec *spec,
+                                                  const uint8_t *public_key,
+                                                  struct partcert_error **error_out);
+
+/**
+ * Frees a part spec. NULL is a no-op.
+ */
+void partcert_part_spec_free(struct partcert_part_spec *spec);
+
+/**
+ * The generic one-line English message of a result code, e.g. "blocklist
+ * rollback refused" for 400 ("unknown partcert result code" for a number
+ * that is not one): static, NUL-terminated, never freed. A failed call's
+ * *detailed* message is in its `partcert_error`.
+ */
+struct partcert_str partcert_result_message(uint32_t result);
+
+/**
+ * The symbolic name of a result code, e.g. "Rollback" for 400 ("Unknown"
+ * for a number that is not one): static, NUL-terminated, never freed.
+ */
+struct partcert_str partcert_result_name(uint32_t result);
+
+/**
+ * Creates an empty trust store, which trusts nothing, with one reference
+ * (the caller's). Never NULL.
+ */
+struct partcert_trust_store *partcert_trust_store_new(void);
+
+/**
+ * Hands out another reference to `trust` (NULL gives NULL): a snapshot a
+ * reader may keep as long as it needs, released with
+ * `partcert_trust_store_free`. Once shared, the store no longer changes.
+ */
+struct partcert_trust_store *partcert_trust_store_share(const struct partcert_trust_store *trust);
+
+/**
+ * A new, unshared copy of `trust` (NULL gives NULL), to change and then
+ * publish while readers keep the original.
+ */
+struct partcert_trust_store *partcert_trust_store_clone(const struct partcert_trust_store *trust);
+
+/**
+ * Releases one reference to a trust store; the store is freed with the
+ * last. NULL is a no-op.
  */
 void partcert_trust_store_free(struct partcert_trust_store *trust);
 
 /**
  * Pins a manufacturer root: `data` holds its encoded self-signed
- * certificate. Writes the root's 32-byte key id to `key_id_out`.
+ * certificate. Writes the root's 32-byte key id to `key_id_out` (NULL if
+ * not wanted).
  *
- * Fails with a 1xx code if the bytes are malformed, 202 if the certificate
- * is not validly self-signed, 303 if it is not a manufacturer root.
+ * Errors: 1xx if the bytes are malformed, 202 if the certificate is not
+ * validly self-signed, 303 if it is not a manufacturer root, 503 if
+ * `trust` is shared.
  */
 partcert_result partcert_trust_store_add_manufacturer_root(struct partcert_trust_store *trust,
                                                            const uint8_t *data,
                                                            size_t len,
-                                                           uint8_t *key_id_out);
+                                                           uint8_t *key_id_out,
+                                                           struct partcert_error **error_out);
 
 /**
  * Pins a blocklist root (a national registry, an operator, a
  * manufacturer's blocklist service): `data` holds its encoded self-signed
- * certificate. Writes the root's 32-byte key id to `key_id_out`.
+ * certificate. Writes the root's 32-byte key id to `key_id_out` (NULL if
+ * not wanted). Errors as for `partcert_trust_store_add_manufacturer_root`.
  */
 partcert_result partcert_trust_store_add_blocklist_root(struct partcert_trust_store *trust,
                                                         const uint8_t *data,
                                                         size_t len,
-                                                        uint8_t *key_id_out);
+                                                        uint8_t *key_id_out,
+                                                        struct partcert_error **error_out);
+
+/**
+ * Adds a factory line's (part issuer's) encoded certificate to the
+ * store's chain pool, once: verification then finds it by the key id a
+ * part certificate names as its issuer, so part evidence need not carry
+ * it. Adding the same certificate again does nothing.
+ *
+ * The pool only supplies candidates: a pooled certificate is checked
+ * like one in the evidence (its signature by a pinned root, validity,
+ * revocation) every time it is used. It completes a part's chain up to
+ * `PARTCERT_MAX_CHAIN_LEN` certificates, after those in the evidence.
+ *
+ * Errors: 1xx if the bytes are malformed, 303 if it is not a part
+ * issuer's certificate, 503 if `trust` is shared.
+ */
+partcert_result partcert_trust_store_add_chain_certificate(struct partcert_trust_store *trust,
+                                                           const uint8_t *data,
+                                                           size_t len,
+                                                           struct partcert_error **error_out);
 
 /**
  * Accepts a revocation list signed by a pinned root and writes the
- * sequence now held for that root to `sequence_out`.
+ * sequence now held for that root to `sequence_out` (NULL if not wanted).
  *
  * A list older than the one held is refused with 400 (rollback). Its issue
  * time becomes a floor for that root's clock (see
  * `partcert_trust_store_clock_for_root`); other roots' clocks are not
- * moved.
+ * moved. 503 if `trust` is shared.
  */
 partcert_result partcert_trust_store_apply_revocation_list(struct partcert_trust_store *trust,
                                                            const uint8_t *data,
                                                            size_t len,
-                                                           uint64_t *sequence_out);
+                                                           uint64_t *sequence_out,
+                                                           struct partcert_error **error_out);
 
 /**
- * Writes the number of pinned manufacturer roots and blocklist roots.
+ * How many manufacturer roots are pinned (0 for NULL).
  */
-partcert_result partcert_trust_store_root_counts(const struct partcert_trust_store *trust,
-                                                 size_t *manufacturer_roots_out,
-                                                 size_t *blocklist_roots_out);
+size_t partcert_trust_store_manufacturer_root_count(const struct partcert_trust_store *trust);
 
 /**
- * Writes the clock at which the certificates of one manufacturer root
- * (given by its 32-byte key id) are checked for the caller's `now`: never
- * earlier than the issue time of that root's own newest revocation list,
- * so a clock set back cannot revive a certificate the root has moved
- * past. Another root's lists never move it. A verdict's `checked_at` is
- * this clock for the part's root.
+ * How many blocklist roots are pinned (0 for NULL).
  */
-partcert_result partcert_trust_store_clock_for_root(const struct partcert_trust_store *trust,
-                                                    const uint8_t *root_key_id,
-                                                    uint64_t now,
-                                                    uint64_t *clock_out);
+size_t partcert_trust_store_blocklist_root_count(const struct partcert_trust_store *trust);
 
 /**
- * Writes whether the root with key id `root_key_id` has revoked the key
- * with key id `key_id` (both 32 bytes) to `revoked_out`, and since when
- * to `since_out`: 0 when revoked from the beginning, and 0 when not
- * revoked at all (tell the two apart by `*revoked_out`).
+ * How many certificates the chain pool holds (0 for NULL).
  */
-partcert_result partcert_trust_store_revoked_since(const struct partcert_trust_store *trust,
-                                                   const uint8_t *root_key_id,
-                                                   const uint8_t *key_id,
-                                                   bool *revoked_out,
-                                                   uint64_t *since_out);
+size_t partcert_trust_store_chain_certificate_count(const struct partcert_trust_store *trust);
 
 /**
- * The library's version, e.g. "0.1.0": a static NUL-terminated string,
- * never freed.
+ * The clock at which the certificates of one manufacturer root (given by
+ * its 32-byte key id) are checked for the caller's `now`: never earlier
+ * than the issue time of that root's own newest revocation list, so a
+ * clock set back cannot revive a certificate the root has moved past.
+ * Another root's lists never move it. A verdict's `checked_at` is this
+ * clock for the part's root. 0 if `trust` or `root_key_id` is NULL.
+ */
+uint64_t partcert_trust_store_clock_for_root(const struct partcert_trust_store *trust,
+                                             const uint8_t *root_key_id,
+                                             uint64_t now);
+
+/**
+ * Whether the root with key id `root_key_id` has revoked the key with key
+ * id `key_id` (both 32 bytes); if so, and `since_out` is not NULL, writes
+ * since when (0: from the beginning). False if any argument but
+ * `since_out` is NULL.
+ */
+bool partcert_trust_store_is_revoked(const struct partcert_trust_store *trust,
+                                     const uint8_t *root_key_id,
+                                     const uint8_t *key_id,
+                                     uint64_t *since_out);
+
+/**
+ * Creates a holder whose current store is `trust` (which it shares: the
+ * caller keeps, and frees, its own reference).
+ */
+partcert_result partcert_trust_store_holder_new(const struct partcert_trust_store *trust,
+                                                struct partcert_trust_store_holder **holder_out,
+                                                struct partcert_error **error_out);
+
+/**
+ * A new reference to the current trust store (NULL for a NULL holder):
+ * the caller's snapshot, released with `partcert_trust_store_free`.
+ */
+struct partcert_trust_store *partcert_trust_store_holder_load(const struct partcert_trust_store_holder *holder);
+
+/**
+ * Makes `trust` the current store (sharing it: the caller keeps its own
+ * reference) in O(1). Readers holding the previous one keep it.
+ */
+partcert_result partcert_trust_store_holder_publish(const struct partcert_trust_store_holder *holder,
+                                                    const struct partcert_trust_store *trust,
+                                                    struct partcert_error **error_out);
+
+/**
+ * Frees a holder (it releases its reference to the current store; readers
+ * keep theirs). NULL is a no-op.
+ */
+void partcert_trust_store_holder_free(struct partcert_trust_store_holder *holder);
+
+/**
+ * The version of the library actually loaded, e.g. "1.0.0": static,
+ * NUL-terminated, never freed. Compare with `PARTCERT_VERSION_STRING`, the
+ * version of the header a program was compiled with.
  */
 const char *partcert_version(void);
+
+/**
+ * The version of the library actually loaded as one number,
+ * `MAJOR << 16 | MINOR << 8 | PATCH`: compare with
+ * `PARTCERT_VERSION_NUMBER`. A program built against header version
+ * M.N.x runs with any loaded library M.N'.y where N' >= N (same soname,
+ * `libpartcert.so.M`).
+ */
+uint32_t partcert_version_number(void);
 
 /**
  * Parses an IMEI given as text (15 decimal digits, pointer and length, no
  * NUL needed) and writes it as an integer. 107 if it is not 15 digits
  * ending in a valid Luhn check digit.
  */
-partcert_result partcert_imei_parse(const char *text, size_t text_len, uint64_t *imei_out);
+partcert_result partcert_imei_parse(const char *text,
+                                    size_t text_len,
+                                    uint64_t *imei_out,
+                                    struct partcert_error **error_out);
 
 /**
  * Computes the Luhn check digit for a 14-digit IMEI body and writes the
  * full 15-digit IMEI: what a factory does when it allocates one.
  */
-partcert_result partcert_imei_with_check_digit(uint64_t body, uint64_t *imei_out);
+partcert_result partcert_imei_with_check_digit(uint64_t body,
+                                               uint64_t *imei_out,
+                                               struct partcert_error **error_out);
 
 /**
- * Writes the name of a part kind code ("screen", "rear-camera"; "kind-N"
- * for a code this library does not name).
+ * The name of a named part kind code ("screen", "rear-camera"): static,
+ * NUL-terminated. Empty for a code this library does not name (call it
+ * "kind-N"; a verdict's `partcert_verdict_part_kind_name` does).
  */
-partcert_result partcert_part_kind_name(uint16_t kind, char *buf, size_t len, size_t *out_len);
+struct partcert_str partcert_part_kind_name(uint16_t kind);
 
 /**
  * Reads the type of an encoded object from its header, without decoding
@@ -1755,14 +2431,164 @@ partcert_result partcert_part_kind_name(uint16_t kind, char *buf, size_t len, si
  */
 partcert_result partcert_object_type_of(const uint8_t *data,
                                         size_t len,
-                                        partcert_object_type *type_out);
+                                        partcert_object_type *type_out,
+                                        struct partcert_error **error_out);
 
 /**
- * Verifies one part at time `now` (seconds since the Unix epoch; the core
- * never reads a clock) and, when the evidence can be trusted, writes a new
- * verdict to `verdict_out` (free it with `partcert_verdict_free`).
+ * Frees a verdict made by `partcert_verify_part`. NULL is a no-op.
+ * Everything borrowed from it is invalid afterwards.
+ */
+void partcert_verdict_free(struct partcert_verdict *verdict);
+
+/**
+ * The part's kind code (see `partcert_part_kind`; 0 for NULL).
+ */
+uint16_t partcert_verdict_part_kind(const struct partcert_verdict *verdict);
+
+/**
+ * The part kind's name: "screen", "rear-camera", "kind-77" for a code this
+ * library does not name.
+ */
+struct partcert_str partcert_verdict_part_kind_name(const struct partcert_verdict *verdict);
+
+/**
+ * The part's manufacturer.
+ */
+struct partcert_str partcert_verdict_manufacturer(const struct partcert_verdict *verdict);
+
+/**
+ * The part's model.
+ */
+struct partcert_str partcert_verdict_model(const struct partcert_verdict *verdict);
+
+/**
+ * The part's serial.
+ */
+struct partcert_str partcert_verdict_serial(const struct partcert_verdict *verdict);
+
+/**
+ * The part's 32-byte identity digest (what blocklists list), borrowed
+ * (NULL for NULL).
+ */
+const uint8_t *partcert_verdict_part_id(const struct partcert_verdict *verdict);
+
+/**
+ * The 32-byte fingerprint of the part's certificate, borrowed.
+ */
+const uint8_t *partcert_verdict_fingerprint(const struct partcert_verdict *verdict);
+
+/**
+ * The IMEIs signed into the part's certificate (boards only; empty for
+ * other parts), borrowed.
+ */
+struct partcert_imeis partcert_verdict_imeis(const struct partcert_verdict *verdict);
+
+/**
+ * The name of the part issuer (factory line) that certified the part.
+ */
+struct partcert_str partcert_verdict_issuer_name(const struct partcert_verdict *verdict);
+
+/**
+ * The 32-byte key id of the part issuer, borrowed.
+ */
+const uint8_t *partcert_verdict_issuer_key_id(const struct partcert_verdict *verdict);
+
+/**
+ * The name of the manufacturer root the chain ends in.
+ */
+struct partcert_str partcert_verdict_root_name(const struct partcert_verdict *verdict);
+
+/**
+ * The 32-byte key id of the manufacturer root, borrowed.
+ */
+const uint8_t *partcert_verdict_root_key_id(const struct partcert_verdict *verdict);
+
+/**
+ * How strongly the part is bound to its certificate (SERIAL_ONLY, the
+ * weakest, for NULL).
+ */
+partcert_binding partcert_verdict_binding(const struct partcert_verdict *verdict);
+
+/**
+ * The part's relation to the verifying handset: PAIRED_HERE (the record
+ * presented lists it and names this handset's IMEI), PAIRED_ELSEWHERE (it
+ * names another handset), UNPAIRED (no record was presented; UNPAIRED for
+ * NULL). In a handset self-check, a fitted part the handset's own record
+ * does not list is reported by `partcert_fitted_part.listed_in_record`
+ * (false): replaced, not in this handset's record.
+ */
+partcert_relation partcert_verdict_relation(const struct partcert_verdict *verdict);
+
+/**
+ * The verdict's provenance, borrowed: NULL when no pairing record was
+ * presented (and for NULL).
+ */
+const struct partcert_provenance *partcert_verdict_provenance(const struct partcert_verdict *verdict);
+
+/**
+ * Whether the part's issuer (factory line) key was revoked by its root
+ * from some time T on, while a pairing record (signed by an unrevoked
+ * service) places this certificate before T: genuine, made before the
+ * leak. If so, writes T to `since_out` (unless it is NULL). (A part whose
+ * issuer is revoked without such a record is refused with 304 instead.)
+ */
+bool partcert_verdict_issuer_revoked(const struct partcert_verdict *verdict, uint64_t *since_out);
+
+/**
+ * The IMEIs the modem presented that are not signed into this board (in
+ * ascending order), borrowed. Only ever non-empty on a BLOCKED verdict: a
+ * listed board stays blocked whatever its modem says, while a clean board
+ * with a mismatch is refused with 305.
+ */
+struct partcert_imeis partcert_verdict_mismatched_imeis(const struct partcert_verdict *verdict);
+
+/**
+ * The verdict's blocklist standing, borrowed: valid until the verdict is
+ * freed; never freed itself (NULL for NULL).
+ */
+const struct partcert_blocklist_status *partcert_verdict_blocklist(const struct partcert_verdict *verdict);
+
+/**
+ * Whether any blocklist carries the part, its board's IMEI or the handset
+ * it is paired to.
+ */
+bool partcert_verdict_is_blocked(const struct partcert_verdict *verdict);
+
+/**
+ * Whether a followed blocklist is stale (expired, signed by a
+ * since-revoked key, missing, or outdated by another authority's list).
+ */
+bool partcert_verdict_is_stale(const struct partcert_verdict *verdict);
+
+/**
+ * The time the certificates were checked at: the caller's `now`, raised
+ * to the issue time of the newest revocation list of the part's own
+ * manufacturer root (see `partcert_trust_store_clock_for_root`).
+ * Blocklists keep their own clocks and never move it.
+ */
+uint64_t partcert_verdict_checked_at(const struct partcert_verdict *verdict);
+
+/**
+ * A one-line summary a technician reads, e.g. "genuine (serial-only),
+ * used, clean" or "genuine (serial-only), unpaired, BLOCKED: stolen".
+ */
+struct partcert_str partcert_verdict_summary(const struct partcert_verdict *verdict);
+
+/**
+ * The verdict as JSON: the same shape the command-line tool prints and
+ * every other front (Rust, Kotlin, Swift) shares. Made on the first call
+ * and kept with the verdict (borrowed, like every string).
+ */
+struct partcert_str partcert_verdict_json(const struct partcert_verdict *verdict);
+
+/**
+ * Verifies one part at time `now` (seconds since the Unix epoch; the
+ * library never reads a clock) and, when the evidence can be trusted,
+ * writes a new verdict to `verdict_out` (free it with
+ * `partcert_verdict_free`).
  *
- * - `trust`: the pinned roots.
+ * - `trust`: the pinned roots (and the chain pool that completes the
+ *   part's chain).
  * - `blocklist`: the blocklists to consult, or NULL to consult none (the
  *   verdict's standing is then NOT_CHECKED).
  * - `host_imeis`, `host_imei_count`: the IMEIs of the handset doing the
@@ -1772,12 +2598,13 @@ partcert_result partcert_object_type_of(const uint8_t *data,
  * An error means the evidence cannot be read or trusted: 1xx malformed,
  * 2xx untrusted (counterfeit issuer, bad signature, wrong challenge
  * response), 3xx policy (expired, kind or maker not permitted, revoked,
- * IMEI mismatch, another root than its issuer's, a board paired by
- * another maker's service). A blocked part is *not* an error: it is a
- * verdict whose standing is BLOCKED. Blocked wins over an IMEI mismatch:
- * a listed board whose modem presents an IMEI not signed into it is a
- * BLOCKED verdict naming the mismatched IMEIs
- * (`partcert_verdict_mismatched_imei`); a clean one is refused with 305.
+ * IMEI mismatch, not in the pairing record presented, another root than
+ * its issuer's, a board paired by another maker's service). A blocked
+ * part is *not* an error: it is a verdict whose standing is BLOCKED.
+ * Blocked wins over an IMEI mismatch: a listed board whose modem presents
+ * an IMEI not signed into it is a BLOCKED verdict naming the mismatched
+ * IMEIs (`partcert_verdict_mismatched_imeis`); a clean one is refused
+ * with 305.
  */
 partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
                                      const struct partcert_blocklist *blocklist,
@@ -1785,7 +2612,8 @@ partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
                                      size_t host_imei_count,
                                      const struct partcert_part_evidence *evidence,
                                      uint64_t now,
-                                     struct partcert_verdict **verdict_out);
+                                     struct partcert_verdict **verdict_out,
+                                     struct partcert_error **error_out);
 
 /**
  * Runs the boot-time self-check an OS vendor runs: every fitted part
@@ -1797,468 +2625,18 @@ partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
  * than the pairing service's), or does not belong to this handset (305
  * for the modem's IMEIs, unless the handset is blocked: then the report
  * says so, with the mismatched IMEIs in
- * `partcert_handset_report_mismatched_modem_imei`). Each part's own
- * outcome (a verdict or an error) is in the report. `blocklist` may be
+ * `partcert_handset_report_mismatched_modem_imeis`). Each part's own
+ * outcome (a verdict or an error) is in the report; a part the record
+ * does not list is verified without it and reported as not listed
+ * (`partcert_fitted_part.listed_in_record`: replaced). `blocklist` may be
  * NULL.
  */
 partcert_result partcert_verify_handset(const struct partcert_trust_store *trust,
                                         const struct partcert_blocklist *blocklist,
                                         const struct partcert_handset_evidence *evidence,
                                         uint64_t now,
-                                        struct partcert_handset_report **report_out);
-
-/**
- * Frees a verdict. NULL is a no-op.
- */
-void partcert_verdict_free(struct partcert_verdict *verdict);
-
-/**
- * Writes the part's kind code (see `partcert_part_kind`).
- */
-partcert_result partcert_verdict_part_kind(const struct partcert_verdict *verdict,
-                                           uint16_t *kind_out);
-
-/**
- * Writes the part kind's name ("screen", "rear-camera", "kind-77" …).
- */
-partcert_result partcert_verdict_part_kind_name(const struct partcert_verdict *verdict,
-                                                char *buf,
-                                                size_t len,
-                                                size_t *out_len);
-
-/**
- * Writes the part's manufacturer.
- */
-partcert_result partcert_verdict_manufacturer(const struct partcert_verdict *verdict,
-                                              char *buf,
-                                              size_t len,
-                                              size_t *out_len);
-
-/**
- * Writes the part's model.
- */
-partcert_result partcert_verdict_model(const struct partcert_verdict *verdict,
-                                       char *buf,
-                                       size_t len,
-                                       size_t *out_len);
-
-/**
- * Writes the part's serial.
- */
-partcert_result partcert_verdict_serial(const struct partcert_verdict *verdict,
-                                        char *buf,
-                                        size_t len,
-                                        size_t *out_len);
-
-/**
- * Writes the part's 32-byte identity digest (what blocklists list).
- */
-partcert_result partcert_verdict_part_id(const struct partcert_verdict *verdict,
-                                         uint8_t *part_id_out);
-
-/**
- * Writes the 32-byte fingerprint of the part's certificate.
- */
-partcert_result partcert_verdict_fingerprint(const struct partcert_verdict *verdict,
-                                             uint8_t *fingerprint_out);
-
-/**
- * Writes how many IMEIs are signed into the part's certificate (boards
- * only; 0 for other parts).
- */
-partcert_result partcert_verdict_imei_count(const struct partcert_verdict *verdict,
-                                            size_t *count_out);
-
-/**
- * Writes IMEI `index` signed into the part's certificate (503 if `index`
- * is past the end).
- */
-partcert_result partcert_verdict_imei(const struct partcert_verdict *verdict,
-                                      size_t index,
-                                      uint64_t *imei_out);
-
-/**
- * Writes the name of the part issuer (factory line) that certified the part.
- */
-partcert_result partcert_verdict_issuer_name(const struct partcert_verdict *verdict,
-                                             char *buf,
-                                             size_t len,
-                                             size_t *out_len);
-
-/**
- * Writes the 32-byte key id of the part issuer.
- */
-partcert_result partcert_verdict_issuer_key_id(const struct partcert_verdict *verdict,
-                                               uint8_t *key_id_out);
-
-/**
- * Writes the name of the manufacturer root the chain ends in.
- */
-partcert_result partcert_verdict_root_name(const struct partcert_verdict *verdict,
-                                           char *buf,
-                                           size_t len,
-                                           size_t *out_len);
-
-/**
- * Writes the 32-byte key id of the manufacturer root.
- */
-partcert_result partcert_verdict_root_key_id(const struct partcert_verdict *verdict,
-                                             uint8_t *key_id_out);
-
-/**
- * Writes how strongly the part is bound to its certificate.
- */
-partcert_result partcert_verdict_binding(const struct partcert_verdict *verdict,
-                                         partcert_binding *binding_out);
-
-/**
- * Writes the part's relation to the verifying handset.
- */
-partcert_result partcert_verdict_relation(const struct partcert_verdict *verdict,
-                                          partcert_relation *relation_out);
-
-/**
- * Writes whether the verdict has a provenance (a pairing record was
- * presented) and, if so, its fixed-size fields to `provenance_out`; if
- * not, every field of `provenance_out` is zero (or false) except `event`,
- * which is `PARTCERT_PAIRING_EVENT_FACTORY_BUILD` (read it only when
- * present).
- */
-partcert_result partcert_verdict_provenance(const struct partcert_verdict *verdict,
-                                            bool *present_out,
-                                            struct partcert_provenance *provenance_out);
-
-/**
- * Writes IMEI `index` of the handset the part was paired to (503 if the
- * verdict has no provenance or `index` is past the end).
- */
-partcert_result partcert_verdict_provenance_imei(const struct partcert_verdict *verdict,
-                                                 size_t index,
-                                                 uint64_t *imei_out);
-
-/**
- * Writes the name of the pairing service that signed the provenance's
- * record (503 if the verdict has no provenance).
- */
-partcert_result partcert_verdict_provenance_service_name(const struct partcert_verdict *verdict,
-                                                         char *buf,
-                                                         size_t len,
-                                                         size_t *out_len);
-
-/**
- * Writes whether the part's issuer (factory line) key was revoked by its
- * root from some time T on, while a pairing record (signed by an unrevoked
- * service) places this certificate before T: genuine, made before the
- * leak. If so, `*revoked_out` is true and `*since_out` is T; if not,
- * `*revoked_out` is false and `*since_out` is 0. (A part whose issuer is
- * revoked without such a record is refused with 304 instead.)
- */
-partcert_result partcert_verdict_issuer_revoked_since(const struct partcert_verdict *verdict,
-                                                      bool *revoked_out,
-                                                      uint64_t *since_out);
-
-/**
- * Writes how many IMEIs the modem presented that are not signed into this
- * board. Only ever non-zero on a BLOCKED verdict: a listed board stays
- * blocked whatever its modem says, while a clean board with a mismatch is
- * refused with 305.
- */
-partcert_result partcert_verdict_mismatched_imei_count(const struct partcert_verdict *verdict,
-                                                       size_t *count_out);
-
-/**
- * Writes mismatched IMEI `index` (in ascending order; 503 if `index` is
- * past the end).
- */
-partcert_result partcert_verdict_mismatched_imei(const struct partcert_verdict *verdict,
-                                                 size_t index,
-                                                 uint64_t *imei_out);
-
-/**
- * Borrows the verdict's blocklist standing into `status_out`: valid until
- * the verdict is freed; do not free it.
- */
-partcert_result partcert_verdict_blocklist(const struct partcert_verdict *verdict,
-                                           const struct partcert_blocklist_status **status_out);
-
-/**
- * Writes whether any blocklist carries the part, its board's IMEI or the
- * handset it is paired to.
- */
-partcert_result partcert_verdict_is_blocked(const struct partcert_verdict *verdict,
-                                            bool *blocked_out);
-
-/**
- * Writes whether a followed blocklist is stale (expired, signed by a
- * since-revoked key, missing, or outdated by another authority's list).
- */
-partcert_result partcert_verdict_is_stale(const struct partcert_verdict *verdict, bool *stale_out);
-
-/**
- * Writes the time the certificates were checked at: the caller's `now`,
- * raised to the issue time of the newest revocation list of the part's own
- * manufacturer root (see `partcert_trust_store_clock_for_root`).
- * Blocklists keep their own clocks and never move it.
- */
-partcert_result partcert_verdict_checked_at(const struct partcert_verdict *verdict,
-                                            uint64_t *checked_at_out);
-
-/**
- * Writes a one-line summary a technician reads, e.g. "genuine
- * (serial-only), used, clean" or "genuine (serial-only), unpaired,
- * BLOCKED: stolen".
- */
-partcert_result partcert_verdict_summary(const struct partcert_verdict *verdict,
-                                         char *buf,
-                                         size_t len,
-                                         size_t *out_len);
-
-/**
- * Writes the verdict as JSON: the same shape the command-line tool prints
- * and every other front (Rust, Kotlin, Swift) shares.
- */
-partcert_result partcert_verdict_json(const struct partcert_verdict *verdict,
-                                      char *buf,
-                                      size_t len,
-                                      size_t *out_len);
-
-/**
- * Writes the standing's state: not checked, clean, stale or blocked.
- */
-partcert_result partcert_blocklist_status_state(const struct partcert_blocklist_status *status,
-                                                partcert_blocklist_state *state_out);
-
-/**
- * Writes whether any followed list is stale (true for STALE, and for
- * BLOCKED when a list consulted was stale).
- */
-partcert_result partcert_blocklist_status_is_stale(const struct partcert_blocklist_status *status,
-                                                   bool *stale_out);
-
-/**
- * Writes how many listings matched (0 unless BLOCKED).
- */
-partcert_result partcert_blocklist_status_listing_count(const struct partcert_blocklist_status *status,
-                                                        size_t *count_out);
-
-/**
- * Describes listing `index` (503 if past the end).
- */
-partcert_result partcert_blocklist_status_listing(const struct partcert_blocklist_status *status,
-                                                  size_t index,
-                                                  struct partcert_listing *listing_out);
-
-/**
- * Writes the name of the authority that made listing `index`.
- */
-partcert_result partcert_blocklist_status_listing_authority_name(const struct partcert_blocklist_status *status,
-                                                                 size_t index,
-                                                                 char *buf,
-                                                                 size_t len,
-                                                                 size_t *out_len);
-
-/**
- * Writes how many lists were consulted: one per authority the blocklist
- * follows, held or missing (0 when NOT_CHECKED).
- */
-partcert_result partcert_blocklist_status_list_count(const struct partcert_blocklist_status *status,
-                                                     size_t *count_out);
-
-/**
- * Describes consulted list `index` (503 if past the end).
- */
-partcert_result partcert_blocklist_status_list(const struct partcert_blocklist_status *status,
-                                               size_t index,
-                                               struct partcert_list_checked *list_out);
-
-/**
- * Writes the name of consulted list `index`'s authority.
- */
-partcert_result partcert_blocklist_status_list_authority_name(const struct partcert_blocklist_status *status,
-                                                              size_t index,
-                                                              char *buf,
-                                                              size_t len,
-                                                              size_t *out_len);
-
-/**
- * Writes, for consulted list `index` whose stale reason is OUTDATED_BY,
- * the name of the authority whose newer list outdates it. 503 if `index`
- * is past the end or that list's reason is another one.
- */
-partcert_result partcert_blocklist_status_list_outdated_by_name(const struct partcert_blocklist_status *status,
-                                                                size_t index,
-                                                                char *buf,
-                                                                size_t len,
-                                                                size_t *out_len);
-
-/**
- * Writes a short description of the standing: "clean", "BLOCKED: stolen",
- * "clean but blocklist stale (UK National Register: missing)",
- * "blocklist not checked" …
- */
-partcert_result partcert_blocklist_status_summary(const struct partcert_blocklist_status *status,
-                                                  char *buf,
-                                                  size_t len,
-                                                  size_t *out_len);
-
-/**
- * Frees a handset report. NULL is a no-op. Standings borrowed from it are
- * invalid afterwards.
- */
-void partcert_handset_report_free(struct partcert_handset_report *report);
-
-/**
- * Writes how many IMEIs the handset has (from its pairing record).
- */
-partcert_result partcert_handset_report_imei_count(const struct partcert_handset_report *report,
-                                                   size_t *count_out);
-
-/**
- * Writes the handset's IMEI `index` (503 if past the end).
- */
-partcert_result partcert_handset_report_imei(const struct partcert_handset_report *report,
-                                             size_t index,
-                                             uint64_t *imei_out);
-
-/**
- * Writes the pairing record's sequence.
- */
-partcert_result partcert_handset_report_pairing_sequence(const struct partcert_handset_report *report,
-                                                         uint64_t *sequence_out);
-
-/**
- * Writes the time the pairing record's certificates were checked at: the
- * caller's `now`, raised to the newest revocation list of the pairing
- * service's root.
- */
-partcert_result partcert_handset_report_checked_at(const struct partcert_handset_report *report,
-                                                   uint64_t *checked_at_out);
-
-/**
- * Writes how many IMEIs the modem reports that the pairing record does
- * not carry. Only ever non-zero when the handset is blocked: a listed
- * handset stays blocked whatever its modem says, while a clean one with a
- * mismatch fails the self-check with 305.
- */
-partcert_result partcert_handset_report_mismatched_modem_imei_count(const struct partcert_handset_report *report,
-                                                                    size_t *count_out);
-
-/**
- * Writes mismatched modem IMEI `index` (in ascending order; 503 if `index`
- * is past the end).
- */
-partcert_result partcert_handset_report_mismatched_modem_imei(const struct partcert_handset_report *report,
-                                                              size_t index,
-                                                              uint64_t *imei_out);
-
-/**
- * Borrows the handset's own blocklist standing (by IMEI) into
- * `status_out`: valid until the report is freed; do not free it.
- */
-partcert_result partcert_handset_report_blocklist(const struct partcert_handset_report *report,
-                                                  const struct partcert_blocklist_status **status_out);
-
-/**
- * Writes whether the handset is as its record says: every fitted part
- * verified and is paired here, none is missing, and the modem agrees.
- * Says nothing about blocklists.
- */
-partcert_result partcert_handset_report_all_original(const struct partcert_handset_report *report,
-                                                     bool *all_original_out);
-
-/**
- * Writes whether the handset is as its record says
- * (`partcert_handset_report_all_original`) *and* the handset and every part
- * were checked against current blocklists and found clean: false when no
- * blocklist was consulted, a list was stale, or anything is blocked.
- */
-partcert_result partcert_handset_report_all_original_and_clean(const struct partcert_handset_report *report,
-                                                               bool *all_clean_out);
-
-/**
- * Writes whether the handset itself, or any fitted part, is on a list.
- */
-partcert_result partcert_handset_report_is_blocked(const struct partcert_handset_report *report,
-                                                   bool *blocked_out);
-
-/**
- * Writes whether a list consulted for the handset or any part had expired.
- */
-partcert_result partcert_handset_report_is_stale(const struct partcert_handset_report *report,
-                                                 bool *stale_out);
-
-/**
- * Writes whether any fitted part's evidence could not be trusted (its
- * outcome is an error code).
- */
-partcert_result partcert_handset_report_has_refused_parts(const struct partcert_handset_report *report,
-                                                          bool *refused_out);
-
-/**
- * Writes how many fitted parts the report covers (in the order added).
- */
-partcert_result partcert_handset_report_part_count(const struct partcert_handset_report *report,
-                                                   size_t *count_out);
-
-/**
- * Writes fitted part `index`'s outcome: `PARTCERT_RESULT_OK` if it has a
- * verdict, else the error code that says why its evidence cannot be
- * trusted. The call itself returns 503 if `index` is past the end.
- */
-partcert_result partcert_handset_report_part_outcome(const struct partcert_handset_report *report,
-                                                     size_t index,
-                                                     partcert_result *outcome_out);
-
-/**
- * Writes the detailed message of fitted part `index`'s error (e.g. "the
- * part certificate expired at … (checked at …)"), or "ok" if it verified.
- */
-partcert_result partcert_handset_report_part_message(const struct partcert_handset_report *report,
-                                                     size_t index,
-                                                     char *buf,
-                                                     size_t len,
-                                                     size_t *out_len);
-
-/**
- * Writes the 32-byte certificate fingerprint of fitted part `index`.
- */
-partcert_result partcert_handset_report_part_fingerprint(const struct partcert_handset_report *report,
-                                                         size_t index,
-                                                         uint8_t *fingerprint_out);
-
-/**
- * Writes a new copy of fitted part `index`'s verdict to `verdict_out`
- * (free it with `partcert_verdict_free`). If the part has no verdict, the
- * call returns the part's error code and writes nothing; 503 if `index`
- * is past the end.
- */
-partcert_result partcert_handset_report_part_verdict(const struct partcert_handset_report *report,
-                                                     size_t index,
-                                                     struct partcert_verdict **verdict_out);
-
-/**
- * Writes the report as JSON: the shape every front (Rust, the
- * command-line tool, Kotlin, Swift) shares, with each fitted part's
- * verdict or error (`{"code", "name", "family", "message"}`, the detailed
- * message included) and `all_original_and_clean`.
- */
-partcert_result partcert_handset_report_json(const struct partcert_handset_report *report,
-                                             char *buf,
-                                             size_t len,
-                                             size_t *out_len);
-
-/**
- * Writes how many parts the pairing record lists that were not found fitted.
- */
-partcert_result partcert_handset_report_missing_count(const struct partcert_handset_report *report,
-                                                      size_t *count_out);
-
-/**
- * Describes missing part `index` (503 if past the end).
- */
-partcert_result partcert_handset_report_missing(const struct partcert_handset_report *report,
-                                                size_t index,
-                                                struct partcert_paired_part *part_out);
+                                        struct partcert_handset_report **report_out,
+                                        struct partcert_error **error_out);
 
 #ifdef __cplusplus
 }  // extern "C"

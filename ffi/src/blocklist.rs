@@ -1,48 +1,69 @@
-//! `partcert_blocklist`: accepted blocklists and their anti-rollback state.
-
-use std::ffi::c_char;
+//! `partcert_blocklist`: accepted blocklists and their anti-rollback state
+//! — reference-counted, immutable once shared.
 
 use partcert::{
-    Blocklist, BlocklistDelta, BlocklistSnapshot, KeyId, ListVersion, RollbackState, TrustStore,
+    AuthorityList, Blocklist, BlocklistDelta, BlocklistSnapshot, KeyId, ListVersion, RollbackState,
+    TrustStore,
 };
 
-use crate::panic::{boundary, boundary_void};
-use crate::ptr::{self, Opaque, Out, OutBytes, OutString};
+use crate::bytes::{partcert_bytes, to_bytes};
+use crate::castable::{self, Castable, OwnershipArc};
+use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::error::{Failure, partcert_error};
+use crate::panic::{boundary, boundary_void, getter};
+use crate::ptr::{self, Out};
 use crate::result::partcert_result;
-use crate::trust::partcert_trust_store;
-use crate::types::{PARTCERT_DIGEST_LEN, partcert_list_version};
+use crate::str::{NulString, partcert_str};
+use crate::trust_store::partcert_trust_store;
+use crate::types::partcert_list_version;
 
 /// The blocklists accepted from every trusted blocklist authority, with
 /// the anti-rollback state that guards them.
 ///
 /// Updates are all-or-nothing: a snapshot or delta that fails any check
-/// leaves the blocklist exactly as it was. Persist
-/// `partcert_blocklist_rollback_state` after each update and restore it
-/// with `partcert_blocklist_new_with_rollback_state` at the next start, so
-/// an older list is still refused after a reboot, and a list withheld
-/// after the reboot reads as missing (stale), never clean.
+/// leaves the blocklist exactly as it was.
 ///
-/// Thread safety: functions taking a `const partcert_blocklist *` (verifying,
-/// reading) may run concurrently; applying a snapshot or delta needs
-/// exclusive access (hold a write lock, or apply to a copy and swap).
+/// Reference-counted and immutable once shared, like
+/// `partcert_trust_store`: `partcert_blocklist_new` (and the other
+/// constructors) make one with a single reference, which
+/// `partcert_blocklist_apply_snapshot` and `_apply_delta` change in place;
+/// once `partcert_blocklist_share` has handed out another reference it no
+/// longer changes (503). A device whose readers verify while an updater
+/// applies lists keeps the current blocklist in a
+/// `partcert_blocklist_holder`, which publishes each update in O(1).
+///
+/// Anti-rollback marks: persist `partcert_blocklist_rollback_state` (or the
+/// whole `partcert_blocklist_save_state`) after each update and restore it
+/// at the next start, so an older list is still refused after a reboot,
+/// and a list withheld after the reboot reads as missing (stale), never
+/// clean. The saved bytes end in a SHA-256 checksum that detects
+/// corruption (112), not tampering: they are not signed. Keep them where
+/// the device keeps its other trusted state — storage only the trusted
+/// software that verifies can write (e.g. an integrity-protected,
+/// rollback-protected partition, or the secure element's storage). An
+/// attacker who can write them can restore older marks, and thereby
+/// re-open rollback to any list not older than those marks.
+///
+/// Thread safety: the functions taking a `const partcert_blocklist *` only
+/// read it and may run concurrently from any number of threads.
 pub struct partcert_blocklist {
     _private: [u8; 0],
 }
 
-impl Opaque for partcert_blocklist {
-    type Inner = Blocklist;
-}
-
-/// One authority's list as held by a `partcert_blocklist`.
+/// One authority's list as held by a `partcert_blocklist`, borrowed from
+/// it (see `partcert_blocklist_list`).
+///
+/// Library-owned: read it through the pointer the library hands out, never
+/// allocate one. Fields may be added at the end in a minor version.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct partcert_list_info {
     /// The authority's root key id.
     pub authority_key_id: [u8; PARTCERT_DIGEST_LEN],
-    /// The accepted epoch.
-    pub epoch: u64,
-    /// The accepted sequence within that epoch.
-    pub sequence: u64,
+    /// The authority's name (from its root certificate).
+    pub authority_name: partcert_str,
+    /// The accepted version.
+    pub version: partcert_list_version,
     /// When that list was signed (seconds since the Unix epoch).
     pub issued_at: u64,
     /// When it goes stale.
@@ -56,20 +77,98 @@ pub struct partcert_list_info {
     pub signer_key_id: [u8; PARTCERT_DIGEST_LEN],
 }
 
-/// Creates an empty blocklist with no anti-rollback history.
+/// A `partcert_list_info` with the name it points into.
+#[derive(Debug)]
+struct ListView {
+    info: partcert_list_info,
+    _name: NulString,
+}
+
+impl ListView {
+    fn of(list: &AuthorityList) -> Self {
+        let name = NulString::new(&list.authority_name);
+        ListView {
+            info: partcert_list_info {
+                authority_key_id: *list.authority.as_bytes(),
+                authority_name: name.as_c(),
+                version: list.version.into(),
+                issued_at: list.issued_at,
+                expires_at: list.expires_at,
+                entry_count: list.entries().len(),
+                state_digest: *list.digest.as_bytes(),
+                signer_key_id: *list.signer.as_bytes(),
+            },
+            _name: name,
+        }
+    }
+}
+
+/// The contents of a `partcert_blocklist`: the core's blocklist and the C
+/// views of its lists, rebuilt after every change.
+#[derive(Debug)]
+pub(crate) struct BlocklistData {
+    pub(crate) blocklist: Blocklist,
+    lists: Vec<ListView>,
+}
+
+impl BlocklistData {
+    pub(crate) fn new(blocklist: Blocklist) -> Self {
+        let lists = blocklist.lists().map(ListView::of).collect();
+        BlocklistData { blocklist, lists }
+    }
+
+    fn refresh(&mut self) {
+        self.lists = self.blocklist.lists().map(ListView::of).collect();
+    }
+
+    /// Applies an encoded snapshot (all-or-nothing).
+    pub(crate) fn apply_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        bytes: &[u8],
+        now: u64,
+    ) -> Result<ListVersion, Failure> {
+        let snapshot = BlocklistSnapshot::decode(bytes)?;
+        let version = self.blocklist.apply_snapshot(trust, &snapshot, now)?;
+        self.refresh();
+        Ok(version)
+    }
+
+    /// Applies an encoded delta (all-or-nothing).
+    pub(crate) fn apply_delta(
+        &mut self,
+        trust: &TrustStore,
+        bytes: &[u8],
+        now: u64,
+    ) -> Result<ListVersion, Failure> {
+        let delta = BlocklistDelta::decode(bytes)?;
+        let version = self.blocklist.apply_delta(trust, &delta, now)?;
+        self.refresh();
+        Ok(version)
+    }
+}
+
+impl Clone for BlocklistData {
+    fn clone(&self) -> Self {
+        BlocklistData::new(self.blocklist.clone())
+    }
+}
+
+impl Castable for partcert_blocklist {
+    type Ownership = OwnershipArc;
+    type RustType = BlocklistData;
+}
+
+/// Creates an empty blocklist with no anti-rollback history, with one
+/// reference (the caller's). Never NULL. A blocklist that follows no
+/// authority gives verdicts NOT_CHECKED.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_new(
-    blocklist_out: *mut *mut partcert_blocklist,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: `blocklist_out` is NULL or valid to write to.
-        let out = unsafe { Out::new(blocklist_out) }?;
-        out.write(ptr::into_raw(Blocklist::new()))
-    })
+pub extern "C" fn partcert_blocklist_new() -> *mut partcert_blocklist {
+    castable::to_arc(BlocklistData::new(Blocklist::new()))
 }
 
 /// Creates an empty blocklist that remembers what a previous run accepted:
-/// `data` holds the bytes `partcert_blocklist_rollback_state` wrote then.
+/// `data` holds the bytes `partcert_blocklist_rollback_state` gave then.
 /// Lists older than those are refused with 400. Every authority the state
 /// has a mark for is followed: until its list is applied again, verdicts
 /// are STALE with reason MISSING, naming it. Damaged bytes are refused
@@ -79,12 +178,20 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
     data: *const u8,
     len: usize,
     blocklist_out: *mut *mut partcert_blocklist,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(|| {
+    boundary(error_out, || {
         // SAFETY: `len` readable bytes at `data`; `blocklist_out` writable.
-        let (bytes, out) = unsafe { (ptr::bytes_in(data, len)?, Out::new(blocklist_out)?) };
+        let (bytes, out) = unsafe {
+            (
+                ptr::bytes_in(data, len, "data")?,
+                Out::new(blocklist_out, "blocklist_out")?,
+            )
+        };
         let state = RollbackState::decode(bytes)?;
-        out.write(ptr::into_raw(Blocklist::with_rollback_state(state)))
+        out.write(castable::to_arc(BlocklistData::new(
+            Blocklist::with_rollback_state(state),
+        )))
     })
 }
 
@@ -95,103 +202,144 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
 /// refused whole (1xx; 112 if its checksum or a list's agreement with its
 /// mark fails), never half-loaded. Marks without a list are authorities
 /// followed whose list is not held: verdicts read stale until it arrives.
-/// The file is unsigned (its checksum guards against accidents, not
-/// attackers): keep it where the device keeps its other trusted state.
+/// The file is unsigned: keep it as the anti-rollback marks are kept (see
+/// `partcert_blocklist`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
     trust: *const partcert_trust_store,
     data: *const u8,
     len: usize,
     blocklist_out: *mut *mut partcert_blocklist,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(|| {
+    boundary(error_out, || {
         // SAFETY: a live trust store, `len` readable bytes, a writable slot.
         let (trust, bytes, out) = unsafe {
             (
-                ptr::borrow(trust)?,
-                ptr::bytes_in(data, len)?,
-                Out::new(blocklist_out)?,
+                castable::borrow(trust, "trust")?,
+                ptr::bytes_in(data, len, "data")?,
+                Out::new(blocklist_out, "blocklist_out")?,
             )
         };
-        out.write(ptr::into_raw(Blocklist::decode_state(bytes, trust)?))
+        let blocklist = Blocklist::decode_state(bytes, &trust.store)?;
+        out.write(castable::to_arc(BlocklistData::new(blocklist)))
     })
 }
 
 /// Writes the whole accepted state — every authority's list and the
-/// anti-rollback marks — for `partcert_blocklist_new_from_saved_state` after a
-/// restart: a device that applied a snapshot and deltas keeps what they led
-/// to. It can be large (about 40 bytes per entry): call with `buf = NULL`,
-/// `len = 0` to learn the size. See "Bytes out" in the header's introduction.
+/// anti-rollback marks — to a new `partcert_bytes`, for
+/// `partcert_blocklist_new_from_saved_state` after a restart: a device that
+/// applied a snapshot and deltas keeps what they led to. About 40 bytes per
+/// entry; encoded once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_save_state(
     blocklist: *const partcert_blocklist,
-    buf: *mut u8,
-    len: usize,
-    out_len: *mut usize,
+    state_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and the documented buffer contract.
-        let (blocklist, out) =
-            unsafe { (ptr::borrow(blocklist)?, OutBytes::new(buf, len, out_len)?) };
-        out.write(&blocklist.encode_state())
+    boundary(error_out, || {
+        // SAFETY: a live blocklist and a writable slot.
+        let (blocklist, out) = unsafe {
+            (
+                castable::borrow(blocklist, "blocklist")?,
+                Out::new(state_out, "state_out")?,
+            )
+        };
+        out.write(to_bytes(blocklist.blocklist.encode_state()))
     })
 }
 
-/// Writes a new, independent copy of a blocklist (lists and anti-rollback
-/// state) to `copy_out`. For updates without stopping readers: apply the
-/// update to a copy, then swap the copy in and free the old one once no
-/// thread reads it.
+/// Writes the anti-rollback state to persist (at most
+/// `PARTCERT_MAX_ROLLBACK_STATE_LEN` bytes) to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_rollback_state(
+    blocklist: *const partcert_blocklist,
+    state_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live blocklist and a writable slot.
+        let (blocklist, out) = unsafe {
+            (
+                castable::borrow(blocklist, "blocklist")?,
+                Out::new(state_out, "state_out")?,
+            )
+        };
+        out.write(to_bytes(blocklist.blocklist.rollback_state().encode()))
+    })
+}
+
+/// Hands out another reference to `blocklist` (NULL gives NULL): a
+/// snapshot a reader may keep as long as it needs, released with
+/// `partcert_blocklist_free`. Once shared, the blocklist no longer changes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_share(
+    blocklist: *const partcert_blocklist,
+) -> *mut partcert_blocklist {
+    getter(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live reference.
+        unsafe { castable::clone_arc(blocklist) }.map(castable::from_arc)
+    })
+}
+
+/// A new, unshared copy of `blocklist` (lists and anti-rollback state;
+/// NULL gives NULL), to update and publish while readers keep the
+/// original. Copying costs time and memory in proportion to the entries
+/// held.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_clone(
     blocklist: *const partcert_blocklist,
-    copy_out: *mut *mut partcert_blocklist,
-) -> partcert_result {
-    ptr::read_field(blocklist, copy_out, |b| Ok(ptr::into_raw(b.clone())))
+) -> *mut partcert_blocklist {
+    getter(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live reference.
+        unsafe { castable::try_ref(blocklist) }.map(|b| castable::to_arc(b.clone()))
+    })
 }
 
-/// Frees a blocklist. NULL is a no-op.
+/// Releases one reference to a blocklist; it is freed with the last. NULL
+/// is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blocklist) {
-    // SAFETY: NULL or a blocklist from this library, freed once.
-    boundary_void(|| unsafe { ptr::free(blocklist) })
+    // SAFETY: NULL or a reference from this library, released once.
+    boundary_void(|| unsafe { castable::free_arc(blocklist) })
 }
 
-/// The body shared by the two update functions: decode and apply `data`,
-/// then write the version now held.
+/// The body shared by the two update functions.
 fn apply_update(
     blocklist: *mut partcert_blocklist,
     trust: *const partcert_trust_store,
     data: *const u8,
     len: usize,
     version_out: *mut partcert_list_version,
-    apply: impl FnOnce(&mut Blocklist, &TrustStore, &[u8]) -> Result<ListVersion, partcert::Error>,
+    error_out: *mut *mut partcert_error,
+    apply: impl FnOnce(&mut BlocklistData, &TrustStore, &[u8]) -> Result<ListVersion, Failure>,
 ) -> partcert_result {
-    boundary(|| {
-        // SAFETY: live objects, `len` readable bytes, a writable version.
+    boundary(error_out, || {
+        // SAFETY: a live unshared blocklist, a live trust store, `len`
+        // readable bytes, and NULL or a writable version.
         let (blocklist, trust, bytes, out) = unsafe {
             (
-                ptr::borrow_mut(blocklist)?,
-                ptr::borrow(trust)?,
-                ptr::bytes_in(data, len)?,
-                Out::new(version_out)?,
+                castable::arc_get_mut(blocklist, "blocklist")?,
+                castable::borrow(trust, "trust")?,
+                ptr::bytes_in(data, len, "data")?,
+                Out::optional(version_out, "version_out")?,
             )
         };
-        out.write(apply(blocklist, trust, bytes)?.into())
+        let version = apply(blocklist, &trust.store, bytes)?;
+        ptr::write_optional(out, version.into())
     })
 }
 
 /// Accepts a full blocklist snapshot after checking that its signer chains
-/// to a blocklist root pinned in `trust` (a delegated signer only within
-/// the epoch its certificate names: 406), its signature, and that it is not
-/// older than what was accepted before (400 rollback; 404 for a different
-/// list with the same version). Lists are ordered by epoch, then sequence,
-/// with no limit on the step (405 only past `PARTCERT_MAX_SEQUENCE`), so a
-/// root's list in a later epoch supersedes whatever a stolen delegated key
-/// signed. Writes the version (epoch and sequence) now held.
-///
-/// `now` is the caller's clock (seconds since the Unix epoch); for this
-/// authority's lists it is raised to its newest list already accepted (see
-/// `partcert_blocklist_clock_for`), so a clock set back cannot help.
+/// to a blocklist root pinned in `trust` (a delegated signer only in the
+/// epoch its certificate names: 406), its signature, and that it is not
+/// older than what was accepted before (400; lists are ordered by epoch,
+/// then sequence, with no limit on the step between two: 405 only past
+/// `PARTCERT_MAX_SEQUENCE`). The same snapshot again is accepted and
+/// changes nothing; a different one with the same version is 404. `now` is
+/// the caller's clock, raised to this authority's floor (see
+/// `partcert_blocklist_clock_for`). Writes the version now held to
+/// `version_out` (NULL if not wanted). 503 if `blocklist` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     blocklist: *mut partcert_blocklist,
@@ -200,6 +348,7 @@ pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     len: usize,
     now: u64,
     version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     apply_update(
         blocklist,
@@ -207,14 +356,16 @@ pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
         data,
         len,
         version_out,
-        |list, trust, bytes| list.apply_snapshot(trust, &BlocklistSnapshot::decode(bytes)?, now),
+        error_out,
+        |list, trust, bytes| list.apply_snapshot(trust, bytes, now),
     )
 }
 
 /// Applies a blocklist delta to the list held for its authority. The delta
 /// must start from exactly the state held (402 otherwise; 400 if it leads
 /// to a version not newer than the one held) and lead to exactly the
-/// digest it promises (403). Writes the version now held.
+/// digest it promises (403). Writes the version now held to `version_out`
+/// (NULL if not wanted). 503 if `blocklist` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_delta(
     blocklist: *mut partcert_blocklist,
@@ -223,6 +374,7 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
     len: usize,
     now: u64,
     version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     apply_update(
         blocklist,
@@ -230,124 +382,79 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
         data,
         len,
         version_out,
-        |list, trust, bytes| list.apply_delta(trust, &BlocklistDelta::decode(bytes)?, now),
+        error_out,
+        |list, trust, bytes| list.apply_delta(trust, bytes, now),
     )
 }
 
-/// Writes the anti-rollback state to persist (at most
-/// `PARTCERT_MAX_ROLLBACK_STATE_LEN` bytes). See "Bytes out" in the header's
-/// introduction for `buf`, `len` and `out_len`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_rollback_state(
-    blocklist: *const partcert_blocklist,
-    buf: *mut u8,
-    len: usize,
-    out_len: *mut usize,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and the documented buffer contract.
-        let (blocklist, out) =
-            unsafe { (ptr::borrow(blocklist)?, OutBytes::new(buf, len, out_len)?) };
-        out.write(&blocklist.rollback_state().encode())
-    })
-}
-
-/// Writes the clock for one blocklist authority's lists (given by its
-/// 32-byte root key id) at the caller's `now`: never earlier than the issue
-/// time of that authority's newest accepted list, unless `trust` has since
+/// The clock for one blocklist authority's lists (given by its 32-byte
+/// root key id) at the caller's `now`: never earlier than the issue time
+/// of that authority's newest accepted list, unless `trust` has since
 /// revoked the key that signed it. Other authorities' lists never move it.
-/// An authority this blocklist does not follow gets `now` unchanged.
+/// An authority this blocklist does not follow gets `now` unchanged. 0 if
+/// an argument is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_clock_for(
     blocklist: *const partcert_blocklist,
     trust: *const partcert_trust_store,
     authority_key_id: *const u8,
     now: u64,
-    clock_out: *mut u64,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and trust store, 32 readable bytes, and a
-        // writable u64.
-        let (blocklist, trust, authority, out) = unsafe {
+) -> u64 {
+    getter(0, || {
+        // SAFETY: NULL or live objects; NULL or 32 readable bytes.
+        let (blocklist, trust, authority) = unsafe {
             (
-                ptr::borrow(blocklist)?,
-                ptr::borrow(trust)?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id)?,
-                Out::new(clock_out)?,
+                castable::try_ref(blocklist)?,
+                castable::try_ref(trust)?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id, "authority_key_id").ok()?,
             )
         };
-        out.write(blocklist.clock_for(trust, &KeyId(authority), now))
+        Some(
+            blocklist
+                .blocklist
+                .clock_for(&trust.store, &KeyId(authority), now),
+        )
     })
 }
 
-/// Writes whether the blocklist follows any authority: true once a list
-/// was accepted, or when restored from an anti-rollback state with a mark.
-/// A blocklist that follows nothing gives verdicts NOT_CHECKED.
+/// Whether the blocklist follows any authority: true once a list was
+/// accepted, or when restored from an anti-rollback state with a mark.
+/// False for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_follows_any(
     blocklist: *const partcert_blocklist,
-    follows_out: *mut bool,
-) -> partcert_result {
-    ptr::read_field(blocklist, follows_out, |b| Ok(b.follows_any()))
+) -> bool {
+    getter(false, || {
+        // SAFETY: NULL or a live blocklist.
+        unsafe { castable::try_ref(blocklist) }.map(|b| b.blocklist.follows_any())
+    })
 }
 
-/// Writes how many authorities' lists are held.
+/// How many authorities' lists are held (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_list_count(
     blocklist: *const partcert_blocklist,
-    count_out: *mut usize,
-) -> partcert_result {
-    ptr::read_field(blocklist, count_out, |b| Ok(b.lists().count()))
+) -> usize {
+    getter(0, || {
+        // SAFETY: NULL or a live blocklist.
+        unsafe { castable::try_ref(blocklist) }.map(|b| b.lists.len())
+    })
 }
 
-fn nth_list(
-    blocklist: &partcert::Blocklist,
-    index: usize,
-) -> Result<&partcert::AuthorityList, crate::result::Failure> {
-    blocklist
-        .lists()
-        .nth(index)
-        .ok_or(crate::result::Failure::ARGUMENT)
-}
-
-/// Describes list `index` (0 ≤ index < count; 503 otherwise), in the
-/// order of the authorities' key ids.
+/// List `index` (0 ≤ index < count, in the order of the authorities' key
+/// ids), borrowed: valid until the blocklist is changed or released. NULL
+/// if `index` is past the end or `blocklist` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_list(
     blocklist: *const partcert_blocklist,
     index: usize,
-    info_out: *mut partcert_list_info,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and a writable struct.
-        let (blocklist, out) = unsafe { (ptr::borrow(blocklist)?, Out::new(info_out)?) };
-        let list = nth_list(blocklist, index)?;
-        out.write(partcert_list_info {
-            authority_key_id: *list.authority.as_bytes(),
-            epoch: list.version.epoch,
-            sequence: list.version.sequence,
-            issued_at: list.issued_at,
-            expires_at: list.expires_at,
-            entry_count: list.entries().len(),
-            state_digest: *list.digest.as_bytes(),
-            signer_key_id: *list.signer.as_bytes(),
-        })
-    })
-}
-
-/// Writes the name of list `index`'s authority (from its root certificate).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_list_authority_name(
-    blocklist: *const partcert_blocklist,
-    index: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: a live blocklist and the documented buffer contract.
-        let (blocklist, out) =
-            unsafe { (ptr::borrow(blocklist)?, OutString::new(buf, len, out_len)?) };
-        out.write(&nth_list(blocklist, index)?.authority_name)
+) -> *const partcert_list_info {
+    getter(std::ptr::null(), || {
+        // SAFETY: NULL or a live blocklist.
+        let blocklist = unsafe { castable::try_ref(blocklist) }?;
+        blocklist
+            .lists
+            .get(index)
+            .map(|view| std::ptr::from_ref(&view.info))
     })
 }

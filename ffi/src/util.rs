@@ -1,26 +1,32 @@
-//! Small helpers: the version, IMEIs, part kind names and object types.
+//! The library version, IMEIs, part kind names and object types. (No C type.)
 
-use std::ffi::{CStr, c_char};
+use std::ffi::c_char;
 
-use partcert::{Imei, ObjectType, PartKind};
+use partcert::{Imei, ObjectType};
 
-use crate::panic::boundary;
-use crate::ptr::{self, Out, OutString};
-use crate::result::partcert_result;
+use crate::error::partcert_error;
+use crate::panic::{boundary, getter};
+use crate::ptr::{self, Out};
+use crate::result::{LIBRARY_VERSION, LIBRARY_VERSION_NUMBER, PART_KIND_NAMES, partcert_result};
+use crate::str::partcert_str;
 use crate::types::partcert_object_type;
 
-const VERSION: &CStr =
-    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-        Ok(version) => version,
-        Err(_) => c"unknown",
-    };
-
-/// The library's version, e.g. "0.1.0": a static NUL-terminated string,
-/// never freed.
+/// The version of the library actually loaded, e.g. "1.0.0": static,
+/// NUL-terminated, never freed. Compare with `PARTCERT_VERSION_STRING`, the
+/// version of the header a program was compiled with.
 #[unsafe(no_mangle)]
 pub extern "C" fn partcert_version() -> *const c_char {
-    // Nothing here can panic, but the rule is kept without exceptions.
-    std::panic::catch_unwind(|| VERSION.as_ptr()).unwrap_or(c"unknown".as_ptr())
+    LIBRARY_VERSION.as_ptr()
+}
+
+/// The version of the library actually loaded as one number,
+/// `MAJOR << 16 | MINOR << 8 | PATCH`: compare with
+/// `PARTCERT_VERSION_NUMBER`. A program built against header version
+/// M.N.x runs with any loaded library M.N'.y where N' >= N (same soname,
+/// `libpartcert.so.M`).
+#[unsafe(no_mangle)]
+pub extern "C" fn partcert_version_number() -> u32 {
+    LIBRARY_VERSION_NUMBER
 }
 
 /// Parses an IMEI given as text (15 decimal digits, pointer and length, no
@@ -31,10 +37,16 @@ pub unsafe extern "C" fn partcert_imei_parse(
     text: *const c_char,
     text_len: usize,
     imei_out: *mut u64,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(|| {
+    boundary(error_out, || {
         // SAFETY: `text_len` readable bytes and a writable u64.
-        let (text, out) = unsafe { (ptr::str_in(text, text_len)?, Out::new(imei_out)?) };
+        let (text, out) = unsafe {
+            (
+                ptr::str_in(text, text_len, "text")?,
+                Out::new(imei_out, "imei_out")?,
+            )
+        };
         out.write(text.parse::<Imei>()?.as_u64())
     })
 }
@@ -45,27 +57,25 @@ pub unsafe extern "C" fn partcert_imei_parse(
 pub unsafe extern "C" fn partcert_imei_with_check_digit(
     body: u64,
     imei_out: *mut u64,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(|| {
+    boundary(error_out, || {
         // SAFETY: a writable u64.
-        let out = unsafe { Out::new(imei_out) }?;
+        let out = unsafe { Out::new(imei_out, "imei_out") }?;
         out.write(Imei::with_check_digit(body)?.as_u64())
     })
 }
 
-/// Writes the name of a part kind code ("screen", "rear-camera"; "kind-N"
-/// for a code this library does not name).
+/// The name of a named part kind code ("screen", "rear-camera"): static,
+/// NUL-terminated. Empty for a code this library does not name (call it
+/// "kind-N"; a verdict's `partcert_verdict_part_kind_name` does).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_part_kind_name(
-    kind: u16,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> partcert_result {
-    boundary(|| {
-        // SAFETY: the documented buffer contract.
-        let out = unsafe { OutString::new(buf, len, out_len) }?;
-        out.write(&PartKind::from_code(kind).name())
+pub extern "C" fn partcert_part_kind_name(kind: u16) -> partcert_str {
+    getter(partcert_str::EMPTY, || {
+        PART_KIND_NAMES
+            .iter()
+            .find(|(code, _)| *code == kind)
+            .map(|(_, name)| partcert_str::from_static(name))
     })
 }
 
@@ -76,10 +86,16 @@ pub unsafe extern "C" fn partcert_object_type_of(
     data: *const u8,
     len: usize,
     type_out: *mut partcert_object_type,
+    error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(|| {
+    boundary(error_out, || {
         // SAFETY: `len` readable bytes and a writable enum.
-        let (bytes, out) = unsafe { (ptr::bytes_in(data, len)?, Out::new(type_out)?) };
+        let (bytes, out) = unsafe {
+            (
+                ptr::bytes_in(data, len, "data")?,
+                Out::new(type_out, "type_out")?,
+            )
+        };
         out.write(partcert_object_type::from_core(ObjectType::of(bytes)?)?)
     })
 }

@@ -1,12 +1,14 @@
 //! Hostile bytes through the C entry points, as a C caller would pass them:
-//! trust store, revocation list, blocklist snapshot, delta and stored
-//! rollback state, part and handset evidence, verification, JSON output.
-//! No call may reach the panic boundary (result 900), and every result is
-//! one of the published codes.
+//! trust store (roots, revocation list, chain pool), blocklist snapshot,
+//! delta and stored rollback state, through a blocklist holder too, part
+//! and handset evidence, verification, every borrowed read of the verdict
+//! and report, JSON output. No call may reach the panic boundary (result
+//! 900), every result is one of the published codes, and every failure
+//! asked for its detail hands back an error with that code and a message.
 #![no_main]
 #![allow(unsafe_code)]
 
-use std::ptr::null_mut;
+use std::ptr::{null, null_mut};
 
 use libfuzzer_sys::fuzz_target;
 use partcert::ErrorCode;
@@ -17,10 +19,37 @@ const BLOCKLIST_ROOT: &[u8] = include_bytes!("../../core/tests/vectors/blocklist
 const ISSUER: &[u8] = include_bytes!("../../core/tests/vectors/part_issuer.cert");
 const T0: u64 = 1_767_225_600;
 
-fn check(result: partcert_result) {
+/// Checks a result and the error that came with it, and frees the error.
+fn check(result: partcert_result, error: *mut partcert_error) {
     let code = result as u32;
     assert_ne!(code, ErrorCode::Panic.as_u32(), "a call reached the panic boundary");
     assert!(code == 0 || ErrorCode::from_u32(code).is_some(), "unpublished result {code}");
+    // SAFETY: `error` is NULL or an error a failing call just made.
+    unsafe {
+        if code == 0 {
+            assert!(error.is_null(), "a success wrote an error");
+        } else {
+            assert!(!error.is_null(), "a failure gave no detail");
+            assert_eq!(partcert_error_code(error), result);
+            assert!(partcert_error_message(error).len > 0);
+        }
+        partcert_error_free(error);
+    }
+}
+
+/// Runs `call` with a fresh error out-parameter and checks both.
+fn run(call: impl FnOnce(*mut *mut partcert_error) -> partcert_result) {
+    let mut error = null_mut();
+    let result = call(&mut error);
+    check(result, error);
+}
+
+/// Reads a borrowed string the library handed out: NUL-terminated at its length.
+fn read(text: partcert_str) {
+    // SAFETY: the library promises `len + 1` readable bytes ending in NUL.
+    let bytes = unsafe { std::slice::from_raw_parts(text.data.cast::<u8>(), text.len + 1) };
+    assert_eq!(bytes[text.len], 0);
+    assert!(!bytes[..text.len].contains(&0));
 }
 
 /// Splits the input into pieces, each prefixed by a 2-byte length.
@@ -38,74 +67,100 @@ fn pieces(mut data: &[u8]) -> Vec<&[u8]> {
 fuzz_target!(|data: &[u8]| {
     let parts = pieces(data);
     let piece = |i: usize| parts.get(i).copied().unwrap_or(&[]);
-    let mut key_id = [0u8; 32];
-    let mut sequence = 0u64;
     let mut version = partcert_list_version { epoch: 0, sequence: 0 };
     // SAFETY: every pointer passed is valid for the length given, every
     // out-pointer is writable, and every object is freed exactly once.
     unsafe {
-        let mut trust = null_mut();
-        check(partcert_trust_store_new(&mut trust));
-        check(partcert_trust_store_add_manufacturer_root(trust, ROOT.as_ptr(), ROOT.len(), key_id.as_mut_ptr()));
-        check(partcert_trust_store_add_blocklist_root(trust, BLOCKLIST_ROOT.as_ptr(), BLOCKLIST_ROOT.len(), key_id.as_mut_ptr()));
+        let trust = partcert_trust_store_new();
+        run(|e| partcert_trust_store_add_manufacturer_root(trust, ROOT.as_ptr(), ROOT.len(), null_mut(), e));
+        run(|e| partcert_trust_store_add_blocklist_root(trust, BLOCKLIST_ROOT.as_ptr(), BLOCKLIST_ROOT.len(), null_mut(), e));
+        run(|e| partcert_trust_store_add_chain_certificate(trust, ISSUER.as_ptr(), ISSUER.len(), e));
         let hostile_root = piece(6);
-        check(partcert_trust_store_add_manufacturer_root(trust, hostile_root.as_ptr(), hostile_root.len(), key_id.as_mut_ptr()));
+        run(|e| partcert_trust_store_add_manufacturer_root(trust, hostile_root.as_ptr(), hostile_root.len(), null_mut(), e));
+        run(|e| partcert_trust_store_add_chain_certificate(trust, hostile_root.as_ptr(), hostile_root.len(), e));
         let revocation = piece(5);
-        check(partcert_trust_store_apply_revocation_list(trust, revocation.as_ptr(), revocation.len(), &mut sequence));
+        run(|e| partcert_trust_store_apply_revocation_list(trust, revocation.as_ptr(), revocation.len(), null_mut(), e));
 
         let mut blocklist = null_mut();
         let state = piece(4);
-        let result = partcert_blocklist_new_with_rollback_state(state.as_ptr(), state.len(), &mut blocklist);
-        check(result);
+        run(|e| partcert_blocklist_new_with_rollback_state(state.as_ptr(), state.len(), &mut blocklist, e));
         if blocklist.is_null() {
-            check(partcert_blocklist_new(&mut blocklist));
+            run(|e| partcert_blocklist_new_from_saved_state(trust, state.as_ptr(), state.len(), &mut blocklist, e));
+        }
+        if blocklist.is_null() {
+            blocklist = partcert_blocklist_new();
         }
         let snapshot = piece(2);
-        check(partcert_blocklist_apply_snapshot(blocklist, trust, snapshot.as_ptr(), snapshot.len(), T0, &mut version));
+        run(|e| partcert_blocklist_apply_snapshot(blocklist, trust, snapshot.as_ptr(), snapshot.len(), T0, &mut version, e));
         let delta = piece(3);
-        check(partcert_blocklist_apply_delta(blocklist, trust, delta.as_ptr(), delta.len(), T0, &mut version));
+        run(|e| partcert_blocklist_apply_delta(blocklist, trust, delta.as_ptr(), delta.len(), T0, &mut version, e));
+        // The same updates through a holder, on a copy.
+        let mut holder = null_mut();
+        run(|e| partcert_blocklist_holder_new(blocklist, &mut holder, e));
+        run(|e| partcert_blocklist_holder_apply_delta(holder, trust, delta.as_ptr(), delta.len(), T0, null_mut(), e));
+        run(|e| partcert_blocklist_holder_apply_snapshot(holder, trust, snapshot.as_ptr(), snapshot.len(), T0, null_mut(), e));
+        let current = partcert_blocklist_holder_load(holder);
+        for index in 0..partcert_blocklist_list_count(current) {
+            read((*partcert_blocklist_list(current, index)).authority_name);
+        }
+        partcert_blocklist_free(current);
+        partcert_blocklist_holder_free(holder);
 
         let certificate = piece(0);
         let mut evidence = null_mut();
-        check(partcert_part_evidence_new(certificate.as_ptr(), certificate.len(), &mut evidence));
+        run(|e| partcert_part_evidence_new(certificate.as_ptr(), certificate.len(), &mut evidence, e));
         if !evidence.is_null() {
-            check(partcert_part_evidence_add_chain_certificate(evidence, ISSUER.as_ptr(), ISSUER.len()));
             let record = piece(1);
-            check(partcert_part_evidence_set_pairing_record(evidence, record.as_ptr(), record.len()));
+            run(|e| partcert_part_evidence_set_pairing_record(evidence, record.as_ptr(), record.len(), e));
             let response = piece(7);
             let nonce = [0x42u8; 32];
-            check(partcert_part_evidence_set_challenge(evidence, nonce.as_ptr(), response.as_ptr(), response.len()));
+            run(|e| partcert_part_evidence_set_challenge(evidence, nonce.as_ptr(), response.as_ptr(), response.len(), e));
             let mut verdict = null_mut();
-            check(partcert_verify_part(trust, blocklist, std::ptr::null(), 0, evidence, T0 + 86_400, &mut verdict));
+            run(|e| partcert_verify_part(trust, blocklist, null(), 0, evidence, T0 + 86_400, &mut verdict, e));
             if !verdict.is_null() {
-                let mut buf = [0 as std::ffi::c_char; 64];
-                let mut len = 0usize;
-                check(partcert_verdict_json(verdict, buf.as_mut_ptr(), buf.len(), &mut len));
-                let (mut flag, mut since, mut count) = (false, 0u64, 0usize);
-                check(partcert_verdict_issuer_revoked_since(verdict, &mut flag, &mut since));
-                check(partcert_verdict_mismatched_imei_count(verdict, &mut count));
-                let mut status = std::ptr::null();
-                check(partcert_verdict_blocklist(verdict, &mut status));
-                check(partcert_blocklist_status_list_count(status, &mut count));
-                for index in 0..count {
-                    let mut list = std::mem::MaybeUninit::uninit();
-                    check(partcert_blocklist_status_list(status, index, list.as_mut_ptr()));
-                    let result = partcert_blocklist_status_list_outdated_by_name(
-                        status, index, buf.as_mut_ptr(), buf.len(), &mut len,
-                    );
-                    check(result);
+                read(partcert_verdict_json(verdict));
+                read(partcert_verdict_summary(verdict));
+                read(partcert_verdict_serial(verdict));
+                read(partcert_verdict_part_kind_name(verdict));
+                let mut since = 0u64;
+                let _ = partcert_verdict_issuer_revoked(verdict, &mut since);
+                let _ = partcert_verdict_mismatched_imeis(verdict);
+                let provenance = partcert_verdict_provenance(verdict);
+                if !provenance.is_null() {
+                    read((*provenance).service_name);
                 }
-                check(partcert_blocklist_status_summary(status, buf.as_mut_ptr(), buf.len(), &mut len));
+                let status = partcert_verdict_blocklist(verdict);
+                for index in 0..partcert_blocklist_status_list_count(status) {
+                    let list = &*partcert_blocklist_status_list(status, index);
+                    read(list.authority_name);
+                    read(list.outdated_by_name);
+                }
+                for index in 0..partcert_blocklist_status_listing_count(status) {
+                    read((*partcert_blocklist_status_listing(status, index)).authority_name);
+                }
+                read(partcert_blocklist_status_summary(status));
                 partcert_verdict_free(verdict);
             }
 
-            let record = piece(1);
             let mut handset = null_mut();
-            check(partcert_handset_evidence_new(record.as_ptr(), record.len(), &mut handset));
+            run(|e| partcert_handset_evidence_new(record.as_ptr(), record.len(), &mut handset, e));
             if !handset.is_null() {
-                check(partcert_handset_evidence_add_part(handset, evidence));
+                run(|e| partcert_handset_evidence_add_part(handset, evidence, e));
+                run(|e| partcert_handset_evidence_add_part_certificate(handset, certificate.as_ptr(), certificate.len(), e));
                 let mut report = null_mut();
-                check(partcert_verify_handset(trust, blocklist, handset, T0, &mut report));
+                run(|e| partcert_verify_handset(trust, blocklist, handset, T0, &mut report, e));
+                if !report.is_null() {
+                    read(partcert_handset_report_json(report));
+                    for index in 0..partcert_handset_report_part_count(report) {
+                        let part = &*partcert_handset_report_part(report, index);
+                        if part.verdict.is_null() {
+                            assert_eq!(partcert_error_code(part.error), part.outcome);
+                            read(partcert_error_message(part.error));
+                        } else {
+                            read(partcert_verdict_summary(part.verdict));
+                        }
+                    }
+                }
                 partcert_handset_report_free(report);
                 partcert_handset_evidence_free(handset);
             }
@@ -113,9 +168,9 @@ fuzz_target!(|data: &[u8]| {
         }
 
         let mut object_type = std::mem::MaybeUninit::uninit();
-        check(partcert_object_type_of(data.as_ptr(), data.len(), object_type.as_mut_ptr()));
+        run(|e| partcert_object_type_of(data.as_ptr(), data.len(), object_type.as_mut_ptr(), e));
         let mut imei = 0u64;
-        check(partcert_imei_parse(data.as_ptr().cast(), data.len(), &mut imei));
+        run(|e| partcert_imei_parse(data.as_ptr().cast(), data.len(), &mut imei, e));
 
         partcert_blocklist_free(blocklist);
         partcert_trust_store_free(trust);

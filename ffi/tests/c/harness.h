@@ -1,6 +1,12 @@
 /* A tiny test harness for the partcert C tests: named cases, counted
  * checks, TAP-like output ("ok - case" / "not ok - case"), exit status 1
- * on any failure. Header-only so each test is one translation unit. */
+ * on any failure. Header-only so each test is one translation unit.
+ *
+ * Inside OK(), CHECK_RC() and CHECK_FAIL(), pass `E` as a call's
+ * `partcert_error **error_out`: a failing call must then hand back an
+ * error whose code is the one it returned and whose message is not empty
+ * (checked for every such call), and an unexpected failure prints the
+ * detailed message. */
 #ifndef PARTCERT_TEST_HARNESS_H
 #define PARTCERT_TEST_HARNESS_H
 
@@ -17,14 +23,7 @@ static int h_cases_passed;
 static int h_cases_failed;
 static const char *h_case = "";
 
-static const char *h_name(partcert_result rc) {
-    static char name[64];
-    size_t len = 0;
-    if (partcert_result_name(rc, name, sizeof name, &len) != PARTCERT_RESULT_OK) {
-        return "?";
-    }
-    return name;
-}
+__attribute__((unused)) static const char *h_name(partcert_result rc) { return partcert_result_name(rc).data; }
 
 #define H_FAIL(...)                                                          \
     do {                                                                     \
@@ -42,20 +41,57 @@ static const char *h_name(partcert_result rc) {
         if (!(cond)) H_FAIL("check failed: %s", #cond);                      \
     } while (0)
 
-/* A call that must return exactly `want`. */
-#define CHECK_RC(expr, want)                                                 \
+/* The error out-parameter of the call inside OK/CHECK_RC/CHECK_FAIL. */
+#define E (&h_err)
+
+/* Checks the error a call handed back (if it was given `E`). */
+__attribute__((unused)) static void h_check_error(const char *expr, partcert_result rc, const partcert_error *err,
+                          const char *needle, const char *file, int line) {
+    int uses_e = strstr(expr, "h_err") != NULL || strstr(expr, ", E)") != NULL ||
+                 strstr(expr, "(E)") != NULL;
+    h_checks++;
+    if (rc == PARTCERT_RESULT_OK || !uses_e) {
+        if (err != NULL) {
+            h_failed_checks++;
+            h_case_failed = 1;
+            fprintf(stderr, "%s:%d: [%s] %s succeeded but wrote an error\n", file, line, h_case,
+                    expr);
+        }
+        return;
+    }
+    if (err == NULL || partcert_error_code(err) != rc || partcert_error_message(err).len == 0 ||
+        strlen(partcert_error_message(err).data) != partcert_error_message(err).len ||
+        (needle != NULL && strstr(partcert_error_message(err).data, needle) == NULL)) {
+        h_failed_checks++;
+        h_case_failed = 1;
+        fprintf(stderr, "%s:%d: [%s] %s: error detail is wrong: code %u, message \"%s\"%s%s\n",
+                file, line, h_case, expr, (unsigned)partcert_error_code(err),
+                err ? partcert_error_message(err).data : "(no error)",
+                needle ? ", expected it to contain: " : "", needle ? needle : "");
+    }
+}
+
+/* A call that must return exactly `want` (and, given E, explain itself). */
+#define CHECK_FAIL(expr, want, needle)                                       \
     do {                                                                     \
+        partcert_error *h_err = NULL;                                        \
         partcert_result h_rc = (expr);                                       \
         partcert_result h_want = (want);                                     \
         h_checks++;                                                          \
         if (h_rc != h_want) {                                                \
             char h_got_name[64];                                             \
             snprintf(h_got_name, sizeof h_got_name, "%s", h_name(h_rc));     \
-            H_FAIL("%s returned %u (%s), expected %u (%s)", #expr,           \
+            H_FAIL("%s returned %u (%s), expected %u (%s): %s", #expr,       \
                    (unsigned)h_rc, h_got_name, (unsigned)h_want,             \
-                   h_name(h_want));                                          \
+                   h_name(h_want),                                           \
+                   h_err ? partcert_error_message(h_err).data : "");         \
+        } else {                                                             \
+            h_check_error(#expr, h_rc, h_err, (needle), __FILE__, __LINE__); \
         }                                                                    \
+        partcert_error_free(h_err);                                          \
     } while (0)
+
+#define CHECK_RC(expr, want) CHECK_FAIL(expr, want, NULL)
 
 /* A call that must succeed. */
 #define OK(expr) CHECK_RC(expr, PARTCERT_RESULT_OK)
@@ -65,8 +101,20 @@ static const char *h_name(partcert_result rc) {
     do {                                                                     \
         const char *h_g = (got), *h_w = (want);                              \
         h_checks++;                                                          \
-        if (strcmp(h_g, h_w) != 0)                                           \
-            H_FAIL("%s is \"%s\", expected \"%s\"", #got, h_g, h_w);         \
+        if (h_g == NULL || strcmp(h_g, h_w) != 0)                            \
+            H_FAIL("%s is \"%s\", expected \"%s\"", #got, h_g ? h_g : "(null)", h_w); \
+    } while (0)
+
+/* A borrowed partcert_str that must equal `want` (and be NUL-terminated
+ * at its length). */
+#define CHECK_PSTR(got, want)                                                \
+    do {                                                                     \
+        partcert_str h_s = (got);                                            \
+        h_checks++;                                                          \
+        if (h_s.data == NULL || strlen(h_s.data) != h_s.len ||               \
+            strcmp(h_s.data, (want)) != 0)                                   \
+            H_FAIL("%s is \"%s\", expected \"%s\"", #got,                    \
+                   h_s.data ? h_s.data : "(null)", (want));                  \
     } while (0)
 
 /* A string that must contain `needle`. */
@@ -74,8 +122,8 @@ static const char *h_name(partcert_result rc) {
     do {                                                                     \
         const char *h_h = (haystack), *h_n = (needle);                       \
         h_checks++;                                                          \
-        if (strstr(h_h, h_n) == NULL)                                        \
-            H_FAIL("%s (\"%s\") lacks \"%s\"", #haystack, h_h, h_n);         \
+        if (h_h == NULL || strstr(h_h, h_n) == NULL)                         \
+            H_FAIL("%s (\"%s\") lacks \"%s\"", #haystack, h_h ? h_h : "(null)", h_n); \
     } while (0)
 
 static void h_run(const char *name, void (*test)(void)) {

@@ -8,7 +8,8 @@
  * The UK National Register (a blocklist root) certifies a publisher for
  * epoch 1 that signs the snapshots: s1 (epoch 1 sequence 1, empty) and s2
  * (epoch 1 sequence 2, handset A and its parts listed), plus the delta
- * from s1 to s2. */
+ * from s1 to s2. The trust store pins both roots and holds the line's
+ * certificate in its chain pool. */
 #ifndef PARTCERT_TEST_WORLD_H
 #define PARTCERT_TEST_WORLD_H
 
@@ -33,17 +34,18 @@
 #define PUBLISHER_EPOCH 1
 
 typedef struct world {
-    partcert_authority *root;       /* Acme root */
-    partcert_authority *line;       /* Acme line 3 (part issuer) */
-    partcert_authority *pairing;    /* Acme pairing service */
+    partcert_authority *root;          /* Acme root */
+    partcert_authority *line;          /* Acme line 3 (part issuer) */
+    partcert_authority *pairing;       /* Acme pairing service */
     partcert_authority *register_root; /* UK National Register */
-    partcert_authority *publisher;  /* the register's blocklist authority */
-    partcert_bytes *root_cert, *line_cert, *pairing_cert, *register_cert;
+    partcert_authority *publisher;     /* the register's blocklist authority */
+    partcert_slice root_cert, register_cert; /* borrowed from their authorities */
+    partcert_bytes *line_cert, *pairing_cert;
     partcert_bytes *board_a, *screen_a, *battery_a; /* handset A's parts */
     partcert_bytes *board_d, *screen_d;             /* handset D's parts */
     partcert_bytes *record_a, *record_d;            /* factory pairing records */
     partcert_bytes *s1, *s2, *delta12;              /* blocklist snapshots, delta */
-    partcert_trust_store *trust;                    /* roots pinned */
+    partcert_trust_store *trust;                    /* roots pinned, line pooled */
 } world;
 
 static void seed_of(uint8_t seed[PARTCERT_SEED_LEN], uint8_t n) {
@@ -54,19 +56,8 @@ static void seed_of(uint8_t seed[PARTCERT_SEED_LEN], uint8_t n) {
 #define BATTERY_SEED 20
 
 /* The bytes of a partcert_bytes. */
-__attribute__((unused)) static const uint8_t *bdata(const partcert_bytes *bytes) {
-    const uint8_t *data = NULL;
-    size_t len = 0;
-    if (partcert_bytes_data(bytes, &data, &len) != PARTCERT_RESULT_OK) return NULL;
-    return data;
-}
-
-static size_t blen(const partcert_bytes *bytes) {
-    const uint8_t *data = NULL;
-    size_t len = 0;
-    if (partcert_bytes_data(bytes, &data, &len) != PARTCERT_RESULT_OK) return 0;
-    return len;
-}
+static const uint8_t *bdata(const partcert_bytes *bytes) { return partcert_bytes_data(bytes); }
+static size_t blen(const partcert_bytes *bytes) { return partcert_bytes_len(bytes); }
 
 /* A borrowed string for the lists of names the issuing functions take. */
 __attribute__((unused)) static partcert_str str_of(const char *text) {
@@ -79,7 +70,7 @@ static partcert_authority *load_authority(uint8_t seed_n, const partcert_bytes *
     uint8_t seed[PARTCERT_SEED_LEN];
     partcert_authority *authority = NULL;
     seed_of(seed, seed_n);
-    OK(partcert_authority_new(seed, bdata(cert), blen(cert), &authority));
+    OK(partcert_authority_new(seed, bdata(cert), blen(cert), &authority, E));
     return authority;
 }
 
@@ -87,7 +78,7 @@ static partcert_authority *load_authority(uint8_t seed_n, const partcert_bytes *
 static void key_of(uint8_t seed_n, uint8_t key[PARTCERT_PUBLIC_KEY_LEN]) {
     uint8_t seed[PARTCERT_SEED_LEN];
     seed_of(seed, seed_n);
-    OK(partcert_public_key_from_seed(seed, key));
+    OK(partcert_public_key_from_seed(seed, key, E));
 }
 
 /* A manufacturer root (key `seed_n`) for the one maker `maker`. */
@@ -99,7 +90,7 @@ __attribute__((unused)) static partcert_authority *make_manufacturer_root(const 
     partcert_authority *root = NULL;
     seed_of(seed, seed_n);
     OK(partcert_authority_new_manufacturer_root(seed, name, strlen(name), makers, 1, T0,
-                                                YEARS(30), &root));
+                                                YEARS(30), &root, E));
     return root;
 }
 
@@ -113,7 +104,7 @@ static partcert_authority *make_line(partcert_authority *by, const char *name, u
     partcert_bytes *cert = NULL;
     key_of(seed_n, key);
     OK(partcert_authority_certify_part_issuer(by, name, strlen(name), key, kinds, kind_count,
-                                              makers, 1, serial, T0, YEARS(20), &cert));
+                                              makers, 1, serial, T0, YEARS(20), &cert, E));
     *cert_out = cert;
     return load_authority(seed_n, cert);
 }
@@ -126,7 +117,7 @@ static partcert_authority *make_pairing_service(partcert_authority *by, const ch
     partcert_bytes *cert = NULL;
     key_of(seed_n, key);
     OK(partcert_authority_certify_pairing_service(by, name, strlen(name), key, serial, T0,
-                                                  YEARS(20), &cert));
+                                                  YEARS(20), &cert, E));
     *cert_out = cert;
     return load_authority(seed_n, cert);
 }
@@ -140,25 +131,23 @@ static partcert_authority *make_publisher(partcert_authority *by, const char *na
     partcert_authority *publisher;
     key_of(seed_n, key);
     OK(partcert_authority_certify_blocklist_authority(by, name, strlen(name), key, epoch,
-                                                      serial, T0, YEARS(20), &cert));
+                                                      serial, T0, YEARS(20), &cert, E));
     publisher = load_authority(seed_n, cert);
     partcert_bytes_free(cert);
     return publisher;
 }
 
+/* An "Acme" "A1" part of `kind` certified by `line`. */
 static partcert_bytes *make_part(partcert_authority *line, uint16_t kind, const char *serial,
                                  const uint64_t *imeis, size_t imei_count,
                                  const uint8_t *public_key, uint64_t serial_number) {
     partcert_bytes *cert = NULL;
-    partcert_part_spec spec = {
-        .kind = kind,
-        .manufacturer = "Acme", .manufacturer_len = 4,
-        .model = "A1", .model_len = 2,
-        .serial = serial, .serial_len = strlen(serial),
-        .imeis = imeis, .imei_count = imei_count,
-        .public_key = public_key,
-    };
-    OK(partcert_authority_certify_part(line, &spec, serial_number, T0, YEARS(30), &cert));
+    partcert_part_spec *spec = NULL;
+    OK(partcert_part_spec_new(kind, "Acme", 4, "A1", 2, serial, strlen(serial), &spec, E));
+    for (size_t i = 0; i < imei_count; i++) OK(partcert_part_spec_add_imei(spec, imeis[i], E));
+    if (public_key != NULL) OK(partcert_part_spec_set_public_key(spec, public_key, E));
+    OK(partcert_authority_certify_part(line, spec, serial_number, T0, YEARS(30), &cert, E));
+    partcert_part_spec_free(spec);
     return cert;
 }
 
@@ -171,31 +160,31 @@ static partcert_bytes *make_record(partcert_authority *pairing, partcert_bytes *
         slices[i].len = blen(parts[i]);
     }
     OK(partcert_authority_pair(pairing, bdata(board), blen(board), slices, part_count, 1,
-                               PARTCERT_PAIRING_EVENT_FACTORY_BUILD, T0 + 100, &record));
+                               PARTCERT_PAIRING_EVENT_FACTORY_BUILD, T0 + 100, &record, E));
     return record;
 }
 
 static void world_build(world *w) {
-    uint8_t seed[PARTCERT_SEED_LEN], battery_key[PARTCERT_PUBLIC_KEY_LEN], key_id[32];
+    uint8_t seed[PARTCERT_SEED_LEN], battery_key[PARTCERT_PUBLIC_KEY_LEN];
     const uint16_t kinds[] = {PARTCERT_PART_KIND_BOARD, PARTCERT_PART_KIND_SCREEN,
                               PARTCERT_PART_KIND_BATTERY};
     const uint64_t imei_a[] = {IMEI_A}, imei_d[] = {IMEI_D};
-    partcert_blocklist_entries *entries = NULL;
+    partcert_blocklist_entries *entries = partcert_blocklist_entries_new();
     memset(w, 0, sizeof *w);
 
     w->root = make_manufacturer_root("Acme root", "Acme", 1);
-    OK(partcert_authority_certificate(w->root, &w->root_cert));
+    w->root_cert = partcert_authority_certificate(w->root);
     w->line = make_line(w->root, "Acme line 3", 2, kinds, 3, "Acme", 2, &w->line_cert);
     w->pairing = make_pairing_service(w->root, "Acme pairing", 3, 3, &w->pairing_cert);
     seed_of(seed, 4);
     OK(partcert_authority_new_blocklist_root(seed, "UK National Register", 20, T0, YEARS(30),
-                                             &w->register_root));
-    OK(partcert_authority_certificate(w->register_root, &w->register_cert));
+                                             &w->register_root, E));
+    w->register_cert = partcert_authority_certificate(w->register_root);
     w->publisher = make_publisher(w->register_root, "UK register publisher", 5,
                                   PUBLISHER_EPOCH, 2);
 
     seed_of(seed, BATTERY_SEED);
-    OK(partcert_public_key_from_seed(seed, battery_key));
+    OK(partcert_public_key_from_seed(seed, battery_key, E));
     w->board_a = make_part(w->line, PARTCERT_PART_KIND_BOARD, "BRD-A", imei_a, 1, NULL, 10);
     w->screen_a = make_part(w->line, PARTCERT_PART_KIND_SCREEN, "SCR-A", NULL, 0, NULL, 11);
     w->battery_a =
@@ -209,25 +198,26 @@ static void world_build(world *w) {
         w->record_d = make_record(w->pairing, w->board_d, parts_d, 1);
     }
 
-    OK(partcert_blocklist_entries_new(&entries));
     OK(partcert_authority_publish_snapshot(w->publisher, PUBLISHER_EPOCH, 1, S1_AT,
-                                           S1_AT + LIST_LIFE, entries, &w->s1));
+                                           S1_AT + LIST_LIFE, entries, &w->s1, E));
     /* Handset A is reported stolen: its IMEI and every part paired to it. */
     OK(partcert_blocklist_entries_add_reported_handset(entries, bdata(w->record_a),
                                                        blen(w->record_a),
                                                        PARTCERT_REASON_STOLEN, STOLEN_AT,
-                                                       PARTCERT_LISTING_STATUS_FINAL));
+                                                       PARTCERT_LISTING_STATUS_FINAL, E));
     OK(partcert_authority_publish_snapshot(w->publisher, PUBLISHER_EPOCH, 2, S2_AT,
-                                           S2_AT + LIST_LIFE, entries, &w->s2));
+                                           S2_AT + LIST_LIFE, entries, &w->s2, E));
     partcert_blocklist_entries_free(entries);
     OK(partcert_authority_publish_delta(w->publisher, bdata(w->s1), blen(w->s1), bdata(w->s2),
-                                        blen(w->s2), &w->delta12));
+                                        blen(w->s2), &w->delta12, E));
 
-    OK(partcert_trust_store_new(&w->trust));
-    OK(partcert_trust_store_add_manufacturer_root(w->trust, bdata(w->root_cert),
-                                                  blen(w->root_cert), key_id));
-    OK(partcert_trust_store_add_blocklist_root(w->trust, bdata(w->register_cert),
-                                               blen(w->register_cert), key_id));
+    w->trust = partcert_trust_store_new();
+    OK(partcert_trust_store_add_manufacturer_root(w->trust, w->root_cert.data,
+                                                  w->root_cert.len, NULL, E));
+    OK(partcert_trust_store_add_blocklist_root(w->trust, w->register_cert.data,
+                                               w->register_cert.len, NULL, E));
+    OK(partcert_trust_store_add_chain_certificate(w->trust, bdata(w->line_cert),
+                                                  blen(w->line_cert), E));
 }
 
 static void world_free(world *w) {
@@ -236,10 +226,8 @@ static void world_free(world *w) {
     partcert_authority_free(w->pairing);
     partcert_authority_free(w->register_root);
     partcert_authority_free(w->publisher);
-    partcert_bytes_free(w->root_cert);
     partcert_bytes_free(w->line_cert);
     partcert_bytes_free(w->pairing_cert);
-    partcert_bytes_free(w->register_cert);
     partcert_bytes_free(w->board_a);
     partcert_bytes_free(w->screen_a);
     partcert_bytes_free(w->battery_a);
@@ -254,41 +242,60 @@ static void world_free(world *w) {
     memset(w, 0, sizeof *w);
 }
 
+/* A trust store pinning the roots only (no chain pool): parts need their
+ * chain in the evidence. */
+__attribute__((unused)) static partcert_trust_store *trust_without_pool(const world *w) {
+    partcert_trust_store *trust = partcert_trust_store_new();
+    OK(partcert_trust_store_add_manufacturer_root(trust, w->root_cert.data, w->root_cert.len,
+                                                  NULL, E));
+    OK(partcert_trust_store_add_blocklist_root(trust, w->register_cert.data,
+                                               w->register_cert.len, NULL, E));
+    return trust;
+}
+
 /* A blocklist holding s2 (applied as s1 then the delta). */
 static partcert_blocklist *blocklist_at_s2(const world *w) {
-    partcert_blocklist *blocklist = NULL;
+    partcert_blocklist *blocklist = partcert_blocklist_new();
     partcert_list_version version = {0, 0};
-    OK(partcert_blocklist_new(&blocklist));
     OK(partcert_blocklist_apply_snapshot(blocklist, w->trust, bdata(w->s1), blen(w->s1), S1_AT,
-                                         &version));
+                                         &version, E));
     CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 1);
     OK(partcert_blocklist_apply_delta(blocklist, w->trust, bdata(w->delta12),
-                                      blen(w->delta12), S2_AT, &version));
+                                      blen(w->delta12), S2_AT, &version, E));
     CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 2);
     return blocklist;
 }
 
-/* Evidence for a part: its certificate and the line's certificate. */
+/* Evidence for a part: its certificate alone (the pool has the line's). */
 static partcert_part_evidence *evidence_for(const world *w, const partcert_bytes *part) {
     partcert_part_evidence *evidence = NULL;
-    OK(partcert_part_evidence_new(bdata(part), blen(part), &evidence));
-    OK(partcert_part_evidence_add_chain_certificate(evidence, bdata(w->line_cert),
-                                                    blen(w->line_cert)));
+    (void)w;
+    OK(partcert_part_evidence_new(bdata(part), blen(part), &evidence, E));
     return evidence;
 }
 
-/* A verdict's string field, via a fixed buffer. */
-typedef partcert_result (*verdict_string_fn)(const partcert_verdict *, char *, size_t, size_t *);
+/* Evidence for a part carrying its own chain (for a store without pool). */
+__attribute__((unused)) static partcert_part_evidence *evidence_with_chain(
+    const world *w, const partcert_bytes *part) {
+    partcert_part_evidence *evidence = evidence_for(w, part);
+    OK(partcert_part_evidence_add_chain_certificate(evidence, bdata(w->line_cert),
+                                                    blen(w->line_cert), E));
+    return evidence;
+}
 
-__attribute__((unused)) static const char *vstr(verdict_string_fn field, const partcert_verdict *verdict) {
-    static char buf[8][4096];
-    static int next;
-    char *out = buf[next++ % 8];
-    size_t len = 0;
-    out[0] = '\0';
-    OK(field(verdict, out, 4096, &len));
-    CHECK(strlen(out) == len);
-    return out;
+/* Verifies `evidence` at `now` and returns the verdict (NULL on failure). */
+__attribute__((unused)) static partcert_verdict *verify(const world *w,
+                                                        const partcert_blocklist *blocklist,
+                                                        const partcert_part_evidence *evidence,
+                                                        uint64_t now) {
+    partcert_verdict *verdict = NULL;
+    OK(partcert_verify_part(w->trust, blocklist, NULL, 0, evidence, now, &verdict, E));
+    return verdict;
+}
+
+/* The 32 bytes at `a` equal those at `b`. */
+__attribute__((unused)) static int same_id(const uint8_t *a, const uint8_t *b) {
+    return a != NULL && b != NULL && memcmp(a, b, 32) == 0;
 }
 
 #endif /* PARTCERT_TEST_WORLD_H */

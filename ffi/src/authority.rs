@@ -1,0 +1,528 @@
+//! `partcert_authority`: what a factory tool, a pairing service or a
+//! registry written in C signs with.
+
+use std::ffi::c_char;
+
+use partcert::issue::Authority;
+use partcert::{
+    BlocklistSnapshot, Certificate, KeyId, ListVersion, PartKind, PublicKey, RevokedKey, SecretKey,
+    Validity,
+};
+
+use crate::blocklist_entries::partcert_blocklist_entries;
+use crate::bytes::{partcert_bytes, to_bytes};
+use crate::castable::{self, Castable, OwnershipBox};
+use crate::consts::{PARTCERT_DIGEST_LEN, PARTCERT_PUBLIC_KEY_LEN};
+use crate::error::{Failure, partcert_error};
+use crate::panic::{boundary, boundary_void, getter};
+use crate::part_spec::partcert_part_spec;
+use crate::ptr::{self, Out};
+use crate::result::partcert_result;
+use crate::str::{partcert_slice, partcert_str};
+use crate::types::{pairing_event_in, partcert_role};
+
+/// An authority able to sign: its secret key and its certificate (a
+/// manufacturer or blocklist root, a part issuer, a pairing service, a
+/// blocklist authority). The secret key is zeroized when freed.
+///
+/// Every signing function checks, before signing, what a verifier would
+/// check of the signer at the time the object carries: a blocklist or
+/// revocation list is refused at signing (301/300) if the signer's
+/// certificate is not valid at its `issued_at`. Certificates and pairing
+/// records carry no signing time the core checks against (see each).
+///
+/// Immutable: signing functions may run concurrently from any thread.
+/// Free with `partcert_authority_free`.
+pub struct partcert_authority {
+    _private: [u8; 0],
+}
+
+/// The contents of a `partcert_authority`.
+pub(crate) struct AuthorityData {
+    authority: Authority,
+    key_id: [u8; PARTCERT_DIGEST_LEN],
+}
+
+impl AuthorityData {
+    fn new(authority: Authority) -> Self {
+        AuthorityData {
+            key_id: *authority.key().key_id().as_bytes(),
+            authority,
+        }
+    }
+}
+
+impl Castable for partcert_authority {
+    type Ownership = OwnershipBox;
+    type RustType = AuthorityData;
+}
+
+fn validity(not_before: u64, not_after: u64) -> Validity {
+    Validity {
+        not_before,
+        not_after,
+    }
+}
+
+fn signed(out: Out<*mut partcert_bytes>, bytes: &[u8]) -> Result<(), Failure> {
+    out.write(to_bytes(bytes.to_vec()))
+}
+
+/// Creates a manufacturer root from a `PARTCERT_SEED_LEN`-byte secret
+/// seed, with a self-signed certificate valid from `not_before` to
+/// `not_after` inclusive (seconds since the Unix epoch), naming the
+/// manufacturers whose parts its factory lines may certify
+/// (`manufacturers`: `manufacturer_count` names, NULL when 0; at most
+/// `PARTCERT_MAX_MANUFACTURERS`). Its certificate's serial number is 1.
+/// A name that breaks the text rules gives 111.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_new_manufacturer_root(
+    seed: *const u8,
+    name: *const c_char,
+    name_len: usize,
+    manufacturers: *const partcert_str,
+    manufacturer_count: usize,
+    not_before: u64,
+    not_after: u64,
+    authority_out: *mut *mut partcert_authority,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: 32 seed bytes, `name_len` name bytes, `manufacturer_count`
+        // readable strings, a writable slot.
+        let (seed, name, makers, out) = unsafe {
+            (
+                ptr::secret_in(seed, "seed")?,
+                ptr::str_in(name, name_len, "name")?,
+                ptr::strs_in(manufacturers, manufacturer_count, "manufacturers")?,
+                Out::new(authority_out, "authority_out")?,
+            )
+        };
+        let key = SecretKey::from_seed(&seed);
+        let authority =
+            Authority::new_manufacturer_root(key, name, &makers, validity(not_before, not_after))?;
+        out.write(castable::to_box(AuthorityData::new(authority)))
+    })
+}
+
+/// Creates a blocklist root (a national registry, an operator) from a
+/// `PARTCERT_SEED_LEN`-byte secret seed, with a self-signed certificate
+/// valid from `not_before` to `not_after` inclusive. Its certificate's
+/// serial number is 1.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_new_blocklist_root(
+    seed: *const u8,
+    name: *const c_char,
+    name_len: usize,
+    not_before: u64,
+    not_after: u64,
+    authority_out: *mut *mut partcert_authority,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: 32 seed bytes, `name_len` name bytes, a writable slot.
+        let (seed, name, out) = unsafe {
+            (
+                ptr::secret_in(seed, "seed")?,
+                ptr::str_in(name, name_len, "name")?,
+                Out::new(authority_out, "authority_out")?,
+            )
+        };
+        let key = SecretKey::from_seed(&seed);
+        let authority = Authority::new_blocklist_root(key, name, validity(not_before, not_after))?;
+        out.write(castable::to_box(AuthorityData::new(authority)))
+    })
+}
+
+/// Loads an authority from its secret seed and its encoded certificate
+/// (e.g. a factory line's, issued earlier by its root). 205 if the key
+/// does not match the certificate; 303 if it is a part's certificate.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_new(
+    seed: *const u8,
+    certificate: *const u8,
+    certificate_len: usize,
+    authority_out: *mut *mut partcert_authority,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: 32 seed bytes, readable certificate bytes, a writable slot.
+        let (seed, bytes, out) = unsafe {
+            (
+                ptr::secret_in(seed, "seed")?,
+                ptr::bytes_in(certificate, certificate_len, "certificate")?,
+                Out::new(authority_out, "authority_out")?,
+            )
+        };
+        let certificate = Certificate::decode(bytes)?;
+        let authority = Authority::new(SecretKey::from_seed(&seed), certificate)?;
+        out.write(castable::to_box(AuthorityData::new(authority)))
+    })
+}
+
+/// Frees an authority, zeroizing its secret key. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_free(authority: *mut partcert_authority) {
+    // SAFETY: NULL or an authority from this library, freed once.
+    boundary_void(|| unsafe { castable::free_box(authority) })
+}
+
+/// The authority's encoded certificate, borrowed: valid while the authority
+/// lives (empty for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certificate(
+    authority: *const partcert_authority,
+) -> partcert_slice {
+    getter(partcert_slice::EMPTY, || {
+        // SAFETY: NULL or a live authority.
+        unsafe { castable::try_ref(authority) }
+            .map(|a| partcert_slice::of(a.authority.certificate().as_bytes()))
+    })
+}
+
+/// The authority's role (MANUFACTURER_ROOT for NULL: check the authority
+/// first).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_role(
+    authority: *const partcert_authority,
+) -> partcert_role {
+    getter(partcert_role::ManufacturerRoot, || {
+        // SAFETY: NULL or a live authority.
+        unsafe { castable::try_ref(authority) }.map(|a| a.authority.role().into())
+    })
+}
+
+/// The authority's 32-byte key id, borrowed (NULL for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_key_id(
+    authority: *const partcert_authority,
+) -> *const u8 {
+    getter(std::ptr::null(), || {
+        // SAFETY: NULL or a live authority.
+        unsafe { castable::try_ref(authority) }.map(|a| a.key_id.as_ptr())
+    })
+}
+
+/// Certifies a factory line (manufacturer roots only; 303 otherwise):
+/// `subject_key` is the `PARTCERT_PUBLIC_KEY_LEN`-byte public key
+/// certified, `permitted_kinds` (part kind codes, NULL when
+/// `permitted_kind_count` is 0) the kinds it may certify, and
+/// `manufacturers` (`manufacturer_count` names, NULL when 0) the makers
+/// whose parts it may certify, each one the root names (308 otherwise).
+/// Writes the encoded certificate to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
+    authority: *const partcert_authority,
+    name: *const c_char,
+    name_len: usize,
+    subject_key: *const u8,
+    permitted_kinds: *const u16,
+    permitted_kind_count: usize,
+    manufacturers: *const partcert_str,
+    manufacturer_count: usize,
+    serial_number: u64,
+    not_before: u64,
+    not_after: u64,
+    certificate_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority, readable name, key, kinds and names, and
+        // a writable slot.
+        let (authority, name, key, kinds, makers, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                ptr::str_in(name, name_len, "name")?,
+                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key, "subject_key")?,
+                ptr::array_in(permitted_kinds, permitted_kind_count, "permitted_kinds")?,
+                ptr::strs_in(manufacturers, manufacturer_count, "manufacturers")?,
+                Out::new(certificate_out, "certificate_out")?,
+            )
+        };
+        let key = PublicKey::from_bytes(&key)?;
+        let kinds: Vec<PartKind> = kinds.iter().map(|c| PartKind::from_code(*c)).collect();
+        let certificate = authority.authority.certify_part_issuer(
+            name,
+            key,
+            &kinds,
+            &makers,
+            serial_number,
+            validity(not_before, not_after),
+        )?;
+        signed(out, certificate.as_bytes())
+    })
+}
+
+/// Certifies a pairing service (manufacturer roots only; 303 otherwise):
+/// it may sign pairing records for handsets whose board this root
+/// certified. Writes the encoded certificate to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certify_pairing_service(
+    authority: *const partcert_authority,
+    name: *const c_char,
+    name_len: usize,
+    subject_key: *const u8,
+    serial_number: u64,
+    not_before: u64,
+    not_after: u64,
+    certificate_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority, readable name and key, a writable slot.
+        let (authority, name, key, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                ptr::str_in(name, name_len, "name")?,
+                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key, "subject_key")?,
+                Out::new(certificate_out, "certificate_out")?,
+            )
+        };
+        let key = PublicKey::from_bytes(&key)?;
+        let certificate = authority.authority.certify_pairing_service(
+            name,
+            key,
+            serial_number,
+            validity(not_before, not_after),
+        )?;
+        signed(out, certificate.as_bytes())
+    })
+}
+
+/// Certifies a delegated blocklist signing key (blocklist roots only; 303
+/// otherwise) for exactly one `epoch`: it may sign snapshots and deltas of
+/// that epoch only (406 otherwise). To supersede a stolen delegated key,
+/// the root publishes in a later epoch, itself or through a key certified
+/// for it. Writes the encoded certificate to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certify_blocklist_authority(
+    authority: *const partcert_authority,
+    name: *const c_char,
+    name_len: usize,
+    subject_key: *const u8,
+    epoch: u64,
+    serial_number: u64,
+    not_before: u64,
+    not_after: u64,
+    certificate_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority, readable name and key, a writable slot.
+        let (authority, name, key, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                ptr::str_in(name, name_len, "name")?,
+                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key, "subject_key")?,
+                Out::new(certificate_out, "certificate_out")?,
+            )
+        };
+        let key = PublicKey::from_bytes(&key)?;
+        let certificate = authority.authority.certify_blocklist_authority(
+            name,
+            key,
+            epoch,
+            serial_number,
+            validity(not_before, not_after),
+        )?;
+        signed(out, certificate.as_bytes())
+    })
+}
+
+/// Certifies a part described by `spec` (part issuers only, for the kinds
+/// their certificate permits: 302 otherwise; for a manufacturer it names:
+/// 308 otherwise). A board must carry at least one IMEI. Serials are 1 to
+/// 64 characters of `A-Z 0-9 - . _ / : # +`; manufacturer names and models
+/// follow the text rules (111 otherwise). Writes the encoded certificate
+/// to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_certify_part(
+    authority: *const partcert_authority,
+    spec: *const partcert_part_spec,
+    serial_number: u64,
+    not_before: u64,
+    not_after: u64,
+    certificate_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority and spec, and a writable slot.
+        let (authority, spec, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                castable::borrow(spec, "spec")?,
+                Out::new(certificate_out, "certificate_out")?,
+            )
+        };
+        let certificate = authority.authority.certify_part(
+            spec,
+            serial_number,
+            validity(not_before, not_after),
+        )?;
+        signed(out, certificate.as_bytes())
+    })
+}
+
+/// Signs a pairing record (pairing services only, for a board certified
+/// under the service's own root: 307 otherwise): the handset's board
+/// certificate and the other parts fitted (`parts`: `part_count` encoded
+/// part certificates; NULL when 0; a part listed twice is 111), the
+/// per-handset `sequence`, the `event` (a `partcert_pairing_event`) and
+/// the signing time. The handset's IMEIs come from the board's certificate.
+/// The service's own validity is not checked against `issued_at` here (a
+/// verifier checks it at its own clock). Writes the encoded record to a
+/// new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_pair(
+    authority: *const partcert_authority,
+    board: *const u8,
+    board_len: usize,
+    parts: *const partcert_slice,
+    part_count: usize,
+    sequence: u64,
+    event: u32,
+    issued_at: u64,
+    record_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority, readable board bytes and slices, and a
+        // writable slot.
+        let (authority, board, parts, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                ptr::bytes_in(board, board_len, "board")?,
+                ptr::slices_in(parts, part_count, "parts")?,
+                Out::new(record_out, "record_out")?,
+            )
+        };
+        let event = pairing_event_in(event)?;
+        let board = Certificate::decode(board)?;
+        let parts = parts
+            .into_iter()
+            .map(|bytes| Certificate::decode(bytes).map_err(Failure::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        let record = authority
+            .authority
+            .pair(&board, &parts, sequence, event, issued_at)?;
+        signed(out, record.as_bytes())
+    })
+}
+
+/// Publishes a full blocklist snapshot (blocklist roots in any epoch;
+/// delegated blocklist authorities only in the epoch their certificate
+/// names: 406 otherwise) holding `entries` (not consumed: free it
+/// yourself), with its version (`epoch`, then `sequence`, each at most
+/// `PARTCERT_MAX_SEQUENCE`, 405 otherwise), issue and expiry times. The
+/// signer's certificate must be valid at `issued_at` (301/300 at signing
+/// otherwise). Writes the encoded snapshot to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_publish_snapshot(
+    authority: *const partcert_authority,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    entries: *const partcert_blocklist_entries,
+    snapshot_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: live objects and a writable slot.
+        let (authority, entries, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                castable::borrow(entries, "entries")?,
+                Out::new(snapshot_out, "snapshot_out")?,
+            )
+        };
+        let snapshot = authority.authority.publish_snapshot(
+            ListVersion::new(epoch, sequence),
+            issued_at,
+            expires_at,
+            entries.entries().to_vec(),
+        )?;
+        signed(out, snapshot.as_bytes())
+    })
+}
+
+/// Publishes the delta that turns snapshot `from` into the later snapshot
+/// `to` (both this authority's, encoded, in the same epoch: a new epoch
+/// starts with a snapshot, 111 otherwise). Writes the encoded delta to a
+/// new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_publish_delta(
+    authority: *const partcert_authority,
+    from: *const u8,
+    from_len: usize,
+    to: *const u8,
+    to_len: usize,
+    delta_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority, readable bytes, a writable slot.
+        let (authority, from, to, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                ptr::bytes_in(from, from_len, "from")?,
+                ptr::bytes_in(to, to_len, "to")?,
+                Out::new(delta_out, "delta_out")?,
+            )
+        };
+        let from = BlocklistSnapshot::decode(from)?;
+        let to = BlocklistSnapshot::decode(to)?;
+        let delta = authority.authority.publish_delta(&from, &to)?;
+        signed(out, delta.as_bytes())
+    })
+}
+
+/// Signs a revocation list (roots only; 303 otherwise) of the keys this
+/// root certified that it now revokes: `count` keys, key `i` given by the
+/// 32 bytes at `key_ids + 32 * i` and revoked from `since[i]` (0: from the
+/// beginning); both NULL when `count` is 0. A part certified before
+/// `since` still verifies when a pairing record places it before that time
+/// (see `partcert_verdict_issuer_revoked`). A key listed twice is 111. The
+/// root's certificate must be valid at `issued_at` (301/300 otherwise).
+/// Writes the encoded list to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_revoke(
+    authority: *const partcert_authority,
+    sequence: u64,
+    issued_at: u64,
+    key_ids: *const u8,
+    since: *const u64,
+    count: usize,
+    list_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        let key_len = count
+            .checked_mul(PARTCERT_DIGEST_LEN)
+            .ok_or_else(|| Failure::argument(format!("`count` ({count}) is out of range")))?;
+        // SAFETY: a live authority, `count` key ids and times, and a
+        // writable slot.
+        let (authority, key_ids, since, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                ptr::bytes_in(key_ids, key_len, "key_ids")?,
+                ptr::array_in(since, count, "since")?,
+                Out::new(list_out, "list_out")?,
+            )
+        };
+        let revoked: Vec<RevokedKey> = key_ids
+            .chunks_exact(PARTCERT_DIGEST_LEN)
+            .zip(since)
+            .map(|(key, since)| {
+                let mut id = [0u8; PARTCERT_DIGEST_LEN];
+                id.copy_from_slice(key);
+                RevokedKey {
+                    key: KeyId(id),
+                    since: *since,
+                }
+            })
+            .collect();
+        let list = authority.authority.revoke(sequence, issued_at, &revoked)?;
+        signed(out, list.as_bytes())
+    })
+}

@@ -1,0 +1,172 @@
+//! `partcert_blocklist_holder`: the current blocklist, swapped in O(1).
+
+use std::sync::Arc;
+
+use crate::blocklist::{BlocklistData, partcert_blocklist};
+use crate::castable::{self, Castable, OwnershipBox};
+use crate::error::{Failure, partcert_error};
+use crate::holder::Holder;
+use crate::panic::{boundary, boundary_void, getter};
+use crate::ptr::{self, Out};
+use crate::result::partcert_result;
+use crate::trust_store::partcert_trust_store;
+use crate::types::partcert_list_version;
+
+/// Holds the current blocklist for a device whose readers verify while an
+/// updater applies new lists.
+///
+/// `partcert_blocklist_holder_load` hands a reader a reference to the
+/// current blocklist in O(1): a snapshot that never changes under it, kept
+/// as long as the reader needs and released with `partcert_blocklist_free`.
+/// `partcert_blocklist_holder_apply_snapshot` and `_apply_delta` apply an
+/// update to a copy of the current blocklist and publish the result in
+/// O(1) (all-or-nothing: a refused update publishes nothing);
+/// `partcert_blocklist_holder_publish` publishes a blocklist made
+/// elsewhere. Updates run one at a time, so none is lost. A blocklist is
+/// freed when its last reference is released, by whichever thread releases
+/// it: no integrator code reclaims anything.
+///
+/// Cost of an update: the core's own cost of applying it (for a delta:
+/// checking the signature, merging, and recomputing the state digest over
+/// the whole list) plus one copy of the current blocklist; publishing is
+/// O(1).
+///
+/// Internally synchronized: every function may run concurrently with any
+/// other on the same holder, from any thread. Free with
+/// `partcert_blocklist_holder_free` (readers' references stay valid).
+pub struct partcert_blocklist_holder {
+    _private: [u8; 0],
+}
+
+impl Castable for partcert_blocklist_holder {
+    type Ownership = OwnershipBox;
+    type RustType = Holder<BlocklistData>;
+}
+
+/// Creates a holder whose current blocklist is `blocklist` (which it
+/// shares: the caller keeps, and frees, its own reference).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_new(
+    blocklist: *const partcert_blocklist,
+    holder_out: *mut *mut partcert_blocklist_holder,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live blocklist and a writable slot.
+        let (blocklist, out): (Arc<BlocklistData>, _) = unsafe {
+            (
+                castable::clone_arc(blocklist).ok_or_else(|| Failure::null("blocklist"))?,
+                Out::new(holder_out, "holder_out")?,
+            )
+        };
+        out.write(castable::to_box(Holder::new(blocklist)))
+    })
+}
+
+/// A new reference to the current blocklist (NULL for a NULL holder): the
+/// caller's snapshot, released with `partcert_blocklist_free`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_load(
+    holder: *const partcert_blocklist_holder,
+) -> *mut partcert_blocklist {
+    getter(std::ptr::null_mut(), || {
+        // SAFETY: NULL or a live holder.
+        unsafe { castable::try_ref(holder) }.map(|h| castable::from_arc(h.load()))
+    })
+}
+
+/// Makes `blocklist` the current one (sharing it: the caller keeps its own
+/// reference) in O(1). Readers holding the previous one keep it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_publish(
+    holder: *const partcert_blocklist_holder,
+    blocklist: *const partcert_blocklist,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live holder and a live blocklist.
+        let (holder, blocklist) = unsafe {
+            (
+                castable::borrow(holder, "holder")?,
+                castable::clone_arc(blocklist).ok_or_else(|| Failure::null("blocklist"))?,
+            )
+        };
+        holder.publish(blocklist);
+        Ok(())
+    })
+}
+
+fn update(
+    holder: *const partcert_blocklist_holder,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
+    delta: bool,
+    now: u64,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live holder and trust store, `len` readable bytes, and
+        // NULL or a writable version.
+        let (holder, trust, bytes, out) = unsafe {
+            (
+                castable::borrow(holder, "holder")?,
+                castable::borrow(trust, "trust")?,
+                ptr::bytes_in(data, len, "data")?,
+                Out::optional(version_out, "version_out")?,
+            )
+        };
+        let version = holder.update(|current| {
+            let mut next = current.clone();
+            let version = if delta {
+                next.apply_delta(&trust.store, bytes, now)?
+            } else {
+                next.apply_snapshot(&trust.store, bytes, now)?
+            };
+            Ok((next, version))
+        })?;
+        ptr::write_optional(out, version.into())
+    })
+}
+
+/// Applies a snapshot to a copy of the current blocklist and publishes the
+/// result (see `partcert_blocklist_apply_snapshot` for the checks and
+/// errors). Writes the version now held to `version_out` (NULL if not
+/// wanted). On failure nothing is published.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_apply_snapshot(
+    holder: *const partcert_blocklist_holder,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    now: u64,
+    version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    update(holder, trust, data, len, version_out, error_out, false, now)
+}
+
+/// Applies a delta to a copy of the current blocklist and publishes the
+/// result (see `partcert_blocklist_apply_delta`). On failure nothing is
+/// published.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_apply_delta(
+    holder: *const partcert_blocklist_holder,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    now: u64,
+    version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    update(holder, trust, data, len, version_out, error_out, true, now)
+}
+
+/// Frees a holder (it releases its reference to the current blocklist;
+/// readers keep theirs). NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_free(holder: *mut partcert_blocklist_holder) {
+    // SAFETY: NULL or a holder from this library, freed once.
+    boundary_void(|| unsafe { castable::free_box(holder) })
+}

@@ -1,0 +1,180 @@
+//! `partcert_error`: the detail of a failed call — its code and the
+//! core's detailed message ("the part certificate expired at … (checked at
+//! …)", which IMEI mismatched, which argument was NULL).
+//!
+//! Every fallible function takes an optional `partcert_error **error_out`
+//! as its last parameter: NULL when the caller wants only the code; else
+//! a pointer to a `partcert_error *` that is NULL, and that a failing call
+//! sets to a new error the caller frees with `partcert_error_free`. A
+//! successful call leaves it untouched. There is no "last error" anywhere:
+//! the detail travels with the call, so threads never see each other's.
+
+use std::borrow::Cow;
+
+use partcert::ErrorCode;
+
+use crate::castable::{self, Castable, OwnershipBox};
+use crate::result::partcert_result;
+use crate::str::{NulString, partcert_str};
+
+/// The detail of a failed call: its result code and a detailed, one-line
+/// English message. Made by a failing call that was given an
+/// `error_out`; immutable; free it with `partcert_error_free`. Errors a
+/// handset report holds for its parts are borrowed from the report
+/// (`const partcert_error *`) and never freed themselves.
+pub struct partcert_error {
+    _private: [u8; 0],
+}
+
+/// The contents of a `partcert_error`.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorData {
+    pub(crate) result: partcert_result,
+    pub(crate) message: NulString,
+}
+
+impl ErrorData {
+    pub(crate) fn new(failure: &Failure) -> Self {
+        ErrorData {
+            result: partcert_result::from_code(failure.code),
+            message: NulString::new(&failure.message),
+        }
+    }
+}
+
+impl Castable for partcert_error {
+    type Ownership = OwnershipBox;
+    type RustType = ErrorData;
+}
+
+/// Why an FFI call failed: a core error code and the detailed message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub(crate) code: ErrorCode,
+    pub(crate) message: Cow<'static, str>,
+}
+
+impl Failure {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A required pointer argument was NULL (500), naming it.
+    pub(crate) fn null(what: &'static str) -> Self {
+        Failure::new(
+            ErrorCode::NullArgument,
+            format!("argument `{what}` is NULL"),
+        )
+    }
+
+    /// A handle that cannot be one (misaligned): 503.
+    pub(crate) fn misaligned(what: &'static str) -> Self {
+        Failure::new(
+            ErrorCode::InvalidArgument,
+            format!("argument `{what}` is not a valid pointer (misaligned)"),
+        )
+    }
+
+    /// A string argument that is not UTF-8 (502).
+    pub(crate) fn utf8(what: &'static str, error: std::str::Utf8Error) -> Self {
+        Failure::new(
+            ErrorCode::InvalidUtf8,
+            format!(
+                "argument `{what}` is not valid UTF-8 (invalid byte at offset {})",
+                error.valid_up_to()
+            ),
+        )
+    }
+
+    /// An argument out of its range (503).
+    pub(crate) fn argument(message: impl Into<Cow<'static, str>>) -> Self {
+        Failure::new(ErrorCode::InvalidArgument, message)
+    }
+
+    /// A reference-counted object was shared and so is immutable (503).
+    pub(crate) fn shared(what: &'static str) -> Self {
+        Failure::argument(format!(
+            "`{what}` is shared (immutable once shared): change a copy made with its _clone function"
+        ))
+    }
+
+    /// A caught panic (900).
+    pub(crate) fn panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Failure::new(
+            ErrorCode::Panic,
+            format!("internal error (a bug in partcert, please report it): {detail}"),
+        )
+    }
+}
+
+impl From<partcert::Error> for Failure {
+    fn from(error: partcert::Error) -> Self {
+        Failure::new(error.code(), error.to_string())
+    }
+}
+
+/// Writes a new `partcert_error` for `failure` to `error_out`, if the
+/// caller asked for one: `error_out` is not NULL and `*error_out` is NULL
+/// (an error already there is kept, never overwritten or leaked).
+///
+/// # Safety
+/// `error_out` is NULL or valid for reading and writing one pointer.
+pub(crate) unsafe fn report(error_out: *mut *mut partcert_error, failure: &Failure) {
+    if error_out.is_null() || !error_out.is_aligned() {
+        return;
+    }
+    // SAFETY: non-NULL, aligned, and valid for reads and writes of one
+    // pointer (this function's contract).
+    unsafe {
+        if (*error_out).is_null() {
+            *error_out = castable::to_box(ErrorData::new(failure));
+        }
+    }
+}
+
+/// The result code of an error (`PARTCERT_RESULT_OK` for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_error_code(error: *const partcert_error) -> partcert_result {
+    // SAFETY: NULL or a live error (owned or borrowed from a report).
+    crate::panic::getter(partcert_result::Ok, || unsafe {
+        castable::try_ref(error).map(|e| e.result)
+    })
+}
+
+/// The detailed message of an error, e.g. "the part certificate expired at
+/// 1767225600 (checked at 1800000000)" or "argument `trust` is NULL":
+/// borrowed, valid while the error lives, NUL-terminated. The empty string
+/// for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_error_message(error: *const partcert_error) -> partcert_str {
+    // SAFETY: NULL or a live error.
+    crate::panic::getter(partcert_str::EMPTY, || unsafe {
+        castable::try_ref(error).map(|e| e.message.as_c())
+    })
+}
+
+/// Frees an error made by a failing call. NULL is a no-op. (Errors
+/// borrowed from a handset report are `const` and are not freed.)
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_error_free(error: *mut partcert_error) {
+    // SAFETY: NULL or an error from a failing call, freed once.
+    crate::panic::boundary_void(|| unsafe { castable::free_box(error) })
+}
+
+/// The detailed message as a C string pointer (tests).
+#[cfg(test)]
+pub(crate) fn message_of(error: *const partcert_error) -> String {
+    // SAFETY: a live error in the test.
+    let message = unsafe { partcert_error_message(error) };
+    // SAFETY: `message` is a valid NUL-terminated string of `len` bytes.
+    let bytes = unsafe { std::slice::from_raw_parts(message.data.cast::<u8>(), message.len) };
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
