@@ -139,9 +139,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 0
+#define PARTCERT_VERSION_MINOR 1
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.0.0"
+#define PARTCERT_VERSION_STRING "1.1.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -755,6 +755,10 @@ enum partcert_object_type
    * A challenge response.
    */
   PARTCERT_OBJECT_TYPE_CHALLENGE_RESPONSE = 6,
+  /**
+   * A compact blocklist snapshot (national-scale lists).
+   */
+  PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -21,6 +21,8 @@ pub enum partcert_object_type {
     RevocationList = 5,
     /// A challenge response.
     ChallengeResponse = 6,
+    /// A compact blocklist snapshot (national-scale lists).
+    CompactSnapshot = 7,
 }
 
 impl partcert_object_type {
@@ -32,6 +34,7 @@ impl partcert_object_type {
             ObjectType::BlocklistDelta => partcert_object_type::BlocklistDelta,
             ObjectType::RevocationList => partcert_object_type::RevocationList,
             ObjectType::ChallengeResponse => partcert_object_type::ChallengeResponse,
+            ObjectType::CompactSnapshot => partcert_object_type::CompactSnapshot,
             // A type the core learnt after this crate: surface it as a bug
             // (the exhaustive test below fails first).
             #[allow(unreachable_patterns)]
