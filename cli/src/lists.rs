@@ -5,8 +5,6 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use std::collections::BTreeMap;
-
 use partcert::{
     BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, CompactSnapshot, Error, Imei,
     ListVersion, ListingStatus, ObjectType, PairingRecord, StateDigest, TrustStore,
@@ -265,40 +263,6 @@ impl Published {
     }
 }
 
-/// What `Authority::publish_next_snapshot` does, for a compact list: the
-/// base's entries, less the delisted keys, plus the listed entries (which
-/// replace the base's for the same key); the same checks of the base.
-fn publish_next_compact(
-    publisher: &partcert::issue::Authority,
-    base: Option<&BlocklistSnapshot>,
-    version: ListVersion,
-    issued_at: u64,
-    expires_at: u64,
-    delisted: &[BlockKey],
-    listed: Vec<BlocklistEntry>,
-) -> Result<CompactSnapshot, Error> {
-    let authority = publisher.blocklist_authority()?;
-    let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
-    if let Some(base) = base {
-        if base.authority() != authority {
-            return Err(Error::WrongAuthority);
-        }
-        if version <= base.version() {
-            return Err(Error::Rollback {
-                offered: version,
-                accepted: base.version(),
-            });
-        }
-        entries.extend(base.entries().iter().map(|entry| (entry.key, *entry)));
-    }
-    for key in delisted {
-        entries.remove(key);
-    }
-    entries.extend(listed.into_iter().map(|entry| (entry.key, entry)));
-    let entries: Vec<BlocklistEntry> = entries.into_values().collect();
-    publisher.publish_compact_snapshot(version, issued_at, expires_at, &entries)
-}
-
 /// `partcert blocklist new`
 pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
     let kind = Kind::Object(if args.compact {
@@ -451,16 +415,16 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
             indicatif::ProgressBar::hidden()
         };
     let snapshot = if args.compact {
-        publish_next_compact(
-            &publisher,
-            base_snapshot,
-            version,
-            now,
-            expires_at,
-            &delisted,
-            listed,
-        )
-        .map(|snapshot| Published::Compact(Box::new(snapshot)))
+        publisher
+            .publish_next_compact_snapshot(
+                base_snapshot,
+                version,
+                now,
+                expires_at,
+                &delisted,
+                listed,
+            )
+            .map(|snapshot| Published::Compact(Box::new(snapshot)))
     } else {
         publisher
             .publish_next_snapshot(base_snapshot, version, now, expires_at, &delisted, listed)

@@ -472,6 +472,35 @@ impl Authority {
         delisted: &[BlockKey],
         listed: Vec<BlocklistEntry>,
     ) -> Result<BlocklistSnapshot, Error> {
+        let entries = self.next_entries(base, version, delisted, listed)?;
+        self.publish_snapshot(version, issued_at, expires_at, entries)
+    }
+
+    /// [`Authority::publish_next_snapshot`] in the compact format: the same
+    /// base, delisting and listing rules, signed as a [`CompactSnapshot`].
+    pub fn publish_next_compact_snapshot(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<CompactSnapshot, Error> {
+        let entries = self.next_entries(base, version, delisted, listed)?;
+        self.publish_compact_snapshot(version, issued_at, expires_at, &entries)
+    }
+
+    /// The entries of the list that follows `base`: its entries, less the
+    /// delisted keys, plus the listed entries (replacing the base's for the
+    /// same key). The base must be this authority's and older.
+    fn next_entries(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        version: ListVersion,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<Vec<BlocklistEntry>, Error> {
         let authority = self.blocklist_authority()?;
         let mut entries: BTreeMap<BlockKey, BlocklistEntry> = BTreeMap::new();
         if let Some(base) = base {
@@ -490,12 +519,7 @@ impl Authority {
             entries.remove(key);
         }
         entries.extend(listed.into_iter().map(|entry| (entry.key, entry)));
-        self.publish_snapshot(
-            version,
-            issued_at,
-            expires_at,
-            entries.into_values().collect(),
-        )
+        Ok(entries.into_values().collect())
     }
 
     /// Publishes the delta that turns `from` into `to` (two snapshots of

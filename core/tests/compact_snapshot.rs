@@ -185,3 +185,71 @@ fn hostile_compact_snapshots_get_typed_errors() {
     trailing.push(0);
     assert!(CompactSnapshot::decode(&trailing).is_err());
 }
+
+#[test]
+fn a_register_publishes_its_next_list_compact_from_its_sorted_master() {
+    let world = world();
+    let trust = world.trust();
+    let master = world.alice_reported_stolen(1);
+    // Alice's phone is found: its IMEI is delisted; Bob's is reported lost.
+    let next = world
+        .register
+        .publish_next_compact_snapshot(
+            Some(&master),
+            seq(2),
+            T0 + 3 * DAY,
+            T0 + 9 * DAY,
+            &[BlockKey::Imei(world.alice.imei)],
+            vec![BlocklistEntry::handset(
+                world.bob.imei,
+                Reason::Lost,
+                T0 + 2 * DAY,
+                ListingStatus::Suspended,
+            )],
+        )
+        .expect("next compact list");
+    assert_eq!(next.list().imei_count(), 1);
+    assert_eq!(next.list().part_count(), 4);
+    let mut blocklist = Blocklist::new();
+    blocklist
+        .apply_compact_snapshot(&trust, &next, T0 + 3 * DAY)
+        .expect("applied");
+    let bob = blocklist.lookup(&[BlockKey::Imei(world.bob.imei)]);
+    assert_eq!(bob.len(), 1);
+    assert_eq!(bob[0].status, ListingStatus::Suspended);
+    assert!(
+        blocklist
+            .lookup(&[BlockKey::Imei(world.alice.imei)])
+            .is_empty()
+    );
+    // The same base rules as a sorted list: not older, not another's.
+    assert_eq!(
+        world
+            .register
+            .publish_next_compact_snapshot(
+                Some(&master),
+                seq(1),
+                T0 + 3 * DAY,
+                T0 + 9 * DAY,
+                &[],
+                vec![]
+            )
+            .unwrap_err()
+            .code(),
+        ErrorCode::Rollback
+    );
+    assert_eq!(
+        world
+            .operator
+            .publish_next_compact_snapshot(
+                Some(&master),
+                seq(2),
+                T0 + 3 * DAY,
+                T0 + 9 * DAY,
+                &[],
+                vec![]
+            )
+            .unwrap_err(),
+        Error::WrongAuthority
+    );
+}
