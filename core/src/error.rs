@@ -61,6 +61,10 @@ pub enum Error {
     /// A list that must be sorted and free of duplicates is not.
     #[error("{0} must be sorted and free of duplicates")]
     NotCanonical(&'static str),
+    /// A value given twice where each may appear once (an IMEI in a
+    /// board's certificate, a key in one blocklist), named.
+    #[error("{0} is given twice: each may appear only once")]
+    Duplicate(String),
     /// A field holds a value that makes no sense (e.g. validity ending before it starts).
     #[error("invalid field: {0}")]
     InvalidField(&'static str),
@@ -455,7 +459,7 @@ impl Error {
             Error::InvalidImei(_) => ErrorCode::InvalidImei,
             Error::MalformedBody(_) => ErrorCode::MalformedBody,
             Error::InvalidPublicKey => ErrorCode::InvalidPublicKey,
-            Error::NotCanonical(_) => ErrorCode::NotCanonical,
+            Error::NotCanonical(_) | Error::Duplicate(_) => ErrorCode::NotCanonical,
             Error::InvalidField(_) => ErrorCode::InvalidField,
             Error::BadSignature(_) => ErrorCode::BadSignature,
             Error::UnknownIssuer(_) => ErrorCode::UnknownIssuer,

@@ -287,7 +287,12 @@ impl Authority {
         }
         let mut imeis = spec.imeis.clone();
         imeis.sort_unstable();
-        imeis.dedup();
+        if let Some([twice, _]) = imeis
+            .windows(2)
+            .find(|pair| matches!(pair, [a, b] if a == b))
+        {
+            return Err(Error::Duplicate(format!("IMEI {twice}")));
+        }
         let body = CertificateBody {
             serial_number,
             issuer: self.key.key_id(),
@@ -415,6 +420,12 @@ impl Authority {
             ));
         }
         entries.sort_unstable_by_key(|entry| entry.key);
+        let repeated = entries
+            .windows(2)
+            .find(|pair| matches!(pair, [a, b] if a.key == b.key));
+        if let Some([twice, _]) = repeated {
+            return Err(Error::Duplicate(twice.key.to_string()));
+        }
         let body = SnapshotBody {
             signer_certificate: self.certificate.as_bytes().to_vec(),
             authority,

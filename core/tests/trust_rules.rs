@@ -1049,6 +1049,27 @@ fn an_authority_refuses_to_sign_what_no_verifier_could_ever_accept() {
             .code(),
         ErrorCode::Expired
     );
+    // A value given twice is refused, named, not silently dropped.
+    let imei = world.alice.imei;
+    assert_eq!(
+        world
+            .acme_line
+            .certify_part(
+                &spec(PartKind::Board, "BRD-TWICE", vec![imei, imei], None),
+                7,
+                years(30)
+            )
+            .unwrap_err(),
+        Error::Duplicate(format!("IMEI {imei}"))
+    );
+    let reported = BlocklistEntry::handset(imei, Reason::Stolen, T0, ListingStatus::Final);
+    let again = BlocklistEntry::handset(imei, Reason::Lost, T0, ListingStatus::Final);
+    let error = world
+        .register
+        .publish_snapshot(seq(1), T0, T0 + DAY, vec![reported, again])
+        .unwrap_err();
+    assert_eq!(error, Error::Duplicate(format!("handset IMEI {imei}")));
+    assert_eq!(error.code(), ErrorCode::NotCanonical);
     // Sequences past 2^53 - 1 (not exact in JSON) and lists stale at once.
     let past = partcert::limits::MAX_SEQUENCE + 1;
     assert_eq!(

@@ -903,8 +903,9 @@ typedef struct partcert_blocklist partcert_blocklist;
 
 /**
  * The entries of a blocklist snapshot being assembled. Adding needs
- * exclusive access; publishing only reads it. One entry per key: adding a
- * key already there is refused (110), naming it. Free with
+ * exclusive access; publishing only reads it. One entry per key: a key
+ * added twice makes publishing refuse the snapshot (110, naming the key).
+ * Free with
  * `partcert_blocklist_entries_free`.
  */
 typedef struct partcert_blocklist_entries partcert_blocklist_entries;
@@ -1557,7 +1558,8 @@ partcert_result partcert_authority_pair(const struct partcert_authority *authori
  * yourself), with its version (`epoch`, then `sequence`, each at most
  * `PARTCERT_MAX_SEQUENCE`, 405 otherwise), issue and expiry times. The
  * signer's certificate must be valid at `issued_at` (301/300 at signing
- * otherwise). Writes the encoded snapshot to a new `partcert_bytes`.
+ * otherwise); a key listed twice is refused (110, naming it). Writes the
+ * encoded snapshot to a new `partcert_bytes`.
  */
 partcert_result partcert_authority_publish_snapshot(const struct partcert_authority *authority,
                                                     uint64_t epoch,
@@ -1759,7 +1761,8 @@ void partcert_blocklist_entries_free(struct partcert_blocklist_entries *entries)
 /**
  * Adds an entry listing a handset by IMEI. `reason` is a
  * `partcert_reason`, `status` a `partcert_listing_status`, `listed_at` in
- * seconds since the Unix epoch. 110 if the IMEI is already listed here.
+ * seconds since the Unix epoch. (An IMEI added twice is refused when
+ * publishing: 110, naming it.)
  */
 partcert_result partcert_blocklist_entries_add_handset(struct partcert_blocklist_entries *entries,
                                                        uint64_t imei,
@@ -1771,8 +1774,8 @@ partcert_result partcert_blocklist_entries_add_handset(struct partcert_blocklist
 /**
  * Adds every entry for a reported handset, from its latest pairing record:
  * its IMEIs *and* the identities of the parts paired to it, so its parts
- * stay blocked when harvested. All or nothing: 110 (naming the key) if any
- * of them is already listed here, e.g. the same handset reported twice.
+ * stay blocked when harvested. (The same handset reported twice is
+ * refused when publishing: 110, naming the key.)
  */
 partcert_result partcert_blocklist_entries_add_reported_handset(struct partcert_blocklist_entries *entries,
                                                                 const uint8_t *record,
@@ -1785,8 +1788,8 @@ partcert_result partcert_blocklist_entries_add_reported_handset(struct partcert_
 /**
  * Adds an entry listing one part by its 32-byte identity digest (see
  * `partcert_verdict_part_id`). `handset_imei` points to the IMEI of the
- * handset the part was paired to, or is NULL if unknown. 110 if the part
- * is already listed here.
+ * handset the part was paired to, or is NULL if unknown. (A part added
+ * twice is refused when publishing: 110, naming it.)
  */
 partcert_result partcert_blocklist_entries_add_part(struct partcert_blocklist_entries *entries,
                                                     const uint8_t *part_id,
@@ -2201,8 +2204,8 @@ partcert_result partcert_part_spec_new(uint16_t kind,
 
 /**
  * Adds an IMEI the part (a board) carries: 107 if it is not a valid IMEI,
- * 110 if the spec already has it (naming it), 106 past
- * `PARTCERT_MAX_IMEIS`.
+ * 106 past `PARTCERT_MAX_IMEIS`. (An IMEI added twice is refused when
+ * certifying: 110, naming it.)
  */
 partcert_result partcert_part_spec_add_imei(struct partcert_part_spec *spec,
                                             uint64_t imei,

@@ -415,7 +415,8 @@ pub unsafe extern "C" fn partcert_authority_pair(
 /// yourself), with its version (`epoch`, then `sequence`, each at most
 /// `PARTCERT_MAX_SEQUENCE`, 405 otherwise), issue and expiry times. The
 /// signer's certificate must be valid at `issued_at` (301/300 at signing
-/// otherwise). Writes the encoded snapshot to a new `partcert_bytes`.
+/// otherwise); a key listed twice is refused (110, naming it). Writes the
+/// encoded snapshot to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_snapshot(
     authority: *const partcert_authority,

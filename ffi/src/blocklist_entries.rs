@@ -1,8 +1,6 @@
 //! `partcert_blocklist_entries`: the entries of a snapshot being assembled.
 
-use std::collections::BTreeSet;
-
-use partcert::{BlockKey, BlocklistEntry, ErrorCode, Imei, PairingRecord, PartId};
+use partcert::{BlocklistEntry, Imei, PairingRecord, PartId};
 
 use crate::castable::{self, Castable, OwnershipBox};
 use crate::consts::PARTCERT_DIGEST_LEN;
@@ -13,8 +11,9 @@ use crate::result::partcert_result;
 use crate::types::{listing_status_in, reason_in};
 
 /// The entries of a blocklist snapshot being assembled. Adding needs
-/// exclusive access; publishing only reads it. One entry per key: adding a
-/// key already there is refused (110), naming it. Free with
+/// exclusive access; publishing only reads it. One entry per key: a key
+/// added twice makes publishing refuse the snapshot (110, naming the key).
+/// Free with
 /// `partcert_blocklist_entries_free`.
 pub struct partcert_blocklist_entries {
     _private: [u8; 0],
@@ -24,7 +23,6 @@ pub struct partcert_blocklist_entries {
 #[derive(Debug, Default)]
 pub(crate) struct EntriesData {
     entries: Vec<BlocklistEntry>,
-    keys: BTreeSet<BlockKey>,
 }
 
 impl EntriesData {
@@ -32,31 +30,11 @@ impl EntriesData {
         &self.entries
     }
 
-    /// Adds `new` whole, or nothing if a key is already there (or twice in
-    /// `new`).
+    /// Adds `new`. A key listed twice is refused when the snapshot is
+    /// published (the core's rule: one entry per key, named).
     fn add(&mut self, new: Vec<BlocklistEntry>) -> Result<(), Failure> {
-        for (index, entry) in new.iter().enumerate() {
-            let twice = new[..index].iter().any(|e| e.key == entry.key);
-            if twice || self.keys.contains(&entry.key) {
-                return Err(Failure::new(
-                    ErrorCode::NotCanonical,
-                    format!(
-                        "{} is already listed in these entries: a snapshot lists each key once",
-                        describe(&entry.key)
-                    ),
-                ));
-            }
-        }
-        self.keys.extend(new.iter().map(|entry| entry.key));
         self.entries.extend(new);
         Ok(())
-    }
-}
-
-fn describe(key: &BlockKey) -> String {
-    match key {
-        BlockKey::Imei(imei) => format!("handset IMEI {imei}"),
-        BlockKey::Part(id) => format!("part {}", id.to_hex()),
     }
 }
 
@@ -80,7 +58,8 @@ pub unsafe extern "C" fn partcert_blocklist_entries_free(entries: *mut partcert_
 
 /// Adds an entry listing a handset by IMEI. `reason` is a
 /// `partcert_reason`, `status` a `partcert_listing_status`, `listed_at` in
-/// seconds since the Unix epoch. 110 if the IMEI is already listed here.
+/// seconds since the Unix epoch. (An IMEI added twice is refused when
+/// publishing: 110, naming it.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
     entries: *mut partcert_blocklist_entries,
@@ -101,8 +80,8 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
 
 /// Adds every entry for a reported handset, from its latest pairing record:
 /// its IMEIs *and* the identities of the parts paired to it, so its parts
-/// stay blocked when harvested. All or nothing: 110 (naming the key) if any
-/// of them is already listed here, e.g. the same handset reported twice.
+/// stay blocked when harvested. (The same handset reported twice is
+/// refused when publishing: 110, naming the key.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
     entries: *mut partcert_blocklist_entries,
@@ -131,8 +110,8 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
 
 /// Adds an entry listing one part by its 32-byte identity digest (see
 /// `partcert_verdict_part_id`). `handset_imei` points to the IMEI of the
-/// handset the part was paired to, or is NULL if unknown. 110 if the part
-/// is already listed here.
+/// handset the part was paired to, or is NULL if unknown. (A part added
+/// twice is refused when publishing: 110, naming it.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
     entries: *mut partcert_blocklist_entries,

@@ -3,11 +3,11 @@
 use std::ffi::c_char;
 
 use partcert::issue::PartSpec;
-use partcert::{ErrorCode, Imei, PartKind, PublicKey};
+use partcert::{Imei, PartKind, PublicKey};
 
 use crate::castable::{self, Castable, OwnershipBox};
 use crate::consts::PARTCERT_PUBLIC_KEY_LEN;
-use crate::error::{Failure, partcert_error};
+use crate::error::partcert_error;
 use crate::panic::{boundary, boundary_void};
 use crate::ptr::{self, Out};
 use crate::result::partcert_result;
@@ -68,8 +68,8 @@ pub unsafe extern "C" fn partcert_part_spec_new(
 }
 
 /// Adds an IMEI the part (a board) carries: 107 if it is not a valid IMEI,
-/// 110 if the spec already has it (naming it), 106 past
-/// `PARTCERT_MAX_IMEIS`.
+/// 106 past `PARTCERT_MAX_IMEIS`. (An IMEI added twice is refused when
+/// certifying: 110, naming it.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_spec_add_imei(
     spec: *mut partcert_part_spec,
@@ -80,12 +80,6 @@ pub unsafe extern "C" fn partcert_part_spec_add_imei(
         // SAFETY: a live spec, exclusive.
         let spec = unsafe { castable::borrow_mut(spec, "spec") }?;
         let imei = Imei::from_u64(imei)?;
-        if spec.imeis.contains(&imei) {
-            return Err(Failure::new(
-                ErrorCode::NotCanonical,
-                format!("IMEI {imei} is already in this part spec: a board's IMEIs are distinct"),
-            ));
-        }
         if spec.imeis.len() >= partcert::limits::MAX_IMEIS {
             return Err(partcert::Error::LengthOverBound {
                 field: "IMEIs of a board",

@@ -61,6 +61,17 @@ pub enum BlockKey {
     Part(PartId),
 }
 
+/// "handset IMEI 356938035643809" or "part 3f2a…" (the identity digest in
+/// hex), for messages.
+impl fmt::Display for BlockKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BlockKey::Imei(imei) => write!(f, "handset IMEI {imei}"),
+            BlockKey::Part(id) => write!(f, "part {id:#}"),
+        }
+    }
+}
+
 /// Why a handset was listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -1159,8 +1159,14 @@ static void issuing_names_the_offending_value(void) {
     OK(partcert_part_spec_new(PARTCERT_PART_KIND_BOARD, "Acme", 4, "A1", 2, "BRD-Z", 5, &spec,
                               E));
     OK(partcert_part_spec_add_imei(spec, IMEI_X, E));
-    CHECK_FAIL(partcert_part_spec_add_imei(spec, IMEI_X, E), PARTCERT_RESULT_NOT_CANONICAL,
-               "IMEI 350000000000006 is already in this part spec");
+    OK(partcert_part_spec_add_imei(spec, IMEI_X, E));
+    {
+        /* The core refuses the repeated IMEI when certifying, naming it. */
+        partcert_bytes *twice = NULL;
+        CHECK_FAIL(partcert_authority_certify_part(w.line, spec, 1, T0, YEARS(30), &twice, E),
+                   PARTCERT_RESULT_NOT_CANONICAL, "IMEI 350000000000006 is given twice");
+        CHECK(twice == NULL);
+    }
     CHECK_FAIL(partcert_part_spec_add_imei(spec, 12345, E), PARTCERT_RESULT_INVALID_IMEI,
                "invalid IMEI");
     {
@@ -1185,15 +1191,24 @@ static void issuing_names_the_offending_value(void) {
                                                        PARTCERT_REASON_STOLEN, STOLEN_AT,
                                                        PARTCERT_LISTING_STATUS_FINAL, E));
     CHECK(partcert_blocklist_entries_count(entries) == 4);
-    CHECK_FAIL(partcert_blocklist_entries_add_reported_handset(
-                   entries, bdata(w.record_a), blen(w.record_a), PARTCERT_REASON_LOST,
-                   STOLEN_AT, PARTCERT_LISTING_STATUS_FINAL, E),
-               PARTCERT_RESULT_NOT_CANONICAL, "handset IMEI 356938035643809 is already listed");
-    CHECK(partcert_blocklist_entries_count(entries) == 4); /* all or nothing */
-    CHECK_FAIL(partcert_blocklist_entries_add_handset(entries, IMEI_A, PARTCERT_REASON_LOST,
-                                                      STOLEN_AT, PARTCERT_LISTING_STATUS_FINAL,
-                                                      E),
-               PARTCERT_RESULT_NOT_CANONICAL, "356938035643809");
+    {
+        /* The same handset reported twice: the core refuses the snapshot
+           when publishing, naming the key. */
+        partcert_blocklist_entries *twice = partcert_blocklist_entries_new();
+        partcert_bytes *refused = NULL;
+        OK(partcert_blocklist_entries_add_reported_handset(twice, bdata(w.record_a),
+                                                           blen(w.record_a),
+                                                           PARTCERT_REASON_STOLEN, STOLEN_AT,
+                                                           PARTCERT_LISTING_STATUS_FINAL, E));
+        OK(partcert_blocklist_entries_add_handset(twice, IMEI_A, PARTCERT_REASON_LOST, STOLEN_AT,
+                                                  PARTCERT_LISTING_STATUS_FINAL, E));
+        CHECK_FAIL(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 3, T0,
+                                                       T0 + LIST_LIFE, twice, &refused, E),
+                   PARTCERT_RESULT_NOT_CANONICAL,
+                   "handset IMEI 356938035643809 is given twice");
+        CHECK(refused == NULL);
+        partcert_blocklist_entries_free(twice);
+    }
     /* An expired signer is refused at signing, not when a device applies. */
     CHECK_FAIL(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 3, YEARS(21),
                                                    YEARS(21) + LIST_LIFE, entries, &snapshot,
