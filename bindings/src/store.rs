@@ -210,7 +210,7 @@ impl Blocklist {
                 expires_at: l.expires_at,
                 digest: l.digest.to_hex(),
                 signer: l.signer.to_hex(),
-                entry_count: l.entries().len() as u64,
+                entry_count: l.len(),
             })
             .collect()
     }
@@ -220,7 +220,7 @@ impl Blocklist {
         let authority = key_id(&authority)?;
         Ok(read(&self.0)
             .list(&authority)
-            .map(|l| l.entries().iter().map(BlocklistEntry::from).collect())
+            .map(|l| l.iter().map(BlocklistEntry::from).collect())
             .unwrap_or_default())
     }
 

@@ -94,7 +94,7 @@ impl ListView {
                 version: list.version.into(),
                 issued_at: list.issued_at,
                 expires_at: list.expires_at,
-                entry_count: list.entries().len(),
+                entry_count: usize::try_from(list.len()).unwrap_or(usize::MAX),
                 state_digest: *list.digest.as_bytes(),
                 signer_key_id: *list.signer.as_bytes(),
             },
@@ -284,8 +284,9 @@ pub unsafe extern "C" fn partcert_blocklist_share(
 
 /// A new, unshared copy of `blocklist` (lists and anti-rollback state;
 /// NULL gives NULL), to update and publish while readers keep the
-/// original. Copying costs time and memory in proportion to the entries
-/// held.
+/// original. The copy shares the lists themselves until an update
+/// changes them: it costs a reference count per authority, not per entry,
+/// and an update then costs about its own size.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_clone(
     blocklist: *const partcert_blocklist,

@@ -26,10 +26,12 @@ use crate::types::partcert_list_version;
 /// freed when its last reference is released, by whichever thread releases
 /// it: no integrator code reclaims anything.
 ///
-/// Cost of an update: the core's own cost of applying it (for a delta:
-/// checking the signature, merging, and recomputing the state digest over
-/// the whole list) plus one copy of the current blocklist; publishing is
-/// O(1).
+/// Cost of an update: about the update's own size. The copy shares every
+/// list, and every part of a list, with the current blocklist; a delta
+/// re-builds and re-hashes only the chunks of its list it touches (~128
+/// entries each) and hashes 32 bytes per chunk for the state digest. A
+/// 20-change delta to a 1M-entry list costs about as much as checking its
+/// signature (BENCHMARKS.md, "blocklist update"). Publishing is O(1).
 ///
 /// Internally synchronized: every function may run concurrently with any
 /// other on the same holder, from any thread. Free with

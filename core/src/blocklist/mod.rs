@@ -15,6 +15,7 @@
 mod compact;
 mod compact_snapshot;
 mod objects;
+mod sorted;
 mod storage;
 
 use std::collections::BTreeMap;
@@ -36,7 +37,7 @@ use crate::error::Error;
 use crate::ids::{Imei, KeyId, StateDigest};
 use crate::limits::{self, check_len};
 use crate::trust::TrustStore;
-use objects::{find_entry, state_digest};
+pub(crate) use sorted::SortedEntries;
 
 /// The list one authority has published, as accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,16 +56,30 @@ pub struct AuthorityList {
     pub digest: StateDigest,
     /// The key id of the key that signed it.
     pub signer: KeyId,
-    entries: Vec<objects::BlocklistEntry>,
+    entries: SortedEntries,
     compact: Option<CompactList>,
 }
 
 impl AuthorityList {
-    /// The entries, sorted by key, of a list received as a sorted snapshot
-    /// (and its deltas). Empty for a compact list: see
-    /// [`AuthorityList::compact`] and [`AuthorityList::len`].
-    pub fn entries(&self) -> &[BlocklistEntry] {
-        &self.entries
+    /// A copy of the entries, sorted by key, of a list received as a
+    /// sorted snapshot (and its deltas). Empty for a compact list: see
+    /// [`AuthorityList::compact`] and [`AuthorityList::len`]. To read
+    /// without copying, use [`AuthorityList::iter`] or
+    /// [`AuthorityList::find`].
+    pub fn entries(&self) -> Vec<BlocklistEntry> {
+        self.entries.iter().copied().collect()
+    }
+
+    /// The entries of a sorted list, in key order (none for a compact
+    /// list).
+    pub fn iter(&self) -> impl Iterator<Item = &BlocklistEntry> {
+        self.entries.iter()
+    }
+
+    /// A sorted list's entry for `key` (`None` for a compact list: see
+    /// [`CompactList::lookup_all`]).
+    pub fn find(&self, key: &BlockKey) -> Option<&BlocklistEntry> {
+        self.entries.find(key)
     }
 
     /// The list, if it was received as a [`CompactSnapshot`].
@@ -91,6 +106,11 @@ impl AuthorityList {
 ///
 /// Updates are all-or-nothing: a snapshot or delta that fails any check
 /// leaves the state exactly as it was.
+///
+/// Cloning is cheap (a reference count per authority): versions share
+/// their lists, and a delta re-builds only the parts of one list it
+/// touches, so an updater can clone, apply and publish while readers keep
+/// the version they hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blocklist {
     lists: BTreeMap<KeyId, AuthorityList>,
@@ -247,7 +267,7 @@ impl Blocklist {
             expires_at: body.expires_at,
             digest: snapshot.digest,
             signer,
-            entries: body.entries.clone(),
+            entries: snapshot.sorted.clone(),
             compact: None,
         })
     }
@@ -282,7 +302,7 @@ impl Blocklist {
             expires_at: snapshot.expires_at(),
             digest: snapshot.digest,
             signer,
-            entries: Vec::new(),
+            entries: SortedEntries::default(),
             compact: Some(snapshot.list.clone()),
         })
     }
@@ -331,13 +351,13 @@ impl Blocklist {
                 held: held.version.sequence,
             });
         }
-        let entries = delta.apply_to(&held.entries);
+        let entries = held.entries.apply(&body.removals, &body.upserts);
         check_len(
             "blocklist entries",
             entries.len(),
             limits::MAX_BLOCKLIST_ENTRIES,
         )?;
-        let digest = state_digest(&body.authority, to, &entries);
+        let digest = entries.digest(&body.authority, to);
         if digest != body.result_digest {
             return Err(Error::DeltaResultMismatch);
         }
@@ -424,7 +444,7 @@ impl Blocklist {
                         status: hit.status,
                         handset: hit.handset,
                     }));
-                } else if let Some(entry) = find_entry(&list.entries, key) {
+                } else if let Some(entry) = list.entries.find(key) {
                     found.push(Listing {
                         matched: entry.key,
                         by_fingerprint: false,

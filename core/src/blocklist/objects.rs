@@ -1,16 +1,16 @@
 //! The signed blocklist objects: entries, snapshots and deltas.
 
 use core::fmt;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::certificate::{Certificate, strictly_sorted};
 use crate::envelope::{ObjectType, Signed};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, StateDigest};
 use crate::limits::{self, check_len};
+
+use super::SortedEntries;
 
 /// Where a list stands in its authority's history: lists are ordered by
 /// epoch, then sequence. Delegated signing keys are certified for one
@@ -161,6 +161,9 @@ pub struct BlocklistSnapshot {
     signed: Signed<SnapshotBody>,
     pub(crate) signer: Certificate,
     pub(crate) digest: StateDigest,
+    /// The entries as a device holds them (shared with the lists that
+    /// accept this snapshot).
+    pub(crate) sorted: SortedEntries,
 }
 
 /// The signed content of a blocklist delta (within one epoch: a new epoch
@@ -199,30 +202,6 @@ pub(crate) struct DeltaBody {
 pub struct BlocklistDelta {
     signed: Signed<DeltaBody>,
     pub(crate) signer: Certificate,
-}
-
-/// The digest of an authority's state: its root, its version and its
-/// entries, in order. Deltas promise the digest they lead to.
-pub(crate) fn state_digest(
-    authority: &KeyId,
-    version: ListVersion,
-    entries: &[BlocklistEntry],
-) -> StateDigest {
-    let mut hasher = Sha256::new();
-    hasher.update(b"partcert/blocklist-state/v2\0");
-    hasher.update(authority.as_bytes());
-    hasher.update(version.epoch.to_be_bytes());
-    hasher.update(version.sequence.to_be_bytes());
-    hasher.update((entries.len() as u64).to_be_bytes());
-    let mut buffer = [0u8; 96];
-    for entry in entries {
-        // An entry encodes in well under 96 bytes; the fallback keeps this total.
-        match postcard::to_slice(entry, &mut buffer) {
-            Ok(encoded) => hasher.update(&*encoded),
-            Err(_) => hasher.update(format!("{entry:?}").as_bytes()),
-        }
-    }
-    StateDigest(hasher.finalize().into())
 }
 
 pub(crate) fn validate_entries(
@@ -272,15 +251,13 @@ impl BlocklistSnapshot {
         }
         ListVersion::new(body.epoch, body.sequence).check_bounds()?;
         validate_entries("blocklist entries", &body.entries)?;
-        let digest = state_digest(
-            &body.authority,
-            ListVersion::new(body.epoch, body.sequence),
-            &body.entries,
-        );
+        let sorted = SortedEntries::from_sorted(&body.entries);
+        let digest = sorted.digest(&body.authority, ListVersion::new(body.epoch, body.sequence));
         Ok(BlocklistSnapshot {
             signed,
             signer,
             digest,
+            sorted,
         })
     }
 
@@ -452,20 +429,6 @@ impl BlocklistDelta {
             .subject_key()
             .ok_or(Error::BadSignature("blocklist delta"))?;
         self.signed.verify(&key, "blocklist delta")
-    }
-
-    /// Applies the delta's changes to a sorted entry list (no checks).
-    pub(crate) fn apply_to(&self, entries: &[BlocklistEntry]) -> Vec<BlocklistEntry> {
-        let body = &self.signed.body;
-        let mut merged: BTreeMap<BlockKey, BlocklistEntry> =
-            entries.iter().map(|entry| (entry.key, *entry)).collect();
-        for key in &body.removals {
-            merged.remove(key);
-        }
-        for entry in &body.upserts {
-            merged.insert(entry.key, *entry);
-        }
-        merged.into_values().collect()
     }
 }
 

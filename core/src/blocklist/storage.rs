@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::compact::CompactList;
-use super::objects::{BlocklistEntry, ListVersion, state_digest, validate_entries};
-use super::{AuthorityList, Blocklist, ByteString, compact_state_digest};
+use super::objects::{BlocklistEntry, ListVersion, validate_entries};
+use super::{AuthorityList, Blocklist, ByteString, SortedEntries, compact_state_digest};
 use crate::certificate::strictly_sorted;
 use crate::envelope::{self, FORMAT_VERSION};
 use crate::error::Error;
@@ -184,7 +184,7 @@ impl Blocklist {
                     sequence: list.version.sequence,
                     issued_at: list.issued_at,
                     expires_at: list.expires_at,
-                    entries: list.entries.clone(),
+                    entries: list.entries(),
                     compact: ByteString(
                         list.compact
                             .as_ref()
@@ -233,9 +233,10 @@ impl Blocklist {
                 }
                 Some(CompactList::from_bytes(stored.compact.0)?)
             };
+            let entries = SortedEntries::from_sorted(&stored.entries);
             let digest = match &compact {
                 Some(list) => compact_state_digest(&stored.authority, version, list),
-                None => state_digest(&stored.authority, version, &stored.entries),
+                None => entries.digest(&stored.authority, version),
             };
             let mark = rollback
                 .marks
@@ -259,7 +260,7 @@ impl Blocklist {
                     expires_at: stored.expires_at,
                     digest,
                     signer: stored.signer,
-                    entries: stored.entries,
+                    entries,
                     compact,
                 },
             );

@@ -1,0 +1,156 @@
+//! What a blocklist update costs a device: a delta against the list it
+//! holds, next to taking the whole list again.
+//! Run: `cargo bench -p partcert --bench update`; results in BENCHMARKS.md.
+//! Under `-- --test` (the CI smoke run) the list is small.
+
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use common::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn part(i: u64) -> BlocklistEntry {
+    let mut digest = [0u8; 32];
+    // Spread over the key space, as real part ids are.
+    digest[..8].copy_from_slice(&i.wrapping_mul(0x9e37_79b9_7f4a_7c15).to_be_bytes());
+    digest[8] = 0xa5;
+    BlocklistEntry {
+        key: BlockKey::Part(PartId(digest)),
+        reason: Reason::Stolen,
+        listed_at: T0,
+        status: ListingStatus::Final,
+        handset: None,
+    }
+}
+
+fn snapshot(world: &World, sequence: u64, entries: Vec<BlocklistEntry>) -> BlocklistSnapshot {
+    world
+        .register
+        .publish_snapshot(seq(sequence), T0 + DAY, T0 + 30 * DAY, entries)
+        .unwrap()
+}
+
+/// The median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn benches(c: &mut Criterion) {
+    let smoke = std::env::args().any(|arg| arg == "--test");
+    let n: u64 = if smoke { 10_000 } else { 1_000_000 };
+    let big_change: u64 = if smoke { 500 } else { 50_000 };
+    let world = world();
+    let trust = world.trust();
+    let at = T0 + 2 * DAY;
+
+    let base: Vec<BlocklistEntry> = (0..n).map(part).collect();
+    let v1 = snapshot(&world, 1, base.clone());
+    // A day's changes: ten parts delisted and ten listed.
+    let mut small = base.clone();
+    small.drain(..10);
+    small.extend((n..n + 10).map(part));
+    let v2_small = snapshot(&world, 2, small);
+    // A national day's: `big_change` listed, a tenth as many delisted.
+    let mut big = base;
+    big.drain(..(big_change / 10) as usize);
+    big.extend((n..n + big_change).map(part));
+    let v2_big = snapshot(&world, 2, big);
+    let small_delta = world.register.publish_delta(&v1, &v2_small).unwrap();
+    let big_delta = world.register.publish_delta(&v1, &v2_big).unwrap();
+    let small_bytes = small_delta.as_bytes().to_vec();
+    let big_bytes = big_delta.as_bytes().to_vec();
+    let whole_bytes = v2_small.as_bytes().to_vec();
+
+    let mut held = Blocklist::new();
+    held.apply_snapshot(&trust, &v1, at).unwrap();
+
+    let label = |what: &str| format!("{what}, {}k-entry list", n / 1000);
+    let mut group = c.benchmark_group("blocklist update");
+    group.sample_size(10);
+    group.bench_function(label("clone + decode + apply a 20-change delta"), |b| {
+        b.iter(|| {
+            let mut next = held.clone();
+            let delta = BlocklistDelta::decode(black_box(&small_bytes)).unwrap();
+            next.apply_delta(&trust, &delta, at).unwrap();
+            next
+        })
+    });
+    group.bench_function(
+        label(&format!(
+            "clone + decode + apply a {}-change delta",
+            big_change + big_change / 10
+        )),
+        |b| {
+            b.iter(|| {
+                let mut next = held.clone();
+                let delta = BlocklistDelta::decode(black_box(&big_bytes)).unwrap();
+                next.apply_delta(&trust, &delta, at).unwrap();
+                next
+            })
+        },
+    );
+    group.bench_function(label("decode + apply the whole next snapshot"), |b| {
+        b.iter(|| {
+            let mut next = Blocklist::new();
+            let snapshot = BlocklistSnapshot::decode(black_box(&whole_bytes)).unwrap();
+            next.apply_snapshot(&trust, &snapshot, at).unwrap();
+            next
+        })
+    });
+    group.finish();
+
+    // The comparison, from one run.
+    let runs = if smoke { 3 } else { 11 };
+    let delta_small = median(runs, || {
+        let mut next = held.clone();
+        let delta = BlocklistDelta::decode(&small_bytes).unwrap();
+        next.apply_delta(&trust, &delta, at).unwrap();
+        black_box(next);
+    });
+    let delta_big = median(runs, || {
+        let mut next = held.clone();
+        let delta = BlocklistDelta::decode(&big_bytes).unwrap();
+        next.apply_delta(&trust, &delta, at).unwrap();
+        black_box(next);
+    });
+    let whole = median(runs, || {
+        let mut next = Blocklist::new();
+        let snapshot = BlocklistSnapshot::decode(&whole_bytes).unwrap();
+        next.apply_snapshot(&trust, &snapshot, at).unwrap();
+        black_box(next);
+    });
+    eprintln!(
+        "update of a {n}-entry list (medians of {runs}): 20-change delta ({} B) {:?}; \
+         {}-change delta ({} B) {:?}; whole snapshot ({} B) {:?}; \
+         whole ÷ small delta {:.0}×, whole ÷ big delta {:.1}×",
+        small_bytes.len(),
+        delta_small,
+        big_change + big_change / 10,
+        big_bytes.len(),
+        delta_big,
+        whole_bytes.len(),
+        whole,
+        whole.as_secs_f64() / delta_small.as_secs_f64(),
+        whole.as_secs_f64() / delta_big.as_secs_f64(),
+    );
+}
+
+criterion_group! {
+    name = update;
+    config = Criterion::default();
+    targets = benches
+}
+criterion_main!(update);
