@@ -208,6 +208,64 @@ proptest! {
         prop_assert_eq!(held.entries(), to.entries());
     }
 
+    /// A device that follows a register's deltas day after day holds the
+    /// list, and the state digest, the register gets by building the list
+    /// whole, however the changes fall among the chunks the device shares
+    /// between versions (lists of thousands of entries, so they span many).
+    #[test]
+    fn a_device_following_deltas_holds_what_the_register_built_whole(
+        size in 500usize..5_000, days in proptest::collection::vec(
+            (proptest::collection::vec(any::<proptest::sample::Index>(), 0..60),
+             proptest::collection::vec(entry(), 0..60), any::<bool>()), 1..4),
+    ) {
+        let world = world();
+        let trust = world.trust();
+        let part = |i: usize| {
+            let mut digest = [0u8; 32];
+            digest[..8].copy_from_slice(&(i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).to_be_bytes());
+            BlocklistEntry {
+                key: BlockKey::Part(PartId(digest)),
+                reason: Reason::Stolen,
+                listed_at: T0,
+                status: ListingStatus::Final,
+                handset: None,
+            }
+        };
+        let mut list: std::collections::BTreeMap<BlockKey, BlocklistEntry> =
+            (0..size).map(part).map(|e| (e.key, e)).collect();
+        let publish = |sequence: u64, list: &std::collections::BTreeMap<BlockKey, BlocklistEntry>| {
+            world.register.publish_snapshot(seq(sequence), T0 + sequence, T0 + DAY, list.values().copied().collect()).unwrap()
+        };
+        let mut from = publish(1, &list);
+        let mut device = Blocklist::new();
+        device.apply_snapshot(&trust, &from, T0 + 1).unwrap();
+        for (day, (delisted, listed, run)) in days.into_iter().enumerate() {
+            let keys: Vec<BlockKey> = list.keys().copied().collect();
+            for pick in delisted {
+                // A run of neighbours (a cut must realign) or one key.
+                let at = pick.index(keys.len().max(1));
+                let span = if run { 150 } else { 1 };
+                for key in keys.iter().skip(at).take(span) {
+                    list.remove(key);
+                }
+            }
+            list.extend(listed.into_iter().map(|e| (e.key, e)));
+            let to = publish(day as u64 + 2, &list);
+            let delta = world.register.publish_delta(&from, &to).unwrap();
+            let before = device.clone();
+            device.apply_delta(&trust, &delta, T0 + 1).unwrap();
+            let held = device.list(&world.register_root.key().key_id()).unwrap();
+            prop_assert_eq!(held.digest, to.state_digest());
+            prop_assert_eq!(held.len(), to.entries().len() as u64);
+            prop_assert!(held.iter().eq(to.entries().iter()));
+            // The version before is untouched by the update.
+            let old = before.list(&world.register_root.key().key_id()).unwrap();
+            prop_assert_eq!(old.digest, from.state_digest());
+            prop_assert!(old.iter().eq(from.entries().iter()));
+            from = to;
+        }
+    }
+
     #[test]
     fn revocation_lists_and_challenge_responses_round_trip(
         sequence in 0..=partcert::limits::MAX_SEQUENCE, issued_at in T0 - 5 * YEAR..T0 + 35 * YEAR,
