@@ -818,15 +818,16 @@ fn delta_refusal(
         text::version(delta.to_version())
     );
     match (&error, held) {
-        // The core refuses a delta on a compact list (code 111).
-        (Error::InvalidField(_), Some((held, true))) => {
+        // A delta built between sorted lists, offered to a device that
+        // holds the compact list (code 402).
+        (Error::DeltaBaseMismatch { .. }, Some((held, true))) => {
             let message = format!(
-                "this delta ({steps}) cannot apply: this device holds the register's compact list {}, \
-                 and deltas apply to sorted lists only",
+                "this delta ({steps}) does not start from what this device holds: the register's \
+                 compact list {} (and the deltas applied over it)",
                 text::version(held)
             );
             CliError::core(error).file(path).message(message).hint(
-                "a compact list is replaced whole: apply the register's next compact snapshot",
+                "apply the deltas the register built over its compact list, or its next compact snapshot",
             )
         }
         (Error::Rollback { accepted, .. }, _) if delta.to_version() == *accepted => {

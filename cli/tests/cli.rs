@@ -1659,8 +1659,9 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     run.assert_one_line_error("list-1.pcbl", "[error 400 Rollback]");
     assert_eq!(lab.read("shop.pcbs"), kept);
 
-    // Deltas are for sorted lists: `blocklist delta` refuses a compact one,
-    // and a device holding a compact list refuses a delta (code 111).
+    // `blocklist delta` is between sorted lists: it refuses a compact one,
+    // and a device holding the compact list refuses a delta between sorted
+    // lists, which does not start from its state (code 402).
     let run = lab.run(
         "blocklist delta --from list-2.pcbc --to list-1.pcbl --authority register.key \
          --authority-cert register.cert --out d.pcbd",
@@ -1687,7 +1688,7 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     let run = lab.at(&format!("{apply} --json d-1-3.pcbd"), T0 + 12 * DAY);
     run.assert_code(20);
     let json = run.json();
-    assert_eq!(json["error"]["code"], 111);
+    assert_eq!(json["error"]["code"], 402);
     assert_eq!(json["error"]["file"], "d-1-3.pcbd");
     assert!(
         json["error"]["message"]

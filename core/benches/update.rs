@@ -1,5 +1,6 @@
 //! What a blocklist update costs a device: a delta against the list it
-//! holds, next to taking the whole list again.
+//! holds, next to taking the whole list again; and a delta over a compact
+//! list at two sizes, to show its cost does not grow with the list.
 //! Run: `cargo bench -p partcert --bench update`; results in BENCHMARKS.md.
 //! Under `-- --test` (the CI smoke run) the list is small.
 
@@ -148,9 +149,101 @@ fn benches(c: &mut Criterion) {
     );
 }
 
+/// A compact list of `n` keys (half IMEIs, half parts) as a device holds
+/// it, and a day's delta over it: `change` listings and a tenth as many
+/// delistings.
+fn compact_with_delta(world: &World, n: u64, change: u64) -> (Blocklist, Vec<u8>) {
+    let imei = |i: u64| {
+        BlockKey::Imei(Imei::with_check_digit(35_000_000_000_000 + i * 7).expect("valid IMEI"))
+    };
+    let entry = |i: u64| {
+        let mut e = part(i);
+        if i % 2 == 0 {
+            e.key = imei(i);
+        }
+        e
+    };
+    let entries: Vec<BlocklistEntry> = (0..n).map(entry).collect();
+    let compact = world
+        .register
+        .publish_compact_snapshot(seq(1), T0 + DAY, T0 + 30 * DAY, &entries)
+        .unwrap();
+    let mut held = Blocklist::new();
+    held.apply_compact_snapshot(&world.trust(), &compact, T0 + 2 * DAY)
+        .unwrap();
+    let list = held
+        .list(&world.register_root.key().key_id())
+        .unwrap()
+        .clone();
+    let delisted: Vec<BlockKey> = (0..change / 10).map(|i| entry(i * 3).key).collect();
+    let listed: Vec<BlocklistEntry> = (n..n + change).map(entry).collect();
+    let delta = world
+        .register
+        .publish_delta_over(
+            &list,
+            seq(2),
+            T0 + 2 * DAY,
+            T0 + 30 * DAY,
+            &delisted,
+            listed,
+        )
+        .unwrap();
+    (held, delta.as_bytes().to_vec())
+}
+
+/// A delta over a compact list costs the delta, whatever the list's size.
+fn compact_deltas(c: &mut Criterion) {
+    let smoke = std::env::args().any(|arg| arg == "--test");
+    let sizes: &[u64] = if smoke {
+        &[10_000]
+    } else {
+        &[1_000_000, 10_000_000]
+    };
+    let change: u64 = if smoke { 500 } else { 50_000 };
+    let world = world();
+    let trust = world.trust();
+    let at = T0 + 2 * DAY;
+    let runs = if smoke { 3 } else { 11 };
+    let mut group = c.benchmark_group("compact list update");
+    group.sample_size(10);
+    let mut medians = Vec::new();
+    for &n in sizes {
+        let (held, delta) = compact_with_delta(&world, n, change);
+        let apply = || {
+            let mut next = held.clone();
+            let decoded = BlocklistDelta::decode(black_box(&delta)).unwrap();
+            next.apply_delta(&trust, &decoded, at).unwrap();
+            next
+        };
+        group.bench_function(
+            format!(
+                "clone + decode + apply a {}-change delta, {}k-key compact list",
+                change + change / 10,
+                n / 1000
+            ),
+            |b| b.iter(apply),
+        );
+        medians.push((n, delta.len(), median(runs, || drop(black_box(apply())))));
+    }
+    group.finish();
+    for (n, bytes, time) in &medians {
+        eprintln!(
+            "compact list of {n} keys: a {}-change delta ({bytes} B) applied in {time:?} (median of {runs})",
+            change + change / 10
+        );
+    }
+    if let [(small_n, _, small), .., (big_n, _, big)] = medians.as_slice() {
+        eprintln!(
+            "{}x the keys, {:.2}x the time: the cost is the delta's",
+            big_n / small_n,
+            big.as_secs_f64() / small.as_secs_f64()
+        );
+    }
+}
+
 criterion_group! {
     name = update;
     config = Criterion::default();
-    targets = benches
+    targets = benches, compact_deltas
 }
 criterion_main!(update);

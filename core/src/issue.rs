@@ -586,6 +586,75 @@ impl Authority {
         BlocklistDelta::seal(body, &self.key)
     }
 
+    /// Publishes the delta that takes `held` — this authority's list as
+    /// devices hold it (what a [`Blocklist`](crate::Blocklist) that
+    /// applied this authority's snapshot and deltas reports for it) — to
+    /// `version`: `delisted` keys removed, `listed` entries added or
+    /// replacing the held entry for their key (any order; two for one key
+    /// are refused, naming it).
+    ///
+    /// It works over both formats, and is how a compact list is kept
+    /// current between compact snapshots: devices keep the changes beside
+    /// the compact list's bytes, at the cost of the delta, and the state
+    /// digest the delta promises is computed here by the same rule the
+    /// device applies. The version must be later than `held`'s and in the
+    /// same epoch (a new epoch starts with a snapshot).
+    pub fn publish_delta_over(
+        &self,
+        held: &crate::AuthorityList,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        mut listed: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistDelta, Error> {
+        let authority = self.check_list_signer(version, issued_at)?;
+        if held.authority != authority {
+            return Err(Error::WrongAuthority);
+        }
+        if version.epoch != held.version.epoch {
+            return Err(Error::InvalidField(
+                "a delta stays within one epoch: a new epoch starts with a snapshot",
+            ));
+        }
+        if version <= held.version {
+            return Err(Error::Rollback {
+                offered: version,
+                accepted: held.version,
+            });
+        }
+        if expires_at <= issued_at {
+            return Err(Error::InvalidField(
+                "a list must expire after it is issued (it would be stale at once)",
+            ));
+        }
+        listed.sort_unstable_by_key(|entry| entry.key);
+        let repeated = listed
+            .windows(2)
+            .find(|pair| matches!(pair, [a, b] if a.key == b.key));
+        if let Some([twice, _]) = repeated {
+            return Err(Error::Duplicate(twice.key.to_string()));
+        }
+        let mut removals = delisted.to_vec();
+        removals.sort_unstable();
+        removals.dedup();
+        let (_, result_digest) = held.held.after(&authority, version, &removals, &listed)?;
+        let body = DeltaBody {
+            signer_certificate: self.certificate.as_bytes().to_vec(),
+            authority,
+            epoch: version.epoch,
+            from_sequence: held.version.sequence,
+            from_digest: held.digest,
+            to_sequence: version.sequence,
+            issued_at,
+            expires_at,
+            upserts: listed,
+            removals,
+            result_digest,
+        };
+        BlocklistDelta::seal(body, &self.key)
+    }
+
     /// Signs a revocation list (roots only) of keys this root certified,
     /// each revoked from its `since` time.
     pub fn revoke(

@@ -135,7 +135,8 @@ fn a_compact_list_keeps_every_rule_of_a_sorted_one() {
             .code(),
         ErrorCode::BadSignature
     );
-    // Deltas apply to sorted lists only.
+    // A sorted list's delta does not start from a compact list's state
+    // (deltas over a compact list: tests/compact_deltas.rs).
     let next_sorted = world.alice_reported_stolen(4);
     let delta = world
         .register
@@ -146,7 +147,7 @@ fn a_compact_list_keeps_every_rule_of_a_sorted_one() {
             .apply_delta(&trust, &delta, T0 + 3 * DAY)
             .unwrap_err()
             .code(),
-        ErrorCode::InvalidField
+        ErrorCode::DeltaBaseMismatch
     );
     // The saved state keeps the compact list and reads back equal.
     let saved = blocklist.encode_state();

@@ -37,7 +37,7 @@ use crate::error::Error;
 use crate::ids::{Imei, KeyId, StateDigest};
 use crate::limits::{self, check_len};
 use crate::trust::TrustStore;
-pub(crate) use sorted::SortedEntries;
+pub(crate) use sorted::{Keyed, OverlayChange, Sorted, SortedEntries};
 
 /// The list one authority has published, as accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +56,81 @@ pub struct AuthorityList {
     pub digest: StateDigest,
     /// The key id of the key that signed it.
     pub signer: KeyId,
-    entries: SortedEntries,
-    compact: Option<CompactList>,
+    pub(crate) held: Held,
+}
+
+/// How an authority's list is held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // one per authority: not worth a box
+pub(crate) enum Held {
+    /// Received as a sorted snapshot, and its deltas.
+    Sorted(SortedEntries),
+    /// Received as a compact snapshot (at `base_sequence` of the list's
+    /// epoch, with state digest `base`), with the changes of the deltas
+    /// applied since.
+    Compact {
+        list: CompactList,
+        base_sequence: u64,
+        base: StateDigest,
+        changes: Sorted<OverlayChange>,
+    },
+}
+
+impl Held {
+    pub(crate) fn compact(list: CompactList, base_sequence: u64, base: StateDigest) -> Self {
+        Held::Compact {
+            list,
+            base_sequence,
+            base,
+            changes: Sorted::default(),
+        }
+    }
+
+    /// The list after a delta's removals and upserts, and its state digest
+    /// as `authority`'s list at `version`. A sorted list changes; a compact
+    /// list's bytes never do: the changes are recorded beside it, and the
+    /// digest binds the snapshot's digest and every change.
+    pub(crate) fn after(
+        &self,
+        authority: &KeyId,
+        version: ListVersion,
+        removals: &[BlockKey],
+        upserts: &[BlocklistEntry],
+    ) -> Result<(Held, StateDigest), Error> {
+        match self {
+            Held::Sorted(entries) => {
+                let entries = entries.apply(removals, upserts);
+                check_len(
+                    "blocklist entries",
+                    entries.len(),
+                    limits::MAX_BLOCKLIST_ENTRIES,
+                )?;
+                let digest = entries.digest(authority, version);
+                Ok((Held::Sorted(entries), digest))
+            }
+            Held::Compact {
+                list,
+                base_sequence,
+                base,
+                changes,
+            } => {
+                let changes = changes.record(removals, upserts);
+                check_len(
+                    "changes since the compact snapshot",
+                    changes.len(),
+                    limits::MAX_BLOCKLIST_ENTRIES,
+                )?;
+                let digest = changes.overlay_digest(authority, version, base);
+                let held = Held::Compact {
+                    list: list.clone(),
+                    base_sequence: *base_sequence,
+                    base: *base,
+                    changes,
+                };
+                Ok((held, digest))
+            }
+        }
+    }
 }
 
 impl AuthorityList {
@@ -67,31 +140,53 @@ impl AuthorityList {
     /// without copying, use [`AuthorityList::iter`] or
     /// [`AuthorityList::find`].
     pub fn entries(&self) -> Vec<BlocklistEntry> {
-        self.entries.iter().copied().collect()
+        self.iter().copied().collect()
+    }
+
+    fn sorted(&self) -> Option<&SortedEntries> {
+        match &self.held {
+            Held::Sorted(entries) => Some(entries),
+            Held::Compact { .. } => None,
+        }
     }
 
     /// The entries of a sorted list, in key order (none for a compact
     /// list).
     pub fn iter(&self) -> impl Iterator<Item = &BlocklistEntry> {
-        self.entries.iter()
+        self.sorted().into_iter().flat_map(|entries| entries.iter())
     }
 
     /// A sorted list's entry for `key` (`None` for a compact list: see
-    /// [`CompactList::lookup_all`]).
+    /// [`Blocklist::lookup`]).
     pub fn find(&self, key: &BlockKey) -> Option<&BlocklistEntry> {
-        self.entries.find(key)
+        self.sorted().and_then(|entries| entries.find(key))
     }
 
-    /// The list, if it was received as a [`CompactSnapshot`].
+    /// The list, if it was received as a [`CompactSnapshot`] (as received:
+    /// the deltas applied since are kept beside it).
     pub fn compact(&self) -> Option<&CompactList> {
-        self.compact.as_ref()
+        match &self.held {
+            Held::Compact { list, .. } => Some(list),
+            Held::Sorted(_) => None,
+        }
     }
 
-    /// How many keys the list carries, in either format.
+    /// For a compact list, how many keys the deltas applied since its
+    /// snapshot have listed or delisted (0 for a sorted list).
+    pub fn changes_since_snapshot(&self) -> u64 {
+        match &self.held {
+            Held::Compact { changes, .. } => changes.len() as u64,
+            Held::Sorted(_) => 0,
+        }
+    }
+
+    /// How many keys the list carries: a sorted list's entries, or a
+    /// compact list's keys as its snapshot listed them (see
+    /// [`AuthorityList::changes_since_snapshot`]).
     pub fn len(&self) -> u64 {
-        match &self.compact {
-            Some(list) => list.len(),
-            None => self.entries.len() as u64,
+        match &self.held {
+            Held::Compact { list, .. } => list.len(),
+            Held::Sorted(entries) => entries.len() as u64,
         }
     }
 
@@ -267,8 +362,7 @@ impl Blocklist {
             expires_at: body.expires_at,
             digest: snapshot.digest,
             signer,
-            entries: snapshot.sorted.clone(),
-            compact: None,
+            held: Held::Sorted(snapshot.sorted.clone()),
         })
     }
 
@@ -302,14 +396,23 @@ impl Blocklist {
             expires_at: snapshot.expires_at(),
             digest: snapshot.digest,
             signer,
-            entries: SortedEntries::default(),
-            compact: Some(snapshot.list.clone()),
+            held: Held::compact(snapshot.list.clone(), version.sequence, snapshot.digest),
         })
     }
 
     /// Applies a delta to the list held for its authority. The delta must
     /// start from exactly the state held and lead to exactly the digest it
     /// promises. Returns the version now held.
+    ///
+    /// Over a compact list the delta's changes are kept beside the list's
+    /// bytes (which never change): a listing replaces what the compact list
+    /// says of its key, a delisting silences it, and the state digest
+    /// binds the compact snapshot's digest and every change
+    /// (`compact-overlay/v1`, see [`Authority::publish_delta_over`]). The
+    /// cost is the delta's, whatever the list's size; the next compact
+    /// snapshot starts afresh.
+    ///
+    /// [`Authority::publish_delta_over`]: crate::issue::Authority::publish_delta_over
     pub fn apply_delta(
         &mut self,
         trust: &TrustStore,
@@ -334,11 +437,6 @@ impl Blocklist {
                 delta_from: body.from_sequence,
                 held: 0,
             })?;
-        if held.compact.is_some() {
-            return Err(Error::InvalidField(
-                "deltas apply to sorted lists: a compact list is replaced by the next compact snapshot",
-            ));
-        }
         if held.version != delta.from_version() || held.digest != body.from_digest {
             if to <= held.version {
                 return Err(Error::Rollback {
@@ -351,13 +449,9 @@ impl Blocklist {
                 held: held.version.sequence,
             });
         }
-        let entries = held.entries.apply(&body.removals, &body.upserts);
-        check_len(
-            "blocklist entries",
-            entries.len(),
-            limits::MAX_BLOCKLIST_ENTRIES,
-        )?;
-        let digest = entries.digest(&body.authority, to);
+        let (next, digest) = held
+            .held
+            .after(&body.authority, to, &body.removals, &body.upserts)?;
         if digest != body.result_digest {
             return Err(Error::DeltaResultMismatch);
         }
@@ -370,8 +464,7 @@ impl Blocklist {
             expires_at: body.expires_at,
             digest,
             signer,
-            entries,
-            compact: None,
+            held: next,
         })
     }
 
@@ -430,33 +523,43 @@ impl Blocklist {
     pub fn lookup(&self, keys: &[BlockKey]) -> Vec<Listing> {
         let mut found = Vec::new();
         for list in self.lists.values() {
+            let exact = |entry: &BlocklistEntry| Listing {
+                matched: entry.key,
+                by_fingerprint: false,
+                authority: list.authority,
+                authority_name: list.authority_name.clone(),
+                epoch: list.version.epoch,
+                sequence: list.version.sequence,
+                reason: entry.reason,
+                listed_at: entry.listed_at,
+                status: entry.status,
+                handset: entry.handset,
+            };
             for key in keys {
-                if let Some(compact) = &list.compact {
-                    found.extend(compact.lookup_all(key).map(|hit| Listing {
-                        matched: *key,
-                        by_fingerprint: matches!(key, BlockKey::Part(_)),
-                        authority: list.authority,
-                        authority_name: list.authority_name.clone(),
-                        epoch: list.version.epoch,
-                        sequence: list.version.sequence,
-                        reason: hit.reason,
-                        listed_at: hit.listed_at,
-                        status: hit.status,
-                        handset: hit.handset,
-                    }));
-                } else if let Some(entry) = list.entries.find(key) {
-                    found.push(Listing {
-                        matched: entry.key,
-                        by_fingerprint: false,
-                        authority: list.authority,
-                        authority_name: list.authority_name.clone(),
-                        epoch: list.version.epoch,
-                        sequence: list.version.sequence,
-                        reason: entry.reason,
-                        listed_at: entry.listed_at,
-                        status: entry.status,
-                        handset: entry.handset,
-                    });
+                match &list.held {
+                    Held::Sorted(entries) => found.extend(entries.find(key).map(exact)),
+                    // A change since the snapshot replaces whatever the
+                    // compact list says of the key.
+                    Held::Compact {
+                        list: compact,
+                        changes,
+                        ..
+                    } => match changes.find(key) {
+                        Some(OverlayChange::Listed(entry)) => found.push(exact(entry)),
+                        Some(OverlayChange::Delisted(_)) => {}
+                        None => found.extend(compact.lookup_all(key).map(|hit| Listing {
+                            matched: *key,
+                            by_fingerprint: matches!(key, BlockKey::Part(_)),
+                            authority: list.authority,
+                            authority_name: list.authority_name.clone(),
+                            epoch: list.version.epoch,
+                            sequence: list.version.sequence,
+                            reason: hit.reason,
+                            listed_at: hit.listed_at,
+                            status: hit.status,
+                            handset: hit.handset,
+                        })),
+                    },
                 }
             }
         }

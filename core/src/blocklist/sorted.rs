@@ -29,10 +29,10 @@
 //! work is the delta's size times a chunk (~[`2^TARGET_BITS`] entries) plus
 //! 32 bytes per chunk, not a copy and re-hash of every entry.
 
-use core::cmp::Ordering;
 use core::fmt;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::objects::{BlockKey, BlocklistEntry, ListVersion};
@@ -44,8 +44,8 @@ pub(crate) const TARGET_BITS: u32 = 7;
 /// A chunk also ends when it holds this many entries, whatever the keys.
 pub(crate) const MAX_CHUNK: usize = 1024;
 
-const CHUNK_DOMAIN: &[u8] = b"partcert/blocklist-chunk/v1\0";
 const STATE_DOMAIN: &[u8] = b"partcert/blocklist-state/v3\0";
+const OVERLAY_DOMAIN: &[u8] = b"partcert/blocklist-state/compact-overlay/v1\0";
 
 /// SplitMix64's finaliser: spreads every bit of `x` over the result.
 fn mix(mut x: u64) -> u64 {
@@ -75,19 +75,56 @@ fn ends_chunk(key: &BlockKey, held: usize) -> bool {
     boundary(key) & ((1 << TARGET_BITS) - 1) == 0 || held >= MAX_CHUNK
 }
 
-struct Chunk {
-    entries: Box<[BlocklistEntry]>,
+/// What a chunked list holds: items with a key, sorted and unique by it.
+pub(crate) trait Keyed: Copy + Serialize + fmt::Debug + PartialEq {
+    /// Names the kind of item in every chunk digest.
+    const CHUNK_DOMAIN: &'static [u8];
+    /// The key the item is sorted by.
+    fn key(&self) -> BlockKey;
+}
+
+impl Keyed for BlocklistEntry {
+    const CHUNK_DOMAIN: &'static [u8] = b"partcert/blocklist-chunk/v1\0";
+    fn key(&self) -> BlockKey {
+        self.key
+    }
+}
+
+/// What the deltas applied since a compact snapshot changed: a key listed
+/// (or listed again, differently) or delisted. A compact list keeps part
+/// fingerprints, not identities, so a delisting is recorded beside the
+/// list's bytes, never applied to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum OverlayChange {
+    /// Listed, with this entry (replacing the compact list's, if any).
+    Listed(BlocklistEntry),
+    /// Delisted: the compact list's listings of this key no longer count.
+    Delisted(BlockKey),
+}
+
+impl Keyed for OverlayChange {
+    const CHUNK_DOMAIN: &'static [u8] = b"partcert/blocklist-overlay-chunk/v1\0";
+    fn key(&self) -> BlockKey {
+        match self {
+            OverlayChange::Listed(entry) => entry.key,
+            OverlayChange::Delisted(key) => *key,
+        }
+    }
+}
+
+struct Chunk<T> {
+    entries: Box<[T]>,
     digest: [u8; 32],
 }
 
-impl Chunk {
-    fn new(entries: Vec<BlocklistEntry>) -> Self {
+impl<T: Keyed> Chunk<T> {
+    fn new(entries: Vec<T>) -> Self {
         let mut hasher = Sha256::new();
-        hasher.update(CHUNK_DOMAIN);
+        hasher.update(T::CHUNK_DOMAIN);
         hasher.update((entries.len() as u64).to_be_bytes());
         let mut buffer = [0u8; 96];
         for entry in &entries {
-            // An entry encodes in well under 96 bytes; the fallback keeps this total.
+            // An item encodes in well under 96 bytes; the fallback keeps this total.
             match postcard::to_slice(entry, &mut buffer) {
                 Ok(encoded) => hasher.update(&*encoded),
                 Err(_) => hasher.update(format!("{entry:?}").as_bytes()),
@@ -100,103 +137,174 @@ impl Chunk {
     }
 }
 
-#[derive(Default)]
-struct Index {
-    chunks: Vec<Arc<Chunk>>,
+struct Index<T> {
+    chunks: Vec<Arc<Chunk<T>>>,
     /// Each chunk's last key, for the binary search.
     lasts: Vec<BlockKey>,
     len: usize,
 }
 
-/// An authority's entries, sorted by key and unique, shared between the
-/// versions that hold them: cloning costs one reference count.
-#[derive(Clone, Default)]
-pub(crate) struct SortedEntries {
-    index: Arc<Index>,
+impl<T> Default for Index<T> {
+    fn default() -> Self {
+        Index {
+            chunks: Vec::new(),
+            lasts: Vec::new(),
+            len: 0,
+        }
+    }
 }
 
-/// Cuts a stream of sorted entries into chunks, reusing whole chunks of
-/// the previous version where a cut lines up.
-#[derive(Default)]
-struct Builder {
-    index: Index,
-    pending: Vec<BlocklistEntry>,
+/// Items sorted by key and unique, shared between the versions that hold
+/// them: cloning costs one reference count.
+pub(crate) struct Sorted<T> {
+    index: Arc<Index<T>>,
 }
 
-impl Builder {
-    fn push(&mut self, entry: BlocklistEntry) {
-        self.pending.push(entry);
-        if ends_chunk(&entry.key, self.pending.len()) {
+/// An authority's sorted list.
+pub(crate) type SortedEntries = Sorted<BlocklistEntry>;
+
+impl<T> Clone for Sorted<T> {
+    fn clone(&self) -> Self {
+        Sorted {
+            index: Arc::clone(&self.index),
+        }
+    }
+}
+
+impl<T> Default for Sorted<T> {
+    fn default() -> Self {
+        Sorted {
+            index: Arc::new(Index::default()),
+        }
+    }
+}
+
+/// Cuts a stream of sorted items into chunks, reusing whole chunks of the
+/// previous version where a cut lines up.
+struct Builder<T> {
+    index: Index<T>,
+    pending: Vec<T>,
+}
+
+impl<T: Keyed> Builder<T> {
+    fn new() -> Self {
+        Builder {
+            index: Index::default(),
+            pending: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        self.pending.push(item);
+        if ends_chunk(&item.key(), self.pending.len()) {
             self.cut();
         }
     }
 
     fn cut(&mut self) {
-        let entries = core::mem::take(&mut self.pending);
-        if let Some(last) = entries.last() {
-            self.index.lasts.push(last.key);
-            self.index.len += entries.len();
-            self.index.chunks.push(Arc::new(Chunk::new(entries)));
+        let items = core::mem::take(&mut self.pending);
+        if let Some(last) = items.last() {
+            self.index.lasts.push(last.key());
+            self.index.len += items.len();
+            self.index.chunks.push(Arc::new(Chunk::new(items)));
         }
     }
 
-    /// Whether the next entry starts a chunk.
+    /// Whether the next item starts a chunk.
     fn at_cut(&self) -> bool {
         self.pending.is_empty()
     }
 
-    fn reuse(&mut self, chunk: &Arc<Chunk>, last: BlockKey) {
+    fn reuse(&mut self, chunk: &Arc<Chunk<T>>, last: BlockKey) {
         self.index.lasts.push(last);
         self.index.len += chunk.entries.len();
         self.index.chunks.push(Arc::clone(chunk));
     }
 
-    fn finish(mut self) -> SortedEntries {
+    fn finish(mut self) -> Sorted<T> {
         self.cut();
-        SortedEntries {
+        Sorted {
             index: Arc::new(self.index),
         }
     }
 }
 
-impl SortedEntries {
-    /// The entries of a list already checked sorted and unique.
-    pub(crate) fn from_sorted(entries: &[BlocklistEntry]) -> Self {
-        let mut builder = Builder::default();
-        for entry in entries {
-            builder.push(*entry);
-        }
-        builder.finish()
-    }
-
+impl<T> Sorted<T> {
     pub(crate) fn len(&self) -> usize {
         self.index.len
     }
 
-    /// The entry for `key`, if listed.
-    pub(crate) fn find(&self, key: &BlockKey) -> Option<&BlocklistEntry> {
-        let at = self.index.lasts.partition_point(|last| last < key);
-        let chunk = self.index.chunks.get(at)?;
-        let found = chunk.entries.binary_search_by(|e| e.key.cmp(key)).ok()?;
-        chunk.entries.get(found)
-    }
-
-    /// Every entry, in key order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &BlocklistEntry> {
+    /// Every item, in key order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
         self.index
             .chunks
             .iter()
             .flat_map(|chunk| chunk.entries.iter())
     }
 
+    /// How many chunks hold the items.
+    #[cfg(test)]
+    fn chunks(&self) -> usize {
+        self.index.chunks.len()
+    }
+}
+
+impl<T: Keyed> Sorted<T> {
+    /// The items of a list already checked sorted and unique.
+    pub(crate) fn from_sorted(items: &[T]) -> Self {
+        let mut builder = Builder::new();
+        for item in items {
+            builder.push(*item);
+        }
+        builder.finish()
+    }
+
+    /// The item for `key`, if any.
+    pub(crate) fn find(&self, key: &BlockKey) -> Option<&T> {
+        let at = self.index.lasts.partition_point(|last| last < key);
+        let chunk = self.index.chunks.get(at)?;
+        let found = chunk
+            .entries
+            .binary_search_by(|item| item.key().cmp(key))
+            .ok()?;
+        chunk.entries.get(found)
+    }
+
     /// The state digest of these entries as `authority`'s list at
     /// `version` (see the module documentation).
     pub(crate) fn digest(&self, authority: &KeyId, version: ListVersion) -> StateDigest {
+        self.digest_with(STATE_DOMAIN, authority, version, None)
+    }
+
+    /// The state digest of a compact list, whose snapshot's state digest
+    /// is `base`, with these changes over it, as `authority`'s list at
+    /// `version`: SHA-256 of `partcert/blocklist-state/compact-overlay/v1\0`,
+    /// the key id, epoch and sequence, `base`, then the counts and chunk
+    /// digests as for a sorted list.
+    pub(crate) fn overlay_digest(
+        &self,
+        authority: &KeyId,
+        version: ListVersion,
+        base: &StateDigest,
+    ) -> StateDigest {
+        self.digest_with(OVERLAY_DOMAIN, authority, version, Some(base))
+    }
+
+    fn digest_with(
+        &self,
+        domain: &[u8],
+        authority: &KeyId,
+        version: ListVersion,
+        base: Option<&StateDigest>,
+    ) -> StateDigest {
         let mut hasher = Sha256::new();
-        hasher.update(STATE_DOMAIN);
+        hasher.update(domain);
         hasher.update(authority.as_bytes());
         hasher.update(version.epoch.to_be_bytes());
         hasher.update(version.sequence.to_be_bytes());
+        if let Some(base) = base {
+            hasher.update(base.as_bytes());
+        }
         hasher.update((self.index.len as u64).to_be_bytes());
         hasher.update((self.index.chunks.len() as u64).to_be_bytes());
         for chunk in &self.index.chunks {
@@ -205,14 +313,19 @@ impl SortedEntries {
         StateDigest(hasher.finalize().into())
     }
 
-    /// These entries less `removals`, plus `upserts` (each sorted and
-    /// unique; an upsert replaces the entry for its key, and wins over a
-    /// removal of the same key). Chunks no change falls in are shared.
-    pub(crate) fn apply(&self, removals: &[BlockKey], upserts: &[BlocklistEntry]) -> Self {
-        let mut changes = Changes::new(removals, upserts).peekable();
-        let mut builder = Builder::default();
+    /// These items changed by `changes` (sorted and unique by key):
+    /// `(key, None)` removes the key's item, `(key, Some(item))` sets it.
+    /// Chunks no change falls in are shared, not copied.
+    pub(crate) fn apply_changes(
+        &self,
+        changes: impl Iterator<Item = (BlockKey, Option<T>)>,
+    ) -> Self {
+        let mut changes = changes.peekable();
+        let mut builder = Builder::new();
         let count = self.index.chunks.len();
         for (at, (chunk, last)) in self.index.chunks.iter().zip(&self.index.lasts).enumerate() {
+            // A change belongs to the first chunk whose last key is not
+            // below it; the final chunk takes every change after it.
             let final_chunk = at + 1 == count;
             let in_chunk = |key: &BlockKey| final_chunk || key <= last;
             let touched = changes.peek().is_some_and(|(key, _)| in_chunk(key));
@@ -220,52 +333,69 @@ impl SortedEntries {
                 builder.reuse(chunk, *last);
                 continue;
             }
-            let mut entries = chunk.entries.iter().copied().peekable();
+            let mut items = chunk.entries.iter().copied().peekable();
             loop {
                 let change = changes.peek().filter(|(key, _)| in_chunk(key)).copied();
-                match (entries.peek().copied(), change) {
+                match (items.peek().copied(), change) {
                     (None, None) => break,
-                    (Some(entry), None) => {
-                        entries.next();
-                        builder.push(entry);
+                    (Some(item), None) => {
+                        items.next();
+                        builder.push(item);
                     }
-                    (None, Some((_, upsert))) => {
+                    (None, Some((_, set))) => {
                         changes.next();
-                        if let Some(entry) = upsert {
-                            builder.push(entry);
+                        if let Some(item) = set {
+                            builder.push(item);
                         }
                     }
-                    (Some(entry), Some((key, upsert))) => match entry.key.cmp(&key) {
-                        Ordering::Less => {
-                            entries.next();
-                            builder.push(entry);
+                    (Some(item), Some((key, set))) => {
+                        if item.key() < key {
+                            items.next();
+                            builder.push(item);
+                            continue;
                         }
-                        Ordering::Equal | Ordering::Greater => {
-                            if entry.key == key {
-                                entries.next();
-                            }
-                            changes.next();
-                            if let Some(entry) = upsert {
-                                builder.push(entry);
-                            }
+                        if item.key() == key {
+                            items.next();
                         }
-                    },
+                        changes.next();
+                        if let Some(item) = set {
+                            builder.push(item);
+                        }
+                    }
                 }
             }
         }
-        // An empty list: every upsert is new.
-        for (_, upsert) in changes {
-            if let Some(entry) = upsert {
-                builder.push(entry);
+        // An empty list: every change is new.
+        for (_, set) in changes {
+            if let Some(item) = set {
+                builder.push(item);
             }
         }
         builder.finish()
     }
+}
 
-    /// How many chunks hold the entries.
-    #[cfg(test)]
-    fn chunks(&self) -> usize {
-        self.index.chunks.len()
+impl SortedEntries {
+    /// These entries less `removals`, plus `upserts` (each sorted and
+    /// unique; an upsert replaces the entry for its key, and wins over a
+    /// removal of the same key).
+    pub(crate) fn apply(&self, removals: &[BlockKey], upserts: &[BlocklistEntry]) -> Self {
+        self.apply_changes(Changes::new(removals, upserts))
+    }
+}
+
+impl Sorted<OverlayChange> {
+    /// These changes, then a delta's: its removals recorded as delistings,
+    /// its upserts as listings (an upsert wins over a removal of the same
+    /// key, and a later change over an earlier one).
+    pub(crate) fn record(&self, removals: &[BlockKey], upserts: &[BlocklistEntry]) -> Self {
+        self.apply_changes(Changes::new(removals, upserts).map(|(key, upsert)| {
+            let change = match upsert {
+                Some(entry) => OverlayChange::Listed(entry),
+                None => OverlayChange::Delisted(key),
+            };
+            (key, Some(change))
+        }))
     }
 }
 
@@ -289,46 +419,39 @@ impl Iterator for Changes<'_> {
     type Item = (BlockKey, Option<BlocklistEntry>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        match (self.removals.peek(), self.upserts.peek()) {
+        let removal = self.removals.peek().map(|key| **key);
+        let upsert = self.upserts.peek().map(|entry| **entry);
+        match (removal, upsert) {
             (None, None) => None,
             (Some(key), None) => {
-                let key = **key;
+                self.removals.next();
+                Some((key, None))
+            }
+            (Some(key), Some(entry)) if key < entry.key => {
                 self.removals.next();
                 Some((key, None))
             }
             (removal, Some(entry)) => {
-                let entry = **entry;
-                match removal.map(|key| (*key).cmp(&entry.key)) {
-                    Some(Ordering::Less) => {
-                        let key = removal.map(|key| **key)?;
-                        self.removals.next();
-                        Some((key, None))
-                    }
-                    Some(Ordering::Equal) => {
-                        self.removals.next();
-                        self.upserts.next();
-                        Some((entry.key, Some(entry)))
-                    }
-                    Some(Ordering::Greater) | None => {
-                        self.upserts.next();
-                        Some((entry.key, Some(entry)))
-                    }
+                if removal == Some(entry.key) {
+                    self.removals.next();
                 }
+                self.upserts.next();
+                Some((entry.key, Some(entry)))
             }
         }
     }
 }
 
-impl PartialEq for SortedEntries {
+impl<T: Keyed> PartialEq for Sorted<T> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.index, &other.index)
             || (self.len() == other.len() && self.iter().eq(other.iter()))
     }
 }
 
-impl Eq for SortedEntries {}
+impl<T: Keyed> Eq for Sorted<T> {}
 
-impl fmt::Debug for SortedEntries {
+impl<T: Keyed> fmt::Debug for Sorted<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }

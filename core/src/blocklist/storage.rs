@@ -8,7 +8,10 @@ use sha2::{Digest, Sha256};
 
 use super::compact::CompactList;
 use super::objects::{BlocklistEntry, ListVersion, validate_entries};
-use super::{AuthorityList, Blocklist, ByteString, SortedEntries, compact_state_digest};
+use super::{
+    AuthorityList, BlockKey, Blocklist, ByteString, Held, Keyed, OverlayChange, Sorted,
+    SortedEntries, compact_state_digest,
+};
 use crate::certificate::strictly_sorted;
 use crate::envelope::{self, FORMAT_VERSION};
 use crate::error::Error;
@@ -126,6 +129,11 @@ struct StoredList {
     entries: Vec<BlocklistEntry>,
     /// A compact list's bytes (empty for a sorted list).
     compact: ByteString,
+    /// A compact list's snapshot sequence (0 for a sorted list).
+    base_sequence: u64,
+    /// A compact list's changes since its snapshot (sorted by key).
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_BLOCKLIST_ENTRIES }>")]
+    changes: Vec<OverlayChange>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -177,20 +185,32 @@ impl Blocklist {
             lists: self
                 .lists
                 .values()
-                .map(|list| StoredList {
-                    authority: list.authority,
-                    signer: list.signer,
-                    epoch: list.version.epoch,
-                    sequence: list.version.sequence,
-                    issued_at: list.issued_at,
-                    expires_at: list.expires_at,
-                    entries: list.entries(),
-                    compact: ByteString(
-                        list.compact
-                            .as_ref()
-                            .map(|c| c.as_bytes().to_vec())
-                            .unwrap_or_default(),
-                    ),
+                .map(|list| {
+                    let (compact, base_sequence, changes) = match &list.held {
+                        Held::Sorted(_) => (Vec::new(), 0, Vec::new()),
+                        Held::Compact {
+                            list,
+                            base_sequence,
+                            changes,
+                            ..
+                        } => (
+                            list.as_bytes().to_vec(),
+                            *base_sequence,
+                            changes.iter().copied().collect(),
+                        ),
+                    };
+                    StoredList {
+                        authority: list.authority,
+                        signer: list.signer,
+                        epoch: list.version.epoch,
+                        sequence: list.version.sequence,
+                        issued_at: list.issued_at,
+                        expires_at: list.expires_at,
+                        entries: list.entries(),
+                        compact: ByteString(compact),
+                        base_sequence,
+                        changes,
+                    }
                 })
                 .collect(),
         };
@@ -225,18 +245,34 @@ impl Blocklist {
                 .ok_or(Error::UnknownIssuer(stored.authority))?;
             validate_entries("blocklist entries", &stored.entries)?;
             let version = ListVersion::new(stored.epoch, stored.sequence);
-            let compact = if stored.compact.0.is_empty() {
-                None
-            } else {
-                if !stored.entries.is_empty() {
+            let (held, digest) = if stored.compact.0.is_empty() {
+                if stored.base_sequence != 0 || !stored.changes.is_empty() {
                     return Err(Error::CorruptState("blocklist state"));
                 }
-                Some(CompactList::from_bytes(stored.compact.0)?)
-            };
-            let entries = SortedEntries::from_sorted(&stored.entries);
-            let digest = match &compact {
-                Some(list) => compact_state_digest(&stored.authority, version, list),
-                None => entries.digest(&stored.authority, version),
+                let entries = SortedEntries::from_sorted(&stored.entries);
+                let digest = entries.digest(&stored.authority, version);
+                (Held::Sorted(entries), digest)
+            } else {
+                if !stored.entries.is_empty() || stored.base_sequence > stored.sequence {
+                    return Err(Error::CorruptState("blocklist state"));
+                }
+                check_changes(&stored.changes)?;
+                let list = CompactList::from_bytes(stored.compact.0)?;
+                let base_version = ListVersion::new(stored.epoch, stored.base_sequence);
+                let base = compact_state_digest(&stored.authority, base_version, &list);
+                let changes = Sorted::from_sorted(&stored.changes);
+                let digest = if base_version == version {
+                    base
+                } else {
+                    changes.overlay_digest(&stored.authority, version, &base)
+                };
+                let held = Held::Compact {
+                    list,
+                    base_sequence: stored.base_sequence,
+                    base,
+                    changes,
+                };
+                (held, digest)
             };
             let mark = rollback
                 .marks
@@ -260,11 +296,33 @@ impl Blocklist {
                     expires_at: stored.expires_at,
                     digest,
                     signer: stored.signer,
-                    entries,
-                    compact,
+                    held,
                 },
             );
         }
         Ok(Blocklist { lists, rollback })
     }
+}
+
+/// A stored compact list's changes: strictly sorted by key, every IMEI
+/// valid.
+fn check_changes(changes: &[OverlayChange]) -> Result<(), Error> {
+    let listed: Vec<BlocklistEntry> = changes
+        .iter()
+        .filter_map(|change| match change {
+            OverlayChange::Listed(entry) => Some(*entry),
+            OverlayChange::Delisted(_) => None,
+        })
+        .collect();
+    validate_entries("changes since the compact snapshot", &listed)?;
+    let keys: Vec<BlockKey> = changes.iter().map(|change| change.key()).collect();
+    if !strictly_sorted(&keys) {
+        return Err(Error::NotCanonical("changes since the compact snapshot"));
+    }
+    for key in keys {
+        if let BlockKey::Imei(imei) = key {
+            imei.check()?;
+        }
+    }
+    Ok(())
 }
