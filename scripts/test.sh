@@ -21,6 +21,12 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --lock
 section "rust tests (core, ffi, cli, bindings)"
 cargo test --workspace --all-features --locked
 
+# Each bench built (test profile: the tests' build is reused) and run once in
+# criterion's test mode; `--test` also makes the benches use small lists.
+# About 40 s on 2 cores. Timings: `cargo bench -p partcert` (BENCHMARKS.md).
+section "benches: each built and run once (smoke test)"
+cargo test --workspace --all-features --locked --bench '*' -- --test
+
 section "C ABI: header up to date, C tests under ASan/UBSan and valgrind"
 bash ffi/tests/run.sh
 
