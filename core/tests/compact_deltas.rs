@@ -263,3 +263,57 @@ fn a_device_restarted_from_its_saved_state_keeps_the_changes_and_the_next_snapsh
     assert_eq!(held.changes_since_snapshot(), 0);
     assert_eq!(held.digest, next.state_digest());
 }
+
+#[test]
+fn a_device_applies_whatever_list_object_arrives_by_its_content() {
+    let world = world();
+    let trust = world.trust();
+    let compact = world
+        .register
+        .publish_compact_snapshot(
+            seq(1),
+            T0 + 2 * DAY,
+            T0 + 30 * DAY,
+            &reported(&world.alice.pairing, Reason::Stolen, ListingStatus::Final),
+        )
+        .expect("compact list");
+    let mut device = Blocklist::new();
+    assert_eq!(
+        device.apply_bytes(&trust, compact.as_bytes(), T0 + 2 * DAY),
+        Ok(seq(1))
+    );
+    let delta = world
+        .register
+        .publish_delta_over(
+            &register_list(&device, &world),
+            seq(2),
+            T0 + 3 * DAY,
+            T0 + 30 * DAY,
+            &[],
+            reported(&world.bob.pairing, Reason::Stolen, ListingStatus::Final),
+        )
+        .expect("delta");
+    assert_eq!(
+        device.apply_bytes(&trust, delta.as_bytes(), T0 + 3 * DAY),
+        Ok(seq(2))
+    );
+    let sorted = world.alice_reported_stolen(3);
+    assert_eq!(
+        device.apply_bytes(&trust, sorted.as_bytes(), T0 + 3 * DAY),
+        Ok(seq(3))
+    );
+    let before = device.clone();
+    // A certificate is not a list; truncated bytes are not an object.
+    assert!(matches!(
+        device.apply_bytes(&trust, world.alice.screen.as_bytes(), T0 + 3 * DAY),
+        Err(Error::WrongObjectType { .. })
+    ));
+    assert_eq!(
+        device
+            .apply_bytes(&trust, &delta.as_bytes()[..40], T0 + 3 * DAY)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Truncated
+    );
+    assert_eq!(device, before);
+}

@@ -400,6 +400,34 @@ impl Blocklist {
         })
     }
 
+    /// Applies a blocklist object told by its content — a sorted snapshot,
+    /// a compact snapshot or a delta — under exactly the rules of
+    /// [`Blocklist::apply_snapshot`], [`Blocklist::apply_compact_snapshot`]
+    /// and [`Blocklist::apply_delta`]. Any other object is
+    /// [`Error::WrongObjectType`]; bytes that do not decode give the
+    /// decoder's error. All-or-nothing, like every update.
+    pub fn apply_bytes(
+        &mut self,
+        trust: &TrustStore,
+        bytes: &[u8],
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        let object = crate::Object::decode(bytes)?;
+        match object {
+            crate::Object::BlocklistSnapshot(snapshot) => {
+                self.apply_snapshot(trust, &snapshot, now)
+            }
+            crate::Object::CompactSnapshot(snapshot) => {
+                self.apply_compact_snapshot(trust, &snapshot, now)
+            }
+            crate::Object::BlocklistDelta(delta) => self.apply_delta(trust, &delta, now),
+            other => Err(Error::WrongObjectType {
+                expected: "blocklist snapshot, compact snapshot or delta",
+                found: crate::ObjectType::of(other.as_bytes())?.name(),
+            }),
+        }
+    }
+
     /// Applies a delta to the list held for its authority. The delta must
     /// start from exactly the state held and lead to exactly the digest it
     /// promises. Returns the version now held.
