@@ -257,7 +257,7 @@ fn at_national_scale_the_sizes_stay_near_the_bound() {
     // part's handset listed (as `for_reported_handset` lists them).
     for total in [1_000_000u64, 10_000_000, 200_000_000, 1 << 33] {
         let half = total / 2;
-        let sizes = CompactList::sizes_for(half, half, 0).unwrap();
+        let sizes = CompactList::sizes_for(half, half).unwrap();
         let width = CompactList::fingerprint_width_for(half);
         let imei_ratio = sizes.imei_key_bits as f64 / log2_binomial(IMEI_UNIVERSE, half as f64);
         let part_ratio =
@@ -273,7 +273,8 @@ fn at_national_scale_the_sizes_stay_near_the_bound() {
         );
         assert!(per_entry <= 80.0, "{total}: {per_entry:.1} bits per entry");
     }
-    assert!(CompactList::sizes_for(1 << 32, 1 << 32, 1 << 32).is_ok());
+    assert!(CompactList::sizes_for(1 << 32, 1 << 32).is_ok());
+    assert!(CompactList::sizes_for((1 << 32) + 1, 0).is_err());
 }
 
 #[test]
@@ -281,7 +282,7 @@ fn small_lists_and_edge_cases() {
     // Empty.
     let empty = CompactList::build(&[]).unwrap();
     assert!(empty.is_empty());
-    assert_eq!(empty.as_bytes().len(), 32);
+    assert_eq!(empty.as_bytes().len(), 24);
     let mut rng = Rng(5);
     assert_eq!(empty.lookup(&BlockKey::Imei(rng.imei())), None);
     assert_eq!(empty.lookup(&BlockKey::Part(rng.part())), None);
@@ -431,22 +432,14 @@ fn the_builder_refuses_what_it_cannot_keep() {
     ));
 }
 
-/// A header claiming these counts, with the derived widths (so only the
+/// A header claiming these counts, with the derived width (so only the
 /// lengths can be wrong), followed by `body`.
-fn header(imeis: u64, parts: u64, side: u64, body: &[u8]) -> Vec<u8> {
-    let width = |count: u64| {
-        if count <= 1 {
-            0
-        } else {
-            64 - (count - 1).leading_zeros()
-        }
-    };
+fn header(imeis: u64, parts: u64, body: &[u8]) -> Vec<u8> {
     let mut bytes = b"PCCL".to_vec();
-    bytes.push(1);
+    bytes.push(2);
     bytes.push(CompactList::fingerprint_width_for(parts) as u8);
-    bytes.push(width(imeis.saturating_add(side).saturating_add(1)) as u8);
-    bytes.push(0);
-    for count in [imeis, parts, side] {
+    bytes.extend_from_slice(&[0, 0]);
+    for count in [imeis, parts] {
         bytes.extend_from_slice(&count.to_le_bytes());
     }
     bytes.extend_from_slice(body);
@@ -482,27 +475,22 @@ fn hostile_bytes_give_typed_errors_without_allocating() {
     assert_eq!(load(&longer), Err(Error::TrailingBytes(9)));
 
     // Absurd counts: refused by bound, or by length, never allocated for.
-    for (imeis, parts, side) in [
-        (u64::MAX, 0, 0),
-        (0, u64::MAX, 0),
-        ((1 << 32) + 1, 0, 0),
-        (0, (1 << 32) + 1, 0),
-        (0, 5, 6),
-        (0, 0, u64::MAX),
+    for (imeis, parts) in [
+        (u64::MAX, 0),
+        (0, u64::MAX),
+        ((1 << 32) + 1, 0),
+        (0, (1 << 32) + 1),
     ] {
         assert!(
             matches!(
-                load(&header(imeis, parts, side, &[])),
+                load(&header(imeis, parts, &[])),
                 Err(Error::LengthOverBound { .. })
             ),
-            "{imeis} {parts} {side}"
+            "{imeis} {parts}"
         );
     }
-    for (imeis, parts, side) in [(1 << 32, 1 << 32, 1 << 32), (1 << 32, 0, 0), (0, 3, 1)] {
-        assert_eq!(
-            load(&header(imeis, parts, side, &[0; 64])),
-            Err(Error::Truncated)
-        );
+    for (imeis, parts) in [(1 << 32, 1 << 32), (1 << 32, 0), (0, 3)] {
+        assert_eq!(load(&header(imeis, parts, &[0; 56])), Err(Error::Truncated));
     }
 
     // Header fields that must hold their one value.
@@ -512,15 +500,13 @@ fn hostile_bytes_give_typed_errors_without_allocating() {
         load(&bad)
     };
     assert_eq!(field(0, b'X'), Err(Error::BadMagic));
-    assert!(matches!(field(4, 2), Err(Error::InvalidField(_))));
+    assert!(matches!(field(4, 1), Err(Error::InvalidField(_))));
+    assert!(matches!(field(4, 3), Err(Error::InvalidField(_))));
     assert!(matches!(
         field(5, bytes[5] + 1),
         Err(Error::InvalidField(_))
     ));
-    assert!(matches!(
-        field(6, bytes[6] + 1),
-        Err(Error::InvalidField(_))
-    ));
+    assert!(matches!(field(6, 1), Err(Error::InvalidField(_))));
     assert!(matches!(field(7, 1), Err(Error::InvalidField(_))));
 
     // Random bytes.
@@ -528,7 +514,7 @@ fn hostile_bytes_give_typed_errors_without_allocating() {
     for len in 0..2000 {
         let random: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         assert!(load(&random).is_err());
-        let framed = header(rng.below(50), rng.below(50), 0, &random);
+        let framed = header(rng.below(50), rng.below(50), &random);
         let _ = load(&framed);
     }
 }
@@ -556,7 +542,7 @@ fn corrupted_lists_that_pass_the_length_checks_never_panic() {
     for round in 0..200 {
         let mut bytes = list.as_bytes().to_vec();
         for _ in 0..1 + round % 50 {
-            let at = 32 + rng.below(bytes.len() as u64 - 32) as usize;
+            let at = 24 + rng.below(bytes.len() as u64 - 24) as usize;
             bytes[at] ^= 1 << rng.below(8);
         }
         let view = CompactListView::new(&bytes).unwrap();
@@ -565,7 +551,7 @@ fn corrupted_lists_that_pass_the_length_checks_never_panic() {
     // Every byte after the header random, or all ones, or all zeros.
     for fill in 0..3 {
         let mut bytes = list.as_bytes().to_vec();
-        for byte in &mut bytes[32..] {
+        for byte in &mut bytes[24..] {
             *byte = match fill {
                 0 => rng.next() as u8,
                 1 => 0xff,
@@ -577,16 +563,15 @@ fn corrupted_lists_that_pass_the_length_checks_never_panic() {
     }
     // Random bodies for random counts.
     for _ in 0..300 {
-        let (imeis, parts, side) = (rng.below(3000), rng.below(3000), rng.below(100));
-        let side = side.min(parts);
-        let probe = header(imeis, parts, side, &[]);
+        let (imeis, parts) = (rng.below(3000), rng.below(3000));
+        let probe = header(imeis, parts, &[]);
         let Err(Error::Truncated) = CompactListView::new(&probe) else {
             continue;
         };
         // Grow the body until the length is right.
         let mut body = Vec::new();
         loop {
-            let bytes = header(imeis, parts, side, &body);
+            let bytes = header(imeis, parts, &body);
             match CompactListView::new(&bytes) {
                 Ok(view) => {
                     exercise(&view, &keys);
@@ -599,7 +584,7 @@ fn corrupted_lists_that_pass_the_length_checks_never_panic() {
     }
 }
 
-/// A small list whose bytes pin layout version 1: any change to the
+/// A small list whose bytes pin layout version 2: any change to the
 /// encoding must change this vector, and the version with it.
 fn golden_list() -> CompactList {
     let imei = |body| Imei::with_check_digit(body).unwrap();
@@ -647,11 +632,10 @@ fn golden_list() -> CompactList {
 }
 
 const GOLDEN: &str = concat!(
-    "5043434c012b0200020000000000000003000000000000000100000000000000",
-    "0000000000000000010000000000000006000000000000005c6d7b9c76001c25",
-    "a787b74a94ac1c25010000000000000029000000000000008888888888c05102",
-    "010101018170947c77777777571c250201000000000000000000000000000000",
-    "0100000000000000f29fa28e25200000",
+    "5043434c022b0000020000000000000003000000000000000000000000000000",
+    "06000000000000005c6d7b9c76001c25a787b74a94ac1c250100000000000000",
+    "29000000000000008888888888c051c2d5b6c769072220202020108e92ffffff",
+    "ffffffdddddddd5d7194c87f8a3a96800000000000000000",
 );
 
 #[test]
@@ -662,12 +646,12 @@ fn the_layout_is_pinned_by_a_golden_vector() {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    assert_eq!(hex, GOLDEN, "layout version 1 changed");
+    assert_eq!(hex, GOLDEN, "layout version 2 changed");
     let bytes: Vec<u8> = (0..GOLDEN.len() / 2)
         .map(|i| u8::from_str_radix(&GOLDEN[2 * i..2 * i + 2], 16).unwrap())
         .collect();
     let view = CompactListView::new(&bytes).unwrap();
-    assert_eq!(&bytes[..8], b"PCCL\x01\x2b\x02\x00"); // magic, version, w = 43, handset width 2
+    assert_eq!(&bytes[..8], b"PCCL\x02\x2b\x00\x00"); // magic, version, w = 43, reserved
     assert!(view.iter().eq(list.iter()));
     assert_eq!(view.len(), 5);
     let unlisted = Imei::with_check_digit(35_345_678_901_234).unwrap();

@@ -254,3 +254,92 @@ fn a_register_publishes_its_next_list_compact_from_its_sorted_master() {
         Error::WrongAuthority
     );
 }
+
+#[test]
+fn a_re_signed_identical_list_keeps_its_state_digest_and_the_list_is_read_in_place() {
+    let world = world();
+    let trust = world.trust();
+    let first = world
+        .register
+        .publish_compact_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, &reported(&world))
+        .expect("compact list");
+    // The same content at the same version, signed again with other times.
+    let again = world
+        .register
+        .publish_compact_snapshot(seq(1), T0 + 3 * DAY, T0 + 10 * DAY, &reported(&world))
+        .expect("re-signed");
+    assert_ne!(first.as_bytes(), again.as_bytes());
+    assert_eq!(first.state_digest(), again.state_digest());
+    let mut blocklist = Blocklist::new();
+    blocklist
+        .apply_compact_snapshot(&trust, &first, T0 + 3 * DAY)
+        .expect("first");
+    assert_eq!(
+        blocklist.apply_compact_snapshot(&trust, &again, T0 + 3 * DAY),
+        Ok(seq(1)),
+        "the same state re-signed is accepted"
+    );
+    // Another authority's, or another version's, digest differs.
+    let other_version = world
+        .register
+        .publish_compact_snapshot(seq(2), T0 + 3 * DAY, T0 + 10 * DAY, &reported(&world))
+        .expect("next");
+    assert_ne!(first.state_digest(), other_version.state_digest());
+    let operator = world
+        .operator
+        .publish_compact_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, &reported(&world))
+        .expect("operator");
+    assert_ne!(first.state_digest(), operator.state_digest());
+
+    // Decoding keeps one buffer: the list is a range of the object's bytes.
+    let decoded = CompactSnapshot::decode(first.as_bytes()).expect("decodes");
+    let object = decoded.as_bytes().as_ptr_range();
+    let list = decoded.list().as_bytes().as_ptr_range();
+    assert!(object.start <= list.start && list.end <= object.end);
+    assert_eq!(
+        list.end as usize,
+        object.end as usize - partcert::internal::SIGNATURE_LEN,
+        "the list is the body's last field"
+    );
+    assert_eq!(decoded.state_digest(), first.state_digest());
+    // Held by a blocklist, the list still reads as published.
+    let held = blocklist.lists().next().expect("held");
+    assert_eq!(
+        held.compact().map(CompactList::as_bytes),
+        Some(first.list().as_bytes())
+    );
+}
+
+#[test]
+fn a_compact_snapshot_body_must_be_canonical() {
+    let world = world();
+    let compact = world
+        .register
+        .publish_compact_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, &reported(&world))
+        .expect("compact list");
+    let body = forge::body_bytes(compact.as_bytes());
+    let list = compact.list().as_bytes();
+    assert!(
+        list.len() >= 128 && list.len() < 1 << 14,
+        "a two-byte length"
+    );
+    // The list's length written with a needless third byte.
+    let at = body.len() - list.len() - 2;
+    let mut overlong = body[..at].to_vec();
+    overlong.extend_from_slice(&[body[at], body[at + 1] | 0x80, 0]);
+    overlong.extend_from_slice(list);
+    let forged = forge::sign_envelope(7, &overlong, &key(99));
+    assert_eq!(
+        CompactSnapshot::decode(&forged),
+        Err(Error::NotCanonical("body encoding"))
+    );
+    // Re-signed as it was, the same bytes decode.
+    let resigned = forge::sign_envelope(7, body, &key(99));
+    let decoded = CompactSnapshot::decode(&resigned).expect("canonical");
+    assert_eq!(decoded.list(), compact.list());
+    // A list whose header lies about its counts is refused before use.
+    let mut lying = body.to_vec();
+    let header = body.len() - list.len();
+    lying[header + 8] ^= 1;
+    assert!(CompactSnapshot::decode(&forge::sign_envelope(7, &lying, &key(99))).is_err());
+}

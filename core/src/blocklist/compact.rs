@@ -12,7 +12,7 @@ use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
 use crate::error::Error;
 use crate::ids::{Imei, PartId};
 use ef::Seq;
-use layout::{ENTRY_META_BITS, HEADER_LEN, IMEI_BODIES, Layout, SeqLayout};
+use layout::{ENTRY_META_BITS, HANDSET_BITS, HEADER_LEN, IMEI_BODIES, Layout, SeqLayout};
 
 /// 2000-01-01T00:00:00Z: day 0 of the listing dates.
 const DAY_ZERO: u64 = 946_684_800;
@@ -135,9 +135,12 @@ pub struct CompactSizes {
     pub imei_key_bits: u64,
     /// The part fingerprints' Elias-Fano coding.
     pub part_key_bits: u64,
-    /// The unlisted handsets' sequence.
+    /// Always 0 since layout version 2, which keeps a part's handset IMEI
+    /// in its record (counted in `metadata_bits`) rather than in a side
+    /// table of unlisted handsets.
     pub handset_table_bits: u64,
-    /// Reason, status, day and handset index of every entry (with padding).
+    /// Reason, status and day of every entry, and every part's handset
+    /// IMEI (with padding).
     pub metadata_bits: u64,
     /// The header.
     pub header_bits: u64,
@@ -150,7 +153,7 @@ impl CompactSizes {
         CompactSizes {
             imei_key_bits: layout.imeis.key_bits(),
             part_key_bits: layout.parts.key_bits(),
-            handset_table_bits: layout.side.key_bits() + layout.side.meta_bits(),
+            handset_table_bits: 0,
             metadata_bits: layout.imeis.meta_bits() + layout.parts.meta_bits(),
             header_bits: 8 * HEADER_LEN as u64,
             total_bytes: layout.total as u64,
@@ -188,29 +191,39 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The matching indices, whether they are parts, and the key to report.
-    fn find(self, key: &BlockKey) -> Option<(core::ops::Range<u64>, bool, CompactKey)> {
+    /// The value `key` is stored as, whether it is a part's, and the key
+    /// to report; `None` for an IMEI whose check digit is wrong.
+    fn stored(self, key: &BlockKey) -> Option<(u128, bool, CompactKey)> {
         match key {
             BlockKey::Imei(imei) => {
                 let value = imei.as_u64();
                 let body = value / 10;
-                let found = self.imeis().find(u128::from(body))?;
-                (value % 10 == check_digit(body)).then_some((found, false, CompactKey::Imei(*imei)))
+                (value % 10 == check_digit(body)).then_some((
+                    u128::from(body),
+                    false,
+                    CompactKey::Imei(*imei),
+                ))
             }
             BlockKey::Part(part) => {
                 let fingerprint = self.fingerprint(part);
-                let found = self.parts().find(fingerprint.bits)?;
-                Some((found, true, CompactKey::Part(fingerprint)))
+                Some((fingerprint.bits, true, CompactKey::Part(fingerprint)))
             }
         }
     }
 
+    fn seq_for(self, part: bool) -> Seq<'a> {
+        if part { self.parts() } else { self.imeis() }
+    }
+
+    /// The matching indices, whether they are parts, and the key to report.
+    fn find(self, key: &BlockKey) -> Option<(core::ops::Range<u64>, bool, CompactKey)> {
+        let (value, part, key) = self.stored(key)?;
+        Some((self.seq_for(part).find(value)?, part, key))
+    }
+
     fn hit(self, part: bool, index: u64, key: CompactKey) -> CompactHit {
-        let meta = if part {
-            self.parts().meta(index)
-        } else {
-            self.imeis().meta(index)
-        };
+        let seq = self.seq_for(part);
+        let meta = seq.meta(index, 0, ENTRY_META_BITS);
         let reason = match meta & 3 {
             1 => Reason::Lost,
             2 => Reason::Fraud,
@@ -228,25 +241,18 @@ impl<'a> Reader<'a> {
             status,
             listed_at: DAY_ZERO + day * DAY,
             handset: if part {
-                self.handset(meta >> ENTRY_META_BITS)
+                imei_of_body(u128::from(seq.meta(index, ENTRY_META_BITS, HANDSET_BITS)))
             } else {
                 None
             },
         }
     }
 
-    fn handset(self, index: u64) -> Option<Imei> {
-        let listed = self.layout.imeis.n;
-        let body = match index.checked_sub(listed) {
-            None => self.imeis().value(index)?,
-            Some(side) => seq(self.bytes, &self.layout.side).value(side)?,
-        };
-        imei_of_body(body)
-    }
-
     fn lookup(self, key: &BlockKey) -> Option<CompactHit> {
-        let (found, part, key) = self.find(key)?;
-        Some(self.hit(part, found.start, key))
+        // The first match only: no read past it for the range's end.
+        let (value, part, key) = self.stored(key)?;
+        let (index, _) = self.seq_for(part).first(value)?;
+        Some(self.hit(part, index, key))
     }
 
     fn lookup_all(self, key: &BlockKey) -> impl Iterator<Item = CompactHit> + 'a {
@@ -385,8 +391,8 @@ impl fmt::Debug for CompactListView<'_> {
 ///
 /// A [`CompactList`] (owned) or [`CompactListView`] (borrowed, e.g. from a
 /// memory map) answers [`lookup`](CompactList::lookup) straight from the
-/// bytes. Loading checks a 32-byte header and that the buffer is exactly
-/// as long as the header's three counts imply: nothing is parsed or
+/// bytes. Loading checks a 24-byte header and that the buffer is exactly
+/// as long as the header's two counts imply: nothing is parsed or
 /// allocated per entry, and a hostile count only makes the lengths
 /// disagree (a typed error, never an allocation).
 ///
@@ -410,28 +416,23 @@ impl fmt::Debug for CompactListView<'_> {
 /// - **The listing time to the day.** `listed_at` is kept as a day number
 ///   since 2000-01-01 (16 bits), read back as the start of that day (UTC);
 ///   the builder refuses times before 2000-01-01 or after 2179-06-06.
-/// - **The handset of a part entry exactly.** It is an index into the
-///   listed IMEIs; a handset IMEI that is not itself listed goes to a
-///   small side sequence of unlisted handsets (its own Elias-Fano
-///   sequence, never matched by lookups), so every part's handset reads
-///   back exactly. An IMEI entry carries no handset: the builder refuses
-///   one that names one.
+/// - **The handset of a part entry exactly**, as its IMEI's 14-digit body
+///   in the part's own record (47 bits), so a part hit reads it from the
+///   record it already reads: no second memory access. An IMEI entry
+///   carries no handset: the builder refuses one that names one.
 ///
-/// # Layout (version 1; all integers little-endian)
+/// # Layout (version 2; all integers little-endian)
 ///
-/// A 32-byte header — `"PCCL"`, version `1`, the fingerprint width `w`,
-/// the handset index width, a zero byte, then as u64 the counts of listed
-/// IMEIs, listed parts and unlisted handsets — followed by three
-/// Elias-Fano sequences (listed IMEI bodies, part fingerprints, unlisted
-/// handset bodies), each in four sections of 64-bit words: `select0`
-/// samples (position of every 256th zero of the high bits), `select1`
-/// samples (every 256th one; none for the part fingerprints, which are
-/// never read by index), the high bits in unary, and fixed-width records. A record holds the value's low bits then its metadata: reason
-/// (2 bits: stolen, lost, fraud), status (1 bit: final, suspended), day
-/// (16 bits) and, for parts, the handset index (`ceil(log2(i + s + 1))`
-/// bits for `i` listed IMEIs and `s` unlisted handsets; the value `i + s`
-/// means none). Every section's offset and length follows from the
-/// header, so one encoding exists per list.
+/// A 24-byte header — `"PCCL"`, version `2`, the fingerprint width `w`,
+/// two zero bytes, then as u64 the counts of listed IMEIs and listed
+/// parts — followed by two Elias-Fano sequences (listed IMEI bodies, part
+/// fingerprints), each in three sections of 64-bit words: `select0`
+/// samples (position of every 128th zero of the high bits), the high bits
+/// in unary, and fixed-width records. A record holds the value's low bits
+/// then its metadata: reason (2 bits: stolen, lost, fraud), status (1
+/// bit: final, suspended), day (16 bits) and, for parts, the handset
+/// IMEI's body (47 bits; all ones for none). Every section's offset and
+/// length follows from the header, so one encoding exists per list.
 ///
 /// # Trust
 ///
@@ -441,7 +442,12 @@ impl fmt::Debug for CompactListView<'_> {
 /// reason code of 3 reads as stolen).
 #[derive(Clone)]
 pub struct CompactList {
-    bytes: Arc<[u8]>,
+    /// The buffer the list lies in: its own, or (for a list decoded from
+    /// a [`CompactSnapshot`](crate::CompactSnapshot)) the whole object's,
+    /// shared rather than copied.
+    buffer: Arc<[u8]>,
+    /// Where the list starts in `buffer`; it is `layout.total` bytes long.
+    start: usize,
     layout: Layout,
 }
 
@@ -500,65 +506,65 @@ impl CompactList {
         {
             return Err(Error::NotCanonical("compact list entries"));
         }
-        let side = resolve_handsets(&imeis, &mut parts);
-        let layout = Layout::plan(imeis.len() as u64, parts.len() as u64, side.len() as u64)?;
+        let layout = Layout::plan(imeis.len() as u64, parts.len() as u64)?;
 
-        let listed = layout.imeis.n;
-        let none = listed + layout.side.n;
         let width = layout.fingerprint_width;
         let mut out = Vec::with_capacity(layout.total);
         out.extend_from_slice(&layout.header());
         ef::write(
             &mut out,
             &layout.imeis,
-            imeis.iter().map(|(body, meta)| (u128::from(*body), *meta)),
+            imeis
+                .iter()
+                .map(|(body, meta)| (u128::from(*body), u128::from(*meta))),
         )?;
         drop(imeis);
         ef::write(
             &mut out,
             &layout.parts,
             parts.iter().map(|row| {
-                let handset = match row.handset {
-                    NO_HANDSET => none,
-                    index if index & UNLISTED != 0 => listed + (index & !UNLISTED),
-                    index => index,
-                };
                 (
                     prefix(&PartId(row.id)) >> (128 - width),
-                    row.meta | handset << ENTRY_META_BITS,
+                    u128::from(row.meta) | u128::from(row.handset) << ENTRY_META_BITS,
                 )
             }),
         )?;
         drop(parts);
-        ef::write(
-            &mut out,
-            &layout.side,
-            side.iter().map(|body| (u128::from(*body), 0)),
-        )?;
-        drop(side);
         CompactList::from_bytes(out)
     }
 
     /// Takes an encoded list after checking its header and length (O(1):
     /// nothing per entry; see [`CompactListView::new`] for the errors).
     pub fn from_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Self, Error> {
-        let bytes = bytes.into();
-        let layout = Layout::parse(&bytes)?;
-        Ok(CompactList { bytes, layout })
+        let buffer = bytes.into();
+        let layout = Layout::parse(&buffer)?;
+        Ok(CompactList {
+            buffer,
+            start: 0,
+            layout,
+        })
+    }
+
+    /// The list at `range` of a shared buffer (a decoded object's bytes),
+    /// after the same checks as [`CompactList::from_bytes`]: nothing is
+    /// copied.
+    pub(crate) fn in_shared(
+        buffer: Arc<[u8]>,
+        range: core::ops::Range<usize>,
+    ) -> Result<Self, Error> {
+        let bytes = buffer.get(range.clone()).ok_or(Error::Truncated)?;
+        let layout = Layout::parse(bytes)?;
+        Ok(CompactList {
+            start: range.start,
+            buffer,
+            layout,
+        })
     }
 
     /// The exact size, and where the bits go, of the list holding these
     /// counts: computed, not built.
-    pub fn sizes_for(
-        imeis: u64,
-        parts: u64,
-        unlisted_handsets: u64,
-    ) -> Result<CompactSizes, Error> {
-        Ok(CompactSizes::of(&Layout::plan(
-            imeis,
-            parts,
-            unlisted_handsets,
-        )?))
+    pub fn sizes_for(imeis: u64, parts: u64) -> Result<CompactSizes, Error> {
+        Ok(CompactSizes::of(&Layout::plan(imeis, parts)?))
     }
 
     /// The fingerprint width a list of `parts` listed parts uses:
@@ -570,21 +576,24 @@ impl CompactList {
     /// A borrowed view of the same buffer.
     pub fn view(&self) -> CompactListView<'_> {
         CompactListView {
-            bytes: &self.bytes,
+            bytes: self.as_bytes(),
             layout: self.layout,
         }
     }
 
     fn reader(&self) -> Reader<'_> {
         Reader {
-            bytes: &self.bytes,
+            bytes: self.as_bytes(),
             layout: &self.layout,
         }
     }
 
     /// The encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        // The range was checked when the list was made.
+        self.buffer
+            .get(self.start..self.start.saturating_add(self.layout.total))
+            .unwrap_or_default()
     }
 
     /// Number of entries (listed IMEIs and parts).
@@ -637,7 +646,7 @@ impl CompactList {
 
 impl PartialEq for CompactList {
     fn eq(&self, other: &Self) -> bool {
-        self.bytes == other.bytes
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -648,55 +657,21 @@ impl fmt::Debug for CompactList {
         f.debug_struct("CompactList")
             .field("imeis", &self.imei_count())
             .field("parts", &self.part_count())
-            .field("bytes", &self.bytes.len())
+            .field("bytes", &self.layout.total)
             .finish()
     }
 }
 
-/// A part entry while building: its digest, its metadata, and its handset
-/// (an IMEI body, then an index once resolved).
+/// A part entry while building: its digest, its metadata, and its
+/// handset's IMEI body ([`NO_HANDSET`] for none).
 struct PartRow {
     id: [u8; 32],
     meta: u64,
     handset: u64,
 }
 
-/// No handset (above every IMEI body and index).
-const NO_HANDSET: u64 = u64::MAX;
-/// Marks a resolved handset index as one into the unlisted handsets.
-const UNLISTED: u64 = 1 << 62;
-
-/// Turns every part's handset body into the index of that IMEI among the
-/// listed ones (`imeis`, sorted) or, marked [`UNLISTED`], among the
-/// unlisted handsets, which it returns sorted. One sort and one merge:
-/// no random access into the lists.
-fn resolve_handsets(imeis: &[(u64, u64)], parts: &mut [PartRow]) -> Vec<u64> {
-    let mut wanted: Vec<(u64, usize)> = parts
-        .iter()
-        .enumerate()
-        .filter(|(_, row)| row.handset != NO_HANDSET)
-        .map(|(at, row)| (row.handset, at))
-        .collect();
-    wanted.sort_unstable();
-    let mut side: Vec<u64> = Vec::new();
-    let mut listed = imeis.iter().map(|(body, _)| *body).enumerate().peekable();
-    for (body, at) in wanted {
-        while listed.next_if(|(_, listed)| *listed < body).is_some() {}
-        let index = match listed.peek() {
-            Some((index, listed)) if *listed == body => *index as u64,
-            _ => {
-                if side.last() != Some(&body) {
-                    side.push(body);
-                }
-                UNLISTED | (side.len() as u64 - 1)
-            }
-        };
-        if let Some(row) = parts.get_mut(at) {
-            row.handset = index;
-        }
-    }
-    side
-}
+/// No handset: all [`HANDSET_BITS`] ones, above every IMEI body.
+const NO_HANDSET: u64 = (1 << HANDSET_BITS) - 1;
 
 /// The day number of a listing time.
 fn day_of(listed_at: u64) -> Result<u64, Error> {

@@ -3,9 +3,11 @@
 //!
 //! The envelope is the same as every object's; the body carries the
 //! signer, authority, version and times like a sorted snapshot, and the
-//! compact list as one byte string. Decoding checks the envelope and the
-//! list's header and section bounds — nothing per entry — so loading costs
-//! the signature check (one hash pass over the bytes) and one copy.
+//! compact list as one byte string, last. Decoding checks the envelope and
+//! the list's header and section bounds — nothing per entry — and keeps
+//! the object's bytes once, the list a range of them: loading costs one
+//! copy, the state digest (one SHA-256 pass over the list) and the
+//! signature check (one SHA-512 pass).
 
 use std::sync::Arc;
 
@@ -13,10 +15,10 @@ use serde::de::{Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use super::compact::CompactList;
+use super::compact::{CompactList, CompactListView};
 use super::objects::ListVersion;
 use crate::certificate::Certificate;
-use crate::envelope::{ObjectType, Signed};
+use crate::envelope::{self, ObjectType};
 use crate::error::Error;
 use crate::ids::{Fingerprint, KeyId, StateDigest};
 use crate::limits::{self, check_len};
@@ -54,7 +56,7 @@ impl<'de> Deserialize<'de> for ByteString {
     }
 }
 
-/// The signed content of a compact snapshot.
+/// The signed content of a compact snapshot, as the publisher writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CompactSnapshotBody {
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
@@ -68,6 +70,47 @@ pub(crate) struct CompactSnapshotBody {
     pub list: ByteString,
 }
 
+/// The same body as read: the list borrowed from the object's bytes (it
+/// is the last field, so it ends where the body ends).
+#[derive(Deserialize)]
+struct BorrowedBody<'a> {
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
+    signer_certificate: Vec<u8>,
+    authority: KeyId,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    #[serde(borrow)]
+    list: &'a [u8],
+}
+
+/// Everything the body encodes before the list's bytes: its fields, then
+/// the list's length. Encoding this and comparing it with the bytes
+/// before the list checks the body's encoding is canonical without
+/// reading the list again (its bytes are themselves).
+#[derive(Serialize)]
+struct BodyBeforeList<'a> {
+    signer_certificate: &'a [u8],
+    authority: &'a KeyId,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    list_len: usize,
+}
+
+/// The signed fields of a compact snapshot but its signer certificate
+/// (kept decoded) and its list (kept in place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Head {
+    authority: KeyId,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+}
+
 /// A blocklist authority's complete signed list at one version, in the
 /// compact format: Elias-Fano coded IMEIs (exact) and part fingerprints
 /// (at least 41 bits more than the list's size needs, so a part not listed
@@ -79,8 +122,9 @@ pub(crate) struct CompactSnapshotBody {
 /// sorted snapshots only (a compact list is replaced by the next one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompactSnapshot {
-    /// The exact bytes (the body's list is moved out into `list`).
-    signed: Signed<CompactSnapshotBody>,
+    /// The exact bytes, once: the list is a range of them.
+    bytes: Arc<[u8]>,
+    head: Head,
     pub(crate) signer: Certificate,
     pub(crate) digest: StateDigest,
     pub(crate) list: CompactList,
@@ -104,67 +148,121 @@ pub(crate) fn compact_state_digest(
 }
 
 impl CompactSnapshot {
-    /// Decodes a compact snapshot: the envelope, the list's header and its
-    /// section bounds (no per-entry work).
+    /// Decodes a compact snapshot: the envelope, the body's small fields,
+    /// the list's header and its section bounds (no per-entry work). The
+    /// bytes are copied once, and the list is used in place within them.
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        let signed = Signed::<CompactSnapshotBody>::decode(bytes, ObjectType::CompactSnapshot)?;
-        Self::from_signed(signed)
-    }
-
-    pub(crate) fn seal(body: CompactSnapshotBody, key: &crate::SecretKey) -> Result<Self, Error> {
-        Self::from_signed(Signed::seal(ObjectType::CompactSnapshot, body, key)?)
-    }
-
-    fn from_signed(mut signed: Signed<CompactSnapshotBody>) -> Result<Self, Error> {
-        let body = &mut signed.body;
-        check_len(
-            "signer certificate",
-            body.signer_certificate.len(),
-            limits::MAX_CERTIFICATE_LEN,
-        )?;
-        let signer = Certificate::decode(&body.signer_certificate)?;
-        if body.expires_at < body.issued_at {
-            return Err(Error::InvalidField(
-                "the snapshot expires before it was issued",
-            ));
+        let object_type = ObjectType::CompactSnapshot;
+        let found = envelope::peek_type(bytes)?;
+        if found != object_type {
+            return Err(Error::WrongObjectType {
+                expected: object_type.name(),
+                found: found.name(),
+            });
         }
-        let version = ListVersion::new(body.epoch, body.sequence);
-        version.check_bounds()?;
-        // The list's bytes live once, in the list: the body keeps none.
-        let bytes: Arc<[u8]> = Arc::from(std::mem::take(&mut body.list.0));
-        let list = CompactList::from_bytes(bytes)?;
-        let digest = compact_state_digest(&body.authority, version, &list);
+        if bytes.len() > object_type.max_len() {
+            return Err(Error::LengthOverBound {
+                field: "object",
+                length: bytes.len(),
+                max: object_type.max_len(),
+            });
+        }
+        let body_end = bytes
+            .len()
+            .checked_sub(envelope::SIGNATURE_LEN)
+            .filter(|end| *end >= envelope::HEADER_LEN)
+            .ok_or(Error::Truncated)?;
+        let body_bytes = bytes
+            .get(envelope::HEADER_LEN..body_end)
+            .ok_or(Error::Truncated)?;
+        crate::bounded::reset();
+        let (body, rest) = postcard::take_from_bytes::<BorrowedBody<'_>>(body_bytes)
+            .map_err(envelope::map_postcard)?;
+        if !rest.is_empty() {
+            return Err(Error::TrailingBytes(rest.len()));
+        }
+        let list_start = body_end - body.list.len();
+        let before_list = BodyBeforeList {
+            signer_certificate: &body.signer_certificate,
+            authority: &body.authority,
+            epoch: body.epoch,
+            sequence: body.sequence,
+            issued_at: body.issued_at,
+            expires_at: body.expires_at,
+            list_len: body.list.len(),
+        };
+        let canonical = bytes
+            .get(envelope::HEADER_LEN..list_start)
+            .is_some_and(|encoded| envelope::is_canonical(&before_list, encoded));
+        if !canonical {
+            return Err(Error::NotCanonical("body encoding"));
+        }
+        let head = Head {
+            authority: body.authority,
+            epoch: body.epoch,
+            sequence: body.sequence,
+            issued_at: body.issued_at,
+            expires_at: body.expires_at,
+        };
+        let signer = Self::check_fields(&body.signer_certificate, &head)?;
+        // Refuse a bad list header before copying anything.
+        CompactListView::new(body.list)?;
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let list = CompactList::in_shared(Arc::clone(&bytes), list_start..body_end)?;
+        let digest = compact_state_digest(&head.authority, version_of(&head), &list);
         Ok(CompactSnapshot {
-            signed,
+            bytes,
+            head,
             signer,
             digest,
             list,
         })
     }
 
+    /// The checks on the body's fields but the list.
+    fn check_fields(signer_certificate: &[u8], head: &Head) -> Result<Certificate, Error> {
+        check_len(
+            "signer certificate",
+            signer_certificate.len(),
+            limits::MAX_CERTIFICATE_LEN,
+        )?;
+        let signer = Certificate::decode(signer_certificate)?;
+        if head.expires_at < head.issued_at {
+            return Err(Error::InvalidField(
+                "the snapshot expires before it was issued",
+            ));
+        }
+        version_of(head).check_bounds()?;
+        Ok(signer)
+    }
+
+    pub(crate) fn seal(body: CompactSnapshotBody, key: &crate::SecretKey) -> Result<Self, Error> {
+        Self::decode(&envelope::seal(ObjectType::CompactSnapshot, &body, key)?)
+    }
+
     /// The exact encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.signed.bytes
+        &self.bytes
     }
 
     /// The authority it belongs to: its blocklist root's key id.
     pub fn authority(&self) -> KeyId {
-        self.signed.body.authority
+        self.head.authority
     }
 
     /// Its epoch and sequence.
     pub fn version(&self) -> ListVersion {
-        ListVersion::new(self.signed.body.epoch, self.signed.body.sequence)
+        version_of(&self.head)
     }
 
     /// When it was signed.
     pub fn issued_at(&self) -> u64 {
-        self.signed.body.issued_at
+        self.head.issued_at
     }
 
     /// When it goes stale.
     pub fn expires_at(&self) -> u64 {
-        self.signed.body.expires_at
+        self.head.expires_at
     }
 
     /// The compact list.
@@ -187,20 +285,30 @@ impl CompactSnapshot {
         Fingerprint::of_bytes(self.as_bytes())
     }
 
-    /// The body as signed (the list's bytes put back), for re-encoding.
+    /// The body as signed, for re-encoding.
     pub(crate) fn body_as_signed(&self) -> CompactSnapshotBody {
-        let mut body = self.signed.body.clone();
-        body.list = ByteString(self.list.as_bytes().to_vec());
-        body
+        CompactSnapshotBody {
+            signer_certificate: self.signer.as_bytes().to_vec(),
+            authority: self.head.authority,
+            epoch: self.head.epoch,
+            sequence: self.head.sequence,
+            issued_at: self.head.issued_at,
+            expires_at: self.head.expires_at,
+            list: ByteString(self.list.as_bytes().to_vec()),
+        }
     }
 
     pub(crate) fn verify_signature(&self) -> Result<(), Error> {
-        let key = self
-            .signer
-            .subject_key()
-            .ok_or(Error::BadSignature("compact blocklist snapshot"))?;
-        self.signed.verify(&key, "compact blocklist snapshot")
+        const WHAT: &str = "compact blocklist snapshot";
+        let key = self.signer.subject_key().ok_or(Error::BadSignature(WHAT))?;
+        let signed = envelope::signed_part(&self.bytes);
+        let signature = self.bytes.get(signed.len()..).unwrap_or_default();
+        envelope::verify_signature(&key, signed, signature, WHAT)
     }
+}
+
+fn version_of(head: &Head) -> ListVersion {
+    ListVersion::new(head.epoch, head.sequence)
 }
 
 #[cfg(test)]

@@ -7,9 +7,8 @@
 //! and a high part `value >> l`, stored in unary: value `i` sets bit
 //! `high_i + i` of a vector of `n + buckets` bits, where `buckets =
 //! ((u - 1) >> l) + 1` is the number of zeros. Sampled positions of every
-//! 256th zero (`select0`, to find a value's bucket) and, in sequences read
-//! by index, of every 256th one (`select1`) are stored too, so nothing is
-//! built at load.
+//! 128th zero (`select0`, to find a value's bucket) are stored too, so
+//! nothing is built at load.
 //!
 //! Reading never panics: words past a section's end read as zero, every
 //! scan is bounded by its section, and a corrupted sample or bit only
@@ -71,30 +70,34 @@ impl<'a> Words<'a> {
 }
 
 /// The position of the set bit of rank `rank` (from 0) in `word`; the
-/// caller ensures `rank < word.count_ones()`.
+/// caller ensures `rank < word.count_ones()`. Branch-free: a lookup scans
+/// many words, and mispredicted branches would stall it.
 #[inline]
 fn select_in_word(word: u64, rank: u32) -> u32 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    // Bits set per byte, then per byte the count up to and including it.
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Bits set per byte, then per byte the count up to and including it
+    // (at most 64, so each byte's arithmetic below stays in its byte).
     let mut counts = word - ((word >> 1) & 0x5555_5555_5555_5555);
     counts = (counts & 0x3333_3333_3333_3333) + ((counts >> 2) & 0x3333_3333_3333_3333);
     counts = (counts + (counts >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
     let prefix = counts.wrapping_mul(ONES);
-    let rank = u64::from(rank);
-    let mut shift = 0;
-    while shift < 56 && (prefix >> shift) & 0xff <= rank {
-        shift += 8;
-    }
-    let before = if shift == 0 {
-        0
-    } else {
-        (prefix >> (shift - 8)) & 0xff
-    };
-    let mut byte = (word >> shift) & 0xff;
-    for _ in 0..rank.saturating_sub(before) {
-        byte &= byte.wrapping_sub(1);
-    }
-    shift + byte.trailing_zeros().min(8)
+    let rank = u64::from(rank) & 63;
+    // The high bit of each byte whose count up to it is at most `rank`:
+    // the bytes before the one holding the wanted bit.
+    let at_most = ((rank.wrapping_mul(ONES) | HIGHS) - prefix) & HIGHS;
+    let shift = 8 * at_most.count_ones().min(7);
+    let before = ((prefix << 8) >> shift) & 0xff;
+    let byte = (word >> shift) & 0xff;
+    let in_byte = rank.wrapping_sub(before) & 7;
+    // The same within the byte, one bit per byte: byte `i` of `bits` is
+    // bit `i` of `byte`, and the positions whose count up to them is at
+    // most `in_byte` are those before the wanted bit.
+    let spread = byte.wrapping_mul(ONES) & 0x8040_2010_0804_0201;
+    let bits = ((spread + 0x7f7f_7f7f_7f7f_7f7f) >> 7) & ONES;
+    let counts = bits.wrapping_mul(ONES);
+    let at_most = ((in_byte.wrapping_mul(ONES) | HIGHS) - counts) & HIGHS;
+    shift + at_most.count_ones()
 }
 
 fn low_mask(width: u32) -> u128 {
@@ -106,7 +109,6 @@ fn low_mask(width: u32) -> u128 {
 pub(super) struct Seq<'a> {
     layout: &'a SeqLayout,
     select0: Words<'a>,
-    select1: Words<'a>,
     high: Words<'a>,
     records: Words<'a>,
 }
@@ -118,20 +120,18 @@ impl<'a> Seq<'a> {
         Seq {
             layout,
             select0: Words::of(bytes, layout.select0),
-            select1: Words::of(bytes, layout.select1),
             high: Words::of(bytes, layout.high),
             records: Words::of(bytes, layout.records),
         }
     }
 
-    /// The position in the high bits of the `rank`-th zero or one (from
-    /// 0) counting from `start`, itself of rank 0 if it is one.
-    fn scan(self, start: u64, rank: u64, zeros: bool) -> Option<u64> {
-        let flip = if zeros { u64::MAX } else { 0 };
+    /// The position in the high bits of the `rank`-th zero (from 0)
+    /// counting from `start`, itself of rank 0 if it is one.
+    fn scan(self, start: u64, rank: u64) -> Option<u64> {
         let words = self.high.count();
         let mut rank = rank;
         let mut index = start / 64;
-        let mut word = (self.high.word(index) ^ flip) & (u64::MAX << (start % 64));
+        let mut word = !self.high.word(index) & (u64::MAX << (start % 64));
         while index < words {
             let ones = u64::from(word.count_ones());
             if rank < ones {
@@ -139,29 +139,35 @@ impl<'a> Seq<'a> {
             }
             rank -= ones;
             index += 1;
-            word = self.high.word(index) ^ flip;
+            word = !self.high.word(index);
         }
         None
     }
 
     /// Position of the zero of rank `rank`: the end of bucket `rank`.
+    ///
+    /// A lookup reads the record after this zero next, at an index the
+    /// scan of the high bits finds; the sample already tells it to within
+    /// a few entries, so that record's memory is touched first, and its
+    /// fetch (cache line and page translation) overlaps the scan instead
+    /// of following it.
     fn select0(self, rank: u64) -> Option<u64> {
-        if rank >= self.layout.zeros {
+        let layout = self.layout;
+        if rank >= layout.zeros {
             return None;
         }
-        let sample = self.select0.word(rank / SELECT0_STEP);
-        self.scan(sample, rank % SELECT0_STEP, true)
-    }
-
-    /// Position of the one of rank `rank`: value `rank`'s high bit.
-    fn select1(self, rank: u64) -> Option<u64> {
-        if rank >= self.layout.n {
-            return None;
-        }
-        match self.layout.select1_step {
-            0 => self.scan(0, rank, false),
-            step => self.scan(self.select1.word(rank / step), rank % step, false),
-        }
+        let sampled = rank / SELECT0_STEP;
+        let sample = self.select0.word(sampled);
+        // Ones before the sampled zero, plus the expected ones between it
+        // and the zero wanted.
+        let before = sample.saturating_sub(sampled * SELECT0_STEP);
+        let between = (rank % SELECT0_STEP).saturating_mul(layout.n) / layout.zeros.max(1);
+        let expected = before
+            .saturating_add(between)
+            .min(layout.n.saturating_sub(1));
+        // Only the load matters; `black_box` keeps it from being removed.
+        core::hint::black_box(self.records.word(self.record_at(expected) / 64));
+        self.scan(sample, rank % SELECT0_STEP)
     }
 
     fn record_at(self, index: u64) -> u64 {
@@ -173,25 +179,18 @@ impl<'a> Seq<'a> {
             .bits(self.record_at(index), self.layout.low_width)
     }
 
-    /// The metadata bits of value `index`.
-    pub fn meta(self, index: u64) -> u64 {
+    /// `width` (at most 64) metadata bits of value `index`, from bit
+    /// `offset` of its metadata.
+    pub fn meta(self, index: u64, offset: u32, width: u32) -> u64 {
         let at = self
             .record_at(index)
-            .saturating_add(u64::from(self.layout.low_width));
-        self.records.bits(at, self.layout.meta_width)
+            .saturating_add(u64::from(self.layout.low_width))
+            .saturating_add(u64::from(offset));
+        self.records.bits(at, width)
     }
 
-    /// Value `index`, if there is one.
-    pub fn value(self, index: u64) -> Option<u128> {
-        // The record's address is known now: read it before the select
-        // scan, so the two memory accesses overlap.
-        let low = self.low(index);
-        let high = self.select1(index)?.checked_sub(index)?;
-        Some((u128::from(high) << self.layout.low_width) | u128::from(low))
-    }
-
-    /// The indices holding `value` (several only where values repeat).
-    pub fn find(self, value: u128) -> Option<Range<u64>> {
+    /// The first index holding `value`, and its position in the high bits.
+    pub fn first(self, value: u128) -> Option<(u64, u64)> {
         let layout = self.layout;
         let bucket = value >> layout.low_width;
         if bucket >= u128::from(layout.zeros) {
@@ -220,7 +219,15 @@ impl<'a> Seq<'a> {
             index += 1;
             pos = pos.wrapping_add(1);
         }
-        let first = index;
+        Some((index, pos))
+    }
+
+    /// The indices holding `value` (several only where values repeat).
+    pub fn find(self, value: u128) -> Option<Range<u64>> {
+        let layout = self.layout;
+        let low = (value & low_mask(layout.low_width)) as u64;
+        let (first, mut pos) = self.first(value)?;
+        let mut index = first;
         loop {
             index += 1;
             pos = pos.wrapping_add(1);
@@ -288,6 +295,21 @@ fn builder_error() -> Error {
     Error::InvalidField("compact list builder: values out of order or out of range")
 }
 
+/// Sets `width` (up to 128) bits from `pos` to `value`.
+fn set_wide(words: &mut [u64], pos: u64, width: u32, value: u128) -> Result<(), Error> {
+    if width < 128 && value >> width != 0 {
+        return Err(builder_error());
+    }
+    let low = width.min(64);
+    set_bits(words, pos, low, value as u64)?;
+    set_bits(
+        words,
+        pos + u64::from(low),
+        width - low,
+        (value >> 64) as u64,
+    )
+}
+
 fn set_bits(words: &mut [u64], pos: u64, width: u32, value: u64) -> Result<(), Error> {
     if width == 0 {
         return Ok(());
@@ -316,13 +338,12 @@ fn words_in(section: Section) -> usize {
 pub(super) fn write(
     out: &mut Vec<u8>,
     layout: &SeqLayout,
-    items: impl Iterator<Item = (u128, u64)>,
+    items: impl Iterator<Item = (u128, u128)>,
 ) -> Result<(), Error> {
     let n = layout.n;
     let low_width = layout.low_width;
     let stride = layout.stride();
     let mut select0 = Vec::with_capacity(words_in(layout.select0));
-    let mut select1 = Vec::with_capacity(words_in(layout.select1));
     let mut high = vec![0u64; words_in(layout.high)];
     let mut records = vec![0u64; words_in(layout.records)];
     let mut next_zero = 0u64;
@@ -340,9 +361,6 @@ pub(super) fn write(
             select0.push(next_zero + count);
             next_zero += SELECT0_STEP;
         }
-        if layout.select1_step != 0 && count % layout.select1_step == 0 {
-            select1.push(bucket + count);
-        }
         set_bits(&mut high, bucket + count, 1, 1)?;
         let at = count * stride;
         set_bits(
@@ -351,7 +369,7 @@ pub(super) fn write(
             low_width,
             (value & low_mask(low_width)) as u64,
         )?;
-        set_bits(
+        set_wide(
             &mut records,
             at + u64::from(low_width),
             layout.meta_width,
@@ -368,7 +386,6 @@ pub(super) fn write(
     }
     for (section, words) in [
         (layout.select0, select0),
-        (layout.select1, select1),
         (layout.high, high),
         (layout.records, records),
     ] {
@@ -387,20 +404,21 @@ mod tests {
     use super::super::layout::HEADER_LEN;
     use super::*;
 
+    /// Test metadata for `value`: `width` bits, the top ones set.
+    fn meta_of(value: u128, width: u32) -> u128 {
+        let mask = (1u128 << width) - 1;
+        (value ^ 0x5555 ^ (u128::MAX << width.saturating_sub(3))) & mask
+    }
+
     fn sequence(values: &[u128], universe: u128, meta_width: u32) -> (SeqLayout, Vec<u8>) {
         let mut cursor = HEADER_LEN as u64;
         let layout =
-            SeqLayout::plan(values.len() as u64, universe, meta_width, 4, &mut cursor).unwrap();
+            SeqLayout::plan(values.len() as u64, universe, meta_width, &mut cursor).unwrap();
         let mut out = vec![0u8; HEADER_LEN];
-        let mask = if meta_width == 0 {
-            0
-        } else {
-            (1u64 << meta_width) - 1
-        };
         write(
             &mut out,
             &layout,
-            values.iter().map(|v| (*v, (*v as u64 ^ 0x5555) & mask)),
+            values.iter().map(|v| (*v, meta_of(*v, meta_width))),
         )
         .unwrap();
         assert_eq!(out.len() as u64, cursor);
@@ -446,20 +464,18 @@ mod tests {
             let mut values: Vec<u128> = (0..n).map(|_| u128::from(next()) % universe).collect();
             values.sort_unstable();
             values.dedup();
-            for meta_width in [0, 19, 45] {
+            for meta_width in [0, 19, 45, 66, 100] {
                 let (layout, bytes) = sequence(&values, universe, meta_width);
                 let seq = Seq::new(&bytes, &layout);
                 let read: Vec<u128> = seq.values().map(|(_, v)| v).collect();
                 assert_eq!(read, values);
                 for (i, v) in values.iter().enumerate() {
-                    assert_eq!(seq.value(i as u64), Some(*v));
                     assert_eq!(seq.find(*v), Some(i as u64..i as u64 + 1));
-                    let mask = if meta_width == 0 {
-                        0
-                    } else {
-                        (1u64 << meta_width) - 1
-                    };
-                    assert_eq!(seq.meta(i as u64), (*v as u64 ^ 0x5555) & mask);
+                    assert_eq!(seq.first(*v).map(|(index, _)| index), Some(i as u64));
+                    let low = meta_width.min(64);
+                    let meta = u128::from(seq.meta(i as u64, 0, low))
+                        | u128::from(seq.meta(i as u64, low, meta_width - low)) << low;
+                    assert_eq!(meta, meta_of(*v, meta_width));
                 }
                 for _ in 0..2000 {
                     let probe = u128::from(next()) % universe;
@@ -467,6 +483,7 @@ mod tests {
                         seq.find(probe).is_some(),
                         values.binary_search(&probe).is_ok()
                     );
+                    assert_eq!(seq.first(probe).is_some(), seq.find(probe).is_some());
                 }
             }
         }
@@ -478,6 +495,7 @@ mod tests {
         let (layout, bytes) = sequence(&values, 1 << 12, 5);
         let seq = Seq::new(&bytes, &layout);
         assert_eq!(seq.find(3), Some(0..3));
+        assert_eq!(seq.first(9).map(|(index, _)| index), Some(3));
         assert_eq!(seq.find(9), Some(3..5));
         assert_eq!(seq.find(200), Some(5..6));
         assert_eq!(seq.find(1000), Some(6..8));
@@ -487,8 +505,8 @@ mod tests {
     #[test]
     fn builder_refuses_unsorted_values() {
         let mut cursor = HEADER_LEN as u64;
-        let layout = SeqLayout::plan(2, 100, 0, 4, &mut cursor).unwrap();
+        let layout = SeqLayout::plan(2, 100, 0, &mut cursor).unwrap();
         let mut out = vec![0u8; HEADER_LEN];
-        assert!(write(&mut out, &layout, [(5u128, 0u64), (4, 0)].into_iter()).is_err());
+        assert!(write(&mut out, &layout, [(5u128, 0u128), (4, 0)].into_iter()).is_err());
     }
 }

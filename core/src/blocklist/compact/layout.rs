@@ -1,6 +1,6 @@
-//! The byte layout of a compact list: a fixed 32-byte header, then three
-//! Elias-Fano sequences (listed IMEIs, listed part fingerprints, unlisted
-//! handset IMEIs), each as four sections of little-endian 64-bit words.
+//! The byte layout of a compact list: a fixed 24-byte header, then two
+//! Elias-Fano sequences (listed IMEIs, listed part fingerprints), each as
+//! three sections of little-endian 64-bit words.
 //!
 //! Every offset and length is a function of the three counts in the
 //! header, so loading checks the header and one total length: nothing is
@@ -11,17 +11,15 @@ use crate::error::Error;
 
 /// The first four bytes of every compact list.
 pub(super) const MAGIC: [u8; 4] = *b"PCCL";
-/// The layout version this module reads and writes.
-pub(super) const VERSION: u8 = 1;
-/// The fixed header: magic, version, fingerprint width, handset index
-/// width, a zero byte, then the three counts as little-endian u64.
-pub(super) const HEADER_LEN: usize = 32;
+/// The layout version this module reads and writes. Version 2 keeps a
+/// part's handset IMEI in its own record (version 1 kept an index into
+/// the listed IMEIs and a side sequence of unlisted ones).
+pub(super) const VERSION: u8 = 2;
+/// The fixed header: magic, version, fingerprint width, two zero bytes,
+/// then the two counts as little-endian u64.
+pub(super) const HEADER_LEN: usize = 24;
 /// One `select0` sample every this many zeros of a high-bits vector.
-pub(super) const SELECT0_STEP: u64 = 256;
-/// One `select1` sample every this many ones of the high bits of the
-/// sequences read by index (listed and unlisted handset IMEIs); the part
-/// fingerprints are never read by index and carry none.
-pub(super) const SELECT1_STEP: u64 = 256;
+pub(super) const SELECT0_STEP: u64 = 128;
 /// Most keys per sequence.
 pub(super) const MAX_KEYS: u64 = 1 << 32;
 /// IMEIs are stored as their 14-digit body (the Luhn digit is implied).
@@ -31,6 +29,10 @@ pub(super) const IMEI_BODIES: u128 = 100_000_000_000_000;
 pub(super) const MISS_BITS: u32 = 41;
 /// Metadata bits every listed entry carries: reason (2), status (1), day (16).
 pub(super) const ENTRY_META_BITS: u32 = 19;
+/// Bits of a part's handset IMEI body (every body is below 2^47); all
+/// ones means none.
+pub(super) const HANDSET_BITS: u32 = 47;
+const _: () = assert!(IMEI_BODIES < 1 << HANDSET_BITS);
 
 const WORD_BYTES: u64 = 8;
 
@@ -60,12 +62,8 @@ pub(super) struct SeqLayout {
     pub meta_width: u32,
     /// Buckets of the high part: zeros in the high-bits vector.
     pub zeros: u64,
-    /// Ones per `select1` sample (0: none).
-    pub select1_step: u64,
     /// Positions of every `SELECT0_STEP`-th zero.
     pub select0: Section,
-    /// Positions of every `SELECT1_STEP`-th one.
-    pub select1: Section,
     /// The high parts in unary: `n + zeros` bits.
     pub high: Section,
     /// Per value: low bits, then metadata; `stride()` bits each.
@@ -75,13 +73,7 @@ pub(super) struct SeqLayout {
 impl SeqLayout {
     /// Plans a sequence of `n ≤ MAX_KEYS` values below `universe` at byte
     /// offset `cursor`, advancing it.
-    pub fn plan(
-        n: u64,
-        universe: u128,
-        meta_width: u32,
-        select1_step: u64,
-        cursor: &mut u64,
-    ) -> Result<Self, Error> {
+    pub fn plan(n: u64, universe: u128, meta_width: u32, cursor: &mut u64) -> Result<Self, Error> {
         let (low_width, zeros) = if n == 0 {
             (0, 0)
         } else {
@@ -116,10 +108,6 @@ impl SeqLayout {
             })
         };
         let select0 = take(Some(zeros.div_ceil(SELECT0_STEP)))?;
-        let select1 = take(Some(match select1_step {
-            0 => 0,
-            step => n.div_ceil(step),
-        }))?;
         let high = take(n.checked_add(zeros).map(|bits| bits.div_ceil(64)))?;
         let records = take(n.checked_mul(stride).map(|bits| bits.div_ceil(64)))?;
         Ok(SeqLayout {
@@ -128,9 +116,7 @@ impl SeqLayout {
             low_width,
             meta_width,
             zeros,
-            select1_step,
             select0,
-            select1,
             high,
             records,
         })
@@ -143,10 +129,7 @@ impl SeqLayout {
 
     /// Bits spent on the keys: high bits, low bits and select samples.
     pub fn key_bits(&self) -> u64 {
-        self.select0.bits()
-            + self.select1.bits()
-            + self.high.bits()
-            + self.n * u64::from(self.low_width)
+        self.select0.bits() + self.high.bits() + self.n * u64::from(self.low_width)
     }
 
     /// Bits spent on metadata (with the records' padding).
@@ -160,9 +143,7 @@ impl SeqLayout {
 pub(super) struct Layout {
     pub imeis: SeqLayout,
     pub parts: SeqLayout,
-    pub side: SeqLayout,
     pub fingerprint_width: u32,
-    pub handset_width: u32,
     pub total: usize,
 }
 
@@ -202,42 +183,28 @@ fn byte_at(bytes: &[u8], at: usize) -> u8 {
 
 impl Layout {
     /// The layout for these counts, or why there can be none.
-    pub fn plan(n_imeis: u64, n_parts: u64, n_side: u64) -> Result<Self, Error> {
+    pub fn plan(n_imeis: u64, n_parts: u64) -> Result<Self, Error> {
         if n_imeis > MAX_KEYS {
             return Err(over("compact list IMEI entries", n_imeis, MAX_KEYS));
         }
         if n_parts > MAX_KEYS {
             return Err(over("compact list part entries", n_parts, MAX_KEYS));
         }
-        if n_side > n_parts {
-            return Err(over("compact list unlisted handsets", n_side, n_parts));
-        }
         let fingerprint_width = fingerprint_width(n_parts);
-        let handset_width = bits_for(n_imeis + n_side + 1);
         let mut cursor = HEADER_LEN as u64;
-        let imeis = SeqLayout::plan(
-            n_imeis,
-            IMEI_BODIES,
-            ENTRY_META_BITS,
-            SELECT1_STEP,
-            &mut cursor,
-        )?;
+        let imeis = SeqLayout::plan(n_imeis, IMEI_BODIES, ENTRY_META_BITS, &mut cursor)?;
         let parts = SeqLayout::plan(
             n_parts,
             1u128 << fingerprint_width,
-            ENTRY_META_BITS + handset_width,
-            0,
+            ENTRY_META_BITS + HANDSET_BITS,
             &mut cursor,
         )?;
-        let side = SeqLayout::plan(n_side, IMEI_BODIES, 0, SELECT1_STEP, &mut cursor)?;
         let total = usize::try_from(cursor)
             .map_err(|_| over("compact list bytes", cursor, usize::MAX as u64))?;
         Ok(Layout {
             imeis,
             parts,
-            side,
             fingerprint_width,
-            handset_width,
             total,
         })
     }
@@ -251,15 +218,12 @@ impl Layout {
         if byte_at(header, 4) != VERSION {
             return Err(Error::InvalidField("compact list layout version"));
         }
-        if byte_at(header, 7) != 0 {
+        if byte_at(header, 6) != 0 || byte_at(header, 7) != 0 {
             return Err(Error::InvalidField("compact list reserved byte"));
         }
-        let layout = Layout::plan(u64_at(header, 8), u64_at(header, 16), u64_at(header, 24))?;
+        let layout = Layout::plan(u64_at(header, 8), u64_at(header, 16))?;
         if u32::from(byte_at(header, 5)) != layout.fingerprint_width {
             return Err(Error::InvalidField("compact list part fingerprint width"));
-        }
-        if u32::from(byte_at(header, 6)) != layout.handset_width {
-            return Err(Error::InvalidField("compact list handset index width"));
         }
         if bytes.len() < layout.total {
             return Err(Error::Truncated);
@@ -275,15 +239,9 @@ impl Layout {
         let mut header = [0u8; HEADER_LEN];
         let fields = MAGIC
             .into_iter()
-            .chain([
-                VERSION,
-                self.fingerprint_width as u8,
-                self.handset_width as u8,
-                0,
-            ])
+            .chain([VERSION, self.fingerprint_width as u8, 0, 0])
             .chain(self.imeis.n.to_le_bytes())
-            .chain(self.parts.n.to_le_bytes())
-            .chain(self.side.n.to_le_bytes());
+            .chain(self.parts.n.to_le_bytes());
         for (slot, byte) in header.iter_mut().zip(fields) {
             *slot = byte;
         }
@@ -313,7 +271,7 @@ mod tests {
 
     #[test]
     fn header_round_trips() {
-        let layout = Layout::plan(1000, 2000, 10).unwrap();
+        let layout = Layout::plan(1000, 2000).unwrap();
         let mut bytes = vec![0u8; layout.total];
         bytes[..HEADER_LEN].copy_from_slice(&layout.header());
         assert_eq!(Layout::parse(&bytes).unwrap(), layout);
@@ -321,10 +279,10 @@ mod tests {
 
     #[test]
     fn largest_layout_fits() {
-        let layout = Layout::plan(MAX_KEYS, MAX_KEYS, MAX_KEYS).unwrap();
+        let layout = Layout::plan(MAX_KEYS, MAX_KEYS).unwrap();
         assert_eq!(layout.fingerprint_width, 73);
-        assert_eq!(layout.handset_width, 34);
         assert!(layout.parts.low_width <= 64 && layout.imeis.low_width <= 64);
-        assert!(Layout::plan(MAX_KEYS + 1, 0, 0).is_err());
+        assert!(Layout::plan(MAX_KEYS + 1, 0).is_err());
+        assert!(Layout::plan(0, MAX_KEYS + 1).is_err());
     }
 }
