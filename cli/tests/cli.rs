@@ -1718,3 +1718,47 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     lab.shop_verify(state, "bob-battery.cert", T0 + 13 * DAY)
         .assert_code(10);
 }
+
+/// A national register's first compact list, straight from its IMEI file:
+/// every line counted once (a repeated line, or a reported handset's board
+/// IMEI that is also a line), and nothing listed and delisted at once.
+#[test]
+fn a_register_signs_its_first_compact_list_straight_from_an_imei_file() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    lab.write(
+        "national.txt",
+        format!(
+            "{CAROL_IMEI}\n# from the operators\n{ALICE_IMEI}\n{CAROL_IMEI}\n490154203237518\n"
+        )
+        .as_bytes(),
+    );
+    let run = lab.at(
+        &format!(
+            "{PUBLISH} --sequence 1 --imeis-from national.txt --from-pairing alice.pair \
+             --compact --json --out national-1.pcbc"
+        ),
+        T0 + 10 * DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    // Three IMEIs and Alice's handset's three parts (its board IMEI is a line).
+    assert_eq!(json["entries"], 6);
+    assert_eq!(json["counts"]["listed"], 6);
+    assert_eq!(json["counts"]["carried"], 0);
+    assert_eq!(json["counts"]["duplicates"], 2);
+    let shown = lab.ok("show --json national-1.pcbc").json();
+    assert_eq!(shown["imei_count"], 3);
+    assert_eq!(shown["part_count"], 3);
+
+    // Listing and delisting one IMEI is still refused, nothing written.
+    let run = lab.at(
+        &format!(
+            "{PUBLISH} --sequence 1 --imeis-from national.txt --delist-imei {CAROL_IMEI} \
+             --compact --out national-2.pcbc"
+        ),
+        T0 + 10 * DAY,
+    );
+    run.assert_code(2);
+    assert!(!lab.exists("national-2.pcbc"));
+}

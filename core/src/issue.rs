@@ -449,13 +449,26 @@ impl Authority {
         expires_at: u64,
         entries: &[BlocklistEntry],
     ) -> Result<CompactSnapshot, Error> {
+        self.publish_compact_snapshot_from(version, issued_at, expires_at, entries.iter().copied())
+    }
+
+    /// [`Authority::publish_compact_snapshot`] over the entries an iterator
+    /// yields ([`CompactList::build_from`]): a register need not hold a
+    /// national list's entries to sign it.
+    pub fn publish_compact_snapshot_from(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: impl IntoIterator<Item = BlocklistEntry>,
+    ) -> Result<CompactSnapshot, Error> {
         let authority = self.check_list_signer(version, issued_at)?;
         if expires_at <= issued_at {
             return Err(Error::InvalidField(
                 "a list must expire after it is issued (it would be stale at once)",
             ));
         }
-        let list = CompactList::build(entries)?;
+        let list = CompactList::build_from(entries)?;
         let body = CompactSnapshotBody {
             signer_certificate: self.certificate.as_bytes().to_vec(),
             authority,

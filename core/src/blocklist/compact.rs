@@ -468,11 +468,21 @@ impl CompactList {
     /// ([`Error::InvalidField`]), and more than [`Self::MAX_KEYS`] IMEIs
     /// or parts ([`Error::LengthOverBound`]).
     pub fn build(entries: &[BlocklistEntry]) -> Result<Self, Error> {
+        Self::build_from(entries.iter().copied())
+    }
+
+    /// Encodes the entries an iterator yields, as [`CompactList::build`]
+    /// does, without the caller holding them all: each is reduced to a
+    /// 16-byte row (an IMEI) or a 48-byte row (a part) as it comes, so a
+    /// national list of 200 million IMEIs needs about 3.2 GB of rows and
+    /// the encoding, not 14 GB of entries.
+    pub fn build_from(entries: impl IntoIterator<Item = BlocklistEntry>) -> Result<Self, Error> {
         // Everything is copied into flat rows first, so sorting and
         // writing never chase pointers into `entries`.
         let mut imeis: Vec<(u64, u64)> = Vec::new();
         let mut parts: Vec<PartRow> = Vec::new();
         for entry in entries {
+            let entry = &entry;
             let meta = entry_meta(entry)?;
             if let Some(handset) = entry.handset {
                 handset.check()?;
