@@ -271,6 +271,15 @@ fn load(entries: &[BlocklistEntry]) {
         times[times.len() / 2]
     };
     let (decode, load, hash) = (median(decodes), median(loads), median(hashes));
+    // What a loaded list keeps resident: the device's blocklist after the
+    // received bytes are gone. Only a buffer above glibc's largest mmap
+    // threshold (32 MiB) is sure to be a fresh mapping, whose resident
+    // pages are the list's; a smaller one may reuse freed pages.
+    if bytes.len() < 64 << 20 {
+        eprintln!("  resident   not measured below 64 MiB (freed pages may be reused)");
+    } else {
+        resident_after_load(&bytes, &trust);
+    }
     eprintln!(
         "  load       signed snapshot {:.1} MB: decode + apply {:.1} ms (decode {:.1}); SHA-512 of its bytes {:.1} ms; ratio {:.2}",
         bytes.len() as f64 / 1e6,
@@ -279,6 +288,32 @@ fn load(entries: &[BlocklistEntry]) {
         hash * 1e3,
         load / hash
     );
+}
+
+fn resident_after_load(bytes: &[u8], trust: &partcert::TrustStore) {
+    let before = resident_bytes();
+    let received = bytes.to_vec();
+    let mut blocklist = Blocklist::new();
+    let snapshot = CompactSnapshot::decode(&received).unwrap();
+    blocklist
+        .apply_compact_snapshot(trust, &snapshot, T0 + 2 * common::DAY)
+        .unwrap();
+    drop((snapshot, received));
+    let resident = resident_bytes().saturating_sub(before);
+    black_box(&blocklist);
+    eprintln!(
+        "  resident   after load, the received bytes dropped: {:.1} MB, {:.3}x the signed snapshot",
+        resident as f64 / 1e6,
+        resident as f64 / bytes.len() as f64
+    );
+}
+
+/// This process's resident memory (Linux; 0 elsewhere).
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
 }
 
 fn main() {
