@@ -7,7 +7,7 @@ use std::sync::Arc;
 use partcert as pc;
 
 use crate::objects::{
-    BlocklistDelta, BlocklistSnapshot, Certificate, PairingRecord, RevocationList,
+    BlocklistDelta, BlocklistSnapshot, Certificate, CompactSnapshot, PairingRecord, RevocationList,
 };
 use crate::types::{
     AuthorityRole, BlockKey, BlocklistEntry, ListVersion, ListingStatus, PairingEvent, PartKind,
@@ -267,6 +267,29 @@ impl Authority {
             issued_at,
             expires_at,
             entries,
+        )?)))
+    }
+
+    /// Publishes a full list in the compact format (national scale): the
+    /// same signer, version, time and duplicate rules as
+    /// `publishSnapshot`; listing times are kept to the day. Devices apply
+    /// it with `Blocklist.apply`.
+    pub fn publish_compact_snapshot(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: Vec<BlocklistEntry>,
+    ) -> Result<Arc<CompactSnapshot>> {
+        let entries = entries
+            .iter()
+            .map(pc::BlocklistEntry::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Arc::new(CompactSnapshot(self.0.publish_compact_snapshot(
+            version.into(),
+            issued_at,
+            expires_at,
+            &entries,
         )?)))
     }
 

@@ -28,9 +28,10 @@ pub use error::{ErrorCodeInfo, ErrorInfo, PartcertError, error_code_info, error_
 pub use issue::{Authority, PartSpec, SecretKey, entries_for_reported_handset};
 pub use objects::{
     AuthoritySubject, BlocklistDelta, BlocklistDeltaInfo, BlocklistSnapshot, BlocklistSnapshotInfo,
-    Certificate, CertificateInfo, Challenge, ChallengeResponse, ChallengeResponseInfo, ObjectType,
-    PairingRecord, PairingRecordInfo, PartSubject, PartcertObject, RevocationList,
-    RevocationListInfo, Subject, decode_object, object_type_of,
+    Certificate, CertificateInfo, Challenge, ChallengeResponse, ChallengeResponseInfo,
+    CompactSnapshot, CompactSnapshotInfo, ObjectType, PairingRecord, PairingRecordInfo,
+    PartSubject, PartcertObject, RevocationList, RevocationListInfo, Subject, decode_object,
+    object_type_of,
 };
 pub use store::{
     AuthorityList, Blocklist, ChallengeAnswer, FittedPart, HandsetEvidence, PartEvidence,

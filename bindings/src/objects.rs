@@ -310,6 +310,73 @@ impl BlocklistSnapshot {
     }
 }
 
+/// Everything a compact snapshot says (its list is kept as the compact
+/// format's bytes: IMEIs exact, parts as fingerprints, so no entries are
+/// listed here).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CompactSnapshotInfo {
+    /// The authority (its blocklist root's key id).
+    pub authority: String,
+    /// Its epoch and sequence.
+    pub version: ListVersion,
+    /// When it was signed.
+    pub issued_at: u64,
+    /// When it goes stale.
+    pub expires_at: u64,
+    /// The digest of its state.
+    pub state_digest: String,
+    /// The key that signed it (the root or a delegated authority).
+    pub signer: AuthorityInfo,
+    /// The SHA-256 of its bytes.
+    pub fingerprint: String,
+}
+
+/// A signed full blocklist of one authority in the compact format
+/// (national scale). A device applies it with `Blocklist.apply`, which
+/// tells it by its content.
+#[derive(Debug, uniffi::Object)]
+pub struct CompactSnapshot(pub(crate) pc::CompactSnapshot);
+
+#[uniffi::export]
+impl CompactSnapshot {
+    /// Decodes a compact snapshot from its exact bytes.
+    #[uniffi::constructor]
+    pub fn decode(bytes: Vec<u8>) -> Result<Arc<Self>> {
+        Ok(Arc::new(CompactSnapshot(pc::CompactSnapshot::decode(
+            &bytes,
+        )?)))
+    }
+
+    /// Its exact signed bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.as_bytes().to_vec()
+    }
+
+    /// Its epoch and sequence.
+    pub fn version(&self) -> ListVersion {
+        self.0.version().into()
+    }
+
+    /// Everything it says.
+    pub fn info(&self) -> CompactSnapshotInfo {
+        let s = &self.0;
+        CompactSnapshotInfo {
+            authority: s.authority().to_hex(),
+            version: s.version().into(),
+            issued_at: s.issued_at(),
+            expires_at: s.expires_at(),
+            state_digest: s.state_digest().to_hex(),
+            signer: AuthorityInfo::of(s.signer_certificate()),
+            fingerprint: s.fingerprint().to_hex(),
+        }
+    }
+
+    /// The signer's certificate it carries.
+    pub fn signer_certificate(&self) -> Arc<Certificate> {
+        Certificate::wrap(self.0.signer_certificate().clone())
+    }
+}
+
 /// Everything a blocklist delta says.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct BlocklistDeltaInfo {

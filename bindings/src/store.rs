@@ -172,6 +172,19 @@ impl Blocklist {
         Ok(write(&self.0).apply_delta(&trust, &delta.0, now)?.into())
     }
 
+    /// Applies a blocklist object given as its exact bytes, told by its
+    /// content: a sorted snapshot (as `applySnapshot`), a compact snapshot
+    /// (the national-scale format: the same checks, replacing the
+    /// authority's list whole) or a delta (as `applyDelta`, over a sorted
+    /// or a compact list). Any other object is refused with code 105
+    /// (WrongObjectType); bytes that do not decode give the decoder's code
+    /// (1xx). All-or-nothing: a refused update changes nothing. Returns
+    /// the version now held.
+    pub fn apply(&self, trust: Arc<TrustStore>, bytes: Vec<u8>, now: u64) -> Result<ListVersion> {
+        let trust = read(&trust.0);
+        Ok(write(&self.0).apply_bytes(&trust, &bytes, now)?.into())
+    }
+
     /// Replaces everything held by a copy of `other`'s state (a list
     /// prepared off to the side, swapped in at once).
     pub fn replace_with(&self, other: Arc<Blocklist>) {

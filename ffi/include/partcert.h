@@ -139,9 +139,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 1
+#define PARTCERT_VERSION_MINOR 2
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.1.0"
+#define PARTCERT_VERSION_STRING "1.2.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -878,7 +878,8 @@ typedef struct partcert_authority partcert_authority;
  * Reference-counted and immutable once shared, like
  * `partcert_trust_store`: `partcert_blocklist_new` (and the other
  * constructors) make one with a single reference, which
- * `partcert_blocklist_apply_snapshot` and `_apply_delta` change in place;
+ * `partcert_blocklist_apply` (any list object, told by its content),
+ * `_apply_snapshot` and `_apply_delta` change in place;
  * once `partcert_blocklist_share` has handed out another reference it no
  * longer changes (503). A device whose readers verify while an updater
  * applies lists keeps the current blocklist in a
@@ -917,9 +918,10 @@ typedef struct partcert_blocklist_entries partcert_blocklist_entries;
  * `partcert_blocklist_holder_load` hands a reader a reference to the
  * current blocklist in O(1): a snapshot that never changes under it, kept
  * as long as the reader needs and released with `partcert_blocklist_free`.
- * `partcert_blocklist_holder_apply_snapshot` and `_apply_delta` apply an
- * update to a copy of the current blocklist and publish the result in
- * O(1) (all-or-nothing: a refused update publishes nothing);
+ * `partcert_blocklist_holder_apply` (a sorted or compact snapshot or a
+ * delta, told by its content), `_apply_snapshot` and `_apply_delta`
+ * apply an update to a copy of the current blocklist and publish the
+ * result in O(1) (all-or-nothing: a refused update publishes nothing);
  * `partcert_blocklist_holder_publish` publishes a blocklist made
  * elsewhere. Updates run one at a time, so none is lost. A blocklist is
  * freed when its last reference is released, by whichever thread releases
@@ -1573,6 +1575,53 @@ partcert_result partcert_authority_publish_snapshot(const struct partcert_author
                                                     struct partcert_error **error_out);
 
 /**
+ * Publishes a full blocklist in the compact format (object type
+ * `PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`), for national-scale lists:
+ * the same signer, version, time and duplicate rules as
+ * `partcert_authority_publish_snapshot` (406, 405, 301/300, 110), with
+ * listing times kept to the day (111 outside the days the format holds).
+ * `entries` is not consumed: free it yourself. Devices apply it with
+ * `partcert_blocklist_apply` or `partcert_blocklist_holder_apply`, and
+ * keep it current with deltas from
+ * `partcert_authority_publish_delta_over`. Writes the encoded compact
+ * snapshot to a new `partcert_bytes`.
+ */
+partcert_result partcert_authority_publish_compact_snapshot(const struct partcert_authority *authority,
+                                                            uint64_t epoch,
+                                                            uint64_t sequence,
+                                                            uint64_t issued_at,
+                                                            uint64_t expires_at,
+                                                            const struct partcert_blocklist_entries *entries,
+                                                            struct partcert_bytes **snapshot_out,
+                                                            struct partcert_error **error_out);
+
+/**
+ * Publishes the delta that takes this authority's list as `held` holds
+ * it (a blocklist that applied its snapshot, sorted or compact, and
+ * deltas; 503 if `held` holds no list of this authority) to version
+ * (`epoch`, `sequence`): the keys of the entries in `delisted` removed
+ * (NULL for none; only their keys are read), the entries in `listed`
+ * added or replacing the held entry for their key (a key listed twice is
+ * 110, naming it). Neither list is consumed. The version must be later
+ * than the one held (400) and in the same epoch (111: a new epoch starts
+ * with a snapshot); the signer's rules are those of
+ * `partcert_authority_publish_snapshot`. This is how a compact list is
+ * kept current between compact snapshots: the state digest the delta
+ * promises is computed by the rule devices apply. Writes the encoded
+ * delta to a new `partcert_bytes`.
+ */
+partcert_result partcert_authority_publish_delta_over(const struct partcert_authority *authority,
+                                                      const struct partcert_blocklist *held,
+                                                      uint64_t epoch,
+                                                      uint64_t sequence,
+                                                      uint64_t issued_at,
+                                                      uint64_t expires_at,
+                                                      const struct partcert_blocklist_entries *delisted,
+                                                      const struct partcert_blocklist_entries *listed,
+                                                      struct partcert_bytes **delta_out,
+                                                      struct partcert_error **error_out);
+
+/**
  * Publishes the delta that turns snapshot `from` into the later snapshot
  * `to` (both this authority's, encoded, in the same epoch: a new epoch
  * starts with a snapshot, 111 otherwise). Writes the encoded delta to a
@@ -1719,6 +1768,38 @@ partcert_result partcert_blocklist_apply_delta(struct partcert_blocklist *blockl
                                                struct partcert_error **error_out);
 
 /**
+ * Applies a blocklist object told by its content, under exactly the
+ * rules of the function for its kind:
+ *
+ * - a sorted snapshot (`PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT`): as
+ *   `partcert_blocklist_apply_snapshot` (2xx if its signer or signature
+ *   fails, 406, 400, 404, 405);
+ * - a compact snapshot (`PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`, the
+ *   national-scale format, which `_apply_snapshot` does not take): the
+ *   same checks as a sorted snapshot, and it replaces the authority's
+ *   list whole;
+ * - a delta (`PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA`), over a sorted or a
+ *   compact list: as `partcert_blocklist_apply_delta` (402, 403, 400).
+ *
+ * The core tells which from the bytes, so an updater needs no file name
+ * or flag. Any other partcert object (a certificate, a pairing record, a
+ * revocation list, ...) is 105 (`PARTCERT_RESULT_WRONG_OBJECT_TYPE`),
+ * naming what it is; bytes that do not decode give the decoder's code
+ * (100 if truncated, 102 if not partcert bytes, other 1xx). `now` is the
+ * caller's clock, raised to the authority's floor (see
+ * `partcert_blocklist_clock_for`). All-or-nothing: on any error the
+ * blocklist is unchanged. Writes the version now held to `version_out`
+ * (NULL if not wanted). 503 if `blocklist` is shared.
+ */
+partcert_result partcert_blocklist_apply(struct partcert_blocklist *blocklist,
+                                         const struct partcert_trust_store *trust,
+                                         const uint8_t *data,
+                                         size_t len,
+                                         uint64_t now,
+                                         struct partcert_list_version *version_out,
+                                         struct partcert_error **error_out);
+
+/**
  * The clock for one blocklist authority's lists (given by its 32-byte
  * root key id) at the caller's `now`: never earlier than the issue time
  * of that authority's newest accepted list, unless `trust` has since
@@ -1855,6 +1936,23 @@ partcert_result partcert_blocklist_holder_apply_delta(const struct partcert_bloc
                                                       uint64_t now,
                                                       struct partcert_list_version *version_out,
                                                       struct partcert_error **error_out);
+
+/**
+ * Applies a blocklist object told by its content — a sorted snapshot, a
+ * compact snapshot or a delta — to a copy of the current blocklist and
+ * publishes the result (see `partcert_blocklist_apply` for the objects
+ * taken, the checks and the errors: 105 for any other object, the
+ * decoder's code for bytes that do not decode). Writes the version now
+ * held to `version_out` (NULL if not wanted). All-or-nothing: on failure
+ * nothing is published, and readers keep the current blocklist.
+ */
+partcert_result partcert_blocklist_holder_apply(const struct partcert_blocklist_holder *holder,
+                                                const struct partcert_trust_store *trust,
+                                                const uint8_t *data,
+                                                size_t len,
+                                                uint64_t now,
+                                                struct partcert_list_version *version_out,
+                                                struct partcert_error **error_out);
 
 /**
  * Frees a holder (it releases its reference to the current blocklist;

@@ -5,10 +5,11 @@ use std::ffi::c_char;
 
 use partcert::issue::Authority;
 use partcert::{
-    BlocklistSnapshot, Certificate, KeyId, ListVersion, PartKind, PublicKey, RevokedKey, SecretKey,
-    Validity,
+    BlockKey, BlocklistSnapshot, Certificate, KeyId, ListVersion, PartKind, PublicKey, RevokedKey,
+    SecretKey, Validity,
 };
 
+use crate::blocklist::partcert_blocklist;
 use crate::blocklist_entries::partcert_blocklist_entries;
 use crate::bytes::{partcert_bytes, to_bytes};
 use crate::castable::{self, Castable, OwnershipBox};
@@ -444,6 +445,110 @@ pub unsafe extern "C" fn partcert_authority_publish_snapshot(
             entries.entries().to_vec(),
         )?;
         signed(out, snapshot.as_bytes())
+    })
+}
+
+/// Publishes a full blocklist in the compact format (object type
+/// `PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`), for national-scale lists:
+/// the same signer, version, time and duplicate rules as
+/// `partcert_authority_publish_snapshot` (406, 405, 301/300, 110), with
+/// listing times kept to the day (111 outside the days the format holds).
+/// `entries` is not consumed: free it yourself. Devices apply it with
+/// `partcert_blocklist_apply` or `partcert_blocklist_holder_apply`, and
+/// keep it current with deltas from
+/// `partcert_authority_publish_delta_over`. Writes the encoded compact
+/// snapshot to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_publish_compact_snapshot(
+    authority: *const partcert_authority,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    entries: *const partcert_blocklist_entries,
+    snapshot_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: live objects and a writable slot.
+        let (authority, entries, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                castable::borrow(entries, "entries")?,
+                Out::new(snapshot_out, "snapshot_out")?,
+            )
+        };
+        let snapshot = authority.authority.publish_compact_snapshot(
+            ListVersion::new(epoch, sequence),
+            issued_at,
+            expires_at,
+            entries.entries(),
+        )?;
+        signed(out, snapshot.as_bytes())
+    })
+}
+
+/// Publishes the delta that takes this authority's list as `held` holds
+/// it (a blocklist that applied its snapshot, sorted or compact, and
+/// deltas; 503 if `held` holds no list of this authority) to version
+/// (`epoch`, `sequence`): the keys of the entries in `delisted` removed
+/// (NULL for none; only their keys are read), the entries in `listed`
+/// added or replacing the held entry for their key (a key listed twice is
+/// 110, naming it). Neither list is consumed. The version must be later
+/// than the one held (400) and in the same epoch (111: a new epoch starts
+/// with a snapshot); the signer's rules are those of
+/// `partcert_authority_publish_snapshot`. This is how a compact list is
+/// kept current between compact snapshots: the state digest the delta
+/// promises is computed by the rule devices apply. Writes the encoded
+/// delta to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_publish_delta_over(
+    authority: *const partcert_authority,
+    held: *const partcert_blocklist,
+    epoch: u64,
+    sequence: u64,
+    issued_at: u64,
+    expires_at: u64,
+    delisted: *const partcert_blocklist_entries,
+    listed: *const partcert_blocklist_entries,
+    delta_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: live objects (`delisted` NULL or live) and a writable
+        // slot.
+        let (authority, held, delisted, listed, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                castable::borrow(held, "held")?,
+                if delisted.is_null() {
+                    None
+                } else {
+                    Some(castable::borrow(delisted, "delisted")?)
+                },
+                castable::borrow(listed, "listed")?,
+                Out::new(delta_out, "delta_out")?,
+            )
+        };
+        let list_authority = authority.authority.blocklist_authority()?;
+        let list = held.blocklist.list(&list_authority).ok_or_else(|| {
+            Failure::argument(format!(
+                "`held` holds no list of authority {}: a first list is a snapshot",
+                list_authority.to_hex()
+            ))
+        })?;
+        let delisted: Vec<BlockKey> = delisted
+            .map(|d| d.entries().iter().map(|entry| entry.key).collect())
+            .unwrap_or_default();
+        let delta = authority.authority.publish_delta_over(
+            list,
+            ListVersion::new(epoch, sequence),
+            issued_at,
+            expires_at,
+            &delisted,
+            listed.entries().to_vec(),
+        )?;
+        signed(out, delta.as_bytes())
     })
 }
 

@@ -26,7 +26,8 @@ use crate::types::partcert_list_version;
 /// Reference-counted and immutable once shared, like
 /// `partcert_trust_store`: `partcert_blocklist_new` (and the other
 /// constructors) make one with a single reference, which
-/// `partcert_blocklist_apply_snapshot` and `_apply_delta` change in place;
+/// `partcert_blocklist_apply` (any list object, told by its content),
+/// `_apply_snapshot` and `_apply_delta` change in place;
 /// once `partcert_blocklist_share` has handed out another reference it no
 /// longer changes (503). A device whose readers verify while an updater
 /// applies lists keeps the current blocklist in a
@@ -130,6 +131,19 @@ impl BlocklistData {
     ) -> Result<ListVersion, Failure> {
         let snapshot = BlocklistSnapshot::decode(bytes)?;
         let version = self.blocklist.apply_snapshot(trust, &snapshot, now)?;
+        self.refresh();
+        Ok(version)
+    }
+
+    /// Applies an encoded sorted snapshot, compact snapshot or delta, told
+    /// by its content (all-or-nothing; the core decides what it is).
+    pub(crate) fn apply_bytes(
+        &mut self,
+        trust: &TrustStore,
+        bytes: &[u8],
+        now: u64,
+    ) -> Result<ListVersion, Failure> {
+        let version = self.blocklist.apply_bytes(trust, bytes, now)?;
         self.refresh();
         Ok(version)
     }
@@ -305,7 +319,7 @@ pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blockl
     boundary_void(|| unsafe { castable::free_arc(blocklist) })
 }
 
-/// The body shared by the two update functions.
+/// The body shared by the update functions.
 fn apply_update(
     blocklist: *mut partcert_blocklist,
     trust: *const partcert_trust_store,
@@ -385,6 +399,49 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
         version_out,
         error_out,
         |list, trust, bytes| list.apply_delta(trust, bytes, now),
+    )
+}
+
+/// Applies a blocklist object told by its content, under exactly the
+/// rules of the function for its kind:
+///
+/// - a sorted snapshot (`PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT`): as
+///   `partcert_blocklist_apply_snapshot` (2xx if its signer or signature
+///   fails, 406, 400, 404, 405);
+/// - a compact snapshot (`PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`, the
+///   national-scale format, which `_apply_snapshot` does not take): the
+///   same checks as a sorted snapshot, and it replaces the authority's
+///   list whole;
+/// - a delta (`PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA`), over a sorted or a
+///   compact list: as `partcert_blocklist_apply_delta` (402, 403, 400).
+///
+/// The core tells which from the bytes, so an updater needs no file name
+/// or flag. Any other partcert object (a certificate, a pairing record, a
+/// revocation list, ...) is 105 (`PARTCERT_RESULT_WRONG_OBJECT_TYPE`),
+/// naming what it is; bytes that do not decode give the decoder's code
+/// (100 if truncated, 102 if not partcert bytes, other 1xx). `now` is the
+/// caller's clock, raised to the authority's floor (see
+/// `partcert_blocklist_clock_for`). All-or-nothing: on any error the
+/// blocklist is unchanged. Writes the version now held to `version_out`
+/// (NULL if not wanted). 503 if `blocklist` is shared.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_apply(
+    blocklist: *mut partcert_blocklist,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    now: u64,
+    version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    apply_update(
+        blocklist,
+        trust,
+        data,
+        len,
+        version_out,
+        error_out,
+        |list, trust, bytes| list.apply_bytes(trust, bytes, now),
     )
 }
 

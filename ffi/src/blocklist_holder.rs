@@ -18,9 +18,10 @@ use crate::types::partcert_list_version;
 /// `partcert_blocklist_holder_load` hands a reader a reference to the
 /// current blocklist in O(1): a snapshot that never changes under it, kept
 /// as long as the reader needs and released with `partcert_blocklist_free`.
-/// `partcert_blocklist_holder_apply_snapshot` and `_apply_delta` apply an
-/// update to a copy of the current blocklist and publish the result in
-/// O(1) (all-or-nothing: a refused update publishes nothing);
+/// `partcert_blocklist_holder_apply` (a sorted or compact snapshot or a
+/// delta, told by its content), `_apply_snapshot` and `_apply_delta`
+/// apply an update to a copy of the current blocklist and publish the
+/// result in O(1) (all-or-nothing: a refused update publishes nothing);
 /// `partcert_blocklist_holder_publish` publishes a blocklist made
 /// elsewhere. Updates run one at a time, so none is lost. A blocklist is
 /// freed when its last reference is released, by whichever thread releases
@@ -98,6 +99,14 @@ pub unsafe extern "C" fn partcert_blocklist_holder_publish(
     })
 }
 
+/// Which update function the holder applies.
+#[derive(Clone, Copy)]
+enum Update {
+    Snapshot,
+    Delta,
+    ByContent,
+}
+
 fn update(
     holder: *const partcert_blocklist_holder,
     trust: *const partcert_trust_store,
@@ -105,7 +114,7 @@ fn update(
     len: usize,
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
-    delta: bool,
+    kind: Update,
     now: u64,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -121,10 +130,10 @@ fn update(
         };
         let version = holder.update(|current| {
             let mut next = current.clone();
-            let version = if delta {
-                next.apply_delta(&trust.store, bytes, now)?
-            } else {
-                next.apply_snapshot(&trust.store, bytes, now)?
+            let version = match kind {
+                Update::Snapshot => next.apply_snapshot(&trust.store, bytes, now)?,
+                Update::Delta => next.apply_delta(&trust.store, bytes, now)?,
+                Update::ByContent => next.apply_bytes(&trust.store, bytes, now)?,
             };
             Ok((next, version))
         })?;
@@ -146,7 +155,16 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply_snapshot(
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    update(holder, trust, data, len, version_out, error_out, false, now)
+    update(
+        holder,
+        trust,
+        data,
+        len,
+        version_out,
+        error_out,
+        Update::Snapshot,
+        now,
+    )
 }
 
 /// Applies a delta to a copy of the current blocklist and publishes the
@@ -162,7 +180,45 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply_delta(
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    update(holder, trust, data, len, version_out, error_out, true, now)
+    update(
+        holder,
+        trust,
+        data,
+        len,
+        version_out,
+        error_out,
+        Update::Delta,
+        now,
+    )
+}
+
+/// Applies a blocklist object told by its content — a sorted snapshot, a
+/// compact snapshot or a delta — to a copy of the current blocklist and
+/// publishes the result (see `partcert_blocklist_apply` for the objects
+/// taken, the checks and the errors: 105 for any other object, the
+/// decoder's code for bytes that do not decode). Writes the version now
+/// held to `version_out` (NULL if not wanted). All-or-nothing: on failure
+/// nothing is published, and readers keep the current blocklist.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_apply(
+    holder: *const partcert_blocklist_holder,
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    now: u64,
+    version_out: *mut partcert_list_version,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    update(
+        holder,
+        trust,
+        data,
+        len,
+        version_out,
+        error_out,
+        Update::ByContent,
+        now,
+    )
 }
 
 /// Frees a holder (it releases its reference to the current blocklist;

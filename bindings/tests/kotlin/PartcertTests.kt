@@ -424,6 +424,39 @@ fun threads(w: World) {
     check("two threads verify while a third swaps blocklists (${verified.get()} verdicts)", errors.get() == null && verified.get() > 0, errors.get())
 }
 
+/** A national register's compact list applied by content; anything else refused with 105. */
+fun compactByContent(w: World) {
+    val trust = w.trust()
+    val compact = w.register.publishCompactSnapshot(ListVersion(0UL, 1UL), T0 + 10UL * DAY, T0 + 40UL * DAY,
+        entriesForReportedHandset(w.alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL))
+    val bytes = compact.toBytes()
+    val info = CompactSnapshot.decode(bytes).info()
+    check("compact snapshot round-trips", CompactSnapshot.decode(bytes).toBytes().contentEquals(bytes) &&
+        info.version == ListVersion(0UL, 1UL) && info.authority == w.register.certificate().authority()!!.keyId, info)
+    val device = Blocklist()
+    expectError("applySnapshot given a compact snapshot", 105u) { device.applySnapshot(trust, BlocklistSnapshot.decode(bytes), NOW) }
+    check("compact snapshot applied by content", device.apply(trust, bytes, T0 + 10UL * DAY) == ListVersion(0UL, 1UL))
+    val held = device.lists().single()
+    check("compact list held: 4 keys, its digest", held.entryCount == 4UL && held.digest == info.stateDigest &&
+        held.version == ListVersion(0UL, 1UL), held)
+    val verifier = Verifier(trust, device)
+    check("compact list blocks Alice's screen", verifier.verifyPart(PartEvidence(w.alice.screen, w.chain), NOW).isBlocked)
+    check("compact list leaves Bob's screen clean", !verifier.verifyPart(PartEvidence(w.bob.screen, w.chain), NOW).isBlocked)
+
+    val e = expectError("a certificate given to apply", 105u) { device.apply(trust, w.alice.screen.toBytes(), NOW) }
+    check("105 names what it is", e?.detail()?.contains("but this is a certificate") == true, e?.detail())
+    expectError("a pairing record given to apply", 105u) { device.apply(trust, w.alice.record.toBytes(), NOW) }
+    expectError("truncated compact snapshot", 100u) { device.apply(trust, bytes.copyOf(bytes.size - 1), NOW) }
+    check("a newer sorted snapshot replaces the compact list", device.apply(trust, w.list2.toBytes(), NOW) == ListVersion(0UL, 2UL))
+    expectError("the compact snapshot again after a newer list", 400u) { device.apply(trust, bytes, NOW) }
+    check("a refused object changes nothing", device.lists().single().version == ListVersion(0UL, 2UL))
+
+    // Sorted snapshots and deltas go through apply too.
+    val sorted = Blocklist()
+    check("sorted snapshot by content", sorted.apply(trust, w.list1.toBytes(), T0 + DAY) == ListVersion(0UL, 1UL))
+    check("delta by content", sorted.apply(trust, w.delta12.toBytes(), T0 + 11UL * DAY) == ListVersion(0UL, 2UL))
+}
+
 fun rssKb(): Long = File("/proc/self/status").readLines().first { it.startsWith("VmRSS:") }.split(Regex("\\s+"))[1].toLong()
 
 fun memory(w: World) {
@@ -449,7 +482,7 @@ fun main(args: Array<String>) {
     val w = World()
     val sections = listOf<Pair<String, () -> Unit>>(
         "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
-        "rest of the surface" to { restOfSurface(w) },
+        "rest of the surface" to { restOfSurface(w) }, "compact list by content" to { compactByContent(w) },
         "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
         "threads" to { threads(w) }, "memory" to { memory(w) })
     for ((name, run) in sections) {

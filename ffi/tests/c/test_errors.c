@@ -120,6 +120,11 @@ static void null_arguments_name_the_argument(void) {
                                               NOW, &version, E), "trust");
     CHECK_NULL(partcert_blocklist_apply_delta(fresh, w.trust, NULL, 9, NOW, &version, E),
                "data");
+    CHECK_NULL(partcert_blocklist_apply(NULL, w.trust, bdata(w.s2), blen(w.s2), NOW, &version,
+                                        E), "blocklist");
+    CHECK_NULL(partcert_blocklist_apply(fresh, NULL, bdata(w.s2), blen(w.s2), NOW, &version, E),
+               "trust");
+    CHECK_NULL(partcert_blocklist_apply(fresh, w.trust, NULL, 9, NOW, &version, E), "data");
     CHECK_NULL(partcert_blocklist_holder_new(NULL, &bh, E), "blocklist");
     CHECK_NULL(partcert_blocklist_holder_new(blocklist, NULL, E), "holder_out");
     CHECK_NULL(partcert_blocklist_holder_publish(NULL, blocklist, E), "holder");
@@ -127,6 +132,9 @@ static void null_arguments_name_the_argument(void) {
                                                         NOW, &version, E), "holder");
     CHECK_NULL(partcert_blocklist_holder_apply_delta(NULL, w.trust, bdata(w.delta12),
                                                      blen(w.delta12), NOW, &version, E),
+               "holder");
+    CHECK_NULL(partcert_blocklist_holder_apply(NULL, w.trust, bdata(w.s2), blen(w.s2), NOW,
+                                               &version, E),
                "holder");
     {
         partcert_blocklist_holder *holder = NULL;
@@ -138,6 +146,12 @@ static void null_arguments_name_the_argument(void) {
         CHECK_NULL(partcert_blocklist_holder_apply_delta(holder, w.trust, NULL, 3, NOW,
                                                          &version, E),
                    "data");
+        CHECK_NULL(partcert_blocklist_holder_apply(holder, NULL, bdata(w.s2), blen(w.s2), NOW,
+                                                   &version, E),
+                   "trust");
+        CHECK_NULL(partcert_blocklist_holder_apply(holder, w.trust, NULL, 3, NOW, &version, E),
+                   "data");
+        CHECK(partcert_blocklist_list_count(fresh) == 0);
         partcert_blocklist_holder_free(holder);
     }
     CHECK(sequence == 42 && version.epoch == 42 && version.sequence == 42);
@@ -257,6 +271,27 @@ static void null_arguments_name_the_argument(void) {
                                                    &out, E), "entries");
     CHECK_NULL(partcert_authority_publish_snapshot(w.publisher, 1, 1, NOW, NOW + DAY, entries,
                                                    NULL, E), "snapshot_out");
+    CHECK_NULL(partcert_authority_publish_compact_snapshot(NULL, 1, 1, NOW, NOW + DAY, entries,
+                                                           &out, E),
+               "authority");
+    CHECK_NULL(partcert_authority_publish_compact_snapshot(w.publisher, 1, 1, NOW, NOW + DAY,
+                                                           NULL, &out, E),
+               "entries");
+    CHECK_NULL(partcert_authority_publish_compact_snapshot(w.publisher, 1, 1, NOW, NOW + DAY,
+                                                           entries, NULL, E),
+               "snapshot_out");
+    CHECK_NULL(partcert_authority_publish_delta_over(NULL, blocklist, 1, 3, NOW, NOW + DAY, NULL,
+                                                     entries, &out, E),
+               "authority");
+    CHECK_NULL(partcert_authority_publish_delta_over(w.publisher, NULL, 1, 3, NOW, NOW + DAY,
+                                                     NULL, entries, &out, E),
+               "held");
+    CHECK_NULL(partcert_authority_publish_delta_over(w.publisher, blocklist, 1, 3, NOW,
+                                                     NOW + DAY, entries, NULL, &out, E),
+               "listed");
+    CHECK_NULL(partcert_authority_publish_delta_over(w.publisher, blocklist, 1, 3, NOW,
+                                                     NOW + DAY, NULL, entries, NULL, E),
+               "delta_out");
     CHECK_NULL(partcert_authority_publish_delta(NULL, bdata(w.s1), blen(w.s1), bdata(w.s2),
                                                 blen(w.s2), &out, E), "authority");
     CHECK_NULL(partcert_authority_publish_delta(w.publisher, NULL, 1, bdata(w.s2), blen(w.s2),
@@ -507,6 +542,9 @@ static void malformed_bytes_at_every_decoder(void) {
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, bdata(w.s2), blen(w.s2), NOW,
                                             &version, E),
              PARTCERT_RESULT_WRONG_OBJECT_TYPE);
+    CHECK_FAIL(partcert_blocklist_apply(list, w.trust, bdata(w.record_d), blen(w.record_d), NOW,
+                                        &version, E),
+               PARTCERT_RESULT_WRONG_OBJECT_TYPE, "but this is a pairing record");
     CHECK_RC(partcert_trust_store_apply_revocation_list(trust, bdata(w.s1), blen(w.s1),
                                                         &sequence, E),
              PARTCERT_RESULT_WRONG_OBJECT_TYPE);
@@ -543,6 +581,48 @@ static void malformed_bytes_at_every_decoder(void) {
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, b->data, b->len + 1, NOW, &version,
                                             E),
              PARTCERT_RESULT_TRAILING_BYTES);
+    /* The same bytes through apply (told by content), on a blocklist and
+     * a holder: the decoder's codes, and nothing changed or published. */
+    b = copy_of(w.s2);
+    CHECK_RC(partcert_blocklist_apply(list, w.trust, b->data, b->len - 1, NOW, &version, E),
+             PARTCERT_RESULT_TRUNCATED);
+    CHECK_RC(partcert_blocklist_apply(list, w.trust, b->data, 0, NOW, &version, E),
+             PARTCERT_RESULT_TRUNCATED);
+    CHECK_RC(partcert_blocklist_apply(list, w.trust, NULL, 0, NOW, &version, E),
+             PARTCERT_RESULT_TRUNCATED);
+    CHECK_RC(partcert_blocklist_apply(list, w.trust, b->data, b->len + 1, NOW, &version, E),
+             PARTCERT_RESULT_TRAILING_BYTES);
+    b = copy_of(w.delta12);
+    CHECK_RC(partcert_blocklist_apply(list, w.trust, b->data, b->len - 1, NOW, &version, E),
+             PARTCERT_RESULT_TRUNCATED);
+    b->data[0] ^= 0xff;
+    CHECK_RC(partcert_blocklist_apply(list, w.trust, b->data, b->len, NOW, &version, E),
+             PARTCERT_RESULT_BAD_MAGIC);
+    CHECK(partcert_blocklist_list_count(list) == 0);
+    {
+        partcert_blocklist_holder *holder = NULL;
+        partcert_blocklist *before, *after;
+        OK(partcert_blocklist_holder_new(list, &holder, E));
+        before = partcert_blocklist_holder_load(holder);
+        b = copy_of(w.s2);
+        CHECK_RC(partcert_blocklist_holder_apply(holder, w.trust, b->data, b->len - 1, NOW,
+                                                 &version, E),
+                 PARTCERT_RESULT_TRUNCATED);
+        CHECK_RC(partcert_blocklist_holder_apply(holder, w.trust, b->data, 3, NOW, &version, E),
+                 PARTCERT_RESULT_TRUNCATED);
+        b->data[b->len] = 0;
+        CHECK_RC(partcert_blocklist_holder_apply(holder, w.trust, b->data, b->len + 1, NOW,
+                                                 &version, E),
+                 PARTCERT_RESULT_TRAILING_BYTES);
+        CHECK_FAIL(partcert_blocklist_holder_apply(holder, w.trust, bdata(w.screen_d),
+                                                   blen(w.screen_d), NOW, &version, E),
+                   PARTCERT_RESULT_WRONG_OBJECT_TYPE, "but this is a certificate");
+        after = partcert_blocklist_holder_load(holder);
+        CHECK(after == before && partcert_blocklist_list_count(after) == 0);
+        partcert_blocklist_free(after);
+        partcert_blocklist_free(before);
+        partcert_blocklist_holder_free(holder);
+    }
     CHECK(version.epoch == 0 && version.sequence == 0);
     {
         partcert_blocklist_entries *entries = partcert_blocklist_entries_new();
@@ -940,6 +1020,8 @@ static void shared_objects_refuse_changes(void) {
                ARG, "`blocklist` is shared");
     CHECK_RC(partcert_blocklist_apply_delta(list, w.trust, bdata(w.delta12), blen(w.delta12),
                                             NOW, NULL, E), ARG);
+    CHECK_FAIL(partcert_blocklist_apply(list, w.trust, bdata(w.s1), blen(w.s1), NOW, NULL, E),
+               ARG, "`blocklist` is shared");
     CHECK(partcert_blocklist_list_count(list) == 0);
     /* Once the other reference is released, the one left may change again. */
     partcert_trust_store_free(reader);

@@ -1262,6 +1262,168 @@ static void helpers(void) {
     CHECK_PSTR(partcert_result_message(PARTCERT_RESULT_OK), "ok");
 }
 
+/* Whether `blocklist` blocks `part` at `now`. */
+static int blocks(const partcert_blocklist *blocklist, const partcert_bytes *part, uint64_t now) {
+    partcert_part_evidence *evidence = evidence_for(&w, part);
+    partcert_verdict *verdict = verify(&w, blocklist, evidence, now);
+    int blocked = verdict != NULL && partcert_verdict_is_blocked(verdict);
+    partcert_verdict_free(verdict);
+    partcert_part_evidence_free(evidence);
+    return blocked;
+}
+
+/* The register's list at national scale: a compact snapshot, kept current
+ * by deltas over it, each applied by partcert_blocklist_apply and
+ * partcert_blocklist_holder_apply, which tell the object by its content.
+ * Anything else (a certificate) is refused with 105 and changes nothing. */
+static void a_compact_list_and_its_deltas_applied_by_content(void) {
+    partcert_blocklist_entries *stolen_a = partcert_blocklist_entries_new();
+    partcert_blocklist_entries *stolen_d = partcert_blocklist_entries_new();
+    partcert_blocklist_entries *none = partcert_blocklist_entries_new();
+    partcert_bytes *compact = NULL, *delta = NULL, *delisting = NULL, *never = NULL;
+    partcert_blocklist *device = partcert_blocklist_new(), *empty = partcert_blocklist_new();
+    partcert_blocklist *before, *after, *sorted = partcert_blocklist_new();
+    partcert_blocklist_holder *holder = NULL;
+    partcert_list_version version = {0, 0};
+    partcert_object_type type = 0;
+    const partcert_list_info *info;
+    uint8_t digest[32];
+
+    OK(partcert_blocklist_entries_add_reported_handset(stolen_a, bdata(w.record_a),
+                                                       blen(w.record_a), PARTCERT_REASON_STOLEN,
+                                                       STOLEN_AT, PARTCERT_LISTING_STATUS_FINAL,
+                                                       E));
+    OK(partcert_blocklist_entries_add_reported_handset(stolen_d, bdata(w.record_d),
+                                                       blen(w.record_d), PARTCERT_REASON_STOLEN,
+                                                       S2_AT, PARTCERT_LISTING_STATUS_FINAL, E));
+    OK(partcert_authority_publish_compact_snapshot(w.publisher, PUBLISHER_EPOCH, 1, S1_AT,
+                                                   S1_AT + LIST_LIFE, stolen_a, &compact, E));
+    OK(partcert_object_type_of(bdata(compact), blen(compact), &type, E));
+    CHECK(type == PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT);
+    /* The sorted-snapshot function does not take it; apply does. */
+    CHECK_FAIL(partcert_blocklist_apply_snapshot(device, w.trust, bdata(compact), blen(compact),
+                                                 S1_AT, &version, E),
+               PARTCERT_RESULT_WRONG_OBJECT_TYPE, "compact");
+    CHECK(partcert_blocklist_list_count(device) == 0);
+    OK(partcert_blocklist_apply(device, w.trust, bdata(compact), blen(compact), S1_AT, &version,
+                                E));
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 1);
+    CHECK(partcert_blocklist_list_count(device) == 1);
+    info = partcert_blocklist_list(device, 0);
+    CHECK(info != NULL);
+    if (info != NULL) {
+        CHECK(info->version.sequence == 1);
+        CHECK(info->issued_at == S1_AT && info->expires_at == S1_AT + LIST_LIFE);
+        CHECK(info->entry_count == 4); /* handset A's IMEI, board, screen, battery */
+        CHECK(same_id(info->authority_key_id, partcert_authority_key_id(w.register_root)));
+        CHECK(same_id(info->signer_key_id, partcert_authority_key_id(w.publisher)));
+    }
+    CHECK(blocks(device, w.screen_a, S1_AT + DAY));
+    CHECK(!blocks(device, w.screen_d, S1_AT + DAY));
+
+    /* A certificate is not a list: 105, naming it, and nothing changes. */
+    memset(digest, 0, sizeof digest);
+    if (info != NULL) memcpy(digest, info->state_digest, sizeof digest);
+    version.sequence = 77;
+    CHECK_FAIL(partcert_blocklist_apply(device, w.trust, bdata(w.screen_a), blen(w.screen_a),
+                                        S1_AT, &version, E),
+               PARTCERT_RESULT_WRONG_OBJECT_TYPE,
+               "expected a blocklist snapshot, compact snapshot or delta, but this is a "
+               "certificate");
+    CHECK(version.sequence == 77);
+    info = partcert_blocklist_list(device, 0);
+    CHECK(partcert_blocklist_list_count(device) == 1);
+    CHECK(info != NULL && info->version.sequence == 1 && same_id(info->state_digest, digest));
+
+    /* The register lists handset D the next day: a delta over the compact
+     * list, then one delisting handset A. */
+    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 2, S2_AT,
+                                             S2_AT + LIST_LIFE, NULL, stolen_d, &delta, E));
+    OK(partcert_object_type_of(bdata(delta), blen(delta), &type, E));
+    CHECK(type == PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA);
+    OK(partcert_blocklist_apply(device, w.trust, bdata(delta), blen(delta), S2_AT, &version, E));
+    CHECK(version.epoch == PUBLISHER_EPOCH && version.sequence == 2);
+    CHECK(blocks(device, w.screen_a, NOW));
+    CHECK(blocks(device, w.screen_d, NOW));
+    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3,
+                                             S2_AT + DAY, S2_AT + LIST_LIFE, stolen_a, none,
+                                             &delisting, E));
+    /* The same delta again, or the compact snapshot it replaced: refused,
+     * unchanged. */
+    CHECK_RC(partcert_blocklist_apply(device, w.trust, bdata(delta), blen(delta), NOW, &version,
+                                      E),
+             PARTCERT_RESULT_ROLLBACK);
+    CHECK_RC(partcert_blocklist_apply(device, w.trust, bdata(compact), blen(compact), NOW,
+                                      &version, E),
+             PARTCERT_RESULT_ROLLBACK);
+    OK(partcert_blocklist_apply(device, w.trust, bdata(delisting), blen(delisting), NOW, NULL,
+                                E));
+    info = partcert_blocklist_list(device, 0);
+    CHECK(info != NULL && info->version.sequence == 3);
+    CHECK(!blocks(device, w.screen_a, NOW));
+    CHECK(blocks(device, w.screen_d, NOW));
+    /* A delta needs the list it starts from. */
+    CHECK_FAIL(partcert_authority_publish_delta_over(w.publisher, empty, PUBLISHER_EPOCH, 2,
+                                                     S2_AT, S2_AT + LIST_LIFE, NULL, stolen_d,
+                                                     &never, E),
+               PARTCERT_RESULT_INVALID_ARGUMENT, "holds no list of authority");
+    CHECK(never == NULL);
+
+    /* The same, through a holder: each update published whole, a refused
+     * one not at all. */
+    OK(partcert_blocklist_holder_new(empty, &holder, E));
+    OK(partcert_blocklist_holder_apply(holder, w.trust, bdata(compact), blen(compact), S1_AT,
+                                       &version, E));
+    CHECK(version.sequence == 1);
+    before = partcert_blocklist_holder_load(holder);
+    CHECK(partcert_blocklist_list_count(before) == 1);
+    CHECK(blocks(before, w.screen_a, S1_AT + DAY));
+    CHECK_FAIL(partcert_blocklist_holder_apply(holder, w.trust, bdata(w.record_a),
+                                               blen(w.record_a), S1_AT, &version, E),
+               PARTCERT_RESULT_WRONG_OBJECT_TYPE, "but this is a pairing record");
+    CHECK_RC(partcert_blocklist_holder_apply(holder, w.trust, bdata(delisting), blen(delisting),
+                                             S2_AT, &version, E),
+             PARTCERT_RESULT_DELTA_BASE_MISMATCH);
+    after = partcert_blocklist_holder_load(holder);
+    CHECK(after == before); /* nothing was published */
+    partcert_blocklist_free(after);
+    OK(partcert_blocklist_holder_apply(holder, w.trust, bdata(delta), blen(delta), S2_AT,
+                                       &version, E));
+    CHECK(version.sequence == 2);
+    after = partcert_blocklist_holder_load(holder);
+    CHECK(after != before);
+    CHECK(blocks(after, w.screen_d, NOW));
+    CHECK(!blocks(before, w.screen_d, NOW)); /* a reader's snapshot never changes */
+    partcert_blocklist_free(after);
+    OK(partcert_blocklist_holder_apply(holder, w.trust, bdata(delisting), blen(delisting), NOW,
+                                       NULL, E));
+    after = partcert_blocklist_holder_load(holder);
+    info = partcert_blocklist_list(after, 0);
+    CHECK(info != NULL && info->version.sequence == 3);
+    CHECK(!blocks(after, w.screen_a, NOW));
+    partcert_blocklist_free(after);
+    partcert_blocklist_free(before);
+
+    /* Sorted snapshots and their deltas go through apply as well. */
+    OK(partcert_blocklist_apply(sorted, w.trust, bdata(w.s1), blen(w.s1), S1_AT, &version, E));
+    CHECK(version.sequence == 1);
+    OK(partcert_blocklist_apply(sorted, w.trust, bdata(w.delta12), blen(w.delta12), S2_AT,
+                                &version, E));
+    CHECK(version.sequence == 2);
+    CHECK(blocks(sorted, w.screen_a, NOW));
+
+    partcert_blocklist_holder_free(holder);
+    partcert_blocklist_free(sorted);
+    partcert_blocklist_free(empty);
+    partcert_blocklist_free(device);
+    partcert_bytes_free(delisting);
+    partcert_bytes_free(delta);
+    partcert_bytes_free(compact);
+    partcert_blocklist_entries_free(none);
+    partcert_blocklist_entries_free(stolen_d);
+    partcert_blocklist_entries_free(stolen_a);
+}
+
 /* Blocklist entries, added one by one: a handset by IMEI, a single part. */
 static void entries_one_by_one(void) {
     partcert_blocklist_entries *entries = partcert_blocklist_entries_new();
@@ -1408,6 +1570,7 @@ int main(int argc, char **argv) {
     RUN(issuing_names_the_offending_value);
     RUN(helpers);
     RUN(entries_one_by_one);
+    RUN(a_compact_list_and_its_deltas_applied_by_content);
     if (argc > 1) {
         fixtures_dir = argv[1];
         RUN(write_fixtures);

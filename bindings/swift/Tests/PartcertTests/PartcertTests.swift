@@ -223,6 +223,40 @@ func restOfSurface(_ w: World) throws {
     expectError("a key that is not the part's", 205) { try ChallengeResponse.respond(partKey: w.alice.cameraKey, challenge: challenge, certificate: w.bob.camera) }
 }
 
+/// A national register's compact list applied by content; anything else refused with 105.
+func compactByContent(_ w: World) throws {
+    let trust = try w.trust()
+    let compact = try w.register.publishCompactSnapshot(version: ListVersion(epoch: 0, sequence: 1), issuedAt: T0 + 10 * DAY,
+        expiresAt: T0 + 40 * DAY,
+        entries: entriesForReportedHandset(record: w.alice.record, reason: .stolen, listedAt: T0 + 10 * DAY, status: .final))
+    let bytes = compact.toBytes()
+    let info = try CompactSnapshot.decode(bytes: bytes).info()
+    check("compact snapshot round-trips", try CompactSnapshot.decode(bytes: bytes).toBytes() == bytes &&
+        info.version == ListVersion(epoch: 0, sequence: 1) && info.authority == w.register.certificate().authority()!.keyId, info)
+    let device = Blocklist()
+    expectError("applySnapshot given a compact snapshot", 105) {
+        try device.applySnapshot(trust: trust, snapshot: BlocklistSnapshot.decode(bytes: bytes), now: NOW)
+    }
+    check("compact snapshot applied by content", try device.apply(trust: trust, bytes: bytes, now: T0 + 10 * DAY) == ListVersion(epoch: 0, sequence: 1))
+    let held = device.lists()
+    check("compact list held: 4 keys, its digest", held.count == 1 && held[0].entryCount == 4 && held[0].digest == info.stateDigest, held)
+    let verifier = try Verifier(trust: trust, blocklist: device)
+    check("compact list blocks Alice's screen", try verifier.verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain), now: NOW).isBlocked)
+    check("compact list leaves Bob's screen clean", try !verifier.verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain), now: NOW).isBlocked)
+
+    let e = expectError("a certificate given to apply", 105) { try device.apply(trust: trust, bytes: w.alice.screen.toBytes(), now: NOW) }
+    check("105 names what it is", e?.detail().contains("but this is a certificate") == true, e?.detail())
+    expectError("a pairing record given to apply", 105) { try device.apply(trust: trust, bytes: w.alice.record.toBytes(), now: NOW) }
+    expectError("truncated compact snapshot", 100) { try device.apply(trust: trust, bytes: bytes.prefix(bytes.count - 1), now: NOW) }
+    check("a refused object changes nothing", device.lists() == held)
+    check("a newer sorted snapshot replaces the compact list", try device.apply(trust: trust, bytes: w.list2.toBytes(), now: NOW) == ListVersion(epoch: 0, sequence: 2))
+    expectError("the compact snapshot again after a newer list", 400) { try device.apply(trust: trust, bytes: bytes, now: NOW) }
+
+    let sorted = Blocklist()
+    check("sorted snapshot by content", try sorted.apply(trust: trust, bytes: w.list1.toBytes(), now: T0 + DAY) == ListVersion(epoch: 0, sequence: 1))
+    check("delta by content", try sorted.apply(trust: trust, bytes: w.delta12.toBytes(), now: T0 + 11 * DAY) == ListVersion(epoch: 0, sequence: 2))
+}
+
 func hex(_ d: Data) -> String { d.map { String(format: "%02x", $0) }.joined() }
 
 func roleName(_ r: AuthorityRole) -> String {
@@ -479,7 +513,7 @@ final class PartcertTests: XCTestCase {
         let w = try World()
         let sections: [(String, () throws -> Void)] = [
             ("London story", { try londonStory(w) }), ("error families", { try errorFamilies(w) }),
-            ("rest of the surface", { try restOfSurface(w) }),
+            ("rest of the surface", { try restOfSurface(w) }), ("compact list by content", { try compactByContent(w) }),
             ("golden vectors", { try goldenVectors(vectors, facts) }), ("malformed inputs", { try malformedInputs(w, vectors) }),
             ("threads", { try threads(w) }), ("memory", { try memory(w) }),
         ]
