@@ -326,3 +326,55 @@ fn check_changes(changes: &[OverlayChange]) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::Imei;
+    use crate::{ListingStatus, Reason};
+
+    fn listed(body: u64) -> OverlayChange {
+        OverlayChange::Listed(BlocklistEntry {
+            key: BlockKey::Imei(Imei::with_check_digit(body).unwrap()),
+            reason: Reason::Stolen,
+            listed_at: 1_700_000_000,
+            status: ListingStatus::Final,
+            handset: None,
+        })
+    }
+
+    fn delisted(body: u64) -> OverlayChange {
+        OverlayChange::Delisted(BlockKey::Imei(Imei::with_check_digit(body).unwrap()))
+    }
+
+    #[test]
+    fn saved_changes_over_a_compact_list_must_be_sorted_unique_and_valid() {
+        let a = 35_000_000_000_001;
+        let b = 35_000_000_000_002;
+        assert_eq!(check_changes(&[listed(a), delisted(b)]), Ok(()));
+        assert_eq!(
+            check_changes(&[delisted(b), listed(a)]),
+            Err(Error::NotCanonical("changes since the compact snapshot"))
+        );
+        assert_eq!(
+            check_changes(&[listed(a), delisted(a)]),
+            Err(Error::NotCanonical("changes since the compact snapshot"))
+        );
+        // An IMEI whose check digit is wrong, in a delisting or a listing.
+        // As a hostile file would carry it: decoding does not check digits.
+        let wire = postcard::to_allocvec(&350_000_000_000_019u64).unwrap();
+        let wrong = BlockKey::Imei(postcard::from_bytes::<Imei>(&wire).unwrap());
+        assert!(matches!(
+            check_changes(&[OverlayChange::Delisted(wrong)]),
+            Err(Error::InvalidImei(_))
+        ));
+        let OverlayChange::Listed(mut entry) = listed(a) else {
+            unreachable!()
+        };
+        entry.key = wrong;
+        assert!(matches!(
+            check_changes(&[OverlayChange::Listed(entry)]),
+            Err(Error::InvalidImei(_))
+        ));
+    }
+}
