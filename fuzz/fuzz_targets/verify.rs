@@ -1,14 +1,17 @@
 //! Structure-aware: the fuzzer chooses evidence from a fixed world (two
 //! makers, their lines and pairing services, a register with a delegated
-//! key a thief may hold, an operator), the lists published (signer, epoch,
+//! key a thief may hold, an operator), the lists published (sorted or
+//! compact snapshots, deltas over what the device holds: signer, epoch,
 //! sequence, times, entries), revocations, restarts, byte mutations, and
 //! what is verified when. Invariants, whatever it chooses:
 //! - never a panic;
 //! - never a `clean` or `stale` verdict for a part whose identity (or
-//!   board IMEI) a held list carries;
+//!   board IMEI) a held list carries, by a model of the lists kept here
+//!   from what was accepted;
 //! - never a verdict from evidence whose bytes were altered after signing.
 #![no_main]
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -202,11 +205,41 @@ fn block_keys(world: &World, choices: &mut Choices<'_>) -> Vec<BlocklistEntry> {
         .collect()
 }
 
-fn held_keys(blocklist: &Blocklist) -> Vec<BlockKey> {
-    blocklist
-        .lists()
-        .flat_map(|list| list.entries().iter().map(|entry| entry.key))
+/// What each authority's accepted list carries, kept independently of the
+/// library from the objects it accepted.
+type Model = BTreeMap<KeyId, BTreeSet<BlockKey>>;
+
+fn held_keys(blocklist: &Blocklist, model: &Model) -> Vec<BlockKey> {
+    // A list the device no longer holds (a restart from the marks) is
+    // missing, not clean; what it holds is what the model says.
+    model
+        .iter()
+        .filter(|(authority, _)| blocklist.list(authority).is_some())
+        .flat_map(|(_, keys)| keys.iter().copied())
         .collect()
+}
+
+/// Applies a list object, checking that altered bytes are refused and
+/// leave the state unchanged; returns whether the object was accepted.
+fn apply(
+    blocklist: &mut Blocklist,
+    trust: &TrustStore,
+    bytes: &[u8],
+    now: u64,
+    choices: &mut Choices<'_>,
+) -> bool {
+    match mutate(bytes, choices) {
+        Some(mutated) => {
+            let before = blocklist.clone();
+            assert!(
+                blocklist.apply_bytes(trust, &mutated, now).is_err(),
+                "an altered list was accepted"
+            );
+            assert_eq!(*blocklist, before, "a refused list changed the state");
+            false
+        }
+        None => blocklist.apply_bytes(trust, bytes, now).is_ok(),
+    }
 }
 
 /// The invariant every verdict keeps: a held listing of its identity or
@@ -232,31 +265,49 @@ fuzz_target!(|data: &[u8]| {
         trust.add_blocklist_root(world.operator.certificate().clone()).unwrap();
     }
     let mut blocklist = Blocklist::new();
+    let mut model = Model::new();
 
     for _ in 0..choices.below(8) {
-        match choices.below(6) {
-            // A list from one of the signers, at a chosen version and times.
-            0..=2 => {
+        match choices.below(8) {
+            // A list from one of the signers, at a chosen version and times:
+            // sorted, compact, or a delta over what the device holds.
+            0..=2 | 6 | 7 => {
                 let signer = [&world.register, &world.register_root, &world.operator][choices.below(3)];
+                let Ok(authority) = signer.blocklist_authority() else { continue };
                 let version = ListVersion::new(u64::from(choices.byte() % 3), choices.u64() >> choices.below(64));
                 let issued_at = choices.time();
                 let expires_at = issued_at.saturating_add(choices.time() % (30 * DAY));
-                let entries = block_keys(world, &mut choices);
+                let mut entries = block_keys(world, &mut choices);
+                entries.sort_by_key(|entry| entry.key);
+                entries.dedup_by_key(|entry| entry.key);
                 let now = choices.time();
-                if let Ok(list) = signer.publish_snapshot(version, issued_at, expires_at, entries) {
-                    match mutate(list.as_bytes(), &mut choices) {
-                        Some(bytes) => {
-                            if let Ok(mutated) = BlocklistSnapshot::decode(&bytes) {
-                                let before = blocklist.clone();
-                                if blocklist.apply_snapshot(&trust, &mutated, now).is_ok() {
-                                    panic!("an altered snapshot was accepted");
-                                }
-                                assert_eq!(blocklist, before, "a refused list changed the state");
-                            }
+                let kind = choices.below(3);
+                let published = match kind {
+                    0 => signer
+                        .publish_snapshot(version, issued_at, expires_at, entries.clone())
+                        .map(|list| list.as_bytes().to_vec()),
+                    1 => signer
+                        .publish_compact_snapshot(version, issued_at, expires_at, &entries)
+                        .map(|list| list.as_bytes().to_vec()),
+                    _ => {
+                        let Some(held) = blocklist.list(&authority) else { continue };
+                        let delisted: Vec<BlockKey> =
+                            block_keys(world, &mut choices).iter().map(|entry| entry.key).collect();
+                        signer
+                            .publish_delta_over(held, version, issued_at, expires_at, &delisted, entries.clone())
+                            .map(|delta| delta.as_bytes().to_vec())
+                    }
+                };
+                let Ok(bytes) = published else { continue };
+                if apply(&mut blocklist, &trust, &bytes, now, &mut choices) {
+                    if let Ok(Object::BlocklistDelta(delta)) = Object::decode(&bytes) {
+                        let keys = model.entry(authority).or_default();
+                        for key in delta.removals() {
+                            keys.remove(key);
                         }
-                        None => {
-                            let _ = blocklist.apply_snapshot(&trust, &list, now);
-                        }
+                        keys.extend(delta.upserts().iter().map(|entry| entry.key));
+                    } else {
+                        model.insert(authority, entries.iter().map(|entry| entry.key).collect());
                     }
                 }
             }
@@ -281,7 +332,7 @@ fuzz_target!(|data: &[u8]| {
             _ => {}
         }
     }
-    let held = held_keys(&blocklist);
+    let held = held_keys(&blocklist, &model);
 
     // One part, with a chosen chain, record, presented IMEIs and time.
     let part = &world.parts[choices.below(world.parts.len())];
