@@ -588,6 +588,8 @@ pub enum ObjectType {
     RevocationList,
     /// A challenge response.
     ChallengeResponse,
+    /// A compact blocklist snapshot (national-scale lists).
+    CompactSnapshot,
 }
 
 /// The type of an encoded object, read from its header only.
@@ -600,6 +602,7 @@ pub fn object_type_of(bytes: Vec<u8>) -> Result<ObjectType> {
         pc::ObjectType::BlocklistDelta => ObjectType::BlocklistDelta,
         pc::ObjectType::RevocationList => ObjectType::RevocationList,
         pc::ObjectType::ChallengeResponse => ObjectType::ChallengeResponse,
+        pc::ObjectType::CompactSnapshot => ObjectType::CompactSnapshot,
         other => {
             return Err(PartcertError::from_code(
                 pc::ErrorCode::UnknownObjectType,
@@ -642,6 +645,11 @@ pub enum PartcertObject {
         /// It.
         response: Arc<ChallengeResponse>,
     },
+    /// A compact blocklist snapshot.
+    CompactSnapshot {
+        /// It.
+        snapshot: Arc<CompactSnapshot>,
+    },
 }
 
 /// Decodes any object, dispatching on its type tag (what `partcert show`
@@ -666,6 +674,9 @@ pub fn decode_object(bytes: Vec<u8>) -> Result<PartcertObject> {
         },
         pc::Object::ChallengeResponse(r) => PartcertObject::ChallengeResponse {
             response: Arc::new(ChallengeResponse(r)),
+        },
+        pc::Object::CompactSnapshot(s) => PartcertObject::CompactSnapshot {
+            snapshot: Arc::new(CompactSnapshot(*s)),
         },
         other => {
             return Err(PartcertError::from_code(

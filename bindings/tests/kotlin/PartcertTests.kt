@@ -314,6 +314,7 @@ fun goldenVectors(dir: File, factsFile: File) {
                 is PartcertObject.Certificate -> obj.certificate.toBytes(); is PartcertObject.PairingRecord -> obj.record.toBytes()
                 is PartcertObject.BlocklistSnapshot -> obj.snapshot.toBytes(); is PartcertObject.BlocklistDelta -> obj.delta.toBytes()
                 is PartcertObject.RevocationList -> obj.list.toBytes(); is PartcertObject.ChallengeResponse -> obj.response.toBytes()
+                is PartcertObject.CompactSnapshot -> obj.snapshot.toBytes()
             }
             check("${f.name} re-encodes to the same bytes", round.contentEquals(bytes))
         }
@@ -433,6 +434,10 @@ fun compactByContent(w: World) {
     val info = CompactSnapshot.decode(bytes).info()
     check("compact snapshot round-trips", CompactSnapshot.decode(bytes).toBytes().contentEquals(bytes) &&
         info.version == ListVersion(0UL, 1UL) && info.authority == w.register.certificate().authority()!!.keyId, info)
+    check("objectTypeOf knows a compact snapshot", objectTypeOf(bytes) == ObjectType.COMPACT_SNAPSHOT)
+    val decoded = decodeObject(bytes)
+    check("decodeObject gives a compact snapshot",
+        decoded is PartcertObject.CompactSnapshot && decoded.snapshot.toBytes().contentEquals(bytes))
     val device = Blocklist()
     expectError("applySnapshot given a compact snapshot", 105u) { device.applySnapshot(trust, BlocklistSnapshot.decode(bytes), NOW) }
     check("compact snapshot applied by content", device.apply(trust, bytes, T0 + 10UL * DAY) == ListVersion(0UL, 1UL))
