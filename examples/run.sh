@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-examples=(repair_shop boot_self_check registry)
+examples=(repair_shop boot_self_check registry national_register)
 failed=()
 
 cargo build --locked -q -p partcert-examples --examples -p partcert-cli
