@@ -314,7 +314,8 @@ pub enum BlocklistCommand {
     /// Publish a full signed snapshot (sorted `.pcbl`, or compact `.pcbc`
     /// with --compact).
     New(BlocklistNewArgs),
-    /// Publish the delta that turns one sorted snapshot into the next.
+    /// Publish a delta: between two sorted snapshots, or over the list a
+    /// saved state holds (a compact list's daily changes).
     Delta(BlocklistDeltaArgs),
     /// Check and apply snapshots and deltas in order, as a device does, and
     /// keep the anti-rollback state.
@@ -381,12 +382,25 @@ pub struct BlocklistNewArgs {
     /// (a part not listed matches one with probability at most 2^-41 per
     /// lookup), listing times to the day. Devices apply it as they apply a
     /// sorted snapshot; a register keeps it current with deltas built over
-    /// it by the library (`Authority::publish_delta_over`). Without
+    /// what devices hold (`blocklist delta --over`). Without
     /// --base it is signed straight from the IMEIs read, so
     /// --imeis-from takes a national list (200 million lines: about 3.2 GB
     /// of rows, not 14 GB of entries).
     #[arg(long)]
     pub compact: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listing: ListingArgs,
+    /// Where to write the snapshot (`-`: standard output); `.pcbc` for a
+    /// compact one.
+    #[arg(long, value_name = "LIST.pcbl")]
+    pub out: PathBuf,
+}
+
+/// What to list and delist: the inputs `blocklist new` and
+/// `blocklist delta --over` share.
+#[derive(Debug, Args)]
+pub struct ListingArgs {
     /// List a handset by IMEI (repeat).
     #[arg(long, value_parser = parse_imei)]
     pub imei: Vec<Imei>,
@@ -406,7 +420,8 @@ pub struct BlocklistNewArgs {
     /// The new entries are suspended pending inquiry (a lost phone that may turn up).
     #[arg(long)]
     pub suspended: bool,
-    /// Delist a handset's IMEI (an entry of --base).
+    /// Delist a handset's IMEI (an entry of --base, or of the list --over
+    /// holds).
     #[arg(long, value_parser = parse_imei)]
     pub delist_imei: Vec<Imei>,
     /// Delist every IMEI in FILE (`-`: standard input), as --imeis-from reads it.
@@ -416,22 +431,49 @@ pub struct BlocklistNewArgs {
     /// was found); a folder or a list file as for --from-pairing.
     #[arg(long, value_name = "HANDSET.pair|DIR|LIST")]
     pub delist_pairing: Vec<PathBuf>,
-    /// Where to write the snapshot (`-`: standard output); `.pcbc` for a
-    /// compact one.
-    #[arg(long, value_name = "LIST.pcbl")]
-    pub out: PathBuf,
 }
 
 /// `partcert blocklist delta`
 #[derive(Debug, Args)]
 pub struct BlocklistDeltaArgs {
-    /// The sorted snapshot devices hold (a compact list has no deltas: it
-    /// is replaced by the next compact snapshot).
-    #[arg(long, value_name = "OLD.pcbl")]
-    pub from: PathBuf,
+    /// The sorted snapshot devices hold (or use --over).
+    #[arg(
+        long,
+        value_name = "OLD.pcbl",
+        required_unless_present = "over",
+        conflicts_with = "over"
+    )]
+    pub from: Option<PathBuf>,
     /// The sorted snapshot they should reach.
-    #[arg(long, value_name = "NEW.pcbl")]
-    pub to: PathBuf,
+    #[arg(
+        long,
+        value_name = "NEW.pcbl",
+        required_unless_present = "over",
+        conflicts_with = "over"
+    )]
+    pub to: Option<PathBuf>,
+    /// Build the delta over the list of this register that a saved state
+    /// holds, as devices hold it (the register keeps such a mirror with
+    /// `blocklist apply`), from the changes given with --imei,
+    /// --imeis-from, --from-pairing and the --delist-* flags: how a compact
+    /// list is kept current between compact snapshots.
+    #[arg(long, value_name = "STATE.pcbs", requires_all = ["sequence", "blocklist_trust"])]
+    pub over: Option<PathBuf>,
+    /// With --over: the register's root certificate (the state's lists
+    /// must chain to a pinned root).
+    #[arg(long, value_name = "BLROOT.cert", requires = "over")]
+    pub blocklist_trust: Vec<PathBuf>,
+    /// With --over: the sequence the delta leads to, later than the list
+    /// held (in its epoch).
+    #[arg(long, value_name = "N", requires = "over")]
+    pub sequence: Option<u64>,
+    /// With --over: days until the list it leads to is stale (0 or over
+    /// 36500 only with --force).
+    #[arg(long, value_name = "N", requires = "over")]
+    pub expires_days: Option<u64>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listing: ListingArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub signer: BlocklistSigner,

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use partcert::{
     BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, CompactSnapshot, Error, Imei,
-    ListVersion, ListingStatus, ObjectType, PairingRecord, StateDigest, TrustStore,
+    ListVersion, ListingStatus, ObjectType, PairingRecord, Reason, StateDigest, TrustStore,
 };
 use serde_json::{Value, json};
 
-use crate::args::{BlocklistApplyArgs, BlocklistDeltaArgs, BlocklistNewArgs};
+use crate::args::{BlocklistApplyArgs, BlocklistDeltaArgs, BlocklistNewArgs, ListingArgs};
 use crate::ctx::{Ctx, Report, print_json};
 use crate::error::{BadLine, CliError, ToolCode, exit};
 use crate::files::{self, Kind, Src};
@@ -263,23 +263,29 @@ impl Published {
     }
 }
 
-/// `partcert blocklist new`
-pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
-    let kind = Kind::Object(if args.compact {
-        ObjectType::CompactSnapshot
-    } else {
-        ObjectType::BlocklistSnapshot
-    });
-    ctx.check_out("--out", &args.out)?;
-    files::check_can_write(&args.out, kind, ctx.force, "--out")?;
-    let now = ctx.now()?;
-    ctx.plausible_days("--expires-days", args.expires_days)?;
-    let from_stdin = args
+/// The changes a command was given, read and checked: IMEIs (sorted,
+/// unique), the other entries to list, the keys to delist.
+struct Gathered {
+    /// IMEIs to list (their entries are made by `entry_of`).
+    imeis: Vec<Imei>,
+    /// The other entries to list (every IMEI's too, unless streamed).
+    listed: Vec<BlocklistEntry>,
+    /// Keys to delist, sorted and unique.
+    delisted: Vec<BlockKey>,
+    /// Keys given more than once, to list or to delist.
+    duplicates: usize,
+    reason: Reason,
+    entry_of: Box<dyn Fn(&Imei) -> BlocklistEntry>,
+}
+
+/// Standard input can feed one input only.
+fn check_one_stdin(listing: &ListingArgs) -> Result<(), CliError> {
+    let from_stdin = listing
         .imeis_from
         .iter()
-        .chain(&args.delist_imeis_from)
-        .chain(&args.from_pairing)
-        .chain(&args.delist_pairing)
+        .chain(&listing.delist_imeis_from)
+        .chain(&listing.from_pairing)
+        .chain(&listing.delist_pairing)
         .filter(|path| files::is_stdout(path))
         .count();
     if from_stdin > 1 {
@@ -287,22 +293,13 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
             .flag("--imeis-from/--delist-imeis-from/--from-pairing/--delist-pairing -")
             .hint("give the other inputs as files"));
     }
-    let publisher = load_authority(
-        Src::new(&args.signer.authority, "--authority"),
-        Src::new(&args.signer.authority_cert, "--authority-cert"),
-    )?;
-    let base = match &args.base {
-        Some(path) => Some((
-            path,
-            files::sorted_snapshot(
-                Src::new(path, "--base"),
-                BASE_NOT_COMPACT,
-                BASE_NOT_COMPACT_HINT,
-            )?,
-        )),
-        None => None,
-    };
+    Ok(())
+}
 
+/// Reads what to list and delist. With `stream`, IMEIs stay IMEIs (8 bytes
+/// each) instead of becoming entries. Refuses a key both listed and
+/// delisted.
+fn gather(args: &ListingArgs, now: u64, stream: bool) -> Result<Gathered, CliError> {
     // What to list: every IMEI flag and file, every pairing record.
     let status = if args.suspended {
         ListingStatus::Suspended
@@ -315,10 +312,6 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
         read_imeis(path, "--imeis-from", &mut imeis)?;
     }
     let mut duplicates = dedup_by(&mut imeis, |imei| *imei);
-    // A compact list with no base is signed straight from the IMEIs (8
-    // bytes a line here, 16 in the coder's rows): a national list of 200
-    // million lines never becomes 200 million entries of 72 bytes.
-    let stream = args.compact && base.is_none();
     let mut listed: Vec<BlocklistEntry> = if stream {
         Vec::new()
     } else {
@@ -384,6 +377,56 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
         .hint("give each key to one side only"));
     }
 
+    Ok(Gathered {
+        imeis,
+        listed,
+        delisted,
+        duplicates: duplicates + delist_duplicates,
+        reason,
+        entry_of: Box::new(entry_of),
+    })
+}
+
+/// `partcert blocklist new`
+pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    let kind = Kind::Object(if args.compact {
+        ObjectType::CompactSnapshot
+    } else {
+        ObjectType::BlocklistSnapshot
+    });
+    ctx.check_out("--out", &args.out)?;
+    files::check_can_write(&args.out, kind, ctx.force, "--out")?;
+    let now = ctx.now()?;
+    ctx.plausible_days("--expires-days", args.expires_days)?;
+    check_one_stdin(&args.listing)?;
+    let publisher = load_authority(
+        Src::new(&args.signer.authority, "--authority"),
+        Src::new(&args.signer.authority_cert, "--authority-cert"),
+    )?;
+    let base = match &args.base {
+        Some(path) => Some((
+            path,
+            files::sorted_snapshot(
+                Src::new(path, "--base"),
+                BASE_NOT_COMPACT,
+                BASE_NOT_COMPACT_HINT,
+            )?,
+        )),
+        None => None,
+    };
+
+    // A compact list with no base is signed straight from the IMEIs (8
+    // bytes a line here, 16 in the coder's rows): a national list of 200
+    // million lines never becomes 200 million entries of 72 bytes.
+    let stream = args.compact && base.is_none();
+    let Gathered {
+        imeis,
+        mut listed,
+        delisted,
+        duplicates,
+        reason,
+        entry_of,
+    } = gather(&args.listing, now, stream)?;
     // What the base already says: delisting what it does not list, and
     // listing again what it lists, are reported, never silent.
     let base_snapshot = base.as_ref().map(|(_, snapshot)| snapshot);
@@ -519,7 +562,7 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
         kind.name(),
         text::version(version),
         reason.name(),
-        if args.suspended { " (suspended)" } else { "" },
+        if args.listing.suspended { " (suspended)" } else { "" },
     ));
     if relisted > 0 {
         report.line(format!(
@@ -533,10 +576,9 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
             reason.name()
         ));
     }
-    if duplicates + delist_duplicates > 0 {
+    if duplicates > 0 {
         report.line(format!(
-            "  note: {} key(s) were given more than once: each counted once",
-            duplicates + delist_duplicates
+            "  note: {duplicates} key(s) were given more than once: each counted once"
         ));
     }
     if !not_listed.is_empty() {
@@ -565,8 +607,8 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
             compact.as_bytes().len(),
         ));
         report.line(
-            "  devices keep it current with deltas built over it (the library's \
-             Authority::publish_delta_over) or take the next compact snapshot",
+            "  keep it current with deltas over what devices hold (`blocklist delta --over`), \
+             or publish the next compact snapshot",
         );
     }
     report.line(format!(
@@ -595,7 +637,7 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
             "already_listed": already,
             "delisted": removed,
             "not_listed": not_listed.len(),
-            "duplicates": duplicates + delist_duplicates,
+            "duplicates": duplicates,
         }),
     );
     report.set(
@@ -612,15 +654,27 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
     report.finish(ctx, out)
 }
 
-/// Why `blocklist delta` takes sorted snapshots only.
+/// Why `blocklist delta --from/--to` takes sorted snapshots only.
 const DELTA_NOT_COMPACT: &str =
-    "deltas are for sorted lists (a device holding a compact list replaces it whole)";
-const DELTA_HINT: &str = "publish the register's next compact snapshot instead, or give two \
-     sorted snapshots (`blocklist new` without --compact)";
+    "--from and --to are sorted snapshots (a compact list keeps parts as fingerprints only)";
+const DELTA_HINT: &str = "for a compact list, build the delta over the state devices hold: \
+     `blocklist delta --over STATE.pcbs --blocklist-trust ROOT.cert --sequence N` with the changes";
+
+/// Whether any change to list or delist was given.
+fn any_change(listing: &ListingArgs) -> bool {
+    !(listing.imei.is_empty()
+        && listing.imeis_from.is_empty()
+        && listing.from_pairing.is_empty()
+        && listing.delist_imei.is_empty()
+        && listing.delist_imeis_from.is_empty()
+        && listing.delist_pairing.is_empty())
+}
 
 /// `partcert blocklist delta`
 pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
-    ctx.refuse_unused("blocklist delta", false, true)?;
+    // Between two snapshots the delta takes their times; over a state it
+    // is issued now (or --at).
+    ctx.refuse_unused("blocklist delta", args.over.is_some(), true)?;
     let kind = Kind::Object(ObjectType::BlocklistDelta);
     ctx.check_out("--out", &args.out)?;
     files::check_can_write(&args.out, kind, ctx.force, "--out")?;
@@ -628,18 +682,25 @@ pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
         Src::new(&args.signer.authority, "--authority"),
         Src::new(&args.signer.authority_cert, "--authority-cert"),
     )?;
-    let from = files::sorted_snapshot(
-        Src::new(&args.from, "--from"),
-        DELTA_NOT_COMPACT,
-        DELTA_HINT,
-    )?;
-    let to = files::sorted_snapshot(Src::new(&args.to, "--to"), DELTA_NOT_COMPACT, DELTA_HINT)?;
+    let (Some(from), Some(to)) = (&args.from, &args.to) else {
+        return delta_over(&args, &publisher, ctx, out);
+    };
+    if any_change(&args.listing) {
+        return Err(CliError::usage(
+            "--from and --to give the changes themselves: the changes to list or delist are for --over",
+        )
+        .flag("--imei/--imeis-from/--from-pairing/--delist-*")
+        .hint("drop them, or build the delta over a state with --over"));
+    }
+    let from = files::sorted_snapshot(Src::new(from, "--from"), DELTA_NOT_COMPACT, DELTA_HINT)?;
+    let to_path = to;
+    let to = files::sorted_snapshot(Src::new(to, "--to"), DELTA_NOT_COMPACT, DELTA_HINT)?;
     let delta = publisher
         .publish_delta(&from, &to)
         .map_err(|error| match &error {
             // Two registers' lists: the later one is not this register's.
             Error::WrongAuthority if from.authority() != to.authority() => CliError::core(error)
-                .file(&args.to)
+                .file(to_path)
                 .flag("--to")
                 .exit(exit::USAGE)
                 .hint("--from and --to must be two snapshots of one register"),
@@ -655,7 +716,7 @@ pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
                 .hint("sign with the register's root or its publisher for the epoch of --to"),
             // Not later than --from, or in another epoch.
             _ => CliError::core(error)
-                .file(&args.to)
+                .file(to_path)
                 .flag("--to")
                 .exit(exit::USAGE)
                 .hint("--to must be a later snapshot than --from, in the same epoch"),
@@ -672,6 +733,130 @@ pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
         delta.removals().len(),
         delta.as_bytes().len(),
         to.as_bytes().len()
+    ));
+    report.set("epoch", json!(delta.to_version().epoch));
+    report.set("from_sequence", json!(delta.from_version().sequence));
+    report.set("to_sequence", json!(delta.to_version().sequence));
+    report.set("upserts", json!(delta.upserts().len()));
+    report.set("removals", json!(delta.removals().len()));
+    report.set("bytes", json!(delta.as_bytes().len()));
+    report.finish(ctx, out)
+}
+
+/// `partcert blocklist delta --over STATE`: the delta over the list of
+/// this register a state holds (sorted or compact), from the changes given.
+fn delta_over(
+    args: &BlocklistDeltaArgs,
+    publisher: &partcert::issue::Authority,
+    ctx: Ctx,
+    out: &mut dyn Write,
+) -> Result<u8, CliError> {
+    let kind = Kind::Object(ObjectType::BlocklistDelta);
+    let (Some(over), Some(sequence)) = (&args.over, args.sequence) else {
+        return Err(
+            CliError::usage("give --from and --to, or --over with --sequence")
+                .flag("--from/--to/--over"),
+        );
+    };
+    let expires_days = args.expires_days.unwrap_or(7);
+    let now = ctx.now()?;
+    ctx.plausible_days("--expires-days", expires_days)?;
+    check_one_stdin(&args.listing)?;
+    let mut trust = TrustStore::new();
+    pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
+    let state = files::blocklist_state(
+        Src::new(over, "--over"),
+        &trust,
+        "keep a mirror of what devices hold: `blocklist apply --state STATE.pcbs --init LIST`",
+    )?;
+    let authority = publisher.blocklist_authority().map_err(|error| {
+        CliError::core(error)
+            .file(&args.signer.authority_cert)
+            .flag("--authority-cert")
+            .hint("sign with the register's root or its publisher")
+    })?;
+    let held = state.list(&authority).ok_or_else(|| {
+        CliError::usage(format!(
+            "{} holds no list of this register ({}): a first list is a snapshot",
+            over.display(),
+            authority.to_hex()
+        ))
+        .flag("--over")
+        .hint("apply the register's snapshot to the state first (`blocklist apply`), or publish one with `blocklist new`")
+    })?;
+    if !any_change(&args.listing) {
+        return Err(CliError::usage("no change given: nothing to publish")
+            .flag("--imei/--imeis-from/--from-pairing/--delist-*")
+            .hint("name what to list or delist"));
+    }
+    let Gathered {
+        imeis,
+        listed,
+        delisted,
+        duplicates,
+        ..
+    } = gather(&args.listing, now, false)?;
+    drop(imeis);
+    let version = ListVersion::new(held.version.epoch, sequence);
+    let expires_at = now.saturating_add(expires_days.saturating_mul(DAY));
+    let delta = publisher
+        .publish_delta_over(held, version, now, expires_at, &delisted, listed)
+        .map_err(|error| match &error {
+            Error::Rollback { accepted, .. } => {
+                let accepted = *accepted;
+                CliError::flagged(format!("--sequence {sequence}"))(error)
+                    .message(format!(
+                        "{} must come after {}, the list {} holds",
+                        text::version(version),
+                        text::version(accepted),
+                        over.display()
+                    ))
+                    .hint(format!(
+                        "give --sequence {} or higher",
+                        accepted.sequence.saturating_add(1)
+                    ))
+            }
+            Error::SequenceLeap { .. } => CliError::flagged(format!("--sequence {sequence}"))(error)
+                .hint("devices accept sequences up to 2^53-1"),
+            Error::EpochNotPermitted { .. }
+            | Error::RoleNotPermitted { .. }
+            | Error::Expired { .. }
+            | Error::NotYetValid { .. }
+            | Error::WrongAuthority => CliError::core(error)
+                .file(&args.signer.authority_cert)
+                .flag("--authority-cert")
+                .hint("sign with the register's root or its publisher for the epoch the state holds, valid now (--at)"),
+            Error::InvalidField(_) | Error::LengthOverBound { .. } => CliError::core(error).file(over),
+            _ => CliError::core(error),
+        })?;
+    files::write_new(&args.out, delta.as_bytes(), kind, ctx.force, "--out")?;
+    let format = if held.compact().is_some() {
+        "compact"
+    } else {
+        "sorted"
+    };
+    let mut report = Report::new("blocklist delta");
+    report.wrote(&args.out, kind);
+    report.line(format!(
+        "wrote {}: blocklist delta {} -> {} over the {format} list {} holds, {} listed or changed, {} delisted ({} bytes)",
+        args.out.display(),
+        text::version(delta.from_version()),
+        text::version(delta.to_version()),
+        over.display(),
+        delta.upserts().len(),
+        delta.removals().len(),
+        delta.as_bytes().len(),
+    ));
+    if duplicates > 0 {
+        report.line(format!(
+            "  note: {duplicates} key(s) were given more than once: each counted once"
+        ));
+    }
+    report.line(format!(
+        "  issued {}, stale after {}; apply it to {} too, to publish the next one over it",
+        text::utc(now),
+        text::utc(expires_at),
+        over.display()
     ));
     report.set("epoch", json!(delta.to_version().epoch));
     report.set("from_sequence", json!(delta.from_version().sequence));

@@ -1668,11 +1668,7 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     );
     run.assert_code(2);
     run.assert_one_line_error("list-2.pcbc", "WrongObjectType");
-    assert!(
-        run.stderr.contains("deltas are for sorted lists"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("--over STATE.pcbs"), "{}", run.stderr);
     assert!(!lab.exists("d.pcbd"));
     lab.ok_at(
         &format!(
@@ -1761,4 +1757,95 @@ fn a_register_signs_its_first_compact_list_straight_from_an_imei_file() {
     );
     run.assert_code(2);
     assert!(!lab.exists("national-2.pcbc"));
+}
+
+/// A national register keeps its compact list current with daily deltas
+/// from the tool: it keeps a mirror of what devices hold, builds each
+/// delta over it from the day's reports, and shops apply the delta to the
+/// compact list they hold.
+#[test]
+fn a_register_keeps_its_compact_list_current_with_deltas_over_what_devices_hold() {
+    let lab = Lab::london();
+    let mirror = "blocklist apply --blocklist-trust register-root.cert --state mirror.pcbs";
+    let shop = "blocklist apply --blocklist-trust register-root.cert --state shop.pcbs";
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 1 --from-pairing alice.pair --compact --out national-1.pcbc"
+        ),
+        T0 + 10 * DAY,
+    );
+    lab.ok_at(&format!("{mirror} --init national-1.pcbc"), T0 + 10 * DAY);
+    lab.ok_at(&format!("{shop} --init national-1.pcbc"), T0 + 10 * DAY);
+
+    // Day 11: Bob's handset reported stolen; Alice's found again.
+    let over = "blocklist delta --over mirror.pcbs --blocklist-trust register-root.cert \
+                --authority register.key --authority-cert register.cert";
+    let run = lab.at(
+        &format!(
+            "{over} --sequence 2 --from-pairing bob.pair --delist-pairing alice.pair --json \
+             --out d-1-2.pcbd"
+        ),
+        T0 + 11 * DAY,
+    );
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["from_sequence"], 1);
+    assert_eq!(json["to_sequence"], 2);
+    assert_eq!(json["upserts"], 4);
+    assert_eq!(json["removals"], 4);
+    lab.ok_at(&format!("{mirror} d-1-2.pcbd"), T0 + 11 * DAY);
+    let run = lab.at(&format!("{shop} --json d-1-2.pcbd"), T0 + 11 * DAY);
+    run.assert_code(0);
+    assert_eq!(run.json()["lists"][0]["sequence"], 2);
+    lab.shop_verify(
+        "--blocklist-state shop.pcbs",
+        "bob-battery.cert",
+        T0 + 11 * DAY,
+    )
+    .assert_code(10);
+    let run = lab.shop_verify(
+        "--blocklist-state shop.pcbs --json",
+        "alice-screen.cert",
+        T0 + 11 * DAY,
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"], "clean");
+
+    // The mirror now holds #2: a delta to #2 again is refused, naming the
+    // sequence to give; nothing is written.
+    let run = lab.at(
+        &format!("{over} --sequence 2 --imei {CAROL_IMEI} --out d-again.pcbd"),
+        T0 + 12 * DAY,
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("--sequence 3"), "{}", run.stderr);
+    assert!(!lab.exists("d-again.pcbd"));
+    // No change given, or changes given with --from/--to: refused.
+    let run = lab.at(
+        &format!("{over} --sequence 3 --out d-none.pcbd"),
+        T0 + 12 * DAY,
+    );
+    run.assert_code(2);
+    assert!(!lab.exists("d-none.pcbd"));
+    let run = lab.run(
+        "blocklist delta --from a.pcbl --to b.pcbl --imei 356938035640011 \
+         --authority register.key --authority-cert register.cert --out d.pcbd",
+    );
+    run.assert_code(2);
+    assert!(!lab.exists("d.pcbd"));
+    // A state that holds no list of this register.
+    lab.ok_at(
+        "blocklist apply --blocklist-trust register-root.cert --state empty.pcbs --init",
+        T0 + 12 * DAY,
+    );
+    let run = lab.at(
+        &format!(
+            "blocklist delta --over empty.pcbs --blocklist-trust register-root.cert \
+             --authority register.key --authority-cert register.cert --sequence 3 \
+             --imei {CAROL_IMEI} --out d-empty.pcbd"
+        ),
+        T0 + 12 * DAY,
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("holds no list"), "{}", run.stderr);
 }
