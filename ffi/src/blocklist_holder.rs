@@ -31,8 +31,10 @@ use crate::types::partcert_list_version;
 /// list, and every part of a list, with the current blocklist; a delta
 /// re-builds and re-hashes only the chunks of its list it touches (~128
 /// entries each) and hashes 32 bytes per chunk for the state digest. A
-/// 20-change delta to a 1M-entry list costs about as much as checking its
-/// signature (BENCHMARKS.md, "blocklist update"). Publishing is O(1).
+/// 20-change delta to a 1M-entry list applies in about 1.3 ms, against
+/// 470 ms for the whole next snapshot (BENCHMARKS.md, "updates that cost
+/// the delta"); a delta over a compact list costs the delta whatever the
+/// list's size. Publishing is O(1).
 ///
 /// Internally synchronized: every function may run concurrently with any
 /// other on the same holder, from any thread. Free with
