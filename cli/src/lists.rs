@@ -734,12 +734,7 @@ pub fn delta(args: BlocklistDeltaArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
         delta.as_bytes().len(),
         to.as_bytes().len()
     ));
-    report.set("epoch", json!(delta.to_version().epoch));
-    report.set("from_sequence", json!(delta.from_version().sequence));
-    report.set("to_sequence", json!(delta.to_version().sequence));
-    report.set("upserts", json!(delta.upserts().len()));
-    report.set("removals", json!(delta.removals().len()));
-    report.set("bytes", json!(delta.as_bytes().len()));
+    delta_fields(&mut report, &delta);
     report.finish(ctx, out)
 }
 
@@ -858,13 +853,18 @@ fn delta_over(
         text::utc(expires_at),
         over.display()
     ));
+    delta_fields(&mut report, &delta);
+    report.finish(ctx, out)
+}
+
+/// The JSON fields of `blocklist delta`, either way it was built.
+fn delta_fields(report: &mut Report, delta: &partcert::BlocklistDelta) {
     report.set("epoch", json!(delta.to_version().epoch));
     report.set("from_sequence", json!(delta.from_version().sequence));
     report.set("to_sequence", json!(delta.to_version().sequence));
     report.set("upserts", json!(delta.upserts().len()));
     report.set("removals", json!(delta.removals().len()));
     report.set("bytes", json!(delta.as_bytes().len()));
-    report.finish(ctx, out)
 }
 
 /// Pins blocklist roots.
