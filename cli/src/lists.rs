@@ -266,7 +266,8 @@ impl Published {
 /// The changes a command was given, read and checked: IMEIs (sorted,
 /// unique), the other entries to list, the keys to delist.
 struct Gathered {
-    /// IMEIs to list (their entries are made by `entry_of`).
+    /// IMEIs to list (as `BlocklistEntry::handset` with `reason` and
+    /// `status`), when streamed; empty otherwise.
     imeis: Vec<Imei>,
     /// The other entries to list (every IMEI's too, unless streamed).
     listed: Vec<BlocklistEntry>,
@@ -275,7 +276,7 @@ struct Gathered {
     /// Keys given more than once, to list or to delist.
     duplicates: usize,
     reason: Reason,
-    entry_of: Box<dyn Fn(&Imei) -> BlocklistEntry>,
+    status: ListingStatus,
 }
 
 /// Standard input can feed one input only.
@@ -312,13 +313,11 @@ fn gather(args: &ListingArgs, now: u64, stream: bool) -> Result<Gathered, CliErr
         read_imeis(path, "--imeis-from", &mut imeis)?;
     }
     let mut duplicates = dedup_by(&mut imeis, |imei| *imei);
+    let entry_of = move |imei: &Imei| BlocklistEntry::handset(*imei, reason, now, status);
     let mut listed: Vec<BlocklistEntry> = if stream {
         Vec::new()
     } else {
-        imeis
-            .iter()
-            .map(|imei| BlocklistEntry::handset(*imei, reason, now, status))
-            .collect()
+        imeis.iter().map(entry_of).collect()
     };
     for record in pairing_records(&args.from_pairing, "--from-pairing")? {
         listed.extend(BlocklistEntry::for_reported_handset(
@@ -337,7 +336,6 @@ fn gather(args: &ListingArgs, now: u64, stream: bool) -> Result<Gathered, CliErr
     } else {
         imeis = Vec::new();
     }
-    let entry_of = move |imei: &Imei| BlocklistEntry::handset(*imei, reason, now, status);
 
     // What to delist.
     let mut delist_imeis = args.delist_imei.clone();
@@ -383,7 +381,7 @@ fn gather(args: &ListingArgs, now: u64, stream: bool) -> Result<Gathered, CliErr
         delisted,
         duplicates: duplicates + delist_duplicates,
         reason,
-        entry_of: Box::new(entry_of),
+        status,
     })
 }
 
@@ -425,7 +423,7 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
         delisted,
         duplicates,
         reason,
-        entry_of,
+        status,
     } = gather(&args.listing, now, stream)?;
     // What the base already says: delisting what it does not list, and
     // listing again what it lists, are reported, never silent.
@@ -485,7 +483,10 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
                 version,
                 now,
                 expires_at,
-                imeis.iter().map(entry_of).chain(listed),
+                imeis
+                    .iter()
+                    .map(|imei| BlocklistEntry::handset(*imei, reason, now, status))
+                    .chain(listed),
             )
             .map(|snapshot| Published::Compact(Box::new(snapshot)))
     } else if args.compact {

@@ -8,9 +8,10 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/timing.rs"]
+mod timing;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use common::*;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -34,19 +35,6 @@ fn snapshot(world: &World, sequence: u64, entries: Vec<BlocklistEntry>) -> Block
         .register
         .publish_snapshot(seq(sequence), T0 + DAY, T0 + 30 * DAY, entries)
         .unwrap()
-}
-
-/// The median of `runs` timings of `f`.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
 }
 
 fn benches(c: &mut Criterion) {
@@ -78,74 +66,58 @@ fn benches(c: &mut Criterion) {
     let mut held = Blocklist::new();
     held.apply_snapshot(&trust, &v1, at).unwrap();
 
+    // Each update once, for criterion and for the comparison below.
+    let apply_delta = |bytes: &[u8]| {
+        let mut next = held.clone();
+        let delta = BlocklistDelta::decode(black_box(bytes)).unwrap();
+        next.apply_delta(&trust, &delta, at).unwrap();
+        next
+    };
+    let apply_whole = || {
+        let mut next = Blocklist::new();
+        let snapshot = BlocklistSnapshot::decode(black_box(&whole_bytes)).unwrap();
+        next.apply_snapshot(&trust, &snapshot, at).unwrap();
+        next
+    };
+    let big_label = format!("{}-change delta", big_change + big_change / 10);
     let label = |what: &str| format!("{what}, {}k-entry list", n / 1000);
     let mut group = c.benchmark_group("blocklist update");
     group.sample_size(10);
     group.bench_function(label("clone + decode + apply a 20-change delta"), |b| {
-        b.iter(|| {
-            let mut next = held.clone();
-            let delta = BlocklistDelta::decode(black_box(&small_bytes)).unwrap();
-            next.apply_delta(&trust, &delta, at).unwrap();
-            next
-        })
+        b.iter(|| apply_delta(&small_bytes))
     });
     group.bench_function(
-        label(&format!(
-            "clone + decode + apply a {}-change delta",
-            big_change + big_change / 10
-        )),
-        |b| {
-            b.iter(|| {
-                let mut next = held.clone();
-                let delta = BlocklistDelta::decode(black_box(&big_bytes)).unwrap();
-                next.apply_delta(&trust, &delta, at).unwrap();
-                next
-            })
-        },
+        label(&format!("clone + decode + apply a {big_label}")),
+        |b| b.iter(|| apply_delta(&big_bytes)),
     );
     group.bench_function(label("decode + apply the whole next snapshot"), |b| {
-        b.iter(|| {
-            let mut next = Blocklist::new();
-            let snapshot = BlocklistSnapshot::decode(black_box(&whole_bytes)).unwrap();
-            next.apply_snapshot(&trust, &snapshot, at).unwrap();
-            next
-        })
+        b.iter(apply_whole)
     });
     group.finish();
 
-    // The comparison, from one run.
+    // The comparison, from one run, timed round-robin.
     let runs = if smoke { 3 } else { 11 };
-    let delta_small = median(runs, || {
-        let mut next = held.clone();
-        let delta = BlocklistDelta::decode(&small_bytes).unwrap();
-        next.apply_delta(&trust, &delta, at).unwrap();
-        black_box(next);
-    });
-    let delta_big = median(runs, || {
-        let mut next = held.clone();
-        let delta = BlocklistDelta::decode(&big_bytes).unwrap();
-        next.apply_delta(&trust, &delta, at).unwrap();
-        black_box(next);
-    });
-    let whole = median(runs, || {
-        let mut next = Blocklist::new();
-        let snapshot = BlocklistSnapshot::decode(&whole_bytes).unwrap();
-        next.apply_snapshot(&trust, &snapshot, at).unwrap();
-        black_box(next);
-    });
+    let [small, big, whole] = timing::interleaved_medians(
+        runs,
+        1,
+        1,
+        &mut [
+            &mut || drop(black_box(apply_delta(&small_bytes))),
+            &mut || drop(black_box(apply_delta(&big_bytes))),
+            &mut || drop(black_box(apply_whole())),
+        ],
+    )[..] else {
+        unreachable!("three cases, three medians")
+    };
     eprintln!(
-        "update of a {n}-entry list (medians of {runs}): 20-change delta ({} B) {:?}; \
-         {}-change delta ({} B) {:?}; whole snapshot ({} B) {:?}; \
+        "update of a {n}-entry list (medians of {runs}): 20-change delta ({} B) {small:?}; \
+         {big_label} ({} B) {big:?}; whole snapshot ({} B) {whole:?}; \
          whole ÷ small delta {:.0}×, whole ÷ big delta {:.1}×",
         small_bytes.len(),
-        delta_small,
-        big_change + big_change / 10,
         big_bytes.len(),
-        delta_big,
         whole_bytes.len(),
-        whole,
-        whole.as_secs_f64() / delta_small.as_secs_f64(),
-        whole.as_secs_f64() / delta_big.as_secs_f64(),
+        timing::ratio(whole, small),
+        timing::ratio(whole, big),
     );
 }
 
@@ -223,7 +195,12 @@ fn compact_deltas(c: &mut Criterion) {
             ),
             |b| b.iter(apply),
         );
-        medians.push((n, delta.len(), median(runs, || drop(black_box(apply())))));
+        let [time] =
+            timing::interleaved_medians(runs, 1, 1, &mut [&mut || drop(black_box(apply()))])[..]
+        else {
+            unreachable!("one case, one median")
+        };
+        medians.push((n, delta.len(), time));
     }
     group.finish();
     for (n, bytes, time) in &medians {

@@ -419,13 +419,7 @@ impl Authority {
                 "a list must expire after it is issued (it would be stale at once)",
             ));
         }
-        entries.sort_unstable_by_key(|entry| entry.key);
-        let repeated = entries
-            .windows(2)
-            .find(|pair| matches!(pair, [a, b] if a.key == b.key));
-        if let Some([twice, _]) = repeated {
-            return Err(Error::Duplicate(twice.key.to_string()));
-        }
+        sort_unique(&mut entries)?;
         let body = SnapshotBody {
             signer_certificate: self.certificate.as_bytes().to_vec(),
             authority,
@@ -641,13 +635,7 @@ impl Authority {
                 "a list must expire after it is issued (it would be stale at once)",
             ));
         }
-        listed.sort_unstable_by_key(|entry| entry.key);
-        let repeated = listed
-            .windows(2)
-            .find(|pair| matches!(pair, [a, b] if a.key == b.key));
-        if let Some([twice, _]) = repeated {
-            return Err(Error::Duplicate(twice.key.to_string()));
-        }
+        sort_unique(&mut listed)?;
         let mut removals = delisted.to_vec();
         removals.sort_unstable();
         removals.dedup();
@@ -758,5 +746,17 @@ impl BlocklistEntry {
             .all_parts()
             .map(|part| BlocklistEntry::part(part.part_id, reason, listed_at, status, first_imei));
         handsets.chain(parts).collect()
+    }
+}
+
+/// Sorts entries by key, refusing a key given twice (naming it).
+fn sort_unique(entries: &mut [BlocklistEntry]) -> Result<(), Error> {
+    entries.sort_unstable_by_key(|entry| entry.key);
+    let repeated = entries
+        .windows(2)
+        .find(|pair| matches!(pair, [a, b] if a.key == b.key));
+    match repeated {
+        Some([twice, _]) => Err(Error::Duplicate(twice.key.to_string())),
+        _ => Ok(()),
     }
 }

@@ -268,15 +268,7 @@ fn a_device_restarted_from_its_saved_state_keeps_the_changes_and_the_next_snapsh
 fn a_device_applies_whatever_list_object_arrives_by_its_content() {
     let world = world();
     let trust = world.trust();
-    let compact = world
-        .register
-        .publish_compact_snapshot(
-            seq(1),
-            T0 + 2 * DAY,
-            T0 + 30 * DAY,
-            &reported(&world.alice.pairing, Reason::Stolen, ListingStatus::Final),
-        )
-        .expect("compact list");
+    let (_, compact) = national_list(&world);
     let mut device = Blocklist::new();
     assert_eq!(
         device.apply_bytes(&trust, compact.as_bytes(), T0 + 2 * DAY),

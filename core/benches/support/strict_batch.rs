@@ -91,6 +91,17 @@ fn one_by_one(key: &BatchKey, messages: &[&[u8]], signatures: &[Signature]) -> b
         .all(|(message, signature)| key.key.verify_strict(message, signature).is_ok())
 }
 
+/// What the key alone decides: `verify_strict` refuses every signature
+/// under a small-order key, and a key with a torsion component is checked
+/// one by one (a batch could not agree with `verify_strict` on it).
+fn decided_by_key(key: &BatchKey, messages: &[&[u8]], signatures: &[Signature]) -> Option<bool> {
+    assert_eq!(messages.len(), signatures.len());
+    if key.small_order {
+        return Some(signatures.is_empty());
+    }
+    (!key.torsion_free).then(|| one_by_one(key, messages, signatures))
+}
+
 /// (c): ed25519-dalek's `verify_batch`, made to agree with `verify_strict`
 /// by the checks above (so `R` is decompressed twice: once here, once in
 /// `verify_batch`).
@@ -99,12 +110,8 @@ pub fn verify_batch_strict_dalek(
     messages: &[&[u8]],
     signatures: &[Signature],
 ) -> bool {
-    assert_eq!(messages.len(), signatures.len());
-    if key.small_order {
-        return signatures.is_empty();
-    }
-    if !key.torsion_free {
-        return one_by_one(key, messages, signatures);
+    if let Some(verdict) = decided_by_key(key, messages, signatures) {
+        return verdict;
     }
     if !signatures.iter().all(|s| strict_r(s).is_some()) {
         return false;
@@ -122,12 +129,8 @@ pub fn verify_batch_strict_one_key(
     messages: &[&[u8]],
     signatures: &[Signature],
 ) -> bool {
-    assert_eq!(messages.len(), signatures.len());
-    if key.small_order {
-        return signatures.is_empty();
-    }
-    if !key.torsion_free {
-        return one_by_one(key, messages, signatures);
+    if let Some(verdict) = decided_by_key(key, messages, signatures) {
+        return verdict;
     }
     let n = signatures.len();
     let mut rs = Vec::with_capacity(n);

@@ -347,6 +347,106 @@ mod tests {
         OverlayChange::Delisted(BlockKey::Imei(Imei::with_check_digit(body).unwrap()))
     }
 
+    /// A device's saved state holding a compact list and one delta's
+    /// changes over it, decoded back to its stored form.
+    fn saved_compact_state() -> (TrustStore, StoredState) {
+        use crate::issue::Authority;
+        use crate::{SecretKey, Validity};
+        let t0 = 1_767_225_600;
+        let register = Authority::new_blocklist_root(
+            SecretKey::from_seed(&[4; 32]),
+            "Register",
+            Validity::days_from(t0 - 86_400, 3_650),
+        )
+        .unwrap();
+        let mut trust = TrustStore::new();
+        trust
+            .add_blocklist_root(register.certificate().clone())
+            .unwrap();
+        let entry = |body| match listed(body) {
+            OverlayChange::Listed(entry) => entry,
+            OverlayChange::Delisted(_) => unreachable!(),
+        };
+        let compact = register
+            .publish_compact_snapshot(
+                ListVersion::new(0, 1),
+                t0,
+                t0 + 86_400,
+                &[entry(35_000_000_000_001)],
+            )
+            .unwrap();
+        let mut device = Blocklist::new();
+        device.apply_compact_snapshot(&trust, &compact, t0).unwrap();
+        let held = device
+            .list(&register.blocklist_authority().unwrap())
+            .unwrap();
+        let delta = register
+            .publish_delta_over(
+                held,
+                ListVersion::new(0, 2),
+                t0 + 60,
+                t0 + 86_400,
+                &[],
+                vec![entry(35_000_000_000_002)],
+            )
+            .unwrap();
+        device.apply_delta(&trust, &delta, t0 + 60).unwrap();
+        let bytes = device.encode_state();
+        let stored = open_local(STATE_MAGIC, &bytes, "blocklist state").unwrap();
+        (trust, stored)
+    }
+
+    #[test]
+    fn a_saved_compact_list_must_agree_with_its_snapshot_sequence_and_kind() {
+        let (trust, stored) = saved_compact_state();
+        // As saved, it loads.
+        assert!(Blocklist::decode_state(&seal_local(STATE_MAGIC, &stored), &trust).is_ok());
+        let tampered = |change: &dyn Fn(&mut StoredList)| {
+            let (_, mut state) = saved_compact_state();
+            change(&mut state.lists[0]);
+            Blocklist::decode_state(&seal_local(STATE_MAGIC, &state), &trust)
+        };
+        let corrupt = Err(Error::CorruptState("blocklist state"));
+        // A snapshot sequence after the list's own.
+        assert_eq!(tampered(&|list| list.base_sequence = 3), corrupt);
+        // Another snapshot sequence: the digest no longer agrees.
+        assert_eq!(tampered(&|list| list.base_sequence = 0), corrupt);
+        // A change dropped: the digest no longer agrees.
+        assert_eq!(tampered(&|list| list.changes.clear()), corrupt);
+        // Changes or a snapshot sequence beside a sorted list.
+        assert_eq!(
+            tampered(&|list| {
+                list.entries = list
+                    .changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        OverlayChange::Listed(entry) => Some(*entry),
+                        OverlayChange::Delisted(_) => None,
+                    })
+                    .collect();
+                list.compact = ByteString(Vec::new());
+            }),
+            corrupt
+        );
+        // Entries beside a compact list.
+        assert_eq!(
+            tampered(
+                &|list| list.entries = vec![match listed(35_000_000_000_003) {
+                    OverlayChange::Listed(entry) => entry,
+                    OverlayChange::Delisted(_) => unreachable!(),
+                }]
+            ),
+            corrupt
+        );
+        // Unsorted changes.
+        assert_eq!(
+            tampered(&|list| {
+                list.changes.insert(0, delisted(35_000_000_000_009));
+            }),
+            Err(Error::NotCanonical("changes since the compact snapshot"))
+        );
+    }
+
     #[test]
     fn saved_changes_over_a_compact_list_must_be_sorted_unique_and_valid() {
         let a = 35_000_000_000_001;
