@@ -204,7 +204,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }],
     )?;
     let mut trust = trust;
-    trust.apply_revocation_list(&revocation)?;
+    trust.apply_revocation_list(&revocation, friday)?;
     let publisher_2 = Registry::certify_publisher(&register.root, 7, "NMPR publisher 2", 1)?;
     let correction = publisher_2.publish_next_snapshot(
         Some(&snapshot_102),

@@ -18,8 +18,11 @@ use crate::ids::PublicKey;
 pub const MAGIC: [u8; 4] = *b"PCRT";
 /// The format version this library writes and reads. Version 2 added
 /// blocklist epochs, revocation "since" times, identities bound to their
-/// manufacturer root and canonical names; version 1 objects are refused.
-pub const FORMAT_VERSION: u8 = 2;
+/// manufacturer root and canonical names; version 3 (the rule for times)
+/// added each paired part's key id and first-paired time to pairing
+/// records and each authority's clock floor to the anti-rollback state.
+/// Other versions are refused.
+pub const FORMAT_VERSION: u8 = 3;
 /// Length of the fixed header: magic, version, type.
 pub const HEADER_LEN: usize = 6;
 /// Length of the trailing signature.
@@ -132,6 +135,46 @@ pub(crate) fn decode_exact<T: DeserializeOwned + Serialize>(
 pub(crate) struct Opened<B> {
     pub body: B,
     pub signature: [u8; SIGNATURE_LEN],
+}
+
+/// Decodes a postcard value at the start of `bytes` in its one canonical
+/// encoding; returns it and the bytes after it.
+pub(crate) fn take_canonical<'a, T: DeserializeOwned + Serialize>(
+    bytes: &'a [u8],
+    what: &'static str,
+) -> Result<(T, &'a [u8]), Error> {
+    crate::bounded::reset();
+    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(map_postcard)?;
+    let used = bytes.get(..bytes.len() - rest.len()).unwrap_or_default();
+    if !is_canonical(&value, used) {
+        return Err(Error::NotCanonical(what));
+    }
+    Ok((value, rest))
+}
+
+/// Checks an envelope of the expected type (type, size bound, room for
+/// the signature) and returns its body's bytes, undecoded.
+pub(crate) fn body_of(bytes: &[u8], expected: ObjectType) -> Result<&[u8], Error> {
+    let found = peek_type(bytes)?;
+    if found != expected {
+        return Err(Error::WrongObjectType {
+            expected: expected.name(),
+            found: found.name(),
+        });
+    }
+    if bytes.len() > expected.max_len() {
+        return Err(Error::LengthOverBound {
+            field: "object",
+            length: bytes.len(),
+            max: expected.max_len(),
+        });
+    }
+    let body_end = bytes
+        .len()
+        .checked_sub(SIGNATURE_LEN)
+        .filter(|end| *end >= HEADER_LEN)
+        .ok_or(Error::Truncated)?;
+    bytes.get(HEADER_LEN..body_end).ok_or(Error::Truncated)
 }
 
 /// Splits and decodes an envelope of the expected type. Does not verify the

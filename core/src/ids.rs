@@ -367,6 +367,18 @@ impl PartId {
         hasher.update(serial.as_bytes());
         PartId(hasher.finalize().into())
     }
+
+    /// The identity a keyed part is listed under besides its own: a digest
+    /// of the key its certificate names, apart from every part identity. A
+    /// harvested keyed part answers challenges with its key wherever it is
+    /// re-certified (another root, another serial), so listing the key
+    /// makes every certificate naming it read blocked.
+    pub fn of_part_key(key: &KeyId) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"partcert/part-key/v1\0");
+        hasher.update(key.as_bytes());
+        PartId(hasher.finalize().into())
+    }
 }
 
 /// An Ed25519 public key as carried in certificates (32 bytes).

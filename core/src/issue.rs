@@ -312,7 +312,8 @@ impl Authority {
 
     /// Signs a pairing record (pairing services only, for boards certified
     /// under the service's own root): the handset's IMEIs come from its
-    /// board's certificate.
+    /// board's certificate. Every part is first paired now; after a repair,
+    /// use [`Authority::pair_after`] so the parts keep their past.
     pub fn pair(
         &self,
         board: &Certificate,
@@ -320,6 +321,69 @@ impl Authority {
         sequence: u64,
         event: PairingEvent,
         issued_at: u64,
+    ) -> Result<PairingRecord, Error> {
+        self.pair_with(board, parts, sequence, event, issued_at, |_| None)
+    }
+
+    /// Signs the record of a handset after a repair (or any later pairing):
+    /// as [`Authority::pair`], and each part keeps the time a pairing
+    /// service of this root first paired its certificate, as the `earlier`
+    /// records say (the handset's previous record, a donor handset's
+    /// record). So "made before its line's key leaked" survives any number
+    /// of repairs.
+    ///
+    /// Every earlier record must verify against `trust` at `issued_at` and
+    /// be no later than it; only those of this service's own root (the
+    /// part's maker) carry a first-paired time, so another maker's record
+    /// can place a part in a handset but never vouch for its past.
+    #[allow(clippy::too_many_arguments)] // the record's fields, each needed
+    pub fn pair_after(
+        &self,
+        trust: &crate::TrustStore,
+        earlier: &[PairingRecord],
+        board: &Certificate,
+        parts: &[Certificate],
+        sequence: u64,
+        event: PairingEvent,
+        issued_at: u64,
+    ) -> Result<PairingRecord, Error> {
+        crate::limits::check_len(
+            "earlier pairing records",
+            earlier.len(),
+            crate::limits::MAX_CHAIN_LEN,
+        )?;
+        let root = self.certificate.issuer();
+        for record in earlier {
+            crate::verify::check_record(trust, record, issued_at)?;
+            if record.issued_at() > issued_at {
+                return Err(Error::InvalidField(
+                    "an earlier pairing record is dated after the new one",
+                ));
+            }
+        }
+        let own: Vec<&PairingRecord> = earlier
+            .iter()
+            .filter(|record| record.service_certificate().issuer() == root)
+            .collect();
+        self.pair_with(board, parts, sequence, event, issued_at, |part| {
+            own.iter()
+                .filter_map(|record| record.find(&part.part_id))
+                .filter(|paired| paired.certificate == part.certificate)
+                .map(|paired| paired.first_paired)
+                .min()
+        })
+    }
+
+    /// Signs a pairing record whose parts were first paired when
+    /// `first_paired` says (now, if it says nothing).
+    fn pair_with(
+        &self,
+        board: &Certificate,
+        parts: &[Certificate],
+        sequence: u64,
+        event: PairingEvent,
+        issued_at: u64,
+        first_paired: impl Fn(&PairedPart) -> Option<u64>,
     ) -> Result<PairingRecord, Error> {
         self.require(AuthorityRole::PairingService)?;
         self.certificate.validity().check(
@@ -341,15 +405,18 @@ impl Authority {
         if board_subject.root != self.certificate.issuer() {
             return Err(Error::ForeignPairingService);
         }
-        let board_entry = PairedPart::of(board).ok_or(Error::InvalidField(
-            "the board certificate is not a board's",
-        ))?;
+        let entry = |certificate: &Certificate, what: &'static str| {
+            let mut paired =
+                PairedPart::of(certificate, issued_at).ok_or(Error::InvalidField(what))?;
+            if let Some(earlier) = first_paired(&paired) {
+                paired.first_paired = paired.first_paired.min(earlier);
+            }
+            Ok::<_, Error>(paired)
+        };
+        let board_entry = entry(board, "the board certificate is not a board's")?;
         let mut listed = Vec::with_capacity(parts.len());
         for part in parts {
-            listed.push(
-                PairedPart::of(part)
-                    .ok_or(Error::InvalidField("a paired certificate is not a part's"))?,
-            );
+            listed.push(entry(part, "a paired certificate is not a part's")?);
         }
         listed.sort_unstable_by_key(|part| part.part_id);
         if listed
@@ -728,9 +795,29 @@ impl BlocklistEntry {
         }
     }
 
-    /// Every entry for a reported handset: its IMEIs *and* the identities of
-    /// the parts paired to it, so its parts stay blocked when harvested and
-    /// shown with an older pairing record from another handset.
+    /// The entry listing a keyed part by the key its certificate names
+    /// ([`PartId::of_part_key`]): any certificate naming that key, under
+    /// any root or serial, then reads blocked.
+    pub fn part_key(
+        key: KeyId,
+        reason: Reason,
+        listed_at: u64,
+        status: ListingStatus,
+        handset: Option<Imei>,
+    ) -> Self {
+        BlocklistEntry::part(
+            PartId::of_part_key(&key),
+            reason,
+            listed_at,
+            status,
+            handset,
+        )
+    }
+
+    /// Every entry for a reported handset: its IMEIs, the identities of the
+    /// parts paired to it *and* the keys of its keyed parts, so its parts
+    /// stay blocked when harvested and shown with an older pairing record
+    /// from another handset, or re-certified around their key.
     pub fn for_reported_handset(
         record: &PairingRecord,
         reason: Reason,
@@ -745,7 +832,11 @@ impl BlocklistEntry {
         let parts = record
             .all_parts()
             .map(|part| BlocklistEntry::part(part.part_id, reason, listed_at, status, first_imei));
-        handsets.chain(parts).collect()
+        let keys = record.all_parts().filter_map(|part| {
+            part.key
+                .map(|key| BlocklistEntry::part_key(key, reason, listed_at, status, first_imei))
+        });
+        handsets.chain(parts).chain(keys).collect()
     }
 }
 

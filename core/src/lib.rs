@@ -92,14 +92,15 @@ pub mod limits;
 mod pairing;
 mod revocation;
 mod text;
+mod time;
 mod trust;
 mod verify;
 
 pub use blocklist::{
     AuthorityList, BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot,
     CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, CompactSnapshot,
-    ListChecked, ListVersion, Listing, ListingStatus, PartFingerprint, Reason, RollbackMark,
-    RollbackState, StaleReason,
+    ListChecked, ListVersion, Listing, ListingStatus, LoadedState, MatchedKey, PartFingerprint,
+    Reason, RollbackMark, RollbackState, StaleReason,
 };
 pub use certificate::{
     AuthorityRole, AuthoritySubject, Certificate, PartSubject, Subject, Validity,
@@ -131,8 +132,8 @@ pub mod internal {
         let encoded = match object {
             Object::Certificate(o) => postcard::to_allocvec(o.body()),
             Object::PairingRecord(o) => postcard::to_allocvec(o.body()),
-            Object::BlocklistSnapshot(o) => postcard::to_allocvec(o.body()),
-            Object::BlocklistDelta(o) => postcard::to_allocvec(o.body()),
+            Object::BlocklistSnapshot(o) => postcard::to_allocvec(&o.body()),
+            Object::BlocklistDelta(o) => postcard::to_allocvec(&o.body()),
             Object::RevocationList(o) => postcard::to_allocvec(o.body()),
             Object::ChallengeResponse(o) => postcard::to_allocvec(o.body()),
             Object::CompactSnapshot(o) => postcard::to_allocvec(&o.body_as_signed()),

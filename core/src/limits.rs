@@ -43,6 +43,16 @@ pub const MAX_MANUFACTURERS: usize = 16;
 pub const MAX_CHAIN_LEN: usize = 8;
 /// Most blocklist authorities one blocklist tracks.
 pub const MAX_AUTHORITIES: usize = 64;
+/// How far past the verifying clock a time written by someone else (a
+/// list's or revocation list's issue time, a pairing record's time) may lie
+/// and still count, in seconds: one day, enough for a device clock in the
+/// wrong time zone. A later time raises no clock floor, flags only its own
+/// list, and dates no record (see the crate's rule for times).
+pub const CLOCK_TOLERANCE: u64 = 86_400;
+/// Most listings one verdict reports: a lookup stops there and says it was
+/// capped (parts sharing one fingerprint in a compact list could otherwise
+/// make one lookup read millions of records).
+pub const MAX_LISTINGS: usize = 64;
 
 pub(crate) fn check_len(
     field: &'static str,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::certificate::{Certificate, strictly_sorted};
 use crate::envelope::{ObjectType, Signed};
 use crate::error::Error;
-use crate::ids::{Fingerprint, Imei, PartId, PartKind};
+use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind};
 use crate::limits::{self, check_len};
 
 /// Why a pairing record was made.
@@ -27,15 +27,26 @@ pub struct PairedPart {
     pub part_id: PartId,
     /// The fingerprint of the part's certificate at pairing time.
     pub certificate: Fingerprint,
+    /// For a keyed part: the key id of the key its certificate names, so
+    /// a register listing the handset lists the part by its key too.
+    pub key: Option<KeyId>,
+    /// When a pairing service of the part's own maker first paired this
+    /// certificate, carried from record to record across repairs: the
+    /// evidence that keeps a part made before its line's key leaked, or
+    /// before its line retired, genuine. At most the record's issue time.
+    pub first_paired: u64,
 }
 
 impl PairedPart {
-    /// The listing for a part certificate; `None` if it is not a part's.
-    pub fn of(certificate: &Certificate) -> Option<Self> {
+    /// The listing for a part certificate first paired at `first_paired`;
+    /// `None` if it is not a part's.
+    pub fn of(certificate: &Certificate, first_paired: u64) -> Option<Self> {
         certificate.part().map(|part| PairedPart {
             kind: part.kind,
             part_id: part.part_id(),
             certificate: certificate.fingerprint(),
+            key: part.key.map(|key| key.key_id()),
+            first_paired,
         })
     }
 }
@@ -189,6 +200,14 @@ fn validate(body: &PairingBody) -> Result<Certificate, Error> {
         .any(|p| p.part_id == body.board.part_id || p.kind == PartKind::Board)
     {
         return Err(Error::InvalidField("a handset has exactly one board"));
+    }
+    if core::iter::once(&body.board)
+        .chain(&body.parts)
+        .any(|p| p.first_paired > body.issued_at)
+    {
+        return Err(Error::InvalidField(
+            "a part is first paired after the record that lists it",
+        ));
     }
     Ok(service)
 }

@@ -67,7 +67,9 @@ impl Eq for VerifiedAuthorities {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct RevocationState {
     sequence: u64,
-    issued_at: u64,
+    /// The floor its issue time sets for the root's clock: capped at the
+    /// clock it was accepted at plus the tolerance (the rule for times).
+    clock_floor: u64,
     fingerprint: crate::Fingerprint,
     /// Revoked key → since when.
     revoked: BTreeMap<KeyId, u64>,
@@ -104,9 +106,35 @@ pub(crate) struct CheckedAuthority<'a> {
     pub root: &'a Certificate,
     /// The authority's own key, decompressed.
     pub key: VerifyingKey,
-    /// When its root revoked it, if it did and evidence placed what it
-    /// signed before that time.
+    /// When its root revoked it, if it did and what it signed was placed
+    /// before that time.
     pub revoked_since: Option<u64>,
+    /// When its certificate ended (a retired line or service), if it has
+    /// and what it signed was placed before that time.
+    pub retired_at: Option<u64>,
+}
+
+/// When what an authority signed was signed, as far as the verifier knows.
+///
+/// An authority certificate vouches for what its key signs inside its
+/// *window*: from its start to the earlier of its end and its revocation
+/// "since" (revoked since 0: never). Once the window has closed — the
+/// certificate expired because its line or service was retired, or its key
+/// was revoked after a leak — only what evidence places inside the window
+/// stands; a key stolen later cannot sign into the past unseen, because
+/// evidence comes from someone else (the part's own maker's pairing
+/// service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signed {
+    /// Nothing places it: the window must be open at the verifying clock
+    /// (blocklist signers).
+    Unplaced,
+    /// Evidence from the part's own maker may place it (part issuers): the
+    /// window must be open now, or contain this time.
+    PlacedBy(Option<u64>),
+    /// It carries its own time (a pairing record's): the window must
+    /// contain that time, whatever the time now.
+    At(u64),
 }
 
 impl TrustStore {
@@ -180,9 +208,14 @@ impl TrustStore {
         self.manufacturer_roots.get(id)
     }
 
-    /// Accepts a revocation list signed by a pinned root. A list older than
-    /// the one held for that root is refused. Returns the sequence held.
-    pub fn apply_revocation_list(&mut self, list: &RevocationList) -> Result<u64, Error> {
+    /// Accepts a revocation list signed by a pinned root, received at the
+    /// caller's clock `now`. A list older than the one held for that root
+    /// is refused. Its issue time raises the clock for that root's
+    /// certificates, but never past `now` plus
+    /// [`CLOCK_TOLERANCE`](crate::limits::CLOCK_TOLERANCE): a revocation
+    /// list dated years ahead cannot expire a maker's parts. Returns the
+    /// sequence held.
+    pub fn apply_revocation_list(&mut self, list: &RevocationList, now: u64) -> Result<u64, Error> {
         let root_id = list.root();
         let root = self
             .manufacturer_roots
@@ -198,6 +231,7 @@ impl TrustStore {
             list.issued_at(),
         )?;
         let fingerprint = crate::Fingerprint::of_bytes(list.as_bytes());
+        let mut clock_floor = crate::time::floor_of(list.issued_at(), now);
         if let Some(held) = self.revocations.get(&root_id) {
             if list.sequence() < held.sequence {
                 return Err(Error::Rollback {
@@ -208,12 +242,16 @@ impl TrustStore {
             if list.sequence() == held.sequence && fingerprint != held.fingerprint {
                 return Err(Error::ConflictingSequence(list.sequence()));
             }
+            if list.sequence() == held.sequence {
+                // The same list again: never lower the floor it set.
+                clock_floor = clock_floor.max(held.clock_floor);
+            }
         }
         self.revocations.insert(
             root_id,
             RevocationState {
                 sequence: list.sequence(),
-                issued_at: list.issued_at(),
+                clock_floor,
                 fingerprint,
                 revoked: list
                     .revoked()
@@ -238,13 +276,15 @@ impl TrustStore {
     }
 
     /// The time at which `root`'s certificates are checked for a caller's
-    /// `now`: never earlier than the issue time of that root's own newest
-    /// revocation list, so a clock set back cannot revive a certificate
-    /// the root has moved past. Another root's lists never move it.
+    /// `now`: never earlier than the floor that root's own newest
+    /// revocation list set (its issue time, capped at the clock it was
+    /// accepted at plus the tolerance), so a clock set back cannot revive a
+    /// certificate the root has moved past. Another root's lists never
+    /// move it.
     pub fn clock_for_root(&self, root: &KeyId, now: u64) -> u64 {
         self.revocations
             .get(root)
-            .map_or(now, |state| now.max(state.issued_at))
+            .map_or(now, |state| now.max(state.clock_floor))
     }
 
     fn roots_for(&self, role: AuthorityRole) -> &BTreeMap<KeyId, Certificate> {
@@ -255,16 +295,15 @@ impl TrustStore {
     }
 
     /// Checks that `certificate` is an authority of role `needed`,
-    /// certified by a pinned root of the matching kind, valid at that
-    /// root's clock for `now`, and not revoked — or, for a key revoked
-    /// since T, that `signed_before` (independent evidence of when what it
-    /// signed existed) is earlier than T.
+    /// certified by a pinned root of the matching kind (valid at that
+    /// root's clock for `now`), whose window holds what it signed as
+    /// `signed` places it (see [`Signed`]).
     pub(crate) fn check_authority(
         &self,
         certificate: &Certificate,
         needed: AuthorityRole,
         now: u64,
-        signed_before: Option<u64>,
+        signed: Signed,
     ) -> Result<CheckedAuthority<'_>, Error> {
         let authority = certificate
             .authority()
@@ -280,19 +319,49 @@ impl TrustStore {
         let key = self.verified_key(certificate, root)?;
         let now = self.clock_for_root(&root.issuer(), now);
         root.validity().check("root certificate", now)?;
-        certificate
-            .validity()
-            .check(certificate_label(needed), now)?;
         let key_id = authority.key.key_id();
-        let revoked_since = match self.revoked_since(&root.issuer(), &key_id) {
-            None => None,
-            Some(since) if signed_before.is_some_and(|before| before < since) => Some(since),
-            Some(_) => return Err(Error::IssuerRevoked(key_id)),
+        let revoked_since = self.revoked_since(&root.issuer(), &key_id);
+        // Whether the window holds `at`: valid then, and before any "since".
+        let in_window = |at: u64, what: &'static str| -> Result<(), Error> {
+            certificate.validity().check(what, at)?;
+            match revoked_since {
+                Some(since) if at >= since => Err(Error::IssuerRevoked(key_id)),
+                _ => Ok(()),
+            }
         };
+        // Whether it may sign now: valid, and not revoked at all.
+        let open_now = || -> Result<(), Error> {
+            certificate
+                .validity()
+                .check(certificate_label(needed, false), now)?;
+            match revoked_since {
+                Some(_) => Err(Error::IssuerRevoked(key_id)),
+                None => Ok(()),
+            }
+        };
+        let placed = match signed {
+            Signed::Unplaced | Signed::PlacedBy(None) => {
+                open_now()?;
+                false
+            }
+            Signed::At(at) => {
+                in_window(at, certificate_label(needed, true))?;
+                true
+            }
+            Signed::PlacedBy(Some(at)) => match open_now() {
+                Ok(()) => false,
+                Err(closed) => {
+                    in_window(at, certificate_label(needed, true)).map_err(|_| closed)?;
+                    true
+                }
+            },
+        };
+        let not_after = certificate.validity().not_after;
         Ok(CheckedAuthority {
             root,
             key,
-            revoked_since,
+            revoked_since: revoked_since.filter(|_| placed),
+            retired_at: Some(not_after).filter(|end| placed && now > *end),
         })
     }
 
@@ -358,8 +427,12 @@ impl TrustStore {
                 return Err(Error::UnknownIssuer(signer.issuer()));
             }
             None => {
-                let checked =
-                    self.check_authority(signer, AuthorityRole::BlocklistAuthority, now, None)?;
+                let checked = self.check_authority(
+                    signer,
+                    AuthorityRole::BlocklistAuthority,
+                    now,
+                    Signed::Unplaced,
+                )?;
                 let permitted = signer_subject.map_or(0, |s| s.epoch);
                 if permitted != epoch {
                     return Err(Error::EpochNotPermitted {
@@ -385,12 +458,20 @@ impl TrustStore {
     }
 }
 
-fn certificate_label(role: AuthorityRole) -> &'static str {
-    match role {
-        AuthorityRole::ManufacturerRoot => "manufacturer root certificate",
-        AuthorityRole::PartIssuer => "part issuer certificate",
-        AuthorityRole::PairingService => "pairing service certificate",
-        AuthorityRole::BlocklistRoot => "blocklist root certificate",
-        AuthorityRole::BlocklistAuthority => "blocklist authority certificate",
+/// The certificate's name in errors; `at_signing` when it is checked at
+/// the time what it signed was placed rather than now.
+fn certificate_label(role: AuthorityRole, at_signing: bool) -> &'static str {
+    match (role, at_signing) {
+        (AuthorityRole::ManufacturerRoot, _) => "manufacturer root certificate",
+        (AuthorityRole::PartIssuer, false) => "part issuer certificate",
+        (AuthorityRole::PartIssuer, true) => {
+            "part issuer certificate, when the part was first paired"
+        }
+        (AuthorityRole::PairingService, false) => "pairing service certificate",
+        (AuthorityRole::PairingService, true) => {
+            "pairing service certificate, at the record's issue time"
+        }
+        (AuthorityRole::BlocklistRoot, _) => "blocklist root certificate",
+        (AuthorityRole::BlocklistAuthority, _) => "blocklist authority certificate",
     }
 }

@@ -41,7 +41,8 @@ fn a_compact_register_list_blocks_the_harvested_screen_and_clears_the_donor() {
         blocklist.apply_compact_snapshot(&trust, &decoded, T0 + 2 * DAY),
         Ok(seq(1))
     );
-    assert_eq!(blocklist.lists().next().expect("held").len(), 5);
+    // Alice's IMEI, her four parts and her camera's key.
+    assert_eq!(blocklist.lists().next().expect("held").len(), 6);
     let chain = world.chain();
     let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
     let harvested = verifier
@@ -210,7 +211,8 @@ fn a_register_publishes_its_next_list_compact_from_its_sorted_master() {
         )
         .expect("next compact list");
     assert_eq!(next.list().imei_count(), 1);
-    assert_eq!(next.list().part_count(), 4);
+    // Alice's four parts and her camera's key.
+    assert_eq!(next.list().part_count(), 5);
     let mut blocklist = Blocklist::new();
     blocklist
         .apply_compact_snapshot(&trust, &next, T0 + 3 * DAY)

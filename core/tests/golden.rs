@@ -137,14 +137,14 @@ fn every_golden_vector_decodes_and_verifies() {
             );
         }
     }
-    // Format version 2: every file carries it right after its magic.
-    assert_eq!(FORMAT_VERSION, 2);
+    // Format version 3: every file carries it right after its magic.
+    assert_eq!(FORMAT_VERSION, 3);
     for (name, _) in vectors() {
         assert_eq!(read(name)[4], FORMAT_VERSION, "{name}");
     }
     let mut trust = trust;
     let revocation = RevocationList::decode(&read("revocation.pcrl")).unwrap();
-    trust.apply_revocation_list(&revocation).unwrap();
+    trust.apply_revocation_list(&revocation, T0).unwrap();
     let revoked = KeyId::of(&key(31).public_key());
     let acme = Certificate::decode(&read("manufacturer_root.cert"))
         .unwrap()

@@ -282,7 +282,7 @@ proptest! {
         prop_assert_eq!(&decoded, &list);
         prop_assert_eq!(decoded.revoked(), revoked.as_slice());
         let mut trust = world.trust();
-        trust.apply_revocation_list(&decoded).unwrap();
+        trust.apply_revocation_list(&decoded, issued_at).unwrap();
         for revoked in &revoked {
             prop_assert_eq!(
                 trust.revoked_since(&world.acme_root.key().key_id(), &revoked.key),
@@ -438,7 +438,7 @@ fn verify_any(world: &World, bytes: &[u8]) -> Result<(), Error> {
         }
         Object::RevocationList(list) => {
             let mut trust = trust.clone();
-            trust.apply_revocation_list(&list)?;
+            trust.apply_revocation_list(&list, at)?;
             // The list verified: it must then be exactly the original one.
             (list.revoked() == [fixture_revoked()])
                 .then_some(())

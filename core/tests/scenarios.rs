@@ -169,7 +169,7 @@ fn a_stolen_handsets_harvested_screen_is_blocked_at_the_repair_shop() {
     };
     assert!(!stale);
     let listing = &listings[0];
-    assert_eq!(listing.matched, BlockKey::Part(verdict.part.part_id));
+    assert_eq!(listing.matched, MatchedKey::Part(verdict.part.part_id));
     assert_eq!(listing.reason, Reason::Stolen);
     assert_eq!(listing.listed_at, T0 + DAY);
     assert_eq!(listing.status, ListingStatus::Final);
@@ -242,7 +242,7 @@ fn a_part_paired_to_a_stolen_handset_is_blocked_through_its_pairing_record() {
     let BlocklistStatus::Blocked { listings, .. } = &verdict.blocklist else {
         panic!("{:?}", verdict.blocklist)
     };
-    assert_eq!(listings[0].matched, BlockKey::Imei(world.alice.imei));
+    assert_eq!(listings[0].matched, MatchedKey::Imei(world.alice.imei));
     assert_eq!(listings[0].authority_name, "Carrier UK blocklist");
 }
 
@@ -451,10 +451,16 @@ fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_u
         )
         .unwrap();
     trust
-        .apply_revocation_list(&RevocationList::decode(empty.as_bytes()).unwrap())
+        .apply_revocation_list(
+            &RevocationList::decode(empty.as_bytes()).unwrap(),
+            SHOP_TIME,
+        )
         .unwrap();
     trust
-        .apply_revocation_list(&RevocationList::decode(revoked.as_bytes()).unwrap())
+        .apply_revocation_list(
+            &RevocationList::decode(revoked.as_bytes()).unwrap(),
+            SHOP_TIME,
+        )
         .unwrap();
 
     let error = Verifier::new(&trust)
@@ -462,7 +468,7 @@ fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_u
         .unwrap_err();
     assert_eq!(error, Error::IssuerRevoked(line_id));
 
-    let error = trust.apply_revocation_list(&empty).unwrap_err();
+    let error = trust.apply_revocation_list(&empty, SHOP_TIME).unwrap_err();
     assert_eq!(error.code(), ErrorCode::Rollback);
     assert_eq!(
         Verifier::new(&trust)
@@ -475,7 +481,10 @@ fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_u
     // A revocation list signed by someone else's root is not accepted.
     let forged = world.operator.revoke(3, T0, &[]).unwrap();
     assert_eq!(
-        trust.clone().apply_revocation_list(&forged).unwrap(),
+        trust
+            .clone()
+            .apply_revocation_list(&forged, SHOP_TIME)
+            .unwrap(),
         3,
         "the operator root is pinned (for blocklists)"
     );
@@ -483,7 +492,10 @@ fn parts_from_a_revoked_issuer_are_refused_and_an_older_revocation_list_cannot_u
         Authority::new_manufacturer_root(key(90), "Stranger", &["Stranger"], years(40)).unwrap();
     let forged = stranger.revoke(9, T0, &[]).unwrap();
     assert_eq!(
-        trust.apply_revocation_list(&forged).unwrap_err().code(),
+        trust
+            .apply_revocation_list(&forged, SHOP_TIME)
+            .unwrap_err()
+            .code(),
         ErrorCode::UnknownIssuer
     );
 }
@@ -696,7 +708,7 @@ fn a_part_laundered_through_an_older_pairing_record_from_a_clean_handset_is_stil
     let BlocklistStatus::Blocked { listings, .. } = &verdict.blocklist else {
         panic!("{:?}", verdict.blocklist)
     };
-    assert_eq!(listings[0].matched, BlockKey::Part(verdict.part.part_id));
+    assert_eq!(listings[0].matched, MatchedKey::Part(verdict.part.part_id));
     assert_eq!(listings[0].handset, Some(world.alice.imei));
 }
 
@@ -1000,7 +1012,10 @@ fn a_suspended_listing_is_reported_as_suspended_not_final() {
 /// Clocks are per authority since format version 2: a root's own
 /// revocation list raises the clock for its own certificates, and a
 /// blocklist authority's own list raises the clock for its own lists —
-/// another authority's times never move either.
+/// another authority's times never move either. Since the rule for times
+/// (format version 3), a list raises a floor only as far as the device's
+/// clock when it arrived, plus the tolerance: the thief's device saw
+/// today's lists while its clock was right, then had its clock set back.
 #[test]
 fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_newer_list_was_seen() {
     let world = world();
@@ -1017,6 +1032,7 @@ fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_new
             Validity::days_from(T0 - 2 * YEAR, 365),
         )
         .unwrap();
+    let today = T0 + 2 * DAY;
     let set_back = T0 - 18 * 30 * DAY; // the device clock says mid-2024
 
     // Without any list seen, a wrong clock is all the verifier has.
@@ -1026,39 +1042,39 @@ fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_new
             .is_ok()
     );
 
-    // A register list issued today raises the register's own clock, not
-    // Acme's: the screen's certificate is still checked at the device's time.
+    // A register list issued today, received today, raises the register's
+    // own clock, not Acme's: the screen's certificate is still checked at
+    // the device's time. The clock set back is detected: the list is dated
+    // after it.
     let snapshot = world
         .register
-        .publish_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, vec![])
+        .publish_snapshot(seq(1), today, T0 + 9 * DAY, vec![])
         .unwrap();
     let mut blocklist = Blocklist::new();
-    blocklist
-        .apply_snapshot(&trust, &snapshot, set_back)
-        .unwrap();
-    assert_eq!(
-        blocklist.clock_for(&trust, &register, set_back),
-        T0 + 2 * DAY
-    );
+    blocklist.apply_snapshot(&trust, &snapshot, today).unwrap();
+    assert_eq!(blocklist.clock_for(&trust, &register, set_back), today);
     assert_eq!(trust.clock_for_root(&acme, set_back), set_back);
     let verdict = Verifier::new(&trust)
         .with_blocklist(&blocklist)
         .verify_part(&PartEvidence::new(&short_lived, &chain), set_back)
         .unwrap();
     assert_eq!(verdict.checked_at, set_back);
-    assert!(matches!(verdict.blocklist, BlocklistStatus::Clean { .. }));
+    assert_eq!(
+        verdict.blocklist.lists()[0].stale_reason,
+        Some(StaleReason::FutureDated { issued_at: today })
+    );
 
     // Once Acme's own revocation list issued today was accepted, time
     // cannot go back past it for Acme's certificates.
-    let revocation = world.acme_root.revoke(1, T0 + 2 * DAY, &[]).unwrap();
-    trust.apply_revocation_list(&revocation).unwrap();
-    assert_eq!(trust.clock_for_root(&acme, set_back), T0 + 2 * DAY);
+    let revocation = world.acme_root.revoke(1, today, &[]).unwrap();
+    trust.apply_revocation_list(&revocation, today).unwrap();
+    assert_eq!(trust.clock_for_root(&acme, set_back), today);
     let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
     let error = verifier
         .verify_part(&PartEvidence::new(&short_lived, &chain), set_back)
         .unwrap_err();
     assert!(
-        matches!(error, Error::Expired { what: "part certificate", now, .. } if now == T0 + 2 * DAY),
+        matches!(error, Error::Expired { what: "part certificate", now, .. } if now == today),
         "{error:?}"
     );
     assert_eq!(
@@ -1066,19 +1082,45 @@ fn a_device_clock_set_years_back_cannot_revive_an_expired_certificate_once_a_new
             .verify_part(&PartEvidence::new(&world.bob.screen, &chain), set_back)
             .unwrap()
             .checked_at,
-        T0 + 2 * DAY
+        today
     );
 
     // The register's list clock survives a restart too (through its mark).
     let rebooted = Blocklist::with_rollback_state(blocklist.rollback_state().clone());
-    assert_eq!(
-        rebooted.clock_for(&trust, &register, set_back),
-        T0 + 2 * DAY
-    );
+    assert_eq!(rebooted.clock_for(&trust, &register, set_back), today);
     assert_eq!(
         rebooted.clock_for(&trust, &world.operator.key().key_id(), set_back),
         set_back,
         "the operator's clock is its own"
+    );
+
+    // Lists that arrive while the clock is already set back cannot tell a
+    // wrong clock from a date in the future: they raise no floor past the
+    // clock plus the tolerance, and read stale, naming the clock.
+    let mut already_wrong = Blocklist::new();
+    already_wrong
+        .apply_snapshot(&trust, &snapshot, set_back)
+        .unwrap();
+    assert_eq!(
+        already_wrong.clock_for(&trust, &register, set_back),
+        set_back + limits::CLOCK_TOLERANCE
+    );
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&already_wrong)
+        .verify_part(&PartEvidence::new(&world.bob.screen, &chain), set_back)
+        .unwrap();
+    assert!(verdict.is_stale());
+    assert_eq!(
+        verdict.blocklist.summary(),
+        "clean but blocklist stale (National Mobile Property Register: dated after this device's clock)"
+    );
+    let mut trust_set_back = world.trust();
+    trust_set_back
+        .apply_revocation_list(&revocation, set_back)
+        .unwrap();
+    assert_eq!(
+        trust_set_back.clock_for_root(&acme, set_back),
+        set_back + limits::CLOCK_TOLERANCE
     );
 }
 
@@ -1093,7 +1135,11 @@ fn a_registry_publishes_a_delta_and_a_device_follows_it() {
     let v2 = world.alice_reported_stolen(2);
     let delta = world.register.publish_delta(&v1, &v2).unwrap();
     let delta = BlocklistDelta::decode(delta.as_bytes()).unwrap();
-    assert_eq!(delta.upserts().len(), 5, "one IMEI and four parts");
+    assert_eq!(
+        delta.upserts().len(),
+        6,
+        "one IMEI, four parts and the camera's key"
+    );
     assert_eq!((delta.from_version(), delta.to_version()), (seq(1), seq(2)));
 
     let mut device = world.blocklist_with(&trust, &[&v1]);
@@ -1346,7 +1392,7 @@ fn issuing_apis_refuse_what_their_role_does_not_allow() {
 }
 
 #[test]
-fn a_pairing_record_is_trusted_only_while_its_service_is_certified_and_never_forged() {
+fn a_pairing_record_is_trusted_only_within_its_services_window_and_never_forged() {
     let world = world();
     let trust = world.trust();
     let chain = world.chain();
@@ -1381,24 +1427,54 @@ fn a_pairing_record_is_trusted_only_while_its_service_is_certified_and_never_for
         verdict.provenance.unwrap().service.name,
         "Acme pairing 2026"
     );
-    // Years later the service's key may be retired and unguarded: a record
-    // it signs then, backdated to its valid years, must not be believed.
-    let backdated = short_service
-        .pair(
-            &world.bob.board,
-            &world.bob.parts(),
-            9,
-            PairingEvent::Repair,
-            T0,
+    // Years later the service is retired (its certificate ended, nothing
+    // renewed): the records it signed while certified live on, as the
+    // phones they pair do.
+    let verdict = Verifier::new(&trust)
+        .verify_part(
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&record),
+            T0 + 5 * YEAR,
         )
         .unwrap();
+    assert_eq!(verdict.provenance.unwrap().paired_at, T0);
+    // A record dated outside its service's window is refused: after its
+    // end, or before its start (a service cannot sign before it exists).
+    let mut body = forge::PairingBody::of(&record);
+    body.sequence = 2;
+    body.issued_at = T0 + 11 * DAY;
+    let late = body.sign(short_service.key());
     let error = Verifier::new(&trust)
         .verify_part(
-            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&backdated),
+            &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&late),
             T0 + 5 * YEAR,
         )
         .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::Expired);
+    assert!(
+        matches!(
+            error,
+            Error::Expired {
+                what: "pairing service certificate, at the record's issue time",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let mut body = forge::PairingBody::of(&record);
+    body.issued_at = T0 - 2 * DAY;
+    for part in body.parts.iter_mut().chain([&mut body.board]) {
+        part.first_paired = T0 - 2 * DAY;
+    }
+    let early = body.sign(short_service.key());
+    assert_eq!(
+        Verifier::new(&trust)
+            .verify_part(
+                &PartEvidence::new(&world.bob.screen, &chain).with_pairing(&early),
+                T0 + DAY,
+            )
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotYetValid
+    );
 
     // A record signed by a key that is not the embedded service's is refused.
     let mut body = forge::PairingBody::of(&record);
@@ -1471,17 +1547,15 @@ fn a_shop_saves_the_state_a_delta_led_to_and_reloads_it_after_a_restart() {
         .unwrap();
     assert!(verdict.is_blocked());
 
-    // A list whose authority the shop no longer pins is refused whole.
+    // An authority the shop no longer pins is no longer followed: its list
+    // and mark are dropped, and reported.
     let mut fewer_roots = TrustStore::new();
     fewer_roots
         .add_manufacturer_root(world.acme_root.certificate().clone())
         .unwrap();
-    assert_eq!(
-        Blocklist::decode_state(&saved, &fewer_roots)
-            .unwrap_err()
-            .code(),
-        ErrorCode::UnknownIssuer
-    );
+    let loaded = Blocklist::load_state(&saved, &fewer_roots).unwrap();
+    assert_eq!(loaded.dropped, vec![world.register_root.key().key_id()]);
+    assert!(!loaded.blocklist.follows_any());
 
     // A damaged file is refused, never half-loaded. The saved state now
     // ends in a checksum, so a flipped bit, a cut or an added byte is
@@ -1683,7 +1757,7 @@ fn a_compromised_register_key_cannot_lock_out_its_root_and_revoking_it_restores_
             }],
         )
         .unwrap();
-    trust.apply_revocation_list(&revocation).unwrap();
+    trust.apply_revocation_list(&revocation, SHOP_TIME).unwrap();
     let verdict = check(&trust, &shop);
     assert!(verdict.is_stale(), "{:?}", verdict.blocklist);
     assert_eq!(
@@ -1783,7 +1857,8 @@ fn an_older_copy_of_the_same_list_cannot_lower_the_clock_floor() {
         .register
         .publish_snapshot(seq(1), T0 + YEAR, T0 + YEAR + 9 * DAY, vec![])
         .unwrap();
-    let mut shop = world.blocklist_with(&trust, &[&re_signed]);
+    let mut shop = Blocklist::new();
+    shop.apply_snapshot(&trust, &re_signed, T0 + YEAR).unwrap();
     let register = world.register_root.key().key_id();
     shop.apply_snapshot(&trust, &old_copy, T0 + YEAR).unwrap();
     assert_eq!(shop.clock_for(&trust, &register, 0), T0 + YEAR);
@@ -2079,7 +2154,10 @@ fn a_revocation_list_cannot_claim_an_issue_time_beyond_its_roots_validity() {
     }
     .sign(world.acme_root.key());
     assert_eq!(
-        trust.apply_revocation_list(&typo).unwrap_err().code(),
+        trust
+            .apply_revocation_list(&typo, SHOP_TIME)
+            .unwrap_err()
+            .code(),
         ErrorCode::Expired
     );
     assert_eq!(trust.clock_for_root(&world.acme_root.key().key_id(), 0), 0);

@@ -77,7 +77,7 @@ fn a_stolen_register_key_is_superseded_by_its_roots_next_epoch_on_every_device()
     let without_revocation = trust.clone();
     let mut trust = trust;
     trust
-        .apply_revocation_list(&revocation)
+        .apply_revocation_list(&revocation, T0 + 4 * DAY)
         .expect("revocation accepted");
     let correction = world
         .register_root
@@ -256,7 +256,7 @@ fn a_careless_operators_clock_never_makes_another_registers_list_or_any_part_be_
         .apply_snapshot(&trust, &careless, T0 + 2 * DAY)
         .expect("the operator's own list is accepted");
     trust
-        .apply_revocation_list(&careless_revocation)
+        .apply_revocation_list(&careless_revocation, T0 + 2 * DAY)
         .expect("accepted for the register's own keys");
 
     // Another authority's new list is still accepted (the register's
@@ -275,7 +275,8 @@ fn a_careless_operators_clock_never_makes_another_registers_list_or_any_part_be_
     );
 
     // Every manufacturer's genuine part still verifies, checked at the
-    // device's own clock; the other list is only flagged, naming who.
+    // device's own clock. The careless list flags only itself: the second
+    // carrier's punctual list is current (the rule for times).
     let chain = world.chain();
     let verdict = verifier(&trust, &blocklist)
         .verify_part(&PartEvidence::new(&world.bob.screen, &chain), T0 + 3 * DAY)
@@ -284,39 +285,38 @@ fn a_careless_operators_clock_never_makes_another_registers_list_or_any_part_be_
     let BlocklistStatus::Stale { lists } = &verdict.blocklist else {
         panic!("expected stale, got {:?}", verdict.blocklist);
     };
-    let flagged = lists
+    let punctual = lists
         .iter()
         .find(|l| l.authority == operator2.certificate().issuer())
         .expect("the second carrier's list");
-    assert_eq!(
-        flagged.stale_reason,
-        Some(StaleReason::OutdatedBy {
-            authority: world.operator.certificate().issuer(),
-            authority_name: "Carrier UK blocklist".into(),
-            issued_at: T0 + 10 * YEAR,
-        })
-    );
+    assert_eq!(punctual.stale_reason, None);
     let careless_own = lists
         .iter()
         .find(|l| l.authority == world.operator.certificate().issuer())
         .expect("the careless list");
-    assert_eq!(careless_own.stale_reason, None);
+    assert_eq!(
+        careless_own.stale_reason,
+        Some(StaleReason::FutureDated {
+            issued_at: T0 + 10 * YEAR
+        })
+    );
 
-    // A manufacturer's own revocation list does move its own clock.
+    // A manufacturer's revocation list from the future moves not even its
+    // own clock past the device's clock plus the tolerance.
     let acme_revocation = world
         .acme_root
         .revoke(1, T0 + 30 * YEAR, &[])
         .expect("acme revocation list");
     trust
-        .apply_revocation_list(&acme_revocation)
+        .apply_revocation_list(&acme_revocation, T0 + 3 * DAY)
         .expect("accepted");
     assert_eq!(
-        Verifier::new(&trust)
-            .verify_part(&PartEvidence::new(&world.bob.screen, &chain), T0 + 3 * DAY)
-            .unwrap_err()
-            .code(),
-        ErrorCode::Expired
+        trust.clock_for_root(&world.acme_root.key().key_id(), T0 + 3 * DAY),
+        T0 + 3 * DAY + limits::CLOCK_TOLERANCE
     );
+    Verifier::new(&trust)
+        .verify_part(&PartEvidence::new(&world.bob.screen, &chain), T0 + 3 * DAY)
+        .expect("genuine: a date from the future expires nothing");
 }
 
 // ---------------------------------------------------------------------
@@ -510,7 +510,7 @@ fn a_rivals_pairing_service_cannot_vouch_for_an_acme_handset() {
     let forged = forge::PairingBody {
         service_certificate: bolt.pairing.certificate().as_bytes().to_vec(),
         imeis: vec![world.alice.imei],
-        board: PairedPart::of(&world.alice.board).expect("board"),
+        board: PairedPart::of(&world.alice.board, T0).expect("board"),
         parts: world.alice.pairing.parts().to_vec(),
         sequence: 2,
         event: PairingEvent::Repair,
@@ -804,7 +804,9 @@ fn a_leaked_line_key_condemns_only_what_it_signed_after_the_leak() {
             }],
         )
         .expect("revoke");
-    trust.apply_revocation_list(&revocation).expect("accepted");
+    trust
+        .apply_revocation_list(&revocation, T0 + 11 * DAY)
+        .expect("accepted");
     let chain = world.chain();
     let now = T0 + 12 * DAY;
 
@@ -992,7 +994,9 @@ fn a_line_verified_once_is_still_checked_for_expiry_and_revocation_on_every_part
             }],
         )
         .expect("revoke");
-    trust.apply_revocation_list(&revocation).expect("accepted");
+    trust
+        .apply_revocation_list(&revocation, T0 + 2 * DAY)
+        .expect("accepted");
     assert_eq!(
         verify(&trust, &world.alice.screen, T0 + 3 * DAY)
             .unwrap_err()

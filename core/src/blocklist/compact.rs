@@ -96,6 +96,13 @@ impl fmt::Display for PartFingerprint {
     }
 }
 
+/// In JSON, as it prints: `"3fa01c…0/61"`.
+impl serde::Serialize for PartFingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 fn prefix(part: &PartId) -> u128 {
     part.as_bytes()
         .first_chunk::<16>()
@@ -215,12 +222,6 @@ impl<'a> Reader<'a> {
         if part { self.parts() } else { self.imeis() }
     }
 
-    /// The matching indices, whether they are parts, and the key to report.
-    fn find(self, key: &BlockKey) -> Option<(core::ops::Range<u64>, bool, CompactKey)> {
-        let (value, part, key) = self.stored(key)?;
-        Some((self.seq_for(part).find(value)?, part, key))
-    }
-
     fn hit(self, part: bool, index: u64, key: CompactKey) -> CompactHit {
         let seq = self.seq_for(part);
         let meta = seq.meta(index, 0, ENTRY_META_BITS);
@@ -256,9 +257,27 @@ impl<'a> Reader<'a> {
     }
 
     fn lookup_all(self, key: &BlockKey) -> impl Iterator<Item = CompactHit> + 'a {
-        self.find(key)
+        // Read one by one: a caller taking a few never scans a long run of
+        // parts sharing one fingerprint.
+        self.stored(key)
             .into_iter()
-            .flat_map(move |(found, part, key)| found.map(move |index| self.hit(part, index, key)))
+            .flat_map(move |(value, part, key)| {
+                self.seq_for(part)
+                    .run(value)
+                    .map(move |index| self.hit(part, index, key))
+            })
+    }
+
+    /// The one-pass structure check (see [`CompactList::check_structure`]).
+    fn check_structure(self) -> Result<(), Error> {
+        let reason_ok = |seq: Seq<'_>, index: u64| seq.meta(index, 0, 2) != 3;
+        let imeis = self.imeis();
+        imeis.check(true, |index| reason_ok(imeis, index))?;
+        let parts = self.parts();
+        parts.check(false, |index| {
+            let handset = u128::from(parts.meta(index, ENTRY_META_BITS, HANDSET_BITS));
+            reason_ok(parts, index) && (handset < IMEI_BODIES || handset == u128::from(NO_HANDSET))
+        })
     }
 
     fn iter(self) -> impl Iterator<Item = CompactHit> + 'a {
@@ -651,6 +670,20 @@ impl CompactList {
     /// Where the bits go.
     pub fn sizes(&self) -> CompactSizes {
         CompactSizes::of(&self.layout)
+    }
+
+    /// Checks in one linear pass that the list says the same thing to
+    /// everyone who reads it — a lookup and an auditor iterating it: both
+    /// Elias-Fano sequences hold exactly their counts, every `select0`
+    /// sample points at its zero, IMEIs strictly increase and part
+    /// fingerprints never decrease, every reason code and handset IMEI is
+    /// in range, and padding is zero. [`Blocklist`](crate::Blocklist) runs
+    /// it when it applies a compact snapshot, after the signature check.
+    ///
+    /// Errors: [`Error::NotCanonical`] (order or padding) and
+    /// [`Error::InvalidField`] (samples, counts, record values).
+    pub fn check_structure(&self) -> Result<(), Error> {
+        self.reader().check_structure()
     }
 }
 

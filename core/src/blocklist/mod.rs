@@ -14,6 +14,7 @@
 
 mod compact;
 mod compact_snapshot;
+mod encoded;
 mod objects;
 mod sorted;
 mod storage;
@@ -31,10 +32,10 @@ pub use objects::{
     BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus, Reason,
 };
 pub(crate) use objects::{DeltaBody, SnapshotBody};
-pub use storage::{RollbackMark, RollbackState};
+pub use storage::{LoadedState, RollbackMark, RollbackState};
 
 use crate::error::Error;
-use crate::ids::{Imei, KeyId, StateDigest};
+use crate::ids::{Imei, KeyId, PartId, StateDigest};
 use crate::limits::{self, check_len};
 use crate::trust::TrustStore;
 pub(crate) use sorted::{Keyed, OverlayChange, Sorted, SortedEntries};
@@ -212,19 +213,79 @@ pub struct Blocklist {
     rollback: RollbackState,
 }
 
+/// What a listing matched, as a verdict reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchedKey {
+    /// A listed IMEI: the board's, one its modem presented, or the IMEI of
+    /// the handset a record pairs the part to.
+    Imei(Imei),
+    /// The part's identity, listed exactly.
+    Part(PartId),
+    /// The key the part's certificate names, listed exactly (a reported
+    /// handset's keyed parts are listed by key too).
+    PartKey(KeyId),
+    /// A fingerprint in a compact list — the first bits of a listed part's
+    /// identity (or key) digest — that the part's digest starts with. Not
+    /// proof of this exact part: a part not listed matches one with
+    /// probability at most 2^-41 per lookup.
+    PartFingerprint(PartFingerprint),
+}
+
+impl MatchedKey {
+    /// The key as the list holds it, for an exact match.
+    fn exact(key: BlockKey) -> Self {
+        match key {
+            BlockKey::Imei(imei) => MatchedKey::Imei(imei),
+            BlockKey::Part(part) => MatchedKey::Part(part),
+        }
+    }
+}
+
+/// One key a verdict looks up, and how a match on it is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Probe {
+    pub key: BlockKey,
+    /// For a keyed part's key digest: the key, reported as what matched.
+    pub part_key: Option<KeyId>,
+}
+
+impl Probe {
+    pub(crate) fn key(key: BlockKey) -> Self {
+        Probe {
+            key,
+            part_key: None,
+        }
+    }
+
+    pub(crate) fn part_key(key: KeyId) -> Self {
+        Probe {
+            key: BlockKey::Part(PartId::of_part_key(&key)),
+            part_key: Some(key),
+        }
+    }
+
+    fn reported(&self) -> MatchedKey {
+        match self.part_key {
+            Some(key) => MatchedKey::PartKey(key),
+            None => MatchedKey::exact(self.key),
+        }
+    }
+}
+
 /// A blocklist entry that matched, with who listed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Listing {
-    /// The key that matched (the part's identity, its board's IMEI, or the
-    /// IMEI of the handset it is paired to).
-    pub matched: BlockKey,
+    /// What matched: an IMEI, the part's identity or key, or — in a
+    /// compact list — a part fingerprint.
+    pub matched: MatchedKey,
     /// The listing authority's root key id.
     pub authority: KeyId,
     /// The listing authority's name.
     pub authority_name: String,
     /// Whether the match is on a part fingerprint in a compact list (a part
     /// not listed matches one with probability at most 2^-41 per lookup)
-    /// rather than on the exact key.
+    /// rather than on the exact key: `matched` is then the fingerprint.
     pub by_fingerprint: bool,
     /// The epoch of the list that carries the entry.
     pub epoch: u64,
@@ -240,6 +301,14 @@ pub struct Listing {
     pub handset: Option<Imei>,
 }
 
+/// Every listing a lookup found, at most [`limits::MAX_LISTINGS`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub listings: Vec<Listing>,
+    /// More matched than the cap: the rest were not read.
+    pub capped: bool,
+}
+
 /// Why a list consulted may be out of date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -252,13 +321,24 @@ pub enum StaleReason {
     /// no list from it: withheld, or not yet loaded after a restart.
     Missing,
     /// Another authority's list was issued after this one expired: the
-    /// device's clock may be behind. It never makes this list refused.
+    /// device's clock may be behind. It never makes this list refused, and
+    /// only a time the other list's clock floor vouches for counts (a date
+    /// from the future flags nobody else).
     OutdatedBy {
         /// The other authority's root key id.
         authority: KeyId,
         /// Its name.
         authority_name: String,
-        /// The issue time its list carries.
+        /// The time its list vouches for: its issue time, capped at the
+        /// device's clock plus the tolerance when it was accepted.
+        issued_at: u64,
+    },
+    /// The list is dated after this device's clock (plus
+    /// [`CLOCK_TOLERANCE`](limits::CLOCK_TOLERANCE)): a careless or stolen
+    /// key wrote a date from the future, or this device's clock is behind.
+    /// Such a list flags only itself.
+    FutureDated {
+        /// The issue time it carries.
         issued_at: u64,
     },
 }
@@ -319,15 +399,79 @@ impl Blocklist {
         !self.rollback.marks.is_empty()
     }
 
+    /// Stops following `authority` (after unpinning a rogue operator, or a
+    /// root re-pinned under a new key): drops its list and its mark, so its
+    /// missing list no longer makes verdicts stale, and every other
+    /// authority's list and mark is kept. Returns the mark dropped, if the
+    /// authority was followed.
+    pub fn unfollow(&mut self, authority: &KeyId) -> Option<RollbackMark> {
+        self.lists.remove(authority);
+        self.rollback.unfollow(authority)
+    }
+
+    /// Stops following every authority whose blocklist root `trust` no
+    /// longer pins (see [`Blocklist::unfollow`]). Returns their key ids.
+    pub fn unfollow_unpinned(&mut self, trust: &TrustStore) -> Vec<KeyId> {
+        let unpinned: Vec<KeyId> = self
+            .rollback
+            .marks
+            .keys()
+            .chain(self.lists.keys())
+            .filter(|authority| trust.blocklist_root(authority).is_none())
+            .copied()
+            .collect::<std::collections::BTreeSet<KeyId>>()
+            .into_iter()
+            .collect();
+        for authority in &unpinned {
+            self.unfollow(authority);
+        }
+        unpinned
+    }
+
     /// The clock for `authority`'s lists at a caller's `now`: never earlier
-    /// than that authority's newest accepted list (unless its signer has
-    /// since been revoked). Other authorities' times never move it.
+    /// than the floor its newest accepted list set (unless its signer has
+    /// since been revoked) — that list's issue time, capped at the clock it
+    /// was accepted at plus [`CLOCK_TOLERANCE`](limits::CLOCK_TOLERANCE).
+    /// Other authorities' times never move it.
     pub fn clock_for(&self, trust: &TrustStore, authority: &KeyId, now: u64) -> u64 {
         self.rollback
             .marks
             .get(authority)
             .filter(|mark| !trust.is_revoked(&mark.authority, &mark.signer))
-            .map_or(now, |mark| now.max(mark.issued_at))
+            .map_or(now, |mark| now.max(mark.clock_floor))
+    }
+
+    /// The clock an update to `version` is judged at: the authority's own
+    /// clock, except that a later epoch is judged at the caller's `now`,
+    /// never at a floor an older epoch raised (the crate's rule for times).
+    fn clock_to_judge(
+        &self,
+        trust: &TrustStore,
+        authority: &KeyId,
+        version: ListVersion,
+        now: u64,
+    ) -> u64 {
+        match self.rollback.marks.get(authority) {
+            Some(mark) if version.epoch > mark.epoch => now,
+            _ => self.clock_for(trust, authority, now),
+        }
+    }
+
+    /// What every update checks first: the signer chains to the pinned
+    /// root of `authority` (a delegated signer only within its epoch), at
+    /// the clock the update is judged at and at its issue time. Returns the
+    /// authority's name and the signer's key id.
+    fn check_signer(
+        &self,
+        trust: &TrustStore,
+        signer: &crate::Certificate,
+        authority: &KeyId,
+        version: ListVersion,
+        issued_at: u64,
+        now: u64,
+    ) -> Result<(String, KeyId), Error> {
+        let clock = self.clock_to_judge(trust, authority, version, now);
+        trust.check_blocklist_signer(signer, authority, version.epoch, issued_at, clock)
     }
 
     /// Accepts a full snapshot after checking its signer chains to a pinned
@@ -342,28 +486,33 @@ impl Blocklist {
         snapshot: &BlocklistSnapshot,
         now: u64,
     ) -> Result<ListVersion, Error> {
-        let body = snapshot.body();
+        let head = snapshot.head();
         let version = snapshot.version();
-        let now = self.clock_for(trust, &body.authority, now);
-        let (authority_name, signer) = trust.check_blocklist_signer(
+        let (authority_name, signer) = self.check_signer(
+            trust,
             &snapshot.signer,
-            &body.authority,
-            version.epoch,
-            body.issued_at,
+            &head.authority,
+            version,
+            head.issued_at,
             now,
         )?;
         snapshot.verify_signature()?;
-        self.check_not_rollback(&body.authority, version, &snapshot.digest)?;
-        self.accept(AuthorityList {
-            authority: body.authority,
-            authority_name,
-            version,
-            issued_at: body.issued_at,
-            expires_at: body.expires_at,
-            digest: snapshot.digest,
-            signer,
-            held: Held::Sorted(snapshot.sorted.clone()),
-        })
+        // Only now, vouched for, are the entries read from the bytes.
+        let (sorted, digest) = snapshot.held();
+        self.check_not_rollback(&head.authority, version, digest)?;
+        self.accept(
+            AuthorityList {
+                authority: head.authority,
+                authority_name,
+                version,
+                issued_at: head.issued_at,
+                expires_at: head.expires_at,
+                digest: *digest,
+                signer,
+                held: Held::Sorted(sorted.clone()),
+            },
+            now,
+        )
     }
 
     /// Accepts a compact snapshot under exactly the rules of
@@ -378,26 +527,30 @@ impl Blocklist {
     ) -> Result<ListVersion, Error> {
         let authority = snapshot.authority();
         let version = snapshot.version();
-        let now = self.clock_for(trust, &authority, now);
-        let (authority_name, signer) = trust.check_blocklist_signer(
+        let (authority_name, signer) = self.check_signer(
+            trust,
             &snapshot.signer,
             &authority,
-            version.epoch,
+            version,
             snapshot.issued_at(),
             now,
         )?;
         snapshot.verify_signature()?;
         self.check_not_rollback(&authority, version, &snapshot.digest)?;
-        self.accept(AuthorityList {
-            authority,
-            authority_name,
-            version,
-            issued_at: snapshot.issued_at(),
-            expires_at: snapshot.expires_at(),
-            digest: snapshot.digest,
-            signer,
-            held: Held::compact(snapshot.list.clone(), version.sequence, snapshot.digest),
-        })
+        snapshot.list.check_structure()?;
+        self.accept(
+            AuthorityList {
+                authority,
+                authority_name,
+                version,
+                issued_at: snapshot.issued_at(),
+                expires_at: snapshot.expires_at(),
+                digest: snapshot.digest,
+                signer,
+                held: Held::compact(snapshot.list.clone(), version.sequence, snapshot.digest),
+            },
+            now,
+        )
     }
 
     /// Applies a blocklist object told by its content — a sorted snapshot,
@@ -447,13 +600,13 @@ impl Blocklist {
         delta: &BlocklistDelta,
         now: u64,
     ) -> Result<ListVersion, Error> {
-        let body = delta.body();
+        let body = delta.head();
         let to = delta.to_version();
-        let now = self.clock_for(trust, &body.authority, now);
-        let (authority_name, signer) = trust.check_blocklist_signer(
+        let (authority_name, signer) = self.check_signer(
+            trust,
             &delta.signer,
             &body.authority,
-            to.epoch,
+            to,
             body.issued_at,
             now,
         )?;
@@ -477,23 +630,26 @@ impl Blocklist {
                 held: held.version.sequence,
             });
         }
-        let (next, digest) = held
-            .held
-            .after(&body.authority, to, &body.removals, &body.upserts)?;
-        if digest != body.result_digest {
+        let (next, digest) =
+            held.held
+                .after(&body.authority, to, delta.removals(), delta.upserts())?;
+        if digest != delta.result_digest() {
             return Err(Error::DeltaResultMismatch);
         }
         self.check_not_rollback(&body.authority, to, &digest)?;
-        self.accept(AuthorityList {
-            authority: body.authority,
-            authority_name,
-            version: to,
-            issued_at: body.issued_at,
-            expires_at: body.expires_at,
-            digest,
-            signer,
-            held: next,
-        })
+        self.accept(
+            AuthorityList {
+                authority: body.authority,
+                authority_name,
+                version: to,
+                issued_at: body.issued_at,
+                expires_at: body.expires_at,
+                digest,
+                signer,
+                held: next,
+            },
+            now,
+        )
     }
 
     fn check_not_rollback(
@@ -523,14 +679,17 @@ impl Blocklist {
         Ok(())
     }
 
-    fn accept(&mut self, mut list: AuthorityList) -> Result<ListVersion, Error> {
+    /// Records `list` as its authority's, received at the caller's `now`.
+    fn accept(&mut self, mut list: AuthorityList, now: u64) -> Result<ListVersion, Error> {
         let version = list.version;
+        let mut clock_floor = crate::time::floor_of(list.issued_at, now);
         // The same state re-signed: never let an older copy lower the
-        // issue time (the clock floor) or the expiry already accepted.
+        // issue time, the clock floor or the expiry already accepted.
         if let Some(mark) = self.rollback.marks.get(&list.authority) {
             if mark.version() == version {
                 list.issued_at = list.issued_at.max(mark.issued_at);
                 list.expires_at = list.expires_at.max(mark.expires_at);
+                clock_floor = clock_floor.max(mark.clock_floor);
             }
         }
         let mark = RollbackMark {
@@ -541,19 +700,29 @@ impl Blocklist {
             expires_at: list.expires_at,
             digest: list.digest,
             signer: list.signer,
+            clock_floor,
         };
         self.rollback.marks.insert(list.authority, mark);
         self.lists.insert(list.authority, list);
         Ok(version)
     }
 
-    /// Every listing, across all authorities, of any of `keys`.
+    /// Every listing, across all authorities, of any of `keys` — at most
+    /// [`limits::MAX_LISTINGS`] (parts sharing a fingerprint in a compact
+    /// list could otherwise make one lookup read millions of records).
     pub fn lookup(&self, keys: &[BlockKey]) -> Vec<Listing> {
-        let mut found = Vec::new();
+        let probes: Vec<Probe> = keys.iter().copied().map(Probe::key).collect();
+        self.find(&probes).listings
+    }
+
+    /// Every listing of any of `probes`, capped at [`limits::MAX_LISTINGS`].
+    pub(crate) fn find(&self, probes: &[Probe]) -> Found {
+        let mut found = Found::default();
+        let room = |found: &Found| limits::MAX_LISTINGS.saturating_sub(found.listings.len());
         for list in self.lists.values() {
-            let exact = |entry: &BlocklistEntry| Listing {
-                matched: entry.key,
-                by_fingerprint: false,
+            let listing = |matched: MatchedKey, entry: &BlocklistEntry| Listing {
+                matched,
+                by_fingerprint: matches!(matched, MatchedKey::PartFingerprint(_)),
                 authority: list.authority,
                 authority_name: list.authority_name.clone(),
                 epoch: list.version.epoch,
@@ -563,9 +732,10 @@ impl Blocklist {
                 status: entry.status,
                 handset: entry.handset,
             };
-            for key in keys {
-                match &list.held {
-                    Held::Sorted(entries) => found.extend(entries.find(key).map(exact)),
+            for probe in probes {
+                let key = &probe.key;
+                let entry = match &list.held {
+                    Held::Sorted(entries) => entries.find(key),
                     // A change since the snapshot replaces whatever the
                     // compact list says of the key.
                     Held::Compact {
@@ -573,21 +743,44 @@ impl Blocklist {
                         changes,
                         ..
                     } => match changes.find(key) {
-                        Some(OverlayChange::Listed(entry)) => found.push(exact(entry)),
-                        Some(OverlayChange::Delisted(_)) => {}
-                        None => found.extend(compact.lookup_all(key).map(|hit| Listing {
-                            matched: *key,
-                            by_fingerprint: matches!(key, BlockKey::Part(_)),
-                            authority: list.authority,
-                            authority_name: list.authority_name.clone(),
-                            epoch: list.version.epoch,
-                            sequence: list.version.sequence,
-                            reason: hit.reason,
-                            listed_at: hit.listed_at,
-                            status: hit.status,
-                            handset: hit.handset,
-                        })),
+                        Some(OverlayChange::Listed(entry)) => Some(entry),
+                        Some(OverlayChange::Delisted(_)) => None,
+                        None => {
+                            // One more than there is room for tells it was capped.
+                            let hits: Vec<CompactHit> =
+                                compact.lookup_all(key).take(room(&found) + 1).collect();
+                            for hit in hits {
+                                if room(&found) == 0 {
+                                    found.capped = true;
+                                    break;
+                                }
+                                let (matched, key) = match hit.key {
+                                    CompactKey::Imei(imei) => {
+                                        (MatchedKey::Imei(imei), BlockKey::Imei(imei))
+                                    }
+                                    CompactKey::Part(print) => {
+                                        (MatchedKey::PartFingerprint(print), *key)
+                                    }
+                                };
+                                let entry = BlocklistEntry {
+                                    key,
+                                    reason: hit.reason,
+                                    listed_at: hit.listed_at,
+                                    status: hit.status,
+                                    handset: hit.handset,
+                                };
+                                found.listings.push(listing(matched, &entry));
+                            }
+                            None
+                        }
                     },
+                };
+                if let Some(entry) = entry {
+                    if room(&found) == 0 {
+                        found.capped = true;
+                    } else {
+                        found.listings.push(listing(probe.reported(), entry));
+                    }
                 }
             }
         }
@@ -598,12 +791,16 @@ impl Blocklist {
     ///
     /// A list is stale when it has expired at its own authority's clock,
     /// when `trust` has revoked the key that signed it, when it is missing
-    /// (followed but not held), or when another authority's list (signed
-    /// by an unrevoked key) was issued after it expired — the last only
-    /// flags it, naming that authority.
+    /// (followed but not held), when it is dated after `now` plus the
+    /// tolerance (it flags only itself), or when another authority's list
+    /// (signed by an unrevoked key) vouches for a time after it expired —
+    /// the last only flags it, naming that authority.
     pub fn lists_checked(&self, trust: &TrustStore, now: u64) -> Vec<ListChecked> {
+        // The time another list may flag this one with: what its floor
+        // vouches for, if its signer is not revoked.
         let trusted_time = |list: &AuthorityList| {
-            (!trust.is_revoked(&list.authority, &list.signer)).then_some(list.issued_at)
+            let mark = self.rollback.marks.get(&list.authority)?;
+            (!trust.is_revoked(&list.authority, &list.signer)).then_some(mark.clock_floor)
         };
         self.rollback
             .marks
@@ -636,6 +833,10 @@ impl Blocklist {
                     Some(StaleReason::SignerRevoked)
                 } else if clock > list.expires_at {
                     Some(StaleReason::Expired)
+                } else if crate::time::is_from_the_future(list.issued_at, now) {
+                    Some(StaleReason::FutureDated {
+                        issued_at: list.issued_at,
+                    })
                 } else {
                     overtaken_by.map(|(other, time)| StaleReason::OutdatedBy {
                         authority: other.authority,

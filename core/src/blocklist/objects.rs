@@ -4,13 +4,16 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::certificate::{Certificate, strictly_sorted};
-use crate::envelope::{ObjectType, Signed};
+use crate::certificate::Certificate;
+use std::sync::OnceLock;
+
+use crate::envelope::{ObjectType, take_canonical};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, StateDigest};
 use crate::limits::{self, check_len};
 
 use super::SortedEntries;
+use super::encoded::EncodedList;
 
 /// Where a list stands in its authority's history: lists are ordered by
 /// epoch, then sequence. Delegated signing keys are certified for one
@@ -155,16 +158,45 @@ pub(crate) struct SnapshotBody {
     pub entries: Vec<BlocklistEntry>,
 }
 
-/// A blocklist authority's complete signed list at one sequence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlocklistSnapshot {
-    signed: Signed<SnapshotBody>,
-    pub(crate) signer: Certificate,
-    pub(crate) digest: StateDigest,
-    /// The entries as a device holds them (shared with the lists that
-    /// accept this snapshot).
-    pub(crate) sorted: SortedEntries,
+/// A snapshot body up to its entries (postcard encodes fields one after
+/// the other, so the body is this, then the entries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SnapshotHead {
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
+    pub signer_certificate: Vec<u8>,
+    pub authority: KeyId,
+    pub epoch: u64,
+    pub sequence: u64,
+    pub issued_at: u64,
+    pub expires_at: u64,
 }
+
+/// A blocklist authority's complete signed list at one sequence.
+///
+/// Decoding checks every entry but keeps none: the entries stay in the
+/// object's bytes until the snapshot is applied (after its signer and
+/// signature are checked) or read, so a list nobody has vouched for holds
+/// only its own bytes.
+#[derive(Debug, Clone)]
+pub struct BlocklistSnapshot {
+    bytes: Vec<u8>,
+    head: SnapshotHead,
+    entries: EncodedList,
+    pub(crate) signer: Certificate,
+    /// The entries, once read.
+    decoded: OnceLock<Vec<BlocklistEntry>>,
+    /// The entries as a device holds them (shared with the lists that
+    /// accept this snapshot) and their state digest, once built.
+    held: OnceLock<(SortedEntries, StateDigest)>,
+}
+
+impl PartialEq for BlocklistSnapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for BlocklistSnapshot {}
 
 /// The signed content of a blocklist delta (within one epoch: a new epoch
 /// starts with a snapshot).
@@ -197,11 +229,54 @@ pub(crate) struct DeltaBody {
     pub result_digest: StateDigest,
 }
 
-/// The signed change from one blocklist sequence to a later one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A delta body up to its upserts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DeltaHead {
+    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
+    pub signer_certificate: Vec<u8>,
+    pub authority: KeyId,
+    pub epoch: u64,
+    pub from_sequence: u64,
+    pub from_digest: StateDigest,
+    pub to_sequence: u64,
+    pub issued_at: u64,
+    pub expires_at: u64,
+}
+
+/// The signed change from one blocklist sequence to a later one. Like a
+/// snapshot, its entries stay in its bytes until it is used.
+#[derive(Debug, Clone)]
 pub struct BlocklistDelta {
-    signed: Signed<DeltaBody>,
+    bytes: Vec<u8>,
+    head: DeltaHead,
+    upserts: EncodedList,
+    removals: EncodedList,
+    result_digest: StateDigest,
     pub(crate) signer: Certificate,
+    decoded_upserts: OnceLock<Vec<BlocklistEntry>>,
+    decoded_removals: OnceLock<Vec<BlockKey>>,
+}
+
+impl PartialEq for BlocklistDelta {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for BlocklistDelta {}
+
+/// Checks a list's entries as they come: valid IMEIs, sorted by key and
+/// unique.
+fn entry_checker(field: &'static str) -> impl FnMut(&BlocklistEntry) -> Result<(), Error> {
+    let mut previous: Option<BlockKey> = None;
+    move |entry| {
+        entry.validate()?;
+        if previous.is_some_and(|before| before >= entry.key) {
+            return Err(Error::NotCanonical(field));
+        }
+        previous = Some(entry.key);
+        Ok(())
+    }
 }
 
 pub(crate) fn validate_entries(
@@ -209,16 +284,7 @@ pub(crate) fn validate_entries(
     entries: &[BlocklistEntry],
 ) -> Result<(), Error> {
     check_len(field, entries.len(), limits::MAX_BLOCKLIST_ENTRIES)?;
-    for entry in entries {
-        entry.validate()?;
-    }
-    if !entries
-        .windows(2)
-        .all(|pair| matches!(pair, [a, b] if a.key < b.key))
-    {
-        return Err(Error::NotCanonical(field));
-    }
-    Ok(())
+    entries.iter().try_for_each(entry_checker(field))
 }
 
 fn decode_signer(bytes: &[u8]) -> Result<Certificate, Error> {
@@ -230,69 +296,117 @@ fn decode_signer(bytes: &[u8]) -> Result<Certificate, Error> {
     Certificate::decode(bytes)
 }
 
+/// The bytes after the signed body must be none.
+fn expect_end(rest: &[u8]) -> Result<(), Error> {
+    match rest.len() {
+        0 => Ok(()),
+        extra => Err(Error::TrailingBytes(extra)),
+    }
+}
+
 impl BlocklistSnapshot {
-    /// Decodes a snapshot, enforcing every structural rule.
+    /// Decodes a snapshot, enforcing every structural rule on every entry
+    /// (which it then leaves in the bytes: see the type's documentation).
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        let signed = Signed::<SnapshotBody>::decode(bytes, ObjectType::BlocklistSnapshot)?;
-        Self::from_signed(signed)
+        let snapshot = Self::check(bytes.to_vec())?;
+        Ok(snapshot)
     }
 
     pub(crate) fn seal(body: SnapshotBody, key: &crate::SecretKey) -> Result<Self, Error> {
-        Self::from_signed(Signed::seal(ObjectType::BlocklistSnapshot, body, key)?)
+        let bytes = crate::envelope::seal(ObjectType::BlocklistSnapshot, &body, key)?;
+        let snapshot = Self::check(bytes)?;
+        // The issuer has the entries in hand: no need to read them again.
+        let _ = snapshot.decoded.set(body.entries);
+        Ok(snapshot)
     }
 
-    fn from_signed(signed: Signed<SnapshotBody>) -> Result<Self, Error> {
-        let body = &signed.body;
-        let signer = decode_signer(&body.signer_certificate)?;
-        if body.expires_at < body.issued_at {
+    fn check(bytes: Vec<u8>) -> Result<Self, Error> {
+        let body = crate::envelope::body_of(&bytes, ObjectType::BlocklistSnapshot)?;
+        let (head, rest) = take_canonical::<SnapshotHead>(body, "body encoding")?;
+        let signer = decode_signer(&head.signer_certificate)?;
+        if head.expires_at < head.issued_at {
             return Err(Error::InvalidField(
                 "the snapshot expires before it was issued",
             ));
         }
-        ListVersion::new(body.epoch, body.sequence).check_bounds()?;
-        validate_entries("blocklist entries", &body.entries)?;
-        let sorted = SortedEntries::from_sorted(&body.entries);
-        let digest = sorted.digest(&body.authority, ListVersion::new(body.epoch, body.sequence));
+        ListVersion::new(head.epoch, head.sequence).check_bounds()?;
+        let field = "blocklist entries";
+        let (entries, rest) = EncodedList::check(
+            body,
+            rest,
+            field,
+            limits::MAX_BLOCKLIST_ENTRIES,
+            entry_checker(field),
+        )?;
+        expect_end(rest)?;
+        let entries = entries.shifted(crate::envelope::HEADER_LEN);
         Ok(BlocklistSnapshot {
-            signed,
+            bytes,
+            head,
+            entries,
             signer,
-            digest,
-            sorted,
+            decoded: OnceLock::new(),
+            held: OnceLock::new(),
         })
     }
 
     /// The exact encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.signed.bytes
+        &self.bytes
     }
 
-    pub(crate) fn body(&self) -> &SnapshotBody {
-        &self.signed.body
+    pub(crate) fn head(&self) -> &SnapshotHead {
+        &self.head
+    }
+
+    /// The body as signed (for re-encoding checks).
+    pub(crate) fn body(&self) -> SnapshotBody {
+        let head = self.head.clone();
+        SnapshotBody {
+            signer_certificate: head.signer_certificate,
+            authority: head.authority,
+            epoch: head.epoch,
+            sequence: head.sequence,
+            issued_at: head.issued_at,
+            expires_at: head.expires_at,
+            entries: self.entries().to_vec(),
+        }
     }
 
     /// The authority it belongs to: its blocklist root's key id.
     pub fn authority(&self) -> KeyId {
-        self.signed.body.authority
+        self.head.authority
     }
 
     /// Its epoch and sequence.
     pub fn version(&self) -> ListVersion {
-        ListVersion::new(self.signed.body.epoch, self.signed.body.sequence)
+        ListVersion::new(self.head.epoch, self.head.sequence)
     }
 
     /// When it was signed.
     pub fn issued_at(&self) -> u64 {
-        self.signed.body.issued_at
+        self.head.issued_at
     }
 
     /// When it goes stale.
     pub fn expires_at(&self) -> u64 {
-        self.signed.body.expires_at
+        self.head.expires_at
     }
 
-    /// Every entry, sorted by key.
+    /// How many entries it carries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it carries no entry.
+    pub fn is_empty(&self) -> bool {
+        self.entries.len() == 0
+    }
+
+    /// Every entry, sorted by key (read from the bytes on first use).
     pub fn entries(&self) -> &[BlocklistEntry] {
-        &self.signed.body.entries
+        self.decoded
+            .get_or_init(|| self.entries.iter(&self.bytes).collect())
     }
 
     /// The embedded signer certificate.
@@ -300,19 +414,32 @@ impl BlocklistSnapshot {
         &self.signer
     }
 
+    /// The entries as a device holds them, and their state digest (built
+    /// on first use).
+    pub(crate) fn held(&self) -> &(SortedEntries, StateDigest) {
+        self.held.get_or_init(|| {
+            let sorted = match self.decoded.get() {
+                Some(entries) => SortedEntries::from_sorted(entries),
+                None => SortedEntries::from_sorted_iter(self.entries.iter(&self.bytes)),
+            };
+            let digest = sorted.digest(&self.head.authority, self.version());
+            (sorted, digest)
+        })
+    }
+
     /// The digest of the state this snapshot describes.
     pub fn state_digest(&self) -> StateDigest {
-        self.digest
+        self.held().1
     }
 
     /// SHA-256 of the exact bytes.
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint::of_bytes(&self.signed.bytes)
+        Fingerprint::of_bytes(&self.bytes)
     }
 
     /// Whether the list lists this key, and how.
     pub fn find(&self, key: &BlockKey) -> Option<&BlocklistEntry> {
-        find_entry(&self.signed.body.entries, key)
+        find_entry(self.entries(), key)
     }
 
     pub(crate) fn verify_signature(&self) -> Result<(), Error> {
@@ -320,102 +447,160 @@ impl BlocklistSnapshot {
             .signer
             .subject_key()
             .ok_or(Error::BadSignature("blocklist snapshot"))?;
-        self.signed.verify(&key, "blocklist snapshot")
+        crate::envelope::verify_signature(
+            &key,
+            crate::envelope::signed_part(&self.bytes),
+            self.bytes
+                .get(
+                    self.bytes
+                        .len()
+                        .saturating_sub(crate::envelope::SIGNATURE_LEN)..,
+                )
+                .unwrap_or_default(),
+            "blocklist snapshot",
+        )
     }
 }
 
 impl BlocklistDelta {
-    /// Decodes a delta, enforcing every structural rule.
+    /// Decodes a delta, enforcing every structural rule on every change
+    /// (which it then leaves in the bytes, as a snapshot does).
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        let signed = Signed::<DeltaBody>::decode(bytes, ObjectType::BlocklistDelta)?;
-        Self::from_signed(signed)
+        Self::check(bytes.to_vec())
     }
 
     pub(crate) fn seal(body: DeltaBody, key: &crate::SecretKey) -> Result<Self, Error> {
-        Self::from_signed(Signed::seal(ObjectType::BlocklistDelta, body, key)?)
+        let bytes = crate::envelope::seal(ObjectType::BlocklistDelta, &body, key)?;
+        let delta = Self::check(bytes)?;
+        let _ = delta.decoded_upserts.set(body.upserts);
+        let _ = delta.decoded_removals.set(body.removals);
+        Ok(delta)
     }
 
-    fn from_signed(signed: Signed<DeltaBody>) -> Result<Self, Error> {
-        let body = &signed.body;
-        let signer = decode_signer(&body.signer_certificate)?;
-        if body.to_sequence <= body.from_sequence {
+    fn check(bytes: Vec<u8>) -> Result<Self, Error> {
+        let body = crate::envelope::body_of(&bytes, ObjectType::BlocklistDelta)?;
+        let (head, rest) = take_canonical::<DeltaHead>(body, "body encoding")?;
+        let signer = decode_signer(&head.signer_certificate)?;
+        if head.to_sequence <= head.from_sequence {
             return Err(Error::InvalidField("a delta must lead to a later sequence"));
         }
-        ListVersion::new(body.epoch, body.to_sequence).check_bounds()?;
-        if body.expires_at < body.issued_at {
+        ListVersion::new(head.epoch, head.to_sequence).check_bounds()?;
+        if head.expires_at < head.issued_at {
             return Err(Error::InvalidField(
                 "the delta expires before it was issued",
             ));
         }
-        validate_entries("delta upserts", &body.upserts)?;
-        check_len(
-            "delta removals",
-            body.removals.len(),
+        let field = "delta upserts";
+        let (upserts, rest) = EncodedList::check(
+            body,
+            rest,
+            field,
             limits::MAX_BLOCKLIST_ENTRIES,
+            entry_checker(field),
         )?;
-        for key in &body.removals {
-            if let BlockKey::Imei(imei) = key {
-                imei.check()?;
-            }
-        }
-        if !strictly_sorted(&body.removals) {
-            return Err(Error::NotCanonical("delta removals"));
-        }
-        Ok(BlocklistDelta { signed, signer })
+        let mut previous: Option<BlockKey> = None;
+        let (removals, rest) = EncodedList::check(
+            body,
+            rest,
+            "delta removals",
+            limits::MAX_BLOCKLIST_ENTRIES,
+            |key: &BlockKey| {
+                if let BlockKey::Imei(imei) = key {
+                    imei.check()?;
+                }
+                if previous.is_some_and(|before| before >= *key) {
+                    return Err(Error::NotCanonical("delta removals"));
+                }
+                previous = Some(*key);
+                Ok(())
+            },
+        )?;
+        let (result_digest, rest) = take_canonical::<StateDigest>(rest, "body encoding")?;
+        expect_end(rest)?;
+        Ok(BlocklistDelta {
+            head,
+            upserts: upserts.shifted(crate::envelope::HEADER_LEN),
+            removals: removals.shifted(crate::envelope::HEADER_LEN),
+            result_digest,
+            signer,
+            bytes,
+            decoded_upserts: OnceLock::new(),
+            decoded_removals: OnceLock::new(),
+        })
     }
 
     /// The exact encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.signed.bytes
+        &self.bytes
     }
 
-    pub(crate) fn body(&self) -> &DeltaBody {
-        &self.signed.body
+    pub(crate) fn head(&self) -> &DeltaHead {
+        &self.head
+    }
+
+    /// The body as signed (for re-encoding checks).
+    pub(crate) fn body(&self) -> DeltaBody {
+        let head = self.head.clone();
+        DeltaBody {
+            signer_certificate: head.signer_certificate,
+            authority: head.authority,
+            epoch: head.epoch,
+            from_sequence: head.from_sequence,
+            from_digest: head.from_digest,
+            to_sequence: head.to_sequence,
+            issued_at: head.issued_at,
+            expires_at: head.expires_at,
+            upserts: self.upserts().to_vec(),
+            removals: self.removals().to_vec(),
+            result_digest: self.result_digest,
+        }
     }
 
     /// The authority it belongs to: its blocklist root's key id.
     pub fn authority(&self) -> KeyId {
-        self.signed.body.authority
+        self.head.authority
     }
 
     /// The version it applies to.
     pub fn from_version(&self) -> ListVersion {
-        ListVersion::new(self.signed.body.epoch, self.signed.body.from_sequence)
+        ListVersion::new(self.head.epoch, self.head.from_sequence)
     }
 
     /// The version it leads to.
     pub fn to_version(&self) -> ListVersion {
-        ListVersion::new(self.signed.body.epoch, self.signed.body.to_sequence)
+        ListVersion::new(self.head.epoch, self.head.to_sequence)
     }
 
     /// The digest of the state it applies to.
     pub fn from_digest(&self) -> StateDigest {
-        self.signed.body.from_digest
+        self.head.from_digest
     }
 
     /// The digest of the state it promises.
     pub fn result_digest(&self) -> StateDigest {
-        self.signed.body.result_digest
+        self.result_digest
     }
 
     /// When the resulting list was signed.
     pub fn issued_at(&self) -> u64 {
-        self.signed.body.issued_at
+        self.head.issued_at
     }
 
     /// When the resulting list goes stale.
     pub fn expires_at(&self) -> u64 {
-        self.signed.body.expires_at
+        self.head.expires_at
     }
 
-    /// Entries added or changed.
+    /// Entries added or changed (read from the bytes on first use).
     pub fn upserts(&self) -> &[BlocklistEntry] {
-        &self.signed.body.upserts
+        self.decoded_upserts
+            .get_or_init(|| self.upserts.iter(&self.bytes).collect())
     }
 
-    /// Keys delisted.
+    /// Keys delisted (read from the bytes on first use).
     pub fn removals(&self) -> &[BlockKey] {
-        &self.signed.body.removals
+        self.decoded_removals
+            .get_or_init(|| self.removals.iter(&self.bytes).collect())
     }
 
     /// The embedded signer certificate.
@@ -428,7 +613,18 @@ impl BlocklistDelta {
             .signer
             .subject_key()
             .ok_or(Error::BadSignature("blocklist delta"))?;
-        self.signed.verify(&key, "blocklist delta")
+        crate::envelope::verify_signature(
+            &key,
+            crate::envelope::signed_part(&self.bytes),
+            self.bytes
+                .get(
+                    self.bytes
+                        .len()
+                        .saturating_sub(crate::envelope::SIGNATURE_LEN)..,
+                )
+                .unwrap_or_default(),
+            "blocklist delta",
+        )
     }
 }
 

@@ -252,9 +252,14 @@ impl<T> Sorted<T> {
 impl<T: Keyed> Sorted<T> {
     /// The items of a list already checked sorted and unique.
     pub(crate) fn from_sorted(items: &[T]) -> Self {
+        Self::from_sorted_iter(items.iter().copied())
+    }
+
+    /// The items an iterator yields, already checked sorted and unique.
+    pub(crate) fn from_sorted_iter(items: impl Iterator<Item = T>) -> Self {
         let mut builder = Builder::new();
         for item in items {
-            builder.push(*item);
+            builder.push(item);
         }
         builder.finish()
     }

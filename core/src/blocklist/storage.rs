@@ -35,7 +35,7 @@ pub struct RollbackMark {
     pub epoch: u64,
     /// The highest sequence accepted within that epoch.
     pub sequence: u64,
-    /// That list's issue time: a floor for this authority's clock.
+    /// That list's issue time, as it signed it.
     pub issued_at: u64,
     /// When that list goes stale.
     pub expires_at: u64,
@@ -44,6 +44,12 @@ pub struct RollbackMark {
     /// The key id of the key that signed it: if that key is later revoked,
     /// the list reads as stale and its time no longer raises the clock.
     pub signer: KeyId,
+    /// The floor that list sets for this authority's clock: its issue
+    /// time, capped at the device's clock plus
+    /// [`CLOCK_TOLERANCE`](crate::limits::CLOCK_TOLERANCE) when it was
+    /// accepted, so a date from the future raises no floor (the crate's
+    /// rule for times). At most `issued_at`.
+    pub clock_floor: u64,
 }
 
 impl RollbackMark {
@@ -66,6 +72,12 @@ impl RollbackState {
     /// The marks, one per authority followed.
     pub fn marks(&self) -> impl Iterator<Item = &RollbackMark> {
         self.marks.values()
+    }
+
+    /// Stops following `authority`: forgets its mark. Returns it, if there
+    /// was one.
+    pub fn unfollow(&mut self, authority: &KeyId) -> Option<RollbackMark> {
+        self.marks.remove(authority)
     }
 
     /// Encodes the state for storage.
@@ -108,6 +120,11 @@ fn marks_from(marks: Vec<RollbackMark>) -> Result<RollbackState, Error> {
         if mark.expires_at < mark.issued_at {
             return Err(Error::InvalidField(
                 "a rollback mark expires before it was issued",
+            ));
+        }
+        if mark.clock_floor > mark.issued_at {
+            return Err(Error::InvalidField(
+                "a rollback mark's clock floor is after its list's issue time",
             ));
         }
     }
@@ -217,13 +234,26 @@ impl Blocklist {
         seal_local(STATE_MAGIC, &state)
     }
 
-    /// Reads back a state saved by [`Blocklist::encode_state`]. The
-    /// checksum must match, every list must belong to a blocklist root
-    /// still pinned in `trust`, be sorted, and agree with its
-    /// anti-rollback mark in every field (version, digest, signer, issue
-    /// and expiry times). Marks without a list are authorities followed
-    /// whose list is not held: verdicts read stale until it arrives.
+    /// Reads back a state saved by [`Blocklist::encode_state`], keeping
+    /// what `trust` still pins: see [`Blocklist::load_state`], which also
+    /// reports what was dropped.
     pub fn decode_state(bytes: &[u8], trust: &TrustStore) -> Result<Blocklist, Error> {
+        Ok(Self::load_state(bytes, trust)?.blocklist)
+    }
+
+    /// Reads back a state saved by [`Blocklist::encode_state`]. The
+    /// checksum must match, every list must be sorted and agree with its
+    /// anti-rollback mark in every field (version, digest, signer, issue
+    /// and expiry times, clock floor). Marks without a list are
+    /// authorities followed whose list is not held: verdicts read stale
+    /// until it arrives.
+    ///
+    /// An authority whose blocklist root `trust` no longer pins (a rogue
+    /// operator unpinned, a root re-pinned under a new key after its key
+    /// was stolen) is no longer followed: its list and mark are dropped and
+    /// reported in [`LoadedState::dropped`], and every other authority's
+    /// are kept.
+    pub fn load_state(bytes: &[u8], trust: &TrustStore) -> Result<LoadedState, Error> {
         check_len(
             "stored blocklist state",
             bytes.len(),
@@ -240,9 +270,11 @@ impl Blocklist {
         }
         let mut lists = std::collections::BTreeMap::new();
         for stored in state.lists {
-            let root = trust
-                .blocklist_root(&stored.authority)
-                .ok_or(Error::UnknownIssuer(stored.authority))?;
+            let Some(root) = trust.blocklist_root(&stored.authority) else {
+                // Checked as the rest of the file is (the checksum), but no
+                // longer followed: dropped below with its mark.
+                continue;
+            };
             validate_entries("blocklist entries", &stored.entries)?;
             let version = ListVersion::new(stored.epoch, stored.sequence);
             let (held, digest) = if stored.compact.0.is_empty() {
@@ -300,8 +332,20 @@ impl Blocklist {
                 },
             );
         }
-        Ok(Blocklist { lists, rollback })
+        let mut blocklist = Blocklist { lists, rollback };
+        let dropped = blocklist.unfollow_unpinned(trust);
+        Ok(LoadedState { blocklist, dropped })
     }
+}
+
+/// A saved state as loaded: what is still followed, and what was dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedState {
+    /// The lists and marks of every authority `trust` still pins.
+    pub blocklist: Blocklist,
+    /// The authorities the state followed whose roots are no longer
+    /// pinned: no longer followed, their lists and marks dropped.
+    pub dropped: Vec<KeyId>,
 }
 
 /// A stored compact list's changes: strictly sorted by key, every IMEI

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::verdict::{BlocklistStatus, Relation, Verdict};
 use super::{Checked, PartEvidence, Verifier};
-use crate::blocklist::BlockKey;
+use crate::blocklist::{BlockKey, Probe};
 use crate::certificate::Certificate;
 use crate::challenge::{Challenge, ChallengeResponse};
 use crate::error::Error;
@@ -61,7 +61,8 @@ impl Serialize for FittedPartReport {
 /// The result of a handset self-check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandsetReport {
-    /// The handset's IMEIs (from its pairing record).
+    /// The handset's IMEIs (from its pairing record; from its fitted
+    /// board's certificate if the record was refused).
     pub handset_imeis: Vec<Imei>,
     /// The pairing record's sequence.
     pub pairing_sequence: u64,
@@ -75,6 +76,11 @@ pub struct HandsetReport {
     /// non-empty when the handset is blocked: a listed handset stays
     /// blocked whatever its modem says; otherwise a mismatch is an error.
     pub mismatched_modem_imeis: Vec<Imei>,
+    /// Why the handset's pairing record was refused. Only ever set when
+    /// the handset is blocked (otherwise the refusal is the error); the
+    /// parts were then checked without it, and the handset's IMEIs are
+    /// those signed into its fitted board.
+    pub pairing_refused: Option<Error>,
     /// The time the record's certificates were checked at.
     pub checked_at: u64,
 }
@@ -84,13 +90,14 @@ pub struct HandsetReport {
 impl Serialize for HandsetReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HandsetReport", 9)?;
+        let mut out = serializer.serialize_struct("HandsetReport", 10)?;
         out.serialize_field("handset_imeis", &self.handset_imeis)?;
         out.serialize_field("pairing_sequence", &self.pairing_sequence)?;
         out.serialize_field("handset_blocklist", &self.handset_blocklist)?;
         out.serialize_field("parts", &self.parts)?;
         out.serialize_field("missing", &self.missing)?;
         out.serialize_field("mismatched_modem_imeis", &self.mismatched_modem_imeis)?;
+        out.serialize_field("pairing_refused", &self.pairing_refused)?;
         out.serialize_field("checked_at", &self.checked_at)?;
         out.serialize_field("all_original", &self.all_original())?;
         out.serialize_field("all_original_and_clean", &self.all_original_and_clean())?;
@@ -151,23 +158,23 @@ impl Verifier<'_> {
     ///
     /// Fails only if the pairing record itself cannot be trusted, is not
     /// its board's maker's ([`Error::ForeignPairingService`]), or is not
-    /// this handset's ([`Error::ImeiMismatch`] for the modem's IMEIs —
-    /// unless the handset is blocked: then the report says so, with the
-    /// mismatch). Each part's own outcome is in the report.
+    /// this handset's ([`Error::ImeiMismatch`] for the modem's IMEIs) —
+    /// unless the handset is blocked: blocked wins, and the report says so
+    /// with the refusal or the mismatch beside it. Each part's own outcome
+    /// is in the report.
     pub fn verify_handset(
         &self,
         evidence: &HandsetEvidence<'_>,
         now: u64,
     ) -> Result<HandsetReport, Error> {
         let record = evidence.pairing;
-        let mut checked = Checked::default();
-        self.check_pairing_record(record, now, &mut checked)?;
         limits::check_len(
             "fitted parts",
             evidence.fitted.len(),
             limits::MAX_PAIRED_PARTS,
         )?;
         limits::check_len("modem IMEIs", evidence.modem_imeis.len(), limits::MAX_IMEIS)?;
+        let mut checked = Checked::default();
         // Only the handset's own maker vouches for it: the board the
         // record names must be certified under the service's root.
         let service_root = record.service_certificate().issuer();
@@ -178,13 +185,20 @@ impl Verifier<'_> {
                     && part.root != service_root
             })
         });
-        if foreign_board {
-            return Err(Error::ForeignPairingService);
-        }
-
-        let here = self.clone().on_handset(record.imeis());
+        let refused = match self.check_pairing_record(record, now, &mut checked) {
+            Err(error) => Some(error),
+            Ok(_) if foreign_board => Some(Error::ForeignPairingService),
+            Ok(_) => None,
+        };
+        // A refused record says nothing: each part is then checked on its
+        // own, and the handset by what its fitted board's certificate and
+        // its modem say.
+        let trusted = refused.is_none().then_some(record);
+        let here = self
+            .clone()
+            .on_handset(trusted.map_or(&[][..], |record| record.imeis()));
         let mut fitted_ids = Vec::with_capacity(evidence.fitted.len());
-        let parts = evidence
+        let parts: Vec<FittedPartReport> = evidence
             .fitted
             .iter()
             .map(|fitted| {
@@ -192,11 +206,12 @@ impl Verifier<'_> {
                 if let Some(part) = part {
                     fitted_ids.push(part.part_id());
                 }
-                let listed = part.is_some_and(|p| record.find(&p.part_id()).is_some());
                 let is_board = part.is_some_and(|p| p.kind == PartKind::Board);
                 let mut part_evidence = PartEvidence::new(fitted.certificate, fitted.chain);
-                if listed {
-                    part_evidence = part_evidence.with_pairing(record);
+                if let Some(record) = trusted {
+                    if part.is_some_and(|p| record.find(&p.part_id()).is_some()) {
+                        part_evidence = part_evidence.with_pairing(record);
+                    }
                 }
                 if let Some((challenge, response)) = fitted.challenge {
                     part_evidence = part_evidence.with_challenge(challenge, response);
@@ -210,37 +225,59 @@ impl Verifier<'_> {
                 }
             })
             .collect();
-        let missing = record
-            .all_parts()
+        let handset_imeis: Vec<Imei> = match trusted {
+            Some(record) => record.imeis().to_vec(),
+            None => {
+                let mut imeis: Vec<Imei> = parts
+                    .iter()
+                    .filter_map(|report| report.outcome.as_ref().ok())
+                    .filter(|verdict| verdict.part.kind == PartKind::Board)
+                    .flat_map(|verdict| verdict.part.imeis.iter().copied())
+                    .collect();
+                imeis.sort_unstable();
+                imeis.dedup();
+                imeis
+            }
+        };
+        let missing = trusted
+            .into_iter()
+            .flat_map(|record| record.all_parts())
             .filter(|paired| !fitted_ids.contains(&paired.part_id))
             .copied()
             .collect();
-        let mut handset_keys: Vec<BlockKey> =
-            record.imeis().iter().map(|i| BlockKey::Imei(*i)).collect();
-        handset_keys.extend(evidence.modem_imeis.iter().map(|i| BlockKey::Imei(*i)));
-        handset_keys.sort_unstable();
-        handset_keys.dedup();
+        let mut probes: Vec<Probe> = handset_imeis
+            .iter()
+            .chain(evidence.modem_imeis)
+            .map(|imei| Probe::key(BlockKey::Imei(*imei)))
+            .collect();
+        probes.sort_unstable();
+        probes.dedup();
         let mut mismatched_modem_imeis: Vec<Imei> = evidence
             .modem_imeis
             .iter()
-            .filter(|imei| !record.imeis().contains(imei))
+            .filter(|imei| !handset_imeis.contains(imei))
             .copied()
             .collect();
         mismatched_modem_imeis.sort_unstable();
         mismatched_modem_imeis.dedup();
         let report = HandsetReport {
-            handset_imeis: record.imeis().to_vec(),
+            handset_imeis,
             pairing_sequence: record.sequence(),
-            handset_blocklist: self.blocklist_status(&handset_keys, now),
+            handset_blocklist: self.blocklist_status(&probes, now),
             parts,
             missing,
             mismatched_modem_imeis,
+            pairing_refused: refused,
             checked_at: self.trust.clock_for_root(&service_root, now),
         };
-        // Blocked wins; a clean handset whose modem disagrees with its
-        // record is not this record's handset.
-        if let Some(first) = report.mismatched_modem_imeis.first() {
-            if !report.is_blocked() {
+        // Blocked wins; otherwise a refused record is the error, and a
+        // handset whose modem disagrees with its record is not this
+        // record's handset.
+        if !report.is_blocked() {
+            if let Some(error) = report.pairing_refused {
+                return Err(error);
+            }
+            if let Some(first) = report.mismatched_modem_imeis.first() {
                 return Err(Error::ImeiMismatch {
                     presented: first.to_string(),
                     what: "pairing record",

@@ -14,14 +14,14 @@ pub use verdict::{
     AuthorityInfo, Binding, BlocklistStatus, PartInfo, Provenance, Relation, Verdict,
 };
 
-use crate::blocklist::{BlockKey, Blocklist};
+use crate::blocklist::{BlockKey, Blocklist, Probe};
 use crate::certificate::{AuthorityRole, Certificate, PartSubject};
 use crate::challenge::{Challenge, ChallengeResponse};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, PartKind};
 use crate::limits;
 use crate::pairing::PairingRecord;
-use crate::trust::TrustStore;
+use crate::trust::{Signed, TrustStore};
 
 /// Everything presented about one part.
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +111,7 @@ struct Path<'c> {
     key: ed25519_dalek::VerifyingKey,
     root: Certificate,
     revoked_since: Option<u64>,
+    retired_at: Option<u64>,
 }
 
 /// Signature checks already passed within one self-check: the handset's
@@ -167,16 +168,26 @@ impl<'a> Verifier<'a> {
             needed: "part certificate",
             found: certificate.role_name(),
         })?;
-        let now = self.trust.clock_for_root(&part.root, now);
-        let path = self.build_path(evidence, part, now)?;
-        Self::check_part_signature(certificate, &path, now)?;
-        let binding = Self::check_binding(evidence, part)?;
-        let provenance = match evidence.pairing {
+        // The record first: only a record that verifies may place the part
+        // in time, and one that does not is reported beside a blocked
+        // verdict (blocked wins) or refuses the part otherwise.
+        let (provenance, pairing_refused) = match evidence.pairing {
             Some(record) => {
-                Some(self.check_pairing_of_part(record, certificate, part, now, checked)?)
+                match self.check_pairing_of_part(record, certificate, part, now, checked) {
+                    Ok(provenance) => (Some(provenance), None),
+                    Err(error) => (None, Some(error)),
+                }
             }
-            None => None,
+            None => (None, None),
         };
+        let first_paired = evidence
+            .pairing
+            .filter(|_| provenance.is_some())
+            .and_then(|record| first_paired_by_own_maker(record, certificate, part));
+        let clock = self.trust.clock_for_root(&part.root, now);
+        let path = self.build_path(evidence, part, clock, first_paired)?;
+        Self::check_part_signature(certificate, &path, clock)?;
+        let binding = Self::check_binding(evidence, part)?;
         let relation = match &provenance {
             None => Relation::Unpaired,
             Some(p) if p.handset_imeis.iter().any(|i| self.host_imeis.contains(i)) => {
@@ -186,22 +197,29 @@ impl<'a> Verifier<'a> {
         };
 
         let part_id = part.part_id();
-        let mut keys = vec![BlockKey::Part(part_id)];
-        keys.extend(part.imeis.iter().map(|imei| BlockKey::Imei(*imei)));
-        keys.extend(evidence.presented_imeis.iter().map(|i| BlockKey::Imei(*i)));
-        if let Some(p) = &provenance {
-            keys.extend(p.handset_imeis.iter().map(|imei| BlockKey::Imei(*imei)));
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        let blocklist = self.blocklist_status(&keys, now);
+        let mut probes = vec![Probe::key(BlockKey::Part(part_id))];
+        probes.extend(part.key.map(|key| Probe::part_key(key.key_id())));
+        let imeis = part
+            .imeis
+            .iter()
+            .chain(evidence.presented_imeis)
+            .chain(provenance.iter().flat_map(|p| &p.handset_imeis));
+        probes.extend(imeis.map(|imei| Probe::key(BlockKey::Imei(*imei))));
+        probes.sort_unstable();
+        probes.dedup();
+        // Every list at its own authority's clock: a maker's revocation
+        // list moves only the maker's clock (the crate's rule for times).
+        let blocklist = self.blocklist_status(&probes, now);
 
-        // Blocked wins: a listed board is reported blocked whatever its
-        // modem says (the mismatch is reported too); a clean one with a
-        // rewritten IMEI is refused.
+        // Blocked wins: a listed part is reported blocked whatever its
+        // modem says or whatever record it comes with (the mismatch and
+        // the refused record are reported too); a clean one is refused.
         let mismatched_imeis = mismatched(evidence.presented_imeis, &part.imeis);
-        if let Some(first) = mismatched_imeis.first() {
-            if !blocklist.is_blocked() {
+        if !blocklist.is_blocked() {
+            if let Some(error) = pairing_refused {
+                return Err(error);
+            }
+            if let Some(first) = mismatched_imeis.first() {
                 return Err(Error::ImeiMismatch {
                     presented: first.to_string(),
                     what: "board certificate",
@@ -223,11 +241,13 @@ impl<'a> Verifier<'a> {
             root: AuthorityInfo::of(&path.root),
             binding,
             issuer_revoked_since: path.revoked_since,
+            issuer_retired_at: path.retired_at,
             provenance,
             relation,
             blocklist,
             mismatched_imeis,
-            checked_at: now,
+            pairing_refused,
+            checked_at: clock,
         })
     }
 
@@ -236,30 +256,24 @@ impl<'a> Verifier<'a> {
     /// presented beside the old one), and the first that permits this part
     /// — signature, validity, revocation, root, kind and maker — is the
     /// path. If none does, the most specific error is reported.
+    ///
+    /// `first_paired` is when the part's own maker first paired this
+    /// certificate (from a record that verified): it keeps the part
+    /// genuine once its line's window has closed, if it lies inside it.
     fn build_path<'c>(
         &self,
         evidence: &PartEvidence<'c>,
         part: &PartSubject,
         now: u64,
+        first_paired: Option<u64>,
     ) -> Result<Path<'c>, Error> {
         let certificate = evidence.certificate;
-        // A pairing record that names this very certificate is independent
-        // evidence of when it existed (trusted only once the record itself
-        // verifies, which `check_pairing_of_part` does before any verdict).
-        let paired_at = evidence
-            .pairing
-            .filter(|record| {
-                record
-                    .find(&part.part_id())
-                    .is_some_and(|paired| paired.certificate == certificate.fingerprint())
-            })
-            .map(PairingRecord::issued_at);
         let mut best: Option<Error> = None;
         let candidates = evidence.chain.iter().filter(|candidate| {
             candidate.subject_key().map(|key| key.key_id()) == Some(certificate.issuer())
         });
         for candidate in candidates {
-            match self.check_issuer(candidate, part, now, paired_at) {
+            match self.check_issuer(candidate, part, now, first_paired) {
                 Ok(path) => return Ok(path),
                 Err(error) => {
                     if best
@@ -274,19 +288,22 @@ impl<'a> Verifier<'a> {
         Err(best.unwrap_or(Error::UnknownIssuer(certificate.issuer())))
     }
 
-    /// One candidate issuer: a part issuer certified by a pinned root,
-    /// valid, not revoked (or revoked only after `paired_at`), under the
-    /// root the part names, permitted the part's kind and maker.
+    /// One candidate issuer: a part issuer certified by a pinned root whose
+    /// window holds the part (open now, or containing `first_paired`),
+    /// under the root the part names, permitted the part's kind and maker.
     fn check_issuer<'c>(
         &self,
         candidate: &'c Certificate,
         part: &PartSubject,
         now: u64,
-        paired_at: Option<u64>,
+        first_paired: Option<u64>,
     ) -> Result<Path<'c>, Error> {
-        let authority =
-            self.trust
-                .check_authority(candidate, AuthorityRole::PartIssuer, now, paired_at)?;
+        let authority = self.trust.check_authority(
+            candidate,
+            AuthorityRole::PartIssuer,
+            now,
+            Signed::PlacedBy(first_paired),
+        )?;
         let root = authority.root.clone();
         if root.issuer() != part.root {
             return Err(Error::RootMismatch(part.root));
@@ -318,6 +335,7 @@ impl<'a> Verifier<'a> {
             key: authority.key,
             root,
             revoked_since: authority.revoked_since,
+            retired_at: authority.retired_at,
         })
     }
 
@@ -348,9 +366,7 @@ impl<'a> Verifier<'a> {
     }
 
     /// Checks a pairing record's service chain and signature, once per
-    /// self-check. The service must be certified and unrevoked *now*: a
-    /// record's own issue time is the signer's word, so a revoked or
-    /// expired service key could otherwise backdate new records.
+    /// self-check (see [`check_record`]).
     fn check_pairing_record(
         &self,
         record: &PairingRecord,
@@ -362,13 +378,8 @@ impl<'a> Verifier<'a> {
                 return Ok(service.clone());
             }
         }
-        let service = record.service_certificate();
-        let now = self.trust.clock_for_root(&service.issuer(), now);
-        let authority =
-            self.trust
-                .check_authority(service, AuthorityRole::PairingService, now, None)?;
-        record.verify_signature_with(&authority.key)?;
-        let info = AuthorityInfo::of(service);
+        check_record(self.trust, record, now)?;
+        let info = AuthorityInfo::of(record.service_certificate());
         checked.pairing = Some((record.fingerprint(), info.clone()));
         Ok(info)
     }
@@ -409,14 +420,16 @@ impl<'a> Verifier<'a> {
             pairing_sequence: record.sequence(),
             event: record.event(),
             paired_at: record.issued_at(),
+            first_paired: listed.first_paired,
             service,
             certificate_renewed: listed.certificate != certificate.fingerprint(),
         })
     }
 
-    /// The standing of `keys` on every followed list. "Not checked" only
-    /// when the device follows no list at all.
-    fn blocklist_status(&self, keys: &[BlockKey], now: u64) -> BlocklistStatus {
+    /// The standing of `probes` on every followed list, each judged at its
+    /// own authority's clock for `now`. "Not checked" only when the device
+    /// follows no list at all.
+    fn blocklist_status(&self, probes: &[Probe], now: u64) -> BlocklistStatus {
         let Some(blocklist) = self.blocklist else {
             return BlocklistStatus::NotChecked;
         };
@@ -425,10 +438,11 @@ impl<'a> Verifier<'a> {
             return BlocklistStatus::NotChecked;
         }
         let stale = lists.iter().any(|list| list.stale);
-        let listings = blocklist.lookup(keys);
-        if !listings.is_empty() {
+        let found = blocklist.find(probes);
+        if !found.listings.is_empty() {
             BlocklistStatus::Blocked {
-                listings,
+                listings: found.listings,
+                capped: found.capped,
                 stale,
                 lists,
             }
@@ -438,6 +452,58 @@ impl<'a> Verifier<'a> {
             BlocklistStatus::Clean { lists }
         }
     }
+}
+
+/// Checks a pairing record on its own: dated no later than the verifying
+/// clock plus the tolerance (a record from the future dates nothing), by a
+/// pairing service certified by a pinned manufacturer root whose window
+/// holds the record's time — so a retired service's records live on, and
+/// one dated outside its service's validity is refused — and signed by it.
+///
+/// A record's time is its service's word: a service key stolen after its
+/// retirement could backdate records, which place parts in handsets but
+/// cannot make a part genuine or clean (parts are listed by identity, and
+/// a line's past is vouched for only by the part's own maker).
+pub(crate) fn check_record(
+    trust: &TrustStore,
+    record: &PairingRecord,
+    now: u64,
+) -> Result<(), Error> {
+    let service = record.service_certificate();
+    let clock = trust.clock_for_root(&service.issuer(), now);
+    if crate::time::is_from_the_future(record.issued_at(), clock) {
+        return Err(Error::NotYetValid {
+            what: "pairing record (dated after this device's clock)",
+            not_before: record.issued_at(),
+            now: clock,
+        });
+    }
+    let authority = trust.check_authority(
+        service,
+        AuthorityRole::PairingService,
+        now,
+        Signed::At(record.issued_at()),
+    )?;
+    record.verify_signature_with(&authority.key)
+}
+
+/// When the part's own maker first paired this very certificate, as a
+/// record of a pairing service of the part's own root says: the only
+/// evidence that places a part before its line's key leaked or its line
+/// retired. A record from another maker's service places the part in a
+/// handset, never in time.
+fn first_paired_by_own_maker(
+    record: &PairingRecord,
+    certificate: &Certificate,
+    part: &PartSubject,
+) -> Option<u64> {
+    if record.service_certificate().issuer() != part.root {
+        return None;
+    }
+    record
+        .find(&part.part_id())
+        .filter(|paired| paired.certificate == certificate.fingerprint())
+        .map(|paired| paired.first_paired)
 }
 
 /// The presented IMEIs not among the signed ones.

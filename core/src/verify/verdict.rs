@@ -71,6 +71,10 @@ pub struct Provenance {
     pub event: PairingEvent,
     /// When it was signed.
     pub paired_at: u64,
+    /// When the record says this part was first paired (carried across
+    /// repairs): the time its own maker vouches for, if the service is of
+    /// the part's own root.
+    pub first_paired: u64,
     /// The pairing service that signed it.
     pub service: AuthorityInfo,
     /// The record names an earlier certificate of the same part (the part
@@ -110,8 +114,11 @@ pub enum BlocklistStatus {
     },
     /// At least one list carries it.
     Blocked {
-        /// Every matching listing.
+        /// Every matching listing, at most
+        /// [`MAX_LISTINGS`](crate::limits::MAX_LISTINGS).
         listings: Vec<Listing>,
+        /// More listings matched than the cap: the rest were not read.
+        capped: bool,
         /// Whether any list consulted was stale.
         stale: bool,
         /// The lists consulted.
@@ -165,9 +172,15 @@ impl BlocklistStatus {
             BlocklistStatus::Blocked { listings, .. } => {
                 let mut reasons: Vec<String> = listings
                     .iter()
-                    .map(|l| match l.status {
-                        ListingStatus::Final => l.reason.name().to_owned(),
-                        ListingStatus::Suspended => format!("{} (suspended)", l.reason.name()),
+                    .map(|l| {
+                        let mut reason = l.reason.name().to_owned();
+                        if l.status == ListingStatus::Suspended {
+                            reason.push_str(" (suspended)");
+                        }
+                        if l.by_fingerprint {
+                            reason.push_str(" (by fingerprint)");
+                        }
+                        reason
                     })
                     .collect();
                 reasons.dedup();
@@ -188,6 +201,7 @@ fn stale_lists(lists: &[ListChecked]) -> String {
                 StaleReason::OutdatedBy { authority_name, .. } => {
                     format!("outdated by {authority_name}")
                 }
+                StaleReason::FutureDated { .. } => "dated after this device's clock".to_owned(),
             };
             let name = if list.authority_name.is_empty() {
                 list.authority.to_string()
@@ -212,10 +226,15 @@ pub struct Verdict {
     pub root: AuthorityInfo,
     /// Key-proven, key not challenged, or serial-only.
     pub binding: Binding,
-    /// When the issuer's key was revoked from, if it was and a pairing
-    /// record (by an unrevoked service) places this certificate before
-    /// that time: genuine, made before the leak.
+    /// When the issuer's key was revoked from, if it was and the part's
+    /// own maker places this certificate before that time (a record of one
+    /// of its pairing services says when it was first paired): genuine,
+    /// made before the leak.
     pub issuer_revoked_since: Option<u64>,
+    /// When the issuer's certificate ended, if it has (a retired line) and
+    /// the part's own maker places this certificate before then: genuine,
+    /// made while its line was certified.
+    pub issuer_retired_at: Option<u64>,
     /// The handset it was paired to, if a pairing record was given.
     pub provenance: Option<Provenance>,
     /// Paired here, elsewhere, or unpaired.
@@ -226,6 +245,10 @@ pub struct Verdict {
     /// ever non-empty on a blocked verdict: a listed board stays blocked
     /// whatever its modem says; otherwise a mismatch is an error.
     pub mismatched_imeis: Vec<Imei>,
+    /// Why the pairing record presented with the part was refused. Only
+    /// ever set on a blocked verdict: a listed part stays blocked whatever
+    /// record it comes with; otherwise the refusal is the error.
+    pub pairing_refused: Option<crate::Error>,
     /// The time the certificates were checked at: the caller's clock,
     /// raised to the newest revocation list of the part's own root.
     pub checked_at: u64,
@@ -259,8 +282,14 @@ impl Verdict {
         if !self.mismatched_imeis.is_empty() {
             summary.push_str(", modem IMEI does not match the board");
         }
+        if self.pairing_refused.is_some() {
+            summary.push_str(", its pairing record was refused");
+        }
         if self.issuer_revoked_since.is_some() {
             summary.push_str(", made before its line's key was revoked");
+        }
+        if self.issuer_retired_at.is_some() {
+            summary.push_str(", made before its line retired");
         }
         summary
     }

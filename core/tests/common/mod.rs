@@ -310,6 +310,7 @@ pub mod forge {
     pub const BLOCKLIST_DELTA: u8 = 4;
     pub const REVOCATION_LIST: u8 = 5;
     pub const CHALLENGE_RESPONSE: u8 = 6;
+    pub const COMPACT_SNAPSHOT: u8 = 7;
 
     /// Header, `body`, then an Ed25519 signature by `key` over all of it.
     pub fn sign_envelope(object_type: u8, body: &[u8], key: &SecretKey) -> Vec<u8> {
@@ -397,6 +398,38 @@ pub mod forge {
 
         pub fn sign(&self, key: &SecretKey) -> PairingRecord {
             PairingRecord::decode(&self.sign_bytes(key)).expect("forged record decodes")
+        }
+    }
+
+    /// Mirror of `blocklist::compact_snapshot::CompactSnapshotBody` (the
+    /// list's bytes encode as a length and the bytes, as a `Vec<u8>` does).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct CompactSnapshotBody {
+        pub signer_certificate: Vec<u8>,
+        pub authority: KeyId,
+        pub epoch: u64,
+        pub sequence: u64,
+        pub issued_at: u64,
+        pub expires_at: u64,
+        pub list: Vec<u8>,
+    }
+
+    impl CompactSnapshotBody {
+        pub fn of(snapshot: &CompactSnapshot) -> Self {
+            CompactSnapshotBody {
+                signer_certificate: snapshot.signer_certificate().as_bytes().to_vec(),
+                authority: snapshot.authority(),
+                epoch: snapshot.version().epoch,
+                sequence: snapshot.version().sequence,
+                issued_at: snapshot.issued_at(),
+                expires_at: snapshot.expires_at(),
+                list: snapshot.list().as_bytes().to_vec(),
+            }
+        }
+
+        pub fn sign(&self, key: &SecretKey) -> CompactSnapshot {
+            CompactSnapshot::decode(&seal(COMPACT_SNAPSHOT, self, key))
+                .expect("forged compact snapshot decodes")
         }
     }
 
@@ -561,6 +594,12 @@ pub fn assert_mirrors_match(world: &World) {
         .unwrap();
     let body = postcard::to_allocvec(&RevocationBody::of(&list)).unwrap();
     assert_eq!(body, body_bytes(list.as_bytes()), "revocation list");
+    let compact = world
+        .register
+        .publish_compact_snapshot(seq(3), T0, T0 + 9 * DAY, v2.entries())
+        .unwrap();
+    let body = postcard::to_allocvec(&CompactSnapshotBody::of(&compact)).unwrap();
+    assert_eq!(body, body_bytes(compact.as_bytes()), "compact snapshot");
     let challenge = Challenge::new([4; 32]);
     let response =
         ChallengeResponse::respond(&world.alice.camera_key, &challenge, &world.alice.camera)

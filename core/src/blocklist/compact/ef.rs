@@ -14,8 +14,6 @@
 //! scan is bounded by its section, and a corrupted sample or bit only
 //! gives a wrong (but defined) answer.
 
-use core::ops::Range;
-
 use super::layout::{SELECT0_STEP, Section, SeqLayout};
 use crate::error::Error;
 
@@ -223,7 +221,8 @@ impl<'a> Seq<'a> {
     }
 
     /// The indices holding `value` (several only where values repeat).
-    pub fn find(self, value: u128) -> Option<Range<u64>> {
+    #[cfg(test)]
+    pub fn find(self, value: u128) -> Option<core::ops::Range<u64>> {
         let layout = self.layout;
         let low = (value & low_mask(layout.low_width)) as u64;
         let (first, mut pos) = self.first(value)?;
@@ -235,6 +234,104 @@ impl<'a> Seq<'a> {
                 return Some(first..index);
             }
         }
+    }
+
+    /// The indices holding `value`, read one by one from the first (so a
+    /// caller that takes a few never scans a long run of equal values).
+    pub fn run(self, value: u128) -> impl Iterator<Item = u64> + 'a {
+        let layout = self.layout;
+        let low = (value & low_mask(layout.low_width)) as u64;
+        let first = self.first(value);
+        let mut next = first;
+        core::iter::from_fn(move || {
+            let (index, pos) = next?;
+            let (after, after_pos) = (index + 1, pos.wrapping_add(1));
+            next = (after < layout.n && self.high.bit(after_pos) && self.low(after) == low)
+                .then_some((after, after_pos));
+            Some(index)
+        })
+    }
+
+    /// Checks, in one pass over the sequence, that it says one thing to
+    /// every reader: the high bits hold exactly `n` ones and `zeros` zeros
+    /// with nothing set after them, every `select0` sample points at its
+    /// zero, values never decrease (strictly increase when `distinct`) and
+    /// stay below the universe, record padding is zero, and `record_ok`
+    /// accepts every record's index. A list failing this could answer a
+    /// lookup one way and an iteration another.
+    pub fn check(self, distinct: bool, record_ok: impl Fn(u64) -> bool) -> Result<(), Error> {
+        let layout = self.layout;
+        let bits = layout.n + layout.zeros;
+        let (mut ones, mut zeros, mut samples) = (0u64, 0u64, 0u64);
+        let mut previous: Option<u128> = None;
+        for word_index in 0..self.high.count() {
+            let word = self.high.word(word_index);
+            let start = word_index * 64;
+            let valid = bits.saturating_sub(start).min(64) as u32;
+            let mask = if valid == 64 {
+                u64::MAX
+            } else {
+                (1u64 << valid) - 1
+            };
+            if word & !mask != 0 {
+                return Err(Error::NotCanonical("compact list high bits"));
+            }
+            // The ones: one value each, in order.
+            let mut set = word;
+            while set != 0 {
+                let pos = start + u64::from(set.trailing_zeros());
+                set &= set - 1;
+                let index = ones;
+                let high = u128::from(pos - index);
+                let value = (high << layout.low_width) | u128::from(self.low(index));
+                let ordered = match previous {
+                    None => true,
+                    Some(before) if distinct => value > before,
+                    Some(before) => value >= before,
+                };
+                if !ordered || value >= layout.universe {
+                    return Err(Error::NotCanonical("compact list keys"));
+                }
+                if !record_ok(index) {
+                    return Err(Error::InvalidField(
+                        "compact list: a record is out of range",
+                    ));
+                }
+                previous = Some(value);
+                ones += 1;
+            }
+            // The zeros: every sampled one where its sample says.
+            let clear = !word & mask;
+            let here = u64::from(clear.count_ones());
+            let mut rank = samples * SELECT0_STEP;
+            while rank < zeros + here {
+                let at = start + u64::from(select_in_word(clear, (rank - zeros) as u32));
+                if self.select0.word(samples) != at {
+                    return Err(Error::InvalidField(
+                        "compact list: a select sample points elsewhere",
+                    ));
+                }
+                samples += 1;
+                rank += SELECT0_STEP;
+            }
+            zeros += here;
+        }
+        if ones != layout.n || zeros != layout.zeros || samples != self.select0.count() {
+            return Err(Error::InvalidField(
+                "compact list: the high bits do not match the counts",
+            ));
+        }
+        let used = layout.n.saturating_mul(layout.stride());
+        let last = used / 64;
+        let tail = self.records.word(last) >> (used % 64);
+        let beyond = (last + 1..self.records.count()).any(|word| self.records.word(word) != 0);
+        if (used % 64 != 0 && tail != 0)
+            || (used % 64 == 0 && self.records.word(last) != 0)
+            || beyond
+        {
+            return Err(Error::NotCanonical("compact list record padding"));
+        }
+        Ok(())
     }
 
     /// Every `(index, value)` in order, read sequentially.
