@@ -9,6 +9,7 @@ use partcert as pc;
 use crate::objects::{
     BlocklistDelta, BlocklistSnapshot, Certificate, CompactSnapshot, PairingRecord, RevocationList,
 };
+use crate::store::TrustStore;
 use crate::types::{
     AuthorityRole, BlockKey, BlocklistEntry, ListVersion, ListingStatus, PairingEvent, PartKind,
     Reason, Result, RevokedKey, Validity, bytes32, imeis, key_id, public_key,
@@ -230,7 +231,8 @@ impl Authority {
     }
 
     /// Signs a pairing record (pairing services only, for boards of its
-    /// own root: 307 otherwise).
+    /// own root: 307 otherwise). Every part is first paired now; after a
+    /// repair, use `pairAfter` so the parts keep their past.
     pub fn pair(
         &self,
         board: Arc<Certificate>,
@@ -241,6 +243,39 @@ impl Authority {
     ) -> Result<Arc<PairingRecord>> {
         let parts: Vec<pc::Certificate> = parts.iter().map(|c| c.0.clone()).collect();
         Ok(Arc::new(PairingRecord(self.0.pair(
+            &board.0,
+            &parts,
+            sequence,
+            event.into(),
+            issued_at,
+        )?)))
+    }
+
+    /// Signs the record of a handset after a repair (or any later
+    /// pairing): as `pair`, and each part keeps the time a pairing service
+    /// of this root first paired its certificate, as the `earlier` records
+    /// say (the handset's previous record, a donor handset's record). So
+    /// "made before its line's key leaked" survives any number of repairs.
+    /// Every earlier record must verify against `trust` at `issuedAt` and
+    /// be no later than it; only those of this service's own root carry a
+    /// first-paired time.
+    #[allow(clippy::too_many_arguments)] // the record's fields, each needed
+    pub fn pair_after(
+        &self,
+        trust: Arc<TrustStore>,
+        earlier: Vec<Arc<PairingRecord>>,
+        board: Arc<Certificate>,
+        parts: Vec<Arc<Certificate>>,
+        sequence: u64,
+        event: PairingEvent,
+        issued_at: u64,
+    ) -> Result<Arc<PairingRecord>> {
+        let earlier: Vec<pc::PairingRecord> = earlier.iter().map(|r| r.0.clone()).collect();
+        let parts: Vec<pc::Certificate> = parts.iter().map(|c| c.0.clone()).collect();
+        let trust = trust.read();
+        Ok(Arc::new(PairingRecord(self.0.pair_after(
+            &trust,
+            &earlier,
             &board.0,
             &parts,
             sequence,
@@ -357,8 +392,10 @@ impl Authority {
     }
 }
 
-/// Every entry for a reported handset: its IMEIs and the identities of
-/// the parts paired to it, so its parts stay blocked when harvested.
+/// Every entry for a reported handset: its IMEIs, the identities of the
+/// parts paired to it and the keys of its keyed parts (`partIdOfPartKey`),
+/// so its parts stay blocked when harvested or re-certified around their
+/// key.
 #[uniffi::export]
 pub fn entries_for_reported_handset(
     record: Arc<PairingRecord>,

@@ -34,13 +34,14 @@ pub use objects::{
     object_type_of,
 };
 pub use store::{
-    AuthorityList, Blocklist, ChallengeAnswer, FittedPart, HandsetEvidence, PartEvidence,
-    TrustStore, Verifier,
+    AuthorityList, Blocklist, ChallengeAnswer, FittedPart, HandsetEvidence, LoadedState,
+    PartEvidence, TrustStore, Verifier, load_blocklist_state,
 };
 pub use types::{
-    AuthorityRole, BlockKey, BlocklistEntry, ListVersion, ListingStatus, PairedPart, PairingEvent,
-    PartKind, Reason, RevokedKey, RollbackMark, Validity, decode_rollback_state, format_version,
-    imei_with_check_digit, parse_imei, parse_part_kind, part_kind_name, validity_days_from,
+    AuthorityRole, BlockKey, BlocklistEntry, ListVersion, ListingStatus, MatchedKey, PairedPart,
+    PairingEvent, PartKind, Reason, RevokedKey, RollbackMark, Validity, clock_tolerance,
+    decode_rollback_state, format_version, imei_with_check_digit, max_listings, parse_imei,
+    parse_part_kind, part_id_of_part_key, part_kind_name, validity_days_from,
 };
 pub use verdict::{
     AuthorityInfo, Binding, BlocklistStatus, FittedPartReport, HandsetReport, ListChecked, Listing,

@@ -32,6 +32,13 @@ fn write<T>(lock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 #[derive(Debug, Default, uniffi::Object)]
 pub struct TrustStore(RwLock<pc::TrustStore>);
 
+impl TrustStore {
+    /// The store as it stands, for the issuing side (`Authority.pairAfter`).
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, pc::TrustStore> {
+        read(&self.0)
+    }
+}
+
 #[uniffi::export]
 impl TrustStore {
     /// An empty trust store: trusts nothing.
@@ -54,9 +61,11 @@ impl TrustStore {
     }
 
     /// Accepts a revocation list signed by a pinned root (400 if older than
-    /// the one held). Returns the sequence held.
-    pub fn apply_revocation_list(&self, list: Arc<RevocationList>) -> Result<u64> {
-        Ok(write(&self.0).apply_revocation_list(&list.0)?)
+    /// the one held), received at `now` (this device's clock): the list
+    /// raises its root's clock to its issue time, but never past `now`
+    /// plus `clockTolerance()`. Returns the sequence held.
+    pub fn apply_revocation_list(&self, list: Arc<RevocationList>, now: u64) -> Result<u64> {
+        Ok(write(&self.0).apply_revocation_list(&list.0, now)?)
     }
 
     /// Since when `root` has revoked `key`, if it has.
@@ -139,7 +148,8 @@ impl Blocklist {
     }
 
     /// Reads back a full state saved by `saveState()`, checked against the
-    /// blocklist roots pinned in `trust`.
+    /// blocklist roots pinned in `trust`. An authority whose root `trust`
+    /// no longer pins is dropped (`loadBlocklistState` says which).
     #[uniffi::constructor]
     pub fn from_saved_state(state: Vec<u8>, trust: Arc<TrustStore>) -> Result<Arc<Self>> {
         let blocklist = pc::Blocklist::decode_state(&state, &read(&trust.0))?;
@@ -242,13 +252,37 @@ impl Blocklist {
         read(&self.0).follows_any()
     }
 
+    /// Stops following `authority` (its root key id): after unpinning a
+    /// rogue operator, or a root re-pinned under a new key. Its list and
+    /// anti-rollback mark are dropped, so its missing list no longer makes
+    /// verdicts stale; every other authority's are kept. Returns the mark
+    /// dropped, if the authority was followed.
+    pub fn unfollow(&self, authority: String) -> Result<Option<RollbackMark>> {
+        let authority = key_id(&authority)?;
+        Ok(write(&self.0)
+            .unfollow(&authority)
+            .as_ref()
+            .map(RollbackMark::from))
+    }
+
+    /// Stops following every authority whose blocklist root `trust` no
+    /// longer pins (see `unfollow`). Returns their root key ids.
+    pub fn unfollow_unpinned(&self, trust: Arc<TrustStore>) -> Vec<String> {
+        let trust = read(&trust.0);
+        write(&self.0)
+            .unfollow_unpinned(&trust)
+            .iter()
+            .map(|k| k.to_hex())
+            .collect()
+    }
+
     /// The clock `authority`'s lists are checked at for a caller's `now`.
     pub fn clock_for(&self, trust: Arc<TrustStore>, authority: String, now: u64) -> Result<u64> {
         let trust = read(&trust.0);
         Ok(read(&self.0).clock_for(&trust, &key_id(&authority)?, now))
     }
 
-    /// Every listing of any of `keys`.
+    /// Every listing of any of `keys`, at most `maxListings()`.
     pub fn lookup(&self, keys: Vec<BlockKey>) -> Result<Vec<Listing>> {
         let keys = keys
             .iter()
@@ -270,6 +304,30 @@ impl Blocklist {
             .map(ListChecked::from)
             .collect()
     }
+}
+
+/// A saved state as loaded: what is still followed, and what was dropped.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LoadedState {
+    /// The lists and marks of every authority the trust store still pins.
+    pub blocklist: Arc<Blocklist>,
+    /// The authorities (root key ids) the state followed whose roots are
+    /// no longer pinned: their lists and marks were dropped.
+    pub dropped: Vec<String>,
+}
+
+/// Reads back a full state saved by `Blocklist.saveState()` (112 if
+/// corrupted), keeping what `trust` still pins and reporting, apart, the
+/// authorities it no longer pins (a rogue operator unpinned, a root
+/// re-pinned under a new key): their lists and marks are dropped, every
+/// other authority's are kept.
+#[uniffi::export]
+pub fn load_blocklist_state(state: Vec<u8>, trust: Arc<TrustStore>) -> Result<LoadedState> {
+    let loaded = pc::Blocklist::load_state(&state, &read(&trust.0))?;
+    Ok(LoadedState {
+        blocklist: Arc::new(Blocklist(RwLock::new(loaded.blocklist))),
+        dropped: loaded.dropped.iter().map(|k| k.to_hex()).collect(),
+    })
 }
 
 /// A challenge sent to a keyed part and the part's response.
@@ -442,5 +500,33 @@ impl Verifier {
     pub fn verify_handset_json(&self, evidence: HandsetEvidence, now: u64) -> Result<String> {
         let report = self.handset_report(&evidence, now)?;
         Ok(serde_json::to_string(&report).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unfollowing what is not followed drops nothing; a saved state that
+    /// followed nothing loads with nothing dropped; a bad key id is 111.
+    #[test]
+    fn unfollowing_and_loading_say_what_they_dropped() {
+        let trust = TrustStore::new();
+        let blocklist = Blocklist::new();
+        let nobody = pc::SecretKey::from_seed(&[9; 32]).key_id().to_hex();
+        assert_eq!(blocklist.unfollow(nobody), Ok(None));
+        assert!(blocklist.unfollow_unpinned(trust.clone()).is_empty());
+        assert_eq!(
+            blocklist.unfollow("nobody".into()).map_err(|e| e.code()),
+            Err(111)
+        );
+        let loaded = load_blocklist_state(blocklist.save_state(), trust.clone()).expect("loads");
+        assert!(loaded.dropped.is_empty() && !loaded.blocklist.follows_any());
+        assert_eq!(
+            load_blocklist_state(vec![1, 2, 3], trust)
+                .map(|l| l.dropped)
+                .map_err(|e| e.code() / 100),
+            Err(1)
+        );
     }
 }

@@ -60,6 +60,23 @@ pub fn format_version() -> u8 {
     pc::FORMAT_VERSION
 }
 
+/// How far past the verifying clock, in seconds, a time written by
+/// someone else (a list's or revocation list's issue time, a pairing
+/// record's time) may lie and still count: one day. A later time raises no
+/// clock floor, flags only its own list (`StaleReason.FutureDated`) and
+/// dates no record (300 NotYetValid).
+#[uniffi::export]
+pub fn clock_tolerance() -> u64 {
+    pc::limits::CLOCK_TOLERANCE
+}
+
+/// The most listings one verdict or lookup reports; a blocked status says
+/// when more matched (`BlocklistStatus.Blocked.capped`).
+#[uniffi::export]
+pub fn max_listings() -> u32 {
+    u32::try_from(pc::limits::MAX_LISTINGS).unwrap_or(u32::MAX)
+}
+
 /// An epoch and a sequence: lists are ordered by epoch, then sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct ListVersion {
@@ -341,6 +358,63 @@ impl TryFrom<&BlockKey> for pc::BlockKey {
     }
 }
 
+/// What a listing matched, as a verdict reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum MatchedKey {
+    /// A listed IMEI: the board's, one its modem presented, or the IMEI of
+    /// the handset a record pairs the part to.
+    Imei {
+        /// 15 digits.
+        imei: String,
+    },
+    /// The part's identity, listed exactly.
+    Part {
+        /// 64 hex digits.
+        part_id: String,
+    },
+    /// The key the part's certificate names, listed exactly (a reported
+    /// handset's keyed parts are listed by key too).
+    PartKey {
+        /// The key's id (64 hex digits).
+        key_id: String,
+    },
+    /// A fingerprint in a compact list (the first bits of a listed part's
+    /// identity or key digest) that the part's digest starts with: not
+    /// proof of this exact part.
+    PartFingerprint {
+        /// As the core prints it: the digest's hex prefix, a slash and the
+        /// width in bits ("3fa01c…0/61").
+        fingerprint: String,
+    },
+}
+
+impl From<pc::MatchedKey> for MatchedKey {
+    fn from(k: pc::MatchedKey) -> Self {
+        match k {
+            pc::MatchedKey::Imei(i) => MatchedKey::Imei {
+                imei: i.to_string(),
+            },
+            pc::MatchedKey::Part(p) => MatchedKey::Part {
+                part_id: p.to_hex(),
+            },
+            pc::MatchedKey::PartKey(k) => MatchedKey::PartKey { key_id: k.to_hex() },
+            pc::MatchedKey::PartFingerprint(f) => MatchedKey::PartFingerprint {
+                fingerprint: f.to_string(),
+            },
+        }
+    }
+}
+
+/// The identity a keyed part is listed under besides its own: a digest of
+/// the key id its certificate names (64 hex digits). A register lists it
+/// as `BlockKey.Part` so that every certificate naming the key, under any
+/// root or serial, reads blocked (`entriesForReportedHandset` does this for
+/// every keyed part of the handset).
+#[uniffi::export]
+pub fn part_id_of_part_key(key: String) -> Result<String> {
+    Ok(pc::PartId::of_part_key(&key_id(&key)?).to_hex())
+}
+
 /// One blocklist entry.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct BlocklistEntry {
@@ -409,6 +483,12 @@ pub struct PairedPart {
     pub part_id: String,
     /// Its certificate's fingerprint at pairing time.
     pub certificate: String,
+    /// For a keyed part: the key id of the key its certificate names.
+    pub key: Option<String>,
+    /// When a pairing service of the part's own maker first paired this
+    /// certificate, carried from record to record across repairs (at most
+    /// the record's time).
+    pub first_paired: u64,
 }
 
 impl From<&pc::PairedPart> for PairedPart {
@@ -417,6 +497,8 @@ impl From<&pc::PairedPart> for PairedPart {
             kind: p.kind.into(),
             part_id: p.part_id.to_hex(),
             certificate: p.certificate.to_hex(),
+            key: p.key.map(|k| k.to_hex()),
+            first_paired: p.first_paired,
         }
     }
 }
@@ -438,6 +520,10 @@ pub struct RollbackMark {
     pub digest: String,
     /// The key id that signed it.
     pub signer: String,
+    /// The floor that list sets for the authority's clock: its issue time,
+    /// capped at the device's clock plus `clockTolerance()` when it was
+    /// accepted (at most `issuedAt`).
+    pub clock_floor: u64,
 }
 
 impl From<&pc::RollbackMark> for RollbackMark {
@@ -450,6 +536,7 @@ impl From<&pc::RollbackMark> for RollbackMark {
             expires_at: m.expires_at,
             digest: m.digest.to_hex(),
             signer: m.signer.to_hex(),
+            clock_floor: m.clock_floor,
         }
     }
 }
@@ -461,4 +548,52 @@ impl From<&pc::RollbackMark> for RollbackMark {
 pub fn decode_rollback_state(bytes: Vec<u8>) -> Result<Vec<RollbackMark>> {
     let state = pc::RollbackState::decode(&bytes)?;
     Ok(state.marks().map(RollbackMark::from).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each way a listing can match crosses with the text the core prints
+    /// for it; a fingerprint keeps its width.
+    #[test]
+    fn matched_keys_cross_as_the_core_prints_them() {
+        let key = pc::SecretKey::from_seed(&[7; 32]).key_id();
+        let listed = pc::PartId::of_part_key(&key);
+        let imei = pc::Imei::with_check_digit(35_693_803_564_380).expect("imei");
+        let fingerprint = pc::PartFingerprint::of(&listed, 61).expect("width");
+        assert_eq!(
+            MatchedKey::from(pc::MatchedKey::Imei(imei)),
+            MatchedKey::Imei {
+                imei: imei.to_string()
+            }
+        );
+        assert_eq!(
+            MatchedKey::from(pc::MatchedKey::Part(listed)),
+            MatchedKey::Part {
+                part_id: listed.to_hex()
+            }
+        );
+        assert_eq!(
+            MatchedKey::from(pc::MatchedKey::PartKey(key)),
+            MatchedKey::PartKey {
+                key_id: key.to_hex()
+            }
+        );
+        let MatchedKey::PartFingerprint { fingerprint: text } =
+            MatchedKey::from(pc::MatchedKey::PartFingerprint(fingerprint))
+        else {
+            panic!("a fingerprint crosses as a fingerprint");
+        };
+        assert_eq!(text, fingerprint.to_string());
+        assert!(text.ends_with("/61") && listed.to_hex().starts_with(&text[..15]));
+        // The listing id of a key is the core's, and a bad key id is 111.
+        assert_eq!(part_id_of_part_key(key.to_hex()), Ok(listed.to_hex()));
+        assert_eq!(
+            part_id_of_part_key("not hex".into()).map_err(|e| e.code()),
+            Err(111)
+        );
+        assert_eq!(clock_tolerance(), 86_400);
+        assert_eq!(max_listings(), 64);
+    }
 }

@@ -5,7 +5,7 @@ use partcert as pc;
 
 use crate::error::ErrorInfo;
 use crate::types::{
-    BlockKey, ListingStatus, PairedPart, PairingEvent, PartKind, Reason, imei_texts,
+    ListingStatus, MatchedKey, PairedPart, PairingEvent, PartKind, Reason, imei_texts,
 };
 
 /// A named authority.
@@ -80,6 +80,10 @@ pub struct Provenance {
     pub event: PairingEvent,
     /// When it was signed.
     pub paired_at: u64,
+    /// When the record says this part was first paired (carried across
+    /// repairs): the time its own maker vouches for, if the service is of
+    /// the part's own root.
+    pub first_paired: u64,
     /// The pairing service that signed it.
     pub service: AuthorityInfo,
     /// The record names an earlier certificate of the same part.
@@ -112,7 +116,14 @@ pub enum StaleReason {
         authority: String,
         /// Its name.
         authority_name: String,
-        /// The issue time its list carries.
+        /// The time the other list's clock floor vouches for.
+        issued_at: u64,
+    },
+    /// It is dated after this device's clock plus `clockTolerance()` (a
+    /// careless or stolen key wrote a date from the future, or this
+    /// device's clock is behind). It flags only itself.
+    FutureDated {
+        /// The issue time it carries.
         issued_at: u64,
     },
 }
@@ -139,8 +150,12 @@ pub struct ListChecked {
 /// A blocklist entry that matched, with who listed it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Listing {
-    /// The key that matched.
-    pub matched: BlockKey,
+    /// What matched: an IMEI, the part's identity or key, or (in a
+    /// compact list) a part fingerprint.
+    pub matched: MatchedKey,
+    /// Whether the match is on a part fingerprint in a compact list rather
+    /// than on the exact key (`matched` is then `PartFingerprint`).
+    pub by_fingerprint: bool,
     /// The listing authority's root key id.
     pub authority: String,
     /// Its name.
@@ -176,8 +191,11 @@ pub enum BlocklistStatus {
     },
     /// At least one list carries it.
     Blocked {
-        /// Every matching listing.
+        /// Every matching listing, at most `maxListings()`.
         listings: Vec<Listing>,
+        /// More listings matched than `maxListings()`: the rest were not
+        /// read.
+        capped: bool,
         /// Whether any list consulted was stale.
         stale: bool,
         /// The lists consulted.
@@ -200,6 +218,10 @@ pub struct Verdict {
     /// When its line's key was revoked from, if a pairing record places
     /// the part before that time.
     pub issuer_revoked_since: Option<u64>,
+    /// When its line's certificate ended, if it has (a retired line) and
+    /// the part's own maker places the part before then: genuine, made
+    /// while its line was certified.
+    pub issuer_retired_at: Option<u64>,
     /// The handset it was paired to, if a pairing record was given.
     pub provenance: Option<Provenance>,
     /// Paired here, elsewhere, or unpaired.
@@ -208,6 +230,11 @@ pub struct Verdict {
     pub blocklist: BlocklistStatus,
     /// Modem IMEIs not signed into this board (only on a blocked verdict).
     pub mismatched_imeis: Vec<String>,
+    /// Why the pairing record presented with the part was refused (e.g.
+    /// 307 ForeignPairingService). Only on a blocked verdict: a listed
+    /// part stays blocked whatever record it comes with; otherwise the
+    /// refusal is thrown.
+    pub pairing_refused: Option<ErrorInfo>,
     /// The time the certificates were checked at.
     pub checked_at: u64,
     /// The core's one-line summary: "genuine (serial-only), used, clean".
@@ -259,6 +286,10 @@ pub struct HandsetReport {
     pub missing: Vec<PairedPart>,
     /// Modem IMEIs the record does not carry (only when blocked).
     pub mismatched_modem_imeis: Vec<String>,
+    /// Why the handset's pairing record was refused. Only when the
+    /// handset is blocked (blocked wins; the parts were then checked
+    /// without the record); otherwise the refusal is thrown.
+    pub pairing_refused: Option<ErrorInfo>,
     /// The time the record's certificates were checked at.
     pub checked_at: u64,
     /// Every fitted part verified and is paired here, none is missing,
@@ -289,6 +320,9 @@ impl From<&pc::StaleReason> for StaleReason {
                 authority_name: authority_name.clone(),
                 issued_at: *issued_at,
             },
+            pc::StaleReason::FutureDated { issued_at } => StaleReason::FutureDated {
+                issued_at: *issued_at,
+            },
         }
     }
 }
@@ -311,6 +345,7 @@ impl From<&pc::Listing> for Listing {
     fn from(l: &pc::Listing) -> Self {
         Listing {
             matched: l.matched.into(),
+            by_fingerprint: l.by_fingerprint,
             authority: l.authority.to_hex(),
             authority_name: l.authority_name.clone(),
             epoch: l.epoch,
@@ -335,10 +370,12 @@ impl From<&pc::BlocklistStatus> for BlocklistStatus {
             pc::BlocklistStatus::Stale { lists: l } => BlocklistStatus::Stale { lists: lists(l) },
             pc::BlocklistStatus::Blocked {
                 listings,
+                capped,
                 stale,
                 lists: l,
             } => BlocklistStatus::Blocked {
                 listings: listings.iter().map(Listing::from).collect(),
+                capped: *capped,
                 stale: *stale,
                 lists: lists(l),
             },
@@ -366,11 +403,13 @@ impl From<&pc::Verdict> for Verdict {
                 pc::Binding::SerialOnly => Binding::SerialOnly,
             },
             issuer_revoked_since: v.issuer_revoked_since,
+            issuer_retired_at: v.issuer_retired_at,
             provenance: v.provenance.as_ref().map(|p| Provenance {
                 handset_imeis: imei_texts(&p.handset_imeis),
                 pairing_sequence: p.pairing_sequence,
                 event: p.event.into(),
                 paired_at: p.paired_at,
+                first_paired: p.first_paired,
                 service: (&p.service).into(),
                 certificate_renewed: p.certificate_renewed,
             }),
@@ -381,6 +420,7 @@ impl From<&pc::Verdict> for Verdict {
             },
             blocklist: (&v.blocklist).into(),
             mismatched_imeis: imei_texts(&v.mismatched_imeis),
+            pairing_refused: v.pairing_refused.as_ref().map(ErrorInfo::from),
             checked_at: v.checked_at,
             summary: v.summary(),
             is_blocked: v.is_blocked(),
@@ -412,6 +452,7 @@ impl From<&pc::HandsetReport> for HandsetReport {
                 .collect(),
             missing: r.missing.iter().map(PairedPart::from).collect(),
             mismatched_modem_imeis: imei_texts(&r.mismatched_modem_imeis),
+            pairing_refused: r.pairing_refused.as_ref().map(ErrorInfo::from),
             checked_at: r.checked_at,
             all_original: r.all_original(),
             all_original_and_clean: r.all_original_and_clean(),
