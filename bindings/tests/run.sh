@@ -14,7 +14,9 @@
 #    (linux-x86-64/) into target/bindings/kotlin/partcert.jar, so
 #    `java -cp partcert.jar:jna.jar:kotlin-stdlib.jar ...` needs no
 #    -Djna.library.path; then bindings/tests/kotlin/PartcertTests.kt and
-#    examples/kotlin/RepairShop.kt are compiled against it and run.
+#    examples/kotlin/RepairShop.kt are compiled against it and run. The
+#    Kotlin tests also write the foreign pairing records a thief forges
+#    (JDK Ed25519) to target/bindings/forged/, for the Swift tests.
 # 4. Swift (bindings/tools/swift.sh): the SwiftPM package
 #    bindings/swift/Package.swift is laid out with the generated sources in
 #    target/bindings/swift-package; `swift build`, `swift test` (the tests
@@ -103,7 +105,10 @@ compile_kotlin() { # source jar
 log "Kotlin: tests (no -Djna.library.path: the library comes from partcert.jar)"
 compile_kotlin bindings/tests/kotlin/PartcertTests.kt "$kdir/tests.jar"
 # A small fixed heap, so the resident-memory check measures leaks, not heap growth.
-"$JAVA" -Xms64m -Xmx64m -cp "$kdir/tests.jar:$cp" PartcertTestsKt core/tests/vectors "$out/vector-facts.txt"
+# The thief's foreign pairing records the Kotlin tests forge (with the JDK's
+# Ed25519 signer) are written to $out/forged for the Swift tests to show.
+rm -rf "$out/forged"
+"$JAVA" -Xms64m -Xmx64m -cp "$kdir/tests.jar:$cp" PartcertTestsKt core/tests/vectors "$out/vector-facts.txt" "$out/forged"
 
 log "Kotlin: examples/kotlin (a repair shop)"
 compile_kotlin examples/kotlin/RepairShop.kt "$kdir/repair-shop.jar"
@@ -130,7 +135,7 @@ export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 (cd "$pkg" && "$SWIFT" build -Xlinker -L"$libdir")
 
 log "Swift: swift test"
-(cd "$pkg" && PARTCERT_VECTORS=$root/core/tests/vectors PARTCERT_FACTS=$out/vector-facts.txt \
+(cd "$pkg" && PARTCERT_VECTORS=$root/core/tests/vectors PARTCERT_FACTS=$out/vector-facts.txt PARTCERT_FORGED=$out/forged \
     "$SWIFT" test -Xlinker -L"$libdir" 2>&1) | tee "$out/swift-test.log"
 grep -q '^[0-9]* passed, 0 failed$' "$out/swift-test.log" || { echo "bindings: Swift tests failed" >&2; exit 1; }
 

@@ -1,6 +1,7 @@
 // Kotlin tests of the partcert bindings: plain asserts, counted, ending in
 // "N passed, 0 failed". Run by bindings/tests/run.sh:
-//   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar PartcertTestsKt VECTOR_DIR FACTS_FILE
+//   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar PartcertTestsKt VECTOR_DIR FACTS_FILE FORGED_DIR
+// (FORGED_DIR: where the thief's foreign pairing records are written for the Swift tests).
 
 import org.partcert.*
 import java.io.File
@@ -101,7 +102,8 @@ fun londonStory(w: World) {
         check("listing names the register", listing.authorityName == "National Mobile Property Register")
         check("listing reason stolen, final", listing.reason == Reason.STOLEN && listing.status == ListingStatus.FINAL)
         check("listing epoch 0 sequence 2", listing.epoch == 0UL && listing.sequence == 2UL)
-        check("listing names the handset", status.listings.any { it.handset == w.alice.imei || it.matched == BlockKey.Imei(w.alice.imei) })
+        check("listing names the handset", status.listings.any { it.handset == w.alice.imei || it.matched == MatchedKey.Imei(w.alice.imei) })
+        check("an exact match, not capped", status.listings.none { it.byFingerprint } && !status.capped)
         check("not stale", !status.stale && !harvested.isStale)
         check("list consulted is epoch 0 sequence 2", status.lists.single().let { it.epoch == 0UL && it.sequence == 2UL && it.staleReason == null })
     }
@@ -113,6 +115,8 @@ fun londonStory(w: World) {
     check("issuer and root named", harvested.issuer.name == "Acme line 3" && harvested.root.name == "Acme Phones root")
     check("checked at now", harvested.checkedAt == NOW)
     check("no revocation, no IMEI mismatch", harvested.issuerRevokedSince == null && harvested.mismatchedImeis.isEmpty())
+    check("no retired line, no refused record", harvested.issuerRetiredAt == null && harvested.pairingRefused == null)
+    check("provenance: first paired at the factory", harvested.provenance?.firstPaired == T0)
 
     // Bob's phone was broken up honestly: his screen is a clean donor part.
     val donor = shop.verifyPart(PartEvidence(w.bob.screen, w.chain, pairing = w.bob.record), NOW)
@@ -158,6 +162,9 @@ fun londonStory(w: World) {
         listOf(FittedPart(w.alice.board, w.chain))), NOW)
     check("Alice's handset reports blocked", aliceReport.isBlocked && aliceReport.handsetBlocklist is BlocklistStatus.Blocked)
     check("Alice's handset: two parts missing", aliceReport.missing.size == 2 && !aliceReport.allOriginal)
+    check("Alice's own record was not refused", aliceReport.pairingRefused == null && report.pairingRefused == null)
+    check("a missing keyed camera names its key", aliceReport.missing.single { it.kind == PartKind.RearCamera }.key ==
+        w.alice.cameraKey.keyId() && aliceReport.missing.all { it.firstPaired == T0 })
 }
 
 fun errorFamilies(w: World) {
@@ -193,10 +200,15 @@ fun restOfSurface(w: World) {
     val lineId = w.line.certificate().authority()!!.keyId
     val revocation = w.acme.revoke(1UL, T0 + 6UL * DAY, listOf(RevokedKey(lineId, T0 + 5UL * DAY)))
     check("revocation list reads back", revocation.info().revoked.single() == RevokedKey(lineId, T0 + 5UL * DAY))
-    check("revocation applied", trust.applyRevocationList(revocation) == 1UL)
+    check("revocation applied", trust.applyRevocationList(revocation, T0 + 6UL * DAY) == 1UL)
     val acmeId = w.acme.certificate().authority()!!.keyId
     check("revoked since day 5", trust.revokedSince(acmeId, lineId) == T0 + 5UL * DAY && trust.isRevoked(acmeId, lineId))
     check("root clock raised to the list", trust.clockForRoot(acmeId, T0) == T0 + 6UL * DAY)
+    // A revocation list Acme dates five years ahead raises its clock only to now plus the tolerance.
+    val ahead = w.acme.revoke(2UL, T0 + 5UL * 365UL * DAY, listOf(RevokedKey(lineId, T0 + 5UL * DAY)))
+    check("a revocation list from the future accepted", trust.applyRevocationList(ahead, NOW) == 2UL)
+    check("a maker's date from the future raises its clock only to now + tolerance",
+        clockTolerance() == DAY && trust.clockForRoot(acmeId, NOW) == NOW + clockTolerance(), trust.clockForRoot(acmeId, NOW))
     // Paired on day 0, before the leak: still genuine, and the verdict says so.
     val v = Verifier(trust).verifyPart(PartEvidence(w.bob.screen, w.chain, w.bob.record), NOW)
     check("made before the leak", v.issuerRevokedSince == T0 + 5UL * DAY && v.summary.endsWith("made before its line's key was revoked"), v.summary)
@@ -211,8 +223,9 @@ fun restOfSurface(w: World) {
         listOf(BlockKey.Imei(w.alice.imei)), listOf())
     val bl = Blocklist()
     check("delegated list accepted", bl.applySnapshot(trust, list3, NOW) == ListVersion(0UL, 3UL))
-    check("lists held", bl.lists().single().let { it.version == ListVersion(0UL, 3UL) && it.entryCount == 3UL })
-    check("entries of the register", bl.entries(w.register.certificate().authority()!!.keyId).size == 3)
+    // Alice's handset was listed by IMEI, board, screen, camera and the camera's key; the IMEI is delisted.
+    check("lists held", bl.lists().single().let { it.version == ListVersion(0UL, 3UL) && it.entryCount == 4UL })
+    check("entries of the register", bl.entries(w.register.certificate().authority()!!.keyId).size == 4)
     check("handset delisted, parts still listed", bl.lookup(listOf(BlockKey.Imei(w.alice.imei))).isEmpty() &&
         bl.lookup(listOf(BlockKey.Part(w.alice.screen.part()!!.partId))).single().reason == Reason.STOLEN)
     check("lists checked current", bl.listsChecked(trust, NOW).single().let { !it.stale && it.sequence == 3UL })
@@ -225,7 +238,7 @@ fun restOfSurface(w: World) {
     check("handset report JSON", reportJson.contains("\"all_original\":false") && reportJson.contains("\"missing\""), reportJson)
     check("certificate JSON", w.bob.screen.toJson().contains("\"serial\":\"SCR-BOB\""))
     check("part kinds parse", parsePartKind("rear-camera") == PartKind.RearCamera && partKindName(PartKind.Other(42u)) == "kind-42")
-    check("format version 2", formatVersion() == 2.toUByte())
+    check("format version 3", formatVersion() == 3.toUByte())
     val challenge = Challenge.fromNonce(ByteArray(32) { 7 })
     val response = ChallengeResponse.respond(w.bob.cameraKey, challenge, w.bob.camera)
     response.verify(challenge, w.bob.camera)
@@ -252,7 +265,7 @@ fun vectorFacts(dir: File): List<String> {
         fun fact(field: String, value: Any) { out += "$n:$field=$value" }
         if (n.endsWith(".pcrb")) {
             // An anti-rollback state is local, not a signed object: its own decoder reads it.
-            fact("marks", decodeRollbackState(bytes).joinToString(",") { "${it.authority}@${it.epoch}/${it.sequence}:${it.digest}" })
+            fact("marks", decodeRollbackState(bytes).joinToString(",") { "${it.authority}@${it.epoch}/${it.sequence}:${it.digest}^${it.clockFloor}" })
             continue
         }
         val obj = decodeObject(bytes)
@@ -275,7 +288,10 @@ fun vectorFacts(dir: File): List<String> {
             }
             "pair" -> { val r = (obj as PartcertObject.PairingRecord).record.info()
                 fact("imeis", r.imeis.joinToString(",")); fact("board", r.board.partId)
-                fact("parts", r.parts.joinToString(",") { it.partId }); fact("sequence", r.sequence)
+                fact("parts", r.parts.joinToString(",") { it.partId })
+                fact("keys", (listOf(r.board) + r.parts).joinToString(",") { it.key ?: "" })
+                fact("first_paired", (listOf(r.board) + r.parts).joinToString(",") { it.firstPaired.toString() })
+                fact("sequence", r.sequence)
                 fact("event", if (r.event == PairingEvent.FACTORY_BUILD) "factorybuild" else "repair")
                 fact("issued_at", r.issuedAt); fact("fingerprint", r.fingerprint) }
             "pcbl" -> { val s = (obj as PartcertObject.BlocklistSnapshot).snapshot.info()
@@ -442,7 +458,7 @@ fun compactByContent(w: World) {
     expectError("applySnapshot given a compact snapshot", 105u) { device.applySnapshot(trust, BlocklistSnapshot.decode(bytes), NOW) }
     check("compact snapshot applied by content", device.apply(trust, bytes, T0 + 10UL * DAY) == ListVersion(0UL, 1UL))
     val held = device.lists().single()
-    check("compact list held: 4 keys, its digest", held.entryCount == 4UL && held.digest == info.stateDigest &&
+    check("compact list held: 5 keys, its digest", held.entryCount == 5UL && held.digest == info.stateDigest &&
         held.version == ListVersion(0UL, 1UL), held)
     val verifier = Verifier(trust, device)
     check("compact list blocks Alice's screen", verifier.verifyPart(PartEvidence(w.alice.screen, w.chain), NOW).isBlocked)
@@ -481,14 +497,303 @@ fun memory(w: World) {
     check("resident memory does not grow (bound 48 MiB)", after - before < 48 * 1024, "${after - before} KiB")
 }
 
+// ---------------------------------------------------------------------
+// Trust rules II (issue 15), each told as the attack or accident it stops.
+// ---------------------------------------------------------------------
+
+val YEAR: ULong = 365UL * DAY
+
+/** Alice's handset as the register lists it when she reports it stolen on day 1. */
+fun aliceStolen(w: World) = entriesForReportedHandset(w.alice.record, Reason.STOLEN, T0 + DAY, ListingStatus.FINAL)
+
+/** A register publishing key certified for [epoch]. */
+fun publisher(w: World, seed: Int, epoch: ULong, validity: Validity) = key(seed).let { k ->
+    Authority(k, w.register.certifyBlocklistAuthority("NMPR publisher", k.publicKey(), epoch, seed.toULong(), validity))
+}
+
+fun registerList(lists: List<ListChecked>, w: World) =
+    lists.single { it.authority == w.register.certificate().authority()!!.keyId }
+
+fun listsOf(status: BlocklistStatus): List<ListChecked> = when (status) {
+    is BlocklistStatus.Clean -> status.lists; is BlocklistStatus.Stale -> status.lists
+    is BlocklistStatus.Blocked -> status.lists; BlocklistStatus.NotChecked -> listOf()
+}
+
+fun copyOf(blocklist: Blocklist) = Blocklist().also { it.replaceWith(blocklist) }
+
+/** 1. The register's epoch-0 key is stolen: the thief wipes Alice's listing with a list dated 14 years ahead. */
+fun aThiefsFutureDatedWipe(w: World) {
+    val trust = w.trust()
+    val epoch0 = publisher(w, 45, 0UL, validityDaysFrom(T0 - DAY, 15UL * 365UL))
+    val honest = epoch0.publishSnapshot(ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 9UL * DAY, aliceStolen(w))
+    val wipe = epoch0.publishSnapshot(ListVersion(0UL, (1UL shl 53) - 1UL), T0 + 14UL * YEAR, T0 + 14UL * YEAR + 7UL * DAY, listOf())
+    val tookWipe = Blocklist()
+    tookWipe.applySnapshot(trust, honest, T0 + 2UL * DAY)
+    check("the thief's wipe looks genuine", tookWipe.applySnapshot(trust, wipe, T0 + 3UL * DAY).sequence == (1UL shl 53) - 1UL)
+    // Even before the correction the wipe cannot pass as current: it flags itself.
+    val wiped = Verifier(trust, tookWipe).verifyPart(PartEvidence(w.alice.screen, w.chain), T0 + 3UL * DAY)
+    check("after the wipe Alice's screen reads stale, never clean", !wiped.isBlocked && wiped.isStale &&
+        wiped.blocklist is BlocklistStatus.Stale, wiped.summary)
+    check("the wipe is stale: FutureDated at its own date",
+        registerList(listsOf(wiped.blocklist), w).staleReason == StaleReason.FutureDated(T0 + 14UL * YEAR), wiped.blocklist)
+    check("the summary says the list is dated after this device's clock",
+        wiped.summary.contains("dated after this device's clock"), wiped.summary)
+    check("the wipe's mark keeps its date but floors the clock at receipt + tolerance",
+        tookWipe.rollbackMarks().single().let { it.issuedAt == T0 + 14UL * YEAR && it.clockFloor == T0 + 3UL * DAY + clockTolerance() },
+        tookWipe.rollbackMarks())
+    val sawHonest = Blocklist().also { it.applySnapshot(trust, honest, T0 + 2UL * DAY) }
+
+    // The README's recovery: revoke the stolen key, certify a short-lived publisher for epoch 1.
+    val revocation = w.register.revoke(1UL, T0 + 4UL * DAY, listOf(RevokedKey(epoch0.certificate().authority()!!.keyId, T0 + 3UL * DAY)))
+    val withRevocation = w.trust().also { it.applyRevocationList(revocation, T0 + 4UL * DAY) }
+    val epoch1 = publisher(w, 46, 1UL, validityDaysFrom(T0 + 4UL * DAY, 2UL * 365UL))
+    val correction = epoch1.publishSnapshot(ListVersion(1UL, 1UL), T0 + 4UL * DAY, T0 + 11UL * DAY, aliceStolen(w))
+    val registerId = w.register.certificate().authority()!!.keyId
+    for ((trustName, store) in listOf("without" to trust, "with" to withRevocation)) {
+        for ((name, device) in listOf("took the wipe" to tookWipe, "saw only the honest list" to sawHonest, "is new" to Blocklist())) {
+            val d = copyOf(device)
+            val who = "a device that $name, $trustName the revocation list"
+            check("$who accepts the epoch-1 correction", d.applySnapshot(store, correction, T0 + 4UL * DAY) == ListVersion(1UL, 1UL))
+            check("$who: the register's clock is the device's", d.clockFor(store, registerId, T0 + 5UL * DAY) == T0 + 5UL * DAY)
+            val v = Verifier(store, d).verifyPart(PartEvidence(w.alice.screen, w.chain), T0 + 5UL * DAY)
+            check("$who: Alice's screen blocked again, every list current", v.isBlocked && !v.isStale, v.summary)
+        }
+    }
+}
+
+/** Bolt: another maker whose root also names Acme Phones (a contract maker), with a line and a pairing service. */
+class Rival {
+    val root = Authority.newManufacturerRoot(key(50), "Bolt root", listOf("Bolt", "Acme Phones"), years(40))
+    val line = key(52).let { k ->
+        Authority(k, root.certifyPartIssuer("Bolt line", k.publicKey(), listOf(PartKind.Board, PartKind.Screen, PartKind.RearCamera),
+            listOf("Bolt", "Acme Phones"), 2UL, years(25)))
+    }
+    val pairingSeed = ByteArray(32) { 51 }
+    val pairing = SecretKey.fromSeed(pairingSeed).let { k ->
+        Authority(k, root.certifyPairingService("Bolt pairing", k.publicKey(), 3UL, years(25)))
+    }
+}
+
+fun unhex(text: String) = ByteArray(text.length / 2) { text.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+
+/** Replaces the one place [what] occurs in [bytes] by [with] (the same length). */
+fun replaceOnce(bytes: ByteArray, what: ByteArray, with: ByteArray) {
+    val at = (0..bytes.size - what.size).filter { i -> what.indices.all { bytes[i + it] == what[it] } }
+    require(at.size == 1 && with.size == what.size) { "expected one occurrence, found ${at.size}" }
+    with.copyInto(bytes, at.single())
+}
+
+/**
+ * The record a thief shows with [handset]'s listed board: signed by a rival maker's pairing service, naming
+ * the board. The bindings' honest `pair` refuses another root's board (307), so the thief, holding the
+ * rival service's key, rewrites a record that service made for a rival board carrying the handset's IMEI
+ * and signs it again (the JDK's own Ed25519 signer).
+ */
+fun foreignRecord(rival: Rival, handset: Handset, serial: ULong): ByteArray {
+    val rivalBoard = rival.line.certifyPart(PartSpec(PartKind.Board, "Bolt", "B1", "BOLT-BRD-$serial", listOf(handset.imei)), serial, years(30))
+    val bytes = rival.pairing.pair(rivalBoard, listOf(), 2UL, PairingEvent.REPAIR, T0 + DAY).toBytes()
+    replaceOnce(bytes, unhex(rivalBoard.part()!!.partId), unhex(handset.board.part()!!.partId))
+    replaceOnce(bytes, unhex(rivalBoard.fingerprint()), unhex(handset.board.fingerprint()))
+    val signed = bytes.copyOf(bytes.size - 64)
+    val key = java.security.KeyFactory.getInstance("Ed25519").generatePrivate(
+        java.security.spec.EdECPrivateKeySpec(java.security.spec.NamedParameterSpec.ED25519, rival.pairingSeed))
+    val signature = java.security.Signature.getInstance("Ed25519").run { initSign(key); update(signed); sign() }
+    return signed + signature
+}
+
+/** 6. Alice's listed board shown with a record signed by a rival maker's service: blocked wins, the 307 beside it. */
+fun aListedBoardWithAForeignRecord(w: World, forgedDir: File) {
+    val bolt = Rival()
+    val trust = w.trust().also { it.addManufacturerRoot(bolt.root.certificate()) }
+    val blocklist = Blocklist().also { it.applySnapshot(trust, w.list2, NOW) }
+    val aliceBytes = foreignRecord(bolt, w.alice, 1UL)
+    val bobBytes = foreignRecord(bolt, w.bob, 2UL)
+    // The Swift tests show the same thief's records (Swift on Linux has no Ed25519 signer).
+    forgedDir.mkdirs()
+    File(forgedDir, "alice_board_foreign.pair").writeBytes(aliceBytes)
+    File(forgedDir, "bob_board_foreign.pair").writeBytes(bobBytes)
+    val record = PairingRecord.decode(aliceBytes)
+    check("the foreign record names Alice's board, signed by Bolt's service",
+        record.info().let { it.board.partId == w.alice.board.part()!!.partId && it.service.name == "Bolt pairing" }, record.info())
+    val verifier = Verifier(trust, blocklist)
+    val v = verifier.verifyPart(PartEvidence(w.alice.board, w.chain, record), NOW)
+    check("the listed board stays blocked", v.isBlocked, v.summary)
+    check("pairingRefused: 307 ForeignPairingService", v.pairingRefused?.let {
+        it.code == 307u && it.name == "ForeignPairingService" && it.family == "policy" && it.message.isNotEmpty() } == true, v.pairingRefused)
+    check("the refused record places it nowhere", v.relation == Relation.UNPAIRED && v.provenance == null)
+    check("the summary says the record was refused", v.summary.contains("BLOCKED: stolen, its pairing record was refused"), v.summary)
+    check("JSON carries the refusal", verifier.verifyPartJson(PartEvidence(w.alice.board, w.chain, record), NOW)
+        .contains("\"pairing_refused\":{\"code\":307"))
+    // The self-check of the handset the thief dressed up.
+    val report = verifier.verifyHandset(HandsetEvidence(record, listOf(w.alice.imei), listOf(FittedPart(w.alice.board, w.chain))), NOW)
+    check("the dressed-up handset reports blocked, record refused with 307",
+        report.isBlocked && report.pairingRefused?.code == 307u && !report.allOriginal, report)
+    // A clean board with a foreign record is still refused.
+    expectError("Bob's clean board with a foreign record", 307u) {
+        verifier.verifyPart(PartEvidence(w.bob.board, w.chain, PairingRecord.decode(bobBytes)), NOW)
+    }
+}
+
+/** 10. Alice's harvested rear camera, re-certified with its own key under a new serial or another root. */
+fun aHarvestedKeyedCameraListedByKey(w: World) {
+    val trust = w.trust()
+    val bolt = Rival()
+    trust.addManufacturerRoot(bolt.root.certificate())
+    val cameraKeyId = w.alice.cameraKey.keyId()
+    val entries = entriesForReportedHandset(w.alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL)
+    check("a reported handset lists its IMEI, 3 parts and the camera's key (5 entries)", entries.size == 5 &&
+        entries.any { it.key == BlockKey.Part(partIdOfPartKey(cameraKeyId)) && it.handset == w.alice.imei }, entries.map { it.key })
+    val blocklist = Blocklist().also { it.applySnapshot(trust, w.list2, NOW) }
+    val verifier = Verifier(trust, blocklist)
+    val reissued = w.line.certifyPart(PartSpec(PartKind.RearCamera, "Acme Phones", "A1", "CAM-NEW-7", key = w.alice.cameraKey.publicKey()), 78UL, years(30))
+    val recertified = bolt.line.certifyPart(PartSpec(PartKind.RearCamera, "Acme Phones", "A1", "CAM-RECERT", key = w.alice.cameraKey.publicKey()), 77UL, years(30))
+    for ((name, certificate, chain) in listOf(Triple("under a new serial", reissued, w.chain),
+                                               Triple("under another root", recertified, listOf(bolt.line.certificate())))) {
+        val challenge = Challenge.generate()
+        val answer = ChallengeAnswer(challenge, ChallengeResponse.respond(w.alice.cameraKey, challenge, certificate))
+        val v = verifier.verifyPart(PartEvidence(certificate, chain, challenge = answer), NOW)
+        val listing = (v.blocklist as? BlocklistStatus.Blocked)?.listings?.single()
+        check("the camera re-certified $name reads key-proven and blocked", v.binding == Binding.KEY_PROVEN && v.isBlocked, v.summary)
+        check("the camera re-certified $name matched PartKey", listing?.matched == MatchedKey.PartKey(cameraKeyId) &&
+            listing.byFingerprint == false && listing.handset == w.alice.imei, listing)
+    }
+    check("lookup by the key's listing id finds the register's entry",
+        blocklist.lookup(listOf(BlockKey.Part(partIdOfPartKey(cameraKeyId)))).single().matched == MatchedKey.Part(partIdOfPartKey(cameraKeyId)))
+    val bob = verifier.verifyPart(PartEvidence(w.bob.camera, w.chain), NOW)
+    check("Bob's keyed camera is clean", bob.blocklist is BlocklistStatus.Clean, bob.summary)
+    expectError("a key id that is not 64 hex digits", 111u) { partIdOfPartKey("xyz") }
+}
+
+/** A part identity sharing [partId]'s first 128 bits (every fingerprint a compact list keeps), differing after. */
+fun sharingFingerprint(partId: String, tail: Int) = partId.substring(0, 48) + "%016x".format(tail.toLong() xor 0x5a5a5a5a5a5aL)
+
+/** 8, 9. A compact list whose part shares Bob's screen's fingerprint: blocked "by fingerprint", naming the fingerprint. */
+fun aFingerprintHit(w: World) {
+    val trust = w.trust()
+    val bobId = w.bob.screen.part()!!.partId
+    fun device(count: Int) = Blocklist().also { d ->
+        val entries = (1..count).map { BlocklistEntry(BlockKey.Part(sharingFingerprint(bobId, it)), Reason.STOLEN, T0, ListingStatus.FINAL) }
+        d.apply(trust, w.register.publishCompactSnapshot(ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 9UL * DAY, entries).toBytes(), T0 + 2UL * DAY)
+    }
+    val v = Verifier(trust, device(1)).verifyPart(PartEvidence(w.bob.screen, w.chain), T0 + 3UL * DAY)
+    check("a fingerprint hit reads blocked by fingerprint", v.summary == "genuine (serial-only), unpaired, BLOCKED: stolen (by fingerprint)", v.summary)
+    val status = v.blocklist as? BlocklistStatus.Blocked
+    val matched = status?.listings?.single()?.matched
+    check("a fingerprint hit is flagged and not capped", status?.listings?.single()?.byFingerprint == true && status.capped == false, status)
+    if (matched is MatchedKey.PartFingerprint) {
+        val (prefix, width) = matched.fingerprint.split("/").let { it[0] to it[1].toInt() }
+        check("the fingerprint is Bob's digest's first bits, not his full identity",
+            width in 41..128 && prefix.length == (width + 3) / 4 && bobId.startsWith(prefix.substring(0, width / 4)) &&
+                matched != MatchedKey.Part(bobId), matched)
+    } else check("a fingerprint hit matched PartFingerprint", false, matched)
+    // A flood of listings sharing the fingerprint: the lookup stops at the cap and says so.
+    val flood = Verifier(trust, device(maxListings().toInt() + 36)).verifyPart(PartEvidence(w.bob.screen, w.chain), T0 + 3UL * DAY)
+    val flooded = flood.blocklist as? BlocklistStatus.Blocked
+    check("a fingerprint flood is capped at maxListings() and says so", maxListings() == 64u &&
+        flooded?.capped == true && flooded.listings.size == 64 && flooded.listings.all { it.byFingerprint }, flooded?.listings?.size)
+}
+
+/** 5. A device unpins a rogue operator: it keeps every other list and mark, and says what it dropped. */
+fun aDeviceThatUnpinsARogueOperator(w: World) {
+    val operator = Authority.newBlocklistRoot(key(6), "Rogue Operator", years(30))
+    val operatorId = operator.certificate().authority()!!.keyId
+    val trust = w.trust().also { it.addBlocklistRoot(operator.certificate()) }
+    val device = Blocklist()
+    device.applySnapshot(trust, w.list2, NOW)
+    device.applySnapshot(trust, operator.publishSnapshot(ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 40UL * DAY, listOf()), NOW)
+    val saved = device.saveState()
+    val marks = device.rollbackState()
+    val withoutOperator = w.trust()
+    val loaded = loadBlocklistState(saved, withoutOperator)
+    check("loading with fewer roots reports the operator dropped", loaded.dropped == listOf(operatorId), loaded.dropped)
+    check("the register's list is kept", loaded.blocklist.lists().single().authorityName == "National Mobile Property Register")
+    fun verdicts(b: Blocklist) = Verifier(withoutOperator, b).let {
+        it.verifyPart(PartEvidence(w.bob.screen, w.chain), NOW) to it.verifyPart(PartEvidence(w.alice.screen, w.chain), NOW)
+    }
+    val (bob, alice) = verdicts(loaded.blocklist)
+    check("after loading, Bob's screen is clean and Alice's blocked", bob.blocklist is BlocklistStatus.Clean && alice.isBlocked, bob.summary)
+    check("fromSavedState with fewer roots drops too (no longer 201)",
+        Blocklist.fromSavedState(saved, withoutOperator).rollbackMarks().size == 1)
+    // Restarting from the marks only: the unpinned operator is unfollowed explicitly.
+    val restarted = Blocklist.withRollbackState(marks)
+    restarted.applySnapshot(withoutOperator, w.list2, NOW)
+    check("marks only: the operator reads missing", Verifier(withoutOperator, restarted).verifyPart(PartEvidence(w.bob.screen, w.chain), NOW).isStale)
+    check("unfollowUnpinned names the operator", restarted.unfollowUnpinned(withoutOperator) == listOf(operatorId))
+    check("then Bob's screen is clean", verdicts(restarted).first.blocklist is BlocklistStatus.Clean)
+    // Unfollowing by name works the same, and says what it dropped.
+    val explicit = copyOf(device)
+    check("unfollow returns the operator's mark", explicit.unfollow(operatorId)?.let { it.authority == operatorId && it.sequence == 1UL } == true)
+    check("unfollowing again drops nothing", explicit.unfollow(operatorId) == null && explicit.rollbackMarks().size == 1)
+    expectError("unfollow given a key id that is not hex", 111u) { explicit.unfollow("operator") }
+}
+
+/** 11. Acme's line key leaks on day 10; Alice's screen is swapped for Bob's at an Acme repair centre after the leak. */
+fun aScreenSwapAfterALeak(w: World) {
+    val trust = w.trust()
+    val leak = T0 + 10UL * DAY
+    val lineId = w.line.certificate().authority()!!.keyId
+    trust.applyRevocationList(w.acme.revoke(1UL, T0 + 11UL * DAY, listOf(RevokedKey(lineId, leak))), T0 + 11UL * DAY)
+    val repairedAt = leak + 5UL * DAY
+    val repair = w.pairing.pairAfter(trust, listOf(w.alice.record, w.bob.record), w.alice.board,
+        listOf(w.bob.screen, w.alice.camera), 2UL, PairingEvent.REPAIR, repairedAt)
+    val info = repair.info()
+    check("pairAfter keeps every part's first pairing at the factory",
+        (listOf(info.board) + info.parts).all { it.firstPaired == T0 } && info.issuedAt == repairedAt, info)
+    check("the repair record carries the camera's key",
+        info.parts.single { it.kind == PartKind.RearCamera }.key == w.alice.cameraKey.keyId())
+    val report = Verifier(trust).verifyHandset(HandsetEvidence(repair, listOf(w.alice.imei),
+        listOf(w.alice.board, w.bob.screen, w.alice.camera).map { FittedPart(it, w.chain) }), repairedAt + DAY)
+    check("after the repair the handset is all original", report.allOriginal && !report.hasRefusedParts, report)
+    check("every part made before the leak, first paired at the factory", report.parts.all { p ->
+        (p.outcome as? PartOutcome.Verified)?.verdict?.let { it.issuerRevokedSince == leak && it.provenance?.firstPaired == T0 } == true })
+    // A record made with plain `pair` says every part was first paired at the repair: the board reads untrusted.
+    val plain = w.pairing.pair(w.alice.board, listOf(w.bob.screen, w.alice.camera), 2UL, PairingEvent.REPAIR, repairedAt)
+    expectError("the board with a repair record that forgot its past", 304u) {
+        Verifier(trust).verifyPart(PartEvidence(w.alice.board, w.chain, plain), repairedAt + DAY)
+    }
+    // And again after a second repair: the past survives every record.
+    val again = w.pairing.pairAfter(trust, listOf(repair), w.alice.board, listOf(w.bob.screen), 3UL, PairingEvent.REPAIR, repairedAt + 30UL * DAY)
+    val board = Verifier(trust).verifyPart(PartEvidence(w.alice.board, w.chain, again), repairedAt + 31UL * DAY)
+    check("after a second repair the board keeps its past", board.issuerRevokedSince == leak &&
+        board.summary.endsWith("made before its line's key was revoked"), board.summary)
+    expectError("pairAfter with an earlier record the trust store cannot verify", 201u) {
+        w.pairing.pairAfter(TrustStore(), listOf(w.alice.record), w.alice.board, listOf(), 2UL, PairingEvent.REPAIR, repairedAt)
+    }
+}
+
+/** 12. Acme retires line 1 at the end of 2026; five years on, its parts live on with their maker's record. */
+fun aRetiredLinesPartsLiveOn(w: World) {
+    val trust = w.trust()
+    val lineEnd = T0 + YEAR
+    val line1 = key(48).let { k -> Authority(k, w.acme.certifyPartIssuer("Acme line 1", k.publicKey(),
+        listOf(PartKind.Board, PartKind.Screen), listOf("Acme Phones"), 48UL, Validity(T0 - 30UL * DAY, lineEnd))) }
+    val imei = imeiWithCheckDigit(35_200_000_000_001UL)
+    val board = line1.certifyPart(PartSpec(PartKind.Board, "Acme Phones", "A0", "BRD-OLD", listOf(imei)), 1UL, years(30))
+    val screen = line1.certifyPart(PartSpec(PartKind.Screen, "Acme Phones", "A0", "SCR-OLD"), 2UL, years(30))
+    val record = w.pairing.pair(board, listOf(screen), 1UL, PairingEvent.FACTORY_BUILD, T0)
+    val chain = listOf(line1.certificate())
+    val v = Verifier(trust).verifyPart(PartEvidence(screen, chain, record), T0 + 5UL * YEAR)
+    check("a retired line's screen is genuine five years on: issuerRetiredAt", v.issuerRetiredAt == lineEnd &&
+        v.summary.contains("made before its line retired"), v.summary)
+    expectError("without its maker's record, as its line: expired", 301u) {
+        Verifier(trust).verifyPart(PartEvidence(screen, chain), T0 + 5UL * YEAR)
+    }
+}
+
 fun main(args: Array<String>) {
     val vectors = File(args.getOrElse(0) { "core/tests/vectors" })
     val facts = File(args.getOrElse(1) { "target/bindings/vector-facts.txt" })
+    val forged = File(args.getOrElse(2) { "target/bindings/forged" })
     val w = World()
     val sections = listOf<Pair<String, () -> Unit>>(
         "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
         "rest of the surface" to { restOfSurface(w) }, "compact list by content" to { compactByContent(w) },
         "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
+        "a thief's future-dated wipe" to { aThiefsFutureDatedWipe(w) },
+        "a listed board with a foreign record" to { aListedBoardWithAForeignRecord(w, forged) },
+        "a harvested keyed camera listed by key" to { aHarvestedKeyedCameraListedByKey(w) },
+        "a fingerprint hit" to { aFingerprintHit(w) }, "a device that unpins a rogue operator" to { aDeviceThatUnpinsARogueOperator(w) },
+        "a screen swap after a leak" to { aScreenSwapAfterALeak(w) }, "a retired line's parts live on" to { aRetiredLinesPartsLiveOn(w) },
         "threads" to { threads(w) }, "memory" to { memory(w) })
     for ((name, run) in sections) {
         try { run() } catch (e: Throwable) { check("$name ran to the end", false, e); e.printStackTrace() }

@@ -85,6 +85,14 @@ fn run(dir: &Path) -> Result<(), String> {
                 fact("imeis", join(r.imeis()));
                 fact("board", r.board().part_id.to_hex());
                 fact("parts", join(r.parts().iter().map(|p| p.part_id.to_hex())));
+                // Board first, then the parts: each keyed part's key id (empty
+                // for serial-only parts) and when it was first paired.
+                let all = || std::iter::once(r.board()).chain(r.parts());
+                fact(
+                    "keys",
+                    join(all().map(|p| p.key.map(|k| k.to_hex()).unwrap_or_default())),
+                );
+                fact("first_paired", join(all().map(|p| p.first_paired)));
                 fact("sequence", r.sequence().to_string());
                 fact("event", format!("{:?}", r.event()).to_lowercase());
                 fact("issued_at", r.issued_at().to_string());
@@ -147,11 +155,12 @@ fn run(dir: &Path) -> Result<(), String> {
                     "marks",
                     join(s.marks().map(|m| {
                         format!(
-                            "{}@{}/{}:{}",
+                            "{}@{}/{}:{}^{}",
                             m.authority.to_hex(),
                             m.epoch,
                             m.sequence,
-                            m.digest.to_hex()
+                            m.digest.to_hex(),
+                            m.clock_floor
                         )
                     })),
                 );

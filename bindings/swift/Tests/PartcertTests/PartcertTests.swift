@@ -1,6 +1,7 @@
 // Swift tests of the partcert bindings: plain checks, counted, ending in
 // "N passed, 0 failed" (one XCTest case runs them all, in order). Run by
-// bindings/tests/run.sh with PARTCERT_VECTORS and PARTCERT_FACTS set.
+// bindings/tests/run.sh with PARTCERT_VECTORS, PARTCERT_FACTS and PARTCERT_FORGED
+// (the thief's foreign pairing records the Kotlin tests forge) set.
 
 import Foundation
 import Partcert
@@ -102,7 +103,9 @@ func londonStory(_ w: World) throws {
     let harvested = try shop.verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain, pairing: w.alice.record), now: NOW)
     check("harvested screen is blocked", harvested.isBlocked)
     check("harvested screen summary", harvested.summary == "genuine (serial-only), used, BLOCKED: stolen", harvested.summary)
-    if case let .blocked(listings, stale, lists) = harvested.blocklist {
+    if case let .blocked(listings, capped, stale, lists) = harvested.blocklist {
+        check("an exact match on the handset's IMEI, not capped", !capped && listings.allSatisfy { !$0.byFingerprint } &&
+              listings.contains { $0.matched == .imei(imei: w.alice.imei) }, listings)
         check("listing names the register", listings.first?.authorityName == "National Mobile Property Register")
         check("listing reason stolen, final", listings.allSatisfy { $0.reason == .stolen && $0.status == .final })
         check("listing epoch 0 sequence 2", listings.allSatisfy { $0.epoch == 0 && $0.sequence == 2 })
@@ -116,6 +119,8 @@ func londonStory(_ w: World) throws {
     check("relation used", harvested.relation == .pairedElsewhere)
     check("issuer and root named", harvested.issuer.name == "Acme line 3" && harvested.root.name == "Acme Phones root")
     check("checked at now", harvested.checkedAt == NOW)
+    check("no retired line, no refused record", harvested.issuerRetiredAt == nil && harvested.pairingRefused == nil)
+    check("provenance: first paired at the factory", harvested.provenance?.firstPaired == T0)
 
     // Bob's screen is a clean donor part.
     let donor = try shop.verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain, pairing: w.bob.record), now: NOW)
@@ -161,6 +166,9 @@ func londonStory(_ w: World) throws {
     let aliceReport = try Verifier(trust: trust, blocklist: blocklist).verifyHandset(evidence: HandsetEvidence(pairing: w.alice.record,
         modemImeis: [w.alice.imei], fitted: [FittedPart(certificate: w.alice.board, chain: w.chain)]), now: NOW)
     check("Alice's handset reports blocked, two parts missing", aliceReport.isBlocked && aliceReport.missing.count == 2)
+    check("Alice's own record was not refused", aliceReport.pairingRefused == nil && report.pairingRefused == nil)
+    check("a missing keyed camera names its key", aliceReport.missing.first { $0.kind == .rearCamera }?.key == w.alice.cameraKey.keyId() &&
+          aliceReport.missing.allSatisfy { $0.firstPaired == T0 })
 }
 
 func errorFamilies(_ w: World) throws {
@@ -195,7 +203,13 @@ func restOfSurface(_ w: World) throws {
     let acmeId = w.acme.certificate().authority()!.keyId
     let revocation = try w.acme.revoke(sequence: 1, issuedAt: T0 + 6 * DAY, revoked: [RevokedKey(key: lineId, since: T0 + 5 * DAY)])
     check("revocation list reads back", revocation.info().revoked == [RevokedKey(key: lineId, since: T0 + 5 * DAY)])
-    check("revocation applied", try trust.applyRevocationList(list: revocation) == 1)
+    check("revocation applied", try trust.applyRevocationList(list: revocation, now: T0 + 6 * DAY) == 1)
+    check("root clock raised to the list", try trust.clockForRoot(root: acmeId, now: T0) == T0 + 6 * DAY)
+    // A revocation list Acme dates five years ahead raises its clock only to now plus the tolerance.
+    let ahead = try w.acme.revoke(sequence: 2, issuedAt: T0 + 5 * 365 * DAY, revoked: [RevokedKey(key: lineId, since: T0 + 5 * DAY)])
+    check("a revocation list from the future accepted", try trust.applyRevocationList(list: ahead, now: NOW) == 2)
+    check("a maker's date from the future raises its clock only to now + tolerance",
+          try clockTolerance() == DAY && trust.clockForRoot(root: acmeId, now: NOW) == NOW + clockTolerance())
     check("revoked since day 5", try trust.revokedSince(root: acmeId, key: lineId) == T0 + 5 * DAY)
     let v = try Verifier(trust: trust).verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain, pairing: w.bob.record), now: NOW)
     check("made before the leak", v.issuerRevokedSince == T0 + 5 * DAY, v.summary)
@@ -215,7 +229,7 @@ func restOfSurface(_ w: World) throws {
         modemImeis: [w.bob.imei], fitted: [FittedPart(certificate: w.bob.board, chain: w.chain)]), now: NOW)
     check("handset report JSON", json.contains("\"all_original\":false"), json)
     check("part kinds parse", try parsePartKind(text: "rear-camera") == .rearCamera && partKindName(kind: .other(code: 42)) == "kind-42")
-    check("format version 2", formatVersion() == 2)
+    check("format version 3", formatVersion() == 3)
     let challenge = try Challenge.fromNonce(nonce: Data(repeating: 7, count: 32))
     let response = try ChallengeResponse.respond(partKey: w.bob.cameraKey, challenge: challenge, certificate: w.bob.camera)
     check("response answers the nonce", (try? response.verify(challenge: challenge, certificate: w.bob.camera)) != nil)
@@ -245,7 +259,7 @@ func compactByContent(_ w: World) throws {
     }
     check("compact snapshot applied by content", try device.apply(trust: trust, bytes: bytes, now: T0 + 10 * DAY) == ListVersion(epoch: 0, sequence: 1))
     let held = device.lists()
-    check("compact list held: 4 keys, its digest", held.count == 1 && held[0].entryCount == 4 && held[0].digest == info.stateDigest, held)
+    check("compact list held: 5 keys, its digest", held.count == 1 && held[0].entryCount == 5 && held[0].digest == info.stateDigest, held)
     let verifier = try Verifier(trust: trust, blocklist: device)
     check("compact list blocks Alice's screen", try verifier.verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain), now: NOW).isBlocked)
     check("compact list leaves Bob's screen clean", try !verifier.verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain), now: NOW).isBlocked)
@@ -289,7 +303,7 @@ func vectorFacts(_ dir: URL) throws -> [String] {
         let bytes = try Data(contentsOf: file)
         func fact(_ field: String, _ value: Any) { out.append("\(n):\(field)=\(value)") }
         if n.hasSuffix(".pcrb") {
-            fact("marks", try decodeRollbackState(bytes: bytes).map { "\($0.authority)@\($0.epoch)/\($0.sequence):\($0.digest)" }.joined(separator: ","))
+            fact("marks", try decodeRollbackState(bytes: bytes).map { "\($0.authority)@\($0.epoch)/\($0.sequence):\($0.digest)^\($0.clockFloor)" }.joined(separator: ","))
             continue
         }
         switch try decodeObject(bytes: bytes) {
@@ -310,7 +324,10 @@ func vectorFacts(_ dir: URL) throws -> [String] {
         case let .pairingRecord(record):
             let r = record.info()
             fact("imeis", r.imeis.joined(separator: ",")); fact("board", r.board.partId)
-            fact("parts", r.parts.map { $0.partId }.joined(separator: ",")); fact("sequence", r.sequence)
+            fact("parts", r.parts.map { $0.partId }.joined(separator: ","))
+            fact("keys", ([r.board] + r.parts).map { $0.key ?? "" }.joined(separator: ","))
+            fact("first_paired", ([r.board] + r.parts).map { String($0.firstPaired) }.joined(separator: ","))
+            fact("sequence", r.sequence)
             fact("event", r.event == .factoryBuild ? "factorybuild" : "repair"); fact("issued_at", r.issuedAt); fact("fingerprint", r.fingerprint)
         case let .blocklistSnapshot(snapshot):
             let s = snapshot.info()
@@ -371,7 +388,7 @@ func goldenVectors(_ dir: URL, _ factsFile: URL) throws {
         pairing: PairingRecord.decode(bytes: v("handset.pair"))), now: now)
     check("golden screen verdict as in Rust", expected.contains("verdict:screen=\(screen.summary)"), screen.summary)
     var listings = 0
-    if case let .blocked(l, _, _) = screen.blocklist { listings = l.count }
+    if case let .blocked(l, _, _, _) = screen.blocklist { listings = l.count }
     check("golden screen listings as in Rust", expected.contains("verdict:screen_listings=\(listings)"))
     let camera = try verifier.verifyPart(evidence: PartEvidence(certificate: Certificate.decode(bytes: v("keyed_camera.cert")), chain: chain,
         challenge: ChallengeAnswer(challenge: Challenge.fromNonce(nonce: Data(repeating: 0x42, count: 32)),
@@ -463,7 +480,7 @@ func threads(_ w: World) throws {
                     var seq: UInt64 = 0
                     switch v.blocklist {
                     case let .clean(lists): seq = lists.first?.sequence ?? 0
-                    case let .blocked(_, _, lists): seq = lists.first?.sequence ?? 0
+                    case let .blocked(_, _, _, lists): seq = lists.first?.sequence ?? 0
                     default: break
                     }
                     if v.isBlocked != (seq == 2) || seq == 0 { report("thread \(t) saw a torn state: \(v.summary) at sequence \(seq)") }
@@ -515,16 +532,319 @@ func memory(_ w: World) throws {
     check("resident memory does not grow (bound 16 MiB)", after - before < 16 * 1024, "\(after - before) KiB")
 }
 
+// ---------------------------------------------------------------------
+// Trust rules II (issue 15), each told as the attack or accident it stops.
+// ---------------------------------------------------------------------
+
+let YEAR: UInt64 = 365 * DAY
+
+/// Alice's handset as the register lists it when she reports it stolen on day 1.
+func aliceStolen(_ w: World) -> [BlocklistEntry] {
+    entriesForReportedHandset(record: w.alice.record, reason: .stolen, listedAt: T0 + DAY, status: .final)
+}
+
+/// A register publishing key certified for `epoch`.
+func publisher(_ w: World, _ seed: UInt8, _ epoch: UInt64, _ validity: Validity) throws -> Authority {
+    let k = try key(seed)
+    return try Authority(key: k, certificate: w.register.certifyBlocklistAuthority(name: "NMPR publisher", subjectKey: k.publicKey(),
+        epoch: epoch, serialNumber: UInt64(seed), validity: validity))
+}
+
+func listsOf(_ status: BlocklistStatus) -> [ListChecked] {
+    switch status {
+    case let .clean(lists), let .stale(lists): return lists
+    case let .blocked(_, _, _, lists): return lists
+    case .notChecked: return []
+    }
+}
+
+func registerList(_ lists: [ListChecked], _ w: World) -> ListChecked? {
+    lists.first { $0.authority == w.register.certificate().authority()!.keyId }
+}
+
+func copyOf(_ blocklist: Blocklist) -> Blocklist {
+    let copy = Blocklist()
+    copy.replaceWith(other: blocklist)
+    return copy
+}
+
+/// 1. The register's epoch-0 key is stolen: the thief wipes Alice's listing with a list dated 14 years ahead.
+func aThiefsFutureDatedWipe(_ w: World) throws {
+    let trust = try w.trust()
+    let epoch0 = try publisher(w, 45, 0, validityDaysFrom(notBefore: T0 - DAY, days: 15 * 365))
+    let honest = try epoch0.publishSnapshot(version: ListVersion(epoch: 0, sequence: 1), issuedAt: T0 + 2 * DAY, expiresAt: T0 + 9 * DAY, entries: aliceStolen(w))
+    let top: UInt64 = (1 << 53) - 1
+    let wipe = try epoch0.publishSnapshot(version: ListVersion(epoch: 0, sequence: top), issuedAt: T0 + 14 * YEAR,
+                                          expiresAt: T0 + 14 * YEAR + 7 * DAY, entries: [])
+    let tookWipe = Blocklist()
+    _ = try tookWipe.applySnapshot(trust: trust, snapshot: honest, now: T0 + 2 * DAY)
+    check("the thief's wipe looks genuine", try tookWipe.applySnapshot(trust: trust, snapshot: wipe, now: T0 + 3 * DAY).sequence == top)
+    let wiped = try Verifier(trust: trust, blocklist: tookWipe).verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain), now: T0 + 3 * DAY)
+    var readsStale = false
+    if case .stale = wiped.blocklist { readsStale = true }
+    check("after the wipe Alice's screen reads stale, never clean", !wiped.isBlocked && wiped.isStale && readsStale, wiped.summary)
+    check("the wipe is stale: FutureDated at its own date",
+          registerList(listsOf(wiped.blocklist), w)?.staleReason == .futureDated(issuedAt: T0 + 14 * YEAR), wiped.blocklist)
+    check("the summary says the list is dated after this device's clock", wiped.summary.contains("dated after this device's clock"), wiped.summary)
+    let marks = tookWipe.rollbackMarks()
+    check("the wipe's mark keeps its date but floors the clock at receipt + tolerance",
+          marks.count == 1 && marks[0].issuedAt == T0 + 14 * YEAR && marks[0].clockFloor == T0 + 3 * DAY + clockTolerance(), marks)
+    let sawHonest = Blocklist()
+    _ = try sawHonest.applySnapshot(trust: trust, snapshot: honest, now: T0 + 2 * DAY)
+
+    // The README's recovery: revoke the stolen key, certify a short-lived publisher for epoch 1.
+    let revocation = try w.register.revoke(sequence: 1, issuedAt: T0 + 4 * DAY,
+        revoked: [RevokedKey(key: epoch0.certificate().authority()!.keyId, since: T0 + 3 * DAY)])
+    let withRevocation = try w.trust()
+    _ = try withRevocation.applyRevocationList(list: revocation, now: T0 + 4 * DAY)
+    let epoch1 = try publisher(w, 46, 1, validityDaysFrom(notBefore: T0 + 4 * DAY, days: 2 * 365))
+    let correction = try epoch1.publishSnapshot(version: ListVersion(epoch: 1, sequence: 1), issuedAt: T0 + 4 * DAY, expiresAt: T0 + 11 * DAY, entries: aliceStolen(w))
+    let registerId = w.register.certificate().authority()!.keyId
+    for (trustName, store) in [("without", trust), ("with", withRevocation)] {
+        for (name, device) in [("took the wipe", tookWipe), ("saw only the honest list", sawHonest), ("is new", Blocklist())] {
+            let d = copyOf(device)
+            let who = "a device that \(name), \(trustName) the revocation list"
+            check("\(who) accepts the epoch-1 correction", try d.applySnapshot(trust: store, snapshot: correction, now: T0 + 4 * DAY) == ListVersion(epoch: 1, sequence: 1))
+            check("\(who): the register's clock is the device's", try d.clockFor(trust: store, authority: registerId, now: T0 + 5 * DAY) == T0 + 5 * DAY)
+            let v = try Verifier(trust: store, blocklist: d).verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain), now: T0 + 5 * DAY)
+            check("\(who): Alice's screen blocked again, every list current", v.isBlocked && !v.isStale, v.summary)
+        }
+    }
+}
+
+/// Bolt: another maker whose root also names Acme Phones (a contract maker), with a line and a pairing service.
+struct Rival {
+    let root: Authority, line: Authority, pairing: Authority
+    init() throws {
+        root = try Authority.newManufacturerRoot(key: key(50), name: "Bolt root", manufacturers: ["Bolt", "Acme Phones"], validity: years(40))
+        let lineKey = try key(52)
+        line = try Authority(key: lineKey, certificate: root.certifyPartIssuer(name: "Bolt line", subjectKey: lineKey.publicKey(),
+            permittedKinds: [.board, .screen, .rearCamera], manufacturers: ["Bolt", "Acme Phones"], serialNumber: 2, validity: years(25)))
+        let pairingKey = try key(51)
+        pairing = try Authority(key: pairingKey, certificate: root.certifyPairingService(name: "Bolt pairing",
+            subjectKey: pairingKey.publicKey(), serialNumber: 3, validity: years(25)))
+    }
+}
+
+/// 6. Alice's listed board shown with a record signed by a rival maker's service: blocked wins, the 307 beside it.
+/// The bindings' honest `pair` refuses another root's board, and Swift on Linux has no Ed25519 signer: the
+/// thief's records are the ones the Kotlin tests forge with the JDK's (the same world, seed for seed), read
+/// from PARTCERT_FORGED.
+func aListedBoardWithAForeignRecord(_ w: World, _ forged: URL) throws {
+    let bolt = try Rival()
+    let trust = try w.trust()
+    _ = try trust.addManufacturerRoot(root: bolt.root.certificate())
+    let blocklist = Blocklist()
+    _ = try blocklist.applySnapshot(trust: trust, snapshot: w.list2, now: NOW)
+    let record = try PairingRecord.decode(bytes: Data(contentsOf: forged.appendingPathComponent("alice_board_foreign.pair")))
+    let bobs = try PairingRecord.decode(bytes: Data(contentsOf: forged.appendingPathComponent("bob_board_foreign.pair")))
+    let info = record.info()
+    check("the foreign record names Alice's board, signed by Bolt's service",
+          info.board.partId == w.alice.board.part()!.partId && info.service.name == "Bolt pairing" &&
+          info.service.keyId == bolt.pairing.certificate().authority()!.keyId, info)
+    let verifier = try Verifier(trust: trust, blocklist: blocklist)
+    let v = try verifier.verifyPart(evidence: PartEvidence(certificate: w.alice.board, chain: w.chain, pairing: record), now: NOW)
+    check("the listed board stays blocked", v.isBlocked, v.summary)
+    check("pairingRefused: 307 ForeignPairingService", v.pairingRefused?.code == 307 && v.pairingRefused?.name == "ForeignPairingService" &&
+          v.pairingRefused?.family == "policy", v.pairingRefused)
+    check("the refused record places it nowhere", v.relation == .unpaired && v.provenance == nil)
+    check("the summary says the record was refused", v.summary.contains("BLOCKED: stolen, its pairing record was refused"), v.summary)
+    let report = try verifier.verifyHandset(evidence: HandsetEvidence(pairing: record, modemImeis: [w.alice.imei],
+        fitted: [FittedPart(certificate: w.alice.board, chain: w.chain)]), now: NOW)
+    check("the dressed-up handset reports blocked, record refused with 307",
+          report.isBlocked && report.pairingRefused?.code == 307 && !report.allOriginal, report)
+    expectError("Bob's clean board with a foreign record", 307) {
+        try verifier.verifyPart(evidence: PartEvidence(certificate: w.bob.board, chain: w.chain, pairing: bobs), now: NOW)
+    }
+}
+
+/// 10. Alice's harvested rear camera, re-certified with its own key under a new serial or another root.
+func aHarvestedKeyedCameraListedByKey(_ w: World) throws {
+    let trust = try w.trust()
+    let bolt = try Rival()
+    _ = try trust.addManufacturerRoot(root: bolt.root.certificate())
+    let cameraKeyId = w.alice.cameraKey.keyId()
+    let keyListing = try partIdOfPartKey(key: cameraKeyId)
+    let entries = entriesForReportedHandset(record: w.alice.record, reason: .stolen, listedAt: T0 + 10 * DAY, status: .final)
+    check("a reported handset lists its IMEI, 3 parts and the camera's key (5 entries)", entries.count == 5 &&
+          entries.contains { $0.key == .part(partId: keyListing) && $0.handset == w.alice.imei }, entries.map { $0.key })
+    let blocklist = Blocklist()
+    _ = try blocklist.applySnapshot(trust: trust, snapshot: w.list2, now: NOW)
+    let verifier = try Verifier(trust: trust, blocklist: blocklist)
+    let reissued = try w.line.certifyPart(spec: PartSpec(kind: .rearCamera, manufacturer: "Acme Phones", model: "A1", serial: "CAM-NEW-7",
+        key: w.alice.cameraKey.publicKey()), serialNumber: 78, validity: years(30))
+    let recertified = try bolt.line.certifyPart(spec: PartSpec(kind: .rearCamera, manufacturer: "Acme Phones", model: "A1", serial: "CAM-RECERT",
+        key: w.alice.cameraKey.publicKey()), serialNumber: 77, validity: years(30))
+    for (name, certificate, chain) in [("under a new serial", reissued, w.chain), ("under another root", recertified, [bolt.line.certificate()])] {
+        let challenge = Challenge.generate()
+        let answer = ChallengeAnswer(challenge: challenge, response: try ChallengeResponse.respond(partKey: w.alice.cameraKey, challenge: challenge, certificate: certificate))
+        let v = try verifier.verifyPart(evidence: PartEvidence(certificate: certificate, chain: chain, challenge: answer), now: NOW)
+        check("the camera re-certified \(name) reads key-proven and blocked", v.binding == .keyProven && v.isBlocked, v.summary)
+        if case let .blocked(listings, _, _, _) = v.blocklist {
+            check("the camera re-certified \(name) matched PartKey", listings.count == 1 && listings[0].matched == .partKey(keyId: cameraKeyId) &&
+                  !listings[0].byFingerprint && listings[0].handset == w.alice.imei, listings)
+        } else { check("the camera re-certified \(name) is blocked", false, v.blocklist) }
+    }
+    check("lookup by the key's listing id finds the register's entry",
+          try blocklist.lookup(keys: [.part(partId: keyListing)]).map { $0.matched } == [.part(partId: keyListing)])
+    let bob = try verifier.verifyPart(evidence: PartEvidence(certificate: w.bob.camera, chain: w.chain), now: NOW)
+    if case .clean = bob.blocklist {} else { check("Bob's keyed camera is clean", false, bob.summary) }
+    expectError("a key id that is not 64 hex digits", 111) { try partIdOfPartKey(key: "xyz") }
+}
+
+/// A part identity sharing `partId`'s first 128 bits (every fingerprint a compact list keeps), differing after.
+func sharingFingerprint(_ partId: String, _ tail: Int) -> String {
+    String(partId.prefix(48)) + String(format: "%016llx", UInt64(tail) ^ 0x5a5a_5a5a_5a5a)
+}
+
+/// 8, 9. A compact list whose part shares Bob's screen's fingerprint: blocked "by fingerprint", naming the fingerprint.
+func aFingerprintHit(_ w: World) throws {
+    let trust = try w.trust()
+    let bobId = w.bob.screen.part()!.partId
+    func device(_ count: Int) throws -> Blocklist {
+        let entries = (1...count).map { BlocklistEntry(key: .part(partId: sharingFingerprint(bobId, $0)), reason: .stolen, listedAt: T0, status: .final) }
+        let compact = try w.register.publishCompactSnapshot(version: ListVersion(epoch: 0, sequence: 1), issuedAt: T0 + 2 * DAY,
+                                                            expiresAt: T0 + 9 * DAY, entries: entries)
+        let d = Blocklist()
+        _ = try d.apply(trust: trust, bytes: compact.toBytes(), now: T0 + 2 * DAY)
+        return d
+    }
+    let v = try Verifier(trust: trust, blocklist: device(1)).verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain), now: T0 + 3 * DAY)
+    check("a fingerprint hit reads blocked by fingerprint", v.summary == "genuine (serial-only), unpaired, BLOCKED: stolen (by fingerprint)", v.summary)
+    guard case let .blocked(listings, capped, _, _) = v.blocklist, listings.count == 1 else {
+        check("a fingerprint hit is one blocked listing", false, v.blocklist); return
+    }
+    check("a fingerprint hit is flagged and not capped", listings[0].byFingerprint && !capped)
+    if case let .partFingerprint(fingerprint) = listings[0].matched {
+        let halves = fingerprint.split(separator: "/")
+        let prefix = String(halves[0]), width = Int(halves[1]) ?? 0
+        check("the fingerprint is Bob's digest's first bits, not his full identity",
+              (41...128).contains(width) && prefix.count == (width + 3) / 4 && bobId.hasPrefix(String(prefix.prefix(width / 4))), fingerprint)
+    } else { check("a fingerprint hit matched PartFingerprint", false, listings[0].matched) }
+    // A flood of listings sharing the fingerprint: the lookup stops at the cap and says so.
+    let flood = try Verifier(trust: trust, blocklist: device(Int(maxListings()) + 36)).verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain), now: T0 + 3 * DAY)
+    if case let .blocked(listings, capped, _, _) = flood.blocklist {
+        check("a fingerprint flood is capped at maxListings() and says so", maxListings() == 64 && capped && listings.count == 64 &&
+              listings.allSatisfy { $0.byFingerprint }, listings.count)
+    } else { check("a fingerprint flood is blocked", false, flood.blocklist) }
+}
+
+/// 5. A device unpins a rogue operator: it keeps every other list and mark, and says what it dropped.
+func aDeviceThatUnpinsARogueOperator(_ w: World) throws {
+    let op = try Authority.newBlocklistRoot(key: key(6), name: "Rogue Operator", validity: years(30))
+    let operatorId = op.certificate().authority()!.keyId
+    let trust = try w.trust()
+    _ = try trust.addBlocklistRoot(root: op.certificate())
+    let device = Blocklist()
+    _ = try device.applySnapshot(trust: trust, snapshot: w.list2, now: NOW)
+    _ = try device.applySnapshot(trust: trust, snapshot: op.publishSnapshot(version: ListVersion(epoch: 0, sequence: 1), issuedAt: T0 + 2 * DAY,
+                                                                             expiresAt: T0 + 40 * DAY, entries: []), now: NOW)
+    let saved = device.saveState()
+    let marks = device.rollbackState()
+    let withoutOperator = try w.trust()
+    let loaded = try loadBlocklistState(state: saved, trust: withoutOperator)
+    check("loading with fewer roots reports the operator dropped", loaded.dropped == [operatorId], loaded.dropped)
+    check("the register's list is kept", loaded.blocklist.lists().map { $0.authorityName } == ["National Mobile Property Register"])
+    func verdicts(_ b: Blocklist) throws -> (Verdict, Verdict) {
+        let v = try Verifier(trust: withoutOperator, blocklist: b)
+        return (try v.verifyPart(evidence: PartEvidence(certificate: w.bob.screen, chain: w.chain), now: NOW),
+                try v.verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain), now: NOW))
+    }
+    let (bob, alice) = try verdicts(loaded.blocklist)
+    var bobClean = false
+    if case .clean = bob.blocklist { bobClean = true }
+    check("after loading, Bob's screen is clean and Alice's blocked", bobClean && alice.isBlocked, bob.summary)
+    check("fromSavedState with fewer roots drops too (no longer 201)",
+          try Blocklist.fromSavedState(state: saved, trust: withoutOperator).rollbackMarks().count == 1)
+    // Restarting from the marks only: the unpinned operator is unfollowed explicitly.
+    let restarted = try Blocklist.withRollbackState(state: marks)
+    _ = try restarted.applySnapshot(trust: withoutOperator, snapshot: w.list2, now: NOW)
+    check("marks only: the operator reads missing", try verdicts(restarted).0.isStale)
+    check("unfollowUnpinned names the operator", restarted.unfollowUnpinned(trust: withoutOperator) == [operatorId])
+    check("then Bob's screen is clean", try !verdicts(restarted).0.isStale)
+    // Unfollowing by name works the same, and says what it dropped.
+    let explicit = copyOf(device)
+    let dropped = try explicit.unfollow(authority: operatorId)
+    check("unfollow returns the operator's mark", dropped?.authority == operatorId && dropped?.sequence == 1, dropped)
+    check("unfollowing again drops nothing", try explicit.unfollow(authority: operatorId) == nil && explicit.rollbackMarks().count == 1)
+    expectError("unfollow given a key id that is not hex", 111) { try explicit.unfollow(authority: "operator") as Any }
+}
+
+/// 11. Acme's line key leaks on day 10; Alice's screen is swapped for Bob's at an Acme repair centre after the leak.
+func aScreenSwapAfterALeak(_ w: World) throws {
+    let trust = try w.trust()
+    let leak = T0 + 10 * DAY
+    let lineId = w.line.certificate().authority()!.keyId
+    _ = try trust.applyRevocationList(list: w.acme.revoke(sequence: 1, issuedAt: T0 + 11 * DAY, revoked: [RevokedKey(key: lineId, since: leak)]), now: T0 + 11 * DAY)
+    let repairedAt = leak + 5 * DAY
+    let repair = try w.pairing.pairAfter(trust: trust, earlier: [w.alice.record, w.bob.record], board: w.alice.board,
+                                         parts: [w.bob.screen, w.alice.camera], sequence: 2, event: .repair, issuedAt: repairedAt)
+    let info = repair.info()
+    check("pairAfter keeps every part's first pairing at the factory",
+          ([info.board] + info.parts).allSatisfy { $0.firstPaired == T0 } && info.issuedAt == repairedAt, info)
+    check("the repair record carries the camera's key", info.parts.first { $0.kind == .rearCamera }?.key == w.alice.cameraKey.keyId())
+    let report = try Verifier(trust: trust).verifyHandset(evidence: HandsetEvidence(pairing: repair, modemImeis: [w.alice.imei],
+        fitted: [w.alice.board, w.bob.screen, w.alice.camera].map { FittedPart(certificate: $0, chain: w.chain) }), now: repairedAt + DAY)
+    check("after the repair the handset is all original", report.allOriginal && !report.hasRefusedParts, report)
+    check("every part made before the leak, first paired at the factory", report.parts.allSatisfy { part in
+        if case let .verified(verdict) = part.outcome { return verdict.issuerRevokedSince == leak && verdict.provenance?.firstPaired == T0 }
+        return false
+    })
+    // A record made with plain `pair` says every part was first paired at the repair: the board reads untrusted.
+    let plain = try w.pairing.pair(board: w.alice.board, parts: [w.bob.screen, w.alice.camera], sequence: 2, event: .repair, issuedAt: repairedAt)
+    expectError("the board with a repair record that forgot its past", 304) {
+        try Verifier(trust: trust).verifyPart(evidence: PartEvidence(certificate: w.alice.board, chain: w.chain, pairing: plain), now: repairedAt + DAY)
+    }
+    // And again after a second repair: the past survives every record.
+    let again = try w.pairing.pairAfter(trust: trust, earlier: [repair], board: w.alice.board, parts: [w.bob.screen], sequence: 3,
+                                        event: .repair, issuedAt: repairedAt + 30 * DAY)
+    let board = try Verifier(trust: trust).verifyPart(evidence: PartEvidence(certificate: w.alice.board, chain: w.chain, pairing: again), now: repairedAt + 31 * DAY)
+    check("after a second repair the board keeps its past", board.issuerRevokedSince == leak &&
+          board.summary.hasSuffix("made before its line's key was revoked"), board.summary)
+    expectError("pairAfter with an earlier record the trust store cannot verify", 201) {
+        try w.pairing.pairAfter(trust: TrustStore(), earlier: [w.alice.record], board: w.alice.board, parts: [], sequence: 2,
+                                event: .repair, issuedAt: repairedAt)
+    }
+}
+
+/// 12. Acme retires line 1 at the end of 2026; five years on, its parts live on with their maker's record.
+func aRetiredLinesPartsLiveOn(_ w: World) throws {
+    let trust = try w.trust()
+    let lineEnd = T0 + YEAR
+    let lineKey = try key(48)
+    let line1 = try Authority(key: lineKey, certificate: w.acme.certifyPartIssuer(name: "Acme line 1", subjectKey: lineKey.publicKey(),
+        permittedKinds: [.board, .screen], manufacturers: ["Acme Phones"], serialNumber: 48, validity: Validity(notBefore: T0 - 30 * DAY, notAfter: lineEnd)))
+    let imei = try imeiWithCheckDigit(body: 35_200_000_000_001)
+    let board = try line1.certifyPart(spec: PartSpec(kind: .board, manufacturer: "Acme Phones", model: "A0", serial: "BRD-OLD", imeis: [imei]),
+                                      serialNumber: 1, validity: years(30))
+    let screen = try line1.certifyPart(spec: PartSpec(kind: .screen, manufacturer: "Acme Phones", model: "A0", serial: "SCR-OLD"),
+                                       serialNumber: 2, validity: years(30))
+    let record = try w.pairing.pair(board: board, parts: [screen], sequence: 1, event: .factoryBuild, issuedAt: T0)
+    let chain = [line1.certificate()]
+    let v = try Verifier(trust: trust).verifyPart(evidence: PartEvidence(certificate: screen, chain: chain, pairing: record), now: T0 + 5 * YEAR)
+    check("a retired line's screen is genuine five years on: issuerRetiredAt", v.issuerRetiredAt == lineEnd &&
+          v.summary.contains("made before its line retired"), v.summary)
+    expectError("without its maker's record, as its line: expired", 301) {
+        try Verifier(trust: trust).verifyPart(evidence: PartEvidence(certificate: screen, chain: chain), now: T0 + 5 * YEAR)
+    }
+}
+
 final class PartcertTests: XCTestCase {
     func testEverything() throws {
         let env = ProcessInfo.processInfo.environment
         let vectors = URL(fileURLWithPath: env["PARTCERT_VECTORS"] ?? "core/tests/vectors")
         let facts = URL(fileURLWithPath: env["PARTCERT_FACTS"] ?? "target/bindings/vector-facts.txt")
+        let forged = URL(fileURLWithPath: env["PARTCERT_FORGED"] ?? "target/bindings/forged")
         let w = try World()
         let sections: [(String, () throws -> Void)] = [
             ("London story", { try londonStory(w) }), ("error families", { try errorFamilies(w) }),
             ("rest of the surface", { try restOfSurface(w) }), ("compact list by content", { try compactByContent(w) }),
             ("golden vectors", { try goldenVectors(vectors, facts) }), ("malformed inputs", { try malformedInputs(w, vectors) }),
+            ("a thief's future-dated wipe", { try aThiefsFutureDatedWipe(w) }),
+            ("a listed board with a foreign record", { try aListedBoardWithAForeignRecord(w, forged) }),
+            ("a harvested keyed camera listed by key", { try aHarvestedKeyedCameraListedByKey(w) }),
+            ("a fingerprint hit", { try aFingerprintHit(w) }), ("a device that unpins a rogue operator", { try aDeviceThatUnpinsARogueOperator(w) }),
+            ("a screen swap after a leak", { try aScreenSwapAfterALeak(w) }), ("a retired line's parts live on", { try aRetiredLinesPartsLiveOn(w) }),
             ("threads", { try threads(w) }), ("memory", { try memory(w) }),
         ]
         for (name, run) in sections {
