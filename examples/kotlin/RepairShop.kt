@@ -21,11 +21,17 @@ fun show(label: String, verdict: Verdict) {
     println("│ ${verdict.part.manufacturer} ${verdict.part.model} ${partKindName(verdict.part.kind)}, serial ${verdict.part.serial}")
     println("│ made by ${verdict.issuer.name}, under ${verdict.root.name}")
     verdict.provenance?.let { println("│ last fitted in handset ${it.handsetImeis.joinToString()} (paired ${date(it.pairedAt)})") }
+    verdict.pairingRefused?.let { println("│ the pairing record shown with it was refused [error ${it.code} ${it.name}]") }
     when (val status = verdict.blocklist) {
         is BlocklistStatus.Blocked -> {
-            println("│ ✖ BLOCKED")
+            println("│ ✖ BLOCKED${if (status.capped) " (more listings than shown)" else ""}")
             for (l in status.listings) {
-                val what = when (val m = l.matched) { is BlockKey.Imei -> "handset ${m.imei}"; is BlockKey.Part -> "this part" }
+                val what = when (val m = l.matched) {
+                    is MatchedKey.Imei -> "handset ${m.imei}"
+                    is MatchedKey.Part -> "this part"
+                    is MatchedKey.PartKey -> "this part's key"
+                    is MatchedKey.PartFingerprint -> "a listed part with this part's fingerprint ${m.fingerprint}"
+                }
                 println("│   $what listed ${l.reason.name.lowercase()} by ${l.authorityName} on ${date(l.listedAt)} (list ${l.epoch}/${l.sequence})")
             }
         }

@@ -1,7 +1,9 @@
 // An app checking its own handset's parts at launch, in Swift (the OS
 // vendor's "parts and service history" screen): first all original, then
 // after a screen swap the new screen is reported as a repair — a genuine
-// part, never a failure — and after the repair is paired, all original again.
+// part, never a failure — and after the repair is paired (pairAfter: the
+// parts already fitted keep the day they were first paired), all original
+// again.
 //
 // Run by bindings/tests/run.sh (`swift run BootCheck` in the staged package).
 
@@ -22,7 +24,9 @@ func show(_ title: String, _ report: HandsetReport) {
         case let .verified(verdict):
             let name = "\(partKindName(kind: verdict.part.kind)) \(verdict.part.serial)"
             switch verdict.relation {
-            case .pairedHere: print("  ✔ \(name): original (\(verdict.part.manufacturer))")
+            case .pairedHere:
+                let day = ((verdict.provenance?.firstPaired ?? T0) - T0) / DAY
+                print("  ✔ \(name): original (\(verdict.part.manufacturer)), first paired on day \(day)")
             case .pairedElsewhere, .unpaired: print("  ↺ \(name): replaced by a genuine \(verdict.part.manufacturer) part — a repair")
             }
         case let .refused(error):
@@ -72,8 +76,10 @@ do {
     show("At launch after the screen was replaced, day 200:", swapped)
     guard !swapped.hasRefusedParts else { fatalError("a genuine repair part must never be refused") }
 
-    // 3. The repair was paired by the manufacturer's service: original again.
-    let repaired = try pairing.pair(board: board, parts: [donorScreen, battery], sequence: 2, event: .repair, issuedAt: T0 + 201 * DAY)
+    // 3. The repair was paired by the manufacturer's service, after the factory record: original
+    //    again, and the board and battery keep the day they were first paired (their past).
+    let repaired = try pairing.pairAfter(trust: trust, earlier: [factory], board: board, parts: [donorScreen, battery],
+                                         sequence: 2, event: .repair, issuedAt: T0 + 201 * DAY)
     show("At launch after the repair was registered, day 202:", try verifier.verifyHandset(evidence: HandsetEvidence(
         pairing: repaired, modemImeis: [imei], fitted: fitted([board, donorScreen, battery])), now: T0 + 202 * DAY))
 } catch let error as PartcertError {
