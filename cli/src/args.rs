@@ -303,6 +303,21 @@ pub struct PairArgs {
     /// This record follows a repair (default: a factory build).
     #[arg(long)]
     pub repair: bool,
+    /// An earlier pairing record: the handset's previous record, or a
+    /// donor handset's a part came from (repeat). Each part keeps the time
+    /// a pairing service of its own maker first paired it, so "made before
+    /// its line's key was revoked" survives the repair. Each must verify
+    /// against --trust and be no later than this record.
+    #[arg(long, value_name = "EARLIER.pair", requires = "trust")]
+    pub previous: Vec<PathBuf>,
+    /// With --previous: a pinned manufacturer root the earlier records must
+    /// verify against (repeat for several makers).
+    #[arg(long, value_name = "ROOT.cert", requires = "previous")]
+    pub trust: Vec<PathBuf>,
+    /// With --previous: a revocation list signed by a pinned root (repeat),
+    /// applied before the earlier records are checked.
+    #[arg(long, value_name = "LIST.pcrl", requires = "previous")]
+    pub revocations: Vec<PathBuf>,
     /// Where to write the pairing record (`-`: standard output).
     #[arg(long, value_name = "HANDSET.pair")]
     pub out: PathBuf,
@@ -321,6 +336,10 @@ pub enum BlocklistCommand {
     /// keep the anti-rollback state.
     #[command(after_help = exit_codes_help(Scope::Apply))]
     Apply(BlocklistApplyArgs),
+    /// Stop following a register in a saved state (a rogue operator
+    /// unpinned, a root re-pinned under a new key): its list and
+    /// anti-rollback mark are dropped, every other register's kept.
+    Unfollow(BlocklistUnfollowArgs),
 }
 
 /// Why handsets are listed.
@@ -515,6 +534,43 @@ pub struct BlocklistApplyArgs {
     pub lists: Vec<PathBuf>,
 }
 
+/// `partcert blocklist unfollow`
+#[derive(Debug, Args)]
+pub struct BlocklistUnfollowArgs {
+    /// The saved blocklist state to stop following a register in: updated
+    /// in place (atomically) unless --out is given.
+    #[arg(
+        long,
+        value_name = "STATE.pcbs",
+        required_unless_present = "rollback_state",
+        conflicts_with = "rollback_state"
+    )]
+    pub state: Option<PathBuf>,
+    /// Anti-rollback marks (from `blocklist apply --rollback-state`) to
+    /// stop following a register in, instead of a saved state.
+    #[arg(long, value_name = "STATE.pcrb")]
+    pub rollback_state: Option<PathBuf>,
+    /// The register to stop following: its root certificate, or a
+    /// publisher certificate its root signed (repeat for several).
+    #[arg(long, value_name = "BLROOT.cert", required_unless_present = "key")]
+    pub authority_cert: Vec<PathBuf>,
+    /// The register to stop following, by its root's key id (64 hex
+    /// digits: `authority` in `blocklist apply --json`, or `key id` in
+    /// `partcert show ROOT.cert`; repeat for several).
+    #[arg(long, value_name = "KEYID", value_parser = parse_key_id)]
+    pub key: Vec<KeyId>,
+    /// With --state: the root of each register the state keeps following
+    /// (repeat), as `blocklist apply` is given them. A state following a
+    /// register whose root is neither given here nor named to unfollow is
+    /// refused, and nothing is written.
+    #[arg(long, value_name = "BLROOT.cert", requires = "state")]
+    pub blocklist_trust: Vec<PathBuf>,
+    /// Write the result here instead of updating the state given (a new
+    /// file, or --force).
+    #[arg(long, value_name = "NEW_STATE")]
+    pub out: Option<PathBuf>,
+}
+
 /// `partcert revoke`
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
@@ -571,7 +627,7 @@ pub struct TrustArgs {
     pub blocklist: Vec<PathBuf>,
     /// Refuse lists older than this anti-rollback state (from `blocklist
     /// apply --rollback-state`); it must exist.
-    #[arg(long, value_name = "STATE.pcrb")]
+    #[arg(long, value_name = "STATE.pcrb", requires = "blocklist_trust")]
     pub rollback_state: Option<PathBuf>,
     /// A revocation list signed by a pinned root (repeat).
     #[arg(long, value_name = "LIST.pcrl")]
@@ -678,6 +734,10 @@ fn parse_kind(text: &str) -> Result<PartKind, String> {
         let names: Vec<String> = PartKind::NAMED.iter().map(|kind| kind.name()).collect();
         format!("unknown part kind; one of {} or kind-N", names.join(", "))
     })
+}
+
+fn parse_key_id(text: &str) -> Result<KeyId, String> {
+    KeyId::from_hex(text.trim()).map_err(|error| error.to_string())
 }
 
 fn parse_imei(text: &str) -> Result<Imei, String> {

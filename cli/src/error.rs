@@ -76,7 +76,7 @@ pub const EXIT_CODES: &[ExitRow] = &[
     },
     ExitRow {
         code: exit::STALE,
-        verify: "genuine, not blocklisted, but a blocklist consulted is stale (expired, missing, signed by a since-revoked key, or outdated by another register's newer list)",
+        verify: "genuine, not blocklisted, but a blocklist consulted is stale (expired, missing, signed by a since-revoked key, dated after this device's clock, or outdated by another register's newer list)",
         handset: "nothing blocklisted, but a blocklist consulted is stale",
         apply: "every list applied, but a list followed is stale: fetch a fresh one",
         other: "",
@@ -169,6 +169,9 @@ pub enum ToolCode {
     Contradiction = 608,
     /// 609: the result could not be written as JSON (a bug; exit 1).
     Internal = 609,
+    /// 610: `blocklist unfollow` named a register the state does not
+    /// follow; nothing was written (exit 2).
+    NotFollowed = 610,
 }
 
 impl ToolCode {
@@ -185,6 +188,7 @@ impl ToolCode {
             ToolCode::BadLines => "BadLines",
             ToolCode::Contradiction => "Contradiction",
             ToolCode::Internal => "Internal",
+            ToolCode::NotFollowed => "NotFollowed",
         }
     }
 
@@ -196,7 +200,8 @@ impl ToolCode {
             | ToolCode::StateExists
             | ToolCode::Implausible
             | ToolCode::BadLines
-            | ToolCode::Contradiction => "usage",
+            | ToolCode::Contradiction
+            | ToolCode::NotFollowed => "usage",
             ToolCode::Io | ToolCode::Internal => "io",
             ToolCode::FileExists | ToolCode::SecretKeyInTheWay => "refused",
         }

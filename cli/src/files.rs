@@ -27,8 +27,9 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use partcert::{
-    Blocklist, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, ObjectType,
-    PairingRecord, PublicKey, RevocationList, RollbackState, SecretKey, TrustStore, limits,
+    Blocklist, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, LoadedState,
+    ObjectType, PairingRecord, PublicKey, RevocationList, RollbackState, SecretKey, TrustStore,
+    limits,
 };
 
 use crate::error::{CliError, ToolCode, exit};
@@ -425,13 +426,14 @@ pub fn rollback_state(src: Src<'_>, how_to_start: &str) -> Result<RollbackState,
     RollbackState::decode(&bytes).map_err(|error| CliError::core(error).file(src.path))
 }
 
-/// Reads a saved blocklist state, which must exist; its lists must belong
-/// to roots pinned in `trust`.
+/// Reads a saved blocklist state, which must exist. A register whose root
+/// `trust` no longer pins is no longer followed: the core drops its list
+/// and mark and names it in [`LoadedState::dropped`].
 pub fn blocklist_state(
     src: Src<'_>,
     trust: &TrustStore,
     how_to_start: &str,
-) -> Result<Blocklist, CliError> {
+) -> Result<LoadedState, CliError> {
     if src.path != Path::new("-") && !src.path.exists() {
         return Err(no_such_state(src, how_to_start));
     }
@@ -440,16 +442,10 @@ pub fn blocklist_state(
         Kind::BlocklistState | Kind::Unknown => {}
         found => return Err(wrong_kind(src, Kind::BlocklistState, found)),
     }
-    Blocklist::decode_state(&bytes, trust).map_err(|error| {
-        let hint = match &error {
-            partcert::Error::UnknownIssuer(_) => {
-                "it holds a list of a register not pinned here: give that register's root with --blocklist-trust"
-                    .to_owned()
-            }
-            _ => "restore it from a backup, or start again with --init (losing its anti-rollback protection)"
-                .to_owned(),
-        };
-        CliError::core(error).file(src.path).hint(hint)
+    Blocklist::load_state(&bytes, trust).map_err(|error| {
+        CliError::core(error).file(src.path).hint(
+            "restore it from a backup, or start again with --init (losing its anti-rollback protection)",
+        )
     })
 }
 

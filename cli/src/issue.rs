@@ -523,28 +523,30 @@ pub fn pair(args: PairArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
     } else {
         PairingEvent::FactoryBuild
     };
-    let record = service
-        .pair(&board, &parts, args.sequence, event, now)
-        .map_err(|error| match &error {
-            Error::RoleNotPermitted { .. } | Error::Expired { .. } | Error::NotYetValid { .. } => {
-                signer_refusal(&args.service_cert, "--service-cert")(error)
-            }
-            // The board is another maker's, or not a board.
-            Error::ForeignPairingService => CliError::core(error)
-                .file(&args.board)
-                .flag("--board")
-                .exit(exit::USAGE)
-                .hint("a pairing service pairs only boards its own root's lines certified"),
-            Error::InvalidField(what) if what.contains("board") => CliError::core(error)
-                .file(&args.board)
-                .flag("--board")
-                .exit(exit::USAGE)
-                .hint("--board takes the handset's board certificate (the part that carries its IMEIs)"),
-            Error::InvalidField(_) | Error::LengthOverBound { .. } => {
-                CliError::flagged("--part")(error).hint("give each fitted part once, and not the board")
-            }
-            _ => CliError::core(error),
-        })?;
+    let earlier = Earlier::load(&args, now)?;
+    let record = match &earlier {
+        None => service.pair(&board, &parts, args.sequence, event, now),
+        Some(earlier) => service.pair_after(
+            &earlier.trust,
+            &earlier.records,
+            &board,
+            &parts,
+            args.sequence,
+            event,
+            now,
+        ),
+    };
+    let record = record.map_err(|error| match &earlier {
+        // Signed without them it would be: the refusal is about an earlier record.
+        Some(earlier)
+            if service
+                .pair(&board, &parts, args.sequence, event, now)
+                .is_ok() =>
+        {
+            earlier.refusal(error, &service, &board, &parts, args.sequence, event, now)
+        }
+        _ => pair_refusal(error, &args),
+    })?;
     files::write_new(&args.out, record.as_bytes(), kind, ctx.force, "--out")?;
     let mut report = Report::new("pair");
     report.wrote(&args.out, kind);
@@ -556,6 +558,17 @@ pub fn pair(args: PairArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
         text::event(event),
         record.parts().len()
     ));
+    // What the earlier records carried: each part's first-paired time.
+    for part in record.all_parts() {
+        if part.first_paired < record.issued_at() {
+            report.line(format!(
+                "  {} part {} keeps its first pairing, {} (from an earlier record of its own maker)",
+                part.kind,
+                part.part_id,
+                text::utc(part.first_paired)
+            ));
+        }
+    }
     report.set(
         "imeis",
         serde_json::to_value(record.imeis()).unwrap_or_default(),
@@ -565,7 +578,126 @@ pub fn pair(args: PairArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
     report.set("parts", json!(record.parts().len()));
     report.set("issued_at", json!(record.issued_at()));
     report.set("fingerprint", json!(record.fingerprint().to_hex()));
+    report.set(
+        "previous",
+        args.previous
+            .iter()
+            .map(|path| json!(path.display().to_string()))
+            .collect(),
+    );
+    report.set(
+        "first_paired",
+        record
+            .all_parts()
+            .map(|part| {
+                json!({
+                    "kind": part.kind,
+                    "part_id": part.part_id.to_hex(),
+                    "first_paired": part.first_paired,
+                })
+            })
+            .collect(),
+    );
     report.finish(ctx, out)
+}
+
+/// A refusal of the record to sign itself, naming the flag it is about.
+fn pair_refusal(error: Error, args: &PairArgs) -> CliError {
+    match &error {
+        Error::RoleNotPermitted { .. } | Error::Expired { .. } | Error::NotYetValid { .. } => {
+            signer_refusal(&args.service_cert, "--service-cert")(error)
+        }
+        // The board is another maker's, or not a board.
+        Error::ForeignPairingService => CliError::core(error)
+            .file(&args.board)
+            .flag("--board")
+            .exit(exit::USAGE)
+            .hint("a pairing service pairs only boards its own root's lines certified"),
+        Error::InvalidField(what) if what.contains("board") => CliError::core(error)
+            .file(&args.board)
+            .flag("--board")
+            .exit(exit::USAGE)
+            .hint(
+                "--board takes the handset's board certificate (the part that carries its IMEIs)",
+            ),
+        Error::InvalidField(_) | Error::LengthOverBound { .. } => {
+            CliError::flagged("--part")(error).hint("give each fitted part once, and not the board")
+        }
+        _ => CliError::core(error),
+    }
+}
+
+/// The earlier records of `pair --previous`, and the roots (and
+/// revocation lists) they are verified against.
+struct Earlier {
+    trust: partcert::TrustStore,
+    records: Vec<partcert::PairingRecord>,
+    paths: Vec<std::path::PathBuf>,
+}
+
+impl Earlier {
+    fn load(args: &PairArgs, now: u64) -> Result<Option<Self>, CliError> {
+        if args.previous.is_empty() {
+            return Ok(None);
+        }
+        let mut trust = partcert::TrustStore::new();
+        crate::verify::pin_manufacturer_roots(&mut trust, &args.trust)?;
+        crate::lists::apply_revocations(&mut trust, &args.revocations, now)?;
+        let records = args
+            .previous
+            .iter()
+            .map(|path| files::pairing(Src::new(path, "--previous")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(Earlier {
+            trust,
+            records,
+            paths: args.previous.clone(),
+        }))
+    }
+
+    /// The refusal of an earlier record, naming the file: each is offered
+    /// alone to the core until one is refused.
+    #[allow(clippy::too_many_arguments)] // the record's fields, each needed
+    fn refusal(
+        &self,
+        error: Error,
+        service: &Authority,
+        board: &partcert::Certificate,
+        parts: &[partcert::Certificate],
+        sequence: u64,
+        event: PairingEvent,
+        now: u64,
+    ) -> CliError {
+        let culprit = self.records.iter().zip(&self.paths).find(|(record, _)| {
+            service
+                .pair_after(
+                    &self.trust,
+                    std::slice::from_ref(*record),
+                    board,
+                    parts,
+                    sequence,
+                    event,
+                    now,
+                )
+                .is_err()
+        });
+        let hint = match error.code() {
+            ErrorCode::UnknownIssuer => {
+                "pin the root of the service that signed it with --trust, or drop it"
+            }
+            ErrorCode::InvalidField => {
+                "an earlier record must be dated no later than this one (check --at)"
+            }
+            _ => {
+                "an earlier record must verify against --trust at this record's time: drop it if it does not"
+            }
+        };
+        let error = CliError::core(error).flag("--previous").hint(hint);
+        match culprit {
+            Some((_, path)) => error.file(path),
+            None => error,
+        }
+    }
 }
 
 /// `partcert revoke`

@@ -6,8 +6,9 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, CompactSnapshot, Error, Imei,
-    ListVersion, ListingStatus, ObjectType, PairingRecord, Reason, StateDigest, TrustStore,
+    BlockKey, Blocklist, BlocklistEntry, BlocklistSnapshot, CompactSnapshot, Error, Imei, KeyId,
+    ListVersion, ListingStatus, LoadedState, ObjectType, PairingRecord, Reason, StateDigest,
+    TrustStore,
 };
 use serde_json::{Value, json};
 
@@ -760,11 +761,15 @@ fn delta_over(
     check_one_stdin(&args.listing)?;
     let mut trust = TrustStore::new();
     pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
-    let state = files::blocklist_state(
+    let LoadedState {
+        blocklist: state,
+        dropped,
+    } = files::blocklist_state(
         Src::new(over, "--over"),
         &trust,
         "keep a mirror of what devices hold: `blocklist apply --state STATE.pcbs --init LIST`",
     )?;
+    note_dropped(over, "--over", &dropped);
     let authority = publisher.blocklist_authority().map_err(|error| {
         CliError::core(error)
             .file(&args.signer.authority_cert)
@@ -855,6 +860,7 @@ fn delta_over(
         over.display()
     ));
     delta_fields(&mut report, &delta);
+    report.set("dropped", dropped_json(&dropped));
     report.finish(ctx, out)
 }
 
@@ -1093,12 +1099,18 @@ fn delta_refusal(
     }
 }
 
-/// Applies revocation lists signed by pinned roots.
-pub fn apply_revocations(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<(), CliError> {
+/// Applies revocation lists signed by pinned roots, received at the
+/// tool's clock `now` (`--at` or the system clock): a list dated past it
+/// raises its root's clock no further than the core allows.
+pub fn apply_revocations(
+    trust: &mut TrustStore,
+    paths: &[PathBuf],
+    now: u64,
+) -> Result<(), CliError> {
     for path in paths {
         let list = files::revocation_list(Src::new(path, "--revocations"))?;
         trust
-            .apply_revocation_list(&list)
+            .apply_revocation_list(&list, now)
             .map_err(|error| match &error {
                 Error::Rollback { offered, accepted } => {
                     let message = format!(
@@ -1126,6 +1138,63 @@ pub fn apply_revocations(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<()
             })?;
     }
     Ok(())
+}
+
+/// The lists a device follows, as loaded from its saved state or
+/// anti-rollback marks.
+#[derive(Default)]
+pub struct Followed {
+    /// What is still followed.
+    pub blocklist: Blocklist,
+    /// The registers no longer followed because their roots are not
+    /// pinned with --blocklist-trust: their lists and marks were dropped.
+    pub dropped: Vec<KeyId>,
+}
+
+/// Loads what a device follows: a saved state (`Blocklist::load_state`),
+/// or anti-rollback marks, or nothing. Registers whose roots `trust` no
+/// longer pins are no longer followed (the core drops them); they are
+/// named on standard error and returned in [`Followed::dropped`].
+pub fn load_followed(
+    state: Option<Src<'_>>,
+    rollback: Option<Src<'_>>,
+    trust: &TrustStore,
+    how_to_start: &str,
+) -> Result<Followed, CliError> {
+    let (blocklist, dropped, src) = match (state, rollback) {
+        (Some(src), _) => {
+            let loaded = files::blocklist_state(src, trust, how_to_start)?;
+            (loaded.blocklist, loaded.dropped, src)
+        }
+        (None, Some(src)) => {
+            let mut blocklist =
+                Blocklist::with_rollback_state(files::rollback_state(src, how_to_start)?);
+            let dropped = blocklist.unfollow_unpinned(trust);
+            (blocklist, dropped, src)
+        }
+        (None, None) => return Ok(Followed::default()),
+    };
+    note_dropped(src.path, src.flag, &dropped);
+    Ok(Followed { blocklist, dropped })
+}
+
+/// Says on standard error which registers a loaded state no longer
+/// follows.
+pub fn note_dropped(path: &Path, flag: &str, dropped: &[KeyId]) {
+    for authority in dropped {
+        eprintln!(
+            "partcert: note: {} ({flag}): no longer following register {}: its root is \
+             not given with --blocklist-trust, so its list and anti-rollback mark were dropped \
+             (give its root to keep following it)",
+            path.display(),
+            authority.to_hex()
+        );
+    }
+}
+
+/// The `dropped` field of `--json`: the key ids of the registers dropped.
+pub fn dropped_json(dropped: &[KeyId]) -> Value {
+    dropped.iter().map(|key| json!(key.to_hex())).collect()
 }
 
 /// How to start a state that does not exist.
@@ -1168,15 +1237,21 @@ pub fn apply(args: BlocklistApplyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
     }
     let mut trust = TrustStore::new();
     pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
-    apply_revocations(&mut trust, &args.revocations)?;
-    let mut blocklist = match (&args.state, &args.rollback_state) {
-        _ if args.init => Blocklist::new(),
-        (Some(path), _) => files::blocklist_state(Src::new(path, "--state"), &trust, START_STATE)?,
-        (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(
-            Src::new(path, "--rollback-state"),
+    apply_revocations(&mut trust, &args.revocations, now)?;
+    let Followed {
+        mut blocklist,
+        dropped,
+    } = if args.init {
+        Followed::default()
+    } else {
+        load_followed(
+            args.state.as_deref().map(|path| Src::new(path, "--state")),
+            args.rollback_state
+                .as_deref()
+                .map(|path| Src::new(path, "--rollback-state")),
+            &trust,
             START_STATE,
-        )?),
-        (None, None) => Blocklist::new(),
+        )?
     };
     let mut applied = Vec::with_capacity(args.lists.len());
     for path in &args.lists {
@@ -1242,6 +1317,7 @@ pub fn apply(args: BlocklistApplyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
             "lists": lists,
             "rollback_state": args.rollback_state.as_ref().map(|p| p.display().to_string()),
             "state": state_out.map(|p| p.display().to_string()),
+            "dropped": dropped_json(&dropped),
             "checked_at": now,
         });
         print_json(out, value)?;

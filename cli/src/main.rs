@@ -14,6 +14,7 @@ mod lists;
 mod progress;
 mod show;
 mod text;
+mod unfollow;
 mod verify;
 
 use std::ffi::OsString;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
         Command::Blocklist(BlocklistCommand::New(args)) => lists::new(args, ctx, out),
         Command::Blocklist(BlocklistCommand::Delta(args)) => lists::delta(args, ctx, out),
         Command::Blocklist(BlocklistCommand::Apply(args)) => lists::apply(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Unfollow(args)) => unfollow::unfollow(args, ctx, out),
         Command::Verify(args) => verify::verify(args, ctx, out),
         Command::Handset(HandsetCommand::Check(args)) => verify::handset_check(args, ctx, out),
         Command::Show(args) => show::show(args, ctx, out),

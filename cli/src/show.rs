@@ -376,8 +376,16 @@ fn show_saved_state(bytes: &[u8]) -> Shown {
 fn show_rollback(state: &RollbackState) -> Shown {
     let mut lines = vec!["anti-rollback state: the registers this device follows".to_owned()];
     for mark in state.marks() {
+        let floor = if mark.clock_floor < mark.issued_at {
+            format!(
+                " (dated after the clock it was received at: its register's clock raised only to {})",
+                text::utc(mark.clock_floor)
+            )
+        } else {
+            String::new()
+        };
         lines.push(format!(
-            "  authority {}: list {} issued {}, stale after {}, signed by key {}, digest {}",
+            "  authority {}: list {} issued {}{floor}, stale after {}, signed by key {}, digest {}",
             mark.authority,
             text::version(mark.version()),
             text::utc(mark.issued_at),
@@ -494,9 +502,16 @@ fn show_object(object: &Object) -> Shown {
                 format!("  by {}", text::certificate(record.service_certificate())),
             ];
             for part in record.all_parts() {
+                let key = part
+                    .key
+                    .map(|key| format!(", key {key}"))
+                    .unwrap_or_default();
                 lines.push(format!(
-                    "    {} part {} (certificate {})",
-                    part.kind, part.part_id, part.certificate
+                    "    {} part {} (certificate {}{key}), first paired {}",
+                    part.kind,
+                    part.part_id,
+                    part.certificate,
+                    text::utc(part.first_paired)
                 ));
             }
             lines.push(format!("  {unchecked}"));

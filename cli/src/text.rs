@@ -2,8 +2,8 @@
 
 use partcert::{
     AuthorityInfo, AuthorityRole, Binding, BlockKey, BlocklistStatus, Certificate, Imei,
-    ListChecked, ListVersion, ListingStatus, PairingEvent, RevokedKey, StaleReason, Validity,
-    Verdict,
+    ListChecked, ListVersion, Listing, ListingStatus, MatchedKey, PairingEvent, RevokedKey,
+    StaleReason, Validity, Verdict, limits,
 };
 
 /// A Unix time as `2026-01-01 00:00:00 UTC`.
@@ -210,11 +210,27 @@ pub fn certificate(certificate: &Certificate) -> String {
     }
 }
 
-/// The matched key of a listing.
+/// A list entry's key.
 pub fn block_key(key: &BlockKey) -> String {
     match key {
         BlockKey::Imei(imei) => format!("handset IMEI {imei}"),
         BlockKey::Part(part_id) => format!("part {part_id}"),
+    }
+}
+
+/// What a listing matched, as the verdict reports it (after "matched"): a
+/// fingerprint hit names the fingerprint, never the part's own identity.
+pub fn matched_key(key: &MatchedKey) -> String {
+    match key {
+        MatchedKey::Imei(imei) => format!("handset IMEI {imei}"),
+        MatchedKey::Part(part_id) => format!("part {part_id}"),
+        MatchedKey::PartKey(key) => {
+            format!("key {key} (the part's key is listed: any certificate naming it reads blocked)")
+        }
+        MatchedKey::PartFingerprint(fingerprint) => format!(
+            "by fingerprint {fingerprint} in a compact list (not proof of this exact part: a part \
+             not listed matches one with probability at most 2^-41)"
+        ),
     }
 }
 
@@ -260,8 +276,15 @@ pub fn stale_reason(reason: &StaleReason, expires_at: u64) -> String {
             issued_at,
             ..
         } => format!(
-            "outdated by {authority_name} (its list was issued {}, after this one expired)",
+            "outdated by {authority_name} (its list shows the time is at least {}, after this \
+             one expired: this device's clock may be behind)",
             utc(*issued_at)
+        ),
+        StaleReason::FutureDated { issued_at } => format!(
+            "dated after this device's clock (issued {}, more than {} hours ahead: this \
+             device's clock may be behind, or the list is misdated; it flags only itself)",
+            utc(*issued_at),
+            limits::CLOCK_TOLERANCE / 3600
         ),
     }
 }
@@ -334,6 +357,9 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         );
     }
     line("part id:", part.part_id.to_hex());
+    if let Some(error) = &verdict.pairing_refused {
+        line("REFUSED:", pairing_refused(error));
+    }
     line(
         "issuer:",
         format!(
@@ -346,9 +372,19 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         line(
             "REVOKED:",
             format!(
-                "the line's key was revoked from {}, but the pairing record places this part \
-                 before that: made before its line's key was revoked",
+                "the line's key was revoked from {}, but its own maker's pairing record places \
+                 this part before that: made before its line's key was revoked",
                 utc(since)
+            ),
+        );
+    }
+    if let Some(retired) = verdict.issuer_retired_at {
+        line(
+            "RETIRED:",
+            format!(
+                "made before its line retired, {}: the line's certificate has ended, and its own \
+                 maker's pairing record places this part before then",
+                utc(retired)
             ),
         );
     }
@@ -372,10 +408,15 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
             } else {
                 ""
             };
+            let first = if provenance.first_paired < provenance.paired_at {
+                format!("; first paired {}", utc(provenance.first_paired))
+            } else {
+                String::new()
+            };
             line(
                 "paired to:",
                 format!(
-                    "handset {} (pairing #{}, {}, {}) signed by {}{renewed}",
+                    "handset {} (pairing #{}, {}, {}) signed by {}{first}{renewed}",
                     imeis(&provenance.handset_imeis),
                     provenance.pairing_sequence,
                     event(provenance.event),
@@ -384,6 +425,10 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
                 ),
             );
         }
+        None if verdict.pairing_refused.is_some() => line(
+            "paired to:",
+            "unknown: the pairing record given was refused".to_owned(),
+        ),
         None => line("paired to:", "no pairing record given".to_owned()),
     }
     match &verdict.blocklist {
@@ -400,32 +445,19 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         ),
         BlocklistStatus::Blocked {
             listings,
+            capped,
             lists: checked,
             ..
         } => {
             for listing in listings {
-                let status = match listing.status {
-                    ListingStatus::Final => "final",
-                    ListingStatus::Suspended => "suspended pending inquiry",
-                };
-                let handset = listing
-                    .handset
-                    .map(|imei| format!(", paired to handset {imei} when listed"))
-                    .unwrap_or_default();
+                line("BLOCKED:", blocked_line(listing));
+            }
+            if *capped {
                 line(
                     "BLOCKED:",
                     format!(
-                        "{} ({status}) since {} by \"{}\" list {}: matched {}{}{handset}",
-                        listing.reason.name(),
-                        utc(listing.listed_at),
-                        listing.authority_name,
-                        version(ListVersion::new(listing.epoch, listing.sequence)),
-                        block_key(&listing.matched),
-                        if listing.by_fingerprint {
-                            " by its fingerprint in a compact list (a part not listed matches one with probability at most 2^-41)"
-                        } else {
-                            ""
-                        },
+                        "and more listings not read (a lookup reads at most {})",
+                        limits::MAX_LISTINGS
                     ),
                 );
             }
@@ -437,6 +469,39 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         format!("{} (the clock of the part's root)", utc(verdict.checked_at)),
     );
     lines.join("\n")
+}
+
+/// One listing of a blocked verdict.
+fn blocked_line(listing: &Listing) -> String {
+    let status = match listing.status {
+        ListingStatus::Final => "final",
+        ListingStatus::Suspended => "suspended pending inquiry",
+    };
+    let handset = listing
+        .handset
+        .map(|imei| format!(", paired to handset {imei} when listed"))
+        .unwrap_or_default();
+    format!(
+        "{} ({status}) since {} by \"{}\" list {}: matched {}{handset}",
+        listing.reason.name(),
+        utc(listing.listed_at),
+        listing.authority_name,
+        version(ListVersion::new(listing.epoch, listing.sequence)),
+        matched_key(&listing.matched),
+    )
+}
+
+/// A pairing record refused beside a blocked verdict: blocked wins, the
+/// refusal is said with its stable code.
+pub fn pairing_refused(error: &partcert::Error) -> String {
+    let code = error.code();
+    format!(
+        "the pairing record given was refused: {} [error {} {}]; blocked wins, so it was checked \
+         without the record",
+        crate::error::core_message(error),
+        code.as_u32(),
+        code.name()
+    )
 }
 
 #[cfg(test)]

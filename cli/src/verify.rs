@@ -2,11 +2,11 @@
 //! (and exit codes) out.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use partcert::{
-    Blocklist, BlocklistStatus, Certificate, FittedPart, HandsetEvidence, PartEvidence, TrustStore,
-    Verifier,
+    Blocklist, BlocklistStatus, Certificate, FittedPart, HandsetEvidence, KeyId, PartEvidence,
+    TrustStore, Verifier,
 };
 use serde_json::{Value, json};
 
@@ -14,7 +14,9 @@ use crate::args::{HandsetCheckArgs, TrustArgs, VerifyArgs};
 use crate::ctx::{Ctx, print_json};
 use crate::error::{CliError, ToolCode, exit, verdict_exit_code};
 use crate::files::{self, Src};
-use crate::lists::{apply_file, apply_revocations, pin_blocklist_roots};
+use crate::lists::{
+    Followed, apply_file, apply_revocations, dropped_json, load_followed, pin_blocklist_roots,
+};
 use crate::text;
 
 /// How to make a rollback state `verify` can read.
@@ -34,10 +36,28 @@ fn verdict_word(status: &BlocklistStatus) -> &'static str {
     }
 }
 
+/// Pins the manufacturer roots given to --trust.
+pub fn pin_manufacturer_roots(trust: &mut TrustStore, paths: &[PathBuf]) -> Result<(), CliError> {
+    for path in paths {
+        trust
+            .add_manufacturer_root(files::certificate(Src::new(path, "--trust"))?)
+            .map_err(|error| {
+                CliError::core(error)
+                    .file(path)
+                    .flag("--trust")
+                    .exit(exit::USAGE)
+                    .hint("--trust takes a manufacturer's root certificate (`partcert root new`)")
+            })?;
+    }
+    Ok(())
+}
+
 /// The pinned roots, the lists accepted and the issuer chain, loaded once.
 struct Loaded {
     trust: TrustStore,
     blocklist: Blocklist,
+    /// Registers the saved state followed whose roots are no longer pinned.
+    dropped: Vec<KeyId>,
     chain: Vec<Certificate>,
     now: u64,
 }
@@ -46,37 +66,33 @@ impl Loaded {
     fn load(args: &TrustArgs, ctx: Ctx) -> Result<Self, CliError> {
         let now = ctx.now()?;
         let mut trust = TrustStore::new();
-        for path in &args.trust {
-            trust
-                .add_manufacturer_root(files::certificate(Src::new(path, "--trust"))?)
-                .map_err(|error| {
-                    CliError::core(error)
-                        .file(path)
-                        .flag("--trust")
-                        .exit(exit::USAGE)
-                        .hint(
-                            "--trust takes a manufacturer's root certificate (`partcert root new`)",
-                        )
-                })?;
-        }
+        pin_manufacturer_roots(&mut trust, &args.trust)?;
         pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
-        apply_revocations(&mut trust, &args.revocations)?;
-        let mut blocklist = match (&args.blocklist_state, &args.rollback_state) {
-            (Some(path), _) => {
-                files::blocklist_state(Src::new(path, "--blocklist-state"), &trust, START_STATE)?
-            }
-            (None, Some(path)) => Blocklist::with_rollback_state(files::rollback_state(
-                Src::new(path, "--rollback-state"),
-                START_ROLLBACK,
-            )?),
-            (None, None) => Blocklist::new(),
-        };
+        apply_revocations(&mut trust, &args.revocations, now)?;
+        let Followed {
+            mut blocklist,
+            dropped,
+        } = load_followed(
+            args.blocklist_state
+                .as_deref()
+                .map(|path| Src::new(path, "--blocklist-state")),
+            args.rollback_state
+                .as_deref()
+                .map(|path| Src::new(path, "--rollback-state")),
+            &trust,
+            if args.blocklist_state.is_some() {
+                START_STATE
+            } else {
+                START_ROLLBACK
+            },
+        )?;
         for path in &args.blocklist {
             apply_file(&mut blocklist, &trust, Src::new(path, "--blocklist"), now)?;
         }
         Ok(Loaded {
             trust,
             blocklist,
+            dropped,
             chain: files::certificates(&args.chain, "--chain").map_err(CliError::untrusted)?,
             now,
         })
@@ -158,6 +174,7 @@ pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, Cli
             "file": args.part.display().to_string(),
             "summary": verdict.summary(),
             "details": to_json(&verdict)?,
+            "dropped": dropped_json(&loaded.dropped),
         });
         print_json(out, value)?;
     } else {
@@ -256,9 +273,11 @@ pub fn handset_check(
             "parts": parts,
             "missing": to_json(&report.missing)?,
             "mismatched_modem_imeis": to_json(&report.mismatched_modem_imeis)?,
+            "pairing_refused": to_json(&report.pairing_refused)?,
             "all_original": report.all_original(),
             "all_original_and_clean": report.all_original_and_clean(),
             "checked_at": report.checked_at,
+            "dropped": dropped_json(&loaded.dropped),
         });
         print_json(out, value)?;
         return Ok(code);
@@ -277,11 +296,27 @@ pub fn handset_check(
         "  the handset itself: {}",
         report.handset_blocklist.summary()
     )?;
+    if let Some(error) = &report.pairing_refused {
+        let code = error.code();
+        writeln!(
+            out,
+            "  the pairing record was refused: {} [error {} {}]; blocked wins: the handset is named \
+             by its fitted board and modem, and its parts were checked without the record",
+            crate::error::core_message(error),
+            code.as_u32(),
+            code.name()
+        )?;
+    }
     if !report.mismatched_modem_imeis.is_empty() {
         writeln!(
             out,
-            "  the modem reports IMEI {}, which the record does not carry",
-            text::imeis(&report.mismatched_modem_imeis)
+            "  the modem reports IMEI {}, which {} does not carry",
+            text::imeis(&report.mismatched_modem_imeis),
+            if report.pairing_refused.is_some() {
+                "the fitted board"
+            } else {
+                "the record"
+            }
         )?;
     }
     for list in report.handset_blocklist.lists() {

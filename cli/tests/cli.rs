@@ -37,10 +37,20 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
     assert_eq!(listing["handset"], ALICE_IMEI);
     assert_eq!(listing["authority_name"], "National register");
     // The part itself is listed, so it stays blocked without its pairing record.
-    assert_eq!(listing["matched"]["part"], verdict["part"]["part_id"]);
+    let listings = verdict["blocklist"]["listings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        listings
+            .iter()
+            .any(|listing| listing["matched"]["part"] == verdict["part"]["part_id"]),
+        "{listings:?}"
+    );
 
     // Shown with the stolen handset's own pairing record it is still blocked,
-    // now on two keys: the part and the handset's IMEI.
+    // now on three keys: the handset's IMEI, the part, and the key its
+    // certificate names (a reported handset's keyed parts are listed by key).
     let run = lab.shop_verify(
         "--blocklist list-1.pcbl --pairing alice.pair --json",
         "alice-screen.cert",
@@ -48,7 +58,17 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
     );
     run.assert_code(10);
     let listings = run.json()["details"]["blocklist"]["listings"].clone();
-    assert_eq!(listings.as_array().map(Vec::len), Some(2), "{listings}");
+    let matched: Vec<&str> = listings
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|listing| listing["matched"].as_object())
+        .filter_map(|matched| matched.keys().next().map(String::as_str))
+        .collect();
+    assert_eq!(matched, ["imei", "part", "part-key"], "{listings}");
+    // The key listed is the screen's own (the key id of its public key).
+    let screen_key = lab.ok("show --json alice-screen.pub").json();
+    assert_eq!(listings[2]["matched"]["part-key"], screen_key["key_id"]);
 
     // The human report names the reason and the listing authority.
     let run = lab.shop_verify(
@@ -174,39 +194,70 @@ fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
     let lab = Lab::london();
     lab.report_alice_stolen();
     // The shop's clock says day 1. The register's list (issued day 10) is
-    // judged at the register's clock, but never moves the part's: each
-    // authority keeps its own clock.
+    // dated after it by more than the tolerance (a day): it flags only
+    // itself, and never moves the part's clock.
     let run = lab.shop_verify(
         "--blocklist list-1.pcbl --json",
         "bob-screen.cert",
         T0 + DAY,
     );
+    run.assert_code(11);
+    let json = run.json();
+    assert_eq!(
+        json["summary"],
+        "genuine (key not challenged), unpaired, clean but blocklist stale \
+         (National register: dated after this device's clock)"
+    );
+    assert_eq!(json["details"]["checked_at"], T0 + DAY);
+    assert_eq!(
+        json["details"]["blocklist"]["lists"][0]["stale_reason"],
+        serde_json::json!({"kind": "future-dated", "issued_at": T0 + 10 * DAY})
+    );
+    // A day ahead is within the tolerance: on day 9 the list is current.
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --json",
+        "bob-screen.cert",
+        T0 + 9 * DAY,
+    );
     run.assert_code(0);
-    assert_eq!(run.json()["details"]["checked_at"], T0 + DAY);
     assert_eq!(run.json()["details"]["blocklist"]["state"], "clean");
 
-    // Acme's own revocation list, issued on day 5, raises Acme's clock.
+    // Acme's own revocation list, issued on day 5, raises Acme's clock for
+    // a shop whose clock says day 4 (within the tolerance) ...
     lab.ok_at(
         "revoke --root acme-root.key --root-cert acme-root.cert --sequence 1 --out acme.pcrl",
         T0 + 5 * DAY,
     );
     let run = lab.shop_verify(
-        "--blocklist list-1.pcbl --revocations acme.pcrl --json",
+        "--revocations acme.pcrl --json",
+        "bob-screen.cert",
+        T0 + 4 * DAY,
+    );
+    run.assert_code(0);
+    assert_eq!(run.json()["details"]["checked_at"], T0 + 5 * DAY);
+    // ... and for one whose clock says day 1, by the tolerance only.
+    let run = lab.shop_verify(
+        "--revocations acme.pcrl --json",
         "bob-screen.cert",
         T0 + DAY,
     );
     run.assert_code(0);
-    assert_eq!(run.json()["details"]["checked_at"], T0 + 5 * DAY);
+    assert_eq!(run.json()["details"]["checked_at"], T0 + 2 * DAY);
 
-    // blocklist apply judges each list at its register's own clock.
-    let run = lab.at(
-        "blocklist apply --blocklist-trust register-root.cert --json list-1.pcbl",
-        T0 + DAY,
-    );
+    // blocklist apply judges each list at its register's own clock: on
+    // day 9 the list of day 10 raises the register's clock to day 10 ...
+    let apply = "blocklist apply --blocklist-trust register-root.cert --json list-1.pcbl";
+    let run = lab.at(apply, T0 + 9 * DAY);
     run.assert_code(0);
     let json = run.json();
-    assert_eq!(json["checked_at"], T0 + DAY);
+    assert_eq!(json["checked_at"], T0 + 9 * DAY);
     assert_eq!(json["lists"][0]["checked_at"], T0 + 10 * DAY);
+    // ... and on day 1 no further than the tolerance, the list flagging itself.
+    let run = lab.at(apply, T0 + DAY);
+    run.assert_code(11);
+    let json = run.json();
+    assert_eq!(json["lists"][0]["checked_at"], T0 + 2 * DAY);
+    assert_eq!(json["lists"][0]["stale_reason"]["kind"], "future-dated");
 }
 
 #[test]
@@ -645,7 +696,7 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
     );
     assert!(
         run.stdout
-            .contains("#1 -> #2, 4 listed or changed, 0 delisted"),
+            .contains("#1 -> #2, 5 listed or changed, 0 delisted"),
         "{}",
         run.stdout
     );
@@ -661,7 +712,8 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
     assert_eq!(json["applied"][0]["type"], "blocklist-snapshot");
     assert_eq!(json["applied"][1]["type"], "blocklist-delta");
     assert_eq!(json["lists"][0]["sequence"], 2);
-    assert_eq!(json["lists"][0]["entries"], 8);
+    // Two reported handsets: each IMEI, board, screen, battery and screen key.
+    assert_eq!(json["lists"][0]["entries"], 10);
     assert_eq!(json["lists"][0]["authority_name"], "National register");
     let list_2 = lab.ok("show --json list-2.pcbl").json();
     assert_eq!(json["lists"][0]["digest"], list_2["state_digest"]);
@@ -917,7 +969,8 @@ fn show_reads_every_kind_of_file() {
     assert_eq!(list["epoch"], 0);
     assert_eq!(list["sequence"], 1);
     assert_eq!(list["expires_at"], T0 + 17 * DAY);
-    assert_eq!(list["entries"].as_array().map(Vec::len), Some(4));
+    // Alice's IMEI, her board, screen and battery, and her screen's key.
+    assert_eq!(list["entries"].as_array().map(Vec::len), Some(5));
 
     assert_eq!(
         lab.ok("show --json none.pcrl").json()["type"],
@@ -975,7 +1028,7 @@ fn show_reads_every_kind_of_file() {
     assert_eq!(seed.len(), 64);
     assert!(!shown.contains(seed), "show must not print the secret");
 
-    lab.write("junk.bin", b"PCRT\x02\x09junk");
+    lab.write("junk.bin", b"PCRT\x03\x09junk");
     let run = lab.run("show --json junk.bin");
     run.assert_code(20);
     assert_eq!(run.json()["error"]["name"], "UnknownObjectType");
@@ -1077,7 +1130,7 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
     );
     run.assert_code(0);
     assert_eq!(run.json()["lists"][0]["sequence"], 2);
-    assert_eq!(run.json()["lists"][0]["entries"], 8);
+    assert_eq!(run.json()["lists"][0]["entries"], 10);
 
     // Parts are checked against the saved state, with no list files at hand.
     let verify = "--blocklist-state shop.pcbs --json";
@@ -1111,16 +1164,25 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
     run.assert_code(20);
     run.assert_one_line_error("damaged.pcbs", "[error 112 CorruptState]");
 
-    // Read with another register pinned instead, its lists are refused.
+    // Read with another register pinned instead, the state no longer
+    // follows the register: its list is dropped, and said so, apart from
+    // the verdict (which consulted no list).
     lab.ok_at("root new --role blocklist --name Other --out other", T0);
     let run = lab.at(
         "verify --trust acme-root.cert --blocklist-trust other.cert --chain line.cert \
-         --blocklist-state shop.pcbs bob-screen.cert",
+         --blocklist-state shop.pcbs --json bob-screen.cert",
         T0 + 12 * DAY,
     );
-    run.assert_code(20);
+    run.assert_code(0);
+    let json = run.json();
+    assert_eq!(json["verdict"], "not-checked");
+    let register = lab.ok("show --json register-root.cert").json()["issuer"].clone();
+    assert_eq!(json["dropped"], serde_json::json!([register]));
     assert!(
-        run.stderr.starts_with("partcert: shop.pcbs: "),
+        run.stderr.starts_with(&format!(
+            "partcert: note: shop.pcbs (--blocklist-state): no longer following register {}",
+            register.as_str().unwrap_or_default()
+        )),
         "{}",
         run.stderr
     );
@@ -1325,19 +1387,67 @@ fn a_shop_clock_set_back_is_caught_by_another_registers_newer_list() {
         ),
         T0 + 20 * DAY,
     );
-    // The shop's clock says day 12: the national list looks current at its
-    // own register's clock, but the operator's list shows time has moved on.
+    // The shop's clock says day 12 and it is handed both lists (applied at
+    // its clock): the operator's, dated after the shop's clock, flags
+    // itself (the clock may be behind, or the list misdated), and never
+    // another register's list.
+    let verify = "verify --trust acme-root.cert --blocklist-trust register-root.cert \
+                  --blocklist-trust operator.cert --chain line.cert";
+    let both = "--blocklist list-1.pcbl --blocklist operator-1.pcbl";
+    let run = lab.at(&format!("{verify} {both} bob-screen.cert"), T0 + 12 * DAY);
+    run.assert_code(11);
+    assert!(
+        run.stdout.contains(
+            "clean but blocklist stale (Operator register: dated after this device's clock)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"Operator register\" #1 stale: dated after this device's clock"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\"National register\" #1 valid until 2026-01-18"),
+        "{}",
+        run.stdout
+    );
     let run = lab.at(
-        "verify --trust acme-root.cert --blocklist-trust register-root.cert \
-         --blocklist-trust operator.cert --chain line.cert --blocklist list-1.pcbl \
-         --blocklist operator-1.pcbl bob-screen.cert",
+        &format!("{verify} {both} --json bob-screen.cert"),
+        T0 + 12 * DAY,
+    );
+    run.assert_code(11);
+    let lists = run.json()["details"]["blocklist"]["lists"].clone();
+    assert_eq!(
+        list_named(&lists, "National register")["stale"],
+        false,
+        "{lists}"
+    );
+    let operator = list_named(&lists, "Operator register");
+    assert_eq!(operator["stale_reason"]["kind"], "future-dated", "{lists}");
+    assert_eq!(operator["stale_reason"]["issued_at"], T0 + 20 * DAY);
+
+    // The shop took the national list into its saved state on day 10, and
+    // the operator's on day 20, its clock right. Its clock set back to day
+    // 12 is still caught: the floor the operator's list set on day 20 is
+    // saved, and the national list reads outdated by it.
+    let apply = "blocklist apply --blocklist-trust register-root.cert \
+                 --blocklist-trust operator.cert --state shop.pcbs";
+    lab.ok_at(&format!("{apply} --init list-1.pcbl"), T0 + 10 * DAY);
+    let run = lab.at(&format!("{apply} operator-1.pcbl"), T0 + 20 * DAY);
+    run.assert_code(11);
+    assert!(run.stdout.contains("stale: expired at"), "{}", run.stdout);
+    let run = lab.at(
+        &format!("{verify} --blocklist-state shop.pcbs bob-screen.cert"),
         T0 + 12 * DAY,
     );
     run.assert_code(11);
     assert!(
-        run.stdout.contains(
-            "clean but blocklist stale (National register: outdated by Operator register)"
-        ),
+        run.stdout
+            .contains("National register: outdated by Operator register"),
         "{}",
         run.stdout
     );
@@ -1348,23 +1458,26 @@ fn a_shop_clock_set_back_is_caught_by_another_registers_newer_list() {
         run.stdout
     );
     let run = lab.at(
-        "verify --trust acme-root.cert --blocklist-trust register-root.cert \
-         --blocklist-trust operator.cert --chain line.cert --blocklist list-1.pcbl \
-         --blocklist operator-1.pcbl --json bob-screen.cert",
+        &format!("{verify} --blocklist-state shop.pcbs --json bob-screen.cert"),
         T0 + 12 * DAY,
     );
+    run.assert_code(11);
     let lists = run.json()["details"]["blocklist"]["lists"].clone();
-    let national = lists
-        .as_array()
-        .and_then(|lists| {
-            lists
-                .iter()
-                .find(|list| list["authority_name"] == "National register")
-        })
-        .cloned()
-        .unwrap_or_default();
+    let national = list_named(&lists, "National register");
     assert_eq!(national["stale_reason"]["kind"], "outdated-by", "{lists}");
     assert_eq!(national["stale_reason"]["issued_at"], T0 + 20 * DAY);
+    // The operator's list, dated after the clock as it reads now, flags itself too.
+    let operator = list_named(&lists, "Operator register");
+    assert_eq!(operator["stale_reason"]["kind"], "future-dated", "{lists}");
+}
+
+/// The list of the register named `name` among the lists a verdict consulted.
+fn list_named(lists: &Value, name: &str) -> Value {
+    lists
+        .as_array()
+        .and_then(|lists| lists.iter().find(|list| list["authority_name"] == name))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The README's recipe ("A stolen delegated signing key"), played with the
@@ -1536,8 +1649,8 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     let json = run.json();
     assert_eq!(json["format"], "compact");
     assert_eq!(json["wrote"][0]["kind"], "compact-blocklist-snapshot");
-    assert_eq!(json["entries"], 5);
-    assert_eq!(json["counts"]["carried"], 4);
+    assert_eq!(json["entries"], 6);
+    assert_eq!(json["counts"]["carried"], 5);
     assert_eq!(json["counts"]["listed"], 1);
     // Never overwritten without --force.
     let run = lab.at(
@@ -1552,17 +1665,18 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     assert_eq!(shown["type"], "compact-blocklist-snapshot");
     assert_eq!(shown["sequence"], 2);
     assert_eq!(shown["imei_count"], 2);
-    assert_eq!(shown["part_count"], 3);
+    // Alice's board, screen and battery, and her screen's key.
+    assert_eq!(shown["part_count"], 4);
     assert_eq!(shown["fingerprint_width"], 43);
     assert_eq!(shown["false_positive_bound_log2"], -41);
     assert_eq!(shown["state_digest"], json["state_digest"]);
     let entries = shown["entries"].as_array().cloned().unwrap_or_default();
-    assert_eq!(entries.len(), 5);
+    assert_eq!(entries.len(), 6);
     let parts: Vec<&Value> = entries
         .iter()
         .filter(|entry| entry["key"]["part_fingerprint"].is_string())
         .collect();
-    assert_eq!(parts.len(), 3);
+    assert_eq!(parts.len(), 4);
     for part in parts {
         assert!(
             part["key"]["part_fingerprint"]
@@ -1575,7 +1689,7 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     }
     let text = lab.ok("show list-2.pcbc").stdout;
     assert!(
-        text.contains("compact blocklist snapshot #2 with 5 entries"),
+        text.contains("compact blocklist snapshot #2 with 6 entries"),
         "{text}"
     );
     assert!(text.contains("2^-41 per lookup"), "{text}");
@@ -1591,13 +1705,14 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     run.assert_code(0);
     let json = run.json();
     assert_eq!(json["applied"][0]["type"], "compact-blocklist-snapshot");
-    assert_eq!(json["lists"][0]["entries"], 5);
+    assert_eq!(json["lists"][0]["entries"], 6);
     assert_eq!(json["lists"][0]["format"], "compact");
     assert_eq!(json["lists"][0]["digest"], shown["state_digest"]);
     let run = lab.at(&format!("{apply} list-2.pcbc"), T0 + 11 * DAY);
-    assert!(run.stdout.contains("5 entries (compact)"), "{}", run.stdout);
+    assert!(run.stdout.contains("6 entries (compact)"), "{}", run.stdout);
 
-    // The harvested screen is blocked, by its fingerprint.
+    // The harvested screen is blocked, by its fingerprint: the verdict
+    // names the fingerprint that matched, never the part's own identity.
     let state = "--blocklist-state shop.pcbs";
     let run = lab.shop_verify(
         &format!("{state} --json"),
@@ -1606,19 +1721,36 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     );
     run.assert_code(10);
     let json = run.json();
+    assert_eq!(
+        json["summary"],
+        "genuine (key not challenged), unpaired, BLOCKED: stolen (by fingerprint)"
+    );
     let listing = &json["details"]["blocklist"]["listings"][0];
     assert_eq!(listing["by_fingerprint"], true);
     assert_eq!(listing["reason"], "stolen");
     assert_eq!(listing["sequence"], 2);
     assert_eq!(listing["handset"], ALICE_IMEI);
-    assert_eq!(
-        listing["matched"]["part"],
-        json["details"]["part"]["part_id"]
-    );
+    assert!(listing["matched"].get("part").is_none(), "{listing}");
+    let fingerprint = listing["matched"]["part-fingerprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(fingerprint.ends_with("/43"), "{listing}");
+    let part_id = json["details"]["part"]["part_id"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!fingerprint.contains(part_id), "{listing}");
     let run = lab.shop_verify(state, "alice-screen.cert", T0 + 12 * DAY);
     run.assert_code(10);
     assert!(
-        run.stdout.contains("by its fingerprint in a compact list"),
+        run.stdout.contains(&format!(
+            "matched by fingerprint {fingerprint} in a compact list"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains(&format!("matched part {part_id}")),
         "{}",
         run.stdout
     );
@@ -1710,7 +1842,7 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
     );
     let run = lab.at(&format!("{apply} --json list-4.pcbc"), T0 + 13 * DAY);
     run.assert_code(0);
-    assert_eq!(run.json()["lists"][0]["entries"], 8);
+    assert_eq!(run.json()["lists"][0]["entries"], 10);
     lab.shop_verify(state, "bob-battery.cert", T0 + 13 * DAY)
         .assert_code(10);
 }
@@ -1738,14 +1870,15 @@ fn a_register_signs_its_first_compact_list_straight_from_an_imei_file() {
     );
     run.assert_code(0);
     let json = run.json();
-    // Three IMEIs and Alice's handset's three parts (its board IMEI is a line).
-    assert_eq!(json["entries"], 6);
-    assert_eq!(json["counts"]["listed"], 6);
+    // Three IMEIs, Alice's handset's three parts and her screen's key (its
+    // board IMEI is a line).
+    assert_eq!(json["entries"], 7);
+    assert_eq!(json["counts"]["listed"], 7);
     assert_eq!(json["counts"]["carried"], 0);
     assert_eq!(json["counts"]["duplicates"], 2);
     let shown = lab.ok("show --json national-1.pcbc").json();
     assert_eq!(shown["imei_count"], 3);
-    assert_eq!(shown["part_count"], 3);
+    assert_eq!(shown["part_count"], 4);
 
     // Listing and delisting one IMEI is still refused, nothing written.
     let run = lab.at(
@@ -1791,8 +1924,8 @@ fn a_register_keeps_its_compact_list_current_with_deltas_over_what_devices_hold(
     let json = run.json();
     assert_eq!(json["from_sequence"], 1);
     assert_eq!(json["to_sequence"], 2);
-    assert_eq!(json["upserts"], 4);
-    assert_eq!(json["removals"], 4);
+    assert_eq!(json["upserts"], 5);
+    assert_eq!(json["removals"], 5);
     lab.ok_at(&format!("{mirror} d-1-2.pcbd"), T0 + 11 * DAY);
     let run = lab.at(&format!("{shop} --json d-1-2.pcbd"), T0 + 11 * DAY);
     run.assert_code(0);

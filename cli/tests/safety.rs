@@ -492,8 +492,10 @@ fn a_registers_counts_are_true_and_nothing_is_dropped_silently() {
     assert_eq!(counts["duplicates"], 2, "{json}");
     assert_eq!(counts["not_listed"], 1, "{json}");
     assert_eq!(counts["delisted"], 0, "{json}");
-    assert_eq!(counts["carried"], 3, "{json}");
-    assert_eq!(json["entries"], 5);
+    // Alice's board, screen, battery and screen key carried; her IMEI
+    // re-listed; Bob's IMEI newly listed.
+    assert_eq!(counts["carried"], 4, "{json}");
+    assert_eq!(json["entries"], 6);
     assert_eq!(json["not_listed"][0], format!("IMEI {CAROL_IMEI}"));
     let run = lab.at(
         &format!(
@@ -557,8 +559,8 @@ fn a_register_lists_every_pairing_record_in_a_folder_or_a_list_file() {
         T0,
     );
     run.assert_code(0);
-    // Two IMEIs and two boards, two screens, two batteries.
-    assert_eq!(run.json()["entries"], 8);
+    // Two IMEIs and two boards, two screens, two batteries, two screen keys.
+    assert_eq!(run.json()["entries"], 10);
     // A list file, relative to its folder, with comments.
     lab.write(
         "reports/today.txt",
@@ -574,7 +576,7 @@ fn a_register_lists_every_pairing_record_in_a_folder_or_a_list_file() {
         T0,
     );
     run.assert_code(0);
-    assert_eq!(run.json()["entries"], 8);
+    assert_eq!(run.json()["entries"], 10);
     // A line naming no record, and a folder holding a stray file: all reported.
     lab.write("bad.txt", b"reports/alice.pair\nreports/nobody.pair\n");
     let run = lab.at(
@@ -807,6 +809,7 @@ fn json_schemas_are_checked_in_for_every_json_output() {
         "blocklist-apply",
         "blocklist-new",
         "blocklist-delta",
+        "blocklist-unfollow",
         "show",
         "root-new",
         "authority-new",
