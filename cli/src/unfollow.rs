@@ -100,7 +100,7 @@ fn not_followed(missing: &[&Named], path: &Path, flag: &str) -> CliError {
     .flag(flag.to_owned())
     .hint(
         "`partcert blocklist apply --state FILE --blocklist-trust ROOT.cert --json` lists the \
-         registers a state follows (`authority`)",
+         registers a state follows, each by its `authority`",
     )
 }
 
