@@ -26,7 +26,8 @@
  * Exit status: 0 genuine and not blocked on current blocklists; 3 genuine
  * but BLOCKED (stolen, lost or fraud: do not fit it); 4 genuine and not
  * found blocked, but a blocklist is stale (expired, missing, signed by a
- * revoked key, or outdated): check again once it is updated; 1 the
+ * revoked key, outdated, or dated after this device's clock): check again
+ * once it is updated; 1 the
  * evidence cannot be trusted or read (counterfeit, tampered, expired …);
  * 2 usage or file errors.
  *
@@ -144,6 +145,7 @@ static const char *stale_reason_name(partcert_stale_reason reason) {
         case PARTCERT_STALE_REASON_SIGNER_REVOKED: return "signed by a key since revoked";
         case PARTCERT_STALE_REASON_MISSING: return "missing: followed, but not loaded";
         case PARTCERT_STALE_REASON_OUTDATED_BY: return "outdated by";
+        case PARTCERT_STALE_REASON_FUTURE_DATED: return "dated after this device's clock";
         default: return "stale";
     }
 }
@@ -163,7 +165,8 @@ static void print_verdict(const partcert_verdict *verdict) {
     const partcert_provenance *provenance = partcert_verdict_provenance(verdict);
     const partcert_blocklist_status *status = partcert_verdict_blocklist(verdict);
     partcert_imeis mismatched = partcert_verdict_mismatched_imeis(verdict);
-    uint64_t since = 0;
+    const partcert_error *refused = partcert_verdict_pairing_refused(verdict);
+    uint64_t since = 0, retired_at = 0;
 
     printf("verdict:    %s\n", partcert_verdict_summary(verdict).data);
     printf("part:       %s, %s %s, serial %s\n", partcert_verdict_part_kind_name(verdict).data,
@@ -186,6 +189,17 @@ static void print_verdict(const partcert_verdict *verdict) {
         printf("note:       the line's key was revoked from %" PRIu64
                "; the pairing record places this part before that\n",
                since);
+    if (partcert_verdict_issuer_retired(verdict, &retired_at))
+        printf("note:       the line retired at %" PRIu64
+               "; the pairing record places this part before that\n",
+               retired_at);
+    /* A listed part stays blocked whatever record it comes with: a record
+     * that could not be trusted is reported beside the verdict. */
+    if (refused != NULL)
+        printf("pairing:    record refused: error %u (%s): %s\n",
+               (unsigned)partcert_error_code(refused),
+               partcert_result_name(partcert_error_code(refused)).data,
+               partcert_error_message(refused).data);
     for (size_t i = 0; i < mismatched.len; i++)
         printf("modem IMEI: %015" PRIu64 " is not signed into this board\n", mismatched.data[i]);
     /* Every list the shop follows, and whether it is current. */
@@ -197,6 +211,10 @@ static void print_verdict(const partcert_verdict *verdict) {
         if (list->stale_reason == PARTCERT_STALE_REASON_OUTDATED_BY)
             printf("outdated by \"%s\" (a list issued at %" PRIu64 "): this clock may be behind\n",
                    list->outdated_by_name.data, list->outdated_by_issued_at);
+        else if (list->stale_reason == PARTCERT_STALE_REASON_FUTURE_DATED)
+            printf("dated %" PRIu64 ", after this device's clock: a wrong date, or this clock "
+                   "is behind\n",
+                   list->future_dated_issued_at);
         else
             printf("%s (valid until %" PRIu64 ")\n", stale_reason_name(list->stale_reason),
                    list->expires_at);
@@ -206,13 +224,23 @@ static void print_verdict(const partcert_verdict *verdict) {
         printf("listed:     %s by \"%s\" at %" PRIu64 "%s, ", reason_name(listing->reason),
                listing->authority_name.data, listing->listed_at,
                listing->status == PARTCERT_LISTING_STATUS_SUSPENDED ? " (suspended)" : "");
-        if (listing->matched_kind == PARTCERT_BLOCK_KEY_KIND_IMEI)
-            printf("handset %015" PRIu64 "\n", listing->matched_imei);
-        else if (listing->has_handset)
-            printf("the part itself (from handset %015" PRIu64 ")\n", listing->handset_imei);
-        else
-            printf("the part itself\n");
+        switch (listing->matched_key_kind) {
+            case PARTCERT_MATCHED_KIND_IMEI:
+                printf("handset %015" PRIu64 "\n", listing->matched_imei);
+                continue;
+            case PARTCERT_MATCHED_KIND_PART_KEY: printf("the part's key"); break;
+            case PARTCERT_MATCHED_KIND_PART_FINGERPRINT:
+                /* Not proof of this exact part: a fingerprint in a compact list. */
+                printf("by fingerprint %s", listing->matched_fingerprint.data);
+                break;
+            default: printf("the part itself"); break;
+        }
+        if (listing->has_handset) printf(" (from handset %015" PRIu64 ")", listing->handset_imei);
+        printf("\n");
     }
+    if (partcert_blocklist_status_capped(status))
+        printf("listed:     ... and more (the first %d listings are shown)\n",
+               PARTCERT_MAX_LISTINGS);
 }
 
 static void usage(const char *program) {

@@ -71,7 +71,11 @@
  *   read them with `partcert_bytes_data` and `partcert_bytes_len`.
  *
  * - Times are seconds since the Unix epoch. The library never reads a
- *   clock: the caller passes `now`. IMEIs are the 15-digit number in a
+ *   clock: the caller passes `now`. A time written by someone else (a
+ *   list's or revocation list's issue time, a pairing record's time)
+ *   counts only up to the `now` it is received or checked at plus
+ *   `PARTCERT_CLOCK_TOLERANCE`: a date from the future raises no clock
+ *   floor and flags only its own list. IMEIs are the 15-digit number in a
  *   `uint64_t` (`partcert_imei_parse` reads the text form) and are always
  *   validated.
  *
@@ -139,9 +143,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 2
+#define PARTCERT_VERSION_MINOR 3
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.2.0"
+#define PARTCERT_VERSION_STRING "1.3.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -277,6 +281,24 @@
  * `partcert::limits::MAX_AUTHORITIES`)
  */
 #define PARTCERT_MAX_AUTHORITIES 64
+
+/**
+ * How far past the verifying clock a time written by someone else (a
+ * list's or revocation list's issue time, a pairing record's time) may lie
+ * and still count, in seconds: one day, enough for a device clock in the
+ * wrong time zone. A later time raises no clock floor, flags only its own
+ * list, and dates no record (see the crate's rule for times). (core:
+ * `partcert::limits::CLOCK_TOLERANCE`)
+ */
+#define PARTCERT_CLOCK_TOLERANCE 86400
+
+/**
+ * Most listings one verdict reports: a lookup stops there and says it was
+ * capped (parts sharing one fingerprint in a compact list could otherwise
+ * make one lookup read millions of records). (core:
+ * `partcert::limits::MAX_LISTINGS`)
+ */
+#define PARTCERT_MAX_LISTINGS 64
 
 /**
  * The result of every fallible partcert function: `PARTCERT_RESULT_OK` (0)
@@ -683,6 +705,47 @@ typedef uint32_t partcert_listing_status;
 #endif // __cplusplus
 
 /**
+ * What a blocklist listing matched (`partcert_listing.matched_key_kind`).
+ * Its first two values are those of `partcert_block_key_kind`.
+ */
+enum partcert_matched_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A listed IMEI: the board's, one its modem presented, or the IMEI of
+   * the handset a record pairs the part to (`matched_imei`).
+   */
+  PARTCERT_MATCHED_KIND_IMEI = 1,
+  /**
+   * The part's identity, listed exactly (`matched_part_id`).
+   */
+  PARTCERT_MATCHED_KIND_PART = 2,
+  /**
+   * The key the part's certificate names, listed exactly
+   * (`matched_key_id`): a reported handset's keyed parts are listed by
+   * key too, so a harvested keyed part reads blocked whatever root or
+   * serial it is re-certified under.
+   */
+  PARTCERT_MATCHED_KIND_PART_KEY = 3,
+  /**
+   * A fingerprint in a compact list — the first bits of a listed part's
+   * identity (or key) digest — that this part's digest starts with
+   * (`matched_fingerprint`). Not proof of this exact part: a part not
+   * listed matches one with probability at most 2^-41 per lookup.
+   */
+  PARTCERT_MATCHED_KIND_PART_FINGERPRINT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum partcert_matched_kind partcert_matched_kind;
+#else
+typedef uint32_t partcert_matched_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Why a followed list may be out of date (`partcert_list_checked`).
  */
 enum partcert_stale_reason
@@ -709,11 +772,21 @@ enum partcert_stale_reason
    */
   PARTCERT_STALE_REASON_MISSING = 3,
   /**
-   * Another authority's list was issued after this one expired: the
-   * device's clock may be behind. The other authority is named in the
-   * `outdated_by_` fields.
+   * Another authority's list vouches for a time after this one expired:
+   * the device's clock may be behind. The other authority is named in the
+   * `outdated_by_` fields. Only a time the other list's clock floor
+   * vouches for counts (its issue time, capped at the device's clock plus
+   * `PARTCERT_CLOCK_TOLERANCE` when it was received): a date from the
+   * future flags nobody else.
    */
   PARTCERT_STALE_REASON_OUTDATED_BY = 4,
+  /**
+   * The list is dated after this device's clock plus
+   * `PARTCERT_CLOCK_TOLERANCE`: a careless or stolen key wrote a date
+   * from the future, or this device's clock is behind. Such a list flags
+   * only itself; its issue time is in `future_dated_issued_at`.
+   */
+  PARTCERT_STALE_REASON_FUTURE_DATED = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -879,7 +952,8 @@ typedef struct partcert_authority partcert_authority;
  * `partcert_trust_store`: `partcert_blocklist_new` (and the other
  * constructors) make one with a single reference, which
  * `partcert_blocklist_apply` (any list object, told by its content),
- * `_apply_snapshot` and `_apply_delta` change in place;
+ * `_apply_snapshot`, `_apply_delta`, `_unfollow` and `_unfollow_unpinned`
+ * change in place;
  * once `partcert_blocklist_share` has handed out another reference it no
  * longer changes (503). A device whose readers verify while an updater
  * applies lists keeps the current blocklist in a
@@ -922,6 +996,8 @@ typedef struct partcert_blocklist_entries partcert_blocklist_entries;
  * delta, told by its content), `_apply_snapshot` and `_apply_delta`
  * apply an update to a copy of the current blocklist and publish the
  * result in O(1) (all-or-nothing: a refused update publishes nothing);
+ * `partcert_blocklist_holder_unfollow` and `_unfollow_unpinned` stop
+ * following authorities the same way;
  * `partcert_blocklist_holder_publish` publishes a blocklist made
  * elsewhere. Updates run one at a time, so none is lost. A blocklist is
  * freed when its last reference is released, by whichever thread releases
@@ -1176,12 +1252,21 @@ typedef struct partcert_list_info {
 /**
  * One blocklist listing that matched, borrowed from its standing.
  *
+ * What matched is `matched_key_kind` (since 1.3): an IMEI, the part's
+ * identity, the key its certificate names, or a fingerprint in a compact
+ * list. The older `matched_kind`, `matched_imei` and `matched_part_id`
+ * stay filled for callers built against 1.2: an IMEI reads IMEI with the
+ * IMEI; the part's identity reads PART with the identity; a part key or
+ * a fingerprint reads PART with `matched_part_id` all zeros (neither is
+ * the part's identity: read `matched_key_kind`).
+ *
  * Library-owned: read it through the pointer the library hands out, never
  * allocate one. Fields may be added at the end in a minor version.
  */
 typedef struct partcert_listing {
   /**
-   * Whether an IMEI or a part identity matched.
+   * Whether an IMEI or a part matched (a part key or a fingerprint
+   * reads PART; see `matched_key_kind` for which).
    */
   partcert_block_key_kind matched_kind;
   /**
@@ -1189,8 +1274,8 @@ typedef struct partcert_listing {
    */
   uint64_t matched_imei;
   /**
-   * The part identity digest that matched (when `matched_kind` is PART),
-   * else zeros.
+   * The part identity digest that matched (when `matched_key_kind` is
+   * PART), else zeros.
    */
   uint8_t matched_part_id[PARTCERT_DIGEST_LEN];
   /**
@@ -1226,6 +1311,28 @@ typedef struct partcert_listing {
    * That handset's IMEI, or 0.
    */
   uint64_t handset_imei;
+  /**
+   * What matched (since 1.3): IMEI, PART, PART_KEY or PART_FINGERPRINT.
+   */
+  partcert_matched_kind matched_key_kind;
+  /**
+   * For PART_KEY: the 32-byte key id of the key the part's certificate
+   * names, listed; zeros otherwise.
+   */
+  uint8_t matched_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * For PART_FINGERPRINT: the fingerprint that matched, as hex digits of
+   * the digest's first bits, a slash and their number ("3fa01c…0/61");
+   * empty otherwise.
+   */
+  struct partcert_str matched_fingerprint;
+  /**
+   * Whether the match is on a fingerprint in a compact list rather than
+   * on an exact key (`matched_key_kind` is PART_FINGERPRINT): a part not
+   * listed matches one with probability at most 2^-41 per lookup, and
+   * the summary says "(by fingerprint)".
+   */
+  bool by_fingerprint;
 } partcert_listing;
 
 /**
@@ -1271,10 +1378,17 @@ typedef struct partcert_list_checked {
    */
   struct partcert_str outdated_by_name;
   /**
-   * For OUTDATED_BY: the issue time that authority's list carries; 0
-   * otherwise.
+   * For OUTDATED_BY: the time that authority's list vouches for (its
+   * issue time, capped at the device's clock plus
+   * `PARTCERT_CLOCK_TOLERANCE` when it was received); 0 otherwise.
    */
   uint64_t outdated_by_issued_at;
+  /**
+   * For FUTURE_DATED (since 1.3): the issue time this list carries,
+   * after the device's clock plus `PARTCERT_CLOCK_TOLERANCE`; 0
+   * otherwise.
+   */
+  uint64_t future_dated_issued_at;
 } partcert_list_checked;
 
 /**
@@ -1351,6 +1465,22 @@ typedef struct partcert_paired_part {
    * The fingerprint of the part's certificate at pairing time.
    */
   uint8_t certificate_fingerprint[PARTCERT_DIGEST_LEN];
+  /**
+   * Whether the record names the key of a keyed part (since 1.3; see
+   * `key_id`).
+   */
+  bool has_key;
+  /**
+   * For a keyed part: the key id of the key its certificate names (a
+   * register reporting the handset lists the part by it too); zeros
+   * otherwise.
+   */
+  uint8_t key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * When the record says the part was first paired by its maker's
+   * pairing services (since 1.3; seconds since the Unix epoch).
+   */
+  uint64_t first_paired;
 } partcert_paired_part;
 
 /**
@@ -1391,6 +1521,16 @@ typedef struct partcert_provenance {
    * accepted and reported.
    */
   bool certificate_renewed;
+  /**
+   * When the record says this part was first paired (since 1.3; seconds
+   * since the Unix epoch): carried from record to record across repairs
+   * by the pairing services of the part's own maker, at most
+   * `paired_at`. It is what places a part made before its line's key
+   * leaked, or before its line retired (see
+   * `partcert_verdict_issuer_revoked`, `partcert_verdict_issuer_retired`),
+   * when the service is of the part's own root.
+   */
+  uint64_t first_paired;
 } partcert_provenance;
 
 #ifdef __cplusplus
@@ -1542,9 +1682,11 @@ partcert_result partcert_authority_certify_part(const struct partcert_authority 
  * part certificates; NULL when 0; a part listed twice is 111), the
  * per-handset `sequence`, the `event` (a `partcert_pairing_event`) and
  * the signing time. The handset's IMEIs come from the board's certificate.
- * The service's own validity is not checked against `issued_at` here (a
- * verifier checks it at its own clock). Writes the encoded record to a
- * new `partcert_bytes`.
+ * The service's certificate must be valid at `issued_at` (301/300
+ * otherwise: verifiers refuse a record dated outside its service's
+ * validity). Every part is first paired at `issued_at`: after a repair,
+ * sign with `partcert_authority_pair_after` so the parts keep their past.
+ * Writes the encoded record to a new `partcert_bytes`.
  */
 partcert_result partcert_authority_pair(const struct partcert_authority *authority,
                                         const uint8_t *board,
@@ -1556,6 +1698,36 @@ partcert_result partcert_authority_pair(const struct partcert_authority *authori
                                         uint64_t issued_at,
                                         struct partcert_bytes **record_out,
                                         struct partcert_error **error_out);
+
+/**
+ * Signs the pairing record of a handset after a repair (or any later
+ * pairing) as `partcert_authority_pair` does, and each part keeps the
+ * time a pairing service of this service's own root first paired its
+ * certificate, as the `earlier` records say: the handset's previous
+ * record, a donor handset's record (`earlier`: `earlier_count` encoded
+ * pairing records, NULL when 0, at most `PARTCERT_MAX_CHAIN_LEN`: 106
+ * otherwise). So a part made before its line's key leaked, or before its
+ * line retired, stays genuine across any number of repairs.
+ *
+ * Every earlier record must verify against `trust` at `issued_at` (2xx,
+ * 3xx otherwise, naming why) and be dated no later than it (111); only
+ * those of this service's own root carry a first-paired time: another
+ * maker's record can place a part in a handset but never vouch for its
+ * past. Writes the encoded record to a new `partcert_bytes`.
+ */
+partcert_result partcert_authority_pair_after(const struct partcert_authority *authority,
+                                              const struct partcert_trust_store *trust,
+                                              const struct partcert_slice *earlier,
+                                              size_t earlier_count,
+                                              const uint8_t *board,
+                                              size_t board_len,
+                                              const struct partcert_slice *parts,
+                                              size_t part_count,
+                                              uint64_t sequence,
+                                              uint32_t event,
+                                              uint64_t issued_at,
+                                              struct partcert_bytes **record_out,
+                                              struct partcert_error **error_out);
 
 /**
  * Publishes a full blocklist snapshot (blocklist roots in any epoch;
@@ -1679,19 +1851,46 @@ partcert_result partcert_blocklist_new_with_rollback_state(const uint8_t *data,
 /**
  * Reads back a whole accepted state written by `partcert_blocklist_save_state`
  * (every authority's list and the anti-rollback marks) into a new
- * blocklist. Every list must belong to a blocklist root pinned in `trust`
- * (201 otherwise) and agree with its anti-rollback mark; a damaged file is
- * refused whole (1xx; 112 if its checksum or a list's agreement with its
- * mark fails), never half-loaded. Marks without a list are authorities
- * followed whose list is not held: verdicts read stale until it arrives.
- * The file is unsigned: keep it as the anti-rollback marks are kept (see
- * `partcert_blocklist`).
+ * blocklist. Every list must agree with its anti-rollback mark; a damaged
+ * file is refused whole (1xx; 112 if its checksum or a list's agreement
+ * with its mark fails), never half-loaded. Marks without a list are
+ * authorities followed whose list is not held: verdicts read stale until
+ * it arrives. An authority whose blocklist root `trust` no longer pins
+ * (unpinned, or re-pinned under a new key) is no longer followed: its
+ * list and mark are dropped and every other authority's kept (since 1.3;
+ * 1.2 refused the whole file with 201). `partcert_blocklist_load_state`
+ * does the same and says which were dropped. The file is unsigned: keep
+ * it as the anti-rollback marks are kept (see `partcert_blocklist`).
  */
 partcert_result partcert_blocklist_new_from_saved_state(const struct partcert_trust_store *trust,
                                                         const uint8_t *data,
                                                         size_t len,
                                                         struct partcert_blocklist **blocklist_out,
                                                         struct partcert_error **error_out);
+
+/**
+ * Reads back a whole accepted state as
+ * `partcert_blocklist_new_from_saved_state` does — keeping every
+ * authority whose blocklist root `trust` still pins, with its list and
+ * mark — and reports, apart, the authorities the state followed whose
+ * roots `trust` no longer pins (a rogue operator unpinned, a root
+ * re-pinned under a new key after its key was stolen): they are no longer
+ * followed, so their missing lists no longer make verdicts stale.
+ *
+ * Writes the new blocklist to `blocklist_out`, and, if `dropped_out` is
+ * not NULL, a new `partcert_bytes` holding the dropped authorities' root
+ * key ids, `PARTCERT_DIGEST_LEN` bytes each, one after another, in
+ * ascending order (`partcert_bytes_len / PARTCERT_DIGEST_LEN` of them;
+ * empty when none was dropped); free it with `partcert_bytes_free`. Both
+ * are written only on success. Errors as for
+ * `partcert_blocklist_new_from_saved_state`.
+ */
+partcert_result partcert_blocklist_load_state(const struct partcert_trust_store *trust,
+                                              const uint8_t *data,
+                                              size_t len,
+                                              struct partcert_blocklist **blocklist_out,
+                                              struct partcert_bytes **dropped_out,
+                                              struct partcert_error **error_out);
 
 /**
  * Writes the whole accepted state — every authority's list and the
@@ -1743,8 +1942,12 @@ void partcert_blocklist_free(struct partcert_blocklist *blocklist);
  * `PARTCERT_MAX_SEQUENCE`). The same snapshot again is accepted and
  * changes nothing; a different one with the same version is 404. `now` is
  * the caller's clock, raised to this authority's floor (see
- * `partcert_blocklist_clock_for`). Writes the version now held to
- * `version_out` (NULL if not wanted). 503 if `blocklist` is shared.
+ * `partcert_blocklist_clock_for`) — except that a list of a later epoch
+ * is judged at `now` itself, never at a floor an older epoch raised
+ * (which a thief's list may have raised). The list raises the floor to
+ * its issue time, at most `now` plus `PARTCERT_CLOCK_TOLERANCE`. Writes
+ * the version now held to `version_out` (NULL if not wanted). 503 if
+ * `blocklist` is shared.
  */
 partcert_result partcert_blocklist_apply_snapshot(struct partcert_blocklist *blocklist,
                                                   const struct partcert_trust_store *trust,
@@ -1803,9 +2006,11 @@ partcert_result partcert_blocklist_apply(struct partcert_blocklist *blocklist,
 
 /**
  * The clock for one blocklist authority's lists (given by its 32-byte
- * root key id) at the caller's `now`: never earlier than the issue time
- * of that authority's newest accepted list, unless `trust` has since
- * revoked the key that signed it. Other authorities' lists never move it.
+ * root key id) at the caller's `now`: never earlier than the floor that
+ * authority's newest accepted list set — its issue time, capped at the
+ * clock it was received at plus `PARTCERT_CLOCK_TOLERANCE`, so a date
+ * from the future raises no floor — unless `trust` has since revoked the
+ * key that signed it. Other authorities' lists never move it.
  * An authority this blocklist does not follow gets `now` unchanged. 0 if
  * an argument is NULL.
  */
@@ -1820,6 +2025,35 @@ uint64_t partcert_blocklist_clock_for(const struct partcert_blocklist *blocklist
  * False for NULL.
  */
 bool partcert_blocklist_follows_any(const struct partcert_blocklist *blocklist);
+
+/**
+ * Stops following one blocklist authority, given by its 32-byte root key
+ * id (after unpinning a rogue operator, or a root re-pinned under a new
+ * key): drops its list and its anti-rollback mark, so its missing list no
+ * longer makes verdicts stale; every other authority's list and mark is
+ * kept. Writes to `was_followed` (NULL if not wanted) whether the
+ * blocklist followed it (false: nothing changed). Save the state
+ * afterwards, or a restart from the old state follows it again. 503 if
+ * `blocklist` is shared (unfollow on a copy from `partcert_blocklist_clone`
+ * and publish it, or use `partcert_blocklist_holder_unfollow`).
+ */
+partcert_result partcert_blocklist_unfollow(struct partcert_blocklist *blocklist,
+                                            const uint8_t *authority_key_id,
+                                            bool *was_followed,
+                                            struct partcert_error **error_out);
+
+/**
+ * Stops following every authority whose blocklist root `trust` no longer
+ * pins (see `partcert_blocklist_unfollow`): what a device does after
+ * changing the roots it pins. If `unfollowed_out` is not NULL, writes a
+ * new `partcert_bytes` holding their root key ids, `PARTCERT_DIGEST_LEN`
+ * bytes each, in ascending order (empty when none); free it with
+ * `partcert_bytes_free`. 503 if `blocklist` is shared.
+ */
+partcert_result partcert_blocklist_unfollow_unpinned(struct partcert_blocklist *blocklist,
+                                                     const struct partcert_trust_store *trust,
+                                                     struct partcert_bytes **unfollowed_out,
+                                                     struct partcert_error **error_out);
 
 /**
  * How many authorities' lists are held (0 for NULL).
@@ -1859,9 +2093,11 @@ partcert_result partcert_blocklist_entries_add_handset(struct partcert_blocklist
 
 /**
  * Adds every entry for a reported handset, from its latest pairing record:
- * its IMEIs *and* the identities of the parts paired to it, so its parts
- * stay blocked when harvested. (The same handset reported twice is
- * refused when publishing: 110, naming the key.)
+ * its IMEIs, the identities of the parts paired to it *and* (since 1.3)
+ * the keys of its keyed parts, so its parts stay blocked when harvested,
+ * or re-certified around their key under another root or serial. (The
+ * same handset reported twice is refused when publishing: 110, naming
+ * the key.)
  */
 partcert_result partcert_blocklist_entries_add_reported_handset(struct partcert_blocklist_entries *entries,
                                                                 const uint8_t *record,
@@ -1884,6 +2120,23 @@ partcert_result partcert_blocklist_entries_add_part(struct partcert_blocklist_en
                                                     uint32_t status,
                                                     const uint64_t *handset_imei,
                                                     struct partcert_error **error_out);
+
+/**
+ * Adds an entry listing a keyed part by the key its certificate names,
+ * given by its 32-byte key id (`partcert_public_key_id` of the part's
+ * public key): every certificate naming that key, under any root or
+ * serial, then reads blocked, the listing's `matched_key_kind` PART_KEY.
+ * `handset_imei` points to the IMEI of the handset the part was paired
+ * to, or is NULL if unknown. (A key added twice is refused when
+ * publishing: 110.)
+ */
+partcert_result partcert_blocklist_entries_add_part_key(struct partcert_blocklist_entries *entries,
+                                                        const uint8_t *key_id,
+                                                        uint32_t reason,
+                                                        uint64_t listed_at,
+                                                        uint32_t status,
+                                                        const uint64_t *handset_imei,
+                                                        struct partcert_error **error_out);
 
 /**
  * How many entries the list holds (0 for NULL).
@@ -1957,6 +2210,29 @@ partcert_result partcert_blocklist_holder_apply(const struct partcert_blocklist_
                                                 struct partcert_error **error_out);
 
 /**
+ * Stops following one blocklist authority (its 32-byte root key id) in a
+ * copy of the current blocklist and publishes the result (see
+ * `partcert_blocklist_unfollow`), in turn with the holder's other
+ * updates, so none is lost. Writes to `was_followed` (NULL if not wanted)
+ * whether the current blocklist followed it.
+ */
+partcert_result partcert_blocklist_holder_unfollow(const struct partcert_blocklist_holder *holder,
+                                                   const uint8_t *authority_key_id,
+                                                   bool *was_followed,
+                                                   struct partcert_error **error_out);
+
+/**
+ * Stops following every authority whose blocklist root `trust` no longer
+ * pins, in a copy of the current blocklist, and publishes the result (see
+ * `partcert_blocklist_unfollow_unpinned`; `unfollowed_out`, NULL if not
+ * wanted, receives their root key ids, 32 bytes each).
+ */
+partcert_result partcert_blocklist_holder_unfollow_unpinned(const struct partcert_blocklist_holder *holder,
+                                                            const struct partcert_trust_store *trust,
+                                                            struct partcert_bytes **unfollowed_out,
+                                                            struct partcert_error **error_out);
+
+/**
  * Frees a holder (it releases its reference to the current blocklist;
  * readers keep theirs). NULL is a no-op.
  */
@@ -1975,7 +2251,17 @@ partcert_blocklist_state partcert_blocklist_status_state(const struct partcert_b
 bool partcert_blocklist_status_is_stale(const struct partcert_blocklist_status *status);
 
 /**
- * How many listings matched (0 unless BLOCKED).
+ * Whether more listings matched than the standing reports: a lookup
+ * stops at `PARTCERT_MAX_LISTINGS` listings (parts sharing one
+ * fingerprint in a compact list could otherwise make one lookup read
+ * millions of records) and the rest were not read. Only ever true when
+ * BLOCKED; false for NULL.
+ */
+bool partcert_blocklist_status_capped(const struct partcert_blocklist_status *status);
+
+/**
+ * How many listings matched (0 unless BLOCKED; at most
+ * `PARTCERT_MAX_LISTINGS`, see `partcert_blocklist_status_capped`).
  */
 size_t partcert_blocklist_status_listing_count(const struct partcert_blocklist_status *status);
 
@@ -1999,7 +2285,9 @@ const struct partcert_list_checked *partcert_blocklist_status_list(const struct 
 
 /**
  * A short description of the standing: "clean", "BLOCKED: stolen",
+ * "BLOCKED: stolen (by fingerprint)",
  * "clean but blocklist stale (UK National Register: missing)",
+ * "clean but blocklist stale (Operator: dated after this device's clock)",
  * "blocklist not checked" … (borrowed; empty for NULL).
  */
 struct partcert_str partcert_blocklist_status_summary(const struct partcert_blocklist_status *status);
@@ -2111,7 +2399,9 @@ partcert_result partcert_handset_evidence_add_part(struct partcert_handset_evide
 void partcert_handset_report_free(struct partcert_handset_report *report);
 
 /**
- * The handset's IMEIs (from its pairing record), borrowed.
+ * The handset's IMEIs, borrowed: from its pairing record, or, when the
+ * record was refused (see `partcert_handset_report_pairing_refused`), the
+ * IMEIs signed into its fitted board's certificate.
  */
 struct partcert_imeis partcert_handset_report_imeis(const struct partcert_handset_report *report);
 
@@ -2134,6 +2424,19 @@ uint64_t partcert_handset_report_checked_at(const struct partcert_handset_report
  * a clean one with a mismatch fails the self-check with 305.
  */
 struct partcert_imeis partcert_handset_report_mismatched_modem_imeis(const struct partcert_handset_report *report);
+
+/**
+ * Why the handset's pairing record was refused, borrowed from the report:
+ * read it with `partcert_error_code` and `partcert_error_message` (e.g.
+ * 307 for a record signed by another maker's pairing service); valid
+ * until the report is freed, and never freed itself. Only ever set when
+ * the handset is blocked — blocked wins, and the refusal is reported
+ * beside it; the parts were then checked without the record (none reads
+ * `listed_in_record`, nothing is reported missing) — otherwise the
+ * refusal is `partcert_verify_handset`'s error. NULL when the record was
+ * accepted, and for NULL.
+ */
+const struct partcert_error *partcert_handset_report_pairing_refused(const struct partcert_handset_report *report);
 
 /**
  * The handset's own blocklist standing (by IMEI), borrowed: valid until
@@ -2414,13 +2717,35 @@ partcert_result partcert_trust_store_add_chain_certificate(struct partcert_trust
                                                            struct partcert_error **error_out);
 
 /**
- * Accepts a revocation list signed by a pinned root and writes the
- * sequence now held for that root to `sequence_out` (NULL if not wanted).
+ * Accepts a revocation list signed by a pinned root, received at the
+ * caller's clock `now`, and writes the sequence now held for that root to
+ * `sequence_out` (NULL if not wanted).
  *
- * A list older than the one held is refused with 400 (rollback). Its issue
- * time becomes a floor for that root's clock (see
- * `partcert_trust_store_clock_for_root`); other roots' clocks are not
- * moved. 503 if `trust` is shared.
+ * A list older than the one held is refused with 400 (rollback); another
+ * list with the same sequence with 404. Its issue time becomes a floor for
+ * that root's clock (see `partcert_trust_store_clock_for_root`), but never
+ * past `now` plus `PARTCERT_CLOCK_TOLERANCE`: a revocation list dated
+ * years ahead (a careless root, or a thief holding its key) cannot expire
+ * a maker's parts. Other roots' clocks are not moved. 503 if `trust` is
+ * shared.
+ */
+partcert_result partcert_trust_store_apply_revocation_list_at(struct partcert_trust_store *trust,
+                                                              const uint8_t *data,
+                                                              size_t len,
+                                                              uint64_t now,
+                                                              uint64_t *sequence_out,
+                                                              struct partcert_error **error_out);
+
+/**
+ * Deprecated since 1.3: use `partcert_trust_store_apply_revocation_list_at`,
+ * which takes the clock the list is received at.
+ *
+ * Accepts a revocation list as `partcert_trust_store_apply_revocation_list_at`
+ * does with `now` = 0: without a receiving clock the list raises no clock
+ * floor for its root (at most `PARTCERT_CLOCK_TOLERANCE` seconds after
+ * 1970), so a date from the future can never lock anything out — and a
+ * clock set back is not caught by this list either. The revocations
+ * themselves take effect as before.
  */
 partcert_result partcert_trust_store_apply_revocation_list(struct partcert_trust_store *trust,
                                                            const uint8_t *data,
@@ -2446,8 +2771,10 @@ size_t partcert_trust_store_chain_certificate_count(const struct partcert_trust_
 /**
  * The clock at which the certificates of one manufacturer root (given by
  * its 32-byte key id) are checked for the caller's `now`: never earlier
- * than the issue time of that root's own newest revocation list, so a
- * clock set back cannot revive a certificate the root has moved past.
+ * than the floor that root's own newest revocation list set (its issue
+ * time, capped at the clock it was received at plus
+ * `PARTCERT_CLOCK_TOLERANCE`), so a clock set back cannot revive a
+ * certificate the root has moved past.
  * Another root's lists never move it. A verdict's `checked_at` is this
  * clock for the part's root. 0 if `trust` or `root_key_id` is NULL.
  */
@@ -2637,12 +2964,38 @@ const struct partcert_provenance *partcert_verdict_provenance(const struct partc
 
 /**
  * Whether the part's issuer (factory line) key was revoked by its root
- * from some time T on, while a pairing record (signed by an unrevoked
- * service) places this certificate before T: genuine, made before the
- * leak. If so, writes T to `since_out` (unless it is NULL). (A part whose
- * issuer is revoked without such a record is refused with 304 instead.)
+ * from some time T on, while its own maker places this certificate before
+ * T (a record of one of its pairing services says when the part was first
+ * paired): genuine, made before the leak. If so, writes T to `since_out`
+ * (unless it is NULL). (A part whose issuer is revoked without such a
+ * record is refused with 304 instead; another maker's record, or one
+ * dated outside its service's validity, places nothing.)
  */
 bool partcert_verdict_issuer_revoked(const struct partcert_verdict *verdict, uint64_t *since_out);
+
+/**
+ * Whether the part's issuer (factory line) certificate has ended — the
+ * line retired — while its own maker places this certificate before then
+ * (a record of one of its pairing services says when the part was first
+ * paired): genuine, made while its line was certified. If so, writes when
+ * the line's certificate ended to `at_out` (unless it is NULL). False for
+ * NULL. (A part of a retired line without such a record is refused as
+ * expired, 301.)
+ */
+bool partcert_verdict_issuer_retired(const struct partcert_verdict *verdict, uint64_t *at_out);
+
+/**
+ * Why the pairing record presented with the part was refused, borrowed
+ * from the verdict: read it with `partcert_error_code` and
+ * `partcert_error_message` (e.g. 307, "the board was paired by another
+ * manufacturer's pairing service"); valid until the verdict is freed, and
+ * never freed itself. Only ever set on a BLOCKED verdict — a listed part
+ * stays blocked whatever record it comes with, and the record's refusal
+ * is reported beside it — otherwise the refusal is the verification's
+ * error. NULL when the record was not refused, none was presented, or for
+ * NULL.
+ */
+const struct partcert_error *partcert_verdict_pairing_refused(const struct partcert_verdict *verdict);
 
 /**
  * The IMEIs the modem presented that are not signed into this board (in
@@ -2672,8 +3025,8 @@ bool partcert_verdict_is_stale(const struct partcert_verdict *verdict);
 
 /**
  * The time the certificates were checked at: the caller's `now`, raised
- * to the issue time of the newest revocation list of the part's own
- * manufacturer root (see `partcert_trust_store_clock_for_root`).
+ * to the floor the newest revocation list of the part's own manufacturer
+ * root set (see `partcert_trust_store_clock_for_root`).
  * Blocklists keep their own clocks and never move it.
  */
 uint64_t partcert_verdict_checked_at(const struct partcert_verdict *verdict);
@@ -2714,7 +3067,12 @@ struct partcert_str partcert_verdict_json(const struct partcert_verdict *verdict
  * Blocked wins over an IMEI mismatch: a listed board whose modem presents
  * an IMEI not signed into it is a BLOCKED verdict naming the mismatched
  * IMEIs (`partcert_verdict_mismatched_imeis`); a clean one is refused
- * with 305.
+ * with 305. Blocked wins over a refused pairing record too: a listed part
+ * shown with a record that cannot be trusted (307 for another maker's
+ * service, 300 for a record dated after `now` plus
+ * `PARTCERT_CLOCK_TOLERANCE` or outside its service's validity, ...) is a
+ * BLOCKED verdict with the refusal in `partcert_verdict_pairing_refused`;
+ * a clean one is refused with that code.
  */
 partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
                                      const struct partcert_blocklist *blocklist,
@@ -2733,9 +3091,10 @@ partcert_result partcert_verify_part(const struct partcert_trust_store *trust,
  * Fails only if the pairing record itself cannot be trusted, is not its
  * board's maker's (307: the board fitted is certified under another root
  * than the pairing service's), or does not belong to this handset (305
- * for the modem's IMEIs, unless the handset is blocked: then the report
- * says so, with the mismatched IMEIs in
- * `partcert_handset_report_mismatched_modem_imeis`). Each part's own
+ * for the modem's IMEIs) — unless the handset is blocked: blocked wins,
+ * and the report says so, with the refusal in
+ * `partcert_handset_report_pairing_refused` or the mismatched IMEIs in
+ * `partcert_handset_report_mismatched_modem_imeis`. Each part's own
  * outcome (a verdict or an error) is in the report; a part the record
  * does not list is verified without it and reported as not listed
  * (`partcert_fitted_part.listed_in_record`: replaced). `blocklist` may be

@@ -5,8 +5,8 @@ use std::ffi::c_char;
 
 use partcert::issue::Authority;
 use partcert::{
-    BlockKey, BlocklistSnapshot, Certificate, KeyId, ListVersion, PartKind, PublicKey, RevokedKey,
-    SecretKey, Validity,
+    BlockKey, BlocklistSnapshot, Certificate, KeyId, ListVersion, PairingRecord, PartKind,
+    PublicKey, RevokedKey, SecretKey, Validity, limits,
 };
 
 use crate::blocklist::partcert_blocklist;
@@ -20,6 +20,7 @@ use crate::part_spec::partcert_part_spec;
 use crate::ptr::{self, Out};
 use crate::result::partcert_result;
 use crate::str::{partcert_slice, partcert_str};
+use crate::trust_store::partcert_trust_store;
 use crate::types::{pairing_event_in, partcert_role};
 
 /// An authority able to sign: its secret key and its certificate (a
@@ -370,9 +371,11 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
 /// part certificates; NULL when 0; a part listed twice is 111), the
 /// per-handset `sequence`, the `event` (a `partcert_pairing_event`) and
 /// the signing time. The handset's IMEIs come from the board's certificate.
-/// The service's own validity is not checked against `issued_at` here (a
-/// verifier checks it at its own clock). Writes the encoded record to a
-/// new `partcert_bytes`.
+/// The service's certificate must be valid at `issued_at` (301/300
+/// otherwise: verifiers refuse a record dated outside its service's
+/// validity). Every part is first paired at `issued_at`: after a repair,
+/// sign with `partcert_authority_pair_after` so the parts keep their past.
+/// Writes the encoded record to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_pair(
     authority: *const partcert_authority,
@@ -399,13 +402,90 @@ pub unsafe extern "C" fn partcert_authority_pair(
         };
         let event = pairing_event_in(event)?;
         let board = Certificate::decode(board)?;
-        let parts = parts
-            .into_iter()
-            .map(|bytes| Certificate::decode(bytes).map_err(Failure::from))
-            .collect::<Result<Vec<_>, _>>()?;
+        let parts = certificates(parts)?;
         let record = authority
             .authority
             .pair(&board, &parts, sequence, event, issued_at)?;
+        signed(out, record.as_bytes())
+    })
+}
+
+/// Decodes certificates given as byte buffers.
+fn certificates(buffers: Vec<&[u8]>) -> Result<Vec<Certificate>, Failure> {
+    buffers
+        .into_iter()
+        .map(|bytes| Certificate::decode(bytes).map_err(Failure::from))
+        .collect()
+}
+
+/// Signs the pairing record of a handset after a repair (or any later
+/// pairing) as `partcert_authority_pair` does, and each part keeps the
+/// time a pairing service of this service's own root first paired its
+/// certificate, as the `earlier` records say: the handset's previous
+/// record, a donor handset's record (`earlier`: `earlier_count` encoded
+/// pairing records, NULL when 0, at most `PARTCERT_MAX_CHAIN_LEN`: 106
+/// otherwise). So a part made before its line's key leaked, or before its
+/// line retired, stays genuine across any number of repairs.
+///
+/// Every earlier record must verify against `trust` at `issued_at` (2xx,
+/// 3xx otherwise, naming why) and be dated no later than it (111); only
+/// those of this service's own root carry a first-paired time: another
+/// maker's record can place a part in a handset but never vouch for its
+/// past. Writes the encoded record to a new `partcert_bytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_authority_pair_after(
+    authority: *const partcert_authority,
+    trust: *const partcert_trust_store,
+    earlier: *const partcert_slice,
+    earlier_count: usize,
+    board: *const u8,
+    board_len: usize,
+    parts: *const partcert_slice,
+    part_count: usize,
+    sequence: u64,
+    event: u32,
+    issued_at: u64,
+    record_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live authority and trust store, readable slices and
+        // board bytes, and a writable slot.
+        let (authority, trust, earlier, board, parts, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                castable::borrow(trust, "trust")?,
+                ptr::slices_in(earlier, earlier_count, "earlier")?,
+                ptr::bytes_in(board, board_len, "board")?,
+                ptr::slices_in(parts, part_count, "parts")?,
+                Out::new(record_out, "record_out")?,
+            )
+        };
+        // The core's bound, checked before anything is decoded.
+        if earlier.len() > limits::MAX_CHAIN_LEN {
+            return Err(partcert::Error::LengthOverBound {
+                field: "earlier pairing records",
+                length: earlier.len(),
+                max: limits::MAX_CHAIN_LEN,
+            }
+            .into());
+        }
+        let event = pairing_event_in(event)?;
+        let earlier = earlier
+            .into_iter()
+            .map(|bytes| PairingRecord::decode(bytes).map_err(Failure::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        let board = Certificate::decode(board)?;
+        let parts = certificates(parts)?;
+        let record = authority.authority.pair_after(
+            &trust.store,
+            &earlier,
+            &board,
+            &parts,
+            sequence,
+            event,
+            issued_at,
+        )?;
         signed(out, record.as_bytes())
     })
 }

@@ -27,7 +27,8 @@ use crate::types::partcert_list_version;
 /// `partcert_trust_store`: `partcert_blocklist_new` (and the other
 /// constructors) make one with a single reference, which
 /// `partcert_blocklist_apply` (any list object, told by its content),
-/// `_apply_snapshot` and `_apply_delta` change in place;
+/// `_apply_snapshot`, `_apply_delta`, `_unfollow` and `_unfollow_unpinned`
+/// change in place;
 /// once `partcert_blocklist_share` has handed out another reference it no
 /// longer changes (503). A device whose readers verify while an updater
 /// applies lists keeps the current blocklist in a
@@ -148,6 +149,21 @@ impl BlocklistData {
         Ok(version)
     }
 
+    /// Stops following `authority`; whether it was followed.
+    pub(crate) fn unfollow(&mut self, authority: &KeyId) -> bool {
+        // Every list held has its mark: the mark says it was followed.
+        let followed = self.blocklist.unfollow(authority).is_some();
+        self.refresh();
+        followed
+    }
+
+    /// Stops following every authority `trust` no longer pins.
+    pub(crate) fn unfollow_unpinned(&mut self, trust: &TrustStore) -> Vec<KeyId> {
+        let unfollowed = self.blocklist.unfollow_unpinned(trust);
+        self.refresh();
+        unfollowed
+    }
+
     /// Applies an encoded delta (all-or-nothing).
     pub(crate) fn apply_delta(
         &mut self,
@@ -211,13 +227,16 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
 
 /// Reads back a whole accepted state written by `partcert_blocklist_save_state`
 /// (every authority's list and the anti-rollback marks) into a new
-/// blocklist. Every list must belong to a blocklist root pinned in `trust`
-/// (201 otherwise) and agree with its anti-rollback mark; a damaged file is
-/// refused whole (1xx; 112 if its checksum or a list's agreement with its
-/// mark fails), never half-loaded. Marks without a list are authorities
-/// followed whose list is not held: verdicts read stale until it arrives.
-/// The file is unsigned: keep it as the anti-rollback marks are kept (see
-/// `partcert_blocklist`).
+/// blocklist. Every list must agree with its anti-rollback mark; a damaged
+/// file is refused whole (1xx; 112 if its checksum or a list's agreement
+/// with its mark fails), never half-loaded. Marks without a list are
+/// authorities followed whose list is not held: verdicts read stale until
+/// it arrives. An authority whose blocklist root `trust` no longer pins
+/// (unpinned, or re-pinned under a new key) is no longer followed: its
+/// list and mark are dropped and every other authority's kept (since 1.3;
+/// 1.2 refused the whole file with 201). `partcert_blocklist_load_state`
+/// does the same and says which were dropped. The file is unsigned: keep
+/// it as the anti-rollback marks are kept (see `partcert_blocklist`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
     trust: *const partcert_trust_store,
@@ -238,6 +257,55 @@ pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
         let blocklist = Blocklist::decode_state(bytes, &trust.store)?;
         out.write(castable::to_arc(BlocklistData::new(blocklist)))
     })
+}
+
+/// Reads back a whole accepted state as
+/// `partcert_blocklist_new_from_saved_state` does — keeping every
+/// authority whose blocklist root `trust` still pins, with its list and
+/// mark — and reports, apart, the authorities the state followed whose
+/// roots `trust` no longer pins (a rogue operator unpinned, a root
+/// re-pinned under a new key after its key was stolen): they are no longer
+/// followed, so their missing lists no longer make verdicts stale.
+///
+/// Writes the new blocklist to `blocklist_out`, and, if `dropped_out` is
+/// not NULL, a new `partcert_bytes` holding the dropped authorities' root
+/// key ids, `PARTCERT_DIGEST_LEN` bytes each, one after another, in
+/// ascending order (`partcert_bytes_len / PARTCERT_DIGEST_LEN` of them;
+/// empty when none was dropped); free it with `partcert_bytes_free`. Both
+/// are written only on success. Errors as for
+/// `partcert_blocklist_new_from_saved_state`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_load_state(
+    trust: *const partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    blocklist_out: *mut *mut partcert_blocklist,
+    dropped_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live trust store, `len` readable bytes, a writable slot
+        // and NULL or another.
+        let (trust, bytes, out, dropped_out) = unsafe {
+            (
+                castable::borrow(trust, "trust")?,
+                ptr::bytes_in(data, len, "data")?,
+                Out::new(blocklist_out, "blocklist_out")?,
+                Out::optional(dropped_out, "dropped_out")?,
+            )
+        };
+        let loaded = Blocklist::load_state(bytes, &trust.store)?;
+        // Made only when asked for: an unwanted handle would leak.
+        if let Some(dropped_out) = dropped_out {
+            dropped_out.write(to_bytes(key_ids(&loaded.dropped)))?;
+        }
+        out.write(castable::to_arc(BlocklistData::new(loaded.blocklist)))
+    })
+}
+
+/// Key ids one after another, 32 bytes each.
+pub(crate) fn key_ids(ids: &[KeyId]) -> Vec<u8> {
+    ids.iter().flat_map(|id| *id.as_bytes()).collect()
 }
 
 /// Writes the whole accepted state — every authority's list and the
@@ -353,8 +421,12 @@ fn apply_update(
 /// `PARTCERT_MAX_SEQUENCE`). The same snapshot again is accepted and
 /// changes nothing; a different one with the same version is 404. `now` is
 /// the caller's clock, raised to this authority's floor (see
-/// `partcert_blocklist_clock_for`). Writes the version now held to
-/// `version_out` (NULL if not wanted). 503 if `blocklist` is shared.
+/// `partcert_blocklist_clock_for`) — except that a list of a later epoch
+/// is judged at `now` itself, never at a floor an older epoch raised
+/// (which a thief's list may have raised). The list raises the floor to
+/// its issue time, at most `now` plus `PARTCERT_CLOCK_TOLERANCE`. Writes
+/// the version now held to `version_out` (NULL if not wanted). 503 if
+/// `blocklist` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     blocklist: *mut partcert_blocklist,
@@ -446,9 +518,11 @@ pub unsafe extern "C" fn partcert_blocklist_apply(
 }
 
 /// The clock for one blocklist authority's lists (given by its 32-byte
-/// root key id) at the caller's `now`: never earlier than the issue time
-/// of that authority's newest accepted list, unless `trust` has since
-/// revoked the key that signed it. Other authorities' lists never move it.
+/// root key id) at the caller's `now`: never earlier than the floor that
+/// authority's newest accepted list set — its issue time, capped at the
+/// clock it was received at plus `PARTCERT_CLOCK_TOLERANCE`, so a date
+/// from the future raises no floor — unless `trust` has since revoked the
+/// key that signed it. Other authorities' lists never move it.
 /// An authority this blocklist does not follow gets `now` unchanged. 0 if
 /// an argument is NULL.
 #[unsafe(no_mangle)]
@@ -485,6 +559,69 @@ pub unsafe extern "C" fn partcert_blocklist_follows_any(
     getter(false, || {
         // SAFETY: NULL or a live blocklist.
         unsafe { castable::try_ref(blocklist) }.map(|b| b.blocklist.follows_any())
+    })
+}
+
+/// Stops following one blocklist authority, given by its 32-byte root key
+/// id (after unpinning a rogue operator, or a root re-pinned under a new
+/// key): drops its list and its anti-rollback mark, so its missing list no
+/// longer makes verdicts stale; every other authority's list and mark is
+/// kept. Writes to `was_followed` (NULL if not wanted) whether the
+/// blocklist followed it (false: nothing changed). Save the state
+/// afterwards, or a restart from the old state follows it again. 503 if
+/// `blocklist` is shared (unfollow on a copy from `partcert_blocklist_clone`
+/// and publish it, or use `partcert_blocklist_holder_unfollow`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_unfollow(
+    blocklist: *mut partcert_blocklist,
+    authority_key_id: *const u8,
+    was_followed: *mut bool,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live unshared blocklist, 32 readable bytes, and NULL or
+        // a writable bool.
+        let (blocklist, authority, out) = unsafe {
+            (
+                castable::arc_get_mut(blocklist, "blocklist")?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id, "authority_key_id")?,
+                Out::optional(was_followed, "was_followed")?,
+            )
+        };
+        let followed = blocklist.unfollow(&KeyId(authority));
+        ptr::write_optional(out, followed)
+    })
+}
+
+/// Stops following every authority whose blocklist root `trust` no longer
+/// pins (see `partcert_blocklist_unfollow`): what a device does after
+/// changing the roots it pins. If `unfollowed_out` is not NULL, writes a
+/// new `partcert_bytes` holding their root key ids, `PARTCERT_DIGEST_LEN`
+/// bytes each, in ascending order (empty when none); free it with
+/// `partcert_bytes_free`. 503 if `blocklist` is shared.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
+    blocklist: *mut partcert_blocklist,
+    trust: *const partcert_trust_store,
+    unfollowed_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live unshared blocklist, a live trust store, and NULL
+        // or a writable slot.
+        let (blocklist, trust, out) = unsafe {
+            (
+                castable::arc_get_mut(blocklist, "blocklist")?,
+                castable::borrow(trust, "trust")?,
+                Out::optional(unfollowed_out, "unfollowed_out")?,
+            )
+        };
+        let unfollowed = blocklist.unfollow_unpinned(&trust.store);
+        // Made only when asked for: an unwanted handle would leak.
+        match out {
+            Some(out) => out.write(to_bytes(key_ids(&unfollowed))),
+            None => Ok(()),
+        }
     })
 }
 

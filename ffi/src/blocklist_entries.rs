@@ -1,6 +1,6 @@
 //! `partcert_blocklist_entries`: the entries of a snapshot being assembled.
 
-use partcert::{BlocklistEntry, Imei, PairingRecord, PartId};
+use partcert::{BlocklistEntry, Imei, KeyId, PairingRecord, PartId};
 
 use crate::castable::{self, Castable, OwnershipBox};
 use crate::consts::PARTCERT_DIGEST_LEN;
@@ -79,9 +79,11 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
 }
 
 /// Adds every entry for a reported handset, from its latest pairing record:
-/// its IMEIs *and* the identities of the parts paired to it, so its parts
-/// stay blocked when harvested. (The same handset reported twice is
-/// refused when publishing: 110, naming the key.)
+/// its IMEIs, the identities of the parts paired to it *and* (since 1.3)
+/// the keys of its keyed parts, so its parts stay blocked when harvested,
+/// or re-certified around their key under another root or serial. (The
+/// same handset reported twice is refused when publishing: 110, naming
+/// the key.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
     entries: *mut partcert_blocklist_entries,
@@ -129,13 +131,7 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
             (
                 castable::borrow_mut(entries, "entries")?,
                 ptr::fixed_in::<PARTCERT_DIGEST_LEN>(part_id, "part_id")?,
-                ptr::array_in(
-                    handset_imei,
-                    usize::from(!handset_imei.is_null()),
-                    "handset_imei",
-                )?
-                .first()
-                .copied(),
+                optional_imei(handset_imei)?,
             )
         };
         let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
@@ -143,6 +139,50 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
         let entry = BlocklistEntry::part(PartId(part_id), reason, listed_at, status, handset);
         entries.add(vec![entry])
     })
+}
+
+/// Adds an entry listing a keyed part by the key its certificate names,
+/// given by its 32-byte key id (`partcert_public_key_id` of the part's
+/// public key): every certificate naming that key, under any root or
+/// serial, then reads blocked, the listing's `matched_key_kind` PART_KEY.
+/// `handset_imei` points to the IMEI of the handset the part was paired
+/// to, or is NULL if unknown. (A key added twice is refused when
+/// publishing: 110.)
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_entries_add_part_key(
+    entries: *mut partcert_blocklist_entries,
+    key_id: *const u8,
+    reason: u32,
+    listed_at: u64,
+    status: u32,
+    handset_imei: *const u64,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live list (exclusive), 32 readable bytes, and a NULL or
+        // readable IMEI.
+        let (entries, key_id, handset) = unsafe {
+            (
+                castable::borrow_mut(entries, "entries")?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(key_id, "key_id")?,
+                optional_imei(handset_imei)?,
+            )
+        };
+        let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
+        let handset = handset.map(Imei::from_u64).transpose()?;
+        let entry = BlocklistEntry::part_key(KeyId(key_id), reason, listed_at, status, handset);
+        entries.add(vec![entry])
+    })
+}
+
+/// Reads an optional IMEI argument.
+///
+/// # Safety
+/// `imei` is NULL or points to a readable `u64`.
+unsafe fn optional_imei(imei: *const u64) -> Result<Option<u64>, Failure> {
+    // SAFETY: NULL (read as no value) or one readable u64.
+    let imeis = unsafe { ptr::array_in(imei, usize::from(!imei.is_null()), "handset_imei") }?;
+    Ok(imeis.first().copied())
 }
 
 /// How many entries the list holds (0 for NULL).

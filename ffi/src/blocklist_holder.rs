@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
-use crate::blocklist::{BlocklistData, partcert_blocklist};
+use partcert::KeyId;
+
+use crate::blocklist::{BlocklistData, key_ids, partcert_blocklist};
+use crate::bytes::{partcert_bytes, to_bytes};
 use crate::castable::{self, Castable, OwnershipBox};
+use crate::consts::PARTCERT_DIGEST_LEN;
 use crate::error::{Failure, partcert_error};
 use crate::holder::Holder;
 use crate::panic::{boundary, boundary_void, getter};
@@ -22,6 +26,8 @@ use crate::types::partcert_list_version;
 /// delta, told by its content), `_apply_snapshot` and `_apply_delta`
 /// apply an update to a copy of the current blocklist and publish the
 /// result in O(1) (all-or-nothing: a refused update publishes nothing);
+/// `partcert_blocklist_holder_unfollow` and `_unfollow_unpinned` stop
+/// following authorities the same way;
 /// `partcert_blocklist_holder_publish` publishes a blocklist made
 /// elsewhere. Updates run one at a time, so none is lost. A blocklist is
 /// freed when its last reference is released, by whichever thread releases
@@ -221,6 +227,71 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply(
         Update::ByContent,
         now,
     )
+}
+
+/// Stops following one blocklist authority (its 32-byte root key id) in a
+/// copy of the current blocklist and publishes the result (see
+/// `partcert_blocklist_unfollow`), in turn with the holder's other
+/// updates, so none is lost. Writes to `was_followed` (NULL if not wanted)
+/// whether the current blocklist followed it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_unfollow(
+    holder: *const partcert_blocklist_holder,
+    authority_key_id: *const u8,
+    was_followed: *mut bool,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live holder, 32 readable bytes, and NULL or a writable
+        // bool.
+        let (holder, authority, out) = unsafe {
+            (
+                castable::borrow(holder, "holder")?,
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id, "authority_key_id")?,
+                Out::optional(was_followed, "was_followed")?,
+            )
+        };
+        let authority = KeyId(authority);
+        let followed = holder.update(|current| {
+            let mut next = current.clone();
+            let followed = next.unfollow(&authority);
+            Ok((next, followed))
+        })?;
+        ptr::write_optional(out, followed)
+    })
+}
+
+/// Stops following every authority whose blocklist root `trust` no longer
+/// pins, in a copy of the current blocklist, and publishes the result (see
+/// `partcert_blocklist_unfollow_unpinned`; `unfollowed_out`, NULL if not
+/// wanted, receives their root key ids, 32 bytes each).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
+    holder: *const partcert_blocklist_holder,
+    trust: *const partcert_trust_store,
+    unfollowed_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live holder and trust store, and NULL or a writable slot.
+        let (holder, trust, out) = unsafe {
+            (
+                castable::borrow(holder, "holder")?,
+                castable::borrow(trust, "trust")?,
+                Out::optional(unfollowed_out, "unfollowed_out")?,
+            )
+        };
+        let unfollowed = holder.update(|current| {
+            let mut next = current.clone();
+            let unfollowed = next.unfollow_unpinned(&trust.store);
+            Ok((next, unfollowed))
+        })?;
+        // Made only when asked for: an unwanted handle would leak.
+        match out {
+            Some(out) => out.write(to_bytes(key_ids(&unfollowed))),
+            None => Ok(()),
+        }
+    })
 }
 
 /// Frees a holder (it releases its reference to the current blocklist;

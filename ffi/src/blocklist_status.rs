@@ -1,7 +1,7 @@
 //! `partcert_blocklist_status`: a blocklist standing, borrowed from a
 //! verdict or a handset report.
 
-use partcert::{BlockKey, BlocklistStatus, Imei, ListChecked, Listing, StaleReason};
+use partcert::{BlocklistStatus, Imei, ListChecked, Listing, MatchedKey, StaleReason};
 
 use crate::castable::{self, Castable, OwnershipRef};
 use crate::consts::PARTCERT_DIGEST_LEN;
@@ -9,7 +9,7 @@ use crate::panic::getter;
 use crate::str::{NulString, partcert_str};
 use crate::types::{
     partcert_block_key_kind, partcert_blocklist_state, partcert_list_version,
-    partcert_listing_status, partcert_reason, partcert_stale_reason,
+    partcert_listing_status, partcert_matched_kind, partcert_reason, partcert_stale_reason,
 };
 
 /// A blocklist standing: not checked, clean, stale or blocked, with the
@@ -23,17 +23,26 @@ pub struct partcert_blocklist_status {
 
 /// One blocklist listing that matched, borrowed from its standing.
 ///
+/// What matched is `matched_key_kind` (since 1.3): an IMEI, the part's
+/// identity, the key its certificate names, or a fingerprint in a compact
+/// list. The older `matched_kind`, `matched_imei` and `matched_part_id`
+/// stay filled for callers built against 1.2: an IMEI reads IMEI with the
+/// IMEI; the part's identity reads PART with the identity; a part key or
+/// a fingerprint reads PART with `matched_part_id` all zeros (neither is
+/// the part's identity: read `matched_key_kind`).
+///
 /// Library-owned: read it through the pointer the library hands out, never
 /// allocate one. Fields may be added at the end in a minor version.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct partcert_listing {
-    /// Whether an IMEI or a part identity matched.
+    /// Whether an IMEI or a part matched (a part key or a fingerprint
+    /// reads PART; see `matched_key_kind` for which).
     pub matched_kind: partcert_block_key_kind,
     /// The IMEI that matched (when `matched_kind` is IMEI), else 0.
     pub matched_imei: u64,
-    /// The part identity digest that matched (when `matched_kind` is PART),
-    /// else zeros.
+    /// The part identity digest that matched (when `matched_key_kind` is
+    /// PART), else zeros.
     pub matched_part_id: [u8; PARTCERT_DIGEST_LEN],
     /// The listing authority's root key id.
     pub authority_key_id: [u8; PARTCERT_DIGEST_LEN],
@@ -52,6 +61,20 @@ pub struct partcert_listing {
     pub has_handset: bool,
     /// That handset's IMEI, or 0.
     pub handset_imei: u64,
+    /// What matched (since 1.3): IMEI, PART, PART_KEY or PART_FINGERPRINT.
+    pub matched_key_kind: partcert_matched_kind,
+    /// For PART_KEY: the 32-byte key id of the key the part's certificate
+    /// names, listed; zeros otherwise.
+    pub matched_key_id: [u8; PARTCERT_DIGEST_LEN],
+    /// For PART_FINGERPRINT: the fingerprint that matched, as hex digits of
+    /// the digest's first bits, a slash and their number ("3fa01c…0/61");
+    /// empty otherwise.
+    pub matched_fingerprint: partcert_str,
+    /// Whether the match is on a fingerprint in a compact list rather than
+    /// on an exact key (`matched_key_kind` is PART_FINGERPRINT): a part not
+    /// listed matches one with probability at most 2^-41 per lookup, and
+    /// the summary says "(by fingerprint)".
+    pub by_fingerprint: bool,
 }
 
 /// One followed authority's list as consulted for a standing, borrowed
@@ -80,15 +103,21 @@ pub struct partcert_list_checked {
     pub outdated_by_authority_key_id: [u8; PARTCERT_DIGEST_LEN],
     /// For OUTDATED_BY: that authority's name; empty otherwise.
     pub outdated_by_name: partcert_str,
-    /// For OUTDATED_BY: the issue time that authority's list carries; 0
-    /// otherwise.
+    /// For OUTDATED_BY: the time that authority's list vouches for (its
+    /// issue time, capped at the device's clock plus
+    /// `PARTCERT_CLOCK_TOLERANCE` when it was received); 0 otherwise.
     pub outdated_by_issued_at: u64,
+    /// For FUTURE_DATED (since 1.3): the issue time this list carries,
+    /// after the device's clock plus `PARTCERT_CLOCK_TOLERANCE`; 0
+    /// otherwise.
+    pub future_dated_issued_at: u64,
 }
 
 #[derive(Debug)]
 struct ListingView {
     c: partcert_listing,
     _name: NulString,
+    _fingerprint: NulString,
 }
 
 #[derive(Debug)]
@@ -110,13 +139,22 @@ pub(crate) struct StatusData {
 
 fn listing_view(listing: &Listing) -> ListingView {
     let name = NulString::new(&listing.authority_name);
-    let (matched_kind, matched_imei, matched_part_id) = match listing.matched {
-        BlockKey::Imei(imei) => (
-            partcert_block_key_kind::Imei,
-            imei.as_u64(),
-            [0; PARTCERT_DIGEST_LEN],
-        ),
-        BlockKey::Part(id) => (partcert_block_key_kind::Part, 0, *id.as_bytes()),
+    let zeros = [0; PARTCERT_DIGEST_LEN];
+    // The 1.2 fields: an exact part identity is the only digest they name.
+    let (matched_kind, matched_imei, matched_part_id) = match &listing.matched {
+        MatchedKey::Imei(imei) => (partcert_block_key_kind::Imei, imei.as_u64(), zeros),
+        MatchedKey::Part(id) => (partcert_block_key_kind::Part, 0, *id.as_bytes()),
+        MatchedKey::PartKey(_) | MatchedKey::PartFingerprint(_) => {
+            (partcert_block_key_kind::Part, 0, zeros)
+        }
+    };
+    let matched_key_id = match &listing.matched {
+        MatchedKey::PartKey(key) => *key.as_bytes(),
+        _ => zeros,
+    };
+    let fingerprint = match &listing.matched {
+        MatchedKey::PartFingerprint(print) => NulString::new(&print.to_string()),
+        _ => NulString::new(""),
     };
     ListingView {
         c: partcert_listing {
@@ -134,8 +172,13 @@ fn listing_view(listing: &Listing) -> ListingView {
             status: listing.status.into(),
             has_handset: listing.handset.is_some(),
             handset_imei: listing.handset.map(Imei::as_u64).unwrap_or(0),
+            matched_key_kind: (&listing.matched).into(),
+            matched_key_id,
+            matched_fingerprint: fingerprint.as_c(),
+            by_fingerprint: listing.by_fingerprint,
         },
         _name: name,
+        _fingerprint: fingerprint,
     }
 }
 
@@ -154,6 +197,10 @@ fn list_view(list: &ListChecked) -> ListCheckedView {
             ),
             _ => ([0; PARTCERT_DIGEST_LEN], NulString::new(""), 0),
         };
+    let future_dated_issued_at = match &list.stale_reason {
+        Some(StaleReason::FutureDated { issued_at }) => *issued_at,
+        _ => 0,
+    };
     ListCheckedView {
         c: partcert_list_checked {
             authority_key_id: *list.authority.as_bytes(),
@@ -168,6 +215,7 @@ fn list_view(list: &ListChecked) -> ListCheckedView {
             outdated_by_authority_key_id,
             outdated_by_name: outdated_by.as_c(),
             outdated_by_issued_at,
+            future_dated_issued_at,
         },
         _name: name,
         _outdated_by: outdated_by,
@@ -220,7 +268,25 @@ pub unsafe extern "C" fn partcert_blocklist_status_is_stale(
     read(status, false, |s| Some(s.status.is_stale()))
 }
 
-/// How many listings matched (0 unless BLOCKED).
+/// Whether more listings matched than the standing reports: a lookup
+/// stops at `PARTCERT_MAX_LISTINGS` listings (parts sharing one
+/// fingerprint in a compact list could otherwise make one lookup read
+/// millions of records) and the rest were not read. Only ever true when
+/// BLOCKED; false for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_status_capped(
+    status: *const partcert_blocklist_status,
+) -> bool {
+    read(status, false, |s| {
+        Some(matches!(
+            s.status,
+            BlocklistStatus::Blocked { capped: true, .. }
+        ))
+    })
+}
+
+/// How many listings matched (0 unless BLOCKED; at most
+/// `PARTCERT_MAX_LISTINGS`, see `partcert_blocklist_status_capped`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_listing_count(
     status: *const partcert_blocklist_status,
@@ -262,7 +328,9 @@ pub unsafe extern "C" fn partcert_blocklist_status_list(
 }
 
 /// A short description of the standing: "clean", "BLOCKED: stolen",
+/// "BLOCKED: stolen (by fingerprint)",
 /// "clean but blocklist stale (UK National Register: missing)",
+/// "clean but blocklist stale (Operator: dated after this device's clock)",
 /// "blocklist not checked" … (borrowed; empty for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_summary(
@@ -274,4 +342,93 @@ pub unsafe extern "C" fn partcert_blocklist_status_summary(
 /// The pointer C borrows for a standing.
 pub(crate) fn borrowed(status: &StatusData) -> *const partcert_blocklist_status {
     castable::to_const_ptr::<partcert_blocklist_status>(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use partcert::{KeyId, ListingStatus, PartFingerprint, PartId, Reason};
+
+    fn listing(matched: MatchedKey) -> Listing {
+        Listing {
+            matched,
+            authority: KeyId([1; 32]),
+            authority_name: "Register".into(),
+            by_fingerprint: matches!(matched, MatchedKey::PartFingerprint(_)),
+            epoch: 1,
+            sequence: 2,
+            reason: Reason::Stolen,
+            listed_at: 3,
+            status: ListingStatus::Final,
+            handset: None,
+        }
+    }
+
+    fn text(s: partcert_str) -> String {
+        // SAFETY: text the view owns, `len` bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(s.data.cast::<u8>(), s.len) };
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_listing_says_what_matched_and_old_callers_read_a_part_without_an_identity() {
+        let imei = "356938035643809".parse::<Imei>().unwrap();
+        let part = PartId([7; 32]);
+        let key = KeyId([8; 32]);
+        let print = PartFingerprint::of(&part, 61).unwrap();
+        let zeros = [0; PARTCERT_DIGEST_LEN];
+
+        let view = listing_view(&listing(MatchedKey::Imei(imei)));
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Imei);
+        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::Imei);
+        assert_eq!(view.c.matched_imei, imei.as_u64());
+
+        let view = listing_view(&listing(MatchedKey::Part(part)));
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Part);
+        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::Part);
+        assert_eq!(view.c.matched_part_id, [7; 32]);
+        assert_eq!(view.c.matched_key_id, zeros);
+
+        let view = listing_view(&listing(MatchedKey::PartKey(key)));
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Part);
+        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::PartKey);
+        assert_eq!(
+            view.c.matched_part_id, zeros,
+            "a key is not the part's identity"
+        );
+        assert_eq!(view.c.matched_key_id, [8; 32]);
+        assert!(!view.c.by_fingerprint);
+
+        let view = listing_view(&listing(MatchedKey::PartFingerprint(print)));
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Part);
+        assert_eq!(
+            view.c.matched_key_kind,
+            partcert_matched_kind::PartFingerprint
+        );
+        assert_eq!(
+            view.c.matched_part_id, zeros,
+            "a fingerprint is not an identity"
+        );
+        assert!(view.c.by_fingerprint);
+        assert_eq!(text(view.c.matched_fingerprint), print.to_string());
+        assert!(text(view.c.matched_fingerprint).ends_with("/61"));
+    }
+
+    #[test]
+    fn a_future_dated_list_carries_its_date_and_names_nobody() {
+        let list = ListChecked {
+            authority: KeyId([2; 32]),
+            authority_name: "Operator".into(),
+            epoch: 0,
+            sequence: 1,
+            expires_at: 10,
+            stale: true,
+            stale_reason: Some(StaleReason::FutureDated { issued_at: 99 }),
+        };
+        let view = list_view(&list);
+        assert_eq!(view.c.stale_reason, partcert_stale_reason::FutureDated);
+        assert_eq!(view.c.future_dated_issued_at, 99);
+        assert_eq!(view.c.outdated_by_issued_at, 0);
+        assert_eq!(text(view.c.outdated_by_name), "");
+    }
 }

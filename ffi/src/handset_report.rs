@@ -71,6 +71,16 @@ pub struct partcert_paired_part {
     pub part_id: [u8; PARTCERT_DIGEST_LEN],
     /// The fingerprint of the part's certificate at pairing time.
     pub certificate_fingerprint: [u8; PARTCERT_DIGEST_LEN],
+    /// Whether the record names the key of a keyed part (since 1.3; see
+    /// `key_id`).
+    pub has_key: bool,
+    /// For a keyed part: the key id of the key its certificate names (a
+    /// register reporting the handset lists the part by it too); zeros
+    /// otherwise.
+    pub key_id: [u8; PARTCERT_DIGEST_LEN],
+    /// When the record says the part was first paired by its maker's
+    /// pairing services (since 1.3; seconds since the Unix epoch).
+    pub first_paired: u64,
 }
 
 #[derive(Debug)]
@@ -90,6 +100,9 @@ pub(crate) struct ReportData {
     status: StatusData,
     parts: Vec<FittedView>,
     missing: Vec<partcert_paired_part>,
+    /// Boxed: a `const partcert_error *` to it stays valid wherever the
+    /// report's data moves.
+    pairing_refused: Option<Box<ErrorData>>,
     json: OnceLock<NulString>,
 }
 
@@ -142,8 +155,17 @@ impl ReportData {
                     kind: part.kind.code(),
                     part_id: *part.part_id.as_bytes(),
                     certificate_fingerprint: *part.certificate.as_bytes(),
+                    has_key: part.key.is_some(),
+                    key_id: part
+                        .key
+                        .map_or([0; PARTCERT_DIGEST_LEN], |key| *key.as_bytes()),
+                    first_paired: part.first_paired,
                 })
                 .collect(),
+            pairing_refused: report
+                .pairing_refused
+                .as_ref()
+                .map(|error| Box::new(ErrorData::new(&Failure::from(error.clone())))),
             json: OnceLock::new(),
             report,
         }
@@ -172,7 +194,9 @@ pub unsafe extern "C" fn partcert_handset_report_free(report: *mut partcert_hand
     boundary_void(|| unsafe { castable::free_box(report) })
 }
 
-/// The handset's IMEIs (from its pairing record), borrowed.
+/// The handset's IMEIs, borrowed: from its pairing record, or, when the
+/// record was refused (see `partcert_handset_report_pairing_refused`), the
+/// IMEIs signed into its fitted board's certificate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_imeis(
     report: *const partcert_handset_report,
@@ -210,6 +234,24 @@ pub unsafe extern "C" fn partcert_handset_report_mismatched_modem_imeis(
 ) -> partcert_imeis {
     read(report, partcert_imeis::EMPTY, |r| {
         Some(partcert_imeis::of(&r.mismatched_modem_imeis))
+    })
+}
+
+/// Why the handset's pairing record was refused, borrowed from the report:
+/// read it with `partcert_error_code` and `partcert_error_message` (e.g.
+/// 307 for a record signed by another maker's pairing service); valid
+/// until the report is freed, and never freed itself. Only ever set when
+/// the handset is blocked — blocked wins, and the refusal is reported
+/// beside it; the parts were then checked without the record (none reads
+/// `listed_in_record`, nothing is reported missing) — otherwise the
+/// refusal is `partcert_verify_handset`'s error. NULL when the record was
+/// accepted, and for NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_pairing_refused(
+    report: *const partcert_handset_report,
+) -> *const partcert_error {
+    read(report, std::ptr::null(), |r| {
+        r.pairing_refused.as_deref().map(castable::to_const_ptr)
     })
 }
 

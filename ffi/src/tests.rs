@@ -433,3 +433,79 @@ fn the_chain_pool_finds_a_line_by_key_id() {
         partcert_trust_store_free(bare);
     }
 }
+
+#[test]
+fn a_state_loaded_under_fewer_roots_says_which_authority_it_dropped() {
+    let w = world();
+    let trust = trust_of(&w);
+    let registry_id = *partcert::Certificate::decode(&w.registry)
+        .unwrap()
+        .issuer()
+        .as_bytes();
+    unsafe {
+        let blocklist = partcert_blocklist_new();
+        call(|e| {
+            partcert_blocklist_apply_snapshot(
+                blocklist,
+                trust,
+                w.lists[0].as_ptr(),
+                w.lists[0].len(),
+                NOW,
+                null_mut(),
+                e,
+            )
+        })
+        .unwrap();
+        let mut saved = null_mut();
+        call(|e| partcert_blocklist_save_state(blocklist, &mut saved, e)).unwrap();
+        let bytes =
+            std::slice::from_raw_parts(partcert_bytes_data(saved), partcert_bytes_len(saved));
+
+        // The registry's root is no longer pinned: loaded, it is dropped and named.
+        let makers_only = partcert_trust_store_new();
+        call(|e| {
+            partcert_trust_store_add_manufacturer_root(
+                makers_only,
+                w.root.as_ptr(),
+                w.root.len(),
+                null_mut(),
+                e,
+            )
+        })
+        .unwrap();
+        let mut loaded = null_mut();
+        let mut dropped = null_mut();
+        call(|e| {
+            partcert_blocklist_load_state(
+                makers_only,
+                bytes.as_ptr(),
+                bytes.len(),
+                &mut loaded,
+                &mut dropped,
+                e,
+            )
+        })
+        .unwrap();
+        let ids =
+            std::slice::from_raw_parts(partcert_bytes_data(dropped), partcert_bytes_len(dropped));
+        assert_eq!(ids, registry_id);
+        assert!(!partcert_blocklist_follows_any(loaded));
+        partcert_bytes_free(dropped);
+        partcert_blocklist_free(loaded);
+
+        // Unfollowed by id: followed once, then not.
+        let mut followed = false;
+        call(|e| partcert_blocklist_unfollow(blocklist, registry_id.as_ptr(), &mut followed, e))
+            .unwrap();
+        assert!(followed);
+        call(|e| partcert_blocklist_unfollow(blocklist, registry_id.as_ptr(), &mut followed, e))
+            .unwrap();
+        assert!(!followed);
+        assert!(!partcert_blocklist_follows_any(blocklist));
+
+        partcert_bytes_free(saved);
+        partcert_blocklist_free(blocklist);
+        partcert_trust_store_free(makers_only);
+        partcert_trust_store_free(trust);
+    }
+}

@@ -234,18 +234,23 @@ pub unsafe extern "C" fn partcert_trust_store_add_chain_certificate(
     })
 }
 
-/// Accepts a revocation list signed by a pinned root and writes the
-/// sequence now held for that root to `sequence_out` (NULL if not wanted).
+/// Accepts a revocation list signed by a pinned root, received at the
+/// caller's clock `now`, and writes the sequence now held for that root to
+/// `sequence_out` (NULL if not wanted).
 ///
-/// A list older than the one held is refused with 400 (rollback). Its issue
-/// time becomes a floor for that root's clock (see
-/// `partcert_trust_store_clock_for_root`); other roots' clocks are not
-/// moved. 503 if `trust` is shared.
+/// A list older than the one held is refused with 400 (rollback); another
+/// list with the same sequence with 404. Its issue time becomes a floor for
+/// that root's clock (see `partcert_trust_store_clock_for_root`), but never
+/// past `now` plus `PARTCERT_CLOCK_TOLERANCE`: a revocation list dated
+/// years ahead (a careless root, or a thief holding its key) cannot expire
+/// a maker's parts. Other roots' clocks are not moved. 503 if `trust` is
+/// shared.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list(
+pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list_at(
     trust: *mut partcert_trust_store,
     data: *const u8,
     len: usize,
+    now: u64,
     sequence_out: *mut u64,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
@@ -259,8 +264,31 @@ pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list(
             )
         };
         let list = RevocationList::decode(bytes)?;
-        ptr::write_optional(out, trust.store.apply_revocation_list(&list)?)
+        ptr::write_optional(out, trust.store.apply_revocation_list(&list, now)?)
     })
+}
+
+/// Deprecated since 1.3: use `partcert_trust_store_apply_revocation_list_at`,
+/// which takes the clock the list is received at.
+///
+/// Accepts a revocation list as `partcert_trust_store_apply_revocation_list_at`
+/// does with `now` = 0: without a receiving clock the list raises no clock
+/// floor for its root (at most `PARTCERT_CLOCK_TOLERANCE` seconds after
+/// 1970), so a date from the future can never lock anything out — and a
+/// clock set back is not caught by this list either. The revocations
+/// themselves take effect as before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list(
+    trust: *mut partcert_trust_store,
+    data: *const u8,
+    len: usize,
+    sequence_out: *mut u64,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        partcert_trust_store_apply_revocation_list_at(trust, data, len, 0, sequence_out, error_out)
+    }
 }
 
 /// How many manufacturer roots are pinned (0 for NULL).
@@ -298,8 +326,10 @@ pub unsafe extern "C" fn partcert_trust_store_chain_certificate_count(
 
 /// The clock at which the certificates of one manufacturer root (given by
 /// its 32-byte key id) are checked for the caller's `now`: never earlier
-/// than the issue time of that root's own newest revocation list, so a
-/// clock set back cannot revive a certificate the root has moved past.
+/// than the floor that root's own newest revocation list set (its issue
+/// time, capped at the clock it was received at plus
+/// `PARTCERT_CLOCK_TOLERANCE`), so a clock set back cannot revive a
+/// certificate the root has moved past.
 /// Another root's lists never move it. A verdict's `checked_at` is this
 /// clock for the part's root. 0 if `trust` or `root_key_id` is NULL.
 #[unsafe(no_mangle)]

@@ -7,6 +7,7 @@ use partcert::{Imei, Provenance, Verdict};
 use crate::blocklist_status::{StatusData, borrowed, partcert_blocklist_status};
 use crate::castable::{self, Castable, OwnershipBox};
 use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::error::{ErrorData, Failure, partcert_error};
 use crate::panic::{boundary_void, getter};
 use crate::str::{NulString, partcert_imeis, partcert_str};
 use crate::types::{partcert_binding, partcert_pairing_event, partcert_relation};
@@ -50,6 +51,14 @@ pub struct partcert_provenance {
     /// (the part was re-certified since it was paired): the same part,
     /// accepted and reported.
     pub certificate_renewed: bool,
+    /// When the record says this part was first paired (since 1.3; seconds
+    /// since the Unix epoch): carried from record to record across repairs
+    /// by the pairing services of the part's own maker, at most
+    /// `paired_at`. It is what places a part made before its line's key
+    /// leaked, or before its line retired (see
+    /// `partcert_verdict_issuer_revoked`, `partcert_verdict_issuer_retired`),
+    /// when the service is of the part's own root.
+    pub first_paired: u64,
 }
 
 #[derive(Debug)]
@@ -72,6 +81,7 @@ impl ProvenanceView {
                 service_name: name.as_c(),
                 handset_imeis: partcert_imeis::of(&imeis),
                 certificate_renewed: provenance.certificate_renewed,
+                first_paired: provenance.first_paired,
             },
             _name: name,
             _imeis: imeis,
@@ -98,6 +108,9 @@ pub(crate) struct VerdictData {
     imeis: Vec<u64>,
     mismatched_imeis: Vec<u64>,
     provenance: Option<ProvenanceView>,
+    /// Boxed: a `const partcert_error *` to it stays valid wherever the
+    /// verdict's data moves.
+    pairing_refused: Option<Box<ErrorData>>,
     status: StatusData,
     json: OnceLock<NulString>,
 }
@@ -115,6 +128,10 @@ impl VerdictData {
             imeis: imeis(&verdict.part.imeis),
             mismatched_imeis: imeis(&verdict.mismatched_imeis),
             provenance: verdict.provenance.as_ref().map(ProvenanceView::of),
+            pairing_refused: verdict
+                .pairing_refused
+                .as_ref()
+                .map(|error| Box::new(ErrorData::new(&Failure::from(error.clone())))),
             status: StatusData::new(&verdict.blocklist),
             json: OnceLock::new(),
             verdict,
@@ -286,10 +303,12 @@ pub unsafe extern "C" fn partcert_verdict_provenance(
 }
 
 /// Whether the part's issuer (factory line) key was revoked by its root
-/// from some time T on, while a pairing record (signed by an unrevoked
-/// service) places this certificate before T: genuine, made before the
-/// leak. If so, writes T to `since_out` (unless it is NULL). (A part whose
-/// issuer is revoked without such a record is refused with 304 instead.)
+/// from some time T on, while its own maker places this certificate before
+/// T (a record of one of its pairing services says when the part was first
+/// paired): genuine, made before the leak. If so, writes T to `since_out`
+/// (unless it is NULL). (A part whose issuer is revoked without such a
+/// record is refused with 304 instead; another maker's record, or one
+/// dated outside its service's validity, places nothing.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_issuer_revoked(
     verdict: *const partcert_verdict,
@@ -297,11 +316,58 @@ pub unsafe extern "C" fn partcert_verdict_issuer_revoked(
 ) -> bool {
     read(verdict, false, |v| {
         let since = v.verdict.issuer_revoked_since?;
-        if !since_out.is_null() && since_out.is_aligned() {
-            // SAFETY: a non-NULL, aligned, writable u64 (the header's contract).
-            unsafe { since_out.write(since) };
-        }
+        // SAFETY: NULL, or a writable u64 (the header's contract).
+        unsafe { write_time(since_out, since) };
         Some(true)
+    })
+}
+
+/// Whether the part's issuer (factory line) certificate has ended — the
+/// line retired — while its own maker places this certificate before then
+/// (a record of one of its pairing services says when the part was first
+/// paired): genuine, made while its line was certified. If so, writes when
+/// the line's certificate ended to `at_out` (unless it is NULL). False for
+/// NULL. (A part of a retired line without such a record is refused as
+/// expired, 301.)
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_issuer_retired(
+    verdict: *const partcert_verdict,
+    at_out: *mut u64,
+) -> bool {
+    read(verdict, false, |v| {
+        let at = v.verdict.issuer_retired_at?;
+        // SAFETY: NULL, or a writable u64 (the header's contract).
+        unsafe { write_time(at_out, at) };
+        Some(true)
+    })
+}
+
+/// Writes `time` to an optional out-parameter.
+///
+/// # Safety
+/// `out` is NULL or valid for a write of one `u64`.
+unsafe fn write_time(out: *mut u64, time: u64) {
+    if !out.is_null() && out.is_aligned() {
+        // SAFETY: non-NULL, aligned and writable (this function's contract).
+        unsafe { out.write(time) };
+    }
+}
+
+/// Why the pairing record presented with the part was refused, borrowed
+/// from the verdict: read it with `partcert_error_code` and
+/// `partcert_error_message` (e.g. 307, "the board was paired by another
+/// manufacturer's pairing service"); valid until the verdict is freed, and
+/// never freed itself. Only ever set on a BLOCKED verdict — a listed part
+/// stays blocked whatever record it comes with, and the record's refusal
+/// is reported beside it — otherwise the refusal is the verification's
+/// error. NULL when the record was not refused, none was presented, or for
+/// NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_pairing_refused(
+    verdict: *const partcert_verdict,
+) -> *const partcert_error {
+    read(verdict, std::ptr::null(), |v| {
+        v.pairing_refused.as_deref().map(castable::to_const_ptr)
     })
 }
 
@@ -342,8 +408,8 @@ pub unsafe extern "C" fn partcert_verdict_is_stale(verdict: *const partcert_verd
 }
 
 /// The time the certificates were checked at: the caller's `now`, raised
-/// to the issue time of the newest revocation list of the part's own
-/// manufacturer root (see `partcert_trust_store_clock_for_root`).
+/// to the floor the newest revocation list of the part's own manufacturer
+/// root set (see `partcert_trust_store_clock_for_root`).
 /// Blocklists keep their own clocks and never move it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_checked_at(verdict: *const partcert_verdict) -> u64 {

@@ -43,7 +43,12 @@ fn imeis_in(imeis: &[u64]) -> Result<Vec<Imei>, Failure> {
 /// Blocked wins over an IMEI mismatch: a listed board whose modem presents
 /// an IMEI not signed into it is a BLOCKED verdict naming the mismatched
 /// IMEIs (`partcert_verdict_mismatched_imeis`); a clean one is refused
-/// with 305.
+/// with 305. Blocked wins over a refused pairing record too: a listed part
+/// shown with a record that cannot be trusted (307 for another maker's
+/// service, 300 for a record dated after `now` plus
+/// `PARTCERT_CLOCK_TOLERANCE` or outside its service's validity, ...) is a
+/// BLOCKED verdict with the refusal in `partcert_verdict_pairing_refused`;
+/// a clean one is refused with that code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verify_part(
     trust: *const partcert_trust_store,
@@ -93,9 +98,10 @@ pub unsafe extern "C" fn partcert_verify_part(
 /// Fails only if the pairing record itself cannot be trusted, is not its
 /// board's maker's (307: the board fitted is certified under another root
 /// than the pairing service's), or does not belong to this handset (305
-/// for the modem's IMEIs, unless the handset is blocked: then the report
-/// says so, with the mismatched IMEIs in
-/// `partcert_handset_report_mismatched_modem_imeis`). Each part's own
+/// for the modem's IMEIs) — unless the handset is blocked: blocked wins,
+/// and the report says so, with the refusal in
+/// `partcert_handset_report_pairing_refused` or the mismatched IMEIs in
+/// `partcert_handset_report_mismatched_modem_imeis`. Each part's own
 /// outcome (a verdict or an error) is in the report; a part the record
 /// does not list is verified without it and reported as not listed
 /// (`partcert_fitted_part.listed_in_record`: replaced). `blocklist` may be
@@ -154,6 +160,12 @@ pub unsafe extern "C" fn partcert_verify_handset(
             verifier = verifier.with_blocklist(&blocklist.blocklist);
         }
         let report = verifier.verify_handset(&handset, now)?;
+        // A refused record lists nothing: every part was checked without it.
+        let listed = if report.pairing_refused.is_some() {
+            vec![false; listed.len()]
+        } else {
+            listed
+        };
         out.write(to_box(ReportData::new(report, &listed)))
     })
 }

@@ -200,7 +200,7 @@ cf=ffi/tests/compile_fail/free_borrowed.c
 gcc -std=c11 -Wall -Wextra -Werror -pedantic-errors -I ffi/include -c "$cf" -o "$work/cf.o" ||
     die "$cf does not compile even without a misuse"
 cases=0
-for case in 1 2 3 4 5; do
+for case in 1 2 3 4 5 6 7; do
     if gcc -std=c11 -pedantic-errors -I ffi/include -DPARTCERT_CASE="$case" -c "$cf" \
         -o "$work/cf.o" 2>/dev/null; then
         die "$cf case $case compiles as C: a borrowed handle can be freed"
@@ -296,6 +296,13 @@ run_examples() {
         "genuine (serial-only), used, clean" \
         "${vp[@]}" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --state "$state" \
         --part "$fx/donor-screen.pcrt" --pairing "$fx/donor-pairing.pcpr"
+    expect "verify_part: the stolen screen with the donor's record stays blocked, the refusal shown" 3 \
+        "pairing:    record refused: error 306 (PartNotInPairingRecord)" \
+        "${vp[@]}" "${common[@]}" --blocklist "$fx/blocklist.pcbl" \
+        --part "$fx/stolen-screen.pcrt" --pairing "$fx/donor-pairing.pcpr"
+    expect "verify_part: the stolen handset's keyed battery is listed by its key too" 3 \
+        "the part's key (from handset 356938035643809)" \
+        "${vp[@]}" "${common[@]}" --blocklist "$fx/blocklist.pcbl" --part "$fx/battery.pcrt"
     expect "verify_part: an older blocklist is refused after a restart, saying why" 1 \
         "error 400 (Rollback): rollback refused: epoch 1 sequence 1" \
         "${vp[@]}" "${common[@]}" --blocklist "$fx/blocklist-old.pcbl" --state "$state" \

@@ -12,6 +12,7 @@ mod block_key_kind;
 mod blocklist_state;
 mod list_version;
 mod listing_status;
+mod matched_kind;
 mod object_type;
 mod pairing_event;
 mod reason;
@@ -24,6 +25,7 @@ pub use block_key_kind::*;
 pub use blocklist_state::*;
 pub use list_version::*;
 pub use listing_status::*;
+pub use matched_kind::*;
 pub use object_type::*;
 pub use pairing_event::*;
 pub use reason::*;
@@ -55,6 +57,10 @@ mod tests {
             ),
             (Some(StaleReason::Missing), partcert_stale_reason::Missing),
             (Some(outdated), partcert_stale_reason::OutdatedBy),
+            (
+                Some(StaleReason::FutureDated { issued_at: 9 }),
+                partcert_stale_reason::FutureDated,
+            ),
         ];
         for (core, c) in cases {
             assert_eq!(partcert_stale_reason::from(core.as_ref()), c);

@@ -63,6 +63,7 @@ static void null_arguments_name_the_argument(void) {
     uint8_t id[32], seed[32] = {1}, nonce[32] = {0}, key[32];
     uint64_t sequence = 42, imei = 42;
     partcert_list_version version = {42, 42};
+    bool followed = true; /* a write would say false: nothing here is followed */
     const uint64_t host = IMEI_D, since = 0;
     const uint16_t kinds[] = {PARTCERT_PART_KIND_SCREEN};
     partcert_str makers[] = {str_of("Acme")};
@@ -84,6 +85,12 @@ static void null_arguments_name_the_argument(void) {
                "trust");
     CHECK_NULL(partcert_trust_store_apply_revocation_list(trust_copy, NULL, 3, &sequence, E),
                "data");
+    CHECK_NULL(partcert_trust_store_apply_revocation_list_at(NULL, cert, cert_len, NOW,
+                                                             &sequence, E),
+               "trust");
+    CHECK_NULL(partcert_trust_store_apply_revocation_list_at(trust_copy, NULL, 3, NOW,
+                                                             &sequence, E),
+               "data");
     CHECK_NULL(partcert_trust_store_holder_new(NULL, &th, E), "trust");
     CHECK_NULL(partcert_trust_store_holder_new(w.trust, NULL, E), "holder_out");
     CHECK_NULL(partcert_trust_store_holder_publish(NULL, w.trust, E), "holder");
@@ -104,6 +111,17 @@ static void null_arguments_name_the_argument(void) {
     CHECK_NULL(partcert_blocklist_new_from_saved_state(w.trust, (const uint8_t *)"x", 1, NULL,
                                                        E),
                "blocklist_out");
+    CHECK_NULL(partcert_blocklist_load_state(NULL, (const uint8_t *)"x", 1, &list, &out, E),
+               "trust");
+    CHECK_NULL(partcert_blocklist_load_state(w.trust, NULL, 1, &list, &out, E), "data");
+    CHECK_NULL(partcert_blocklist_load_state(w.trust, (const uint8_t *)"x", 1, NULL, &out, E),
+               "blocklist_out");
+    CHECK_NULL(partcert_blocklist_unfollow(NULL, id, &followed, E), "blocklist");
+    CHECK_NULL(partcert_blocklist_unfollow(fresh, NULL, &followed, E), "authority_key_id");
+    CHECK_NULL(partcert_blocklist_unfollow_unpinned(NULL, w.trust, &out, E), "blocklist");
+    CHECK_NULL(partcert_blocklist_unfollow_unpinned(fresh, NULL, &out, E), "trust");
+    CHECK_NULL(partcert_blocklist_holder_unfollow(NULL, id, &followed, E), "holder");
+    CHECK_NULL(partcert_blocklist_holder_unfollow_unpinned(NULL, w.trust, &out, E), "holder");
     CHECK_NULL(partcert_blocklist_save_state(NULL, &out, E), "blocklist");
     CHECK_NULL(partcert_blocklist_save_state(blocklist, NULL, E), "state_out");
     CHECK_NULL(partcert_blocklist_rollback_state(NULL, &out, E), "blocklist");
@@ -151,10 +169,14 @@ static void null_arguments_name_the_argument(void) {
                    "trust");
         CHECK_NULL(partcert_blocklist_holder_apply(holder, w.trust, NULL, 3, NOW, &version, E),
                    "data");
+        CHECK_NULL(partcert_blocklist_holder_unfollow(holder, NULL, &followed, E),
+                   "authority_key_id");
+        CHECK_NULL(partcert_blocklist_holder_unfollow_unpinned(holder, NULL, &out, E), "trust");
         CHECK(partcert_blocklist_list_count(fresh) == 0);
         partcert_blocklist_holder_free(holder);
     }
     CHECK(sequence == 42 && version.epoch == 42 && version.sequence == 42);
+    CHECK(followed);
 
     /* Evidence. */
     CHECK_NULL(partcert_part_evidence_new(NULL, 4, &part, E), "certificate");
@@ -265,6 +287,37 @@ static void null_arguments_name_the_argument(void) {
     CHECK_NULL(partcert_authority_pair(w.pairing, bdata(w.board_d), blen(w.board_d), NULL, 0, 1,
                                        PARTCERT_PAIRING_EVENT_REPAIR, NOW, NULL, E),
                "record_out");
+    {
+        partcert_slice earlier[] = {{bdata(w.record_d), blen(w.record_d)}};
+        partcert_slice holes[] = {{NULL, 5}};
+        CHECK_NULL(partcert_authority_pair_after(NULL, w.trust, earlier, 1, bdata(w.board_d),
+                                                 blen(w.board_d), NULL, 0, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   "authority");
+        CHECK_NULL(partcert_authority_pair_after(w.pairing, NULL, earlier, 1, bdata(w.board_d),
+                                                 blen(w.board_d), NULL, 0, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   "trust");
+        CHECK_NULL(partcert_authority_pair_after(w.pairing, w.trust, NULL, 1, bdata(w.board_d),
+                                                 blen(w.board_d), NULL, 0, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   "earlier");
+        CHECK_NULL(partcert_authority_pair_after(w.pairing, w.trust, holes, 1, bdata(w.board_d),
+                                                 blen(w.board_d), NULL, 0, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   "earlier");
+        CHECK_NULL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, NULL, 3, NULL, 0,
+                                                 2, PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   "board");
+        CHECK_NULL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                                 blen(w.board_d), NULL, 1, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   "parts");
+        CHECK_NULL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                                 blen(w.board_d), NULL, 0, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, NULL, E),
+                   "record_out");
+    }
     CHECK_NULL(partcert_authority_publish_snapshot(NULL, 1, 1, NOW, NOW + DAY, entries, &out, E),
                "authority");
     CHECK_NULL(partcert_authority_publish_snapshot(w.publisher, 1, 1, NOW, NOW + DAY, NULL,
@@ -320,6 +373,12 @@ static void null_arguments_name_the_argument(void) {
     CHECK_NULL(partcert_blocklist_entries_add_part(entries, NULL, PARTCERT_REASON_STOLEN, NOW,
                                                    PARTCERT_LISTING_STATUS_FINAL, NULL, E),
                "part_id");
+    CHECK_NULL(partcert_blocklist_entries_add_part_key(NULL, id, PARTCERT_REASON_STOLEN, NOW,
+                                                       PARTCERT_LISTING_STATUS_FINAL, NULL, E),
+               "entries");
+    CHECK_NULL(partcert_blocklist_entries_add_part_key(entries, NULL, PARTCERT_REASON_STOLEN, NOW,
+                                                       PARTCERT_LISTING_STATUS_FINAL, NULL, E),
+               "key_id");
 
     /* Keys, challenges and helpers. */
     CHECK_NULL(partcert_secret_key_generate(NULL, E), "seed_out");
@@ -397,7 +456,11 @@ static void reads_of_null_give_empty_values(void) {
     CHECK(partcert_verdict_relation(NULL) == PARTCERT_RELATION_UNPAIRED);
     CHECK(partcert_verdict_provenance(NULL) == NULL);
     CHECK(!partcert_verdict_issuer_revoked(NULL, &since));
+    CHECK(!partcert_verdict_issuer_retired(NULL, &since));
     CHECK(since == 5);
+    CHECK(partcert_verdict_pairing_refused(NULL) == NULL);
+    CHECK(partcert_handset_report_pairing_refused(NULL) == NULL);
+    CHECK(!partcert_blocklist_status_capped(NULL));
     CHECK(partcert_verdict_blocklist(NULL) == NULL);
     CHECK(!partcert_verdict_is_blocked(NULL) && !partcert_verdict_is_stale(NULL));
     CHECK(partcert_verdict_checked_at(NULL) == 0);
@@ -1176,6 +1239,155 @@ static void every_code_has_a_message(void) {
     CHECK(PARTCERT_RESULT_PANIC == 900);
 }
 
+/* The calls ABI 1.3 added, given hostile bytes and out-of-range values:
+ * the most specific code, the detail, and out-parameters untouched. */
+static void hostile_inputs_to_the_calls_of_1_3(void) {
+    buffer *b;
+    partcert_trust_store *trust = partcert_trust_store_clone(w.trust);
+    partcert_trust_store *reader = NULL;
+    partcert_blocklist *list = (partcert_blocklist *)&w, *full = blocklist_at_s2(&w);
+    partcert_bytes *out = (partcert_bytes *)&w, *dropped = (partcert_bytes *)&w;
+    partcert_bytes *revocation = NULL, *saved = NULL, *repaired = NULL;
+    partcert_blocklist_entries *entries = partcert_blocklist_entries_new();
+    uint64_t sequence = 42;
+    const uint64_t bad_imei = 356938035643808ULL;
+    uint8_t id[32] = {0};
+    partcert_slice earlier[PARTCERT_MAX_CHAIN_LEN + 1];
+    partcert_slice parts[] = {{bdata(w.screen_d), blen(w.screen_d)}};
+
+    /* Revocation lists at a clock: cut short, a byte too many, another
+     * object, a shared store. */
+    OK(partcert_authority_revoke(w.root, 1, T0, NULL, NULL, 0, &revocation, E));
+    b = copy_of(revocation);
+    CHECK_RC(partcert_trust_store_apply_revocation_list_at(trust, b->data, b->len - 1, NOW,
+                                                           &sequence, E),
+             PARTCERT_RESULT_TRUNCATED);
+    b->data[b->len] = 0;
+    CHECK_RC(partcert_trust_store_apply_revocation_list_at(trust, b->data, b->len + 1, NOW,
+                                                           &sequence, E),
+             PARTCERT_RESULT_TRAILING_BYTES);
+    CHECK_FAIL(partcert_trust_store_apply_revocation_list_at(trust, bdata(w.s1), blen(w.s1), NOW,
+                                                             &sequence, E),
+               PARTCERT_RESULT_WRONG_OBJECT_TYPE, "but this is a blocklist snapshot");
+    reader = partcert_trust_store_share(trust);
+    CHECK_FAIL(partcert_trust_store_apply_revocation_list_at(trust, bdata(revocation),
+                                                             blen(revocation), NOW, &sequence,
+                                                             E),
+               ARG, "`trust` is shared");
+    partcert_trust_store_free(reader);
+    CHECK(sequence == 42);
+    OK(partcert_trust_store_apply_revocation_list_at(trust, bdata(revocation), blen(revocation),
+                                                     UINT64_MAX, &sequence, E));
+    CHECK(sequence == 1); /* the end of time is a clock like any other */
+
+    /* A saved state: damaged, cut short, not a state at all. */
+    OK(partcert_blocklist_save_state(full, &saved, E));
+    b = copy_of(saved);
+    b->data[b->len / 2] ^= 0x10;
+    CHECK_FAIL(partcert_blocklist_load_state(w.trust, b->data, b->len, &list, &dropped, E),
+               PARTCERT_RESULT_CORRUPT_STATE, "checksum");
+    CHECK_RC(partcert_blocklist_load_state(w.trust, b->data, 3, &list, &dropped, E),
+             PARTCERT_RESULT_TRUNCATED);
+    CHECK_RC(partcert_blocklist_load_state(w.trust, bdata(w.s2), blen(w.s2), &list, &dropped, E),
+             PARTCERT_RESULT_BAD_MAGIC);
+    CHECK(list == (partcert_blocklist *)&w && dropped == (partcert_bytes *)&w);
+
+    /* Unfollowing an authority nobody follows, or one id made of zeros:
+     * nothing to do, and said so. */
+    {
+        bool followed = true;
+        OK(partcert_blocklist_unfollow(full, id, &followed, E));
+        CHECK(!followed);
+        CHECK(partcert_blocklist_list_count(full) == 1);
+    }
+
+    /* Earlier pairing records: one too many (refused before any is
+     * decoded), cut short, not a record, signed under a root the store does
+     * not pin, dated after the new record. */
+    for (size_t i = 0; i < PARTCERT_MAX_CHAIN_LEN + 1; i++) {
+        earlier[i].data = (const uint8_t *)"junk";
+        earlier[i].len = 4;
+    }
+    CHECK_FAIL(partcert_authority_pair_after(w.pairing, w.trust, earlier,
+                                             PARTCERT_MAX_CHAIN_LEN + 1, bdata(w.board_d),
+                                             blen(w.board_d), parts, 1, 2,
+                                             PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+               PARTCERT_RESULT_LENGTH_OVER_BOUND,
+               "earlier pairing records is too long: 9 exceeds the limit of 8");
+    b = copy_of(w.record_d);
+    earlier[0].data = b->data;
+    earlier[0].len = b->len - 1;
+    CHECK_RC(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                           blen(w.board_d), parts, 1, 2,
+                                           PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+             PARTCERT_RESULT_TRUNCATED);
+    earlier[0].data = bdata(w.screen_d);
+    earlier[0].len = blen(w.screen_d);
+    CHECK_FAIL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                             blen(w.board_d), parts, 1, 2,
+                                             PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+               PARTCERT_RESULT_WRONG_OBJECT_TYPE, "but this is a certificate");
+    earlier[0].data = bdata(w.record_d);
+    earlier[0].len = blen(w.record_d);
+    {
+        partcert_trust_store *empty = partcert_trust_store_new();
+        CHECK_FAIL(partcert_authority_pair_after(w.pairing, empty, earlier, 1, bdata(w.board_d),
+                                                 blen(w.board_d), parts, 1, 2,
+                                                 PARTCERT_PAIRING_EVENT_REPAIR, NOW, &out, E),
+                   PARTCERT_RESULT_UNKNOWN_ISSUER, "unknown issuer");
+        partcert_trust_store_free(empty);
+    }
+    CHECK_FAIL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                             blen(w.board_d), parts, 1, 2, 9, NOW, &out, E),
+               ARG, "`event` is 9");
+    OK(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                     blen(w.board_d), parts, 1, 2, PARTCERT_PAIRING_EVENT_REPAIR,
+                                     NOW, &repaired, E));
+    earlier[0].data = bdata(repaired);
+    earlier[0].len = blen(repaired);
+    CHECK_FAIL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                             blen(w.board_d), parts, 1, 3,
+                                             PARTCERT_PAIRING_EVENT_REPAIR, NOW - 3600, &out, E),
+               PARTCERT_RESULT_INVALID_FIELD, "dated after the new one");
+    /* Dated past the new record's time plus the tolerance, it is from the
+     * future there. */
+    CHECK_FAIL(partcert_authority_pair_after(w.pairing, w.trust, earlier, 1, bdata(w.board_d),
+                                             blen(w.board_d), parts, 1, 3,
+                                             PARTCERT_PAIRING_EVENT_REPAIR, NOW - 2 * DAY, &out,
+                                             E),
+               PARTCERT_RESULT_NOT_YET_VALID, "dated after this device's clock");
+    CHECK(out == (partcert_bytes *)&w);
+
+    /* A key listed with an unknown reason or status, or a bad IMEI. */
+    CHECK_FAIL(partcert_blocklist_entries_add_part_key(entries, id, 0, NOW,
+                                                       PARTCERT_LISTING_STATUS_FINAL, NULL, E),
+               ARG, "`reason` is 0");
+    CHECK_RC(partcert_blocklist_entries_add_part_key(entries, id, PARTCERT_REASON_STOLEN, NOW, 7,
+                                                     NULL, E),
+             ARG);
+    CHECK_FAIL(partcert_blocklist_entries_add_part_key(entries, id, PARTCERT_REASON_STOLEN, NOW,
+                                                       PARTCERT_LISTING_STATUS_FINAL, &bad_imei,
+                                                       E),
+               PARTCERT_RESULT_INVALID_IMEI, "356938035643808");
+    CHECK(partcert_blocklist_entries_count(entries) == 0);
+    /* The same key twice: refused when publishing, naming it. */
+    OK(partcert_blocklist_entries_add_part_key(entries, id, PARTCERT_REASON_STOLEN, NOW,
+                                               PARTCERT_LISTING_STATUS_FINAL, NULL, E));
+    OK(partcert_blocklist_entries_add_part_key(entries, id, PARTCERT_REASON_LOST, NOW,
+                                               PARTCERT_LISTING_STATUS_FINAL, NULL, E));
+    CHECK_RC(partcert_authority_publish_snapshot(w.publisher, PUBLISHER_EPOCH, 3, S2_AT,
+                                                 S2_AT + LIST_LIFE, entries, &out, E),
+             PARTCERT_RESULT_NOT_CANONICAL);
+    CHECK(out == (partcert_bytes *)&w);
+
+    partcert_blocklist_entries_free(entries);
+    partcert_bytes_free(repaired);
+    partcert_bytes_free(saved);
+    partcert_bytes_free(revocation);
+    partcert_blocklist_free(full);
+    partcert_trust_store_free(trust);
+}
+
 int main(void) {
     world_build(&w);
     /* Fixtures the cases share: the donor screen with its record, and a
@@ -1200,6 +1412,7 @@ int main(void) {
     RUN(role_and_key_misuse);
     RUN(chain_over_bound);
     RUN(every_code_has_a_message);
+    RUN(hostile_inputs_to_the_calls_of_1_3);
 
     partcert_handset_report_free(report);
     partcert_handset_evidence_free(handset);

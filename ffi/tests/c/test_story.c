@@ -27,6 +27,12 @@ static void check_blocked_listing(const partcert_blocklist_status *status,
     CHECK(listing->matched_kind == PARTCERT_BLOCK_KEY_KIND_PART);
     CHECK(memcmp(listing->matched_part_id, part_id, 32) == 0);
     CHECK(listing->matched_imei == 0);
+    /* The same, as 1.3 says it: the part's identity, exactly. */
+    CHECK(listing->matched_key_kind == PARTCERT_MATCHED_KIND_PART);
+    CHECK(memcmp(listing->matched_key_id, zeros, 32) == 0);
+    CHECK_PSTR(listing->matched_fingerprint, "");
+    CHECK(!listing->by_fingerprint);
+    CHECK(!partcert_blocklist_status_capped(status));
     CHECK(listing->version.epoch == PUBLISHER_EPOCH);
     CHECK(listing->version.sequence == 2);
     CHECK(listing->reason == PARTCERT_REASON_STOLEN);
@@ -51,6 +57,7 @@ static void check_blocked_listing(const partcert_blocklist_status *status,
     CHECK(list->outdated_by_issued_at == 0);
     CHECK(memcmp(list->outdated_by_authority_key_id, zeros, 32) == 0);
     CHECK_PSTR(list->outdated_by_name, "");
+    CHECK(list->future_dated_issued_at == 0);
 }
 
 /* The stolen handset's screen, harvested and offered bare to a repair shop. */
@@ -82,7 +89,9 @@ static void harvested_screen_is_blocked(void) {
     CHECK(partcert_verdict_relation(verdict) == PARTCERT_RELATION_UNPAIRED);
     CHECK(partcert_verdict_provenance(verdict) == NULL);
     CHECK(!partcert_verdict_issuer_revoked(verdict, &since));
+    CHECK(!partcert_verdict_issuer_retired(verdict, &since));
     CHECK(since == 9); /* not written */
+    CHECK(partcert_verdict_pairing_refused(verdict) == NULL);
     CHECK(partcert_verdict_mismatched_imeis(verdict).len == 0);
     CHECK(partcert_verdict_checked_at(verdict) == NOW);
     check_blocked_listing(partcert_verdict_blocklist(verdict), partcert_verdict_part_id(verdict));
@@ -104,25 +113,52 @@ static void harvested_screen_is_blocked(void) {
 }
 
 /* A thief cannot launder the harvested screen by showing the donor's
- * clean pairing record: the record does not list it. */
-static void harvested_screen_with_a_foreign_record_is_refused(void) {
+ * clean pairing record: the record does not list it, and blocked wins —
+ * the verdict is BLOCKED, with the record's refusal (306) beside it. The
+ * donor's own screen shown with the stolen handset's record is clean, so
+ * the refusal is the error. */
+static void harvested_screen_with_a_foreign_record_stays_blocked(void) {
     partcert_blocklist *blocklist = blocklist_at_s2(&w);
     partcert_part_evidence *evidence = evidence_for(&w, w.screen_a);
     partcert_verdict *verdict = NULL;
+    const partcert_error *refused;
     OK(partcert_part_evidence_set_pairing_record(evidence, bdata(w.record_d),
                                                  blen(w.record_d), E));
-    CHECK_FAIL(partcert_verify_part(w.trust, blocklist, NULL, 0, evidence, NOW, &verdict, E),
-               PARTCERT_RESULT_PART_NOT_IN_PAIRING_RECORD, "does not list this part");
-    CHECK(verdict == NULL);
-    /* With its own record it is still blocked, now through the handset too. */
+    verdict = verify(&w, blocklist, evidence, NOW);
+    CHECK(partcert_verdict_is_blocked(verdict));
+    CHECK(partcert_verdict_relation(verdict) == PARTCERT_RELATION_UNPAIRED);
+    CHECK(partcert_verdict_provenance(verdict) == NULL);
+    refused = partcert_verdict_pairing_refused(verdict);
+    CHECK(refused != NULL);
+    CHECK(partcert_error_code(refused) == PARTCERT_RESULT_PART_NOT_IN_PAIRING_RECORD);
+    CHECK_CONTAINS(partcert_error_message(refused).data, "does not list this part");
+    /* Borrowed: the same error object on every read, never freed by us. */
+    CHECK(partcert_verdict_pairing_refused(verdict) == refused);
+    CHECK_PSTR(partcert_verdict_summary(verdict),
+               "genuine (serial-only), unpaired, BLOCKED: stolen, its pairing record was refused");
+    CHECK_CONTAINS(partcert_verdict_json(verdict).data,
+                   "\"pairing_refused\":{\"code\":306,\"name\":\"PartNotInPairingRecord\"");
+    partcert_verdict_free(verdict);
+    /* With its own record it is still blocked, now through the handset too,
+     * and nothing was refused. */
     OK(partcert_part_evidence_set_pairing_record(evidence, bdata(w.record_a),
                                                  blen(w.record_a), E));
     verdict = verify(&w, blocklist, evidence, NOW);
     CHECK(partcert_verdict_is_blocked(verdict));
+    CHECK(partcert_verdict_pairing_refused(verdict) == NULL);
     /* the part itself and handset A's IMEI */
     CHECK(partcert_blocklist_status_listing_count(partcert_verdict_blocklist(verdict)) == 2);
     CHECK_PSTR(partcert_verdict_summary(verdict), "genuine (serial-only), used, BLOCKED: stolen");
     partcert_verdict_free(verdict);
+    partcert_part_evidence_free(evidence);
+    /* The clean donor screen with a record that does not list it: refused. */
+    evidence = evidence_for(&w, w.screen_d);
+    OK(partcert_part_evidence_set_pairing_record(evidence, bdata(w.record_a),
+                                                 blen(w.record_a), E));
+    verdict = NULL;
+    CHECK_FAIL(partcert_verify_part(w.trust, blocklist, NULL, 0, evidence, NOW, &verdict, E),
+               PARTCERT_RESULT_PART_NOT_IN_PAIRING_RECORD, "does not list this part");
+    CHECK(verdict == NULL);
     partcert_part_evidence_free(evidence);
     partcert_blocklist_free(blocklist);
 }
@@ -150,6 +186,7 @@ static void donor_screen_is_genuine_used_clean(void) {
         CHECK(provenance->handset_imeis.len == 1);
         CHECK(provenance->handset_imeis.data[0] == IMEI_D);
         CHECK(!provenance->certificate_renewed);
+        CHECK(provenance->first_paired == T0 + 100); /* paired at the factory */
         CHECK(same_id(provenance->service_key_id, partcert_authority_key_id(w.pairing)));
         CHECK_PSTR(provenance->service_name, "Acme pairing");
     }
@@ -384,6 +421,7 @@ static void handset_self_check(void) {
     CHECK(part != NULL && partcert_verdict_binding(part->verdict) == PARTCERT_BINDING_KEY_PROVEN);
     CHECK(partcert_handset_report_missing_count(report) == 0);
     CHECK(partcert_handset_report_missing(report, 0) == NULL);
+    CHECK(partcert_handset_report_pairing_refused(report) == NULL);
     partcert_handset_report_free(report);
     partcert_handset_evidence_free(handset);
     partcert_part_evidence_free(battery);
@@ -410,6 +448,8 @@ static void handset_self_check(void) {
             CHECK(same_id(missing->part_id, partcert_verdict_part_id(donor_screen)));
             CHECK(same_id(missing->certificate_fingerprint,
                           partcert_verdict_fingerprint(donor_screen)));
+            CHECK(!missing->has_key); /* a serial-only screen */
+            CHECK(missing->first_paired == T0 + 100);
         }
         partcert_verdict_free(donor_screen);
         partcert_part_evidence_free(donor_evidence);
@@ -517,7 +557,7 @@ static void rollback_is_refused_across_restarts(void) {
         CHECK(info->version.sequence == 2);
         CHECK(info->issued_at == S2_AT);
         CHECK(info->expires_at == S2_AT + LIST_LIFE);
-        CHECK(info->entry_count == 4); /* IMEI, board, screen, battery */
+        CHECK(info->entry_count == 5); /* IMEI, board, screen, battery, battery's key */
         CHECK_PSTR(info->authority_name, "UK National Register");
     }
     /* The register's clock never runs behind its newest list; another
@@ -862,8 +902,13 @@ static void corrupted_saved_state_is_refused(void) {
     partcert_blocklist_free(blocklist);
 }
 
-/* Stale lists say why: signed by a key since revoked, or outdated by
- * another authority's newer list (which only flags, never refuses). */
+/* Stale lists say why: signed by a key since revoked, outdated by another
+ * authority's newer list (which only flags, never refuses), or dated after
+ * this device's clock. A list applied while the device's clock was right
+ * vouches for its time: read later with the clock set back, it flags the
+ * register's expired list as OUTDATED_BY (and itself FUTURE_DATED). A list
+ * received while the clock is behind vouches only for that clock plus the
+ * tolerance: it flags itself alone. */
 static void stale_lists_say_why(void) {
     partcert_blocklist *blocklist = blocklist_at_s2(&w);
     partcert_trust_store *trust = partcert_trust_store_clone(w.trust);
@@ -873,15 +918,15 @@ static void stale_lists_say_why(void) {
     partcert_part_evidence *donor = evidence_for(&w, w.screen_d);
     partcert_verdict *verdict = NULL;
     const partcert_blocklist_status *status;
-    const partcert_list_checked *list = NULL;
+    const partcert_list_checked *list = NULL, *operator = NULL;
     partcert_slice operator_cert;
     uint8_t operator_id[32], seed[PARTCERT_SEED_LEN];
     const uint8_t *register_id = partcert_authority_key_id(w.register_root);
     uint64_t since;
     const uint64_t operator_at = S2_AT + LIST_LIFE + DAY; /* after s2 expires */
 
-    /* Another authority, whose list was issued after the register's expired:
-     * the device's clock (NOW) may be behind. */
+    /* Another authority, whose list was issued after the register's expired,
+     * applied while the device's clock said so. */
     seed_of(seed, 60);
     OK(partcert_authority_new_blocklist_root(seed, "Operator", 8, T0, YEARS(30),
                                              &operator_root, E));
@@ -893,13 +938,14 @@ static void stale_lists_say_why(void) {
                                            operator_at + LIST_LIFE, entries, &operator_list, E));
     OK(partcert_blocklist_apply_snapshot(blocklist, trust, bdata(operator_list),
                                          blen(operator_list), operator_at, NULL, E));
+    /* Then the clock is set back to NOW: the register's list is outdated. */
     OK(partcert_verify_part(trust, blocklist, NULL, 0, donor, NOW, &verdict, E));
     status = partcert_verdict_blocklist(verdict);
     CHECK(partcert_blocklist_status_list_count(status) == 2);
     for (size_t i = 0; i < 2; i++) {
         const partcert_list_checked *each = partcert_blocklist_status_list(status, i);
         if (each != NULL && same_id(each->authority_key_id, register_id)) list = each;
-        else CHECK(each != NULL && each->outdated_by_name.len == 0);
+        else operator = each;
     }
     CHECK(list != NULL);
     if (list != NULL) {
@@ -908,9 +954,47 @@ static void stale_lists_say_why(void) {
         CHECK(same_id(list->outdated_by_authority_key_id, operator_id));
         CHECK(list->outdated_by_issued_at == operator_at);
         CHECK_PSTR(list->outdated_by_name, "Operator");
+        CHECK(list->future_dated_issued_at == 0);
+    }
+    /* The operator's own list is dated after the clock now read: it flags
+     * itself, naming nobody else. */
+    CHECK(operator != NULL);
+    if (operator != NULL) {
+        CHECK(operator->stale);
+        CHECK(operator->stale_reason == PARTCERT_STALE_REASON_FUTURE_DATED);
+        CHECK(operator->future_dated_issued_at == operator_at);
+        CHECK(operator->outdated_by_name.len == 0 && operator->outdated_by_issued_at == 0);
     }
     CHECK_PSTR(partcert_blocklist_status_summary(status),
-               "clean but blocklist stale (UK National Register: outdated by Operator)");
+               "clean but blocklist stale (Operator: dated after this device's clock; "
+               "UK National Register: outdated by Operator)");
+    partcert_verdict_free(verdict);
+    partcert_blocklist_free(blocklist);
+
+    /* The same list received while the clock is behind (at NOW): it vouches
+     * for no more than NOW plus the tolerance, so the register's list stays
+     * current and the operator's list flags itself alone. */
+    blocklist = blocklist_at_s2(&w);
+    OK(partcert_blocklist_apply_snapshot(blocklist, trust, bdata(operator_list),
+                                         blen(operator_list), NOW, NULL, E));
+    CHECK(partcert_blocklist_clock_for(blocklist, trust, operator_id, NOW) ==
+          NOW + PARTCERT_CLOCK_TOLERANCE);
+    verdict = NULL;
+    OK(partcert_verify_part(trust, blocklist, NULL, 0, donor, NOW, &verdict, E));
+    status = partcert_verdict_blocklist(verdict);
+    for (size_t i = 0; i < partcert_blocklist_status_list_count(status); i++) {
+        const partcert_list_checked *each = partcert_blocklist_status_list(status, i);
+        if (same_id(each->authority_key_id, register_id)) {
+            CHECK(!each->stale && each->stale_reason == PARTCERT_STALE_REASON_NONE);
+        } else {
+            CHECK(each->stale_reason == PARTCERT_STALE_REASON_FUTURE_DATED);
+            CHECK(each->future_dated_issued_at == operator_at);
+        }
+    }
+    CHECK_PSTR(partcert_blocklist_status_summary(status),
+               "clean but blocklist stale (Operator: dated after this device's clock)");
+    CHECK_CONTAINS(partcert_verdict_json(verdict).data,
+                   "\"stale_reason\":{\"kind\":\"future-dated\"");
     partcert_verdict_free(verdict);
     partcert_blocklist_free(blocklist);
 
@@ -920,8 +1004,8 @@ static void stale_lists_say_why(void) {
     OK(partcert_authority_revoke(w.register_root, 1, NOW,
                                  partcert_authority_key_id(w.publisher), &since, 1, &revocation,
                                  E));
-    OK(partcert_trust_store_apply_revocation_list(trust, bdata(revocation), blen(revocation),
-                                                  NULL, E));
+    OK(partcert_trust_store_apply_revocation_list_at(trust, bdata(revocation), blen(revocation),
+                                                     NOW, NULL, E));
     verdict = NULL;
     OK(partcert_verify_part(trust, blocklist, NULL, 0, donor, NOW, &verdict, E));
     status = partcert_verdict_blocklist(verdict);
@@ -955,8 +1039,8 @@ static void a_part_made_before_its_line_was_revoked(void) {
 
     OK(partcert_authority_revoke(w.root, 1, T0 + 4 * DAY, partcert_authority_key_id(w.line),
                                  &leaked_at, 1, &revocation, E));
-    OK(partcert_trust_store_apply_revocation_list(trust, bdata(revocation), blen(revocation),
-                                                  &sequence, E));
+    OK(partcert_trust_store_apply_revocation_list_at(trust, bdata(revocation), blen(revocation),
+                                                     T0 + 4 * DAY, &sequence, E));
     CHECK(sequence == 1);
     CHECK_FAIL(partcert_verify_part(trust, NULL, NULL, 0, evidence, NOW, &verdict, E),
                PARTCERT_RESULT_ISSUER_REVOKED, "has been revoked by its manufacturer");
@@ -1060,8 +1144,8 @@ static void a_revoked_issuer_is_refused(void) {
     OK(partcert_authority_revoke(w.root, 2, T0 + 5 * DAY, line_id, &from_the_beginning, 1,
                                  &revocation, E));
     OK(partcert_authority_revoke(w.root, 1, T0 + 4 * DAY, NULL, NULL, 0, &older, E));
-    OK(partcert_trust_store_apply_revocation_list(trust, bdata(revocation), blen(revocation),
-                                                  &sequence, E));
+    OK(partcert_trust_store_apply_revocation_list_at(trust, bdata(revocation), blen(revocation),
+                                                     T0 + 5 * DAY, &sequence, E));
     CHECK(sequence == 2);
     CHECK(partcert_trust_store_is_revoked(trust, root_id, line_id, &since));
     CHECK(since == 0);
@@ -1069,8 +1153,8 @@ static void a_revoked_issuer_is_refused(void) {
     /* The root's clock never runs behind its newest revocation list. */
     CHECK(partcert_trust_store_clock_for_root(trust, root_id, T0) == T0 + 5 * DAY);
     CHECK(partcert_trust_store_clock_for_root(trust, line_id, T0) == T0);
-    CHECK_FAIL(partcert_trust_store_apply_revocation_list(trust, bdata(older), blen(older),
-                                                          &sequence, E),
+    CHECK_FAIL(partcert_trust_store_apply_revocation_list_at(trust, bdata(older), blen(older),
+                                                             T0 + 5 * DAY, &sequence, E),
                PARTCERT_RESULT_ROLLBACK, "rollback refused");
     CHECK(sequence == 2);
     CHECK_RC(partcert_verify_part(trust, NULL, NULL, 0, evidence, NOW, &verdict, E),
@@ -1190,7 +1274,8 @@ static void issuing_names_the_offending_value(void) {
                                                        blen(w.record_a),
                                                        PARTCERT_REASON_STOLEN, STOLEN_AT,
                                                        PARTCERT_LISTING_STATUS_FINAL, E));
-    CHECK(partcert_blocklist_entries_count(entries) == 4);
+    /* IMEI, board, screen, battery, and the keyed battery by its key */
+    CHECK(partcert_blocklist_entries_count(entries) == 5);
     {
         /* The same handset reported twice: the core refuses the snapshot
            when publishing, naming the key. */
@@ -1314,7 +1399,8 @@ static void a_compact_list_and_its_deltas_applied_by_content(void) {
     if (info != NULL) {
         CHECK(info->version.sequence == 1);
         CHECK(info->issued_at == S1_AT && info->expires_at == S1_AT + LIST_LIFE);
-        CHECK(info->entry_count == 4); /* handset A's IMEI, board, screen, battery */
+        /* handset A's IMEI, board, screen, battery, and the battery's key */
+        CHECK(info->entry_count == 5);
         CHECK(same_id(info->authority_key_id, partcert_authority_key_id(w.register_root)));
         CHECK(same_id(info->signer_key_id, partcert_authority_key_id(w.publisher)));
     }
@@ -1548,7 +1634,7 @@ static void write_fixtures(void) {
 int main(int argc, char **argv) {
     world_build(&w);
     RUN(harvested_screen_is_blocked);
-    RUN(harvested_screen_with_a_foreign_record_is_refused);
+    RUN(harvested_screen_with_a_foreign_record_stays_blocked);
     RUN(donor_screen_is_genuine_used_clean);
     RUN(an_expired_list_makes_answers_stale);
     RUN(counterfeit_screen_is_untrusted);

@@ -22,5 +22,9 @@ void misuse(partcert_handset_report *report, partcert_verdict *verdict) {
     partcert_bytes_free(summary.data);
 #elif PARTCERT_CASE == 5 /* a struct borrowed from a report */
     partcert_verdict_free(part);
+#elif PARTCERT_CASE == 6 /* a refused pairing record's error, borrowed from a verdict */
+    partcert_error_free(partcert_verdict_pairing_refused(verdict));
+#elif PARTCERT_CASE == 7 /* ... and from a handset report */
+    partcert_error_free(partcert_handset_report_pairing_refused(report));
 #endif
 }
