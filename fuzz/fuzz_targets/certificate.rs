@@ -5,14 +5,17 @@
 
 use libfuzzer_sys::fuzz_target;
 use partcert::internal::{HEADER_LEN, SIGNATURE_LEN, reencoded_body};
-use partcert::{ErrorCode, Certificate, Object};
+use partcert::{Certificate, ErrorCode, Object};
 
 fuzz_target!(|data: &[u8]| {
     match Certificate::decode(data) {
         Ok(object) => {
             let body = &data[HEADER_LEN..data.len() - SIGNATURE_LEN];
             let encoded = reencoded_body(&Object::Certificate(object));
-            assert_eq!(encoded, body, "a second encoding of the same body was accepted");
+            assert_eq!(
+                encoded, body,
+                "a second encoding of the same body was accepted"
+            );
         }
         Err(error) => assert!(ErrorCode::ALL.contains(&error.code())),
     }

@@ -22,8 +22,15 @@ const T0: u64 = 1_767_225_600;
 /// Checks a result and the error that came with it, and frees the error.
 fn check(result: partcert_result, error: *mut partcert_error) {
     let code = result as u32;
-    assert_ne!(code, ErrorCode::Panic.as_u32(), "a call reached the panic boundary");
-    assert!(code == 0 || ErrorCode::from_u32(code).is_some(), "unpublished result {code}");
+    assert_ne!(
+        code,
+        ErrorCode::Panic.as_u32(),
+        "a call reached the panic boundary"
+    );
+    assert!(
+        code == 0 || ErrorCode::from_u32(code).is_some(),
+        "unpublished result {code}"
+    );
     // SAFETY: `error` is NULL or an error a failing call just made.
     unsafe {
         if code == 0 {
@@ -67,38 +74,137 @@ fn pieces(mut data: &[u8]) -> Vec<&[u8]> {
 fuzz_target!(|data: &[u8]| {
     let parts = pieces(data);
     let piece = |i: usize| parts.get(i).copied().unwrap_or(&[]);
-    let mut version = partcert_list_version { epoch: 0, sequence: 0 };
+    let mut version = partcert_list_version {
+        epoch: 0,
+        sequence: 0,
+    };
     // SAFETY: every pointer passed is valid for the length given, every
     // out-pointer is writable, and every object is freed exactly once.
     unsafe {
         let trust = partcert_trust_store_new();
-        run(|e| partcert_trust_store_add_manufacturer_root(trust, ROOT.as_ptr(), ROOT.len(), null_mut(), e));
-        run(|e| partcert_trust_store_add_blocklist_root(trust, BLOCKLIST_ROOT.as_ptr(), BLOCKLIST_ROOT.len(), null_mut(), e));
-        run(|e| partcert_trust_store_add_chain_certificate(trust, ISSUER.as_ptr(), ISSUER.len(), e));
+        run(|e| {
+            partcert_trust_store_add_manufacturer_root(
+                trust,
+                ROOT.as_ptr(),
+                ROOT.len(),
+                null_mut(),
+                e,
+            )
+        });
+        run(|e| {
+            partcert_trust_store_add_blocklist_root(
+                trust,
+                BLOCKLIST_ROOT.as_ptr(),
+                BLOCKLIST_ROOT.len(),
+                null_mut(),
+                e,
+            )
+        });
+        run(|e| {
+            partcert_trust_store_add_chain_certificate(trust, ISSUER.as_ptr(), ISSUER.len(), e)
+        });
         let hostile_root = piece(6);
-        run(|e| partcert_trust_store_add_manufacturer_root(trust, hostile_root.as_ptr(), hostile_root.len(), null_mut(), e));
-        run(|e| partcert_trust_store_add_chain_certificate(trust, hostile_root.as_ptr(), hostile_root.len(), e));
+        run(|e| {
+            partcert_trust_store_add_manufacturer_root(
+                trust,
+                hostile_root.as_ptr(),
+                hostile_root.len(),
+                null_mut(),
+                e,
+            )
+        });
+        run(|e| {
+            partcert_trust_store_add_chain_certificate(
+                trust,
+                hostile_root.as_ptr(),
+                hostile_root.len(),
+                e,
+            )
+        });
         let revocation = piece(5);
-        run(|e| partcert_trust_store_apply_revocation_list(trust, revocation.as_ptr(), revocation.len(), null_mut(), e));
+        run(|e| {
+            partcert_trust_store_apply_revocation_list(
+                trust,
+                revocation.as_ptr(),
+                revocation.len(),
+                null_mut(),
+                e,
+            )
+        });
 
         let mut blocklist = null_mut();
         let state = piece(4);
-        run(|e| partcert_blocklist_new_with_rollback_state(state.as_ptr(), state.len(), &mut blocklist, e));
+        run(|e| {
+            partcert_blocklist_new_with_rollback_state(
+                state.as_ptr(),
+                state.len(),
+                &mut blocklist,
+                e,
+            )
+        });
         if blocklist.is_null() {
-            run(|e| partcert_blocklist_new_from_saved_state(trust, state.as_ptr(), state.len(), &mut blocklist, e));
+            run(|e| {
+                partcert_blocklist_new_from_saved_state(
+                    trust,
+                    state.as_ptr(),
+                    state.len(),
+                    &mut blocklist,
+                    e,
+                )
+            });
         }
         if blocklist.is_null() {
             blocklist = partcert_blocklist_new();
         }
         let snapshot = piece(2);
-        run(|e| partcert_blocklist_apply_snapshot(blocklist, trust, snapshot.as_ptr(), snapshot.len(), T0, &mut version, e));
+        run(|e| {
+            partcert_blocklist_apply_snapshot(
+                blocklist,
+                trust,
+                snapshot.as_ptr(),
+                snapshot.len(),
+                T0,
+                &mut version,
+                e,
+            )
+        });
         let delta = piece(3);
-        run(|e| partcert_blocklist_apply_delta(blocklist, trust, delta.as_ptr(), delta.len(), T0, &mut version, e));
+        run(|e| {
+            partcert_blocklist_apply_delta(
+                blocklist,
+                trust,
+                delta.as_ptr(),
+                delta.len(),
+                T0,
+                &mut version,
+                e,
+            )
+        });
         // The same updates through a holder, on a copy.
         let mut holder = null_mut();
         run(|e| partcert_blocklist_holder_new(blocklist, &mut holder, e));
-        run(|e| partcert_blocklist_holder_apply_delta(holder, trust, delta.as_ptr(), delta.len(), T0, null_mut(), e));
-        run(|e| partcert_blocklist_holder_apply_snapshot(holder, trust, snapshot.as_ptr(), snapshot.len(), T0, null_mut(), e));
+        run(|e| {
+            partcert_blocklist_holder_apply_delta(
+                holder,
+                trust,
+                delta.as_ptr(),
+                delta.len(),
+                T0,
+                null_mut(),
+                e,
+            )
+        });
+        run(|e| {
+            partcert_blocklist_holder_apply_snapshot(
+                holder,
+                trust,
+                snapshot.as_ptr(),
+                snapshot.len(),
+                T0,
+                null_mut(),
+                e,
+            )
+        });
         let current = partcert_blocklist_holder_load(holder);
         for index in 0..partcert_blocklist_list_count(current) {
             read((*partcert_blocklist_list(current, index)).authority_name);
@@ -108,15 +214,43 @@ fuzz_target!(|data: &[u8]| {
 
         let certificate = piece(0);
         let mut evidence = null_mut();
-        run(|e| partcert_part_evidence_new(certificate.as_ptr(), certificate.len(), &mut evidence, e));
+        run(|e| {
+            partcert_part_evidence_new(certificate.as_ptr(), certificate.len(), &mut evidence, e)
+        });
         if !evidence.is_null() {
             let record = piece(1);
-            run(|e| partcert_part_evidence_set_pairing_record(evidence, record.as_ptr(), record.len(), e));
+            run(|e| {
+                partcert_part_evidence_set_pairing_record(
+                    evidence,
+                    record.as_ptr(),
+                    record.len(),
+                    e,
+                )
+            });
             let response = piece(7);
             let nonce = [0x42u8; 32];
-            run(|e| partcert_part_evidence_set_challenge(evidence, nonce.as_ptr(), response.as_ptr(), response.len(), e));
+            run(|e| {
+                partcert_part_evidence_set_challenge(
+                    evidence,
+                    nonce.as_ptr(),
+                    response.as_ptr(),
+                    response.len(),
+                    e,
+                )
+            });
             let mut verdict = null_mut();
-            run(|e| partcert_verify_part(trust, blocklist, null(), 0, evidence, T0 + 86_400, &mut verdict, e));
+            run(|e| {
+                partcert_verify_part(
+                    trust,
+                    blocklist,
+                    null(),
+                    0,
+                    evidence,
+                    T0 + 86_400,
+                    &mut verdict,
+                    e,
+                )
+            });
             if !verdict.is_null() {
                 read(partcert_verdict_json(verdict));
                 read(partcert_verdict_summary(verdict));
@@ -146,7 +280,14 @@ fuzz_target!(|data: &[u8]| {
             run(|e| partcert_handset_evidence_new(record.as_ptr(), record.len(), &mut handset, e));
             if !handset.is_null() {
                 run(|e| partcert_handset_evidence_add_part(handset, evidence, e));
-                run(|e| partcert_handset_evidence_add_part_certificate(handset, certificate.as_ptr(), certificate.len(), e));
+                run(|e| {
+                    partcert_handset_evidence_add_part_certificate(
+                        handset,
+                        certificate.as_ptr(),
+                        certificate.len(),
+                        e,
+                    )
+                });
                 let mut report = null_mut();
                 run(|e| partcert_verify_handset(trust, blocklist, handset, T0, &mut report, e));
                 if !report.is_null() {

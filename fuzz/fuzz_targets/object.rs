@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use partcert::{Blocklist, Object, PartEvidence, TrustStore, Verifier};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(object) = Object::decode(data) else { return };
+    let Ok(object) = Object::decode(data) else {
+        return;
+    };
     assert_eq!(object.as_bytes(), data);
     let trust = TrustStore::new();
     match &object {
@@ -22,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = Blocklist::new().apply_delta(&trust, delta, 0);
         }
         Object::RevocationList(list) => {
-            let _ = trust.clone().apply_revocation_list(list);
+            let _ = trust.clone().apply_revocation_list(list, 0);
         }
         _ => {}
     }

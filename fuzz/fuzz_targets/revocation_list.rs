@@ -5,14 +5,17 @@
 
 use libfuzzer_sys::fuzz_target;
 use partcert::internal::{HEADER_LEN, SIGNATURE_LEN, reencoded_body};
-use partcert::{ErrorCode, RevocationList, Object};
+use partcert::{ErrorCode, Object, RevocationList};
 
 fuzz_target!(|data: &[u8]| {
     match RevocationList::decode(data) {
         Ok(object) => {
             let body = &data[HEADER_LEN..data.len() - SIGNATURE_LEN];
             let encoded = reencoded_body(&Object::RevocationList(object));
-            assert_eq!(encoded, body, "a second encoding of the same body was accepted");
+            assert_eq!(
+                encoded, body,
+                "a second encoding of the same body was accepted"
+            );
         }
         Err(error) => assert!(ErrorCode::ALL.contains(&error.code())),
     }
