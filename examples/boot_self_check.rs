@@ -1,6 +1,7 @@
 //! An OS vendor's boot-time self-check: the handset checks every fitted part
 //! against its own pairing record, reports a swapped part, and is whole
-//! again once the repair is paired. It reports; it never disables.
+//! again once the repair is paired (the repair record carries when each
+//! part was first paired). It reports; it never disables.
 //!
 //! `cargo run -p partcert-examples --example boot_self_check`
 
@@ -143,13 +144,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "the donor screen to be genuine and clean",
     )?;
 
-    // The shop's pairing service signs a repair record: the handset is whole again.
-    let repaired = acme.pairing.pair(
+    // The shop's pairing service signs a repair record: the handset is
+    // whole again. It signs after the handset's own record and the donor's,
+    // so every part keeps the time its maker first paired it: a repair
+    // never erases a part's past (what keeps a part made before a factory
+    // key leaked, or before its line retired, genuine after any repair).
+    let repaired = acme.pairing.pair_after(
+        &trust,
+        &[phone.record.clone(), donor.record.clone()],
         &phone.board,
         &[donor.screen.clone(), phone.battery.clone()],
         2,
         PairingEvent::Repair,
         now,
+    )?;
+    let donor_screen = donor.screen.part().ok_or("a part certificate")?.part_id();
+    let first_paired = repaired
+        .find(&donor_screen)
+        .map(|paired| paired.first_paired);
+    println!(
+        "repair record #2, signed on day {}: the donor screen was first paired on day {}",
+        (now - T0) / DAY,
+        first_paired.map_or(0, |at| at.saturating_sub(T0) / DAY)
+    );
+    expect(
+        first_paired == Some(T0),
+        "the repair record to carry the donor screen's factory pairing time",
     )?;
     let report = verifier.verify_handset(
         &HandsetEvidence {
@@ -163,6 +183,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     expect(
         report.all_original_and_clean(),
         "the repaired handset to be whole",
+    )?;
+    let screen_verdict = report.parts.get(1).and_then(|p| p.outcome.as_ref().ok());
+    expect(
+        screen_verdict
+            .and_then(|verdict| verdict.provenance.as_ref())
+            .is_some_and(|provenance| provenance.first_paired == T0 && provenance.paired_at == now),
+        "the verdict to tell the donor screen's first pairing from its repair",
     )?;
 
     // A flashing tool rewrote the modem's IMEI: it no longer matches the board.

@@ -10,8 +10,8 @@
 use std::time::Instant;
 
 use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, Imei, ListVersion, ListingStatus, PartEvidence, Reason,
-    Verifier,
+    BlockKey, Blocklist, BlocklistEntry, Imei, ListVersion, ListingStatus, MatchedKey,
+    PartEvidence, Reason, Verifier,
 };
 use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
@@ -68,9 +68,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         verdict.is_blocked(),
         "the snatched handset's battery to be blocked",
     )?;
+    // A compact list keeps a fingerprint of each part's identity: the hit
+    // names the fingerprint that matched, not the part's full identity.
     let listing = &verdict.blocklist.listings()[0];
+    if let MatchedKey::PartFingerprint(fingerprint) = &listing.matched {
+        println!("  matched fingerprint {fingerprint}");
+    }
     expect(
-        listing.by_fingerprint,
+        listing.by_fingerprint && matches!(listing.matched, MatchedKey::PartFingerprint(_)),
         "a compact list's part hit to be a fingerprint hit",
     )?;
 
@@ -120,8 +125,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_or(0, |list| list.changes_since_snapshot())
     );
 
-    // A restart from the saved state keeps the list and its changes.
-    let device = Blocklist::decode_state(&device.encode_state(), &trust)?;
+    // A restart from the saved state keeps the list and its changes (and
+    // drops nothing: the register is still pinned).
+    let loaded = Blocklist::load_state(&device.encode_state(), &trust)?;
+    expect(
+        loaded.dropped.is_empty(),
+        "no authority dropped on a restart",
+    )?;
+    let device = loaded.blocklist;
     let verifier = Verifier::new(&trust).with_blocklist(&device);
     let tonight = verifier.verify_part(
         &PartEvidence::new(&snatched_tonight.screen, &chain),

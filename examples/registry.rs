@@ -1,14 +1,17 @@
 //! A national register publishes its list of stolen and lost handsets as
 //! a full snapshot, then as a small delta; a device applies both and
 //! refuses a rollback to an older list, even after a restart. Then its
-//! publishing key is stolen, and the register's root supersedes the
-//! thief's lists in the next epoch.
+//! publishing key is stolen and the thief dates a wipe years ahead: the
+//! list flags only itself, and the register's root supersedes it in the
+//! next epoch through a short-lived new publisher, on every device,
+//! with or without the revocation list.
 //!
 //! `cargo run -p partcert-examples --example registry`
 
 use partcert::{
     BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ErrorCode, ListVersion,
-    ListingStatus, PartEvidence, Reason, RevokedKey, RollbackState, Verifier,
+    ListingStatus, PartEvidence, Reason, RevokedKey, RollbackState, StaleReason, Validity,
+    Verifier, limits,
 };
 use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
@@ -154,8 +157,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     restarted.apply_snapshot(&trust, &snapshot_102, wednesday + 60)?;
 
     // Thursday: the publisher's key is stolen. The thief signs a list far
-    // ahead in sequence that delists the snatched phone. One device takes
-    // it; another never sees it; a third is switched on only later.
+    // ahead in sequence that delists the snatched phone, and dates it four
+    // years ahead (as far as the stolen key's certificate runs), hoping a
+    // date no device has reached locks out any correction. One device
+    // takes it; another never sees it; a third is switched on only later.
     let thursday = wednesday + DAY;
     let snatched_keys: Vec<BlockKey> = BlocklistEntry::for_reported_handset(
         &snatched.record,
@@ -167,11 +172,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .map(|entry| entry.key)
     .collect();
     let stolen_key = &register.publisher;
+    let thief_date = thursday + 4 * 365 * DAY;
     let thief_5000 = stolen_key.publish_next_snapshot(
         Some(&snapshot_102),
         ListVersion::new(0, 5000),
-        thursday,
-        thursday + 7 * DAY,
+        thief_date,
+        thief_date + 7 * DAY,
         &snatched_keys,
         Vec::new(),
     )?;
@@ -186,26 +192,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             thursday + 120,
         )?;
     println!(
-        "thief's list {}: the snatched phone's battery reads {}",
+        "thief's list {}, dated {} days ahead: the snatched phone's battery reads {}",
         thief_5000.version(),
+        (thief_date - thursday) / DAY,
         verdict.summary()
     );
+    // A date from the future decides nothing: the list flags only itself
+    // (the battery reads stale, never clean), and the register's clock on
+    // that device moves no further than a day past the device's own.
+    expect(
+        !verdict.is_blocked()
+            && verdict.blocklist.lists().iter().any(|list| {
+                list.stale_reason
+                    == Some(StaleReason::FutureDated {
+                        issued_at: thief_date,
+                    })
+            }),
+        "the thief's list to read as dated after the device's clock",
+    )?;
+    expect(
+        saw_thief.clock_for(&trust, &authority, thursday + 120)
+            <= thursday + 60 + limits::CLOCK_TOLERANCE,
+        "the thief's date to raise the register's clock no further than the tolerance",
+    )?;
 
     // Friday, the recipe: the root revokes the stolen key, certifies a new
-    // publisher for epoch 1 (the stolen key was certified for epoch 0) and
-    // republishes the last honest list there.
+    // publisher for epoch 1 (the stolen key was certified for epoch 0),
+    // short-lived as a key certified after a compromise should be (two
+    // years: it ends long before the thief's date), and republishes the
+    // last honest list there.
     let friday = thursday + DAY;
     let revocation = register.root.revoke(
         1,
         friday,
         &[RevokedKey {
             key: stolen_key.key().key_id(),
-            since: 0,
+            since: thursday,
         }],
     )?;
-    let mut trust = trust;
-    trust.apply_revocation_list(&revocation, friday)?;
-    let publisher_2 = Registry::certify_publisher(&register.root, 7, "NMPR publisher 2", 1)?;
+    // A device applies the revocation list at its own clock: its date
+    // raises the root's clock no further than a day past that clock.
+    let mut revoked = trust.clone();
+    revoked.apply_revocation_list(&revocation, friday)?;
+    let publisher_2 = Registry::certify_publisher(
+        &register.root,
+        7,
+        "NMPR publisher 2",
+        1,
+        Validity::days_from(friday, 2 * 365),
+    )?;
     let correction = publisher_2.publish_next_snapshot(
         Some(&snapshot_102),
         ListVersion::new(1, 1),
@@ -214,16 +249,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &[],
         Vec::new(),
     )?;
-    let mut new_device = Blocklist::new();
-    for (name, device) in [
-        ("that saw the thief's list", &mut saw_thief),
-        ("that never saw it", &mut unaware),
-        ("switched on only now", &mut new_device),
+    let later = stolen_key.publish_snapshot(
+        ListVersion::new(0, 6000),
+        friday,
+        friday + 7 * DAY,
+        Vec::new(),
+    )?;
+    let without_revocation = saw_thief.clone();
+    for (name, mut device, trust) in [
+        ("that saw the thief's list", saw_thief, &revoked),
+        (
+            "that saw it, before the revocation list reached it",
+            without_revocation,
+            &trust,
+        ),
+        ("that never saw it", unaware, &revoked),
+        ("switched on only now", Blocklist::new(), &revoked),
     ] {
-        let held = device.apply_snapshot(&trust, &correction, friday + 60)?;
-        let verdict = Verifier::new(&trust)
-            .with_blocklist(device)
-            .verify_part(&PartEvidence::new(&snatched.battery, &chain), friday + 120)?;
+        let held = device.apply_snapshot(trust, &correction, friday + 60)?;
+        let verifier = Verifier::new(trust).with_blocklist(&device);
+        let verdict =
+            verifier.verify_part(&PartEvidence::new(&snatched.battery, &chain), friday + 120)?;
         println!(
             "device {name}: holds {held}; the snatched phone's battery: {}",
             verdict.summary()
@@ -232,19 +278,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             verdict.is_blocked() && !verdict.is_stale(),
             "the correction to list the snatched phone again",
         )?;
-        // The thief's later lists: older than epoch 1, and its key is revoked.
-        let later = stolen_key.publish_snapshot(
-            ListVersion::new(0, 6000),
-            friday,
-            friday + 7 * DAY,
-            Vec::new(),
+        // Through the correction's whole week, whatever date the thief wrote.
+        let verdict = verifier.verify_part(
+            &PartEvidence::new(&snatched.battery, &chain),
+            friday + 6 * DAY,
         )?;
-        let error = device
-            .apply_snapshot(&trust, &later, friday + 180)
-            .expect_err("the thief's later list must be refused");
         expect(
-            error.code() == ErrorCode::IssuerRevoked,
-            "the revoked key's list to be refused",
+            verdict.is_blocked() && !verdict.is_stale(),
+            "the correction to stay current through its week",
+        )?;
+        // The thief's later lists: older than epoch 1, and its key revoked
+        // where the revocation list has arrived.
+        let error = device
+            .apply_snapshot(trust, &later, friday + 180)
+            .expect_err("the thief's later list must be refused");
+        let expected = if trust.is_revoked(&authority, &stolen_key.key().key_id()) {
+            ErrorCode::IssuerRevoked
+        } else {
+            ErrorCode::Rollback
+        };
+        expect(
+            error.code() == expected,
+            "the thief's later list to be refused as revoked or rolled back",
         )?;
     }
     // Nor can the stolen key sign in the new epoch: only the root opens one.

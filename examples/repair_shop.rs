@@ -1,13 +1,14 @@
 //! A repair shop is offered parts and checks each one before fitting it:
-//! a screen harvested from a stolen handset, a genuine used screen from a
-//! clean donor, and a counterfeit screen with a forged certificate.
+//! a screen harvested from a stolen handset (listed by identity and by its
+//! key; blocked whatever record comes with it), a genuine used screen from
+//! a clean donor, and a counterfeit screen with a forged certificate.
 //!
 //! `cargo run -p partcert-examples --example repair_shop`
 
 use partcert::issue::{Authority, PartSpec};
 use partcert::{
-    Blocklist, BlocklistEntry, Challenge, ChallengeResponse, ErrorCode, ListVersion, ListingStatus,
-    PartEvidence, PartKind, Reason, SecretKey, Validity, Verifier,
+    Blocklist, BlocklistEntry, Challenge, ChallengeResponse, Error, ErrorCode, ListVersion,
+    ListingStatus, MatchedKey, PartEvidence, PartKind, Reason, SecretKey, Validity, Verifier,
 };
 use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
@@ -59,11 +60,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "the harvested screen to be genuine, but BLOCKED: stolen",
     )?;
 
+    //    It is listed twice over: by its identity, and by the key in its
+    //    secure element, so no new certificate for that key reads clean.
+    let matched: Vec<String> = verdict
+        .blocklist
+        .listings()
+        .iter()
+        .map(|listing| describe(&listing.matched))
+        .collect();
+    println!("  listed as: {}", matched.join(", "));
+    expect(
+        verdict
+            .blocklist
+            .listings()
+            .iter()
+            .any(|listing| listing.matched == MatchedKey::PartKey(stolen.screen_key.key_id())),
+        "the harvested screen to be listed by its key too",
+    )?;
+
     //    Showing an older, clean-looking pairing record does not launder it:
     //    the part itself is listed, not only the handset.
     let verdict = verifier.verify_part(&evidence.with_pairing(&stolen.record), now)?;
     println!("  ... with its pairing record: {}", verdict.summary());
     expect(verdict.is_blocked(), "the harvested screen to stay blocked")?;
+
+    //    Nor does a record it is not in turn "stolen" into "bad evidence":
+    //    blocked wins, and the refused record is reported beside it.
+    let verdict = verifier.verify_part(&evidence.with_pairing(&donor.record), now)?;
+    println!("  ... with another handset's record: {}", verdict.summary());
+    expect(
+        verdict.is_blocked() && verdict.pairing_refused == Some(Error::PartNotInPairingRecord),
+        "the harvested screen to stay blocked, its record refused beside it",
+    )?;
 
     // 2. A used screen from a clean donor handset: repair stays open.
     let response = ChallengeResponse::respond(&donor.screen_key, &challenge, &donor.screen)?;
@@ -121,4 +149,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "the counterfeit to fail with UnknownIssuer",
     )?;
     Ok(())
+}
+
+/// What a listing matched, for the shop's screen.
+fn describe(matched: &MatchedKey) -> String {
+    match matched {
+        MatchedKey::Imei(imei) => format!("IMEI {imei}"),
+        MatchedKey::Part(part) => format!("part {part}"),
+        MatchedKey::PartKey(key) => format!("part key {key}"),
+        MatchedKey::PartFingerprint(fingerprint) => format!("part fingerprint {fingerprint}"),
+    }
 }

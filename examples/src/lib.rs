@@ -5,7 +5,8 @@
 //! `SecretKey::generate(&mut OsRng)` and keep the roots offline.
 //!
 //! Run an example with `cargo run -p partcert-examples --example repair_shop`
-//! (or `boot_self_check`, `registry`); `bash examples/run.sh` runs them all.
+//! (or `boot_self_check`, `registry`, `national_register`);
+//! `bash examples/run.sh` runs them all.
 
 use partcert::issue::{Authority, PartSpec};
 use partcert::{
@@ -153,7 +154,7 @@ impl Manufacturer {
 pub struct Registry {
     /// The root verifiers pin (separately from manufacturer roots).
     pub root: Authority,
-    /// Signs snapshots and deltas, in epoch 0 only.
+    /// Signs snapshots and deltas, in epoch 0 only; valid five years.
     pub publisher: Authority,
 }
 
@@ -165,17 +166,18 @@ impl Registry {
             "National Mobile Property Register",
             years(30),
         )?;
-        let publisher = Registry::certify_publisher(&root, 5, "NMPR daily publisher", 0)?;
+        let publisher = Registry::certify_publisher(&root, 5, "NMPR daily publisher", 0, years(5))?;
         Ok(Registry { root, publisher })
     }
 
     /// A publisher key (from a fixed seed) certified by `root` for one
-    /// epoch: only the root opens a later one.
+    /// epoch, for `validity`: only the root opens a later epoch.
     pub fn certify_publisher(
         root: &Authority,
         seed: u8,
         name: &str,
         epoch: u64,
+        validity: Validity,
     ) -> Result<Authority, Error> {
         let key = SecretKey::from_seed(&[seed; 32]);
         let certificate = root.certify_blocklist_authority(
@@ -183,7 +185,7 @@ impl Registry {
             key.public_key(),
             epoch,
             u64::from(seed),
-            years(5),
+            validity,
         )?;
         Authority::new(key, certificate)
     }
