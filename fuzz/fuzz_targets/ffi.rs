@@ -1,8 +1,10 @@
 //! Hostile bytes through the C entry points, as a C caller would pass them:
-//! trust store (roots, revocation list, chain pool), blocklist snapshot,
-//! delta and stored rollback state, through a blocklist holder too, part
-//! and handset evidence, verification, every borrowed read of the verdict
-//! and report, JSON output. No call may reach the panic boundary (result
+//! trust store (roots, revocation list at a receiving clock, chain pool),
+//! blocklist snapshot, delta and stored rollback state or saved state
+//! (loaded reporting what was dropped), unfollowing, through a blocklist
+//! holder too, part and handset evidence, verification, every borrowed
+//! read of the verdict and report (a refused record only beside a blocked
+//! one), JSON output. No call may reach the panic boundary (result
 //! 900), every result is one of the published codes, and every failure
 //! asked for its detail hands back an error with that code and a message.
 #![no_main]
@@ -57,6 +59,29 @@ fn read(text: partcert_str) {
     let bytes = unsafe { std::slice::from_raw_parts(text.data.cast::<u8>(), text.len + 1) };
     assert_eq!(bytes[text.len], 0);
     assert!(!bytes[..text.len].contains(&0));
+}
+
+/// Checks an error a verdict or report lends: a published code other than
+/// success and the panic boundary, and a message.
+fn check_borrowed(error: *const partcert_error) {
+    // SAFETY: `error` is non-NULL and borrowed from a live verdict or report.
+    unsafe {
+        let code = partcert_error_code(error) as u32;
+        assert!(code != 0 && code != ErrorCode::Panic.as_u32());
+        assert!(
+            ErrorCode::from_u32(code).is_some(),
+            "unpublished code {code}"
+        );
+        read(partcert_error_message(error));
+    }
+}
+
+/// A 32-byte key id from a piece of the input (zero-padded).
+fn key_id(piece: &[u8]) -> [u8; PARTCERT_DIGEST_LEN] {
+    let mut id = [0u8; PARTCERT_DIGEST_LEN];
+    let len = piece.len().min(PARTCERT_DIGEST_LEN);
+    id[..len].copy_from_slice(&piece[..len]);
+    id
 }
 
 /// Splits the input into pieces, each prefixed by a 2-byte length.
@@ -123,6 +148,17 @@ fuzz_target!(|data: &[u8]| {
         });
         let revocation = piece(5);
         run(|e| {
+            partcert_trust_store_apply_revocation_list_at(
+                trust,
+                revocation.as_ptr(),
+                revocation.len(),
+                T0,
+                null_mut(),
+                e,
+            )
+        });
+        // The 1.2 call (received at clock 0) on the same bytes.
+        run(|e| {
             partcert_trust_store_apply_revocation_list(
                 trust,
                 revocation.as_ptr(),
@@ -155,6 +191,39 @@ fuzz_target!(|data: &[u8]| {
         }
         if blocklist.is_null() {
             blocklist = partcert_blocklist_new();
+        }
+        // The same state through load_state: both out-parameters or neither,
+        // and the dropped authorities' key ids whole.
+        let mut loaded = null_mut();
+        let mut dropped = null_mut();
+        run(|e| {
+            partcert_blocklist_load_state(
+                trust,
+                state.as_ptr(),
+                state.len(),
+                &mut loaded,
+                &mut dropped,
+                e,
+            )
+        });
+        assert_eq!(
+            loaded.is_null(),
+            dropped.is_null(),
+            "one out-parameter written"
+        );
+        if !dropped.is_null() {
+            assert_eq!(partcert_bytes_len(dropped) % PARTCERT_DIGEST_LEN, 0);
+        }
+        partcert_bytes_free(dropped);
+        partcert_blocklist_free(loaded);
+        // Marks restored for a root the store does not pin are unfollowed
+        // (on half the inputs: the others verify with them missing).
+        if data.len() % 2 == 1 {
+            let mut unfollowed = null_mut();
+            run(|e| partcert_blocklist_unfollow_unpinned(blocklist, trust, &mut unfollowed, e));
+            assert!(!unfollowed.is_null(), "a success gave no key ids");
+            assert_eq!(partcert_bytes_len(unfollowed) % PARTCERT_DIGEST_LEN, 0);
+            partcert_bytes_free(unfollowed);
         }
         let snapshot = piece(2);
         run(|e| {
@@ -205,6 +274,16 @@ fuzz_target!(|data: &[u8]| {
                 e,
             )
         });
+        // Unfollowing through the holder: a hostile key id, then every
+        // authority the store does not pin.
+        let authority = key_id(piece(6));
+        run(|e| partcert_blocklist_holder_unfollow(holder, authority.as_ptr(), null_mut(), e));
+        let mut unfollowed = null_mut();
+        run(|e| partcert_blocklist_holder_unfollow_unpinned(holder, trust, &mut unfollowed, e));
+        if !unfollowed.is_null() {
+            assert_eq!(partcert_bytes_len(unfollowed) % PARTCERT_DIGEST_LEN, 0);
+        }
+        partcert_bytes_free(unfollowed);
         let current = partcert_blocklist_holder_load(holder);
         for index in 0..partcert_blocklist_list_count(current) {
             read((*partcert_blocklist_list(current, index)).authority_name);
@@ -258,6 +337,15 @@ fuzz_target!(|data: &[u8]| {
                 read(partcert_verdict_part_kind_name(verdict));
                 let mut since = 0u64;
                 let _ = partcert_verdict_issuer_revoked(verdict, &mut since);
+                let _ = partcert_verdict_issuer_retired(verdict, &mut since);
+                let refused = partcert_verdict_pairing_refused(verdict);
+                if !refused.is_null() {
+                    assert!(
+                        partcert_verdict_is_blocked(verdict),
+                        "a refused record beside a verdict not blocked"
+                    );
+                    check_borrowed(refused);
+                }
                 let _ = partcert_verdict_mismatched_imeis(verdict);
                 let provenance = partcert_verdict_provenance(verdict);
                 if !provenance.is_null() {
@@ -273,6 +361,12 @@ fuzz_target!(|data: &[u8]| {
                     read((*partcert_blocklist_status_listing(status, index)).authority_name);
                 }
                 read(partcert_blocklist_status_summary(status));
+                if partcert_blocklist_status_capped(status) {
+                    assert_eq!(
+                        partcert_blocklist_status_state(status),
+                        partcert_blocklist_state::Blocked
+                    );
+                }
                 partcert_verdict_free(verdict);
             }
 
@@ -292,6 +386,14 @@ fuzz_target!(|data: &[u8]| {
                 run(|e| partcert_verify_handset(trust, blocklist, handset, T0, &mut report, e));
                 if !report.is_null() {
                     read(partcert_handset_report_json(report));
+                    let refused = partcert_handset_report_pairing_refused(report);
+                    if !refused.is_null() {
+                        assert!(
+                            partcert_handset_report_is_blocked(report),
+                            "a refused record beside a report not blocked"
+                        );
+                        check_borrowed(refused);
+                    }
                     for index in 0..partcert_handset_report_part_count(report) {
                         let part = &*partcert_handset_report_part(report, index);
                         if part.verdict.is_null() {
