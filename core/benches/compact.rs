@@ -10,13 +10,16 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::Instant;
 
-use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, CompactList, CompactSnapshot, Imei, ListVersion,
-    ListingStatus, PartId, Reason,
+use partcert::blocklist::{
+    BlockKey, BlocklistEntry, CompactList, CompactSnapshot, ListVersion, ListingStatus, Reason,
 };
+use partcert::ids::PartId;
+use partcert::{Blocklist, Imei};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+
+use common::{ApplyLists, PublishLists};
 
 /// 2026-01-01T00:00:00Z.
 const T0: u64 = 1_767_225_600;

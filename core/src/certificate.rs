@@ -62,36 +62,27 @@ impl Validity {
     }
 }
 
-/// What an authority certificate lets its key do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AuthorityRole {
-    /// A manufacturer's offline root: self-signed, pinned by verifiers;
-    /// certifies part issuers and pairing services, signs revocation lists.
-    ManufacturerRoot,
-    /// A factory line: certifies parts of the kinds it is permitted.
-    PartIssuer,
-    /// Signs pairing records.
-    PairingService,
-    /// A blocklist authority's root (registry, operator, manufacturer):
-    /// self-signed, pinned separately from manufacturer roots.
-    BlocklistRoot,
-    /// Signs blocklist snapshots and deltas for the root that certified it.
-    BlocklistAuthority,
+coded_enum! {
+    /// What an authority certificate lets its key do.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum AuthorityRole: u32 {
+        /// A manufacturer's offline root: self-signed, pinned by verifiers;
+        /// certifies part issuers and pairing services, signs revocation lists.
+        ManufacturerRoot = 1, "manufacturer root";
+        /// A factory line: certifies parts of the kinds it is permitted.
+        PartIssuer = 2, "part issuer";
+        /// Signs pairing records.
+        PairingService = 3, "pairing service";
+        /// A blocklist authority's root (registry, operator, manufacturer):
+        /// self-signed, pinned separately from manufacturer roots.
+        BlocklistRoot = 4, "blocklist root";
+        /// Signs blocklist snapshots and deltas for the root that certified it.
+        BlocklistAuthority = 5, "blocklist authority";
+    }
 }
 
 impl AuthorityRole {
-    /// A name for messages and the command-line tool.
-    pub fn name(self) -> &'static str {
-        match self {
-            AuthorityRole::ManufacturerRoot => "manufacturer root",
-            AuthorityRole::PartIssuer => "part issuer",
-            AuthorityRole::PairingService => "pairing service",
-            AuthorityRole::BlocklistRoot => "blocklist root",
-            AuthorityRole::BlocklistAuthority => "blocklist authority",
-        }
-    }
-
     /// Whether certificates of this role are self-signed trust anchors.
     pub fn is_root(self) -> bool {
         matches!(

@@ -101,7 +101,7 @@ impl ChallengeResponse {
     }
 
     /// The fingerprint of the certificate it answers for.
-    pub fn certificate(&self) -> crate::Fingerprint {
+    pub fn certificate(&self) -> crate::ids::Fingerprint {
         self.signed.body.certificate
     }
 

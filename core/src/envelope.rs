@@ -28,53 +28,34 @@ pub const HEADER_LEN: usize = 6;
 /// Length of the trailing signature.
 pub const SIGNATURE_LEN: usize = 64;
 
-/// The kinds of signed object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ObjectType {
-    /// An authority's or a part's certificate.
-    Certificate = 1,
-    /// Which parts sit in which handset.
-    PairingRecord = 2,
-    /// A blocklist authority's full list.
-    BlocklistSnapshot = 3,
-    /// The change from one blocklist sequence to the next.
-    BlocklistDelta = 4,
-    /// Authority keys a root has revoked.
-    RevocationList = 5,
-    /// A keyed part's answer to a verifier's nonce.
-    ChallengeResponse = 6,
-    /// A blocklist authority's full list in the compact, in-place format
-    /// (national scale: Elias-Fano coded keys, metadata in columns).
-    CompactSnapshot = 7,
+coded_enum! {
+    /// The kinds of signed object (its number is the envelope's type tag).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ObjectType: u8 {
+        /// An authority's or a part's certificate.
+        Certificate = 1, "certificate";
+        /// Which parts sit in which handset.
+        PairingRecord = 2, "pairing record";
+        /// A blocklist authority's full list.
+        BlocklistSnapshot = 3, "blocklist snapshot";
+        /// The change from one blocklist sequence to the next.
+        BlocklistDelta = 4, "blocklist delta";
+        /// Authority keys a root has revoked.
+        RevocationList = 5, "revocation list";
+        /// A keyed part's answer to a verifier's nonce.
+        ChallengeResponse = 6, "challenge response";
+        /// A blocklist authority's full list in the compact, in-place format
+        /// (national scale: Elias-Fano coded keys, metadata in columns).
+        CompactSnapshot = 7, "compact blocklist snapshot";
+    }
 }
 
 impl ObjectType {
-    /// The type for a tag byte.
+    /// The type for a tag byte; an unassigned one is
+    /// [`Error::UnknownObjectType`].
     pub fn from_tag(tag: u8) -> Result<Self, Error> {
-        Ok(match tag {
-            1 => ObjectType::Certificate,
-            2 => ObjectType::PairingRecord,
-            3 => ObjectType::BlocklistSnapshot,
-            4 => ObjectType::BlocklistDelta,
-            5 => ObjectType::RevocationList,
-            6 => ObjectType::ChallengeResponse,
-            7 => ObjectType::CompactSnapshot,
-            other => return Err(Error::UnknownObjectType(other)),
-        })
-    }
-
-    /// A name for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            ObjectType::Certificate => "certificate",
-            ObjectType::PairingRecord => "pairing record",
-            ObjectType::BlocklistSnapshot => "blocklist snapshot",
-            ObjectType::BlocklistDelta => "blocklist delta",
-            ObjectType::RevocationList => "revocation list",
-            ObjectType::ChallengeResponse => "challenge response",
-            ObjectType::CompactSnapshot => "compact blocklist snapshot",
-        }
+        Self::from_code(tag).ok_or(Error::UnknownObjectType(tag))
     }
 
     /// The largest encoded object of this type that decoders accept.
@@ -95,7 +76,7 @@ impl ObjectType {
 }
 
 /// Reads the type of an object from its header without decoding the body.
-pub fn peek_type(bytes: &[u8]) -> Result<ObjectType, Error> {
+pub(crate) fn peek_type(bytes: &[u8]) -> Result<ObjectType, Error> {
     let rest = check_header(bytes, MAGIC)?;
     ObjectType::from_tag(*rest.first().ok_or(Error::Truncated)?)
 }
@@ -150,6 +131,14 @@ pub(crate) fn take_canonical<'a, T: DeserializeOwned + Serialize>(
         return Err(Error::NotCanonical(what));
     }
     Ok((value, rest))
+}
+
+/// The bytes after a body must be none.
+pub(crate) fn expect_end(rest: &[u8]) -> Result<(), Error> {
+    match rest.len() {
+        0 => Ok(()),
+        extra => Err(Error::TrailingBytes(extra)),
+    }
 }
 
 /// Checks an envelope of the expected type (type, size bound, room for
@@ -287,7 +276,7 @@ pub(crate) fn seal<B: Serialize>(
     let mut bytes = Vec::with_capacity(256);
     bytes.extend_from_slice(&MAGIC);
     bytes.push(FORMAT_VERSION);
-    bytes.push(object_type as u8);
+    bytes.push(object_type.code());
     let bytes = postcard::to_extend(body, bytes)
         .map_err(|_| Error::MalformedBody("body could not be encoded"))?;
     let mut bytes = bytes;
@@ -343,7 +332,7 @@ pub(crate) struct Signed<B> {
 }
 
 impl<B: Serialize + DeserializeOwned> Signed<B> {
-    pub fn decode(bytes: &[u8], object_type: ObjectType) -> Result<Self, Error> {
+    pub(crate) fn decode(bytes: &[u8], object_type: ObjectType) -> Result<Self, Error> {
         let opened = open::<B>(bytes, object_type)?;
         let _ = opened.signature;
         Ok(Signed {
@@ -352,16 +341,20 @@ impl<B: Serialize + DeserializeOwned> Signed<B> {
         })
     }
 
-    pub fn seal(object_type: ObjectType, body: B, key: &crate::SecretKey) -> Result<Self, Error> {
+    pub(crate) fn seal(
+        object_type: ObjectType,
+        body: B,
+        key: &crate::SecretKey,
+    ) -> Result<Self, Error> {
         let bytes = seal(object_type, &body, key)?;
         Ok(Signed { bytes, body })
     }
 
-    pub fn verify(&self, key: &PublicKey, what: &'static str) -> Result<(), Error> {
+    pub(crate) fn verify(&self, key: &PublicKey, what: &'static str) -> Result<(), Error> {
         self.verify_with(&key.verifying_key()?, what)
     }
 
-    pub fn verify_with(
+    pub(crate) fn verify_with(
         &self,
         key: &ed25519_dalek::VerifyingKey,
         what: &'static str,

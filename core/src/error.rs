@@ -65,6 +65,9 @@ pub enum Error {
     /// board's certificate, a key in one blocklist), named.
     #[error("{0} is given twice: each may appear only once")]
     Duplicate(String),
+    /// A key both listed and delisted in one publication, named.
+    #[error("{0} is both listed and delisted: give it to one side only")]
+    Contradiction(String),
     /// A field holds a value that makes no sense (e.g. validity ending before it starts).
     #[error("invalid field: {0}")]
     InvalidField(&'static str),
@@ -139,9 +142,9 @@ pub enum Error {
     #[error("rollback refused: {offered} is not newer than the accepted {accepted}")]
     Rollback {
         /// Epoch and sequence offered.
-        offered: crate::ListVersion,
+        offered: crate::blocklist::ListVersion,
         /// Epoch and sequence already accepted.
-        accepted: crate::ListVersion,
+        accepted: crate::blocklist::ListVersion,
     },
     /// A blocklist object belongs to another authority than the one it is applied to.
     #[error("the blocklist object is signed for another authority")]
@@ -207,7 +210,7 @@ impl serde::Serialize for Error {
         use serde::ser::SerializeStruct;
         let code = self.code();
         let mut out = serializer.serialize_struct("Error", 4)?;
-        out.serialize_field("code", &code.as_u32())?;
+        out.serialize_field("code", &code.code())?;
         out.serialize_field("name", code.name())?;
         out.serialize_field("family", code.family().name())?;
         out.serialize_field("message", &self.to_string())?;
@@ -233,11 +236,18 @@ pub enum ErrorFamily {
     Internal,
 }
 
+/// The one table of error codes: each code's name, number, description
+/// and hint live here and nowhere else; every front (C, Kotlin, Swift, the
+/// command-line tool, the README) reads them from [`ErrorCode`].
 macro_rules! error_codes {
-    ($( $(#[$doc:meta])* $name:ident = $value:literal, )*) => {
+    ($( $(#[$doc:meta])* $name:ident = $value:literal {
+        description: $description:literal,
+        hint: $hint:literal $(,)?
+    } )*) => {
         /// Stable numeric error codes shared by every front end.
         ///
-        /// A code never changes meaning and is never reused.
+        /// A code never changes meaning and is never reused. Its family is
+        /// its hundreds digit ([`ErrorCode::family`]).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u32)]
         #[non_exhaustive]
@@ -249,8 +259,13 @@ macro_rules! error_codes {
             /// Every code, in numeric order.
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name,)*];
 
+            /// The code's number.
+            pub const fn code(self) -> u32 {
+                self as u32
+            }
+
             /// The code for a number, if the number is assigned.
-            pub fn from_u32(value: u32) -> Option<Self> {
+            pub const fn from_code(value: u32) -> Option<Self> {
                 match value {
                     $( $value => Some(ErrorCode::$name), )*
                     _ => None,
@@ -258,9 +273,25 @@ macro_rules! error_codes {
             }
 
             /// The code's symbolic name, e.g. `"BadSignature"`.
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self {
                     $( ErrorCode::$name => stringify!($name), )*
+                }
+            }
+
+            /// A generic message for the code, for fronts that only hold a
+            /// number.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$name => $description, )*
+                }
+            }
+
+            /// What to do about it, in a line a technician or an integrator
+            /// acts on.
+            pub const fn hint(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$name => $hint, )*
                 }
             }
         }
@@ -269,87 +300,215 @@ macro_rules! error_codes {
 
 error_codes! {
     /// Input ended early.
-    Truncated = 100,
+    Truncated = 100 {
+        description: "the data is truncated",
+        hint: "the file is damaged or cut short: get a fresh copy from whoever issued it",
+    }
     /// Bytes after the end of the object.
-    TrailingBytes = 101,
+    TrailingBytes = 101 {
+        description: "unexpected bytes after the end of the object",
+        hint: "the file is damaged or not a partcert file: get a fresh copy from whoever issued it",
+    }
     /// Not a partcert object.
-    BadMagic = 102,
+    BadMagic = 102 {
+        description: "not a partcert object",
+        hint: "the file is damaged or not a partcert file: get a fresh copy from whoever issued it",
+    }
     /// Unknown format version.
-    UnsupportedVersion = 103,
+    UnsupportedVersion = 103 {
+        description: "unsupported partcert format version",
+        hint: "written by another version of partcert: use a matching partcert, or have it reissued",
+    }
     /// Unknown object type tag.
-    UnknownObjectType = 104,
+    UnknownObjectType = 104 {
+        description: "unknown partcert object type",
+        hint: "written by a newer partcert: upgrade",
+    }
     /// Object of another type than expected.
-    WrongObjectType = 105,
+    WrongObjectType = 105 {
+        description: "the object is of another type than expected",
+        hint: "give the kind of file asked for (`partcert show FILE` says what a file is)",
+    }
     /// A length over its bound.
-    LengthOverBound = 106,
+    LengthOverBound = 106 {
+        description: "a length exceeds its limit",
+        hint: "correct the value: it is over the documented limit",
+    }
     /// IMEI not 15 digits with a Luhn check digit.
-    InvalidImei = 107,
+    InvalidImei = 107 {
+        description: "invalid IMEI",
+        hint: "correct the IMEI: 15 digits ending in its Luhn check digit",
+    }
     /// Body could not be decoded.
-    MalformedBody = 108,
+    MalformedBody = 108 {
+        description: "the object is malformed",
+        hint: "the file is damaged or not a partcert file: get a fresh copy from whoever issued it",
+    }
     /// Public key not a valid point.
-    InvalidPublicKey = 109,
+    InvalidPublicKey = 109 {
+        description: "invalid Ed25519 public key",
+        hint: "the key is damaged: get a fresh copy",
+    }
     /// List not sorted or with duplicates.
-    NotCanonical = 110,
+    NotCanonical = 110 {
+        description: "a list is not sorted or has duplicates",
+        hint: "the file is damaged or was not written by partcert: get a fresh copy from whoever issued it",
+    }
     /// Nonsensical field value.
-    InvalidField = 111,
+    InvalidField = 111 {
+        description: "a field holds an invalid value",
+        hint: "correct the value",
+    }
     /// Saved local state does not match its checksum.
-    CorruptState = 112,
+    CorruptState = 112 {
+        description: "saved state is corrupt (checksum mismatch)",
+        hint: "the saved state was damaged in storage: restore it from a backup, or start again (losing its anti-rollback protection)",
+    }
+    /// A key both listed and delisted in one publication.
+    Contradiction = 113 {
+        description: "a key is both listed and delisted",
+        hint: "give each key to one side only: list it, or delist it",
+    }
     /// Signature does not verify.
-    BadSignature = 200,
+    BadSignature = 200 {
+        description: "bad signature",
+        hint: "it was altered or not signed by the key it names: do not trust it; get a fresh copy from its issuer",
+    }
     /// Issuer not trusted.
-    UnknownIssuer = 201,
+    UnknownIssuer = 201 {
+        description: "the issuer is not trusted",
+        hint: "it does not chain to a root this device trusts: treat it as counterfeit, unless its issuer's certificate was not given",
+    }
     /// Root not validly self-signed.
-    NotSelfSigned = 202,
+    NotSelfSigned = 202 {
+        description: "not a valid self-signed root certificate",
+        hint: "a root must be self-signed: this is not a genuine root certificate",
+    }
     /// Challenge response for another nonce or certificate.
-    WrongChallengeResponse = 203,
+    WrongChallengeResponse = 203 {
+        description: "wrong challenge response",
+        hint: "send a fresh challenge: an answer to another challenge may be a replay by a cloned part",
+    }
     /// Challenge response for a part without a key.
-    NoPartKey = 204,
+    NoPartKey = 204 {
+        description: "the part's certificate names no key",
+        hint: "only a part with a secure element answers a challenge: check it without one",
+    }
     /// Secret key does not match certificate.
-    KeyMismatch = 205,
+    KeyMismatch = 205 {
+        description: "the secret key does not match the certificate",
+        hint: "give the secret key that belongs to this certificate",
+    }
     /// Certificate not valid yet.
-    NotYetValid = 300,
+    NotYetValid = 300 {
+        description: "certificate not valid yet",
+        hint: "check this device's clock; something dated in the future is not yet valid",
+    }
     /// Certificate expired.
-    Expired = 301,
+    Expired = 301 {
+        description: "certificate expired",
+        hint: "check this device's clock; an expired certificate must be renewed by its issuer",
+    }
     /// Issuer may not certify this part kind.
-    KindNotPermitted = 302,
+    KindNotPermitted = 302 {
+        description: "issuer not permitted to certify this part kind",
+        hint: "the certificate does not permit this: treat the part as counterfeit",
+    }
     /// Certificate's role does not allow this use.
-    RoleNotPermitted = 303,
+    RoleNotPermitted = 303 {
+        description: "certificate role not permitted for this use",
+        hint: "the certificate does not permit this use: give the right certificate",
+    }
     /// Issuer revoked.
-    IssuerRevoked = 304,
+    IssuerRevoked = 304 {
+        description: "issuer revoked",
+        hint: "its signer's key was revoked by its root: do not trust what that key signed",
+    }
     /// IMEI not the one signed in.
-    ImeiMismatch = 305,
+    ImeiMismatch = 305 {
+        description: "IMEI mismatch",
+        hint: "the IMEI is not the one signed in: this is not the handset's own board or record, or its IMEI was rewritten",
+    }
     /// Pairing record does not list the part.
-    PartNotInPairingRecord = 306,
+    PartNotInPairingRecord = 306 {
+        description: "the pairing record does not list this part",
+        hint: "give the pairing record of the handset the part comes from",
+    }
     /// Board paired by another manufacturer's pairing service.
-    ForeignPairingService = 307,
+    ForeignPairingService = 307 {
+        description: "the board was paired by another manufacturer's pairing service",
+        hint: "only the board's own maker pairs it: do not trust this pairing record",
+    }
     /// Issuer or root may not certify this manufacturer name.
-    ManufacturerNotPermitted = 308,
+    ManufacturerNotPermitted = 308 {
+        description: "issuer not permitted to certify this manufacturer's parts",
+        hint: "the part claims a maker its issuer may not certify: treat it as counterfeit",
+    }
     /// Part certificate names another root than its chain's.
-    RootMismatch = 309,
+    RootMismatch = 309 {
+        description: "the part names another root than its issuer's",
+        hint: "treat the part as counterfeit",
+    }
     /// Older blocklist than already accepted.
-    Rollback = 400,
+    Rollback = 400 {
+        description: "blocklist rollback refused",
+        hint: "an older list than one already accepted: fetch the newest one",
+    }
     /// Blocklist object of another authority.
-    WrongAuthority = 401,
+    WrongAuthority = 401 {
+        description: "blocklist object of another authority",
+        hint: "give lists of one register, and pin each register's root",
+    }
     /// Delta base is not the state held.
-    DeltaBaseMismatch = 402,
+    DeltaBaseMismatch = 402 {
+        description: "delta does not start from the state held",
+        hint: "apply the deltas in order, or the register's newest snapshot",
+    }
     /// Delta result digest mismatch.
-    DeltaResultMismatch = 403,
+    DeltaResultMismatch = 403 {
+        description: "delta result digest mismatch",
+        hint: "the register's lists disagree: fetch its newest snapshot and tell the register",
+    }
     /// Different blocklist with an already accepted sequence.
-    ConflictingSequence = 404,
+    ConflictingSequence = 404 {
+        description: "conflicting blocklist for an accepted sequence",
+        hint: "the register's lists disagree: fetch its newest snapshot and tell the register",
+    }
     /// Epoch or sequence past the largest allowed.
-    SequenceLeap = 405,
+    SequenceLeap = 405 {
+        description: "blocklist epoch or sequence past the largest allowed",
+        hint: "give an epoch and sequence up to 2^53-1",
+    }
     /// Delegated blocklist signer outside its certified epoch.
-    EpochNotPermitted = 406,
+    EpochNotPermitted = 406 {
+        description: "blocklist signer not permitted to sign this epoch",
+        hint: "a publisher signs only its certified epoch; the register's root opens a new one",
+    }
     /// A required pointer argument was NULL (C ABI).
-    NullArgument = 500,
+    NullArgument = 500 {
+        description: "a required argument was NULL",
+        hint: "pass a valid pointer: the header says which arguments may be NULL",
+    }
     /// The caller's output buffer is too small (C ABI).
-    BufferTooSmall = 501,
+    BufferTooSmall = 501 {
+        description: "the output buffer is too small",
+        hint: "call again with a buffer of the size reported",
+    }
     /// A string argument is not valid UTF-8 (C ABI).
-    InvalidUtf8 = 502,
+    InvalidUtf8 = 502 {
+        description: "a string argument is not valid UTF-8",
+        hint: "pass UTF-8 text",
+    }
     /// An argument is out of its accepted range (C ABI).
-    InvalidArgument = 503,
+    InvalidArgument = 503 {
+        description: "an argument is out of range",
+        hint: "pass a value the header documents for this argument",
+    }
     /// An internal panic was caught: a bug, please report it.
-    Panic = 900,
+    Panic = 900 {
+        description: "internal error (a bug): please report it",
+        hint: "this is a bug in partcert: please report it with the input that caused it",
+    }
 }
 
 impl ErrorFamily {
@@ -368,14 +527,9 @@ impl ErrorFamily {
 }
 
 impl ErrorCode {
-    /// The code's number.
-    pub fn as_u32(self) -> u32 {
-        self as u32
-    }
-
-    /// The family of the code.
+    /// The family of the code: its hundreds digit.
     pub fn family(self) -> ErrorFamily {
-        match self.as_u32() / 100 {
+        match self.code() / 100 {
             1 => ErrorFamily::Malformed,
             2 => ErrorFamily::Trust,
             3 => ErrorFamily::Policy,
@@ -384,62 +538,11 @@ impl ErrorCode {
             _ => ErrorFamily::Internal,
         }
     }
-
-    /// A generic message for the code, for fronts that only hold a number.
-    pub fn description(self) -> &'static str {
-        match self {
-            ErrorCode::Truncated => "the data is truncated",
-            ErrorCode::TrailingBytes => "unexpected bytes after the end of the object",
-            ErrorCode::BadMagic => "not a partcert object",
-            ErrorCode::UnsupportedVersion => "unsupported partcert format version",
-            ErrorCode::UnknownObjectType => "unknown partcert object type",
-            ErrorCode::WrongObjectType => "the object is of another type than expected",
-            ErrorCode::LengthOverBound => "a length exceeds its limit",
-            ErrorCode::InvalidImei => "invalid IMEI",
-            ErrorCode::MalformedBody => "the object is malformed",
-            ErrorCode::InvalidPublicKey => "invalid Ed25519 public key",
-            ErrorCode::NotCanonical => "a list is not sorted or has duplicates",
-            ErrorCode::InvalidField => "a field holds an invalid value",
-            ErrorCode::CorruptState => "saved state is corrupt (checksum mismatch)",
-            ErrorCode::BadSignature => "bad signature",
-            ErrorCode::UnknownIssuer => "the issuer is not trusted",
-            ErrorCode::NotSelfSigned => "not a valid self-signed root certificate",
-            ErrorCode::WrongChallengeResponse => "wrong challenge response",
-            ErrorCode::NoPartKey => "the part's certificate names no key",
-            ErrorCode::KeyMismatch => "the secret key does not match the certificate",
-            ErrorCode::NotYetValid => "certificate not valid yet",
-            ErrorCode::Expired => "certificate expired",
-            ErrorCode::KindNotPermitted => "issuer not permitted to certify this part kind",
-            ErrorCode::RoleNotPermitted => "certificate role not permitted for this use",
-            ErrorCode::IssuerRevoked => "issuer revoked",
-            ErrorCode::ImeiMismatch => "IMEI mismatch",
-            ErrorCode::PartNotInPairingRecord => "the pairing record does not list this part",
-            ErrorCode::ForeignPairingService => {
-                "the board was paired by another manufacturer's pairing service"
-            }
-            ErrorCode::ManufacturerNotPermitted => {
-                "issuer not permitted to certify this manufacturer's parts"
-            }
-            ErrorCode::RootMismatch => "the part names another root than its issuer's",
-            ErrorCode::Rollback => "blocklist rollback refused",
-            ErrorCode::WrongAuthority => "blocklist object of another authority",
-            ErrorCode::DeltaBaseMismatch => "delta does not start from the state held",
-            ErrorCode::DeltaResultMismatch => "delta result digest mismatch",
-            ErrorCode::ConflictingSequence => "conflicting blocklist for an accepted sequence",
-            ErrorCode::SequenceLeap => "blocklist epoch or sequence past the largest allowed",
-            ErrorCode::EpochNotPermitted => "blocklist signer not permitted to sign this epoch",
-            ErrorCode::NullArgument => "a required argument was NULL",
-            ErrorCode::BufferTooSmall => "the output buffer is too small",
-            ErrorCode::InvalidUtf8 => "a string argument is not valid UTF-8",
-            ErrorCode::InvalidArgument => "an argument is out of range",
-            ErrorCode::Panic => "internal error (a bug): please report it",
-        }
-    }
 }
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.as_u32(), self.name())
+        write!(f, "{} ({})", self.code(), self.name())
     }
 }
 
@@ -461,6 +564,7 @@ impl Error {
             Error::InvalidPublicKey => ErrorCode::InvalidPublicKey,
             Error::NotCanonical(_) | Error::Duplicate(_) => ErrorCode::NotCanonical,
             Error::InvalidField(_) => ErrorCode::InvalidField,
+            Error::Contradiction(_) => ErrorCode::Contradiction,
             Error::BadSignature(_) => ErrorCode::BadSignature,
             Error::UnknownIssuer(_) => ErrorCode::UnknownIssuer,
             Error::NotSelfSigned => ErrorCode::NotSelfSigned,
@@ -516,15 +620,15 @@ mod tests {
 
     #[test]
     fn codes_are_unique_sorted_and_in_their_family() {
-        let numbers: Vec<u32> = ErrorCode::ALL.iter().map(|c| c.as_u32()).collect();
+        let numbers: Vec<u32> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
         let mut sorted = numbers.clone();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(numbers, sorted, "codes must be unique and listed in order");
         for code in ErrorCode::ALL {
-            assert_eq!(ErrorCode::from_u32(code.as_u32()), Some(*code));
+            assert_eq!(ErrorCode::from_code(code.code()), Some(*code));
         }
-        assert_eq!(ErrorCode::from_u32(0), None);
+        assert_eq!(ErrorCode::from_code(0), None);
         assert_eq!(ErrorCode::Truncated.family(), ErrorFamily::Malformed);
         assert_eq!(ErrorCode::BadSignature.family(), ErrorFamily::Trust);
         assert_eq!(ErrorCode::Expired.family(), ErrorFamily::Policy);
@@ -551,6 +655,7 @@ mod tests {
             (110, "NotCanonical"),
             (111, "InvalidField"),
             (112, "CorruptState"),
+            (113, "Contradiction"),
             (200, "BadSignature"),
             (201, "UnknownIssuer"),
             (202, "NotSelfSigned"),
@@ -581,7 +686,7 @@ mod tests {
             (900, "Panic"),
         ];
         for (number, name) in published {
-            let code = ErrorCode::from_u32(*number).expect("published code missing");
+            let code = ErrorCode::from_code(*number).expect("published code missing");
             assert_eq!(code.name(), *name);
         }
     }

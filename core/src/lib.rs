@@ -15,9 +15,18 @@
 //! roots and a [`Blocklist`], at a time the caller passes (the core never
 //! reads a clock).
 //!
+//! The root holds what most callers need; the rest lives in role modules:
+//! [`issue`] (signing), [`blocklist`] (a register's lists in every format:
+//! one call publishes, one applies), [`verify`] (verdicts and reports),
+//! [`certificate`], [`pairing`], [`revocation`], [`challenge`], [`ids`]
+//! and [`limits`].
+//!
 //! ```
 //! use partcert::*;
+//! use partcert::blocklist::{Base, BlocklistEntry, Format, ListVersion, ListingStatus,
+//!     Publication, Reason};
 //! use partcert::issue::{Authority, PartSpec};
+//! use partcert::pairing::PairingEvent;
 //! let t0 = 1_700_000_000;
 //! let years = |n: u64| Validity::days_from(t0, 365 * n);
 //!
@@ -44,14 +53,17 @@
 //!     "National register", years(30))?;
 //! let entries = BlocklistEntry::for_reported_handset(&record, Reason::Stolen, t0 + 60,
 //!     ListingStatus::Final);
-//! let snapshot = registry.publish_snapshot(ListVersion::new(0, 1), t0 + 100, t0 + 86_400, entries)?;
+//! let published = registry.publish(&Publication { format: Format::Sorted,
+//!     version: ListVersion::new(0, 1), issued_at: t0 + 100, expires_at: t0 + 86_400,
+//!     base: Base::None, delisted: &[] }, entries)?;
+//! assert_eq!(published.changes.listed, 3); // its IMEI, its board and its screen
 //!
 //! // A repair shop is offered the harvested screen.
 //! let mut trust = TrustStore::new();
 //! trust.add_manufacturer_root(root.certificate().clone())?;
 //! trust.add_blocklist_root(registry.certificate().clone())?;
 //! let mut blocklist = Blocklist::new();
-//! blocklist.apply_snapshot(&trust, &BlocklistSnapshot::decode(snapshot.as_bytes())?, t0 + 200)?;
+//! blocklist.apply_bytes(&trust, published.list.as_bytes(), t0 + 200)?;
 //! let chain = [line.certificate().clone()];
 //! let verdict = Verifier::new(&trust).with_blocklist(&blocklist)
 //!     .verify_part(&PartEvidence::new(&screen, &chain), t0 + 300)?;
@@ -68,6 +80,7 @@
 //! # Ok::<(), partcert::Error>(())
 //! ```
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 #![deny(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -79,44 +92,38 @@
     )
 )]
 
-mod blocklist;
+#[macro_use]
+mod coded;
+pub mod blocklist;
 mod bounded;
-mod certificate;
-mod challenge;
+pub mod certificate;
+pub mod challenge;
 mod envelope;
 mod error;
-mod ids;
+pub mod ids;
 pub mod issue;
 mod keys;
 pub mod limits;
-mod pairing;
-mod revocation;
+mod object;
+pub mod pairing;
+pub mod revocation;
+mod shared;
 mod text;
 mod time;
 mod trust;
-mod verify;
+pub mod verify;
 
-pub use blocklist::{
-    AuthorityList, BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot,
-    CompactHit, CompactKey, CompactList, CompactListView, CompactSizes, CompactSnapshot,
-    ListChecked, ListVersion, Listing, ListingStatus, LoadedState, MatchedKey, PartFingerprint,
-    Reason, RollbackMark, RollbackState, StaleReason,
-};
-pub use certificate::{
-    AuthorityRole, AuthoritySubject, Certificate, PartSubject, Subject, Validity,
-};
-pub use challenge::{Challenge, ChallengeResponse};
+pub use blocklist::Blocklist;
+pub use certificate::{Certificate, Validity};
 pub use envelope::{FORMAT_VERSION, ObjectType};
 pub use error::{Error, ErrorCode, ErrorFamily};
-pub use ids::{Fingerprint, Imei, KeyId, PartId, PartKind, PublicKey, StateDigest};
+pub use ids::{Imei, PartKind};
 pub use keys::SecretKey;
-pub use pairing::{PairedPart, PairingEvent, PairingRecord};
-pub use revocation::{RevocationList, RevokedKey};
+pub use object::Object;
+pub use pairing::PairingRecord;
+pub use shared::Shared;
 pub use trust::TrustStore;
-pub use verify::{
-    AuthorityInfo, Binding, BlocklistStatus, FittedPart, FittedPartReport, HandsetEvidence,
-    HandsetReport, PartEvidence, PartInfo, Provenance, Relation, Verdict, Verifier,
-};
+pub use verify::{PartEvidence, Verdict, Verifier};
 
 /// Helpers for this crate's own tests, fuzz targets and the Wycheproof
 /// suite. Not part of the API: may change in any release.
@@ -139,67 +146,5 @@ pub mod internal {
             Object::CompactSnapshot(o) => postcard::to_allocvec(&o.body_as_signed()),
         };
         encoded.unwrap_or_default()
-    }
-}
-
-/// Any decoded partcert object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Object {
-    /// A certificate.
-    Certificate(Certificate),
-    /// A pairing record.
-    PairingRecord(PairingRecord),
-    /// A blocklist snapshot.
-    BlocklistSnapshot(BlocklistSnapshot),
-    /// A blocklist delta.
-    BlocklistDelta(BlocklistDelta),
-    /// A revocation list.
-    RevocationList(RevocationList),
-    /// A challenge response.
-    ChallengeResponse(ChallengeResponse),
-    /// A compact blocklist snapshot (boxed: it is the largest).
-    CompactSnapshot(Box<CompactSnapshot>),
-}
-
-impl Object {
-    /// Decodes any object, dispatching on its type tag.
-    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        Ok(match envelope::peek_type(bytes)? {
-            ObjectType::Certificate => Object::Certificate(Certificate::decode(bytes)?),
-            ObjectType::PairingRecord => Object::PairingRecord(PairingRecord::decode(bytes)?),
-            ObjectType::BlocklistSnapshot => {
-                Object::BlocklistSnapshot(BlocklistSnapshot::decode(bytes)?)
-            }
-            ObjectType::BlocklistDelta => Object::BlocklistDelta(BlocklistDelta::decode(bytes)?),
-            ObjectType::RevocationList => Object::RevocationList(RevocationList::decode(bytes)?),
-            ObjectType::ChallengeResponse => {
-                Object::ChallengeResponse(ChallengeResponse::decode(bytes)?)
-            }
-            ObjectType::CompactSnapshot => {
-                Object::CompactSnapshot(Box::new(CompactSnapshot::decode(bytes)?))
-            }
-        })
-    }
-
-    /// The exact encoded bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        match self {
-            Object::Certificate(o) => o.as_bytes(),
-            Object::PairingRecord(o) => o.as_bytes(),
-            Object::BlocklistSnapshot(o) => o.as_bytes(),
-            Object::BlocklistDelta(o) => o.as_bytes(),
-            Object::RevocationList(o) => o.as_bytes(),
-            Object::ChallengeResponse(o) => o.as_bytes(),
-            Object::CompactSnapshot(o) => o.as_bytes(),
-        }
-    }
-}
-
-impl ObjectType {
-    /// The type of an encoded object, read from its header without decoding
-    /// the body.
-    pub fn of(bytes: &[u8]) -> Result<Self, Error> {
-        envelope::peek_type(bytes)
     }
 }

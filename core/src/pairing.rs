@@ -8,14 +8,16 @@ use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind};
 use crate::limits::{self, check_len};
 
-/// Why a pairing record was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PairingEvent {
-    /// The handset was assembled at the factory.
-    FactoryBuild,
-    /// A repair fitted one or more parts.
-    Repair,
+coded_enum! {
+    /// Why a pairing record was made.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum PairingEvent: u32 {
+        /// The handset was assembled at the factory.
+        FactoryBuild = 1, "factory build";
+        /// A repair fitted one or more parts.
+        Repair = 2, "repair";
+    }
 }
 
 /// One part listed in a pairing record.

@@ -70,7 +70,7 @@ struct RevocationState {
     /// The floor its issue time sets for the root's clock: capped at the
     /// clock it was accepted at plus the tolerance (the rule for times).
     clock_floor: u64,
-    fingerprint: crate::Fingerprint,
+    fingerprint: crate::ids::Fingerprint,
     /// Revoked key → since when.
     revoked: BTreeMap<KeyId, u64>,
 }
@@ -230,13 +230,13 @@ impl TrustStore {
             "root certificate, at the revocation list's issue time",
             list.issued_at(),
         )?;
-        let fingerprint = crate::Fingerprint::of_bytes(list.as_bytes());
+        let fingerprint = crate::ids::Fingerprint::of_bytes(list.as_bytes());
         let mut clock_floor = crate::time::floor_of(list.issued_at(), now);
         if let Some(held) = self.revocations.get(&root_id) {
             if list.sequence() < held.sequence {
                 return Err(Error::Rollback {
-                    offered: crate::ListVersion::new(0, list.sequence()),
-                    accepted: crate::ListVersion::new(0, held.sequence),
+                    offered: crate::blocklist::ListVersion::new(0, list.sequence()),
+                    accepted: crate::blocklist::ListVersion::new(0, held.sequence),
                 });
             }
             if list.sequence() == held.sequence && fingerprint != held.fingerprint {

@@ -11,10 +11,12 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use partcert::{
-    BlockKey, BlocklistEntry, CompactHit, CompactKey, CompactList, CompactListView, Error, Imei,
-    ListingStatus, PartFingerprint, PartId, Reason,
+use partcert::blocklist::{
+    BlockKey, BlocklistEntry, CompactHit, CompactKey, CompactList, CompactListView, ListingStatus,
+    PartFingerprint, Reason,
 };
+use partcert::ids::PartId;
+use partcert::{Error, Imei};
 
 // ---------------------------------------------------------------------
 // Allocation counting, per thread (tests run in parallel threads).

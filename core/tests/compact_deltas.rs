@@ -201,13 +201,43 @@ fn a_delta_over_a_compact_list_must_start_from_the_state_held_and_never_go_back(
         ),
         Err(Error::Rollback { .. })
     ));
-    let twice = [bob[0], bob[0]].to_vec();
+    // A key given twice differently is refused, named; twice alike is
+    // signed once and counted.
+    let mut other_reason = bob[0];
+    other_reason.reason = Reason::Fraud;
     assert!(matches!(
-        world
-            .register
-            .publish_delta_over(&now, seq(3), T0 + 5 * DAY, T0 + 30 * DAY, &[], twice),
+        world.register.publish_delta_over(
+            &now,
+            seq(3),
+            T0 + 5 * DAY,
+            T0 + 30 * DAY,
+            &[],
+            vec![bob[0], other_reason]
+        ),
         Err(Error::Duplicate(_))
     ));
+    let carol = BlocklistEntry::handset(
+        imei(35_000_000_000_123),
+        Reason::Stolen,
+        T0 + 4 * DAY,
+        ListingStatus::Final,
+    );
+    let published = world
+        .register
+        .publish(
+            &Publication {
+                format: Format::Delta,
+                version: seq(3),
+                issued_at: T0 + 5 * DAY,
+                expires_at: T0 + 30 * DAY,
+                base: Base::Held(&now),
+                delisted: &[],
+            },
+            [carol, carol],
+        )
+        .expect("given twice alike");
+    assert_eq!(published.changes.given_twice, 1);
+    assert_eq!(published.changes.listed, 1);
 }
 
 #[test]

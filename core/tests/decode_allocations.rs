@@ -10,8 +10,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use partcert::blocklist::RollbackState;
 use partcert::internal::MAGIC;
-use partcert::{Blocklist, FORMAT_VERSION, Object, ObjectType, RollbackState, TrustStore};
+use partcert::{Blocklist, FORMAT_VERSION, Object, ObjectType, TrustStore};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 

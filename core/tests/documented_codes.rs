@@ -22,7 +22,7 @@ fn the_readme_lists_every_error_code_exactly() {
         .collect();
     let actual: Vec<(u32, String)> = ErrorCode::ALL
         .iter()
-        .map(|c| (c.as_u32(), c.name().to_string()))
+        .map(|c| (c.code(), c.name().to_string()))
         .collect();
     assert_eq!(documented, actual);
 }

@@ -1,8 +1,9 @@
 //! Wycheproof's Ed25519 vectors (Apache-2.0), run through the exact
 //! signature check every partcert object goes through.
 
+use partcert::ErrorCode;
+use partcert::ids::PublicKey;
 use partcert::internal::verify_signature;
-use partcert::{ErrorCode, PublicKey};
 use serde_json::Value;
 
 fn unhex(text: &str) -> Vec<u8> {

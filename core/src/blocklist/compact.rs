@@ -301,7 +301,8 @@ impl<'a> Reader<'a> {
 /// queried in place, nothing copied.
 ///
 /// ```
-/// use partcert::*;
+/// use partcert::Imei;
+/// use partcert::blocklist::*;
 /// let imei: Imei = "356938035643809".parse()?;
 /// let list = CompactList::build(&[BlocklistEntry {
 ///     key: BlockKey::Imei(imei),
@@ -491,11 +492,28 @@ impl CompactList {
     }
 
     /// Encodes the entries an iterator yields, as [`CompactList::build`]
+    /// does, but an entry given twice alike is counted (and coded once)
+    /// rather than refused; two different entries for one key are still
+    /// refused ([`Error::Duplicate`]). Returns the list and the count.
+    pub(crate) fn build_counting(
+        entries: impl IntoIterator<Item = BlocklistEntry>,
+    ) -> Result<(Self, u64), Error> {
+        Self::build_rows(entries, true)
+    }
+
+    /// Encodes the entries an iterator yields, as [`CompactList::build`]
     /// does, without the caller holding them all: each is reduced to a
     /// 16-byte row (an IMEI) or a 48-byte row (a part) as it comes, so a
     /// national list of 200 million IMEIs needs about 3.2 GB of rows and
     /// the encoding, not 14 GB of entries.
     pub fn build_from(entries: impl IntoIterator<Item = BlocklistEntry>) -> Result<Self, Error> {
+        Ok(Self::build_rows(entries, false)?.0)
+    }
+
+    fn build_rows(
+        entries: impl IntoIterator<Item = BlocklistEntry>,
+        count_twice: bool,
+    ) -> Result<(Self, u64), Error> {
         // Everything is copied into flat rows first, so sorting and
         // writing never chase pointers into `entries`.
         let mut imeis: Vec<(u64, u64)> = Vec::new();
@@ -523,18 +541,35 @@ impl CompactList {
                 }),
             }
         }
-        imeis.sort_unstable_by_key(|(body, _)| *body);
-        parts.sort_unstable_by_key(|row| row.id);
-        // Valid IMEIs with one body are one IMEI.
-        if imeis
-            .windows(2)
-            .any(|pair| matches!(pair, [a, b] if a.0 == b.0))
-            || parts
-                .windows(2)
-                .any(|pair| matches!(pair, [a, b] if a.id == b.id))
-        {
-            return Err(Error::NotCanonical("compact list entries"));
+        imeis.sort_unstable();
+        parts.sort_unstable_by_key(|row| (row.id, row.meta, row.handset));
+        // Valid IMEIs with one body are one IMEI: the same entry twice is
+        // counted (where asked), two entries for one key refused.
+        let given = imeis.len() + parts.len();
+        if count_twice {
+            imeis.dedup();
+            parts.dedup_by_key(|row| (row.id, row.meta, row.handset));
         }
+        if let Some([a, _]) = imeis
+            .windows(2)
+            .find(|pair| matches!(pair, [a, b] if a.0 == b.0))
+        {
+            let imei = imei_of_body(u128::from(a.0)).map(|imei| imei.to_string());
+            return Err(match (count_twice, imei) {
+                (true, Some(imei)) => Error::Duplicate(format!("handset IMEI {imei}")),
+                _ => Error::NotCanonical("compact list entries"),
+            });
+        }
+        if let Some([a, _]) = parts
+            .windows(2)
+            .find(|pair| matches!(pair, [a, b] if a.id == b.id))
+        {
+            return Err(match count_twice {
+                true => Error::Duplicate(BlockKey::Part(PartId(a.id)).to_string()),
+                false => Error::NotCanonical("compact list entries"),
+            });
+        }
+        let given_twice = (given - imeis.len() - parts.len()) as u64;
         let layout = Layout::plan(imeis.len() as u64, parts.len() as u64)?;
 
         let width = layout.fingerprint_width;
@@ -559,7 +594,7 @@ impl CompactList {
             }),
         )?;
         drop(parts);
-        CompactList::from_bytes(out)
+        Ok((CompactList::from_bytes(out)?, given_twice))
     }
 
     /// Takes an encoded list after checking its header and length (O(1):
@@ -627,37 +662,37 @@ impl CompactList {
 
     /// Number of entries (listed IMEIs and parts).
     pub fn len(&self) -> u64 {
-        self.layout.imeis.n + self.layout.parts.n
+        self.view().len()
     }
 
     /// Whether it lists nothing.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.view().is_empty()
     }
 
     /// Number of listed IMEIs.
     pub fn imei_count(&self) -> u64 {
-        self.layout.imeis.n
+        self.view().imei_count()
     }
 
     /// Number of listed parts.
     pub fn part_count(&self) -> u64 {
-        self.layout.parts.n
+        self.view().part_count()
     }
 
     /// Bits kept of each part digest.
     pub fn fingerprint_width(&self) -> u32 {
-        self.layout.fingerprint_width
+        self.view().fingerprint_width()
     }
 
     /// Whether `key` is listed, and how: for a part, the first listing
     /// whose fingerprint it matches.
     pub fn lookup(&self, key: &BlockKey) -> Option<CompactHit> {
-        self.reader().lookup(key)
+        self.view().lookup(key)
     }
 
     /// Every listing `key` matches (several only for parts whose
-    /// fingerprints collide).
+    /// fingerprints collide), read one by one.
     pub fn lookup_all(&self, key: &BlockKey) -> impl Iterator<Item = CompactHit> + '_ {
         self.reader().lookup_all(key)
     }
@@ -669,7 +704,7 @@ impl CompactList {
 
     /// Where the bits go.
     pub fn sizes(&self) -> CompactSizes {
-        CompactSizes::of(&self.layout)
+        self.view().sizes()
     }
 
     /// Checks in one linear pass that the list says the same thing to

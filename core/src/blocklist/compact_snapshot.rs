@@ -16,12 +16,11 @@ use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
 use super::compact::{CompactList, CompactListView};
-use super::objects::ListVersion;
+use super::objects::{ListHead, ListVersion};
 use crate::certificate::Certificate;
 use crate::envelope::{self, ObjectType};
 use crate::error::Error;
 use crate::ids::{Fingerprint, KeyId, StateDigest};
-use crate::limits::{self, check_len};
 
 /// A byte string encoded as postcard bytes (length, then the bytes), read
 /// and compared as one block rather than element by element.
@@ -56,59 +55,13 @@ impl<'de> Deserialize<'de> for ByteString {
     }
 }
 
-/// The signed content of a compact snapshot, as the publisher writes it.
+/// The signed content of a compact snapshot, as the publisher writes it:
+/// the head every full list starts with, then the compact list's bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CompactSnapshotBody {
-    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
-    pub signer_certificate: Vec<u8>,
-    pub authority: KeyId,
-    pub epoch: u64,
-    pub sequence: u64,
-    pub issued_at: u64,
-    pub expires_at: u64,
+    pub head: ListHead,
     /// The [`CompactList`] bytes.
     pub list: ByteString,
-}
-
-/// The same body as read: the list borrowed from the object's bytes (it
-/// is the last field, so it ends where the body ends).
-#[derive(Deserialize)]
-struct BorrowedBody<'a> {
-    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
-    signer_certificate: Vec<u8>,
-    authority: KeyId,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    #[serde(borrow)]
-    list: &'a [u8],
-}
-
-/// Everything the body encodes before the list's bytes: its fields, then
-/// the list's length. Encoding this and comparing it with the bytes
-/// before the list checks the body's encoding is canonical without
-/// reading the list again (its bytes are themselves).
-#[derive(Serialize)]
-struct BodyBeforeList<'a> {
-    signer_certificate: &'a [u8],
-    authority: &'a KeyId,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    list_len: usize,
-}
-
-/// The signed fields of a compact snapshot but its signer certificate
-/// (kept decoded) and its list (kept in place).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Head {
-    authority: KeyId,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
 }
 
 /// A blocklist authority's complete signed list at one version, in the
@@ -124,7 +77,7 @@ struct Head {
 pub struct CompactSnapshot {
     /// The exact bytes, once: the list is a range of them.
     bytes: Arc<[u8]>,
-    head: Head,
+    head: ListHead,
     pub(crate) signer: Certificate,
     pub(crate) digest: StateDigest,
     pub(crate) list: CompactList,
@@ -152,64 +105,26 @@ impl CompactSnapshot {
     /// the list's header and its section bounds (no per-entry work). The
     /// bytes are copied once, and the list is used in place within them.
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        let object_type = ObjectType::CompactSnapshot;
-        let found = envelope::peek_type(bytes)?;
-        if found != object_type {
-            return Err(Error::WrongObjectType {
-                expected: object_type.name(),
-                found: found.name(),
+        let body = envelope::body_of(bytes, ObjectType::CompactSnapshot)?;
+        let (head, rest) = envelope::take_canonical::<ListHead>(body, "body encoding")?;
+        // The list's length, then the list: the last field, so it ends
+        // where the body ends.
+        let (list_len, list) = envelope::take_canonical::<u64>(rest, "body encoding")?;
+        if usize::try_from(list_len).ok() != Some(list.len()) {
+            return Err(match usize::try_from(list_len) {
+                Ok(len) if len > list.len() => Error::Truncated,
+                Ok(len) => Error::TrailingBytes(list.len() - len),
+                Err(_) => Error::Truncated,
             });
         }
-        if bytes.len() > object_type.max_len() {
-            return Err(Error::LengthOverBound {
-                field: "object",
-                length: bytes.len(),
-                max: object_type.max_len(),
-            });
-        }
-        let body_end = bytes
-            .len()
-            .checked_sub(envelope::SIGNATURE_LEN)
-            .filter(|end| *end >= envelope::HEADER_LEN)
-            .ok_or(Error::Truncated)?;
-        let body_bytes = bytes
-            .get(envelope::HEADER_LEN..body_end)
-            .ok_or(Error::Truncated)?;
-        crate::bounded::reset();
-        let (body, rest) = postcard::take_from_bytes::<BorrowedBody<'_>>(body_bytes)
-            .map_err(envelope::map_postcard)?;
-        if !rest.is_empty() {
-            return Err(Error::TrailingBytes(rest.len()));
-        }
-        let list_start = body_end - body.list.len();
-        let before_list = BodyBeforeList {
-            signer_certificate: &body.signer_certificate,
-            authority: &body.authority,
-            epoch: body.epoch,
-            sequence: body.sequence,
-            issued_at: body.issued_at,
-            expires_at: body.expires_at,
-            list_len: body.list.len(),
-        };
-        let canonical = bytes
-            .get(envelope::HEADER_LEN..list_start)
-            .is_some_and(|encoded| envelope::is_canonical(&before_list, encoded));
-        if !canonical {
-            return Err(Error::NotCanonical("body encoding"));
-        }
-        let head = Head {
-            authority: body.authority,
-            epoch: body.epoch,
-            sequence: body.sequence,
-            issued_at: body.issued_at,
-            expires_at: body.expires_at,
-        };
-        let signer = Self::check_fields(&body.signer_certificate, &head)?;
+        let signer = head.check()?;
         // Refuse a bad list header before copying anything.
-        CompactListView::new(body.list)?;
+        CompactListView::new(list)?;
+        let list_start = envelope::HEADER_LEN + (body.len() - list.len());
+        let list_end = list_start + list.len();
         let bytes: Arc<[u8]> = Arc::from(bytes);
-        let list = CompactList::in_shared(Arc::clone(&bytes), list_start..body_end)?;
-        let digest = compact_state_digest(&head.authority, version_of(&head), &list);
+        let list = CompactList::in_shared(Arc::clone(&bytes), list_start..list_end)?;
+        let digest = compact_state_digest(&head.authority, head.version(), &list);
         Ok(CompactSnapshot {
             bytes,
             head,
@@ -217,23 +132,6 @@ impl CompactSnapshot {
             digest,
             list,
         })
-    }
-
-    /// The checks on the body's fields but the list.
-    fn check_fields(signer_certificate: &[u8], head: &Head) -> Result<Certificate, Error> {
-        check_len(
-            "signer certificate",
-            signer_certificate.len(),
-            limits::MAX_CERTIFICATE_LEN,
-        )?;
-        let signer = Certificate::decode(signer_certificate)?;
-        if head.expires_at < head.issued_at {
-            return Err(Error::InvalidField(
-                "the snapshot expires before it was issued",
-            ));
-        }
-        version_of(head).check_bounds()?;
-        Ok(signer)
     }
 
     pub(crate) fn seal(body: CompactSnapshotBody, key: &crate::SecretKey) -> Result<Self, Error> {
@@ -252,7 +150,7 @@ impl CompactSnapshot {
 
     /// Its epoch and sequence.
     pub fn version(&self) -> ListVersion {
-        version_of(&self.head)
+        self.head.version()
     }
 
     /// When it was signed.
@@ -288,12 +186,7 @@ impl CompactSnapshot {
     /// The body as signed, for re-encoding.
     pub(crate) fn body_as_signed(&self) -> CompactSnapshotBody {
         CompactSnapshotBody {
-            signer_certificate: self.signer.as_bytes().to_vec(),
-            authority: self.head.authority,
-            epoch: self.head.epoch,
-            sequence: self.head.sequence,
-            issued_at: self.head.issued_at,
-            expires_at: self.head.expires_at,
+            head: self.head.clone(),
             list: ByteString(self.list.as_bytes().to_vec()),
         }
     }
@@ -305,10 +198,6 @@ impl CompactSnapshot {
         let signature = self.bytes.get(signed.len()..).unwrap_or_default();
         envelope::verify_signature(&key, signed, signature, WHAT)
     }
-}
-
-fn version_of(head: &Head) -> ListVersion {
-    ListVersion::new(head.epoch, head.sequence)
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, StateDigest};
 use crate::limits::{self, check_len};
 
-use super::SortedEntries;
 use super::encoded::EncodedList;
+use super::sorted::SortedEntries;
+use crate::pairing::PairingRecord;
 
 /// Where a list stands in its authority's history: lists are ordered by
 /// epoch, then sequence. Delegated signing keys are certified for one
@@ -75,38 +76,31 @@ impl fmt::Display for BlockKey {
     }
 }
 
-/// Why a handset was listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Reason {
-    /// Reported stolen.
-    Stolen,
-    /// Reported lost.
-    Lost,
-    /// Obtained by fraud (e.g. an unpaid contract).
-    Fraud,
-}
-
-impl Reason {
-    /// A lower-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Reason::Stolen => "stolen",
-            Reason::Lost => "lost",
-            Reason::Fraud => "fraud",
-        }
+coded_enum! {
+    /// Why a handset was listed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Reason: u32 {
+        /// Reported stolen.
+        Stolen = 1, "stolen";
+        /// Reported lost.
+        Lost = 2, "lost";
+        /// Obtained by fraud (e.g. an unpaid contract).
+        Fraud = 3, "fraud";
     }
 }
 
-/// Whether a listing is in force for good or only for now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ListingStatus {
-    /// The listing stands.
-    Final,
-    /// The listing is suspended pending inquiry (a lost phone that may be
-    /// found): reported, but not confirmed.
-    Suspended,
+coded_enum! {
+    /// Whether a listing is in force for good or only for now.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum ListingStatus: u32 {
+        /// The listing stands.
+        Final = 1, "final";
+        /// The listing is suspended pending inquiry (a lost phone that may be
+        /// found): reported, but not confirmed.
+        Suspended = 2, "suspended";
+    }
 }
 
 /// One blocklist entry.
@@ -136,9 +130,85 @@ impl BlocklistEntry {
     }
 }
 
-/// The signed content of a blocklist snapshot.
+impl BlocklistEntry {
+    /// The entry listing a handset by IMEI.
+    pub fn handset(imei: Imei, reason: Reason, listed_at: u64, status: ListingStatus) -> Self {
+        BlocklistEntry {
+            key: BlockKey::Imei(imei),
+            reason,
+            listed_at,
+            status,
+            handset: None,
+        }
+    }
+
+    /// The entry listing a part by identity; `handset` is the handset it
+    /// was paired to when listed, if known.
+    pub fn part(
+        part_id: PartId,
+        reason: Reason,
+        listed_at: u64,
+        status: ListingStatus,
+        handset: Option<Imei>,
+    ) -> Self {
+        BlocklistEntry {
+            key: BlockKey::Part(part_id),
+            reason,
+            listed_at,
+            status,
+            handset,
+        }
+    }
+
+    /// The entry listing a keyed part by the key its certificate names
+    /// ([`PartId::of_part_key`]): any certificate naming that key, under
+    /// any root or serial, then reads blocked.
+    pub fn part_key(
+        key: KeyId,
+        reason: Reason,
+        listed_at: u64,
+        status: ListingStatus,
+        handset: Option<Imei>,
+    ) -> Self {
+        BlocklistEntry::part(
+            PartId::of_part_key(&key),
+            reason,
+            listed_at,
+            status,
+            handset,
+        )
+    }
+
+    /// Every entry for a reported handset: its IMEIs, the identities of the
+    /// parts paired to it *and* the keys of its keyed parts, so its parts
+    /// stay blocked when harvested and shown with an older pairing record
+    /// from another handset, or re-certified around their key.
+    pub fn for_reported_handset(
+        record: &PairingRecord,
+        reason: Reason,
+        listed_at: u64,
+        status: ListingStatus,
+    ) -> Vec<BlocklistEntry> {
+        let first_imei = record.imeis().first().copied();
+        let handsets = record
+            .imeis()
+            .iter()
+            .map(|imei| BlocklistEntry::handset(*imei, reason, listed_at, status));
+        let parts = record
+            .all_parts()
+            .map(|part| BlocklistEntry::part(part.part_id, reason, listed_at, status, first_imei));
+        let keys = record.all_parts().filter_map(|part| {
+            part.key
+                .map(|key| BlocklistEntry::part_key(key, reason, listed_at, status, first_imei))
+        });
+        handsets.chain(parts).chain(keys).collect()
+    }
+}
+
+/// What every full list's body starts with, sorted or compact: its
+/// signer, authority, version and times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct SnapshotBody {
+pub(crate) struct ListHead {
     /// The exact bytes of the signer's certificate (a blocklist authority
     /// certified by the root, or the root itself).
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
@@ -153,22 +223,43 @@ pub(crate) struct SnapshotBody {
     pub issued_at: u64,
     /// After this it is stale.
     pub expires_at: u64,
+}
+
+impl ListHead {
+    pub(crate) fn version(&self) -> ListVersion {
+        ListVersion::new(self.epoch, self.sequence)
+    }
+
+    /// The checks on the head's own fields; returns the decoded signer.
+    pub(crate) fn check(&self) -> Result<Certificate, Error> {
+        let signer = decode_signer(&self.signer_certificate)?;
+        if self.expires_at < self.issued_at {
+            return Err(Error::InvalidField(
+                "the snapshot expires before it was issued",
+            ));
+        }
+        self.version().check_bounds()?;
+        Ok(signer)
+    }
+
+    /// The sorted snapshot body of this head and `entries`.
+    pub(crate) fn with(self, entries: Vec<BlocklistEntry>) -> SnapshotBody {
+        SnapshotBody {
+            head: self,
+            entries,
+        }
+    }
+}
+
+/// The signed content of a blocklist snapshot: the head, then every entry
+/// (postcard encodes a nested struct's fields in line, so this is the
+/// head's fields, then the entries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SnapshotBody {
+    pub head: ListHead,
     /// Every entry, sorted by key, unique.
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_BLOCKLIST_ENTRIES}>")]
     pub entries: Vec<BlocklistEntry>,
-}
-
-/// A snapshot body up to its entries (postcard encodes fields one after
-/// the other, so the body is this, then the entries).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct SnapshotHead {
-    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
-    pub signer_certificate: Vec<u8>,
-    pub authority: KeyId,
-    pub epoch: u64,
-    pub sequence: u64,
-    pub issued_at: u64,
-    pub expires_at: u64,
 }
 
 /// A blocklist authority's complete signed list at one sequence.
@@ -180,7 +271,7 @@ pub(crate) struct SnapshotHead {
 #[derive(Debug, Clone)]
 pub struct BlocklistSnapshot {
     bytes: Vec<u8>,
-    head: SnapshotHead,
+    head: ListHead,
     entries: EncodedList,
     pub(crate) signer: Certificate,
     /// The entries, once read.
@@ -198,10 +289,10 @@ impl PartialEq for BlocklistSnapshot {
 
 impl Eq for BlocklistSnapshot {}
 
-/// The signed content of a blocklist delta (within one epoch: a new epoch
-/// starts with a snapshot).
+/// What a delta's body starts with: its signer, authority, epoch, the
+/// state it applies to and the one it leads to, and its times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct DeltaBody {
+pub(crate) struct DeltaHead {
     /// The exact bytes of the signer's certificate.
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
     pub signer_certificate: Vec<u8>,
@@ -219,6 +310,31 @@ pub(crate) struct DeltaBody {
     pub issued_at: u64,
     /// When the resulting list goes stale.
     pub expires_at: u64,
+}
+
+impl DeltaHead {
+    /// The head of the delta from `from` (whose state digest is
+    /// `from_digest`) to the list `head` describes.
+    pub(crate) fn over(head: ListHead, from: ListVersion, from_digest: StateDigest) -> Self {
+        DeltaHead {
+            signer_certificate: head.signer_certificate,
+            authority: head.authority,
+            epoch: head.epoch,
+            from_sequence: from.sequence,
+            from_digest,
+            to_sequence: head.sequence,
+            issued_at: head.issued_at,
+            expires_at: head.expires_at,
+        }
+    }
+}
+
+/// The signed content of a blocklist delta (within one epoch: a new epoch
+/// starts with a snapshot): the head, the changes, the digest they lead
+/// to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DeltaBody {
+    pub head: DeltaHead,
     /// Entries added or changed (sorted by key, unique).
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_BLOCKLIST_ENTRIES}>")]
     pub upserts: Vec<BlocklistEntry>,
@@ -227,20 +343,6 @@ pub(crate) struct DeltaBody {
     pub removals: Vec<BlockKey>,
     /// The digest of the state it leads to.
     pub result_digest: StateDigest,
-}
-
-/// A delta body up to its upserts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct DeltaHead {
-    #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_CERTIFICATE_LEN}>")]
-    pub signer_certificate: Vec<u8>,
-    pub authority: KeyId,
-    pub epoch: u64,
-    pub from_sequence: u64,
-    pub from_digest: StateDigest,
-    pub to_sequence: u64,
-    pub issued_at: u64,
-    pub expires_at: u64,
 }
 
 /// The signed change from one blocklist sequence to a later one. Like a
@@ -296,14 +398,6 @@ fn decode_signer(bytes: &[u8]) -> Result<Certificate, Error> {
     Certificate::decode(bytes)
 }
 
-/// The bytes after the signed body must be none.
-fn expect_end(rest: &[u8]) -> Result<(), Error> {
-    match rest.len() {
-        0 => Ok(()),
-        extra => Err(Error::TrailingBytes(extra)),
-    }
-}
-
 impl BlocklistSnapshot {
     /// Decodes a snapshot, enforcing every structural rule on every entry
     /// (which it then leaves in the bytes: see the type's documentation).
@@ -322,14 +416,8 @@ impl BlocklistSnapshot {
 
     fn check(bytes: Vec<u8>) -> Result<Self, Error> {
         let body = crate::envelope::body_of(&bytes, ObjectType::BlocklistSnapshot)?;
-        let (head, rest) = take_canonical::<SnapshotHead>(body, "body encoding")?;
-        let signer = decode_signer(&head.signer_certificate)?;
-        if head.expires_at < head.issued_at {
-            return Err(Error::InvalidField(
-                "the snapshot expires before it was issued",
-            ));
-        }
-        ListVersion::new(head.epoch, head.sequence).check_bounds()?;
+        let (head, rest) = take_canonical::<ListHead>(body, "body encoding")?;
+        let signer = head.check()?;
         let field = "blocklist entries";
         let (entries, rest) = EncodedList::check(
             body,
@@ -338,7 +426,7 @@ impl BlocklistSnapshot {
             limits::MAX_BLOCKLIST_ENTRIES,
             entry_checker(field),
         )?;
-        expect_end(rest)?;
+        crate::envelope::expect_end(rest)?;
         let entries = entries.shifted(crate::envelope::HEADER_LEN);
         Ok(BlocklistSnapshot {
             bytes,
@@ -355,22 +443,9 @@ impl BlocklistSnapshot {
         &self.bytes
     }
 
-    pub(crate) fn head(&self) -> &SnapshotHead {
-        &self.head
-    }
-
     /// The body as signed (for re-encoding checks).
     pub(crate) fn body(&self) -> SnapshotBody {
-        let head = self.head.clone();
-        SnapshotBody {
-            signer_certificate: head.signer_certificate,
-            authority: head.authority,
-            epoch: head.epoch,
-            sequence: head.sequence,
-            issued_at: head.issued_at,
-            expires_at: head.expires_at,
-            entries: self.entries().to_vec(),
-        }
+        self.head.clone().with(self.entries().to_vec())
     }
 
     /// The authority it belongs to: its blocklist root's key id.
@@ -380,7 +455,7 @@ impl BlocklistSnapshot {
 
     /// Its epoch and sequence.
     pub fn version(&self) -> ListVersion {
-        ListVersion::new(self.head.epoch, self.head.sequence)
+        self.head.version()
     }
 
     /// When it was signed.
@@ -516,7 +591,7 @@ impl BlocklistDelta {
             },
         )?;
         let (result_digest, rest) = take_canonical::<StateDigest>(rest, "body encoding")?;
-        expect_end(rest)?;
+        crate::envelope::expect_end(rest)?;
         Ok(BlocklistDelta {
             head,
             upserts: upserts.shifted(crate::envelope::HEADER_LEN),
@@ -534,22 +609,10 @@ impl BlocklistDelta {
         &self.bytes
     }
 
-    pub(crate) fn head(&self) -> &DeltaHead {
-        &self.head
-    }
-
     /// The body as signed (for re-encoding checks).
     pub(crate) fn body(&self) -> DeltaBody {
-        let head = self.head.clone();
         DeltaBody {
-            signer_certificate: head.signer_certificate,
-            authority: head.authority,
-            epoch: head.epoch,
-            from_sequence: head.from_sequence,
-            from_digest: head.from_digest,
-            to_sequence: head.to_sequence,
-            issued_at: head.issued_at,
-            expires_at: head.expires_at,
+            head: self.head.clone(),
             upserts: self.upserts().to_vec(),
             removals: self.removals().to_vec(),
             result_digest: self.result_digest,

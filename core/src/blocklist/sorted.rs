@@ -465,8 +465,8 @@ impl<T: Keyed> fmt::Debug for Sorted<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocklist::{ListingStatus, Reason};
     use crate::ids::{Imei, PartId};
-    use crate::{ListingStatus, Reason};
 
     fn imei_entry(n: u64) -> BlocklistEntry {
         BlocklistEntry {

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::compact::CompactList;
-use super::objects::{BlocklistEntry, ListVersion, validate_entries};
-use super::{
-    AuthorityList, BlockKey, Blocklist, ByteString, Held, Keyed, OverlayChange, Sorted,
-    SortedEntries, compact_state_digest,
-};
+use super::compact_snapshot::{ByteString, compact_state_digest};
+use super::device::Blocklist;
+use super::held::{AuthorityList, Held};
+use super::objects::{BlockKey, BlocklistEntry, ListVersion, validate_entries};
+use super::sorted::{Keyed, OverlayChange, Sorted, SortedEntries};
 use crate::certificate::strictly_sorted;
 use crate::envelope::{self, FORMAT_VERSION};
 use crate::error::Error;
@@ -374,8 +374,8 @@ fn check_changes(changes: &[OverlayChange]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocklist::{Base, Format, ListingStatus, Publication, Reason};
     use crate::ids::Imei;
-    use crate::{ListingStatus, Reason};
 
     fn listed(body: u64) -> OverlayChange {
         OverlayChange::Listed(BlocklistEntry {
@@ -412,29 +412,39 @@ mod tests {
             OverlayChange::Delisted(_) => unreachable!(),
         };
         let compact = register
-            .publish_compact_snapshot(
-                ListVersion::new(0, 1),
-                t0,
-                t0 + 86_400,
-                &[entry(35_000_000_000_001)],
+            .publish(
+                &Publication {
+                    format: Format::Compact,
+                    version: ListVersion::new(0, 1),
+                    issued_at: t0,
+                    expires_at: t0 + 86_400,
+                    base: Base::None,
+                    delisted: &[],
+                },
+                [entry(35_000_000_000_001)],
             )
-            .unwrap();
+            .unwrap()
+            .list;
         let mut device = Blocklist::new();
-        device.apply_compact_snapshot(&trust, &compact, t0).unwrap();
+        device.apply(&trust, &compact, t0).unwrap();
         let held = device
             .list(&register.blocklist_authority().unwrap())
             .unwrap();
         let delta = register
-            .publish_delta_over(
-                held,
-                ListVersion::new(0, 2),
-                t0 + 60,
-                t0 + 86_400,
-                &[],
-                vec![entry(35_000_000_000_002)],
+            .publish(
+                &Publication {
+                    format: Format::Delta,
+                    version: ListVersion::new(0, 2),
+                    issued_at: t0 + 60,
+                    expires_at: t0 + 86_400,
+                    base: Base::Held(held),
+                    delisted: &[],
+                },
+                [entry(35_000_000_000_002)],
             )
-            .unwrap();
-        device.apply_delta(&trust, &delta, t0 + 60).unwrap();
+            .unwrap()
+            .list;
+        device.apply(&trust, &delta, t0 + 60).unwrap();
         let bytes = device.encode_state();
         let stored = open_local(STATE_MAGIC, &bytes, "blocklist state").unwrap();
         (trust, stored)

@@ -80,6 +80,7 @@ impl<'a> PartEvidence<'a> {
 /// ```
 /// # use partcert::*;
 /// # use partcert::issue::{Authority, PartSpec};
+/// # use partcert::verify::Binding;
 /// # let root = Authority::new_manufacturer_root(SecretKey::from_seed(&[1; 32]),
 /// #     "Acme root", &["Acme"], Validity::days_from(0, 36500)).unwrap();
 /// # let line_key = SecretKey::from_seed(&[2; 32]);
@@ -196,17 +197,24 @@ impl<'a> Verifier<'a> {
             Some(_) => Relation::PairedElsewhere,
         };
 
+        // The IMEIs (in order), then the part's identity, then its key: the
+        // order listings are reported in.
         let part_id = part.part_id();
-        let mut probes = vec![Probe::key(BlockKey::Part(part_id))];
-        probes.extend(part.key.map(|key| Probe::part_key(key.key_id())));
-        let imeis = part
+        let mut imeis: Vec<Imei> = part
             .imeis
             .iter()
             .chain(evidence.presented_imeis)
-            .chain(provenance.iter().flat_map(|p| &p.handset_imeis));
-        probes.extend(imeis.map(|imei| Probe::key(BlockKey::Imei(*imei))));
-        probes.sort_unstable();
-        probes.dedup();
+            .chain(provenance.iter().flat_map(|p| &p.handset_imeis))
+            .copied()
+            .collect();
+        imeis.sort_unstable();
+        imeis.dedup();
+        let mut probes: Vec<Probe> = imeis
+            .into_iter()
+            .map(|imei| Probe::key(BlockKey::Imei(imei)))
+            .collect();
+        probes.push(Probe::key(BlockKey::Part(part_id)));
+        probes.extend(part.key.map(|key| Probe::part_key(key.key_id())));
         // Every list at its own authority's clock: a maker's revocation
         // list moves only the maker's clock (the crate's rule for times).
         let blocklist = self.blocklist_status(&probes, now);

@@ -47,17 +47,19 @@ pub struct PartInfo {
     pub imeis: Vec<Imei>,
 }
 
-/// How strongly the part is bound to its certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Binding {
-    /// The part proved it holds the key its certificate names.
-    KeyProven,
-    /// The part has a key but no challenge response was checked.
-    KeyNotChallenged,
-    /// The part has no secure element: its certificate binds only its
-    /// serial and could have been copied.
-    SerialOnly,
+coded_enum! {
+    /// How strongly the part is bound to its certificate.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Binding: u32 {
+        /// The part proved it holds the key its certificate names.
+        KeyProven = 1, "key-proven";
+        /// The part has a key but no challenge response was checked.
+        KeyNotChallenged = 2, "key not challenged";
+        /// The part has no secure element: its certificate binds only its
+        /// serial and could have been copied.
+        SerialOnly = 3, "serial-only";
+    }
 }
 
 /// Which handset the part was last paired to, from a pairing record.
@@ -82,16 +84,18 @@ pub struct Provenance {
     pub certificate_renewed: bool,
 }
 
-/// The part's relation to the handset doing the verifying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Relation {
-    /// Paired to this handset.
-    PairedHere,
-    /// Paired to another handset (a used part).
-    PairedElsewhere,
-    /// No pairing record was presented.
-    Unpaired,
+coded_enum! {
+    /// The part's relation to the handset doing the verifying.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Relation: u32 {
+        /// Paired to this handset.
+        PairedHere = 1, "fitted in this handset";
+        /// Paired to another handset (a used part).
+        PairedElsewhere = 2, "used";
+        /// No pairing record was presented.
+        Unpaired = 3, "unpaired";
+    }
 }
 
 /// The part's standing on the blocklists the device follows.
@@ -268,17 +272,12 @@ impl Verdict {
     /// A short summary a technician reads: "genuine, used, clean",
     /// "genuine (serial-only), unpaired, BLOCKED: stolen" …
     pub fn summary(&self) -> String {
-        let genuine = match self.binding {
-            Binding::KeyProven => "genuine (key-proven)",
-            Binding::KeyNotChallenged => "genuine (key not challenged)",
-            Binding::SerialOnly => "genuine (serial-only)",
-        };
-        let relation = match self.relation {
-            Relation::PairedHere => "fitted in this handset",
-            Relation::PairedElsewhere => "used",
-            Relation::Unpaired => "unpaired",
-        };
-        let mut summary = format!("{genuine}, {relation}, {}", self.blocklist.summary());
+        let mut summary = format!(
+            "genuine ({}), {}, {}",
+            self.binding.name(),
+            self.relation.name(),
+            self.blocklist.summary()
+        );
         if !self.mismatched_imeis.is_empty() {
             summary.push_str(", modem IMEI does not match the board");
         }

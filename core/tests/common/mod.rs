@@ -1,10 +1,298 @@
 //! A small world of manufacturers, factories, handsets and registries,
 //! built from fixed seeds and fixed times so every object is deterministic.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
+pub use partcert::blocklist::*;
+pub use partcert::certificate::*;
+pub use partcert::challenge::*;
+pub use partcert::ids::*;
 pub use partcert::issue::{Authority, PartSpec};
+pub use partcert::pairing::*;
+pub use partcert::revocation::*;
+pub use partcert::verify::*;
 pub use partcert::*;
+
+/// The stories sign lists in one line: each of these is one call of
+/// [`Authority::publish`] (the one publishing call), its list taken out.
+pub trait PublishLists {
+    /// A sorted snapshot of `entries`.
+    fn publish_snapshot(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistSnapshot, Error>;
+    /// A compact snapshot of `entries`.
+    fn publish_compact_snapshot(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: &[BlocklistEntry],
+    ) -> Result<CompactSnapshot, Error>;
+    /// The sorted snapshot after `base`.
+    fn publish_next_snapshot(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistSnapshot, Error>;
+    /// The compact snapshot after `base`.
+    fn publish_next_compact_snapshot(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<CompactSnapshot, Error>;
+    /// The delta from snapshot `from` to snapshot `to`.
+    fn publish_delta(
+        &self,
+        from: &BlocklistSnapshot,
+        to: &BlocklistSnapshot,
+    ) -> Result<BlocklistDelta, Error>;
+    /// The delta over the list devices hold.
+    fn publish_delta_over(
+        &self,
+        held: &AuthorityList,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistDelta, Error>;
+}
+
+fn sign(
+    authority: &Authority,
+    format: Format,
+    base: Base<'_>,
+    version: ListVersion,
+    times: (u64, u64),
+    delisted: &[BlockKey],
+    listed: Vec<BlocklistEntry>,
+) -> Result<SignedList, Error> {
+    let publication = Publication {
+        format,
+        version,
+        issued_at: times.0,
+        expires_at: times.1,
+        base,
+        delisted,
+    };
+    Ok(authority.publish(&publication, listed)?.list)
+}
+
+fn sorted(list: SignedList) -> BlocklistSnapshot {
+    match list {
+        SignedList::Sorted(list) => list,
+        other => panic!("expected a sorted snapshot, got {other:?}"),
+    }
+}
+
+fn compact(list: SignedList) -> CompactSnapshot {
+    match list {
+        SignedList::Compact(list) => *list,
+        other => panic!("expected a compact snapshot, got {other:?}"),
+    }
+}
+
+fn delta(list: SignedList) -> BlocklistDelta {
+    match list {
+        SignedList::Delta(list) => list,
+        other => panic!("expected a delta, got {other:?}"),
+    }
+}
+
+impl PublishLists for Authority {
+    fn publish_snapshot(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistSnapshot, Error> {
+        let times = (issued_at, expires_at);
+        sign(
+            self,
+            Format::Sorted,
+            Base::None,
+            version,
+            times,
+            &[],
+            entries,
+        )
+        .map(sorted)
+    }
+
+    fn publish_compact_snapshot(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        entries: &[BlocklistEntry],
+    ) -> Result<CompactSnapshot, Error> {
+        let times = (issued_at, expires_at);
+        sign(
+            self,
+            Format::Compact,
+            Base::None,
+            version,
+            times,
+            &[],
+            entries.to_vec(),
+        )
+        .map(compact)
+    }
+
+    fn publish_next_snapshot(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistSnapshot, Error> {
+        let base = base.map_or(Base::None, Base::Snapshot);
+        let times = (issued_at, expires_at);
+        sign(self, Format::Sorted, base, version, times, delisted, listed).map(sorted)
+    }
+
+    fn publish_next_compact_snapshot(
+        &self,
+        base: Option<&BlocklistSnapshot>,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<CompactSnapshot, Error> {
+        let base = base.map_or(Base::None, Base::Snapshot);
+        let times = (issued_at, expires_at);
+        sign(
+            self,
+            Format::Compact,
+            base,
+            version,
+            times,
+            delisted,
+            listed,
+        )
+        .map(compact)
+    }
+
+    fn publish_delta(
+        &self,
+        from: &BlocklistSnapshot,
+        to: &BlocklistSnapshot,
+    ) -> Result<BlocklistDelta, Error> {
+        let delisted: Vec<BlockKey> = from
+            .entries()
+            .iter()
+            .map(|entry| entry.key)
+            .filter(|key| to.find(key).is_none())
+            .collect();
+        let listed: Vec<BlocklistEntry> = to
+            .entries()
+            .iter()
+            .filter(|entry| from.find(&entry.key) != Some(*entry))
+            .copied()
+            .collect();
+        let times = (to.issued_at(), to.expires_at());
+        sign(
+            self,
+            Format::Delta,
+            Base::Snapshot(from),
+            to.version(),
+            times,
+            &delisted,
+            listed,
+        )
+        .map(delta)
+    }
+
+    fn publish_delta_over(
+        &self,
+        held: &AuthorityList,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+        delisted: &[BlockKey],
+        listed: Vec<BlocklistEntry>,
+    ) -> Result<BlocklistDelta, Error> {
+        let times = (issued_at, expires_at);
+        sign(
+            self,
+            Format::Delta,
+            Base::Held(held),
+            version,
+            times,
+            delisted,
+            listed,
+        )
+        .map(delta)
+    }
+}
+
+/// The stories apply lists by their type; each is one call of
+/// [`Blocklist::apply`].
+pub trait ApplyLists {
+    fn apply_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        snapshot: &BlocklistSnapshot,
+        now: u64,
+    ) -> Result<ListVersion, Error>;
+    fn apply_compact_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        snapshot: &CompactSnapshot,
+        now: u64,
+    ) -> Result<ListVersion, Error>;
+    fn apply_delta(
+        &mut self,
+        trust: &TrustStore,
+        delta: &BlocklistDelta,
+        now: u64,
+    ) -> Result<ListVersion, Error>;
+}
+
+impl ApplyLists for Blocklist {
+    fn apply_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        snapshot: &BlocklistSnapshot,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        self.apply(trust, snapshot, now)
+    }
+
+    fn apply_compact_snapshot(
+        &mut self,
+        trust: &TrustStore,
+        snapshot: &CompactSnapshot,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        self.apply(trust, snapshot, now)
+    }
+
+    fn apply_delta(
+        &mut self,
+        trust: &TrustStore,
+        delta: &BlocklistDelta,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
+        self.apply(trust, delta, now)
+    }
+}
 
 /// 2026-01-01T00:00:00Z.
 pub const T0: u64 = 1_767_225_600;
@@ -299,8 +587,8 @@ impl World {
 /// `BlocklistEntry`, `BlockKey` and `RevokedKey` are public and serialize
 /// exactly as they do inside the core, so they are used as they are.
 pub mod forge {
+    use super::*;
     use partcert::internal::{HEADER_LEN, MAGIC, SIGNATURE_LEN};
-    use partcert::*;
     use serde::Serialize;
 
     /// The envelope's type tags (`ObjectType` discriminants).

@@ -114,7 +114,7 @@ pub(super) struct Seq<'a> {
 impl<'a> Seq<'a> {
     /// The sequence `layout` describes within `bytes` (already checked to
     /// be as long as the layout says).
-    pub fn new(bytes: &'a [u8], layout: &'a SeqLayout) -> Self {
+    pub(super) fn new(bytes: &'a [u8], layout: &'a SeqLayout) -> Self {
         Seq {
             layout,
             select0: Words::of(bytes, layout.select0),
@@ -179,7 +179,7 @@ impl<'a> Seq<'a> {
 
     /// `width` (at most 64) metadata bits of value `index`, from bit
     /// `offset` of its metadata.
-    pub fn meta(self, index: u64, offset: u32, width: u32) -> u64 {
+    pub(super) fn meta(self, index: u64, offset: u32, width: u32) -> u64 {
         let at = self
             .record_at(index)
             .saturating_add(u64::from(self.layout.low_width))
@@ -188,7 +188,7 @@ impl<'a> Seq<'a> {
     }
 
     /// The first index holding `value`, and its position in the high bits.
-    pub fn first(self, value: u128) -> Option<(u64, u64)> {
+    pub(super) fn first(self, value: u128) -> Option<(u64, u64)> {
         let layout = self.layout;
         let bucket = value >> layout.low_width;
         if bucket >= u128::from(layout.zeros) {
@@ -222,7 +222,7 @@ impl<'a> Seq<'a> {
 
     /// The indices holding `value` (several only where values repeat).
     #[cfg(test)]
-    pub fn find(self, value: u128) -> Option<core::ops::Range<u64>> {
+    pub(super) fn find(self, value: u128) -> Option<core::ops::Range<u64>> {
         let layout = self.layout;
         let low = (value & low_mask(layout.low_width)) as u64;
         let (first, mut pos) = self.first(value)?;
@@ -238,7 +238,7 @@ impl<'a> Seq<'a> {
 
     /// The indices holding `value`, read one by one from the first (so a
     /// caller that takes a few never scans a long run of equal values).
-    pub fn run(self, value: u128) -> impl Iterator<Item = u64> + 'a {
+    pub(super) fn run(self, value: u128) -> impl Iterator<Item = u64> + 'a {
         let layout = self.layout;
         let low = (value & low_mask(layout.low_width)) as u64;
         let first = self.first(value);
@@ -259,7 +259,11 @@ impl<'a> Seq<'a> {
     /// stay below the universe, record padding is zero, and `record_ok`
     /// accepts every record's index. A list failing this could answer a
     /// lookup one way and an iteration another.
-    pub fn check(self, distinct: bool, record_ok: impl Fn(u64) -> bool) -> Result<(), Error> {
+    pub(super) fn check(
+        self,
+        distinct: bool,
+        record_ok: impl Fn(u64) -> bool,
+    ) -> Result<(), Error> {
         let layout = self.layout;
         let bits = layout.n + layout.zeros;
         let (mut ones, mut zeros, mut samples) = (0u64, 0u64, 0u64);
@@ -335,7 +339,7 @@ impl<'a> Seq<'a> {
     }
 
     /// Every `(index, value)` in order, read sequentially.
-    pub fn values(self) -> Values<'a> {
+    pub(super) fn values(self) -> Values<'a> {
         Values {
             seq: self,
             index: 0,

@@ -44,7 +44,7 @@ pub(super) struct Section {
 }
 
 impl Section {
-    pub fn bits(self) -> u64 {
+    pub(super) fn bits(self) -> u64 {
         (self.end.saturating_sub(self.start) as u64).saturating_mul(8)
     }
 }
@@ -73,7 +73,12 @@ pub(super) struct SeqLayout {
 impl SeqLayout {
     /// Plans a sequence of `n ≤ MAX_KEYS` values below `universe` at byte
     /// offset `cursor`, advancing it.
-    pub fn plan(n: u64, universe: u128, meta_width: u32, cursor: &mut u64) -> Result<Self, Error> {
+    pub(super) fn plan(
+        n: u64,
+        universe: u128,
+        meta_width: u32,
+        cursor: &mut u64,
+    ) -> Result<Self, Error> {
         let (low_width, zeros) = if n == 0 {
             (0, 0)
         } else {
@@ -123,17 +128,17 @@ impl SeqLayout {
     }
 
     /// Bits per record.
-    pub fn stride(&self) -> u64 {
+    pub(super) fn stride(&self) -> u64 {
         u64::from(self.low_width) + u64::from(self.meta_width)
     }
 
     /// Bits spent on the keys: high bits, low bits and select samples.
-    pub fn key_bits(&self) -> u64 {
+    pub(super) fn key_bits(&self) -> u64 {
         self.select0.bits() + self.high.bits() + self.n * u64::from(self.low_width)
     }
 
     /// Bits spent on metadata (with the records' padding).
-    pub fn meta_bits(&self) -> u64 {
+    pub(super) fn meta_bits(&self) -> u64 {
         self.records.bits() - self.n * u64::from(self.low_width)
     }
 }
@@ -183,7 +188,7 @@ fn byte_at(bytes: &[u8], at: usize) -> u8 {
 
 impl Layout {
     /// The layout for these counts, or why there can be none.
-    pub fn plan(n_imeis: u64, n_parts: u64) -> Result<Self, Error> {
+    pub(super) fn plan(n_imeis: u64, n_parts: u64) -> Result<Self, Error> {
         if n_imeis > MAX_KEYS {
             return Err(over("compact list IMEI entries", n_imeis, MAX_KEYS));
         }
@@ -210,7 +215,7 @@ impl Layout {
     }
 
     /// Checks the header and the total length: O(1), nothing per entry.
-    pub fn parse(bytes: &[u8]) -> Result<Self, Error> {
+    pub(super) fn parse(bytes: &[u8]) -> Result<Self, Error> {
         let header = bytes.first_chunk::<HEADER_LEN>().ok_or(Error::Truncated)?;
         if header.first_chunk::<4>() != Some(&MAGIC) {
             return Err(Error::BadMagic);
@@ -235,7 +240,7 @@ impl Layout {
     }
 
     /// The encoded header.
-    pub fn header(&self) -> [u8; HEADER_LEN] {
+    pub(super) fn header(&self) -> [u8; HEADER_LEN] {
         let mut header = [0u8; HEADER_LEN];
         let fields = MAGIC
             .into_iter()
