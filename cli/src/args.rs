@@ -2,8 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use partcert::{Imei, KeyId, PartKind, Reason, limits};
+use partcert::blocklist::Reason;
+use partcert::ids::KeyId;
+use partcert::{Imei, PartKind, limits};
 
 use crate::error::{Scope, exit_codes_help};
 
@@ -342,27 +345,6 @@ pub enum BlocklistCommand {
     Unfollow(BlocklistUnfollowArgs),
 }
 
-/// Why handsets are listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReasonArg {
-    /// Reported stolen.
-    Stolen,
-    /// Reported lost.
-    Lost,
-    /// Obtained by fraud.
-    Fraud,
-}
-
-impl From<ReasonArg> for Reason {
-    fn from(reason: ReasonArg) -> Self {
-        match reason {
-            ReasonArg::Stolen => Reason::Stolen,
-            ReasonArg::Lost => Reason::Lost,
-            ReasonArg::Fraud => Reason::Fraud,
-        }
-    }
-}
-
 /// The signing authority of a blocklist command.
 #[derive(Debug, Args)]
 pub struct BlocklistSigner {
@@ -434,8 +416,8 @@ pub struct ListingArgs {
     #[arg(long, value_name = "HANDSET.pair|DIR|LIST")]
     pub from_pairing: Vec<PathBuf>,
     /// Why the new entries are listed.
-    #[arg(long, value_enum, default_value = "stolen")]
-    pub reason: ReasonArg,
+    #[arg(long, default_value = "stolen", value_parser = reason_parser())]
+    pub reason: Reason,
     /// The new entries are suspended pending inquiry (a lost phone that may turn up).
     #[arg(long)]
     pub suspended: bool,
@@ -714,6 +696,18 @@ pub struct DemoArgs {
 
 fn parse_time(text: &str) -> Result<u64, String> {
     crate::text::parse_time(text)
+}
+
+/// The reasons a handset is listed for, by the names the core gives them.
+fn reason_parser() -> impl clap::builder::TypedValueParser<Value = Reason> {
+    clap::builder::PossibleValuesParser::new(Reason::ALL.iter().map(|reason| reason.name()))
+        .try_map(|name| {
+            Reason::ALL
+                .iter()
+                .copied()
+                .find(|reason| reason.name() == name)
+                .ok_or("not a reason the library knows")
+        })
 }
 
 fn parse_sequence(text: &str) -> Result<u64, String> {

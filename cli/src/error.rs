@@ -10,7 +10,7 @@
 use std::fmt;
 use std::path::Path;
 
-use partcert::{ErrorCode, Verdict};
+use partcert::Verdict;
 use serde_json::{Value, json};
 
 use crate::text;
@@ -165,8 +165,8 @@ pub enum ToolCode {
     Implausible = 606,
     /// 607: lines of an input list are not what they should be (exit 2).
     BadLines = 607,
-    /// 608: the command asks for two contradictory things (exit 2).
-    Contradiction = 608,
+    // 608 (`Contradiction`, a key both listed and delisted) is retired:
+    // the library refuses it now, with its own code 113 `Contradiction`.
     /// 609: the result could not be written as JSON (a bug; exit 1).
     Internal = 609,
     /// 610: `blocklist unfollow` named a register the state does not
@@ -186,7 +186,6 @@ impl ToolCode {
             ToolCode::StateExists => "StateExists",
             ToolCode::Implausible => "Implausible",
             ToolCode::BadLines => "BadLines",
-            ToolCode::Contradiction => "Contradiction",
             ToolCode::Internal => "Internal",
             ToolCode::NotFollowed => "NotFollowed",
         }
@@ -200,7 +199,6 @@ impl ToolCode {
             | ToolCode::StateExists
             | ToolCode::Implausible
             | ToolCode::BadLines
-            | ToolCode::Contradiction
             | ToolCode::NotFollowed => "usage",
             ToolCode::Io | ToolCode::Internal => "io",
             ToolCode::FileExists | ToolCode::SecretKeyInTheWay => "refused",
@@ -302,19 +300,18 @@ impl CliError {
         CliError::tool(ToolCode::Usage, message)
     }
 
-    /// A library error (exit 20, or 2 once [`CliError::flag`] names a flag).
+    /// A library error (exit 20), with the core's hint for its code; a
+    /// caller that knows the flag or file it is about says more.
     pub fn core(error: partcert::Error) -> Self {
         let code = error.code();
-        let hint = default_hint(code);
-        let mut cli = CliError::new(
-            code.as_u32(),
+        CliError::new(
+            code.code(),
             code.name(),
             code.family().name(),
             core_message(&error),
             exit::INVALID,
-        );
-        cli.hint = Some(hint.to_owned());
-        cli
+        )
+        .hint(code.hint())
     }
 
     /// A file could not be read or written (exit 1). The system's message
@@ -457,102 +454,22 @@ impl From<std::io::Error> for CliError {
 
 /// A library error's message, with every time printed as a date.
 pub fn core_message(error: &partcert::Error) -> String {
-    match error {
+    let (what, when, at, now) = match error {
         partcert::Error::NotYetValid {
             what,
             not_before,
             now,
-        } => format!(
-            "the {what} is not valid until {} (checked at {})",
-            text::utc(*not_before),
-            text::utc(*now)
-        ),
+        } => (what, "is not valid until", not_before, now),
         partcert::Error::Expired {
             what,
             not_after,
             now,
-        } => format!(
-            "the {what} expired at {} (checked at {})",
-            text::utc(*not_after),
-            text::utc(*now)
-        ),
-        other => other.to_string(),
-    }
-}
-
-/// What to do about a library error, when nothing more specific is known.
-fn default_hint(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::Truncated
-        | ErrorCode::TrailingBytes
-        | ErrorCode::BadMagic
-        | ErrorCode::MalformedBody
-        | ErrorCode::NotCanonical => {
-            "the file is damaged or not a partcert file: get a fresh copy from whoever issued it"
-        }
-        ErrorCode::UnsupportedVersion => {
-            "written by another version of partcert: use a matching partcert, or have it reissued"
-        }
-        ErrorCode::UnknownObjectType => "written by a newer partcert: upgrade this tool",
-        ErrorCode::WrongObjectType => {
-            "give the file this flag takes (`partcert show FILE` says what a file is)"
-        }
-        ErrorCode::CorruptState => {
-            "the saved state was damaged in storage: restore it from a backup, or start again with --init (losing its anti-rollback protection)"
-        }
-        ErrorCode::BadSignature => {
-            "it was altered or not signed by the key it names: do not trust it; get a fresh copy from its issuer"
-        }
-        ErrorCode::UnknownIssuer => {
-            "it does not chain to a pinned root: pin its maker's root with --trust and give its issuer with --chain if it is genuine, otherwise treat it as counterfeit"
-        }
-        ErrorCode::KeyMismatch => "give the secret key that belongs to this certificate",
-        ErrorCode::NotYetValid | ErrorCode::Expired => {
-            "check this machine's clock (or --at); an expired certificate must be renewed by its issuer"
-        }
-        ErrorCode::IssuerRevoked => {
-            "its signer's key was revoked by its root: do not trust what that key signed"
-        }
-        ErrorCode::Rollback => "an older list than one already accepted: fetch the newest one",
-        ErrorCode::InvalidField | ErrorCode::LengthOverBound | ErrorCode::InvalidImei => {
-            "correct the value"
-        }
-        ErrorCode::InvalidPublicKey => "the key is damaged: get a fresh copy",
-        ErrorCode::NotSelfSigned => {
-            "a root must be self-signed: this is not a genuine root certificate"
-        }
-        ErrorCode::WrongChallengeResponse => {
-            "send a fresh challenge: an answer to another challenge may be a replay by a cloned part"
-        }
-        ErrorCode::NoPartKey => {
-            "only a part with a secure element answers a challenge: drop --challenge/--response"
-        }
-        ErrorCode::KindNotPermitted
-        | ErrorCode::RoleNotPermitted
-        | ErrorCode::ManufacturerNotPermitted => {
-            "the certificate does not permit this: `partcert show` it to see what it may do"
-        }
-        ErrorCode::ImeiMismatch => {
-            "the IMEI is not the one signed in: this is not the handset's own board or record, or its IMEI was rewritten"
-        }
-        ErrorCode::PartNotInPairingRecord => {
-            "give the pairing record of the handset the part comes from"
-        }
-        ErrorCode::ForeignPairingService => {
-            "only the board's own maker pairs it: do not trust this pairing record"
-        }
-        ErrorCode::RootMismatch => "treat the part as counterfeit",
-        ErrorCode::WrongAuthority => "give lists of one register, and pin each register's root",
-        ErrorCode::DeltaBaseMismatch => {
-            "apply the deltas in order, or the register's newest snapshot"
-        }
-        ErrorCode::DeltaResultMismatch | ErrorCode::ConflictingSequence => {
-            "the register's lists disagree: fetch its newest snapshot and tell the register"
-        }
-        ErrorCode::SequenceLeap => "give an epoch and sequence up to 2^53-1",
-        ErrorCode::EpochNotPermitted => {
-            "a publisher signs only its certified epoch; the register's root opens a new one"
-        }
-        _ => "see the error codes in the README",
-    }
+        } => (what, "expired at", not_after, now),
+        other => return other.to_string(),
+    };
+    format!(
+        "the {what} {when} {} (checked at {})",
+        text::utc(*at),
+        text::utc(*now)
+    )
 }

@@ -26,11 +26,11 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use partcert::{
-    Blocklist, BlocklistSnapshot, Certificate, Challenge, ChallengeResponse, KeyId, LoadedState,
-    ObjectType, PairingRecord, PublicKey, RevocationList, RollbackState, SecretKey, TrustStore,
-    limits,
-};
+use partcert::blocklist::{BlocklistSnapshot, LoadedState, RollbackState};
+use partcert::challenge::{Challenge, ChallengeResponse};
+use partcert::ids::{KeyId, PublicKey};
+use partcert::revocation::RevocationList;
+use partcert::{Blocklist, Certificate, ObjectType, PairingRecord, SecretKey, TrustStore, limits};
 
 use crate::error::{CliError, ToolCode, exit};
 use crate::progress;
@@ -102,16 +102,16 @@ impl Kind {
     }
 
     /// The kind's tag in JSON (kebab-case).
-    pub fn tag(self) -> &'static str {
+    pub fn tag(self) -> String {
         match self {
-            Kind::SecretKey => "secret-key",
-            Kind::PublicKey => "public-key",
-            Kind::Challenge => "challenge",
+            Kind::SecretKey => "secret-key".to_owned(),
+            Kind::PublicKey => "public-key".to_owned(),
+            Kind::Challenge => "challenge".to_owned(),
             Kind::Object(object) => object_tag(object),
-            Kind::BlocklistState => "blocklist-state",
-            Kind::RollbackState => "anti-rollback-state",
-            Kind::UnlabelledHex => "unlabelled-hex",
-            Kind::Unknown => "unknown",
+            Kind::BlocklistState => "blocklist-state".to_owned(),
+            Kind::RollbackState => "anti-rollback-state".to_owned(),
+            Kind::UnlabelledHex => "unlabelled-hex".to_owned(),
+            Kind::Unknown => "unknown".to_owned(),
         }
     }
 
@@ -157,18 +157,10 @@ impl Kind {
     }
 }
 
-/// An object type's tag in JSON (kebab-case).
-pub fn object_tag(object: ObjectType) -> &'static str {
-    match object {
-        ObjectType::Certificate => "certificate",
-        ObjectType::PairingRecord => "pairing-record",
-        ObjectType::BlocklistSnapshot => "blocklist-snapshot",
-        ObjectType::CompactSnapshot => "compact-blocklist-snapshot",
-        ObjectType::BlocklistDelta => "blocklist-delta",
-        ObjectType::RevocationList => "revocation-list",
-        ObjectType::ChallengeResponse => "challenge-response",
-        _ => "unknown",
-    }
+/// An object type's tag in JSON: its name in the core, kebab-case
+/// (`compact-blocklist-snapshot`).
+pub fn object_tag(object: ObjectType) -> String {
+    object.name().replace(' ', "-")
 }
 
 /// The meaningful lines of a text file: trimmed, without blank lines and
@@ -240,11 +232,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(file), size)
     };
-    let bar = if size >= BAR_FROM {
-        progress::bar(size, &format!("reading {}", path.display()), "bytes")
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress::reading(path, size, BAR_FROM);
     let mut bytes = Vec::new();
     if size < MAX_READ {
         bytes.reserve(size as usize);
@@ -415,14 +403,7 @@ pub fn no_such_state(src: Src<'_>, how_to_start: &str) -> CliError {
 
 /// Reads an anti-rollback state, which must exist.
 pub fn rollback_state(src: Src<'_>, how_to_start: &str) -> Result<RollbackState, CliError> {
-    if src.path != Path::new("-") && !src.path.exists() {
-        return Err(no_such_state(src, how_to_start));
-    }
-    let bytes = read_bytes(src.path)?;
-    match detect(&bytes) {
-        Kind::RollbackState | Kind::Unknown => {}
-        found => return Err(wrong_kind(src, Kind::RollbackState, found)),
-    }
+    let bytes = read_state(src, Kind::RollbackState, how_to_start)?;
     RollbackState::decode(&bytes).map_err(|error| CliError::core(error).file(src.path))
 }
 
@@ -434,19 +415,25 @@ pub fn blocklist_state(
     trust: &TrustStore,
     how_to_start: &str,
 ) -> Result<LoadedState, CliError> {
-    if src.path != Path::new("-") && !src.path.exists() {
-        return Err(no_such_state(src, how_to_start));
-    }
-    let bytes = read_bytes(src.path)?;
-    match detect(&bytes) {
-        Kind::BlocklistState | Kind::Unknown => {}
-        found => return Err(wrong_kind(src, Kind::BlocklistState, found)),
-    }
+    let bytes = read_state(src, Kind::BlocklistState, how_to_start)?;
     Blocklist::load_state(&bytes, trust).map_err(|error| {
         CliError::core(error).file(src.path).hint(
             "restore it from a backup, or start again with --init (losing its anti-rollback protection)",
         )
     })
+}
+
+/// The bytes of a state file of `kind`, which must exist: a missing state
+/// would silently start from nothing.
+fn read_state(src: Src<'_>, kind: Kind, how_to_start: &str) -> Result<Vec<u8>, CliError> {
+    if src.path != Path::new("-") && !src.path.exists() {
+        return Err(no_such_state(src, how_to_start));
+    }
+    let bytes = read_bytes(src.path)?;
+    match detect(&bytes) {
+        found if found == kind || found == Kind::Unknown => Ok(bytes),
+        found => Err(wrong_kind(src, kind, found)),
+    }
 }
 
 /// The hex line of a typed text file of `kind`.

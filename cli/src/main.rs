@@ -5,16 +5,16 @@
 //! codes. Run `partcert demo` to watch the whole story.
 
 mod args;
+mod blocklist;
 mod ctx;
 mod demo;
 mod error;
 mod files;
 mod issue;
-mod lists;
 mod progress;
 mod show;
 mod text;
-mod unfollow;
+mod trust;
 mod verify;
 
 use std::ffi::OsString;
@@ -44,10 +44,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
         Command::Challenge(ChallengeCommand::New(args)) => issue::challenge_new(args, ctx, out),
         Command::Pair(args) => issue::pair(args, ctx, out),
         Command::Revoke(args) => issue::revoke(args, ctx, out),
-        Command::Blocklist(BlocklistCommand::New(args)) => lists::new(args, ctx, out),
-        Command::Blocklist(BlocklistCommand::Delta(args)) => lists::delta(args, ctx, out),
-        Command::Blocklist(BlocklistCommand::Apply(args)) => lists::apply(args, ctx, out),
-        Command::Blocklist(BlocklistCommand::Unfollow(args)) => unfollow::unfollow(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::New(args)) => blocklist::new(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Delta(args)) => blocklist::delta(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Apply(args)) => blocklist::apply(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Unfollow(args)) => blocklist::unfollow(args, ctx, out),
         Command::Verify(args) => verify::verify(args, ctx, out),
         Command::Handset(HandsetCommand::Check(args)) => verify::handset_check(args, ctx, out),
         Command::Show(args) => show::show(args, ctx, out),

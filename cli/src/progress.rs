@@ -1,6 +1,7 @@
 //! Progress bars for long work (a million-entry list): drawn on standard
 //! error only when it is a terminal, never in a pipe or a log.
 
+use std::path::Path;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -40,4 +41,30 @@ pub fn spinner(message: &str) -> ProgressBar {
 /// Whether a list is big enough to be worth a progress bar.
 pub fn worth_it(entries: usize) -> bool {
     entries >= 10_000
+}
+
+/// A bar counting the bytes read of `path` (`size` bytes), drawn only
+/// for a file of at least `from` bytes.
+pub fn reading(path: &Path, size: u64, from: u64) -> ProgressBar {
+    if size < from {
+        return ProgressBar::hidden();
+    }
+    bar(size, &format!("reading {}", path.display()), "bytes")
+}
+
+/// A bar counting `count` entries written, drawn only for a big list.
+pub fn writing_entries(count: u64) -> ProgressBar {
+    if !worth_it(usize::try_from(count).unwrap_or(usize::MAX)) {
+        return ProgressBar::hidden();
+    }
+    bar(count, "writing entries", "entries")
+}
+
+/// A spinner for one step over about `entries` entries, drawn only for a
+/// big list.
+pub fn spinner_for(entries: usize, message: &str) -> ProgressBar {
+    if !worth_it(entries) {
+        return ProgressBar::hidden();
+    }
+    spinner(message)
 }

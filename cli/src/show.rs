@@ -3,17 +3,21 @@
 use std::io::Write;
 use std::path::Path;
 
-use partcert::{
-    AuthorityRole, BlocklistEntry, BlocklistSnapshot, Certificate, CompactHit, CompactKey,
-    CompactList, CompactSnapshot, ListingStatus, Object, ObjectType, PublicKey, RollbackState,
-    SecretKey, Subject,
+use partcert::blocklist::{
+    BlocklistDelta, BlocklistEntry, BlocklistSnapshot, CompactHit, CompactKey, CompactList,
+    CompactSnapshot, ListVersion, ListingStatus, Reason, RollbackState,
 };
+use partcert::certificate::{AuthorityRole, Subject};
+use partcert::challenge::ChallengeResponse;
+use partcert::ids::{Fingerprint, KeyId, PublicKey, StateDigest};
+use partcert::revocation::RevocationList;
+use partcert::{Certificate, Imei, Object, ObjectType, PairingRecord, SecretKey};
 use serde_json::{Value, json};
 
 use crate::args::ShowArgs;
 use crate::ctx::{Ctx, json_safe, print_json};
 use crate::error::{CliError, exit};
-use crate::files::{self, Kind, Src};
+use crate::files::{self, Kind, Src, object_tag};
 use crate::progress;
 use crate::text;
 
@@ -28,8 +32,7 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
         Kind::SecretKey => show_secret_key(files::secret_key(src)?),
         Kind::PublicKey => show_public_key(&files::public_key(src)?),
         Kind::Challenge => {
-            let challenge = files::challenge(src)?;
-            let nonce = files::hex(challenge.nonce());
+            let nonce = files::hex(files::challenge(src)?.nonce());
             (
                 format!("challenge {nonce}"),
                 json!({"type": "challenge", "nonce": nonce}),
@@ -47,32 +50,15 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
             show_rollback(&RollbackState::decode(&bytes).map_err(CliError::about(path))?)
         }
         Kind::Object(ObjectType::BlocklistSnapshot) => {
-            let spinner = if progress::worth_it(bytes.len() / 41) {
-                progress::spinner(&format!("decoding {}", path.display()))
-            } else {
-                indicatif::ProgressBar::hidden()
-            };
-            let snapshot = BlocklistSnapshot::decode(&bytes);
-            spinner.finish_and_clear();
-            drop(bytes);
-            let snapshot = snapshot.map_err(CliError::about(path))?;
-            return stream_snapshot(&snapshot, path, ctx, out);
+            let snapshot = decode_list(bytes, path, 41, "decoding", BlocklistSnapshot::decode)?;
+            return stream(sorted_list(&snapshot), path, ctx, out);
         }
         Kind::Object(ObjectType::CompactSnapshot) => {
-            let spinner = if progress::worth_it(bytes.len() / 9) {
-                progress::spinner(&format!("checking {}", path.display()))
-            } else {
-                indicatif::ProgressBar::hidden()
-            };
-            let snapshot = CompactSnapshot::decode(&bytes);
-            spinner.finish_and_clear();
-            drop(bytes);
-            let snapshot = snapshot.map_err(CliError::about(path))?;
-            return stream_compact(&snapshot, path, ctx, out);
+            let snapshot = decode_list(bytes, path, 9, "checking", CompactSnapshot::decode)?;
+            return stream(compact_list(&snapshot), path, ctx, out);
         }
         Kind::Object(_) | Kind::Unknown => {
-            let object = Object::decode(&bytes).map_err(CliError::about(path))?;
-            show_object(&object)
+            show_object(&Object::decode(&bytes).map_err(CliError::about(path))?)
         }
     };
     if ctx.json {
@@ -83,208 +69,176 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
     Ok(exit::OK)
 }
 
-/// A snapshot, written entry by entry: a million-entry list never becomes
-/// one string or one JSON tree in memory.
-fn stream_snapshot(
-    snapshot: &BlocklistSnapshot,
+/// Decodes a list (a spinner for a big one; its bytes dropped once
+/// decoded). About `bytes / per_entry` entries.
+fn decode_list<T>(
+    bytes: Vec<u8>,
     path: &Path,
-    ctx: Ctx,
-    out: &mut dyn Write,
-) -> Result<u8, CliError> {
-    let entries = snapshot.entries();
-    let bar = if progress::worth_it(entries.len()) {
-        progress::bar(entries.len() as u64, "writing entries", "entries")
-    } else {
-        indicatif::ProgressBar::hidden()
+    per_entry: usize,
+    verb: &str,
+    decode: impl FnOnce(&[u8]) -> Result<T, partcert::Error>,
+) -> Result<T, CliError> {
+    let spinner = progress::spinner_for(
+        bytes.len() / per_entry,
+        &format!("{verb} {}", path.display()),
+    );
+    let list = decode(&bytes);
+    spinner.finish_and_clear();
+    drop(bytes);
+    list.map_err(CliError::about(path))
+}
+
+/// What every full list says of itself, sorted or compact.
+struct Head<'a> {
+    object: ObjectType,
+    authority: KeyId,
+    version: ListVersion,
+    issued_at: u64,
+    expires_at: u64,
+    signer: &'a Certificate,
+    fingerprint: Fingerprint,
+    state_digest: StateDigest,
+}
+
+/// The head of a full list: sorted and compact snapshots say the same of
+/// themselves, with the same names.
+macro_rules! head_of {
+    ($object:expr, $list:expr) => {
+        Head {
+            object: $object,
+            authority: $list.authority(),
+            version: $list.version(),
+            issued_at: $list.issued_at(),
+            expires_at: $list.expires_at(),
+            signer: $list.signer_certificate(),
+            fingerprint: $list.fingerprint(),
+            state_digest: $list.state_digest(),
+        }
     };
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    if ctx.json {
-        let mut head = json_safe(json!({
-            "type": "blocklist-snapshot",
-            "fingerprint": snapshot.fingerprint().to_hex(),
-            "state_digest": snapshot.state_digest().to_hex(),
-            "authority": snapshot.authority().to_hex(),
-            "epoch": snapshot.version().epoch,
-            "sequence": snapshot.version().sequence,
-            "issued_at": snapshot.issued_at(),
-            "expires_at": snapshot.expires_at(),
-            "signer_certificate": certificate_json(snapshot.signer_certificate()),
-            "entry_count": entries.len(),
-        }))
-        .to_string();
-        // The object without its closing brace, then the entries, streamed.
-        head.pop();
-        write!(out, "{head},\"entries\":[")?;
-        for (index, entry) in entries.iter().enumerate() {
-            if index > 0 {
-                out.write_all(b",")?;
-            }
-            write!(out, "{}", json_safe(to_value(entry)))?;
-            bar.inc(1);
-        }
-        writeln!(out, "]}}")?;
-    } else {
-        writeln!(
-            out,
-            "{}: blocklist snapshot {} with {} entries",
-            path.display(),
-            text::version(snapshot.version()),
-            entries.len()
-        )?;
-        for line in [
-            format!(
-                "  authority (root key id) {}",
-                snapshot.authority().to_hex()
-            ),
-            format!(
-                "  epoch {}, sequence {}",
-                snapshot.version().epoch,
-                snapshot.version().sequence
-            ),
-            format!(
-                "  signed by {}",
-                text::certificate(snapshot.signer_certificate())
-            ),
-            format!(
-                "  issued {}, stale after {}",
-                text::utc(snapshot.issued_at()),
-                text::utc(snapshot.expires_at())
-            ),
-            format!("  state digest {}", snapshot.state_digest().to_hex()),
-        ] {
-            writeln!(out, "{line}")?;
-        }
-        for entry in entries {
-            writeln!(out, "{}", entry_line(entry))?;
-            bar.inc(1);
-        }
-        writeln!(out, "  {UNCHECKED}")?;
+}
+
+/// A list to print entry by entry: its head, its own fields and lines,
+/// and its entries, each as JSON and as a line.
+struct Streamed<'a, I> {
+    head: Head<'a>,
+    count: u64,
+    fields: Value,
+    lines: Vec<String>,
+    entries: I,
+}
+
+/// A sorted snapshot to stream.
+fn sorted_list(
+    snapshot: &BlocklistSnapshot,
+) -> Streamed<'_, impl Iterator<Item = (Value, String)> + '_> {
+    Streamed {
+        head: head_of!(ObjectType::BlocklistSnapshot, snapshot),
+        count: snapshot.entries().len() as u64,
+        fields: json!({}),
+        lines: Vec::new(),
+        entries: snapshot
+            .entries()
+            .iter()
+            .map(|entry| (to_value(entry), entry_line(entry))),
     }
-    out.flush()?;
-    bar.finish_and_clear();
-    Ok(exit::OK)
 }
 
 /// The stated bound on a false part match in a compact list, as log2 of
 /// the probability per lookup (the core's constant).
-const FALSE_POSITIVE_LOG2: i64 = -(partcert::CompactList::FALSE_POSITIVE_BITS as i64);
+const FALSE_POSITIVE_LOG2: i64 = -(CompactList::FALSE_POSITIVE_BITS as i64);
 
-/// The probability that a part not listed matches one of `parts`
-/// fingerprints of `width` bits: parts / 2^width.
-fn false_positive(parts: u64, width: u32) -> f64 {
-    parts as f64 / 2f64.powi(width as i32)
+/// A compact snapshot to stream, straight from the list's bytes (parts
+/// by fingerprint): its counts, fingerprint width, bound and sizes first.
+fn compact_list(
+    snapshot: &CompactSnapshot,
+) -> Streamed<'_, impl Iterator<Item = (Value, String)> + '_> {
+    let list = snapshot.list();
+    let count = list.len();
+    let sizes = list.sizes();
+    // A part not listed matches one of `parts` fingerprints of `width`
+    // bits with probability parts / 2^width.
+    let per_lookup = list.part_count() as f64 / 2f64.powi(list.fingerprint_width() as i32);
+    let bits_per_entry = (count > 0).then(|| sizes.total_bytes as f64 * 8.0 / count as f64);
+    let fields = json!({
+        "imei_count": list.imei_count(),
+        "part_count": list.part_count(),
+        "fingerprint_width": list.fingerprint_width(),
+        "false_positive_bound_log2": FALSE_POSITIVE_LOG2,
+        "false_positive_per_lookup": per_lookup,
+        "sizes": {
+            "imei_key_bits": sizes.imei_key_bits,
+            "part_key_bits": sizes.part_key_bits,
+            "handset_table_bits": sizes.handset_table_bits,
+            "metadata_bits": sizes.metadata_bits,
+            "header_bits": sizes.header_bits,
+            "total_bytes": sizes.total_bytes,
+            "bits_per_entry": bits_per_entry,
+        },
+    });
+    let lines = vec![
+        format!(
+            "  {} IMEIs (exact), {} parts as {}-bit fingerprints",
+            list.imei_count(),
+            list.part_count(),
+            list.fingerprint_width()
+        ),
+        format!(
+            "  a part not listed matches a fingerprint with probability at most \
+             2^{FALSE_POSITIVE_LOG2} per lookup (here {per_lookup:.3e})"
+        ),
+        format!(
+            "  {} bytes, {} bits an entry: IMEI keys {} bits, part keys {} bits, \
+             handset table {} bits, metadata {} bits, header {} bits",
+            sizes.total_bytes,
+            text::bits_per_entry(sizes.total_bytes, count),
+            sizes.imei_key_bits,
+            sizes.part_key_bits,
+            sizes.handset_table_bits,
+            sizes.metadata_bits,
+            sizes.header_bits
+        ),
+        "  listing times are kept to the day".to_owned(),
+    ];
+    Streamed {
+        head: head_of!(ObjectType::CompactSnapshot, snapshot),
+        count,
+        fields,
+        lines,
+        entries: list
+            .iter()
+            .map(|hit| (compact_hit_json(&hit), compact_hit_line(&hit))),
+    }
 }
 
-/// A compact snapshot, written entry by entry (parts by fingerprint),
-/// straight from the list's bytes.
-fn stream_compact(
-    snapshot: &CompactSnapshot,
+/// A list, written entry by entry: a million-entry list never becomes one
+/// string or one JSON tree in memory.
+fn stream(
+    list: Streamed<'_, impl Iterator<Item = (Value, String)>>,
     path: &Path,
     ctx: Ctx,
     out: &mut dyn Write,
 ) -> Result<u8, CliError> {
-    let list: &CompactList = snapshot.list();
-    let count = list.len();
-    let sizes = list.sizes();
-    let bar = if progress::worth_it(usize::try_from(count).unwrap_or(usize::MAX)) {
-        progress::bar(count, "writing entries", "entries")
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let per_lookup = false_positive(list.part_count(), list.fingerprint_width());
-    let bits_per_entry = text::bits_per_entry(sizes.total_bytes, count);
+    let bar = progress::writing_entries(list.count);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     if ctx.json {
-        let mut head = json_safe(json!({
-            "type": "compact-blocklist-snapshot",
-            "fingerprint": snapshot.fingerprint().to_hex(),
-            "state_digest": snapshot.state_digest().to_hex(),
-            "authority": snapshot.authority().to_hex(),
-            "epoch": snapshot.version().epoch,
-            "sequence": snapshot.version().sequence,
-            "issued_at": snapshot.issued_at(),
-            "expires_at": snapshot.expires_at(),
-            "signer_certificate": certificate_json(snapshot.signer_certificate()),
-            "entry_count": count,
-            "imei_count": list.imei_count(),
-            "part_count": list.part_count(),
-            "fingerprint_width": list.fingerprint_width(),
-            "false_positive_bound_log2": FALSE_POSITIVE_LOG2,
-            "false_positive_per_lookup": per_lookup,
-            "sizes": {
-                "imei_key_bits": sizes.imei_key_bits,
-                "part_key_bits": sizes.part_key_bits,
-                "handset_table_bits": sizes.handset_table_bits,
-                "metadata_bits": sizes.metadata_bits,
-                "header_bits": sizes.header_bits,
-                "total_bytes": sizes.total_bytes,
-                "bits_per_entry": (count > 0).then(|| sizes.total_bytes as f64 * 8.0 / count as f64),
-            },
-        }))
-        .to_string();
+        let mut head = json_safe(head_json(&list)).to_string();
+        // The object without its closing brace, then the entries, streamed.
         head.pop();
         write!(out, "{head},\"entries\":[")?;
-        for (index, hit) in list.iter().enumerate() {
+        for (index, (value, _)) in list.entries.enumerate() {
             if index > 0 {
                 out.write_all(b",")?;
             }
-            write!(out, "{}", compact_hit_json(&hit))?;
+            write!(out, "{}", json_safe(value))?;
             bar.inc(1);
         }
         writeln!(out, "]}}")?;
     } else {
-        writeln!(
-            out,
-            "{}: compact blocklist snapshot {} with {count} entries",
-            path.display(),
-            text::version(snapshot.version()),
-        )?;
-        for line in [
-            format!(
-                "  authority (root key id) {}",
-                snapshot.authority().to_hex()
-            ),
-            format!(
-                "  epoch {}, sequence {}",
-                snapshot.version().epoch,
-                snapshot.version().sequence
-            ),
-            format!(
-                "  signed by {}",
-                text::certificate(snapshot.signer_certificate())
-            ),
-            format!(
-                "  issued {}, stale after {}",
-                text::utc(snapshot.issued_at()),
-                text::utc(snapshot.expires_at())
-            ),
-            format!(
-                "  {} IMEIs (exact), {} parts as {}-bit fingerprints",
-                list.imei_count(),
-                list.part_count(),
-                list.fingerprint_width()
-            ),
-            format!(
-                "  a part not listed matches a fingerprint with probability at most \
-                 2^{FALSE_POSITIVE_LOG2} per lookup (here {per_lookup:.3e})"
-            ),
-            format!(
-                "  {} bytes, {bits_per_entry} bits an entry: IMEI keys {} bits, part keys {} bits, \
-                 handset table {} bits, metadata {} bits, header {} bits",
-                sizes.total_bytes,
-                sizes.imei_key_bits,
-                sizes.part_key_bits,
-                sizes.handset_table_bits,
-                sizes.metadata_bits,
-                sizes.header_bits
-            ),
-            "  listing times are kept to the day".to_owned(),
-            format!("  state digest {}", snapshot.state_digest().to_hex()),
-        ] {
+        for line in head_lines(&list, path) {
             writeln!(out, "{line}")?;
         }
-        for hit in list.iter() {
-            writeln!(out, "{}", compact_hit_line(&hit))?;
+        for (_, line) in list.entries {
+            writeln!(out, "{line}")?;
             bar.inc(1);
         }
         writeln!(out, "  {UNCHECKED}")?;
@@ -294,11 +248,53 @@ fn stream_compact(
     Ok(exit::OK)
 }
 
-fn status_word(status: ListingStatus) -> &'static str {
-    match status {
-        ListingStatus::Final => "final",
-        ListingStatus::Suspended => "suspended",
+/// A streamed list's `--json` object, but for its entries.
+fn head_json<I>(list: &Streamed<'_, I>) -> Value {
+    let head = &list.head;
+    let mut value = json!({
+        "type": object_tag(head.object),
+        "fingerprint": head.fingerprint.to_hex(),
+        "state_digest": head.state_digest.to_hex(),
+        "authority": head.authority.to_hex(),
+        "epoch": head.version.epoch,
+        "sequence": head.version.sequence,
+        "issued_at": head.issued_at,
+        "expires_at": head.expires_at,
+        "signer_certificate": certificate_json(head.signer),
+        "entry_count": list.count,
+    });
+    if let (Value::Object(value), Value::Object(fields)) = (&mut value, &list.fields) {
+        value.extend(fields.clone());
     }
+    value
+}
+
+/// A streamed list's human lines, but for its entries.
+fn head_lines<I>(list: &Streamed<'_, I>, path: &Path) -> Vec<String> {
+    let head = &list.head;
+    let mut lines = vec![
+        format!(
+            "{}: {} {} with {} entries",
+            path.display(),
+            head.object.name(),
+            text::version(head.version),
+            list.count
+        ),
+        format!("  authority (root key id) {}", head.authority.to_hex()),
+        format!(
+            "  epoch {}, sequence {}",
+            head.version.epoch, head.version.sequence
+        ),
+        format!("  signed by {}", text::certificate(head.signer)),
+        format!(
+            "  issued {}, stale after {}",
+            text::utc(head.issued_at),
+            text::utc(head.expires_at)
+        ),
+    ];
+    lines.extend(list.lines.iter().cloned());
+    lines.push(format!("  state digest {}", head.state_digest.to_hex()));
+    lines
 }
 
 fn compact_hit_json(hit: &CompactHit) -> Value {
@@ -309,7 +305,7 @@ fn compact_hit_json(hit: &CompactHit) -> Value {
     json!({
         "key": key,
         "reason": to_value(&hit.reason),
-        "status": status_word(hit.status),
+        "status": hit.status.name(),
         "listed_at": hit.listed_at,
         "handset": hit.handset.map(|imei| imei.to_string()),
     })
@@ -320,15 +316,31 @@ fn compact_hit_line(hit: &CompactHit) -> String {
         CompactKey::Imei(imei) => format!("handset IMEI {imei}"),
         CompactKey::Part(fingerprint) => format!("part fingerprint {fingerprint}"),
     };
-    let handset = hit
-        .handset
+    let listed = text::day(hit.listed_at);
+    listing_line(&key, hit.handset, hit.reason, hit.status, &listed)
+}
+
+fn entry_line(entry: &BlocklistEntry) -> String {
+    let key = text::block_key(&entry.key);
+    let listed = text::utc(entry.listed_at);
+    listing_line(&key, entry.handset, entry.reason, entry.status, &listed)
+}
+
+/// One entry of a list: `    KEY (paired to IMEI): stolen, final, listed WHEN`.
+fn listing_line(
+    key: &str,
+    handset: Option<Imei>,
+    reason: Reason,
+    status: ListingStatus,
+    listed: &str,
+) -> String {
+    let handset = handset
         .map(|imei| format!(" (paired to {imei})"))
         .unwrap_or_default();
     format!(
-        "    {key}{handset}: {}, {}, listed {}",
-        hit.reason.name(),
-        status_word(hit.status),
-        text::day(hit.listed_at)
+        "    {key}{handset}: {}, {}, listed {listed}",
+        reason.name(),
+        status.name()
     )
 }
 
@@ -416,23 +428,6 @@ fn to_value<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn entry_line(entry: &BlocklistEntry) -> String {
-    let handset = entry
-        .handset
-        .map(|imei| format!(" (paired to {imei})"))
-        .unwrap_or_default();
-    format!(
-        "    {}{handset}: {}, {}, listed {}",
-        text::block_key(&entry.key),
-        entry.reason.name(),
-        match entry.status {
-            partcert::ListingStatus::Final => "final",
-            partcert::ListingStatus::Suspended => "suspended",
-        },
-        text::utc(entry.listed_at)
-    )
-}
-
 fn certificate_lines(certificate: &Certificate) -> Vec<String> {
     let mut lines = vec![
         text::certificate(certificate),
@@ -483,54 +478,14 @@ fn certificate_lines(certificate: &Certificate) -> Vec<String> {
 }
 
 fn show_object(object: &Object) -> Shown {
-    let unchecked = UNCHECKED;
     match object {
         Object::Certificate(certificate) => {
             let mut value = certificate_json(certificate);
             value["type"] = json!("certificate");
             (certificate_lines(certificate).join("\n"), value)
         }
-        Object::PairingRecord(record) => {
-            let mut lines = vec![
-                format!(
-                    "pairing record #{} ({}) of handset {}",
-                    record.sequence(),
-                    text::event(record.event()),
-                    text::imeis(record.imeis())
-                ),
-                format!("  signed {}", text::utc(record.issued_at())),
-                format!("  by {}", text::certificate(record.service_certificate())),
-            ];
-            for part in record.all_parts() {
-                let key = part
-                    .key
-                    .map(|key| format!(", key {key}"))
-                    .unwrap_or_default();
-                lines.push(format!(
-                    "    {} part {} (certificate {}{key}), first paired {}",
-                    part.kind,
-                    part.part_id,
-                    part.certificate,
-                    text::utc(part.first_paired)
-                ));
-            }
-            lines.push(format!("  {unchecked}"));
-            (
-                lines.join("\n"),
-                json!({
-                    "type": "pairing-record",
-                    "fingerprint": record.fingerprint().to_hex(),
-                    "imeis": to_value(&record.imeis()),
-                    "board": to_value(record.board()),
-                    "parts": to_value(&record.parts()),
-                    "sequence": record.sequence(),
-                    "event": to_value(&record.event()),
-                    "issued_at": record.issued_at(),
-                    "service_certificate": certificate_json(record.service_certificate()),
-                }),
-            )
-        }
-        // Streamed by `stream_snapshot`; never decoded as a generic object.
+        Object::PairingRecord(record) => show_pairing_record(record),
+        // Streamed by `stream`; never decoded as a generic object.
         Object::BlocklistSnapshot(snapshot) => (
             format!(
                 "blocklist snapshot {} with {} entries",
@@ -539,98 +494,145 @@ fn show_object(object: &Object) -> Shown {
             ),
             json!({"type": "blocklist-snapshot"}),
         ),
-        Object::BlocklistDelta(delta) => {
-            let mut lines = vec![
-                format!(
-                    "blocklist delta {} -> {}: {} listed or changed, {} delisted",
-                    text::version(delta.from_version()),
-                    text::version(delta.to_version()),
-                    delta.upserts().len(),
-                    delta.removals().len()
-                ),
-                format!("  authority (root key id) {}", delta.authority().to_hex()),
-                format!(
-                    "  signed by {}",
-                    text::certificate(delta.signer_certificate())
-                ),
-                format!(
-                    "  issued {}, stale after {}",
-                    text::utc(delta.issued_at()),
-                    text::utc(delta.expires_at())
-                ),
-                format!("  from state {}", delta.from_digest().to_hex()),
-                format!("  to state   {}", delta.result_digest().to_hex()),
-            ];
-            lines.extend(delta.upserts().iter().map(entry_line));
-            lines.extend(
-                delta
-                    .removals()
-                    .iter()
-                    .map(|key| format!("    delisted: {}", text::block_key(key))),
-            );
-            lines.push(format!("  {unchecked}"));
-            (
-                lines.join("\n"),
-                json!({
-                    "type": "blocklist-delta",
-                    "authority": delta.authority().to_hex(),
-                    "epoch": delta.to_version().epoch,
-                    "from_sequence": delta.from_version().sequence,
-                    "to_sequence": delta.to_version().sequence,
-                    "from_digest": delta.from_digest().to_hex(),
-                    "result_digest": delta.result_digest().to_hex(),
-                    "issued_at": delta.issued_at(),
-                    "expires_at": delta.expires_at(),
-                    "upserts": to_value(&delta.upserts()),
-                    "removals": to_value(&delta.removals()),
-                    "signer_certificate": certificate_json(delta.signer_certificate()),
-                }),
-            )
-        }
-        Object::RevocationList(list) => {
-            let mut lines = vec![
-                format!(
-                    "revocation list #{} revoking {} key(s)",
-                    list.sequence(),
-                    list.revoked().len()
-                ),
-                format!("  root key id {}", list.root().to_hex()),
-                format!("  issued {}", text::utc(list.issued_at())),
-            ];
-            lines.extend(
-                list.revoked()
-                    .iter()
-                    .map(|revoked| format!("    {}", text::revoked(revoked))),
-            );
-            lines.push(format!("  {unchecked}"));
-            (
-                lines.join("\n"),
-                json!({
-                    "type": "revocation-list",
-                    "root": list.root().to_hex(),
-                    "sequence": list.sequence(),
-                    "issued_at": list.issued_at(),
-                    "revoked": to_value(&list.revoked()),
-                }),
-            )
-        }
-        Object::ChallengeResponse(response) => {
-            let nonce = files::hex(response.nonce());
-            (
-                format!(
-                    "challenge response\n  nonce {nonce}\n  for certificate {}",
-                    response.certificate().to_hex()
-                ),
-                json!({
-                    "type": "challenge-response",
-                    "nonce": nonce,
-                    "certificate": response.certificate().to_hex(),
-                }),
-            )
-        }
+        Object::BlocklistDelta(delta) => show_delta(delta),
+        Object::RevocationList(list) => show_revocation_list(list),
+        Object::ChallengeResponse(response) => show_response(response),
         _ => (
             "a partcert object this tool cannot show yet".to_owned(),
             json!({"type": "unknown"}),
         ),
     }
+}
+
+fn show_pairing_record(record: &PairingRecord) -> Shown {
+    let mut lines = vec![
+        format!(
+            "pairing record #{} ({}) of handset {}",
+            record.sequence(),
+            record.event().name(),
+            text::imeis(record.imeis())
+        ),
+        format!("  signed {}", text::utc(record.issued_at())),
+        format!("  by {}", text::certificate(record.service_certificate())),
+    ];
+    for part in record.all_parts() {
+        let key = part
+            .key
+            .map(|key| format!(", key {key}"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "    {} part {} (certificate {}{key}), first paired {}",
+            part.kind,
+            part.part_id,
+            part.certificate,
+            text::utc(part.first_paired)
+        ));
+    }
+    lines.push(format!("  {UNCHECKED}"));
+    (
+        lines.join("\n"),
+        json!({
+            "type": "pairing-record",
+            "fingerprint": record.fingerprint().to_hex(),
+            "imeis": to_value(&record.imeis()),
+            "board": to_value(record.board()),
+            "parts": to_value(&record.parts()),
+            "sequence": record.sequence(),
+            "event": to_value(&record.event()),
+            "issued_at": record.issued_at(),
+            "service_certificate": certificate_json(record.service_certificate()),
+        }),
+    )
+}
+
+fn show_delta(delta: &BlocklistDelta) -> Shown {
+    let mut lines = vec![
+        format!(
+            "blocklist delta {} -> {}: {} listed or changed, {} delisted",
+            text::version(delta.from_version()),
+            text::version(delta.to_version()),
+            delta.upserts().len(),
+            delta.removals().len()
+        ),
+        format!("  authority (root key id) {}", delta.authority().to_hex()),
+        format!(
+            "  signed by {}",
+            text::certificate(delta.signer_certificate())
+        ),
+        format!(
+            "  issued {}, stale after {}",
+            text::utc(delta.issued_at()),
+            text::utc(delta.expires_at())
+        ),
+        format!("  from state {}", delta.from_digest().to_hex()),
+        format!("  to state   {}", delta.result_digest().to_hex()),
+    ];
+    lines.extend(delta.upserts().iter().map(entry_line));
+    lines.extend(
+        delta
+            .removals()
+            .iter()
+            .map(|key| format!("    delisted: {}", text::block_key(key))),
+    );
+    lines.push(format!("  {UNCHECKED}"));
+    (
+        lines.join("\n"),
+        json!({
+            "type": "blocklist-delta",
+            "authority": delta.authority().to_hex(),
+            "epoch": delta.to_version().epoch,
+            "from_sequence": delta.from_version().sequence,
+            "to_sequence": delta.to_version().sequence,
+            "from_digest": delta.from_digest().to_hex(),
+            "result_digest": delta.result_digest().to_hex(),
+            "issued_at": delta.issued_at(),
+            "expires_at": delta.expires_at(),
+            "upserts": to_value(&delta.upserts()),
+            "removals": to_value(&delta.removals()),
+            "signer_certificate": certificate_json(delta.signer_certificate()),
+        }),
+    )
+}
+
+fn show_revocation_list(list: &RevocationList) -> Shown {
+    let mut lines = vec![
+        format!(
+            "revocation list #{} revoking {} key(s)",
+            list.sequence(),
+            list.revoked().len()
+        ),
+        format!("  root key id {}", list.root().to_hex()),
+        format!("  issued {}", text::utc(list.issued_at())),
+    ];
+    lines.extend(
+        list.revoked()
+            .iter()
+            .map(|revoked| format!("    {}", text::revoked(revoked))),
+    );
+    lines.push(format!("  {UNCHECKED}"));
+    (
+        lines.join("\n"),
+        json!({
+            "type": "revocation-list",
+            "root": list.root().to_hex(),
+            "sequence": list.sequence(),
+            "issued_at": list.issued_at(),
+            "revoked": to_value(&list.revoked()),
+        }),
+    )
+}
+
+fn show_response(response: &ChallengeResponse) -> Shown {
+    let nonce = files::hex(response.nonce());
+    (
+        format!(
+            "challenge response\n  nonce {nonce}\n  for certificate {}",
+            response.certificate().to_hex()
+        ),
+        json!({
+            "type": "challenge-response",
+            "nonce": nonce,
+            "certificate": response.certificate().to_hex(),
+        }),
+    )
 }

@@ -1,10 +1,12 @@
 //! Human-readable text: times, verdicts, authorities.
 
-use partcert::{
-    AuthorityInfo, AuthorityRole, Binding, BlockKey, BlocklistStatus, Certificate, Imei,
-    ListChecked, ListVersion, Listing, ListingStatus, MatchedKey, PairingEvent, RevokedKey,
-    StaleReason, Validity, Verdict, limits,
+use partcert::blocklist::{
+    BlockKey, ListChecked, ListVersion, Listing, ListingStatus, MatchedKey, StaleReason,
 };
+use partcert::certificate::AuthorityRole;
+use partcert::revocation::RevokedKey;
+use partcert::verify::{AuthorityInfo, Binding, BlocklistStatus, Provenance};
+use partcert::{Certificate, Imei, Validity, Verdict, limits};
 
 /// A Unix time as `2026-01-01 00:00:00 UTC`.
 pub fn utc(seconds: u64) -> String {
@@ -243,14 +245,6 @@ pub fn bits_per_entry(bytes: u64, entries: u64) -> String {
     format!("{:.2}", bytes as f64 * 8.0 / entries as f64)
 }
 
-/// The pairing event's name.
-pub fn event(event: PairingEvent) -> &'static str {
-    match event {
-        PairingEvent::FactoryBuild => "factory build",
-        PairingEvent::Repair => "repair",
-    }
-}
-
 /// A list's place in its register's history: `#7`, or `#1 of epoch 2`
 /// once the register's root has opened a later epoch.
 pub fn version(version: ListVersion) -> String {
@@ -332,12 +326,42 @@ pub fn imeis(imeis: &[Imei]) -> String {
     imeis.join(", ")
 }
 
+/// The lines of a report: `  key:       value`.
+struct Lines(Vec<String>);
+
+impl Lines {
+    fn line(&mut self, key: &str, value: impl Into<String>) {
+        self.0.push(format!("  {key:<11} {}", value.into()));
+    }
+}
+
 /// The full human report of a verdict.
 pub fn verdict(label: &str, verdict: &Verdict) -> String {
+    let mut lines = Lines(vec![format!("{label}: {}", verdict.summary())]);
+    part_lines(&mut lines, verdict);
+    issuer_lines(&mut lines, verdict);
+    lines.line("binding:", binding(verdict.binding));
+    match &verdict.provenance {
+        Some(provenance) => lines.line("paired to:", paired_to(provenance)),
+        None if verdict.pairing_refused.is_some() => lines.line(
+            "paired to:",
+            "unknown: the pairing record given was refused",
+        ),
+        None => lines.line("paired to:", "no pairing record given"),
+    }
+    blocklist_lines(&mut lines, &verdict.blocklist);
+    lines.line(
+        "checked at:",
+        format!("{} (the clock of the part's root)", utc(verdict.checked_at)),
+    );
+    lines.0.join("\n")
+}
+
+/// The part: what it is, its IMEIs (and any the modem reports that are
+/// not signed in), its id, and a pairing record refused beside it.
+fn part_lines(lines: &mut Lines, verdict: &Verdict) {
     let part = &verdict.part;
-    let mut lines = vec![format!("{label}: {}", verdict.summary())];
-    let mut line = |key: &str, value: String| lines.push(format!("  {key:<11} {value}"));
-    line(
+    lines.line(
         "part:",
         format!(
             "{}, {} {}, serial {}",
@@ -345,10 +369,10 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         ),
     );
     if !part.imeis.is_empty() {
-        line("IMEI:", imeis(&part.imeis));
+        lines.line("IMEI:", imeis(&part.imeis));
     }
     if !verdict.mismatched_imeis.is_empty() {
-        line(
+        lines.line(
             "MISMATCH:",
             format!(
                 "the modem reports IMEI {}, not signed into this board",
@@ -356,11 +380,16 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
             ),
         );
     }
-    line("part id:", part.part_id.to_hex());
+    lines.line("part id:", part.part_id.to_hex());
     if let Some(error) = &verdict.pairing_refused {
-        line("REFUSED:", pairing_refused(error));
+        lines.line("REFUSED:", pairing_refused(error));
     }
-    line(
+}
+
+/// Who certified the part, and whether its line was revoked or retired
+/// after it was made.
+fn issuer_lines(lines: &mut Lines, verdict: &Verdict) {
+    lines.line(
         "issuer:",
         format!(
             "{} under root {}",
@@ -369,7 +398,7 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         ),
     );
     if let Some(since) = verdict.issuer_revoked_since {
-        line(
+        lines.line(
             "REVOKED:",
             format!(
                 "the line's key was revoked from {}, but its own maker's pairing record places \
@@ -379,7 +408,7 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
         );
     }
     if let Some(retired) = verdict.issuer_retired_at {
-        line(
+        lines.line(
             "RETIRED:",
             format!(
                 "made before its line retired, {}: the line's certificate has ended, and its own \
@@ -388,55 +417,49 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
             ),
         );
     }
-    line(
-        "binding:",
-        match verdict.binding {
-            Binding::KeyProven => "key-proven: the part proved it holds its certificate's key",
-            Binding::KeyNotChallenged => {
-                "key not challenged: the part has a key, but no challenge response was checked"
-            }
-            Binding::SerialOnly => {
-                "serial-only: the part has no secure element; its certificate could be copied"
-            }
-        }
-        .to_owned(),
-    );
-    match &verdict.provenance {
-        Some(provenance) => {
-            let renewed = if provenance.certificate_renewed {
-                "; the record names an earlier certificate of this same part (re-certified since)"
-            } else {
-                ""
-            };
-            let first = if provenance.first_paired < provenance.paired_at {
-                format!("; first paired {}", utc(provenance.first_paired))
-            } else {
-                String::new()
-            };
-            line(
-                "paired to:",
-                format!(
-                    "handset {} (pairing #{}, {}, {}) signed by {}{first}{renewed}",
-                    imeis(&provenance.handset_imeis),
-                    provenance.pairing_sequence,
-                    event(provenance.event),
-                    utc(provenance.paired_at),
-                    authority(&provenance.service)
-                ),
-            );
-        }
-        None if verdict.pairing_refused.is_some() => line(
-            "paired to:",
-            "unknown: the pairing record given was refused".to_owned(),
-        ),
-        None => line("paired to:", "no pairing record given".to_owned()),
-    }
-    match &verdict.blocklist {
-        BlocklistStatus::NotChecked => line("blocklist:", "not checked".to_owned()),
+}
+
+/// How strongly the part is bound to its certificate: the core's name,
+/// and what it means for the shop.
+fn binding(binding: Binding) -> String {
+    let meaning = match binding {
+        Binding::KeyProven => "the part proved it holds its certificate's key",
+        Binding::KeyNotChallenged => "the part has a key, but no challenge response was checked",
+        Binding::SerialOnly => "the part has no secure element; its certificate could be copied",
+    };
+    format!("{}: {meaning}", binding.name())
+}
+
+/// The handset the part is paired to, by which record and service.
+fn paired_to(provenance: &Provenance) -> String {
+    let renewed = if provenance.certificate_renewed {
+        "; the record names an earlier certificate of this same part (re-certified since)"
+    } else {
+        ""
+    };
+    let first = if provenance.first_paired < provenance.paired_at {
+        format!("; first paired {}", utc(provenance.first_paired))
+    } else {
+        String::new()
+    };
+    format!(
+        "handset {} (pairing #{}, {}, {}) signed by {}{first}{renewed}",
+        imeis(&provenance.handset_imeis),
+        provenance.pairing_sequence,
+        provenance.event.name(),
+        utc(provenance.paired_at),
+        authority(&provenance.service)
+    )
+}
+
+/// The part's blocklist standing: every listing when blocked.
+fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus) {
+    match status {
+        BlocklistStatus::NotChecked => lines.line("blocklist:", "not checked"),
         BlocklistStatus::Clean { lists: checked } => {
-            line("blocklist:", format!("clean on {}", lists(checked)))
+            lines.line("blocklist:", format!("clean on {}", lists(checked)))
         }
-        BlocklistStatus::Stale { lists: checked } => line(
+        BlocklistStatus::Stale { lists: checked } => lines.line(
             "blocklist:",
             format!(
                 "clean, but a list is stale (fetch a fresh one): {}",
@@ -450,10 +473,10 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
             ..
         } => {
             for listing in listings {
-                line("BLOCKED:", blocked_line(listing));
+                lines.line("BLOCKED:", blocked_line(listing));
             }
             if *capped {
-                line(
+                lines.line(
                     "BLOCKED:",
                     format!(
                         "and more listings not read (a lookup reads at most {})",
@@ -461,20 +484,15 @@ pub fn verdict(label: &str, verdict: &Verdict) -> String {
                     ),
                 );
             }
-            line("lists:", lists(checked));
+            lines.line("lists:", lists(checked));
         }
     }
-    line(
-        "checked at:",
-        format!("{} (the clock of the part's root)", utc(verdict.checked_at)),
-    );
-    lines.join("\n")
 }
 
 /// One listing of a blocked verdict.
 fn blocked_line(listing: &Listing) -> String {
     let status = match listing.status {
-        ListingStatus::Final => "final",
+        ListingStatus::Final => ListingStatus::Final.name(),
         ListingStatus::Suspended => "suspended pending inquiry",
     };
     let handset = listing
@@ -499,7 +517,7 @@ pub fn pairing_refused(error: &partcert::Error) -> String {
         "the pairing record given was refused: {} [error {} {}]; blocked wins, so it was checked \
          without the record",
         crate::error::core_message(error),
-        code.as_u32(),
+        code.code(),
         code.name()
     )
 }

@@ -526,7 +526,9 @@ fn a_registers_counts_are_true_and_nothing_is_dropped_silently() {
         })
         .unwrap_or_default();
     assert_eq!(bob["listed_at"], T0 + 11 * DAY);
-    // Listing and delisting one handset in one command cannot both be meant.
+    // Listing and delisting one handset in one command cannot both be
+    // meant: the library refuses it (code 113, which replaced the tool's
+    // own 608), and the tool names the flags of both sides (exit 2).
     let run = lab.at(
         &format!(
             "{PUBLISH} --sequence 4 --base list-3.pcbl --imei {CAROL_IMEI} \
@@ -535,11 +537,18 @@ fn a_registers_counts_are_true_and_nothing_is_dropped_silently() {
         T0 + 12 * DAY,
     );
     run.assert_code(2);
+    run.assert_one_line_error(
+        "--imei/--imeis-from/--from-pairing and --delist-*",
+        "[error 113 Contradiction]",
+    );
     assert!(
-        run.stderr.contains("[error 608 Contradiction]"),
+        run.stderr.contains(&format!(
+            "handset IMEI {CAROL_IMEI} is both listed and delisted"
+        )),
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("nothing was signed"), "{}", run.stderr);
     assert!(!lab.exists("list-4.pcbl"));
 }
 

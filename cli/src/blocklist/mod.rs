@@ -1,0 +1,56 @@
+//! `partcert blocklist`: a register publishes its lists (`new`, `delta`),
+//! a device applies them (`apply`) and stops following a register
+//! (`unfollow`). One file per command; what the commands share lives in
+//! [`listing`] (what a register lists and delists, and what the core says
+//! it changed) and [`followed`] (the lists a device follows).
+//!
+//! The core decides every rule: one call publishes a list of any format
+//! (`Authority::publish`), one applies it (`Blocklist::apply`); this
+//! module reads the flags and files, and names them in each refusal.
+
+mod apply;
+mod delta;
+mod followed;
+mod listing;
+mod new;
+mod unfollow;
+
+use partcert::blocklist::SignedList;
+use partcert::ids::StateDigest;
+use partcert::{Certificate, ObjectType};
+
+pub use apply::{apply, apply_file};
+pub use delta::delta;
+pub use followed::{Followed, dropped_json, load_followed};
+pub use new::new;
+pub use unfollow::unfollow;
+
+/// A day, in seconds: a list's lifetime is given in days.
+const DAY: u64 = 86_400;
+
+/// The kind of object a signed list is, as files and messages name it.
+fn object_type(list: &SignedList) -> ObjectType {
+    match list {
+        SignedList::Sorted(_) => ObjectType::BlocklistSnapshot,
+        SignedList::Compact(_) => ObjectType::CompactSnapshot,
+        SignedList::Delta(_) => ObjectType::BlocklistDelta,
+    }
+}
+
+/// The certificate of the key that signed a list.
+fn signer(list: &SignedList) -> &Certificate {
+    match list {
+        SignedList::Sorted(list) => list.signer_certificate(),
+        SignedList::Compact(list) => list.signer_certificate(),
+        SignedList::Delta(list) => list.signer_certificate(),
+    }
+}
+
+/// The state digest of the list a device holds once it applied this one.
+fn state_digest(list: &SignedList) -> StateDigest {
+    match list {
+        SignedList::Sorted(list) => list.state_digest(),
+        SignedList::Compact(list) => list.state_digest(),
+        SignedList::Delta(list) => list.result_digest(),
+    }
+}
