@@ -198,6 +198,22 @@ impl Report {
         }
     }
 
+    /// Writes the object `command` made to `path` (its `--out`: a new
+    /// file of `kind`, or standard output for `-`), and starts the report
+    /// that says so.
+    pub fn written(
+        command: &str,
+        path: &std::path::Path,
+        bytes: &[u8],
+        kind: files::Kind,
+        ctx: Ctx,
+    ) -> Result<Self, CliError> {
+        files::write_new(path, bytes, kind, ctx.force, "--out")?;
+        let mut report = Report::new(command);
+        report.wrote(path, kind);
+        Ok(report)
+    }
+
     /// Records a file written (`-`: standard output).
     pub fn wrote(&mut self, path: &std::path::Path, kind: files::Kind) {
         if files::is_stdout(path) {

@@ -149,10 +149,8 @@ pub fn demo(args: DemoArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
     }
 }
 
-#[rustfmt::skip]
+/// The story, scene by scene.
 fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
-    let alice_imei = "356938035643809";
-    let bob_imei = "490154203237518";
     writeln!(
         story.out,
         "The London story, played with the partcert tool in {}",
@@ -164,23 +162,57 @@ fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
          Here is how a signed part certificate and a signed blocklist make those parts worthless,\n\
          while a genuine used part from a clean handset stays fit for repair."
     )?;
+    acme_sets_up(story)?;
+    register_sets_up(story)?;
+    story.scene(
+        "The factory builds Alice's phone: a board carrying its IMEI, a keyed screen, a battery",
+    )?;
+    let alice = Handset {
+        owner: "alice",
+        imei: ALICE_IMEI,
+        number: "0001",
+        battery: true,
+        note: Some(
+            "(the screen's secret key stays inside its secure element; the factory certifies the public half)",
+        ),
+    };
+    build_handset(story, &alice)?;
+    story.scene("The factory builds Bob's phone the same way")?;
+    let bob = Handset {
+        owner: "bob",
+        imei: BOB_IMEI,
+        number: "0002",
+        battery: false,
+        note: None,
+    };
+    build_handset(story, &bob)?;
+    story
+        .scene("Oxford Street: Alice's phone is snatched from her hand by a thief on an e-bike")?;
+    story.say(
+        "She reports it. The register lists the handset's IMEI and every part paired to it.",
+    )?;
+    alice_is_listed(story)?;
+    shop_checks_screens(story)?;
+    counterfeit_arrives(story)
+}
 
+const ALICE_IMEI: &str = "356938035643809";
+const BOB_IMEI: &str = "490154203237518";
+
+#[rustfmt::skip]
+fn acme_sets_up(story: &mut Story<'_>) -> Result<(), CliError> {
     story.scene("Acme, a phone maker, creates its offline root, a factory line and a pairing service")?;
     story.say("(the root names the makers its lines may certify; a line certifies only those)")?;
-    story.step(&[
-        "root", "new", "--name", "Acme Phones root 2026", "--manufacturer", "Acme",
-        "--out", "acme-root",
-    ])?;
-    story.step(&[
-        "authority", "new", "--root", "acme-root.key", "--root-cert", "acme-root.cert",
-        "--role", "part-issuer", "--name", "Acme factory line 3",
-        "--kinds", "board,screen,battery", "--out", "acme-line3",
-    ])?;
+    new_root(story, "acme-root")?;
+    new_line(story, "acme-root", "board,screen,battery", "acme-line3")?;
     story.step(&[
         "authority", "new", "--root", "acme-root.key", "--root-cert", "acme-root.cert",
         "--role", "pairing", "--name", "Acme pairing service", "--out", "acme-pairing",
-    ])?;
+    ])
+}
 
+#[rustfmt::skip]
+fn register_sets_up(story: &mut Story<'_>) -> Result<(), CliError> {
     story.scene("The national register of stolen phones creates its root and its daily publisher")?;
     story.say("(the publisher key signs lists of epoch 0 only: if it is ever stolen, the root opens epoch 1)")?;
     story.step(&[
@@ -191,114 +223,180 @@ fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
         "authority", "new", "--root", "register-root.key", "--root-cert", "register-root.cert",
         "--role", "blocklist", "--name", "Register daily publisher", "--epoch", "0",
         "--out", "register",
-    ])?;
+    ])
+}
 
-    story.scene("The factory builds Alice's phone: a board carrying its IMEI, a keyed screen, a battery")?;
-    story.step(&["part", "keygen", "--out", "alice-screen"])?;
-    story.say("(the screen's secret key stays inside its secure element; the factory certifies the public half)")?;
+/// A maker's root named "Acme Phones root 2026" (Acme's own, or a forger's).
+#[rustfmt::skip]
+fn new_root(story: &mut Story<'_>, out: &str) -> Result<(), CliError> {
     story.step(&[
-        "part", "issue", "--issuer", "acme-line3.key", "--issuer-cert", "acme-line3.cert",
-        "--kind", "board", "--serial", "BRD-0001", "--model", "A1", "--manufacturer", "Acme",
-        "--imei", alice_imei, "--out", "alice-board.cert",
-    ])?;
-    story.step(&[
-        "part", "issue", "--issuer", "acme-line3.key", "--issuer-cert", "acme-line3.cert",
-        "--kind", "screen", "--serial", "SCR-0001", "--model", "A1 OLED", "--manufacturer", "Acme",
-        "--part-key", "alice-screen.pub", "--out", "alice-screen.cert",
-    ])?;
-    story.step(&[
-        "part", "issue", "--issuer", "acme-line3.key", "--issuer-cert", "acme-line3.cert",
-        "--kind", "battery", "--serial", "BAT-0001", "--model", "A1 4000mAh",
-        "--manufacturer", "Acme", "--out", "alice-battery.cert",
-    ])?;
-    story.step(&[
-        "pair", "--service", "acme-pairing.key", "--service-cert", "acme-pairing.cert",
-        "--board", "alice-board.cert", "--part", "alice-screen.cert", "alice-battery.cert",
-        "--out", "alice.pair",
-    ])?;
+        "root", "new", "--name", "Acme Phones root 2026", "--manufacturer", "Acme", "--out", out,
+    ])
+}
 
-    story.scene("The factory builds Bob's phone the same way")?;
-    story.step(&["part", "keygen", "--out", "bob-screen"])?;
+/// A factory line named "Acme factory line 3", certified by `root`.
+#[rustfmt::skip]
+fn new_line(story: &mut Story<'_>, root: &str, kinds: &str, out: &str) -> Result<(), CliError> {
+    let (key, cert) = (format!("{root}.key"), format!("{root}.cert"));
     story.step(&[
-        "part", "issue", "--issuer", "acme-line3.key", "--issuer-cert", "acme-line3.cert",
-        "--kind", "board", "--serial", "BRD-0002", "--model", "A1", "--manufacturer", "Acme",
-        "--imei", bob_imei, "--out", "bob-board.cert",
-    ])?;
-    story.step(&[
-        "part", "issue", "--issuer", "acme-line3.key", "--issuer-cert", "acme-line3.cert",
-        "--kind", "screen", "--serial", "SCR-0002", "--model", "A1 OLED", "--manufacturer", "Acme",
-        "--part-key", "bob-screen.pub", "--out", "bob-screen.cert",
-    ])?;
-    story.step(&[
-        "pair", "--service", "acme-pairing.key", "--service-cert", "acme-pairing.cert",
-        "--board", "bob-board.cert", "--part", "bob-screen.cert", "--out", "bob.pair",
-    ])?;
+        "authority", "new", "--root", &key, "--root-cert", &cert,
+        "--role", "part-issuer", "--name", "Acme factory line 3", "--kinds", kinds, "--out", out,
+    ])
+}
 
-    story.scene("Oxford Street: Alice's phone is snatched from her hand by a thief on an e-bike")?;
-    story.say("She reports it. The register lists the handset's IMEI and every part paired to it.")?;
+/// A part certified by the factory line `line` (`extra`: its IMEI or key).
+#[rustfmt::skip]
+fn issue_part(
+    story: &mut Story<'_>,
+    line: &str,
+    (kind, serial, model): (&str, &str, &str),
+    extra: &[&str],
+    out: &str,
+) -> Result<(), CliError> {
+    let (key, cert) = (format!("{line}.key"), format!("{line}.cert"));
+    let mut arguments = vec![
+        "part", "issue", "--issuer", &key, "--issuer-cert", &cert,
+        "--kind", kind, "--serial", serial, "--model", model, "--manufacturer", "Acme",
+    ];
+    arguments.extend_from_slice(extra);
+    arguments.extend_from_slice(&["--out", out]);
+    story.step(&arguments)
+}
+
+/// A handset the factory builds and pairs.
+struct Handset<'a> {
+    owner: &'a str,
+    imei: &'a str,
+    /// Its parts' serial number, e.g. `0001` for `BRD-0001`.
+    number: &'a str,
+    /// Whether it has a battery certified too.
+    battery: bool,
+    /// Said once its screen's key pair is made.
+    note: Option<&'a str>,
+}
+
+/// The factory builds a handset: a keyed screen's key pair, a board
+/// carrying its IMEI, the screen (and a battery), and its pairing record.
+fn build_handset(story: &mut Story<'_>, handset: &Handset<'_>) -> Result<(), CliError> {
+    let owner = handset.owner;
+    let file = |part: &str| format!("{owner}-{part}");
+    story.step(&["part", "keygen", "--out", &file("screen")])?;
+    if let Some(note) = handset.note {
+        story.say(note)?;
+    }
+    let board = ("board", &*format!("BRD-{}", handset.number), "A1");
+    issue_part(
+        story,
+        "acme-line3",
+        board,
+        &["--imei", handset.imei],
+        &file("board.cert"),
+    )?;
+    let screen = ("screen", &*format!("SCR-{}", handset.number), "A1 OLED");
+    let key = file("screen.pub");
+    issue_part(
+        story,
+        "acme-line3",
+        screen,
+        &["--part-key", &key],
+        &file("screen.cert"),
+    )?;
+    let (board, screen, battery) = (
+        file("board.cert"),
+        file("screen.cert"),
+        file("battery.cert"),
+    );
+    let pair_file = format!("{owner}.pair");
+    let mut pair = vec![
+        "pair",
+        "--service",
+        "acme-pairing.key",
+        "--service-cert",
+        "acme-pairing.cert",
+        "--board",
+        &board,
+        "--part",
+        &screen,
+    ];
+    if handset.battery {
+        issue_part(
+            story,
+            "acme-line3",
+            ("battery", "BAT-0001", "A1 4000mAh"),
+            &[],
+            &battery,
+        )?;
+        pair.push(&battery);
+    }
+    pair.extend_from_slice(&["--out", &pair_file]);
+    story.step(&pair)
+}
+
+/// The register lists Alice's handset, its IMEI and every part paired to it.
+#[rustfmt::skip]
+fn alice_is_listed(story: &mut Story<'_>) -> Result<(), CliError> {
     story.step(&[
         "blocklist", "new", "--authority", "register.key", "--authority-cert", "register.cert",
         "--sequence", "1", "--from-pairing", "alice.pair", "--reason", "stolen",
         "--out", "register-1.pcbl",
     ])?;
-    story.step(&["show", "register-1.pcbl"])?;
+    story.step(&["show", "register-1.pcbl"])
+}
 
+#[rustfmt::skip]
+fn shop_checks_screens(story: &mut Story<'_>) -> Result<(), CliError> {
     story.scene("The phone is broken up for parts; its screen is offered to a repair shop")?;
     story.say("The shop sends the screen a fresh challenge; the screen's secure element answers it.")?;
     story.step(&["challenge", "new", "--out", "shop.challenge"])?;
-    story.step(&[
-        "part", "respond", "--part-key", "alice-screen.key", "--cert", "alice-screen.cert",
-        "--challenge", "shop.challenge", "--out", "alice-screen.response",
-    ])?;
+    respond(story, "alice")?;
+    let verify = [
+        "verify", "--trust", "acme-root.cert", "--blocklist-trust", "register-root.cert",
+        "--blocklist", "register-1.pcbl", "--chain", "acme-line3.cert",
+        "--challenge", "shop.challenge", "--response",
+    ];
     story.expect(
-        &[
-            "verify", "--trust", "acme-root.cert", "--blocklist-trust", "register-root.cert",
-            "--blocklist", "register-1.pcbl", "--chain", "acme-line3.cert",
-            "--challenge", "shop.challenge", "--response", "alice-screen.response",
-            "alice-screen.cert",
-        ],
+        &[&verify[..], &["alice-screen.response", "alice-screen.cert"]].concat(),
         exit::BLOCKED,
         "genuine, but BLOCKED: do not fit it; the shop can tell the police",
     )?;
-
     story.scene("Bob dropped his phone in the Thames; its screen survived and is sold as a donor part")?;
-    story.step(&[
-        "part", "respond", "--part-key", "bob-screen.key", "--cert", "bob-screen.cert",
-        "--challenge", "shop.challenge", "--out", "bob-screen.response",
-    ])?;
+    respond(story, "bob")?;
     story.expect(
-        &[
-            "verify", "--trust", "acme-root.cert", "--blocklist-trust", "register-root.cert",
-            "--blocklist", "register-1.pcbl", "--chain", "acme-line3.cert",
-            "--pairing", "bob.pair", "--challenge", "shop.challenge",
-            "--response", "bob-screen.response", "bob-screen.cert",
-        ],
+        &[&verify[..], &["bob-screen.response", "--pairing", "bob.pair", "bob-screen.cert"]].concat(),
         exit::OK,
         "genuine, used, clean: fit it; repair stays open",
-    )?;
+    )
+}
 
+/// `owner`'s screen answers the shop's challenge.
+#[rustfmt::skip]
+fn respond(story: &mut Story<'_>, owner: &str) -> Result<(), CliError> {
+    let (key, cert, out) = (
+        format!("{owner}-screen.key"), format!("{owner}-screen.cert"),
+        format!("{owner}-screen.response"),
+    );
+    story.step(&[
+        "part", "respond", "--part-key", &key, "--cert", &cert,
+        "--challenge", "shop.challenge", "--out", &out,
+    ])
+}
+
+fn counterfeit_arrives(story: &mut Story<'_>) -> Result<(), CliError> {
     story.scene("A counterfeit screen arrives, certified by a forger's own \"Acme\" root")?;
-    story.step(&[
-        "root", "new", "--name", "Acme Phones root 2026", "--manufacturer", "Acme",
-        "--out", "forger-root",
-    ])?;
-    story.step(&[
-        "authority", "new", "--root", "forger-root.key", "--root-cert", "forger-root.cert",
-        "--role", "part-issuer", "--name", "Acme factory line 3", "--kinds", "screen",
-        "--out", "forger-line",
-    ])?;
-    story.step(&[
-        "part", "issue", "--issuer", "forger-line.key", "--issuer-cert", "forger-line.cert",
-        "--kind", "screen", "--serial", "SCR-0003", "--model", "A1 OLED", "--manufacturer", "Acme",
-        "--out", "fake-screen.cert",
-    ])?;
+    new_root(story, "forger-root")?;
+    new_line(story, "forger-root", "screen", "forger-line")?;
+    let screen = ("screen", "SCR-0003", "A1 OLED");
+    issue_part(story, "forger-line", screen, &[], "fake-screen.cert")?;
     story.expect(
         &[
-            "verify", "--trust", "acme-root.cert", "--chain", "forger-line.cert",
+            "verify",
+            "--trust",
+            "acme-root.cert",
+            "--chain",
+            "forger-line.cert",
             "fake-screen.cert",
         ],
         exit::INVALID,
         "untrusted: it does not chain to the Acme root the shop pins",
-    )?;
-    Ok(())
+    )
 }

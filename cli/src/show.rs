@@ -349,6 +349,14 @@ const UNCHECKED: &str =
 
 type Shown = (String, Value);
 
+/// An object shown: its head lines, one line an item it lists, then a
+/// reminder that nothing was checked.
+fn shown(mut lines: Vec<String>, items: impl Iterator<Item = String>, value: Value) -> Shown {
+    lines.extend(items);
+    lines.push(format!("  {UNCHECKED}"));
+    (lines.join("\n"), value)
+}
+
 fn show_secret_key(key: SecretKey) -> Shown {
     let public = key.public_key();
     (
@@ -505,7 +513,7 @@ fn show_object(object: &Object) -> Shown {
 }
 
 fn show_pairing_record(record: &PairingRecord) -> Shown {
-    let mut lines = vec![
+    let lines = vec![
         format!(
             "pairing record #{} ({}) of handset {}",
             record.sequence(),
@@ -515,38 +523,34 @@ fn show_pairing_record(record: &PairingRecord) -> Shown {
         format!("  signed {}", text::utc(record.issued_at())),
         format!("  by {}", text::certificate(record.service_certificate())),
     ];
-    for part in record.all_parts() {
+    let parts = record.all_parts().map(|part| {
         let key = part
             .key
-            .map(|key| format!(", key {key}"))
-            .unwrap_or_default();
-        lines.push(format!(
+            .map_or_else(String::new, |key| format!(", key {key}"));
+        format!(
             "    {} part {} (certificate {}{key}), first paired {}",
             part.kind,
             part.part_id,
             part.certificate,
             text::utc(part.first_paired)
-        ));
-    }
-    lines.push(format!("  {UNCHECKED}"));
-    (
-        lines.join("\n"),
-        json!({
-            "type": "pairing-record",
-            "fingerprint": record.fingerprint().to_hex(),
-            "imeis": to_value(&record.imeis()),
-            "board": to_value(record.board()),
-            "parts": to_value(&record.parts()),
-            "sequence": record.sequence(),
-            "event": to_value(&record.event()),
-            "issued_at": record.issued_at(),
-            "service_certificate": certificate_json(record.service_certificate()),
-        }),
-    )
+        )
+    });
+    let value = json!({
+        "type": "pairing-record",
+        "fingerprint": record.fingerprint().to_hex(),
+        "imeis": to_value(&record.imeis()),
+        "board": to_value(record.board()),
+        "parts": to_value(&record.parts()),
+        "sequence": record.sequence(),
+        "event": to_value(&record.event()),
+        "issued_at": record.issued_at(),
+        "service_certificate": certificate_json(record.service_certificate()),
+    });
+    shown(lines, parts, value)
 }
 
 fn show_delta(delta: &BlocklistDelta) -> Shown {
-    let mut lines = vec![
+    let lines = vec![
         format!(
             "blocklist delta {} -> {}: {} listed or changed, {} delisted",
             text::version(delta.from_version()),
@@ -567,35 +571,34 @@ fn show_delta(delta: &BlocklistDelta) -> Shown {
         format!("  from state {}", delta.from_digest().to_hex()),
         format!("  to state   {}", delta.result_digest().to_hex()),
     ];
-    lines.extend(delta.upserts().iter().map(entry_line));
-    lines.extend(
-        delta
-            .removals()
-            .iter()
-            .map(|key| format!("    delisted: {}", text::block_key(key))),
-    );
-    lines.push(format!("  {UNCHECKED}"));
-    (
-        lines.join("\n"),
-        json!({
-            "type": "blocklist-delta",
-            "authority": delta.authority().to_hex(),
-            "epoch": delta.to_version().epoch,
-            "from_sequence": delta.from_version().sequence,
-            "to_sequence": delta.to_version().sequence,
-            "from_digest": delta.from_digest().to_hex(),
-            "result_digest": delta.result_digest().to_hex(),
-            "issued_at": delta.issued_at(),
-            "expires_at": delta.expires_at(),
-            "upserts": to_value(&delta.upserts()),
-            "removals": to_value(&delta.removals()),
-            "signer_certificate": certificate_json(delta.signer_certificate()),
-        }),
+    let delisted = |key| format!("    delisted: {}", text::block_key(key));
+    let upserts = delta.upserts().iter().map(entry_line);
+    shown(
+        lines,
+        upserts.chain(delta.removals().iter().map(delisted)),
+        delta_json(delta),
     )
 }
 
+fn delta_json(delta: &BlocklistDelta) -> Value {
+    json!({
+        "type": "blocklist-delta",
+        "authority": delta.authority().to_hex(),
+        "epoch": delta.to_version().epoch,
+        "from_sequence": delta.from_version().sequence,
+        "to_sequence": delta.to_version().sequence,
+        "from_digest": delta.from_digest().to_hex(),
+        "result_digest": delta.result_digest().to_hex(),
+        "issued_at": delta.issued_at(),
+        "expires_at": delta.expires_at(),
+        "upserts": to_value(&delta.upserts()),
+        "removals": to_value(&delta.removals()),
+        "signer_certificate": certificate_json(delta.signer_certificate()),
+    })
+}
+
 fn show_revocation_list(list: &RevocationList) -> Shown {
-    let mut lines = vec![
+    let lines = vec![
         format!(
             "revocation list #{} revoking {} key(s)",
             list.sequence(),
@@ -604,22 +607,22 @@ fn show_revocation_list(list: &RevocationList) -> Shown {
         format!("  root key id {}", list.root().to_hex()),
         format!("  issued {}", text::utc(list.issued_at())),
     ];
-    lines.extend(
-        list.revoked()
-            .iter()
-            .map(|revoked| format!("    {}", text::revoked(revoked))),
-    );
-    lines.push(format!("  {UNCHECKED}"));
-    (
-        lines.join("\n"),
-        json!({
-            "type": "revocation-list",
-            "root": list.root().to_hex(),
-            "sequence": list.sequence(),
-            "issued_at": list.issued_at(),
-            "revoked": to_value(&list.revoked()),
-        }),
+    let revoked = list.revoked().iter().map(text::revoked);
+    shown(
+        lines,
+        revoked.map(|line| format!("    {line}")),
+        revocation_list_json(list),
     )
+}
+
+fn revocation_list_json(list: &RevocationList) -> Value {
+    json!({
+        "type": "revocation-list",
+        "root": list.root().to_hex(),
+        "sequence": list.sequence(),
+        "issued_at": list.issued_at(),
+        "revoked": to_value(&list.revoked()),
+    })
 }
 
 fn show_response(response: &ChallengeResponse) -> Shown {

@@ -495,10 +495,9 @@ fn blocked_line(listing: &Listing) -> String {
         ListingStatus::Final => ListingStatus::Final.name(),
         ListingStatus::Suspended => "suspended pending inquiry",
     };
-    let handset = listing
-        .handset
-        .map(|imei| format!(", paired to handset {imei} when listed"))
-        .unwrap_or_default();
+    let handset = listing.handset.map_or_else(String::new, |imei| {
+        format!(", paired to handset {imei} when listed")
+    });
     format!(
         "{} ({status}) since {} by \"{}\" list {}: matched {}{handset}",
         listing.reason.name(),

@@ -16,7 +16,7 @@ use partcert::{Blocklist, Error, ObjectType, TrustStore};
 
 use super::followed::{dropped_json, note_dropped};
 use super::listing::{self, Listing};
-use super::{DAY, object_type};
+use super::{DAY, not_later, object_type};
 use crate::args::BlocklistDeltaArgs;
 use crate::ctx::{Ctx, Report};
 use crate::error::{CliError, ToolCode, exit};
@@ -74,19 +74,9 @@ fn between(
         files::sorted_snapshot(Src::new(from_path, "--from"), DELTA_NOT_COMPACT, DELTA_HINT)?;
     let to = files::sorted_snapshot(Src::new(to_path, "--to"), DELTA_NOT_COMPACT, DELTA_HINT)?;
     let delta = sign_between(args, publisher, &from, &to, to_path)?;
-    files::write_new(&args.out, delta.as_bytes(), KIND, ctx.force, "--out")?;
-    let mut report = Report::new("blocklist delta");
-    report.wrote(&args.out, KIND);
-    report.line(format!(
-        "wrote {}: blocklist delta {} -> {}, {} listed or changed, {} delisted ({} bytes; the full snapshot is {})",
-        args.out.display(),
-        text::version(delta.from_version()),
-        text::version(delta.to_version()),
-        delta.upserts().len(),
-        delta.removals().len(),
-        delta.as_bytes().len(),
-        to.as_bytes().len()
-    ));
+    let mut report = Report::written("blocklist delta", &args.out, delta.as_bytes(), KIND, ctx)?;
+    let full = format!("; the full snapshot is {}", to.as_bytes().len());
+    report.line(wrote_line(&args.out, &delta, "", &full));
     finish(report, &delta, ctx, out)
 }
 
@@ -233,21 +223,14 @@ fn over(
         })?;
     let changes = published.changes.clone();
     let delta = into_delta(published)?;
-    files::write_new(&args.out, delta.as_bytes(), KIND, ctx.force, "--out")?;
-
-    let mut report = Report::new("blocklist delta");
-    report.wrote(&args.out, KIND);
-    report.line(format!(
-        "wrote {}: blocklist delta {} -> {} over the {} list {} holds, {} listed or changed, {} delisted ({} bytes)",
-        args.out.display(),
-        text::version(delta.from_version()),
-        text::version(delta.to_version()),
-        if held.compact().is_some() { "compact" } else { "sorted" },
-        over.display(),
-        delta.upserts().len(),
-        delta.removals().len(),
-        delta.as_bytes().len(),
-    ));
+    let mut report = Report::written("blocklist delta", &args.out, delta.as_bytes(), KIND, ctx)?;
+    let format = if held.compact().is_some() {
+        "compact"
+    } else {
+        "sorted"
+    };
+    let over_held = format!(" over the {format} list {} holds", over.display());
+    report.line(wrote_line(&args.out, &delta, &over_held, ""));
     let where_listed = format!(" in the list {} holds", over.display());
     let already = listing.already_listed(&changes);
     listing::note_changes(
@@ -317,19 +300,9 @@ fn over_refusal(
     let sequence_flag = format!("--sequence {}", publication.version.sequence);
     match &error {
         Error::Rollback { accepted, .. } => {
-            let message = format!(
-                "{} must come after {}, the list {} holds",
-                text::version(publication.version),
-                text::version(*accepted),
-                over.display()
-            );
-            let hint = format!(
-                "give --sequence {} or higher",
-                accepted.sequence.saturating_add(1)
-            );
-            CliError::flagged(sequence_flag)(error)
-                .message(message)
-                .hint(hint)
+            let accepted = *accepted;
+            let after = format!(", the list {} holds", over.display());
+            not_later(error, publication.version, accepted, &after, "")
         }
         Error::SequenceLeap { .. } => CliError::flagged(sequence_flag)(error),
         Error::EpochNotPermitted { .. }
@@ -346,6 +319,20 @@ fn over_refusal(
         Error::InvalidField(_) | Error::LengthOverBound { .. } => CliError::core(error).file(over),
         _ => CliError::core(error),
     }
+}
+
+/// `wrote D.pcbd: blocklist delta #1 -> #2{over}, N listed or changed, M
+/// delisted (B bytes{more})`.
+fn wrote_line(out: &Path, delta: &BlocklistDelta, over: &str, more: &str) -> String {
+    format!(
+        "wrote {}: blocklist delta {} -> {}{over}, {} listed or changed, {} delisted ({} bytes{more})",
+        out.display(),
+        text::version(delta.from_version()),
+        text::version(delta.to_version()),
+        delta.upserts().len(),
+        delta.removals().len(),
+        delta.as_bytes().len(),
+    )
 }
 
 /// The JSON fields of `blocklist delta`, either way it was built, and the

@@ -15,9 +15,12 @@ mod listing;
 mod new;
 mod unfollow;
 
-use partcert::blocklist::SignedList;
+use partcert::blocklist::{ListVersion, SignedList};
 use partcert::ids::StateDigest;
-use partcert::{Certificate, ObjectType};
+use partcert::{Certificate, Error, ObjectType};
+
+use crate::error::CliError;
+use crate::text;
 
 pub use apply::{apply, apply_file};
 pub use delta::delta;
@@ -53,4 +56,28 @@ fn state_digest(list: &SignedList) -> StateDigest {
         SignedList::Compact(list) => list.state_digest(),
         SignedList::Delta(list) => list.result_digest(),
     }
+}
+
+/// The refusal of a list to sign that is not later than the one it follows
+/// (`accepted`, and `after` says which that is), against `--sequence`, with
+/// the first sequence to give (`or` says what else would do).
+fn not_later(
+    error: Error,
+    version: ListVersion,
+    accepted: ListVersion,
+    after: &str,
+    or: &str,
+) -> CliError {
+    let message = format!(
+        "{} must come after {}{after}",
+        text::version(version),
+        text::version(accepted)
+    );
+    let hint = format!(
+        "give --sequence {} or higher{or}",
+        accepted.sequence.saturating_add(1)
+    );
+    CliError::flagged(format!("--sequence {}", version.sequence))(error)
+        .message(message)
+        .hint(hint)
 }

@@ -15,7 +15,7 @@ use partcert::{Error, ObjectType};
 use serde_json::{Value, json};
 
 use super::listing::{self, Listing};
-use super::{DAY, object_type, state_digest};
+use super::{DAY, not_later, object_type, state_digest};
 use crate::args::BlocklistNewArgs;
 use crate::ctx::{Ctx, Report};
 use crate::error::{CliError, exit};
@@ -95,16 +95,8 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
     let plan = Plan::read(&args, now)?;
     let listing = Listing::read(&args.listing, now)?;
     let published = sign(&args, &publisher, &plan, &listing)?;
-    files::write_new(
-        &args.out,
-        published.list.as_bytes(),
-        kind,
-        ctx.force,
-        "--out",
-    )?;
-
-    let mut report = Report::new("blocklist new");
-    report.wrote(&args.out, kind);
+    let bytes = published.list.as_bytes();
+    let mut report = Report::written("blocklist new", &args.out, bytes, kind, ctx)?;
     report_lines(&mut report, &args, &plan, &listing, &published);
     report_fields(&mut report, &plan, &listing, &published);
     report.finish(ctx, out)
@@ -158,19 +150,10 @@ fn refusal(error: Error, args: &BlocklistNewArgs, plan: &Plan<'_>) -> CliError {
         }
         (Error::SequenceLeap { .. }, _) => CliError::flagged(&plan.epoch_flag)(error),
         (Error::Rollback { accepted, .. }, Some((path, _))) => {
-            let message = format!(
-                "{} must come after {} of {}, its base",
-                text::version(plan.version),
-                text::version(*accepted),
-                path.display()
-            );
-            let hint = format!(
-                "give --sequence {} or higher (or a later --epoch, for the register's root)",
-                accepted.sequence.saturating_add(1)
-            );
-            CliError::flagged(sequence_flag)(error)
-                .message(message)
-                .hint(hint)
+            let accepted = *accepted;
+            let after = format!(" of {}, its base", path.display());
+            let epoch = " (or a later --epoch, for the register's root)";
+            not_later(error, plan.version, accepted, &after, epoch)
         }
         (Error::WrongAuthority, Some((path, _))) => CliError::core(error)
             .file(path)

@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
+use partcert::certificate::Validity;
 use partcert::issue::Authority;
-use partcert::{Error, ObjectType, SecretKey};
+use partcert::{Certificate, Error, ObjectType, SecretKey};
 use rand_core::{OsRng, RngCore};
 
 use super::{check_prefix, flag_value, load_authority, text_refusal, validity, write_key_and_cert};
@@ -25,23 +26,46 @@ pub fn authority_new(
         Kind::Object(ObjectType::Certificate),
         ctx,
     )?;
+    check_role_flags(&args)?;
+    let root = load_authority(
+        Src::new(&args.root, "--root"),
+        Src::new(&args.root_cert, "--root-cert"),
+    )?;
+    let (_, validity) = validity(ctx, args.valid_days)?;
+    let key = SecretKey::generate(&mut OsRng);
+    let certificate =
+        certify(&root, &args, &key, validity).map_err(|error| certify_refusal(error, &args))?;
+    let authority = Authority::new(key, certificate).map_err(CliError::core)?;
+    let mut report = Report::new("authority new");
+    write_key_and_cert(&args.out, &authority, ctx, &mut report)?;
+    report.finish(ctx, out)
+}
+
+/// Each role takes its own flags: a flag for another role is refused, and
+/// a part issuer needs its kinds.
+fn check_role_flags(args: &AuthorityNewArgs) -> Result<(), CliError> {
     let part_issuer = args.role == AuthorityRoleArg::PartIssuer;
-    if !part_issuer && !args.kinds.is_empty() {
-        return Err(CliError::usage("--kinds is only for --role part-issuer")
-            .flag("--kinds")
-            .hint("drop --kinds"));
-    }
-    if !part_issuer && !args.manufacturer.is_empty() {
-        return Err(
-            CliError::usage("--manufacturer is only for --role part-issuer")
-                .flag("--manufacturer")
-                .hint("drop --manufacturer"),
-        );
-    }
-    if args.role != AuthorityRoleArg::Blocklist && args.epoch.is_some() {
-        return Err(CliError::usage("--epoch is only for --role blocklist")
-            .flag("--epoch")
-            .hint("drop --epoch"));
+    let misplaced = [
+        (
+            !part_issuer && !args.kinds.is_empty(),
+            "--kinds",
+            "--role part-issuer",
+        ),
+        (
+            !part_issuer && !args.manufacturer.is_empty(),
+            "--manufacturer",
+            "--role part-issuer",
+        ),
+        (
+            args.role != AuthorityRoleArg::Blocklist && args.epoch.is_some(),
+            "--epoch",
+            "--role blocklist",
+        ),
+    ];
+    if let Some((_, flag, role)) = misplaced.iter().find(|(given, ..)| *given) {
+        return Err(CliError::usage(format!("{flag} is only for {role}"))
+            .flag(*flag)
+            .hint(format!("drop {flag}")));
     }
     if part_issuer && args.kinds.is_empty() {
         return Err(
@@ -50,25 +74,28 @@ pub fn authority_new(
                 .hint("give --kinds, e.g. --kinds board,screen,battery"),
         );
     }
-    let root = load_authority(
-        Src::new(&args.root, "--root"),
-        Src::new(&args.root_cert, "--root-cert"),
-    )?;
-    let (_, validity) = validity(ctx, args.valid_days)?;
-    let key = SecretKey::generate(&mut OsRng);
+    Ok(())
+}
+
+/// The root certifies the new key in its role. By default a line may
+/// certify every maker its root names.
+fn certify(
+    root: &Authority,
+    args: &AuthorityNewArgs,
+    key: &SecretKey,
+    validity: Validity,
+) -> Result<Certificate, Error> {
     let serial_number = args.serial_number.unwrap_or_else(|| OsRng.next_u64());
-    // By default a line may certify every maker its root names.
-    let makers: Vec<String> = if args.manufacturer.is_empty() {
-        root.certificate()
-            .authority()
-            .map(|root| root.manufacturers.clone())
-            .unwrap_or_default()
-    } else {
-        args.manufacturer.clone()
-    };
-    let epoch = args.epoch.unwrap_or(0);
-    let certificate = match args.role {
+    match args.role {
         AuthorityRoleArg::PartIssuer => {
+            let makers: Vec<String> = if args.manufacturer.is_empty() {
+                root.certificate()
+                    .authority()
+                    .map(|root| root.manufacturers.clone())
+                    .unwrap_or_default()
+            } else {
+                args.manufacturer.clone()
+            };
             let makers: Vec<&str> = makers.iter().map(String::as_str).collect();
             root.certify_part_issuer(
                 &args.name,
@@ -85,22 +112,31 @@ pub fn authority_new(
         AuthorityRoleArg::Blocklist => root.certify_blocklist_authority(
             &args.name,
             key.public_key(),
-            epoch,
+            args.epoch.unwrap_or(0),
             serial_number,
             validity,
         ),
     }
-    .map_err(|error| match &error {
+}
+
+/// A refusal of the certificate, naming the flag or file it is about.
+fn certify_refusal(error: Error, args: &AuthorityNewArgs) -> CliError {
+    match &error {
         // The root is not the kind of root that certifies this role.
         Error::RoleNotPermitted { .. } => CliError::core(error)
             .file(&args.root_cert)
             .flag("--root-cert")
-            .hint("a manufacturer root certifies part issuers and pairing services; a blocklist root certifies blocklist publishers"),
+            .hint(
+                "a manufacturer root certifies part issuers and pairing services; a blocklist \
+                 root certifies blocklist publishers",
+            ),
         Error::ManufacturerNotPermitted(_, maker) => {
             CliError::flagged(flag_value("--manufacturer", maker))(error)
                 .hint("a line may certify only makers its root names")
         }
-        Error::SequenceLeap { .. } => CliError::flagged(format!("--epoch {epoch}"))(error),
+        Error::SequenceLeap { .. } => {
+            CliError::flagged(format!("--epoch {}", args.epoch.unwrap_or(0)))(error)
+        }
         _ => text_refusal(
             error,
             &[
@@ -109,9 +145,5 @@ pub fn authority_new(
                 ("name", flag_value("--name", &args.name)),
             ],
         ),
-    })?;
-    let authority = Authority::new(key, certificate).map_err(CliError::core)?;
-    let mut report = Report::new("authority new");
-    write_key_and_cert(&args.out, &authority, ctx, &mut report)?;
-    report.finish(ctx, out)
+    }
 }

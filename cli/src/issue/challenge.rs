@@ -20,16 +20,15 @@ pub fn challenge_new(
     ctx.check_out("--out", &args.out)?;
     files::check_can_write(&args.out, Kind::Challenge, ctx.force, "--out")?;
     let challenge = partcert::challenge::Challenge::generate(&mut OsRng);
-    files::write_new(
+    let text = files::challenge_text(&challenge);
+    let mut report = Report::written(
+        "challenge new",
         &args.out,
-        files::challenge_text(&challenge).as_bytes(),
+        text.as_bytes(),
         Kind::Challenge,
-        ctx.force,
-        "--out",
+        ctx,
     )?;
     let nonce = files::hex(challenge.nonce());
-    let mut report = Report::new("challenge new");
-    report.wrote(&args.out, Kind::Challenge);
     report.line(format!("wrote {}: challenge {nonce}", args.out.display()));
     report.set("nonce", json!(nonce));
     report.finish(ctx, out)

@@ -89,9 +89,7 @@ pub fn pair(args: PairArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
                 pair_refusal(error, &args)
             }
         })?;
-    files::write_new(&args.out, record.as_bytes(), kind, ctx.force, "--out")?;
-    let mut report = Report::new("pair");
-    report.wrote(&args.out, kind);
+    let mut report = Report::written("pair", &args.out, record.as_bytes(), kind, ctx)?;
     report_record(&mut report, &args, &record);
     report.finish(ctx, out)
 }

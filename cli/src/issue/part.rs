@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use partcert::challenge::ChallengeResponse;
-use partcert::issue::PartSpec;
+use partcert::issue::{Authority, PartSpec};
 use partcert::{Error, ErrorCode, ObjectType, SecretKey};
 use rand_core::{OsRng, RngCore};
 use serde_json::json;
@@ -70,77 +70,19 @@ pub fn part_issue(args: PartIssueArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
         Some(path) => Some(files::public_key(Src::new(path, "--part-key"))?),
         None => None,
     };
-    let manufacturer = match args.manufacturer {
-        Some(name) => name,
-        None => {
-            let makers = issuer
-                .certificate()
-                .authority()
-                .map(|a| a.manufacturers.clone())
-                .unwrap_or_default();
-            match makers.as_slice() {
-                [one] => one.clone(),
-                // Not a part issuer: the library says so below.
-                [] => String::new(),
-                several => {
-                    return Err(CliError::usage(format!(
-                        "the issuer may certify parts made by {}",
-                        several.join(", ")
-                    ))
-                    .flag("--manufacturer")
-                    .hint("say which with --manufacturer"));
-                }
-            }
-        }
-    };
     let spec = PartSpec {
         kind: args.kind,
-        manufacturer,
-        model: args.model,
-        serial: args.serial,
-        imeis: args.imei,
+        manufacturer: manufacturer(args.manufacturer.clone(), &issuer)?,
+        model: args.model.clone(),
+        serial: args.serial.clone(),
+        imeis: args.imei.clone(),
         key,
     };
     let serial_number = args.serial_number.unwrap_or_else(|| OsRng.next_u64());
     let certificate = issuer
         .certify_part(&spec, serial_number, validity)
-        .map_err(|error| match &error {
-            Error::RoleNotPermitted { .. } => {
-                signer_refusal(&args.issuer_cert, "--issuer-cert")(error)
-            }
-            Error::KindNotPermitted(kind) => CliError::flagged(format!("--kind {kind}"))(error)
-                .hint(
-                    "this line's certificate names the kinds it may certify (`partcert show` it)",
-                ),
-            Error::ManufacturerNotPermitted(_, maker) => {
-                CliError::flagged(flag_value("--manufacturer", maker))(error).hint(
-                    "this line's certificate names the makers it may certify (`partcert show` it)",
-                )
-            }
-            Error::InvalidField(what) if what.contains("IMEI") => {
-                CliError::flagged("--imei")(error).hint(if spec.imeis.is_empty() {
-                    "a board carries its IMEIs: give --imei (repeat for dual-SIM)"
-                } else {
-                    "only boards carry IMEIs: drop --imei"
-                })
-            }
-            _ => text_refusal(
-                error,
-                &[
-                    ("serial", flag_value("--serial", &spec.serial)),
-                    (
-                        "manufacturer",
-                        flag_value("--manufacturer", &spec.manufacturer),
-                    ),
-                    ("IMEI", "--imei".to_owned()),
-                    ("model", flag_value("--model", &spec.model)),
-                    ("name", flag_value("--model", &spec.model)),
-                ],
-            ),
-        })?;
-    files::write_new(&args.out, certificate.as_bytes(), kind, ctx.force, "--out")?;
-    let mut report = Report::new("part issue");
-    report.wrote(&args.out, kind);
+        .map_err(|error| issue_refusal(error, &args, &spec))?;
+    let mut report = Report::written("part issue", &args.out, certificate.as_bytes(), kind, ctx)?;
     report.line(format!("wrote {}", args.out.display()));
     report.line(format!("  {}", text::certificate(&certificate)));
     if let Some(part) = certificate.part() {
@@ -153,6 +95,62 @@ pub fn part_issue(args: PartIssueArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
     ));
     report.set("certificate", certificate_json(&certificate));
     report.finish(ctx, out)
+}
+
+/// The part's maker: `--manufacturer`, or the issuer's one maker.
+fn manufacturer(given: Option<String>, issuer: &Authority) -> Result<String, CliError> {
+    if let Some(name) = given {
+        return Ok(name);
+    }
+    let makers = issuer
+        .certificate()
+        .authority()
+        .map(|a| a.manufacturers.clone())
+        .unwrap_or_default();
+    match makers.as_slice() {
+        [one] => Ok(one.clone()),
+        // Not a part issuer: the library says so when it is asked to certify.
+        [] => Ok(String::new()),
+        several => Err(CliError::usage(format!(
+            "the issuer may certify parts made by {}",
+            several.join(", ")
+        ))
+        .flag("--manufacturer")
+        .hint("say which with --manufacturer")),
+    }
+}
+
+/// A refusal of the part's certificate, naming the flag it is about.
+fn issue_refusal(error: Error, args: &PartIssueArgs, spec: &PartSpec) -> CliError {
+    match &error {
+        Error::RoleNotPermitted { .. } => signer_refusal(&args.issuer_cert, "--issuer-cert")(error),
+        Error::KindNotPermitted(kind) => CliError::flagged(format!("--kind {kind}"))(error)
+            .hint("this line's certificate names the kinds it may certify (`partcert show` it)"),
+        Error::ManufacturerNotPermitted(_, maker) => {
+            CliError::flagged(flag_value("--manufacturer", maker))(error).hint(
+                "this line's certificate names the makers it may certify (`partcert show` it)",
+            )
+        }
+        Error::InvalidField(what) if what.contains("IMEI") => CliError::flagged("--imei")(error)
+            .hint(if spec.imeis.is_empty() {
+                "a board carries its IMEIs: give --imei (repeat for dual-SIM)"
+            } else {
+                "only boards carry IMEIs: drop --imei"
+            }),
+        _ => text_refusal(
+            error,
+            &[
+                ("serial", flag_value("--serial", &spec.serial)),
+                (
+                    "manufacturer",
+                    flag_value("--manufacturer", &spec.manufacturer),
+                ),
+                ("IMEI", "--imei".to_owned()),
+                ("model", flag_value("--model", &spec.model)),
+                ("name", flag_value("--model", &spec.model)),
+            ],
+        ),
+    }
 }
 
 /// `partcert part respond`
@@ -181,10 +179,8 @@ pub fn part_respond(args: PartRespondArgs, ctx: Ctx, out: &mut dyn Write) -> Res
                 )),
         }
     })?;
-    files::write_new(&args.out, response.as_bytes(), kind, ctx.force, "--out")?;
+    let mut report = Report::written("part respond", &args.out, response.as_bytes(), kind, ctx)?;
     let nonce = files::hex(challenge.nonce());
-    let mut report = Report::new("part respond");
-    report.wrote(&args.out, kind);
     report.line(format!(
         "wrote {}: the part's answer to challenge {nonce}",
         args.out.display()

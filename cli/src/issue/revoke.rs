@@ -65,9 +65,7 @@ pub fn revoke(args: RevokeArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, Cli
             }
             _ => CliError::core(error),
         })?;
-    files::write_new(&args.out, list.as_bytes(), kind, ctx.force, "--out")?;
-    let mut report = Report::new("revoke");
-    report.wrote(&args.out, kind);
+    let mut report = Report::written("revoke", &args.out, list.as_bytes(), kind, ctx)?;
     report.line(format!(
         "wrote {}: revocation list #{} revoking {} key(s)",
         args.out.display(),
