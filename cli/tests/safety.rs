@@ -552,6 +552,82 @@ fn a_registers_counts_are_true_and_nothing_is_dropped_silently() {
     assert!(!lab.exists("list-4.pcbl"));
 }
 
+/// A part two records pair to different handsets (a harvested screen
+/// fitted by a repair) cannot be listed from both: the library refuses a
+/// key given twice differently, and the tool names --from-pairing.
+#[test]
+fn a_part_two_records_pair_to_different_handsets_is_refused_by_name() {
+    let lab = Lab::london();
+    lab.ok_at(
+        "pair --service pairing.key --service-cert pairing.cert --board bob-board.cert \
+         --part alice-screen.cert --part bob-battery.cert --sequence 2 --repair --out bob-2.pair",
+        T0 + DAY,
+    );
+    let run = lab.at(
+        &format!(
+            "{PUBLISH} --sequence 1 --from-pairing alice.pair --from-pairing bob-2.pair \
+             --out l.pcbl"
+        ),
+        T0 + 2 * DAY,
+    );
+    run.assert_code(2);
+    run.assert_one_line_error("--from-pairing", "[error 110 NotCanonical]");
+    assert!(run.stderr.contains("is given twice"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was signed"), "{}", run.stderr);
+    assert!(!lab.exists("l.pcbl"));
+    // Each handset's newest record once: signed.
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 1 --from-pairing bob-2.pair --imei {ALICE_IMEI} --out l.pcbl"
+        ),
+        T0 + 2 * DAY,
+    );
+}
+
+/// A delta between two snapshots leads devices to the later one exactly,
+/// or is not signed: a listing whose date alone changed (re-listed with
+/// another reason in between, then back) cannot be carried by a delta
+/// over the first, since a key listed again alike keeps its first listing.
+#[test]
+fn a_delta_between_snapshots_leads_to_the_later_one_or_is_refused() {
+    let lab = Lab::london();
+    lab.report_alice_stolen();
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 2 --base list-1.pcbl --from-pairing alice.pair --reason lost \
+             --out list-2.pcbl"
+        ),
+        T0 + 11 * DAY,
+    );
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 3 --base list-2.pcbl --from-pairing alice.pair --reason stolen \
+             --out list-3.pcbl"
+        ),
+        T0 + 12 * DAY,
+    );
+    let delta = "blocklist delta --authority register.key --authority-cert register.cert";
+    lab.ok(&format!(
+        "{delta} --from list-2.pcbl --to list-3.pcbl --out d-2-3.pcbd"
+    ));
+    let run = lab.at(
+        "blocklist apply --blocklist-trust register-root.cert --state shop.pcbs --init --json \
+         list-2.pcbl d-2-3.pcbd",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(0);
+    let list_3 = lab.ok("show --json list-3.pcbl").json();
+    assert_eq!(run.json()["lists"][0]["digest"], list_3["state_digest"]);
+
+    let run = lab.run(&format!(
+        "{delta} --from list-1.pcbl --to list-3.pcbl --out d-1-3.pcbd"
+    ));
+    run.assert_code(2);
+    run.assert_one_line_error("list-3.pcbl (--to)", "[error 600 Usage]");
+    assert!(run.stderr.contains("nothing was signed"), "{}", run.stderr);
+    assert!(!lab.exists("d-1-3.pcbd"));
+}
+
 #[test]
 fn a_register_lists_every_pairing_record_in_a_folder_or_a_list_file() {
     let lab = Lab::london();
