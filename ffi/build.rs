@@ -1,252 +1,391 @@
-//! Generates the C header `partcert.h` with the pinned cbindgen, and the
-//! parts of the C ABI whose one source of truth is the core:
+//! Generates the C header `partcert.h` with the pinned cbindgen, and every
+//! part of the C ABI whose source of truth is a table:
 //!
-//! - the result codes (`partcert_result`), their names and messages, from
-//!   `partcert::ErrorCode::ALL`, `name()` and `description()`;
-//! - the named part kinds (`partcert_part_kind`), from `PartKind::NAMED`;
-//! - the limits (`PARTCERT_MAX_*`): every `pub const` of the core's
-//!   `limits.rs`, with its documentation and its value evaluated from the
-//!   source, which a generated test checks against the compiled core;
+//! - every C enum: the result codes from `partcert::ErrorCode::ALL`
+//!   (`code()`, `name()`, `description()`, `hint()`), the named part kinds
+//!   from `PartKind::NAMED`, and each of the core's coded enums (reasons,
+//!   listing statuses, roles, object types, bindings, relations, pairing
+//!   events) from its `ALL`, `code()` and `name()`; the few enums the C
+//!   ABI adds itself (standings, stale reasons, what a listing matched,
+//!   a list's format) from the table [`OWN`] below;
+//! - the limits (`PARTCERT_*`), from `partcert::limits::ALL`, and the fixed
+//!   lengths, from the sizes of the core's types;
 //! - the library version macros, from `VERSION`.
 //!
-//! Each is written twice from the same table: as Rust (`$OUT_DIR/codes.rs`,
-//! included by `src/result.rs`) and as C (handed to cbindgen as text placed
-//! after the includes). Nothing in the C side is spelled out by hand.
+//! The core is a build-dependency: its values are read here, never its
+//! source text, and no file outside this crate is read (the header is
+//! parsed from `src/` alone), so a packaged crate builds the same header.
 //!
-//! The header is written to `$OUT_DIR/partcert.h`; the committed copy in
-//! `include/partcert.h` is checked against it by `tests/run.sh` (and
-//! refreshed by `tests/run.sh --update-header`). A build never writes into
-//! the source tree.
+//! Each table is written twice: as Rust (`$OUT_DIR/enums.rs`, included by
+//! `src/enums.rs`: a `#[repr(transparent)]` type per enum with a constant
+//! per value) and as C (handed to cbindgen as text placed after the
+//! includes; cbindgen does not see the included Rust). The header is
+//! written to `$OUT_DIR/partcert.h`; `tests/run.sh` checks the committed
+//! `include/partcert.h` against it. A build never writes into the source
+//! tree.
 //!
 //! The shared library's soname is `libpartcert.so.MAJOR` (install name
 //! `@rpath/libpartcert.MAJOR.dylib` on Apple platforms), MAJOR from `VERSION`.
 
 use std::env;
-use std::fmt::Write as _;
+use std::fmt::{Debug, Write as _};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use partcert::{ErrorCode, PartKind};
+use partcert::blocklist::{ListingStatus, Reason};
+use partcert::certificate::AuthorityRole;
+use partcert::challenge::Challenge;
+use partcert::ids::{Fingerprint, KeyId, PartId, PublicKey, StateDigest};
+use partcert::pairing::PairingEvent;
+use partcert::verify::{Binding, Relation};
+use partcert::{ErrorCode, ObjectType, PartKind, SecretKey, limits};
 
-/// One `pub const` of the core's `limits.rs`: its name, its value
-/// (evaluated from the source), and its `///` documentation.
-struct Limit {
-    name: String,
-    value: u128,
-    doc: String,
+/// One value of a C enum: its name after the enum's prefix, its number and
+/// its documentation.
+type Value = (String, u64, String);
+
+/// One C enum.
+struct CEnum {
+    name: &'static str,
+    repr: &'static str,
+    doc: &'static str,
+    /// The core type whose `code()` each value is, if any.
+    core: Option<&'static str>,
+    values: Vec<Value>,
 }
 
-/// Every `pub const` in the core's `limits.rs`, in source order, with its
-/// value evaluated from the source text (integer literals, `+ - * / << >>`,
-/// parentheses, casts, and earlier constants). The generated test
-/// `limits_match_the_core` checks each value against the compiled core.
-fn core_limits(source: &str) -> Vec<Limit> {
-    // Every `pub const NAME: TYPE = EXPRESSION;` with its documentation.
-    let mut declared: Vec<(String, String, String)> = Vec::new();
-    let mut pending: Vec<String> = Vec::new();
-    let mut statement: Option<String> = None;
-    for line in source.lines() {
-        let line = line.trim();
-        if let Some(text) = statement.as_mut() {
-            text.push(' ');
-            text.push_str(line);
-        } else if let Some(doc) = line.strip_prefix("///") {
-            pending.push(doc.trim().to_owned());
-            continue;
-        } else if line.starts_with("pub const ") {
-            statement = Some(line.to_owned());
-        } else {
-            pending.clear();
-            continue;
-        }
-        let Some(text) = statement.as_ref().filter(|t| t.ends_with(';')).cloned() else {
-            continue;
-        };
-        statement = None;
-        let rest = &text["pub const ".len()..text.len() - 1];
-        match rest
-            .split_once(':')
-            .and_then(|(name, rest)| Some((name, rest.split_once('=')?.1)))
-        {
-            Some((name, expression)) => declared.push((
-                name.trim().to_owned(),
-                expression.to_owned(),
-                pending.join(" "),
-            )),
-            None => println!("cargo:warning=ffi/build.rs cannot read `{text}`: not published"),
-        }
-        pending.clear();
-    }
-    // Evaluated in as many rounds as references between them need (a limit
-    // may use one declared after it).
-    let mut values: Vec<Limit> = Vec::new();
-    loop {
-        let before = values.len();
-        for (name, expression, doc) in &declared {
-            if values.iter().any(|l| &l.name == name) {
-                continue;
-            }
-            if let Some(value) = Evaluator::new(expression, &values).evaluate() {
-                values.push(Limit {
-                    name: name.clone(),
-                    value,
-                    doc: doc.clone(),
-                });
-            }
-        }
-        if values.len() == before {
-            break;
-        }
-    }
-    // Never break the build over a limit: leave it out of the header, and
-    // say so. In source order otherwise.
-    let mut limits = Vec::new();
-    for (name, expression, _) in &declared {
-        match values.iter().position(|l| &l.name == name) {
-            Some(at) => limits.push(values.swap_remove(at)),
-            None => println!(
-                "cargo:warning=ffi/build.rs cannot evaluate partcert::limits::{name} = {expression}: not published"
+/// The enums the C ABI adds: what the core says with data (a standing, why
+/// a list is stale, what a listing matched) or has no number for (the
+/// format a list is signed in). Name, documentation, values.
+#[allow(clippy::type_complexity)]
+const OWN: &[(&str, &str, &[(&str, u64, &str)])] = &[
+    (
+        "partcert_blocklist_state",
+        "A part's (or handset's) standing on the blocklists held.",
+        &[
+            ("NOT_CHECKED", 0, "No blocklist was consulted."),
+            (
+                "CLEAN",
+                1,
+                "No list carries it, and every list consulted is current.",
             ),
-        }
-    }
-    limits
+            (
+                "STALE",
+                2,
+                "No list carries it, but a list the device follows is stale (expired, signed by a \
+                 since-revoked key, missing, or outdated by another authority's newer list): the \
+                 answer may be out of date.",
+            ),
+            ("BLOCKED", 3, "At least one list carries it."),
+        ],
+    ),
+    (
+        "partcert_block_key_kind",
+        "What a blocklist listing matched.",
+        &[
+            ("IMEI", 1, "A handset, by IMEI."),
+            ("PART", 2, "A part, by identity digest."),
+        ],
+    ),
+    (
+        "partcert_matched_kind",
+        "What a blocklist listing matched (`partcert_listing.matched_key_kind`). Its first two \
+         values are those of `partcert_block_key_kind`.",
+        &[
+            (
+                "IMEI",
+                1,
+                "A listed IMEI: the board's, one its modem presented, or the IMEI of the handset \
+                 a record pairs the part to (`matched_imei`).",
+            ),
+            (
+                "PART",
+                2,
+                "The part's identity, listed exactly (`matched_part_id`).",
+            ),
+            (
+                "PART_KEY",
+                3,
+                "The key the part's certificate names, listed exactly (`matched_key_id`): a \
+                 reported handset's keyed parts are listed by key too, so a harvested keyed part \
+                 reads blocked whatever root or serial it is re-certified under.",
+            ),
+            (
+                "PART_FINGERPRINT",
+                4,
+                "A fingerprint in a compact list — the first bits of a listed part's identity (or \
+                 key) digest — that this part's digest starts with (`matched_fingerprint`). Not \
+                 proof of this exact part: a part not listed matches one with probability at \
+                 most 2^-41 per lookup.",
+            ),
+        ],
+    ),
+    (
+        "partcert_stale_reason",
+        "Why a followed list may be out of date (`partcert_list_checked`).",
+        &[
+            ("NONE", 0, "The list is current."),
+            (
+                "EXPIRED",
+                1,
+                "It expired before the verification time (at its authority's clock).",
+            ),
+            (
+                "SIGNER_REVOKED",
+                2,
+                "Its authority's root has since revoked the key that signed it.",
+            ),
+            (
+                "MISSING",
+                3,
+                "The device follows this authority (its anti-rollback state has a mark for it) \
+                 but holds no list from it: withheld, or not loaded again after a restart.",
+            ),
+            (
+                "OUTDATED_BY",
+                4,
+                "Another authority's list vouches for a time after this one expired: the \
+                 device's clock may be behind. The other authority is named in the \
+                 `outdated_by_` fields. Only a time the other list's clock floor vouches for \
+                 counts (its issue time, capped at the device's clock plus \
+                 `PARTCERT_CLOCK_TOLERANCE` when it was received): a date from the future flags \
+                 nobody else.",
+            ),
+            (
+                "FUTURE_DATED",
+                5,
+                "The list is dated after this device's clock plus `PARTCERT_CLOCK_TOLERANCE`: a \
+                 careless or stolen key wrote a date from the future, or this device's clock is \
+                 behind. Such a list flags only itself; its issue time is in \
+                 `future_dated_issued_at`.",
+            ),
+        ],
+    ),
+    (
+        "partcert_list_format",
+        "The form a blocklist is signed in (`partcert_authority_publish`, since 1.4).",
+        &[
+            (
+                "SORTED",
+                1,
+                "The whole list as sorted entries (`PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT`).",
+            ),
+            (
+                "COMPACT",
+                2,
+                "The whole list in the compact format, used in place \
+                 (`PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`): national scale, parts kept as \
+                 fingerprints, listing times to the day.",
+            ),
+            (
+                "DELTA",
+                3,
+                "The change from the base to the new version \
+                 (`PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA`), over a sorted or a compact list.",
+            ),
+        ],
+    ),
+];
+
+/// The values of a core enum, each named after its variant.
+fn values<T: Copy + Debug>(all: &[T], value: impl Fn(T) -> (u64, String)) -> Vec<Value> {
+    all.iter()
+        .map(|v| {
+            let (code, doc) = value(*v);
+            (screaming(&format!("{v:?}")), code, doc)
+        })
+        .collect()
 }
 
-/// A small evaluator for the constant expressions of `limits.rs`.
-struct Evaluator<'a> {
-    tokens: Vec<String>,
-    at: usize,
-    known: &'a [Limit],
+/// A coded enum of the core: numbered by `code()`, documented by `name()`.
+fn coded<T: Copy + Debug, N: Into<u64>>(
+    (name, doc, path): (&'static str, &'static str, &'static str),
+    all: &[T],
+    code: fn(T) -> N,
+    printed: fn(T) -> &'static str,
+) -> CEnum {
+    let values = values(all, |v| {
+        let doc = format!("\"{}\" (`{path}::{v:?}`).", printed(v));
+        (code(v).into(), doc)
+    });
+    CEnum {
+        name,
+        repr: "uint32_t",
+        doc,
+        core: Some(path),
+        values,
+    }
 }
 
-impl<'a> Evaluator<'a> {
-    fn new(expression: &str, known: &'a [Limit]) -> Self {
-        let mut tokens = Vec::new();
-        let chars: Vec<char> = expression.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            if c.is_whitespace() {
-                i += 1;
-            } else if c.is_ascii_alphanumeric() || c == '_' || c == ':' {
-                let start = i;
-                while i < chars.len()
-                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == ':')
-                {
-                    i += 1;
-                }
-                tokens.push(chars[start..i].iter().collect());
-            } else if (c == '<' || c == '>') && chars.get(i + 1) == Some(&c) {
-                tokens.push(format!("{c}{c}"));
-                i += 2;
-            } else {
-                tokens.push(c.to_string());
-                i += 1;
-            }
+fn enums() -> Vec<CEnum> {
+    let mut results = vec![("OK".to_owned(), 0, "Success.".to_owned())];
+    results.extend(values(ErrorCode::ALL, |code| {
+        let doc = format!("{} ({}).", code.description(), code.name());
+        (code.code().into(), doc)
+    }));
+    let mut all = vec![
+        CEnum {
+            name: "partcert_result",
+            repr: "uint32_t",
+            doc: "The result of every fallible partcert function: `PARTCERT_RESULT_OK` (0) or one \
+                  of the core's stable error codes, which never change meaning and are never \
+                  reused. The hundreds digit is the family, so a caller can branch on `code / \
+                  100` without knowing every code: 1 malformed input, 2 cryptographic trust, 3 \
+                  policy, 4 blocklist state, 5 caller misuse, 9 internal. Generated from \
+                  `partcert::ErrorCode`; `partcert_result_name`, `partcert_result_message` and \
+                  `partcert_result_hint` describe each.",
+            core: Some("partcert::ErrorCode"),
+            values: results,
+        },
+        CEnum {
+            name: "partcert_part_kind",
+            repr: "uint16_t",
+            doc: "Named part kinds. A part kind travels as its `uint16_t` wire code: a newer \
+                  issuer may use a code this enum does not name yet, so treat any other value as \
+                  \"another kind\" (named \"kind-N\"). Generated from `partcert::PartKind::NAMED`.",
+            core: None,
+            values: values(PartKind::NAMED, |kind| {
+                (kind.code().into(), format!("\"{}\".", kind.name()))
+            }),
+        },
+        coded(
+            (
+                "partcert_role",
+                "What an authority certificate lets its key do. A manufacturer's offline root \
+                 (self-signed, pinned by verifiers) certifies part issuers (factory lines, which \
+                 certify parts of the kinds they are permitted) and pairing services (which sign \
+                 pairing records), and signs revocation lists; a blocklist root (a registry's, \
+                 an operator's or a manufacturer's: self-signed, pinned separately) certifies \
+                 blocklist authorities, which sign its snapshots and deltas.",
+                "partcert::certificate::AuthorityRole",
+            ),
+            AuthorityRole::ALL,
+            AuthorityRole::code,
+            AuthorityRole::name,
+        ),
+        coded(
+            (
+                "partcert_reason",
+                "Why a handset was listed: reported stolen, reported lost, or obtained by fraud \
+                 (e.g. an unpaid contract).",
+                "partcert::blocklist::Reason",
+            ),
+            Reason::ALL,
+            Reason::code,
+            Reason::name,
+        ),
+        coded(
+            (
+                "partcert_listing_status",
+                "Whether a listing stands for good (final) or is suspended pending inquiry (a \
+                 lost phone that may be found).",
+                "partcert::blocklist::ListingStatus",
+            ),
+            ListingStatus::ALL,
+            ListingStatus::code,
+            ListingStatus::name,
+        ),
+        coded(
+            (
+                "partcert_object_type",
+                "The type of an encoded partcert object (its envelope's type tag): a certificate \
+                 (root, authority or part), a pairing record, a blocklist snapshot, a blocklist \
+                 delta, a revocation list, a challenge response, or a compact blocklist snapshot \
+                 (national-scale lists).",
+                "partcert::ObjectType",
+            ),
+            ObjectType::ALL,
+            ObjectType::code,
+            ObjectType::name,
+        ),
+        coded(
+            (
+                "partcert_binding",
+                "How strongly a part is bound to its certificate: the part proved it holds the \
+                 key its certificate names (key-proven); it has a key, but no challenge response \
+                 was checked; or it has no secure element, so its certificate binds only its \
+                 serial and could have been copied (serial-only).",
+                "partcert::verify::Binding",
+            ),
+            Binding::ALL,
+            Binding::code,
+            Binding::name,
+        ),
+        coded(
+            (
+                "partcert_relation",
+                "A part's relation to the handset doing the verifying: paired to this handset, \
+                 paired to another handset (a used part), or unpaired (no pairing record was \
+                 presented).",
+                "partcert::verify::Relation",
+            ),
+            Relation::ALL,
+            Relation::code,
+            Relation::name,
+        ),
+        coded(
+            (
+                "partcert_pairing_event",
+                "Why a pairing record was made: the handset was assembled at the factory, or a \
+                 repair fitted one or more parts.",
+                "partcert::pairing::PairingEvent",
+            ),
+            PairingEvent::ALL,
+            PairingEvent::code,
+            PairingEvent::name,
+        ),
+    ];
+    all.extend(OWN.iter().map(|(name, doc, values)| {
+        CEnum {
+            name,
+            repr: "uint32_t",
+            doc,
+            core: None,
+            values: values
+                .iter()
+                .map(|(v, code, doc)| ((*v).to_owned(), *code, (*doc).to_owned()))
+                .collect(),
         }
-        Evaluator {
-            tokens,
-            at: 0,
-            known,
-        }
-    }
+    }));
+    all
+}
 
-    fn peek(&self) -> Option<&str> {
-        self.tokens.get(self.at).map(String::as_str)
-    }
-
-    fn next(&mut self) -> Option<String> {
-        let token = self.tokens.get(self.at).cloned();
-        self.at += 1;
-        token
-    }
-
-    fn evaluate(mut self) -> Option<u128> {
-        let value = self.shift()?;
-        self.peek().is_none().then_some(value)
-    }
-
-    fn shift(&mut self) -> Option<u128> {
-        let mut value = self.additive()?;
-        while let Some(op) = self
-            .peek()
-            .filter(|t| *t == "<<" || *t == ">>")
-            .map(str::to_owned)
-        {
-            self.next();
-            let right = u32::try_from(self.additive()?).ok()?;
-            value = if op == "<<" {
-                value.checked_shl(right)?
-            } else {
-                value >> right
-            };
-        }
-        Some(value)
-    }
-
-    fn additive(&mut self) -> Option<u128> {
-        let mut value = self.multiplicative()?;
-        while let Some(op) = self
-            .peek()
-            .filter(|t| *t == "+" || *t == "-")
-            .map(str::to_owned)
-        {
-            self.next();
-            let right = self.multiplicative()?;
-            value = if op == "+" {
-                value.checked_add(right)?
-            } else {
-                value.checked_sub(right)?
-            };
-        }
-        Some(value)
-    }
-
-    fn multiplicative(&mut self) -> Option<u128> {
-        let mut value = self.cast()?;
-        while let Some(op) = self
-            .peek()
-            .filter(|t| *t == "*" || *t == "/")
-            .map(str::to_owned)
-        {
-            self.next();
-            let right = self.cast()?;
-            value = if op == "*" {
-                value.checked_mul(right)?
-            } else {
-                value.checked_div(right)?
-            };
-        }
-        Some(value)
-    }
-
-    fn cast(&mut self) -> Option<u128> {
-        let value = self.primary()?;
-        while self.peek() == Some("as") {
-            self.next();
-            self.next()?; // the type: every limit is a non-negative integer
-        }
-        Some(value)
-    }
-
-    fn primary(&mut self) -> Option<u128> {
-        let token = self.next()?;
-        if token == "(" {
-            let value = self.shift()?;
-            return (self.next()? == ")").then_some(value);
-        }
-        let digits: String = token.chars().filter(|c| *c != '_').collect();
-        if let Ok(value) = digits
-            .trim_end_matches(|c: char| c.is_ascii_alphabetic())
-            .parse()
-        {
-            if digits.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-                return Some(value);
-            }
-        }
-        let name = token.rsplit("::").next()?;
-        self.known.iter().find(|l| l.name == name).map(|l| l.value)
-    }
+/// The fixed lengths the ABI works with, from the sizes of the core's
+/// types: name, length, documentation.
+fn lengths() -> [(&'static str, usize, &'static str); 4] {
+    let digest = size_of::<KeyId>();
+    assert!(
+        [
+            size_of::<PartId>(),
+            size_of::<Fingerprint>(),
+            size_of::<StateDigest>()
+        ]
+        .iter()
+        .all(|len| *len == digest),
+        "every digest has one length"
+    );
+    [
+        (
+            "PARTCERT_DIGEST_LEN",
+            digest,
+            "Length of a key id, a fingerprint, a part id or a state digest (SHA-256).",
+        ),
+        (
+            "PARTCERT_PUBLIC_KEY_LEN",
+            size_of::<PublicKey>(),
+            "Length of an Ed25519 public key.",
+        ),
+        (
+            "PARTCERT_SEED_LEN",
+            SecretKey::from_seed(&[0; 32]).to_seed().len(),
+            "Length of an Ed25519 secret key seed.",
+        ),
+        (
+            "PARTCERT_NONCE_LEN",
+            Challenge::new([0; 32]).nonce().len(),
+            "Length of a challenge nonce.",
+        ),
+    ]
 }
 
 /// "BadSignature" -> "BAD_SIGNATURE".
@@ -261,159 +400,12 @@ fn screaming(name: &str) -> String {
     out
 }
 
-/// A C comment body safe to embed (no `*/`).
-fn comment(text: &str) -> String {
-    text.replace("*/", "* /")
-}
-
-struct Version {
-    text: String,
-    major: u32,
-    minor: u32,
-    patch: u32,
-}
-
-fn read_version(path: &Path) -> Version {
-    let text = fs::read_to_string(path)
-        .expect("ffi/VERSION must exist")
-        .trim()
-        .to_owned();
-    let numbers: Vec<u32> = text
-        .split('.')
-        .map(|n| n.parse().expect("ffi/VERSION is MAJOR.MINOR.PATCH"))
-        .collect();
-    assert_eq!(numbers.len(), 3, "ffi/VERSION is MAJOR.MINOR.PATCH");
-    assert!(
-        numbers.iter().all(|n| *n < 256),
-        "each version number fits in 8 bits"
-    );
-    Version {
-        text,
-        major: numbers[0],
-        minor: numbers[1],
-        patch: numbers[2],
-    }
-}
-
-fn rust_codes(version: &Version) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "// Generated by ffi/build.rs from partcert::ErrorCode and PartKind; do not edit."
-    );
-    let _ = writeln!(
-        out,
-        "/// The result of every fallible partcert function (see the header)."
-    );
-    let _ = writeln!(out, "#[repr(u32)]");
-    let _ = writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]");
-    let _ = writeln!(out, "pub enum partcert_result {{");
-    let _ = writeln!(out, "    /// Success.");
-    let _ = writeln!(out, "    Ok = 0,");
-    for code in ErrorCode::ALL {
-        let _ = writeln!(out, "    /// {}.", code.description());
-        let _ = writeln!(out, "    {} = {},", code.name(), code.as_u32());
-    }
-    let _ = writeln!(out, "}}\n");
-    let _ = writeln!(out, "impl partcert_result {{");
-    let _ = writeln!(out, "    /// Every result, in numeric order.");
-    let _ = writeln!(out, "    pub const ALL: &'static [partcert_result] = &[");
-    let _ = writeln!(out, "        partcert_result::Ok,");
-    for code in ErrorCode::ALL {
-        let _ = writeln!(out, "        partcert_result::{},", code.name());
-    }
-    let _ = writeln!(out, "    ];\n");
-    let _ = writeln!(out, "    /// The result for a core error code.");
-    let _ = writeln!(
-        out,
-        "    pub fn from_code(code: partcert::ErrorCode) -> Self {{"
-    );
-    let _ = writeln!(out, "        match code {{");
-    for code in ErrorCode::ALL {
-        let _ = writeln!(
-            out,
-            "            partcert::ErrorCode::{0} => partcert_result::{0},",
-            code.name()
-        );
-    }
-    let _ = writeln!(out, "            #[allow(unreachable_patterns)]");
-    let _ = writeln!(out, "            _ => partcert_result::Panic,");
-    let _ = writeln!(out, "        }}");
-    let _ = writeln!(out, "    }}");
-    let _ = writeln!(out, "}}\n");
-    let _ = writeln!(
-        out,
-        "/// (code, name, message) of every result, NUL-terminated, in numeric order."
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) const RESULT_TEXT: &[(u32, &::std::ffi::CStr, &::std::ffi::CStr)] = &["
-    );
-    let _ = writeln!(out, "    (0, c\"Ok\", c\"ok\"),");
-    for code in ErrorCode::ALL {
-        let _ = writeln!(
-            out,
-            "    ({}, c{:?}, c{:?}),",
-            code.as_u32(),
-            code.name(),
-            code.description()
-        );
-    }
-    let _ = writeln!(out, "];\n");
-    let _ = writeln!(
-        out,
-        "/// (code, name) of every named part kind, NUL-terminated."
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) const PART_KIND_NAMES: &[(u16, &::std::ffi::CStr)] = &["
-    );
-    for kind in PartKind::NAMED {
-        let _ = writeln!(out, "    ({}, c{:?}),", kind.code(), kind.name());
-    }
-    let _ = writeln!(out, "];\n");
-    let _ = writeln!(out, "/// The C library's version, NUL-terminated.");
-    let _ = writeln!(
-        out,
-        "pub(crate) const LIBRARY_VERSION: &::std::ffi::CStr = c{:?};",
-        version.text
-    );
-    let _ = writeln!(
-        out,
-        "/// The C library's version as one number (MAJOR << 16 | MINOR << 8 | PATCH)."
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) const LIBRARY_VERSION_NUMBER: u32 = {};",
-        (version.major << 16) | (version.minor << 8) | version.patch
-    );
-    out
-}
-
-/// A C enum the way cbindgen writes one with a fixed underlying type.
-fn c_enum(out: &mut String, name: &str, repr: &str, doc: &str, variants: &[(String, u64, String)]) {
-    let _ = writeln!(out, "/**\n{} */", doc_lines(doc, ""));
-    let _ = writeln!(out, "enum {name}");
-    let _ = writeln!(
-        out,
-        "#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n  : {repr}\n#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n {{"
-    );
-    for (variant, value, doc) in variants {
-        let _ = writeln!(out, "  /**\n{}   */", doc_lines(doc, "  "));
-        let _ = writeln!(out, "  {variant} = {value},");
-    }
-    let _ = writeln!(out, "}};");
-    let _ = writeln!(
-        out,
-        "#ifndef __cplusplus\n#if __STDC_VERSION__ >= 202311L\ntypedef enum {name} {name};\n#else\ntypedef {repr} {name};\n#endif // __STDC_VERSION__ >= 202311L\n#endif // __cplusplus\n"
-    );
-}
-
-/// Wraps `text` into ` * ` comment lines (about 76 columns).
+/// Wraps `text` into ` * ` comment lines (about 76 columns), safe to embed
+/// (no `*/`).
 fn doc_lines(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
-    for word in comment(text).split_whitespace() {
+    for word in text.replace("*/", "* /").split_whitespace() {
         if !line.is_empty() && line.len() + word.len() + 1 > 72 {
             let _ = writeln!(out, "{indent} * {line}");
             line.clear();
@@ -429,163 +421,207 @@ fn doc_lines(text: &str, indent: &str) -> String {
     out
 }
 
-fn c_prelude(version: &Version, limits: &[Limit]) -> String {
-    let mut out = String::new();
+/// The library version, from `VERSION`: its text and its three numbers.
+fn version(text: &str) -> (String, [u32; 3]) {
+    let text = text.trim().to_owned();
+    let numbers: Vec<u32> = text
+        .split('.')
+        .map(|n| n.parse().expect("ffi/VERSION is MAJOR.MINOR.PATCH"))
+        .collect();
+    let numbers: [u32; 3] = numbers
+        .try_into()
+        .expect("ffi/VERSION is MAJOR.MINOR.PATCH");
+    assert!(
+        numbers.iter().all(|n| *n < 256),
+        "each version number fits in 8 bits"
+    );
+    (text, numbers)
+}
+
+fn rust_enum(out: &mut String, e: &CEnum) {
+    let repr = if e.repr == "uint16_t" { "u16" } else { "u32" };
+    let prefix = format!("{}_", e.name.to_ascii_uppercase());
+    let _ = writeln!(out, "#[doc = {:?}]", e.doc);
+    let _ = writeln!(out, "#[repr(transparent)]");
+    let _ = writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]");
+    let _ = writeln!(out, "pub struct {}(pub {repr});\n", e.name);
+    let _ = writeln!(out, "impl {} {{", e.name);
+    for (value, code, doc) in &e.values {
+        let _ = writeln!(
+            out,
+            "    #[doc = {:?}]",
+            format!("`{prefix}{value}`: {doc}")
+        );
+        let _ = writeln!(out, "    pub const {value}: Self = Self({code});");
+    }
+    let _ = writeln!(out, "    /// Every value, in the table's order.");
+    let _ = writeln!(out, "    pub const ALL: &'static [Self] = &[");
+    for (value, _, _) in &e.values {
+        let _ = writeln!(out, "        Self::{value},");
+    }
+    let _ = writeln!(out, "    ];\n}}\n");
+    if let Some(core) = e.core {
+        let _ = writeln!(
+            out,
+            "impl From<{core}> for {0} {{\n    #[allow(clippy::useless_conversion)]\n    fn from(value: {core}) -> Self {{\n        {0}(value.code().into())\n    }}\n}}\n",
+            e.name
+        );
+    }
+}
+
+fn rust(version: &(String, [u32; 3]), enums: &[CEnum]) -> String {
+    let mut out =
+        String::from("// Generated by ffi/build.rs from the core's tables; do not edit.\n\n");
+    for (name, len, doc) in lengths() {
+        let _ = writeln!(out, "#[doc = {doc:?}]\npub const {name}: usize = {len};\n");
+    }
+    for e in enums {
+        rust_enum(&mut out, e);
+    }
     let _ = writeln!(
         out,
-        "/*\n * Generated by ffi/build.rs from the core (ErrorCode, PartKind, limits) and\n * ffi/VERSION: the one source of truth for codes, kinds, limits and version.\n */\n"
+        "/// (code, name, message, hint) of every result, NUL-terminated, in numeric order."
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) const RESULT_TEXT: &[(u32, &::std::ffi::CStr, &::std::ffi::CStr, &::std::ffi::CStr)] = &["
+    );
+    let _ = writeln!(out, "    (0, c\"Ok\", c\"ok\", c\"\"),");
+    for code in ErrorCode::ALL {
+        let _ = writeln!(
+            out,
+            "    ({}, c{:?}, c{:?}, c{:?}),",
+            code.code(),
+            code.name(),
+            code.description(),
+            code.hint()
+        );
+    }
+    let _ = writeln!(out, "];\n");
+    let _ = writeln!(
+        out,
+        "/// (code, name) of every named part kind, NUL-terminated."
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) const PART_KIND_NAMES: &[(u16, &::std::ffi::CStr)] = &["
+    );
+    for kind in PartKind::NAMED {
+        let _ = writeln!(out, "    ({}, c{:?}),", kind.code(), kind.name());
+    }
+    let (text, [major, minor, patch]) = version;
+    let _ = writeln!(
+        out,
+        "];\n\n/// The C library's version, NUL-terminated.\npub(crate) const LIBRARY_VERSION: &::std::ffi::CStr = c{text:?};"
+    );
+    let _ = writeln!(
+        out,
+        "/// The C library's version as one number (MAJOR << 16 | MINOR << 8 | PATCH).\npub(crate) const LIBRARY_VERSION_NUMBER: u32 = {};",
+        (major << 16) | (minor << 8) | patch
+    );
+    out
+}
+
+/// A C enum the way cbindgen writes one with a fixed underlying type.
+fn c_enum(out: &mut String, e: &CEnum) {
+    let (name, repr) = (e.name, e.repr);
+    let _ = writeln!(out, "/**\n{} */", doc_lines(e.doc, ""));
+    let _ = writeln!(out, "enum {name}");
+    let _ = writeln!(
+        out,
+        "#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n  : {repr}\n#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L\n {{"
+    );
+    for (value, code, doc) in &e.values {
+        let _ = writeln!(out, "  /**\n{}   */", doc_lines(doc, "  "));
+        let _ = writeln!(out, "  {}_{value} = {code},", name.to_ascii_uppercase());
+    }
+    let _ = writeln!(out, "}};");
+    let _ = writeln!(
+        out,
+        "#ifndef __cplusplus\n#if __STDC_VERSION__ >= 202311L\ntypedef enum {name} {name};\n#else\ntypedef {repr} {name};\n#endif // __STDC_VERSION__ >= 202311L\n#endif // __cplusplus\n"
+    );
+}
+
+/// A `#define` with its documentation.
+fn c_define(out: &mut String, name: &str, value: impl std::fmt::Display, doc: &str) {
+    let _ = writeln!(
+        out,
+        "/**\n{} */\n#define {name} {value}\n",
+        doc_lines(doc, "")
+    );
+}
+
+fn c_prelude(version: &(String, [u32; 3]), enums: &[CEnum]) -> String {
+    let (text, [major, minor, patch]) = version;
+    let mut out = String::from(
+        "/*\n * Generated by ffi/build.rs from the core's tables (ErrorCode, PartKind, the\n * coded enums, limits) and ffi/VERSION: the one source of truth for codes,\n * kinds, enums, limits and version.\n */\n\n",
     );
     let _ = writeln!(
         out,
         "/**\n * The version of the library this header describes (semantic versioning of\n * the C ABI; see \"ABI policy\" above). Compare with `partcert_version()` and\n * `partcert_version_number()`, the version of the library actually loaded.\n */"
     );
-    let _ = writeln!(out, "#define PARTCERT_VERSION_MAJOR {}", version.major);
-    let _ = writeln!(out, "#define PARTCERT_VERSION_MINOR {}", version.minor);
-    let _ = writeln!(out, "#define PARTCERT_VERSION_PATCH {}", version.patch);
-    let _ = writeln!(out, "#define PARTCERT_VERSION_STRING \"{}\"", version.text);
+    let _ = writeln!(
+        out,
+        "#define PARTCERT_VERSION_MAJOR {major}\n#define PARTCERT_VERSION_MINOR {minor}\n#define PARTCERT_VERSION_PATCH {patch}\n#define PARTCERT_VERSION_STRING \"{text}\""
+    );
     let _ = writeln!(
         out,
         "#define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)\n"
     );
-
-    let fixed = [
-        (
-            "PARTCERT_DIGEST_LEN",
-            32u64,
-            "Length of a key id, a fingerprint, a part id or a state digest (SHA-256).",
-        ),
-        (
-            "PARTCERT_PUBLIC_KEY_LEN",
-            32,
-            "Length of an Ed25519 public key.",
-        ),
-        (
-            "PARTCERT_SEED_LEN",
-            32,
-            "Length of an Ed25519 secret key seed.",
-        ),
-        ("PARTCERT_NONCE_LEN", 32, "Length of a challenge nonce."),
-    ];
-    for (name, value, doc) in fixed {
-        let _ = writeln!(
-            out,
-            "/**\n{} */\n#define {name} {value}\n",
-            doc_lines(doc, "")
-        );
+    for (name, len, doc) in lengths() {
+        c_define(&mut out, name, len, doc);
     }
-    for limit in limits {
+    for limit in limits::ALL {
         let doc = format!("{} (core: `partcert::limits::{}`)", limit.doc, limit.name);
-        let suffix = if limit.value > u128::from(u32::MAX) {
+        let suffix = if limit.value > u64::from(u32::MAX) {
             "ULL"
         } else {
             ""
         };
-        let _ = writeln!(
-            out,
-            "/**\n{} */\n#define PARTCERT_{} {}{suffix}\n",
-            doc_lines(&doc, ""),
-            limit.name,
-            limit.value
-        );
+        let name = format!("PARTCERT_{}", limit.name);
+        c_define(&mut out, &name, format!("{}{suffix}", limit.value), &doc);
     }
-
-    let mut results = vec![("PARTCERT_RESULT_OK".to_owned(), 0u64, "Success.".to_owned())];
-    for code in ErrorCode::ALL {
-        results.push((
-            format!("PARTCERT_RESULT_{}", screaming(code.name())),
-            u64::from(code.as_u32()),
-            format!("{} ({}).", code.description(), code.name()),
-        ));
+    for e in enums {
+        c_enum(&mut out, e);
     }
-    c_enum(
-        &mut out,
-        "partcert_result",
-        "uint32_t",
-        "The result of every fallible partcert function: `PARTCERT_RESULT_OK` (0) or one of the core's stable error codes, which never change meaning and are never reused. The hundreds digit is the family, so a caller can branch on `code / 100` without knowing every code: 1 malformed input, 2 cryptographic trust, 3 policy, 4 blocklist state, 5 caller misuse, 9 internal. Generated from `partcert::ErrorCode`; the message of each is `partcert_result_message`.",
-        &results,
-    );
-    let kinds: Vec<(String, u64, String)> = PartKind::NAMED
-        .iter()
-        .map(|kind| {
-            (
-                format!("PARTCERT_PART_KIND_{}", screaming(&format!("{kind:?}"))),
-                u64::from(kind.code()),
-                format!("\"{}\".", kind.name()),
-            )
-        })
-        .collect();
-    c_enum(
-        &mut out,
-        "partcert_part_kind",
-        "uint16_t",
-        "Named part kinds. A part kind travels as its `uint16_t` wire code: a newer issuer may use a code this enum does not name yet, so treat any other value as \"another kind\" (named \"kind-N\"). Generated from `partcert::PartKind::NAMED`.",
-        &kinds,
-    );
     out
 }
 
 fn main() {
-    println!("cargo:rerun-if-changed=src");
-    println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=VERSION");
-
+    for path in ["src", "cbindgen.toml", "build.rs", "VERSION"] {
+        println!("cargo:rerun-if-changed={path}");
+    }
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
-    let version = read_version(&crate_dir.join("VERSION"));
+    let version =
+        version(&fs::read_to_string(crate_dir.join("VERSION")).expect("ffi/VERSION must exist"));
 
     // The soname carries the major version: a library with another major
     // version is another file, and programs keep loading the one they
     // were linked with.
-    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    match target_os.as_str() {
+    let major = version.1[0];
+    match env::var("CARGO_CFG_TARGET_OS").unwrap_or_default().as_str() {
         "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly" => {
-            println!(
-                "cargo:rustc-cdylib-link-arg=-Wl,-soname,libpartcert.so.{}",
-                version.major
-            );
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpartcert.so.{major}");
         }
         "macos" | "ios" => {
             println!(
-                "cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libpartcert.{}.dylib",
-                version.major
+                "cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libpartcert.{major}.dylib"
             );
         }
         _ => {}
     }
 
-    // The limits: every `pub const` of the core's limits.rs, read from its
-    // source (this workspace's), each checked against the compiled core
-    // by the test generated into limits_check.rs.
-    let limits_rs = crate_dir.join("../core/src/limits.rs");
-    println!("cargo:rerun-if-changed={}", limits_rs.display());
-    let limits = match fs::read_to_string(&limits_rs) {
-        Ok(source) => core_limits(&source),
-        Err(_) => {
-            println!("cargo:warning=core/src/limits.rs not found: the header publishes no limits");
-            Vec::new()
-        }
-    };
-    let mut check = String::from(
-        "// Generated by ffi/build.rs: every limit the header publishes is the core's.\n{\n",
-    );
-    for limit in &limits {
-        let _ = writeln!(
-            check,
-            "assert_eq!({}u128, partcert::limits::{} as u128, \"PARTCERT_{}\");",
-            limit.value, limit.name, limit.name
-        );
-    }
-    check.push_str("}\n");
-    fs::write(out_dir.join("limits_check.rs"), check).expect("write limits_check.rs");
-
-    fs::write(out_dir.join("codes.rs"), rust_codes(&version)).expect("write codes.rs");
+    let enums = enums();
+    fs::write(out_dir.join("enums.rs"), rust(&version, &enums)).expect("write enums.rs");
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("ffi/cbindgen.toml must be valid");
-    config.after_includes = Some(c_prelude(&version, &limits));
+    config.after_includes = Some(c_prelude(&version, &enums));
+    // From the sources alone (no `cargo metadata`, which would read the
+    // workspace around the crate): the header only describes this crate.
     let bindings = cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(crate_dir.join("src/lib.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen could not generate partcert.h");

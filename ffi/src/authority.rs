@@ -3,25 +3,23 @@
 
 use std::ffi::c_char;
 
+use partcert::ids::{KeyId, PublicKey};
 use partcert::issue::Authority;
-use partcert::{
-    BlockKey, BlocklistSnapshot, Certificate, KeyId, ListVersion, PairingRecord, PartKind,
-    PublicKey, RevokedKey, SecretKey, Validity, limits,
-};
+use partcert::pairing::PairingEvent;
+use partcert::revocation::RevokedKey;
+use partcert::{Certificate, PairingRecord, PartKind, SecretKey, Validity, limits};
 
-use crate::blocklist::partcert_blocklist;
-use crate::blocklist_entries::partcert_blocklist_entries;
 use crate::bytes::{partcert_bytes, to_bytes};
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::{PARTCERT_DIGEST_LEN, PARTCERT_PUBLIC_KEY_LEN};
+use crate::castable;
+use crate::enums::{
+    PARTCERT_DIGEST_LEN, PARTCERT_PUBLIC_KEY_LEN, enum_in, partcert_result, partcert_role,
+};
 use crate::error::{Failure, partcert_error};
-use crate::panic::{boundary, boundary_void, getter};
+use crate::panic::{boundary, getter};
 use crate::part_spec::partcert_part_spec;
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
 use crate::str::{partcert_slice, partcert_str};
 use crate::trust_store::partcert_trust_store;
-use crate::types::{pairing_event_in, partcert_role};
 
 /// An authority able to sign: its secret key and its certificate (a
 /// manufacturer or blocklist root, a part issuer, a pairing service, a
@@ -41,7 +39,7 @@ pub struct partcert_authority {
 
 /// The contents of a `partcert_authority`.
 pub(crate) struct AuthorityData {
-    authority: Authority,
+    pub(crate) authority: Authority,
     key_id: [u8; PARTCERT_DIGEST_LEN],
 }
 
@@ -52,11 +50,6 @@ impl AuthorityData {
             authority,
         }
     }
-}
-
-impl Castable for partcert_authority {
-    type Ownership = OwnershipBox;
-    type RustType = AuthorityData;
 }
 
 fn validity(not_before: u64, not_after: u64) -> Validity {
@@ -166,7 +159,7 @@ pub unsafe extern "C" fn partcert_authority_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_free(authority: *mut partcert_authority) {
     // SAFETY: NULL or an authority from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(authority) })
+    unsafe { castable::free_box(authority) }
 }
 
 /// The authority's encoded certificate, borrowed: valid while the authority
@@ -188,7 +181,7 @@ pub unsafe extern "C" fn partcert_authority_certificate(
 pub unsafe extern "C" fn partcert_authority_role(
     authority: *const partcert_authority,
 ) -> partcert_role {
-    getter(partcert_role::ManufacturerRoot, || {
+    getter(partcert_role::MANUFACTURER_ROOT, || {
         // SAFETY: NULL or a live authority.
         unsafe { castable::try_ref(authority) }.map(|a| a.authority.role().into())
     })
@@ -400,7 +393,7 @@ pub unsafe extern "C" fn partcert_authority_pair(
                 Out::new(record_out, "record_out")?,
             )
         };
-        let event = pairing_event_in(event)?;
+        let event = enum_in(event, "event", PairingEvent::from_code)?;
         let board = Certificate::decode(board)?;
         let parts = certificates(parts)?;
         let record = authority
@@ -470,7 +463,7 @@ pub unsafe extern "C" fn partcert_authority_pair_after(
             }
             .into());
         }
-        let event = pairing_event_in(event)?;
+        let event = enum_in(event, "event", PairingEvent::from_code)?;
         let earlier = earlier
             .into_iter()
             .map(|bytes| PairingRecord::decode(bytes).map_err(Failure::from))
@@ -487,179 +480,6 @@ pub unsafe extern "C" fn partcert_authority_pair_after(
             issued_at,
         )?;
         signed(out, record.as_bytes())
-    })
-}
-
-/// Publishes a full blocklist snapshot (blocklist roots in any epoch;
-/// delegated blocklist authorities only in the epoch their certificate
-/// names: 406 otherwise) holding `entries` (not consumed: free it
-/// yourself), with its version (`epoch`, then `sequence`, each at most
-/// `PARTCERT_MAX_SEQUENCE`, 405 otherwise), issue and expiry times. The
-/// signer's certificate must be valid at `issued_at` (301/300 at signing
-/// otherwise); a key listed twice is refused (110, naming it). Writes the
-/// encoded snapshot to a new `partcert_bytes`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_authority_publish_snapshot(
-    authority: *const partcert_authority,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    entries: *const partcert_blocklist_entries,
-    snapshot_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: live objects and a writable slot.
-        let (authority, entries, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(entries, "entries")?,
-                Out::new(snapshot_out, "snapshot_out")?,
-            )
-        };
-        let snapshot = authority.authority.publish_snapshot(
-            ListVersion::new(epoch, sequence),
-            issued_at,
-            expires_at,
-            entries.entries().to_vec(),
-        )?;
-        signed(out, snapshot.as_bytes())
-    })
-}
-
-/// Publishes a full blocklist in the compact format (object type
-/// `PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`), for national-scale lists:
-/// the same signer, version, time and duplicate rules as
-/// `partcert_authority_publish_snapshot` (406, 405, 301/300, 110), with
-/// listing times kept to the day (111 outside the days the format holds).
-/// `entries` is not consumed: free it yourself. Devices apply it with
-/// `partcert_blocklist_apply` or `partcert_blocklist_holder_apply`, and
-/// keep it current with deltas from
-/// `partcert_authority_publish_delta_over`. Writes the encoded compact
-/// snapshot to a new `partcert_bytes`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_authority_publish_compact_snapshot(
-    authority: *const partcert_authority,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    entries: *const partcert_blocklist_entries,
-    snapshot_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: live objects and a writable slot.
-        let (authority, entries, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(entries, "entries")?,
-                Out::new(snapshot_out, "snapshot_out")?,
-            )
-        };
-        let snapshot = authority.authority.publish_compact_snapshot(
-            ListVersion::new(epoch, sequence),
-            issued_at,
-            expires_at,
-            entries.entries(),
-        )?;
-        signed(out, snapshot.as_bytes())
-    })
-}
-
-/// Publishes the delta that takes this authority's list as `held` holds
-/// it (a blocklist that applied its snapshot, sorted or compact, and
-/// deltas; 503 if `held` holds no list of this authority) to version
-/// (`epoch`, `sequence`): the keys of the entries in `delisted` removed
-/// (NULL for none; only their keys are read), the entries in `listed`
-/// added or replacing the held entry for their key (a key listed twice is
-/// 110, naming it). Neither list is consumed. The version must be later
-/// than the one held (400) and in the same epoch (111: a new epoch starts
-/// with a snapshot); the signer's rules are those of
-/// `partcert_authority_publish_snapshot`. This is how a compact list is
-/// kept current between compact snapshots: the state digest the delta
-/// promises is computed by the rule devices apply. Writes the encoded
-/// delta to a new `partcert_bytes`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_authority_publish_delta_over(
-    authority: *const partcert_authority,
-    held: *const partcert_blocklist,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    delisted: *const partcert_blocklist_entries,
-    listed: *const partcert_blocklist_entries,
-    delta_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: live objects (`delisted` NULL or live) and a writable
-        // slot.
-        let (authority, held, delisted, listed, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(held, "held")?,
-                if delisted.is_null() {
-                    None
-                } else {
-                    Some(castable::borrow(delisted, "delisted")?)
-                },
-                castable::borrow(listed, "listed")?,
-                Out::new(delta_out, "delta_out")?,
-            )
-        };
-        let list_authority = authority.authority.blocklist_authority()?;
-        let list = held.blocklist.list(&list_authority).ok_or_else(|| {
-            Failure::argument(format!(
-                "`held` holds no list of authority {}: a first list is a snapshot",
-                list_authority.to_hex()
-            ))
-        })?;
-        let delisted: Vec<BlockKey> = delisted
-            .map(|d| d.entries().iter().map(|entry| entry.key).collect())
-            .unwrap_or_default();
-        let delta = authority.authority.publish_delta_over(
-            list,
-            ListVersion::new(epoch, sequence),
-            issued_at,
-            expires_at,
-            &delisted,
-            listed.entries().to_vec(),
-        )?;
-        signed(out, delta.as_bytes())
-    })
-}
-
-/// Publishes the delta that turns snapshot `from` into the later snapshot
-/// `to` (both this authority's, encoded, in the same epoch: a new epoch
-/// starts with a snapshot, 111 otherwise). Writes the encoded delta to a
-/// new `partcert_bytes`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_authority_publish_delta(
-    authority: *const partcert_authority,
-    from: *const u8,
-    from_len: usize,
-    to: *const u8,
-    to_len: usize,
-    delta_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority, readable bytes, a writable slot.
-        let (authority, from, to, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                ptr::bytes_in(from, from_len, "from")?,
-                ptr::bytes_in(to, to_len, "to")?,
-                Out::new(delta_out, "delta_out")?,
-            )
-        };
-        let from = BlocklistSnapshot::decode(from)?;
-        let to = BlocklistSnapshot::decode(to)?;
-        let delta = authority.authority.publish_delta(&from, &to)?;
-        signed(out, delta.as_bytes())
     })
 }
 

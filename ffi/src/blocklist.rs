@@ -1,21 +1,19 @@
 //! `partcert_blocklist`: accepted blocklists and their anti-rollback state
 //! — reference-counted, immutable once shared.
 
-use partcert::{
-    AuthorityList, Blocklist, BlocklistDelta, BlocklistSnapshot, KeyId, ListVersion, RollbackState,
-    TrustStore,
-};
+use partcert::blocklist::{AuthorityList, ListVersion, RollbackState, SignedList};
+use partcert::ids::KeyId;
+use partcert::{Blocklist, TrustStore};
 
 use crate::bytes::{partcert_bytes, to_bytes};
-use crate::castable::{self, Castable, OwnershipArc};
-use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::castable;
+use crate::enums::{PARTCERT_DIGEST_LEN, partcert_result};
 use crate::error::{Failure, partcert_error};
-use crate::panic::{boundary, boundary_void, getter};
+use crate::list_version::partcert_list_version;
+use crate::panic::{boundary, getter};
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
 use crate::str::{NulString, partcert_str};
 use crate::trust_store::partcert_trust_store;
-use crate::types::partcert_list_version;
 
 /// The blocklists accepted from every trusted blocklist authority, with
 /// the anti-rollback state that guards them.
@@ -26,9 +24,8 @@ use crate::types::partcert_list_version;
 /// Reference-counted and immutable once shared, like
 /// `partcert_trust_store`: `partcert_blocklist_new` (and the other
 /// constructors) make one with a single reference, which
-/// `partcert_blocklist_apply` (any list object, told by its content),
-/// `_apply_snapshot`, `_apply_delta`, `_unfollow` and `_unfollow_unpinned`
-/// change in place;
+/// `partcert_blocklist_apply` (any list, told by its content),
+/// `_unfollow` and `_unfollow_unpinned` change in place;
 /// once `partcert_blocklist_share` has handed out another reference it no
 /// longer changes (503). A device whose readers verify while an updater
 /// applies lists keeps the current blocklist in a
@@ -113,6 +110,10 @@ pub(crate) struct BlocklistData {
     lists: Vec<ListView>,
 }
 
+/// How an update's bytes are read: any list ([`SignedList::decode`]), or,
+/// for the calls of 1.0–1.3, one format only.
+pub(crate) type Decode = fn(&[u8]) -> Result<SignedList, partcert::Error>;
+
 impl BlocklistData {
     pub(crate) fn new(blocklist: Blocklist) -> Self {
         let lists = blocklist.lists().map(ListView::of).collect();
@@ -123,28 +124,16 @@ impl BlocklistData {
         self.lists = self.blocklist.lists().map(ListView::of).collect();
     }
 
-    /// Applies an encoded snapshot (all-or-nothing).
-    pub(crate) fn apply_snapshot(
+    /// Applies an encoded list, read by `decode` (all-or-nothing; the core
+    /// decides everything).
+    pub(crate) fn apply(
         &mut self,
         trust: &TrustStore,
         bytes: &[u8],
+        decode: Decode,
         now: u64,
     ) -> Result<ListVersion, Failure> {
-        let snapshot = BlocklistSnapshot::decode(bytes)?;
-        let version = self.blocklist.apply_snapshot(trust, &snapshot, now)?;
-        self.refresh();
-        Ok(version)
-    }
-
-    /// Applies an encoded sorted snapshot, compact snapshot or delta, told
-    /// by its content (all-or-nothing; the core decides what it is).
-    pub(crate) fn apply_bytes(
-        &mut self,
-        trust: &TrustStore,
-        bytes: &[u8],
-        now: u64,
-    ) -> Result<ListVersion, Failure> {
-        let version = self.blocklist.apply_bytes(trust, bytes, now)?;
+        let version = self.blocklist.apply(trust, &decode(bytes)?, now)?;
         self.refresh();
         Ok(version)
     }
@@ -157,24 +146,12 @@ impl BlocklistData {
         followed
     }
 
-    /// Stops following every authority `trust` no longer pins.
-    pub(crate) fn unfollow_unpinned(&mut self, trust: &TrustStore) -> Vec<KeyId> {
+    /// Stops following every authority `trust` no longer pins; their root
+    /// key ids, 32 bytes each.
+    pub(crate) fn unfollow_unpinned(&mut self, trust: &TrustStore) -> Vec<u8> {
         let unfollowed = self.blocklist.unfollow_unpinned(trust);
         self.refresh();
-        unfollowed
-    }
-
-    /// Applies an encoded delta (all-or-nothing).
-    pub(crate) fn apply_delta(
-        &mut self,
-        trust: &TrustStore,
-        bytes: &[u8],
-        now: u64,
-    ) -> Result<ListVersion, Failure> {
-        let delta = BlocklistDelta::decode(bytes)?;
-        let version = self.blocklist.apply_delta(trust, &delta, now)?;
-        self.refresh();
-        Ok(version)
+        key_ids(&unfollowed)
     }
 }
 
@@ -184,9 +161,9 @@ impl Clone for BlocklistData {
     }
 }
 
-impl Castable for partcert_blocklist {
-    type Ownership = OwnershipArc;
-    type RustType = BlocklistData;
+/// Key ids one after another, 32 bytes each.
+pub(crate) fn key_ids(ids: &[KeyId]) -> Vec<u8> {
+    ids.iter().flat_map(|id| *id.as_bytes()).collect()
 }
 
 /// Creates an empty blocklist with no anti-rollback history, with one
@@ -219,9 +196,8 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
             )
         };
         let state = RollbackState::decode(bytes)?;
-        out.write(castable::to_arc(BlocklistData::new(
-            Blocklist::with_rollback_state(state),
-        )))
+        let blocklist = Blocklist::with_rollback_state(state);
+        out.write(castable::to_arc(BlocklistData::new(blocklist)))
     })
 }
 
@@ -245,18 +221,17 @@ pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
     blocklist_out: *mut *mut partcert_blocklist,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live trust store, `len` readable bytes, a writable slot.
-        let (trust, bytes, out) = unsafe {
-            (
-                castable::borrow(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-                Out::new(blocklist_out, "blocklist_out")?,
-            )
-        };
-        let blocklist = Blocklist::decode_state(bytes, &trust.store)?;
-        out.write(castable::to_arc(BlocklistData::new(blocklist)))
-    })
+    // SAFETY: the header's contract, forwarded; no `dropped_out`.
+    unsafe {
+        partcert_blocklist_load_state(
+            trust,
+            data,
+            len,
+            blocklist_out,
+            std::ptr::null_mut(),
+            error_out,
+        )
+    }
 }
 
 /// Reads back a whole accepted state as
@@ -295,17 +270,29 @@ pub unsafe extern "C" fn partcert_blocklist_load_state(
             )
         };
         let loaded = Blocklist::load_state(bytes, &trust.store)?;
-        // Made only when asked for: an unwanted handle would leak.
-        if let Some(dropped_out) = dropped_out {
-            dropped_out.write(to_bytes(key_ids(&loaded.dropped)))?;
-        }
+        ptr::write_bytes_optional(dropped_out, || key_ids(&loaded.dropped))?;
         out.write(castable::to_arc(BlocklistData::new(loaded.blocklist)))
     })
 }
 
-/// Key ids one after another, 32 bytes each.
-pub(crate) fn key_ids(ids: &[KeyId]) -> Vec<u8> {
-    ids.iter().flat_map(|id| *id.as_bytes()).collect()
+/// Writes what `encode` makes of a blocklist to a new `partcert_bytes`.
+fn encoded(
+    blocklist: *const partcert_blocklist,
+    state_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+    encode: fn(&Blocklist) -> Vec<u8>,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live blocklist and a writable slot (the header's
+        // contract for both callers).
+        let (blocklist, out) = unsafe {
+            (
+                castable::borrow(blocklist, "blocklist")?,
+                Out::new(state_out, "state_out")?,
+            )
+        };
+        out.write(to_bytes(encode(&blocklist.blocklist)))
+    })
 }
 
 /// Writes the whole accepted state — every authority's list and the
@@ -319,16 +306,7 @@ pub unsafe extern "C" fn partcert_blocklist_save_state(
     state_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live blocklist and a writable slot.
-        let (blocklist, out) = unsafe {
-            (
-                castable::borrow(blocklist, "blocklist")?,
-                Out::new(state_out, "state_out")?,
-            )
-        };
-        out.write(to_bytes(blocklist.blocklist.encode_state()))
-    })
+    encoded(blocklist, state_out, error_out, Blocklist::encode_state)
 }
 
 /// Writes the anti-rollback state to persist (at most
@@ -339,15 +317,8 @@ pub unsafe extern "C" fn partcert_blocklist_rollback_state(
     state_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live blocklist and a writable slot.
-        let (blocklist, out) = unsafe {
-            (
-                castable::borrow(blocklist, "blocklist")?,
-                Out::new(state_out, "state_out")?,
-            )
-        };
-        out.write(to_bytes(blocklist.blocklist.rollback_state().encode()))
+    encoded(blocklist, state_out, error_out, |b| {
+        b.rollback_state().encode()
     })
 }
 
@@ -358,10 +329,8 @@ pub unsafe extern "C" fn partcert_blocklist_rollback_state(
 pub unsafe extern "C" fn partcert_blocklist_share(
     blocklist: *const partcert_blocklist,
 ) -> *mut partcert_blocklist {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live reference.
-        unsafe { castable::clone_arc(blocklist) }.map(castable::from_arc)
-    })
+    // SAFETY: NULL or a live reference.
+    unsafe { castable::share(blocklist) }
 }
 
 /// A new, unshared copy of `blocklist` (lists and anti-rollback state;
@@ -373,10 +342,8 @@ pub unsafe extern "C" fn partcert_blocklist_share(
 pub unsafe extern "C" fn partcert_blocklist_clone(
     blocklist: *const partcert_blocklist,
 ) -> *mut partcert_blocklist {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live reference.
-        unsafe { castable::try_ref(blocklist) }.map(|b| castable::to_arc(b.clone()))
-    })
+    // SAFETY: NULL or a live reference.
+    unsafe { castable::clone_unshared(blocklist) }
 }
 
 /// Releases one reference to a blocklist; it is freed with the last. NULL
@@ -384,18 +351,23 @@ pub unsafe extern "C" fn partcert_blocklist_clone(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blocklist) {
     // SAFETY: NULL or a reference from this library, released once.
-    boundary_void(|| unsafe { castable::free_arc(blocklist) })
+    unsafe { castable::free_arc(blocklist) }
 }
 
-/// The body shared by the update functions.
-fn apply_update(
+/// The body of `partcert_blocklist_apply` (and of the 1.0–1.3 calls that
+/// take one format, which only `decode` differently).
+///
+/// # Safety
+/// The header's contract for `partcert_blocklist_apply`.
+pub(crate) unsafe fn apply(
     blocklist: *mut partcert_blocklist,
     trust: *const partcert_trust_store,
     data: *const u8,
     len: usize,
+    now: u64,
+    decode: Decode,
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
-    apply: impl FnOnce(&mut BlocklistData, &TrustStore, &[u8]) -> Result<ListVersion, Failure>,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: a live unshared blocklist, a live trust store, `len`
@@ -408,94 +380,43 @@ fn apply_update(
                 Out::optional(version_out, "version_out")?,
             )
         };
-        let version = apply(blocklist, &trust.store, bytes)?;
+        let version = blocklist.apply(&trust.store, bytes, decode, now)?;
         ptr::write_optional(out, version.into())
     })
 }
 
-/// Accepts a full blocklist snapshot after checking that its signer chains
-/// to a blocklist root pinned in `trust` (a delegated signer only in the
-/// epoch its certificate names: 406), its signature, and that it is not
-/// older than what was accepted before (400; lists are ordered by epoch,
-/// then sequence, with no limit on the step between two: 405 only past
-/// `PARTCERT_MAX_SEQUENCE`). The same snapshot again is accepted and
-/// changes nothing; a different one with the same version is 404. `now` is
-/// the caller's clock, raised to this authority's floor (see
-/// `partcert_blocklist_clock_for`) — except that a list of a later epoch
-/// is judged at `now` itself, never at a floor an older epoch raised
-/// (which a thief's list may have raised). The list raises the floor to
-/// its issue time, at most `now` plus `PARTCERT_CLOCK_TOLERANCE`. Writes
-/// the version now held to `version_out` (NULL if not wanted). 503 if
-/// `blocklist` is shared.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    apply_update(
-        blocklist,
-        trust,
-        data,
-        len,
-        version_out,
-        error_out,
-        |list, trust, bytes| list.apply_snapshot(trust, bytes, now),
-    )
-}
-
-/// Applies a blocklist delta to the list held for its authority. The delta
-/// must start from exactly the state held (402 otherwise; 400 if it leads
-/// to a version not newer than the one held) and lead to exactly the
-/// digest it promises (403). Writes the version now held to `version_out`
-/// (NULL if not wanted). 503 if `blocklist` is shared.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_apply_delta(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    apply_update(
-        blocklist,
-        trust,
-        data,
-        len,
-        version_out,
-        error_out,
-        |list, trust, bytes| list.apply_delta(trust, bytes, now),
-    )
-}
-
-/// Applies a blocklist object told by its content, under exactly the
-/// rules of the function for its kind:
+/// Applies a blocklist of any format, told by its content — the one call
+/// a device needs for every update:
 ///
-/// - a sorted snapshot (`PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT`): as
-///   `partcert_blocklist_apply_snapshot` (2xx if its signer or signature
-///   fails, 406, 400, 404, 405);
-/// - a compact snapshot (`PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`, the
-///   national-scale format, which `_apply_snapshot` does not take): the
-///   same checks as a sorted snapshot, and it replaces the authority's
-///   list whole;
+/// - a sorted snapshot (`PARTCERT_OBJECT_TYPE_BLOCKLIST_SNAPSHOT`) or a
+///   compact snapshot (`PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT`, the
+///   national-scale format) replaces its authority's list whole, after
+///   checking that its signer chains to a blocklist root pinned in `trust`
+///   (2xx otherwise; a delegated signer only in the epoch its certificate
+///   names: 406), its signature, and that it is not older than what was
+///   accepted before (400; lists are ordered by epoch, then sequence, with
+///   no limit on the step between two: 405 only past
+///   `PARTCERT_MAX_SEQUENCE`). The same list again is accepted and changes
+///   nothing; a different one with the same version is 404;
 /// - a delta (`PARTCERT_OBJECT_TYPE_BLOCKLIST_DELTA`), over a sorted or a
-///   compact list: as `partcert_blocklist_apply_delta` (402, 403, 400).
+///   compact list, must start from exactly the state held (402 otherwise;
+///   400 if it leads to a version not newer than the one held) and lead to
+///   exactly the digest it promises (403).
 ///
 /// The core tells which from the bytes, so an updater needs no file name
 /// or flag. Any other partcert object (a certificate, a pairing record, a
 /// revocation list, ...) is 105 (`PARTCERT_RESULT_WRONG_OBJECT_TYPE`),
 /// naming what it is; bytes that do not decode give the decoder's code
 /// (100 if truncated, 102 if not partcert bytes, other 1xx). `now` is the
-/// caller's clock, raised to the authority's floor (see
-/// `partcert_blocklist_clock_for`). All-or-nothing: on any error the
-/// blocklist is unchanged. Writes the version now held to `version_out`
-/// (NULL if not wanted). 503 if `blocklist` is shared.
+/// caller's clock, raised to this authority's floor (see
+/// `partcert_blocklist_clock_for`) — except that a list of a later epoch
+/// is judged at `now` itself, never at a floor an older epoch raised
+/// (which a thief's list may have raised). The list raises the floor to
+/// its issue time, at most `now` plus `PARTCERT_CLOCK_TOLERANCE`.
+/// All-or-nothing: on any error the blocklist is unchanged. Writes the
+/// version now held to `version_out` (NULL if not wanted). 503 if
+/// `blocklist` is shared (apply on a copy from `partcert_blocklist_clone`,
+/// or use `partcert_blocklist_holder_apply`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply(
     blocklist: *mut partcert_blocklist,
@@ -506,15 +427,20 @@ pub unsafe extern "C" fn partcert_blocklist_apply(
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    apply_update(
-        blocklist,
-        trust,
-        data,
-        len,
-        version_out,
-        error_out,
-        |list, trust, bytes| list.apply_bytes(trust, bytes, now),
-    )
+    let decode: Decode = SignedList::decode;
+    // SAFETY: the header's contract, forwarded.
+    unsafe {
+        apply(
+            blocklist,
+            trust,
+            data,
+            len,
+            now,
+            decode,
+            version_out,
+            error_out,
+        )
+    }
 }
 
 /// The clock for one blocklist authority's lists (given by its 32-byte
@@ -538,14 +464,10 @@ pub unsafe extern "C" fn partcert_blocklist_clock_for(
             (
                 castable::try_ref(blocklist)?,
                 castable::try_ref(trust)?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id, "authority_key_id").ok()?,
+                ptr::key_id_in(authority_key_id, "authority_key_id").ok()?,
             )
         };
-        Some(
-            blocklist
-                .blocklist
-                .clock_for(&trust.store, &KeyId(authority), now),
-        )
+        Some(blocklist.blocklist.clock_for(&trust.store, &authority, now))
     })
 }
 
@@ -556,10 +478,8 @@ pub unsafe extern "C" fn partcert_blocklist_clock_for(
 pub unsafe extern "C" fn partcert_blocklist_follows_any(
     blocklist: *const partcert_blocklist,
 ) -> bool {
-    getter(false, || {
-        // SAFETY: NULL or a live blocklist.
-        unsafe { castable::try_ref(blocklist) }.map(|b| b.blocklist.follows_any())
-    })
+    // SAFETY: NULL or a live blocklist.
+    unsafe { read(blocklist, false, |b| Some(b.blocklist.follows_any())) }
 }
 
 /// Stops following one blocklist authority, given by its 32-byte root key
@@ -584,12 +504,11 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow(
         let (blocklist, authority, out) = unsafe {
             (
                 castable::arc_get_mut(blocklist, "blocklist")?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id, "authority_key_id")?,
+                ptr::key_id_in(authority_key_id, "authority_key_id")?,
                 Out::optional(was_followed, "was_followed")?,
             )
         };
-        let followed = blocklist.unfollow(&KeyId(authority));
-        ptr::write_optional(out, followed)
+        ptr::write_optional(out, blocklist.unfollow(&authority))
     })
 }
 
@@ -617,12 +536,21 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
             )
         };
         let unfollowed = blocklist.unfollow_unpinned(&trust.store);
-        // Made only when asked for: an unwanted handle would leak.
-        match out {
-            Some(out) => out.write(to_bytes(key_ids(&unfollowed))),
-            None => Ok(()),
-        }
+        ptr::write_bytes_optional(out, || unfollowed)
     })
+}
+
+/// Runs `read` on a blocklist, or gives `default` for NULL.
+///
+/// # Safety
+/// `blocklist` is NULL or a live blocklist.
+unsafe fn read<T>(
+    blocklist: *const partcert_blocklist,
+    default: T,
+    read: impl FnOnce(&BlocklistData) -> Option<T>,
+) -> T {
+    // SAFETY: NULL or a live blocklist (this contract).
+    getter(default, || read(unsafe { castable::try_ref(blocklist) }?))
 }
 
 /// How many authorities' lists are held (0 for NULL).
@@ -630,10 +558,8 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
 pub unsafe extern "C" fn partcert_blocklist_list_count(
     blocklist: *const partcert_blocklist,
 ) -> usize {
-    getter(0, || {
-        // SAFETY: NULL or a live blocklist.
-        unsafe { castable::try_ref(blocklist) }.map(|b| b.lists.len())
-    })
+    // SAFETY: NULL or a live blocklist.
+    unsafe { read(blocklist, 0, |b| Some(b.lists.len())) }
 }
 
 /// List `index` (0 ≤ index < count, in the order of the authorities' key
@@ -644,12 +570,12 @@ pub unsafe extern "C" fn partcert_blocklist_list(
     blocklist: *const partcert_blocklist,
     index: usize,
 ) -> *const partcert_list_info {
-    getter(std::ptr::null(), || {
-        // SAFETY: NULL or a live blocklist.
-        let blocklist = unsafe { castable::try_ref(blocklist) }?;
-        blocklist
-            .lists
-            .get(index)
-            .map(|view| std::ptr::from_ref(&view.info))
-    })
+    // SAFETY: NULL or a live blocklist.
+    unsafe {
+        read(blocklist, std::ptr::null(), |b| {
+            b.lists
+                .get(index)
+                .map(|view| std::ptr::from_ref(&view.info))
+        })
+    }
 }

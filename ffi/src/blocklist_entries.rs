@@ -1,20 +1,21 @@
-//! `partcert_blocklist_entries`: the entries of a snapshot being assembled.
+//! `partcert_blocklist_entries`: the entries of a list being assembled.
 
-use partcert::{BlocklistEntry, Imei, KeyId, PairingRecord, PartId};
+use partcert::blocklist::{BlocklistEntry, ListingStatus, Reason};
+use partcert::ids::{KeyId, PartId};
+use partcert::{Imei, PairingRecord};
 
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::castable;
+use crate::enums::{PARTCERT_DIGEST_LEN, enum_in, partcert_result};
 use crate::error::{Failure, partcert_error};
-use crate::panic::{boundary, boundary_void, getter};
+use crate::panic::{boundary, getter};
 use crate::ptr;
-use crate::result::partcert_result;
-use crate::types::{listing_status_in, reason_in};
 
-/// The entries of a blocklist snapshot being assembled. Adding needs
-/// exclusive access; publishing only reads it. One entry per key: a key
-/// added twice makes publishing refuse the snapshot (110, naming the key).
-/// Free with
-/// `partcert_blocklist_entries_free`.
+/// The entries of a blocklist being assembled: what a publication lists,
+/// or, given as its `delisted`, the keys it delists (only the keys are
+/// read). Adding needs exclusive access; publishing only reads it. A key
+/// added twice alike counts once when publishing (`given_twice`); twice
+/// differently makes publishing refuse the list (110, naming the key).
+/// Free with `partcert_blocklist_entries_free`.
 pub struct partcert_blocklist_entries {
     _private: [u8; 0],
 }
@@ -29,18 +30,30 @@ impl EntriesData {
     pub(crate) fn entries(&self) -> &[BlocklistEntry] {
         &self.entries
     }
-
-    /// Adds `new`. A key listed twice is refused when the snapshot is
-    /// published (the core's rule: one entry per key, named).
-    fn add(&mut self, new: Vec<BlocklistEntry>) -> Result<(), Failure> {
-        self.entries.extend(new);
-        Ok(())
-    }
 }
 
-impl Castable for partcert_blocklist_entries {
-    type Ownership = OwnershipBox;
-    type RustType = EntriesData;
+/// A listing's reason and status, as C passes them.
+fn listing(reason: u32, status: u32) -> Result<(Reason, ListingStatus), Failure> {
+    Ok((
+        enum_in(reason, "reason", Reason::from_code)?,
+        enum_in(status, "status", ListingStatus::from_code)?,
+    ))
+}
+
+/// The body of every `_add_` call: the entries `make` makes, added (the
+/// core judges keys given twice when the list is published).
+fn add(
+    entries: *mut partcert_blocklist_entries,
+    error_out: *mut *mut partcert_error,
+    make: impl FnOnce() -> Result<Vec<BlocklistEntry>, Failure>,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: a live list, exclusive (the header's contract for every
+        // caller).
+        let entries = unsafe { castable::borrow_mut(entries, "entries") }?;
+        entries.entries.extend(make()?);
+        Ok(())
+    })
 }
 
 /// Creates an empty list of blocklist entries. Never NULL.
@@ -53,13 +66,12 @@ pub extern "C" fn partcert_blocklist_entries_new() -> *mut partcert_blocklist_en
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_free(entries: *mut partcert_blocklist_entries) {
     // SAFETY: NULL or a list from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(entries) })
+    unsafe { castable::free_box(entries) }
 }
 
 /// Adds an entry listing a handset by IMEI. `reason` is a
 /// `partcert_reason`, `status` a `partcert_listing_status`, `listed_at` in
-/// seconds since the Unix epoch. (An IMEI added twice is refused when
-/// publishing: 110, naming it.)
+/// seconds since the Unix epoch.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
     entries: *mut partcert_blocklist_entries,
@@ -69,21 +81,19 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
     status: u32,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live list, exclusive.
-        let entries = unsafe { castable::borrow_mut(entries, "entries") }?;
-        let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
-        let entry = BlocklistEntry::handset(Imei::from_u64(imei)?, reason, listed_at, status);
-        entries.add(vec![entry])
+    add(entries, error_out, || {
+        let (reason, status) = listing(reason, status)?;
+        let imei = Imei::from_u64(imei)?;
+        Ok(vec![BlocklistEntry::handset(
+            imei, reason, listed_at, status,
+        )])
     })
 }
 
 /// Adds every entry for a reported handset, from its latest pairing record:
 /// its IMEIs, the identities of the parts paired to it *and* (since 1.3)
 /// the keys of its keyed parts, so its parts stay blocked when harvested,
-/// or re-certified around their key under another root or serial. (The
-/// same handset reported twice is refused when publishing: 110, naming
-/// the key.)
+/// or re-certified around their key under another root or serial.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
     entries: *mut partcert_blocklist_entries,
@@ -94,26 +104,54 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
     status: u32,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live list (exclusive) and readable record bytes.
-        let (entries, bytes) = unsafe {
-            (
-                castable::borrow_mut(entries, "entries")?,
-                ptr::bytes_in(record, record_len, "record")?,
-            )
-        };
-        let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
+    add(entries, error_out, || {
+        // SAFETY: readable record bytes (the header's contract).
+        let bytes = unsafe { ptr::bytes_in(record, record_len, "record") }?;
+        let (reason, status) = listing(reason, status)?;
         let record = PairingRecord::decode(bytes)?;
-        entries.add(BlocklistEntry::for_reported_handset(
+        Ok(BlocklistEntry::for_reported_handset(
             &record, reason, listed_at, status,
         ))
     })
 }
 
+/// How a part is listed: by its identity, or by its key.
+type PartEntry = fn([u8; 32], Reason, u64, ListingStatus, Option<Imei>) -> BlocklistEntry;
+
+/// The body of the two calls that list one part by a 32-byte digest.
+fn add_part_by(
+    entries: *mut partcert_blocklist_entries,
+    (digest, what): (*const u8, &'static str),
+    (reason, listed_at, status): (u32, u64, u32),
+    handset_imei: *const u64,
+    error_out: *mut *mut partcert_error,
+    entry: PartEntry,
+) -> partcert_result {
+    add(entries, error_out, || {
+        // SAFETY: 32 readable bytes, and a NULL or readable IMEI (the
+        // header's contract for both callers).
+        let (digest, handset) = unsafe {
+            (
+                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(digest, what)?,
+                ptr::array_in(
+                    handset_imei,
+                    usize::from(!handset_imei.is_null()),
+                    "handset_imei",
+                )?,
+            )
+        };
+        let (reason, status) = listing(reason, status)?;
+        let handset = handset
+            .first()
+            .map(|imei| Imei::from_u64(*imei))
+            .transpose()?;
+        Ok(vec![entry(digest, reason, listed_at, status, handset)])
+    })
+}
+
 /// Adds an entry listing one part by its 32-byte identity digest (see
 /// `partcert_verdict_part_id`). `handset_imei` points to the IMEI of the
-/// handset the part was paired to, or is NULL if unknown. (A part added
-/// twice is refused when publishing: 110, naming it.)
+/// handset the part was paired to, or is NULL if unknown.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
     entries: *mut partcert_blocklist_entries,
@@ -124,21 +162,15 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
     handset_imei: *const u64,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live list (exclusive), 32 readable bytes, and a NULL or
-        // readable IMEI.
-        let (entries, part_id, handset) = unsafe {
-            (
-                castable::borrow_mut(entries, "entries")?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(part_id, "part_id")?,
-                optional_imei(handset_imei)?,
-            )
-        };
-        let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
-        let handset = handset.map(Imei::from_u64).transpose()?;
-        let entry = BlocklistEntry::part(PartId(part_id), reason, listed_at, status, handset);
-        entries.add(vec![entry])
-    })
+    let listing = (reason, listed_at, status);
+    add_part_by(
+        entries,
+        (part_id, "part_id"),
+        listing,
+        handset_imei,
+        error_out,
+        |id, r, t, s, h| BlocklistEntry::part(PartId(id), r, t, s, h),
+    )
 }
 
 /// Adds an entry listing a keyed part by the key its certificate names,
@@ -146,8 +178,7 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
 /// public key): every certificate naming that key, under any root or
 /// serial, then reads blocked, the listing's `matched_key_kind` PART_KEY.
 /// `handset_imei` points to the IMEI of the handset the part was paired
-/// to, or is NULL if unknown. (A key added twice is refused when
-/// publishing: 110.)
+/// to, or is NULL if unknown.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_part_key(
     entries: *mut partcert_blocklist_entries,
@@ -158,31 +189,15 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part_key(
     handset_imei: *const u64,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live list (exclusive), 32 readable bytes, and a NULL or
-        // readable IMEI.
-        let (entries, key_id, handset) = unsafe {
-            (
-                castable::borrow_mut(entries, "entries")?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(key_id, "key_id")?,
-                optional_imei(handset_imei)?,
-            )
-        };
-        let (reason, status) = (reason_in(reason)?, listing_status_in(status)?);
-        let handset = handset.map(Imei::from_u64).transpose()?;
-        let entry = BlocklistEntry::part_key(KeyId(key_id), reason, listed_at, status, handset);
-        entries.add(vec![entry])
-    })
-}
-
-/// Reads an optional IMEI argument.
-///
-/// # Safety
-/// `imei` is NULL or points to a readable `u64`.
-unsafe fn optional_imei(imei: *const u64) -> Result<Option<u64>, Failure> {
-    // SAFETY: NULL (read as no value) or one readable u64.
-    let imeis = unsafe { ptr::array_in(imei, usize::from(!imei.is_null()), "handset_imei") }?;
-    Ok(imeis.first().copied())
+    let listing = (reason, listed_at, status);
+    add_part_by(
+        entries,
+        (key_id, "key_id"),
+        listing,
+        handset_imei,
+        error_out,
+        |id, r, t, s, h| BlocklistEntry::part_key(KeyId(id), r, t, s, h),
+    )
 }
 
 /// How many entries the list holds (0 for NULL).

@@ -1,20 +1,17 @@
 //! `partcert_blocklist_holder`: the current blocklist, swapped in O(1).
 
-use std::sync::Arc;
+use partcert::blocklist::SignedList;
 
-use partcert::KeyId;
-
-use crate::blocklist::{BlocklistData, key_ids, partcert_blocklist};
-use crate::bytes::{partcert_bytes, to_bytes};
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::PARTCERT_DIGEST_LEN;
-use crate::error::{Failure, partcert_error};
-use crate::holder::Holder;
-use crate::panic::{boundary, boundary_void, getter};
+use crate::blocklist::{Decode, partcert_blocklist};
+use crate::bytes::partcert_bytes;
+use crate::castable;
+use crate::enums::partcert_result;
+use crate::error::partcert_error;
+use crate::list_version::partcert_list_version;
+use crate::panic::boundary;
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
+use crate::shared;
 use crate::trust_store::partcert_trust_store;
-use crate::types::partcert_list_version;
 
 /// Holds the current blocklist for a device whose readers verify while an
 /// updater applies new lists.
@@ -22,12 +19,11 @@ use crate::types::partcert_list_version;
 /// `partcert_blocklist_holder_load` hands a reader a reference to the
 /// current blocklist in O(1): a snapshot that never changes under it, kept
 /// as long as the reader needs and released with `partcert_blocklist_free`.
-/// `partcert_blocklist_holder_apply` (a sorted or compact snapshot or a
-/// delta, told by its content), `_apply_snapshot` and `_apply_delta`
-/// apply an update to a copy of the current blocklist and publish the
-/// result in O(1) (all-or-nothing: a refused update publishes nothing);
-/// `partcert_blocklist_holder_unfollow` and `_unfollow_unpinned` stop
-/// following authorities the same way;
+/// `partcert_blocklist_holder_apply` (a list of any format, told by its
+/// content) applies an update to a copy of the current blocklist and
+/// publishes the result in O(1) (all-or-nothing: a refused update
+/// publishes nothing); `partcert_blocklist_holder_unfollow` and
+/// `_unfollow_unpinned` stop following authorities the same way;
 /// `partcert_blocklist_holder_publish` publishes a blocklist made
 /// elsewhere. Updates run one at a time, so none is lost. A blocklist is
 /// freed when its last reference is released, by whichever thread releases
@@ -49,11 +45,6 @@ pub struct partcert_blocklist_holder {
     _private: [u8; 0],
 }
 
-impl Castable for partcert_blocklist_holder {
-    type Ownership = OwnershipBox;
-    type RustType = Holder<BlocklistData>;
-}
-
 /// Creates a holder whose current blocklist is `blocklist` (which it
 /// shares: the caller keeps, and frees, its own reference).
 #[unsafe(no_mangle)]
@@ -62,16 +53,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_new(
     holder_out: *mut *mut partcert_blocklist_holder,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live blocklist and a writable slot.
-        let (blocklist, out): (Arc<BlocklistData>, _) = unsafe {
-            (
-                castable::clone_arc(blocklist).ok_or_else(|| Failure::null("blocklist"))?,
-                Out::new(holder_out, "holder_out")?,
-            )
-        };
-        out.write(castable::to_box(Holder::new(blocklist)))
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { shared::new(blocklist, "blocklist", holder_out, error_out) }
 }
 
 /// A new reference to the current blocklist (NULL for a NULL holder): the
@@ -80,10 +63,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_new(
 pub unsafe extern "C" fn partcert_blocklist_holder_load(
     holder: *const partcert_blocklist_holder,
 ) -> *mut partcert_blocklist {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live holder.
-        unsafe { castable::try_ref(holder) }.map(|h| castable::from_arc(h.load()))
-    })
+    // SAFETY: NULL or a live holder.
+    unsafe { shared::load(holder) }
 }
 
 /// Makes `blocklist` the current one (sharing it: the caller keeps its own
@@ -94,36 +75,24 @@ pub unsafe extern "C" fn partcert_blocklist_holder_publish(
     blocklist: *const partcert_blocklist,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live holder and a live blocklist.
-        let (holder, blocklist) = unsafe {
-            (
-                castable::borrow(holder, "holder")?,
-                castable::clone_arc(blocklist).ok_or_else(|| Failure::null("blocklist"))?,
-            )
-        };
-        holder.publish(blocklist);
-        Ok(())
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { shared::publish(holder, blocklist, "blocklist", error_out) }
 }
 
-/// Which update function the holder applies.
-#[derive(Clone, Copy)]
-enum Update {
-    Snapshot,
-    Delta,
-    ByContent,
-}
-
-fn update(
+/// The body of `partcert_blocklist_holder_apply` (and of the 1.0–1.3 calls
+/// that take one format, which only `decode` differently).
+///
+/// # Safety
+/// The header's contract for `partcert_blocklist_holder_apply`.
+pub(crate) unsafe fn apply(
     holder: *const partcert_blocklist_holder,
     trust: *const partcert_trust_store,
     data: *const u8,
     len: usize,
+    now: u64,
+    decode: Decode,
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
-    kind: Update,
-    now: u64,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: a live holder and trust store, `len` readable bytes, and
@@ -136,77 +105,18 @@ fn update(
                 Out::optional(version_out, "version_out")?,
             )
         };
-        let version = holder.update(|current| {
-            let mut next = current.clone();
-            let version = match kind {
-                Update::Snapshot => next.apply_snapshot(&trust.store, bytes, now)?,
-                Update::Delta => next.apply_delta(&trust.store, bytes, now)?,
-                Update::ByContent => next.apply_bytes(&trust.store, bytes, now)?,
-            };
-            Ok((next, version))
-        })?;
+        let version = shared::update(holder, |next| next.apply(&trust.store, bytes, decode, now))?;
         ptr::write_optional(out, version.into())
     })
 }
 
-/// Applies a snapshot to a copy of the current blocklist and publishes the
-/// result (see `partcert_blocklist_apply_snapshot` for the checks and
-/// errors). Writes the version now held to `version_out` (NULL if not
-/// wanted). On failure nothing is published.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_holder_apply_snapshot(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    update(
-        holder,
-        trust,
-        data,
-        len,
-        version_out,
-        error_out,
-        Update::Snapshot,
-        now,
-    )
-}
-
-/// Applies a delta to a copy of the current blocklist and publishes the
-/// result (see `partcert_blocklist_apply_delta`). On failure nothing is
-/// published.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_blocklist_holder_apply_delta(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    update(
-        holder,
-        trust,
-        data,
-        len,
-        version_out,
-        error_out,
-        Update::Delta,
-        now,
-    )
-}
-
-/// Applies a blocklist object told by its content — a sorted snapshot, a
-/// compact snapshot or a delta — to a copy of the current blocklist and
-/// publishes the result (see `partcert_blocklist_apply` for the objects
-/// taken, the checks and the errors: 105 for any other object, the
-/// decoder's code for bytes that do not decode). Writes the version now
-/// held to `version_out` (NULL if not wanted). All-or-nothing: on failure
-/// nothing is published, and readers keep the current blocklist.
+/// Applies a blocklist of any format, told by its content — a sorted
+/// snapshot, a compact snapshot or a delta — to a copy of the current
+/// blocklist and publishes the result (see `partcert_blocklist_apply` for
+/// the checks and the errors: 105 for any other object, the decoder's code
+/// for bytes that do not decode). Writes the version now held to
+/// `version_out` (NULL if not wanted). All-or-nothing: on failure nothing
+/// is published, and readers keep the current blocklist.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_apply(
     holder: *const partcert_blocklist_holder,
@@ -217,16 +127,20 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply(
     version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    update(
-        holder,
-        trust,
-        data,
-        len,
-        version_out,
-        error_out,
-        Update::ByContent,
-        now,
-    )
+    let decode: Decode = SignedList::decode;
+    // SAFETY: the header's contract, forwarded.
+    unsafe {
+        apply(
+            holder,
+            trust,
+            data,
+            len,
+            now,
+            decode,
+            version_out,
+            error_out,
+        )
+    }
 }
 
 /// Stops following one blocklist authority (its 32-byte root key id) in a
@@ -247,16 +161,11 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow(
         let (holder, authority, out) = unsafe {
             (
                 castable::borrow(holder, "holder")?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(authority_key_id, "authority_key_id")?,
+                ptr::key_id_in(authority_key_id, "authority_key_id")?,
                 Out::optional(was_followed, "was_followed")?,
             )
         };
-        let authority = KeyId(authority);
-        let followed = holder.update(|current| {
-            let mut next = current.clone();
-            let followed = next.unfollow(&authority);
-            Ok((next, followed))
-        })?;
+        let followed = shared::update(holder, |next| Ok(next.unfollow(&authority)))?;
         ptr::write_optional(out, followed)
     })
 }
@@ -281,16 +190,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
                 Out::optional(unfollowed_out, "unfollowed_out")?,
             )
         };
-        let unfollowed = holder.update(|current| {
-            let mut next = current.clone();
-            let unfollowed = next.unfollow_unpinned(&trust.store);
-            Ok((next, unfollowed))
-        })?;
-        // Made only when asked for: an unwanted handle would leak.
-        match out {
-            Some(out) => out.write(to_bytes(key_ids(&unfollowed))),
-            None => Ok(()),
-        }
+        let unfollowed = shared::update(holder, |next| Ok(next.unfollow_unpinned(&trust.store)))?;
+        ptr::write_bytes_optional(out, || unfollowed)
     })
 }
 
@@ -299,5 +200,5 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_free(holder: *mut partcert_blocklist_holder) {
     // SAFETY: NULL or a holder from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(holder) })
+    unsafe { castable::free_box(holder) }
 }

@@ -1,16 +1,19 @@
 //! `partcert_blocklist_status`: a blocklist standing, borrowed from a
 //! verdict or a handset report.
 
-use partcert::{BlocklistStatus, Imei, ListChecked, Listing, MatchedKey, StaleReason};
+use partcert::Imei;
+use partcert::blocklist::{ListChecked, Listing, MatchedKey, StaleReason};
+use partcert::verify::BlocklistStatus;
 
-use crate::castable::{self, Castable, OwnershipRef};
-use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::castable;
+use crate::enums::PARTCERT_DIGEST_LEN;
+use crate::enums::{
+    partcert_block_key_kind, partcert_blocklist_state, partcert_listing_status,
+    partcert_matched_kind, partcert_reason, partcert_stale_reason,
+};
+use crate::list_version::partcert_list_version;
 use crate::panic::getter;
 use crate::str::{NulString, partcert_str};
-use crate::types::{
-    partcert_block_key_kind, partcert_blocklist_state, partcert_list_version,
-    partcert_listing_status, partcert_matched_kind, partcert_reason, partcert_stale_reason,
-};
 
 /// A blocklist standing: not checked, clean, stale or blocked, with the
 /// listings that matched and every list consulted. Borrowed from the
@@ -142,10 +145,10 @@ fn listing_view(listing: &Listing) -> ListingView {
     let zeros = [0; PARTCERT_DIGEST_LEN];
     // The 1.2 fields: an exact part identity is the only digest they name.
     let (matched_kind, matched_imei, matched_part_id) = match &listing.matched {
-        MatchedKey::Imei(imei) => (partcert_block_key_kind::Imei, imei.as_u64(), zeros),
-        MatchedKey::Part(id) => (partcert_block_key_kind::Part, 0, *id.as_bytes()),
+        MatchedKey::Imei(imei) => (partcert_block_key_kind::IMEI, imei.as_u64(), zeros),
+        MatchedKey::Part(id) => (partcert_block_key_kind::PART, 0, *id.as_bytes()),
         MatchedKey::PartKey(_) | MatchedKey::PartFingerprint(_) => {
-            (partcert_block_key_kind::Part, 0, zeros)
+            (partcert_block_key_kind::PART, 0, zeros)
         }
     };
     let matched_key_id = match &listing.matched {
@@ -233,11 +236,6 @@ impl StatusData {
     }
 }
 
-impl Castable for partcert_blocklist_status {
-    type Ownership = OwnershipRef;
-    type RustType = StatusData;
-}
-
 /// Runs `read` on a borrowed standing, or gives `default` for NULL.
 fn read<T>(
     status: *const partcert_blocklist_status,
@@ -254,7 +252,7 @@ fn read<T>(
 pub unsafe extern "C" fn partcert_blocklist_status_state(
     status: *const partcert_blocklist_status,
 ) -> partcert_blocklist_state {
-    read(status, partcert_blocklist_state::NotChecked, |s| {
+    read(status, partcert_blocklist_state::NOT_CHECKED, |s| {
         Some((&s.status).into())
     })
 }
@@ -347,7 +345,8 @@ pub(crate) fn borrowed(status: &StatusData) -> *const partcert_blocklist_status 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use partcert::{KeyId, ListingStatus, PartFingerprint, PartId, Reason};
+    use partcert::blocklist::{ListingStatus, PartFingerprint, Reason};
+    use partcert::ids::{KeyId, PartId};
 
     fn listing(matched: MatchedKey) -> Listing {
         Listing {
@@ -379,19 +378,19 @@ mod tests {
         let zeros = [0; PARTCERT_DIGEST_LEN];
 
         let view = listing_view(&listing(MatchedKey::Imei(imei)));
-        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Imei);
-        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::Imei);
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::IMEI);
+        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::IMEI);
         assert_eq!(view.c.matched_imei, imei.as_u64());
 
         let view = listing_view(&listing(MatchedKey::Part(part)));
-        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Part);
-        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::Part);
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::PART);
+        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::PART);
         assert_eq!(view.c.matched_part_id, [7; 32]);
         assert_eq!(view.c.matched_key_id, zeros);
 
         let view = listing_view(&listing(MatchedKey::PartKey(key)));
-        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Part);
-        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::PartKey);
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::PART);
+        assert_eq!(view.c.matched_key_kind, partcert_matched_kind::PART_KEY);
         assert_eq!(
             view.c.matched_part_id, zeros,
             "a key is not the part's identity"
@@ -400,10 +399,10 @@ mod tests {
         assert!(!view.c.by_fingerprint);
 
         let view = listing_view(&listing(MatchedKey::PartFingerprint(print)));
-        assert_eq!(view.c.matched_kind, partcert_block_key_kind::Part);
+        assert_eq!(view.c.matched_kind, partcert_block_key_kind::PART);
         assert_eq!(
             view.c.matched_key_kind,
-            partcert_matched_kind::PartFingerprint
+            partcert_matched_kind::PART_FINGERPRINT
         );
         assert_eq!(
             view.c.matched_part_id, zeros,
@@ -426,7 +425,7 @@ mod tests {
             stale_reason: Some(StaleReason::FutureDated { issued_at: 99 }),
         };
         let view = list_view(&list);
-        assert_eq!(view.c.stale_reason, partcert_stale_reason::FutureDated);
+        assert_eq!(view.c.stale_reason, partcert_stale_reason::FUTURE_DATED);
         assert_eq!(view.c.future_dated_issued_at, 99);
         assert_eq!(view.c.outdated_by_issued_at, 0);
         assert_eq!(text(view.c.outdated_by_name), "");

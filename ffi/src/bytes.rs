@@ -1,7 +1,7 @@
 //! `partcert_bytes`: bytes the library made.
 
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::panic::{boundary_void, getter};
+use crate::castable;
+use crate::panic::getter;
 use crate::str::partcert_slice;
 
 /// Bytes the library made and the caller owns: an encoded certificate,
@@ -10,11 +10,6 @@ use crate::str::partcert_slice;
 /// `partcert_bytes_free`. Immutable and safe to share between threads.
 pub struct partcert_bytes {
     _private: [u8; 0],
-}
-
-impl Castable for partcert_bytes {
-    type Ownership = OwnershipBox;
-    type RustType = Vec<u8>;
 }
 
 /// Hands `bytes` to C as a new `partcert_bytes`.
@@ -43,5 +38,5 @@ pub unsafe extern "C" fn partcert_bytes_len(bytes: *const partcert_bytes) -> usi
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_bytes_free(bytes: *mut partcert_bytes) {
     // SAFETY: NULL or bytes from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(bytes) })
+    unsafe { castable::free_box(bytes) }
 }

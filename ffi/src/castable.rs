@@ -18,9 +18,33 @@
 //! violation (an error in C++, and in C with `-Werror` or
 //! `-pedantic-errors`).
 
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use crate::error::Failure;
+use crate::panic::{boundary_void, getter};
+
+/// Implements [`Castable`] for each handle of a table — `Box`, `Arc` or
+/// `Ref`, the handle, the Rust value behind it — and checks at compile time
+/// that every such value is `Send + Sync` (the header lets any object move
+/// between threads, and `const` calls run concurrently).
+macro_rules! castable {
+    ($($ownership:ident $handle:ident => $value:ty;)*) => {
+        $(
+            impl $crate::castable::Castable for $handle {
+                type Ownership = castable!(@ $ownership);
+                type RustType = $value;
+            }
+        )*
+        const _: () = {
+            const fn send_and_sync<T: Send + Sync>() {}
+            $( send_and_sync::<$value>(); )*
+        };
+    };
+    (@ Box) => { $crate::castable::OwnershipBox };
+    (@ Arc) => { $crate::castable::OwnershipArc };
+    (@ Ref) => { $crate::castable::OwnershipRef };
+}
 
 /// The caller owns the one reference (a `Box`).
 pub(crate) struct OwnershipBox;
@@ -43,7 +67,8 @@ pub(crate) fn to_box<C: Castable<Ownership = OwnershipBox>>(value: C::RustType) 
     Box::into_raw(Box::new(value)).cast()
 }
 
-/// Frees a handle made by [`to_box`]; NULL is a no-op.
+/// The body of a `_free` for a caller-owned handle made by [`to_box`]: NULL
+/// is a no-op, and a panic while dropping never unwinds into C.
 ///
 /// # Safety
 /// `handle` is NULL or was returned by [`to_box`] for the same `C` and has
@@ -52,7 +77,7 @@ pub(crate) unsafe fn free_box<C: Castable<Ownership = OwnershipBox>>(handle: *mu
     if !handle.is_null() {
         // SAFETY: guaranteed by this function's contract: the box was made by
         // `to_box::<C>` and is freed exactly once.
-        drop(unsafe { Box::from_raw(handle.cast::<C::RustType>()) });
+        boundary_void(|| drop(unsafe { Box::from_raw(handle.cast::<C::RustType>()) }));
     }
 }
 
@@ -73,21 +98,47 @@ pub(crate) fn from_arc<C: Castable<Ownership = OwnershipArc>>(value: Arc<C::Rust
 pub(crate) unsafe fn clone_arc<C: Castable<Ownership = OwnershipArc>>(
     handle: *const C,
 ) -> Option<Arc<C::RustType>> {
-    if handle.is_null() || !handle.cast::<C::RustType>().is_aligned() {
-        return None;
-    }
-    let raw = handle.cast::<C::RustType>();
+    let raw = pointer(handle.cast_mut(), "handle").ok()?;
     // SAFETY: `raw` came from `Arc::into_raw` for this type and its
     // reference is live (this function's contract), so the count is at
     // least 1; incrementing it and then taking ownership of one reference
     // leaves the caller's reference untouched.
     unsafe {
-        Arc::increment_strong_count(raw);
-        Some(Arc::from_raw(raw))
+        Arc::increment_strong_count(raw.as_ptr());
+        Some(Arc::from_raw(raw.as_ptr()))
     }
 }
 
-/// Releases one reference; the value is freed with the last. NULL is a no-op.
+/// The body of a `_share`: another reference to a reference-counted
+/// handle (NULL gives NULL).
+///
+/// # Safety
+/// `handle` is NULL or a live reference made by [`to_arc`] or [`from_arc`].
+pub(crate) unsafe fn share<C: Castable<Ownership = OwnershipArc>>(handle: *const C) -> *mut C {
+    getter(std::ptr::null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe { clone_arc(handle) }.map(from_arc)
+    })
+}
+
+/// The body of a `_clone`: a new, unshared copy of the value behind a
+/// reference-counted handle (NULL gives NULL).
+///
+/// # Safety
+/// As for [`share`].
+pub(crate) unsafe fn clone_unshared<C>(handle: *const C) -> *mut C
+where
+    C: Castable<Ownership = OwnershipArc, RustType: Clone>,
+{
+    getter(std::ptr::null_mut(), || {
+        // SAFETY: forwarded contract.
+        unsafe { try_ref(handle) }.map(|v| to_arc(v.clone()))
+    })
+}
+
+/// The body of a `_free` for a reference-counted handle: releases one
+/// reference (the value is freed with the last); NULL is a no-op, and a
+/// panic while dropping never unwinds into C.
 ///
 /// # Safety
 /// `handle` is NULL or a live reference made by [`to_arc`] or
@@ -95,8 +146,21 @@ pub(crate) unsafe fn clone_arc<C: Castable<Ownership = OwnershipArc>>(
 pub(crate) unsafe fn free_arc<C: Castable<Ownership = OwnershipArc>>(handle: *const C) {
     if !handle.is_null() {
         // SAFETY: guaranteed by this function's contract.
-        drop(unsafe { Arc::from_raw(handle.cast::<C::RustType>()) });
+        boundary_void(|| drop(unsafe { Arc::from_raw(handle.cast::<C::RustType>()) }));
     }
+}
+
+/// The value behind a handle argument, checked: NULL is named (500), a
+/// misaligned pointer cannot be a handle (503).
+fn pointer<C: Castable>(
+    handle: *mut C,
+    what: &'static str,
+) -> Result<NonNull<C::RustType>, Failure> {
+    let raw = NonNull::new(handle.cast::<C::RustType>()).ok_or_else(|| Failure::null(what))?;
+    if !raw.as_ptr().is_aligned() {
+        return Err(Failure::misaligned(what));
+    }
+    Ok(raw)
 }
 
 /// An exclusive borrow of an *unshared* reference-counted value: refused
@@ -111,16 +175,10 @@ pub(crate) unsafe fn arc_get_mut<'a, C: Castable<Ownership = OwnershipArc>>(
     handle: *mut C,
     what: &'static str,
 ) -> Result<&'a mut C::RustType, Failure> {
-    if handle.is_null() {
-        return Err(Failure::null(what));
-    }
-    let raw = handle.cast::<C::RustType>();
-    if !raw.is_aligned() {
-        return Err(Failure::misaligned(what));
-    }
+    let raw = pointer(handle, what)?;
     // SAFETY: `raw` came from `Arc::into_raw` and its reference is live; the
     // `ManuallyDrop` keeps the caller's reference (no count change).
-    let mut arc = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw) });
+    let mut arc = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw.as_ptr()) });
     match Arc::get_mut(&mut arc) {
         // SAFETY: the count is 1 (the caller's reference, which it does not
         // use elsewhere for the returned lifetime), so no other reference to
@@ -144,12 +202,8 @@ pub(crate) fn to_const_ptr<C: Castable>(value: &C::RustType) -> *const C {
 /// `handle` is NULL or points to a live value of this type, not being
 /// mutated by another thread for the returned lifetime.
 pub(crate) unsafe fn try_ref<'a, C: Castable>(handle: *const C) -> Option<&'a C::RustType> {
-    let raw = handle.cast::<C::RustType>();
-    if !raw.is_aligned() {
-        return None;
-    }
     // SAFETY: guaranteed by this function's contract.
-    unsafe { raw.as_ref() }
+    unsafe { borrow(handle, "handle") }.ok()
 }
 
 /// A shared borrow, or a typed failure naming the argument.
@@ -160,11 +214,25 @@ pub(crate) unsafe fn borrow<'a, C: Castable>(
     handle: *const C,
     what: &'static str,
 ) -> Result<&'a C::RustType, Failure> {
+    let raw = pointer(handle.cast_mut(), what)?;
+    // SAFETY: non-NULL and aligned; live and unmutated (this contract).
+    Ok(unsafe { raw.as_ref() })
+}
+
+/// A shared borrow of an optional handle argument: `None` for NULL, a
+/// typed failure naming it for a pointer that cannot be one.
+///
+/// # Safety
+/// As for [`try_ref`].
+pub(crate) unsafe fn optional<'a, C: Castable>(
+    handle: *const C,
+    what: &'static str,
+) -> Result<Option<&'a C::RustType>, Failure> {
     if handle.is_null() {
-        return Err(Failure::null(what));
+        return Ok(None);
     }
     // SAFETY: forwarded contract.
-    unsafe { try_ref(handle) }.ok_or_else(|| Failure::misaligned(what))
+    unsafe { borrow(handle, what) }.map(Some)
 }
 
 /// An exclusive borrow of a caller-owned (boxed) value.
@@ -176,15 +244,10 @@ pub(crate) unsafe fn borrow_mut<'a, C: Castable<Ownership = OwnershipBox>>(
     handle: *mut C,
     what: &'static str,
 ) -> Result<&'a mut C::RustType, Failure> {
-    if handle.is_null() {
-        return Err(Failure::null(what));
-    }
-    let raw = handle.cast::<C::RustType>();
-    if !raw.is_aligned() {
-        return Err(Failure::misaligned(what));
-    }
-    // SAFETY: guaranteed by this function's contract.
-    unsafe { raw.as_mut() }.ok_or_else(|| Failure::null(what))
+    let mut raw = pointer(handle, what)?;
+    // SAFETY: non-NULL and aligned; live and not otherwise referenced
+    // (this function's contract).
+    Ok(unsafe { raw.as_mut() })
 }
 
 #[cfg(test)]

@@ -1,14 +1,15 @@
 //! Challenges: proving a keyed part holds its key. (No C type.)
 
-use partcert::{Certificate, Challenge, ChallengeResponse, SecretKey};
+use partcert::challenge::{Challenge, ChallengeResponse};
+use partcert::{Certificate, SecretKey};
 use rand_core::{OsRng, RngCore};
 
 use crate::bytes::{partcert_bytes, to_bytes};
-use crate::consts::PARTCERT_NONCE_LEN;
+use crate::enums::PARTCERT_NONCE_LEN;
+use crate::enums::partcert_result;
 use crate::error::partcert_error;
 use crate::panic::boundary;
 use crate::ptr::{self, Out, OutFixed};
-use crate::result::partcert_result;
 
 /// Fills `nonce_out` with a fresh `PARTCERT_NONCE_LEN`-byte challenge from
 /// the operating system's cryptographic random source. Use a new one for

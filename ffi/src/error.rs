@@ -13,8 +13,8 @@ use std::borrow::Cow;
 
 use partcert::ErrorCode;
 
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::result::partcert_result;
+use crate::castable;
+use crate::enums::partcert_result;
 use crate::str::{NulString, partcert_str};
 
 /// The detail of a failed call: its result code and a detailed, one-line
@@ -36,15 +36,10 @@ pub(crate) struct ErrorData {
 impl ErrorData {
     pub(crate) fn new(failure: &Failure) -> Self {
         ErrorData {
-            result: partcert_result::from_code(failure.code),
+            result: partcert_result::from(failure.code),
             message: NulString::new(&failure.message),
         }
     }
-}
-
-impl Castable for partcert_error {
-    type Ownership = OwnershipBox;
-    type RustType = ErrorData;
 }
 
 /// Why an FFI call failed: a core error code and the detailed message.
@@ -144,7 +139,7 @@ pub(crate) unsafe fn report(error_out: *mut *mut partcert_error, failure: &Failu
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_error_code(error: *const partcert_error) -> partcert_result {
     // SAFETY: NULL or a live error (owned or borrowed from a report).
-    crate::panic::getter(partcert_result::Ok, || unsafe {
+    crate::panic::getter(partcert_result::OK, || unsafe {
         castable::try_ref(error).map(|e| e.result)
     })
 }
@@ -166,7 +161,7 @@ pub unsafe extern "C" fn partcert_error_message(error: *const partcert_error) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_error_free(error: *mut partcert_error) {
     // SAFETY: NULL or an error from a failing call, freed once.
-    crate::panic::boundary_void(|| unsafe { castable::free_box(error) })
+    unsafe { castable::free_box(error) }
 }
 
 /// The detailed message as a C string pointer (tests).

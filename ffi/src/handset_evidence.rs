@@ -3,12 +3,12 @@
 
 use partcert::{Certificate, Imei, PairingRecord};
 
-use crate::castable::{self, Castable, OwnershipBox};
+use crate::castable;
+use crate::enums::partcert_result;
 use crate::error::partcert_error;
-use crate::panic::{boundary, boundary_void};
+use crate::panic::boundary;
 use crate::part_evidence::{PartEvidenceData, partcert_part_evidence};
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
 
 /// What a handset presents for its boot-time self-check: its own pairing
 /// record, the IMEIs its modem reports, and the parts found fitted.
@@ -26,11 +26,6 @@ pub(crate) struct HandsetEvidenceData {
     pub(crate) pairing: PairingRecord,
     pub(crate) modem_imeis: Vec<Imei>,
     pub(crate) fitted: Vec<PartEvidenceData>,
-}
-
-impl Castable for partcert_handset_evidence {
-    type Ownership = OwnershipBox;
-    type RustType = HandsetEvidenceData;
 }
 
 /// Starts handset evidence from the handset's own encoded pairing record.
@@ -62,7 +57,7 @@ pub unsafe extern "C" fn partcert_handset_evidence_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_evidence_free(evidence: *mut partcert_handset_evidence) {
     // SAFETY: NULL or evidence from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(evidence) })
+    unsafe { castable::free_box(evidence) }
 }
 
 /// Adds an IMEI the modem reports (it must be in the pairing record, else

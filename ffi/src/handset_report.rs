@@ -2,14 +2,14 @@
 
 use std::sync::OnceLock;
 
-use partcert::HandsetReport;
+use partcert::verify::HandsetReport;
 
 use crate::blocklist_status::{StatusData, borrowed, partcert_blocklist_status};
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::castable;
+use crate::enums::PARTCERT_DIGEST_LEN;
+use crate::enums::partcert_result;
 use crate::error::{ErrorData, Failure, partcert_error};
-use crate::panic::{boundary_void, getter};
-use crate::result::partcert_result;
+use crate::panic::getter;
 use crate::str::{NulString, partcert_imeis, partcert_str};
 use crate::verdict::{VerdictData, imeis, partcert_verdict};
 
@@ -127,8 +127,8 @@ impl ReportData {
                     c: partcert_fitted_part {
                         fingerprint: *part.fingerprint.as_bytes(),
                         outcome: match &part.outcome {
-                            Ok(_) => partcert_result::Ok,
-                            Err(error) => partcert_result::from_code(error.code()),
+                            Ok(_) => partcert_result::OK,
+                            Err(error) => partcert_result::from(error.code()),
                         },
                         verdict: verdict
                             .as_deref()
@@ -172,11 +172,6 @@ impl ReportData {
     }
 }
 
-impl Castable for partcert_handset_report {
-    type Ownership = OwnershipBox;
-    type RustType = ReportData;
-}
-
 fn read<T>(
     report: *const partcert_handset_report,
     default: T,
@@ -191,7 +186,7 @@ fn read<T>(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_free(report: *mut partcert_handset_report) {
     // SAFETY: NULL or a report from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(report) })
+    unsafe { castable::free_box(report) }
 }
 
 /// The handset's IMEIs, borrowed: from its pairing record, or, when the

@@ -1,13 +1,14 @@
 //! Keys: generating a secret key, and public keys and key ids. (No C type.)
 
-use partcert::{PublicKey, SecretKey};
+use partcert::SecretKey;
+use partcert::ids::PublicKey;
 use rand_core::OsRng;
 
-use crate::consts::{PARTCERT_DIGEST_LEN, PARTCERT_PUBLIC_KEY_LEN, PARTCERT_SEED_LEN};
+use crate::enums::partcert_result;
+use crate::enums::{PARTCERT_DIGEST_LEN, PARTCERT_PUBLIC_KEY_LEN, PARTCERT_SEED_LEN};
 use crate::error::partcert_error;
 use crate::panic::boundary;
 use crate::ptr::{self, OutFixed};
-use crate::result::partcert_result;
 
 /// Fills `seed_out` with `PARTCERT_SEED_LEN` bytes from the operating
 /// system's cryptographic random source: a new secret key. Keep it secret.

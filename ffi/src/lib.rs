@@ -5,11 +5,14 @@
 //! blocklists with anti-rollback state, part and handset verification,
 //! verdicts, challenges, and issuing. The header `include/partcert.h` is
 //! generated from this crate by cbindgen (see `cbindgen.toml` and
-//! `build.rs`, which writes the codes, part kinds, limits and version from
-//! the core).
+//! `build.rs`, which writes every C enum, the limits and the version from
+//! the core's tables).
 //!
 //! This crate only translates types and errors: every rule (trust,
-//! validity, blocklisting) lives in the core.
+//! validity, blocklisting, what a publication changed) lives in the core.
+//! A register's lists take two calls: `partcert_authority_publish` signs
+//! any format, `partcert_blocklist_apply` applies any; the per-format calls
+//! of 1.0–1.3 are kept as thin wrappers (`deprecated.rs`).
 //!
 //! Conventions, stated once in the header too: one `partcert_` prefix;
 //! opaque handles whose ownership is part of their type (see
@@ -33,29 +36,31 @@
 // The C signatures are the ABI: they take as many arguments as they need.
 #![allow(clippy::too_many_arguments)]
 
+#[macro_use]
+mod castable;
 mod authority;
 mod blocklist;
 mod blocklist_entries;
 mod blocklist_holder;
 mod blocklist_status;
 mod bytes;
-mod castable;
 mod challenge;
-mod consts;
+mod deprecated;
+mod enums;
 mod error;
 mod handset_evidence;
 mod handset_report;
-mod holder;
 mod keys;
+mod list_version;
 mod panic;
 mod part_evidence;
 mod part_spec;
 mod ptr;
-mod result;
+mod publish;
+mod shared;
 mod str;
 mod trust_store;
 mod trust_store_holder;
-mod types;
 mod util;
 mod verdict;
 mod verify;
@@ -67,43 +72,40 @@ pub use blocklist_holder::*;
 pub use blocklist_status::*;
 pub use bytes::*;
 pub use challenge::*;
-pub use consts::*;
+pub use deprecated::*;
+pub use enums::*;
 pub use error::*;
 pub use handset_evidence::*;
 pub use handset_report::*;
 pub use keys::*;
+pub use list_version::*;
 pub use part_evidence::*;
 pub use part_spec::*;
-pub use result::*;
+pub use publish::*;
 pub use str::*;
 pub use trust_store::*;
 pub use trust_store_holder::*;
-pub use types::*;
 pub use util::*;
 pub use verdict::*;
 pub use verify::*;
 
-/// The header promises every object may be moved between threads, and that
-/// the functions taking a `const` pointer may run concurrently: that holds
-/// only while every type behind a handle is `Send + Sync`. This fails to
-/// compile the day one is not.
-const _: () = {
-    const fn send_and_sync<T: Send + Sync>() {}
-    send_and_sync::<trust_store::TrustData>();
-    send_and_sync::<blocklist::BlocklistData>();
-    send_and_sync::<holder::Holder<trust_store::TrustData>>();
-    send_and_sync::<holder::Holder<blocklist::BlocklistData>>();
-    send_and_sync::<verdict::VerdictData>();
-    send_and_sync::<blocklist_status::StatusData>();
-    send_and_sync::<handset_report::ReportData>();
-    send_and_sync::<authority::AuthorityData>();
-    send_and_sync::<blocklist_entries::EntriesData>();
-    send_and_sync::<partcert::issue::PartSpec>();
-    send_and_sync::<error::ErrorData>();
-    send_and_sync::<Vec<u8>>();
-    send_and_sync::<part_evidence::PartEvidenceData>();
-    send_and_sync::<handset_evidence::HandsetEvidenceData>();
-};
-
-#[cfg(test)]
-mod tests;
+// Every handle, the Rust value behind it, and how the C caller holds it.
+// The header promises every object may be moved between threads, and that
+// the functions taking a `const` pointer may run concurrently: the table
+// fails to compile the day a value behind a handle is not `Send + Sync`.
+castable! {
+    Box partcert_authority => authority::AuthorityData;
+    Arc partcert_blocklist => blocklist::BlocklistData;
+    Box partcert_blocklist_entries => blocklist_entries::EntriesData;
+    Box partcert_blocklist_holder => partcert::Shared<blocklist::BlocklistData>;
+    Ref partcert_blocklist_status => blocklist_status::StatusData;
+    Box partcert_bytes => Vec<u8>;
+    Box partcert_error => error::ErrorData;
+    Box partcert_handset_evidence => handset_evidence::HandsetEvidenceData;
+    Box partcert_handset_report => handset_report::ReportData;
+    Box partcert_part_evidence => part_evidence::PartEvidenceData;
+    Box partcert_part_spec => partcert::issue::PartSpec;
+    Arc partcert_trust_store => trust_store::TrustData;
+    Box partcert_trust_store_holder => partcert::Shared<trust_store::TrustData>;
+    Box partcert_verdict => verdict::VerdictData;
+}

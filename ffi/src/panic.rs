@@ -9,8 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::enums::partcert_result;
 use crate::error::{Failure, partcert_error, report};
-use crate::result::partcert_result;
 
 /// Runs `body`, turning its failure into a result code (and, if the caller
 /// asked, a `partcert_error` with the detail) and a panic into
@@ -24,11 +24,11 @@ pub(crate) fn boundary(
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> partcert_result {
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => return partcert_result::Ok,
+        Ok(Ok(())) => return partcert_result::OK,
         Ok(Err(failure)) => failure,
         Err(payload) => Failure::panic(payload.as_ref()),
     };
-    let result = partcert_result::from_code(failure.code);
+    let result = partcert_result::from(failure.code);
     // Reporting allocates: keep even that inside a boundary.
     let _ = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the exported function's contract: `error_out` is NULL or
@@ -65,8 +65,8 @@ mod tests {
     fn a_panic_becomes_code_900_with_its_message() {
         let mut error = null_mut();
         let result = boundary(&mut error, || panic!("deliberate test panic"));
-        assert_eq!(result, partcert_result::Panic);
-        assert_eq!(result as u32, 900);
+        assert_eq!(result, partcert_result::PANIC);
+        assert_eq!(result.0, 900);
         assert!(crate::error::message_of(error).contains("deliberate test panic"));
         // SAFETY: the error was made above and is freed once.
         unsafe { crate::error::partcert_error_free(error) };
@@ -75,11 +75,11 @@ mod tests {
     #[test]
     fn errors_and_success_pass_through() {
         let mut error = null_mut();
-        assert_eq!(boundary(&mut error, || Ok(())), partcert_result::Ok);
+        assert_eq!(boundary(&mut error, || Ok(())), partcert_result::OK);
         assert!(error.is_null(), "success writes no error");
         assert_eq!(
             boundary(null_mut(), || Err(Failure::new(ErrorCode::Rollback, "x"))),
-            partcert_result::Rollback
+            partcert_result::ROLLBACK
         );
     }
 

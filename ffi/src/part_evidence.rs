@@ -1,13 +1,14 @@
 //! `partcert_part_evidence`: what is presented about one part.
 
-use partcert::{Certificate, Challenge, ChallengeResponse, Imei, PairingRecord};
+use partcert::challenge::{Challenge, ChallengeResponse};
+use partcert::{Certificate, Imei, PairingRecord};
 
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::PARTCERT_NONCE_LEN;
+use crate::castable;
+use crate::enums::PARTCERT_NONCE_LEN;
+use crate::enums::partcert_result;
 use crate::error::partcert_error;
-use crate::panic::{boundary, boundary_void};
+use crate::panic::boundary;
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
 
 /// Everything presented about one part: its certificate, certificates that
 /// complete its chain (unless the trust store's chain pool has them), and
@@ -44,11 +45,6 @@ impl PartEvidenceData {
     }
 }
 
-impl Castable for partcert_part_evidence {
-    type Ownership = OwnershipBox;
-    type RustType = PartEvidenceData;
-}
-
 /// Starts part evidence from the part's encoded certificate (as read from
 /// the part). Fails with a 1xx code if the bytes are malformed.
 #[unsafe(no_mangle)]
@@ -75,7 +71,7 @@ pub unsafe extern "C" fn partcert_part_evidence_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_free(evidence: *mut partcert_part_evidence) {
     // SAFETY: NULL or evidence from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(evidence) })
+    unsafe { castable::free_box(evidence) }
 }
 
 /// Adds a certificate that may complete the part's chain (its part

@@ -2,15 +2,16 @@
 
 use std::ffi::c_char;
 
+use partcert::ids::PublicKey;
 use partcert::issue::PartSpec;
-use partcert::{Imei, PartKind, PublicKey};
+use partcert::{Imei, PartKind};
 
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::PARTCERT_PUBLIC_KEY_LEN;
+use crate::castable;
+use crate::enums::PARTCERT_PUBLIC_KEY_LEN;
+use crate::enums::partcert_result;
 use crate::error::partcert_error;
-use crate::panic::{boundary, boundary_void};
+use crate::panic::boundary;
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
 
 /// What a part issuer writes into a part certificate, built by the
 /// library so that adding a field never breaks a compiled caller:
@@ -22,11 +23,6 @@ use crate::result::partcert_result;
 /// `partcert_part_spec_free`.
 pub struct partcert_part_spec {
     _private: [u8; 0],
-}
-
-impl Castable for partcert_part_spec {
-    type Ownership = OwnershipBox;
-    type RustType = PartSpec;
 }
 
 /// Starts a part spec: the part's kind code (see `partcert_part_kind`), its
@@ -119,5 +115,5 @@ pub unsafe extern "C" fn partcert_part_spec_set_public_key(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_spec_free(spec: *mut partcert_part_spec) {
     // SAFETY: NULL or a spec from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(spec) })
+    unsafe { castable::free_box(spec) }
 }

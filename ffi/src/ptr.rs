@@ -8,6 +8,9 @@
 use std::ffi::c_char;
 use std::ptr::NonNull;
 
+use partcert::ids::KeyId;
+
+use crate::bytes::{partcert_bytes, to_bytes};
 use crate::error::Failure;
 use crate::str::{partcert_slice, partcert_str};
 
@@ -124,6 +127,15 @@ pub(crate) unsafe fn fixed_in<const N: usize>(
     Ok(out)
 }
 
+/// Reads a 32-byte key id (of a key, a root, an authority).
+///
+/// # Safety
+/// As for [`fixed_in`].
+pub(crate) unsafe fn key_id_in(data: *const u8, what: &'static str) -> Result<KeyId, Failure> {
+    // SAFETY: forwarded contract.
+    unsafe { fixed_in(data, what) }.map(KeyId)
+}
+
 /// Reads a 32-byte secret seed into a copy that is wiped when dropped.
 ///
 /// # Safety
@@ -190,6 +202,18 @@ pub(crate) fn write_optional<T>(out: Option<Out<T>>, value: T) -> Result<(), Fai
     }
 }
 
+/// Writes a new `partcert_bytes` to an optional out-parameter, made only
+/// when it is wanted (an unwanted handle would leak).
+pub(crate) fn write_bytes_optional(
+    out: Option<Out<*mut partcert_bytes>>,
+    make: impl FnOnce() -> Vec<u8>,
+) -> Result<(), Failure> {
+    match out {
+        Some(out) => out.write(to_bytes(make())),
+        None => Ok(()),
+    }
+}
+
 /// A fixed-size byte out-parameter (an id, a key, a nonce).
 pub(crate) struct OutFixed<const N: usize>(NonNull<u8>);
 
@@ -214,17 +238,4 @@ impl<const N: usize> OutFixed<N> {
         unsafe { std::ptr::copy_nonoverlapping(value.as_ptr(), self.0.as_ptr(), N) };
         Ok(())
     }
-}
-
-/// Checks a `uint32_t` passed for a C enum.
-pub(crate) fn enum_in<T>(
-    value: u32,
-    what: &'static str,
-    parse: impl FnOnce(u32) -> Option<T>,
-) -> Result<T, Failure> {
-    parse(value).ok_or_else(|| {
-        Failure::argument(format!(
-            "`{what}` is {value}, which is not one of its enum's values"
-        ))
-    })
 }

@@ -1,14 +1,17 @@
 //! `partcert_trust_store`: pinned roots, revocation lists and the chain
 //! pool — reference-counted, immutable once shared.
 
-use partcert::{AuthorityRole, Certificate, KeyId, RevocationList, TrustStore, limits};
+use partcert::certificate::AuthorityRole;
+use partcert::ids::KeyId;
+use partcert::revocation::RevocationList;
+use partcert::{Certificate, TrustStore, limits};
 
-use crate::castable::{self, Castable, OwnershipArc};
-use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::castable;
+use crate::enums::PARTCERT_DIGEST_LEN;
+use crate::enums::partcert_result;
 use crate::error::partcert_error;
-use crate::panic::{boundary, boundary_void, getter};
+use crate::panic::{boundary, getter};
 use crate::ptr::{self, Out, OutFixed};
-use crate::result::partcert_result;
 
 /// The roots a verifier pins — manufacturer roots (for parts and pairing
 /// records) and blocklist roots (for blocklists), pinned separately — the
@@ -65,11 +68,6 @@ impl TrustData {
     }
 }
 
-impl Castable for partcert_trust_store {
-    type Ownership = OwnershipArc;
-    type RustType = TrustData;
-}
-
 /// Creates an empty trust store, which trusts nothing, with one reference
 /// (the caller's). Never NULL.
 #[unsafe(no_mangle)]
@@ -107,7 +105,7 @@ pub unsafe extern "C" fn partcert_trust_store_clone(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_free(trust: *mut partcert_trust_store) {
     // SAFETY: NULL or a reference from this library, released once.
-    boundary_void(|| unsafe { castable::free_arc(trust) })
+    unsafe { castable::free_arc(trust) }
 }
 
 fn add_root(
@@ -266,29 +264,6 @@ pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list_at(
         let list = RevocationList::decode(bytes)?;
         ptr::write_optional(out, trust.store.apply_revocation_list(&list, now)?)
     })
-}
-
-/// Deprecated since 1.3: use `partcert_trust_store_apply_revocation_list_at`,
-/// which takes the clock the list is received at.
-///
-/// Accepts a revocation list as `partcert_trust_store_apply_revocation_list_at`
-/// does with `now` = 0: without a receiving clock the list raises no clock
-/// floor for its root (at most `PARTCERT_CLOCK_TOLERANCE` seconds after
-/// 1970), so a date from the future can never lock anything out — and a
-/// clock set back is not caught by this list either. The revocations
-/// themselves take effect as before.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    sequence_out: *mut u64,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    // SAFETY: forwarded contract.
-    unsafe {
-        partcert_trust_store_apply_revocation_list_at(trust, data, len, 0, sequence_out, error_out)
-    }
 }
 
 /// How many manufacturer roots are pinned (0 for NULL).

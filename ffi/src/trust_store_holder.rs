@@ -1,14 +1,10 @@
 //! `partcert_trust_store_holder`: the current trust store, swapped in O(1).
 
-use std::sync::Arc;
-
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::error::{Failure, partcert_error};
-use crate::holder::Holder;
-use crate::panic::{boundary, boundary_void, getter};
-use crate::ptr::Out;
-use crate::result::partcert_result;
-use crate::trust_store::{TrustData, partcert_trust_store};
+use crate::castable;
+use crate::enums::partcert_result;
+use crate::error::partcert_error;
+use crate::shared;
+use crate::trust_store::partcert_trust_store;
 
 /// Holds the current trust store for threads that read it while an
 /// updater replaces it (a new revocation list, a new root).
@@ -28,11 +24,6 @@ pub struct partcert_trust_store_holder {
     _private: [u8; 0],
 }
 
-impl Castable for partcert_trust_store_holder {
-    type Ownership = OwnershipBox;
-    type RustType = Holder<TrustData>;
-}
-
 /// Creates a holder whose current store is `trust` (which it shares: the
 /// caller keeps, and frees, its own reference).
 #[unsafe(no_mangle)]
@@ -41,16 +32,8 @@ pub unsafe extern "C" fn partcert_trust_store_holder_new(
     holder_out: *mut *mut partcert_trust_store_holder,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live trust store and a writable slot.
-        let (shared, out): (Arc<TrustData>, _) = unsafe {
-            (
-                castable::clone_arc(trust).ok_or_else(|| Failure::null("trust"))?,
-                Out::new(holder_out, "holder_out")?,
-            )
-        };
-        out.write(castable::to_box(Holder::new(shared)))
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { shared::new(trust, "trust", holder_out, error_out) }
 }
 
 /// A new reference to the current trust store (NULL for a NULL holder):
@@ -59,10 +42,8 @@ pub unsafe extern "C" fn partcert_trust_store_holder_new(
 pub unsafe extern "C" fn partcert_trust_store_holder_load(
     holder: *const partcert_trust_store_holder,
 ) -> *mut partcert_trust_store {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live holder.
-        unsafe { castable::try_ref(holder) }.map(|h| castable::from_arc(h.load()))
-    })
+    // SAFETY: NULL or a live holder.
+    unsafe { shared::load(holder) }
 }
 
 /// Makes `trust` the current store (sharing it: the caller keeps its own
@@ -73,17 +54,8 @@ pub unsafe extern "C" fn partcert_trust_store_holder_publish(
     trust: *const partcert_trust_store,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live holder and a live trust store.
-        let (holder, trust) = unsafe {
-            (
-                castable::borrow(holder, "holder")?,
-                castable::clone_arc(trust).ok_or_else(|| Failure::null("trust"))?,
-            )
-        };
-        holder.publish(trust);
-        Ok(())
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { shared::publish(holder, trust, "trust", error_out) }
 }
 
 /// Frees a holder (it releases its reference to the current store; readers
@@ -93,5 +65,5 @@ pub unsafe extern "C" fn partcert_trust_store_holder_free(
     holder: *mut partcert_trust_store_holder,
 ) {
     // SAFETY: NULL or a holder from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(holder) })
+    unsafe { castable::free_box(holder) }
 }

@@ -1,15 +1,15 @@
-//! The library version, IMEIs, part kind names and object types. (No C type.)
+//! The library version, IMEIs and object types. (No C type.)
 
 use std::ffi::c_char;
 
 use partcert::{Imei, ObjectType};
 
+use crate::enums::{
+    LIBRARY_VERSION, LIBRARY_VERSION_NUMBER, partcert_object_type, partcert_result,
+};
 use crate::error::partcert_error;
-use crate::panic::{boundary, getter};
+use crate::panic::boundary;
 use crate::ptr::{self, Out};
-use crate::result::{LIBRARY_VERSION, LIBRARY_VERSION_NUMBER, PART_KIND_NAMES, partcert_result};
-use crate::str::partcert_str;
-use crate::types::partcert_object_type;
 
 /// The version of the library actually loaded, e.g. "1.0.0": static,
 /// NUL-terminated, never freed. Compare with `PARTCERT_VERSION_STRING`, the
@@ -66,19 +66,6 @@ pub unsafe extern "C" fn partcert_imei_with_check_digit(
     })
 }
 
-/// The name of a named part kind code ("screen", "rear-camera"): static,
-/// NUL-terminated. Empty for a code this library does not name (call it
-/// "kind-N"; a verdict's `partcert_verdict_part_kind_name` does).
-#[unsafe(no_mangle)]
-pub extern "C" fn partcert_part_kind_name(kind: u16) -> partcert_str {
-    getter(partcert_str::EMPTY, || {
-        PART_KIND_NAMES
-            .iter()
-            .find(|(code, _)| *code == kind)
-            .map(|(_, name)| partcert_str::from_static(name))
-    })
-}
-
 /// Reads the type of an encoded object from its header, without decoding
 /// or verifying the rest (to route a file to the right function).
 #[unsafe(no_mangle)]
@@ -96,6 +83,6 @@ pub unsafe extern "C" fn partcert_object_type_of(
                 Out::new(type_out, "type_out")?,
             )
         };
-        out.write(partcert_object_type::from_core(ObjectType::of(bytes)?)?)
+        out.write(ObjectType::of(bytes)?.into())
     })
 }

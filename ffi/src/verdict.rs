@@ -2,15 +2,16 @@
 
 use std::sync::OnceLock;
 
-use partcert::{Imei, Provenance, Verdict};
+use partcert::verify::Provenance;
+use partcert::{Imei, Verdict};
 
 use crate::blocklist_status::{StatusData, borrowed, partcert_blocklist_status};
-use crate::castable::{self, Castable, OwnershipBox};
-use crate::consts::PARTCERT_DIGEST_LEN;
+use crate::castable;
+use crate::enums::PARTCERT_DIGEST_LEN;
+use crate::enums::{partcert_binding, partcert_pairing_event, partcert_relation};
 use crate::error::{ErrorData, Failure, partcert_error};
-use crate::panic::{boundary_void, getter};
+use crate::panic::getter;
 use crate::str::{NulString, partcert_imeis, partcert_str};
-use crate::types::{partcert_binding, partcert_pairing_event, partcert_relation};
 
 /// What trusted evidence says about a part: the part, its issuer and root,
 /// how it is bound, where it was paired, and its blocklist standing. It
@@ -139,11 +140,6 @@ impl VerdictData {
     }
 }
 
-impl Castable for partcert_verdict {
-    type Ownership = OwnershipBox;
-    type RustType = VerdictData;
-}
-
 /// Runs `read` on a verdict, or gives `default` for NULL.
 fn read<T>(
     verdict: *const partcert_verdict,
@@ -159,7 +155,7 @@ fn read<T>(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_free(verdict: *mut partcert_verdict) {
     // SAFETY: NULL or a verdict from this library, freed once.
-    boundary_void(|| unsafe { castable::free_box(verdict) })
+    unsafe { castable::free_box(verdict) }
 }
 
 /// The part's kind code (see `partcert_part_kind`; 0 for NULL).
@@ -271,7 +267,7 @@ pub unsafe extern "C" fn partcert_verdict_root_key_id(
 pub unsafe extern "C" fn partcert_verdict_binding(
     verdict: *const partcert_verdict,
 ) -> partcert_binding {
-    read(verdict, partcert_binding::SerialOnly, |v| {
+    read(verdict, partcert_binding::SERIAL_ONLY, |v| {
         Some(v.verdict.binding.into())
     })
 }
@@ -286,7 +282,7 @@ pub unsafe extern "C" fn partcert_verdict_binding(
 pub unsafe extern "C" fn partcert_verdict_relation(
     verdict: *const partcert_verdict,
 ) -> partcert_relation {
-    read(verdict, partcert_relation::Unpaired, |v| {
+    read(verdict, partcert_relation::UNPAIRED, |v| {
         Some(v.verdict.relation.into())
     })
 }

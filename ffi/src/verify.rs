@@ -1,16 +1,17 @@
 //! Verifying one part, and the boot-time self-check of a handset.
 
-use partcert::{FittedPart, HandsetEvidence, Imei, PartEvidence, Verifier};
+use partcert::verify::{FittedPart, HandsetEvidence};
+use partcert::{Imei, PartEvidence, Verifier};
 
 use crate::blocklist::partcert_blocklist;
 use crate::castable::{self, to_box};
+use crate::enums::partcert_result;
 use crate::error::{Failure, partcert_error};
 use crate::handset_evidence::partcert_handset_evidence;
 use crate::handset_report::{ReportData, partcert_handset_report};
 use crate::panic::boundary;
 use crate::part_evidence::partcert_part_evidence;
 use crate::ptr::{self, Out};
-use crate::result::partcert_result;
 use crate::trust_store::partcert_trust_store;
 use crate::verdict::{VerdictData, partcert_verdict};
 

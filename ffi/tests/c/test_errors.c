@@ -318,6 +318,18 @@ static void null_arguments_name_the_argument(void) {
                                                  PARTCERT_PAIRING_EVENT_REPAIR, NOW, NULL, E),
                    "record_out");
     }
+    CHECK_NULL(partcert_authority_publish(NULL, PARTCERT_LIST_FORMAT_SORTED, 1, 1, NOW,
+                                          NOW + DAY, NULL, 0, NULL, NULL, entries, &out, NULL,
+                                          E),
+               "authority");
+    CHECK_NULL(partcert_authority_publish(w.publisher, PARTCERT_LIST_FORMAT_SORTED, 1, 3, NOW,
+                                          NOW + DAY, NULL, 7, NULL, NULL, entries, &out, NULL,
+                                          E),
+               "base_snapshot");
+    CHECK_NULL(partcert_authority_publish(w.publisher, PARTCERT_LIST_FORMAT_SORTED, 1, 3, NOW,
+                                          NOW + DAY, NULL, 0, NULL, NULL, entries, NULL, NULL,
+                                          E),
+               "list_out");
     CHECK_NULL(partcert_authority_publish_snapshot(NULL, 1, 1, NOW, NOW + DAY, entries, &out, E),
                "authority");
     CHECK_NULL(partcert_authority_publish_snapshot(w.publisher, 1, 1, NOW, NOW + DAY, NULL,

@@ -1,6 +1,6 @@
 //! `partcert_list_version`: a blocklist version (frozen value type).
 
-use partcert::ListVersion;
+use partcert::blocklist::ListVersion;
 
 /// A blocklist version: lists are ordered by epoch first, then sequence.
 /// A blocklist root may publish in any epoch; a delegated blocklist

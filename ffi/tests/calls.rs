@@ -1,9 +1,10 @@
 //! Rust tests of the C ABI, calling the exported functions as C would:
 //! error detail through `partcert_error **`, reads that return values,
-//! shared snapshots and the holder under threads, the chain pool, and a
-//! verification from issued objects to a verdict and a handset report.
-//! The C programs in `tests/c/` cover every function under sanitizers;
-//! these run with `cargo test`.
+//! shared snapshots and the holder under threads, the chain pool, a
+//! verification from issued objects to a verdict and a handset report, and
+//! the blocklist wing's two calls (publish, apply) beside the calls they
+//! replaced. The C programs in `tests/c/` cover every function under
+//! sanitizers; these run with `cargo test`.
 
 // Test code: every unsafe call below passes pointers to live locals or to
 // objects this library made, which is the contract of every function.
@@ -11,13 +12,14 @@
 
 use std::ptr::{null, null_mut};
 
-use partcert::issue::{Authority, PartSpec};
-use partcert::{
-    BlocklistEntry, Imei, ListVersion, ListingStatus, PairingEvent, PartKind, Reason, SecretKey,
-    Validity,
+use partcert::blocklist::{
+    Base, BlocklistEntry, Format, ListVersion, ListingStatus, Publication, Reason,
 };
+use partcert::issue::{Authority, PartSpec};
+use partcert::pairing::PairingEvent;
+use partcert::{Imei, PartKind, SecretKey, Validity};
 
-use crate::*;
+use partcert_ffi::*;
 
 const T0: u64 = 1_700_000_000;
 const NOW: u64 = T0 + 86_400;
@@ -32,7 +34,7 @@ fn text(s: partcert_str) -> String {
 fn call(f: impl FnOnce(*mut *mut partcert_error) -> partcert_result) -> Result<(), (u32, String)> {
     let mut error = null_mut();
     let result = f(&mut error);
-    if result == partcert_result::Ok {
+    if result == partcert_result::OK {
         assert!(error.is_null());
         return Ok(());
     }
@@ -40,7 +42,7 @@ fn call(f: impl FnOnce(*mut *mut partcert_error) -> partcert_result) -> Result<(
         assert_eq!(partcert_error_code(error), result);
         let message = text(partcert_error_message(error));
         partcert_error_free(error);
-        Err((result as u32, message))
+        Err((result.0, message))
     }
 }
 
@@ -125,11 +127,16 @@ fn world() -> World {
             } else {
                 vec![]
             };
-            registry
-                .publish_snapshot(ListVersion::new(1, k), T0 + k, T0 + 30 * 86_400, entries)
-                .unwrap()
-                .as_bytes()
-                .to_vec()
+            let publication = Publication {
+                format: Format::Sorted,
+                version: ListVersion::new(1, k),
+                issued_at: T0 + k,
+                expires_at: T0 + 30 * 86_400,
+                base: Base::None,
+                delisted: &[],
+            };
+            let published = registry.publish(&publication, entries).unwrap();
+            published.list.as_bytes().to_vec()
         })
         .collect();
     World {
@@ -269,7 +276,7 @@ fn a_replaced_part_is_reported_as_not_in_the_record() {
         let replaced = &*partcert_handset_report_part(report, 1);
         assert!(board.listed_in_record);
         assert!(!replaced.listed_in_record);
-        assert_eq!(replaced.outcome, partcert_result::Ok);
+        assert_eq!(replaced.outcome, partcert_result::OK);
         assert_eq!(partcert_handset_report_missing_count(report), 1);
         assert!(!partcert_handset_report_all_original(report));
         partcert_handset_report_free(report);
@@ -322,7 +329,7 @@ fn readers_keep_their_snapshot_while_a_holder_publishes_updates() {
     unsafe {
         let first = partcert_blocklist_new();
         call(|e| {
-            partcert_blocklist_apply_snapshot(
+            partcert_blocklist_apply(
                 first,
                 trust,
                 w.lists[0].as_ptr(),
@@ -337,7 +344,7 @@ fn readers_keep_their_snapshot_while_a_holder_publishes_updates() {
         call(|e| partcert_blocklist_holder_new(first, &mut holder, e)).unwrap();
         // Shared now: the first reference may no longer change it.
         let (code, message) = call(|e| {
-            partcert_blocklist_apply_snapshot(
+            partcert_blocklist_apply(
                 first,
                 trust,
                 w.lists[1].as_ptr(),
@@ -384,7 +391,7 @@ fn readers_keep_their_snapshot_while_a_holder_publishes_updates() {
                 sequence: 0,
             };
             call(|e| {
-                partcert_blocklist_holder_apply_snapshot(
+                partcert_blocklist_holder_apply(
                     holder,
                     trust,
                     list.as_ptr(),
@@ -445,7 +452,7 @@ fn a_state_loaded_under_fewer_roots_says_which_authority_it_dropped() {
     unsafe {
         let blocklist = partcert_blocklist_new();
         call(|e| {
-            partcert_blocklist_apply_snapshot(
+            partcert_blocklist_apply(
                 blocklist,
                 trust,
                 w.lists[0].as_ptr(),
@@ -506,6 +513,311 @@ fn a_state_loaded_under_fewer_roots_says_which_authority_it_dropped() {
         partcert_bytes_free(saved);
         partcert_blocklist_free(blocklist);
         partcert_trust_store_free(makers_only);
+        partcert_trust_store_free(trust);
+    }
+}
+
+/// The register's own authority, loaded through the C ABI.
+fn register(w: &World) -> *mut partcert_authority {
+    let mut authority = null_mut();
+    unsafe {
+        call(|e| {
+            partcert_authority_new(
+                [4; 32].as_ptr(),
+                w.registry.as_ptr(),
+                w.registry.len(),
+                &mut authority,
+                e,
+            )
+        })
+        .unwrap();
+    }
+    authority
+}
+
+/// The entries for the stolen handset (its IMEI, board and screen), `times`
+/// times over.
+fn stolen(w: &World, times: usize) -> *mut partcert_blocklist_entries {
+    let entries = partcert_blocklist_entries_new();
+    for _ in 0..times {
+        unsafe {
+            call(|e| {
+                partcert_blocklist_entries_add_reported_handset(
+                    entries,
+                    w.record.as_ptr(),
+                    w.record.len(),
+                    partcert_reason::STOLEN.0,
+                    T0,
+                    partcert_listing_status::FINAL.0,
+                    e,
+                )
+            })
+            .unwrap();
+        }
+    }
+    entries
+}
+
+/// Arguments of `partcert_authority_publish` but the authority, the lists
+/// and the outputs.
+struct Publish<'a> {
+    format: partcert_list_format,
+    sequence: u64,
+    base_snapshot: &'a [u8],
+    base_held: *const partcert_blocklist,
+    delisted: *const partcert_blocklist_entries,
+    listed: *const partcert_blocklist_entries,
+}
+
+fn publish(
+    authority: *const partcert_authority,
+    p: &Publish<'_>,
+) -> Result<(Vec<u8>, partcert_list_changes), (u32, String)> {
+    let mut list = null_mut();
+    let mut changes = partcert_list_changes::default();
+    unsafe {
+        call(|e| {
+            partcert_authority_publish(
+                authority,
+                p.format.0,
+                1,
+                p.sequence,
+                NOW - 60,
+                NOW + 86_400,
+                p.base_snapshot.as_ptr(),
+                p.base_snapshot.len(),
+                p.base_held,
+                p.delisted,
+                p.listed,
+                &mut list,
+                &mut changes,
+                e,
+            )
+        })?;
+        let bytes = std::slice::from_raw_parts(partcert_bytes_data(list), partcert_bytes_len(list));
+        let bytes = bytes.to_vec();
+        partcert_bytes_free(list);
+        Ok((bytes, changes))
+    }
+}
+
+fn apply(
+    blocklist: *mut partcert_blocklist,
+    trust: *const partcert_trust_store,
+    list: &[u8],
+) -> Result<u64, (u32, String)> {
+    let mut version = partcert_list_version {
+        epoch: 0,
+        sequence: 0,
+    };
+    unsafe {
+        call(|e| {
+            partcert_blocklist_apply(
+                blocklist,
+                trust,
+                list.as_ptr(),
+                list.len(),
+                NOW,
+                &mut version,
+                e,
+            )
+        })?;
+    }
+    Ok(version.sequence)
+}
+
+fn changes(
+    carried: u64,
+    listed: u64,
+    delisted: u64,
+    given_twice: u64,
+    total: u64,
+) -> partcert_list_changes {
+    partcert_list_changes {
+        carried,
+        listed,
+        relisted: 0,
+        delisted,
+        not_listed: 0,
+        given_twice,
+        total,
+    }
+}
+
+#[test]
+fn one_call_publishes_every_format_and_one_applies_it_with_the_cores_counts() {
+    let w = world();
+    let trust = trust_of(&w);
+    let authority = register(&w);
+    let twice = stolen(&w, 2);
+    let imei = partcert_blocklist_entries_new();
+    let device = partcert_blocklist_new();
+    let blank = Publish {
+        format: partcert_list_format::SORTED,
+        sequence: 21,
+        base_snapshot: &[],
+        base_held: null(),
+        delisted: null(),
+        listed: twice,
+    };
+    unsafe {
+        call(|e| {
+            partcert_blocklist_entries_add_handset(
+                imei,
+                356_938_035_643_809,
+                partcert_reason::STOLEN.0,
+                T0,
+                partcert_listing_status::FINAL.0,
+                e,
+            )
+        })
+        .unwrap();
+        // A first sorted list: three keys, each given twice alike.
+        let (sorted, counted) = publish(authority, &blank).unwrap();
+        assert_eq!(counted, changes(0, 3, 0, 3, 3));
+        assert_eq!(apply(device, trust, &sorted), Ok(21));
+
+        // A delta over what the device holds, delisting the IMEI.
+        let delta = Publish {
+            format: partcert_list_format::DELTA,
+            sequence: 22,
+            base_held: device,
+            delisted: imei,
+            listed: null(),
+            ..blank
+        };
+        let (bytes, counted) = publish(authority, &delta).unwrap();
+        assert_eq!(counted, changes(0, 0, 1, 0, 2));
+        assert_eq!(apply(device, trust, &bytes), Ok(22));
+
+        // The next whole list, compact, over the sorted master list: the
+        // same entries again are carried.
+        let compact = Publish {
+            format: partcert_list_format::COMPACT,
+            sequence: 23,
+            base_snapshot: &sorted,
+            ..blank
+        };
+        let (bytes, counted) = publish(authority, &compact).unwrap();
+        assert_eq!(counted, changes(3, 0, 0, 3, 3));
+        assert_eq!(apply(device, trust, &bytes), Ok(23));
+
+        // What the core refuses, and what the arguments cannot be.
+        let both = Publish {
+            base_snapshot: &sorted,
+            base_held: device,
+            ..compact
+        };
+        let (code, message) = publish(authority, &both).unwrap_err();
+        assert_eq!((code, message.contains("give one base")), (503, true));
+        let unknown = Publish {
+            format: partcert_list_format(9),
+            ..blank
+        };
+        assert_eq!(publish(authority, &unknown).unwrap_err().0, 503);
+        let no_base = Publish {
+            format: partcert_list_format::DELTA,
+            sequence: 24,
+            ..blank
+        };
+        assert_eq!(publish(authority, &no_base).unwrap_err().0, 111);
+        let contradiction = Publish {
+            sequence: 24,
+            delisted: imei,
+            ..blank
+        };
+        assert_eq!(publish(authority, &contradiction).unwrap_err().0, 113);
+        let (code, message) = publish(null(), &blank).unwrap_err();
+        assert_eq!(
+            (code, message.as_str()),
+            (500, "argument `authority` is NULL")
+        );
+
+        partcert_blocklist_free(device);
+        partcert_blocklist_entries_free(imei);
+        partcert_blocklist_entries_free(twice);
+        partcert_authority_free(authority);
+        partcert_trust_store_free(trust);
+    }
+}
+
+#[test]
+fn the_calls_1_4_replaced_behave_as_before() {
+    let w = world();
+    let trust = trust_of(&w);
+    let authority = register(&w);
+    let entries = stolen(&w, 1);
+    let blank = Publish {
+        format: partcert_list_format::SORTED,
+        sequence: 21,
+        base_snapshot: &[],
+        base_held: null(),
+        delisted: null(),
+        listed: entries,
+    };
+    unsafe {
+        // The old call signs exactly what the new one does.
+        let mut old = null_mut();
+        call(|e| {
+            partcert_authority_publish_snapshot(
+                authority,
+                1,
+                21,
+                NOW - 60,
+                NOW + 86_400,
+                entries,
+                &mut old,
+                e,
+            )
+        })
+        .unwrap();
+        let old_bytes =
+            std::slice::from_raw_parts(partcert_bytes_data(old), partcert_bytes_len(old));
+        let (new_bytes, _) = publish(authority, &blank).unwrap();
+        assert_eq!(old_bytes, new_bytes.as_slice());
+        partcert_bytes_free(old);
+
+        // The one-format calls still take their format only.
+        let device = partcert_blocklist_new();
+        let (compact, _) = publish(
+            authority,
+            &Publish {
+                format: partcert_list_format::COMPACT,
+                ..blank
+            },
+        )
+        .unwrap();
+        let (code, message) = call(|e| {
+            partcert_blocklist_apply_snapshot(
+                device,
+                trust,
+                compact.as_ptr(),
+                compact.len(),
+                NOW,
+                null_mut(),
+                e,
+            )
+        })
+        .unwrap_err();
+        assert_eq!(code, 105, "{message}");
+        assert_eq!(apply(device, trust, &compact), Ok(21));
+        let (code, _) = call(|e| {
+            partcert_blocklist_apply_delta(
+                device,
+                trust,
+                new_bytes.as_ptr(),
+                new_bytes.len(),
+                NOW,
+                null_mut(),
+                e,
+            )
+        })
+        .unwrap_err();
+        assert_eq!(code, 105);
+
+        partcert_blocklist_free(device);
+        partcert_blocklist_entries_free(entries);
+        partcert_authority_free(authority);
         partcert_trust_store_free(trust);
     }
 }
