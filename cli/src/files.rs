@@ -404,7 +404,8 @@ pub fn no_such_state(src: Src<'_>, how_to_start: &str) -> CliError {
 /// Reads an anti-rollback state, which must exist.
 pub fn rollback_state(src: Src<'_>, how_to_start: &str) -> Result<RollbackState, CliError> {
     let bytes = read_state(src, Kind::RollbackState, how_to_start)?;
-    RollbackState::decode(&bytes).map_err(|error| CliError::core(error).file(src.path))
+    RollbackState::decode(&bytes)
+        .map_err(|error| CliError::core(error).file(src.path).hint(RESTORE_STATE))
 }
 
 /// Reads a saved blocklist state, which must exist. A register whose root
@@ -416,12 +417,13 @@ pub fn blocklist_state(
     how_to_start: &str,
 ) -> Result<LoadedState, CliError> {
     let bytes = read_state(src, Kind::BlocklistState, how_to_start)?;
-    Blocklist::load_state(&bytes, trust).map_err(|error| {
-        CliError::core(error).file(src.path).hint(
-            "restore it from a backup, or start again with --init (losing its anti-rollback protection)",
-        )
-    })
+    Blocklist::load_state(&bytes, trust)
+        .map_err(|error| CliError::core(error).file(src.path).hint(RESTORE_STATE))
 }
+
+/// What to do about a state that does not load.
+const RESTORE_STATE: &str =
+    "restore it from a backup, or start again with --init (losing its anti-rollback protection)";
 
 /// The bytes of a state file of `kind`, which must exist: a missing state
 /// would silently start from nothing.

@@ -492,8 +492,8 @@ fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus) {
 /// One listing of a blocked verdict.
 fn blocked_line(listing: &Listing) -> String {
     let status = match listing.status {
-        ListingStatus::Final => ListingStatus::Final.name(),
         ListingStatus::Suspended => "suspended pending inquiry",
+        status => status.name(),
     };
     let handset = listing.handset.map_or_else(String::new, |imei| {
         format!(", paired to handset {imei} when listed")

@@ -85,15 +85,31 @@ impl Loaded {
         })
     }
 
-    /// A verification error about `path`, with a hint when the likely
-    /// cause is a missing option rather than a counterfeit.
+    /// A verification error about `path`: the library's hint, or the
+    /// tool's where a flag is the likely remedy rather than a counterfeit.
     fn explain(&self, error: partcert::Error, path: &Path) -> CliError {
-        let missing_chain = self.chain.is_empty() && error.code() == ErrorCode::UnknownIssuer;
+        let hint = match error.code() {
+            ErrorCode::UnknownIssuer if self.chain.is_empty() => {
+                Some("no --chain was given: pass the part issuer's certificate")
+            }
+            ErrorCode::UnknownIssuer => Some(
+                "if it is genuine, pin its maker's root with --trust and give its issuer with \
+                 --chain; otherwise treat it as counterfeit",
+            ),
+            ErrorCode::NoPartKey => Some(
+                "only a part with a secure element answers a challenge: check it without \
+                 --challenge and --response",
+            ),
+            ErrorCode::NotYetValid | ErrorCode::Expired => Some(
+                "check this machine's clock (or --at); an expired certificate must be renewed \
+                 by its issuer",
+            ),
+            _ => None,
+        };
         let error = CliError::about(path)(error).untrusted();
-        if missing_chain {
-            error.hint("no --chain was given: pass the part issuer's certificate")
-        } else {
-            error
+        match hint {
+            Some(hint) => error.hint(hint),
+            None => error,
         }
     }
 
