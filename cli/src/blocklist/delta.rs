@@ -118,7 +118,7 @@ fn sign_between(
     let published = publisher
         .publish(&publication, listed)
         .map_err(|error| between_refusal(error, args, to_path))?;
-    let delta = into_delta(published)?;
+    let delta = into_delta(published.list)?;
     if delta.result_digest() != to.state_digest() {
         return Err(not_reached(to_path));
     }
@@ -166,9 +166,9 @@ fn not_reached(to_path: &Path) -> CliError {
     )
 }
 
-/// The delta of a publication asked for in the delta format.
-fn into_delta(published: Published) -> Result<BlocklistDelta, CliError> {
-    match published.list {
+/// The list of a publication asked for in the delta format.
+fn into_delta(list: SignedList) -> Result<BlocklistDelta, CliError> {
+    match list {
         SignedList::Delta(delta) => Ok(delta),
         other => Err(CliError::tool(
             ToolCode::Internal,
@@ -215,14 +215,14 @@ fn over(
         base: Base::Held(held),
         delisted: &listing.delisted,
     };
-    let published = publisher
-        .publish(&publication, listing.listed())
-        .map_err(|error| {
-            listing::listing_refusal(error)
-                .unwrap_or_else(|error| over_refusal(error, args, over, &publication))
-        })?;
-    let changes = published.changes.clone();
-    let delta = into_delta(published)?;
+    let Published { list, changes } =
+        publisher
+            .publish(&publication, listing.listed())
+            .map_err(|error| {
+                listing::listing_refusal(error)
+                    .unwrap_or_else(|error| over_refusal(error, args, over, &publication))
+            })?;
+    let delta = into_delta(list)?;
     let mut report = Report::written("blocklist delta", &args.out, delta.as_bytes(), KIND, ctx)?;
     let format = if held.compact().is_some() {
         "compact"
