@@ -150,12 +150,9 @@ pub fn demo(args: DemoArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
 }
 
 /// The story, scene by scene.
+#[rustfmt::skip]
 fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
-    writeln!(
-        story.out,
-        "The London story, played with the partcert tool in {}",
-        folder.display()
-    )?;
+    writeln!(story.out, "The London story, played with the partcert tool in {}", folder.display())?;
     writeln!(
         story.out,
         "In 2022, 90,864 phones were stolen in London, many broken up for parts.\n\
@@ -164,33 +161,15 @@ fn play(story: &mut Story<'_>, folder: &Path) -> Result<(), CliError> {
     )?;
     acme_sets_up(story)?;
     register_sets_up(story)?;
-    story.scene(
-        "The factory builds Alice's phone: a board carrying its IMEI, a keyed screen, a battery",
-    )?;
-    let alice = Handset {
-        owner: "alice",
-        imei: ALICE_IMEI,
-        number: "0001",
-        battery: true,
-        note: Some(
-            "(the screen's secret key stays inside its secure element; the factory certifies the public half)",
-        ),
-    };
+    story.scene("The factory builds Alice's phone: a board carrying its IMEI, a keyed screen, a battery")?;
+    let note = "(the screen's secret key stays inside its secure element; the factory certifies the public half)";
+    let alice = Handset { owner: "alice", imei: ALICE_IMEI, number: "0001", battery: true, note: Some(note) };
     build_handset(story, &alice)?;
     story.scene("The factory builds Bob's phone the same way")?;
-    let bob = Handset {
-        owner: "bob",
-        imei: BOB_IMEI,
-        number: "0002",
-        battery: false,
-        note: None,
-    };
+    let bob = Handset { owner: "bob", imei: BOB_IMEI, number: "0002", battery: false, note: None };
     build_handset(story, &bob)?;
-    story
-        .scene("Oxford Street: Alice's phone is snatched from her hand by a thief on an e-bike")?;
-    story.say(
-        "She reports it. The register lists the handset's IMEI and every part paired to it.",
-    )?;
+    story.scene("Oxford Street: Alice's phone is snatched from her hand by a thief on an e-bike")?;
+    story.say("She reports it. The register lists the handset's IMEI and every part paired to it.")?;
     alice_is_listed(story)?;
     shop_checks_screens(story)?;
     counterfeit_arrives(story)
@@ -277,58 +256,29 @@ struct Handset<'a> {
 
 /// The factory builds a handset: a keyed screen's key pair, a board
 /// carrying its IMEI, the screen (and a battery), and its pairing record.
+#[rustfmt::skip]
 fn build_handset(story: &mut Story<'_>, handset: &Handset<'_>) -> Result<(), CliError> {
-    let owner = handset.owner;
-    let file = |part: &str| format!("{owner}-{part}");
+    let file = |part: &str| format!("{}-{part}", handset.owner);
+    let (board, screen, battery, key) =
+        (file("board.cert"), file("screen.cert"), file("battery.cert"), file("screen.pub"));
     story.step(&["part", "keygen", "--out", &file("screen")])?;
     if let Some(note) = handset.note {
         story.say(note)?;
     }
-    let board = ("board", &*format!("BRD-{}", handset.number), "A1");
-    issue_part(
-        story,
-        "acme-line3",
-        board,
-        &["--imei", handset.imei],
-        &file("board.cert"),
-    )?;
-    let screen = ("screen", &*format!("SCR-{}", handset.number), "A1 OLED");
-    let key = file("screen.pub");
-    issue_part(
-        story,
-        "acme-line3",
-        screen,
-        &["--part-key", &key],
-        &file("screen.cert"),
-    )?;
-    let (board, screen, battery) = (
-        file("board.cert"),
-        file("screen.cert"),
-        file("battery.cert"),
-    );
-    let pair_file = format!("{owner}.pair");
+    let (board_serial, screen_serial) =
+        (format!("BRD-{}", handset.number), format!("SCR-{}", handset.number));
+    issue_part(story, "acme-line3", ("board", &board_serial, "A1"), &["--imei", handset.imei], &board)?;
+    issue_part(story, "acme-line3", ("screen", &screen_serial, "A1 OLED"), &["--part-key", &key], &screen)?;
+    let record = format!("{}.pair", handset.owner);
     let mut pair = vec![
-        "pair",
-        "--service",
-        "acme-pairing.key",
-        "--service-cert",
-        "acme-pairing.cert",
-        "--board",
-        &board,
-        "--part",
-        &screen,
+        "pair", "--service", "acme-pairing.key", "--service-cert", "acme-pairing.cert",
+        "--board", &board, "--part", &screen,
     ];
     if handset.battery {
-        issue_part(
-            story,
-            "acme-line3",
-            ("battery", "BAT-0001", "A1 4000mAh"),
-            &[],
-            &battery,
-        )?;
+        issue_part(story, "acme-line3", ("battery", "BAT-0001", "A1 4000mAh"), &[], &battery)?;
         pair.push(&battery);
     }
-    pair.extend_from_slice(&["--out", &pair_file]);
+    pair.extend_from_slice(&["--out", &record]);
     story.step(&pair)
 }
 
@@ -381,6 +331,7 @@ fn respond(story: &mut Story<'_>, owner: &str) -> Result<(), CliError> {
     ])
 }
 
+#[rustfmt::skip]
 fn counterfeit_arrives(story: &mut Story<'_>) -> Result<(), CliError> {
     story.scene("A counterfeit screen arrives, certified by a forger's own \"Acme\" root")?;
     new_root(story, "forger-root")?;
@@ -388,14 +339,7 @@ fn counterfeit_arrives(story: &mut Story<'_>) -> Result<(), CliError> {
     let screen = ("screen", "SCR-0003", "A1 OLED");
     issue_part(story, "forger-line", screen, &[], "fake-screen.cert")?;
     story.expect(
-        &[
-            "verify",
-            "--trust",
-            "acme-root.cert",
-            "--chain",
-            "forger-line.cert",
-            "fake-screen.cert",
-        ],
+        &["verify", "--trust", "acme-root.cert", "--chain", "forger-line.cert", "fake-screen.cert"],
         exit::INVALID,
         "untrusted: it does not chain to the Acme root the shop pins",
     )
