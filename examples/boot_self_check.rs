@@ -5,12 +5,14 @@
 //!
 //! `cargo run -p partcert-examples --example boot_self_check`
 
-use partcert::{
-    Blocklist, BlocklistEntry, Challenge, ChallengeResponse, ErrorCode, FittedPart,
-    HandsetEvidence, HandsetReport, Imei, ListVersion, ListingStatus, PairingEvent, Reason,
-    Verifier,
+use partcert::blocklist::{ListVersion, ListingStatus, Reason};
+use partcert::challenge::{Challenge, ChallengeResponse};
+use partcert::pairing::PairingEvent;
+use partcert::verify::{FittedPart, HandsetEvidence, HandsetReport};
+use partcert::{Blocklist, Certificate, ErrorCode, Imei, Verifier};
+use partcert_examples::{
+    DAY, Handset, Manufacturer, Registry, T0, expect, publication, refused, trust_store,
 };
-use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
 
 fn print_report(title: &str, report: &HandsetReport) {
     println!(
@@ -44,6 +46,26 @@ fn print_report(title: &str, report: &HandsetReport) {
     );
 }
 
+/// The handset's board and battery, with `screen` fitted: it answers the
+/// boot's challenge.
+fn fitted_with<'a>(
+    phone: &'a Handset,
+    chain: &'a [Certificate],
+    screen: &'a Certificate,
+    answer: (&'a Challenge, &'a ChallengeResponse),
+) -> [FittedPart<'a>; 3] {
+    let part = |certificate, challenge| FittedPart {
+        certificate,
+        chain,
+        challenge,
+    };
+    [
+        part(&phone.board, None),
+        part(screen, Some(answer)),
+        part(&phone.battery, None),
+    ]
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let acme = Manufacturer::acme()?;
     let register = Registry::national()?;
@@ -53,20 +75,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The device holds the register's latest list (today it lists another handset).
     let other = acme.build_handset(9)?;
-    let entries = BlocklistEntry::for_reported_handset(
-        &other.record,
-        Reason::Stolen,
-        T0 + DAY,
-        ListingStatus::Final,
-    );
-    let snapshot = register.publisher.publish_snapshot(
-        ListVersion::new(0, 1),
-        T0 + DAY,
-        T0 + 8 * DAY,
-        entries,
-    )?;
+    let entries = other.reported(Reason::Stolen, T0 + DAY, ListingStatus::Final);
+    let latest = register
+        .publisher
+        .publish(&publication(ListVersion::new(0, 1), T0 + DAY, 7), entries)?;
     let mut blocklist = Blocklist::new();
-    blocklist.apply_snapshot(&trust, &snapshot, T0 + 2 * DAY)?;
+    blocklist.apply(&trust, &latest.list, T0 + 2 * DAY)?;
     let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
     let chain = acme.chain();
     let now = T0 + 3 * DAY;
@@ -74,32 +88,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The secure element in the screen answers a fresh nonce at every boot.
     let challenge = Challenge::new([42; 32]);
     let own_answer = ChallengeResponse::respond(&phone.screen_key, &challenge, &phone.screen)?;
-    let fitted = [
-        FittedPart {
-            certificate: &phone.board,
-            chain: &chain,
-            challenge: None,
-        },
-        FittedPart {
-            certificate: &phone.screen,
-            chain: &chain,
-            challenge: Some((&challenge, &own_answer)),
-        },
-        FittedPart {
-            certificate: &phone.battery,
-            chain: &chain,
-            challenge: None,
-        },
-    ];
+    let fitted = fitted_with(&phone, &chain, &phone.screen, (&challenge, &own_answer));
     let modem = phone.imeis();
-    let report = verifier.verify_handset(
-        &HandsetEvidence {
-            pairing: &phone.record,
-            modem_imeis: &modem,
-            fitted: &fitted,
-        },
-        now,
-    )?;
+    let boot = |pairing, modem_imeis, fitted, at| {
+        let evidence = HandsetEvidence {
+            pairing,
+            modem_imeis,
+            fitted,
+        };
+        verifier.verify_handset(&evidence, at)
+    };
+    let report = boot(&phone.record, &modem, &fitted, now)?;
     print_report("boot 1, as built", &report);
     expect(
         report.all_original_and_clean(),
@@ -108,31 +107,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A cracked screen is replaced with a used one from a clean donor.
     let donor_answer = ChallengeResponse::respond(&donor.screen_key, &challenge, &donor.screen)?;
-    let fitted = [
-        FittedPart {
-            certificate: &phone.board,
-            chain: &chain,
-            challenge: None,
-        },
-        FittedPart {
-            certificate: &donor.screen,
-            chain: &chain,
-            challenge: Some((&challenge, &donor_answer)),
-        },
-        FittedPart {
-            certificate: &phone.battery,
-            chain: &chain,
-            challenge: None,
-        },
-    ];
-    let report = verifier.verify_handset(
-        &HandsetEvidence {
-            pairing: &phone.record,
-            modem_imeis: &modem,
-            fitted: &fitted,
-        },
-        now,
-    )?;
+    let fitted = fitted_with(&phone, &chain, &donor.screen, (&challenge, &donor_answer));
+    let report = boot(&phone.record, &modem, &fitted, now)?;
     print_report("boot 2, screen swapped, not yet paired", &report);
     expect(
         !report.all_original_and_clean() && report.missing.len() == 1,
@@ -171,14 +147,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         first_paired == Some(T0),
         "the repair record to carry the donor screen's factory pairing time",
     )?;
-    let report = verifier.verify_handset(
-        &HandsetEvidence {
-            pairing: &repaired,
-            modem_imeis: &modem,
-            fitted: &fitted,
-        },
-        now + 60,
-    )?;
+    let report = boot(&repaired, &modem, &fitted, now + 60)?;
     print_report("boot 3, repair paired", &report);
     expect(
         report.all_original_and_clean(),
@@ -194,20 +163,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A flashing tool rewrote the modem's IMEI: it no longer matches the board.
     let rewritten: Imei = "490154203237518".parse()?;
-    let error = verifier
-        .verify_handset(
-            &HandsetEvidence {
-                pairing: &repaired,
-                modem_imeis: &[rewritten],
-                fitted: &fitted,
-            },
-            now + 60,
-        )
-        .expect_err("a rewritten IMEI must be caught");
-    println!(
-        "boot 4, IMEI rewritten to {rewritten}: refused, error {} — {error}",
-        error.code()
-    );
-    expect(error.code() == ErrorCode::ImeiMismatch, "an IMEI mismatch")?;
-    Ok(())
+    refused(
+        &format!("boot 4, IMEI rewritten to {rewritten}"),
+        boot(&repaired, &[rewritten], &fitted, now + 60),
+        ErrorCode::ImeiMismatch,
+    )
 }

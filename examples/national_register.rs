@@ -9,11 +9,14 @@
 
 use std::time::Instant;
 
-use partcert::{
-    BlockKey, Blocklist, BlocklistEntry, Imei, ListVersion, ListingStatus, MatchedKey,
-    PartEvidence, Reason, Verifier,
+use partcert::blocklist::{
+    Base, BlockKey, BlocklistEntry, Format, ListVersion, ListingStatus, MatchedKey, Publication,
+    Reason,
 };
-use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
+use partcert::{Blocklist, Imei, PartEvidence, Verifier};
+use partcert_examples::{
+    DAY, Manufacturer, Registry, T0, describe, expect, publication, trust_store,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let acme = Manufacturer::acme()?;
@@ -24,41 +27,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chain = acme.chain();
 
     // Day 1: the national list, compact. A million IMEIs from the
-    // operators' reports (made up here), and one handset's parts.
+    // operators' reports (made up here, read one at a time as from a file),
+    // and one handset's parts, coded straight from the iterator: the
+    // register never holds the list as entries. The first unreadable IMEI
+    // stops the reading, and the list signed so far is thrown away.
     let day1 = T0 + 40 * DAY;
-    let mut entries: Vec<BlocklistEntry> = (0..1_000_000u64)
-        .map(|i| {
-            let imei = Imei::with_check_digit(35_100_000_000_000 + i * 13)?;
-            Ok(BlocklistEntry::handset(
-                imei,
-                Reason::Stolen,
-                day1,
-                ListingStatus::Final,
-            ))
-        })
-        .collect::<Result<_, partcert::Error>>()?;
-    entries.extend(BlocklistEntry::for_reported_handset(
-        &snatched.record,
-        Reason::Stolen,
-        day1,
-        ListingStatus::Final,
-    ));
-    let compact = register.publisher.publish_compact_snapshot(
-        ListVersion::new(0, 1),
-        day1,
-        day1 + 7 * DAY,
-        &entries,
-    )?;
+    const REPORTED: u64 = 1_000_000;
+    let mut unreadable = None;
+    let reported = (0..REPORTED).map_while(|i| {
+        Imei::with_check_digit(35_100_000_000_000 + i * 13)
+            .map_err(|error| unreadable = Some(error))
+            .ok()
+    });
+    let snatched_entries = snatched.reported(Reason::Stolen, day1, ListingStatus::Final);
+    let listed = reported
+        .map(|imei| BlocklistEntry::handset(imei, Reason::Stolen, day1, ListingStatus::Final))
+        .chain(snatched_entries.iter().copied());
+    let national = Publication {
+        format: Format::Compact,
+        ..publication(ListVersion::new(0, 1), day1, 7)
+    };
+    let published = register.publisher.publish(&national, listed)?;
+    if let Some(error) = unreadable {
+        return Err(error.into());
+    }
+    let compact = &published.list;
     println!(
-        "compact snapshot 1: {} keys in {} bytes ({:.1} bits a key)",
-        compact.list().len(),
-        compact.as_bytes().len(),
-        compact.as_bytes().len() as f64 * 8.0 / compact.list().len() as f64
+        "compact snapshot 1: {} ({:.1} bits a key)",
+        describe(&published),
+        compact.as_bytes().len() as f64 * 8.0 / published.changes.total as f64
     );
+    expect(
+        published.changes.total == REPORTED + snatched_entries.len() as u64,
+        "every reported key in the compact list",
+    )?;
 
     let mut device = Blocklist::new();
     let started = Instant::now();
-    device.apply_bytes(&trust, compact.as_bytes(), day1 + 60)?;
+    device.apply(&trust, compact, day1 + 60)?;
     println!("device loaded it in {:?}", started.elapsed());
     let verifier = Verifier::new(&trust).with_blocklist(&device);
     let verdict =
@@ -86,37 +92,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let held = device
         .list(&authority)
         .ok_or("the register's list is held")?;
-    let found: Vec<BlockKey> = BlocklistEntry::for_reported_handset(
-        &snatched.record,
-        Reason::Stolen,
-        day1,
-        ListingStatus::Final,
-    )
-    .iter()
-    .map(|entry| entry.key)
-    .collect();
-    let delta = register.publisher.publish_delta_over(
-        held,
-        ListVersion::new(0, 2),
-        day2,
-        day2 + 7 * DAY,
-        &found,
-        BlocklistEntry::for_reported_handset(
-            &snatched_tonight.record,
-            Reason::Stolen,
-            day2,
-            ListingStatus::Final,
-        ),
-    )?;
+    let found: Vec<BlockKey> = snatched_entries.iter().map(|entry| entry.key).collect();
+    let tonight = snatched_tonight.reported(Reason::Stolen, day2, ListingStatus::Final);
+    let next = Publication {
+        format: Format::Delta,
+        base: Base::Held(held),
+        delisted: &found,
+        ..publication(ListVersion::new(0, 2), day2, 7)
+    };
+    let delta = register.publisher.publish(&next, tonight.clone())?;
     println!(
-        "delta 1 -> 2: {} listed, {} delisted, {} bytes (the compact list is {} bytes)",
-        delta.upserts().len(),
-        delta.removals().len(),
-        delta.as_bytes().len(),
+        "delta 1 -> 2: {} (the compact list is {} bytes)",
+        describe(&delta),
         compact.as_bytes().len()
     );
+    expect(
+        delta.changes.listed == tonight.len() as u64
+            && delta.changes.delisted == found.len() as u64
+            && delta.changes.total
+                == published.changes.total + tonight.len() as u64 - found.len() as u64,
+        "tonight's handset listed, the found one delisted, over the million",
+    )?;
     let started = Instant::now();
-    let version = device.apply_bytes(&trust, delta.as_bytes(), day2 + 60)?;
+    let version = device.apply_bytes(&trust, delta.list.as_bytes(), day2 + 60)?;
     println!(
         "device applied it in {:?}: now at {version}, {} changes kept beside the compact list",
         started.elapsed(),

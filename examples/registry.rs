@@ -8,12 +8,15 @@
 //!
 //! `cargo run -p partcert-examples --example registry`
 
-use partcert::{
-    BlockKey, Blocklist, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ErrorCode, ListVersion,
-    ListingStatus, PartEvidence, Reason, RevokedKey, RollbackState, StaleReason, Validity,
-    Verifier, limits,
+use partcert::blocklist::{
+    Base, BlockKey, Format, ListVersion, ListingStatus, Publication, Reason, RollbackState,
+    StaleReason,
 };
-use partcert_examples::{DAY, Manufacturer, Registry, T0, expect, trust_store};
+use partcert::revocation::RevokedKey;
+use partcert::{Blocklist, ErrorCode, PartEvidence, Validity, Verifier, limits};
+use partcert_examples::{
+    DAY, Manufacturer, Registry, T0, describe, expect, publication, refused, sorted, trust_store,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let acme = Manufacturer::acme()?;
@@ -24,62 +27,50 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Monday: one handset reported stolen. Snapshot 100, valid a week.
     let monday = T0 + 30 * DAY;
-    let mut entries = BlocklistEntry::for_reported_handset(
-        &snatched.record,
-        Reason::Stolen,
-        monday,
-        ListingStatus::Final,
-    );
-    let snapshot_100 = register.publisher.publish_snapshot(
-        ListVersion::new(0, 100),
-        monday,
-        monday + 7 * DAY,
-        entries.clone(),
+    let snatched_entries = snatched.reported(Reason::Stolen, monday, ListingStatus::Final);
+    let published = register.publisher.publish(
+        &publication(ListVersion::new(0, 100), monday, 7),
+        snatched_entries.clone(),
     )?;
-    println!(
-        "snapshot 100: {} entries, {} bytes, digest {}",
-        snapshot_100.entries().len(),
-        snapshot_100.as_bytes().len(),
-        snapshot_100.state_digest()
-    );
+    println!("snapshot 100: {}", describe(&published));
+    let snapshot_100 = sorted(published.list)?;
 
-    // Tuesday: a phone reported lost (suspended: it may turn up).
+    // Tuesday: a phone reported lost (suspended: it may turn up). The
+    // register signs the next snapshot over its master list, and the delta
+    // from Monday's for the devices that hold it: one call each, over the
+    // same base and the same change.
     let tuesday = monday + DAY;
-    entries.extend(BlocklistEntry::for_reported_handset(
-        &lost.record,
-        Reason::Lost,
-        tuesday,
-        ListingStatus::Suspended,
-    ));
-    let snapshot_101 = register.publisher.publish_snapshot(
-        ListVersion::new(0, 101),
-        tuesday,
-        tuesday + 7 * DAY,
-        entries,
+    let lost_entries = lost.reported(Reason::Lost, tuesday, ListingStatus::Suspended);
+    let next = Publication {
+        base: Base::Snapshot(&snapshot_100),
+        ..publication(ListVersion::new(0, 101), tuesday, 7)
+    };
+    let published = register.publisher.publish(&next, lost_entries.clone())?;
+    println!("snapshot 101 over 100: {}", describe(&published));
+    expect(
+        published.changes.carried == snapshot_100.len() as u64
+            && published.changes.listed == lost_entries.len() as u64,
+        "Monday's listings carried and the lost phone's listed",
     )?;
-    let delta = register
-        .publisher
-        .publish_delta(&snapshot_100, &snapshot_101)?;
-    println!(
-        "delta 100 -> 101: {} upserts, {} removals, {} bytes (the full snapshot is {} bytes)",
-        delta.upserts().len(),
-        delta.removals().len(),
-        delta.as_bytes().len(),
-        snapshot_101.as_bytes().len()
-    );
+    let (snapshot_101, changes_101) = (sorted(published.list)?, published.changes);
+    let delta = register.publisher.publish(
+        &Publication {
+            format: Format::Delta,
+            ..next
+        },
+        lost_entries.clone(),
+    )?;
+    println!("delta 100 -> 101: {}", describe(&delta));
+    expect(
+        delta.changes == changes_101,
+        "the same change counted alike in either format",
+    )?;
 
-    // A device that holds snapshot 100 downloads only the delta.
+    // A device that holds snapshot 100 downloads only the delta: whatever
+    // arrives, one call applies it.
     let mut device = Blocklist::new();
-    device.apply_snapshot(
-        &trust,
-        &BlocklistSnapshot::decode(snapshot_100.as_bytes())?,
-        monday + 60,
-    )?;
-    let held = device.apply_delta(
-        &trust,
-        &BlocklistDelta::decode(delta.as_bytes())?,
-        tuesday + 60,
-    )?;
+    device.apply_bytes(&trust, snapshot_100.as_bytes(), monday + 60)?;
+    let held = device.apply_bytes(&trust, delta.list.as_bytes(), tuesday + 60)?;
     let authority = register.root.certificate().issuer();
     let list = device
         .list(&authority)
@@ -105,56 +96,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     // A thief replays Monday's list to clear Tuesday's listing: refused.
-    let error = device
-        .apply_snapshot(&trust, &snapshot_100, tuesday + 180)
-        .expect_err("rollback must be refused");
-    println!(
-        "replaying snapshot 100: refused, error {} — {error}",
-        error.code()
-    );
-    expect(error.code() == ErrorCode::Rollback, "a rollback error")?;
+    refused(
+        "replaying snapshot 100",
+        device.apply(&trust, &snapshot_100, tuesday + 180),
+        ErrorCode::Rollback,
+    )?;
 
     // The device persists its anti-rollback state; after a restart the old
     // list is still refused.
     let stored = device.rollback_state().encode();
     let mut restarted = Blocklist::with_rollback_state(RollbackState::decode(&stored)?);
-    let error = restarted
-        .apply_snapshot(&trust, &snapshot_100, tuesday + 240)
-        .expect_err("rollback after restart");
-    println!(
-        "after restart ({} bytes of state), snapshot 100: refused, error {}",
-        stored.len(),
-        error.code()
-    );
-    expect(
-        error.code() == ErrorCode::Rollback,
-        "a rollback error after restart",
+    refused(
+        &format!(
+            "after restart ({} bytes of state), snapshot 100",
+            stored.len()
+        ),
+        restarted.apply(&trust, &snapshot_100, tuesday + 240),
+        ErrorCode::Rollback,
     )?;
-    restarted.apply_snapshot(&trust, &snapshot_101, tuesday + 240)?;
+    restarted.apply(&trust, &snapshot_101, tuesday + 240)?;
 
     // A delta built for another base is refused: the device must fetch a snapshot.
     let wednesday = tuesday + DAY;
-    let snapshot_102 = register.publisher.publish_snapshot(
-        ListVersion::new(0, 102),
-        wednesday,
-        wednesday + 7 * DAY,
-        snapshot_101.entries().to_vec(),
+    let nothing_new = Publication {
+        base: Base::Snapshot(&snapshot_101),
+        ..publication(ListVersion::new(0, 102), wednesday, 7)
+    };
+    let snapshot_102 = sorted(register.publisher.publish(&nothing_new, [])?.list)?;
+    let skipping = Publication {
+        format: Format::Delta,
+        base: Base::Snapshot(&snapshot_100),
+        ..nothing_new
+    };
+    let skipping = register.publisher.publish(&skipping, lost_entries)?.list;
+    refused(
+        "delta 100 -> 102 on a device at 101",
+        restarted.apply(&trust, &skipping, wednesday + 60),
+        ErrorCode::DeltaBaseMismatch,
     )?;
-    let skipping = register
-        .publisher
-        .publish_delta(&snapshot_100, &snapshot_102)?;
-    let error = restarted
-        .apply_delta(&trust, &skipping, wednesday + 60)
-        .expect_err("wrong base must be refused");
-    println!(
-        "delta 100 -> 102 on a device at 101: refused, error {} — {error}",
-        error.code()
-    );
-    expect(
-        error.code() == ErrorCode::DeltaBaseMismatch,
-        "a delta base mismatch",
-    )?;
-    restarted.apply_snapshot(&trust, &snapshot_102, wednesday + 60)?;
+    restarted.apply(&trust, &snapshot_102, wednesday + 60)?;
 
     // Thursday: the publisher's key is stolen. The thief signs a list far
     // ahead in sequence that delists the snatched phone, and dates it four
@@ -162,29 +142,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // date no device has reached locks out any correction. One device
     // takes it; another never sees it; a third is switched on only later.
     let thursday = wednesday + DAY;
-    let snatched_keys: Vec<BlockKey> = BlocklistEntry::for_reported_handset(
-        &snatched.record,
-        Reason::Stolen,
-        monday,
-        ListingStatus::Final,
-    )
-    .into_iter()
-    .map(|entry| entry.key)
-    .collect();
+    let snatched_keys: Vec<BlockKey> = snatched_entries.iter().map(|entry| entry.key).collect();
     let stolen_key = &register.publisher;
     let thief_date = thursday + 4 * 365 * DAY;
-    let thief_5000 = stolen_key.publish_next_snapshot(
-        Some(&snapshot_102),
-        ListVersion::new(0, 5000),
-        thief_date,
-        thief_date + 7 * DAY,
-        &snatched_keys,
-        Vec::new(),
+    let wipe = stolen_key.publish(
+        &Publication {
+            base: Base::Snapshot(&snapshot_102),
+            delisted: &snatched_keys,
+            ..publication(ListVersion::new(0, 5000), thief_date, 7)
+        },
+        [],
     )?;
+    println!("the thief's list over 102: {}", describe(&wipe));
+    let thief_5000 = wipe.list;
     let mut saw_thief = restarted;
-    saw_thief.apply_snapshot(&trust, &thief_5000, thursday + 60)?;
+    saw_thief.apply(&trust, &thief_5000, thursday + 60)?;
     let mut unaware = Blocklist::new();
-    unaware.apply_snapshot(&trust, &snapshot_102, thursday + 60)?;
+    unaware.apply(&trust, &snapshot_102, thursday + 60)?;
     let verdict = Verifier::new(&trust)
         .with_blocklist(&saw_thief)
         .verify_part(
@@ -241,20 +215,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         1,
         Validity::days_from(friday, 2 * 365),
     )?;
-    let correction = publisher_2.publish_next_snapshot(
-        Some(&snapshot_102),
-        ListVersion::new(1, 1),
-        friday,
-        friday + 7 * DAY,
-        &[],
-        Vec::new(),
+    let correction = publisher_2.publish(
+        &Publication {
+            base: Base::Snapshot(&snapshot_102),
+            ..publication(ListVersion::new(1, 1), friday, 7)
+        },
+        [],
     )?;
-    let later = stolen_key.publish_snapshot(
-        ListVersion::new(0, 6000),
-        friday,
-        friday + 7 * DAY,
-        Vec::new(),
-    )?;
+    println!(
+        "the correction in epoch 1, over 102: {}",
+        describe(&correction)
+    );
+    let correction = correction.list;
+    let later = stolen_key
+        .publish(&publication(ListVersion::new(0, 6000), friday, 7), [])?
+        .list;
     let without_revocation = saw_thief.clone();
     for (name, mut device, trust) in [
         ("that saw the thief's list", saw_thief, &revoked),
@@ -266,7 +241,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("that never saw it", unaware, &revoked),
         ("switched on only now", Blocklist::new(), &revoked),
     ] {
-        let held = device.apply_snapshot(trust, &correction, friday + 60)?;
+        let held = device.apply(trust, &correction, friday + 60)?;
         let verifier = Verifier::new(trust).with_blocklist(&device);
         let verdict =
             verifier.verify_part(&PartEvidence::new(&snatched.battery, &chain), friday + 120)?;
@@ -289,30 +264,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
         // The thief's later lists: older than epoch 1, and its key revoked
         // where the revocation list has arrived.
-        let error = device
-            .apply_snapshot(trust, &later, friday + 180)
-            .expect_err("the thief's later list must be refused");
         let expected = if trust.is_revoked(&authority, &stolen_key.key().key_id()) {
             ErrorCode::IssuerRevoked
         } else {
             ErrorCode::Rollback
         };
-        expect(
-            error.code() == expected,
-            "the thief's later list to be refused as revoked or rolled back",
+        refused(
+            "  the thief's later list",
+            device.apply(trust, &later, friday + 180),
+            expected,
         )?;
     }
     // Nor can the stolen key sign in the new epoch: only the root opens one.
-    let error = stolen_key
-        .publish_snapshot(ListVersion::new(1, 2), friday, friday + DAY, Vec::new())
-        .expect_err("a delegated key is bound to its epoch");
-    println!(
-        "the stolen key signing in epoch 1: refused, error {} — {error}",
-        error.code()
-    );
-    expect(
-        error.code() == ErrorCode::EpochNotPermitted,
-        "the stolen key to be refused epoch 1",
-    )?;
-    Ok(())
+    refused(
+        "the stolen key signing in epoch 1",
+        stolen_key.publish(&publication(ListVersion::new(1, 2), friday, 1), []),
+        ErrorCode::EpochNotPermitted,
+    )
 }

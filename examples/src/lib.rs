@@ -4,14 +4,23 @@
 //! the same ids; real authorities generate theirs with
 //! `SecretKey::generate(&mut OsRng)` and keep the roots offline.
 //!
+//! A register signs every list it publishes with one call,
+//! [`Authority::publish`]: what to sign (a [`Publication`]: the format, the
+//! list it starts from, the keys it delists) and the entries it lists; the
+//! core answers with the signed list and what changed ([`Changes`]).
+//!
 //! Run an example with `cargo run -p partcert-examples --example repair_shop`
 //! (or `boot_self_check`, `registry`, `national_register`);
 //! `bash examples/run.sh` runs them all.
 
+use partcert::blocklist::{
+    Base, BlocklistEntry, BlocklistSnapshot, Format, ListVersion, ListingStatus, Publication,
+    Published, Reason, SignedList,
+};
 use partcert::issue::{Authority, PartSpec};
+use partcert::pairing::PairingEvent;
 use partcert::{
-    Certificate, Error, Imei, PairingEvent, PairingRecord, PartKind, SecretKey, TrustStore,
-    Validity,
+    Certificate, Error, ErrorCode, Imei, PairingRecord, PartKind, SecretKey, TrustStore, Validity,
 };
 
 /// 1 January 2026, 00:00 UTC: when the story starts.
@@ -54,6 +63,17 @@ impl Handset {
     /// The handset's IMEIs, as its modem reports them.
     pub fn imeis(&self) -> Vec<Imei> {
         vec![self.imei]
+    }
+
+    /// What a register lists when the handset is reported: its IMEI,
+    /// every part paired to it, and a keyed part's key.
+    pub fn reported(
+        &self,
+        reason: Reason,
+        listed_at: u64,
+        status: ListingStatus,
+    ) -> Vec<BlocklistEntry> {
+        BlocklistEntry::for_reported_handset(&self.record, reason, listed_at, status)
     }
 }
 
@@ -191,12 +211,70 @@ impl Registry {
     }
 }
 
+/// A sorted list of the entries listed, starting from nothing, signed at
+/// `issued_at` and current for `days` days: what a register signs on most
+/// days. A story that signs another format, over a base or delisting keys,
+/// says so: `Publication { format: Format::Delta, base, ..publication(..) }`.
+pub fn publication(version: ListVersion, issued_at: u64, days: u64) -> Publication<'static> {
+    Publication {
+        format: Format::Sorted,
+        version,
+        issued_at,
+        expires_at: issued_at + days * DAY,
+        base: Base::None,
+        delisted: &[],
+    }
+}
+
+/// What a publication changed, as a register's tool reports it (the
+/// counts come from the core), and the size of the list signed.
+pub fn describe(published: &Published) -> String {
+    let changes = &published.changes;
+    let mut said = format!(
+        "{} listed, {} relisted, {} delisted, {} carried: {} keys",
+        changes.listed, changes.relisted, changes.delisted, changes.carried, changes.total
+    );
+    if !changes.not_listed.is_empty() {
+        said += &format!(", {} not listed to delist", changes.not_listed.len());
+    }
+    if changes.given_twice > 0 {
+        said += &format!(", {} given twice", changes.given_twice);
+    }
+    said + &format!("; {} bytes", published.list.as_bytes().len())
+}
+
+/// A register keeps its sorted snapshots as its master list: the base of
+/// its next lists.
+pub fn sorted(list: SignedList) -> Result<BlocklistSnapshot, Error> {
+    match list {
+        SignedList::Sorted(snapshot) => Ok(snapshot),
+        other => BlocklistSnapshot::decode(other.as_bytes()),
+    }
+}
+
 /// A trust store pinning the manufacturer's root and the register's root.
 pub fn trust_store(maker: &Manufacturer, registry: &Registry) -> Result<TrustStore, Error> {
     let mut trust = TrustStore::new();
     trust.add_manufacturer_root(maker.root.certificate().clone())?;
     trust.add_blocklist_root(registry.root.certificate().clone())?;
     Ok(trust)
+}
+
+/// Shows an attempt the library must refuse, and fails the example unless
+/// it was refused with `code`.
+pub fn refused<T>(
+    what: &str,
+    attempt: Result<T, Error>,
+    code: ErrorCode,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let Err(error) = attempt else {
+        return Err(format!("expected {what} to be refused ({code})").into());
+    };
+    println!("{what}: refused, error {} — {error}", error.code());
+    expect(
+        error.code() == code,
+        &format!("{what} to be refused as {code}"),
+    )
 }
 
 /// Fails an example with a message when what it shows did not happen.
