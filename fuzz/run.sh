@@ -12,11 +12,18 @@ fi
 export PATH="$tools/bin:$PATH"
 cd fuzz
 targets=$(cargo fuzz list)
-# Stable toolchain: no sanitizer instrumentation (-s none); the library has no unsafe code.
-cargo fuzz build -s none >/dev/null
 passed=0
 failed=0
 for target in $targets; do
+    # Stable toolchain: no sanitizer instrumentation (-s none); the library
+    # has no unsafe code. Built one by one: a target that does not build
+    # fails alone, the others still run.
+    if ! cargo fuzz build -s none "$target" >"/tmp/partcert-fuzz-$target.log" 2>&1; then
+        echo "fuzz $target: BUILD FAILED"
+        grep -E '^error' "/tmp/partcert-fuzz-$target.log" | head -10
+        failed=$((failed + 1))
+        continue
+    fi
     corpus="corpus/$target"
     mkdir -p "$corpus"
     cp ../core/tests/vectors/*.* "$corpus/" 2>/dev/null || true

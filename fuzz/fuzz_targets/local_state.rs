@@ -6,7 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use partcert::{Blocklist, ErrorCode, RollbackState, TrustStore};
+use partcert::blocklist::RollbackState;
+use partcert::{Blocklist, ErrorCode, TrustStore};
 
 const BLOCKLIST_ROOT: &[u8] = include_bytes!("../../core/tests/vectors/blocklist_root.cert");
 
