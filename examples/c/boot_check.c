@@ -1,7 +1,8 @@
 /* boot_check: the self-check an OS vendor runs at boot.
  *
  * Pins the maker's root and a blocklist root, pools the factory line's
- * certificate, loads the latest signed blocklist, and checks every part
+ * certificate, loads the latest signed blocklist (any format: one call
+ * applies a sorted or a compact snapshot alike), and checks every part
  * found fitted against the handset's own pairing record and the IMEI its
  * modem reports. Prints each part's verdict (or, for a part that cannot be
  * trusted, why), and whether the handset is all original and clean.
@@ -72,8 +73,8 @@ int main(int argc, char **argv) {
                                                 NULL, &error) ||
         partcert_trust_store_add_chain_certificate(trust, file[LINE].data, file[LINE].len,
                                                    &error) ||
-        partcert_blocklist_apply_snapshot(blocklist, trust, file[LIST].data, file[LIST].len, now,
-                                          NULL, &error) ||
+        partcert_blocklist_apply(blocklist, trust, file[LIST].data, file[LIST].len, now, NULL,
+                                 &error) ||
         partcert_imei_parse(argv[IMEI], strlen(argv[IMEI]), &imei, &error) ||
         partcert_handset_evidence_new(file[RECORD].data, file[RECORD].len, &handset, &error) ||
         partcert_handset_evidence_add_modem_imei(handset, imei, &error))

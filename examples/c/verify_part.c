@@ -1,7 +1,8 @@
 /* verify_part: check a phone part before fitting it.
  *
  * A starting point for a repair tool written in C. It pins a manufacturer
- * root and a blocklist root, loads a signed blocklist, and verifies a
+ * root and a blocklist root, loads a signed blocklist (a sorted or a
+ * compact snapshot: one call applies either), and verifies a
  * part's certificate (its factory line's certificate goes to the trust
  * store's chain pool; optionally the pairing record of the handset it came
  * from), then prints the verdict a technician reads (or, with --json, the
@@ -366,8 +367,8 @@ int main(int argc, char **argv) {
     if (blocklist_file != NULL) {
         partcert_list_version version;
         if (read_file(blocklist_file, &file) != 0) goto done;
-        rc = partcert_blocklist_apply_snapshot(blocklist, trust, file.data, file.len, now,
-                                               &version, &error);
+        rc = partcert_blocklist_apply(blocklist, trust, file.data, file.len, now, &version,
+                                      &error);
         free(file.data);
         if (rc != PARTCERT_RESULT_OK) {
             status = fail(blocklist_file, rc, error, 1);

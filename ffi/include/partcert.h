@@ -24,8 +24,8 @@
  *   untouched, and so does a failing call that finds it already set (the
  *   first error is kept, never leaked). The detail travels with the call:
  *   there is no "last error", per thread or otherwise.
- *   `partcert_result_message` and `partcert_result_name` describe a bare
- *   code.
+ *   `partcert_result_name`, `partcert_result_message` and
+ *   `partcert_result_hint` (what to do about it) describe a bare code.
  *
  * - Out-parameters are written only on success: a failing call leaves
  *   them untouched. An out-parameter documented as optional may be NULL.
@@ -112,9 +112,14 @@
  * - The caller never fills a struct that could grow: inputs are
  *   arguments or opaque builders (`partcert_part_spec`,
  *   `partcert_blocklist_entries`, the evidence types). The structs a
- *   caller does fill or receive by value — `partcert_str`,
- *   `partcert_slice`, `partcert_imeis`, `partcert_list_version` — are
- *   frozen for the whole major version.
+ *   caller allocates, fills or receives by value — `partcert_str`,
+ *   `partcert_slice`, `partcert_imeis`, `partcert_list_version`,
+ *   `partcert_list_changes` — are frozen for the whole major version.
+ * - A deprecated function (its documentation starts "Deprecated since")
+ *   stays, and behaves as before, for the whole major version: it is a
+ *   thin wrapper over the call that replaced it. Since 1.4 a register's
+ *   lists take two calls: `partcert_authority_publish` signs every format
+ *   and `partcert_blocklist_apply` applies every format.
  * - Result codes are the core's: a code never changes meaning and is
  *   never reused; new codes may appear in a minor version, so treat an
  *   unknown one by its family (`code / 100`).

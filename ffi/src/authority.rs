@@ -15,7 +15,7 @@ use crate::enums::{
     PARTCERT_DIGEST_LEN, PARTCERT_PUBLIC_KEY_LEN, enum_in, partcert_result, partcert_role,
 };
 use crate::error::{Failure, partcert_error};
-use crate::panic::{boundary, getter};
+use crate::panic::boundary;
 use crate::part_spec::partcert_part_spec;
 use crate::ptr::{self, Out};
 use crate::str::{partcert_slice, partcert_str};
@@ -36,6 +36,8 @@ use crate::trust_store::partcert_trust_store;
 pub struct partcert_authority {
     _private: [u8; 0],
 }
+
+reader!(read: partcert_authority);
 
 /// The contents of a `partcert_authority`.
 pub(crate) struct AuthorityData {
@@ -59,8 +61,84 @@ fn validity(not_before: u64, not_after: u64) -> Validity {
     }
 }
 
-fn signed(out: Out<*mut partcert_bytes>, bytes: &[u8]) -> Result<(), Failure> {
-    out.write(to_bytes(bytes.to_vec()))
+/// The body of every constructor: the authority `make` makes, written to
+/// `authority_out` (checked first).
+fn made(
+    authority_out: *mut *mut partcert_authority,
+    error_out: *mut *mut partcert_error,
+    make: impl FnOnce() -> Result<Authority, Failure>,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: NULL or a writable slot (the header's contract for every
+        // caller).
+        let out = unsafe { Out::new(authority_out, "authority_out") }?;
+        out.write(castable::to_box(AuthorityData::new(make()?)))
+    })
+}
+
+/// The body of every signing call: what `sign` makes with the authority,
+/// encoded, written to a new `partcert_bytes` at `bytes_out` (named `what`
+/// in its error). The authority and the slot are checked first.
+pub(crate) fn signing(
+    authority: *const partcert_authority,
+    (bytes_out, what): (*mut *mut partcert_bytes, &'static str),
+    error_out: *mut *mut partcert_error,
+    sign: impl FnOnce(&Authority) -> Result<Vec<u8>, Failure>,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: NULL or a live authority, and NULL or a writable slot (the
+        // header's contract for every caller).
+        let (authority, out) = unsafe {
+            (
+                castable::borrow(authority, "authority")?,
+                Out::new(bytes_out, what)?,
+            )
+        };
+        out.write(to_bytes(sign(&authority.authority)?))
+    })
+}
+
+/// A subject's name and public key, as the certifying calls take them.
+///
+/// # Safety
+/// `name_len` readable bytes at `name`; NULL or 32 readable bytes at `key`.
+unsafe fn subject<'a>(
+    (name, name_len): (*const c_char, usize),
+    key: *const u8,
+) -> Result<(&'a str, PublicKey), Failure> {
+    // SAFETY: this function's contract.
+    let (name, key) = unsafe {
+        (
+            ptr::str_in(name, name_len, "name")?,
+            ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(key, "subject_key")?,
+        )
+    };
+    Ok((name, PublicKey::from_bytes(&key)?))
+}
+
+/// A handset's board, its other parts and why they are paired, decoded.
+///
+/// # Safety
+/// Readable bytes and slices, as the pairing calls take them.
+unsafe fn handset(
+    (board, board_len): (*const u8, usize),
+    (parts, part_count): (*const partcert_slice, usize),
+    event: u32,
+) -> Result<(Certificate, Vec<Certificate>, PairingEvent), Failure> {
+    // SAFETY: this function's contract.
+    let (board, parts) = unsafe {
+        (
+            ptr::bytes_in(board, board_len, "board")?,
+            ptr::slices_in(parts, part_count, "parts")?,
+        )
+    };
+    let event = enum_in(event, "event", PairingEvent::from_code)?;
+    let board = Certificate::decode(board)?;
+    let parts = parts
+        .into_iter()
+        .map(|bytes| Certificate::decode(bytes).map_err(Failure::from))
+        .collect::<Result<_, _>>()?;
+    Ok((board, parts, event))
 }
 
 /// Creates a manufacturer root from a `PARTCERT_SEED_LEN`-byte secret
@@ -82,21 +160,21 @@ pub unsafe extern "C" fn partcert_authority_new_manufacturer_root(
     authority_out: *mut *mut partcert_authority,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: 32 seed bytes, `name_len` name bytes, `manufacturer_count`
-        // readable strings, a writable slot.
-        let (seed, name, makers, out) = unsafe {
+    made(authority_out, error_out, || {
+        // SAFETY: 32 seed bytes, `name_len` name bytes and
+        // `manufacturer_count` readable strings.
+        let (seed, name, makers) = unsafe {
             (
                 ptr::secret_in(seed, "seed")?,
                 ptr::str_in(name, name_len, "name")?,
                 ptr::strs_in(manufacturers, manufacturer_count, "manufacturers")?,
-                Out::new(authority_out, "authority_out")?,
             )
         };
+        let validity = validity(not_before, not_after);
         let key = SecretKey::from_seed(&seed);
-        let authority =
-            Authority::new_manufacturer_root(key, name, &makers, validity(not_before, not_after))?;
-        out.write(castable::to_box(AuthorityData::new(authority)))
+        Ok(Authority::new_manufacturer_root(
+            key, name, &makers, validity,
+        )?)
     })
 }
 
@@ -114,18 +192,20 @@ pub unsafe extern "C" fn partcert_authority_new_blocklist_root(
     authority_out: *mut *mut partcert_authority,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: 32 seed bytes, `name_len` name bytes, a writable slot.
-        let (seed, name, out) = unsafe {
+    made(authority_out, error_out, || {
+        // SAFETY: 32 seed bytes and `name_len` name bytes.
+        let (seed, name) = unsafe {
             (
                 ptr::secret_in(seed, "seed")?,
                 ptr::str_in(name, name_len, "name")?,
-                Out::new(authority_out, "authority_out")?,
             )
         };
         let key = SecretKey::from_seed(&seed);
-        let authority = Authority::new_blocklist_root(key, name, validity(not_before, not_after))?;
-        out.write(castable::to_box(AuthorityData::new(authority)))
+        Ok(Authority::new_blocklist_root(
+            key,
+            name,
+            validity(not_before, not_after),
+        )?)
     })
 }
 
@@ -140,18 +220,16 @@ pub unsafe extern "C" fn partcert_authority_new(
     authority_out: *mut *mut partcert_authority,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: 32 seed bytes, readable certificate bytes, a writable slot.
-        let (seed, bytes, out) = unsafe {
+    made(authority_out, error_out, || {
+        // SAFETY: 32 seed bytes and readable certificate bytes.
+        let (seed, bytes) = unsafe {
             (
                 ptr::secret_in(seed, "seed")?,
                 ptr::bytes_in(certificate, certificate_len, "certificate")?,
-                Out::new(authority_out, "authority_out")?,
             )
         };
         let certificate = Certificate::decode(bytes)?;
-        let authority = Authority::new(SecretKey::from_seed(&seed), certificate)?;
-        out.write(castable::to_box(AuthorityData::new(authority)))
+        Ok(Authority::new(SecretKey::from_seed(&seed), certificate)?)
     })
 }
 
@@ -168,10 +246,8 @@ pub unsafe extern "C" fn partcert_authority_free(authority: *mut partcert_author
 pub unsafe extern "C" fn partcert_authority_certificate(
     authority: *const partcert_authority,
 ) -> partcert_slice {
-    getter(partcert_slice::EMPTY, || {
-        // SAFETY: NULL or a live authority.
-        unsafe { castable::try_ref(authority) }
-            .map(|a| partcert_slice::of(a.authority.certificate().as_bytes()))
+    read(authority, partcert_slice::EMPTY, |a| {
+        Some(partcert_slice::of(a.authority.certificate().as_bytes()))
     })
 }
 
@@ -181,9 +257,8 @@ pub unsafe extern "C" fn partcert_authority_certificate(
 pub unsafe extern "C" fn partcert_authority_role(
     authority: *const partcert_authority,
 ) -> partcert_role {
-    getter(partcert_role::MANUFACTURER_ROOT, || {
-        // SAFETY: NULL or a live authority.
-        unsafe { castable::try_ref(authority) }.map(|a| a.authority.role().into())
+    read(authority, partcert_role::MANUFACTURER_ROOT, |a| {
+        Some(a.authority.role().into())
     })
 }
 
@@ -192,10 +267,7 @@ pub unsafe extern "C" fn partcert_authority_role(
 pub unsafe extern "C" fn partcert_authority_key_id(
     authority: *const partcert_authority,
 ) -> *const u8 {
-    getter(std::ptr::null(), || {
-        // SAFETY: NULL or a live authority.
-        unsafe { castable::try_ref(authority) }.map(|a| a.key_id.as_ptr())
-    })
+    read(authority, std::ptr::null(), |a| Some(a.key_id.as_ptr()))
 }
 
 /// Certifies a factory line (manufacturer roots only; 303 otherwise):
@@ -221,30 +293,21 @@ pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
     certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority, readable name, key, kinds and names, and
-        // a writable slot.
-        let (authority, name, key, kinds, makers, out) = unsafe {
+    let out = (certificate_out, "certificate_out");
+    signing(authority, out, error_out, |authority| {
+        // SAFETY: readable name, key, kinds and names.
+        let ((name, key), kinds, makers) = unsafe {
             (
-                castable::borrow(authority, "authority")?,
-                ptr::str_in(name, name_len, "name")?,
-                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key, "subject_key")?,
+                subject((name, name_len), subject_key)?,
                 ptr::array_in(permitted_kinds, permitted_kind_count, "permitted_kinds")?,
                 ptr::strs_in(manufacturers, manufacturer_count, "manufacturers")?,
-                Out::new(certificate_out, "certificate_out")?,
             )
         };
-        let key = PublicKey::from_bytes(&key)?;
         let kinds: Vec<PartKind> = kinds.iter().map(|c| PartKind::from_code(*c)).collect();
-        let certificate = authority.authority.certify_part_issuer(
-            name,
-            key,
-            &kinds,
-            &makers,
-            serial_number,
-            validity(not_before, not_after),
-        )?;
-        signed(out, certificate.as_bytes())
+        let validity = validity(not_before, not_after);
+        let certificate =
+            authority.certify_part_issuer(name, key, &kinds, &makers, serial_number, validity)?;
+        Ok(certificate.as_bytes().to_vec())
     })
 }
 
@@ -263,24 +326,13 @@ pub unsafe extern "C" fn partcert_authority_certify_pairing_service(
     certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority, readable name and key, a writable slot.
-        let (authority, name, key, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                ptr::str_in(name, name_len, "name")?,
-                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key, "subject_key")?,
-                Out::new(certificate_out, "certificate_out")?,
-            )
-        };
-        let key = PublicKey::from_bytes(&key)?;
-        let certificate = authority.authority.certify_pairing_service(
-            name,
-            key,
-            serial_number,
-            validity(not_before, not_after),
-        )?;
-        signed(out, certificate.as_bytes())
+    let out = (certificate_out, "certificate_out");
+    signing(authority, out, error_out, |authority| {
+        // SAFETY: a readable name and key.
+        let (name, key) = unsafe { subject((name, name_len), subject_key) }?;
+        let validity = validity(not_before, not_after);
+        let certificate = authority.certify_pairing_service(name, key, serial_number, validity)?;
+        Ok(certificate.as_bytes().to_vec())
     })
 }
 
@@ -302,25 +354,14 @@ pub unsafe extern "C" fn partcert_authority_certify_blocklist_authority(
     certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority, readable name and key, a writable slot.
-        let (authority, name, key, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                ptr::str_in(name, name_len, "name")?,
-                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(subject_key, "subject_key")?,
-                Out::new(certificate_out, "certificate_out")?,
-            )
-        };
-        let key = PublicKey::from_bytes(&key)?;
-        let certificate = authority.authority.certify_blocklist_authority(
-            name,
-            key,
-            epoch,
-            serial_number,
-            validity(not_before, not_after),
-        )?;
-        signed(out, certificate.as_bytes())
+    let out = (certificate_out, "certificate_out");
+    signing(authority, out, error_out, |authority| {
+        // SAFETY: a readable name and key.
+        let (name, key) = unsafe { subject((name, name_len), subject_key) }?;
+        let validity = validity(not_before, not_after);
+        let certificate =
+            authority.certify_blocklist_authority(name, key, epoch, serial_number, validity)?;
+        Ok(certificate.as_bytes().to_vec())
     })
 }
 
@@ -340,21 +381,13 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
     certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority and spec, and a writable slot.
-        let (authority, spec, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(spec, "spec")?,
-                Out::new(certificate_out, "certificate_out")?,
-            )
-        };
-        let certificate = authority.authority.certify_part(
-            spec,
-            serial_number,
-            validity(not_before, not_after),
-        )?;
-        signed(out, certificate.as_bytes())
+    let out = (certificate_out, "certificate_out");
+    signing(authority, out, error_out, |authority| {
+        // SAFETY: NULL or a live spec.
+        let spec = unsafe { castable::borrow(spec, "spec") }?;
+        let validity = validity(not_before, not_after);
+        let certificate = authority.certify_part(spec, serial_number, validity)?;
+        Ok(certificate.as_bytes().to_vec())
     })
 }
 
@@ -382,33 +415,18 @@ pub unsafe extern "C" fn partcert_authority_pair(
     record_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority, readable board bytes and slices, and a
-        // writable slot.
-        let (authority, board, parts, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                ptr::bytes_in(board, board_len, "board")?,
-                ptr::slices_in(parts, part_count, "parts")?,
-                Out::new(record_out, "record_out")?,
-            )
-        };
-        let event = enum_in(event, "event", PairingEvent::from_code)?;
-        let board = Certificate::decode(board)?;
-        let parts = certificates(parts)?;
-        let record = authority
-            .authority
-            .pair(&board, &parts, sequence, event, issued_at)?;
-        signed(out, record.as_bytes())
-    })
-}
-
-/// Decodes certificates given as byte buffers.
-fn certificates(buffers: Vec<&[u8]>) -> Result<Vec<Certificate>, Failure> {
-    buffers
-        .into_iter()
-        .map(|bytes| Certificate::decode(bytes).map_err(Failure::from))
-        .collect()
+    signing(
+        authority,
+        (record_out, "record_out"),
+        error_out,
+        |authority| {
+            // SAFETY: readable board bytes and slices.
+            let (board, parts, event) =
+                unsafe { handset((board, board_len), (parts, part_count), event) }?;
+            let record = authority.pair(&board, &parts, sequence, event, issued_at)?;
+            Ok(record.as_bytes().to_vec())
+        },
+    )
 }
 
 /// Signs the pairing record of a handset after a repair (or any later
@@ -441,46 +459,46 @@ pub unsafe extern "C" fn partcert_authority_pair_after(
     record_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        // SAFETY: a live authority and trust store, readable slices and
-        // board bytes, and a writable slot.
-        let (authority, trust, earlier, board, parts, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(trust, "trust")?,
-                ptr::slices_in(earlier, earlier_count, "earlier")?,
-                ptr::bytes_in(board, board_len, "board")?,
-                ptr::slices_in(parts, part_count, "parts")?,
-                Out::new(record_out, "record_out")?,
-            )
-        };
-        // The core's bound, checked before anything is decoded.
-        if earlier.len() > limits::MAX_CHAIN_LEN {
-            return Err(partcert::Error::LengthOverBound {
-                field: "earlier pairing records",
-                length: earlier.len(),
-                max: limits::MAX_CHAIN_LEN,
+    signing(
+        authority,
+        (record_out, "record_out"),
+        error_out,
+        |authority| {
+            // SAFETY: a live trust store, readable slices and board bytes.
+            let (trust, earlier) = unsafe {
+                (
+                    castable::borrow(trust, "trust")?,
+                    ptr::slices_in(earlier, earlier_count, "earlier")?,
+                )
+            };
+            // The core's bound, checked before anything is decoded.
+            if earlier.len() > limits::MAX_CHAIN_LEN {
+                return Err(partcert::Error::LengthOverBound {
+                    field: "earlier pairing records",
+                    length: earlier.len(),
+                    max: limits::MAX_CHAIN_LEN,
+                }
+                .into());
             }
-            .into());
-        }
-        let event = enum_in(event, "event", PairingEvent::from_code)?;
-        let earlier = earlier
-            .into_iter()
-            .map(|bytes| PairingRecord::decode(bytes).map_err(Failure::from))
-            .collect::<Result<Vec<_>, _>>()?;
-        let board = Certificate::decode(board)?;
-        let parts = certificates(parts)?;
-        let record = authority.authority.pair_after(
-            &trust.store,
-            &earlier,
-            &board,
-            &parts,
-            sequence,
-            event,
-            issued_at,
-        )?;
-        signed(out, record.as_bytes())
-    })
+            // SAFETY: readable board bytes and slices.
+            let (board, parts, event) =
+                unsafe { handset((board, board_len), (parts, part_count), event) }?;
+            let earlier = earlier
+                .into_iter()
+                .map(|bytes| PairingRecord::decode(bytes).map_err(Failure::from))
+                .collect::<Result<Vec<_>, _>>()?;
+            let record = authority.pair_after(
+                &trust.store,
+                &earlier,
+                &board,
+                &parts,
+                sequence,
+                event,
+                issued_at,
+            )?;
+            Ok(record.as_bytes().to_vec())
+        },
+    )
 }
 
 /// Signs a revocation list (roots only; 303 otherwise) of the keys this
@@ -502,33 +520,26 @@ pub unsafe extern "C" fn partcert_authority_revoke(
     list_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
+    signing(authority, (list_out, "list_out"), error_out, |authority| {
         let key_len = count
             .checked_mul(PARTCERT_DIGEST_LEN)
             .ok_or_else(|| Failure::argument(format!("`count` ({count}) is out of range")))?;
-        // SAFETY: a live authority, `count` key ids and times, and a
-        // writable slot.
-        let (authority, key_ids, since, out) = unsafe {
+        // SAFETY: `count` key ids and times.
+        let (key_ids, since) = unsafe {
             (
-                castable::borrow(authority, "authority")?,
                 ptr::bytes_in(key_ids, key_len, "key_ids")?,
                 ptr::array_in(since, count, "since")?,
-                Out::new(list_out, "list_out")?,
             )
         };
         let revoked: Vec<RevokedKey> = key_ids
             .chunks_exact(PARTCERT_DIGEST_LEN)
             .zip(since)
-            .map(|(key, since)| {
-                let mut id = [0u8; PARTCERT_DIGEST_LEN];
-                id.copy_from_slice(key);
-                RevokedKey {
-                    key: KeyId(id),
-                    since: *since,
-                }
+            .map(|(key, since)| RevokedKey {
+                key: KeyId(key.try_into().unwrap_or([0; PARTCERT_DIGEST_LEN])),
+                since: *since,
             })
             .collect();
-        let list = authority.authority.revoke(sequence, issued_at, &revoked)?;
-        signed(out, list.as_bytes())
+        let list = authority.revoke(sequence, issued_at, &revoked)?;
+        Ok(list.as_bytes().to_vec())
     })
 }

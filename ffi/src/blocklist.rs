@@ -49,6 +49,8 @@ pub struct partcert_blocklist {
     _private: [u8; 0],
 }
 
+reader!(read: partcert_blocklist);
+
 /// One authority's list as held by a `partcert_blocklist`, borrowed from
 /// it (see `partcert_blocklist_list`).
 ///
@@ -478,8 +480,7 @@ pub unsafe extern "C" fn partcert_blocklist_clock_for(
 pub unsafe extern "C" fn partcert_blocklist_follows_any(
     blocklist: *const partcert_blocklist,
 ) -> bool {
-    // SAFETY: NULL or a live blocklist.
-    unsafe { read(blocklist, false, |b| Some(b.blocklist.follows_any())) }
+    read(blocklist, false, |b| Some(b.blocklist.follows_any()))
 }
 
 /// Stops following one blocklist authority, given by its 32-byte root key
@@ -540,26 +541,12 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
     })
 }
 
-/// Runs `read` on a blocklist, or gives `default` for NULL.
-///
-/// # Safety
-/// `blocklist` is NULL or a live blocklist.
-unsafe fn read<T>(
-    blocklist: *const partcert_blocklist,
-    default: T,
-    read: impl FnOnce(&BlocklistData) -> Option<T>,
-) -> T {
-    // SAFETY: NULL or a live blocklist (this contract).
-    getter(default, || read(unsafe { castable::try_ref(blocklist) }?))
-}
-
 /// How many authorities' lists are held (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_list_count(
     blocklist: *const partcert_blocklist,
 ) -> usize {
-    // SAFETY: NULL or a live blocklist.
-    unsafe { read(blocklist, 0, |b| Some(b.lists.len())) }
+    read(blocklist, 0, |b| Some(b.lists.len()))
 }
 
 /// List `index` (0 ≤ index < count, in the order of the authorities' key
@@ -570,12 +557,9 @@ pub unsafe extern "C" fn partcert_blocklist_list(
     blocklist: *const partcert_blocklist,
     index: usize,
 ) -> *const partcert_list_info {
-    // SAFETY: NULL or a live blocklist.
-    unsafe {
-        read(blocklist, std::ptr::null(), |b| {
-            b.lists
-                .get(index)
-                .map(|view| std::ptr::from_ref(&view.info))
-        })
-    }
+    read(blocklist, std::ptr::null(), |b| {
+        b.lists
+            .get(index)
+            .map(|view| std::ptr::from_ref(&view.info))
+    })
 }

@@ -7,7 +7,7 @@ use partcert::{Imei, PairingRecord};
 use crate::castable;
 use crate::enums::{PARTCERT_DIGEST_LEN, enum_in, partcert_result};
 use crate::error::{Failure, partcert_error};
-use crate::panic::{boundary, getter};
+use crate::panic::boundary;
 use crate::ptr;
 
 /// The entries of a blocklist being assembled: what a publication lists,
@@ -19,6 +19,8 @@ use crate::ptr;
 pub struct partcert_blocklist_entries {
     _private: [u8; 0],
 }
+
+reader!(read: partcert_blocklist_entries);
 
 /// The contents of a `partcert_blocklist_entries`.
 #[derive(Debug, Default)]
@@ -205,8 +207,5 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part_key(
 pub unsafe extern "C" fn partcert_blocklist_entries_count(
     entries: *const partcert_blocklist_entries,
 ) -> usize {
-    getter(0, || {
-        // SAFETY: NULL or a live list.
-        unsafe { castable::try_ref(entries) }.map(|e| e.entries.len())
-    })
+    read(entries, 0, |e| Some(e.entries.len()))
 }

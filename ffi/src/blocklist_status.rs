@@ -12,7 +12,6 @@ use crate::enums::{
     partcert_matched_kind, partcert_reason, partcert_stale_reason,
 };
 use crate::list_version::partcert_list_version;
-use crate::panic::getter;
 use crate::str::{NulString, partcert_str};
 
 /// A blocklist standing: not checked, clean, stale or blocked, with the
@@ -23,6 +22,8 @@ use crate::str::{NulString, partcert_str};
 pub struct partcert_blocklist_status {
     _private: [u8; 0],
 }
+
+reader!(read: partcert_blocklist_status);
 
 /// One blocklist listing that matched, borrowed from its standing.
 ///
@@ -234,16 +235,6 @@ impl StatusData {
             status: status.clone(),
         }
     }
-}
-
-/// Runs `read` on a borrowed standing, or gives `default` for NULL.
-fn read<T>(
-    status: *const partcert_blocklist_status,
-    default: T,
-    read: impl FnOnce(&StatusData) -> Option<T>,
-) -> T {
-    // SAFETY: NULL or a standing borrowed from a live verdict or report.
-    getter(default, || read(unsafe { castable::try_ref(status) }?))
 }
 
 /// The standing's state: not checked, clean, stale or blocked

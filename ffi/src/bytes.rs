@@ -1,7 +1,6 @@
 //! `partcert_bytes`: bytes the library made.
 
 use crate::castable;
-use crate::panic::getter;
 use crate::str::partcert_slice;
 
 /// Bytes the library made and the caller owns: an encoded certificate,
@@ -12,6 +11,8 @@ pub struct partcert_bytes {
     _private: [u8; 0],
 }
 
+reader!(read: partcert_bytes);
+
 /// Hands `bytes` to C as a new `partcert_bytes`.
 pub(crate) fn to_bytes(bytes: Vec<u8>) -> *mut partcert_bytes {
     castable::to_box(bytes)
@@ -21,17 +22,15 @@ pub(crate) fn to_bytes(bytes: Vec<u8>) -> *mut partcert_bytes {
 /// for no bytes).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_bytes_data(bytes: *const partcert_bytes) -> *const u8 {
-    getter(std::ptr::null(), || {
-        // SAFETY: NULL or live bytes.
-        unsafe { castable::try_ref(bytes) }.map(|b| partcert_slice::of(b).data)
+    read(bytes, std::ptr::null(), |b| {
+        Some(partcert_slice::of(b).data)
     })
 }
 
 /// How many bytes (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_bytes_len(bytes: *const partcert_bytes) -> usize {
-    // SAFETY: NULL or live bytes.
-    getter(0, || unsafe { castable::try_ref(bytes) }.map(Vec::len))
+    read(bytes, 0, |b| Some(b.len()))
 }
 
 /// Frees bytes. NULL is a no-op.

@@ -46,6 +46,24 @@ macro_rules! castable {
     (@ Ref) => { $crate::castable::OwnershipRef };
 }
 
+/// Defines a read of the value behind a handle (`fn $name(handle, default,
+/// read) -> T`): `read` of it, or `default` for NULL — the body of every
+/// accessor that cannot fail, after rustls-ffi's `try_ref_from_ptr!`.
+macro_rules! reader {
+    ($name:ident: $handle:ty) => {
+        /// `read` of the value behind `handle`, or `default` for NULL.
+        fn $name<T>(
+            handle: *const $handle,
+            default: T,
+            read: impl FnOnce(&<$handle as $crate::castable::Castable>::RustType) -> Option<T>,
+        ) -> T {
+            // SAFETY: NULL or a live handle: the header's contract for every
+            // accessor.
+            unsafe { $crate::castable::read(handle, default, read) }
+        }
+    };
+}
+
 /// The caller owns the one reference (a `Box`).
 pub(crate) struct OwnershipBox;
 /// Reference-counted (an `Arc`).
@@ -204,6 +222,21 @@ pub(crate) fn to_const_ptr<C: Castable>(value: &C::RustType) -> *const C {
 pub(crate) unsafe fn try_ref<'a, C: Castable>(handle: *const C) -> Option<&'a C::RustType> {
     // SAFETY: guaranteed by this function's contract.
     unsafe { borrow(handle, "handle") }.ok()
+}
+
+/// The body of a read that cannot fail: `read` of the value behind a
+/// handle, or `default` for NULL (and for a read with no value, or one
+/// that panics).
+///
+/// # Safety
+/// As for [`try_ref`].
+pub(crate) unsafe fn read<C: Castable, T>(
+    handle: *const C,
+    default: T,
+    read: impl FnOnce(&C::RustType) -> Option<T>,
+) -> T {
+    // SAFETY: forwarded contract.
+    getter(default, || read(unsafe { try_ref(handle) }?))
 }
 
 /// A shared borrow, or a typed failure naming the argument.

@@ -26,6 +26,8 @@ pub struct partcert_error {
     _private: [u8; 0],
 }
 
+reader!(read: partcert_error);
+
 /// The contents of a `partcert_error`.
 #[derive(Debug, Clone)]
 pub(crate) struct ErrorData {
@@ -138,10 +140,7 @@ pub(crate) unsafe fn report(error_out: *mut *mut partcert_error, failure: &Failu
 /// The result code of an error (`PARTCERT_RESULT_OK` for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_error_code(error: *const partcert_error) -> partcert_result {
-    // SAFETY: NULL or a live error (owned or borrowed from a report).
-    crate::panic::getter(partcert_result::OK, || unsafe {
-        castable::try_ref(error).map(|e| e.result)
-    })
+    read(error, partcert_result::OK, |e| Some(e.result))
 }
 
 /// The detailed message of an error, e.g. "the part certificate expired at
@@ -150,10 +149,7 @@ pub unsafe extern "C" fn partcert_error_code(error: *const partcert_error) -> pa
 /// for NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_error_message(error: *const partcert_error) -> partcert_str {
-    // SAFETY: NULL or a live error.
-    crate::panic::getter(partcert_str::EMPTY, || unsafe {
-        castable::try_ref(error).map(|e| e.message.as_c())
-    })
+    read(error, partcert_str::EMPTY, |e| Some(e.message.as_c()))
 }
 
 /// Frees an error made by a failing call. NULL is a no-op. (Errors

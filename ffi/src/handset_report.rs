@@ -9,7 +9,6 @@ use crate::castable;
 use crate::enums::PARTCERT_DIGEST_LEN;
 use crate::enums::partcert_result;
 use crate::error::{ErrorData, Failure, partcert_error};
-use crate::panic::getter;
 use crate::str::{NulString, partcert_imeis, partcert_str};
 use crate::verdict::{VerdictData, imeis, partcert_verdict};
 
@@ -24,6 +23,8 @@ use crate::verdict::{VerdictData, imeis, partcert_verdict};
 pub struct partcert_handset_report {
     _private: [u8; 0],
 }
+
+reader!(read: partcert_handset_report);
 
 /// One fitted part's outcome in a handset report, borrowed from it.
 ///
@@ -170,15 +171,6 @@ impl ReportData {
             report,
         }
     }
-}
-
-fn read<T>(
-    report: *const partcert_handset_report,
-    default: T,
-    read: impl FnOnce(&ReportData) -> Option<T>,
-) -> T {
-    // SAFETY: NULL or a live report.
-    getter(default, || read(unsafe { castable::try_ref(report) }?))
 }
 
 /// Frees a handset report. NULL is a no-op. Everything borrowed from it

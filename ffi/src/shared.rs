@@ -10,8 +10,20 @@ use partcert::Shared;
 use crate::castable::{self, Castable, OwnershipArc, OwnershipBox};
 use crate::enums::partcert_result;
 use crate::error::{Failure, partcert_error};
-use crate::panic::{boundary, getter};
+use crate::panic::boundary;
 use crate::ptr::Out;
+
+/// A holder handle over `Shared<T>`, for the reference-counted handle `C`
+/// of `T`.
+pub(crate) trait HolderOf<C: Castable>:
+    Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>
+{
+}
+
+impl<C: Castable, H> HolderOf<C> for H where
+    H: Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>
+{
+}
 
 /// `_holder_new`: a holder whose current value is `value` (shared: the
 /// caller keeps, and frees, its own reference).
@@ -27,7 +39,7 @@ pub(crate) unsafe fn new<H, C>(
 ) -> partcert_result
 where
     C: Castable<Ownership = OwnershipArc>,
-    H: Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>,
+    H: HolderOf<C>,
 {
     boundary(error_out, || {
         // SAFETY: a live reference and a writable slot (this contract).
@@ -48,12 +60,14 @@ where
 pub(crate) unsafe fn load<H, C>(holder: *const H) -> *mut C
 where
     C: Castable<Ownership = OwnershipArc>,
-    H: Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>,
+    H: HolderOf<C>,
 {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live holder (this contract).
-        unsafe { castable::try_ref(holder) }.map(|h| castable::from_arc(h.load()))
-    })
+    // SAFETY: NULL or a live holder (this contract).
+    unsafe {
+        castable::read(holder, std::ptr::null_mut(), |h| {
+            Some(castable::from_arc(h.load()))
+        })
+    }
 }
 
 /// `_holder_publish`: makes `value` current (sharing it) in O(1).
@@ -68,7 +82,7 @@ pub(crate) unsafe fn publish<H, C>(
 ) -> partcert_result
 where
     C: Castable<Ownership = OwnershipArc>,
-    H: Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>,
+    H: HolderOf<C>,
 {
     boundary(error_out, || {
         // SAFETY: a live holder and a live reference (this contract).

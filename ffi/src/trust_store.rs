@@ -10,7 +10,7 @@ use crate::castable;
 use crate::enums::PARTCERT_DIGEST_LEN;
 use crate::enums::partcert_result;
 use crate::error::partcert_error;
-use crate::panic::{boundary, getter};
+use crate::panic::boundary;
 use crate::ptr::{self, Out, OutFixed};
 
 /// The roots a verifier pins — manufacturer roots (for parts and pairing
@@ -31,6 +31,8 @@ use crate::ptr::{self, Out, OutFixed};
 pub struct partcert_trust_store {
     _private: [u8; 0],
 }
+
+reader!(read: partcert_trust_store);
 
 /// The contents of a `partcert_trust_store`.
 #[derive(Debug, Clone, Default)]
@@ -82,10 +84,8 @@ pub extern "C" fn partcert_trust_store_new() -> *mut partcert_trust_store {
 pub unsafe extern "C" fn partcert_trust_store_share(
     trust: *const partcert_trust_store,
 ) -> *mut partcert_trust_store {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live reference.
-        unsafe { castable::clone_arc(trust) }.map(castable::from_arc)
-    })
+    // SAFETY: NULL or a live reference.
+    unsafe { castable::share(trust) }
 }
 
 /// A new, unshared copy of `trust` (NULL gives NULL), to change and then
@@ -94,10 +94,8 @@ pub unsafe extern "C" fn partcert_trust_store_share(
 pub unsafe extern "C" fn partcert_trust_store_clone(
     trust: *const partcert_trust_store,
 ) -> *mut partcert_trust_store {
-    getter(std::ptr::null_mut(), || {
-        // SAFETY: NULL or a live reference.
-        unsafe { castable::try_ref(trust) }.map(|t| castable::to_arc(t.clone()))
-    })
+    // SAFETY: NULL or a live reference.
+    unsafe { castable::clone_unshared(trust) }
 }
 
 /// Releases one reference to a trust store; the store is freed with the
@@ -129,10 +127,7 @@ fn add_root(
         };
         let certificate = Certificate::decode(bytes)?;
         let key_id = pin(&mut trust.store, certificate)?;
-        match out {
-            Some(out) => out.write(key_id.as_bytes()),
-            None => Ok(()),
-        }
+        out.map_or(Ok(()), |out| out.write(key_id.as_bytes()))
     })
 }
 
@@ -271,10 +266,7 @@ pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list_at(
 pub unsafe extern "C" fn partcert_trust_store_manufacturer_root_count(
     trust: *const partcert_trust_store,
 ) -> usize {
-    getter(0, || {
-        // SAFETY: NULL or a live trust store.
-        unsafe { castable::try_ref(trust) }.map(|t| t.store.manufacturer_roots().count())
-    })
+    read(trust, 0, |t| Some(t.store.manufacturer_roots().count()))
 }
 
 /// How many blocklist roots are pinned (0 for NULL).
@@ -282,10 +274,7 @@ pub unsafe extern "C" fn partcert_trust_store_manufacturer_root_count(
 pub unsafe extern "C" fn partcert_trust_store_blocklist_root_count(
     trust: *const partcert_trust_store,
 ) -> usize {
-    getter(0, || {
-        // SAFETY: NULL or a live trust store.
-        unsafe { castable::try_ref(trust) }.map(|t| t.store.blocklist_roots().count())
-    })
+    read(trust, 0, |t| Some(t.store.blocklist_roots().count()))
 }
 
 /// How many certificates the chain pool holds (0 for NULL).
@@ -293,10 +282,7 @@ pub unsafe extern "C" fn partcert_trust_store_blocklist_root_count(
 pub unsafe extern "C" fn partcert_trust_store_chain_certificate_count(
     trust: *const partcert_trust_store,
 ) -> usize {
-    getter(0, || {
-        // SAFETY: NULL or a live trust store.
-        unsafe { castable::try_ref(trust) }.map(|t| t.pool.len())
-    })
+    read(trust, 0, |t| Some(t.pool.len()))
 }
 
 /// The clock at which the certificates of one manufacturer root (given by
@@ -313,12 +299,10 @@ pub unsafe extern "C" fn partcert_trust_store_clock_for_root(
     root_key_id: *const u8,
     now: u64,
 ) -> u64 {
-    getter(0, || {
-        // SAFETY: NULL or a live trust store.
-        let trust = unsafe { castable::try_ref(trust) }?;
+    read(trust, 0, |t| {
         // SAFETY: NULL or 32 readable bytes.
-        let root = unsafe { ptr::fixed_in::<PARTCERT_DIGEST_LEN>(root_key_id, "root_key_id") };
-        Some(trust.store.clock_for_root(&KeyId(root.ok()?), now))
+        let root = unsafe { ptr::key_id_in(root_key_id, "root_key_id") }.ok()?;
+        Some(t.store.clock_for_root(&root, now))
     })
 }
 
@@ -333,20 +317,19 @@ pub unsafe extern "C" fn partcert_trust_store_is_revoked(
     key_id: *const u8,
     since_out: *mut u64,
 ) -> bool {
-    getter(false, || {
-        // SAFETY: NULL or a live trust store; NULL or 32 readable bytes each;
-        // NULL or a writable u64.
-        let (trust, root, key) = unsafe {
+    read(trust, false, |t| {
+        // SAFETY: NULL or 32 readable bytes each; NULL or a writable u64.
+        let (root, key, out) = unsafe {
             (
-                castable::try_ref(trust)?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(root_key_id, "root_key_id").ok()?,
-                ptr::fixed_in::<PARTCERT_DIGEST_LEN>(key_id, "key_id").ok()?,
+                ptr::key_id_in(root_key_id, "root_key_id").ok()?,
+                ptr::key_id_in(key_id, "key_id").ok()?,
+                Out::optional(since_out, "since_out"),
             )
         };
-        let since = trust.store.revoked_since(&KeyId(root), &KeyId(key))?;
-        // SAFETY: NULL or a writable u64.
-        if let Ok(Some(out)) = unsafe { Out::optional(since_out, "since_out") } {
-            let _ = out.write(since);
+        let since = t.store.revoked_since(&root, &key)?;
+        // A pointer that cannot be one (misaligned) is not written.
+        if let Ok(out) = out {
+            let _ = ptr::write_optional(out, since);
         }
         Some(true)
     })

@@ -11,6 +11,7 @@ use crate::enums::PARTCERT_DIGEST_LEN;
 use crate::enums::{partcert_binding, partcert_pairing_event, partcert_relation};
 use crate::error::{ErrorData, Failure, partcert_error};
 use crate::panic::getter;
+use crate::ptr::{self, Out};
 use crate::str::{NulString, partcert_imeis, partcert_str};
 
 /// What trusted evidence says about a part: the part, its issuer and root,
@@ -27,6 +28,8 @@ use crate::str::{NulString, partcert_imeis, partcert_str};
 pub struct partcert_verdict {
     _private: [u8; 0],
 }
+
+reader!(read: partcert_verdict);
 
 /// The provenance of a verdict: the handset the part was paired to, from
 /// the pairing record presented. Borrowed from the verdict.
@@ -138,16 +141,6 @@ impl VerdictData {
             verdict,
         }
     }
-}
-
-/// Runs `read` on a verdict, or gives `default` for NULL.
-fn read<T>(
-    verdict: *const partcert_verdict,
-    default: T,
-    read: impl FnOnce(&VerdictData) -> Option<T>,
-) -> T {
-    // SAFETY: NULL or a live verdict (owned, or borrowed from a live report).
-    getter(default, || read(unsafe { castable::try_ref(verdict) }?))
 }
 
 /// Frees a verdict made by `partcert_verify_part`. NULL is a no-op.
@@ -310,12 +303,8 @@ pub unsafe extern "C" fn partcert_verdict_issuer_revoked(
     verdict: *const partcert_verdict,
     since_out: *mut u64,
 ) -> bool {
-    read(verdict, false, |v| {
-        let since = v.verdict.issuer_revoked_since?;
-        // SAFETY: NULL, or a writable u64 (the header's contract).
-        unsafe { write_time(since_out, since) };
-        Some(true)
-    })
+    // SAFETY: NULL or a live verdict; NULL or a writable u64.
+    unsafe { time_of(verdict, since_out, |v| v.issuer_revoked_since) }
 }
 
 /// Whether the part's issuer (factory line) certificate has ended — the
@@ -330,23 +319,31 @@ pub unsafe extern "C" fn partcert_verdict_issuer_retired(
     verdict: *const partcert_verdict,
     at_out: *mut u64,
 ) -> bool {
-    read(verdict, false, |v| {
-        let at = v.verdict.issuer_retired_at?;
-        // SAFETY: NULL, or a writable u64 (the header's contract).
-        unsafe { write_time(at_out, at) };
-        Some(true)
-    })
+    // SAFETY: NULL or a live verdict; NULL or a writable u64.
+    unsafe { time_of(verdict, at_out, |v| v.issuer_retired_at) }
 }
 
-/// Writes `time` to an optional out-parameter.
+/// Whether the verdict has the time `pick` reads; if so, writes it to
+/// `out` (unless it is NULL).
 ///
 /// # Safety
-/// `out` is NULL or valid for a write of one `u64`.
-unsafe fn write_time(out: *mut u64, time: u64) {
-    if !out.is_null() && out.is_aligned() {
-        // SAFETY: non-NULL, aligned and writable (this function's contract).
-        unsafe { out.write(time) };
-    }
+/// `verdict` is NULL or live; `out` is NULL or valid for a write of one
+/// `u64`.
+unsafe fn time_of(
+    verdict: *const partcert_verdict,
+    out: *mut u64,
+    pick: fn(&Verdict) -> Option<u64>,
+) -> bool {
+    getter(false, || {
+        // SAFETY: this function's contract.
+        let (verdict, out) = unsafe { (castable::try_ref(verdict)?, Out::optional(out, "out")) };
+        let time = pick(&verdict.verdict)?;
+        // A pointer that cannot be one (misaligned) is not written.
+        if let Ok(out) = out {
+            let _ = ptr::write_optional(out, time);
+        }
+        Some(true)
+    })
 }
 
 /// Why the pairing record presented with the part was refused, borrowed

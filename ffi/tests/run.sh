@@ -3,6 +3,9 @@
 #
 #   1. the committed header ffi/include/partcert.h must equal the one the
 #      pinned cbindgen generates now, and compile as C99, C11, C2x, C++11;
+#      the crates as packaged (`cargo package -p partcert -p partcert-ffi`,
+#      built from the extracted .crate files outside this tree) must
+#      generate the same header;
 #   2. every function the library exports is called by a C test, and every
 #      fallible one is shown to name a NULL argument in its error;
 #   3. the ABI (ffi/tests/abi.sh: symbols, prototypes, struct layouts, enum
@@ -111,6 +114,40 @@ if command -v g++ >/dev/null; then
 else
     echo "the header compiles as C99, C11 and C2x (no g++ here to try C++)"
 fi
+
+# -- package -----------------------------------------------------------------
+step "package: the packaged crates build the same header (nothing read outside ffi/)"
+# Both crates are packaged together (from the working tree: --allow-dirty),
+# and the packaged partcert-ffi is built against the packaged core (a
+# [patch] in a workspace made for the purpose) in a directory of its own,
+# where no ../core exists. Its target directory is its own too (a build
+# there must not replace this one's libpartcert_ffi), kept between runs:
+# about a minute the first time, seconds after.
+crate_version="$(cargo pkgid -p partcert-ffi | sed 's/.*[#@]//')"
+package_dir="$work/package"
+rm -rf "$package_dir"
+mkdir -p "$package_dir"
+cargo package -p partcert -p partcert-ffi --no-verify --allow-dirty --locked -q \
+    --target-dir "$target_dir" 2>"$work/package.log" ||
+    { cat "$work/package.log"; die "cargo package failed"; }
+for crate in partcert partcert-ffi; do
+    tar -xzf "$target_dir/package/$crate-$crate_version.crate" -C "$package_dir"
+done
+printf '[workspace]\nmembers = ["partcert-ffi-%s"]\nresolver = "3"\n\n[patch.crates-io]\npartcert = { path = "partcert-%s" }\n' \
+    "$crate_version" "$crate_version" >"$package_dir/Cargo.toml"
+cp Cargo.lock "$package_dir/Cargo.lock"
+cargo build --manifest-path "$package_dir/Cargo.toml" -p partcert-ffi --offline \
+    --target-dir "$target_dir/ffi-package" --message-format=json-render-diagnostics \
+    >"$work/package-build.log" 2>"$work/package-build.err" ||
+    { cat "$work/package-build.err"; die "the packaged partcert-ffi does not build"; }
+packaged_out="$(grep '"reason":"build-script-executed"' "$work/package-build.log" |
+    grep -F "$package_dir/partcert-ffi" |
+    sed -n 's/.*"out_dir":"\([^"]*\)".*/\1/p' | tail -n 1)"
+[ -n "$packaged_out" ] && [ -f "$packaged_out/partcert.h" ] ||
+    die "cannot find the header the packaged crate generated"
+diff -u ffi/include/partcert.h "$packaged_out/partcert.h" ||
+    die "the packaged partcert-ffi generates another header than the tree"
+echo "partcert and partcert-ffi $crate_version, packaged, generate the same header"
 
 # -- coverage ----------------------------------------------------------------
 step "coverage: every exported function is called by a C test; every fallible one names a NULL argument"

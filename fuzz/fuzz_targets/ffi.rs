@@ -1,10 +1,12 @@
 //! Hostile bytes through the C entry points, as a C caller would pass them:
 //! trust store (roots, revocation list at a receiving clock, chain pool),
-//! blocklist snapshot, delta and stored rollback state or saved state
-//! (loaded reporting what was dropped), unfollowing, through a blocklist
-//! holder too, part and handset evidence, verification, every borrowed
-//! read of the verdict and report (a refused record only beside a blocked
-//! one), JSON output. No call may reach the panic boundary (result
+//! blocklists of any format through the one apply call (and the 1.3
+//! one-format calls) and stored rollback state or saved state (loaded
+//! reporting what was dropped), unfollowing, through a blocklist holder
+//! too, the one publish call over a hostile base (a snapshot's bytes, or
+//! what the hostile state left held), part and handset evidence,
+//! verification, every borrowed read of the verdict and report (a refused
+//! record only beside a blocked one), JSON output. No call may reach the panic boundary (result
 //! 900), every result is one of the published codes, and every failure
 //! asked for its detail hands back an error with that code and a message.
 #![no_main]
@@ -23,14 +25,14 @@ const T0: u64 = 1_767_225_600;
 
 /// Checks a result and the error that came with it, and frees the error.
 fn check(result: partcert_result, error: *mut partcert_error) {
-    let code = result as u32;
+    let code = result.0;
     assert_ne!(
         code,
-        ErrorCode::Panic.as_u32(),
+        ErrorCode::Panic.code(),
         "a call reached the panic boundary"
     );
     assert!(
-        code == 0 || ErrorCode::from_u32(code).is_some(),
+        code == 0 || ErrorCode::from_code(code).is_some(),
         "unpublished result {code}"
     );
     // SAFETY: `error` is NULL or an error a failing call just made.
@@ -66,10 +68,10 @@ fn read(text: partcert_str) {
 fn check_borrowed(error: *const partcert_error) {
     // SAFETY: `error` is non-NULL and borrowed from a live verdict or report.
     unsafe {
-        let code = partcert_error_code(error) as u32;
-        assert!(code != 0 && code != ErrorCode::Panic.as_u32());
+        let code = partcert_error_code(error).0;
+        assert!(code != 0 && code != ErrorCode::Panic.code());
         assert!(
-            ErrorCode::from_u32(code).is_some(),
+            ErrorCode::from_code(code).is_some(),
             "unpublished code {code}"
         );
         read(partcert_error_message(error));
@@ -82,6 +84,70 @@ fn key_id(piece: &[u8]) -> [u8; PARTCERT_DIGEST_LEN] {
     let len = piece.len().min(PARTCERT_DIGEST_LEN);
     id[..len].copy_from_slice(&piece[..len]);
     id
+}
+
+/// Publishes with a register of its own over hostile bases — `snapshot` as a
+/// snapshot base, then what `held` holds — in a format the input picks
+/// (0 or 4..: not a format), listing or delisting an IMEI the input picks:
+/// the list and the counts come together or not at all.
+///
+/// # Safety
+/// `held` is a live blocklist.
+unsafe fn publish_over(held: *const partcert_blocklist, snapshot: &[u8], data: &[u8]) {
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let mut signer = null_mut();
+    let name = b"Fuzz register";
+    // SAFETY: a 32-byte seed, a name of its length, writable slots; every
+    // object made here is freed here, once.
+    unsafe {
+        run(|e| {
+            partcert_authority_new_blocklist_root(
+                [9; 32].as_ptr(),
+                name.as_ptr().cast(),
+                name.len(),
+                T0,
+                T0 + 365 * 86_400,
+                &mut signer,
+                e,
+            )
+        });
+        let entries = partcert_blocklist_entries_new();
+        let imei = 356_938_035_643_809 + 10 * u64::from(byte(1));
+        run(|e| partcert_blocklist_entries_add_handset(entries, imei, 1, T0, 1, e));
+        let format = u32::from(byte(0) % 5);
+        let listing: *const partcert_blocklist_entries = entries;
+        let sides = [(listing, null()), (null(), listing)];
+        let bases = [(snapshot, null()), (&[][..], held)];
+        for ((listed, delisted), (base, held)) in sides.into_iter().zip(bases) {
+            let mut list = null_mut();
+            let mut changes = partcert_list_changes::default();
+            let mut error = null_mut();
+            let result = partcert_authority_publish(
+                signer,
+                format,
+                1,
+                u64::from(byte(2)),
+                T0,
+                T0 + 86_400,
+                base.as_ptr(),
+                base.len(),
+                held,
+                delisted,
+                listed,
+                &mut list,
+                &mut changes,
+                &mut error,
+            );
+            assert_eq!(result.0 == 0, !list.is_null(), "the list only on success");
+            if list.is_null() {
+                assert_eq!(changes, partcert_list_changes::default(), "counts on a failure");
+            }
+            check(result, error);
+            partcert_bytes_free(list);
+        }
+        partcert_blocklist_entries_free(entries);
+        partcert_authority_free(signer);
+    }
 }
 
 /// Splits the input into pieces, each prefixed by a 2-byte length.
@@ -225,7 +291,22 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(partcert_bytes_len(unfollowed) % PARTCERT_DIGEST_LEN, 0);
             partcert_bytes_free(unfollowed);
         }
-        let snapshot = piece(2);
+        // Two updates of any format through the one apply call; the 1.3
+        // one-format call on the first too (it takes a sorted snapshot only).
+        let (snapshot, delta) = (piece(2), piece(3));
+        for update in [snapshot, delta] {
+            run(|e| {
+                partcert_blocklist_apply(
+                    blocklist,
+                    trust,
+                    update.as_ptr(),
+                    update.len(),
+                    T0,
+                    &mut version,
+                    e,
+                )
+            });
+        }
         run(|e| {
             partcert_blocklist_apply_snapshot(
                 blocklist,
@@ -233,47 +314,27 @@ fuzz_target!(|data: &[u8]| {
                 snapshot.as_ptr(),
                 snapshot.len(),
                 T0,
-                &mut version,
+                null_mut(),
                 e,
             )
         });
-        let delta = piece(3);
-        run(|e| {
-            partcert_blocklist_apply_delta(
-                blocklist,
-                trust,
-                delta.as_ptr(),
-                delta.len(),
-                T0,
-                &mut version,
-                e,
-            )
-        });
+        publish_over(blocklist, snapshot, data);
         // The same updates through a holder, on a copy.
         let mut holder = null_mut();
         run(|e| partcert_blocklist_holder_new(blocklist, &mut holder, e));
-        run(|e| {
-            partcert_blocklist_holder_apply_delta(
-                holder,
-                trust,
-                delta.as_ptr(),
-                delta.len(),
-                T0,
-                null_mut(),
-                e,
-            )
-        });
-        run(|e| {
-            partcert_blocklist_holder_apply_snapshot(
-                holder,
-                trust,
-                snapshot.as_ptr(),
-                snapshot.len(),
-                T0,
-                null_mut(),
-                e,
-            )
-        });
+        for update in [delta, snapshot] {
+            run(|e| {
+                partcert_blocklist_holder_apply(
+                    holder,
+                    trust,
+                    update.as_ptr(),
+                    update.len(),
+                    T0,
+                    null_mut(),
+                    e,
+                )
+            });
+        }
         // Unfollowing through the holder: a hostile key id, then every
         // authority the store does not pin.
         let authority = key_id(piece(6));
@@ -364,7 +425,7 @@ fuzz_target!(|data: &[u8]| {
                 if partcert_blocklist_status_capped(status) {
                     assert_eq!(
                         partcert_blocklist_status_state(status),
-                        partcert_blocklist_state::Blocked
+                        partcert_blocklist_state::BLOCKED
                     );
                 }
                 partcert_verdict_free(verdict);
