@@ -46,9 +46,10 @@
  *
  * - Ownership is part of each type.
  *   Owned objects (`partcert_verdict`, `partcert_handset_report`, the
- *   evidence and builder types, `partcert_bytes`, `partcert_error`, the
- *   holders): a constructor writes one to a `T **` (or returns it, when it
- *   cannot fail); it is yours, freed once with `partcert_<type>_free`.
+ *   evidence and builder types, `partcert_bytes`, `partcert_error`,
+ *   `partcert_list_changes`, the holders): a constructor writes one to a
+ *   `T **` (or returns it, when it cannot fail); it is yours, freed once
+ *   with `partcert_<type>_free`.
  *   Shared objects (`partcert_trust_store`, `partcert_blocklist`):
  *   reference-counted; `partcert_<type>_share` hands out another
  *   reference, `partcert_<type>_free` releases one, and the object is
@@ -106,15 +107,16 @@
  *   at the end of the structs the library hands out by pointer
  *   (`partcert_list_info`, `partcert_provenance`, `partcert_listing`,
  *   `partcert_list_checked`, `partcert_fitted_part`,
- *   `partcert_paired_part`: read them through the pointer; never allocate,
+ *   `partcert_paired_part`, `partcert_list_changes`: read them through the
+ *   pointer; never allocate,
  *   copy into arrays, or take `sizeof` of them). A program built against
  *   M.N runs with any M.N' >= N. A patch version changes no interface.
  * - The caller never fills a struct that could grow: inputs are
  *   arguments or opaque builders (`partcert_part_spec`,
  *   `partcert_blocklist_entries`, the evidence types). The structs a
  *   caller allocates, fills or receives by value — `partcert_str`,
- *   `partcert_slice`, `partcert_imeis`, `partcert_list_version`,
- *   `partcert_list_changes` — are frozen for the whole major version.
+ *   `partcert_slice`, `partcert_imeis`, `partcert_list_version` — are
+ *   frozen for the whole major version.
  * - A deprecated function (its documentation starts "Deprecated since")
  *   stays, and behaves as before, for the whole major version: it is a
  *   thin wrapper over the call that replaced it. Since 1.4 a register's
@@ -1548,10 +1550,12 @@ typedef struct partcert_paired_part {
 
 /**
  * What a publication changed against its base, as the core counts it
- * (since 1.4): the counts a register's tool reports.
+ * (since 1.4): the counts a register's tool reports. Made by
+ * `partcert_authority_publish`; free it with `partcert_list_changes_free`.
  *
- * Frozen: seven fields, in this order, for the whole major version (the
- * caller allocates it for `partcert_authority_publish`).
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version (as the
+ * core counts more).
  */
 typedef struct partcert_list_changes {
   /**
@@ -2790,6 +2794,11 @@ partcert_result partcert_part_spec_set_public_key(struct partcert_part_spec *spe
 void partcert_part_spec_free(struct partcert_part_spec *spec);
 
 /**
+ * Frees the counts `partcert_authority_publish` made. NULL is a no-op.
+ */
+void partcert_list_changes_free(struct partcert_list_changes *changes);
+
+/**
  * Publishes a blocklist in any `format` (a `partcert_list_format`) — the
  * one call a register needs for every list (since 1.4; it replaces
  * `partcert_authority_publish_snapshot`, `_publish_compact_snapshot`,
@@ -2823,8 +2832,9 @@ void partcert_part_spec_free(struct partcert_part_spec *spec);
  *   naming it.
  *
  * Writes the encoded list to a new `partcert_bytes` at `list_out`, and,
- * if `changes_out` is not NULL, what changed against the base (the
- * core's counts). Both are written only on success. A compact list with
+ * if `changes_out` is not NULL, a new `partcert_list_changes` saying what
+ * changed against the base (the core's counts; free it with
+ * `partcert_list_changes_free`). Both are written only on success. A compact list with
  * no base and nothing delisted is coded straight from the entries.
  */
 partcert_result partcert_authority_publish(const struct partcert_authority *authority,
@@ -2839,7 +2849,7 @@ partcert_result partcert_authority_publish(const struct partcert_authority *auth
                                            const struct partcert_blocklist_entries *delisted,
                                            const struct partcert_blocklist_entries *listed,
                                            struct partcert_bytes **list_out,
-                                           struct partcert_list_changes *changes_out,
+                                           struct partcert_list_changes **changes_out,
                                            struct partcert_error **error_out);
 
 /**

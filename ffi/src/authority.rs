@@ -69,9 +69,7 @@ fn made(
     make: impl FnOnce() -> Result<Authority, Failure>,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: NULL or a writable slot (the header's contract for every
-        // caller).
-        let out = unsafe { Out::new(authority_out, "authority_out") }?;
+        let out = arg!(Out::new: authority_out);
         out.write(castable::to_box(AuthorityData::new(make()?)))
     })
 }
@@ -125,13 +123,8 @@ unsafe fn handset(
     (parts, part_count): (*const partcert_slice, usize),
     event: u32,
 ) -> Result<(Certificate, Vec<Certificate>, PairingEvent), Failure> {
-    // SAFETY: this function's contract.
-    let (board, parts) = unsafe {
-        (
-            ptr::bytes_in(board, board_len, "board")?,
-            ptr::slices_in(parts, part_count, "parts")?,
-        )
-    };
+    let board = arg!(ptr::bytes_in: board, board_len);
+    let parts = arg!(ptr::slices_in: parts, part_count);
     let event = enum_in(event, "event", PairingEvent::from_code)?;
     let board = Certificate::decode(board)?;
     let parts = parts
@@ -161,15 +154,9 @@ pub unsafe extern "C" fn partcert_authority_new_manufacturer_root(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     made(authority_out, error_out, || {
-        // SAFETY: 32 seed bytes, `name_len` name bytes and
-        // `manufacturer_count` readable strings.
-        let (seed, name, makers) = unsafe {
-            (
-                ptr::secret_in(seed, "seed")?,
-                ptr::str_in(name, name_len, "name")?,
-                ptr::strs_in(manufacturers, manufacturer_count, "manufacturers")?,
-            )
-        };
+        let seed = arg!(ptr::secret_in: seed);
+        let name = arg!(ptr::str_in: name, name_len);
+        let makers = arg!(ptr::strs_in: manufacturers, manufacturer_count);
         let validity = validity(not_before, not_after);
         let key = SecretKey::from_seed(&seed);
         Ok(Authority::new_manufacturer_root(
@@ -193,13 +180,8 @@ pub unsafe extern "C" fn partcert_authority_new_blocklist_root(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     made(authority_out, error_out, || {
-        // SAFETY: 32 seed bytes and `name_len` name bytes.
-        let (seed, name) = unsafe {
-            (
-                ptr::secret_in(seed, "seed")?,
-                ptr::str_in(name, name_len, "name")?,
-            )
-        };
+        let seed = arg!(ptr::secret_in: seed);
+        let name = arg!(ptr::str_in: name, name_len);
         let key = SecretKey::from_seed(&seed);
         Ok(Authority::new_blocklist_root(
             key,
@@ -221,13 +203,8 @@ pub unsafe extern "C" fn partcert_authority_new(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     made(authority_out, error_out, || {
-        // SAFETY: 32 seed bytes and readable certificate bytes.
-        let (seed, bytes) = unsafe {
-            (
-                ptr::secret_in(seed, "seed")?,
-                ptr::bytes_in(certificate, certificate_len, "certificate")?,
-            )
-        };
+        let seed = arg!(ptr::secret_in: seed);
+        let bytes = arg!(ptr::bytes_in: certificate, certificate_len);
         let certificate = Certificate::decode(bytes)?;
         Ok(Authority::new(SecretKey::from_seed(&seed), certificate)?)
     })
@@ -383,8 +360,7 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
 ) -> partcert_result {
     let out = (certificate_out, "certificate_out");
     signing(authority, out, error_out, |authority| {
-        // SAFETY: NULL or a live spec.
-        let spec = unsafe { castable::borrow(spec, "spec") }?;
+        let spec = arg!(castable::borrow: spec);
         let validity = validity(not_before, not_after);
         let certificate = authority.certify_part(spec, serial_number, validity)?;
         Ok(certificate.as_bytes().to_vec())
@@ -464,13 +440,8 @@ pub unsafe extern "C" fn partcert_authority_pair_after(
         (record_out, "record_out"),
         error_out,
         |authority| {
-            // SAFETY: a live trust store, readable slices and board bytes.
-            let (trust, earlier) = unsafe {
-                (
-                    castable::borrow(trust, "trust")?,
-                    ptr::slices_in(earlier, earlier_count, "earlier")?,
-                )
-            };
+            let trust = arg!(castable::borrow: trust);
+            let earlier = arg!(ptr::slices_in: earlier, earlier_count);
             // The core's bound, checked before anything is decoded.
             if earlier.len() > limits::MAX_CHAIN_LEN {
                 return Err(partcert::Error::LengthOverBound {
@@ -524,13 +495,8 @@ pub unsafe extern "C" fn partcert_authority_revoke(
         let key_len = count
             .checked_mul(PARTCERT_DIGEST_LEN)
             .ok_or_else(|| Failure::argument(format!("`count` ({count}) is out of range")))?;
-        // SAFETY: `count` key ids and times.
-        let (key_ids, since) = unsafe {
-            (
-                ptr::bytes_in(key_ids, key_len, "key_ids")?,
-                ptr::array_in(since, count, "since")?,
-            )
-        };
+        let key_ids = arg!(ptr::bytes_in: key_ids, key_len);
+        let since = arg!(ptr::array_in: since, count);
         let revoked: Vec<RevokedKey> = key_ids
             .chunks_exact(PARTCERT_DIGEST_LEN)
             .zip(since)

@@ -190,13 +190,8 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: `len` readable bytes at `data`; `blocklist_out` writable.
-        let (bytes, out) = unsafe {
-            (
-                ptr::bytes_in(data, len, "data")?,
-                Out::new(blocklist_out, "blocklist_out")?,
-            )
-        };
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::new: blocklist_out);
         let state = RollbackState::decode(bytes)?;
         let blocklist = Blocklist::with_rollback_state(state);
         out.write(castable::to_arc(BlocklistData::new(blocklist)))
@@ -261,16 +256,10 @@ pub unsafe extern "C" fn partcert_blocklist_load_state(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live trust store, `len` readable bytes, a writable slot
-        // and NULL or another.
-        let (trust, bytes, out, dropped_out) = unsafe {
-            (
-                castable::borrow(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-                Out::new(blocklist_out, "blocklist_out")?,
-                Out::optional(dropped_out, "dropped_out")?,
-            )
-        };
+        let trust = arg!(castable::borrow: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::new: blocklist_out);
+        let dropped_out = arg!(Out::optional: dropped_out);
         let loaded = Blocklist::load_state(bytes, &trust.store)?;
         ptr::write_bytes_optional(dropped_out, || key_ids(&loaded.dropped))?;
         out.write(castable::to_arc(BlocklistData::new(loaded.blocklist)))
@@ -285,14 +274,8 @@ fn encoded(
     encode: fn(&Blocklist) -> Vec<u8>,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live blocklist and a writable slot (the header's
-        // contract for both callers).
-        let (blocklist, out) = unsafe {
-            (
-                castable::borrow(blocklist, "blocklist")?,
-                Out::new(state_out, "state_out")?,
-            )
-        };
+        let blocklist = arg!(castable::borrow: blocklist);
+        let out = arg!(Out::new: state_out);
         out.write(to_bytes(encode(&blocklist.blocklist)))
     })
 }
@@ -372,16 +355,10 @@ pub(crate) unsafe fn apply(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live unshared blocklist, a live trust store, `len`
-        // readable bytes, and NULL or a writable version.
-        let (blocklist, trust, bytes, out) = unsafe {
-            (
-                castable::arc_get_mut(blocklist, "blocklist")?,
-                castable::borrow(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-                Out::optional(version_out, "version_out")?,
-            )
-        };
+        let blocklist = arg!(castable::arc_get_mut: blocklist);
+        let trust = arg!(castable::borrow: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::optional: version_out);
         let version = blocklist.apply(&trust.store, bytes, decode, now)?;
         ptr::write_optional(out, version.into())
     })
@@ -500,15 +477,9 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live unshared blocklist, 32 readable bytes, and NULL or
-        // a writable bool.
-        let (blocklist, authority, out) = unsafe {
-            (
-                castable::arc_get_mut(blocklist, "blocklist")?,
-                ptr::key_id_in(authority_key_id, "authority_key_id")?,
-                Out::optional(was_followed, "was_followed")?,
-            )
-        };
+        let blocklist = arg!(castable::arc_get_mut: blocklist);
+        let authority = arg!(ptr::key_id_in: authority_key_id);
+        let out = arg!(Out::optional: was_followed);
         ptr::write_optional(out, blocklist.unfollow(&authority))
     })
 }
@@ -527,15 +498,9 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live unshared blocklist, a live trust store, and NULL
-        // or a writable slot.
-        let (blocklist, trust, out) = unsafe {
-            (
-                castable::arc_get_mut(blocklist, "blocklist")?,
-                castable::borrow(trust, "trust")?,
-                Out::optional(unfollowed_out, "unfollowed_out")?,
-            )
-        };
+        let blocklist = arg!(castable::arc_get_mut: blocklist);
+        let trust = arg!(castable::borrow: trust);
+        let out = arg!(Out::optional: unfollowed_out);
         let unfollowed = blocklist.unfollow_unpinned(&trust.store);
         ptr::write_bytes_optional(out, || unfollowed)
     })

@@ -50,9 +50,7 @@ fn add(
     make: impl FnOnce() -> Result<Vec<BlocklistEntry>, Failure>,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live list, exclusive (the header's contract for every
-        // caller).
-        let entries = unsafe { castable::borrow_mut(entries, "entries") }?;
+        let entries = arg!(castable::borrow_mut: entries);
         entries.entries.extend(make()?);
         Ok(())
     })
@@ -107,8 +105,7 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     add(entries, error_out, || {
-        // SAFETY: readable record bytes (the header's contract).
-        let bytes = unsafe { ptr::bytes_in(record, record_len, "record") }?;
+        let bytes = arg!(ptr::bytes_in: record, record_len);
         let (reason, status) = listing(reason, status)?;
         let record = PairingRecord::decode(bytes)?;
         Ok(BlocklistEntry::for_reported_handset(

@@ -95,16 +95,10 @@ pub(crate) unsafe fn apply(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live holder and trust store, `len` readable bytes, and
-        // NULL or a writable version.
-        let (holder, trust, bytes, out) = unsafe {
-            (
-                castable::borrow(holder, "holder")?,
-                castable::borrow(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-                Out::optional(version_out, "version_out")?,
-            )
-        };
+        let holder = arg!(castable::borrow: holder);
+        let trust = arg!(castable::borrow: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::optional: version_out);
         let version = shared::update(holder, |next| next.apply(&trust.store, bytes, decode, now))?;
         ptr::write_optional(out, version.into())
     })
@@ -156,15 +150,9 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live holder, 32 readable bytes, and NULL or a writable
-        // bool.
-        let (holder, authority, out) = unsafe {
-            (
-                castable::borrow(holder, "holder")?,
-                ptr::key_id_in(authority_key_id, "authority_key_id")?,
-                Out::optional(was_followed, "was_followed")?,
-            )
-        };
+        let holder = arg!(castable::borrow: holder);
+        let authority = arg!(ptr::key_id_in: authority_key_id);
+        let out = arg!(Out::optional: was_followed);
         let followed = shared::update(holder, |next| Ok(next.unfollow(&authority)))?;
         ptr::write_optional(out, followed)
     })
@@ -182,14 +170,9 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live holder and trust store, and NULL or a writable slot.
-        let (holder, trust, out) = unsafe {
-            (
-                castable::borrow(holder, "holder")?,
-                castable::borrow(trust, "trust")?,
-                Out::optional(unfollowed_out, "unfollowed_out")?,
-            )
-        };
+        let holder = arg!(castable::borrow: holder);
+        let trust = arg!(castable::borrow: trust);
+        let out = arg!(Out::optional: unfollowed_out);
         let unfollowed = shared::update(holder, |next| Ok(next.unfollow_unpinned(&trust.store)))?;
         ptr::write_bytes_optional(out, || unfollowed)
     })

@@ -9,7 +9,8 @@ use crate::enums::PARTCERT_NONCE_LEN;
 use crate::enums::partcert_result;
 use crate::error::partcert_error;
 use crate::panic::boundary;
-use crate::ptr::{self, Out, OutFixed};
+use crate::ptr::OutFixed;
+use crate::ptr::{self, Out};
 
 /// Fills `nonce_out` with a fresh `PARTCERT_NONCE_LEN`-byte challenge from
 /// the operating system's cryptographic random source. Use a new one for
@@ -43,16 +44,10 @@ pub unsafe extern "C" fn partcert_challenge_respond(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: 32-byte seed and nonce, readable certificate bytes, a
-        // writable slot.
-        let (seed, nonce, bytes, out) = unsafe {
-            (
-                ptr::secret_in(part_seed, "part_seed")?,
-                ptr::fixed_in::<PARTCERT_NONCE_LEN>(nonce, "nonce")?,
-                ptr::bytes_in(certificate, certificate_len, "certificate")?,
-                Out::new(response_out, "response_out")?,
-            )
-        };
+        let seed = arg!(ptr::secret_in: part_seed);
+        let nonce = arg!(ptr::bytes32_in: nonce);
+        let bytes = arg!(ptr::bytes_in: certificate, certificate_len);
+        let out = arg!(Out::new: response_out);
         let certificate = Certificate::decode(bytes)?;
         let response = ChallengeResponse::respond(
             &SecretKey::from_seed(&seed),

@@ -41,15 +41,9 @@ fn whole_list(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live objects and a writable slot (the header's contract
-        // for both callers).
-        let (authority, entries, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(entries, "entries")?,
-                Out::new(snapshot_out, "snapshot_out")?,
-            )
-        };
+        let authority = arg!(castable::borrow: authority);
+        let entries = arg!(castable::borrow: entries);
+        let out = arg!(Out::new: snapshot_out);
         let publication = Publication {
             format,
             version,
@@ -155,17 +149,11 @@ pub unsafe extern "C" fn partcert_authority_publish_delta_over(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live objects (`delisted` NULL or live) and a writable
-        // slot.
-        let (authority, held, delisted, listed, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                castable::borrow(held, "held")?,
-                castable::optional(delisted, "delisted")?,
-                castable::borrow(listed, "listed")?,
-                Out::new(delta_out, "delta_out")?,
-            )
-        };
+        let authority = arg!(castable::borrow: authority);
+        let held = arg!(castable::borrow: held);
+        let delisted = arg!(castable::optional: delisted);
+        let listed = arg!(castable::borrow: listed);
+        let out = arg!(Out::new: delta_out);
         let publication = Publication {
             format: Format::Delta,
             version: ListVersion::new(epoch, sequence),
@@ -201,15 +189,10 @@ pub unsafe extern "C" fn partcert_authority_publish_delta(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live authority, readable bytes, a writable slot.
-        let (authority, from, to, out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                ptr::bytes_in(from, from_len, "from")?,
-                ptr::bytes_in(to, to_len, "to")?,
-                Out::new(delta_out, "delta_out")?,
-            )
-        };
+        let authority = arg!(castable::borrow: authority);
+        let from = arg!(ptr::bytes_in: from, from_len);
+        let to = arg!(ptr::bytes_in: to, to_len);
+        let out = arg!(Out::new: delta_out);
         let (from, to) = (
             BlocklistSnapshot::decode(from)?,
             BlocklistSnapshot::decode(to)?,

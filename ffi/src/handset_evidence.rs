@@ -37,13 +37,8 @@ pub unsafe extern "C" fn partcert_handset_evidence_new(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: readable bytes and a writable handle slot.
-        let (bytes, out) = unsafe {
-            (
-                ptr::bytes_in(record, record_len, "record")?,
-                Out::new(evidence_out, "evidence_out")?,
-            )
-        };
+        let bytes = arg!(ptr::bytes_in: record, record_len);
+        let out = arg!(Out::new: evidence_out);
         let pairing = PairingRecord::decode(bytes)?;
         out.write(castable::to_box(HandsetEvidenceData {
             pairing,
@@ -71,8 +66,7 @@ pub unsafe extern "C" fn partcert_handset_evidence_add_modem_imei(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live evidence, exclusive.
-        let evidence = unsafe { castable::borrow_mut(evidence, "evidence") }?;
+        let evidence = arg!(castable::borrow_mut: evidence);
         evidence.modem_imeis.push(Imei::from_u64(imei)?);
         Ok(())
     })
@@ -90,13 +84,8 @@ pub unsafe extern "C" fn partcert_handset_evidence_add_part_certificate(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live evidence (exclusive) and readable bytes.
-        let (evidence, bytes) = unsafe {
-            (
-                castable::borrow_mut(evidence, "evidence")?,
-                ptr::bytes_in(certificate, certificate_len, "certificate")?,
-            )
-        };
+        let evidence = arg!(castable::borrow_mut: evidence);
+        let bytes = arg!(ptr::bytes_in: certificate, certificate_len);
         let certificate = Certificate::decode(bytes)?;
         evidence.fitted.push(PartEvidenceData::new(certificate));
         Ok(())
@@ -114,14 +103,8 @@ pub unsafe extern "C" fn partcert_handset_evidence_add_part(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live handset evidence (exclusive) and live part evidence;
-        // they are distinct objects of different types.
-        let (evidence, part) = unsafe {
-            (
-                castable::borrow_mut(evidence, "evidence")?,
-                castable::borrow(part, "part")?,
-            )
-        };
+        let evidence = arg!(castable::borrow_mut: evidence);
+        let part = arg!(castable::borrow: part);
         evidence.fitted.push(PartEvidenceData {
             certificate: part.certificate.clone(),
             chain: part.chain.clone(),

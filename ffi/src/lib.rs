@@ -38,6 +38,8 @@
 
 #[macro_use]
 mod castable;
+#[macro_use]
+mod ptr;
 mod authority;
 mod blocklist;
 mod blocklist_entries;
@@ -55,7 +57,6 @@ mod list_version;
 mod panic;
 mod part_evidence;
 mod part_spec;
-mod ptr;
 mod publish;
 mod shared;
 mod str;
@@ -103,6 +104,7 @@ castable! {
     Box partcert_error => error::ErrorData;
     Box partcert_handset_evidence => handset_evidence::HandsetEvidenceData;
     Box partcert_handset_report => handset_report::ReportData;
+    Box partcert_list_changes => partcert_list_changes;
     Box partcert_part_evidence => part_evidence::PartEvidenceData;
     Box partcert_part_spec => partcert::issue::PartSpec;
     Arc partcert_trust_store => trust_store::TrustData;

@@ -4,7 +4,6 @@ use partcert::challenge::{Challenge, ChallengeResponse};
 use partcert::{Certificate, Imei, PairingRecord};
 
 use crate::castable;
-use crate::enums::PARTCERT_NONCE_LEN;
 use crate::enums::partcert_result;
 use crate::error::partcert_error;
 use crate::panic::boundary;
@@ -55,13 +54,8 @@ pub unsafe extern "C" fn partcert_part_evidence_new(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: `certificate_len` readable bytes; a writable handle slot.
-        let (bytes, out) = unsafe {
-            (
-                ptr::bytes_in(certificate, certificate_len, "certificate")?,
-                Out::new(evidence_out, "evidence_out")?,
-            )
-        };
+        let bytes = arg!(ptr::bytes_in: certificate, certificate_len);
+        let out = arg!(Out::new: evidence_out);
         let certificate = Certificate::decode(bytes)?;
         out.write(castable::to_box(PartEvidenceData::new(certificate)))
     })
@@ -87,13 +81,8 @@ pub unsafe extern "C" fn partcert_part_evidence_add_chain_certificate(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live evidence (exclusive) and readable bytes.
-        let (evidence, bytes) = unsafe {
-            (
-                castable::borrow_mut(evidence, "evidence")?,
-                ptr::bytes_in(certificate, certificate_len, "certificate")?,
-            )
-        };
+        let evidence = arg!(castable::borrow_mut: evidence);
+        let bytes = arg!(ptr::bytes_in: certificate, certificate_len);
         evidence.chain.push(Certificate::decode(bytes)?);
         Ok(())
     })
@@ -111,13 +100,8 @@ pub unsafe extern "C" fn partcert_part_evidence_set_pairing_record(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live evidence (exclusive) and readable bytes.
-        let (evidence, bytes) = unsafe {
-            (
-                castable::borrow_mut(evidence, "evidence")?,
-                ptr::bytes_in(record, record_len, "record")?,
-            )
-        };
+        let evidence = arg!(castable::borrow_mut: evidence);
+        let bytes = arg!(ptr::bytes_in: record, record_len);
         evidence.pairing = Some(PairingRecord::decode(bytes)?);
         Ok(())
     })
@@ -136,15 +120,9 @@ pub unsafe extern "C" fn partcert_part_evidence_set_challenge(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live evidence (exclusive), 32 readable nonce bytes and
-        // `response_len` readable response bytes.
-        let (evidence, nonce, bytes) = unsafe {
-            (
-                castable::borrow_mut(evidence, "evidence")?,
-                ptr::fixed_in::<PARTCERT_NONCE_LEN>(nonce, "nonce")?,
-                ptr::bytes_in(response, response_len, "response")?,
-            )
-        };
+        let evidence = arg!(castable::borrow_mut: evidence);
+        let nonce = arg!(ptr::bytes32_in: nonce);
+        let bytes = arg!(ptr::bytes_in: response, response_len);
         let response = ChallengeResponse::decode(bytes)?;
         evidence.challenge = Some((Challenge::new(nonce), response));
         Ok(())
@@ -163,8 +141,7 @@ pub unsafe extern "C" fn partcert_part_evidence_add_presented_imei(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: live evidence, exclusive.
-        let evidence = unsafe { castable::borrow_mut(evidence, "evidence") }?;
+        let evidence = arg!(castable::borrow_mut: evidence);
         evidence.presented_imeis.push(Imei::from_u64(imei)?);
         Ok(())
     })

@@ -7,7 +7,6 @@ use partcert::issue::PartSpec;
 use partcert::{Imei, PartKind};
 
 use crate::castable;
-use crate::enums::PARTCERT_PUBLIC_KEY_LEN;
 use crate::enums::partcert_result;
 use crate::error::partcert_error;
 use crate::panic::boundary;
@@ -43,15 +42,10 @@ pub unsafe extern "C" fn partcert_part_spec_new(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: readable strings and a writable slot.
-        let (manufacturer, model, serial, out) = unsafe {
-            (
-                ptr::str_in(manufacturer, manufacturer_len, "manufacturer")?,
-                ptr::str_in(model, model_len, "model")?,
-                ptr::str_in(serial, serial_len, "serial")?,
-                Out::new(spec_out, "spec_out")?,
-            )
-        };
+        let manufacturer = arg!(ptr::str_in: manufacturer, manufacturer_len);
+        let model = arg!(ptr::str_in: model, model_len);
+        let serial = arg!(ptr::str_in: serial, serial_len);
+        let out = arg!(Out::new: spec_out);
         out.write(castable::to_box(PartSpec {
             kind: PartKind::from_code(kind),
             manufacturer: manufacturer.to_owned(),
@@ -73,8 +67,7 @@ pub unsafe extern "C" fn partcert_part_spec_add_imei(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live spec, exclusive.
-        let spec = unsafe { castable::borrow_mut(spec, "spec") }?;
+        let spec = arg!(castable::borrow_mut: spec);
         let imei = Imei::from_u64(imei)?;
         if spec.imeis.len() >= partcert::limits::MAX_IMEIS {
             return Err(partcert::Error::LengthOverBound {
@@ -99,13 +92,8 @@ pub unsafe extern "C" fn partcert_part_spec_set_public_key(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live spec (exclusive) and 32 readable bytes.
-        let (spec, key) = unsafe {
-            (
-                castable::borrow_mut(spec, "spec")?,
-                ptr::fixed_in::<PARTCERT_PUBLIC_KEY_LEN>(public_key, "public_key")?,
-            )
-        };
+        let spec = arg!(castable::borrow_mut: spec);
+        let key = arg!(ptr::bytes32_in: public_key);
         spec.key = Some(PublicKey::from_bytes(&key)?);
         Ok(())
     })

@@ -5,6 +5,26 @@
 //! argument in the error. Out-parameters are checked first and written
 //! last, so a failing call never writes half a result.
 
+/// Reads one C argument with `read`, checked and named in its error by its
+/// own parameter name, in one line — after rustls-ffi's `try_ref_from_ptr!`
+/// family: `let trust = arg!(castable::borrow: trust);`,
+/// `let bytes = arg!(ptr::bytes_in: data, len);`,
+/// `let out = arg!(Out::new: version_out);`. Returns early from the
+/// enclosing body with the failure (500 for a NULL that may not be, 503 for
+/// a pointer that cannot be one or a length over PTRDIFF_MAX, 502 for text
+/// that is not UTF-8).
+macro_rules! arg {
+    ($read:path: $arg:ident $(, $more:expr)*) => {
+        // SAFETY: the header's contract for every argument of every call: a
+        // handle is NULL or a live object of its type (a non-const one used
+        // by no other thread during the call); a buffer is NULL with a count
+        // of 0, or that many readable items unchanged during the call; a
+        // fixed-size input is NULL or that many readable bytes; an
+        // out-parameter is NULL or valid for one write of its type.
+        unsafe { $read($arg $(, $more)*, stringify!($arg)) }?
+    };
+}
+
 use std::ffi::c_char;
 use std::ptr::NonNull;
 
@@ -125,6 +145,15 @@ pub(crate) unsafe fn fixed_in<const N: usize>(
     // bytes; `out` is a distinct local array of `N` bytes.
     unsafe { std::ptr::copy_nonoverlapping(data, out.as_mut_ptr(), N) };
     Ok(out)
+}
+
+/// Reads the 32 bytes of a key, a nonce or a digest.
+///
+/// # Safety
+/// As for [`fixed_in`].
+pub(crate) unsafe fn bytes32_in(data: *const u8, what: &'static str) -> Result<[u8; 32], Failure> {
+    // SAFETY: forwarded contract.
+    unsafe { fixed_in(data, what) }
 }
 
 /// Reads a 32-byte key id (of a key, a root, an authority).

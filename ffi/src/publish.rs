@@ -24,10 +24,12 @@ use crate::panic::boundary;
 use crate::ptr::{self, Out};
 
 /// What a publication changed against its base, as the core counts it
-/// (since 1.4): the counts a register's tool reports.
+/// (since 1.4): the counts a register's tool reports. Made by
+/// `partcert_authority_publish`; free it with `partcert_list_changes_free`.
 ///
-/// Frozen: seven fields, in this order, for the whole major version (the
-/// caller allocates it for `partcert_authority_publish`).
+/// Library-owned: read it through the pointer the library hands out, never
+/// allocate one. Fields may be added at the end in a minor version (as the
+/// core counts more).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct partcert_list_changes {
@@ -61,6 +63,13 @@ impl From<&Changes> for partcert_list_changes {
             total: changes.total,
         }
     }
+}
+
+/// Frees the counts `partcert_authority_publish` made. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_list_changes_free(changes: *mut partcert_list_changes) {
+    // SAFETY: NULL or counts from this library, freed once.
+    unsafe { castable::free_box(changes) }
 }
 
 /// The core's format for a `partcert_list_format` value.
@@ -141,8 +150,9 @@ pub(crate) fn sign(
 ///   naming it.
 ///
 /// Writes the encoded list to a new `partcert_bytes` at `list_out`, and,
-/// if `changes_out` is not NULL, what changed against the base (the
-/// core's counts). Both are written only on success. A compact list with
+/// if `changes_out` is not NULL, a new `partcert_list_changes` saying what
+/// changed against the base (the core's counts; free it with
+/// `partcert_list_changes_free`). Both are written only on success. A compact list with
 /// no base and nothing delisted is coded straight from the entries.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish(
@@ -158,24 +168,17 @@ pub unsafe extern "C" fn partcert_authority_publish(
     delisted: *const partcert_blocklist_entries,
     listed: *const partcert_blocklist_entries,
     list_out: *mut *mut partcert_bytes,
-    changes_out: *mut partcert_list_changes,
+    changes_out: *mut *mut partcert_list_changes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live authority; readable snapshot bytes; NULL or live
-        // blocklist and entries; a writable slot, and NULL or a writable
-        // struct.
-        let (authority, snapshot, held, delisted, listed, out, changes_out) = unsafe {
-            (
-                castable::borrow(authority, "authority")?,
-                ptr::bytes_in(base_snapshot, base_snapshot_len, "base_snapshot")?,
-                castable::optional(base_held, "base_held")?,
-                castable::optional(delisted, "delisted")?,
-                castable::optional(listed, "listed")?,
-                Out::new(list_out, "list_out")?,
-                Out::optional(changes_out, "changes_out")?,
-            )
-        };
+        let authority = arg!(castable::borrow: authority);
+        let snapshot = arg!(ptr::bytes_in: base_snapshot, base_snapshot_len);
+        let held = arg!(castable::optional: base_held);
+        let delisted = arg!(castable::optional: delisted);
+        let listed = arg!(castable::optional: listed);
+        let out = arg!(Out::new: list_out);
+        let changes_out = arg!(Out::optional: changes_out);
         let format = format_in(format)?;
         let snapshot = match snapshot {
             [] => None,
@@ -200,7 +203,9 @@ pub unsafe extern "C" fn partcert_authority_publish(
             delisted: &keys(delisted),
         };
         let published = sign(authority, &publication, listed)?;
-        ptr::write_optional(changes_out, (&published.changes).into())?;
+        if let Some(changes_out) = changes_out {
+            changes_out.write(castable::to_box((&published.changes).into()))?;
+        }
         out.write(to_bytes(published.list.as_bytes().to_vec()))
     })
 }
@@ -219,6 +224,7 @@ mod tests {
             not_listed: vec![BlockKey::Imei("356938035643809".parse().unwrap()); 5],
             given_twice: 6,
             total: 7,
+            ..Changes::default()
         };
         let c = partcert_list_changes::from(&changes);
         assert_eq!(

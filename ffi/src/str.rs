@@ -66,23 +66,6 @@ pub struct partcert_slice {
     pub len: usize,
 }
 
-impl partcert_slice {
-    pub(crate) const EMPTY: partcert_slice = partcert_slice {
-        data: std::ptr::null(),
-        len: 0,
-    };
-
-    pub(crate) fn of(bytes: &[u8]) -> Self {
-        if bytes.is_empty() {
-            return Self::EMPTY;
-        }
-        partcert_slice {
-            data: bytes.as_ptr(),
-            len: bytes.len(),
-        }
-    }
-}
-
 /// A borrowed list of IMEIs (15-digit numbers): `len` values at `data`
 /// (`data` is NULL when `len` is 0), valid as long as the object it came
 /// from. Never free it.
@@ -97,32 +80,40 @@ pub struct partcert_imeis {
     pub len: usize,
 }
 
-impl partcert_imeis {
-    pub(crate) const EMPTY: partcert_imeis = partcert_imeis {
-        data: std::ptr::null(),
-        len: 0,
-    };
+/// The lists the library lends: `EMPTY` (NULL data, length 0) and `of`
+/// (borrowed from a slice, NULL data when it is empty), and `Send + Sync`
+/// (they point into immutable data owned by a `Send + Sync` object, as a
+/// `partcert_str` does).
+macro_rules! lent_list {
+    ($($list:ident: $item:ty;)*) => {$(
+        impl $list {
+            pub(crate) const EMPTY: $list = $list {
+                data: std::ptr::null(),
+                len: 0,
+            };
 
-    pub(crate) fn of(values: &[u64]) -> Self {
-        if values.is_empty() {
-            return Self::EMPTY;
+            pub(crate) fn of(items: &[$item]) -> Self {
+                match items {
+                    [] => Self::EMPTY,
+                    items => $list {
+                        data: items.as_ptr(),
+                        len: items.len(),
+                    },
+                }
+            }
         }
-        partcert_imeis {
-            data: values.as_ptr(),
-            len: values.len(),
-        }
-    }
+
+        // SAFETY: see the macro's documentation.
+        unsafe impl Send for $list {}
+        // SAFETY: as above.
+        unsafe impl Sync for $list {}
+    )*};
 }
 
-// SAFETY: as for `partcert_str`: the library hands these out pointing into
-// immutable data owned by a `Send + Sync` object.
-unsafe impl Send for partcert_slice {}
-// SAFETY: as above.
-unsafe impl Sync for partcert_slice {}
-// SAFETY: as above.
-unsafe impl Send for partcert_imeis {}
-// SAFETY: as above.
-unsafe impl Sync for partcert_imeis {}
+lent_list! {
+    partcert_slice: u8;
+    partcert_imeis: u64;
+}
 
 /// Text the library hands out: owned, NUL-terminated, without an inner
 /// NUL. Its bytes live on the heap, so moving a `NulString` does not move

@@ -198,13 +198,8 @@ pub unsafe extern "C" fn partcert_trust_store_add_chain_certificate(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live, unshared trust store and `len` readable bytes.
-        let (trust, bytes) = unsafe {
-            (
-                castable::arc_get_mut(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-            )
-        };
+        let trust = arg!(castable::arc_get_mut: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
         let certificate = Certificate::decode(bytes)?;
         let key = match certificate.authority() {
             Some(subject) if subject.role == AuthorityRole::PartIssuer => subject.key.key_id(),
@@ -248,14 +243,9 @@ pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list_at(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: the header's contract, as for adding a root.
-        let (trust, bytes, out) = unsafe {
-            (
-                castable::arc_get_mut(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-                Out::optional(sequence_out, "sequence_out")?,
-            )
-        };
+        let trust = arg!(castable::arc_get_mut: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::optional: sequence_out);
         let list = RevocationList::decode(bytes)?;
         ptr::write_optional(out, trust.store.apply_revocation_list(&list, now)?)
     })

@@ -40,13 +40,8 @@ pub unsafe extern "C" fn partcert_imei_parse(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: `text_len` readable bytes and a writable u64.
-        let (text, out) = unsafe {
-            (
-                ptr::str_in(text, text_len, "text")?,
-                Out::new(imei_out, "imei_out")?,
-            )
-        };
+        let text = arg!(ptr::str_in: text, text_len);
+        let out = arg!(Out::new: imei_out);
         out.write(text.parse::<Imei>()?.as_u64())
     })
 }
@@ -60,8 +55,7 @@ pub unsafe extern "C" fn partcert_imei_with_check_digit(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a writable u64.
-        let out = unsafe { Out::new(imei_out, "imei_out") }?;
+        let out = arg!(Out::new: imei_out);
         out.write(Imei::with_check_digit(body)?.as_u64())
     })
 }
@@ -76,13 +70,8 @@ pub unsafe extern "C" fn partcert_object_type_of(
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: `len` readable bytes and a writable enum.
-        let (bytes, out) = unsafe {
-            (
-                ptr::bytes_in(data, len, "data")?,
-                Out::new(type_out, "type_out")?,
-            )
-        };
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::new: type_out);
         out.write(ObjectType::of(bytes)?.into())
     })
 }
