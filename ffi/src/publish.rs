@@ -215,6 +215,8 @@ mod tests {
     use super::*;
 
     #[test]
+    // The core's `Changes` may count more than the C struct carries yet.
+    #[allow(clippy::needless_update)]
     fn the_counts_are_the_cores() {
         let changes = Changes {
             carried: 1,
