@@ -139,7 +139,11 @@ unsafe fn publish_over(held: *const partcert_blocklist, snapshot: &[u8], data: &
                 &mut error,
             );
             assert_eq!(result.0 == 0, !list.is_null(), "the list only on success");
-            assert_eq!(list.is_null(), changes.is_null(), "the counts with the list");
+            assert_eq!(
+                list.is_null(),
+                changes.is_null(),
+                "the counts with the list"
+            );
             check(result, error);
             partcert_bytes_free(list);
             partcert_list_changes_free(changes);
