@@ -11,6 +11,7 @@ use crate::text::{self, TextRule};
 /// When a certificate is valid: seconds since the Unix epoch, both ends
 /// inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Validity {
     /// First second of validity.
     pub not_before: u64,
@@ -106,6 +107,7 @@ impl AuthorityRole {
 
 /// The subject of an authority certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthoritySubject {
     /// What the key may do.
     pub role: AuthorityRole,
@@ -129,6 +131,7 @@ pub struct AuthoritySubject {
 
 /// The subject of a part certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PartSubject {
     /// The key id of the manufacturer root the part is certified under:
     /// part of its identity, and the root its chain must end in.
@@ -148,6 +151,7 @@ pub struct PartSubject {
     pub key: Option<PublicKey>,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl PartSubject {
     /// The part's identity digest.
     pub fn part_id(&self) -> PartId {
@@ -158,6 +162,7 @@ impl PartSubject {
 /// Who or what a certificate is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Subject {
     /// An authority (root, issuer, service, blocklist authority).
     Authority(AuthoritySubject),

@@ -14,6 +14,7 @@ macro_rules! coded_enum {
         }
     ) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )*
         }

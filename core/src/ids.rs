@@ -21,6 +21,13 @@ use crate::error::Error;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Imei(u64);
 
+// Kotlin and Swift: its 15 digits, checked as they cross.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Imei, String, {
+    lower: |imei| imei.to_string(),
+    try_lift: |text| Ok(text.parse()?),
+});
+
 impl Imei {
     const LIMIT: u64 = 1_000_000_000_000_000;
 
@@ -126,6 +133,7 @@ impl<'de> Deserialize<'de> for Imei {
 /// What a part is. Known kinds have names; an issuer using a newer code
 /// that this library does not know yet is read as [`PartKind::Other`].
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PartKind {
     /// Main logic board (carries the IMEIs).
     Board,
@@ -259,6 +267,13 @@ macro_rules! digest_id {
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(pub [u8; 32]);
 
+        // Kotlin and Swift: 64 lower-case hex digits, checked as they cross.
+        #[cfg(feature = "uniffi")]
+        uniffi::custom_type!($name, String, {
+            lower: |id| id.to_hex(),
+            try_lift: |text| Ok($name::from_hex(&text)?),
+        });
+
         impl $name {
             /// The raw 32 bytes.
             pub fn as_bytes(&self) -> &[u8; 32] {
@@ -384,6 +399,13 @@ impl PartId {
 /// An Ed25519 public key as carried in certificates (32 bytes).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PublicKey(pub [u8; 32]);
+
+// Kotlin and Swift: 64 lower-case hex digits, checked as they cross.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(PublicKey, String, {
+    lower: |key| key.to_hex(),
+    try_lift: |text| Ok(PublicKey::from_hex(&text)?),
+});
 
 impl PublicKey {
     /// The raw 32 bytes.

@@ -15,6 +15,7 @@ use crate::revocation::{RevocationBody, RevocationList, RevokedKey};
 
 /// What a part issuer writes into a part certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PartSpec {
     /// What the part is.
     pub kind: PartKind,
@@ -25,8 +26,10 @@ pub struct PartSpec {
     /// Its serial, in its one written form (see the crate's text rules).
     pub serial: String,
     /// For boards: the IMEIs it carries (at least one).
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub imeis: Vec<Imei>,
     /// For parts with a secure element: the key the part holds.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub key: Option<PublicKey>,
 }
 

@@ -125,6 +125,11 @@ pub use shared::Shared;
 pub use trust::TrustStore;
 pub use verify::{PartEvidence, Verdict, Verifier};
 
+// Kotlin and Swift: with the `uniffi` feature (off by default) the core's
+// values carry uniffi derives, and partcert-uniffi generates them from here.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+
 /// Helpers for this crate's own tests, fuzz targets and the Wycheproof
 /// suite. Not part of the API: may change in any release.
 #[doc(hidden)]

@@ -22,6 +22,7 @@ coded_enum! {
 
 /// One part listed in a pairing record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PairedPart {
     /// What the part is.
     pub kind: PartKind,

@@ -12,6 +12,7 @@ use crate::limits::{self, check_len};
 /// leaked factory line's key condemns what it signed after the leak, not
 /// the genuine parts that independent evidence places before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RevokedKey {
     /// The revoked authority key.
     pub key: KeyId,

@@ -56,6 +56,20 @@ pub struct PartFingerprint {
     width: u8,
 }
 
+// Kotlin and Swift: as it prints ("3fa01c…0/61"), read back as the start
+// of a digest.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(PartFingerprint, String, {
+    lower: |print| print.to_string(),
+    try_lift: |text| {
+        let not_one = || Error::InvalidField("a part fingerprint is its hex digits, '/' and its width");
+        let (digits, width) = text.split_once('/').ok_or_else(not_one)?;
+        let digest = PartId::from_hex(&format!("{digits:0<64}"))?;
+        let print = width.parse().ok().and_then(|width| PartFingerprint::of(&digest, width));
+        Ok(print.filter(|print| print.to_string() == text).ok_or_else(not_one)?)
+    },
+});
+
 impl PartFingerprint {
     /// The first `width` bits (1 to 128) of `part`'s digest.
     pub fn of(part: &PartId, width: u32) -> Option<Self> {

@@ -23,6 +23,7 @@ use crate::pairing::PairingRecord;
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ListVersion {
     /// Raised only by the root, to supersede a delegated key.
     pub epoch: u64,
@@ -58,6 +59,7 @@ impl fmt::Display for ListVersion {
 /// What a blocklist entry blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum BlockKey {
     /// A handset, by IMEI.
     Imei(Imei),
@@ -105,6 +107,7 @@ coded_enum! {
 
 /// One blocklist entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BlocklistEntry {
     /// What is blocked.
     pub key: BlockKey,
@@ -115,6 +118,7 @@ pub struct BlocklistEntry {
     /// Final or suspended.
     pub status: ListingStatus,
     /// For part entries: the handset the part was paired to when listed.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub handset: Option<Imei>,
 }
 

@@ -26,6 +26,7 @@ use crate::limits;
 /// The form a list is signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Format {
     /// The whole list as sorted entries ([`BlocklistSnapshot`]).
     Sorted,
@@ -74,6 +75,7 @@ pub struct Publication<'a> {
 
 /// What a publication changed against its base.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Changes {
     /// Entries of the base kept as they were, a key listed again with the
     /// same reason and status among them (it keeps its first listing).

@@ -15,6 +15,7 @@ use crate::trust::TrustStore;
 /// What a listing matched, as a verdict reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MatchedKey {
     /// A listed IMEI: the board's, one its modem presented, or the IMEI of
     /// the handset a record pairs the part to.
@@ -74,6 +75,7 @@ impl Probe {
 
 /// A blocklist entry that matched, with who listed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Listing {
     /// What matched: an IMEI, the part's identity or key, or — in a
     /// compact list — a part fingerprint.
@@ -111,6 +113,7 @@ pub(crate) struct Found {
 /// Why a list consulted may be out of date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum StaleReason {
     /// It expired before the verification time.
     Expired,
@@ -144,6 +147,7 @@ pub enum StaleReason {
 
 /// One followed authority's list as consulted for a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ListChecked {
     /// The authority's root key id.
     pub authority: KeyId,

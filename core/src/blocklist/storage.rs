@@ -28,6 +28,7 @@ const LOCAL_HEADER_LEN: usize = 5;
 /// What the anti-rollback state remembers of one authority the device
 /// follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RollbackMark {
     /// The authority's root key id.
     pub authority: KeyId,

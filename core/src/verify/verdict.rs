@@ -9,6 +9,7 @@ use crate::pairing::PairingEvent;
 
 /// A named authority in a verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthorityInfo {
     /// Its name.
     pub name: String,
@@ -30,6 +31,7 @@ impl AuthorityInfo {
 
 /// The part a verdict is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PartInfo {
     /// What it is.
     pub kind: PartKind,
@@ -64,6 +66,7 @@ coded_enum! {
 
 /// Which handset the part was last paired to, from a pairing record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Provenance {
     /// The handset's IMEIs.
     pub handset_imeis: Vec<Imei>,
@@ -101,6 +104,7 @@ coded_enum! {
 /// The part's standing on the blocklists the device follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum BlocklistStatus {
     /// No blocklist consulted: the device follows no list at all.
     NotChecked,
