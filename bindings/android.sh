@@ -7,7 +7,8 @@
 #
 #   bash bindings/android.sh [OUT]          # OUT defaults to target/android
 #
-#   OUT/src/main/kotlin/org/partcert/partcert_uniffi.kt   generated Kotlin
+#   OUT/src/main/kotlin/org/partcert/partcert_uniffi.kt   generated Kotlin (objects, calls)
+#   OUT/src/main/kotlin/org/partcert/core/partcert.kt     generated Kotlin (the core's values)
 #   OUT/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so
 #   OUT/src/main/jniLibs/armeabi-v7a/libpartcert_uniffi.so
 #   OUT/src/main/jniLibs/x86_64/libpartcert_uniffi.so
@@ -39,6 +40,7 @@ cargo ndk --platform "$api" \
 cargo build --release -p partcert-uniffi --features cli --bin uniffi-bindgen
 "$root/target/release/uniffi-bindgen" generate \
     --library "$out/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so" \
+    --config "$root/bindings/uniffi-bindgen.toml" \
     --language kotlin --out-dir "$out/src/main/kotlin" --no-format
 
 for abi in arm64-v8a armeabi-v7a x86_64; do

@@ -11,7 +11,8 @@
 #                                 ios-arm64_x86_64-simulator slices, each a
 #                                 static libpartcert_uniffi.a with the
 #                                 generated header and module map
-#   OUT/Sources/Partcert/Partcert.swift
+#   OUT/Sources/Partcert/Partcert.swift       the generated Swift: the calls
+#   OUT/Sources/Partcert/PartcertCore.swift   and the core's values (one module)
 #
 # In a Package.swift: `.binaryTarget(name: "PartcertFFI", path: "PartcertFFI.xcframework")`
 # and `.target(name: "Partcert", dependencies: ["PartcertFFI"])`.
@@ -38,15 +39,18 @@ rm -rf "$gen" "$out/PartcertFFI.xcframework"
 mkdir -p "$gen" "$out/Sources/Partcert"
 "$root/target/release/uniffi-bindgen" generate \
     --library "$root/target/aarch64-apple-ios/release/libpartcert_uniffi.a" \
+    --config "$root/bindings/uniffi-bindgen.toml" \
     --language swift --out-dir "$gen" --no-format
-mv "$gen/Partcert.swift" "$out/Sources/Partcert/Partcert.swift"
+mv "$gen/Partcert.swift" "$gen/PartcertCore.swift" "$out/Sources/Partcert/"
 
-# The headers folder of each slice: the C header and a module map named
-# module.modulemap (what Xcode looks for).
+# The headers folder of each slice: both C headers and one module map,
+# module.modulemap (what Xcode looks for), for the one PartcertFFI module
+# both generated Swift files import.
 headers=$gen/headers
 mkdir -p "$headers"
-cp "$gen/PartcertFFI.h" "$headers/"
-cp "$gen/PartcertFFI.modulemap" "$headers/module.modulemap"
+cp "$gen/PartcertFFI.h" "$gen/PartcertCoreFFI.h" "$headers/"
+awk '{ print } /header "PartcertFFI.h"/ { print "    header \"PartcertCoreFFI.h\"" }' \
+    "$gen/PartcertFFI.modulemap" >"$headers/module.modulemap"
 
 # The simulator slice holds both simulator architectures.
 sim=$out/ios-simulator

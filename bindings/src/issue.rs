@@ -5,15 +5,19 @@
 use std::sync::Arc;
 
 use partcert as pc;
+use pc::blocklist::{
+    Base, BlockKey, BlocklistEntry, Changes, Format, ListVersion, ListingStatus, Reason,
+};
+use pc::certificate::AuthorityRole;
+use pc::ids::{KeyId, PublicKey};
+use pc::issue::PartSpec;
+use pc::pairing::PairingEvent;
+use pc::revocation::RevokedKey;
+use pc::{PartKind, Validity};
 
-use crate::objects::{
-    BlocklistDelta, BlocklistSnapshot, Certificate, CompactSnapshot, PairingRecord, RevocationList,
-};
-use crate::store::TrustStore;
-use crate::types::{
-    AuthorityRole, BlockKey, BlocklistEntry, ListVersion, ListingStatus, PairingEvent, PartKind,
-    Reason, Result, RevokedKey, Validity, bytes32, imeis, key_id, public_key,
-};
+use crate::device::{Blocklist, TrustStore};
+use crate::error::{PartcertError, Result};
+use crate::objects::{Certificate, PairingRecord, RevocationList, bytes32};
 
 /// An Ed25519 secret key. Keep it secret: `seed()` is its whole secret.
 #[derive(uniffi::Object)]
@@ -36,9 +40,8 @@ impl SecretKey {
     /// The key for a 32-byte seed (503 otherwise).
     #[uniffi::constructor]
     pub fn from_seed(seed: Vec<u8>) -> Result<Arc<Self>> {
-        Ok(Arc::new(SecretKey(pc::SecretKey::from_seed(&bytes32(
-            &seed, "a seed",
-        )?))))
+        let seed = bytes32(&seed, "a seed")?;
+        Ok(Arc::new(SecretKey(pc::SecretKey::from_seed(&seed))))
     }
 
     /// The 32-byte seed.
@@ -46,34 +49,77 @@ impl SecretKey {
         self.0.to_seed().to_vec()
     }
 
-    /// The public key (64 hex digits).
-    pub fn public_key(&self) -> String {
-        self.0.public_key().to_hex()
+    /// The public key.
+    pub fn public_key(&self) -> PublicKey {
+        self.0.public_key()
     }
 
-    /// The public key's id (64 hex digits).
-    pub fn key_id(&self) -> String {
-        self.0.key_id().to_hex()
+    /// The public key's id.
+    pub fn key_id(&self) -> KeyId {
+        self.0.key_id()
     }
 }
 
-/// What a part issuer writes into a part certificate.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PartSpec {
-    /// What the part is.
-    pub kind: PartKind,
-    /// Who made it: a name the issuer may certify.
-    pub manufacturer: String,
-    /// Its model.
-    pub model: String,
-    /// Its serial (1–64 of `A-Z 0-9 -._/:#+`).
-    pub serial: String,
-    /// For boards: the IMEIs it carries (at least one).
-    #[uniffi(default = [])]
-    pub imeis: Vec<String>,
-    /// For keyed parts: the public key its secure element holds (hex).
+/// What a list starts from, for `Authority.publish`.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum ListBase {
+    /// An earlier sorted snapshot of this authority (a register's master
+    /// list), as its exact bytes.
+    Snapshot {
+        /// The snapshot's exact bytes.
+        bytes: Vec<u8>,
+    },
+    /// This authority's list as `device` holds it, after applying the
+    /// authority's lists: sorted, or compact with the changes of later
+    /// deltas. A delta over it leads devices to exactly the state they
+    /// compute.
+    Held {
+        /// The device holding the list.
+        device: Arc<Blocklist>,
+    },
+}
+
+/// What to sign, but for the entries listed.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct Publication {
+    /// The form to sign it in: sorted, compact or a delta.
+    pub format: Format,
+    /// Its epoch and sequence: later than the base's.
+    pub version: ListVersion,
+    /// When it is signed.
+    pub issued_at: u64,
+    /// When it goes stale: after `issued_at`.
+    pub expires_at: u64,
+    /// What it starts from: nothing (a first list), or a base (a delta
+    /// needs one).
     #[uniffi(default = None)]
-    pub key: Option<String>,
+    pub base: Option<ListBase>,
+    /// Keys to delist from the base.
+    #[uniffi(default = [])]
+    pub delisted: Vec<BlockKey>,
+}
+
+/// A signed list and what it changed against its base.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Published {
+    /// The signed list's exact bytes (`Blocklist.apply` takes them;
+    /// `SignedList.decode` reads them).
+    pub bytes: Vec<u8>,
+    /// What changed: carried, listed, relisted, delisted, not listed,
+    /// given twice, and the total the list carries.
+    pub changes: Changes,
+}
+
+/// The records a new pairing record comes after (`Authority.pair`), and
+/// the trust store they must verify against at its issue time (each no
+/// later than it; only those of the signing service's own root carry a
+/// first-paired time).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct EarlierRecords {
+    /// What the earlier records are verified against.
+    pub trust: Arc<TrustStore>,
+    /// The handset's previous record, a donor handset's record …
+    pub records: Vec<Arc<PairingRecord>>,
 }
 
 /// An authority able to sign: a secret key with its certificate.
@@ -97,10 +143,8 @@ impl Authority {
     /// Pairs a key with its authority certificate (205 if they differ).
     #[uniffi::constructor]
     pub fn new(key: Arc<SecretKey>, certificate: Arc<Certificate>) -> Result<Arc<Self>> {
-        Ok(Arc::new(Authority(pc::issue::Authority::new(
-            key.0.clone(),
-            certificate.0.clone(),
-        )?)))
+        let authority = pc::issue::Authority::new(key.0.clone(), certificate.0.clone())?;
+        Ok(Arc::new(Authority(authority)))
     }
 
     /// Creates a manufacturer root, self-signed, naming the makers its
@@ -112,14 +156,10 @@ impl Authority {
         manufacturers: Vec<String>,
         validity: Validity,
     ) -> Result<Arc<Self>> {
-        Ok(Arc::new(Authority(
-            pc::issue::Authority::new_manufacturer_root(
-                key.0.clone(),
-                &name,
-                &names(&manufacturers),
-                validity.into(),
-            )?,
-        )))
+        let makers = names(&manufacturers);
+        let root =
+            pc::issue::Authority::new_manufacturer_root(key.0.clone(), &name, &makers, validity)?;
+        Ok(Arc::new(Authority(root)))
     }
 
     /// Creates a blocklist root (a registry, an operator), self-signed.
@@ -129,9 +169,8 @@ impl Authority {
         name: String,
         validity: Validity,
     ) -> Result<Arc<Self>> {
-        Ok(Arc::new(Authority(
-            pc::issue::Authority::new_blocklist_root(key.0.clone(), &name, validity.into())?,
-        )))
+        let root = pc::issue::Authority::new_blocklist_root(key.0.clone(), &name, validity)?;
+        Ok(Arc::new(Authority(root)))
     }
 
     /// Its certificate.
@@ -141,13 +180,19 @@ impl Authority {
 
     /// Its role.
     pub fn role(&self) -> AuthorityRole {
-        self.0.role().into()
+        self.0.role()
+    }
+
+    /// Its own key's id: what a trust store, a revocation list or a
+    /// blocklist names it by.
+    pub fn key_id(&self) -> KeyId {
+        self.0.key().key_id()
     }
 
     /// The blocklist authority lists it signs belong to (its blocklist
     /// root's key id); 303 for other roles.
-    pub fn blocklist_authority(&self) -> Result<String> {
-        Ok(self.0.blocklist_authority()?.to_hex())
+    pub fn blocklist_authority(&self) -> Result<KeyId> {
+        Ok(self.0.blocklist_authority()?)
     }
 
     /// Certifies a factory line (manufacturer roots only) for part kinds
@@ -155,37 +200,36 @@ impl Authority {
     pub fn certify_part_issuer(
         &self,
         name: String,
-        subject_key: String,
+        subject_key: PublicKey,
         permitted_kinds: Vec<PartKind>,
         manufacturers: Vec<String>,
         serial_number: u64,
         validity: Validity,
     ) -> Result<Arc<Certificate>> {
-        let kinds: Vec<pc::PartKind> = permitted_kinds.into_iter().map(Into::into).collect();
-        Ok(Certificate::wrap(self.0.certify_part_issuer(
+        let makers = names(&manufacturers);
+        let line = self.0.certify_part_issuer(
             &name,
-            public_key(&subject_key)?,
-            &kinds,
-            &names(&manufacturers),
+            subject_key,
+            &permitted_kinds,
+            &makers,
             serial_number,
-            validity.into(),
-        )?))
+            validity,
+        )?;
+        Ok(Certificate::wrap(line))
     }
 
     /// Certifies a pairing service (manufacturer roots only).
     pub fn certify_pairing_service(
         &self,
         name: String,
-        subject_key: String,
+        subject_key: PublicKey,
         serial_number: u64,
         validity: Validity,
     ) -> Result<Arc<Certificate>> {
-        Ok(Certificate::wrap(self.0.certify_pairing_service(
-            &name,
-            public_key(&subject_key)?,
-            serial_number,
-            validity.into(),
-        )?))
+        let service =
+            self.0
+                .certify_pairing_service(&name, subject_key, serial_number, validity)?;
+        Ok(Certificate::wrap(service))
     }
 
     /// Certifies a delegated blocklist signing key for one epoch
@@ -193,18 +237,19 @@ impl Authority {
     pub fn certify_blocklist_authority(
         &self,
         name: String,
-        subject_key: String,
+        subject_key: PublicKey,
         epoch: u64,
         serial_number: u64,
         validity: Validity,
     ) -> Result<Arc<Certificate>> {
-        Ok(Certificate::wrap(self.0.certify_blocklist_authority(
+        let delegate = self.0.certify_blocklist_authority(
             &name,
-            public_key(&subject_key)?,
+            subject_key,
             epoch,
             serial_number,
-            validity.into(),
-        )?))
+            validity,
+        )?;
+        Ok(Certificate::wrap(delegate))
     }
 
     /// Certifies a part (part issuers only; 302/308 outside their kinds
@@ -215,24 +260,21 @@ impl Authority {
         serial_number: u64,
         validity: Validity,
     ) -> Result<Arc<Certificate>> {
-        let spec = pc::issue::PartSpec {
-            kind: spec.kind.into(),
-            manufacturer: spec.manufacturer,
-            model: spec.model,
-            serial: spec.serial,
-            imeis: imeis(&spec.imeis)?,
-            key: spec.key.as_deref().map(public_key).transpose()?,
-        };
         Ok(Certificate::wrap(self.0.certify_part(
             &spec,
             serial_number,
-            validity.into(),
+            validity,
         )?))
     }
 
     /// Signs a pairing record (pairing services only, for boards of its
-    /// own root: 307 otherwise). Every part is first paired now; after a
-    /// repair, use `pairAfter` so the parts keep their past.
+    /// own root: 307 otherwise). Every part is first paired now, unless
+    /// the record comes `after` earlier ones (a repair): then each part
+    /// keeps the time a pairing service of this root first paired its
+    /// certificate, as those records say (the handset's previous record, a
+    /// donor handset's record), so "made before its line's key leaked"
+    /// survives any number of repairs.
+    #[uniffi::method(default(after = None))]
     pub fn pair(
         &self,
         board: Arc<Certificate>,
@@ -240,133 +282,68 @@ impl Authority {
         sequence: u64,
         event: PairingEvent,
         issued_at: u64,
+        after: Option<EarlierRecords>,
     ) -> Result<Arc<PairingRecord>> {
         let parts: Vec<pc::Certificate> = parts.iter().map(|c| c.0.clone()).collect();
-        Ok(Arc::new(PairingRecord(self.0.pair(
-            &board.0,
-            &parts,
-            sequence,
-            event.into(),
-            issued_at,
-        )?)))
+        let signer = &self.0;
+        let record = match after {
+            None => signer.pair(&board.0, &parts, sequence, event, issued_at)?,
+            Some(EarlierRecords { trust, records }) => {
+                let earlier: Vec<pc::PairingRecord> = records.iter().map(|r| r.0.clone()).collect();
+                let trust = trust.0.load();
+                signer.pair_after(
+                    &trust, &earlier, &board.0, &parts, sequence, event, issued_at,
+                )?
+            }
+        };
+        Ok(PairingRecord::wrap(record))
     }
 
-    /// Signs the record of a handset after a repair (or any later
-    /// pairing): as `pair`, and each part keeps the time a pairing service
-    /// of this root first paired its certificate, as the `earlier` records
-    /// say (the handset's previous record, a donor handset's record). So
-    /// "made before its line's key leaked" survives any number of repairs.
-    /// Every earlier record must verify against `trust` at `issuedAt` and
-    /// be no later than it; only those of this service's own root carry a
-    /// first-paired time.
-    #[allow(clippy::too_many_arguments)] // the record's fields, each needed
-    pub fn pair_after(
+    /// Signs a blocklist (blocklist roots, or a delegated authority within
+    /// its epoch: 406 otherwise) in any format: the base (if any), less the
+    /// delisted keys, plus `listed` (any order), as a sorted or compact
+    /// snapshot of the whole list or as the delta from the base. Returns
+    /// its bytes and what changed against the base, as the core counts it.
+    ///
+    /// Refused before anything is signed: a list that would be stale at
+    /// once; a base of another authority (401) or not older (400); a delta
+    /// with no base or across epochs, or a full list over a compact base
+    /// (111); a key listed twice differently (110) or both listed
+    /// and delisted (113 Contradiction); a held base from a device that
+    /// holds no list of this authority (503).
+    pub fn publish(
         &self,
-        trust: Arc<TrustStore>,
-        earlier: Vec<Arc<PairingRecord>>,
-        board: Arc<Certificate>,
-        parts: Vec<Arc<Certificate>>,
-        sequence: u64,
-        event: PairingEvent,
-        issued_at: u64,
-    ) -> Result<Arc<PairingRecord>> {
-        let earlier: Vec<pc::PairingRecord> = earlier.iter().map(|r| r.0.clone()).collect();
-        let parts: Vec<pc::Certificate> = parts.iter().map(|c| c.0.clone()).collect();
-        let trust = trust.read();
-        Ok(Arc::new(PairingRecord(self.0.pair_after(
-            &trust,
-            &earlier,
-            &board.0,
-            &parts,
-            sequence,
-            event.into(),
-            issued_at,
-        )?)))
-    }
-
-    /// Publishes a full snapshot (blocklist roots, or a delegated
-    /// authority within its epoch: 406 otherwise).
-    pub fn publish_snapshot(
-        &self,
-        version: ListVersion,
-        issued_at: u64,
-        expires_at: u64,
-        entries: Vec<BlocklistEntry>,
-    ) -> Result<Arc<BlocklistSnapshot>> {
-        let entries = entries
-            .iter()
-            .map(pc::BlocklistEntry::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Arc::new(BlocklistSnapshot(self.0.publish_snapshot(
-            version.into(),
-            issued_at,
-            expires_at,
-            entries,
-        )?)))
-    }
-
-    /// Publishes a full list in the compact format (national scale): the
-    /// same signer, version, time and duplicate rules as
-    /// `publishSnapshot`; listing times are kept to the day. Devices apply
-    /// it with `Blocklist.apply`.
-    pub fn publish_compact_snapshot(
-        &self,
-        version: ListVersion,
-        issued_at: u64,
-        expires_at: u64,
-        entries: Vec<BlocklistEntry>,
-    ) -> Result<Arc<CompactSnapshot>> {
-        let entries = entries
-            .iter()
-            .map(pc::BlocklistEntry::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Arc::new(CompactSnapshot(self.0.publish_compact_snapshot(
-            version.into(),
-            issued_at,
-            expires_at,
-            &entries,
-        )?)))
-    }
-
-    /// Publishes the snapshot after `base` (or a first one): `base`'s
-    /// entries less `delisted` keys, plus `listed`.
-    pub fn publish_next_snapshot(
-        &self,
-        base: Option<Arc<BlocklistSnapshot>>,
-        version: ListVersion,
-        issued_at: u64,
-        expires_at: u64,
-        delisted: Vec<BlockKey>,
+        publication: Publication,
         listed: Vec<BlocklistEntry>,
-    ) -> Result<Arc<BlocklistSnapshot>> {
-        let delisted = delisted
-            .iter()
-            .map(pc::BlockKey::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        let listed = listed
-            .iter()
-            .map(pc::BlocklistEntry::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Arc::new(BlocklistSnapshot(self.0.publish_next_snapshot(
-            base.as_ref().map(|b| &b.0),
-            version.into(),
-            issued_at,
-            expires_at,
-            &delisted,
+    ) -> Result<Published> {
+        let snapshot;
+        let device;
+        let base = match &publication.base {
+            None => Base::None,
+            Some(ListBase::Snapshot { bytes }) => {
+                snapshot = pc::blocklist::BlocklistSnapshot::decode(bytes)?;
+                Base::Snapshot(&snapshot)
+            }
+            Some(ListBase::Held { device: held }) => {
+                device = held.0.load();
+                Base::Held(self.held_list(&device)?)
+            }
+        };
+        let published = self.0.publish(
+            &pc::blocklist::Publication {
+                format: publication.format,
+                version: publication.version,
+                issued_at: publication.issued_at,
+                expires_at: publication.expires_at,
+                base,
+                delisted: &publication.delisted,
+            },
             listed,
-        )?)))
-    }
-
-    /// Publishes the delta from one snapshot to a later one of the same
-    /// epoch.
-    pub fn publish_delta(
-        &self,
-        from: Arc<BlocklistSnapshot>,
-        to: Arc<BlocklistSnapshot>,
-    ) -> Result<Arc<BlocklistDelta>> {
-        Ok(Arc::new(BlocklistDelta(
-            self.0.publish_delta(&from.0, &to.0)?,
-        )))
+        )?;
+        Ok(Published {
+            bytes: published.list.as_bytes().to_vec(),
+            changes: published.changes,
+        })
     }
 
     /// Signs a revocation list (roots only) of keys it certified, each
@@ -377,18 +354,20 @@ impl Authority {
         issued_at: u64,
         revoked: Vec<RevokedKey>,
     ) -> Result<Arc<RevocationList>> {
-        let revoked = revoked
-            .iter()
-            .map(|r| {
-                Ok(pc::RevokedKey {
-                    key: key_id(&r.key)?,
-                    since: r.since,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Arc::new(RevocationList(
-            self.0.revoke(sequence, issued_at, &revoked)?,
-        )))
+        let list = self.0.revoke(sequence, issued_at, &revoked)?;
+        Ok(RevocationList::wrap(list))
+    }
+}
+
+impl Authority {
+    /// The list `device` holds for the authority this one signs for.
+    fn held_list<'a>(&self, device: &'a pc::Blocklist) -> Result<&'a pc::blocklist::AuthorityList> {
+        let authority = self.0.blocklist_authority()?;
+        device.list(&authority).ok_or_else(|| {
+            PartcertError::invalid_argument(format!(
+                "the device holds no list of authority {authority:#} to publish over"
+            ))
+        })
     }
 }
 
@@ -403,8 +382,5 @@ pub fn entries_for_reported_handset(
     listed_at: u64,
     status: ListingStatus,
 ) -> Vec<BlocklistEntry> {
-    pc::BlocklistEntry::for_reported_handset(&record.0, reason.into(), listed_at, status.into())
-        .iter()
-        .map(BlocklistEntry::from)
-        .collect()
+    pc::blocklist::BlocklistEntry::for_reported_handset(&record.0, reason, listed_at, status)
 }

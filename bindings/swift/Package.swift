@@ -2,8 +2,9 @@
 // The Swift package of partcert's bindings. Its sources are generated:
 // `bash bindings/tests/run.sh` lays the package out, complete, in
 // target/bindings/swift-package (Sources/Partcert/Partcert.swift and
-// Sources/PartcertFFI/ from uniffi-bindgen; the tests from Tests/ here; the
-// example app from examples/swift/). Link it against libpartcert_uniffi
+// PartcertCore.swift, the core's values, and Sources/PartcertFFI/ from
+// uniffi-bindgen; the tests from Tests/ here; the example app from
+// examples/swift/). Link it against libpartcert_uniffi
 // (cargo build -p partcert-uniffi): on Linux,
 //   LD_LIBRARY_PATH=$LIB swift test -Xlinker -L$LIB
 // On Apple platforms use the XCFramework made by bindings/apple.sh.
@@ -17,7 +18,7 @@ let package = Package(
     targets: [
         // The C header and module map uniffi generates for the Rust library.
         .systemLibrary(name: "PartcertFFI", path: "Sources/PartcertFFI"),
-        // The generated Swift API.
+        // The generated Swift API: the calls and the core's values.
         .target(name: "Partcert", dependencies: ["PartcertFFI"], path: "Sources/Partcert"),
         // examples/swift: an app checking its own parts at launch.
         .executableTarget(name: "BootCheck", dependencies: ["Partcert"], path: "Examples/BootCheck"),

@@ -2,27 +2,41 @@
 # Builds the Kotlin and Swift bindings of partcert and runs their tests and
 # examples. Every step is a failure if it fails, a missing toolchain too.
 #
-#   bash bindings/tests/run.sh
+#   bash bindings/tests/run.sh            # both languages
+#   bash bindings/tests/run.sh --kotlin   # Kotlin only
+#   bash bindings/tests/run.sh --swift    # Swift only
 #
 # 1. `cargo build -p partcert-uniffi --features cli` (debug profile, the
 #    crypto optimised as for every test build): libpartcert_uniffi.so and
 #    the uniffi-bindgen generator; `vector-facts` prints what the Rust core
-#    reads from every golden vector in core/tests/vectors/.
-# 2. uniffi-bindgen generates Kotlin and Swift into target/bindings/gen/.
+#    reads from every golden vector in core/tests/vectors/, and writes the
+#    foreign pairing records a thief forges to target/bindings/forged/
+#    (both languages show them; Swift on Linux has no Ed25519 signer).
+# 2. uniffi-bindgen generates Kotlin and Swift into target/bindings/gen/:
+#    the bindings crate's part (org.partcert, Partcert.swift) and the
+#    core's values (org.partcert.core, PartcertCore.swift), named by
+#    bindings/uniffi.toml and bindings/uniffi-bindgen.toml.
 # 3. Kotlin (bindings/tools/kotlin.sh): the generated code is compiled and
 #    packed with the native library under JNA's resource path
 #    (linux-x86-64/) into target/bindings/kotlin/partcert.jar, so
 #    `java -cp partcert.jar:jna.jar:kotlin-stdlib.jar ...` needs no
 #    -Djna.library.path; then bindings/tests/kotlin/PartcertTests.kt and
-#    examples/kotlin/RepairShop.kt are compiled against it and run. The
-#    Kotlin tests also write the foreign pairing records a thief forges
-#    (JDK Ed25519) to target/bindings/forged/, for the Swift tests.
+#    examples/kotlin/RepairShop.kt are compiled against it and run.
 # 4. Swift (bindings/tools/swift.sh): the SwiftPM package
 #    bindings/swift/Package.swift is laid out with the generated sources in
 #    target/bindings/swift-package; `swift build`, `swift test` (the tests
 #    in bindings/swift/Tests/) and `swift run BootCheck` (examples/swift/).
 # Each language's tests end with "N passed, 0 failed".
 set -euo pipefail
+
+kotlin=yes
+swift=yes
+case ${1:-} in
+    "") ;;
+    --kotlin) swift=no ;;
+    --swift) kotlin=no ;;
+    *) echo "usage: bash bindings/tests/run.sh [--kotlin | --swift]" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -40,7 +54,7 @@ install_if_changed() {
 fresh() {
     local stamp=$1
     shift
-    [[ -f $stamp ]] && [[ "$(cat "$stamp")" == "$(cat "$@" | sha256sum)" ]]
+    [[ -f $stamp ]] && [[ "$(cat "$@" | sha256sum)" == "$(cat "$stamp")" ]]
 }
 stamp() {
     local stamp=$1
@@ -57,90 +71,104 @@ shellcheck bindings/android.sh bindings/apple.sh bindings/tools/*.sh bindings/te
 echo "shellcheck: android.sh, apple.sh, tools/*.sh, tests/run.sh clean"
 
 log "toolchains"
-kotlin_env=$(bash bindings/tools/kotlin.sh)
-eval "$kotlin_env"
-swift_env=$(bash bindings/tools/swift.sh)
-eval "$swift_env"
-[[ -n ${SWIFT:-} ]] || { echo "bindings: no swift driver for SwiftPM" >&2; exit 1; }
+if [[ $kotlin == yes ]]; then
+    kotlin_env=$(bash bindings/tools/kotlin.sh)
+    eval "$kotlin_env"
+fi
+if [[ $swift == yes ]]; then
+    swift_env=$(bash bindings/tools/swift.sh)
+    eval "$swift_env"
+    [[ -n ${SWIFT:-} ]] || { echo "bindings: no swift driver for SwiftPM" >&2; exit 1; }
+fi
 
 log "cargo build -p partcert-uniffi --features cli"
 cargo build -p partcert-uniffi --features cli --bins --lib --example vector-facts
 libdir=$root/target/debug
 lib=$libdir/libpartcert_uniffi.so
-"$root/target/debug/examples/vector-facts" core/tests/vectors >"$out/vector-facts.txt"
-echo "vector-facts: $(wc -l <"$out/vector-facts.txt") facts from core/tests/vectors"
+rm -rf "$out/forged"
+"$root/target/debug/examples/vector-facts" core/tests/vectors "$out/forged" >"$out/vector-facts.txt"
+echo "vector-facts: $(wc -l <"$out/vector-facts.txt") facts from core/tests/vectors; forged records in $out/forged"
 
 log "uniffi-bindgen generate (Kotlin, Swift)"
 rm -rf "$out/gen.new"
-"$root/target/debug/uniffi-bindgen" generate --library "$lib" --language kotlin \
-    --out-dir "$out/gen.new/kotlin" --no-format
-"$root/target/debug/uniffi-bindgen" generate --library "$lib" --language swift \
-    --out-dir "$out/gen.new/swift" --no-format
-kt_gen=$out/gen.new/kotlin/org/partcert/partcert_uniffi.kt
+for language in kotlin swift; do
+    "$root/target/debug/uniffi-bindgen" generate --library "$lib" --language "$language" \
+        --config bindings/uniffi-bindgen.toml --out-dir "$out/gen.new/$language" --no-format
+done
+rm -rf "$out/gen" && mv "$out/gen.new" "$out/gen"
+gen=$out/gen
 
-log "Kotlin: partcert.jar"
-kdir=$out/kotlin
-mkdir -p "$kdir"
-if ! fresh "$kdir/classes.stamp" "$kt_gen"; then
-    rm -rf "$kdir/classes"
-    "$KOTLINC" -nowarn -cp "$JNA_JAR" "$kt_gen" -d "$kdir/classes"
-    stamp "$kdir/classes.stamp" "$kt_gen"
-fi
-rm -rf "$kdir/jar" && mkdir -p "$kdir/jar/linux-x86-64"
-cp -r "$kdir/classes/." "$kdir/jar/"
-# Debug information stripped: the jar carries only what runs.
-strip --strip-debug -o "$kdir/jar/linux-x86-64/libpartcert_uniffi.so" "$lib"
-rm -f "$kdir/partcert.jar"
-(cd "$kdir/jar" && jar cf "$kdir/partcert.jar" .)
-echo "partcert.jar: $(du -h "$kdir/partcert.jar" | cut -f1), $(unzip -l "$kdir/partcert.jar" | grep -c 'linux-x86-64/libpartcert_uniffi.so') native library"
-cp=$kdir/partcert.jar:$JNA_JAR:$KOTLIN_STDLIB
-
-compile_kotlin() { # source jar
-    if ! fresh "$2.stamp" "$1" "$kt_gen"; then
-        "$KOTLINC" -nowarn -cp "$kdir/partcert.jar:$JNA_JAR" "$1" -d "$2"
-        stamp "$2.stamp" "$1" "$kt_gen"
+run_kotlin() {
+    local kt_gen=("$gen/kotlin/org/partcert/partcert_uniffi.kt" "$gen/kotlin/org/partcert/core/partcert.kt")
+    log "Kotlin: partcert.jar"
+    local kdir=$out/kotlin
+    mkdir -p "$kdir"
+    if ! fresh "$kdir/classes.stamp" "${kt_gen[@]}"; then
+        rm -rf "$kdir/classes"
+        "$KOTLINC" -nowarn -cp "$JNA_JAR" "${kt_gen[@]}" -d "$kdir/classes"
+        stamp "$kdir/classes.stamp" "${kt_gen[@]}"
     fi
+    rm -rf "$kdir/jar" && mkdir -p "$kdir/jar/linux-x86-64"
+    cp -r "$kdir/classes/." "$kdir/jar/"
+    # Debug information stripped: the jar carries only what runs.
+    strip --strip-debug -o "$kdir/jar/linux-x86-64/libpartcert_uniffi.so" "$lib"
+    rm -f "$kdir/partcert.jar"
+    (cd "$kdir/jar" && jar cf "$kdir/partcert.jar" .)
+    echo "partcert.jar: $(du -h "$kdir/partcert.jar" | cut -f1), $(unzip -l "$kdir/partcert.jar" | grep -c 'linux-x86-64/libpartcert_uniffi.so') native library"
+    local cp=$kdir/partcert.jar:$JNA_JAR:$KOTLIN_STDLIB
+
+    compile_kotlin() { # source jar
+        if ! fresh "$2.stamp" "$1" "${kt_gen[@]}"; then
+            "$KOTLINC" -nowarn -cp "$kdir/partcert.jar:$JNA_JAR" "$1" -d "$2"
+            stamp "$2.stamp" "$1" "${kt_gen[@]}"
+        fi
+    }
+
+    log "Kotlin: tests (no -Djna.library.path: the library comes from partcert.jar)"
+    compile_kotlin bindings/tests/kotlin/PartcertTests.kt "$kdir/tests.jar"
+    # A small fixed heap, so the resident-memory check measures leaks, not heap growth.
+    "$JAVA" -Xms64m -Xmx64m -cp "$kdir/tests.jar:$cp" PartcertTestsKt core/tests/vectors "$out/vector-facts.txt" "$out/forged"
+
+    log "Kotlin: examples/kotlin (a repair shop)"
+    compile_kotlin examples/kotlin/RepairShop.kt "$kdir/repair-shop.jar"
+    "$JAVA" -cp "$kdir/repair-shop.jar:$cp" RepairShopKt
 }
 
-log "Kotlin: tests (no -Djna.library.path: the library comes from partcert.jar)"
-compile_kotlin bindings/tests/kotlin/PartcertTests.kt "$kdir/tests.jar"
-# A small fixed heap, so the resident-memory check measures leaks, not heap growth.
-# The thief's foreign pairing records the Kotlin tests forge (with the JDK's
-# Ed25519 signer) are written to $out/forged for the Swift tests to show.
-rm -rf "$out/forged"
-"$JAVA" -Xms64m -Xmx64m -cp "$kdir/tests.jar:$cp" PartcertTestsKt core/tests/vectors "$out/vector-facts.txt" "$out/forged"
-
-log "Kotlin: examples/kotlin (a repair shop)"
-compile_kotlin examples/kotlin/RepairShop.kt "$kdir/repair-shop.jar"
-"$JAVA" -cp "$kdir/repair-shop.jar:$cp" RepairShopKt
-
-log "Swift: SwiftPM package in target/bindings/swift-package"
-pkg=$out/swift-package
-install_if_changed bindings/swift/Package.swift "$pkg/Package.swift"
-install_if_changed "$out/gen.new/swift/Partcert.swift" "$pkg/Sources/Partcert/Partcert.swift"
-install_if_changed "$out/gen.new/swift/PartcertFFI.h" "$pkg/Sources/PartcertFFI/PartcertFFI.h"
-cat >"$out/module.modulemap" <<'MAP'
+run_swift() {
+    log "Swift: SwiftPM package in target/bindings/swift-package"
+    local pkg=$out/swift-package
+    install_if_changed bindings/swift/Package.swift "$pkg/Package.swift"
+    # Both generated Swift files make the one `Partcert` module; both C
+    # headers the one `PartcertFFI` module they import.
+    for name in Partcert PartcertCore; do
+        install_if_changed "$gen/swift/$name.swift" "$pkg/Sources/Partcert/$name.swift"
+        install_if_changed "$gen/swift/${name}FFI.h" "$pkg/Sources/PartcertFFI/${name}FFI.h"
+    done
+    cat >"$out/module.modulemap" <<'MAP'
 module PartcertFFI {
     header "PartcertFFI.h"
+    header "PartcertCoreFFI.h"
     link "partcert_uniffi"
     export *
 }
 MAP
-install_if_changed "$out/module.modulemap" "$pkg/Sources/PartcertFFI/module.modulemap"
-install_if_changed bindings/swift/Tests/PartcertTests/PartcertTests.swift "$pkg/Tests/PartcertTests/PartcertTests.swift"
-install_if_changed examples/swift/BootCheck.swift "$pkg/Examples/BootCheck/main.swift"
-rm -rf "$out/gen" && mv "$out/gen.new" "$out/gen"
+    install_if_changed "$out/module.modulemap" "$pkg/Sources/PartcertFFI/module.modulemap"
+    install_if_changed bindings/swift/Tests/PartcertTests/PartcertTests.swift "$pkg/Tests/PartcertTests/PartcertTests.swift"
+    install_if_changed examples/swift/BootCheck.swift "$pkg/Examples/BootCheck/main.swift"
 
-export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-(cd "$pkg" && "$SWIFT" build -Xlinker -L"$libdir")
+    export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    (cd "$pkg" && "$SWIFT" build -Xlinker -L"$libdir")
 
-log "Swift: swift test"
-(cd "$pkg" && PARTCERT_VECTORS=$root/core/tests/vectors PARTCERT_FACTS=$out/vector-facts.txt PARTCERT_FORGED=$out/forged \
-    "$SWIFT" test -Xlinker -L"$libdir" 2>&1) | tee "$out/swift-test.log"
-grep -q '^[0-9]* passed, 0 failed$' "$out/swift-test.log" || { echo "bindings: Swift tests failed" >&2; exit 1; }
+    log "Swift: swift test"
+    (cd "$pkg" && PARTCERT_VECTORS=$root/core/tests/vectors PARTCERT_FACTS=$out/vector-facts.txt PARTCERT_FORGED=$out/forged \
+        "$SWIFT" test -Xlinker -L"$libdir" 2>&1) | tee "$out/swift-test.log"
+    grep -q '^[0-9]* passed, 0 failed$' "$out/swift-test.log" || { echo "bindings: Swift tests failed" >&2; exit 1; }
 
-log "Swift: examples/swift (an app checking its own parts at launch)"
-# shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
-$SWIFT_RUN_PREFIX "$pkg/.build/debug/BootCheck"
+    log "Swift: examples/swift (an app checking its own parts at launch)"
+    # shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
+    $SWIFT_RUN_PREFIX "$pkg/.build/debug/BootCheck"
+}
 
-log "all Kotlin and Swift binding tests passed"
+[[ $kotlin == yes ]] && run_kotlin
+[[ $swift == yes ]] && run_swift
+log "all $([[ $kotlin == yes ]] && echo Kotlin)$([[ $kotlin$swift == yesyes ]] && echo ' and ')$([[ $swift == yes ]] && echo Swift) binding tests passed"

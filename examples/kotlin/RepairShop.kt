@@ -7,6 +7,7 @@
 //   java -cp partcert.jar:repair-shop.jar:jna.jar:kotlin-stdlib.jar RepairShopKt
 
 import org.partcert.*
+import org.partcert.core.*
 import java.time.Instant
 
 const val T0: ULong = 1_767_225_600UL // 2026-01-01
@@ -27,10 +28,10 @@ fun show(label: String, verdict: Verdict) {
             println("│ ✖ BLOCKED${if (status.capped) " (more listings than shown)" else ""}")
             for (l in status.listings) {
                 val what = when (val m = l.matched) {
-                    is MatchedKey.Imei -> "handset ${m.imei}"
+                    is MatchedKey.Imei -> "handset ${m.v1}"
                     is MatchedKey.Part -> "this part"
                     is MatchedKey.PartKey -> "this part's key"
-                    is MatchedKey.PartFingerprint -> "a listed part with this part's fingerprint ${m.fingerprint}"
+                    is MatchedKey.PartFingerprint -> "a listed part with this part's fingerprint ${m.v1}"
                 }
                 println("│   $what listed ${l.reason.name.lowercase()} by ${l.authorityName} on ${date(l.listedAt)} (list ${l.epoch}/${l.sequence})")
             }
@@ -62,15 +63,15 @@ fun main() {
     val (bobScreen, bobRecord) = handset(2, "BOB")
 
     // Day 10: Alice's phone is snatched on Oxford Street; the register lists it and its parts.
-    val list = register.publishSnapshot(ListVersion(0UL, 1UL), T0 + 10UL * DAY, T0 + 17UL * DAY,
-        entriesForReportedHandset(aliceRecord, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL))
+    val list = register.publish(Publication(Format.SORTED, ListVersion(0UL, 1UL), T0 + 10UL * DAY, T0 + 17UL * DAY),
+        entriesForReportedHandset(aliceRecord, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL)).bytes
 
     // The shop pins Acme's root and the register's root, and loads today's list.
     TrustStore().use { trust ->
         trust.addManufacturerRoot(acme.certificate())
         trust.addBlocklistRoot(register.certificate())
         Blocklist().use { blocklist ->
-            blocklist.applySnapshot(trust, list, T0 + 11UL * DAY)
+            blocklist.apply(trust, list, T0 + 11UL * DAY)
             val shop = Verifier(trust, blocklist)
             val now = T0 + 12UL * DAY
             val chain = listOf(line.certificate())
@@ -86,7 +87,7 @@ fun main() {
             try {
                 shop.verifyPart(PartEvidence(fake, listOf(fakeLine.certificate())), now)
             } catch (e: PartcertException.Trust) {
-                println("┌ Screen from an online marketplace\n│ ✖ UNTRUSTED [error ${e.code} ${e.name}]\n└ ${e.detail}")
+                println("┌ Screen from an online marketplace\n│ ✖ UNTRUSTED [error ${e.info.code} ${e.info.name}]\n└ ${e.info.message}")
             }
         }
     }

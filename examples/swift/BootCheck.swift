@@ -1,9 +1,9 @@
 // An app checking its own handset's parts at launch, in Swift (the OS
 // vendor's "parts and service history" screen): first all original, then
 // after a screen swap the new screen is reported as a repair — a genuine
-// part, never a failure — and after the repair is paired (pairAfter: the
-// parts already fitted keep the day they were first paired), all original
-// again.
+// part, never a failure — and after the repair is paired (after the
+// factory's record: the parts already fitted keep the day they were first
+// paired), all original again.
 //
 // Run by bindings/tests/run.sh (`swift run BootCheck` in the staged package).
 
@@ -78,11 +78,11 @@ do {
 
     // 3. The repair was paired by the manufacturer's service, after the factory record: original
     //    again, and the board and battery keep the day they were first paired (their past).
-    let repaired = try pairing.pairAfter(trust: trust, earlier: [factory], board: board, parts: [donorScreen, battery],
-                                         sequence: 2, event: .repair, issuedAt: T0 + 201 * DAY)
+    let repaired = try pairing.pair(board: board, parts: [donorScreen, battery], sequence: 2, event: .repair,
+                                    issuedAt: T0 + 201 * DAY, after: EarlierRecords(trust: trust, records: [factory]))
     show("At launch after the repair was registered, day 202:", try verifier.verifyHandset(evidence: HandsetEvidence(
         pairing: repaired, modemImeis: [imei], fitted: fitted([board, donorScreen, battery])), now: T0 + 202 * DAY))
 } catch let error as PartcertError {
-    print("self-check could not run: \(error) [code \(error.code())]")
+    print("self-check could not run: \(error) [code \(error.info().code)]")
     exit(1)
 }

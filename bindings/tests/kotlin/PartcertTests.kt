@@ -1,9 +1,10 @@
 // Kotlin tests of the partcert bindings: plain asserts, counted, ending in
 // "N passed, 0 failed". Run by bindings/tests/run.sh:
 //   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar PartcertTestsKt VECTOR_DIR FACTS_FILE FORGED_DIR
-// (FORGED_DIR: where the thief's foreign pairing records are written for the Swift tests).
+// (FORGED_DIR: the thief's foreign pairing records as the Rust support program forges them).
 
 import org.partcert.*
+import org.partcert.core.*
 import java.io.File
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
@@ -24,7 +25,7 @@ fun expectError(what: String, code: UInt, block: () -> Unit): PartcertException?
         block()
         check("$what throws $code", false, "no exception")
     } catch (e: PartcertException) {
-        check("$what throws $code", e.code() == code, "got ${e.code()} ${e.name()}: ${e.detail()}")
+        check("$what throws $code", e.info().code == code, "got ${e.info().code} ${e.info().name}: ${e.info().message}")
         return e
     }
     return null
@@ -68,11 +69,14 @@ class World {
         return Handset(imei, board, screen, camera, cameraKey, record)
     }
 
-    // The register's lists: day 1 empty; day 10 Alice's phone reported stolen.
-    val list1 = register.publishSnapshot(ListVersion(0UL, 1UL), T0 + DAY, T0 + 30UL * DAY, listOf())
-    val list2 = register.publishNextSnapshot(list1, ListVersion(0UL, 2UL), T0 + 10UL * DAY, T0 + 40UL * DAY, listOf(),
-        entriesForReportedHandset(alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL))
-    val delta12 = register.publishDelta(list1, list2)
+    // The register's lists (their exact bytes): day 1 empty; day 10 Alice's phone reported stolen,
+    // as a snapshot and as the delta from day 1's.
+    val list1 = register.publish(Publication(Format.SORTED, ListVersion(0UL, 1UL), T0 + DAY, T0 + 30UL * DAY), listOf()).bytes
+    val stolen = entriesForReportedHandset(alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL)
+    val list2 = register.publish(Publication(Format.SORTED, ListVersion(0UL, 2UL), T0 + 10UL * DAY, T0 + 40UL * DAY,
+        ListBase.Snapshot(list1)), stolen).bytes
+    val delta12 = register.publish(Publication(Format.DELTA, ListVersion(0UL, 2UL), T0 + 10UL * DAY, T0 + 40UL * DAY,
+        ListBase.Snapshot(list1)), stolen).bytes
 
     /** What a repair shop pins. */
     fun trust() = TrustStore().also {
@@ -87,8 +91,8 @@ val NOW = T0 + 12UL * DAY
 fun londonStory(w: World) {
     val trust = w.trust()
     val blocklist = Blocklist()
-    check("day 1 list accepted", blocklist.applySnapshot(trust, w.list1, T0 + DAY) == ListVersion(0UL, 1UL))
-    check("day 10 delta accepted", blocklist.applyDelta(trust, w.delta12, T0 + 11UL * DAY) == ListVersion(0UL, 2UL))
+    check("day 1 list accepted", blocklist.apply(trust, w.list1, T0 + DAY) == ListVersion(0UL, 1UL))
+    check("day 10 delta accepted", blocklist.apply(trust, w.delta12, T0 + 11UL * DAY) == ListVersion(0UL, 2UL))
     val shop = Verifier(trust, blocklist)
 
     // Alice's phone was snatched; its screen is harvested and offered to a shop.
@@ -136,7 +140,7 @@ fun londonStory(w: World) {
         listOf(PartKind.Screen), listOf("Acme Phones"), 2UL, years(20))) }
     val fake = forgedLine.certifyPart(PartSpec(PartKind.Screen, "Acme Phones", "A1", "SCR-FAKE"), 1UL, years(30))
     val e = expectError("counterfeit screen", 201u) { shop.verifyPart(PartEvidence(fake, listOf(forgedLine.certificate())), NOW) }
-    check("counterfeit is untrusted (trust family)", e is PartcertException.Trust && e.family == "trust" && e.name == "UnknownIssuer", e)
+    check("counterfeit is untrusted (trust family)", e is PartcertException.Trust && e.info.family == "trust" && e.info.name == "UnknownIssuer", e)
 
     // JSON in the core's shape.
     val json = shop.verifyPartJson(PartEvidence(w.alice.screen, w.chain, pairing = w.alice.record), NOW)
@@ -150,7 +154,7 @@ fun londonStory(w: World) {
     check("marks without the list read stale, missing", stale.blocklist is BlocklistStatus.Stale &&
         (stale.blocklist as BlocklistStatus.Stale).lists.single().staleReason == StaleReason.Missing, stale.summary)
     check("rollback marks decode", decodeRollbackState(blocklist.rollbackState()).single().sequence == 2UL)
-    expectError("yesterday's list after today's (rollback)", 400u) { marksOnly.applySnapshot(trust, w.list1, NOW) }
+    expectError("yesterday's list after today's (rollback)", 400u) { marksOnly.apply(trust, w.list1, NOW) }
     check("a refused update changes nothing", marksOnly.lists().isEmpty() && marksOnly.followsAny())
 
     // Bob's phone checks itself at launch: all original and clean.
@@ -170,18 +174,18 @@ fun londonStory(w: World) {
 fun errorFamilies(w: World) {
     val trust = w.trust()
     val e1 = expectError("malformed: truncated certificate", 100u) { Certificate.decode(w.alice.screen.toBytes().copyOf(20)) }
-    check("malformed family", e1 is PartcertException.Malformed && e1.family() == "malformed")
+    check("malformed family", e1 is PartcertException.Malformed && e1.info().family == "malformed")
     val e2 = expectError("trust: forged signature", 200u) {
         val bytes = w.bob.screen.toBytes(); bytes[bytes.size - 1] = (bytes[bytes.size - 1].toInt() xor 1).toByte()
         Verifier(trust).verifyPart(PartEvidence(Certificate.decode(bytes), w.chain), NOW)
     }
     check("trust family", e2 is PartcertException.Trust)
     val e3 = expectError("policy: expired certificate", 301u) { Verifier(trust).verifyPart(PartEvidence(w.bob.screen, w.chain), T0 + 40UL * 365UL * DAY) }
-    check("policy family", e3 is PartcertException.Policy && e3.family() == "policy")
+    check("policy family", e3 is PartcertException.Policy && e3.info().family == "policy")
     val e4 = expectError("blocklist-state: rollback", 400u) {
-        val b = Blocklist(); b.applySnapshot(trust, w.list2, NOW); b.applySnapshot(trust, w.list1, NOW)
+        val b = Blocklist(); b.apply(trust, w.list2, NOW); b.apply(trust, w.list1, NOW)
     }
-    check("blocklist-state family", e4 is PartcertException.BlocklistState && e4.family() == "blocklist-state")
+    check("blocklist-state family", e4 is PartcertException.BlocklistState && e4.info().family == "blocklist-state")
     val e5 = expectError("misuse: a 31-byte seed", 503u) { SecretKey.fromSeed(ByteArray(31)) }
     check("misuse family", e5 is PartcertException.Misuse)
     expectError("invalid IMEI (Luhn)", 107u) { parseImei("356938035643808") }
@@ -197,12 +201,12 @@ fun errorFamilies(w: World) {
 fun restOfSurface(w: World) {
     val trust = w.trust()
     // Acme's line 3 key leaks on day 5: Acme revokes it since then.
-    val lineId = w.line.certificate().authority()!!.keyId
+    val lineId = w.line.keyId()
     val revocation = w.acme.revoke(1UL, T0 + 6UL * DAY, listOf(RevokedKey(lineId, T0 + 5UL * DAY)))
     check("revocation list reads back", revocation.info().revoked.single() == RevokedKey(lineId, T0 + 5UL * DAY))
     check("revocation applied", trust.applyRevocationList(revocation, T0 + 6UL * DAY) == 1UL)
-    val acmeId = w.acme.certificate().authority()!!.keyId
-    check("revoked since day 5", trust.revokedSince(acmeId, lineId) == T0 + 5UL * DAY && trust.isRevoked(acmeId, lineId))
+    val acmeId = w.acme.keyId()
+    check("revoked since day 5", trust.revokedSince(acmeId, lineId) == T0 + 5UL * DAY)
     check("root clock raised to the list", trust.clockForRoot(acmeId, T0) == T0 + 6UL * DAY)
     // A revocation list Acme dates five years ahead raises its clock only to now plus the tolerance.
     val ahead = w.acme.revoke(2UL, T0 + 5UL * 365UL * DAY, listOf(RevokedKey(lineId, T0 + 5UL * DAY)))
@@ -217,20 +221,22 @@ fun restOfSurface(w: World) {
     // A delegated register key for epoch 0 may not sign epoch 1.
     val signerKey = key(5)
     val signer = Authority(signerKey, w.register.certifyBlocklistAuthority("NMPR signing", signerKey.publicKey(), 0UL, 5UL, years(5)))
-    check("delegated key belongs to the register", signer.blocklistAuthority() == w.register.certificate().authority()!!.keyId)
-    expectError("a delegated key signing another epoch", 406u) { signer.publishSnapshot(ListVersion(1UL, 1UL), NOW, NOW + DAY, listOf()) }
-    val list3 = signer.publishNextSnapshot(w.list2, ListVersion(0UL, 3UL), T0 + 11UL * DAY, T0 + 40UL * DAY,
-        listOf(BlockKey.Imei(w.alice.imei)), listOf())
+    check("delegated key belongs to the register", signer.blocklistAuthority() == w.register.keyId())
+    expectError("a delegated key signing another epoch", 406u) {
+        signer.publish(Publication(Format.SORTED, ListVersion(1UL, 1UL), NOW, NOW + DAY), listOf())
+    }
+    val list3 = signer.publish(Publication(Format.SORTED, ListVersion(0UL, 3UL), T0 + 11UL * DAY, T0 + 40UL * DAY,
+        ListBase.Snapshot(w.list2), listOf(BlockKey.Imei(w.alice.imei))), listOf()).bytes
     val bl = Blocklist()
-    check("delegated list accepted", bl.applySnapshot(trust, list3, NOW) == ListVersion(0UL, 3UL))
+    check("delegated list accepted", bl.apply(trust, list3, NOW) == ListVersion(0UL, 3UL))
     // Alice's handset was listed by IMEI, board, screen, camera and the camera's key; the IMEI is delisted.
     check("lists held", bl.lists().single().let { it.version == ListVersion(0UL, 3UL) && it.entryCount == 4UL })
-    check("entries of the register", bl.entries(w.register.certificate().authority()!!.keyId).size == 4)
+    check("entries of the register", bl.entries(w.register.keyId()).size == 4)
     check("handset delisted, parts still listed", bl.lookup(listOf(BlockKey.Imei(w.alice.imei))).isEmpty() &&
-        bl.lookup(listOf(BlockKey.Part(w.alice.screen.part()!!.partId))).single().reason == Reason.STOLEN)
+        bl.lookup(listOf(BlockKey.Part(w.alice.screen.part()!!.partId()))).single().reason == Reason.STOLEN)
     check("lists checked current", bl.listsChecked(trust, NOW).single().let { !it.stale && it.sequence == 3UL })
     check("list expired later reads stale", bl.listsChecked(trust, T0 + 41UL * DAY).single().staleReason == StaleReason.Expired)
-    check("clock for the register", bl.clockFor(trust, w.register.certificate().authority()!!.keyId, T0) == T0 + 11UL * DAY)
+    check("clock for the register", bl.clockFor(trust, w.register.keyId(), T0) == T0 + 11UL * DAY)
 
     // JSON, kinds, versions, challenge responses.
     val reportJson = Verifier(trust, bl).verifyHandsetJson(HandsetEvidence(w.bob.record, listOf(w.bob.imei),
@@ -276,14 +282,14 @@ fun vectorFacts(dir: File): List<String> {
                 fact("not_before", c.validity.notBefore); fact("not_after", c.validity.notAfter)
                 fact("fingerprint", c.fingerprint)
                 when (val s = c.subject) {
-                    is Subject.Authority -> { val a = s.authority
+                    is Subject.Authority -> { val a = s.v1
                         fact("role", roleName(a.role)); fact("name", a.name); fact("key", a.key)
                         fact("permitted_kinds", a.permittedKinds.joinToString(",") { partKindName(it) })
                         fact("manufacturers", a.manufacturers.joinToString(",")); fact("epoch", a.epoch) }
-                    is Subject.Part -> { val p = s.part
+                    is Subject.Part -> { val p = s.v1
                         fact("root", p.root); fact("kind", partKindName(p.kind)); fact("manufacturer", p.manufacturer)
                         fact("model", p.model); fact("serial", p.serial); fact("imeis", p.imeis.joinToString(","))
-                        fact("key", p.key ?: ""); fact("part_id", p.partId) }
+                        fact("key", p.key ?: ""); fact("part_id", p.partId()) }
                 }
             }
             "pair" -> { val r = (obj as PartcertObject.PairingRecord).record.info()
@@ -294,14 +300,14 @@ fun vectorFacts(dir: File): List<String> {
                 fact("sequence", r.sequence)
                 fact("event", if (r.event == PairingEvent.FACTORY_BUILD) "factorybuild" else "repair")
                 fact("issued_at", r.issuedAt); fact("fingerprint", r.fingerprint) }
-            "pcbl" -> { val s = (obj as PartcertObject.BlocklistSnapshot).snapshot.info()
+            "pcbl" -> { val s = (obj as PartcertObject.SignedList).list.info()
                 fact("authority", s.authority); fact("version", "${s.version.epoch}/${s.version.sequence}")
                 fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt); fact("entries", s.entries.size)
                 fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint) }
-            "pcbd" -> { val d = (obj as PartcertObject.BlocklistDelta).delta.info()
-                fact("authority", d.authority); fact("from", "${d.fromVersion.epoch}/${d.fromVersion.sequence}")
-                fact("to", "${d.toVersion.epoch}/${d.toVersion.sequence}"); fact("from_digest", d.fromDigest)
-                fact("result_digest", d.resultDigest); fact("upserts", d.upserts.size); fact("removals", d.removals.size) }
+            "pcbd" -> { val d = (obj as PartcertObject.SignedList).list.info()
+                fact("authority", d.authority); fact("from", "${d.baseVersion?.epoch}/${d.baseVersion?.sequence}")
+                fact("to", "${d.version.epoch}/${d.version.sequence}"); fact("from_digest", d.baseDigest ?: "")
+                fact("result_digest", d.stateDigest); fact("upserts", d.entries.size); fact("removals", d.delisted.size) }
             "pcrl" -> { val l = (obj as PartcertObject.RevocationList).list.info()
                 fact("root", l.root); fact("sequence", l.sequence); fact("issued_at", l.issuedAt)
                 fact("revoked", l.revoked.joinToString(",") { "${it.key}@${it.since}" }) }
@@ -328,9 +334,8 @@ fun goldenVectors(dir: File, factsFile: File) {
         if (obj != null) {
             val round = when (obj) {
                 is PartcertObject.Certificate -> obj.certificate.toBytes(); is PartcertObject.PairingRecord -> obj.record.toBytes()
-                is PartcertObject.BlocklistSnapshot -> obj.snapshot.toBytes(); is PartcertObject.BlocklistDelta -> obj.delta.toBytes()
+                is PartcertObject.SignedList -> obj.list.toBytes()
                 is PartcertObject.RevocationList -> obj.list.toBytes(); is PartcertObject.ChallengeResponse -> obj.response.toBytes()
-                is PartcertObject.CompactSnapshot -> obj.snapshot.toBytes()
             }
             check("${f.name} re-encodes to the same bytes", round.contentEquals(bytes))
         }
@@ -342,7 +347,7 @@ fun goldenVectors(dir: File, factsFile: File) {
     trust.addManufacturerRoot(Certificate.decode(v("manufacturer_root.cert")))
     trust.addBlocklistRoot(Certificate.decode(v("blocklist_root.cert")))
     val blocklist = Blocklist()
-    blocklist.applySnapshot(trust, BlocklistSnapshot.decode(v("stolen_v2.pcbl")), now)
+    blocklist.apply(trust, v("stolen_v2.pcbl"), now)
     val chain = listOf(Certificate.decode(v("part_issuer.cert")))
     val verifier = Verifier(trust, blocklist)
     val screen = verifier.verifyPart(PartEvidence(Certificate.decode(v("screen.cert")), chain, PairingRecord.decode(v("handset.pair"))), now)
@@ -361,12 +366,12 @@ class Rng(var state: ULong) {
 
 fun malformedInputs(w: World, dir: File) {
     val trust = w.trust()
-    val bl = Blocklist(); bl.applySnapshot(trust, w.list2, NOW)
+    val bl = Blocklist(); bl.apply(trust, w.list2, NOW)
     val seeds = (dir.listFiles()!!.filter { it.name != "README.md" }.map { it.readBytes() } +
-        listOf(w.alice.screen.toBytes(), w.alice.record.toBytes(), w.list2.toBytes(), w.delta12.toBytes(), bl.saveState(), bl.rollbackState()))
+        listOf(w.alice.screen.toBytes(), w.alice.record.toBytes(), w.list2, w.delta12, bl.saveState(), bl.rollbackState()))
     val decoders: List<Pair<String, (ByteArray) -> Unit>> = listOf(
         "Certificate" to { b -> Certificate.decode(b) }, "PairingRecord" to { b -> PairingRecord.decode(b) },
-        "BlocklistSnapshot" to { b -> BlocklistSnapshot.decode(b) }, "BlocklistDelta" to { b -> BlocklistDelta.decode(b) },
+        "SignedList" to { b -> SignedList.decode(b) },
         "RevocationList" to { b -> RevocationList.decode(b) }, "ChallengeResponse" to { b -> ChallengeResponse.decode(b) },
         "decodeObject" to { b -> decodeObject(b) }, "objectTypeOf" to { b -> objectTypeOf(b) },
         "decodeRollbackState" to { b -> decodeRollbackState(b) }, "Blocklist.withRollbackState" to { b -> Blocklist.withRollbackState(b) },
@@ -388,7 +393,7 @@ fun malformedInputs(w: World, dir: File) {
             catch (e: PartcertException) {
                 typed++
                 if (kind <= 1 && name != "objectTypeOf") mustFailRefused++
-                if (errorCodeInfo(e.code()) == null) { wrong++; println("untyped code ${e.code()} from $name") }
+                if (errorCodeInfo(e.info().code) == null) { wrong++; println("untyped code ${e.info().code} from $name") }
             }
             catch (e: Throwable) { wrong++; println("$name threw ${e::class.qualifiedName}: ${e.message}") }
             // objectTypeOf reads the header only: a cut or extended body keeps its type.
@@ -401,9 +406,9 @@ fun malformedInputs(w: World, dir: File) {
 
 fun threads(w: World) {
     val trust = w.trust()
-    val shared = Blocklist(); shared.applySnapshot(trust, w.list1, NOW)
-    val day1 = Blocklist(); day1.applySnapshot(trust, w.list1, NOW)
-    val day10 = Blocklist(); day10.applySnapshot(trust, w.list2, NOW)
+    val shared = Blocklist(); shared.apply(trust, w.list1, NOW)
+    val day1 = Blocklist(); day1.apply(trust, w.list1, NOW)
+    val day10 = Blocklist(); day10.apply(trust, w.list2, NOW)
     val verifier = Verifier(trust, shared)
     val errors = AtomicReference<String?>(null)
     val verified = AtomicInteger(0)
@@ -429,7 +434,7 @@ fun threads(w: World) {
             repeat(300) { i ->
                 if (i % 3 == 2) {
                     // A stale list offered after a newer one: refused, nothing changes.
-                    try { shared.applySnapshot(trust, w.list1, NOW) } catch (e: PartcertException) { }
+                    try { shared.apply(trust, w.list1, NOW) } catch (e: PartcertException) { }
                 } else shared.replaceWith(if (i % 2 == 0) day10 else day1)
                 Thread.sleep(1)
             }
@@ -444,18 +449,19 @@ fun threads(w: World) {
 /** A national register's compact list applied by content; anything else refused with 105. */
 fun compactByContent(w: World) {
     val trust = w.trust()
-    val compact = w.register.publishCompactSnapshot(ListVersion(0UL, 1UL), T0 + 10UL * DAY, T0 + 40UL * DAY,
-        entriesForReportedHandset(w.alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL))
-    val bytes = compact.toBytes()
-    val info = CompactSnapshot.decode(bytes).info()
-    check("compact snapshot round-trips", CompactSnapshot.decode(bytes).toBytes().contentEquals(bytes) &&
-        info.version == ListVersion(0UL, 1UL) && info.authority == w.register.certificate().authority()!!.keyId, info)
+    val bytes = w.register.publish(Publication(Format.COMPACT, ListVersion(0UL, 1UL), T0 + 10UL * DAY, T0 + 40UL * DAY),
+        entriesForReportedHandset(w.alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL)).bytes
+    val info = SignedList.decode(bytes).info()
+    check("compact snapshot round-trips", SignedList.decode(bytes).toBytes().contentEquals(bytes) && info.format == Format.COMPACT &&
+        info.version == ListVersion(0UL, 1UL) && info.authority == w.register.keyId() && info.entries.isEmpty(), info)
     check("objectTypeOf knows a compact snapshot", objectTypeOf(bytes) == ObjectType.COMPACT_SNAPSHOT)
     val decoded = decodeObject(bytes)
-    check("decodeObject gives a compact snapshot",
-        decoded is PartcertObject.CompactSnapshot && decoded.snapshot.toBytes().contentEquals(bytes))
+    check("decodeObject gives a compact signed list",
+        decoded is PartcertObject.SignedList && decoded.list.toBytes().contentEquals(bytes) && decoded.list.info().format == Format.COMPACT)
     val device = Blocklist()
-    expectError("applySnapshot given a compact snapshot", 105u) { device.applySnapshot(trust, BlocklistSnapshot.decode(bytes), NOW) }
+    expectError("a compact snapshot given as a sorted snapshot (a publication's base)", 105u) {
+        w.register.publish(Publication(Format.SORTED, ListVersion(0UL, 2UL), NOW, NOW + DAY, ListBase.Snapshot(bytes)), listOf())
+    }
     check("compact snapshot applied by content", device.apply(trust, bytes, T0 + 10UL * DAY) == ListVersion(0UL, 1UL))
     val held = device.lists().single()
     check("compact list held: 5 keys, its digest", held.entryCount == 5UL && held.digest == info.stateDigest &&
@@ -465,24 +471,90 @@ fun compactByContent(w: World) {
     check("compact list leaves Bob's screen clean", !verifier.verifyPart(PartEvidence(w.bob.screen, w.chain), NOW).isBlocked)
 
     val e = expectError("a certificate given to apply", 105u) { device.apply(trust, w.alice.screen.toBytes(), NOW) }
-    check("105 names what it is", e?.detail()?.contains("but this is a certificate") == true, e?.detail())
+    check("105 names what it is", e?.info()?.message?.contains("but this is a certificate") == true, e?.info())
     expectError("a pairing record given to apply", 105u) { device.apply(trust, w.alice.record.toBytes(), NOW) }
     expectError("truncated compact snapshot", 100u) { device.apply(trust, bytes.copyOf(bytes.size - 1), NOW) }
-    check("a newer sorted snapshot replaces the compact list", device.apply(trust, w.list2.toBytes(), NOW) == ListVersion(0UL, 2UL))
+    check("a newer sorted snapshot replaces the compact list", device.apply(trust, w.list2, NOW) == ListVersion(0UL, 2UL))
     expectError("the compact snapshot again after a newer list", 400u) { device.apply(trust, bytes, NOW) }
     check("a refused object changes nothing", device.lists().single().version == ListVersion(0UL, 2UL))
 
     // Sorted snapshots and deltas go through apply too.
     val sorted = Blocklist()
-    check("sorted snapshot by content", sorted.apply(trust, w.list1.toBytes(), T0 + DAY) == ListVersion(0UL, 1UL))
-    check("delta by content", sorted.apply(trust, w.delta12.toBytes(), T0 + 11UL * DAY) == ListVersion(0UL, 2UL))
+    check("sorted snapshot by content", sorted.apply(trust, w.list1, T0 + DAY) == ListVersion(0UL, 1UL))
+    check("delta by content", sorted.apply(trust, w.delta12, T0 + 11UL * DAY) == ListVersion(0UL, 2UL))
+}
+
+/** An entry listing the handset with IMEI body [body], for [reason], on day [day]. */
+fun handsetEntry(body: ULong, reason: Reason, day: ULong) =
+    BlocklistEntry(BlockKey.Imei(imeiWithCheckDigit(body)), reason, T0 + day * DAY, ListingStatus.FINAL)
+
+/**
+ * One publishing call in every format: a register's Tuesday list, over Monday's master list (a sorted
+ * snapshot) or over the list devices hold, says what changed the same way; and one apply call takes each.
+ */
+fun publishingInEveryFormat(w: World) {
+    val trust = w.trust()
+    val alice = handsetEntry(35_000_000_000_001UL, Reason.STOLEN, 1UL)
+    val bob = handsetEntry(35_000_000_000_002UL, Reason.LOST, 1UL)
+    val carol = handsetEntry(35_000_000_000_003UL, Reason.STOLEN, 1UL)
+    val dave = handsetEntry(35_000_000_000_004UL, Reason.FRAUD, 2UL)
+    fun publication(format: Format, sequence: ULong, base: ListBase? = null, delisted: List<BlockKey> = listOf()) =
+        Publication(format, ListVersion(0UL, sequence), T0 + sequence * DAY, T0 + (sequence + 7UL) * DAY, base, delisted)
+    val monday = w.register.publish(publication(Format.SORTED, 1UL), listOf(alice, bob, carol))
+    check("Monday's master list: 3 listed, 3 in all", monday.changes.listed == 3UL && monday.changes.total == 3UL &&
+        monday.changes.carried == 0UL, monday.changes)
+    val device = Blocklist().also { it.apply(trust, monday.bytes, T0 + DAY) }
+
+    // Tuesday: Bob's lost phone turns out stolen, Carol's is found, Dave's is reported (twice); Alice's is
+    // reported again alike (it keeps its first listing), and a phone never listed is "found".
+    val neverListed = BlockKey.Imei(imeiWithCheckDigit(35_000_000_000_009UL))
+    val found = listOf(carol.key, neverListed)
+    val tuesday = listOf(alice.copy(listedAt = alice.listedAt + DAY), bob.copy(reason = Reason.STOLEN), dave, dave)
+    val want = Changes(carried = 1UL, listed = 1UL, relisted = 1UL, delisted = 1UL, notListed = listOf(neverListed),
+        givenTwice = 1UL, total = 3UL)
+    val bases = listOf(Format.SORTED to ListBase.Snapshot(monday.bytes), Format.COMPACT to ListBase.Snapshot(monday.bytes),
+        Format.DELTA to ListBase.Snapshot(monday.bytes), Format.DELTA to ListBase.Held(device))
+    for ((format, base) in bases) {
+        val over = if (base is ListBase.Held) "the list devices hold" else "Monday's snapshot"
+        val published = w.register.publish(publication(format, 2UL, base, found), tuesday)
+        check("$format over $over: the core's change counts", published.changes == want, published.changes)
+        check("$format over $over: signed in its format", SignedList.decode(published.bytes).info().format == format)
+        // One apply call takes every format and leads to the same answers.
+        val applied = if (format == Format.COMPACT) Blocklist() else copyOf(device)
+        check("$format over $over: applied", applied.apply(trust, published.bytes, T0 + 2UL * DAY) == ListVersion(0UL, 2UL))
+        fun listed(entry: BlocklistEntry) = applied.lookup(listOf(entry.key))
+        check("$format over $over: Alice, Bob and Dave listed, Carol not",
+            listOf(alice, bob, dave).all { listed(it).isNotEmpty() } && listed(carol).isEmpty())
+        check("$format over $over: Bob now stolen, Alice still listed on day 1",
+            listed(bob).single().reason == Reason.STOLEN && listed(alice).single().listedAt == alice.listedAt)
+    }
+    // The device's own list was not touched by publishing over it.
+    check("publishing over a device's list leaves the device as it was", device.lists().single().version == ListVersion(0UL, 1UL))
+
+    // What no device would take is refused before anything is signed.
+    expectError("a key both listed and delisted", 113u) {
+        w.register.publish(publication(Format.SORTED, 2UL, ListBase.Snapshot(monday.bytes), listOf(alice.key)), listOf(alice))
+    }
+    expectError("one key listed twice differently", 110u) {
+        w.register.publish(publication(Format.COMPACT, 2UL), listOf(alice, alice.copy(reason = Reason.LOST)))
+    }
+    expectError("a delta with no base", 111u) { w.register.publish(publication(Format.DELTA, 2UL), listOf()) }
+    expectError("a list no later than its base", 400u) {
+        w.register.publish(publication(Format.DELTA, 1UL, ListBase.Held(device)), listOf())
+    }
+    expectError("a held base from a device that holds no list of the register", 503u) {
+        w.register.publish(publication(Format.DELTA, 2UL, ListBase.Held(Blocklist())), listOf())
+    }
+    val streamed = w.register.publish(publication(Format.COMPACT, 2UL), listOf(alice, alice, alice)).changes
+    check("a national list streamed: the same entry thrice is listed once, given twice twice",
+        streamed.listed == 1UL && streamed.givenTwice == 2UL && streamed.total == 1UL, streamed)
 }
 
 fun rssKb(): Long = File("/proc/self/status").readLines().first { it.startsWith("VmRSS:") }.split(Regex("\\s+"))[1].toLong()
 
 fun memory(w: World) {
     val trust = w.trust()
-    val bl = Blocklist(); bl.applySnapshot(trust, w.list2, NOW)
+    val bl = Blocklist(); bl.apply(trust, w.list2, NOW)
     val verifier = Verifier(trust, bl)
     val evidence = PartEvidence(w.bob.screen, w.chain, pairing = w.bob.record)
     repeat(10_000) { verifier.verifyPart(evidence, NOW) }
@@ -512,7 +584,7 @@ fun publisher(w: World, seed: Int, epoch: ULong, validity: Validity) = key(seed)
 }
 
 fun registerList(lists: List<ListChecked>, w: World) =
-    lists.single { it.authority == w.register.certificate().authority()!!.keyId }
+    lists.single { it.authority == w.register.keyId() }
 
 fun listsOf(status: BlocklistStatus): List<ListChecked> = when (status) {
     is BlocklistStatus.Clean -> status.lists; is BlocklistStatus.Stale -> status.lists
@@ -525,11 +597,12 @@ fun copyOf(blocklist: Blocklist) = Blocklist().also { it.replaceWith(blocklist) 
 fun aThiefsFutureDatedWipe(w: World) {
     val trust = w.trust()
     val epoch0 = publisher(w, 45, 0UL, validityDaysFrom(T0 - DAY, 15UL * 365UL))
-    val honest = epoch0.publishSnapshot(ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 9UL * DAY, aliceStolen(w))
-    val wipe = epoch0.publishSnapshot(ListVersion(0UL, (1UL shl 53) - 1UL), T0 + 14UL * YEAR, T0 + 14UL * YEAR + 7UL * DAY, listOf())
+    val honest = epoch0.publish(Publication(Format.SORTED, ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 9UL * DAY), aliceStolen(w)).bytes
+    val wipe = epoch0.publish(Publication(Format.SORTED, ListVersion(0UL, (1UL shl 53) - 1UL), T0 + 14UL * YEAR,
+        T0 + 14UL * YEAR + 7UL * DAY), listOf()).bytes
     val tookWipe = Blocklist()
-    tookWipe.applySnapshot(trust, honest, T0 + 2UL * DAY)
-    check("the thief's wipe looks genuine", tookWipe.applySnapshot(trust, wipe, T0 + 3UL * DAY).sequence == (1UL shl 53) - 1UL)
+    tookWipe.apply(trust, honest, T0 + 2UL * DAY)
+    check("the thief's wipe looks genuine", tookWipe.apply(trust, wipe, T0 + 3UL * DAY).sequence == (1UL shl 53) - 1UL)
     // Even before the correction the wipe cannot pass as current: it flags itself.
     val wiped = Verifier(trust, tookWipe).verifyPart(PartEvidence(w.alice.screen, w.chain), T0 + 3UL * DAY)
     check("after the wipe Alice's screen reads stale, never clean", !wiped.isBlocked && wiped.isStale &&
@@ -541,19 +614,19 @@ fun aThiefsFutureDatedWipe(w: World) {
     check("the wipe's mark keeps its date but floors the clock at receipt + tolerance",
         tookWipe.rollbackMarks().single().let { it.issuedAt == T0 + 14UL * YEAR && it.clockFloor == T0 + 3UL * DAY + clockTolerance() },
         tookWipe.rollbackMarks())
-    val sawHonest = Blocklist().also { it.applySnapshot(trust, honest, T0 + 2UL * DAY) }
+    val sawHonest = Blocklist().also { it.apply(trust, honest, T0 + 2UL * DAY) }
 
     // The README's recovery: revoke the stolen key, certify a short-lived publisher for epoch 1.
-    val revocation = w.register.revoke(1UL, T0 + 4UL * DAY, listOf(RevokedKey(epoch0.certificate().authority()!!.keyId, T0 + 3UL * DAY)))
+    val revocation = w.register.revoke(1UL, T0 + 4UL * DAY, listOf(RevokedKey(epoch0.keyId(), T0 + 3UL * DAY)))
     val withRevocation = w.trust().also { it.applyRevocationList(revocation, T0 + 4UL * DAY) }
     val epoch1 = publisher(w, 46, 1UL, validityDaysFrom(T0 + 4UL * DAY, 2UL * 365UL))
-    val correction = epoch1.publishSnapshot(ListVersion(1UL, 1UL), T0 + 4UL * DAY, T0 + 11UL * DAY, aliceStolen(w))
-    val registerId = w.register.certificate().authority()!!.keyId
+    val correction = epoch1.publish(Publication(Format.SORTED, ListVersion(1UL, 1UL), T0 + 4UL * DAY, T0 + 11UL * DAY), aliceStolen(w)).bytes
+    val registerId = w.register.keyId()
     for ((trustName, store) in listOf("without" to trust, "with" to withRevocation)) {
         for ((name, device) in listOf("took the wipe" to tookWipe, "saw only the honest list" to sawHonest, "is new" to Blocklist())) {
             val d = copyOf(device)
             val who = "a device that $name, $trustName the revocation list"
-            check("$who accepts the epoch-1 correction", d.applySnapshot(store, correction, T0 + 4UL * DAY) == ListVersion(1UL, 1UL))
+            check("$who accepts the epoch-1 correction", d.apply(store, correction, T0 + 4UL * DAY) == ListVersion(1UL, 1UL))
             check("$who: the register's clock is the device's", d.clockFor(store, registerId, T0 + 5UL * DAY) == T0 + 5UL * DAY)
             val v = Verifier(store, d).verifyPart(PartEvidence(w.alice.screen, w.chain), T0 + 5UL * DAY)
             check("$who: Alice's screen blocked again, every list current", v.isBlocked && !v.isStale, v.summary)
@@ -592,7 +665,7 @@ fun replaceOnce(bytes: ByteArray, what: ByteArray, with: ByteArray) {
 fun foreignRecord(rival: Rival, handset: Handset, serial: ULong): ByteArray {
     val rivalBoard = rival.line.certifyPart(PartSpec(PartKind.Board, "Bolt", "B1", "BOLT-BRD-$serial", listOf(handset.imei)), serial, years(30))
     val bytes = rival.pairing.pair(rivalBoard, listOf(), 2UL, PairingEvent.REPAIR, T0 + DAY).toBytes()
-    replaceOnce(bytes, unhex(rivalBoard.part()!!.partId), unhex(handset.board.part()!!.partId))
+    replaceOnce(bytes, unhex(rivalBoard.part()!!.partId()), unhex(handset.board.part()!!.partId()))
     replaceOnce(bytes, unhex(rivalBoard.fingerprint()), unhex(handset.board.fingerprint()))
     val signed = bytes.copyOf(bytes.size - 64)
     val key = java.security.KeyFactory.getInstance("Ed25519").generatePrivate(
@@ -605,16 +678,18 @@ fun foreignRecord(rival: Rival, handset: Handset, serial: ULong): ByteArray {
 fun aListedBoardWithAForeignRecord(w: World, forgedDir: File) {
     val bolt = Rival()
     val trust = w.trust().also { it.addManufacturerRoot(bolt.root.certificate()) }
-    val blocklist = Blocklist().also { it.applySnapshot(trust, w.list2, NOW) }
+    val blocklist = Blocklist().also { it.apply(trust, w.list2, NOW) }
     val aliceBytes = foreignRecord(bolt, w.alice, 1UL)
     val bobBytes = foreignRecord(bolt, w.bob, 2UL)
-    // The Swift tests show the same thief's records (Swift on Linux has no Ed25519 signer).
-    forgedDir.mkdirs()
-    File(forgedDir, "alice_board_foreign.pair").writeBytes(aliceBytes)
-    File(forgedDir, "bob_board_foreign.pair").writeBytes(bobBytes)
+    // The Rust support program forges the same records for the Swift tests (Swift on Linux has no
+    // Ed25519 signer): the JDK's signer and ed25519-dalek agree to the byte.
+    check("the JDK forges the records the Rust support program forged",
+        File(forgedDir, "alice_board_foreign.pair").readBytes().contentEquals(aliceBytes) &&
+            File(forgedDir, "bob_board_foreign.pair").readBytes().contentEquals(bobBytes))
     val record = PairingRecord.decode(aliceBytes)
     check("the foreign record names Alice's board, signed by Bolt's service",
-        record.info().let { it.board.partId == w.alice.board.part()!!.partId && it.service.name == "Bolt pairing" }, record.info())
+        record.info().board.partId == w.alice.board.part()!!.partId() &&
+            record.serviceCertificate().authority()?.name == "Bolt pairing", record.info())
     val verifier = Verifier(trust, blocklist)
     val v = verifier.verifyPart(PartEvidence(w.alice.board, w.chain, record), NOW)
     check("the listed board stays blocked", v.isBlocked, v.summary)
@@ -643,7 +718,7 @@ fun aHarvestedKeyedCameraListedByKey(w: World) {
     val entries = entriesForReportedHandset(w.alice.record, Reason.STOLEN, T0 + 10UL * DAY, ListingStatus.FINAL)
     check("a reported handset lists its IMEI, 3 parts and the camera's key (5 entries)", entries.size == 5 &&
         entries.any { it.key == BlockKey.Part(partIdOfPartKey(cameraKeyId)) && it.handset == w.alice.imei }, entries.map { it.key })
-    val blocklist = Blocklist().also { it.applySnapshot(trust, w.list2, NOW) }
+    val blocklist = Blocklist().also { it.apply(trust, w.list2, NOW) }
     val verifier = Verifier(trust, blocklist)
     val reissued = w.line.certifyPart(PartSpec(PartKind.RearCamera, "Acme Phones", "A1", "CAM-NEW-7", key = w.alice.cameraKey.publicKey()), 78UL, years(30))
     val recertified = bolt.line.certifyPart(PartSpec(PartKind.RearCamera, "Acme Phones", "A1", "CAM-RECERT", key = w.alice.cameraKey.publicKey()), 77UL, years(30))
@@ -670,10 +745,11 @@ fun sharingFingerprint(partId: String, tail: Int) = partId.substring(0, 48) + "%
 /** 8, 9. A compact list whose part shares Bob's screen's fingerprint: blocked "by fingerprint", naming the fingerprint. */
 fun aFingerprintHit(w: World) {
     val trust = w.trust()
-    val bobId = w.bob.screen.part()!!.partId
+    val bobId = w.bob.screen.part()!!.partId()
     fun device(count: Int) = Blocklist().also { d ->
         val entries = (1..count).map { BlocklistEntry(BlockKey.Part(sharingFingerprint(bobId, it)), Reason.STOLEN, T0, ListingStatus.FINAL) }
-        d.apply(trust, w.register.publishCompactSnapshot(ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 9UL * DAY, entries).toBytes(), T0 + 2UL * DAY)
+        d.apply(trust, w.register.publish(Publication(Format.COMPACT, ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 9UL * DAY), entries).bytes,
+            T0 + 2UL * DAY)
     }
     val v = Verifier(trust, device(1)).verifyPart(PartEvidence(w.bob.screen, w.chain), T0 + 3UL * DAY)
     check("a fingerprint hit reads blocked by fingerprint", v.summary == "genuine (serial-only), unpaired, BLOCKED: stolen (by fingerprint)", v.summary)
@@ -681,7 +757,7 @@ fun aFingerprintHit(w: World) {
     val matched = status?.listings?.single()?.matched
     check("a fingerprint hit is flagged and not capped", status?.listings?.single()?.byFingerprint == true && status.capped == false, status)
     if (matched is MatchedKey.PartFingerprint) {
-        val (prefix, width) = matched.fingerprint.split("/").let { it[0] to it[1].toInt() }
+        val (prefix, width) = matched.v1.split("/").let { it[0] to it[1].toInt() }
         check("the fingerprint is Bob's digest's first bits, not his full identity",
             width in 41..128 && prefix.length == (width + 3) / 4 && bobId.startsWith(prefix.substring(0, width / 4)) &&
                 matched != MatchedKey.Part(bobId), matched)
@@ -696,11 +772,11 @@ fun aFingerprintHit(w: World) {
 /** 5. A device unpins a rogue operator: it keeps every other list and mark, and says what it dropped. */
 fun aDeviceThatUnpinsARogueOperator(w: World) {
     val operator = Authority.newBlocklistRoot(key(6), "Rogue Operator", years(30))
-    val operatorId = operator.certificate().authority()!!.keyId
+    val operatorId = operator.keyId()
     val trust = w.trust().also { it.addBlocklistRoot(operator.certificate()) }
     val device = Blocklist()
-    device.applySnapshot(trust, w.list2, NOW)
-    device.applySnapshot(trust, operator.publishSnapshot(ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 40UL * DAY, listOf()), NOW)
+    device.apply(trust, w.list2, NOW)
+    device.apply(trust, operator.publish(Publication(Format.SORTED, ListVersion(0UL, 1UL), T0 + 2UL * DAY, T0 + 40UL * DAY), listOf()).bytes, NOW)
     val saved = device.saveState()
     val marks = device.rollbackState()
     val withoutOperator = w.trust()
@@ -716,7 +792,7 @@ fun aDeviceThatUnpinsARogueOperator(w: World) {
         Blocklist.fromSavedState(saved, withoutOperator).rollbackMarks().size == 1)
     // Restarting from the marks only: the unpinned operator is unfollowed explicitly.
     val restarted = Blocklist.withRollbackState(marks)
-    restarted.applySnapshot(withoutOperator, w.list2, NOW)
+    restarted.apply(withoutOperator, w.list2, NOW)
     check("marks only: the operator reads missing", Verifier(withoutOperator, restarted).verifyPart(PartEvidence(w.bob.screen, w.chain), NOW).isStale)
     check("unfollowUnpinned names the operator", restarted.unfollowUnpinned(withoutOperator) == listOf(operatorId))
     check("then Bob's screen is clean", verdicts(restarted).first.blocklist is BlocklistStatus.Clean)
@@ -731,13 +807,13 @@ fun aDeviceThatUnpinsARogueOperator(w: World) {
 fun aScreenSwapAfterALeak(w: World) {
     val trust = w.trust()
     val leak = T0 + 10UL * DAY
-    val lineId = w.line.certificate().authority()!!.keyId
+    val lineId = w.line.keyId()
     trust.applyRevocationList(w.acme.revoke(1UL, T0 + 11UL * DAY, listOf(RevokedKey(lineId, leak))), T0 + 11UL * DAY)
     val repairedAt = leak + 5UL * DAY
-    val repair = w.pairing.pairAfter(trust, listOf(w.alice.record, w.bob.record), w.alice.board,
-        listOf(w.bob.screen, w.alice.camera), 2UL, PairingEvent.REPAIR, repairedAt)
+    val repair = w.pairing.pair(w.alice.board, listOf(w.bob.screen, w.alice.camera), 2UL, PairingEvent.REPAIR, repairedAt,
+        EarlierRecords(trust, listOf(w.alice.record, w.bob.record)))
     val info = repair.info()
-    check("pairAfter keeps every part's first pairing at the factory",
+    check("pair after earlier records keeps every part's first pairing at the factory",
         (listOf(info.board) + info.parts).all { it.firstPaired == T0 } && info.issuedAt == repairedAt, info)
     check("the repair record carries the camera's key",
         info.parts.single { it.kind == PartKind.RearCamera }.key == w.alice.cameraKey.keyId())
@@ -746,18 +822,19 @@ fun aScreenSwapAfterALeak(w: World) {
     check("after the repair the handset is all original", report.allOriginal && !report.hasRefusedParts, report)
     check("every part made before the leak, first paired at the factory", report.parts.all { p ->
         (p.outcome as? PartOutcome.Verified)?.verdict?.let { it.issuerRevokedSince == leak && it.provenance?.firstPaired == T0 } == true })
-    // A record made with plain `pair` says every part was first paired at the repair: the board reads untrusted.
+    // A record made without the earlier ones says every part was first paired at the repair: the board reads untrusted.
     val plain = w.pairing.pair(w.alice.board, listOf(w.bob.screen, w.alice.camera), 2UL, PairingEvent.REPAIR, repairedAt)
     expectError("the board with a repair record that forgot its past", 304u) {
         Verifier(trust).verifyPart(PartEvidence(w.alice.board, w.chain, plain), repairedAt + DAY)
     }
     // And again after a second repair: the past survives every record.
-    val again = w.pairing.pairAfter(trust, listOf(repair), w.alice.board, listOf(w.bob.screen), 3UL, PairingEvent.REPAIR, repairedAt + 30UL * DAY)
+    val again = w.pairing.pair(w.alice.board, listOf(w.bob.screen), 3UL, PairingEvent.REPAIR, repairedAt + 30UL * DAY,
+        EarlierRecords(trust, listOf(repair)))
     val board = Verifier(trust).verifyPart(PartEvidence(w.alice.board, w.chain, again), repairedAt + 31UL * DAY)
     check("after a second repair the board keeps its past", board.issuerRevokedSince == leak &&
         board.summary.endsWith("made before its line's key was revoked"), board.summary)
-    expectError("pairAfter with an earlier record the trust store cannot verify", 201u) {
-        w.pairing.pairAfter(TrustStore(), listOf(w.alice.record), w.alice.board, listOf(), 2UL, PairingEvent.REPAIR, repairedAt)
+    expectError("pairing after an earlier record the trust store cannot verify", 201u) {
+        w.pairing.pair(w.alice.board, listOf(), 2UL, PairingEvent.REPAIR, repairedAt, EarlierRecords(TrustStore(), listOf(w.alice.record)))
     }
 }
 
@@ -788,6 +865,7 @@ fun main(args: Array<String>) {
     val sections = listOf<Pair<String, () -> Unit>>(
         "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
         "rest of the surface" to { restOfSurface(w) }, "compact list by content" to { compactByContent(w) },
+        "publishing in every format" to { publishingInEveryFormat(w) },
         "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
         "a thief's future-dated wipe" to { aThiefsFutureDatedWipe(w) },
         "a listed board with a foreign record" to { aListedBoardWithAForeignRecord(w, forged) },

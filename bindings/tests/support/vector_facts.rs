@@ -1,10 +1,13 @@
 //! What the Rust core says about every golden vector in
 //! `core/tests/vectors/`, one `file:field=value` line each, so the Kotlin
 //! and Swift tests can check that the bindings decode the same fields and
-//! reach the same verdicts. Run by `bindings/tests/run.sh`:
+//! reach the same verdicts; and, given a second folder, the pairing
+//! records a thief forges there (see [`forged`]). Run by
+//! `bindings/tests/run.sh`:
 //!
 //! ```sh
-//! cargo run -p partcert-uniffi --features cli --example vector-facts -- core/tests/vectors
+//! cargo run -p partcert-uniffi --features cli --example vector-facts -- \
+//!     core/tests/vectors target/bindings/forged
 //! ```
 //!
 //! Every vector present is described (a new one without a rule here is an
@@ -12,7 +15,12 @@
 
 use std::path::Path;
 
+use partcert::blocklist::{BlocklistDelta, BlocklistSnapshot, RollbackState};
+use partcert::challenge::{Challenge, ChallengeResponse};
+use partcert::revocation::RevocationList;
 use partcert::*;
+
+mod forged;
 
 /// The vectors' reference time (see core/tests/vectors/README.md) plus a day.
 const NOW: u64 = 1_767_225_600 + 86_400;
@@ -21,7 +29,11 @@ fn main() {
     let dir = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "core/tests/vectors".into());
-    if let Err(message) = run(Path::new(&dir)) {
+    let written = match std::env::args().nth(2) {
+        Some(forged_dir) => forged::write(Path::new(&forged_dir)),
+        None => Ok(()),
+    };
+    if let Err(message) = written.and_then(|()| run(Path::new(&dir))) {
         eprintln!("vector-facts: {message}");
         std::process::exit(1);
     }
@@ -48,127 +60,123 @@ fn run(dir: &Path) -> Result<(), String> {
     names.sort();
     for name in &names {
         let bytes = read(dir, name)?;
-        let fail = |e: Error| format!("{name}: {e}");
         let fact = |field: &str, value: String| println!("{name}:{field}={value}");
-        match name.rsplit('.').next().unwrap_or_default() {
-            "cert" => {
-                let c = Certificate::decode(&bytes).map_err(fail)?;
-                fact("serial_number", c.serial_number().to_string());
-                fact("issuer", c.issuer().to_hex());
-                fact("not_before", c.validity().not_before.to_string());
-                fact("not_after", c.validity().not_after.to_string());
-                fact("fingerprint", c.fingerprint().to_hex());
-                if let Some(a) = c.authority() {
-                    fact("role", a.role.name().to_owned());
-                    fact("name", a.name.clone());
-                    fact("key", a.key.to_hex());
-                    fact(
-                        "permitted_kinds",
-                        join(a.permitted_kinds.iter().map(|k| k.name())),
-                    );
-                    fact("manufacturers", join(&a.manufacturers));
-                    fact("epoch", a.epoch.to_string());
-                }
-                if let Some(p) = c.part() {
-                    fact("root", p.root.to_hex());
-                    fact("kind", p.kind.name());
-                    fact("manufacturer", p.manufacturer.clone());
-                    fact("model", p.model.clone());
-                    fact("serial", p.serial.clone());
-                    fact("imeis", join(&p.imeis));
-                    fact("key", p.key.map(|k| k.to_hex()).unwrap_or_default());
-                    fact("part_id", p.part_id().to_hex());
-                }
-            }
-            "pair" => {
-                let r = PairingRecord::decode(&bytes).map_err(fail)?;
-                fact("imeis", join(r.imeis()));
-                fact("board", r.board().part_id.to_hex());
-                fact("parts", join(r.parts().iter().map(|p| p.part_id.to_hex())));
-                // Board first, then the parts: each keyed part's key id (empty
-                // for serial-only parts) and when it was first paired.
-                let all = || std::iter::once(r.board()).chain(r.parts());
-                fact(
-                    "keys",
-                    join(all().map(|p| p.key.map(|k| k.to_hex()).unwrap_or_default())),
-                );
-                fact("first_paired", join(all().map(|p| p.first_paired)));
-                fact("sequence", r.sequence().to_string());
-                fact("event", format!("{:?}", r.event()).to_lowercase());
-                fact("issued_at", r.issued_at().to_string());
-                fact("fingerprint", r.fingerprint().to_hex());
-            }
-            "pcbl" => {
-                let s = BlocklistSnapshot::decode(&bytes).map_err(fail)?;
-                fact("authority", s.authority().to_hex());
-                fact(
-                    "version",
-                    format!("{}/{}", s.version().epoch, s.version().sequence),
-                );
-                fact("issued_at", s.issued_at().to_string());
-                fact("expires_at", s.expires_at().to_string());
-                fact("entries", s.entries().len().to_string());
-                fact("state_digest", s.state_digest().to_hex());
-                fact("fingerprint", s.fingerprint().to_hex());
-            }
-            "pcbd" => {
-                let d = BlocklistDelta::decode(&bytes).map_err(fail)?;
-                fact("authority", d.authority().to_hex());
-                fact(
-                    "from",
-                    format!("{}/{}", d.from_version().epoch, d.from_version().sequence),
-                );
-                fact(
-                    "to",
-                    format!("{}/{}", d.to_version().epoch, d.to_version().sequence),
-                );
-                fact("from_digest", d.from_digest().to_hex());
-                fact("result_digest", d.result_digest().to_hex());
-                fact("upserts", d.upserts().len().to_string());
-                fact("removals", d.removals().len().to_string());
-            }
-            "pcrl" => {
-                let l = RevocationList::decode(&bytes).map_err(fail)?;
-                fact("root", l.root().to_hex());
-                fact("sequence", l.sequence().to_string());
-                fact("issued_at", l.issued_at().to_string());
-                fact(
-                    "revoked",
-                    join(
-                        l.revoked()
-                            .iter()
-                            .map(|r| format!("{}@{}", r.key.to_hex(), r.since)),
-                    ),
-                );
-            }
-            "pcr" => {
-                let r = ChallengeResponse::decode(&bytes).map_err(fail)?;
-                fact(
-                    "nonce",
-                    r.nonce().iter().map(|b| format!("{b:02x}")).collect(),
-                );
-                fact("certificate", r.certificate().to_hex());
-            }
-            "pcrb" => {
-                let s = RollbackState::decode(&bytes).map_err(fail)?;
-                fact(
-                    "marks",
-                    join(s.marks().map(|m| {
-                        format!(
-                            "{}@{}/{}:{}^{}",
-                            m.authority.to_hex(),
-                            m.epoch,
-                            m.sequence,
-                            m.digest.to_hex(),
-                            m.clock_floor
-                        )
-                    })),
-                );
-            }
-            _ => return Err(format!("{name}: no rule for this kind of vector")),
-        }
+        let kind = name.rsplit('.').next().unwrap_or_default();
+        describe(kind, &bytes, &fact).map_err(|e| format!("{name}: {e}"))?;
     }
     verdicts(dir)
+}
+
+/// Prints one fact: a field's name and its value.
+type Fact<'a> = &'a dyn Fn(&str, String);
+
+/// The facts of one vector, by its kind (its file's extension).
+fn describe(kind: &str, bytes: &[u8], fact: Fact<'_>) -> Result<(), String> {
+    let fail = |e: Error| e.to_string();
+    match kind {
+        "cert" => certificate(&Certificate::decode(bytes).map_err(fail)?, fact),
+        "pair" => pairing(&PairingRecord::decode(bytes).map_err(fail)?, fact),
+        "pcbl" => snapshot(&BlocklistSnapshot::decode(bytes).map_err(fail)?, fact),
+        "pcbd" => delta(&BlocklistDelta::decode(bytes).map_err(fail)?, fact),
+        "pcrl" => revocations(&RevocationList::decode(bytes).map_err(fail)?, fact),
+        "pcr" => {
+            let r = ChallengeResponse::decode(bytes).map_err(fail)?;
+            let nonce = r.nonce().iter().map(|b| format!("{b:02x}")).collect();
+            fact("nonce", nonce);
+            fact("certificate", r.certificate().to_hex());
+        }
+        "pcrb" => {
+            let marks = RollbackState::decode(bytes).map_err(fail)?;
+            let mark = |m: &blocklist::RollbackMark| {
+                let (authority, digest) = (m.authority.to_hex(), m.digest.to_hex());
+                format!(
+                    "{authority}@{}/{}:{digest}^{}",
+                    m.epoch, m.sequence, m.clock_floor
+                )
+            };
+            fact("marks", join(marks.marks().map(mark)));
+        }
+        _ => return Err("no rule for this kind of vector".into()),
+    }
+    Ok(())
+}
+
+fn certificate(c: &Certificate, fact: Fact<'_>) {
+    fact("serial_number", c.serial_number().to_string());
+    fact("issuer", c.issuer().to_hex());
+    fact("not_before", c.validity().not_before.to_string());
+    fact("not_after", c.validity().not_after.to_string());
+    fact("fingerprint", c.fingerprint().to_hex());
+    if let Some(a) = c.authority() {
+        fact("role", a.role.name().to_owned());
+        fact("name", a.name.clone());
+        fact("key", a.key.to_hex());
+        let kinds = a.permitted_kinds.iter().map(|k| k.name());
+        fact("permitted_kinds", join(kinds));
+        fact("manufacturers", join(&a.manufacturers));
+        fact("epoch", a.epoch.to_string());
+    }
+    if let Some(p) = c.part() {
+        fact("root", p.root.to_hex());
+        fact("kind", p.kind.name());
+        fact("manufacturer", p.manufacturer.clone());
+        fact("model", p.model.clone());
+        fact("serial", p.serial.clone());
+        fact("imeis", join(&p.imeis));
+        fact("key", p.key.map(|k| k.to_hex()).unwrap_or_default());
+        fact("part_id", p.part_id().to_hex());
+    }
+}
+
+fn pairing(r: &PairingRecord, fact: Fact<'_>) {
+    fact("imeis", join(r.imeis()));
+    fact("board", r.board().part_id.to_hex());
+    fact("parts", join(r.parts().iter().map(|p| p.part_id.to_hex())));
+    // Board first, then the parts: each keyed part's key id (empty for
+    // serial-only parts) and when it was first paired.
+    let all = || std::iter::once(r.board()).chain(r.parts());
+    let key = |p: &pairing::PairedPart| p.key.map(|k| k.to_hex()).unwrap_or_default();
+    fact("keys", join(all().map(key)));
+    fact("first_paired", join(all().map(|p| p.first_paired)));
+    fact("sequence", r.sequence().to_string());
+    fact("event", format!("{:?}", r.event()).to_lowercase());
+    fact("issued_at", r.issued_at().to_string());
+    fact("fingerprint", r.fingerprint().to_hex());
+}
+
+fn version(v: blocklist::ListVersion) -> String {
+    format!("{}/{}", v.epoch, v.sequence)
+}
+
+fn snapshot(s: &BlocklistSnapshot, fact: Fact<'_>) {
+    fact("authority", s.authority().to_hex());
+    fact("version", version(s.version()));
+    fact("issued_at", s.issued_at().to_string());
+    fact("expires_at", s.expires_at().to_string());
+    fact("entries", s.entries().len().to_string());
+    fact("state_digest", s.state_digest().to_hex());
+    fact("fingerprint", s.fingerprint().to_hex());
+}
+
+fn delta(d: &BlocklistDelta, fact: Fact<'_>) {
+    fact("authority", d.authority().to_hex());
+    fact("from", version(d.from_version()));
+    fact("to", version(d.to_version()));
+    fact("from_digest", d.from_digest().to_hex());
+    fact("result_digest", d.result_digest().to_hex());
+    fact("upserts", d.upserts().len().to_string());
+    fact("removals", d.removals().len().to_string());
+}
+
+fn revocations(l: &RevocationList, fact: Fact<'_>) {
+    fact("root", l.root().to_hex());
+    fact("sequence", l.sequence().to_string());
+    fact("issued_at", l.issued_at().to_string());
+    let revoked = l.revoked().iter();
+    fact(
+        "revoked",
+        join(revoked.map(|r| format!("{}@{}", r.key.to_hex(), r.since))),
+    );
 }
 
 /// The verdicts the golden objects lead to: the register's list with
@@ -187,9 +195,7 @@ fn verdicts(dir: &Path) -> Result<(), String> {
         .map_err(fail)?;
     let mut blocklist = Blocklist::new();
     let snapshot = BlocklistSnapshot::decode(&read(dir, "stolen_v2.pcbl")?).map_err(fail)?;
-    blocklist
-        .apply_snapshot(&trust, &snapshot, NOW)
-        .map_err(fail)?;
+    blocklist.apply(&trust, &snapshot, NOW).map_err(fail)?;
     let chain = [cert("part_issuer.cert")?];
     let record = PairingRecord::decode(&read(dir, "handset.pair")?).map_err(fail)?;
     let verifier = Verifier::new(&trust).with_blocklist(&blocklist);
