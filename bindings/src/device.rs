@@ -108,17 +108,17 @@ pub struct AuthorityList {
     pub authority_name: String,
     /// The accepted epoch and sequence.
     pub version: ListVersion,
-    /// When it was signed, and when it goes stale.
-    pub issued_at: u64,
-    /// When it goes stale.
-    pub expires_at: u64,
+    /// How many keys it carries (a compact list: as its snapshot listed
+    /// them).
+    pub entry_count: u64,
     /// Its state digest.
     pub digest: StateDigest,
     /// The key id that signed it.
     pub signer: KeyId,
-    /// How many keys it carries (a compact list: as its snapshot listed
-    /// them).
-    pub entry_count: u64,
+    /// When it was signed.
+    pub issued_at: u64,
+    /// When it goes stale.
+    pub expires_at: u64,
 }
 
 impl From<&pc::blocklist::AuthorityList> for AuthorityList {

@@ -37,7 +37,7 @@ pub use issue::{
     entries_for_reported_handset,
 };
 pub use objects::{
-    Certificate, CertificateInfo, Challenge, ChallengeResponse, ChallengeResponseInfo,
+    Certificate, CertificateInfo, Challenge, ChallengeResponse, ChallengeResponseInfo, DeltaBase,
     PairingRecord, PairingRecordInfo, PartcertObject, RevocationList, RevocationListInfo,
     SignedList, SignedListInfo, decode_object, object_type_of,
 };

@@ -169,28 +169,35 @@ impl PairingRecord {
 pub struct SignedListInfo {
     /// Sorted, compact or delta.
     pub format: Format,
-    /// The authority it belongs to: its blocklist root's key id.
-    pub authority: KeyId,
     /// Its epoch and sequence (a delta's: the version it leads to).
     pub version: ListVersion,
-    /// When it was signed.
-    pub issued_at: u64,
-    /// When it goes stale.
-    pub expires_at: u64,
+    /// A delta's base: the list it starts from.
+    pub base: Option<DeltaBase>,
+    /// The digest of the state it is (a delta's: the state it leads to).
+    pub state_digest: StateDigest,
     /// A sorted snapshot's entries, sorted by key; a delta's entries
     /// listed or changed; none for a compact snapshot (it keeps parts as
     /// fingerprints: ask `Blocklist.lookup`).
     pub entries: Vec<BlocklistEntry>,
     /// A delta's keys delisted.
     pub delisted: Vec<BlockKey>,
-    /// The digest of the state it is (a delta's: the state it leads to).
-    pub state_digest: StateDigest,
+    /// The authority it belongs to: its blocklist root's key id.
+    pub authority: KeyId,
+    /// When it was signed.
+    pub issued_at: u64,
+    /// When it goes stale.
+    pub expires_at: u64,
     /// The SHA-256 of its bytes.
     pub fingerprint: Fingerprint,
-    /// A delta's base: the version it starts from.
-    pub base_version: Option<ListVersion>,
-    /// A delta's base: the state digest it starts from.
-    pub base_digest: Option<StateDigest>,
+}
+
+/// The list a delta starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct DeltaBase {
+    /// Its epoch and sequence.
+    pub version: ListVersion,
+    /// Its state digest.
+    pub state_digest: StateDigest,
 }
 
 #[uniffi::export]
@@ -203,7 +210,10 @@ impl SignedList {
             List::Sorted(s) => (s.state_digest(), s.entries().to_vec(), vec![], None),
             List::Compact(s) => (s.state_digest(), vec![], vec![], None),
             List::Delta(d) => {
-                let base = Some((d.from_version(), d.from_digest()));
+                let base = Some(DeltaBase {
+                    version: d.from_version(),
+                    state_digest: d.from_digest(),
+                });
                 let (upserts, removals) = (d.upserts().to_vec(), d.removals().to_vec());
                 (d.result_digest(), upserts, removals, base)
             }
@@ -218,8 +228,7 @@ impl SignedList {
             fingerprint: Fingerprint::of_bytes(list.as_bytes()),
             entries,
             delisted,
-            base_version: base.map(|(version, _)| version),
-            base_digest: base.map(|(_, digest)| digest),
+            base,
         }
     }
 

@@ -305,8 +305,8 @@ fun vectorFacts(dir: File): List<String> {
                 fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt); fact("entries", s.entries.size)
                 fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint) }
             "pcbd" -> { val d = (obj as PartcertObject.SignedList).list.info()
-                fact("authority", d.authority); fact("from", "${d.baseVersion?.epoch}/${d.baseVersion?.sequence}")
-                fact("to", "${d.version.epoch}/${d.version.sequence}"); fact("from_digest", d.baseDigest ?: "")
+                fact("authority", d.authority); fact("from", "${d.base?.version?.epoch}/${d.base?.version?.sequence}")
+                fact("to", "${d.version.epoch}/${d.version.sequence}"); fact("from_digest", d.base?.stateDigest ?: "")
                 fact("result_digest", d.stateDigest); fact("upserts", d.entries.size); fact("removals", d.delisted.size) }
             "pcrl" -> { val l = (obj as PartcertObject.RevocationList).list.info()
                 fact("root", l.root); fact("sequence", l.sequence); fact("issued_at", l.issuedAt)
@@ -510,14 +510,15 @@ fun publishingInEveryFormat(w: World) {
     val neverListed = BlockKey.Imei(imeiWithCheckDigit(35_000_000_000_009UL))
     val found = listOf(carol.key, neverListed)
     val tuesday = listOf(alice.copy(listedAt = alice.listedAt + DAY), bob.copy(reason = Reason.STOLEN), dave, dave)
-    val want = Changes(carried = 1UL, listed = 1UL, relisted = 1UL, delisted = 1UL, notListed = listOf(neverListed),
-        givenTwice = 1UL, total = 3UL)
+    // carried, listed, relisted, delisted, given twice, total; and the key found that was never listed.
+    fun counts(c: Changes) = listOf(c.carried, c.listed, c.relisted, c.delisted, c.givenTwice, c.total) to c.notListed
+    val want = listOf(1UL, 1UL, 1UL, 1UL, 1UL, 3UL) to listOf(neverListed)
     val bases = listOf(Format.SORTED to ListBase.Snapshot(monday.bytes), Format.COMPACT to ListBase.Snapshot(monday.bytes),
         Format.DELTA to ListBase.Snapshot(monday.bytes), Format.DELTA to ListBase.Held(device))
     for ((format, base) in bases) {
         val over = if (base is ListBase.Held) "the list devices hold" else "Monday's snapshot"
         val published = w.register.publish(publication(format, 2UL, base, found), tuesday)
-        check("$format over $over: the core's change counts", published.changes == want, published.changes)
+        check("$format over $over: the core's change counts", counts(published.changes) == want, published.changes)
         check("$format over $over: signed in its format", SignedList.decode(published.bytes).info().format == format)
         // One apply call takes every format and leads to the same answers.
         val applied = if (format == Format.COMPACT) Blocklist() else copyOf(device)

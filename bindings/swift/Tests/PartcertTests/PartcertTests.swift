@@ -313,13 +313,15 @@ func publishingInEveryFormat(_ w: World) throws {
     aliceAgain.listedAt += DAY
     bobStolen.reason = .stolen
     let tuesday = [aliceAgain, bobStolen, dave, dave]
-    let want = Changes(carried: 1, listed: 1, relisted: 1, delisted: 1, notListed: [neverListed], givenTwice: 1, total: 3)
+    // carried, listed, relisted, delisted, given twice, total; and the key found that was never listed.
+    func counts(_ c: Changes) -> [UInt64] { [c.carried, c.listed, c.relisted, c.delisted, c.givenTwice, c.total] }
     let bases: [(Format, ListBase, String)] = [(.sorted, .snapshot(bytes: monday.bytes), "Monday's snapshot"),
         (.compact, .snapshot(bytes: monday.bytes), "Monday's snapshot"), (.delta, .snapshot(bytes: monday.bytes), "Monday's snapshot"),
         (.delta, .held(device: device), "the list devices hold")]
     for (format, base, over) in bases {
         let published = try w.register.publish(publication: publication(format, 2, base, [carol.key, neverListed]), listed: tuesday)
-        check("\(format) over \(over): the core's change counts", published.changes == want, published.changes)
+        check("\(format) over \(over): the core's change counts",
+              counts(published.changes) == [1, 1, 1, 1, 1, 3] && published.changes.notListed == [neverListed], published.changes)
         check("\(format) over \(over): signed in its format", try SignedList.decode(bytes: published.bytes).info().format == format)
         // One apply call takes every format and leads to the same answers.
         let applied = format == .compact ? Blocklist() : copyOf(device)
@@ -413,8 +415,8 @@ func vectorFacts(_ dir: URL) throws -> [String] {
                 fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt); fact("entries", s.entries.count)
                 fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint)
             case .delta:
-                fact("authority", s.authority); fact("from", "\(s.baseVersion?.epoch ?? 0)/\(s.baseVersion?.sequence ?? 0)")
-                fact("to", "\(s.version.epoch)/\(s.version.sequence)"); fact("from_digest", s.baseDigest ?? "")
+                fact("authority", s.authority); fact("from", "\(s.base?.version.epoch ?? 0)/\(s.base?.version.sequence ?? 0)")
+                fact("to", "\(s.version.epoch)/\(s.version.sequence)"); fact("from_digest", s.base?.stateDigest ?? "")
                 fact("result_digest", s.stateDigest); fact("upserts", s.entries.count); fact("removals", s.delisted.count)
             case .compact:
                 // No golden vector is a compact list (its layout is pinned in core/tests/compact.rs).
