@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::coded::AuthorityRole;
 use crate::envelope::{self, ObjectType, SIGNATURE_LEN};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind, PublicKey};
@@ -60,26 +61,6 @@ impl Validity {
             });
         }
         Ok(())
-    }
-}
-
-coded_enum! {
-    /// What an authority certificate lets its key do.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum AuthorityRole: u32 {
-        /// A manufacturer's offline root: self-signed, pinned by verifiers;
-        /// certifies part issuers and pairing services, signs revocation lists.
-        ManufacturerRoot = 1, "manufacturer root";
-        /// A factory line: certifies parts of the kinds it is permitted.
-        PartIssuer = 2, "part issuer";
-        /// Signs pairing records.
-        PairingService = 3, "pairing service";
-        /// A blocklist authority's root (registry, operator, manufacturer):
-        /// self-signed, pinned separately from manufacturer roots.
-        BlocklistRoot = 4, "blocklist root";
-        /// Signs blocklist snapshots and deltas for the root that certified it.
-        BlocklistAuthority = 5, "blocklist authority";
     }
 }
 
@@ -239,12 +220,7 @@ impl CertificateBody {
                 "only blocklist authorities are certified for an epoch",
             ));
         }
-        if authority.epoch > limits::MAX_SEQUENCE {
-            return Err(Error::SequenceLeap {
-                offered: authority.epoch,
-                max: limits::MAX_SEQUENCE,
-            });
-        }
+        limits::check_sequence(authority.epoch)?;
         if authority.role.is_root() && self.issuer != authority.key.key_id() {
             return Err(Error::NotSelfSigned);
         }
@@ -320,12 +296,11 @@ pub struct Certificate {
 impl Certificate {
     /// Decodes a certificate, enforcing every structural rule.
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        let opened = envelope::open::<CertificateBody>(bytes, ObjectType::Certificate)?;
-        opened.body.validate()?;
-        let _ = opened.signature;
+        let body = envelope::open::<CertificateBody>(bytes, ObjectType::Certificate)?;
+        body.validate()?;
         Ok(Certificate {
             bytes: bytes.to_vec(),
-            body: opened.body,
+            body,
             fingerprint: Fingerprint::of_bytes(bytes),
         })
     }

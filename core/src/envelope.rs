@@ -11,6 +11,7 @@ use ed25519_dalek::{Signature, Signer};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use crate::coded::ObjectType;
 use crate::error::Error;
 use crate::ids::PublicKey;
 
@@ -27,29 +28,6 @@ pub const FORMAT_VERSION: u8 = 3;
 pub const HEADER_LEN: usize = 6;
 /// Length of the trailing signature.
 pub const SIGNATURE_LEN: usize = 64;
-
-coded_enum! {
-    /// The kinds of signed object (its number is the envelope's type tag).
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-    #[non_exhaustive]
-    pub enum ObjectType: u8 {
-        /// An authority's or a part's certificate.
-        Certificate = 1, "certificate";
-        /// Which parts sit in which handset.
-        PairingRecord = 2, "pairing record";
-        /// A blocklist authority's full list.
-        BlocklistSnapshot = 3, "blocklist snapshot";
-        /// The change from one blocklist sequence to the next.
-        BlocklistDelta = 4, "blocklist delta";
-        /// Authority keys a root has revoked.
-        RevocationList = 5, "revocation list";
-        /// A keyed part's answer to a verifier's nonce.
-        ChallengeResponse = 6, "challenge response";
-        /// A blocklist authority's full list in the compact, in-place format
-        /// (national scale: Elias-Fano coded keys, metadata in columns).
-        CompactSnapshot = 7, "compact blocklist snapshot";
-    }
-}
 
 impl ObjectType {
     /// The type for a tag byte; an unassigned one is
@@ -112,12 +90,6 @@ pub(crate) fn decode_exact<T: DeserializeOwned + Serialize>(
     Ok(value)
 }
 
-/// A decoded envelope: the body and the exact bytes the signature covers.
-pub(crate) struct Opened<B> {
-    pub body: B,
-    pub signature: [u8; SIGNATURE_LEN],
-}
-
 /// Decodes a postcard value at the start of `bytes` in its one canonical
 /// encoding; returns it and the bytes after it.
 pub(crate) fn take_canonical<'a, T: DeserializeOwned + Serialize>(
@@ -166,36 +138,26 @@ pub(crate) fn body_of(bytes: &[u8], expected: ObjectType) -> Result<&[u8], Error
     bytes.get(HEADER_LEN..body_end).ok_or(Error::Truncated)
 }
 
-/// Splits and decodes an envelope of the expected type. Does not verify the
-/// signature (the signer is only known from the body).
+/// Decodes the body of an envelope of the expected type. Does not verify
+/// the signature (the signer is only known from the body).
 pub(crate) fn open<B: DeserializeOwned + Serialize>(
     bytes: &[u8],
     expected: ObjectType,
-) -> Result<Opened<B>, Error> {
-    let found = peek_type(bytes)?;
-    if found != expected {
-        return Err(Error::WrongObjectType {
-            expected: expected.name(),
-            found: found.name(),
-        });
-    }
-    if bytes.len() > expected.max_len() {
-        return Err(Error::LengthOverBound {
-            field: "object",
-            length: bytes.len(),
-            max: expected.max_len(),
-        });
-    }
-    let body_end = bytes
-        .len()
-        .checked_sub(SIGNATURE_LEN)
-        .filter(|end| *end >= HEADER_LEN)
-        .ok_or(Error::Truncated)?;
-    let (signed, signature) = bytes.split_at(body_end);
-    let body_bytes = signed.get(HEADER_LEN..).ok_or(Error::Truncated)?;
-    let body = decode_exact::<B>(body_bytes, "body encoding")?;
-    let signature: [u8; SIGNATURE_LEN] = signature.try_into().map_err(|_| Error::Truncated)?;
-    Ok(Opened { body, signature })
+) -> Result<B, Error> {
+    decode_exact::<B>(body_of(bytes, expected)?, "body encoding")
+}
+
+/// Checks the signature that ends `bytes` against the subject key of
+/// `signer`, the certificate the object embeds.
+pub(crate) fn verify_signed_by(
+    bytes: &[u8],
+    signer: &crate::certificate::Certificate,
+    what: &'static str,
+) -> Result<(), Error> {
+    let key = signer.subject_key().ok_or(Error::BadSignature(what))?;
+    let signed = signed_part(bytes);
+    let signature = bytes.get(signed.len()..).unwrap_or_default();
+    verify_signature(&key, signed, signature, what)
 }
 
 /// Whether encoding `body` gives exactly `bytes`: each object has one
@@ -333,11 +295,9 @@ pub(crate) struct Signed<B> {
 
 impl<B: Serialize + DeserializeOwned> Signed<B> {
     pub(crate) fn decode(bytes: &[u8], object_type: ObjectType) -> Result<Self, Error> {
-        let opened = open::<B>(bytes, object_type)?;
-        let _ = opened.signature;
         Ok(Signed {
+            body: open::<B>(bytes, object_type)?,
             bytes: bytes.to_vec(),
-            body: opened.body,
         })
     }
 

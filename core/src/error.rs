@@ -123,7 +123,7 @@ pub enum Error {
         found: &'static str,
     },
     /// The issuer key has been revoked by its root.
-    #[error("the issuer key {0} has been revoked by its manufacturer")]
+    #[error("the key {0} has been revoked by its root")]
     IssuerRevoked(KeyId),
     /// An IMEI presented does not match the one signed into the certificate or record.
     #[error("IMEI mismatch: {presented} is not signed into this {what}")]

@@ -388,12 +388,7 @@ impl Authority {
             "pairing service certificate, at the record's issue time",
             issued_at,
         )?;
-        if sequence > crate::limits::MAX_SEQUENCE {
-            return Err(Error::SequenceLeap {
-                offered: sequence,
-                max: crate::limits::MAX_SEQUENCE,
-            });
-        }
+        crate::limits::check_sequence(sequence)?;
         let board_subject = board
             .part()
             .filter(|part| part.kind == PartKind::Board)
@@ -467,12 +462,7 @@ impl Authority {
             "root certificate, at the revocation list's issue time",
             issued_at,
         )?;
-        if sequence > crate::limits::MAX_SEQUENCE {
-            return Err(Error::SequenceLeap {
-                offered: sequence,
-                max: crate::limits::MAX_SEQUENCE,
-            });
-        }
+        crate::limits::check_sequence(sequence)?;
         let mut revoked = revoked.to_vec();
         revoked.sort_unstable();
         if revoked

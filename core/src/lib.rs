@@ -92,7 +92,6 @@
     )
 )]
 
-#[macro_use]
 mod coded;
 pub mod blocklist;
 mod bounded;

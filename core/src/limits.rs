@@ -86,6 +86,17 @@ limits! {
     MAX_LISTINGS: usize = 64;
 }
 
+/// Refuses an epoch or sequence past [`MAX_SEQUENCE`].
+pub(crate) fn check_sequence(number: u64) -> Result<(), crate::Error> {
+    if number > MAX_SEQUENCE {
+        return Err(crate::Error::SequenceLeap {
+            offered: number,
+            max: MAX_SEQUENCE,
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn check_len(
     field: &'static str,
     length: usize,

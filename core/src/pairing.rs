@@ -2,23 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::coded::PairingEvent;
 use crate::certificate::{Certificate, strictly_sorted};
 use crate::envelope::{ObjectType, Signed};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind};
 use crate::limits::{self, check_len};
-
-coded_enum! {
-    /// Why a pairing record was made.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum PairingEvent: u32 {
-        /// The handset was assembled at the factory.
-        FactoryBuild = 1, "factory build";
-        /// A repair fitted one or more parts.
-        Repair = 2, "repair";
-    }
-}
 
 /// One part listed in a pairing record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -176,12 +165,7 @@ fn validate(body: &PairingBody) -> Result<Certificate, Error> {
             "a pairing record names at least one IMEI",
         ));
     }
-    if body.sequence > limits::MAX_SEQUENCE {
-        return Err(Error::SequenceLeap {
-            offered: body.sequence,
-            max: limits::MAX_SEQUENCE,
-        });
-    }
+    limits::check_sequence(body.sequence)?;
     check_len("IMEIs", body.imeis.len(), limits::MAX_IMEIS)?;
     for imei in &body.imeis {
         imei.check()?;

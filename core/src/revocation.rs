@@ -92,12 +92,7 @@ impl RevocationList {
 
 fn validate(body: &RevocationBody) -> Result<(), Error> {
     check_len("revoked keys", body.revoked.len(), limits::MAX_REVOKED_KEYS)?;
-    if body.sequence > limits::MAX_SEQUENCE {
-        return Err(Error::SequenceLeap {
-            offered: body.sequence,
-            max: limits::MAX_SEQUENCE,
-        });
-    }
+    limits::check_sequence(body.sequence)?;
     let keys: Vec<KeyId> = body.revoked.iter().map(|revoked| revoked.key).collect();
     if !strictly_sorted(&keys) {
         return Err(Error::NotCanonical("revoked keys"));

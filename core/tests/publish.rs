@@ -65,6 +65,7 @@ fn a_registers_daily_list_in_every_format_says_what_changed_the_same_way() {
         relisted: 1,
         delisted: 1,
         not_listed: vec![BlockKey::Imei(imei(35_000_000_000_009))],
+        already_listed: 1,
         given_twice: 1,
         total: 3,
     };

@@ -143,34 +143,11 @@ impl CompactSnapshot {
         &self.bytes
     }
 
-    /// The authority it belongs to: its blocklist root's key id.
-    pub fn authority(&self) -> KeyId {
-        self.head.authority
-    }
-
-    /// Its epoch and sequence.
-    pub fn version(&self) -> ListVersion {
-        self.head.version()
-    }
-
-    /// When it was signed.
-    pub fn issued_at(&self) -> u64 {
-        self.head.issued_at
-    }
-
-    /// When it goes stale.
-    pub fn expires_at(&self) -> u64 {
-        self.head.expires_at
-    }
+    super::objects::list_head_accessors!();
 
     /// The compact list.
     pub fn list(&self) -> &CompactList {
         &self.list
-    }
-
-    /// The embedded signer certificate.
-    pub fn signer_certificate(&self) -> &Certificate {
-        &self.signer
     }
 
     /// The digest of the state it describes.
@@ -192,11 +169,7 @@ impl CompactSnapshot {
     }
 
     pub(crate) fn verify_signature(&self) -> Result<(), Error> {
-        const WHAT: &str = "compact blocklist snapshot";
-        let key = self.signer.subject_key().ok_or(Error::BadSignature(WHAT))?;
-        let signed = envelope::signed_part(&self.bytes);
-        let signature = self.bytes.get(signed.len()..).unwrap_or_default();
-        envelope::verify_signature(&key, signed, signature, WHAT)
+        envelope::verify_signed_by(&self.bytes, &self.signer, "compact blocklist snapshot")
     }
 }
 

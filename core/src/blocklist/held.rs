@@ -149,13 +149,26 @@ impl AuthorityList {
         }
     }
 
-    /// How many keys the list carries: a sorted list's entries, or a
-    /// compact list's keys as its snapshot listed them (see
-    /// [`AuthorityList::changes_since_snapshot`]).
+    /// How many keys the list carries now: a sorted list's entries, or a
+    /// compact list's keys as its snapshot listed them, with the changes of
+    /// the deltas since (a listing of a key the snapshot did not list adds
+    /// one, a delisting of one it listed takes one away).
     pub fn len(&self) -> u64 {
         match &self.held {
-            Held::Compact { list, .. } => list.len(),
             Held::Sorted(entries) => entries.len() as u64,
+            Held::Compact { list, changes, .. } => {
+                changes
+                    .iter()
+                    .fold(list.len(), |count, change| match change {
+                        OverlayChange::Listed(entry) if list.lookup(&entry.key).is_none() => {
+                            count + 1
+                        }
+                        OverlayChange::Delisted(key) if list.lookup(key).is_some() => {
+                            count.saturating_sub(1)
+                        }
+                        _ => count,
+                    })
+            }
         }
     }
 

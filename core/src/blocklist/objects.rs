@@ -4,6 +4,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::coded::{ListingStatus, Reason};
 use crate::certificate::Certificate;
 use std::sync::OnceLock;
 
@@ -38,15 +39,8 @@ impl ListVersion {
     }
 
     pub(crate) fn check_bounds(self) -> Result<(), Error> {
-        for number in [self.epoch, self.sequence] {
-            if number > limits::MAX_SEQUENCE {
-                return Err(Error::SequenceLeap {
-                    offered: number,
-                    max: limits::MAX_SEQUENCE,
-                });
-            }
-        }
-        Ok(())
+        limits::check_sequence(self.epoch)?;
+        limits::check_sequence(self.sequence)
     }
 }
 
@@ -75,33 +69,6 @@ impl fmt::Display for BlockKey {
             BlockKey::Imei(imei) => write!(f, "handset IMEI {imei}"),
             BlockKey::Part(id) => write!(f, "part {id:#}"),
         }
-    }
-}
-
-coded_enum! {
-    /// Why a handset was listed.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum Reason: u32 {
-        /// Reported stolen.
-        Stolen = 1, "stolen";
-        /// Reported lost.
-        Lost = 2, "lost";
-        /// Obtained by fraud (e.g. an unpaid contract).
-        Fraud = 3, "fraud";
-    }
-}
-
-coded_enum! {
-    /// Whether a listing is in force for good or only for now.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum ListingStatus: u32 {
-        /// The listing stands.
-        Final = 1, "final";
-        /// The listing is suspended pending inquiry (a lost phone that may be
-        /// found): reported, but not confirmed.
-        Suspended = 2, "suspended";
     }
 }
 
@@ -208,6 +175,37 @@ impl BlocklistEntry {
         handsets.chain(parts).chain(keys).collect()
     }
 }
+
+/// The accessors of a full list's head (sorted or compact snapshot).
+macro_rules! list_head_accessors {
+    () => {
+        /// The authority it belongs to: its blocklist root's key id.
+        pub fn authority(&self) -> KeyId {
+            self.head.authority
+        }
+
+        /// Its epoch and sequence.
+        pub fn version(&self) -> ListVersion {
+            self.head.version()
+        }
+
+        /// When it was signed.
+        pub fn issued_at(&self) -> u64 {
+            self.head.issued_at
+        }
+
+        /// When it goes stale.
+        pub fn expires_at(&self) -> u64 {
+            self.head.expires_at
+        }
+
+        /// The embedded signer certificate.
+        pub fn signer_certificate(&self) -> &Certificate {
+            &self.signer
+        }
+    };
+}
+pub(crate) use list_head_accessors;
 
 /// What every full list's body starts with, sorted or compact: its
 /// signer, authority, version and times.
@@ -385,6 +383,22 @@ fn entry_checker(field: &'static str) -> impl FnMut(&BlocklistEntry) -> Result<(
     }
 }
 
+/// The entries encoded at the start of `rest` (within `body`), checked in
+/// one pass and left in place.
+fn check_entries<'a>(
+    body: &[u8],
+    rest: &'a [u8],
+    field: &'static str,
+) -> Result<(EncodedList, &'a [u8]), Error> {
+    EncodedList::check(
+        body,
+        rest,
+        field,
+        limits::MAX_BLOCKLIST_ENTRIES,
+        entry_checker(field),
+    )
+}
+
 pub(crate) fn validate_entries(
     field: &'static str,
     entries: &[BlocklistEntry],
@@ -422,14 +436,7 @@ impl BlocklistSnapshot {
         let body = crate::envelope::body_of(&bytes, ObjectType::BlocklistSnapshot)?;
         let (head, rest) = take_canonical::<ListHead>(body, "body encoding")?;
         let signer = head.check()?;
-        let field = "blocklist entries";
-        let (entries, rest) = EncodedList::check(
-            body,
-            rest,
-            field,
-            limits::MAX_BLOCKLIST_ENTRIES,
-            entry_checker(field),
-        )?;
+        let (entries, rest) = check_entries(body, rest, "blocklist entries")?;
         crate::envelope::expect_end(rest)?;
         let entries = entries.shifted(crate::envelope::HEADER_LEN);
         Ok(BlocklistSnapshot {
@@ -452,25 +459,7 @@ impl BlocklistSnapshot {
         self.head.clone().with(self.entries().to_vec())
     }
 
-    /// The authority it belongs to: its blocklist root's key id.
-    pub fn authority(&self) -> KeyId {
-        self.head.authority
-    }
-
-    /// Its epoch and sequence.
-    pub fn version(&self) -> ListVersion {
-        self.head.version()
-    }
-
-    /// When it was signed.
-    pub fn issued_at(&self) -> u64 {
-        self.head.issued_at
-    }
-
-    /// When it goes stale.
-    pub fn expires_at(&self) -> u64 {
-        self.head.expires_at
-    }
+    list_head_accessors!();
 
     /// How many entries it carries.
     pub fn len(&self) -> usize {
@@ -486,11 +475,6 @@ impl BlocklistSnapshot {
     pub fn entries(&self) -> &[BlocklistEntry] {
         self.decoded
             .get_or_init(|| self.entries.iter(&self.bytes).collect())
-    }
-
-    /// The embedded signer certificate.
-    pub fn signer_certificate(&self) -> &Certificate {
-        &self.signer
     }
 
     /// The entries as a device holds them, and their state digest (built
@@ -522,22 +506,7 @@ impl BlocklistSnapshot {
     }
 
     pub(crate) fn verify_signature(&self) -> Result<(), Error> {
-        let key = self
-            .signer
-            .subject_key()
-            .ok_or(Error::BadSignature("blocklist snapshot"))?;
-        crate::envelope::verify_signature(
-            &key,
-            crate::envelope::signed_part(&self.bytes),
-            self.bytes
-                .get(
-                    self.bytes
-                        .len()
-                        .saturating_sub(crate::envelope::SIGNATURE_LEN)..,
-                )
-                .unwrap_or_default(),
-            "blocklist snapshot",
-        )
+        crate::envelope::verify_signed_by(&self.bytes, &self.signer, "blocklist snapshot")
     }
 }
 
@@ -569,14 +538,7 @@ impl BlocklistDelta {
                 "the delta expires before it was issued",
             ));
         }
-        let field = "delta upserts";
-        let (upserts, rest) = EncodedList::check(
-            body,
-            rest,
-            field,
-            limits::MAX_BLOCKLIST_ENTRIES,
-            entry_checker(field),
-        )?;
+        let (upserts, rest) = check_entries(body, rest, "delta upserts")?;
         let mut previous: Option<BlockKey> = None;
         let (removals, rest) = EncodedList::check(
             body,
@@ -676,22 +638,7 @@ impl BlocklistDelta {
     }
 
     pub(crate) fn verify_signature(&self) -> Result<(), Error> {
-        let key = self
-            .signer
-            .subject_key()
-            .ok_or(Error::BadSignature("blocklist delta"))?;
-        crate::envelope::verify_signature(
-            &key,
-            crate::envelope::signed_part(&self.bytes),
-            self.bytes
-                .get(
-                    self.bytes
-                        .len()
-                        .saturating_sub(crate::envelope::SIGNATURE_LEN)..,
-                )
-                .unwrap_or_default(),
-            "blocklist delta",
-        )
+        crate::envelope::verify_signed_by(&self.bytes, &self.signer, "blocklist delta")
     }
 }
 

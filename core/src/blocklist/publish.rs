@@ -88,6 +88,9 @@ pub struct Changes {
     pub delisted: u64,
     /// Keys to delist that the base did not list: nothing to delist.
     pub not_listed: Vec<BlockKey>,
+    /// Of the carried keys, those listed again alike (same reason and
+    /// status): kept with their first listing.
+    pub already_listed: u64,
     /// Keys given more than once, the same each time: counted once.
     pub given_twice: u64,
     /// How many keys the published list carries (for a delta: the list it
@@ -490,7 +493,7 @@ fn merge(
     let mut kept = entries.len() as u64;
     for entry in listed {
         match entries.get(&entry.key) {
-            Some(old) if same_listing(old, &entry) => {}
+            Some(old) if same_listing(old, &entry) => changes.already_listed += 1,
             Some(_) => {
                 changes.relisted += 1;
                 kept -= 1;
@@ -522,6 +525,7 @@ fn delta_over(
     changes: &mut Changes,
 ) -> (Vec<BlocklistEntry>, Vec<BlockKey>) {
     let says = |key: &BlockKey| held.listing_of(key);
+    let held_count = held.len();
     let mut removals = Vec::new();
     for key in delisted {
         match says(key) {
@@ -535,7 +539,7 @@ fn delta_over(
     let mut upserts = Vec::new();
     for entry in listed {
         match says(&entry.key) {
-            Some(old) if same_listing(&old, &entry) => changes.carried += 1,
+            Some(old) if same_listing(&old, &entry) => changes.already_listed += 1,
             Some(_) => {
                 changes.relisted += 1;
                 upserts.push(entry);
@@ -546,12 +550,13 @@ fn delta_over(
             }
         }
     }
+    changes.carried = held_count.saturating_sub(changes.delisted + changes.relisted);
     (upserts, removals)
 }
 
 /// How many keys a held list carries after a delta's changes.
 fn total_after(held: &AuthorityList, changes: &Changes) -> u64 {
-    (held.len() + held.changes_since_snapshot() + changes.listed).saturating_sub(changes.delisted)
+    (held.len() + changes.listed).saturating_sub(changes.delisted)
 }
 
 impl AuthorityList {

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+pub use crate::coded::{Binding, Relation};
+
 use crate::blocklist::{ListChecked, Listing, ListingStatus, StaleReason};
 use crate::certificate::Certificate;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind};
@@ -49,21 +51,6 @@ pub struct PartInfo {
     pub imeis: Vec<Imei>,
 }
 
-coded_enum! {
-    /// How strongly the part is bound to its certificate.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum Binding: u32 {
-        /// The part proved it holds the key its certificate names.
-        KeyProven = 1, "key-proven";
-        /// The part has a key but no challenge response was checked.
-        KeyNotChallenged = 2, "key not challenged";
-        /// The part has no secure element: its certificate binds only its
-        /// serial and could have been copied.
-        SerialOnly = 3, "serial-only";
-    }
-}
-
 /// Which handset the part was last paired to, from a pairing record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -85,20 +72,6 @@ pub struct Provenance {
     /// The record names an earlier certificate of the same part (the part
     /// was re-certified since it was paired): the same part, reported.
     pub certificate_renewed: bool,
-}
-
-coded_enum! {
-    /// The part's relation to the handset doing the verifying.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-    #[serde(rename_all = "kebab-case")]
-    pub enum Relation: u32 {
-        /// Paired to this handset.
-        PairedHere = 1, "fitted in this handset";
-        /// Paired to another handset (a used part).
-        PairedElsewhere = 2, "used";
-        /// No pairing record was presented.
-        Unpaired = 3, "unpaired";
-    }
 }
 
 /// The part's standing on the blocklists the device follows.
