@@ -139,8 +139,7 @@ fn screaming(name: &str) -> String {
 
 /// The values of a core enum, each named after its variant.
 fn values<T: Copy + Debug>(
-    all: &[T],
-    value: impl Fn(T) -> (u64, String),
+    all: &[T], value: impl Fn(T) -> (u64, String),
 ) -> Vec<(String, u64, String)> {
     let named = |v: &T| (screaming(&format!("{v:?}")), value(*v));
     all.iter()

@@ -64,8 +64,7 @@ fn validity(not_before: u64, not_after: u64) -> Validity {
 /// The body of every constructor: the authority `make` makes, written to
 /// `authority_out` (checked first).
 fn made(
-    authority_out: *mut *mut partcert_authority,
-    error_out: *mut *mut partcert_error,
+    authority_out: *mut *mut partcert_authority, error_out: *mut *mut partcert_error,
     make: impl FnOnce() -> Result<Authority, Failure>,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -80,8 +79,7 @@ fn made(
 pub(crate) fn signing(
     authority: *const partcert_authority,
     (bytes_out, what): (*mut *mut partcert_bytes, &'static str),
-    error_out: *mut *mut partcert_error,
-    sign: impl FnOnce(&Authority) -> Result<Vec<u8>, Failure>,
+    error_out: *mut *mut partcert_error, sign: impl FnOnce(&Authority) -> Result<Vec<u8>, Failure>,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: NULL or a live authority, and NULL or a writable slot (the
@@ -101,8 +99,7 @@ pub(crate) fn signing(
 /// # Safety
 /// `name_len` readable bytes at `name`; NULL or 32 readable bytes at `key`.
 unsafe fn subject<'a>(
-    (name, name_len): (*const c_char, usize),
-    key: *const u8,
+    (name, name_len): (*const c_char, usize), key: *const u8,
 ) -> Result<(&'a str, PublicKey), Failure> {
     // SAFETY: this function's contract.
     let (name, key) = unsafe {
@@ -119,8 +116,7 @@ unsafe fn subject<'a>(
 /// # Safety
 /// Readable bytes and slices, as the pairing calls take them.
 unsafe fn handset(
-    (board, board_len): (*const u8, usize),
-    (parts, part_count): (*const partcert_slice, usize),
+    (board, board_len): (*const u8, usize), (parts, part_count): (*const partcert_slice, usize),
     event: u32,
 ) -> Result<(Certificate, Vec<Certificate>, PairingEvent), Failure> {
     let board = arg!(ptr::bytes_in: board, board_len);
@@ -143,15 +139,9 @@ unsafe fn handset(
 /// A name that breaks the text rules gives 111.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_new_manufacturer_root(
-    seed: *const u8,
-    name: *const c_char,
-    name_len: usize,
-    manufacturers: *const partcert_str,
-    manufacturer_count: usize,
-    not_before: u64,
-    not_after: u64,
-    authority_out: *mut *mut partcert_authority,
-    error_out: *mut *mut partcert_error,
+    seed: *const u8, name: *const c_char, name_len: usize, manufacturers: *const partcert_str,
+    manufacturer_count: usize, not_before: u64, not_after: u64,
+    authority_out: *mut *mut partcert_authority, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     made(authority_out, error_out, || {
         let seed = arg!(ptr::secret_in: seed);
@@ -171,13 +161,8 @@ pub unsafe extern "C" fn partcert_authority_new_manufacturer_root(
 /// serial number is 1.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_new_blocklist_root(
-    seed: *const u8,
-    name: *const c_char,
-    name_len: usize,
-    not_before: u64,
-    not_after: u64,
-    authority_out: *mut *mut partcert_authority,
-    error_out: *mut *mut partcert_error,
+    seed: *const u8, name: *const c_char, name_len: usize, not_before: u64, not_after: u64,
+    authority_out: *mut *mut partcert_authority, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     made(authority_out, error_out, || {
         let seed = arg!(ptr::secret_in: seed);
@@ -196,11 +181,8 @@ pub unsafe extern "C" fn partcert_authority_new_blocklist_root(
 /// does not match the certificate; 303 if it is a part's certificate.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_new(
-    seed: *const u8,
-    certificate: *const u8,
-    certificate_len: usize,
-    authority_out: *mut *mut partcert_authority,
-    error_out: *mut *mut partcert_error,
+    seed: *const u8, certificate: *const u8, certificate_len: usize,
+    authority_out: *mut *mut partcert_authority, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     made(authority_out, error_out, || {
         let seed = arg!(ptr::secret_in: seed);
@@ -256,18 +238,10 @@ pub unsafe extern "C" fn partcert_authority_key_id(
 /// Writes the encoded certificate to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
-    authority: *const partcert_authority,
-    name: *const c_char,
-    name_len: usize,
-    subject_key: *const u8,
-    permitted_kinds: *const u16,
-    permitted_kind_count: usize,
-    manufacturers: *const partcert_str,
-    manufacturer_count: usize,
-    serial_number: u64,
-    not_before: u64,
-    not_after: u64,
-    certificate_out: *mut *mut partcert_bytes,
+    authority: *const partcert_authority, name: *const c_char, name_len: usize,
+    subject_key: *const u8, permitted_kinds: *const u16, permitted_kind_count: usize,
+    manufacturers: *const partcert_str, manufacturer_count: usize, serial_number: u64,
+    not_before: u64, not_after: u64, certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let out = (certificate_out, "certificate_out");
@@ -293,15 +267,9 @@ pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
 /// certified. Writes the encoded certificate to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_certify_pairing_service(
-    authority: *const partcert_authority,
-    name: *const c_char,
-    name_len: usize,
-    subject_key: *const u8,
-    serial_number: u64,
-    not_before: u64,
-    not_after: u64,
-    certificate_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, name: *const c_char, name_len: usize,
+    subject_key: *const u8, serial_number: u64, not_before: u64, not_after: u64,
+    certificate_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let out = (certificate_out, "certificate_out");
     signing(authority, out, error_out, |authority| {
@@ -320,16 +288,9 @@ pub unsafe extern "C" fn partcert_authority_certify_pairing_service(
 /// for it. Writes the encoded certificate to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_certify_blocklist_authority(
-    authority: *const partcert_authority,
-    name: *const c_char,
-    name_len: usize,
-    subject_key: *const u8,
-    epoch: u64,
-    serial_number: u64,
-    not_before: u64,
-    not_after: u64,
-    certificate_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, name: *const c_char, name_len: usize,
+    subject_key: *const u8, epoch: u64, serial_number: u64, not_before: u64, not_after: u64,
+    certificate_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let out = (certificate_out, "certificate_out");
     signing(authority, out, error_out, |authority| {
@@ -350,12 +311,8 @@ pub unsafe extern "C" fn partcert_authority_certify_blocklist_authority(
 /// to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_certify_part(
-    authority: *const partcert_authority,
-    spec: *const partcert_part_spec,
-    serial_number: u64,
-    not_before: u64,
-    not_after: u64,
-    certificate_out: *mut *mut partcert_bytes,
+    authority: *const partcert_authority, spec: *const partcert_part_spec, serial_number: u64,
+    not_before: u64, not_after: u64, certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let out = (certificate_out, "certificate_out");
@@ -380,16 +337,9 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
 /// Writes the encoded record to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_pair(
-    authority: *const partcert_authority,
-    board: *const u8,
-    board_len: usize,
-    parts: *const partcert_slice,
-    part_count: usize,
-    sequence: u64,
-    event: u32,
-    issued_at: u64,
-    record_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, board: *const u8, board_len: usize,
+    parts: *const partcert_slice, part_count: usize, sequence: u64, event: u32, issued_at: u64,
+    record_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     signing(
         authority,
@@ -421,19 +371,10 @@ pub unsafe extern "C" fn partcert_authority_pair(
 /// past. Writes the encoded record to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_pair_after(
-    authority: *const partcert_authority,
-    trust: *const partcert_trust_store,
-    earlier: *const partcert_slice,
-    earlier_count: usize,
-    board: *const u8,
-    board_len: usize,
-    parts: *const partcert_slice,
-    part_count: usize,
-    sequence: u64,
-    event: u32,
-    issued_at: u64,
-    record_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, trust: *const partcert_trust_store,
+    earlier: *const partcert_slice, earlier_count: usize, board: *const u8, board_len: usize,
+    parts: *const partcert_slice, part_count: usize, sequence: u64, event: u32, issued_at: u64,
+    record_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     signing(
         authority,
@@ -482,13 +423,8 @@ pub unsafe extern "C" fn partcert_authority_pair_after(
 /// Writes the encoded list to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_revoke(
-    authority: *const partcert_authority,
-    sequence: u64,
-    issued_at: u64,
-    key_ids: *const u8,
-    since: *const u64,
-    count: usize,
-    list_out: *mut *mut partcert_bytes,
+    authority: *const partcert_authority, sequence: u64, issued_at: u64, key_ids: *const u8,
+    since: *const u64, count: usize, list_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     signing(authority, (list_out, "list_out"), error_out, |authority| {

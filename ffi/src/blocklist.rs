@@ -129,11 +129,7 @@ impl BlocklistData {
     /// Applies an encoded list, read by `decode` (all-or-nothing; the core
     /// decides everything).
     pub(crate) fn apply(
-        &mut self,
-        trust: &TrustStore,
-        bytes: &[u8],
-        decode: Decode,
-        now: u64,
+        &mut self, trust: &TrustStore, bytes: &[u8], decode: Decode, now: u64,
     ) -> Result<ListVersion, Failure> {
         let version = self.blocklist.apply(trust, &decode(bytes)?, now)?;
         self.refresh();
@@ -184,9 +180,7 @@ pub extern "C" fn partcert_blocklist_new() -> *mut partcert_blocklist {
 /// whole (1xx; 112 if the checksum does not match).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
-    data: *const u8,
-    len: usize,
-    blocklist_out: *mut *mut partcert_blocklist,
+    data: *const u8, len: usize, blocklist_out: *mut *mut partcert_blocklist,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -212,11 +206,8 @@ pub unsafe extern "C" fn partcert_blocklist_new_with_rollback_state(
 /// it as the anti-rollback marks are kept (see `partcert_blocklist`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    blocklist_out: *mut *mut partcert_blocklist,
-    error_out: *mut *mut partcert_error,
+    trust: *const partcert_trust_store, data: *const u8, len: usize,
+    blocklist_out: *mut *mut partcert_blocklist, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     // SAFETY: the header's contract, forwarded; no `dropped_out`.
     unsafe {
@@ -248,11 +239,8 @@ pub unsafe extern "C" fn partcert_blocklist_new_from_saved_state(
 /// `partcert_blocklist_new_from_saved_state`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_load_state(
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    blocklist_out: *mut *mut partcert_blocklist,
-    dropped_out: *mut *mut partcert_bytes,
+    trust: *const partcert_trust_store, data: *const u8, len: usize,
+    blocklist_out: *mut *mut partcert_blocklist, dropped_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -268,10 +256,8 @@ pub unsafe extern "C" fn partcert_blocklist_load_state(
 
 /// Writes what `encode` makes of a blocklist to a new `partcert_bytes`.
 fn encoded(
-    blocklist: *const partcert_blocklist,
-    state_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
-    encode: fn(&Blocklist) -> Vec<u8>,
+    blocklist: *const partcert_blocklist, state_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error, encode: fn(&Blocklist) -> Vec<u8>,
 ) -> partcert_result {
     boundary(error_out, || {
         let blocklist = arg!(castable::borrow: blocklist);
@@ -287,8 +273,7 @@ fn encoded(
 /// entry; encoded once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_save_state(
-    blocklist: *const partcert_blocklist,
-    state_out: *mut *mut partcert_bytes,
+    blocklist: *const partcert_blocklist, state_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     encoded(blocklist, state_out, error_out, Blocklist::encode_state)
@@ -298,8 +283,7 @@ pub unsafe extern "C" fn partcert_blocklist_save_state(
 /// `PARTCERT_MAX_ROLLBACK_STATE_LEN` bytes) to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_rollback_state(
-    blocklist: *const partcert_blocklist,
-    state_out: *mut *mut partcert_bytes,
+    blocklist: *const partcert_blocklist, state_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     encoded(blocklist, state_out, error_out, |b| {
@@ -345,13 +329,8 @@ pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blockl
 /// # Safety
 /// The header's contract for `partcert_blocklist_apply`.
 pub(crate) unsafe fn apply(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    decode: Decode,
-    version_out: *mut partcert_list_version,
+    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, decode: Decode, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -398,12 +377,8 @@ pub(crate) unsafe fn apply(
 /// or use `partcert_blocklist_holder_apply`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
+    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let decode: Decode = SignedList::decode;
@@ -432,10 +407,8 @@ pub unsafe extern "C" fn partcert_blocklist_apply(
 /// an argument is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_clock_for(
-    blocklist: *const partcert_blocklist,
-    trust: *const partcert_trust_store,
-    authority_key_id: *const u8,
-    now: u64,
+    blocklist: *const partcert_blocklist, trust: *const partcert_trust_store,
+    authority_key_id: *const u8, now: u64,
 ) -> u64 {
     getter(0, || {
         // SAFETY: NULL or live objects; NULL or 32 readable bytes.
@@ -471,9 +444,7 @@ pub unsafe extern "C" fn partcert_blocklist_follows_any(
 /// and publish it, or use `partcert_blocklist_holder_unfollow`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_unfollow(
-    blocklist: *mut partcert_blocklist,
-    authority_key_id: *const u8,
-    was_followed: *mut bool,
+    blocklist: *mut partcert_blocklist, authority_key_id: *const u8, was_followed: *mut bool,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -492,10 +463,8 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow(
 /// `partcert_bytes_free`. 503 if `blocklist` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    unfollowed_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store,
+    unfollowed_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let blocklist = arg!(castable::arc_get_mut: blocklist);
@@ -519,8 +488,7 @@ pub unsafe extern "C" fn partcert_blocklist_list_count(
 /// if `index` is past the end or `blocklist` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_list(
-    blocklist: *const partcert_blocklist,
-    index: usize,
+    blocklist: *const partcert_blocklist, index: usize,
 ) -> *const partcert_list_info {
     read(blocklist, std::ptr::null(), |b| {
         b.lists

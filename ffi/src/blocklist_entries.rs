@@ -45,8 +45,7 @@ fn listing(reason: u32, status: u32) -> Result<(Reason, ListingStatus), Failure>
 /// The body of every `_add_` call: the entries `make` makes, added (the
 /// core judges keys given twice when the list is published).
 fn add(
-    entries: *mut partcert_blocklist_entries,
-    error_out: *mut *mut partcert_error,
+    entries: *mut partcert_blocklist_entries, error_out: *mut *mut partcert_error,
     make: impl FnOnce() -> Result<Vec<BlocklistEntry>, Failure>,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -74,11 +73,7 @@ pub unsafe extern "C" fn partcert_blocklist_entries_free(entries: *mut partcert_
 /// seconds since the Unix epoch.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
-    entries: *mut partcert_blocklist_entries,
-    imei: u64,
-    reason: u32,
-    listed_at: u64,
-    status: u32,
+    entries: *mut partcert_blocklist_entries, imei: u64, reason: u32, listed_at: u64, status: u32,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     add(entries, error_out, || {
@@ -96,13 +91,8 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_handset(
 /// or re-certified around their key under another root or serial.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_reported_handset(
-    entries: *mut partcert_blocklist_entries,
-    record: *const u8,
-    record_len: usize,
-    reason: u32,
-    listed_at: u64,
-    status: u32,
-    error_out: *mut *mut partcert_error,
+    entries: *mut partcert_blocklist_entries, record: *const u8, record_len: usize, reason: u32,
+    listed_at: u64, status: u32, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     add(entries, error_out, || {
         let bytes = arg!(ptr::bytes_in: record, record_len);
@@ -119,12 +109,9 @@ type PartEntry = fn([u8; 32], Reason, u64, ListingStatus, Option<Imei>) -> Block
 
 /// The body of the two calls that list one part by a 32-byte digest.
 fn add_part_by(
-    entries: *mut partcert_blocklist_entries,
-    (digest, what): (*const u8, &'static str),
-    (reason, listed_at, status): (u32, u64, u32),
-    handset_imei: *const u64,
-    error_out: *mut *mut partcert_error,
-    entry: PartEntry,
+    entries: *mut partcert_blocklist_entries, (digest, what): (*const u8, &'static str),
+    (reason, listed_at, status): (u32, u64, u32), handset_imei: *const u64,
+    error_out: *mut *mut partcert_error, entry: PartEntry,
 ) -> partcert_result {
     add(entries, error_out, || {
         // SAFETY: 32 readable bytes, and a NULL or readable IMEI (the
@@ -153,13 +140,8 @@ fn add_part_by(
 /// handset the part was paired to, or is NULL if unknown.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
-    entries: *mut partcert_blocklist_entries,
-    part_id: *const u8,
-    reason: u32,
-    listed_at: u64,
-    status: u32,
-    handset_imei: *const u64,
-    error_out: *mut *mut partcert_error,
+    entries: *mut partcert_blocklist_entries, part_id: *const u8, reason: u32, listed_at: u64,
+    status: u32, handset_imei: *const u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let listing = (reason, listed_at, status);
     add_part_by(
@@ -180,13 +162,8 @@ pub unsafe extern "C" fn partcert_blocklist_entries_add_part(
 /// to, or is NULL if unknown.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_entries_add_part_key(
-    entries: *mut partcert_blocklist_entries,
-    key_id: *const u8,
-    reason: u32,
-    listed_at: u64,
-    status: u32,
-    handset_imei: *const u64,
-    error_out: *mut *mut partcert_error,
+    entries: *mut partcert_blocklist_entries, key_id: *const u8, reason: u32, listed_at: u64,
+    status: u32, handset_imei: *const u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let listing = (reason, listed_at, status);
     add_part_by(

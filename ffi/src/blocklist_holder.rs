@@ -49,8 +49,7 @@ pub struct partcert_blocklist_holder {
 /// shares: the caller keeps, and frees, its own reference).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_new(
-    blocklist: *const partcert_blocklist,
-    holder_out: *mut *mut partcert_blocklist_holder,
+    blocklist: *const partcert_blocklist, holder_out: *mut *mut partcert_blocklist_holder,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     // SAFETY: the header's contract, forwarded.
@@ -71,8 +70,7 @@ pub unsafe extern "C" fn partcert_blocklist_holder_load(
 /// reference) in O(1). Readers holding the previous one keep it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_publish(
-    holder: *const partcert_blocklist_holder,
-    blocklist: *const partcert_blocklist,
+    holder: *const partcert_blocklist_holder, blocklist: *const partcert_blocklist,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     // SAFETY: the header's contract, forwarded.
@@ -85,13 +83,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_publish(
 /// # Safety
 /// The header's contract for `partcert_blocklist_holder_apply`.
 pub(crate) unsafe fn apply(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    decode: Decode,
-    version_out: *mut partcert_list_version,
+    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, decode: Decode, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -113,12 +106,8 @@ pub(crate) unsafe fn apply(
 /// is published, and readers keep the current blocklist.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_apply(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
+    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let decode: Decode = SignedList::decode;
@@ -144,9 +133,7 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply(
 /// whether the current blocklist followed it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_unfollow(
-    holder: *const partcert_blocklist_holder,
-    authority_key_id: *const u8,
-    was_followed: *mut bool,
+    holder: *const partcert_blocklist_holder, authority_key_id: *const u8, was_followed: *mut bool,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -164,10 +151,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow(
 /// wanted, receives their root key ids, 32 bytes each).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    unfollowed_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store,
+    unfollowed_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let holder = arg!(castable::borrow: holder);

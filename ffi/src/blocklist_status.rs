@@ -286,8 +286,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_listing_count(
 /// Listing `index`, borrowed from the standing (NULL past the end).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_listing(
-    status: *const partcert_blocklist_status,
-    index: usize,
+    status: *const partcert_blocklist_status, index: usize,
 ) -> *const partcert_listing {
     read(status, std::ptr::null(), |s| {
         s.listings
@@ -308,8 +307,7 @@ pub unsafe extern "C" fn partcert_blocklist_status_list_count(
 /// Consulted list `index`, borrowed from the standing (NULL past the end).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_status_list(
-    status: *const partcert_blocklist_status,
-    index: usize,
+    status: *const partcert_blocklist_status, index: usize,
 ) -> *const partcert_list_checked {
     read(status, std::ptr::null(), |s| {
         s.lists.get(index).map(|view| std::ptr::from_ref(&view.c))

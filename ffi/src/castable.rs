@@ -53,8 +53,7 @@ macro_rules! reader {
     ($name:ident: $handle:ty) => {
         /// `read` of the value behind `handle`, or `default` for NULL.
         fn $name<T>(
-            handle: *const $handle,
-            default: T,
+            handle: *const $handle, default: T,
             read: impl FnOnce(&<$handle as $crate::castable::Castable>::RustType) -> Option<T>,
         ) -> T {
             // SAFETY: NULL or a live handle: the header's contract for every
@@ -171,8 +170,7 @@ pub(crate) unsafe fn free_arc<C: Castable<Ownership = OwnershipArc>>(handle: *co
 /// The value behind a handle argument, checked: NULL is named (500), a
 /// misaligned pointer cannot be a handle (503).
 fn pointer<C: Castable>(
-    handle: *mut C,
-    what: &'static str,
+    handle: *mut C, what: &'static str,
 ) -> Result<NonNull<C::RustType>, Failure> {
     let raw = NonNull::new(handle.cast::<C::RustType>()).ok_or_else(|| Failure::null(what))?;
     if !raw.as_ptr().is_aligned() {
@@ -190,8 +188,7 @@ fn pointer<C: Castable>(
 /// [`from_arc`]; the caller does not use it from another thread during
 /// the returned lifetime (the header's rule for non-const pointers).
 pub(crate) unsafe fn arc_get_mut<'a, C: Castable<Ownership = OwnershipArc>>(
-    handle: *mut C,
-    what: &'static str,
+    handle: *mut C, what: &'static str,
 ) -> Result<&'a mut C::RustType, Failure> {
     let raw = pointer(handle, what)?;
     // SAFETY: `raw` came from `Arc::into_raw` and its reference is live; the
@@ -231,9 +228,7 @@ pub(crate) unsafe fn try_ref<'a, C: Castable>(handle: *const C) -> Option<&'a C:
 /// # Safety
 /// As for [`try_ref`].
 pub(crate) unsafe fn read<C: Castable, T>(
-    handle: *const C,
-    default: T,
-    read: impl FnOnce(&C::RustType) -> Option<T>,
+    handle: *const C, default: T, read: impl FnOnce(&C::RustType) -> Option<T>,
 ) -> T {
     // SAFETY: forwarded contract.
     getter(default, || read(unsafe { try_ref(handle) }?))
@@ -244,8 +239,7 @@ pub(crate) unsafe fn read<C: Castable, T>(
 /// # Safety
 /// As for [`try_ref`].
 pub(crate) unsafe fn borrow<'a, C: Castable>(
-    handle: *const C,
-    what: &'static str,
+    handle: *const C, what: &'static str,
 ) -> Result<&'a C::RustType, Failure> {
     let raw = pointer(handle.cast_mut(), what)?;
     // SAFETY: non-NULL and aligned; live and unmutated (this contract).
@@ -258,8 +252,7 @@ pub(crate) unsafe fn borrow<'a, C: Castable>(
 /// # Safety
 /// As for [`try_ref`].
 pub(crate) unsafe fn optional<'a, C: Castable>(
-    handle: *const C,
-    what: &'static str,
+    handle: *const C, what: &'static str,
 ) -> Result<Option<&'a C::RustType>, Failure> {
     if handle.is_null() {
         return Ok(None);
@@ -274,8 +267,7 @@ pub(crate) unsafe fn optional<'a, C: Castable>(
 /// As for [`try_ref`], and no other reference to the value exists for the
 /// returned lifetime.
 pub(crate) unsafe fn borrow_mut<'a, C: Castable<Ownership = OwnershipBox>>(
-    handle: *mut C,
-    what: &'static str,
+    handle: *mut C, what: &'static str,
 ) -> Result<&'a mut C::RustType, Failure> {
     let mut raw = pointer(handle, what)?;
     // SAFETY: non-NULL and aligned; live and not otherwise referenced

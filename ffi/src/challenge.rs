@@ -17,8 +17,7 @@ use crate::ptr::{self, Out};
 /// every check, so a recorded answer cannot be replayed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_challenge_generate(
-    nonce_out: *mut u8,
-    error_out: *mut *mut partcert_error,
+    nonce_out: *mut u8, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: 32 writable bytes.
@@ -36,12 +35,8 @@ pub unsafe extern "C" fn partcert_challenge_generate(
 /// that key's. Writes the encoded response to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_challenge_respond(
-    part_seed: *const u8,
-    nonce: *const u8,
-    certificate: *const u8,
-    certificate_len: usize,
-    response_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    part_seed: *const u8, nonce: *const u8, certificate: *const u8, certificate_len: usize,
+    response_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let seed = arg!(ptr::secret_in: part_seed);

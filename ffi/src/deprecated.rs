@@ -32,13 +32,9 @@ use crate::trust_store::{partcert_trust_store, partcert_trust_store_apply_revoca
 
 /// The body of the two calls that publish a whole list of `entries`.
 fn whole_list(
-    authority: *const partcert_authority,
-    format: Format,
-    version: ListVersion,
-    (issued_at, expires_at): (u64, u64),
-    entries: *const partcert_blocklist_entries,
-    snapshot_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, format: Format, version: ListVersion,
+    (issued_at, expires_at): (u64, u64), entries: *const partcert_blocklist_entries,
+    snapshot_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let authority = arg!(castable::borrow: authority);
@@ -68,14 +64,9 @@ fn whole_list(
 /// it. Writes the encoded snapshot to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_snapshot(
-    authority: *const partcert_authority,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    entries: *const partcert_blocklist_entries,
-    snapshot_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, epoch: u64, sequence: u64, issued_at: u64,
+    expires_at: u64, entries: *const partcert_blocklist_entries,
+    snapshot_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let version = ListVersion::new(epoch, sequence);
     let times = (issued_at, expires_at);
@@ -102,14 +93,9 @@ pub unsafe extern "C" fn partcert_authority_publish_snapshot(
 /// `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_compact_snapshot(
-    authority: *const partcert_authority,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    entries: *const partcert_blocklist_entries,
-    snapshot_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, epoch: u64, sequence: u64, issued_at: u64,
+    expires_at: u64, entries: *const partcert_blocklist_entries,
+    snapshot_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let version = ListVersion::new(epoch, sequence);
     let times = (issued_at, expires_at);
@@ -137,15 +123,9 @@ pub unsafe extern "C" fn partcert_authority_publish_compact_snapshot(
 /// the encoded delta to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_delta_over(
-    authority: *const partcert_authority,
-    held: *const partcert_blocklist,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    delisted: *const partcert_blocklist_entries,
-    listed: *const partcert_blocklist_entries,
-    delta_out: *mut *mut partcert_bytes,
+    authority: *const partcert_authority, held: *const partcert_blocklist, epoch: u64,
+    sequence: u64, issued_at: u64, expires_at: u64, delisted: *const partcert_blocklist_entries,
+    listed: *const partcert_blocklist_entries, delta_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -180,13 +160,8 @@ pub unsafe extern "C" fn partcert_authority_publish_delta_over(
 /// encoded delta to a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_delta(
-    authority: *const partcert_authority,
-    from: *const u8,
-    from_len: usize,
-    to: *const u8,
-    to_len: usize,
-    delta_out: *mut *mut partcert_bytes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, from: *const u8, from_len: usize, to: *const u8,
+    to_len: usize, delta_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let authority = arg!(castable::borrow: authority);
@@ -237,12 +212,8 @@ fn delta_only(bytes: &[u8]) -> Result<SignedList, partcert::Error> {
 /// any other object (a compact snapshot, a delta, ...) is 105, as in 1.3.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
+    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let decode: Decode = snapshot_only;
@@ -268,12 +239,8 @@ pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
 /// object is 105, as in 1.3.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_apply_delta(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
+    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let decode: Decode = delta_only;
@@ -300,12 +267,8 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
 /// other object is 105, as in 1.3. On failure nothing is published.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_apply_snapshot(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
+    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let decode: Decode = snapshot_only;
@@ -332,12 +295,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply_snapshot(
 /// 105, as in 1.3. On failure nothing is published.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_holder_apply_delta(
-    holder: *const partcert_blocklist_holder,
-    trust: *const partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    version_out: *mut partcert_list_version,
+    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store, data: *const u8,
+    len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     let decode: Decode = delta_only;
@@ -367,10 +326,7 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply_delta(
 /// before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    sequence_out: *mut u64,
+    trust: *mut partcert_trust_store, data: *const u8, len: usize, sequence_out: *mut u64,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     // SAFETY: forwarded contract.

@@ -69,9 +69,7 @@ impl From<&MatchedKey> for partcert_matched_kind {
 /// Checks a `uint32_t` passed for a C enum, with the core's (or the list
 /// format's) `from_code`.
 pub(crate) fn enum_in<T>(
-    value: u32,
-    what: &'static str,
-    from_code: impl FnOnce(u32) -> Option<T>,
+    value: u32, what: &'static str, from_code: impl FnOnce(u32) -> Option<T>,
 ) -> Result<T, Failure> {
     from_code(value).ok_or_else(|| {
         Failure::argument(format!(
@@ -82,8 +80,7 @@ pub(crate) fn enum_in<T>(
 
 /// A result's name, message or hint, picked by `text`.
 fn result_text(
-    result: u32,
-    unknown: &'static CStr,
+    result: u32, unknown: &'static CStr,
     text: fn(&(u32, &'static CStr, &'static CStr, &'static CStr)) -> &'static CStr,
 ) -> partcert_str {
     getter(partcert_str::from_static(unknown), || {

@@ -31,9 +31,7 @@ pub(crate) struct HandsetEvidenceData {
 /// Starts handset evidence from the handset's own encoded pairing record.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_evidence_new(
-    record: *const u8,
-    record_len: usize,
-    evidence_out: *mut *mut partcert_handset_evidence,
+    record: *const u8, record_len: usize, evidence_out: *mut *mut partcert_handset_evidence,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -61,9 +59,7 @@ pub unsafe extern "C" fn partcert_handset_evidence_free(evidence: *mut partcert_
 /// valid IMEI.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_evidence_add_modem_imei(
-    evidence: *mut partcert_handset_evidence,
-    imei: u64,
-    error_out: *mut *mut partcert_error,
+    evidence: *mut partcert_handset_evidence, imei: u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let evidence = arg!(castable::borrow_mut: evidence);
@@ -78,9 +74,7 @@ pub unsafe extern "C" fn partcert_handset_evidence_add_modem_imei(
 /// `partcert_part_evidence` and use `partcert_handset_evidence_add_part`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_evidence_add_part_certificate(
-    evidence: *mut partcert_handset_evidence,
-    certificate: *const u8,
-    certificate_len: usize,
+    evidence: *mut partcert_handset_evidence, certificate: *const u8, certificate_len: usize,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -98,8 +92,7 @@ pub unsafe extern "C" fn partcert_handset_evidence_add_part_certificate(
 /// self-check uses the handset's own.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_evidence_add_part(
-    evidence: *mut partcert_handset_evidence,
-    part: *const partcert_part_evidence,
+    evidence: *mut partcert_handset_evidence, part: *const partcert_part_evidence,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {

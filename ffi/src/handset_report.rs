@@ -309,8 +309,7 @@ pub unsafe extern "C" fn partcert_handset_report_part_count(
 /// Fitted part `index`'s outcome, borrowed (NULL past the end).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_part(
-    report: *const partcert_handset_report,
-    index: usize,
+    report: *const partcert_handset_report, index: usize,
 ) -> *const partcert_fitted_part {
     read(report, std::ptr::null(), |r| {
         r.parts.get(index).map(|view| std::ptr::from_ref(&view.c))
@@ -328,8 +327,7 @@ pub unsafe extern "C" fn partcert_handset_report_missing_count(
 /// Missing part `index`, borrowed (NULL past the end).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_handset_report_missing(
-    report: *const partcert_handset_report,
-    index: usize,
+    report: *const partcert_handset_report, index: usize,
 ) -> *const partcert_paired_part {
     read(report, std::ptr::null(), |r| {
         r.missing.get(index).map(std::ptr::from_ref)

@@ -14,8 +14,7 @@ use crate::ptr::{self, OutFixed};
 /// system's cryptographic random source: a new secret key. Keep it secret.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_secret_key_generate(
-    seed_out: *mut u8,
-    error_out: *mut *mut partcert_error,
+    seed_out: *mut u8, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: 32 writable bytes.
@@ -30,9 +29,7 @@ pub unsafe extern "C" fn partcert_secret_key_generate(
 /// names).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_public_key_from_seed(
-    seed: *const u8,
-    public_key_out: *mut u8,
-    error_out: *mut *mut partcert_error,
+    seed: *const u8, public_key_out: *mut u8, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: 32 readable and 32 writable bytes.
@@ -51,9 +48,7 @@ pub unsafe extern "C" fn partcert_public_key_from_seed(
 /// Ed25519 public key.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_public_key_id(
-    public_key: *const u8,
-    key_id_out: *mut u8,
-    error_out: *mut *mut partcert_error,
+    public_key: *const u8, key_id_out: *mut u8, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: 32 readable and 32 writable bytes.

@@ -20,8 +20,7 @@ use crate::error::{Failure, partcert_error, report};
 /// core is all-or-nothing: a panic half-way leaves no object in a state
 /// that a later call could misread.
 pub(crate) fn boundary(
-    error_out: *mut *mut partcert_error,
-    body: impl FnOnce() -> Result<(), Failure>,
+    error_out: *mut *mut partcert_error, body: impl FnOnce() -> Result<(), Failure>,
 ) -> partcert_result {
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return partcert_result::OK,

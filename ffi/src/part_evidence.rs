@@ -48,9 +48,7 @@ impl PartEvidenceData {
 /// the part). Fails with a 1xx code if the bytes are malformed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_new(
-    certificate: *const u8,
-    certificate_len: usize,
-    evidence_out: *mut *mut partcert_part_evidence,
+    certificate: *const u8, certificate_len: usize, evidence_out: *mut *mut partcert_part_evidence,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -75,9 +73,7 @@ pub unsafe extern "C" fn partcert_part_evidence_free(evidence: *mut partcert_par
 /// (`partcert_trust_store_add_chain_certificate`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_add_chain_certificate(
-    evidence: *mut partcert_part_evidence,
-    certificate: *const u8,
-    certificate_len: usize,
+    evidence: *mut partcert_part_evidence, certificate: *const u8, certificate_len: usize,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -94,9 +90,7 @@ pub unsafe extern "C" fn partcert_part_evidence_add_chain_certificate(
 /// record does not list the part (or an earlier certificate of it).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_set_pairing_record(
-    evidence: *mut partcert_part_evidence,
-    record: *const u8,
-    record_len: usize,
+    evidence: *mut partcert_part_evidence, record: *const u8, record_len: usize,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -113,11 +107,8 @@ pub unsafe extern "C" fn partcert_part_evidence_set_pairing_record(
 /// holds the key its certificate names.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_set_challenge(
-    evidence: *mut partcert_part_evidence,
-    nonce: *const u8,
-    response: *const u8,
-    response_len: usize,
-    error_out: *mut *mut partcert_error,
+    evidence: *mut partcert_part_evidence, nonce: *const u8, response: *const u8,
+    response_len: usize, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let evidence = arg!(castable::borrow_mut: evidence);
@@ -136,9 +127,7 @@ pub unsafe extern "C" fn partcert_part_evidence_set_challenge(
 /// the 15-digit number as an integer; 107 if it is not a valid IMEI.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_evidence_add_presented_imei(
-    evidence: *mut partcert_part_evidence,
-    imei: u64,
-    error_out: *mut *mut partcert_error,
+    evidence: *mut partcert_part_evidence, imei: u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let evidence = arg!(castable::borrow_mut: evidence);

@@ -31,15 +31,9 @@ pub struct partcert_part_spec {
 /// characters …) are checked when certifying (111).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_spec_new(
-    kind: u16,
-    manufacturer: *const c_char,
-    manufacturer_len: usize,
-    model: *const c_char,
-    model_len: usize,
-    serial: *const c_char,
-    serial_len: usize,
-    spec_out: *mut *mut partcert_part_spec,
-    error_out: *mut *mut partcert_error,
+    kind: u16, manufacturer: *const c_char, manufacturer_len: usize, model: *const c_char,
+    model_len: usize, serial: *const c_char, serial_len: usize,
+    spec_out: *mut *mut partcert_part_spec, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let manufacturer = arg!(ptr::str_in: manufacturer, manufacturer_len);
@@ -62,9 +56,7 @@ pub unsafe extern "C" fn partcert_part_spec_new(
 /// certifying: 110, naming it.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_spec_add_imei(
-    spec: *mut partcert_part_spec,
-    imei: u64,
-    error_out: *mut *mut partcert_error,
+    spec: *mut partcert_part_spec, imei: u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let spec = arg!(castable::borrow_mut: spec);
@@ -87,9 +79,7 @@ pub unsafe extern "C" fn partcert_part_spec_add_imei(
 /// Ed25519 public key.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_part_spec_set_public_key(
-    spec: *mut partcert_part_spec,
-    public_key: *const u8,
-    error_out: *mut *mut partcert_error,
+    spec: *mut partcert_part_spec, public_key: *const u8, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let spec = arg!(castable::borrow_mut: spec);

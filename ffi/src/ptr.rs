@@ -40,9 +40,7 @@ use crate::str::{partcert_slice, partcert_str};
 /// If `data` is not NULL it points to `count` initialised values of `T`
 /// that stay unchanged for the returned lifetime.
 pub(crate) unsafe fn array_in<'a, T>(
-    data: *const T,
-    count: usize,
-    what: &'static str,
+    data: *const T, count: usize, what: &'static str,
 ) -> Result<&'a [T], Failure> {
     if data.is_null() {
         return if count == 0 {
@@ -72,9 +70,7 @@ pub(crate) unsafe fn array_in<'a, T>(
 /// # Safety
 /// As for [`array_in`].
 pub(crate) unsafe fn bytes_in<'a>(
-    data: *const u8,
-    len: usize,
-    what: &'static str,
+    data: *const u8, len: usize, what: &'static str,
 ) -> Result<&'a [u8], Failure> {
     // SAFETY: forwarded contract.
     unsafe { array_in(data, len, what) }
@@ -85,9 +81,7 @@ pub(crate) unsafe fn bytes_in<'a>(
 /// # Safety
 /// As for [`array_in`].
 pub(crate) unsafe fn str_in<'a>(
-    data: *const c_char,
-    len: usize,
-    what: &'static str,
+    data: *const c_char, len: usize, what: &'static str,
 ) -> Result<&'a str, Failure> {
     // SAFETY: forwarded contract.
     let bytes = unsafe { bytes_in(data.cast(), len, what) }?;
@@ -100,9 +94,7 @@ pub(crate) unsafe fn str_in<'a>(
 /// `list` is NULL or points to `count` `partcert_str`, each following the
 /// byte-buffer rules.
 pub(crate) unsafe fn strs_in<'a>(
-    list: *const partcert_str,
-    count: usize,
-    what: &'static str,
+    list: *const partcert_str, count: usize, what: &'static str,
 ) -> Result<Vec<&'a str>, Failure> {
     // SAFETY: forwarded contract.
     let list = unsafe { array_in(list, count, what) }?;
@@ -117,9 +109,7 @@ pub(crate) unsafe fn strs_in<'a>(
 /// # Safety
 /// As for [`strs_in`].
 pub(crate) unsafe fn slices_in<'a>(
-    list: *const partcert_slice,
-    count: usize,
-    what: &'static str,
+    list: *const partcert_slice, count: usize, what: &'static str,
 ) -> Result<Vec<&'a [u8]>, Failure> {
     // SAFETY: forwarded contract.
     let list = unsafe { array_in(list, count, what) }?;
@@ -134,8 +124,7 @@ pub(crate) unsafe fn slices_in<'a>(
 /// # Safety
 /// If `data` is not NULL it points to `N` readable bytes.
 pub(crate) unsafe fn fixed_in<const N: usize>(
-    data: *const u8,
-    what: &'static str,
+    data: *const u8, what: &'static str,
 ) -> Result<[u8; N], Failure> {
     if data.is_null() {
         return Err(Failure::null(what));
@@ -170,8 +159,7 @@ pub(crate) unsafe fn key_id_in(data: *const u8, what: &'static str) -> Result<Ke
 /// # Safety
 /// As for [`fixed_in`].
 pub(crate) unsafe fn secret_in(
-    data: *const u8,
-    what: &'static str,
+    data: *const u8, what: &'static str,
 ) -> Result<zeroize::Zeroizing<[u8; 32]>, Failure> {
     if data.is_null() {
         return Err(Failure::null(what));
@@ -204,8 +192,7 @@ impl<T> Out<T> {
     /// # Safety
     /// As for [`Out::new`].
     pub(crate) unsafe fn optional(
-        ptr: *mut T,
-        what: &'static str,
+        ptr: *mut T, what: &'static str,
     ) -> Result<Option<Self>, Failure> {
         if ptr.is_null() {
             return Ok(None);
@@ -234,8 +221,7 @@ pub(crate) fn write_optional<T>(out: Option<Out<T>>, value: T) -> Result<(), Fai
 /// Writes a new `partcert_bytes` to an optional out-parameter, made only
 /// when it is wanted (an unwanted handle would leak).
 pub(crate) fn write_bytes_optional(
-    out: Option<Out<*mut partcert_bytes>>,
-    make: impl FnOnce() -> Vec<u8>,
+    out: Option<Out<*mut partcert_bytes>>, make: impl FnOnce() -> Vec<u8>,
 ) -> Result<(), Failure> {
     match out {
         Some(out) => out.write(to_bytes(make())),

@@ -85,9 +85,7 @@ pub(crate) fn format_in(value: u32) -> Result<Format, Failure> {
 /// The signer's own list, as `held` holds it (the base of a delta over
 /// what devices hold); 503, naming the argument, if it holds none.
 pub(crate) fn held_list<'a>(
-    authority: &AuthorityData,
-    held: &'a BlocklistData,
-    what: &'static str,
+    authority: &AuthorityData, held: &'a BlocklistData, what: &'static str,
 ) -> Result<&'a AuthorityList, Failure> {
     let list_authority = authority.authority.blocklist_authority()?;
     held.blocklist.list(&list_authority).ok_or_else(|| {
@@ -107,9 +105,7 @@ pub(crate) fn keys(entries: Option<&EntriesData>) -> Vec<BlockKey> {
 
 /// Signs `publication` over `listed` (NULL: none).
 pub(crate) fn sign(
-    authority: &AuthorityData,
-    publication: &Publication<'_>,
-    listed: Option<&EntriesData>,
+    authority: &AuthorityData, publication: &Publication<'_>, listed: Option<&EntriesData>,
 ) -> Result<Published, Failure> {
     let listed = listed.map_or(&[][..], EntriesData::entries);
     Ok(authority
@@ -156,20 +152,11 @@ pub(crate) fn sign(
 /// no base and nothing delisted is coded straight from the entries.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish(
-    authority: *const partcert_authority,
-    format: u32,
-    epoch: u64,
-    sequence: u64,
-    issued_at: u64,
-    expires_at: u64,
-    base_snapshot: *const u8,
-    base_snapshot_len: usize,
-    base_held: *const partcert_blocklist,
-    delisted: *const partcert_blocklist_entries,
-    listed: *const partcert_blocklist_entries,
-    list_out: *mut *mut partcert_bytes,
-    changes_out: *mut *mut partcert_list_changes,
-    error_out: *mut *mut partcert_error,
+    authority: *const partcert_authority, format: u32, epoch: u64, sequence: u64, issued_at: u64,
+    expires_at: u64, base_snapshot: *const u8, base_snapshot_len: usize,
+    base_held: *const partcert_blocklist, delisted: *const partcert_blocklist_entries,
+    listed: *const partcert_blocklist_entries, list_out: *mut *mut partcert_bytes,
+    changes_out: *mut *mut partcert_list_changes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let authority = arg!(castable::borrow: authority);

@@ -32,9 +32,7 @@ impl<C: Castable, H> HolderOf<C> for H where
 /// The header's contract: `value` is NULL or a live reference, `holder_out`
 /// NULL or writable, `error_out` as for every call.
 pub(crate) unsafe fn new<H, C>(
-    value: *const C,
-    what: &'static str,
-    holder_out: *mut *mut H,
+    value: *const C, what: &'static str, holder_out: *mut *mut H,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result
 where
@@ -75,10 +73,7 @@ where
 /// # Safety
 /// `holder` and `value` are NULL or live; `error_out` as for every call.
 pub(crate) unsafe fn publish<H, C>(
-    holder: *const H,
-    value: *const C,
-    what: &'static str,
-    error_out: *mut *mut partcert_error,
+    holder: *const H, value: *const C, what: &'static str, error_out: *mut *mut partcert_error,
 ) -> partcert_result
 where
     C: Castable<Ownership = OwnershipArc>,
@@ -100,8 +95,7 @@ where
 /// Computes the next value from a copy of the current one and publishes it,
 /// returning what `change` says; on failure nothing is published.
 pub(crate) fn update<T: Clone, R>(
-    holder: &Shared<T>,
-    change: impl FnOnce(&mut T) -> Result<R, Failure>,
+    holder: &Shared<T>, change: impl FnOnce(&mut T) -> Result<R, Failure>,
 ) -> Result<R, Failure> {
     holder.update(|current| {
         let mut next = current.clone();

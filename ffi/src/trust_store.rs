@@ -48,9 +48,7 @@ impl TrustData {
     /// then the pool's certificates for the key that issued it (those the
     /// evidence does not already carry), up to `PARTCERT_MAX_CHAIN_LEN`.
     pub(crate) fn chain_for<'a>(
-        &'a self,
-        certificate: &Certificate,
-        own: &'a [Certificate],
+        &'a self, certificate: &Certificate, own: &'a [Certificate],
     ) -> std::borrow::Cow<'a, [Certificate]> {
         let issuer = certificate.issuer();
         let mut extra = self
@@ -107,10 +105,7 @@ pub unsafe extern "C" fn partcert_trust_store_free(trust: *mut partcert_trust_st
 }
 
 fn add_root(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    key_id_out: *mut u8,
+    trust: *mut partcert_trust_store, data: *const u8, len: usize, key_id_out: *mut u8,
     error_out: *mut *mut partcert_error,
     pin: fn(&mut TrustStore, Certificate) -> Result<KeyId, partcert::Error>,
 ) -> partcert_result {
@@ -140,10 +135,7 @@ fn add_root(
 /// `trust` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_add_manufacturer_root(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    key_id_out: *mut u8,
+    trust: *mut partcert_trust_store, data: *const u8, len: usize, key_id_out: *mut u8,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     add_root(
@@ -162,10 +154,7 @@ pub unsafe extern "C" fn partcert_trust_store_add_manufacturer_root(
 /// not wanted). Errors as for `partcert_trust_store_add_manufacturer_root`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_add_blocklist_root(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    key_id_out: *mut u8,
+    trust: *mut partcert_trust_store, data: *const u8, len: usize, key_id_out: *mut u8,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     add_root(
@@ -192,9 +181,7 @@ pub unsafe extern "C" fn partcert_trust_store_add_blocklist_root(
 /// issuer's certificate, 503 if `trust` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_add_chain_certificate(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
+    trust: *mut partcert_trust_store, data: *const u8, len: usize,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
@@ -235,12 +222,8 @@ pub unsafe extern "C" fn partcert_trust_store_add_chain_certificate(
 /// shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_apply_revocation_list_at(
-    trust: *mut partcert_trust_store,
-    data: *const u8,
-    len: usize,
-    now: u64,
-    sequence_out: *mut u64,
-    error_out: *mut *mut partcert_error,
+    trust: *mut partcert_trust_store, data: *const u8, len: usize, now: u64,
+    sequence_out: *mut u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let trust = arg!(castable::arc_get_mut: trust);
@@ -285,9 +268,7 @@ pub unsafe extern "C" fn partcert_trust_store_chain_certificate_count(
 /// clock for the part's root. 0 if `trust` or `root_key_id` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_clock_for_root(
-    trust: *const partcert_trust_store,
-    root_key_id: *const u8,
-    now: u64,
+    trust: *const partcert_trust_store, root_key_id: *const u8, now: u64,
 ) -> u64 {
     read(trust, 0, |t| {
         // SAFETY: NULL or 32 readable bytes.
@@ -302,9 +283,7 @@ pub unsafe extern "C" fn partcert_trust_store_clock_for_root(
 /// `since_out` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_is_revoked(
-    trust: *const partcert_trust_store,
-    root_key_id: *const u8,
-    key_id: *const u8,
+    trust: *const partcert_trust_store, root_key_id: *const u8, key_id: *const u8,
     since_out: *mut u64,
 ) -> bool {
     read(trust, false, |t| {

@@ -28,8 +28,7 @@ pub struct partcert_trust_store_holder {
 /// caller keeps, and frees, its own reference).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_holder_new(
-    trust: *const partcert_trust_store,
-    holder_out: *mut *mut partcert_trust_store_holder,
+    trust: *const partcert_trust_store, holder_out: *mut *mut partcert_trust_store_holder,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     // SAFETY: the header's contract, forwarded.
@@ -50,8 +49,7 @@ pub unsafe extern "C" fn partcert_trust_store_holder_load(
 /// reference) in O(1). Readers holding the previous one keep it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_holder_publish(
-    holder: *const partcert_trust_store_holder,
-    trust: *const partcert_trust_store,
+    holder: *const partcert_trust_store_holder, trust: *const partcert_trust_store,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     // SAFETY: the header's contract, forwarded.

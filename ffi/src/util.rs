@@ -34,10 +34,7 @@ pub extern "C" fn partcert_version_number() -> u32 {
 /// ending in a valid Luhn check digit.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_imei_parse(
-    text: *const c_char,
-    text_len: usize,
-    imei_out: *mut u64,
-    error_out: *mut *mut partcert_error,
+    text: *const c_char, text_len: usize, imei_out: *mut u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let text = arg!(ptr::str_in: text, text_len);
@@ -50,9 +47,7 @@ pub unsafe extern "C" fn partcert_imei_parse(
 /// full 15-digit IMEI: what a factory does when it allocates one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_imei_with_check_digit(
-    body: u64,
-    imei_out: *mut u64,
-    error_out: *mut *mut partcert_error,
+    body: u64, imei_out: *mut u64, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         let out = arg!(Out::new: imei_out);
@@ -64,9 +59,7 @@ pub unsafe extern "C" fn partcert_imei_with_check_digit(
 /// or verifying the rest (to route a file to the right function).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_object_type_of(
-    data: *const u8,
-    len: usize,
-    type_out: *mut partcert_object_type,
+    data: *const u8, len: usize, type_out: *mut partcert_object_type,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {

@@ -300,8 +300,7 @@ pub unsafe extern "C" fn partcert_verdict_provenance(
 /// dated outside its service's validity, places nothing.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_issuer_revoked(
-    verdict: *const partcert_verdict,
-    since_out: *mut u64,
+    verdict: *const partcert_verdict, since_out: *mut u64,
 ) -> bool {
     // SAFETY: NULL or a live verdict; NULL or a writable u64.
     unsafe { time_of(verdict, since_out, |v| v.issuer_revoked_since) }
@@ -316,8 +315,7 @@ pub unsafe extern "C" fn partcert_verdict_issuer_revoked(
 /// expired, 301.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verdict_issuer_retired(
-    verdict: *const partcert_verdict,
-    at_out: *mut u64,
+    verdict: *const partcert_verdict, at_out: *mut u64,
 ) -> bool {
     // SAFETY: NULL or a live verdict; NULL or a writable u64.
     unsafe { time_of(verdict, at_out, |v| v.issuer_retired_at) }
@@ -330,9 +328,7 @@ pub unsafe extern "C" fn partcert_verdict_issuer_retired(
 /// `verdict` is NULL or live; `out` is NULL or valid for a write of one
 /// `u64`.
 unsafe fn time_of(
-    verdict: *const partcert_verdict,
-    out: *mut u64,
-    pick: fn(&Verdict) -> Option<u64>,
+    verdict: *const partcert_verdict, out: *mut u64, pick: fn(&Verdict) -> Option<u64>,
 ) -> bool {
     getter(false, || {
         // SAFETY: this function's contract.

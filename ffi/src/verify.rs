@@ -52,14 +52,9 @@ fn imeis_in(imeis: &[u64]) -> Result<Vec<Imei>, Failure> {
 /// a clean one is refused with that code.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verify_part(
-    trust: *const partcert_trust_store,
-    blocklist: *const partcert_blocklist,
-    host_imeis: *const u64,
-    host_imei_count: usize,
-    evidence: *const partcert_part_evidence,
-    now: u64,
-    verdict_out: *mut *mut partcert_verdict,
-    error_out: *mut *mut partcert_error,
+    trust: *const partcert_trust_store, blocklist: *const partcert_blocklist,
+    host_imeis: *const u64, host_imei_count: usize, evidence: *const partcert_part_evidence,
+    now: u64, verdict_out: *mut *mut partcert_verdict, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: live objects (the blocklist may be NULL), `host_imei_count`
@@ -109,12 +104,9 @@ pub unsafe extern "C" fn partcert_verify_part(
 /// NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_verify_handset(
-    trust: *const partcert_trust_store,
-    blocklist: *const partcert_blocklist,
-    evidence: *const partcert_handset_evidence,
-    now: u64,
-    report_out: *mut *mut partcert_handset_report,
-    error_out: *mut *mut partcert_error,
+    trust: *const partcert_trust_store, blocklist: *const partcert_blocklist,
+    evidence: *const partcert_handset_evidence, now: u64,
+    report_out: *mut *mut partcert_handset_report, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
     boundary(error_out, || {
         // SAFETY: live objects (the blocklist may be NULL) and a writable

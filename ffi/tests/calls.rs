@@ -182,9 +182,7 @@ fn trust_of(w: &World) -> *mut partcert_trust_store {
 }
 
 fn verify(
-    trust: *const partcert_trust_store,
-    blocklist: *const partcert_blocklist,
-    part: &[u8],
+    trust: *const partcert_trust_store, blocklist: *const partcert_blocklist, part: &[u8],
 ) -> Result<*mut partcert_verdict, (u32, String)> {
     let mut evidence = null_mut();
     let mut verdict = null_mut();
@@ -570,8 +568,7 @@ struct Publish<'a> {
 }
 
 fn publish(
-    authority: *const partcert_authority,
-    p: &Publish<'_>,
+    authority: *const partcert_authority, p: &Publish<'_>,
 ) -> Result<(Vec<u8>, partcert_list_changes), (u32, String)> {
     let mut list = null_mut();
     let mut changes = null_mut();
@@ -604,9 +601,7 @@ fn publish(
 }
 
 fn apply(
-    blocklist: *mut partcert_blocklist,
-    trust: *const partcert_trust_store,
-    list: &[u8],
+    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store, list: &[u8],
 ) -> Result<u64, (u32, String)> {
     let mut version = partcert_list_version {
         epoch: 0,
@@ -629,11 +624,7 @@ fn apply(
 }
 
 fn changes(
-    carried: u64,
-    listed: u64,
-    delisted: u64,
-    given_twice: u64,
-    total: u64,
+    carried: u64, listed: u64, delisted: u64, given_twice: u64, total: u64,
 ) -> partcert_list_changes {
     partcert_list_changes {
         carried,
