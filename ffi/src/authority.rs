@@ -94,6 +94,20 @@ pub(crate) fn signing(
     })
 }
 
+/// The body of every certifying call: the certificate `certify` makes with
+/// the authority, encoded, written to a new `partcert_bytes` at
+/// `certificate_out`.
+fn certifying(
+    authority: *const partcert_authority, certificate_out: *mut *mut partcert_bytes,
+    error_out: *mut *mut partcert_error,
+    certify: impl FnOnce(&Authority) -> Result<Certificate, Failure>,
+) -> partcert_result {
+    let out = (certificate_out, "certificate_out");
+    signing(authority, out, error_out, |authority| {
+        Ok(certify(authority)?.as_bytes().to_vec())
+    })
+}
+
 /// A subject's name and public key, as the certifying calls take them.
 ///
 /// # Safety
@@ -244,8 +258,8 @@ pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
     not_before: u64, not_after: u64, certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let out = (certificate_out, "certificate_out");
-    signing(authority, out, error_out, |authority| {
+    let validity = validity(not_before, not_after);
+    certifying(authority, certificate_out, error_out, |authority| {
         // SAFETY: readable name, key, kinds and names.
         let ((name, key), kinds, makers) = unsafe {
             (
@@ -255,10 +269,7 @@ pub unsafe extern "C" fn partcert_authority_certify_part_issuer(
             )
         };
         let kinds: Vec<PartKind> = kinds.iter().map(|c| PartKind::from_code(*c)).collect();
-        let validity = validity(not_before, not_after);
-        let certificate =
-            authority.certify_part_issuer(name, key, &kinds, &makers, serial_number, validity)?;
-        Ok(certificate.as_bytes().to_vec())
+        Ok(authority.certify_part_issuer(name, key, &kinds, &makers, serial_number, validity)?)
     })
 }
 
@@ -271,13 +282,11 @@ pub unsafe extern "C" fn partcert_authority_certify_pairing_service(
     subject_key: *const u8, serial_number: u64, not_before: u64, not_after: u64,
     certificate_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let out = (certificate_out, "certificate_out");
-    signing(authority, out, error_out, |authority| {
+    let validity = validity(not_before, not_after);
+    certifying(authority, certificate_out, error_out, |authority| {
         // SAFETY: a readable name and key.
         let (name, key) = unsafe { subject((name, name_len), subject_key) }?;
-        let validity = validity(not_before, not_after);
-        let certificate = authority.certify_pairing_service(name, key, serial_number, validity)?;
-        Ok(certificate.as_bytes().to_vec())
+        Ok(authority.certify_pairing_service(name, key, serial_number, validity)?)
     })
 }
 
@@ -292,14 +301,11 @@ pub unsafe extern "C" fn partcert_authority_certify_blocklist_authority(
     subject_key: *const u8, epoch: u64, serial_number: u64, not_before: u64, not_after: u64,
     certificate_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let out = (certificate_out, "certificate_out");
-    signing(authority, out, error_out, |authority| {
+    let validity = validity(not_before, not_after);
+    certifying(authority, certificate_out, error_out, |authority| {
         // SAFETY: a readable name and key.
         let (name, key) = unsafe { subject((name, name_len), subject_key) }?;
-        let validity = validity(not_before, not_after);
-        let certificate =
-            authority.certify_blocklist_authority(name, key, epoch, serial_number, validity)?;
-        Ok(certificate.as_bytes().to_vec())
+        Ok(authority.certify_blocklist_authority(name, key, epoch, serial_number, validity)?)
     })
 }
 
@@ -315,12 +321,10 @@ pub unsafe extern "C" fn partcert_authority_certify_part(
     not_before: u64, not_after: u64, certificate_out: *mut *mut partcert_bytes,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let out = (certificate_out, "certificate_out");
-    signing(authority, out, error_out, |authority| {
+    let validity = validity(not_before, not_after);
+    certifying(authority, certificate_out, error_out, |authority| {
         let spec = arg!(castable::borrow: spec);
-        let validity = validity(not_before, not_after);
-        let certificate = authority.certify_part(spec, serial_number, validity)?;
-        Ok(certificate.as_bytes().to_vec())
+        Ok(authority.certify_part(spec, serial_number, validity)?)
     })
 }
 
@@ -341,18 +345,14 @@ pub unsafe extern "C" fn partcert_authority_pair(
     parts: *const partcert_slice, part_count: usize, sequence: u64, event: u32, issued_at: u64,
     record_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    signing(
-        authority,
-        (record_out, "record_out"),
-        error_out,
-        |authority| {
-            // SAFETY: readable board bytes and slices.
-            let (board, parts, event) =
-                unsafe { handset((board, board_len), (parts, part_count), event) }?;
-            let record = authority.pair(&board, &parts, sequence, event, issued_at)?;
-            Ok(record.as_bytes().to_vec())
-        },
-    )
+    let out = (record_out, "record_out");
+    signing(authority, out, error_out, |authority| {
+        // SAFETY: readable board bytes and slices.
+        let (board, parts, event) =
+            unsafe { handset((board, board_len), (parts, part_count), event) }?;
+        let record = authority.pair(&board, &parts, sequence, event, issued_at)?;
+        Ok(record.as_bytes().to_vec())
+    })
 }
 
 /// Signs the pairing record of a handset after a repair (or any later
@@ -376,41 +376,37 @@ pub unsafe extern "C" fn partcert_authority_pair_after(
     parts: *const partcert_slice, part_count: usize, sequence: u64, event: u32, issued_at: u64,
     record_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    signing(
-        authority,
-        (record_out, "record_out"),
-        error_out,
-        |authority| {
-            let trust = arg!(castable::borrow: trust);
-            let earlier = arg!(ptr::slices_in: earlier, earlier_count);
-            // The core's bound, checked before anything is decoded.
-            if earlier.len() > limits::MAX_CHAIN_LEN {
-                return Err(partcert::Error::LengthOverBound {
-                    field: "earlier pairing records",
-                    length: earlier.len(),
-                    max: limits::MAX_CHAIN_LEN,
-                }
-                .into());
+    let out = (record_out, "record_out");
+    signing(authority, out, error_out, |authority| {
+        let trust = arg!(castable::borrow: trust);
+        let earlier = arg!(ptr::slices_in: earlier, earlier_count);
+        // The core's bound, checked before anything is decoded.
+        if earlier.len() > limits::MAX_CHAIN_LEN {
+            return Err(partcert::Error::LengthOverBound {
+                field: "earlier pairing records",
+                length: earlier.len(),
+                max: limits::MAX_CHAIN_LEN,
             }
-            // SAFETY: readable board bytes and slices.
-            let (board, parts, event) =
-                unsafe { handset((board, board_len), (parts, part_count), event) }?;
-            let earlier = earlier
-                .into_iter()
-                .map(|bytes| PairingRecord::decode(bytes).map_err(Failure::from))
-                .collect::<Result<Vec<_>, _>>()?;
-            let record = authority.pair_after(
-                &trust.store,
-                &earlier,
-                &board,
-                &parts,
-                sequence,
-                event,
-                issued_at,
-            )?;
-            Ok(record.as_bytes().to_vec())
-        },
-    )
+            .into());
+        }
+        // SAFETY: readable board bytes and slices.
+        let (board, parts, event) =
+            unsafe { handset((board, board_len), (parts, part_count), event) }?;
+        let earlier = earlier
+            .into_iter()
+            .map(|bytes| PairingRecord::decode(bytes).map_err(Failure::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        let record = authority.pair_after(
+            &trust.store,
+            &earlier,
+            &board,
+            &parts,
+            sequence,
+            event,
+            issued_at,
+        )?;
+        Ok(record.as_bytes().to_vec())
+    })
 }
 
 /// Signs a revocation list (roots only; 303 otherwise) of the keys this

@@ -3,7 +3,7 @@
 
 use partcert::blocklist::{AuthorityList, ListVersion, RollbackState, SignedList};
 use partcert::ids::KeyId;
-use partcert::{Blocklist, TrustStore};
+use partcert::{Blocklist, Shared, TrustStore};
 
 use crate::bytes::{partcert_bytes, to_bytes};
 use crate::castable;
@@ -12,6 +12,7 @@ use crate::error::{Failure, partcert_error};
 use crate::list_version::partcert_list_version;
 use crate::panic::{boundary, getter};
 use crate::ptr::{self, Out};
+use crate::shared;
 use crate::str::{NulString, partcert_str};
 use crate::trust_store::partcert_trust_store;
 
@@ -112,9 +113,19 @@ pub(crate) struct BlocklistData {
     lists: Vec<ListView>,
 }
 
-/// How an update's bytes are read: any list ([`SignedList::decode`]), or,
-/// for the calls of 1.0–1.3, one format only.
-pub(crate) type Decode = fn(&[u8]) -> Result<SignedList, partcert::Error>;
+/// How an update's bytes are read: as a list of any format (`SignedList`,
+/// since 1.4) or, for the calls of 1.0–1.3, of one format only (any other
+/// object is 105).
+pub(crate) trait Decode {
+    /// The list the bytes hold.
+    fn list(bytes: &[u8]) -> Result<SignedList, partcert::Error>;
+}
+
+impl Decode for SignedList {
+    fn list(bytes: &[u8]) -> Result<SignedList, partcert::Error> {
+        SignedList::decode(bytes)
+    }
+}
 
 impl BlocklistData {
     pub(crate) fn new(blocklist: Blocklist) -> Self {
@@ -126,18 +137,18 @@ impl BlocklistData {
         self.lists = self.blocklist.lists().map(ListView::of).collect();
     }
 
-    /// Applies an encoded list, read by `decode` (all-or-nothing; the core
-    /// decides everything).
-    pub(crate) fn apply(
-        &mut self, trust: &TrustStore, bytes: &[u8], decode: Decode, now: u64,
+    /// Applies an encoded list, read as `D` reads it (all-or-nothing; the
+    /// core decides everything).
+    fn apply<D: Decode>(
+        &mut self, trust: &TrustStore, bytes: &[u8], now: u64,
     ) -> Result<ListVersion, Failure> {
-        let version = self.blocklist.apply(trust, &decode(bytes)?, now)?;
+        let version = self.blocklist.apply(trust, &D::list(bytes)?, now)?;
         self.refresh();
         Ok(version)
     }
 
     /// Stops following `authority`; whether it was followed.
-    pub(crate) fn unfollow(&mut self, authority: &KeyId) -> bool {
+    fn unfollow(&mut self, authority: &KeyId) -> bool {
         // Every list held has its mark: the mark says it was followed.
         let followed = self.blocklist.unfollow(authority).is_some();
         self.refresh();
@@ -146,7 +157,7 @@ impl BlocklistData {
 
     /// Stops following every authority `trust` no longer pins; their root
     /// key ids, 32 bytes each.
-    pub(crate) fn unfollow_unpinned(&mut self, trust: &TrustStore) -> Vec<u8> {
+    fn unfollow_unpinned(&mut self, trust: &TrustStore) -> Vec<u8> {
         let unfollowed = self.blocklist.unfollow_unpinned(trust);
         self.refresh();
         key_ids(&unfollowed)
@@ -162,6 +173,108 @@ impl Clone for BlocklistData {
 /// Key ids one after another, 32 bytes each.
 pub(crate) fn key_ids(ids: &[KeyId]) -> Vec<u8> {
     ids.iter().flat_map(|id| *id.as_bytes()).collect()
+}
+
+/// A handle a blocklist is changed through: a `partcert_blocklist`,
+/// changed in place (503 once shared), or a `partcert_blocklist_holder`,
+/// whose current blocklist is copied, changed and published. Either way a
+/// refused change leaves everything as it was.
+pub(crate) trait Handle {
+    /// The handle's parameter name, for its errors.
+    const NAME: &'static str;
+
+    /// The blocklist behind the handle, borrowed for a change.
+    ///
+    /// # Safety
+    /// The header's contract for the handle.
+    unsafe fn borrow<'a>(self) -> Result<Change<'a>, Failure>;
+}
+
+impl Handle for *mut partcert_blocklist {
+    const NAME: &'static str = "blocklist";
+
+    unsafe fn borrow<'a>(self) -> Result<Change<'a>, Failure> {
+        // SAFETY: forwarded contract.
+        unsafe { castable::arc_get_mut(self, Self::NAME) }.map(Change::InPlace)
+    }
+}
+
+/// A blocklist borrowed for a change, through a [`Handle`].
+pub(crate) enum Change<'a> {
+    /// An unshared blocklist, changed in place.
+    InPlace(&'a mut BlocklistData),
+    /// A holder, whose current blocklist is copied, changed and published.
+    Holder(&'a Shared<BlocklistData>),
+}
+
+impl Change<'_> {
+    /// Makes `change` and returns what it says; on failure nothing changes.
+    fn make<R>(
+        self, change: impl FnOnce(&mut BlocklistData) -> Result<R, Failure>,
+    ) -> Result<R, Failure> {
+        match self {
+            Change::InPlace(blocklist) => change(blocklist),
+            Change::Holder(holder) => shared::update(holder, change),
+        }
+    }
+}
+
+/// The body of every call that applies a list: `partcert_blocklist_apply`
+/// and `partcert_blocklist_holder_apply` (`D`: [`SignedList`]), and the
+/// 1.0–1.3 calls that read one format each.
+///
+/// # Safety
+/// The header's contract for `partcert_blocklist_apply`.
+pub(crate) unsafe fn apply<D: Decode>(
+    handle: impl Handle, trust: *const partcert_trust_store, data: *const u8, len: usize, now: u64,
+    version_out: *mut partcert_list_version, error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: the header's contract for the handle.
+        let change = unsafe { handle.borrow() }?;
+        let trust = arg!(castable::borrow: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
+        let out = arg!(Out::optional: version_out);
+        let version = change.make(|list| list.apply::<D>(&trust.store, bytes, now))?;
+        ptr::write_optional(out, version.into())
+    })
+}
+
+/// The body of `partcert_blocklist_unfollow` and
+/// `partcert_blocklist_holder_unfollow`.
+///
+/// # Safety
+/// The header's contract for `partcert_blocklist_unfollow`.
+pub(crate) unsafe fn unfollow(
+    handle: impl Handle, authority_key_id: *const u8, was_followed: *mut bool,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: the header's contract for the handle.
+        let change = unsafe { handle.borrow() }?;
+        let authority = arg!(ptr::key_id_in: authority_key_id);
+        let out = arg!(Out::optional: was_followed);
+        ptr::write_optional(out, change.make(|list| Ok(list.unfollow(&authority)))?)
+    })
+}
+
+/// The body of `partcert_blocklist_unfollow_unpinned` and
+/// `partcert_blocklist_holder_unfollow_unpinned`.
+///
+/// # Safety
+/// The header's contract for `partcert_blocklist_unfollow_unpinned`.
+pub(crate) unsafe fn unfollow_unpinned(
+    handle: impl Handle, trust: *const partcert_trust_store,
+    unfollowed_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        // SAFETY: the header's contract for the handle.
+        let change = unsafe { handle.borrow() }?;
+        let trust = arg!(castable::borrow: trust);
+        let out = arg!(Out::optional: unfollowed_out);
+        let unfollowed = change.make(|list| Ok(list.unfollow_unpinned(&trust.store)))?;
+        ptr::write_bytes_optional(out, || unfollowed)
+    })
 }
 
 /// Creates an empty blocklist with no anti-rollback history, with one
@@ -323,26 +436,6 @@ pub unsafe extern "C" fn partcert_blocklist_free(blocklist: *mut partcert_blockl
     unsafe { castable::free_arc(blocklist) }
 }
 
-/// The body of `partcert_blocklist_apply` (and of the 1.0–1.3 calls that
-/// take one format, which only `decode` differently).
-///
-/// # Safety
-/// The header's contract for `partcert_blocklist_apply`.
-pub(crate) unsafe fn apply(
-    blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store, data: *const u8,
-    len: usize, now: u64, decode: Decode, version_out: *mut partcert_list_version,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    boundary(error_out, || {
-        let blocklist = arg!(castable::arc_get_mut: blocklist);
-        let trust = arg!(castable::borrow: trust);
-        let bytes = arg!(ptr::bytes_in: data, len);
-        let out = arg!(Out::optional: version_out);
-        let version = blocklist.apply(&trust.store, bytes, decode, now)?;
-        ptr::write_optional(out, version.into())
-    })
-}
-
 /// Applies a blocklist of any format, told by its content — the one call
 /// a device needs for every update:
 ///
@@ -381,20 +474,8 @@ pub unsafe extern "C" fn partcert_blocklist_apply(
     len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let decode: Decode = SignedList::decode;
     // SAFETY: the header's contract, forwarded.
-    unsafe {
-        apply(
-            blocklist,
-            trust,
-            data,
-            len,
-            now,
-            decode,
-            version_out,
-            error_out,
-        )
-    }
+    unsafe { apply::<SignedList>(blocklist, trust, data, len, now, version_out, error_out) }
 }
 
 /// The clock for one blocklist authority's lists (given by its 32-byte
@@ -447,12 +528,8 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow(
     blocklist: *mut partcert_blocklist, authority_key_id: *const u8, was_followed: *mut bool,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        let blocklist = arg!(castable::arc_get_mut: blocklist);
-        let authority = arg!(ptr::key_id_in: authority_key_id);
-        let out = arg!(Out::optional: was_followed);
-        ptr::write_optional(out, blocklist.unfollow(&authority))
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { unfollow(blocklist, authority_key_id, was_followed, error_out) }
 }
 
 /// Stops following every authority whose blocklist root `trust` no longer
@@ -466,13 +543,8 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
     blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store,
     unfollowed_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        let blocklist = arg!(castable::arc_get_mut: blocklist);
-        let trust = arg!(castable::borrow: trust);
-        let out = arg!(Out::optional: unfollowed_out);
-        let unfollowed = blocklist.unfollow_unpinned(&trust.store);
-        ptr::write_bytes_optional(out, || unfollowed)
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { unfollow_unpinned(blocklist, trust, unfollowed_out, error_out) }
 }
 
 /// How many authorities' lists are held (0 for NULL).

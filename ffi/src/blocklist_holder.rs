@@ -2,14 +2,12 @@
 
 use partcert::blocklist::SignedList;
 
-use crate::blocklist::{Decode, partcert_blocklist};
+use crate::blocklist::{self, Change, Handle, partcert_blocklist};
 use crate::bytes::partcert_bytes;
 use crate::castable;
 use crate::enums::partcert_result;
-use crate::error::partcert_error;
+use crate::error::{Failure, partcert_error};
 use crate::list_version::partcert_list_version;
-use crate::panic::boundary;
-use crate::ptr::{self, Out};
 use crate::shared;
 use crate::trust_store::partcert_trust_store;
 
@@ -45,6 +43,19 @@ pub struct partcert_blocklist_holder {
     _private: [u8; 0],
 }
 
+impl shared::Held for partcert_blocklist {
+    type Holder = partcert_blocklist_holder;
+}
+
+impl Handle for *const partcert_blocklist_holder {
+    const NAME: &'static str = "holder";
+
+    unsafe fn borrow<'a>(self) -> Result<Change<'a>, Failure> {
+        // SAFETY: forwarded contract.
+        unsafe { castable::borrow(self, Self::NAME) }.map(Change::Holder)
+    }
+}
+
 /// Creates a holder whose current blocklist is `blocklist` (which it
 /// shares: the caller keeps, and frees, its own reference).
 #[unsafe(no_mangle)]
@@ -77,26 +88,6 @@ pub unsafe extern "C" fn partcert_blocklist_holder_publish(
     unsafe { shared::publish(holder, blocklist, "blocklist", error_out) }
 }
 
-/// The body of `partcert_blocklist_holder_apply` (and of the 1.0–1.3 calls
-/// that take one format, which only `decode` differently).
-///
-/// # Safety
-/// The header's contract for `partcert_blocklist_holder_apply`.
-pub(crate) unsafe fn apply(
-    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store, data: *const u8,
-    len: usize, now: u64, decode: Decode, version_out: *mut partcert_list_version,
-    error_out: *mut *mut partcert_error,
-) -> partcert_result {
-    boundary(error_out, || {
-        let holder = arg!(castable::borrow: holder);
-        let trust = arg!(castable::borrow: trust);
-        let bytes = arg!(ptr::bytes_in: data, len);
-        let out = arg!(Out::optional: version_out);
-        let version = shared::update(holder, |next| next.apply(&trust.store, bytes, decode, now))?;
-        ptr::write_optional(out, version.into())
-    })
-}
-
 /// Applies a blocklist of any format, told by its content — a sorted
 /// snapshot, a compact snapshot or a delta — to a copy of the current
 /// blocklist and publishes the result (see `partcert_blocklist_apply` for
@@ -110,20 +101,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply(
     len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let decode: Decode = SignedList::decode;
     // SAFETY: the header's contract, forwarded.
-    unsafe {
-        apply(
-            holder,
-            trust,
-            data,
-            len,
-            now,
-            decode,
-            version_out,
-            error_out,
-        )
-    }
+    unsafe { blocklist::apply::<SignedList>(holder, trust, data, len, now, version_out, error_out) }
 }
 
 /// Stops following one blocklist authority (its 32-byte root key id) in a
@@ -136,13 +115,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow(
     holder: *const partcert_blocklist_holder, authority_key_id: *const u8, was_followed: *mut bool,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        let holder = arg!(castable::borrow: holder);
-        let authority = arg!(ptr::key_id_in: authority_key_id);
-        let out = arg!(Out::optional: was_followed);
-        let followed = shared::update(holder, |next| Ok(next.unfollow(&authority)))?;
-        ptr::write_optional(out, followed)
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { blocklist::unfollow(holder, authority_key_id, was_followed, error_out) }
 }
 
 /// Stops following every authority whose blocklist root `trust` no longer
@@ -154,13 +128,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
     holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store,
     unfollowed_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    boundary(error_out, || {
-        let holder = arg!(castable::borrow: holder);
-        let trust = arg!(castable::borrow: trust);
-        let out = arg!(Out::optional: unfollowed_out);
-        let unfollowed = shared::update(holder, |next| Ok(next.unfollow_unpinned(&trust.store)))?;
-        ptr::write_bytes_optional(out, || unfollowed)
-    })
+    // SAFETY: the header's contract, forwarded.
+    unsafe { blocklist::unfollow_unpinned(holder, trust, unfollowed_out, error_out) }
 }
 
 /// Frees a holder (it releases its reference to the current blocklist;

@@ -17,9 +17,9 @@ use partcert::blocklist::{
 };
 
 use crate::authority::partcert_authority;
-use crate::blocklist::{self, Decode, partcert_blocklist};
+use crate::blocklist::{Decode, apply, partcert_blocklist};
 use crate::blocklist_entries::partcert_blocklist_entries;
-use crate::blocklist_holder::{self, partcert_blocklist_holder};
+use crate::blocklist_holder::partcert_blocklist_holder;
 use crate::bytes::{partcert_bytes, to_bytes};
 use crate::castable;
 use crate::enums::partcert_result;
@@ -30,7 +30,11 @@ use crate::ptr::{self, Out};
 use crate::publish::{held_list, keys, sign};
 use crate::trust_store::{partcert_trust_store, partcert_trust_store_apply_revocation_list_at};
 
-/// The body of the two calls that publish a whole list of `entries`.
+/// The body of the two calls that publish a whole list of `entries`, which
+/// differ only in its format. Each passes its arguments on in one line,
+/// kept by `#[rustfmt::skip]` (rustfmt would set them one a line, and the
+/// two calls would read as one block written twice); cbindgen reads the
+/// syntax, not the layout.
 fn whole_list(
     authority: *const partcert_authority, format: Format, version: ListVersion,
     (issued_at, expires_at): (u64, u64), entries: *const partcert_blocklist_entries,
@@ -62,23 +66,15 @@ fn whole_list(
 /// and expiry times, under the rules of `partcert_authority_publish`: a
 /// key given twice alike counts once, twice differently is 110, naming
 /// it. Writes the encoded snapshot to a new `partcert_bytes`.
+#[rustfmt::skip]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_snapshot(
     authority: *const partcert_authority, epoch: u64, sequence: u64, issued_at: u64,
     expires_at: u64, entries: *const partcert_blocklist_entries,
     snapshot_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let version = ListVersion::new(epoch, sequence);
-    let times = (issued_at, expires_at);
-    whole_list(
-        authority,
-        Format::Sorted,
-        version,
-        times,
-        entries,
-        snapshot_out,
-        error_out,
-    )
+    let (version, times) = (ListVersion::new(epoch, sequence), (issued_at, expires_at));
+    whole_list(authority, Format::Sorted, version, times, entries, snapshot_out, error_out)
 }
 
 /// Deprecated since 1.4: `partcert_authority_publish` with
@@ -91,23 +87,15 @@ pub unsafe extern "C" fn partcert_authority_publish_snapshot(
 /// kept to the day (111 outside the days the format holds). `entries` is
 /// not consumed. Writes the encoded compact snapshot to a new
 /// `partcert_bytes`.
+#[rustfmt::skip]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_compact_snapshot(
     authority: *const partcert_authority, epoch: u64, sequence: u64, issued_at: u64,
     expires_at: u64, entries: *const partcert_blocklist_entries,
     snapshot_out: *mut *mut partcert_bytes, error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let version = ListVersion::new(epoch, sequence);
-    let times = (issued_at, expires_at);
-    whole_list(
-        authority,
-        Format::Compact,
-        version,
-        times,
-        entries,
-        snapshot_out,
-        error_out,
-    )
+    let (version, times) = (ListVersion::new(epoch, sequence), (issued_at, expires_at));
+    whole_list(authority, Format::Compact, version, times, entries, snapshot_out, error_out)
 }
 
 /// Deprecated since 1.4: `partcert_authority_publish` with
@@ -195,14 +183,18 @@ pub unsafe extern "C" fn partcert_authority_publish_delta(
     })
 }
 
-/// Reads a sorted snapshot only (1.0–1.3's `_apply_snapshot`).
-fn snapshot_only(bytes: &[u8]) -> Result<SignedList, partcert::Error> {
-    BlocklistSnapshot::decode(bytes).map(SignedList::Sorted)
+/// A sorted snapshot only (1.0–1.3's `_apply_snapshot`).
+impl Decode for BlocklistSnapshot {
+    fn list(bytes: &[u8]) -> Result<SignedList, partcert::Error> {
+        BlocklistSnapshot::decode(bytes).map(SignedList::Sorted)
+    }
 }
 
-/// Reads a delta only (1.0–1.3's `_apply_delta`).
-fn delta_only(bytes: &[u8]) -> Result<SignedList, partcert::Error> {
-    BlocklistDelta::decode(bytes).map(SignedList::Delta)
+/// A delta only (1.0–1.3's `_apply_delta`).
+impl Decode for BlocklistDelta {
+    fn list(bytes: &[u8]) -> Result<SignedList, partcert::Error> {
+        BlocklistDelta::decode(bytes).map(SignedList::Delta)
+    }
 }
 
 /// Deprecated since 1.4: `partcert_blocklist_apply`, which applies every
@@ -216,20 +208,8 @@ pub unsafe extern "C" fn partcert_blocklist_apply_snapshot(
     len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let decode: Decode = snapshot_only;
     // SAFETY: the header's contract, forwarded.
-    unsafe {
-        blocklist::apply(
-            blocklist,
-            trust,
-            data,
-            len,
-            now,
-            decode,
-            version_out,
-            error_out,
-        )
-    }
+    unsafe { apply::<BlocklistSnapshot>(blocklist, trust, data, len, now, version_out, error_out) }
 }
 
 /// Deprecated since 1.4: `partcert_blocklist_apply`, which applies every
@@ -243,20 +223,8 @@ pub unsafe extern "C" fn partcert_blocklist_apply_delta(
     len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let decode: Decode = delta_only;
     // SAFETY: the header's contract, forwarded.
-    unsafe {
-        blocklist::apply(
-            blocklist,
-            trust,
-            data,
-            len,
-            now,
-            decode,
-            version_out,
-            error_out,
-        )
-    }
+    unsafe { apply::<BlocklistDelta>(blocklist, trust, data, len, now, version_out, error_out) }
 }
 
 /// Deprecated since 1.4: `partcert_blocklist_holder_apply`, which applies
@@ -271,20 +239,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply_snapshot(
     len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let decode: Decode = snapshot_only;
     // SAFETY: the header's contract, forwarded.
-    unsafe {
-        blocklist_holder::apply(
-            holder,
-            trust,
-            data,
-            len,
-            now,
-            decode,
-            version_out,
-            error_out,
-        )
-    }
+    unsafe { apply::<BlocklistSnapshot>(holder, trust, data, len, now, version_out, error_out) }
 }
 
 /// Deprecated since 1.4: `partcert_blocklist_holder_apply`, which applies
@@ -299,20 +255,8 @@ pub unsafe extern "C" fn partcert_blocklist_holder_apply_delta(
     len: usize, now: u64, version_out: *mut partcert_list_version,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    let decode: Decode = delta_only;
     // SAFETY: the header's contract, forwarded.
-    unsafe {
-        blocklist_holder::apply(
-            holder,
-            trust,
-            data,
-            len,
-            now,
-            decode,
-            version_out,
-            error_out,
-        )
-    }
+    unsafe { apply::<BlocklistDelta>(holder, trust, data, len, now, version_out, error_out) }
 }
 
 /// Deprecated since 1.3: `partcert_trust_store_apply_revocation_list_at`,

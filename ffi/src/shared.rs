@@ -5,6 +5,8 @@
 //! current one and swaps it in; updates run one at a time; an old value is
 //! freed by whoever releases it last.
 
+use std::sync::Arc;
+
 use partcert::Shared;
 
 use crate::castable::{self, Castable, OwnershipArc, OwnershipBox};
@@ -13,16 +15,23 @@ use crate::error::{Failure, partcert_error};
 use crate::panic::boundary;
 use crate::ptr::Out;
 
-/// A holder handle over `Shared<T>`, for the reference-counted handle `C`
-/// of `T`.
-pub(crate) trait HolderOf<C: Castable>:
-    Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>
-{
+/// A reference-counted handle a holder can hold, and that holder's handle
+/// (over `Shared` of the same value).
+pub(crate) trait Held: Castable<Ownership = OwnershipArc> {
+    /// The holder's handle.
+    type Holder: Castable<Ownership = OwnershipBox, RustType = Shared<Self::RustType>>;
 }
 
-impl<C: Castable, H> HolderOf<C> for H where
-    H: Castable<Ownership = OwnershipBox, RustType = Shared<C::RustType>>
-{
+/// Another reference to the value an argument named `what` points to (500
+/// for NULL).
+///
+/// # Safety
+/// `value` is NULL or a live reference.
+unsafe fn reference<C: Held>(
+    value: *const C, what: &'static str,
+) -> Result<Arc<C::RustType>, Failure> {
+    // SAFETY: this function's contract.
+    unsafe { castable::clone_arc(value) }.ok_or_else(|| Failure::null(what))
 }
 
 /// `_holder_new`: a holder whose current value is `value` (shared: the
@@ -31,22 +40,14 @@ impl<C: Castable, H> HolderOf<C> for H where
 /// # Safety
 /// The header's contract: `value` is NULL or a live reference, `holder_out`
 /// NULL or writable, `error_out` as for every call.
-pub(crate) unsafe fn new<H, C>(
-    value: *const C, what: &'static str, holder_out: *mut *mut H,
+pub(crate) unsafe fn new<C: Held>(
+    value: *const C, what: &'static str, holder_out: *mut *mut C::Holder,
     error_out: *mut *mut partcert_error,
-) -> partcert_result
-where
-    C: Castable<Ownership = OwnershipArc>,
-    H: HolderOf<C>,
-{
+) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live reference and a writable slot (this contract).
-        let (value, out) = unsafe {
-            (
-                castable::clone_arc(value).ok_or_else(|| Failure::null(what))?,
-                Out::new(holder_out, "holder_out")?,
-            )
-        };
+        // SAFETY: this function's contract.
+        let value = unsafe { reference(value, what) }?;
+        let out = arg!(Out::new: holder_out);
         out.write(castable::to_box(Shared::from_arc(value)))
     })
 }
@@ -55,11 +56,7 @@ where
 ///
 /// # Safety
 /// `holder` is NULL or a live holder.
-pub(crate) unsafe fn load<H, C>(holder: *const H) -> *mut C
-where
-    C: Castable<Ownership = OwnershipArc>,
-    H: HolderOf<C>,
-{
+pub(crate) unsafe fn load<C: Held>(holder: *const C::Holder) -> *mut C {
     // SAFETY: NULL or a live holder (this contract).
     unsafe {
         castable::read(holder, std::ptr::null_mut(), |h| {
@@ -72,22 +69,14 @@ where
 ///
 /// # Safety
 /// `holder` and `value` are NULL or live; `error_out` as for every call.
-pub(crate) unsafe fn publish<H, C>(
-    holder: *const H, value: *const C, what: &'static str, error_out: *mut *mut partcert_error,
-) -> partcert_result
-where
-    C: Castable<Ownership = OwnershipArc>,
-    H: HolderOf<C>,
-{
+pub(crate) unsafe fn publish<C: Held>(
+    holder: *const C::Holder, value: *const C, what: &'static str,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: a live holder and a live reference (this contract).
-        let (holder, value) = unsafe {
-            (
-                castable::borrow(holder, "holder")?,
-                castable::clone_arc(value).ok_or_else(|| Failure::null(what))?,
-            )
-        };
-        holder.publish(value);
+        let holder = arg!(castable::borrow: holder);
+        // SAFETY: this function's contract.
+        holder.publish(unsafe { reference(value, what) }?);
         Ok(())
     })
 }

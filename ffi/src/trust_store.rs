@@ -104,24 +104,19 @@ pub unsafe extern "C" fn partcert_trust_store_free(trust: *mut partcert_trust_st
     unsafe { castable::free_arc(trust) }
 }
 
+/// The body of the two calls that pin a root: the certificate at `data`,
+/// pinned by `pin`, and its key id written to `key_id_out` (if wanted).
 fn add_root(
     trust: *mut partcert_trust_store, data: *const u8, len: usize, key_id_out: *mut u8,
     error_out: *mut *mut partcert_error,
     pin: fn(&mut TrustStore, Certificate) -> Result<KeyId, partcert::Error>,
 ) -> partcert_result {
     boundary(error_out, || {
-        // SAFETY: the header's contract: a live, unshared trust store, `len`
-        // readable bytes at `data`, and NULL or 32 writable bytes at
-        // `key_id_out`.
-        let (trust, bytes, out) = unsafe {
-            (
-                castable::arc_get_mut(trust, "trust")?,
-                ptr::bytes_in(data, len, "data")?,
-                OutFixed::<PARTCERT_DIGEST_LEN>::optional(key_id_out),
-            )
-        };
-        let certificate = Certificate::decode(bytes)?;
-        let key_id = pin(&mut trust.store, certificate)?;
+        let trust = arg!(castable::arc_get_mut: trust);
+        let bytes = arg!(ptr::bytes_in: data, len);
+        // SAFETY: NULL or 32 writable bytes (the header's contract).
+        let out = unsafe { OutFixed::<PARTCERT_DIGEST_LEN>::optional(key_id_out) };
+        let key_id = pin(&mut trust.store, Certificate::decode(bytes)?)?;
         out.map_or(Ok(()), |out| out.write(key_id.as_bytes()))
     })
 }
@@ -138,14 +133,8 @@ pub unsafe extern "C" fn partcert_trust_store_add_manufacturer_root(
     trust: *mut partcert_trust_store, data: *const u8, len: usize, key_id_out: *mut u8,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    add_root(
-        trust,
-        data,
-        len,
-        key_id_out,
-        error_out,
-        TrustStore::add_manufacturer_root,
-    )
+    let pin = TrustStore::add_manufacturer_root;
+    add_root(trust, data, len, key_id_out, error_out, pin)
 }
 
 /// Pins a blocklist root (a national registry, an operator, a
@@ -157,14 +146,8 @@ pub unsafe extern "C" fn partcert_trust_store_add_blocklist_root(
     trust: *mut partcert_trust_store, data: *const u8, len: usize, key_id_out: *mut u8,
     error_out: *mut *mut partcert_error,
 ) -> partcert_result {
-    add_root(
-        trust,
-        data,
-        len,
-        key_id_out,
-        error_out,
-        TrustStore::add_blocklist_root,
-    )
+    let pin = TrustStore::add_blocklist_root;
+    add_root(trust, data, len, key_id_out, error_out, pin)
 }
 
 /// Adds a factory line's (part issuer's) encoded certificate to the

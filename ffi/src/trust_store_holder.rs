@@ -24,6 +24,10 @@ pub struct partcert_trust_store_holder {
     _private: [u8; 0],
 }
 
+impl shared::Held for partcert_trust_store {
+    type Holder = partcert_trust_store_holder;
+}
+
 /// Creates a holder whose current store is `trust` (which it shares: the
 /// caller keeps, and frees, its own reference).
 #[unsafe(no_mangle)]
