@@ -50,20 +50,22 @@ pub(crate) fn leaves(bytes: &[u8], block: usize) -> Vec<Hash> {
 /// which is RFC 6962's split at the largest power of two.
 pub(crate) fn root(leaves: &[Hash]) -> Hash {
     let mut level: Vec<Hash> = leaves.to_vec();
-    if level.is_empty() {
-        return leaf(&[]);
-    }
     while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [left, right] => node(left, right),
-                [only] => *only,
-                _ => leaf(&[]),
-            })
-            .collect();
+        level = up(&level);
     }
     level.first().copied().unwrap_or_else(|| leaf(&[]))
+}
+
+/// The level above `level`: adjacent nodes paired, an odd last one carried.
+fn up(level: &[Hash]) -> Vec<Hash> {
+    level
+        .chunks(2)
+        .map(|pair| match pair {
+            [left, right] => node(left, right),
+            [only] => *only,
+            _ => leaf(&[]),
+        })
+        .collect()
 }
 
 /// The proof that leaf `index` of `leaves` belongs to their root: the
@@ -77,14 +79,7 @@ pub(crate) fn proof(leaves: &[Hash], index: usize) -> Vec<Hash> {
         if let Some(hash) = level.get(sibling) {
             siblings.push(*hash);
         }
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [left, right] => node(left, right),
-                [only] => *only,
-                _ => leaf(&[]),
-            })
-            .collect();
+        level = up(&level);
         at /= 2;
     }
     siblings
