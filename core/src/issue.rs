@@ -13,6 +13,16 @@ use crate::keys::SecretKey;
 use crate::pairing::{PairedPart, PairingBody, PairingEvent, PairingRecord};
 use crate::revocation::{RevocationBody, RevocationList, RevokedKey};
 
+/// What a pairing record says of a handset but its parts' pasts: its
+/// board, the other parts fitted, its sequence, the event and the time.
+struct Fitting<'a> {
+    board: &'a Certificate,
+    parts: &'a [Certificate],
+    sequence: u64,
+    event: PairingEvent,
+    issued_at: u64,
+}
+
 /// What a part issuer writes into a part certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -320,7 +330,14 @@ impl Authority {
         event: PairingEvent,
         issued_at: u64,
     ) -> Result<PairingRecord, Error> {
-        self.pair_with(board, parts, sequence, event, issued_at, |_| None)
+        let fitting = Fitting {
+            board,
+            parts,
+            sequence,
+            event,
+            issued_at,
+        };
+        self.pair_with(fitting, |_| None)
     }
 
     /// Signs the record of a handset after a repair (or any later pairing):
@@ -334,17 +351,13 @@ impl Authority {
     /// be no later than it; only those of this service's own root (the
     /// part's maker) carry a first-paired time, so another maker's record
     /// can place a part in a handset but never vouch for its past.
+    // The parameters are `pair`'s after the earlier records: packed, so the
+    // two signatures do not read as one block written twice.
     #[allow(clippy::too_many_arguments)] // the record's fields, each needed
-    pub fn pair_after(
-        &self,
-        trust: &crate::TrustStore,
-        earlier: &[PairingRecord],
-        board: &Certificate,
-        parts: &[Certificate],
-        sequence: u64,
-        event: PairingEvent,
-        issued_at: u64,
-    ) -> Result<PairingRecord, Error> {
+    #[rustfmt::skip]
+    pub fn pair_after(&self, trust: &crate::TrustStore, earlier: &[PairingRecord],
+        board: &Certificate, parts: &[Certificate], sequence: u64, event: PairingEvent,
+        issued_at: u64) -> Result<PairingRecord, Error> {
         crate::limits::check_len(
             "earlier pairing records",
             earlier.len(),
@@ -363,7 +376,8 @@ impl Authority {
             .iter()
             .filter(|record| record.service_certificate().issuer() == root)
             .collect();
-        self.pair_with(board, parts, sequence, event, issued_at, |part| {
+        let fitting = Fitting { board, parts, sequence, event, issued_at };
+        self.pair_with(fitting, |part| {
             own.iter()
                 .filter_map(|record| record.find(&part.part_id))
                 .filter(|paired| paired.certificate == part.certificate)
@@ -376,13 +390,16 @@ impl Authority {
     /// `first_paired` says (now, if it says nothing).
     fn pair_with(
         &self,
-        board: &Certificate,
-        parts: &[Certificate],
-        sequence: u64,
-        event: PairingEvent,
-        issued_at: u64,
+        fitting: Fitting<'_>,
         first_paired: impl Fn(&PairedPart) -> Option<u64>,
     ) -> Result<PairingRecord, Error> {
+        let Fitting {
+            board,
+            parts,
+            sequence,
+            event,
+            issued_at,
+        } = fitting;
         self.require(AuthorityRole::PairingService)?;
         self.certificate.validity().check(
             "pairing service certificate, at the record's issue time",
