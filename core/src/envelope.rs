@@ -46,6 +46,7 @@ impl ObjectType {
             }
             ObjectType::RevocationList => crate::limits::MAX_REVOCATION_LIST_LEN,
             ObjectType::ChallengeResponse => crate::limits::MAX_CHALLENGE_RESPONSE_LEN,
+            ObjectType::RepositoryHead => crate::limits::MAX_HEAD_LEN,
             ObjectType::CompactSnapshot => {
                 usize::try_from(crate::limits::MAX_COMPACT_SNAPSHOT_LEN).unwrap_or(usize::MAX)
             }

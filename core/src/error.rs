@@ -87,6 +87,16 @@ pub enum Error {
     /// A challenge response was given for a part whose certificate names no key.
     #[error("a challenge response was given, but the part's certificate names no key")]
     NoPartKey,
+    /// A fetched file is not the one the repository head names: another
+    /// size, another hash, or another list (a mirror mixing files of two
+    /// days, a truncated or endless download).
+    #[error("{path} is not the file the repository head names: its {what} differs")]
+    FileMismatch {
+        /// The path the head names.
+        path: String,
+        /// What differs.
+        what: &'static str,
+    },
     /// A key given to sign with does not match the certificate it is used with.
     #[error("the secret key does not match the certificate's subject key")]
     KeyMismatch,
@@ -183,6 +193,17 @@ pub enum Error {
         permitted: u64,
     },
 
+    /// A list would drop more of the list devices hold than a register
+    /// drops by accident's margin, and the count was not confirmed.
+    #[error(
+        "the list would delist {dropped} of the {held} keys devices hold (more than 1 %): refused unless that count is confirmed"
+    )]
+    MassDelisting {
+        /// Keys it would drop.
+        dropped: u64,
+        /// Keys the list it replaces carries.
+        held: u64,
+    },
     /// A saved local state (anti-rollback marks or blocklist state) does
     /// not match its checksum: it was corrupted in storage.
     #[error("the saved {0} is corrupt: its checksum does not match its contents")]
@@ -399,6 +420,11 @@ error_codes! {
         description: "the secret key does not match the certificate",
         hint: "give the secret key that belongs to this certificate",
     }
+    /// A fetched file is not the one the repository head names.
+    FileMismatch = 206 {
+        description: "a fetched file is not the one the repository head names",
+        hint: "the mirror served another file (of another day, cut short or too long): fetch again, or from another mirror",
+    }
     /// Certificate not valid yet.
     NotYetValid = 300 {
         description: "certificate not valid yet",
@@ -483,6 +509,11 @@ error_codes! {
     EpochNotPermitted = 406 {
         description: "blocklist signer not permitted to sign this epoch",
         hint: "a publisher signs only its certified epoch; the register's root opens a new one",
+    }
+    /// A list would drop more than 1 % of the list it replaces.
+    MassDelisting = 407 {
+        description: "the list would delist more than 1 % of the list devices hold",
+        hint: "an export cut short or empty? check it; if the delisting is meant, confirm the count",
     }
     /// A required pointer argument was NULL (C ABI).
     NullArgument = 500 {
@@ -571,6 +602,7 @@ impl Error {
             Error::WrongChallengeResponse => ErrorCode::WrongChallengeResponse,
             Error::NoPartKey => ErrorCode::NoPartKey,
             Error::KeyMismatch => ErrorCode::KeyMismatch,
+            Error::FileMismatch { .. } => ErrorCode::FileMismatch,
             Error::NotYetValid { .. } => ErrorCode::NotYetValid,
             Error::Expired { .. } => ErrorCode::Expired,
             Error::KindNotPermitted(_) => ErrorCode::KindNotPermitted,
@@ -585,6 +617,7 @@ impl Error {
             Error::ConflictingSequence(_) => ErrorCode::ConflictingSequence,
             Error::SequenceLeap { .. } => ErrorCode::SequenceLeap,
             Error::EpochNotPermitted { .. } => ErrorCode::EpochNotPermitted,
+            Error::MassDelisting { .. } => ErrorCode::MassDelisting,
             Error::CorruptState(_) => ErrorCode::CorruptState,
             Error::ForeignPairingService => ErrorCode::ForeignPairingService,
             Error::ManufacturerNotPermitted(..) => ErrorCode::ManufacturerNotPermitted,
@@ -662,6 +695,7 @@ mod tests {
             (203, "WrongChallengeResponse"),
             (204, "NoPartKey"),
             (205, "KeyMismatch"),
+            (206, "FileMismatch"),
             (300, "NotYetValid"),
             (301, "Expired"),
             (302, "KindNotPermitted"),
@@ -679,6 +713,7 @@ mod tests {
             (404, "ConflictingSequence"),
             (405, "SequenceLeap"),
             (406, "EpochNotPermitted"),
+            (407, "MassDelisting"),
             (500, "NullArgument"),
             (501, "BufferTooSmall"),
             (502, "InvalidUtf8"),

@@ -92,11 +92,11 @@
     )
 )]
 
-mod coded;
 pub mod blocklist;
 mod bounded;
 pub mod certificate;
 pub mod challenge;
+mod coded;
 mod envelope;
 mod error;
 pub mod ids;
@@ -148,6 +148,7 @@ pub mod internal {
             Object::RevocationList(o) => postcard::to_allocvec(o.body()),
             Object::ChallengeResponse(o) => postcard::to_allocvec(o.body()),
             Object::CompactSnapshot(o) => postcard::to_allocvec(&o.body_as_signed()),
+            Object::RepositoryHead(o) => postcard::to_allocvec(o.body()),
         };
         encoded.unwrap_or_default()
     }

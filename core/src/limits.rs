@@ -74,6 +74,12 @@ limits! {
     MAX_CHAIN_LEN: usize = 8;
     /// Most blocklist authorities one blocklist tracks.
     MAX_AUTHORITIES: usize = 64;
+    /// Longest path a repository head names, in bytes.
+    MAX_PATH_LEN: usize = 256;
+    /// Most deltas one repository head names.
+    MAX_HEAD_DELTAS: usize = 4096;
+    /// Largest encoded repository head.
+    MAX_HEAD_LEN: usize = 2 * 1024 * 1024;
     /// How far past the verifying clock a time written by someone else (a
     /// list's or revocation list's issue time, a pairing record's time) may lie
     /// and still count, in seconds: one day, enough for a device clock in the

@@ -1,6 +1,6 @@
 //! Any decoded object, told by its type tag.
 
-use crate::blocklist::{BlocklistDelta, BlocklistSnapshot, CompactSnapshot};
+use crate::blocklist::{BlocklistDelta, BlocklistSnapshot, CompactSnapshot, Head};
 use crate::certificate::Certificate;
 use crate::challenge::ChallengeResponse;
 use crate::envelope::{self, ObjectType};
@@ -26,6 +26,8 @@ pub enum Object {
     ChallengeResponse(ChallengeResponse),
     /// A compact blocklist snapshot (boxed: it is the largest).
     CompactSnapshot(Box<CompactSnapshot>),
+    /// A register's repository head.
+    RepositoryHead(Head),
 }
 
 impl Object {
@@ -45,6 +47,7 @@ impl Object {
             ObjectType::CompactSnapshot => {
                 Object::CompactSnapshot(Box::new(CompactSnapshot::decode(bytes)?))
             }
+            ObjectType::RepositoryHead => Object::RepositoryHead(Head::decode(bytes)?),
         })
     }
 
@@ -58,6 +61,7 @@ impl Object {
             Object::RevocationList(o) => o.as_bytes(),
             Object::ChallengeResponse(o) => o.as_bytes(),
             Object::CompactSnapshot(o) => o.as_bytes(),
+            Object::RepositoryHead(o) => o.as_bytes(),
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::coded::PairingEvent;
 use crate::certificate::{Certificate, strictly_sorted};
+pub use crate::coded::PairingEvent;
 use crate::envelope::{ObjectType, Signed};
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, PartKind};

@@ -95,7 +95,7 @@ fn decoding_hostile_input_allocates_within_a_small_multiple_of_the_input() {
         ..Config::default()
     });
     let framed =
-        (1u8..=6, proptest::collection::vec(any::<u8>(), 0..4096)).prop_map(|(tag, body)| {
+        (1u8..=8, proptest::collection::vec(any::<u8>(), 0..4096)).prop_map(|(tag, body)| {
             let mut bytes = MAGIC.to_vec();
             bytes.extend([FORMAT_VERSION, tag]);
             bytes.extend(body);
@@ -111,6 +111,7 @@ fn decoding_hostile_input_allocates_within_a_small_multiple_of_the_input() {
         ObjectType::BlocklistDelta,
         ObjectType::RevocationList,
         ObjectType::ChallengeResponse,
+        ObjectType::RepositoryHead,
     ] {
         for prefix in 0..48 {
             let mut bytes = MAGIC.to_vec();

@@ -39,6 +39,15 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
     let trust = world.trust();
     let mut blocklist = Blocklist::new();
     blocklist.apply_snapshot(&trust, &v2, T0 + 2 * DAY).unwrap();
+    let head = Head::next(
+        &world.register,
+        None,
+        &[SignedList::Sorted(v2.clone())],
+        30 * DAY,
+        T0 + 2 * DAY,
+        T0 + 3 * DAY,
+    )
+    .unwrap();
     vec![
         (
             "manufacturer_root.cert",
@@ -70,6 +79,7 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         ("revocation.pcrl", revocation.as_bytes().to_vec()),
         ("camera_response.pcr", response.as_bytes().to_vec()),
         ("rollback_state.pcrb", blocklist.rollback_state().encode()),
+        ("repository_head.pchd", head.as_bytes().to_vec()),
     ]
 }
 

@@ -130,7 +130,7 @@ impl Blocklist {
     /// root of `authority` (a delegated signer only within its epoch), at
     /// the clock the update is judged at and at its issue time. Returns the
     /// authority's name and the signer's key id.
-    fn check_signer(
+    pub(super) fn check_signer(
         &self,
         trust: &TrustStore,
         signer: &Certificate,
@@ -280,6 +280,17 @@ impl Blocklist {
         Ok(())
     }
 
+    /// Records that a repository head vouches for `authority`'s list from
+    /// `issued_at` until `expires_at` (never moving back to an older head).
+    pub(super) fn record_head(&mut self, authority: &KeyId, issued_at: u64, expires_at: u64) {
+        if let Some(mark) = self.rollback.marks.get_mut(authority) {
+            if issued_at >= mark.head_issued_at {
+                mark.head_issued_at = issued_at;
+                mark.head_expires_at = expires_at;
+            }
+        }
+    }
+
     /// Records `list` as its authority's, received at the caller's `now`.
     fn accept(&mut self, mut list: AuthorityList, now: u64) -> Result<ListVersion, Error> {
         let version = list.version;
@@ -293,6 +304,12 @@ impl Blocklist {
                 clock_floor = clock_floor.max(mark.clock_floor);
             }
         }
+        // The head last accepted stays on record across list updates.
+        let (head_issued_at, head_expires_at) = self
+            .rollback
+            .marks
+            .get(&list.authority)
+            .map_or((0, 0), |mark| (mark.head_issued_at, mark.head_expires_at));
         let mark = RollbackMark {
             authority: list.authority,
             epoch: version.epoch,
@@ -302,6 +319,8 @@ impl Blocklist {
             digest: list.digest,
             signer: list.signer,
             clock_floor,
+            head_issued_at,
+            head_expires_at,
         };
         self.rollback.marks.insert(list.authority, mark);
         self.lists.insert(list.authority, list);

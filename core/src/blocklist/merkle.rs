@@ -148,7 +148,13 @@ mod tests {
                 // Another leaf, place, count or root does not verify.
                 assert!(!verify(&leaf(b"x"), index, n, &siblings, &root));
                 if n > 1 {
-                    assert!(!verify(&leaves[index], (index + 1) % n, n, &siblings, &root));
+                    assert!(!verify(
+                        &leaves[index],
+                        (index + 1) % n,
+                        n,
+                        &siblings,
+                        &root
+                    ));
                 }
                 assert!(!verify(&leaves[index], index, n, &siblings, &leaf(b"root")));
             }

@@ -30,11 +30,13 @@ mod compact;
 mod compact_snapshot;
 mod device;
 mod encoded;
+mod guard;
 mod held;
 #[allow(dead_code)] // wired in with the compact layout 3 (issue 17)
 mod merkle;
 mod objects;
 mod publish;
+mod repository;
 mod sorted;
 mod standing;
 mod storage;
@@ -44,11 +46,13 @@ pub use compact::{
 };
 pub use compact_snapshot::CompactSnapshot;
 pub use device::{Blocklist, ListRef};
+pub use guard::{MASS_DELISTING_SHARE, check_delisting, dropped_by};
 pub use held::AuthorityList;
 pub use objects::{
     BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus, Reason,
 };
 pub use publish::{Base, Changes, Format, Publication, Published, SignedList};
+pub use repository::{DeltaRef, FileRef, Head, Update};
 pub use standing::{ListChecked, Listing, MatchedKey, StaleReason};
 pub use storage::{LoadedState, RollbackMark, RollbackState};
 

@@ -4,8 +4,8 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::coded::{ListingStatus, Reason};
 use crate::certificate::Certificate;
+pub use crate::coded::{ListingStatus, Reason};
 use std::sync::OnceLock;
 
 use crate::envelope::{ObjectType, take_canonical};

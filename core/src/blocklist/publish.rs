@@ -170,6 +170,15 @@ impl SignedList {
         }
     }
 
+    /// The digest of the state it leads a device to.
+    pub fn state_digest(&self) -> StateDigest {
+        match self {
+            SignedList::Sorted(list) => list.state_digest(),
+            SignedList::Compact(list) => list.state_digest(),
+            SignedList::Delta(list) => list.result_digest(),
+        }
+    }
+
     /// When it was signed.
     pub fn issued_at(&self) -> u64 {
         match self {
@@ -304,6 +313,31 @@ impl Authority {
             issued_at: publication.issued_at,
             expires_at: publication.expires_at,
         }
+    }
+
+    /// The head of a signed object this authority may sign for its
+    /// register at `version`, issued and expiring as given (a repository
+    /// head's, for one): the list signer's every rule is checked first.
+    pub(crate) fn list_head(
+        &self,
+        version: ListVersion,
+        issued_at: u64,
+        expires_at: u64,
+    ) -> Result<ListHead, Error> {
+        let authority = self.check_list_signer(version, issued_at)?;
+        if expires_at <= issued_at {
+            return Err(Error::InvalidField(
+                "a head must expire after it is issued (it would be stale at once)",
+            ));
+        }
+        Ok(ListHead {
+            signer_certificate: self.certificate().as_bytes().to_vec(),
+            authority,
+            epoch: version.epoch,
+            sequence: version.sequence,
+            issued_at,
+            expires_at,
+        })
     }
 
     fn seal_compact(&self, head: ListHead, list: CompactList) -> Result<SignedList, Error> {

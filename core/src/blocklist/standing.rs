@@ -135,6 +135,13 @@ pub enum StaleReason {
         /// device's clock plus the tolerance when it was accepted.
         issued_at: u64,
     },
+    /// The device follows the authority through a repository, and the
+    /// newest head it accepted has expired with no fresher one: a mirror
+    /// frozen, or the network withheld. The list may be out of date.
+    NoFreshHead {
+        /// When that head was signed.
+        since: u64,
+    },
     /// The list is dated after this device's clock (plus
     /// [`CLOCK_TOLERANCE`](limits::CLOCK_TOLERANCE)): a careless or stolen
     /// key wrote a date from the future, or this device's clock is behind.
@@ -295,6 +302,10 @@ impl Blocklist {
                 } else if crate::time::is_from_the_future(list.issued_at, now) {
                     Some(StaleReason::FutureDated {
                         issued_at: list.issued_at,
+                    })
+                } else if mark.head_expires_at != 0 && clock > mark.head_expires_at {
+                    Some(StaleReason::NoFreshHead {
+                        since: mark.head_issued_at,
                     })
                 } else {
                     overtaken_by.map(|(other, time)| StaleReason::OutdatedBy {

@@ -51,6 +51,12 @@ pub struct RollbackMark {
     /// accepted, so a date from the future raises no floor (the crate's
     /// rule for times). At most `issued_at`.
     pub clock_floor: u64,
+    /// When the newest repository head the device accepted for this
+    /// authority was signed (0: it follows no repository).
+    pub head_issued_at: u64,
+    /// When that head expires: after it, with no fresher head, the list
+    /// reads stale ("no fresh head"), never clean (0: no head).
+    pub head_expires_at: u64,
 }
 
 impl RollbackMark {
@@ -121,6 +127,11 @@ fn marks_from(marks: Vec<RollbackMark>) -> Result<RollbackState, Error> {
         if mark.expires_at < mark.issued_at {
             return Err(Error::InvalidField(
                 "a rollback mark expires before it was issued",
+            ));
+        }
+        if mark.head_expires_at < mark.head_issued_at {
+            return Err(Error::InvalidField(
+                "a rollback mark's head expires before it was issued",
             ));
         }
         if mark.clock_floor > mark.issued_at {

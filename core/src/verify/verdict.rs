@@ -183,6 +183,7 @@ fn stale_lists(lists: &[ListChecked]) -> String {
                     format!("outdated by {authority_name}")
                 }
                 StaleReason::FutureDated { .. } => "dated after this device's clock".to_owned(),
+                StaleReason::NoFreshHead { .. } => "no fresh head from its repository".to_owned(),
             };
             let name = if list.authority_name.is_empty() {
                 list.authority.to_string()
