@@ -19,6 +19,10 @@ use partcert::{Blocklist, Imei};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+// Layout version 3 (issue 17), side by side, and its cachegrind driver.
+#[path = "layout3/mod.rs"]
+mod layout3;
+
 use common::{ApplyLists, PublishLists};
 
 /// 2026-01-01T00:00:00Z.
@@ -140,6 +144,7 @@ fn run(n: usize) {
     let list = CompactList::build(&entries).unwrap();
     let build = start.elapsed().as_secs_f64();
     load(&entries);
+    layout3::compare(&entries, &list);
     let sizes = list.sizes();
     let imeis = list.imei_count() as f64;
     let parts = list.part_count() as f64;
@@ -320,6 +325,19 @@ fn resident_bytes() -> u64 {
 }
 
 fn main() {
+    // The cachegrind driver (see BENCHMARKS.md, "Compact lists, layout 3").
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--cachegrind-prepare") {
+        let n = args.get(at + 2).map_or(10_000_000, |n| n.parse().unwrap());
+        let entries = entries(n, &mut Rng(0x5eed ^ n as u64));
+        layout3::prepare(std::path::Path::new(&args[at + 1]), &entries);
+        return;
+    }
+    if let Some(at) = args.iter().position(|arg| arg == "--cachegrind") {
+        let dir = std::path::Path::new(&args[at + 2]);
+        layout3::cachegrind(&args[at + 1], dir, args[at + 3].parse().unwrap());
+        return;
+    }
     // `cargo bench` passes `--bench`; run any other way (`cargo test
     // --benches`, CI's smoke run) one small size only.
     let smoke = !std::env::args().any(|arg| arg == "--bench");

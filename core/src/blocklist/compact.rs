@@ -2,6 +2,10 @@
 //! the entropy bound and queried in place. The format and what it keeps
 //! are documented on [`CompactList`].
 
+// Layout version 3 (issue 17): built, tested and measured on its own; not
+// wired into the signed objects yet.
+#[allow(dead_code)]
+mod blocked;
 mod ef;
 mod layout;
 
