@@ -2291,7 +2291,7 @@ impl View<'_> {
         }
         let (l, m, shift) = (seq.low, seq.inline, seq.shift);
         let records = self.section(seq.ext_start, seq.ext_start + seq.ext_len);
-        let mut stream = Stream::at(records.0, 0);
+        let mut stream = Stream::of(records.0);
         let width = seq.meta.width;
         let alphabet = seq.meta.alphabet;
         let mut bucket = 0u64;
@@ -2439,15 +2439,22 @@ impl View<'_> {
                     }
                 }
             } else {
-                // From the last entry's code up to the first's.
-                let mut at = top;
+                // From the last entry's code up to the first's, streamed.
+                let mut index = top / 64;
+                let mut used = top % 64;
+                let (mut current, mut next) = (words.word(index), words.word(index + 1));
                 for _ in 0..count {
-                    let pair =
-                        u128::from(words.word(at / 64)) | u128::from(words.word(at / 64 + 1)) << 64;
-                    if ((pair >> (at % 64)) as u64) & seq.low_meta >= alphabet {
+                    let code = ((current >> used) | ((next << 1) << (63 - used))) & seq.low_meta;
+                    if code >= alphabet {
                         return Err(invalid("compact list: a metadata code is out of range"));
                     }
-                    at += m;
+                    used += m;
+                    if used >= 64 {
+                        used -= 64;
+                        index += 1;
+                        current = next;
+                        next = words.word(index + 1);
+                    }
                 }
             }
             let words = &words;
@@ -2551,41 +2558,52 @@ impl View<'_> {
 /// Reads consecutive bit fields of a byte slice, front to back: a word
 /// at a time, for the structure check's pass over every code.
 struct Stream<'a> {
+    /// The words after `next`.
     bytes: &'a [u8],
-    /// Buffered bits (the low `have` bits).
-    buffer: u128,
-    have: u32,
+    /// The current word, of which bits `[used, 64)` are unread, and the
+    /// one after it.
+    current: u64,
+    next: u64,
+    used: u32,
 }
 
 impl<'a> Stream<'a> {
-    /// The fields from bit `pos` of `bytes`.
-    fn at(bytes: &'a [u8], pos: u64) -> Self {
-        let skip = usize::try_from(pos / 64).map_or(usize::MAX, |w| w.saturating_mul(8));
+    /// The fields from the start of `bytes`.
+    fn of(bytes: &'a [u8]) -> Self {
         let mut stream = Stream {
-            bytes: bytes.get(skip..).unwrap_or_default(),
-            buffer: 0,
-            have: 0,
+            bytes,
+            current: 0,
+            next: 0,
+            used: 0,
         };
-        stream.take((pos % 64) as u32);
+        stream.current = stream.word();
+        stream.next = stream.word();
         stream
+    }
+
+    #[inline]
+    fn word(&mut self) -> u64 {
+        match self.bytes.split_first_chunk::<8>() {
+            Some((word, rest)) => {
+                self.bytes = rest;
+                u64::from_le_bytes(*word)
+            }
+            None => 0,
+        }
     }
 
     /// The next `width ≤ 64` bits (zeros past the end).
     #[inline]
     fn take(&mut self, width: u32) -> u64 {
-        if self.have < width {
-            let (word, rest) = match self.bytes.split_first_chunk::<8>() {
-                Some((word, rest)) => (u64::from_le_bytes(*word), rest),
-                None => (0, &[][..]),
-            };
-            self.bytes = rest;
-            self.buffer |= u128::from(word) << self.have;
-            self.have += 64;
+        let used = self.used;
+        let value = (self.current >> used) | ((self.next << 1) << (63 - used));
+        self.used = used + width;
+        if self.used >= 64 {
+            self.used -= 64;
+            self.current = self.next;
+            self.next = self.word();
         }
-        let value = (self.buffer as u64) & low_mask(width);
-        self.buffer = self.buffer.checked_shr(width).unwrap_or(0);
-        self.have -= width;
-        value
+        value & low_mask(width)
     }
 }
 
