@@ -107,6 +107,10 @@ const OWN: &[(&str, &str, &[&str])] = &[
              `PARTCERT_CLOCK_TOLERANCE`: a careless or stolen key wrote a date from the future, or \
              this device's clock is behind. Such a list flags only itself; its issue time is in \
              `future_dated_issued_at`.",
+            "NO_FRESH_HEAD = 6: The device follows this authority through a repository and the \
+             newest head it accepted has expired with no fresher one (since 1.5): a mirror \
+             frozen, or the network withheld. When that head was signed is in \
+             `no_fresh_head_since`.",
         ],
     ),
     (

@@ -652,38 +652,12 @@ pub fn update_state(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 }
 
 fn write_file(path: &Path, bytes: &[u8], access: Access, replace: bool) -> Result<(), CliError> {
-    let io = |source: std::io::Error| CliError::io(path, &source);
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
+    // Temporary file beside it, flushed, renamed, folder flushed: a power
+    // cut leaves the old file or the new one. Its temporary name never
+    // appears in a message.
+    let mode = partcert::file::WriteMode {
+        replace,
+        secret: access == Access::Secret,
     };
-    // The temporary file is created owner-only; public files are opened up
-    // only once complete. Its name never appears in a message.
-    let mut file = tempfile::Builder::new()
-        .prefix(".partcert-")
-        .tempfile_in(folder)
-        .map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.as_file().sync_all().map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = match access {
-            Access::Public => 0o644,
-            Access::Secret => 0o600,
-        };
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(io)?;
-    }
-    #[cfg(not(unix))]
-    let _ = access;
-    if replace {
-        file.persist(path).map_err(|error| io(error.error))?;
-    } else {
-        // Linked into place only if nothing appeared there meanwhile.
-        file.persist_noclobber(path)
-            .map_err(|error| io(error.error))?;
-    }
-    Ok(())
+    partcert::file::write_atomic(path, bytes, mode).map_err(|source| CliError::io(path, &source))
 }

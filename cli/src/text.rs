@@ -280,6 +280,11 @@ pub fn stale_reason(reason: &StaleReason, expires_at: u64) -> String {
             utc(*issued_at),
             limits::CLOCK_TOLERANCE / 3600
         ),
+        StaleReason::NoFreshHead { since } => format!(
+            "no fresh head from its repository (the newest, signed {}, has expired: a mirror \
+             may be frozen or updates withheld)",
+            utc(*since)
+        ),
     }
 }
 

@@ -99,6 +99,7 @@ pub mod challenge;
 mod coded;
 mod envelope;
 mod error;
+pub mod file;
 pub mod ids;
 pub mod issue;
 mod keys;

@@ -151,9 +151,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 4
+#define PARTCERT_VERSION_MINOR 5
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.4.0"
+#define PARTCERT_VERSION_STRING "1.5.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -291,6 +291,24 @@
 #define PARTCERT_MAX_AUTHORITIES 64
 
 /**
+ * Longest path a repository head names, in bytes. (core:
+ * `partcert::limits::MAX_PATH_LEN`)
+ */
+#define PARTCERT_MAX_PATH_LEN 256
+
+/**
+ * Most deltas one repository head names. (core:
+ * `partcert::limits::MAX_HEAD_DELTAS`)
+ */
+#define PARTCERT_MAX_HEAD_DELTAS 4096
+
+/**
+ * Largest encoded repository head. (core:
+ * `partcert::limits::MAX_HEAD_LEN`)
+ */
+#define PARTCERT_MAX_HEAD_LEN 2097152
+
+/**
  * How far past the verifying clock a time written by someone else (a
  * list's or revocation list's issue time, a pairing record's time) may lie
  * and still count, in seconds: one day, enough for a device clock in the
@@ -407,6 +425,10 @@ enum partcert_result
    */
   PARTCERT_RESULT_KEY_MISMATCH = 205,
   /**
+   * a fetched file is not the one the repository head names (FileMismatch).
+   */
+  PARTCERT_RESULT_FILE_MISMATCH = 206,
+  /**
    * certificate not valid yet (NotYetValid).
    */
   PARTCERT_RESULT_NOT_YET_VALID = 300,
@@ -476,6 +498,11 @@ enum partcert_result
    * blocklist signer not permitted to sign this epoch (EpochNotPermitted).
    */
   PARTCERT_RESULT_EPOCH_NOT_PERMITTED = 406,
+  /**
+   * the list would delist more than 1 % of the list devices hold
+   * (MassDelisting).
+   */
+  PARTCERT_RESULT_MASS_DELISTING = 407,
   /**
    * a required argument was NULL (NullArgument).
    */
@@ -703,6 +730,10 @@ enum partcert_object_type
    * "compact blocklist snapshot" (`partcert::ObjectType::CompactSnapshot`).
    */
   PARTCERT_OBJECT_TYPE_COMPACT_SNAPSHOT = 7,
+  /**
+   * "repository head" (`partcert::ObjectType::RepositoryHead`).
+   */
+  PARTCERT_OBJECT_TYPE_REPOSITORY_HEAD = 8,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -945,6 +976,13 @@ enum partcert_stale_reason
    * itself; its issue time is in `future_dated_issued_at`.
    */
   PARTCERT_STALE_REASON_FUTURE_DATED = 5,
+  /**
+   * The device follows this authority through a repository and the newest
+   * head it accepted has expired with no fresher one (since 1.5): a mirror
+   * frozen, or the network withheld. When that head was signed is in
+   * `no_fresh_head_since`.
+   */
+  PARTCERT_STALE_REASON_NO_FRESH_HEAD = 6,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1454,6 +1492,11 @@ typedef struct partcert_list_checked {
    * otherwise.
    */
   uint64_t future_dated_issued_at;
+  /**
+   * For NO_FRESH_HEAD (since 1.5): when the newest head the device
+   * accepted from the authority's repository was signed; 0 otherwise.
+   */
+  uint64_t no_fresh_head_since;
 } partcert_list_checked;
 
 /**

@@ -115,6 +115,9 @@ pub struct partcert_list_checked {
     /// after the device's clock plus `PARTCERT_CLOCK_TOLERANCE`; 0
     /// otherwise.
     pub future_dated_issued_at: u64,
+    /// For NO_FRESH_HEAD (since 1.5): when the newest head the device
+    /// accepted from the authority's repository was signed; 0 otherwise.
+    pub no_fresh_head_since: u64,
 }
 
 #[derive(Debug)]
@@ -205,6 +208,10 @@ fn list_view(list: &ListChecked) -> ListCheckedView {
         Some(StaleReason::FutureDated { issued_at }) => *issued_at,
         _ => 0,
     };
+    let no_fresh_head_since = match &list.stale_reason {
+        Some(StaleReason::NoFreshHead { since }) => *since,
+        _ => 0,
+    };
     ListCheckedView {
         c: partcert_list_checked {
             authority_key_id: *list.authority.as_bytes(),
@@ -220,6 +227,7 @@ fn list_view(list: &ListChecked) -> ListCheckedView {
             outdated_by_name: outdated_by.as_c(),
             outdated_by_issued_at,
             future_dated_issued_at,
+            no_fresh_head_since,
         },
         _name: name,
         _outdated_by: outdated_by,

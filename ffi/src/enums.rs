@@ -51,6 +51,7 @@ impl From<Option<&StaleReason>> for partcert_stale_reason {
             Some(StaleReason::Missing) => Self::MISSING,
             Some(StaleReason::OutdatedBy { .. }) => Self::OUTDATED_BY,
             Some(StaleReason::FutureDated { .. }) => Self::FUTURE_DATED,
+            Some(StaleReason::NoFreshHead { .. }) => Self::NO_FRESH_HEAD,
         }
     }
 }

@@ -133,6 +133,15 @@ cargo package -p partcert -p partcert-ffi --no-verify --allow-dirty --locked -q 
 for crate in partcert partcert-ffi; do
     tar -xzf "$target_dir/package/$crate-$crate_version.crate" -C "$package_dir"
 done
+# A .crate keeps one fixed time for every file, so cargo, which compares
+# times, would take changed sources for the ones it built last run: when
+# the crates differ from last run's, their files are dated now.
+package_stamp="$target_dir/ffi-package/crates.sha256"
+package_sums="$(cd "$target_dir/package" &&
+    sha256sum "partcert-$crate_version.crate" "partcert-ffi-$crate_version.crate")"
+if [ "$(cat "$package_stamp" 2>/dev/null)" != "$package_sums" ]; then
+    find "$package_dir" -type f -exec touch {} +
+fi
 printf '[workspace]\nmembers = ["partcert-ffi-%s"]\nresolver = "3"\n\n[patch.crates-io]\npartcert = { path = "partcert-%s" }\n' \
     "$crate_version" "$crate_version" >"$package_dir/Cargo.toml"
 cp Cargo.lock "$package_dir/Cargo.lock"
@@ -140,6 +149,7 @@ cargo build --manifest-path "$package_dir/Cargo.toml" -p partcert-ffi --offline 
     --target-dir "$target_dir/ffi-package" --message-format=json-render-diagnostics \
     >"$work/package-build.log" 2>"$work/package-build.err" ||
     { cat "$work/package-build.err"; die "the packaged partcert-ffi does not build"; }
+printf '%s\n' "$package_sums" >"$package_stamp"
 packaged_out="$(grep '"reason":"build-script-executed"' "$work/package-build.log" |
     grep -F "$package_dir/partcert-ffi" |
     sed -n 's/.*"out_dir":"\([^"]*\)".*/\1/p' | tail -n 1)"

@@ -110,14 +110,13 @@ pub fn dropped_by(held: &AuthorityList, next: &SignedList) -> u64 {
         SignedList::Compact(list) => SaidBy::Compact(list.list(), Vec::new()),
         SignedList::Delta(delta) => {
             // Only what the delta removes and does not list again.
-            let listed: Vec<BlockKey> = delta.upserts().iter().map(|e| e.key).collect();
-            let removed: Vec<BlockKey> = delta
+            let mut listed: Vec<BlockKey> = delta.upserts().iter().map(|e| e.key).collect();
+            listed.sort_unstable();
+            return delta
                 .removals()
                 .iter()
-                .filter(|key| !listed.contains(key) && held.listing_of(key).is_some())
-                .copied()
-                .collect();
-            return removed.len() as u64;
+                .filter(|key| listed.binary_search(key).is_err() && held.listing_of(key).is_some())
+                .count() as u64;
         }
     };
     let width = before.width().min(after.width());
