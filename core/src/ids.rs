@@ -351,7 +351,7 @@ digest_id! {
 }
 digest_id! {
     /// SHA-256 digest of a blocklist authority's state (see
-    /// [`BlocklistSnapshot::state_digest`](crate::BlocklistSnapshot::state_digest)).
+    /// [`BlocklistSnapshot::state_digest`](crate::blocklist::BlocklistSnapshot::state_digest)).
     StateDigest
 }
 

@@ -126,12 +126,12 @@ impl AuthorityList {
     }
 
     /// A sorted list's entry for `key` (`None` for a compact list: see
-    /// [`Blocklist::lookup`]).
+    /// [`Blocklist::lookup`](super::Blocklist::lookup)).
     pub fn find(&self, key: &BlockKey) -> Option<&BlocklistEntry> {
         self.sorted().and_then(|entries| entries.find(key))
     }
 
-    /// The list, if it was received as a [`CompactSnapshot`] (as received:
+    /// The list, if it was received as a [`CompactSnapshot`](super::CompactSnapshot) (as received:
     /// the deltas applied since are kept beside it).
     pub fn compact(&self) -> Option<&CompactList> {
         match &self.held {

@@ -1,7 +1,7 @@
 //! The verifier: turns evidence into a verdict.
 //!
 //! Verification is a few small named checks, in the order a reviewer reads
-//! them: find the issuer path ([`Verifier::build_path`], which tries every
+//! them: find the issuer path (`Verifier::build_path`, which tries every
 //! candidate and keeps the most specific error), check the part's own
 //! signature and validity, its binding (challenge), its pairing record,
 //! then its blocklist standing. Each check holds one rule.
