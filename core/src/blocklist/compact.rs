@@ -9,12 +9,11 @@ mod blocked;
 mod ef;
 mod layout;
 
-use core::fmt;
-use std::sync::Arc;
-
+use super::backing::ObjectBytes;
 use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
 use crate::error::Error;
 use crate::ids::{Imei, PartId};
+use core::fmt;
 use ef::Seq;
 use layout::{ENTRY_META_BITS, HANDSET_BITS, HEADER_LEN, IMEI_BODIES, Layout, SeqLayout};
 
@@ -483,7 +482,7 @@ pub struct CompactList {
     /// The buffer the list lies in: its own, or (for a list decoded from
     /// a [`CompactSnapshot`](crate::CompactSnapshot)) the whole object's,
     /// shared rather than copied.
-    buffer: Arc<[u8]>,
+    buffer: ObjectBytes,
     /// Where the list starts in `buffer`; it is `layout.total` bytes long.
     start: usize,
     layout: Layout,
@@ -617,24 +616,24 @@ impl CompactList {
 
     /// Takes an encoded list after checking its header and length (O(1):
     /// nothing per entry; see [`CompactListView::new`] for the errors).
-    pub fn from_bytes(bytes: impl Into<Arc<[u8]>>) -> Result<Self, Error> {
-        let buffer = bytes.into();
-        let layout = Layout::parse(&buffer)?;
+    pub fn from_bytes(bytes: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let bytes = bytes.as_ref();
+        let layout = Layout::parse(bytes)?;
         Ok(CompactList {
-            buffer,
+            buffer: ObjectBytes::copied(bytes, 0),
             start: 0,
             layout,
         })
     }
 
-    /// The list at `range` of a shared buffer (a decoded object's bytes),
-    /// after the same checks as [`CompactList::from_bytes`]: nothing is
-    /// copied.
-    pub(crate) fn in_shared(
-        buffer: Arc<[u8]>,
+    /// The list at `range` of a signed object's bytes (received, or a
+    /// saved file mapped), after the same checks as
+    /// [`CompactList::from_bytes`]: nothing is copied.
+    pub(crate) fn in_object(
+        buffer: ObjectBytes,
         range: core::ops::Range<usize>,
     ) -> Result<Self, Error> {
-        let bytes = buffer.get(range.clone()).ok_or(Error::Truncated)?;
+        let bytes = buffer.bytes().get(range.clone()).ok_or(Error::Truncated)?;
         let layout = Layout::parse(bytes)?;
         Ok(CompactList {
             start: range.start,
@@ -674,6 +673,7 @@ impl CompactList {
     pub fn as_bytes(&self) -> &[u8] {
         // The range was checked when the list was made.
         self.buffer
+            .bytes()
             .get(self.start..self.start.saturating_add(self.layout.total))
             .unwrap_or_default()
     }

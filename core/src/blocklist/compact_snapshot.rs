@@ -9,12 +9,11 @@
 //! copy, the state digest (one SHA-256 pass over the list) and the
 //! signature check (one SHA-512 pass).
 
-use std::sync::Arc;
-
 use serde::de::{Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use super::backing::ObjectBytes;
 use super::compact::{CompactList, CompactListView};
 use super::objects::{ListHead, ListVersion};
 use crate::certificate::Certificate;
@@ -76,7 +75,7 @@ pub(crate) struct CompactSnapshotBody {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompactSnapshot {
     /// The exact bytes, once: the list is a range of them.
-    bytes: Arc<[u8]>,
+    bytes: ObjectBytes,
     head: ListHead,
     pub(crate) signer: Certificate,
     pub(crate) digest: StateDigest,
@@ -122,8 +121,9 @@ impl CompactSnapshot {
         CompactListView::new(list)?;
         let list_start = envelope::HEADER_LEN + (body.len() - list.len());
         let list_end = list_start + list.len();
-        let bytes: Arc<[u8]> = Arc::from(bytes);
-        let list = CompactList::in_shared(Arc::clone(&bytes), list_start..list_end)?;
+        let object = ObjectBytes::copied(bytes, list_start);
+        let list = CompactList::in_object(object.clone(), list_start..list_end)?;
+        let bytes = object;
         let digest = compact_state_digest(&head.authority, head.version(), &list);
         Ok(CompactSnapshot {
             bytes,
@@ -140,7 +140,7 @@ impl CompactSnapshot {
 
     /// The exact encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.bytes()
     }
 
     super::objects::list_head_accessors!();
@@ -169,7 +169,11 @@ impl CompactSnapshot {
     }
 
     pub(crate) fn verify_signature(&self) -> Result<(), Error> {
-        envelope::verify_signed_by(&self.bytes, &self.signer, "compact blocklist snapshot")
+        envelope::verify_signed_by(
+            self.bytes.bytes(),
+            &self.signer,
+            "compact blocklist snapshot",
+        )
     }
 }
 

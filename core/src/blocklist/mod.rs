@@ -26,6 +26,7 @@
 //!
 //! [`Authority::publish`]: crate::issue::Authority::publish
 
+mod backing;
 mod compact;
 mod compact_snapshot;
 mod device;
