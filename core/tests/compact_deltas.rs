@@ -119,7 +119,7 @@ fn alices_recovered_handset_is_delisted_and_a_later_report_lists_it_again() {
         .apply_delta(&trust, &recovered, T0 + 3 * DAY)
         .expect("applied");
     assert!(
-        device.lookup(&alices).is_empty(),
+        device.lookup(&alices).unwrap().is_empty(),
         "a delisting silences the compact list's listing, fingerprints included"
     );
 
@@ -137,7 +137,7 @@ fn alices_recovered_handset_is_delisted_and_a_later_report_lists_it_again() {
     device
         .apply_delta(&trust, &lost_again, T0 + 4 * DAY)
         .expect("applied");
-    let found = device.lookup(&[BlockKey::Imei(world.alice.imei)]);
+    let found = device.lookup(&[BlockKey::Imei(world.alice.imei)]).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].reason, Reason::Lost);
     assert_eq!(found[0].status, ListingStatus::Suspended);
@@ -270,10 +270,11 @@ fn a_device_restarted_from_its_saved_state_keeps_the_changes_and_the_next_snapsh
     assert!(
         restarted
             .lookup(&[BlockKey::Imei(world.alice.imei)])
+            .unwrap()
             .is_empty()
     );
     assert_eq!(
-        restarted.lookup(&[BlockKey::Imei(world.bob.imei)])[0].reason,
+        restarted.lookup(&[BlockKey::Imei(world.bob.imei)]).unwrap()[0].reason,
         Reason::Fraud
     );
 

@@ -217,12 +217,13 @@ fn a_register_publishes_its_next_list_compact_from_its_sorted_master() {
     blocklist
         .apply_compact_snapshot(&trust, &next, T0 + 3 * DAY)
         .expect("applied");
-    let bob = blocklist.lookup(&[BlockKey::Imei(world.bob.imei)]);
+    let bob = blocklist.lookup(&[BlockKey::Imei(world.bob.imei)]).unwrap();
     assert_eq!(bob.len(), 1);
     assert_eq!(bob[0].status, ListingStatus::Suspended);
     assert!(
         blocklist
             .lookup(&[BlockKey::Imei(world.alice.imei)])
+            .unwrap()
             .is_empty()
     );
     // The same base rules as a sorted list: not older, not another's.

@@ -97,15 +97,18 @@ fn a_registers_daily_list_in_every_format_says_what_changed_the_same_way() {
         device
             .apply_bytes(&trust, tuesday.list.as_bytes(), T0 + 2 * DAY)
             .expect("applies");
-        let listed = |entry: &BlocklistEntry| !device.lookup(&[entry.key]).is_empty();
+        let listed = |entry: &BlocklistEntry| !device.lookup(&[entry.key]).unwrap().is_empty();
         assert!(
             listed(&alice) && listed(&bob) && listed(&dave),
             "{format:?}"
         );
         assert!(!listed(&carol), "{format:?}");
-        let bobs = device.lookup(&[bob.key]);
+        let bobs = device.lookup(&[bob.key]).unwrap();
         assert_eq!(bobs[0].reason, Reason::Stolen);
-        assert_eq!(device.lookup(&[alice.key])[0].listed_at, alice.listed_at);
+        assert_eq!(
+            device.lookup(&[alice.key]).unwrap()[0].listed_at,
+            alice.listed_at
+        );
     }
 }
 

@@ -1197,6 +1197,7 @@ fn a_registry_publishes_a_delta_and_a_device_follows_it() {
     assert!(
         device
             .lookup(&[BlockKey::Imei(world.alice.imei)])
+            .unwrap()
             .is_empty()
     );
 }
@@ -2254,7 +2255,11 @@ fn a_register_publishes_its_next_list_from_the_last_one() {
         .unwrap();
     assert_eq!(second.entries(), [bob]);
     let mut shop = world.blocklist_with(&trust, &[&first, &second]);
-    assert!(shop.lookup(&[BlockKey::Imei(world.alice.imei)]).is_empty());
+    assert!(
+        shop.lookup(&[BlockKey::Imei(world.alice.imei)])
+            .unwrap()
+            .is_empty()
+    );
 
     // Relisting replaces the earlier entry for the same key.
     let confirmed = BlocklistEntry::handset(

@@ -952,7 +952,7 @@ fn check_correction(world: &World, device: &Device, choices: &mut Choices<'_>) {
             register_list.stale_reason, None,
             "the correction read stale"
         );
-        assert!(!blocklist.lookup(&[BlockKey::Imei(imei)]).is_empty());
+        assert!(!blocklist.lookup(&[BlockKey::Imei(imei)]).unwrap().is_empty());
         let evidence = PartEvidence::new(&world.acme_board, &world.acme_chain);
         match Verifier::new(&trust)
             .with_blocklist(&blocklist)
@@ -981,6 +981,7 @@ fn answer(
 ) -> Vec<(Reason, ListingStatus)> {
     blocklist
         .lookup(&[*key])
+        .expect("the device's lists are in memory")
         .into_iter()
         .filter(|listing| listing.authority == *authority)
         .map(|listing| (listing.reason, listing.status))
@@ -1360,7 +1361,7 @@ fuzz_target!(|data: &[u8]| {
         );
         for key in device.held_keys() {
             assert!(
-                !device.blocklist.lookup(&[key]).is_empty(),
+                !device.blocklist.lookup(&[key]).expect("the device's lists are in memory").is_empty(),
                 "a held listing was not found"
             );
         }

@@ -8,6 +8,7 @@ use super::device::Blocklist;
 use super::held::{AuthorityList, Held};
 use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
 use super::sorted::OverlayChange;
+use crate::error::Error;
 use crate::ids::{Imei, KeyId, PartId};
 use crate::limits;
 use crate::trust::TrustStore;
@@ -176,13 +177,17 @@ impl Blocklist {
     /// Every listing, across all authorities, of any of `keys` — at most
     /// [`limits::MAX_LISTINGS`] (parts sharing a fingerprint in a compact
     /// list could otherwise make one lookup read millions of records).
-    pub fn lookup(&self, keys: &[BlockKey]) -> Vec<Listing> {
+    ///
+    /// Errors: [`Error::FileMismatch`] when a list kept on disk was read
+    /// where its file no longer holds what was applied (altered or cut
+    /// short): a damaged list never answers.
+    pub fn lookup(&self, keys: &[BlockKey]) -> Result<Vec<Listing>, Error> {
         let probes: Vec<Probe> = keys.iter().copied().map(Probe::key).collect();
-        self.find(&probes).listings
+        Ok(self.find(&probes)?.listings)
     }
 
     /// Every listing of any of `probes`, capped at [`limits::MAX_LISTINGS`].
-    pub(crate) fn find(&self, probes: &[Probe]) -> Found {
+    pub(crate) fn find(&self, probes: &[Probe]) -> Result<Found, Error> {
         let mut found = Found::default();
         let room = |found: &Found| limits::MAX_LISTINGS.saturating_sub(found.listings.len());
         for list in self.lists.values() {
@@ -250,7 +255,7 @@ impl Blocklist {
                 }
             }
         }
-        found
+        Ok(found)
     }
 
     /// Every authority followed, with its list's standing at `now`.

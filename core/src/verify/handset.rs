@@ -263,7 +263,7 @@ impl Verifier<'_> {
         let report = HandsetReport {
             handset_imeis,
             pairing_sequence: record.sequence(),
-            handset_blocklist: self.blocklist_status(&probes, now),
+            handset_blocklist: self.blocklist_status(&probes, now)?,
             parts,
             missing,
             mismatched_modem_imeis,

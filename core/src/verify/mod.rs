@@ -217,7 +217,7 @@ impl<'a> Verifier<'a> {
         probes.extend(part.key.map(|key| Probe::part_key(key.key_id())));
         // Every list at its own authority's clock: a maker's revocation
         // list moves only the maker's clock (the crate's rule for times).
-        let blocklist = self.blocklist_status(&probes, now);
+        let blocklist = self.blocklist_status(&probes, now)?;
 
         // Blocked wins: a listed part is reported blocked whatever its
         // modem says or whatever record it comes with (the mismatch and
@@ -437,17 +437,17 @@ impl<'a> Verifier<'a> {
     /// The standing of `probes` on every followed list, each judged at its
     /// own authority's clock for `now`. "Not checked" only when the device
     /// follows no list at all.
-    fn blocklist_status(&self, probes: &[Probe], now: u64) -> BlocklistStatus {
+    fn blocklist_status(&self, probes: &[Probe], now: u64) -> Result<BlocklistStatus, Error> {
         let Some(blocklist) = self.blocklist else {
-            return BlocklistStatus::NotChecked;
+            return Ok(BlocklistStatus::NotChecked);
         };
         let lists = blocklist.lists_checked(self.trust, now);
         if lists.is_empty() {
-            return BlocklistStatus::NotChecked;
+            return Ok(BlocklistStatus::NotChecked);
         }
         let stale = lists.iter().any(|list| list.stale);
-        let found = blocklist.find(probes);
-        if !found.listings.is_empty() {
+        let found = blocklist.find(probes)?;
+        Ok(if !found.listings.is_empty() {
             BlocklistStatus::Blocked {
                 listings: found.listings,
                 capped: found.capped,
@@ -458,7 +458,7 @@ impl<'a> Verifier<'a> {
             BlocklistStatus::Stale { lists }
         } else {
             BlocklistStatus::Clean { lists }
-        }
+        })
     }
 }
 
