@@ -47,7 +47,8 @@
  * - Ownership is part of each type.
  *   Owned objects (`partcert_verdict`, `partcert_handset_report`, the
  *   evidence and builder types, `partcert_bytes`, `partcert_error`,
- *   `partcert_list_changes`, the holders): a constructor writes one to a
+ *   `partcert_list_changes`, `partcert_lists_checked`, `partcert_head`,
+ *   `partcert_blocklist_update`, the holders): a constructor writes one to a
  *   `T **` (or returns it, when it cannot fail); it is yours, freed once
  *   with `partcert_<type>_free`.
  *   Shared objects (`partcert_trust_store`, `partcert_blocklist`):
@@ -57,7 +58,8 @@
  *   reference: once shared it is immutable (a change gives 503), so a
  *   reader's reference is a snapshot that never changes under it.
  *   Borrowed objects and data (`partcert_blocklist_status`, the verdicts
- *   and errors in a handset report, every `partcert_str`, `partcert_slice`
+ *   and errors in a handset report, the head an update follows, every
+ *   `partcert_str`, `partcert_slice`
  *   and `partcert_imeis` the library hands out, every pointer to a struct
  *   or to 32 bytes it returns) are handed out `const`, live as long as the
  *   object they came from (until it is freed, or changed), and are never
@@ -93,7 +95,8 @@
  *   update what readers use: keep the current store or blocklist in a
  *   holder; readers `_load` a reference, verify with it and `_free` it;
  *   the updater `_apply_`s an update (or `_publish`es a new one) in O(1)
- *   for the readers, and old ones are freed by their last reader.
+ *   for the readers, and old ones are freed by their last reader. A
+ *   `partcert_blocklist_update` is driven by one thread at a time.
  *
  * ABI policy (after libsodium's)
  *
@@ -107,7 +110,8 @@
  *   at the end of the structs the library hands out by pointer
  *   (`partcert_list_info`, `partcert_provenance`, `partcert_listing`,
  *   `partcert_list_checked`, `partcert_fitted_part`,
- *   `partcert_paired_part`, `partcert_list_changes`: read them through the
+ *   `partcert_paired_part`, `partcert_list_changes`, `partcert_head_info`,
+ *   `partcert_file_ref`: read them through the
  *   pointer; never allocate,
  *   copy into arrays, or take `sizeof` of them). A program built against
  *   M.N runs with any M.N' >= N. A patch version changes no interface.
@@ -1102,7 +1106,10 @@ typedef struct partcert_blocklist_entries partcert_blocklist_entries;
  * publishes nothing); `partcert_blocklist_holder_unfollow` and
  * `_unfollow_unpinned` stop following authorities the same way;
  * `partcert_blocklist_holder_publish` publishes a blocklist made
- * elsewhere. Updates run one at a time, so none is lost. A blocklist is
+ * elsewhere; `partcert_blocklist_holder_begin_update` and
+ * `_finish_update` sync it from a register's repository (since 1.5),
+ * fetching with the app's own HTTP stack while readers verify. Updates
+ * run one at a time, so none is lost. A blocklist is
  * freed when its last reference is released, by whichever thread releases
  * it: no integrator code reclaims anything.
  *
@@ -1129,6 +1136,37 @@ typedef struct partcert_blocklist_holder partcert_blocklist_holder;
  * itself.
  */
 typedef struct partcert_blocklist_status partcert_blocklist_status;
+
+/**
+ * An update of a blocklist from a register's repository, in progress: the
+ * head it follows, the files still to fetch, and a working copy of the
+ * blocklist they are applied to. The loop:
+ *
+ * 1. fetch `head.pchd` and begin: `partcert_blocklist_update_begin` (or
+ *    `partcert_blocklist_holder_begin_update`);
+ * 2. while `partcert_blocklist_update_next_fetch` names a file, fetch
+ *    that path — no more than its `size` bytes — and offer the bytes with
+ *    `partcert_blocklist_update_offer`;
+ * 3. finish: `partcert_blocklist_update_finish` (a new blocklist) or
+ *    `partcert_blocklist_holder_finish_update` (published to a holder);
+ *    save the state (`partcert_blocklist_save_state`);
+ * 4. free it with `partcert_blocklist_update_free`.
+ *
+ * Whatever fails — a refused head, a file that is not the one the head
+ * names, a list a rule refuses, a file that never arrives — the
+ * blocklist the update began from is untouched: free the update and try
+ * again later (from another mirror). An update that failed, or finished,
+ * is spent (503 to any further offer or finish).
+ *
+ * The update shares the blocklist it began from (so that one no longer
+ * changes in place while the update lives: 503) and holds a working copy
+ * that shares its lists: it costs about the files it applies.
+ *
+ * Not synchronized: one thread at a time drives an update (it may move
+ * between threads). Its reads (`_next_fetch`, `_remaining`, `_head`) may
+ * run concurrently with each other.
+ */
+typedef struct partcert_blocklist_update partcert_blocklist_update;
 
 /**
  * Bytes the library made and the caller owns: an encoded certificate,
@@ -1168,6 +1206,29 @@ typedef struct partcert_handset_evidence partcert_handset_evidence;
  * `partcert_handset_report_free`.
  */
 typedef struct partcert_handset_report partcert_handset_report;
+
+/**
+ * A register's repository head (object type REPOSITORY_HEAD, file
+ * `head.pchd`): the newest list's version and state digest, and the path,
+ * size and SHA-256 of every file a device needs to reach it — the newest
+ * snapshot, and the deltas that lead to it from any version still served.
+ * The only file of a repository that changes in place; it expires within
+ * hours, after which a device with no fresher one reads the register's
+ * list as stale (NO_FRESH_HEAD).
+ *
+ * Owned when made by `partcert_head_decode` or `partcert_head_next` (free
+ * it with `partcert_head_free`); borrowed (`const`) when lent by an
+ * update. Immutable: every read may run concurrently from any thread.
+ */
+typedef struct partcert_head partcert_head;
+
+/**
+ * Every authority a blocklist follows, with its list's standing at a
+ * time: the core's `lists_checked`, the same lists a verdict's
+ * `partcert_blocklist_status_list` names. Owned: free it with
+ * `partcert_lists_checked_free`. Immutable.
+ */
+typedef struct partcert_lists_checked partcert_lists_checked;
 
 /**
  * Everything presented about one part: its certificate, certificates that
@@ -1500,6 +1561,42 @@ typedef struct partcert_list_checked {
 } partcert_list_checked;
 
 /**
+ * One file a head names, borrowed from the head or the update that lends
+ * it: where it is under the repository's root, its exact size and its
+ * SHA-256, and the version of the list it holds.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
+ */
+typedef struct partcert_file_ref {
+  /**
+   * Its path under the repository's root, e.g. `lists/3fa0….pcbd`:
+   * lower-case letters, digits, `.`, `-`, `_` and `/`, relative, without
+   * `..` (the core refuses a head naming any other), at most
+   * `PARTCERT_MAX_PATH_LEN` bytes. Append it to the repository's URL.
+   */
+  struct partcert_str path;
+  /**
+   * Its exact size in bytes: read no more (an endless download is cut
+   * here by the caller).
+   */
+  uint64_t size;
+  /**
+   * The SHA-256 of its bytes.
+   */
+  uint8_t sha256[PARTCERT_DIGEST_LEN];
+  /**
+   * The version of the list it holds (for a delta: the version it leads
+   * to).
+   */
+  struct partcert_list_version version;
+  /**
+   * When that list was signed.
+   */
+  uint64_t issued_at;
+} partcert_file_ref;
+
+/**
  * A borrowed list of IMEIs (15-digit numbers): `len` values at `data`
  * (`data` is NULL when `len` is 0), valid as long as the object it came
  * from. Never free it.
@@ -1590,6 +1687,50 @@ typedef struct partcert_paired_part {
    */
   uint64_t first_paired;
 } partcert_paired_part;
+
+/**
+ * What a head says, borrowed from it.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
+ */
+typedef struct partcert_head_info {
+  /**
+   * The register's root key id (the authority whose lists it names).
+   */
+  uint8_t authority_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * The newest list's version.
+   */
+  struct partcert_list_version version;
+  /**
+   * The newest list's state digest.
+   */
+  uint8_t state_digest[PARTCERT_DIGEST_LEN];
+  /**
+   * When the head was signed.
+   */
+  uint64_t issued_at;
+  /**
+   * When it expires: after that, a device with no fresher head reads
+   * the register's list as stale (NO_FRESH_HEAD).
+   */
+  uint64_t expires_at;
+  /**
+   * The key id of the key that signed it (the root's own, or a
+   * delegated blocklist authority's).
+   */
+  uint8_t signer_key_id[PARTCERT_DIGEST_LEN];
+  /**
+   * The signer's name, from its certificate.
+   */
+  struct partcert_str signer_name;
+  /**
+   * How many files it names (`partcert_head_file`): the snapshot, then
+   * the deltas.
+   */
+  size_t file_count;
+} partcert_head_info;
 
 /**
  * What a publication changed against its base, as the core counts it
@@ -2242,6 +2383,34 @@ partcert_result partcert_blocklist_holder_unfollow_unpinned(const struct partcer
                                                             struct partcert_error **error_out);
 
 /**
+ * Begins an update of the holder's current blocklist from a register's
+ * head (see `partcert_blocklist_update_begin` for the checks and the
+ * errors): the same as loading the current blocklist and beginning from
+ * it. Finish it with `partcert_blocklist_holder_finish_update`; readers
+ * keep verifying with the current blocklist meanwhile.
+ */
+partcert_result partcert_blocklist_holder_begin_update(const struct partcert_blocklist_holder *holder,
+                                                       const struct partcert_trust_store *trust,
+                                                       const uint8_t *head,
+                                                       size_t head_len,
+                                                       uint64_t now,
+                                                       struct partcert_blocklist_update **update_out,
+                                                       struct partcert_error **error_out);
+
+/**
+ * Finishes an update (see `partcert_blocklist_update_finish`) and
+ * publishes the blocklist it leads to in O(1), in turn with the holder's
+ * other updates: readers see the old blocklist or the new one, never a
+ * mix. Published only if everything succeeded and the holder still holds
+ * the blocklist the update began from (503 otherwise: another update was
+ * published meanwhile; begin again from the current one). On any error
+ * nothing is published. The update is spent either way: free it.
+ */
+partcert_result partcert_blocklist_holder_finish_update(const struct partcert_blocklist_holder *holder,
+                                                        struct partcert_blocklist_update *update,
+                                                        struct partcert_error **error_out);
+
+/**
  * Frees a holder (it releases its reference to the current blocklist;
  * readers keep theirs). NULL is a no-op.
  */
@@ -2300,6 +2469,92 @@ const struct partcert_list_checked *partcert_blocklist_status_list(const struct 
  * "blocklist not checked" … (borrowed; empty for NULL).
  */
 struct partcert_str partcert_blocklist_status_summary(const struct partcert_blocklist_status *status);
+
+/**
+ * Begins an update of `blocklist` from a register's head: `head`,
+ * `head_len` are the bytes of the `head.pchd` just fetched, `now` the
+ * caller's clock. The core checks, before anything is fetched: that the
+ * head decodes (1xx: 100 truncated, 101 trailing bytes, 102 not partcert
+ * bytes, 105 another object), that its signer chains to a blocklist root
+ * `trust` pins (2xx; a delegated signer only in its epoch: 406), its
+ * signature (200), that it is not older than the list held or a head
+ * already accepted (400: a mirror replaying an old head), and that its
+ * files lead to its newest list (111). Then it plans the files to fetch:
+ * the deltas from the version held where they reach, else the newest
+ * snapshot and the deltas after it; nothing for a head at the version
+ * held (finishing then only records that the list is fresh until the
+ * head expires).
+ *
+ * Writes the update to `update_out`; free it with
+ * `partcert_blocklist_update_free`. `blocklist` is unchanged by anything
+ * the update does, and shared by it while it lives.
+ */
+partcert_result partcert_blocklist_update_begin(const struct partcert_blocklist *blocklist,
+                                                const struct partcert_trust_store *trust,
+                                                const uint8_t *head,
+                                                size_t head_len,
+                                                uint64_t now,
+                                                struct partcert_blocklist_update **update_out,
+                                                struct partcert_error **error_out);
+
+/**
+ * The next file to fetch, borrowed — its path under the repository's
+ * root, its exact size and SHA-256 — or NULL when every file has been
+ * offered (finish), when the update failed or finished, or for NULL.
+ * Valid until the next offer or finish, or until the update is freed.
+ */
+const struct partcert_file_ref *partcert_blocklist_update_next_fetch(const struct partcert_blocklist_update *update);
+
+/**
+ * How many files are left to fetch (0 when none is, when the update
+ * failed or finished, or for NULL).
+ */
+size_t partcert_blocklist_update_remaining(const struct partcert_blocklist_update *update);
+
+/**
+ * The head the update follows, verified when the update began, borrowed
+ * (valid while the update lives; never freed): its version, times and
+ * files through `partcert_head_details` and `partcert_head_file`. NULL for
+ * NULL.
+ */
+const struct partcert_head *partcert_blocklist_update_head(const struct partcert_blocklist_update *update);
+
+/**
+ * Offers the bytes fetched for the file `partcert_blocklist_update_next_fetch`
+ * named. Their size, then their SHA-256, are checked against the head
+ * before anything decodes them (206 FILE_MISMATCH, naming the path and
+ * what differs: a file cut short, too long, of another day); then the
+ * list is checked to be the version the head names (206) and applied to
+ * the update's working copy under every rule of `partcert_blocklist_apply`
+ * (2xx, 4xx); 111 if no file is left to offer. On any error the update is
+ * spent (free it; the blocklist it began from is untouched); 503 if it was
+ * spent already.
+ */
+partcert_result partcert_blocklist_update_offer(struct partcert_blocklist_update *update,
+                                                const struct partcert_trust_store *trust,
+                                                const uint8_t *data,
+                                                size_t len,
+                                                struct partcert_error **error_out);
+
+/**
+ * Finishes the update once every file was offered, and writes the
+ * blocklist it leads to — the register's list at the head's version and
+ * digest, the head recorded so the list reads fresh until the head
+ * expires — to `blocklist_out`, a new blocklist with one reference (the
+ * caller's; save it with `partcert_blocklist_save_state`, and release the
+ * old one). 206 if a file was not offered, 403 if the files did not lead
+ * to the head's digest; 503 if the update failed or finished. The update
+ * is spent either way; the blocklist it began from is never changed.
+ */
+partcert_result partcert_blocklist_update_finish(struct partcert_blocklist_update *update,
+                                                 struct partcert_blocklist **blocklist_out,
+                                                 struct partcert_error **error_out);
+
+/**
+ * Frees an update (releasing the blocklist it began from). NULL is a
+ * no-op.
+ */
+void partcert_blocklist_update_free(struct partcert_blocklist_update *update);
 
 /**
  * The bytes, borrowed: valid until `bytes` is freed. NULL for NULL (and
@@ -2713,6 +2968,79 @@ const struct partcert_paired_part *partcert_handset_report_missing(const struct 
 struct partcert_str partcert_handset_report_json(const struct partcert_handset_report *report);
 
 /**
+ * Decodes a head (e.g. the `head.pchd` a register served last), checking
+ * its structure only — every path safe, the deltas in order, nothing past
+ * the end (1xx otherwise: 100 truncated, 101 trailing bytes, 102 not
+ * partcert bytes, 105 another object, 111 an unsafe path) — and writes it
+ * to `head_out`. Its signature and signer are NOT checked here: a device
+ * gives the fetched bytes to `partcert_blocklist_update_begin`, which
+ * verifies them against its trust store, and reads the head it lends.
+ */
+partcert_result partcert_head_decode(const uint8_t *data,
+                                     size_t len,
+                                     struct partcert_head **head_out,
+                                     struct partcert_error **error_out);
+
+/**
+ * Signs the head a repository serves once the lists in `added` (encoded
+ * lists of this register, any format, in any order; `added_count` of
+ * them) join what `previous` served (NULL for a first head): the newest
+ * snapshot, and the deltas issued no more than `window` seconds before
+ * `issued_at` that still lead to the newest list (a device further behind
+ * fetches the snapshot). It expires at `expires_at` (hours after
+ * `issued_at`). The core's `Head::next`: refused are a signer that may not
+ * sign this register's lists at the newest version (3xx, 406), lists of
+ * another register (401), no snapshot at all (111), and bytes that do not
+ * decode (1xx). Writes the new head to `head_out`; store each added list
+ * at `partcert_head_file_for`'s path first, and the head's bytes
+ * (`partcert_head_bytes`) last, replacing `head.pchd` atomically.
+ */
+partcert_result partcert_head_next(const struct partcert_authority *authority,
+                                   const struct partcert_head *previous,
+                                   const struct partcert_slice *added,
+                                   size_t added_count,
+                                   uint64_t window,
+                                   uint64_t issued_at,
+                                   uint64_t expires_at,
+                                   struct partcert_head **head_out,
+                                   struct partcert_error **error_out);
+
+/**
+ * What the head says (NULL for NULL), borrowed: valid while the head
+ * lives.
+ */
+const struct partcert_head_info *partcert_head_details(const struct partcert_head *head);
+
+/**
+ * File `index` the head names (0 ≤ index < `file_count`; the snapshot
+ * first, then the deltas by the sequence they apply to), borrowed. NULL
+ * past the end or for NULL.
+ */
+const struct partcert_file_ref *partcert_head_file(const struct partcert_head *head, size_t index);
+
+/**
+ * The file the head names whose bytes are exactly `data` (its size and
+ * SHA-256), borrowed: where a register stores a list it published (its
+ * content-addressed path). NULL when the head names no such file (a delta
+ * outside the window need not be served), or for NULL.
+ */
+const struct partcert_file_ref *partcert_head_file_for(const struct partcert_head *head,
+                                                       const uint8_t *data,
+                                                       size_t len);
+
+/**
+ * The head's exact encoded bytes (what `head.pchd` holds), borrowed:
+ * valid while the head lives. Empty for NULL.
+ */
+struct partcert_slice partcert_head_bytes(const struct partcert_head *head);
+
+/**
+ * Frees a head made by `partcert_head_decode` or `partcert_head_next`.
+ * NULL is a no-op. (A head lent by an update is `const` and is not freed.)
+ */
+void partcert_head_free(struct partcert_head *head);
+
+/**
  * Fills `seed_out` with `PARTCERT_SEED_LEN` bytes from the operating
  * system's cryptographic random source: a new secret key. Keep it secret.
  */
@@ -2735,6 +3063,38 @@ partcert_result partcert_public_key_from_seed(const uint8_t *seed,
 partcert_result partcert_public_key_id(const uint8_t *public_key,
                                        uint8_t *key_id_out,
                                        struct partcert_error **error_out);
+
+/**
+ * Checks every list `blocklist` follows against `trust` at `now` and
+ * writes their standings to `lists_out` (in the order of the
+ * authorities' key ids; none if it follows none): each says whether its
+ * list may be out of date and why — expired, signer revoked, missing,
+ * outdated by another authority's list, dated in the future, or no fresh
+ * head from its repository since the time in `no_fresh_head_since` (a
+ * frozen mirror, a withheld network). A stale list never reads current.
+ */
+partcert_result partcert_blocklist_lists_checked(const struct partcert_blocklist *blocklist,
+                                                 const struct partcert_trust_store *trust,
+                                                 uint64_t now,
+                                                 struct partcert_lists_checked **lists_out,
+                                                 struct partcert_error **error_out);
+
+/**
+ * How many lists (0 for NULL).
+ */
+size_t partcert_lists_checked_count(const struct partcert_lists_checked *lists);
+
+/**
+ * List `index`'s standing, borrowed (valid while `lists` lives); NULL
+ * past the end or for NULL.
+ */
+const struct partcert_list_checked *partcert_lists_checked_get(const struct partcert_lists_checked *lists,
+                                                               size_t index);
+
+/**
+ * Frees the standings. NULL is a no-op.
+ */
+void partcert_lists_checked_free(struct partcert_lists_checked *lists);
 
 /**
  * Starts part evidence from the part's encoded certificate (as read from
@@ -2894,6 +3254,26 @@ partcert_result partcert_authority_publish(const struct partcert_authority *auth
                                            struct partcert_bytes **list_out,
                                            struct partcert_list_changes **changes_out,
                                            struct partcert_error **error_out);
+
+/**
+ * A register's guard against its own accidents, before it signs or
+ * serves `list` (an encoded list of any format): how many keys it would
+ * delist from the list devices hold, as `held` holds it (a
+ * `partcert_blocklist` with the register's list, e.g. replayed from its
+ * own repository). The core's `check_delisting`: a list that drops more
+ * than 1 % of the held list (an export cut short or empty) is refused with
+ * 407 (MASS_DELISTING, naming both counts) unless `confirmed` (NULL: not
+ * confirmed) points to exactly the count it drops. Writes that count to
+ * `dropped_out` (NULL if not wanted). A `held` that holds no list of the
+ * list's authority has nothing to lose: 0. 1xx for bytes that do not
+ * decode.
+ */
+partcert_result partcert_blocklist_check_delisting(const struct partcert_blocklist *held,
+                                                   const uint8_t *list,
+                                                   size_t list_len,
+                                                   const uint64_t *confirmed,
+                                                   uint64_t *dropped_out,
+                                                   struct partcert_error **error_out);
 
 /**
  * Creates an empty trust store, which trusts nothing, with one reference

@@ -3,11 +3,13 @@
 use partcert::blocklist::SignedList;
 
 use crate::blocklist::{self, Change, Handle, partcert_blocklist};
+use crate::blocklist_update::{self, partcert_blocklist_update};
 use crate::bytes::partcert_bytes;
 use crate::castable;
 use crate::enums::partcert_result;
 use crate::error::{Failure, partcert_error};
 use crate::list_version::partcert_list_version;
+use crate::panic::boundary;
 use crate::shared;
 use crate::trust_store::partcert_trust_store;
 
@@ -23,7 +25,10 @@ use crate::trust_store::partcert_trust_store;
 /// publishes nothing); `partcert_blocklist_holder_unfollow` and
 /// `_unfollow_unpinned` stop following authorities the same way;
 /// `partcert_blocklist_holder_publish` publishes a blocklist made
-/// elsewhere. Updates run one at a time, so none is lost. A blocklist is
+/// elsewhere; `partcert_blocklist_holder_begin_update` and
+/// `_finish_update` sync it from a register's repository (since 1.5),
+/// fetching with the app's own HTTP stack while readers verify. Updates
+/// run one at a time, so none is lost. A blocklist is
 /// freed when its last reference is released, by whichever thread releases
 /// it: no integrator code reclaims anything.
 ///
@@ -130,6 +135,45 @@ pub unsafe extern "C" fn partcert_blocklist_holder_unfollow_unpinned(
 ) -> partcert_result {
     // SAFETY: the header's contract, forwarded.
     unsafe { blocklist::unfollow_unpinned(holder, trust, unfollowed_out, error_out) }
+}
+
+/// Begins an update of the holder's current blocklist from a register's
+/// head (see `partcert_blocklist_update_begin` for the checks and the
+/// errors): the same as loading the current blocklist and beginning from
+/// it. Finish it with `partcert_blocklist_holder_finish_update`; readers
+/// keep verifying with the current blocklist meanwhile.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_begin_update(
+    holder: *const partcert_blocklist_holder, trust: *const partcert_trust_store, head: *const u8,
+    head_len: usize, now: u64, update_out: *mut *mut partcert_blocklist_update,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    let base = || {
+        // SAFETY: NULL or a live holder (the header's contract).
+        let holder = unsafe { castable::borrow(holder, "holder") }?;
+        Ok(holder.load())
+    };
+    // SAFETY: the header's contract, forwarded.
+    unsafe { blocklist_update::begin(base, trust, head, head_len, now, update_out, error_out) }
+}
+
+/// Finishes an update (see `partcert_blocklist_update_finish`) and
+/// publishes the blocklist it leads to in O(1), in turn with the holder's
+/// other updates: readers see the old blocklist or the new one, never a
+/// mix. Published only if everything succeeded and the holder still holds
+/// the blocklist the update began from (503 otherwise: another update was
+/// published meanwhile; begin again from the current one). On any error
+/// nothing is published. The update is spent either way: free it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_finish_update(
+    holder: *const partcert_blocklist_holder, update: *mut partcert_blocklist_update,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        let holder = arg!(castable::borrow: holder);
+        // SAFETY: the header's contract, forwarded.
+        unsafe { blocklist_update::finish_into(holder, update) }
+    })
 }
 
 /// Frees a holder (it releases its reference to the current blocklist;

@@ -127,9 +127,10 @@ struct ListingView {
     _fingerprint: NulString,
 }
 
+/// A `partcert_list_checked` with the names it points into.
 #[derive(Debug)]
-struct ListCheckedView {
-    c: partcert_list_checked,
+pub(crate) struct ListCheckedView {
+    pub(crate) c: partcert_list_checked,
     _name: NulString,
     _outdated_by: NulString,
 }
@@ -189,7 +190,7 @@ fn listing_view(listing: &Listing) -> ListingView {
     }
 }
 
-fn list_view(list: &ListChecked) -> ListCheckedView {
+pub(crate) fn list_view(list: &ListChecked) -> ListCheckedView {
     let name = NulString::new(&list.authority_name);
     let (outdated_by_authority_key_id, outdated_by, outdated_by_issued_at) =
         match &list.stale_reason {

@@ -119,6 +119,23 @@ pub(crate) unsafe fn slices_in<'a>(
         .collect()
 }
 
+/// Reads an optional value given by pointer: NULL is `None`.
+///
+/// # Safety
+/// If `data` is not NULL it points to one readable, initialised `T`.
+pub(crate) unsafe fn optional_in<T: Copy>(
+    data: *const T, what: &'static str,
+) -> Result<Option<T>, Failure> {
+    if data.is_null() {
+        return Ok(None);
+    }
+    if !data.is_aligned() {
+        return Err(Failure::misaligned(what));
+    }
+    // SAFETY: non-NULL, aligned, and one readable `T` (this contract).
+    Ok(Some(unsafe { data.read() }))
+}
+
 /// Reads exactly `N` bytes (a key, a nonce, an id).
 ///
 /// # Safety

@@ -10,7 +10,7 @@
 
 use partcert::blocklist::{
     AuthorityList, Base, BlockKey, BlocklistSnapshot, Changes, Format, ListVersion, Publication,
-    Published,
+    Published, SignedList, check_delisting,
 };
 
 use crate::authority::{AuthorityData, partcert_authority};
@@ -194,6 +194,36 @@ pub unsafe extern "C" fn partcert_authority_publish(
             changes_out.write(castable::to_box((&published.changes).into()))?;
         }
         out.write(to_bytes(published.list.as_bytes().to_vec()))
+    })
+}
+
+/// A register's guard against its own accidents, before it signs or
+/// serves `list` (an encoded list of any format): how many keys it would
+/// delist from the list devices hold, as `held` holds it (a
+/// `partcert_blocklist` with the register's list, e.g. replayed from its
+/// own repository). The core's `check_delisting`: a list that drops more
+/// than 1 % of the held list (an export cut short or empty) is refused with
+/// 407 (MASS_DELISTING, naming both counts) unless `confirmed` (NULL: not
+/// confirmed) points to exactly the count it drops. Writes that count to
+/// `dropped_out` (NULL if not wanted). A `held` that holds no list of the
+/// list's authority has nothing to lose: 0. 1xx for bytes that do not
+/// decode.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_check_delisting(
+    held: *const partcert_blocklist, list: *const u8, list_len: usize, confirmed: *const u64,
+    dropped_out: *mut u64, error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        let held = arg!(castable::borrow: held);
+        let bytes = arg!(ptr::bytes_in: list, list_len);
+        let confirmed = arg!(ptr::optional_in: confirmed);
+        let out = arg!(Out::optional: dropped_out);
+        let list = SignedList::decode(bytes)?;
+        let dropped = match held.blocklist.list(&list.authority()) {
+            Some(held) => check_delisting(held, &list, confirmed)?,
+            None => 0,
+        };
+        ptr::write_optional(out, dropped)
     })
 }
 

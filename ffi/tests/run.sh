@@ -166,7 +166,7 @@ exported="$(nm -D --defined-only "$lib_so" | awk '$2 == "T" && $3 ~ /^partcert_/
 fallible="$(gcc -std=c11 -E -P -x c ffi/include/partcert.h | tr '\n' ' ' | sed 's/;/;\n/g' |
     sed -n 's/^ *partcert_result  *\(partcert_[a-z0-9_]*\)(.*error_out) *; *$/\1/p' | sort -u)"
 [ -n "$fallible" ] || die "found no fallible function in the header"
-null_checked="$(tr '\n' ' ' <ffi/tests/c/test_errors.c | grep -o 'CHECK_NULL( *partcert_[a-z0-9_]*' |
+null_checked="$(cat ffi/tests/c/test_*.c | tr '\n' ' ' | grep -o 'CHECK_NULL( *partcert_[a-z0-9_]*' |
     sed 's/CHECK_NULL( *//' | sort -u)"
 uncovered=0
 for function in $exported; do
@@ -177,7 +177,7 @@ for function in $exported; do
 done
 for function in $fallible; do
     if ! grep -qx "$function" <<<"$null_checked"; then
-        echo "fallible but never shown to name a NULL argument (CHECK_NULL in test_errors.c): $function"
+        echo "fallible but never shown to name a NULL argument (CHECK_NULL in a C test): $function"
         uncovered=1
     fi
 done

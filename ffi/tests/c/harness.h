@@ -96,6 +96,12 @@ __attribute__((unused)) static void h_check_error(const char *expr, partcert_res
 /* A call that must succeed. */
 #define OK(expr) CHECK_RC(expr, PARTCERT_RESULT_OK)
 
+/* A call that must fail with 500 (NULL_ARGUMENT), its error naming the
+ * NULL argument. ffi/tests/run.sh checks that every fallible function
+ * appears in one, in some test. */
+#define CHECK_NULL(expr, argument)                                           \
+    CHECK_FAIL(expr, PARTCERT_RESULT_NULL_ARGUMENT, "argument `" argument "` is NULL")
+
 /* Two strings that must be equal. */
 #define CHECK_STR(got, want)                                                 \
     do {                                                                     \

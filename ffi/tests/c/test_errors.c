@@ -15,10 +15,6 @@ static world w;
 #define NUL PARTCERT_RESULT_NULL_ARGUMENT
 #define ARG PARTCERT_RESULT_INVALID_ARGUMENT
 
-/* A call that must fail with 500, its error naming the NULL argument.
- * ffi/tests/run.sh checks every fallible function appears in one. */
-#define CHECK_NULL(expr, argument) CHECK_FAIL(expr, NUL, "argument `" argument "` is NULL")
-
 /* A copy of some bytes, optionally altered. */
 typedef struct buffer {
     uint8_t data[1 << 16];

@@ -1,6 +1,9 @@
 /* A threaded updater: reader threads verify parts continuously while a
  * writer publishes 100 blocklist updates through a partcert_blocklist_holder
- * (snapshots and deltas alternately). Each reader holds one snapshot per
+ * (snapshots and deltas alternately), and then while an updater syncs a
+ * month of a register's repository through the holder (each update begun,
+ * fed file by file, and finished while the readers verify; a replayed head
+ * and a file of another day refused on the way, publishing nothing). Each reader holds one snapshot per
  * round and checks it never changes under it: the stolen screen is blocked
  * exactly in the versions that list it, the donor screen never, and the
  * versions a reader sees never go back. The writer prints the process's
@@ -14,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "world.h"
+#include "repository.h"
 
 static world w;
 
@@ -27,7 +30,10 @@ static world w;
 static atomic_int writer_done;
 static partcert_blocklist_holder *holder;
 
+/* A reader thread: how it checks one snapshot (given the last it saw),
+ * and how many rounds it made and failed. */
 typedef struct reader {
+    int (*consistent)(const partcert_blocklist *snapshot, long *last);
     long rounds;
     long failures;
 } reader;
@@ -63,22 +69,29 @@ static int verify_blocked(const partcert_blocklist *snapshot, const partcert_byt
     return ok;
 }
 
+/* What a reader checks of a snapshot while the writer publishes: its
+ * update never goes back, the stolen screen is blocked exactly in the
+ * updates that list it, the donor screen never, and the snapshot never
+ * changes under the reader. */
+static int consistent_update(const partcert_blocklist *snapshot, long *last) {
+    long update = update_of(snapshot);
+    int stolen_blocked = -1, donor_blocked = -1, again = -1;
+    int ok = update >= *last && update <= UPDATES &&
+             verify_blocked(snapshot, w.screen_a, &stolen_blocked) &&
+             verify_blocked(snapshot, w.screen_d, &donor_blocked) &&
+             stolen_blocked == (update == 0 || update % 2 == 1) && !donor_blocked &&
+             verify_blocked(snapshot, w.screen_a, &again) && again == stolen_blocked &&
+             update_of(snapshot) == update;
+    *last = update;
+    return ok;
+}
+
 static void *read_continuously(void *arg) {
     reader *r = arg;
     long last = 0;
     do {
         partcert_blocklist *snapshot = partcert_blocklist_holder_load(holder);
-        long update = update_of(snapshot);
-        int stolen_blocked = -1, donor_blocked = -1, again = -1;
-        if (update < last || update > UPDATES ||
-            !verify_blocked(snapshot, w.screen_a, &stolen_blocked) ||
-            !verify_blocked(snapshot, w.screen_d, &donor_blocked) ||
-            stolen_blocked != (update == 0 || update % 2 == 1) || donor_blocked ||
-            !verify_blocked(snapshot, w.screen_a, &again) || again != stolen_blocked ||
-            update_of(snapshot) != update) {
-            r->failures++;
-        }
-        last = update;
+        if (!r->consistent(snapshot, &last)) r->failures++;
         partcert_blocklist_free(snapshot);
         r->rounds++;
         {
@@ -89,6 +102,34 @@ static void *read_continuously(void *arg) {
         }
     } while (!atomic_load(&writer_done));
     return NULL;
+}
+
+static void start_readers(pthread_t *threads, reader *readers,
+                          int (*consistent)(const partcert_blocklist *, long *)) {
+    atomic_store(&writer_done, 0);
+    for (int i = 0; i < READERS; i++) {
+        readers[i].consistent = consistent;
+        readers[i].rounds = 0;
+        readers[i].failures = 0;
+        CHECK(pthread_create(&threads[i], NULL, read_continuously, &readers[i]) == 0);
+    }
+}
+
+static void join_readers(pthread_t *threads, reader *readers, long last_update) {
+    atomic_store(&writer_done, 1);
+    for (int i = 0; i < READERS; i++) {
+        CHECK(pthread_join(threads[i], NULL) == 0);
+        CHECK(readers[i].failures == 0);
+        CHECK(readers[i].rounds > 0);
+        printf("# reader %d: %ld rounds, %ld failures\n", i, readers[i].rounds,
+               readers[i].failures);
+    }
+    {
+        partcert_blocklist *last = partcert_blocklist_holder_load(holder);
+        long seen = last_update;
+        CHECK(readers[0].consistent(last, &seen) && seen == last_update);
+        partcert_blocklist_free(last);
+    }
 }
 
 static void readers_verify_while_a_writer_publishes_100_updates(void) {
@@ -108,12 +149,7 @@ static void readers_verify_while_a_writer_publishes_100_updates(void) {
                                                        E));
     OK(partcert_blocklist_holder_new(initial, &holder, E));
     partcert_blocklist_free(initial); /* the holder keeps its own reference */
-    atomic_store(&writer_done, 0);
-    for (int i = 0; i < READERS; i++) {
-        readers[i].rounds = 0;
-        readers[i].failures = 0;
-        CHECK(pthread_create(&threads[i], NULL, read_continuously, &readers[i]) == 0);
-    }
+    start_readers(threads, readers, consistent_update);
 
     /* The writer. */
     for (int k = 1; k <= UPDATES; k++) {
@@ -150,19 +186,7 @@ static void readers_verify_while_a_writer_publishes_100_updates(void) {
         }
     }
     rss_at_100 = rss_kb();
-    atomic_store(&writer_done, 1);
-    for (int i = 0; i < READERS; i++) {
-        CHECK(pthread_join(threads[i], NULL) == 0);
-        CHECK(readers[i].failures == 0);
-        CHECK(readers[i].rounds > 0);
-        printf("# reader %d: %ld rounds, %ld failures\n", i, readers[i].rounds,
-               readers[i].failures);
-    }
-    {
-        partcert_blocklist *last = partcert_blocklist_holder_load(holder);
-        CHECK(update_of(last) == UPDATES);
-        partcert_blocklist_free(last);
-    }
+    join_readers(threads, readers, UPDATES);
     printf("# rss grew %ld KiB from the 20th to the 100th update (limit %ld KiB)\n",
            rss_at_100 - rss_at_20, limit);
     if (limit > 0) CHECK(rss_at_100 - rss_at_20 <= limit);
@@ -172,9 +196,89 @@ static void readers_verify_while_a_writer_publishes_100_updates(void) {
     partcert_blocklist_holder_free(holder);
 }
 
+/* The month's repository: handset A is listed on odd days and delisted
+ * on even ones, so a snapshot of day d blocks its board exactly when d is
+ * odd. */
+#define MONTH 30
+static repository month;
+
+/* What a reader checks of one snapshot: its day never goes back, and the
+ * stolen board reads blocked on odd days and clean (the head fresh at that
+ * day's time) on even ones. */
+static int consistent_day(const partcert_blocklist *snapshot, long *last) {
+    long day = (long)held_version(snapshot).sequence;
+    int blocked = -1;
+    partcert_part_evidence *evidence = NULL;
+    partcert_verdict *verdict = NULL;
+    int ok = day >= *last && day >= 1 && day <= MONTH &&
+             partcert_part_evidence_new(bdata(w.board_a), blen(w.board_a), &evidence, NULL) == 0 &&
+             partcert_verify_part(w.trust, snapshot, NULL, 0, evidence, DAY_AT(day) + HOUR,
+                                  &verdict, NULL) == 0;
+    if (ok) {
+        blocked = partcert_verdict_is_blocked(verdict);
+        ok = blocked == (day % 2 == 1) && !partcert_verdict_is_stale(verdict);
+    }
+    *last = day;
+    partcert_verdict_free(verdict);
+    partcert_part_evidence_free(evidence);
+    return ok;
+}
+
+/* One sync of the holder from day `day`'s head; `swap` serves the first
+ * file's bytes from another day's file. */
+static partcert_result sync_holder(int day, const repo_file *swap, partcert_error **error) {
+    partcert_blocklist_update *update = NULL;
+    partcert_slice head = head_bytes(month.heads[day]);
+    const partcert_file_ref *file;
+    partcert_result rc = partcert_blocklist_holder_begin_update(
+        holder, w.trust, head.data, head.len, DAY_AT(month.days) + HOUR, &update, error);
+    while (rc == PARTCERT_RESULT_OK &&
+           (file = partcert_blocklist_update_next_fetch(update)) != NULL) {
+        const repo_file *served = swap != NULL ? swap : repo_file_at(&month, file->path.data);
+        rc = served == NULL ? PARTCERT_RESULT_FILE_MISMATCH
+                            : partcert_blocklist_update_offer(update, w.trust, served->data,
+                                                              served->len, error);
+    }
+    if (rc == PARTCERT_RESULT_OK) rc = partcert_blocklist_holder_finish_update(holder, update, error);
+    partcert_blocklist_update_free(update);
+    return rc;
+}
+
+static void readers_verify_while_an_updater_syncs_a_month_from_a_repository(void) {
+    const uint64_t a[] = {IMEI_A};
+    pthread_t threads[READERS];
+    reader readers[READERS];
+    partcert_blocklist *start;
+    memset(&month, 0, sizeof month);
+    repo_publish_day(&month, &w, a, 1, NULL, 0);
+    start = partcert_blocklist_new();
+    OK(partcert_blocklist_holder_new(start, &holder, E));
+    partcert_blocklist_free(start);
+    OK(sync_holder(1, NULL, E));
+    start_readers(threads, readers, consistent_day);
+    for (int day = 2; day <= MONTH; day++) {
+        int odd = day % 2 == 1;
+        repo_publish_day(&month, &w, odd ? a : NULL, odd, odd ? NULL : a, !odd);
+        /* A mirror replaying an old head, and one serving another day's
+         * file: refused, nothing published, the readers never notice. */
+        if (day == 10) CHECK_RC(sync_holder(3, NULL, E), PARTCERT_RESULT_ROLLBACK);
+        if (day == 20)
+            CHECK_RC(sync_holder(day, &month.files[4], E), PARTCERT_RESULT_FILE_MISMATCH);
+        OK(sync_holder(day, NULL, E));
+        {
+            struct timespec pause = {0, 2000000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    join_readers(threads, readers, MONTH);
+    partcert_blocklist_holder_free(holder);
+    repo_free(&month);
+}
+
 int main(void) {
     world_build(&w);
     RUN(readers_verify_while_a_writer_publishes_100_updates);
+    RUN(readers_verify_while_an_updater_syncs_a_month_from_a_repository);
     world_free(&w);
     return h_finish("test_threads");
 }

@@ -254,7 +254,7 @@ __attribute__((unused)) static partcert_trust_store *trust_without_pool(const wo
 }
 
 /* A blocklist holding s2 (applied as s1 then the delta). */
-static partcert_blocklist *blocklist_at_s2(const world *w) {
+__attribute__((unused)) static partcert_blocklist *blocklist_at_s2(const world *w) {
     partcert_blocklist *blocklist = partcert_blocklist_new();
     partcert_list_version version = {0, 0};
     OK(partcert_blocklist_apply_snapshot(blocklist, w->trust, bdata(w->s1), blen(w->s1), S1_AT,
