@@ -790,6 +790,10 @@ fn check_lists(device: &Device, lists: &[ListChecked], now: u64) {
                     .expect("the list that outdates is held");
                 assert!(*issued_at <= other_list.issued_at);
             }
+            Some(StaleReason::NoFreshHead { since }) => {
+                // This target feeds lists, never a repository's head.
+                panic!("a device that never took a head reads 'no fresh head' (since {since})");
+            }
         }
         if let Some(list) = held {
             let own_clock = now.max(floor_bound(&authority));
