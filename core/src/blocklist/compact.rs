@@ -9,13 +9,20 @@ mod blocked;
 mod ef;
 mod layout;
 
-use super::backing::ObjectBytes;
+use std::sync::Arc;
+
+use super::backing::{BlockCheck, ObjectBytes};
 use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
 use crate::error::Error;
 use crate::ids::{Imei, PartId};
 use core::fmt;
 use ef::Seq;
 use layout::{ENTRY_META_BITS, HANDSET_BITS, HEADER_LEN, IMEI_BODIES, Layout, SeqLayout};
+
+/// The layout version of the lists this library writes and reads (the
+/// fifth byte of every list, and what a signed compact snapshot commits
+/// to).
+pub(crate) const LAYOUT_VERSION: u8 = layout::VERSION;
 
 /// 2000-01-01T00:00:00Z: day 0 of the listing dates.
 const DAY_ZERO: u64 = 946_684_800;
@@ -486,6 +493,9 @@ pub struct CompactList {
     /// Where the list starts in `buffer`; it is `layout.total` bytes long.
     start: usize,
     layout: Layout,
+    /// For a list kept on disk: the check of each block as it is first
+    /// read. `None` for a list checked whole when it was received.
+    check: Option<Arc<BlockCheck>>,
 }
 
 impl CompactList {
@@ -623,6 +633,7 @@ impl CompactList {
             buffer: ObjectBytes::copied(bytes, 0),
             start: 0,
             layout,
+            check: None,
         })
     }
 
@@ -639,7 +650,26 @@ impl CompactList {
             start: range.start,
             buffer,
             layout,
+            check: None,
         })
+    }
+
+    /// As [`CompactList::in_object`], for a list kept on disk whose blocks
+    /// `check` checks as they are first read.
+    pub(crate) fn in_object_checked(
+        buffer: ObjectBytes,
+        range: core::ops::Range<usize>,
+        check: Arc<BlockCheck>,
+    ) -> Result<Self, Error> {
+        Ok(CompactList {
+            check: Some(check),
+            ..Self::in_object(buffer, range)?
+        })
+    }
+
+    /// The block check of a list kept on disk.
+    pub(crate) fn block_check(&self) -> Option<&Arc<BlockCheck>> {
+        self.check.as_ref()
     }
 
     /// The exact size, and where the bits go, of the list holding these

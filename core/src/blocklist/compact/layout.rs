@@ -14,7 +14,7 @@ pub(super) const MAGIC: [u8; 4] = *b"PCCL";
 /// The layout version this module reads and writes. Version 2 keeps a
 /// part's handset IMEI in its own record (version 1 kept an index into
 /// the listed IMEIs and a side sequence of unlisted ones).
-pub(super) const VERSION: u8 = 2;
+pub(crate) const VERSION: u8 = 2;
 /// The fixed header: magic, version, fingerprint width, two zero bytes,
 /// then the two counts as little-endian u64.
 pub(super) const HEADER_LEN: usize = 24;
