@@ -343,6 +343,21 @@ pub enum BlocklistCommand {
     /// unpinned, a root re-pinned under a new key): its list and
     /// anti-rollback mark are dropped, every other register's kept.
     Unfollow(BlocklistUnfollowArgs),
+    /// Add signed lists to a register's repository — a folder any static
+    /// web server, object store or CDN serves as it is — and sign its head.
+    ///
+    /// The repository is DIR/head.pchd (the only file that changes in
+    /// place, written last and atomically) and DIR/lists/<sha256>.<ext>
+    /// (each list under the hash of its bytes, never rewritten). Each LIST
+    /// is checked as every device would check it, against the lists the
+    /// repository serves: this register's, signed by a key allowed to sign
+    /// it, later than the head, and not delisting more than 1 % of what
+    /// devices hold unless --allow-delisting names the count. Old list
+    /// files stay: a device mid-read still finds the files of the head it
+    /// fetched (delete them yourself, once no head names them, if space
+    /// matters). With no LIST, the head is signed again: do it at least
+    /// every --head-expires-hours, or devices read the lists stale.
+    Publish(BlocklistPublishArgs),
 }
 
 /// The signing authority of a blocklist command.
@@ -392,6 +407,11 @@ pub struct BlocklistNewArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub listing: ListingArgs,
+    /// Sign a snapshot that delists more than 1 % of --base: the exact
+    /// number it delists (the refusal says it). Without it, such a
+    /// snapshot (a delist file that names half the list) is refused.
+    #[arg(long, value_name = "N", requires = "base")]
+    pub allow_delisting: Option<u64>,
     /// Where to write the snapshot (`-`: standard output); `.pcbc` for a
     /// compact one.
     #[arg(long, value_name = "LIST.pcbl")]
@@ -472,6 +492,12 @@ pub struct BlocklistDeltaArgs {
     /// 36500 only with --force).
     #[arg(long, value_name = "N", requires = "over")]
     pub expires_days: Option<u64>,
+    /// With --over: the register's repository (`blocklist publish
+    /// --repo`). A mirror behind the repository's head is refused: every
+    /// device would refuse a delta built over a list they have left
+    /// behind.
+    #[arg(long, value_name = "DIR", requires = "over")]
+    pub repo: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub listing: ListingArgs,
@@ -513,6 +539,40 @@ pub struct BlocklistApplyArgs {
     pub revocations: Vec<PathBuf>,
     /// Snapshots (sorted or compact) and deltas, applied in the order given.
     #[arg(value_name = "LIST", required_unless_present_any = ["state", "rollback_state"])]
+    pub lists: Vec<PathBuf>,
+}
+
+/// `partcert blocklist publish`
+#[derive(Debug, Args)]
+pub struct BlocklistPublishArgs {
+    /// The repository: a folder served as it is (created by the first
+    /// publish, which needs a snapshot).
+    #[arg(long, value_name = "DIR")]
+    pub repo: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub signer: BlocklistSigner,
+    /// The register's root certificate, to check the lists as devices
+    /// pinning it do (default: --authority-cert, when that is the root).
+    #[arg(long, value_name = "BLROOT.cert")]
+    pub blocklist_trust: Option<PathBuf>,
+    /// Hours until the head expires: a device that cannot fetch a fresher
+    /// one then reads the lists stale (a frozen mirror is found out within
+    /// this time). 0 or over a year only with --force.
+    #[arg(long, value_name = "H", default_value_t = 24)]
+    pub head_expires_hours: u64,
+    /// Days a delta stays named in the head: a device further behind
+    /// fetches the newest snapshot instead (0 or over 36500 only with
+    /// --force).
+    #[arg(long, value_name = "D", default_value_t = 30)]
+    pub delta_window_days: u64,
+    /// Publish a list that delists more than 1 % of what devices hold: the
+    /// exact number it delists (the refusal says it).
+    #[arg(long, value_name = "N")]
+    pub allow_delisting: Option<u64>,
+    /// Signed lists (`blocklist new`, `blocklist delta`), in the order a
+    /// device applies them.
+    #[arg(value_name = "LIST")]
     pub lists: Vec<PathBuf>,
 }
 

@@ -172,6 +172,9 @@ pub enum ToolCode {
     /// 610: `blocklist unfollow` named a register the state does not
     /// follow; nothing was written (exit 2).
     NotFollowed = 610,
+    /// 611: an export file given to list from holds no entry (an export
+    /// cut short or empty); nothing was signed (exit 2).
+    EmptyInput = 611,
 }
 
 impl ToolCode {
@@ -188,6 +191,7 @@ impl ToolCode {
             ToolCode::BadLines => "BadLines",
             ToolCode::Internal => "Internal",
             ToolCode::NotFollowed => "NotFollowed",
+            ToolCode::EmptyInput => "EmptyInput",
         }
     }
 
@@ -199,7 +203,8 @@ impl ToolCode {
             | ToolCode::StateExists
             | ToolCode::Implausible
             | ToolCode::BadLines
-            | ToolCode::NotFollowed => "usage",
+            | ToolCode::NotFollowed
+            | ToolCode::EmptyInput => "usage",
             ToolCode::Io | ToolCode::Internal => "io",
             ToolCode::FileExists | ToolCode::SecretKeyInTheWay => "refused",
         }

@@ -5,7 +5,7 @@
 //! comment lines, then one line of hex.
 //!
 //! ```text
-//! partcert secret key v1        (mode 0600: the 32-byte seed)
+//! partcert secret key v1        (mode 0600: the 32-byte seed; `# role: ROLE`)
 //! partcert public key v1        (a part's public key, for `part issue --part-key`)
 //! partcert challenge v1         (a verifier's nonce)
 //! ```
@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use partcert::blocklist::{BlocklistSnapshot, LoadedState, RollbackState};
+use partcert::certificate::AuthorityRole;
 use partcert::challenge::{Challenge, ChallengeResponse};
 use partcert::ids::{KeyId, PublicKey};
 use partcert::revocation::RevocationList;
@@ -505,11 +506,47 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The text of a secret key file.
-pub fn secret_key_text(key: &SecretKey, label: &str) -> String {
+/// The role of a part's own key (`part keygen`), as its key file records it.
+pub const PART_KEY_ROLE: &str = "part";
+/// How a secret key file records its role (since issue 18: a comment line,
+/// so older versions read the file as before).
+const ROLE_LINE: &str = "# role: ";
+/// The label `part keygen` wrote before key files recorded their role.
+const PART_KEY_LABEL: &str = "part secure element";
+
+/// An authority's role as its key file records it: `blocklist-root`, ...
+pub fn role_tag(role: AuthorityRole) -> String {
+    role.name().replace(' ', "-")
+}
+
+/// The role a secret key file records: its `# role:` line, or in a file
+/// written before that line existed, the label of its second line (`#
+/// blocklist root "Name". Keep it secret...`). `None` when neither says.
+pub fn secret_key_role(text: &str) -> Option<String> {
+    let comments = || text.lines().map(str::trim).filter(|l| l.starts_with('#'));
+    if let Some(role) = comments().find_map(|line| line.strip_prefix(ROLE_LINE)) {
+        return Some(role.trim().to_owned());
+    }
+    let label = comments().find_map(|line| {
+        line.strip_prefix("# ")
+            .and_then(|rest| rest.split_once(". Keep it secret"))
+            .map(|(label, _)| label)
+    })?;
+    if label == PART_KEY_LABEL {
+        return Some(PART_KEY_ROLE.to_owned());
+    }
+    AuthorityRole::ALL
+        .iter()
+        .find(|role| label.starts_with(&format!("{} \"", role.name())))
+        .map(|role| role_tag(*role))
+}
+
+/// The text of a secret key file of `role` (see [`secret_key_role`]).
+pub fn secret_key_text(key: &SecretKey, role: &str, label: &str) -> String {
     let public = key.public_key();
     format!(
         "{SECRET_KEY_HEADER}\n\
+         {ROLE_LINE}{role}\n\
          # {label}. Keep it secret: anyone holding it can sign as you.\n\
          # public key: {}\n\
          # key id:     {}\n\
@@ -608,6 +645,43 @@ pub fn check_can_write(path: &Path, kind: Kind, force: bool, flag: &str) -> Resu
         }));
     }
     Ok(())
+}
+
+/// Checks that `path` may receive a new secret key of `role`: as
+/// [`check_can_write`] says, and a secret key already there is replaced
+/// (with `--force`) only by a key of the same role — never a register's
+/// root key by a part's key.
+pub fn check_key_can_write(
+    path: &Path,
+    role: &str,
+    force: bool,
+    flag: &str,
+) -> Result<(), CliError> {
+    check_can_write(path, Kind::SecretKey, force, flag)?;
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    if detect(text.as_bytes()) != Kind::SecretKey {
+        return Ok(());
+    }
+    let existing = secret_key_role(&text);
+    if existing.as_deref() == Some(role) {
+        return Ok(());
+    }
+    let held = existing.map_or_else(
+        || "a secret key whose role its file does not say".to_owned(),
+        |existing| format!("a {existing} secret key"),
+    );
+    Err(CliError::tool(
+        ToolCode::SecretKeyInTheWay,
+        format!("holds {held}; refusing to replace it with a {role} key, even with --force"),
+    )
+    .file(path)
+    .flag(flag.to_owned())
+    .hint(
+        "a lost secret key cannot be recovered: give another --out (a key is replaced only by a \
+         new key of the same role)",
+    ))
 }
 
 /// How a written file may be read.

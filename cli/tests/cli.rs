@@ -822,8 +822,23 @@ fn a_lost_phone_that_turns_up_is_delisted_and_its_parts_are_clean_again() {
         run.stdout
     );
 
-    lab.ok_at(
+    // Carol's handset and parts are 5 of the list's 6 keys: more than 1 %,
+    // so the register confirms the count it read in the refusal.
+    let refused = lab.at(
         &format!("{PUBLISH} --sequence 2 --base l1.pcbl --delist-pairing carol.pair --out l2.pcbl"),
+        T0 + 3 * DAY,
+    );
+    refused.assert_code(20);
+    assert!(
+        refused.stderr.contains("--allow-delisting 5"),
+        "{}",
+        refused.stderr
+    );
+    lab.ok_at(
+        &format!(
+            "{PUBLISH} --sequence 2 --base l1.pcbl --delist-pairing carol.pair \
+             --allow-delisting 5 --out l2.pcbl"
+        ),
         T0 + 3 * DAY,
     );
     let shown = lab.ok("show --json l2.pcbl").json();
@@ -1497,11 +1512,13 @@ fn a_stolen_register_key_is_superseded_by_the_roots_next_epoch() {
     }
 
     // Day 11: a thief with the publisher's key delists Alice's phone in a
-    // list far ahead in sequence. Device A takes it; device B never sees it.
+    // list far ahead in sequence (confirming the count the guard asks for:
+    // it stops accidents, not a key holder). Device A takes it; device B
+    // never sees it.
     lab.ok_at(
         &format!(
             "{PUBLISH} --sequence 1000 --base list-1.pcbl --delist-pairing alice.pair \
-             --out thief-1000.pcbl"
+             --allow-delisting 5 --out thief-1000.pcbl"
         ),
         T0 + 11 * DAY,
     );

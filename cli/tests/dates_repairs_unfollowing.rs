@@ -59,11 +59,13 @@ fn a_thiefs_future_dated_wipe_reads_stale_and_the_roots_correction_through_a_two
 
     // Day 11: a thief holding the publisher's key delists Alice's handset
     // at the top sequence, dated nine years ahead (inside the stolen
-    // certificate's ten years). Devices "a" take it; devices "b" never do.
+    // certificate's ten years), confirming the count the mass-delisting
+    // guard asks for (it stops accidents, not a key holder). Devices "a"
+    // take it; devices "b" never do.
     lab.ok_at(
         &format!(
             "{PUBLISH} --sequence {TOP_SEQUENCE} --base list-1.pcbl --delist-pairing alice.pair \
-             --out thief.pcbl"
+             --allow-delisting 5 --out thief.pcbl"
         ),
         T0 + 9 * YEAR,
     );

@@ -4,38 +4,7 @@
 
 mod common;
 
-use std::fmt::Write as _;
-
 use common::*;
-
-/// A valid IMEI: `body` as 14 digits, then its Luhn check digit.
-fn imei(body: u64) -> String {
-    let digits = format!("{:014}", body % 100_000_000_000_000);
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let double = d * 2;
-                if double > 9 { double - 9 } else { double }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{digits}{}", (10 - sum % 10) % 10)
-}
-
-/// `count` distinct IMEIs, one per line.
-fn imei_lines(count: u64, from: u64) -> String {
-    let mut text = String::with_capacity(count as usize * 16);
-    for n in 0..count {
-        let _ = writeln!(text, "{}", imei(35_000_000_000_000 + from + n));
-    }
-    text
-}
 
 #[test]
 fn a_tired_technician_cannot_overwrite_a_secret_key_with_any_command() {
@@ -895,6 +864,7 @@ fn json_schemas_are_checked_in_for_every_json_output() {
         "blocklist-new",
         "blocklist-delta",
         "blocklist-unfollow",
+        "blocklist-publish",
         "show",
         "root-new",
         "authority-new",

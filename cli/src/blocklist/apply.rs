@@ -264,8 +264,24 @@ pub fn apply_file(
     src: Src<'_>,
     now: u64,
 ) -> Result<Applied, CliError> {
-    let path = src.path;
-    let bytes = files::read_bytes(path)?;
+    let list = read_list(src)?;
+    let spinner = progress::spinner_for(
+        list.as_bytes().len() / 41,
+        &format!(
+            "checking and applying {} ({} MB)",
+            src.path.display(),
+            list.as_bytes().len() >> 20
+        ),
+    );
+    let applied = apply_list(blocklist, trust, src, &list, now);
+    spinner.finish_and_clear();
+    applied
+}
+
+/// Reads a signed list of any format (its bytes dropped once decoded: a
+/// national list is held once), refusing another kind of file by name.
+pub fn read_list(src: Src<'_>) -> Result<SignedList, CliError> {
+    let bytes = files::read_bytes(src.path)?;
     match files::detect(&bytes) {
         Kind::Object(
             ObjectType::BlocklistSnapshot
@@ -282,43 +298,31 @@ pub fn apply_file(
             return Err(files::wrong_kind(src, expected, found).message(message));
         }
     }
-    let spinner = progress::spinner_for(
-        bytes.len() / 41,
-        &format!(
-            "checking and applying {} ({} MB)",
-            path.display(),
-            bytes.len() >> 20
-        ),
-    );
-    let applied = decode_and_apply(blocklist, trust, src, bytes, now);
-    spinner.finish_and_clear();
-    applied
+    SignedList::decode(&bytes).map_err(CliError::about(src.path))
 }
 
-/// Decodes a list of any format (its bytes dropped once decoded: a
-/// national list is held once) and applies it.
-fn decode_and_apply(
+/// Applies a list read from `src` as a device does, refusing it with a
+/// message that says it against what `blocklist` holds.
+pub fn apply_list(
     blocklist: &mut Blocklist,
     trust: &TrustStore,
     src: Src<'_>,
-    bytes: Vec<u8>,
+    list: &SignedList,
     now: u64,
 ) -> Result<Applied, CliError> {
-    let list = SignedList::decode(&bytes).map_err(CliError::about(src.path))?;
-    drop(bytes);
-    check_pinned(trust, &list.authority(), signer(&list), src)?;
+    check_pinned(trust, &list.authority(), signer(list), src)?;
     let held = blocklist
         .list(&list.authority())
         .map(|held| (held.version, held.compact().is_some()));
     let version = blocklist
-        .apply(trust, &list, now)
-        .map_err(|error| match &list {
+        .apply(trust, list, now)
+        .map_err(|error| match list {
             SignedList::Delta(delta) => delta_refusal(error, delta, held, src.path),
             snapshot => snapshot_refusal(error, snapshot.version(), src.path),
         })?;
     Ok(Applied {
         path: src.path.to_owned(),
-        object: object_type(&list),
+        object: object_type(list),
         version,
     })
 }

@@ -16,6 +16,7 @@ use partcert::{Blocklist, Error, ObjectType, TrustStore};
 
 use super::followed::{dropped_json, note_dropped};
 use super::listing::{self, Listing};
+use super::repository;
 use super::{DAY, not_later, object_type};
 use crate::args::BlocklistDeltaArgs;
 use crate::ctx::{Ctx, Report};
@@ -199,8 +200,11 @@ fn over(
     let now = ctx.now()?;
     ctx.plausible_days("--expires-days", expires_days)?;
     listing::check_one_stdin(&args.listing)?;
-    let (mirror, authority) = load_mirror(args, over, publisher)?;
+    let (mirror, authority, trust) = load_mirror(args, over, publisher)?;
     let held = held_list(&mirror.blocklist, &authority, over)?;
+    if let Some(repo) = &args.repo {
+        check_in_step(repo, (&trust, &authority), held, over, now)?;
+    }
     if !listing::any_change(&args.listing) {
         return Err(CliError::usage("no change given: nothing to publish")
             .flag("--imei/--imeis-from/--from-pairing/--delist-*")
@@ -241,22 +245,30 @@ fn over(
         &where_listed,
     );
     report.line(format!(
+        "  the list then holds {} entries ({} carried over, {} newly listed, {} re-listed, {} \
+         delisted)",
+        changes.total, changes.carried, changes.listed, changes.relisted, changes.delisted
+    ));
+    report.line(format!(
         "  issued {}, stale after {}; apply it to {} too, to publish the next one over it",
         text::utc(publication.issued_at),
         text::utc(publication.expires_at),
         over.display()
     ));
     report.set("dropped", dropped_json(&mirror.dropped));
+    report.set("entries", serde_json::json!(changes.total));
+    report.set("counts", listing::counts_json(&changes, already));
+    report.set("not_listed", listing::not_listed_json(&changes));
     finish(report, &delta, ctx, out)
 }
 
 /// The register's mirror of what devices hold (`--over`), loaded against
-/// the roots given, and the register the publisher signs for.
+/// the roots given, the register the publisher signs for, and those roots.
 fn load_mirror(
     args: &BlocklistDeltaArgs,
     over: &Path,
     publisher: &Authority,
-) -> Result<(LoadedState, KeyId), CliError> {
+) -> Result<(LoadedState, KeyId, TrustStore), CliError> {
     let mut trust = TrustStore::new();
     pin_blocklist_roots(&mut trust, &args.blocklist_trust)?;
     let mirror = files::blocklist_state(Src::new(over, "--over"), &trust, KEEP_A_MIRROR)?;
@@ -267,7 +279,61 @@ fn load_mirror(
             .flag("--authority-cert")
             .hint("sign with the register's root or its publisher")
     })?;
-    Ok((mirror, authority))
+    Ok((mirror, authority, trust))
+}
+
+/// Refuses a mirror that is behind the repository's head (it missed a
+/// day's list): every device that follows the repository holds the head's
+/// list, and would refuse a delta over an older one (402).
+fn check_in_step(
+    repo: &Path,
+    (trust, register): (&TrustStore, &KeyId),
+    held: &AuthorityList,
+    over: &Path,
+    now: u64,
+) -> Result<(), CliError> {
+    let Some((_, head)) = repository::head(repo, "--repo", register, trust, now)? else {
+        return Err(CliError::usage(format!(
+            "{} has no head yet: nothing is published for a delta to follow",
+            repository::head_path(repo).display()
+        ))
+        .flag("--repo")
+        .hint("publish the register's snapshot first (`blocklist publish`), or drop --repo"));
+    };
+    let serves = text::version(head.version());
+    let holds = text::version(held.version);
+    let catch_up = format!(
+        "bring the mirror up to the head first (`blocklist sync URL --state {}`, or `blocklist \
+         apply` of the lists it missed), then build the delta",
+        over.display()
+    );
+    if head.version() > held.version {
+        return Err(CliError::core(Error::DeltaBaseMismatch {
+            delta_from: held.version.sequence,
+            held: head.version().sequence,
+        })
+        .file(over)
+        .flag("--over")
+        .message(format!(
+            "the mirror is behind the repository: it holds {holds}, the repository's head serves \
+             {serves}; every device holds {serves} and would refuse a delta over {holds}; \
+             nothing was signed"
+        ))
+        .hint(catch_up));
+    }
+    if head.version() == held.version && head.digest() != held.digest {
+        return Err(
+            CliError::core(Error::ConflictingSequence(held.version.sequence))
+                .file(over)
+                .flag("--over")
+                .message(format!(
+                    "the mirror holds another list at {holds} than the repository serves; nothing \
+                 was signed"
+                ))
+                .hint(catch_up),
+        );
+    }
+    Ok(())
 }
 
 /// The register's list the mirror holds: a first list is a snapshot.

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use partcert::blocklist::{BlockKey, BlocklistEntry, Changes, ListingStatus, Reason};
 use partcert::{Error, Imei, ObjectType, PairingRecord};
 
+use serde_json::{Value, json};
+
 use crate::args::ListingArgs;
 use crate::ctx::Report;
 use crate::error::{BadLine, CliError, ToolCode, core_message};
@@ -52,7 +54,11 @@ impl Listing {
         let reason = args.reason;
         let mut imeis = args.imei.clone();
         for path in &args.imeis_from {
+            let before = imeis.len();
             read_imeis(path, "--imeis-from", &mut imeis)?;
+            if imeis.len() == before {
+                return Err(empty_export(path));
+            }
         }
         let reported = pairing_records(&args.from_pairing, "--from-pairing")?
             .iter()
@@ -195,6 +201,30 @@ pub(super) fn note_changes(
     }
 }
 
+/// The core's counts in `--json` (`counts`), `already` set apart as the
+/// notes say it.
+pub(super) fn counts_json(changes: &Changes, already: u64) -> Value {
+    json!({
+        "carried": changes.carried,
+        "listed": changes.listed,
+        "relisted": changes.relisted,
+        "already_listed": already,
+        "delisted": changes.delisted,
+        "not_listed": changes.not_listed.len(),
+        "duplicates": changes.given_twice,
+    })
+}
+
+/// The first hundred keys to delist that were not listed, in `--json`.
+pub(super) fn not_listed_json(changes: &Changes) -> Value {
+    changes
+        .not_listed
+        .iter()
+        .take(100)
+        .map(|key| json!(key_text(key)))
+        .collect()
+}
+
 /// A key as the tool names it in notes and `--json`: `IMEI ...`, `part ...`.
 pub(super) fn key_text(key: &BlockKey) -> String {
     match key {
@@ -211,6 +241,23 @@ fn some_keys(keys: &[BlockKey]) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// The refusal of an export that holds no IMEI: a register's export cut
+/// short or empty would otherwise sign a list with nothing in it, and a
+/// device holding a million listings would read every stolen phone clean.
+fn empty_export(path: &Path) -> CliError {
+    CliError::tool(
+        ToolCode::EmptyInput,
+        "holds no IMEI (only blank or comment lines, or nothing): an export cut short or empty? \
+         nothing was signed",
+    )
+    .file(path)
+    .flag("--imeis-from")
+    .hint(
+        "check the export and run it again; if nothing is to be listed from it, leave \
+         --imeis-from out",
+    )
 }
 
 /// The refusal of an input list with bad lines (or files): nothing signed.

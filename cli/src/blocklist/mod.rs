@@ -1,6 +1,6 @@
-//! `partcert blocklist`: a register publishes its lists (`new`, `delta`),
-//! a device applies them (`apply`) and stops following a register
-//! (`unfollow`). One file per command; what the commands share lives in
+//! `partcert blocklist`: a register signs its lists (`new`, `delta`) and
+//! serves them from a repository of static files (`publish`); a device
+//! applies them (`apply`) and stops following a register (`unfollow`). One file per command; what the commands share lives in
 //! [`listing`] (what a register lists and delists, and what the core says
 //! it changed) and [`followed`] (the lists a device follows).
 //!
@@ -13,6 +13,8 @@ mod delta;
 mod followed;
 mod listing;
 mod new;
+mod publish;
+mod repository;
 mod unfollow;
 
 use partcert::blocklist::{ListVersion, SignedList};
@@ -26,6 +28,7 @@ pub use apply::{apply, apply_file};
 pub use delta::delta;
 pub use followed::{Followed, dropped_json, load_followed};
 pub use new::new;
+pub use publish::publish;
 pub use unfollow::unfollow;
 
 /// A day, in seconds: a list's lifetime is given in days.
@@ -80,4 +83,26 @@ fn not_later(
     CliError::flagged(format!("--sequence {}", version.sequence))(error)
         .message(message)
         .hint(hint)
+}
+
+/// The refusal of a list that delists more than 1 % of the list it
+/// replaces (`held_by`: whose list that is), naming the count to confirm
+/// with `--allow-delisting`; nothing is written.
+fn mass_delisting(error: Error, held_by: &str, confirmed: Option<u64>) -> CliError {
+    let Error::MassDelisting { dropped, held } = &error else {
+        return CliError::core(error);
+    };
+    let mut hint = format!(
+        "an export cut short or empty? check it; if these {dropped} really are to be delisted, \
+         confirm with --allow-delisting {dropped}"
+    );
+    if let Some(confirmed) = confirmed {
+        hint.push_str(&format!(
+            " (--allow-delisting {confirmed} is not that count)"
+        ));
+    }
+    let message = format!(
+        "would delist {dropped} of the {held} keys {held_by} (more than 1 %); nothing was written"
+    );
+    CliError::core(error).message(message).hint(hint)
 }

@@ -12,10 +12,10 @@ use partcert::blocklist::{
 };
 use partcert::issue::Authority;
 use partcert::{Error, ObjectType};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::listing::{self, Listing};
-use super::{DAY, not_later, object_type, state_digest};
+use super::{DAY, mass_delisting, not_later, object_type, state_digest};
 use crate::args::BlocklistNewArgs;
 use crate::ctx::{Ctx, Report};
 use crate::error::{CliError, exit};
@@ -95,6 +95,16 @@ pub fn new(args: BlocklistNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, 
     let plan = Plan::read(&args, now)?;
     let listing = Listing::read(&args.listing, now)?;
     let published = sign(&args, &publisher, &plan, &listing)?;
+    if let Some((base, _)) = &plan.base {
+        published
+            .changes
+            .check_delisting(args.allow_delisting)
+            .map_err(|error| {
+                mass_delisting(error, "--base lists", args.allow_delisting)
+                    .file(base)
+                    .flag("--base")
+            })?;
+    }
     let bytes = published.list.as_bytes();
     let mut report = Report::written("blocklist new", &args.out, bytes, kind, ctx)?;
     report_lines(&mut report, &args, &plan, &listing, &published);
@@ -257,25 +267,9 @@ fn report_fields(report: &mut Report, plan: &Plan<'_>, listing: &Listing, publis
     report.set("entries", json!(changes.total));
     report.set("format", json!(format));
     report.set("bytes", json!(published.list.as_bytes().len()));
-    report.set(
-        "counts",
-        json!({
-            "carried": changes.carried,
-            "listed": changes.listed,
-            "relisted": changes.relisted,
-            "already_listed": listing.already_listed(changes),
-            "delisted": changes.delisted,
-            "not_listed": changes.not_listed.len(),
-            "duplicates": changes.given_twice,
-        }),
-    );
-    let not_listed: Value = changes
-        .not_listed
-        .iter()
-        .take(100)
-        .map(|key| json!(listing::key_text(key)))
-        .collect();
-    report.set("not_listed", not_listed);
+    let already = listing.already_listed(changes);
+    report.set("counts", listing::counts_json(changes, already));
+    report.set("not_listed", listing::not_listed_json(changes));
     report.set("issued_at", json!(plan.issued_at));
     report.set("expires_at", json!(plan.expires_at));
     report.set(

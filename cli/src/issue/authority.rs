@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use partcert::certificate::Validity;
+use partcert::certificate::{AuthorityRole, Validity};
 use partcert::issue::Authority;
 use partcert::{Certificate, Error, ObjectType, SecretKey};
 use rand_core::{OsRng, RngCore};
@@ -12,7 +12,7 @@ use super::{check_prefix, flag_value, load_authority, text_refusal, validity, wr
 use crate::args::{AuthorityNewArgs, AuthorityRoleArg};
 use crate::ctx::{Ctx, Report};
 use crate::error::CliError;
-use crate::files::{Kind, Src};
+use crate::files::{self, Kind, Src};
 
 /// `partcert authority new`
 pub fn authority_new(
@@ -20,12 +20,13 @@ pub fn authority_new(
     ctx: Ctx,
     out: &mut dyn Write,
 ) -> Result<u8, CliError> {
-    check_prefix(
-        &args.out,
-        "cert",
-        Kind::Object(ObjectType::Certificate),
-        ctx,
-    )?;
+    let role = files::role_tag(match args.role {
+        AuthorityRoleArg::PartIssuer => AuthorityRole::PartIssuer,
+        AuthorityRoleArg::Pairing => AuthorityRole::PairingService,
+        AuthorityRoleArg::Blocklist => AuthorityRole::BlocklistAuthority,
+    });
+    let certificate = Kind::Object(ObjectType::Certificate);
+    check_prefix(&args.out, (&role, "cert"), certificate, ctx)?;
     check_role_flags(&args)?;
     let root = load_authority(
         Src::new(&args.root, "--root"),

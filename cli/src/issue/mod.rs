@@ -119,9 +119,10 @@ fn write_key_and_cert(
         .authority()
         .map(|a| format!("{} \"{}\"", a.role.name(), a.name))
         .unwrap_or_default();
+    let role = files::role_tag(authority.role());
     files::write_new(
         &key_path,
-        files::secret_key_text(authority.key(), &label).as_bytes(),
+        files::secret_key_text(authority.key(), &role, &label).as_bytes(),
         Kind::SecretKey,
         ctx.force,
         "--out",
@@ -156,8 +157,14 @@ pub fn certificate_json(certificate: &partcert::Certificate) -> serde_json::Valu
 }
 
 /// Checks, before anything is generated or signed, that a key-writing
-/// command may write PREFIX.key and PREFIX.cert (or PREFIX.pub).
-fn check_prefix(prefix: &Path, second: &str, kind: Kind, ctx: Ctx) -> Result<(), CliError> {
+/// command may write PREFIX.key (a key of `role`: a key of another role
+/// is never replaced) and PREFIX.cert (or PREFIX.pub).
+fn check_prefix(
+    prefix: &Path,
+    (role, second): (&str, &str),
+    kind: Kind,
+    ctx: Ctx,
+) -> Result<(), CliError> {
     if files::is_stdout(prefix) {
         return Err(CliError::usage(format!(
             "--out takes a file prefix: it writes PREFIX.key and PREFIX.{second}"
@@ -165,11 +172,6 @@ fn check_prefix(prefix: &Path, second: &str, kind: Kind, ctx: Ctx) -> Result<(),
         .flag("--out -")
         .hint("give a prefix such as acme-root"));
     }
-    files::check_can_write(
-        &with_extension(prefix, "key"),
-        Kind::SecretKey,
-        ctx.force,
-        "--out",
-    )?;
+    files::check_key_can_write(&with_extension(prefix, "key"), role, ctx.force, "--out")?;
     files::check_can_write(&with_extension(prefix, second), kind, ctx.force, "--out")
 }

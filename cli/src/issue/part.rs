@@ -17,19 +17,19 @@ use super::{
 use crate::args::{PartIssueArgs, PartKeygenArgs, PartRespondArgs};
 use crate::ctx::{Ctx, Report};
 use crate::error::CliError;
-use crate::files::{self, Kind, Src, with_extension};
+use crate::files::{self, Kind, PART_KEY_ROLE, Src, with_extension};
 use crate::text;
 
 /// `partcert part keygen`
 pub fn part_keygen(args: PartKeygenArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
     ctx.refuse_unused("part keygen", false, true)?;
-    check_prefix(&args.out, "pub", Kind::PublicKey, ctx)?;
+    check_prefix(&args.out, (PART_KEY_ROLE, "pub"), Kind::PublicKey, ctx)?;
     let key_path = with_extension(&args.out, "key");
     let pub_path = with_extension(&args.out, "pub");
     let key = SecretKey::generate(&mut OsRng);
     files::write_new(
         &key_path,
-        files::secret_key_text(&key, "part secure element").as_bytes(),
+        files::secret_key_text(&key, PART_KEY_ROLE, "part secure element").as_bytes(),
         Kind::SecretKey,
         ctx.force,
         "--out",

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use partcert::ObjectType;
 use partcert::SecretKey;
+use partcert::certificate::AuthorityRole;
 use partcert::issue::Authority;
 use rand_core::OsRng;
 
@@ -12,12 +13,16 @@ use super::{check_prefix, flag_value, text_refusal, validity, write_key_and_cert
 use crate::args::{RootNewArgs, RootRole};
 use crate::ctx::{Ctx, Report};
 use crate::error::CliError;
-use crate::files::Kind;
+use crate::files::{self, Kind};
 
 /// `partcert root new`
 pub fn root_new(args: RootNewArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
     let certificate = Kind::Object(ObjectType::Certificate);
-    check_prefix(&args.out, "cert", certificate, ctx)?;
+    let role = files::role_tag(match args.role {
+        RootRole::Manufacturer => AuthorityRole::ManufacturerRoot,
+        RootRole::Blocklist => AuthorityRole::BlocklistRoot,
+    });
+    check_prefix(&args.out, (&role, "cert"), certificate, ctx)?;
     let (_, validity) = validity(ctx, args.valid_days)?;
     let key = SecretKey::generate(&mut OsRng);
     let flags = [

@@ -263,15 +263,7 @@ impl Lab {
              --name 'Acme pairing' --out pairing",
             T0,
         );
-        lab.ok_at(
-            "root new --role blocklist --name 'National register' --out register-root",
-            T0,
-        );
-        lab.ok_at(
-            "authority new --root register-root.key --root-cert register-root.cert \
-             --role blocklist --name 'Register publisher' --out register",
-            T0,
-        );
+        lab.register_setup();
         for (owner, imei) in [
             ("alice", ALICE_IMEI),
             ("bob", BOB_IMEI),
@@ -341,6 +333,54 @@ impl Lab {
 /// The register's publisher signing a snapshot.
 pub const PUBLISH: &str = "blocklist new --authority register.key --authority-cert register.cert";
 
+/// The register adding lists to its repository, `repo`.
+pub const PUBLISH_TO_REPO: &str = "blocklist publish --repo repo --authority register.key \
+     --authority-cert register.cert --blocklist-trust register-root.cert";
+
+impl Lab {
+    /// A register alone: its root and its publisher, made at T0.
+    pub fn register() -> Self {
+        let lab = Lab::new();
+        lab.register_setup();
+        lab
+    }
+
+    /// The register's root and its publisher, made at T0.
+    fn register_setup(&self) {
+        self.ok_at(
+            "root new --role blocklist --name 'National register' --out register-root",
+            T0,
+        );
+        self.ok_at(
+            "authority new --root register-root.key --root-cert register-root.cert \
+             --role blocklist --name 'Register publisher' --out register",
+            T0,
+        );
+    }
+
+    /// Every file under `folder`, by path relative to it, sorted.
+    pub fn files_under(&self, folder: &str) -> Vec<String> {
+        fn walk(root: &Path, at: &Path, into: &mut Vec<String>) {
+            let Ok(entries) = std::fs::read_dir(at) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(root, &path, into);
+                } else if let Ok(relative) = path.strip_prefix(root) {
+                    into.push(relative.display().to_string());
+                }
+            }
+        }
+        let root = self.path(folder);
+        let mut files = Vec::new();
+        walk(&root, &root, &mut files);
+        files.sort();
+        files
+    }
+}
+
 /// Splits a command line on whitespace; 'single quotes' keep words together.
 pub fn words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -369,4 +409,34 @@ pub fn words(line: &str) -> Vec<String> {
         words.push(word);
     }
     words
+}
+
+/// A valid IMEI: `body` as 14 digits, then its Luhn check digit.
+pub fn imei(body: u64) -> String {
+    let digits = format!("{:014}", body % 100_000_000_000_000);
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let double = d * 2;
+                if double > 9 { double - 9 } else { double }
+            } else {
+                d
+            }
+        })
+        .sum();
+    format!("{digits}{}", (10 - sum % 10) % 10)
+}
+
+/// `count` distinct IMEIs, one per line.
+pub fn imei_lines(count: u64, from: u64) -> String {
+    let mut text = String::with_capacity(count as usize * 16);
+    for n in 0..count {
+        text.push_str(&imei(35_000_000_000_000 + from + n));
+        text.push('\n');
+    }
+    text
 }

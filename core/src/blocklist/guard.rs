@@ -11,7 +11,7 @@
 use super::compact::{CompactKey, CompactList};
 use super::held::{AuthorityList, Held};
 use super::objects::BlockKey;
-use super::publish::SignedList;
+use super::publish::{Changes, SignedList};
 use super::sorted::OverlayChange;
 use crate::error::Error;
 
@@ -135,13 +135,32 @@ pub fn check_delisting(
     next: &SignedList,
     confirmed: Option<u64>,
 ) -> Result<u64, Error> {
-    let dropped = dropped_by(held, next);
-    let allowed = held.len().saturating_mul(MASS_DELISTING_SHARE) / 10_000;
+    refuse_mass_delisting(dropped_by(held, next), held.len(), confirmed)
+}
+
+impl Changes {
+    /// Refuses a publication that delisted more than
+    /// [`MASS_DELISTING_SHARE`] of its base, unless `confirmed` is exactly
+    /// the number it delisted: the guard of [`check_delisting`], for a
+    /// register that signs from its own master list (a snapshot over
+    /// `Base::Snapshot`, a delta over `Base::Held`) before any device holds
+    /// it. The base's size is what these counts say it was: the keys
+    /// carried, re-listed and delisted. Returns the number delisted.
+    pub fn check_delisting(&self, confirmed: Option<u64>) -> Result<u64, Error> {
+        let base = self
+            .carried
+            .saturating_add(self.relisted)
+            .saturating_add(self.delisted);
+        refuse_mass_delisting(self.delisted, base, confirmed)
+    }
+}
+
+/// The one rule: `dropped` of `held` keys is refused when over the share,
+/// unless confirmed exactly.
+fn refuse_mass_delisting(dropped: u64, held: u64, confirmed: Option<u64>) -> Result<u64, Error> {
+    let allowed = held.saturating_mul(MASS_DELISTING_SHARE) / 10_000;
     if dropped > allowed && confirmed != Some(dropped) {
-        return Err(Error::MassDelisting {
-            dropped,
-            held: held.len(),
-        });
+        return Err(Error::MassDelisting { dropped, held });
     }
     Ok(dropped)
 }
