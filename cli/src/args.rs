@@ -358,6 +358,15 @@ pub enum BlocklistCommand {
     /// matters). With no LIST, the head is signed again: do it at least
     /// every --head-expires-hours, or devices read the lists stale.
     Publish(BlocklistPublishArgs),
+    /// Bring a device's saved state up to a register's repository, as
+    /// served at URL by any web server: fetch URL/head.pchd, then only the
+    /// files it names that the device lacks, each read to no more than the
+    /// size the head gives and checked against its SHA-256 before it is
+    /// decoded. The state is replaced, atomically, only once the update is
+    /// whole; a refused head or file, or a network error, leaves it as it
+    /// was.
+    #[command(after_help = exit_codes_help(Scope::Sync))]
+    Sync(BlocklistSyncArgs),
 }
 
 /// The signing authority of a blocklist command.
@@ -576,6 +585,40 @@ pub struct BlocklistPublishArgs {
     pub lists: Vec<PathBuf>,
 }
 
+/// `partcert blocklist sync`
+#[derive(Debug, Args)]
+pub struct BlocklistSyncArgs {
+    /// The repository's address (http:// or https://), as `blocklist
+    /// publish --repo` laid it out: URL/head.pchd, URL/lists/....
+    #[arg(value_name = "URL", value_parser = parse_url)]
+    pub url: String,
+    /// A pinned blocklist root certificate (repeat for every register the
+    /// state follows).
+    #[arg(long, value_name = "BLROOT.cert", required = true)]
+    pub blocklist_trust: Vec<PathBuf>,
+    /// The device's saved state: it must exist (unless --init), and is
+    /// replaced atomically once the update is whole.
+    #[arg(long, value_name = "STATE.pcbs")]
+    pub state: PathBuf,
+    /// Start a new --state (the file must not exist yet): a device's first
+    /// sync.
+    #[arg(long)]
+    pub init: bool,
+    /// A revocation list signed by a pinned blocklist root (repeat): a head
+    /// or list signed by a key it revokes is refused.
+    #[arg(long, value_name = "LIST.pcrl")]
+    pub revocations: Vec<PathBuf>,
+    /// Seconds to wait for a connection and for each read; a file must
+    /// also arrive within this time plus a second per 64 KiB of its size
+    /// (a server that trickles bytes is given up on).
+    #[arg(long, value_name = "S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout_secs: u64,
+    /// How many more tries after a network error or a server error (5xx),
+    /// pausing 0.5, 1, 2, 4, 8, 8... seconds between them.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+}
+
 /// `partcert blocklist unfollow`
 #[derive(Debug, Args)]
 pub struct BlocklistUnfollowArgs {
@@ -768,6 +811,18 @@ fn reason_parser() -> impl clap::builder::TypedValueParser<Value = Reason> {
                 .find(|reason| reason.name() == name)
                 .ok_or("not a reason the library knows")
         })
+}
+
+/// An http:// or https:// address, without a trailing `/`.
+fn parse_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or("give an http:// or https:// address, e.g. https://lists.example.org/register")?;
+    if rest.is_empty() || rest.starts_with('/') || text.contains(char::is_whitespace) {
+        return Err("the address names no host".to_owned());
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }
 
 fn parse_sequence(text: &str) -> Result<u64, String> {

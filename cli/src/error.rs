@@ -19,7 +19,8 @@ use crate::text;
 pub mod exit {
     /// Success; for `verify`: genuine and clean, or not checked against a blocklist.
     pub const OK: u8 = 0;
-    /// Any other failure: a file could not be read or written, or would be replaced.
+    /// Any other failure: a file could not be read or written, or would be
+    /// replaced; for `blocklist sync`, a network or server error.
     pub const FAILURE: u8 = 1;
     /// The command line is wrong: a flag, or a value given to one.
     pub const USAGE: u8 = 2;
@@ -42,6 +43,8 @@ pub enum Scope {
     Handset,
     /// `blocklist apply`.
     Apply,
+    /// `blocklist sync`.
+    Sync,
 }
 
 /// One row of the exit-code table.
@@ -54,6 +57,8 @@ pub struct ExitRow {
     pub handset: &'static str,
     /// What it means for `blocklist apply`.
     pub apply: &'static str,
+    /// What it means for `blocklist sync`.
+    pub sync: &'static str,
     /// What it means for every other command.
     pub other: &'static str,
 }
@@ -65,6 +70,7 @@ pub const EXIT_CODES: &[ExitRow] = &[
         verify: "genuine and clean, or not checked against a blocklist",
         handset: "every part genuine and none blocklisted (parts swapped by a repair are reported, not failed)",
         apply: "every list applied; nothing is written unless all of them did",
+        sync: "current: every file the repository's head names fetched, checked and applied, the state saved, and the head fresh",
         other: "done",
     },
     ExitRow {
@@ -72,6 +78,7 @@ pub const EXIT_CODES: &[ExitRow] = &[
         verify: "genuine, but the part or its handset is blocklisted (even if the list is also stale)",
         handset: "the handset or a part is blocklisted",
         apply: "",
+        sync: "",
         other: "",
     },
     ExitRow {
@@ -79,6 +86,7 @@ pub const EXIT_CODES: &[ExitRow] = &[
         verify: "genuine, not blocklisted, but a blocklist consulted is stale (expired, missing, signed by a since-revoked key, dated after this device's clock, or outdated by another register's newer list)",
         handset: "nothing blocklisted, but a blocklist consulted is stale",
         apply: "every list applied, but a list followed is stale: fetch a fresh one",
+        sync: "freshness cannot be proven: the newest head the repository serves has expired (a frozen mirror, or updates withheld) or the list is stale; what it served was applied and saved",
         other: "",
     },
     ExitRow {
@@ -86,6 +94,7 @@ pub const EXIT_CODES: &[ExitRow] = &[
         verify: "untrusted or invalid evidence (the message and --json carry the stable error code)",
         handset: "the pairing record is untrusted or not this handset's, or a part's evidence is untrusted",
         apply: "a list is refused: bad signature, unpinned register, rollback, replayed or wrong-base delta, a publisher outside its epoch or revoked",
+        sync: "data refused: a head or file that is not what it should be (rollback, unpinned register, bad signature, files of two days mixed, cut short or too long); the state is untouched",
         other: "the library refused an input file (bad, untrusted or wrong-key)",
     },
     ExitRow {
@@ -93,6 +102,7 @@ pub const EXIT_CODES: &[ExitRow] = &[
         verify: "usage error: a flag or its value is wrong (the message names it)",
         handset: "usage error",
         apply: "usage error",
+        sync: "usage error",
         other: "usage error: a flag or its value is wrong (the message names it)",
     },
     ExitRow {
@@ -100,7 +110,8 @@ pub const EXIT_CODES: &[ExitRow] = &[
         verify: "any other failure (a file could not be read)",
         handset: "any other failure",
         apply: "any other failure",
-        other: "any other failure: a file could not be read or written, or an existing file would be replaced without --force",
+        sync: "a network or server error (no answer, a timeout, a file the head names missing), after the retries; the state is untouched",
+        other: "any other failure: a file could not be read or written, or an existing file would be replaced without --force; blocklist sync: a network error",
     },
 ];
 
@@ -112,6 +123,7 @@ pub fn exit_codes_help(scope: Scope) -> String {
             Scope::Verify => row.verify,
             Scope::Handset => row.handset,
             Scope::Apply => row.apply,
+            Scope::Sync => row.sync,
             Scope::All => {
                 let mut all = String::new();
                 if row.other.is_empty() {
@@ -175,6 +187,9 @@ pub enum ToolCode {
     /// 611: an export file given to list from holds no entry (an export
     /// cut short or empty); nothing was signed (exit 2).
     EmptyInput = 611,
+    /// 612: a repository could not be reached, or its server did not serve
+    /// a file (after the retries); the state is untouched (exit 1).
+    Network = 612,
 }
 
 impl ToolCode {
@@ -192,10 +207,11 @@ impl ToolCode {
             ToolCode::Internal => "Internal",
             ToolCode::NotFollowed => "NotFollowed",
             ToolCode::EmptyInput => "EmptyInput",
+            ToolCode::Network => "Network",
         }
     }
 
-    /// The family, as printed: `usage`, `io`, `refused`.
+    /// The family, as printed: `usage`, `io`, `refused`, `network`.
     pub fn family(self) -> &'static str {
         match self {
             ToolCode::Usage
@@ -207,6 +223,7 @@ impl ToolCode {
             | ToolCode::EmptyInput => "usage",
             ToolCode::Io | ToolCode::Internal => "io",
             ToolCode::FileExists | ToolCode::SecretKeyInTheWay => "refused",
+            ToolCode::Network => "network",
         }
     }
 
@@ -349,6 +366,12 @@ impl CliError {
     /// Names the file.
     pub fn file(mut self, path: &Path) -> Self {
         self.file = Some(path.display().to_string());
+        self
+    }
+
+    /// Names the address it is about (where a file would be named).
+    pub fn url(mut self, url: &str) -> Self {
+        self.file = Some(url.to_owned());
         self
     }
 

@@ -10,6 +10,7 @@ mod ctx;
 mod demo;
 mod error;
 mod files;
+mod http;
 mod issue;
 mod progress;
 mod show;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
         Command::Blocklist(BlocklistCommand::Apply(args)) => blocklist::apply(args, ctx, out),
         Command::Blocklist(BlocklistCommand::Unfollow(args)) => blocklist::unfollow(args, ctx, out),
         Command::Blocklist(BlocklistCommand::Publish(args)) => blocklist::publish(args, ctx, out),
+        Command::Blocklist(BlocklistCommand::Sync(args)) => blocklist::sync(args, ctx, out),
         Command::Verify(args) => verify::verify(args, ctx, out),
         Command::Handset(HandsetCommand::Check(args)) => verify::handset_check(args, ctx, out),
         Command::Show(args) => show::show(args, ctx, out),

@@ -52,6 +52,15 @@ pub fn reading(path: &Path, size: u64, from: u64) -> ProgressBar {
     bar(size, &format!("reading {}", path.display()), "bytes")
 }
 
+/// A bar counting the bytes fetched from `url` (`size` bytes), drawn only
+/// for a file of a megabyte or more.
+pub fn downloading(url: &str, size: u64) -> ProgressBar {
+    if size < 1 << 20 {
+        return ProgressBar::hidden();
+    }
+    bar(size, &format!("fetching {url}"), "bytes")
+}
+
 /// A bar counting `count` entries written, drawn only for a big list.
 pub fn writing_entries(count: u64) -> ProgressBar {
     if !worth_it(usize::try_from(count).unwrap_or(usize::MAX)) {

@@ -865,6 +865,7 @@ fn json_schemas_are_checked_in_for_every_json_output() {
         "blocklist-delta",
         "blocklist-unfollow",
         "blocklist-publish",
+        "blocklist-sync",
         "show",
         "root-new",
         "authority-new",

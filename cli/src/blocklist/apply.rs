@@ -22,7 +22,7 @@ use crate::text;
 use crate::trust::{apply_revocations, pin_blocklist_roots};
 
 /// How to start a state that does not exist.
-const START_STATE: &str = "to start a new one on a device's first run, give --init";
+pub(super) const START_STATE: &str = "to start a new one on a device's first run, give --init";
 
 /// What applying one file did.
 pub struct Applied {
@@ -99,12 +99,18 @@ fn check_init(args: &BlocklistApplyArgs, ctx: Ctx) -> Result<(), CliError> {
         }
         return Ok(());
     };
+    let flag = if args.state.is_some() {
+        "--state"
+    } else {
+        "--rollback-state"
+    };
+    refuse_init_over(path, flag, ctx)
+}
+
+/// `--init` never starts over a state that exists (unless `--force`): it
+/// would drop its anti-rollback marks.
+pub(super) fn refuse_init_over(path: &Path, flag: &str, ctx: Ctx) -> Result<(), CliError> {
     if path.exists() && !ctx.force {
-        let flag = if args.state.is_some() {
-            "--state"
-        } else {
-            "--rollback-state"
-        };
         return Err(CliError::tool(
             ToolCode::StateExists,
             "already holds a state: --init would start from nothing and drop its anti-rollback marks",
@@ -137,11 +143,11 @@ fn display(path: &Path) -> String {
 
 /// The device after the lists were applied: every register it follows,
 /// with its standing at that register's own clock.
-struct Device<'a> {
-    checked: Vec<ListChecked>,
-    blocklist: &'a Blocklist,
-    trust: &'a TrustStore,
-    now: u64,
+pub(super) struct Device<'a> {
+    pub(super) checked: Vec<ListChecked>,
+    pub(super) blocklist: &'a Blocklist,
+    pub(super) trust: &'a TrustStore,
+    pub(super) now: u64,
 }
 
 impl Device<'_> {
@@ -185,7 +191,7 @@ impl Device<'_> {
     }
 
     /// One register followed, in `--json`.
-    fn list_json(&self, list: &ListChecked) -> Value {
+    pub(super) fn list_json(&self, list: &ListChecked) -> Value {
         let held = self.blocklist.list(&list.authority);
         json!({
             "authority": list.authority.to_hex(),
@@ -205,7 +211,7 @@ impl Device<'_> {
     }
 
     /// The human report: each file accepted, then each register followed.
-    fn write(&self, out: &mut dyn Write, applied: &[Applied]) -> Result<(), CliError> {
+    pub(super) fn write(&self, out: &mut dyn Write, applied: &[Applied]) -> Result<(), CliError> {
         for a in applied {
             writeln!(
                 out,

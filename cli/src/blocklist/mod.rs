@@ -1,6 +1,7 @@
 //! `partcert blocklist`: a register signs its lists (`new`, `delta`) and
 //! serves them from a repository of static files (`publish`); a device
-//! applies them (`apply`) and stops following a register (`unfollow`). One file per command; what the commands share lives in
+//! fetches them from it (`sync`) or applies them (`apply`), and stops
+//! following a register (`unfollow`). One file per command; what the commands share lives in
 //! [`listing`] (what a register lists and delists, and what the core says
 //! it changed) and [`followed`] (the lists a device follows).
 //!
@@ -15,6 +16,7 @@ mod listing;
 mod new;
 mod publish;
 mod repository;
+mod sync;
 mod unfollow;
 
 use partcert::blocklist::{ListVersion, SignedList};
@@ -29,6 +31,7 @@ pub use delta::delta;
 pub use followed::{Followed, dropped_json, load_followed};
 pub use new::new;
 pub use publish::publish;
+pub use sync::sync;
 pub use unfollow::unfollow;
 
 /// A day, in seconds: a list's lifetime is given in days.

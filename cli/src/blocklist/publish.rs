@@ -298,39 +298,7 @@ fn report_head(report: &mut Report, repo: &Path, head: &Head, previous: Option<&
         repo.display(),
         text::utc(head.expires_at())
     ));
-    report.set("head", head_json(head));
-}
-
-/// A head in `--json`.
-pub fn head_json(head: &Head) -> Value {
-    let file = |file: &FileRef| {
-        json!({
-            "path": file.path,
-            "size": file.size,
-            "sha256": file.sha256.to_hex(),
-            "epoch": file.version.epoch,
-            "sequence": file.version.sequence,
-        })
-    };
-    let deltas: Vec<Value> = head
-        .deltas()
-        .iter()
-        .map(|delta| {
-            let mut value = file(&delta.file);
-            value["from_sequence"] = json!(delta.from);
-            value
-        })
-        .collect();
-    json!({
-        "epoch": head.version().epoch,
-        "sequence": head.version().sequence,
-        "digest": head.digest().to_hex(),
-        "issued_at": head.issued_at(),
-        "expires_at": head.expires_at(),
-        "bytes": head.as_bytes().len(),
-        "snapshot": file(head.snapshot()),
-        "deltas": deltas,
-    })
+    report.set("head", repository::head_json(head));
 }
 
 /// One list added, in `--json`.

@@ -12,6 +12,8 @@ use partcert::blocklist::{FileRef, Head};
 use partcert::ids::KeyId;
 use partcert::{Blocklist, Error, ObjectType, TrustStore};
 
+use serde_json::{Value, json};
+
 use crate::error::{CliError, exit};
 use crate::files::{self, Src};
 use crate::text;
@@ -135,4 +137,38 @@ pub fn head_text(head: &Head) -> String {
         text::utc(head.issued_at()),
         text::utc(head.expires_at())
     )
+}
+
+/// A head in `--json`.
+pub fn head_json(head: &Head) -> Value {
+    let deltas: Vec<Value> = head
+        .deltas()
+        .iter()
+        .map(|delta| {
+            let mut value = file_json(&delta.file);
+            value["from_sequence"] = json!(delta.from);
+            value
+        })
+        .collect();
+    json!({
+        "epoch": head.version().epoch,
+        "sequence": head.version().sequence,
+        "digest": head.digest().to_hex(),
+        "issued_at": head.issued_at(),
+        "expires_at": head.expires_at(),
+        "bytes": head.as_bytes().len(),
+        "snapshot": file_json(head.snapshot()),
+        "deltas": deltas,
+    })
+}
+
+/// A file a head names, in `--json`.
+pub fn file_json(file: &FileRef) -> Value {
+    json!({
+        "path": file.path,
+        "size": file.size,
+        "sha256": file.sha256.to_hex(),
+        "epoch": file.version.epoch,
+        "sequence": file.version.sequence,
+    })
 }

@@ -3,6 +3,8 @@
 //! `--json` output against its schema in `cli/schemas/`.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
