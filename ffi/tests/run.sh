@@ -16,9 +16,10 @@
 #      examples/c/ are compiled with gcc -Wall -Wextra -Werror -Wpedantic
 #      and run under AddressSanitizer + UndefinedBehaviorSanitizer (static
 #      library), then under valgrind memcheck (shared library, through its
-#      soname libpartcert.so.MAJOR); the threaded updater test
-#      (test_threads.c) also runs under ThreadSanitizer and unsanitized,
-#      with its resident memory checked;
+#      soname libpartcert.so.MAJOR) — the repository examples through
+#      examples/c/run.sh, syncing with libcurl from nginx on 127.0.0.1; the
+#      threaded updater test (test_threads.c) also runs under
+#      ThreadSanitizer and unsanitized, with its resident memory checked;
 #   6. ffi/install.sh installs into a non-system prefix (and, with --libdir
 #      lib64 and DESTDIR, into a staged tree), and the examples build
 #      against it with pkg-config alone and run without LD_LIBRARY_PATH.
@@ -61,6 +62,8 @@ command -v gcc >/dev/null || install_packages gcc libc6-dev
 command -v valgrind >/dev/null || install_packages valgrind
 command -v pkg-config >/dev/null || install_packages pkg-config
 command -v readelf >/dev/null || install_packages binutils
+# The repository examples fetch with libcurl (examples/c/sync_device.c).
+pkg-config --exists libcurl || install_packages libcurl4-openssl-dev
 
 # -- build -------------------------------------------------------------------
 step "build partcert-ffi (cdylib, staticlib) and generate the header"
@@ -283,6 +286,12 @@ programs=("${tests[@]}" "${examples[@]}")
 passed=0
 failed=0
 
+# What an example links beyond libpartcert: libcurl for the one that
+# fetches with it.
+extra_libs() {
+    if grep -q '#include <curl/curl.h>' "$1"; then pkg-config --cflags --libs libcurl; fi
+}
+
 # Runs one program, counting its "ok - " and "not ok - " lines as cases; a
 # non-zero exit with no failing case counts as one failed case.
 run_program() {
@@ -401,8 +410,9 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_stri
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 for source in "${programs[@]}"; do
     name="$(basename "$source" .c)"
-    # shellcheck disable=SC2086 # native_libs is a list of linker flags
-    gcc "${cflags[@]}" "${sanitize[@]}" "$source" -o "$work/asan/$name" "$lib_a" $native_libs
+    # shellcheck disable=SC2086,SC2046 # lists of linker flags
+    gcc "${cflags[@]}" "${sanitize[@]}" "$source" -o "$work/asan/$name" "$lib_a" $native_libs \
+        $(extra_libs "$source")
 done
 for source in "${tests[@]}"; do
     name="$(basename "$source" .c)"
@@ -416,6 +426,7 @@ for source in "${tests[@]}"; do
     fi
 done
 run_examples asan "$work/asan"
+run_program "repository examples, served by nginx [asan]" bash examples/c/run.sh "$work/asan"
 
 step "the threaded updater under ThreadSanitizer and unsanitized"
 # TSan instruments the C program; the Rust library's own synchronization
@@ -438,8 +449,9 @@ valgrind=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-ki
     --track-origins=yes)
 for source in "${programs[@]}"; do
     name="$(basename "$source" .c)"
+    # shellcheck disable=SC2046 # a list of linker flags
     gcc "${cflags[@]}" "$source" -o "$work/valgrind/$name" -L "$work/lib" -lpartcert \
-        -Wl,-rpath,"$work/lib"
+        -Wl,-rpath,"$work/lib" $(extra_libs "$source")
 done
 readelf -d "$work/valgrind/test_story" | grep -q "Shared library: \[libpartcert.so.$major\]" ||
     die "a program linked with -lpartcert does not need libpartcert.so.$major"
@@ -452,6 +464,8 @@ for source in "${tests[@]}"; do
     fi
 done
 run_examples valgrind "$work/valgrind" "${valgrind[@]}"
+run_program "repository examples, served by nginx [valgrind]" \
+    bash examples/c/run.sh "$work/valgrind" "${valgrind[@]}"
 
 step "install: ffi/install.sh, then build the examples with pkg-config alone"
 install_cases="$work/install.cases"

@@ -597,11 +597,9 @@ static void hostile_heads_are_refused_with_typed_errors(void) {
     repo_free(&r);
 }
 
-static void null_arguments_name_the_argument_and_null_reads_are_empty(void) {
+static void null_arguments_to_heads_and_standings_name_the_argument(void) {
     repository r = {0};
-    partcert_blocklist *device = partcert_blocklist_new(), *out = (partcert_blocklist *)&w;
-    partcert_blocklist_holder *holder = NULL;
-    partcert_blocklist_update *update = (partcert_blocklist_update *)&w, *live = NULL;
+    partcert_blocklist *device = partcert_blocklist_new();
     partcert_head *head = (partcert_head *)&w;
     partcert_lists_checked *lists = (partcert_lists_checked *)&w;
     partcert_slice good, added;
@@ -610,7 +608,6 @@ static void null_arguments_name_the_argument_and_null_reads_are_empty(void) {
     good = head_bytes(r.heads[1]);
     added.data = bdata(r.master);
     added.len = blen(r.master);
-    OK(partcert_blocklist_holder_new(device, &holder, E));
     CHECK_NULL(partcert_head_decode(NULL, 4, &head, E), "data");
     CHECK_NULL(partcert_head_decode(good.data, good.len, NULL, E), "head_out");
     CHECK_NULL(partcert_head_next(NULL, NULL, &added, 1, WINDOW, DAY_AT(8), DAY_AT(9), &head, E),
@@ -621,6 +618,39 @@ static void null_arguments_name_the_argument_and_null_reads_are_empty(void) {
     CHECK_NULL(partcert_head_next(w.publisher, NULL, &added, 1, WINDOW, DAY_AT(8), DAY_AT(9), NULL,
                                   E),
                "head_out");
+    CHECK_NULL(partcert_blocklist_lists_checked(NULL, w.trust, DAY_AT(1), &lists, E), "blocklist");
+    CHECK_NULL(partcert_blocklist_lists_checked(device, NULL, DAY_AT(1), &lists, E), "trust");
+    CHECK_NULL(partcert_blocklist_lists_checked(device, w.trust, DAY_AT(1), NULL, E), "lists_out");
+    CHECK_NULL(partcert_blocklist_check_delisting(NULL, added.data, added.len, NULL, &dropped, E),
+               "held");
+    CHECK_NULL(partcert_blocklist_check_delisting(device, NULL, 5, NULL, &dropped, E), "list");
+    /* Failing calls wrote no out-parameter. */
+    CHECK(head == (partcert_head *)&w && lists == (partcert_lists_checked *)&w && dropped == 42);
+    /* Reads of NULL are empty; frees of NULL do nothing. */
+    CHECK(partcert_head_details(NULL) == NULL);
+    CHECK(partcert_head_file(NULL, 0) == NULL);
+    CHECK(partcert_head_file_for(NULL, good.data, good.len) == NULL);
+    CHECK(partcert_head_file_for(r.heads[1], NULL, 3) == NULL);
+    CHECK(partcert_head_bytes(NULL).len == 0 && partcert_head_bytes(NULL).data == NULL);
+    CHECK(partcert_lists_checked_count(NULL) == 0);
+    CHECK(partcert_lists_checked_get(NULL, 0) == NULL);
+    partcert_head_free(NULL);
+    partcert_lists_checked_free(NULL);
+    partcert_blocklist_free(device);
+    repo_free(&r);
+}
+
+static void null_arguments_to_an_update_name_the_argument_and_spend_nothing(void) {
+    repository r = {0};
+    partcert_blocklist *device = partcert_blocklist_new(), *out = (partcert_blocklist *)&w;
+    partcert_blocklist_holder *holder = NULL;
+    partcert_blocklist_update *update = (partcert_blocklist_update *)&w, *live = NULL;
+    partcert_slice good;
+    const repo_file *first;
+    publish_week(&r);
+    good = head_bytes(r.heads[1]);
+    first = &r.files[0];
+    OK(partcert_blocklist_holder_new(device, &holder, E));
     CHECK_NULL(partcert_blocklist_update_begin(NULL, w.trust, good.data, good.len, DAY_AT(1),
                                                &update, E),
                "blocklist");
@@ -646,43 +676,23 @@ static void null_arguments_name_the_argument_and_null_reads_are_empty(void) {
                "update_out");
     OK(partcert_blocklist_update_begin(device, w.trust, good.data, good.len, DAY_AT(1) + HOUR, &live,
                                        E));
-    CHECK_NULL(partcert_blocklist_update_offer(NULL, w.trust, r.files[0].data, r.files[0].len, E),
-               "update");
-    CHECK_NULL(partcert_blocklist_update_offer(live, NULL, r.files[0].data, r.files[0].len, E),
-               "trust");
+    CHECK_NULL(partcert_blocklist_update_offer(NULL, w.trust, first->data, first->len, E), "update");
+    CHECK_NULL(partcert_blocklist_update_offer(live, NULL, first->data, first->len, E), "trust");
     CHECK_NULL(partcert_blocklist_update_offer(live, w.trust, NULL, 9, E), "data");
     CHECK_NULL(partcert_blocklist_update_finish(NULL, &out, E), "update");
     CHECK_NULL(partcert_blocklist_update_finish(live, NULL, E), "blocklist_out");
     CHECK_NULL(partcert_blocklist_holder_finish_update(NULL, live, E), "holder");
     CHECK_NULL(partcert_blocklist_holder_finish_update(holder, NULL, E), "update");
+    CHECK(out == (partcert_blocklist *)&w && update == (partcert_blocklist_update *)&w);
     /* The NULL checks spent nothing: the update still goes through. */
     CHECK(partcert_blocklist_update_remaining(live) == 1);
     offer_all(&r, live);
     OK(partcert_blocklist_holder_finish_update(holder, live, E));
     partcert_blocklist_update_free(live);
-    CHECK_NULL(partcert_blocklist_lists_checked(NULL, w.trust, DAY_AT(1), &lists, E), "blocklist");
-    CHECK_NULL(partcert_blocklist_lists_checked(device, NULL, DAY_AT(1), &lists, E), "trust");
-    CHECK_NULL(partcert_blocklist_lists_checked(device, w.trust, DAY_AT(1), NULL, E), "lists_out");
-    CHECK_NULL(partcert_blocklist_check_delisting(NULL, added.data, added.len, NULL, &dropped, E),
-               "held");
-    CHECK_NULL(partcert_blocklist_check_delisting(device, NULL, 5, NULL, &dropped, E), "list");
-    /* Failing calls wrote no out-parameter. */
-    CHECK(out == (partcert_blocklist *)&w && update == (partcert_blocklist_update *)&w);
-    CHECK(head == (partcert_head *)&w && lists == (partcert_lists_checked *)&w && dropped == 42);
-    /* Reads of NULL are empty; frees of NULL do nothing. */
     CHECK(partcert_blocklist_update_next_fetch(NULL) == NULL);
     CHECK(partcert_blocklist_update_remaining(NULL) == 0);
     CHECK(partcert_blocklist_update_head(NULL) == NULL);
-    CHECK(partcert_head_details(NULL) == NULL);
-    CHECK(partcert_head_file(NULL, 0) == NULL);
-    CHECK(partcert_head_file_for(NULL, good.data, good.len) == NULL);
-    CHECK(partcert_head_file_for(r.heads[1], NULL, 3) == NULL);
-    CHECK(partcert_head_bytes(NULL).len == 0 && partcert_head_bytes(NULL).data == NULL);
-    CHECK(partcert_lists_checked_count(NULL) == 0);
-    CHECK(partcert_lists_checked_get(NULL, 0) == NULL);
     partcert_blocklist_update_free(NULL);
-    partcert_head_free(NULL);
-    partcert_lists_checked_free(NULL);
     partcert_blocklist_holder_free(holder);
     partcert_blocklist_free(device);
     repo_free(&r);
@@ -700,7 +710,8 @@ int main(void) {
     RUN(a_holder_publishes_a_finished_update_only_over_the_blocklist_it_began_from);
     RUN(a_register_in_c_signs_each_head_and_refuses_its_accidents);
     RUN(hostile_heads_are_refused_with_typed_errors);
-    RUN(null_arguments_name_the_argument_and_null_reads_are_empty);
+    RUN(null_arguments_to_heads_and_standings_name_the_argument);
+    RUN(null_arguments_to_an_update_name_the_argument_and_spend_nothing);
     world_free(&w);
     return h_finish("test_update");
 }
