@@ -5,8 +5,10 @@
 //! check accepts every built list and refuses altered ones with a typed
 //! error, and no bytes make a lookup panic or allocate.
 //!
-//! The layout is not wired into the signed objects yet, so its module is
-//! compiled in here by path.
+//! `CompactList` is this layout; its module is compiled in here by path to
+//! reach what the public API keeps inside (sections, records, the IMEI
+//! bijection, the hook told of every read). `tests/compact.rs` tells the
+//! same stories through the public API.
 
 // The allocation counter below needs a global allocator, which cannot be
 // written without `unsafe`; the library itself forbids it.
@@ -23,6 +25,11 @@ use proptest::prelude::*;
 mod blocked;
 
 use blocked::{Error, Hit, Key, NO_HANDSET, PartRow, View};
+
+/// Builds from borrowed rows (the layout takes its IMEI rows by value).
+fn build(imeis: &[(u64, u64)], parts: &[PartRow]) -> Result<Vec<u8>, Error> {
+    blocked::build(imeis.to_vec(), parts)
+}
 
 // ---------------------------------------------------------------------
 // Allocation counting, per thread.
@@ -343,7 +350,7 @@ proptest! {
         shape in any::<u8>(),
     ) {
         let rows = rows(seed, n_imeis, n_parts, shape_of(shape));
-        let bytes = blocked::build(&rows.imeis, &rows.parts).unwrap();
+        let bytes = build(&rows.imeis, &rows.parts).unwrap();
         let view = View::new(&bytes).unwrap();
         prop_assert_eq!(view.imei_count(), rows.imeis.len() as u64);
         prop_assert_eq!(view.part_count(), rows.parts.len() as u64);
@@ -363,7 +370,7 @@ proptest! {
         flip in 1u32..,
     ) {
         let rows = rows(seed, n_imeis, n_parts, shape_of(shape));
-        let bytes = blocked::build(&rows.imeis, &rows.parts).unwrap();
+        let bytes = build(&rows.imeis, &rows.parts).unwrap();
         let view = View::new(&bytes).unwrap();
         for part in [false, true] {
             let lines = line_count(&view, part);
@@ -407,7 +414,7 @@ proptest! {
         flips in proptest::collection::vec((any::<u64>(), any::<u8>()), 1..40),
     ) {
         let rows = rows(seed, n_imeis, n_parts, shape_of(seed as u8));
-        let mut bytes = blocked::build(&rows.imeis, &rows.parts).unwrap();
+        let mut bytes = build(&rows.imeis, &rows.parts).unwrap();
         for (at, value) in flips {
             let at = 64 + (at as usize % (bytes.len() - 64).max(1));
             if at < bytes.len() {
@@ -469,7 +476,7 @@ proptest! {
 
 #[test]
 fn empty_and_single_entry_lists() {
-    let bytes = blocked::build(&[], &[]).unwrap();
+    let bytes = build(&[], &[]).unwrap();
     assert_eq!(bytes.len(), 64);
     let view = View::new(&bytes).unwrap();
     assert!(view.is_empty());
@@ -478,7 +485,7 @@ fn empty_and_single_entry_lists() {
     assert_eq!(view.iter().count(), 0);
 
     let imei = [(35_693_803_564_380, 1 | 9_000 << 3)];
-    let bytes = blocked::build(&imei, &[]).unwrap();
+    let bytes = build(&imei, &[]).unwrap();
     let view = View::new(&bytes).unwrap();
     assert_eq!(view.check_structure(), Ok(()));
     let hit = view.lookup(Key::Imei(35_693_803_564_380)).unwrap();
@@ -510,7 +517,7 @@ fn a_part_names_its_handset_listed_or_not() {
         },
     ];
     parts.sort_unstable_by_key(|row| row.id);
-    let bytes = blocked::build(&imeis, &parts).unwrap();
+    let bytes = build(&imeis, &parts).unwrap();
     let view = View::new(&bytes).unwrap();
     assert_eq!(view.check_structure(), Ok(()));
     let handsets: Vec<Option<u64>> = parts
@@ -533,27 +540,24 @@ fn the_builder_refuses_what_it_cannot_keep() {
         handset,
     };
     assert!(matches!(
-        blocked::build(&[(5, 0), (5, 8)], &[]),
+        build(&[(5, 0), (5, 8)], &[]),
         Err(Error::NotCanonical(_))
     ));
     assert!(matches!(
-        blocked::build(&[(BODIES, 0)], &[]),
+        build(&[(BODIES, 0)], &[]),
+        Err(Error::InvalidField(_))
+    ));
+    assert!(matches!(build(&[(5, 3)], &[]), Err(Error::InvalidField(_))));
+    assert!(matches!(
+        build(&[(5, 1 << 19)], &[]),
         Err(Error::InvalidField(_))
     ));
     assert!(matches!(
-        blocked::build(&[(5, 3)], &[]),
-        Err(Error::InvalidField(_))
-    ));
-    assert!(matches!(
-        blocked::build(&[(5, 1 << 19)], &[]),
-        Err(Error::InvalidField(_))
-    ));
-    assert!(matches!(
-        blocked::build(&[], &[part(2, 0), part(1, 0)]),
+        build(&[], &[part(2, 0), part(1, 0)]),
         Err(Error::NotCanonical(_))
     ));
     assert!(matches!(
-        blocked::build(&[], &[part(1, BODIES)]),
+        build(&[], &[part(1, BODIES)]),
         Err(Error::InvalidField(_))
     ));
 }
@@ -594,7 +598,7 @@ fn the_mix_is_a_bijection_that_spreads_one_tac() {
 #[test]
 fn a_large_list_answers_and_is_small() {
     let rows = rows(0x5eed, 100_000, 100_000, Shape::Random);
-    let bytes = blocked::build(&rows.imeis, &rows.parts).unwrap();
+    let bytes = build(&rows.imeis, &rows.parts).unwrap();
     let view = View::new(&bytes).unwrap();
     assert_eq!(view.check_structure(), Ok(()));
     let model = Model::of(&rows);
@@ -616,6 +620,7 @@ fn a_large_list_answers_and_is_small() {
             + sizes.part_key_bits
             + sizes.directory_bits
             + sizes.metadata_bits
+            + sizes.side_table_bits
             + sizes.padding_bits
             + sizes.header_bits,
         8 * sizes.total_bytes

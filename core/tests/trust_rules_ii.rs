@@ -672,10 +672,9 @@ fn a_listed_board_with_a_foreign_record_stays_blocked() {
 fn a_compact_list_that_shows_one_thing_and_answers_another_is_refused() {
     let world = world();
     let trust = world.trust();
-    // Two IMEIs whose bodies share an Elias-Fano bucket. With two IMEIs a
-    // record holds 45 low bits and 19 bits of metadata: one 64-bit word
-    // each, after the 24-byte header, one select sample and one word of
-    // high bits (the documented layout).
+    // Two IMEIs: one directory bucket, one line (the documented layout
+    // version 3: the 64-byte header, the line, then the directory's two
+    // u32 entries, 0 and 8 × lines).
     let first = imei(35_000_000_000_001);
     let second = imei(35_000_000_000_002);
     let entries: Vec<BlocklistEntry> = [first, second]
@@ -687,19 +686,21 @@ fn a_compact_list_that_shows_one_thing_and_answers_another_is_refused() {
         .publish_compact_snapshot(seq(1), T0 + 2 * DAY, T0 + 9 * DAY, &entries)
         .expect("compact list");
     let mut bytes = honest.list().as_bytes().to_vec();
-    assert_eq!(bytes.len(), 56, "the documented layout for two IMEIs");
-    let records = 40;
-    let (a, b) = bytes[records..].split_at_mut(8);
-    a.swap_with_slice(b);
-    // Swapped records: an auditor iterating the list sees both IMEIs, a
-    // device looking one up misses it.
+    assert_eq!(bytes.len(), 136, "the documented layout for two IMEIs");
+    assert_eq!(bytes[132..136], 8u32.to_le_bytes());
+    bytes[132..136].copy_from_slice(&0u32.to_le_bytes());
+    // A directory that ends the bucket before its line: an auditor
+    // iterating the list sees both IMEIs, a device looking one up misses
+    // it.
     let tampered = CompactList::from_bytes(bytes.clone()).expect("header and length agree");
     let shown: Vec<CompactKey> = tampered.iter().map(|hit| hit.key).collect();
     assert!(shown.contains(&CompactKey::Imei(first)));
     assert!(tampered.lookup(&BlockKey::Imei(first)).is_none());
     assert_eq!(
         tampered.check_structure(),
-        Err(Error::NotCanonical("compact list keys"))
+        Err(Error::InvalidField(
+            "compact list: a directory entry disagrees with the lines"
+        ))
     );
     // Signed with the register's key, it is refused when applied.
     let mut body = forge::CompactSnapshotBody::of(&honest);
@@ -711,7 +712,7 @@ fn a_compact_list_that_shows_one_thing_and_answers_another_is_refused() {
             .apply_compact_snapshot(&trust, &signed, T0 + 2 * DAY)
             .unwrap_err()
             .code(),
-        ErrorCode::NotCanonical
+        ErrorCode::InvalidField
     );
     assert_eq!(device, Blocklist::new(), "a refused list changes nothing");
     assert_eq!(honest.list().check_structure(), Ok(()));

@@ -278,7 +278,7 @@ pub fn compare(entries: &[BlocklistEntry], old: &CompactList) {
     let (imeis, parts) = rows_of(entries);
 
     let start = Instant::now();
-    let built = blocked::build(&imeis, &parts).unwrap();
+    let built = blocked::build(imeis.clone(), &parts).unwrap();
     let build = start.elapsed().as_secs_f64();
     let start = Instant::now();
     black_box(CompactList::build(entries).unwrap());
@@ -326,7 +326,7 @@ pub fn compare(entries: &[BlocklistEntry], old: &CompactList) {
         bits / info.total(),
         old_bits / info.total()
     );
-    let imei_only = blocked::build(&imeis, &[]).unwrap();
+    let imei_only = blocked::build(imeis.clone(), &[]).unwrap();
     let imei_info = info.imei_keys + info.imei_meta;
     eprintln!(
         "             IMEI-only list of the same {} IMEIs: {:.2} bits/IMEI against {:.2} (key bound {:.2} + metadata {:.2}): {:.3}× (target ≤ 1.15)",
@@ -560,7 +560,7 @@ pub fn prepare(dir: &Path, entries: &[BlocklistEntry]) {
     let (imeis, parts) = rows_of(entries);
     std::fs::write(
         dir.join("layout3.bin"),
-        blocked::build(&imeis, &parts).unwrap(),
+        blocked::build(imeis.clone(), &parts).unwrap(),
     )
     .unwrap();
     std::fs::write(

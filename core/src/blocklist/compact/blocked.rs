@@ -2,9 +2,12 @@
 //! lookup, keys and metadata near their information content, checked in
 //! one linear pass.
 //!
-//! This module is self-contained (it uses nothing of the crate but the
-//! standard library), so the integration tests and benches compile it
-//! in by path; the compact list does not use it yet.
+//! The crate's `CompactList` is this layout: it converts rows, hits and
+//! errors, and keeps the bytes. This module uses nothing of the crate but
+//! the standard library (a check of the bytes as they are read comes in
+//! through [`Touch`]), so the integration tests and benches compile it in
+//! by path to reach what the public API keeps inside (the sections, the
+//! IMEI bijection, records with unresolved handsets).
 //!
 //! # What it keeps
 //!
@@ -408,6 +411,40 @@ fn shift_for(n: u64, universe: u128, ubits: u32, target: u128) -> u32 {
 }
 
 // ---------------------------------------------------------------------
+// Checking bytes as they are read.
+
+/// Told of every read of a list's bytes before it is made: a list kept on
+/// disk checks each block it covers against the signed leaves the first
+/// time (`BlockCheck` in the crate). A lookup of a list without one pays
+/// one predictable branch a read.
+pub(crate) trait Touch: Sync {
+    /// Bytes `at..at + len` of `list` (the whole list) are about to be
+    /// read.
+    fn touch(&self, list: &[u8], at: usize, len: usize);
+
+    /// Every byte of `list` is about to be read.
+    fn touch_all(&self, list: &[u8]) {
+        self.touch(list, 0, list.len());
+    }
+}
+
+/// The list's bytes and what is told of reads of them, if anything.
+#[derive(Clone, Copy)]
+struct Guard<'a> {
+    list: &'a [u8],
+    check: Option<&'a dyn Touch>,
+}
+
+impl Guard<'_> {
+    #[inline]
+    fn touch(&self, at: usize, len: usize) {
+        if let Some(check) = self.check {
+            check.touch(self.list, at, len);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------
 // Reading and writing bits.
 
 /// A line: eight little-endian 64-bit words.
@@ -508,20 +545,38 @@ fn builder_bug() -> Error {
     invalid("compact list builder: a value does not fit its field")
 }
 
-/// A bit-packed section of a buffer, read in place: words past its end
-/// read as zero.
+/// A bit-packed section of a list, read in place: words past its end
+/// read as zero. Every word read is touched first (see [`Touch`]).
 #[derive(Clone, Copy)]
-struct Packed<'a>(&'a [u8]);
+struct Packed<'a> {
+    /// The section's bytes.
+    bytes: &'a [u8],
+    /// Where they start in the list.
+    start: usize,
+    guard: Guard<'a>,
+}
 
-impl Packed<'_> {
+impl<'a> Packed<'a> {
+    /// The section's bytes, unread.
+    fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
     #[inline]
     fn word(&self, index: u64) -> u64 {
-        usize::try_from(index)
+        let Some(at) = usize::try_from(index)
             .ok()
             .and_then(|index| index.checked_mul(8))
-            .and_then(|at| self.0.get(at..))
+        else {
+            return 0;
+        };
+        self.bytes
+            .get(at..)
             .and_then(<[u8]>::first_chunk::<8>)
-            .map_or(0, |chunk| u64::from_le_bytes(*chunk))
+            .map_or(0, |chunk| {
+                self.guard.touch(self.start.wrapping_add(at), 8);
+                u64::from_le_bytes(*chunk)
+            })
     }
 
     /// `width ≤ 64` bits at bit `pos`.
@@ -816,9 +871,10 @@ impl Fields {
     }
 }
 
-/// The whole buffer's layout.
+/// The whole buffer's layout: every section's place, from the header
+/// alone.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Layout {
+pub(crate) struct Layout {
     fields: Fields,
     imeis: Seq,
     parts: Seq,
@@ -916,8 +972,13 @@ impl Layout {
         })
     }
 
+    /// The list's length in bytes.
+    pub(crate) fn total(&self) -> usize {
+        self.total
+    }
+
     /// Checks the header and the exact length: O(1).
-    fn parse(bytes: &[u8]) -> Result<Self, Error> {
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Self, Error> {
         let header = bytes.first_chunk::<HEADER_LEN>().ok_or(Error::Truncated)?;
         let layout = Layout::plan(Fields::read(header)?)?;
         if bytes.len() < layout.total {
@@ -950,6 +1011,109 @@ fn check_lines(seq: &Seq, lines: u64, maxc: u64) -> Result<(), Error> {
     } else {
         Err(invalid("compact list line counts"))
     }
+}
+
+// ---------------------------------------------------------------------
+// Sizes, estimated.
+
+/// `P(X < x)` for `X` a sum of `k` exponentials of mean 1 (a gamma
+/// variable of integer shape `k`).
+fn gamma_below(k: u32, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    // 1 − e^−x Σ_{i<k} x^i / i!, each term taken in logs.
+    let (mut log_factorial, mut tail) = (0.0f64, 0.0f64);
+    for i in 0..k {
+        if i > 0 {
+            log_factorial += f64::from(i).ln();
+        }
+        tail += (f64::from(i) * x.ln() - x - log_factorial).exp();
+    }
+    (1.0 - tail).clamp(0.0, 1.0)
+}
+
+/// How one sequence of `seq.n` uniformly spread keys is expected to fall
+/// into lines: (lines, most entries in a line, key bits).
+///
+/// A line holds `c` entries when its first `c` keys fit: `c − 1` keys of
+/// `l + 1 + M` bits and the zeros of their high parts, whose total is
+/// about a gamma variable of shape `c − 1` and scale `g` (the mean gap in
+/// units of `2^l`, between 1 and 2 at Elias-Fano's `l`). The mean count
+/// is the sum over `c` of the chance that `c` fit; the fullest line is
+/// the largest `c` that some line is expected to reach.
+fn expected_lines(seq: &Seq) -> (u64, u64, u64) {
+    if seq.n == 0 {
+        return (0, 0, 0);
+    }
+    let n = seq.n as f64;
+    let (l, m) = (f64::from(seq.low), f64::from(seq.inline));
+    let g = seq.universe as f64 / n / l.exp2();
+    let room = f64::from(LINE_BITS) - f64::from(seq.head) - m;
+    let bound = 1u32 << seq.cbits.min(16);
+    let fits = |c: u32| {
+        let left = room - f64::from(c - 1) * (l + 1.0 + m);
+        if c == 1 {
+            1.0
+        } else {
+            gamma_below(c - 1, (left + 1.0) / g)
+        }
+    };
+    let per_line: f64 = (1..=bound).map(fits).sum();
+    let lines = (n / per_line).ceil().max(1.0);
+    let most = (1..=bound)
+        .filter(|c| fits(*c) * lines >= 0.5)
+        .max()
+        .unwrap_or(1);
+    let most = u64::from(most).min(seq.n);
+    let key_bits = lines * f64::from(seq.head) + (n - lines).max(0.0) * (l + 1.0 + g);
+    (lines as u64, most, key_bits as u64)
+}
+
+/// An estimate of the sizes of a list of `n_imeis` IMEIs and `n_parts`
+/// parts whose keys are spread uniformly, with the widest metadata codes:
+/// days over the whole 16-bit range, suspended entries, every part's
+/// handset a listed IMEI (so no side table).
+pub(crate) fn estimate(n_imeis: u64, n_parts: u64) -> Result<Sizes, Error> {
+    if n_imeis > MAX_KEYS {
+        return Err(over("compact list IMEI entries", n_imeis, MAX_KEYS));
+    }
+    if n_parts > MAX_KEYS {
+        return Err(over("compact list part entries", n_parts, MAX_KEYS));
+    }
+    let days = u64::from(u16::MAX) + 1;
+    let imei_code = MetaCode::new(0, days, true, 1)?;
+    let imeis = Seq::params(
+        n_imeis,
+        u128::from(IMEI_BODIES),
+        IMEI_BITS,
+        false,
+        imei_code,
+    );
+    let (lines_i, most_i, imei_key_bits) = expected_lines(&imeis);
+    let handsets = 1 + lines_i * most_i;
+    let part_code = MetaCode::new(0, days, true, handsets)?;
+    let width = fingerprint_width(n_parts);
+    let parts = Seq::params(n_parts, 1u128 << width, width, true, part_code);
+    let (lines_p, most_p, part_key_bits) = expected_lines(&parts);
+    let records = (lines_p * most_p * u64::from(part_code.width)).div_ceil(64) * 64;
+    let directory_bits = 8 * DIR_BYTES * (imeis.dir_entries() + parts.dir_entries());
+    let header_bits = 8 * HEADER_LEN as u64;
+    let total_bits =
+        header_bits + u64::from(LINE_BITS) * (lines_i + lines_p) + directory_bits + records;
+    let metadata_bits = n_imeis * u64::from(imei_code.width) + n_parts * u64::from(part_code.width);
+    Ok(Sizes {
+        imei_key_bits,
+        part_key_bits,
+        directory_bits,
+        metadata_bits,
+        side_table_bits: 0,
+        padding_bits: total_bits.saturating_sub(
+            header_bits + imei_key_bits + part_key_bits + directory_bits + metadata_bits,
+        ),
+        header_bits,
+        total_bytes: total_bits / 8,
+    })
 }
 
 // ---------------------------------------------------------------------
@@ -1103,8 +1267,9 @@ fn pack(
 /// Encodes a list in layout version 3.
 ///
 /// `imeis` are (IMEI body, packed meta) rows, in any order, bodies
-/// distinct and below `10^14`; `parts` are [`PartRow`]s with strictly
-/// increasing digests (today's builder sorts and deduplicates both). A
+/// distinct and below `10^14` (taken, and re-keyed in place); `parts` are
+/// [`PartRow`]s with strictly increasing digests (`CompactList`'s builder
+/// sorts and deduplicates both). A
 /// packed meta is `reason | status << 2 | day << 3` (reason 0 to 2,
 /// status 0 or 1, day below 2^16); a handset is an IMEI body or
 /// [`NO_HANDSET`].
@@ -1112,7 +1277,7 @@ fn pack(
 /// Errors: [`Error::NotCanonical`] (an IMEI twice, parts out of order),
 /// [`Error::InvalidField`] (a value out of range) and
 /// [`Error::LengthOverBound`] (more than [`MAX_KEYS`] of either).
-pub(crate) fn build(imeis: &[(u64, u64)], parts: &[PartRow]) -> Result<Vec<u8>, Error> {
+pub(crate) fn build(imeis: Vec<(u64, u64)>, parts: &[PartRow]) -> Result<Vec<u8>, Error> {
     let n_imeis = imeis.len() as u64;
     let n_parts = parts.len() as u64;
     if n_imeis > MAX_KEYS {
@@ -1123,13 +1288,12 @@ pub(crate) fn build(imeis: &[(u64, u64)], parts: &[PartRow]) -> Result<Vec<u8>, 
     }
     let width = fingerprint_width(n_parts);
 
-    // IMEIs by key.
-    let mut keyed: Vec<(u64, u64)> = Vec::with_capacity(imeis.len());
-    for (body, meta) in imeis {
-        let key =
+    // IMEIs by key, in place (a national list's rows are gigabytes).
+    let mut keyed = imeis;
+    for (body, meta) in &mut keyed {
+        *body =
             mix_imei(*body).ok_or(invalid("compact list rows: an IMEI body is out of range"))?;
         meta_fields(*meta)?;
-        keyed.push((key, *meta));
     }
     keyed.sort_unstable();
     if keyed
@@ -1348,13 +1512,6 @@ pub(crate) struct Hit {
     pub(crate) handset: Option<u64>,
 }
 
-impl Hit {
-    /// Reason, status and day packed as the builder's rows pack them.
-    pub(crate) fn packed_meta(&self) -> u64 {
-        u64::from(self.reason) | u64::from(self.suspended) << 2 | u64::from(self.day) << 3
-    }
-}
-
 /// Where the bits of a list go ([`View::sizes`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Sizes {
@@ -1364,9 +1521,10 @@ pub(crate) struct Sizes {
     pub(crate) part_key_bits: u64,
     /// Both directories.
     pub(crate) directory_bits: u64,
-    /// Metadata codes: IMEIs' in their lines, parts' records, the side
-    /// table's bodies.
+    /// Metadata codes: IMEIs' in their lines, parts' records.
     pub(crate) metadata_bits: u64,
+    /// The side table's handset IMEI bodies (47 bits each).
+    pub(crate) side_table_bits: u64,
     /// Everything else: free line bits (fences included), unused record
     /// slots, section padding.
     pub(crate) padding_bits: u64,
@@ -1377,6 +1535,7 @@ pub(crate) struct Sizes {
 }
 
 /// The byte ranges of a list's sections ([`View::sections`]).
+#[allow(dead_code)] // for the tests that compile this module in by path
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Sections {
     /// The IMEI lines, 64 bytes each.
@@ -1419,42 +1578,96 @@ struct Line {
     words: Words,
     first: u128,
     count: u32,
-    continues: bool,
 }
 
 /// A compact list (layout version 3) borrowed from bytes, queried in
-/// place.
-#[derive(Clone, Copy)]
-pub(crate) struct View<'a> {
-    bytes: &'a [u8],
-    layout: Layout,
+/// place, its layout its own.
+#[allow(dead_code)] // for the tests and benches that compile this module in by path
+pub(crate) type View<'a> = Reader<'a, Layout>;
+
+/// What a reader holds its layout as: its own copy ([`View`]), or a
+/// borrow of one kept beside the bytes (the crate's `CompactList`, which
+/// reads without copying the layout per lookup).
+pub(crate) trait Holds: Copy {
+    /// The layout.
+    fn get(&self) -> &Layout;
 }
 
-impl fmt::Debug for View<'_> {
+impl Holds for Layout {
+    #[inline]
+    fn get(&self) -> &Layout {
+        self
+    }
+}
+
+impl Holds for &Layout {
+    #[inline]
+    fn get(&self) -> &Layout {
+        self
+    }
+}
+
+/// A compact list (layout version 3) read in place: its bytes, its
+/// layout, and what is told of every read, if anything ([`Touch`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Reader<'a, L: Holds = Layout> {
+    bytes: &'a [u8],
+    layout: L,
+    check: Option<&'a dyn Touch>,
+}
+
+impl<L: Holds> fmt::Debug for Reader<'_, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("View")
-            .field("imeis", &self.layout.imeis.n)
-            .field("parts", &self.layout.parts.n)
+            .field("imeis", &self.layout.get().imeis.n)
+            .field("parts", &self.layout.get().parts.n)
             .field("bytes", &self.bytes.len())
+            .field("checked", &self.check.is_some())
             .finish()
     }
 }
 
+#[allow(dead_code)] // for the tests and benches that compile this module in by path
 impl<'a> View<'a> {
     /// Checks the header and that `bytes` is exactly as long as it says,
     /// in O(1). Errors: [`Error::Truncated`], [`Error::TrailingBytes`],
     /// [`Error::BadMagic`], [`Error::LengthOverBound`] and
     /// [`Error::InvalidField`].
     pub(crate) fn new(bytes: &'a [u8]) -> Result<Self, Error> {
-        Ok(View {
+        Ok(Reader {
             layout: Layout::parse(bytes)?,
             bytes,
+            check: None,
         })
     }
+}
 
-    /// The bytes.
-    pub(crate) fn as_bytes(&self) -> &'a [u8] {
-        self.bytes
+impl<'a> Reader<'a, &'a Layout> {
+    /// A reader of `bytes` whose layout `layout` was parsed from them
+    /// ([`Layout::parse`]; with another layout, answers are wrong but
+    /// defined), telling `check` of every read.
+    #[inline]
+    pub(crate) fn with_layout(
+        bytes: &'a [u8],
+        layout: &'a Layout,
+        check: Option<&'a dyn Touch>,
+    ) -> Self {
+        Reader {
+            bytes,
+            layout,
+            check,
+        }
+    }
+}
+
+impl<'a, L: Holds> Reader<'a, L> {
+    /// The same reader, telling `check` of every read from now on.
+    #[allow(dead_code)] // for the tests that compile this module in by path
+    pub(crate) fn checked(self, check: &'a dyn Touch) -> Self {
+        Reader {
+            check: Some(check),
+            ..self
+        }
     }
 
     /// Whether the lines are cache lines (the bytes start on a 64-byte
@@ -1465,7 +1678,7 @@ impl<'a> View<'a> {
 
     /// Entries: IMEIs and parts.
     pub(crate) fn len(&self) -> u64 {
-        self.layout.imeis.n + self.layout.parts.n
+        self.layout.get().imeis.n + self.layout.get().parts.n
     }
 
     /// Whether it lists nothing.
@@ -1475,22 +1688,23 @@ impl<'a> View<'a> {
 
     /// Listed IMEIs.
     pub(crate) fn imei_count(&self) -> u64 {
-        self.layout.imeis.n
+        self.layout.get().imeis.n
     }
 
     /// Listed parts.
     pub(crate) fn part_count(&self) -> u64 {
-        self.layout.parts.n
+        self.layout.get().parts.n
     }
 
     /// Bits kept of each part digest.
     pub(crate) fn fingerprint_width(&self) -> u32 {
-        self.layout.fields.width
+        self.layout.get().fields.width
     }
 
     /// The key a part's identity digest is looked up by.
+    #[allow(dead_code)] // for the tests and benches that compile this module in by path
     pub(crate) fn part_key(&self, digest: &[u8; 32]) -> Key {
-        Key::Part(fingerprint_of(digest, self.layout.fields.width))
+        Key::Part(fingerprint_of(digest, self.layout.get().fields.width))
     }
 
     /// Whether `key` is listed, and how: for a part, the first listing
@@ -1512,7 +1726,7 @@ impl<'a> View<'a> {
 
     /// Every listing `key` matches (several only for parts whose
     /// fingerprints collide), read one by one from the first.
-    pub(crate) fn lookup_all(&self, key: Key) -> Run<'a> {
+    pub(crate) fn lookup_all(&self, key: Key) -> Run<'a, L> {
         let start = self.stored(key).and_then(|(part, value)| {
             let (line, slot, _) = self.find(self.seq(part), value)?;
             Some((part, value, line, slot))
@@ -1530,7 +1744,7 @@ impl<'a> View<'a> {
         match *handset {
             Handset::None => None,
             Handset::Listed { line, slot } => {
-                let seq = &self.layout.imeis;
+                let seq = &self.layout.get().imeis;
                 if line >= seq.lines {
                     return None;
                 }
@@ -1543,10 +1757,10 @@ impl<'a> View<'a> {
                 unmix_imei(u64::try_from(key).ok()?)
             }
             Handset::Side(index) => {
-                if index >= self.layout.fields.n_side {
+                if index >= self.layout.get().fields.n_side {
                     return None;
                 }
-                let table = self.section(self.layout.side_start, self.layout.total);
+                let table = self.section(self.layout.get().side_start, self.layout.get().total);
                 Some(table.get(index * u64::from(IMEI_BITS), IMEI_BITS))
             }
         }
@@ -1554,7 +1768,10 @@ impl<'a> View<'a> {
 
     /// Every entry: the IMEIs in key order (the order of [`mix_imei`]),
     /// then the parts by fingerprint. A part's handset costs a read.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Hit> + 'a {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Hit> + use<'a, L>
+    where
+        L: 'a,
+    {
         let view = *self;
         Entries::new(view, false)
             .chain(Entries::new(view, true))
@@ -1569,8 +1786,9 @@ impl<'a> View<'a> {
     }
 
     /// The byte ranges of the sections, in order.
+    #[allow(dead_code)] // for the tests that compile this module in by path
     pub(crate) fn sections(&self) -> Sections {
-        let (i, p) = (&self.layout.imeis, &self.layout.parts);
+        let (i, p) = (&self.layout.get().imeis, &self.layout.get().parts);
         let lines = |seq: &Seq| seq.line_start..seq.line_start + seq.lines as usize * LINE_BYTES;
         let dir = |seq: &Seq| {
             seq.dir_start..seq.dir_start + seq.dir_entries() as usize * DIR_BYTES as usize
@@ -1581,7 +1799,7 @@ impl<'a> View<'a> {
             imei_directory: dir(i),
             part_directory: dir(p),
             part_records: p.ext_start..p.ext_start + p.ext_len,
-            side_table: self.layout.side_start..self.layout.total,
+            side_table: self.layout.get().side_start..self.layout.get().total,
         }
     }
 
@@ -1613,13 +1831,14 @@ impl<'a> View<'a> {
             }
             sizes.directory_bits += seq.dir_entries() * DIR_BYTES * 8;
         }
-        sizes.metadata_bits += self.layout.fields.n_side * u64::from(IMEI_BITS);
+        sizes.side_table_bits = self.layout.get().fields.n_side * u64::from(IMEI_BITS);
         sizes.padding_bits = (sizes.total_bytes * 8).saturating_sub(
             sizes.header_bits
                 + sizes.imei_key_bits
                 + sizes.part_key_bits
                 + sizes.directory_bits
-                + sizes.metadata_bits,
+                + sizes.metadata_bits
+                + sizes.side_table_bits,
         );
         sizes
     }
@@ -1628,21 +1847,42 @@ impl<'a> View<'a> {
 
     fn seq(&self, part: bool) -> &Seq {
         if part {
-            &self.layout.parts
+            &self.layout.get().parts
         } else {
-            &self.layout.imeis
+            &self.layout.get().imeis
         }
     }
 
+    fn guard(&self) -> Guard<'a> {
+        Guard {
+            list: self.bytes,
+            check: self.check,
+        }
+    }
+
+    /// `len` bytes at `at`, told to the check first; `None` past the end.
+    #[inline]
+    fn read(&self, at: usize, len: usize) -> Option<&'a [u8]> {
+        let bytes = self.bytes.get(at..at.checked_add(len)?)?;
+        self.guard().touch(at, len);
+        Some(bytes)
+    }
+
     fn section(&self, start: usize, end: usize) -> Packed<'a> {
-        Packed(self.bytes.get(start..end).unwrap_or_default())
+        Packed {
+            bytes: self.bytes.get(start..end).unwrap_or_default(),
+            start,
+            guard: self.guard(),
+        }
     }
 
     /// Which sequence a key is in, and its stored value.
     fn stored(&self, key: Key) -> Option<(bool, u128)> {
         match key {
             Key::Imei(body) => Some((false, u128::from(mix_imei(body)?))),
-            Key::Part(bits) => (bits >> self.layout.fields.width == 0).then_some((true, bits)),
+            Key::Part(bits) => {
+                (bits >> self.layout.get().fields.width == 0).then_some((true, bits))
+            }
         }
     }
 
@@ -1652,8 +1892,7 @@ impl<'a> View<'a> {
         let at = (bucket as usize)
             .wrapping_mul(DIR_BYTES as usize)
             .wrapping_add(seq.dir_start);
-        self.bytes
-            .get(at..at.wrapping_add(DIR_BYTES as usize))
+        self.read(at, DIR_BYTES as usize)
             .and_then(<[u8]>::first_chunk::<4>)
             .map_or(0, |entry| u64::from(u32::from_le_bytes(*entry)))
     }
@@ -1671,7 +1910,7 @@ impl<'a> View<'a> {
             .and_then(|line| line.checked_mul(LINE_BYTES))
             .and_then(|at| at.checked_add(seq.line_start));
         let bytes = start
-            .and_then(|at| self.bytes.get(at..at.checked_add(LINE_BYTES)?))
+            .and_then(|at| self.read(at, LINE_BYTES))
             .unwrap_or_default();
         let words = Words::of(bytes);
         let offset = if seq.shift <= 64 {
@@ -1680,13 +1919,11 @@ impl<'a> View<'a> {
             words.wide(0, seq.shift)
         };
         let count = words.get(seq.shift, seq.cbits) as u32 + 1;
-        let continues = seq.run_flag && words.get(seq.shift + seq.cbits, 1) == 1;
         let base = u128::from(bucket).checked_shl(seq.shift).unwrap_or(0);
         Line {
             words,
             first: base.wrapping_add(offset),
             count,
-            continues,
         }
     }
 
@@ -1814,11 +2051,7 @@ impl<'a> View<'a> {
         let at = (line as usize)
             .wrapping_mul(LINE_BYTES)
             .wrapping_add(seq.line_start);
-        Words::of(
-            self.bytes
-                .get(at..at.wrapping_add(LINE_BYTES))
-                .unwrap_or_default(),
-        )
+        Words::of(self.read(at, LINE_BYTES).unwrap_or_default())
     }
 
     /// Past a line's last key (`last`, from the first key; the unary part
@@ -2106,7 +2339,7 @@ impl<'a> View<'a> {
     fn record(&self, part: bool, key: Key, line: u64, slot: u32, words: &Words) -> Record {
         let seq = self.seq(part);
         let (reason, suspended, day, handset) = seq.meta.decode(self.code(part, line, slot, words));
-        let imeis = &self.layout.imeis;
+        let imeis = &self.layout.get().imeis;
         let pointers = imeis.lines * imeis.maxc;
         let handset = match handset {
             0 => Handset::None,
@@ -2138,14 +2371,14 @@ impl<'a> View<'a> {
 
 /// The listings of one key, read one by one ([`View::lookup_all`]).
 #[derive(Clone)]
-pub(crate) struct Run<'a> {
-    view: View<'a>,
+pub(crate) struct Run<'a, L: Holds = Layout> {
+    view: Reader<'a, L>,
     key: Key,
     /// The next entry: sequence, stored value, line, slot.
     next: Option<(bool, u128, u64, u32)>,
 }
 
-impl Iterator for Run<'_> {
+impl<L: Holds> Iterator for Run<'_, L> {
     type Item = Hit;
 
     fn next(&mut self) -> Option<Hit> {
@@ -2172,8 +2405,8 @@ impl Iterator for Run<'_> {
 }
 
 /// Every entry of one sequence, in order: (part, key, line, slot, words).
-struct Entries<'a> {
-    view: View<'a>,
+struct Entries<'a, L: Holds> {
+    view: Reader<'a, L>,
     part: bool,
     line: u64,
     bucket: u64,
@@ -2182,8 +2415,8 @@ struct Entries<'a> {
     unary: u32,
 }
 
-impl<'a> Entries<'a> {
-    fn new(view: View<'a>, part: bool) -> Self {
+impl<'a, L: Holds> Entries<'a, L> {
+    fn new(view: Reader<'a, L>, part: bool) -> Self {
         Entries {
             view,
             part,
@@ -2196,7 +2429,7 @@ impl<'a> Entries<'a> {
     }
 }
 
-impl Iterator for Entries<'_> {
+impl<L: Holds> Iterator for Entries<'_, L> {
     type Item = (bool, u128, u64, u32, Words);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -2266,7 +2499,7 @@ struct Before {
     fence_shift: u32,
 }
 
-impl View<'_> {
+impl<L: Holds> Reader<'_, L> {
     /// Checks, in one linear pass, that the list says the same thing to
     /// every reader: a lookup (directory, interpolation, fences) and an
     /// iteration. Keys strictly increase (IMEIs) or never decrease
@@ -2278,10 +2511,19 @@ impl View<'_> {
     ///
     /// Errors: [`Error::NotCanonical`] (order, packing, free bits,
     /// padding) and [`Error::InvalidField`] (counts, directory, codes).
+    ///
+    /// A reader with a check tells it of the whole list once, up front.
     pub(crate) fn check_structure(&self) -> Result<(), Error> {
-        self.check_seq(false)?;
-        self.check_seq(true)?;
-        self.check_side()
+        if let Some(check) = self.check {
+            check.touch_all(self.bytes);
+        }
+        let reader = Reader {
+            check: None,
+            ..*self
+        };
+        reader.check_seq(false)?;
+        reader.check_seq(true)?;
+        reader.check_side()
     }
 
     fn check_seq(&self, part: bool) -> Result<(), Error> {
@@ -2291,7 +2533,7 @@ impl View<'_> {
         }
         let (l, m, shift) = (seq.low, seq.inline, seq.shift);
         let records = self.section(seq.ext_start, seq.ext_start + seq.ext_len);
-        let mut stream = Stream::of(records.0);
+        let mut stream = Stream::of(records.bytes());
         let width = seq.meta.width;
         let alphabet = seq.meta.alphabet;
         let mut bucket = 0u64;
@@ -2531,8 +2773,8 @@ impl View<'_> {
     }
 
     fn check_side(&self) -> Result<(), Error> {
-        let table = self.section(self.layout.side_start, self.layout.total);
-        let count = self.layout.fields.n_side;
+        let table = self.section(self.layout.get().side_start, self.layout.get().total);
+        let count = self.layout.get().fields.n_side;
         let mut previous: Option<u64> = None;
         for index in 0..count {
             let body = table.get(index * u64::from(IMEI_BITS), IMEI_BITS);
@@ -2541,13 +2783,13 @@ impl View<'_> {
             }
             // A listed IMEI is named by pointer, never here.
             let key = u128::from(mix_imei(body).unwrap_or(0));
-            if self.find(&self.layout.imeis, key).is_some() {
+            if self.find(&self.layout.get().imeis, key).is_some() {
                 return Err(Error::NotCanonical("compact list side table"));
             }
             previous = Some(body);
         }
         let used = count * u64::from(IMEI_BITS);
-        let len = (self.layout.total - self.layout.side_start) as u64 * 8;
+        let len = (self.layout.get().total - self.layout.get().side_start) as u64 * 8;
         if !packed_zero(table, used, len) {
             return Err(Error::NotCanonical("compact list side table padding"));
         }
