@@ -768,6 +768,11 @@ impl Seq {
         }
     }
 
+    /// The IMEI sequence's parameters.
+    fn imeis(n: u64, meta: MetaCode) -> Self {
+        Seq::params(n, u128::from(IMEI_BODIES), IMEI_BITS, false, meta)
+    }
+
     fn dir_entries(&self) -> u64 {
         if self.n == 0 { 0 } else { self.buckets + 1 }
     }
@@ -894,12 +899,7 @@ impl Layout {
     /// The layout the fields describe, or why there can be none: O(1).
     fn plan(fields: Fields) -> Result<Self, Error> {
         let f = fields;
-        if f.n_imeis > MAX_KEYS {
-            return Err(over("compact list IMEI entries", f.n_imeis, MAX_KEYS));
-        }
-        if f.n_parts > MAX_KEYS {
-            return Err(over("compact list part entries", f.n_parts, MAX_KEYS));
-        }
+        check_counts(f.n_imeis, f.n_parts)?;
         if f.width != fingerprint_width(f.n_parts) {
             return Err(invalid("compact list part fingerprint width"));
         }
@@ -916,13 +916,7 @@ impl Layout {
         // (Bucket shifts are at most 48 bits: 47 for IMEIs, and for parts
         // `w − log2 n + log2 32 + 1 ≤ 48`; lookups count on offsets within
         // a bucket fitting 64 bits.)
-        let mut imeis = Seq::params(
-            f.n_imeis,
-            u128::from(IMEI_BODIES),
-            IMEI_BITS,
-            false,
-            imei_meta,
-        );
+        let mut imeis = Seq::imeis(f.n_imeis, imei_meta);
         check_lines(&imeis, f.lines_imei, f.maxc_imei)?;
         imeis.lines = f.lines_imei;
         imeis.maxc = f.maxc_imei;
@@ -989,6 +983,17 @@ impl Layout {
         }
         Ok(layout)
     }
+}
+
+/// Neither count is above [`MAX_KEYS`].
+fn check_counts(n_imeis: u64, n_parts: u64) -> Result<(), Error> {
+    if n_imeis > MAX_KEYS {
+        return Err(over("compact list IMEI entries", n_imeis, MAX_KEYS));
+    }
+    if n_parts > MAX_KEYS {
+        return Err(over("compact list part entries", n_parts, MAX_KEYS));
+    }
+    Ok(())
 }
 
 /// The line count and max count of a sequence are possible for its keys.
@@ -1075,21 +1080,10 @@ fn expected_lines(seq: &Seq) -> (u64, u64, u64) {
 /// days over the whole 16-bit range, suspended entries, every part's
 /// handset a listed IMEI (so no side table).
 pub(crate) fn estimate(n_imeis: u64, n_parts: u64) -> Result<Sizes, Error> {
-    if n_imeis > MAX_KEYS {
-        return Err(over("compact list IMEI entries", n_imeis, MAX_KEYS));
-    }
-    if n_parts > MAX_KEYS {
-        return Err(over("compact list part entries", n_parts, MAX_KEYS));
-    }
+    check_counts(n_imeis, n_parts)?;
     let days = u64::from(u16::MAX) + 1;
     let imei_code = MetaCode::new(0, days, true, 1)?;
-    let imeis = Seq::params(
-        n_imeis,
-        u128::from(IMEI_BODIES),
-        IMEI_BITS,
-        false,
-        imei_code,
-    );
+    let imeis = Seq::imeis(n_imeis, imei_code);
     let (lines_i, most_i, imei_key_bits) = expected_lines(&imeis);
     let handsets = 1 + lines_i * most_i;
     let part_code = MetaCode::new(0, days, true, handsets)?;
@@ -1280,12 +1274,7 @@ fn pack(
 pub(crate) fn build(imeis: Vec<(u64, u64)>, parts: &[PartRow]) -> Result<Vec<u8>, Error> {
     let n_imeis = imeis.len() as u64;
     let n_parts = parts.len() as u64;
-    if n_imeis > MAX_KEYS {
-        return Err(over("compact list IMEI entries", n_imeis, MAX_KEYS));
-    }
-    if n_parts > MAX_KEYS {
-        return Err(over("compact list part entries", n_parts, MAX_KEYS));
-    }
+    check_counts(n_imeis, n_parts)?;
     let width = fingerprint_width(n_parts);
 
     // IMEIs by key, in place (a national list's rows are gigabytes).
@@ -1325,13 +1314,7 @@ pub(crate) fn build(imeis: Vec<(u64, u64)>, parts: &[PartRow]) -> Result<Vec<u8>
 
     // The IMEI lines first: a part's handset points into them.
     let imei_code = MetaCode::new(imei_days.0, imei_days.1, imei_suspended, 1)?;
-    let imei_seq = Seq::params(
-        n_imeis,
-        u128::from(IMEI_BODIES),
-        IMEI_BITS,
-        false,
-        imei_code,
-    );
+    let imei_seq = Seq::imeis(n_imeis, imei_code);
     let mut out = vec![0u8; HEADER_LEN];
     let mut imei_dir = Vec::new();
     let imei_pack = pack(
