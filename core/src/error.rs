@@ -87,10 +87,13 @@ pub enum Error {
     /// A challenge response was given for a part whose certificate names no key.
     #[error("a challenge response was given, but the part's certificate names no key")]
     NoPartKey,
-    /// A fetched file is not the one the repository head names: another
-    /// size, another hash, or another list (a mirror mixing files of two
-    /// days, a truncated or endless download).
-    #[error("{path} is not the file the repository head names: its {what} differs")]
+    /// A file is not the one a repository head or a saved state names:
+    /// another size, another hash, or another list (a mirror mixing files
+    /// of two days, a truncated or endless download, a saved list file
+    /// altered or replaced since it was applied).
+    #[error(
+        "{path} is not the file expected (as a repository head or a saved state names it): its {what} differs"
+    )]
     FileMismatch {
         /// The path the head names.
         path: String,
@@ -204,6 +207,15 @@ pub enum Error {
         /// Keys the list it replaces carries.
         held: u64,
     },
+    /// A file the library was asked to read or write (a saved state and
+    /// the list files beside it) could not be.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        message: String,
+    },
     /// A saved local state (anti-rollback marks or blocklist state) does
     /// not match its checksum: it was corrupted in storage.
     #[error("the saved {0} is corrupt: its checksum does not match its contents")]
@@ -251,7 +263,8 @@ pub enum ErrorFamily {
     Policy,
     /// 4xx: a blocklist update conflicts with the state held.
     BlocklistState,
-    /// 5xx: the caller misused an API (C ABI).
+    /// 5xx: the caller misused an API (C ABI), or a file it named could
+    /// not be read or written.
     Misuse,
     /// 9xx: a bug inside the library.
     Internal,
@@ -535,6 +548,11 @@ error_codes! {
         description: "an argument is out of range",
         hint: "pass a value the header documents for this argument",
     }
+    /// A file could not be read or written.
+    Io = 504 {
+        description: "a file could not be read or written",
+        hint: "check the path, that the file exists and that this process may read and write it",
+    }
     /// An internal panic was caught: a bug, please report it.
     Panic = 900 {
         description: "internal error (a bug): please report it",
@@ -619,6 +637,7 @@ impl Error {
             Error::EpochNotPermitted { .. } => ErrorCode::EpochNotPermitted,
             Error::MassDelisting { .. } => ErrorCode::MassDelisting,
             Error::CorruptState(_) => ErrorCode::CorruptState,
+            Error::Io { .. } => ErrorCode::Io,
             Error::ForeignPairingService => ErrorCode::ForeignPairingService,
             Error::ManufacturerNotPermitted(..) => ErrorCode::ManufacturerNotPermitted,
             Error::RootMismatch(_) => ErrorCode::RootMismatch,
@@ -718,6 +737,7 @@ mod tests {
             (501, "BufferTooSmall"),
             (502, "InvalidUtf8"),
             (503, "InvalidArgument"),
+            (504, "Io"),
             (900, "Panic"),
         ];
         for (number, name) in published {

@@ -2,11 +2,47 @@
 //! neither: the one write every front end (the `partcert` tool, the Kotlin
 //! and Swift bindings) uses for a device's saved state, lists and keys.
 //!
-//! The rest of the library touches no file; this is the one exception,
-//! because a half-written state is a device that has lost its lists.
+//! The rest of the library touches no file but through this module:
+//! a half-written state is a device that has lost its lists, and a
+//! national list is read in place from its file, never copied.
 
 use std::io::{self, Write};
 use std::path::Path;
+
+use crate::blocklist::backing::{Backing, ObjectBytes};
+
+/// A file mapped read-only.
+struct Mapped(memmap2::Mmap);
+
+impl Backing for Mapped {
+    fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The bytes of the file at `path`, used in place: a read-only memory map
+/// (the pages the caller reads are read from the disk as it reads them,
+/// and shared with every process that maps the same file). An empty file
+/// reads as no bytes.
+///
+/// partcert writes the files it maps once, under a name of their content,
+/// and replaces them only by renaming another file over the name: a mapped
+/// file's bytes never change under a reader. A file cut short by someone
+/// else while it is mapped would end the process that reads past its new
+/// end (SIGBUS); one altered in place is caught when its blocks are
+/// checked ([`Error::FileMismatch`](crate::Error::FileMismatch)).
+pub(crate) fn map(path: &Path) -> io::Result<ObjectBytes> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() == 0 {
+        return Ok(ObjectBytes::new(Vec::new()));
+    }
+    // SAFETY: the map is read-only and lives as long as its `Mapped`
+    // owner; Rust's aliasing rules hold as long as no one changes the file
+    // while it is mapped, which partcert never does (see above).
+    #[allow(unsafe_code)]
+    let map = unsafe { memmap2::Mmap::map(&file)? };
+    Ok(ObjectBytes::new(Mapped(map)))
+}
 
 /// How a file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

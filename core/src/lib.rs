@@ -79,7 +79,9 @@
 //! assert_eq!(error.code(), ErrorCode::BadSignature);
 //! # Ok::<(), partcert::Error>(())
 //! ```
-#![forbid(unsafe_code)]
+// One `unsafe` block, in `file::map` (a read-only memory map of a saved
+// list); everything else is safe code.
+#![deny(unsafe_code)]
 #![warn(unreachable_pub)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -135,6 +137,20 @@ uniffi::setup_scaffolding!();
 #[doc(hidden)]
 pub mod internal {
     pub use crate::envelope::{HEADER_LEN, MAGIC, SIGNATURE_LEN, verify_signature};
+
+    /// The bytes an object's signature covers, with the signature: the
+    /// whole object, but for a compact snapshot, whose list follows its
+    /// signed header (and padding).
+    pub fn signed_part(bytes: &[u8]) -> &[u8] {
+        crate::blocklist::compact_snapshot::signed_len(bytes)
+            .and_then(|len| bytes.get(..len))
+            .unwrap_or(bytes)
+    }
+
+    /// The Merkle root a compact snapshot commits to for these list bytes.
+    pub fn compact_list_root(list: &[u8]) -> [u8; 32] {
+        crate::blocklist::compact_snapshot::list_root(list)
+    }
 
     /// The decoded body of `object`, encoded again: equal to the bytes
     /// between header and signature when the encoding is canonical (what

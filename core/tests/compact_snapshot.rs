@@ -32,8 +32,7 @@ fn a_compact_register_list_blocks_the_harvested_screen_and_clears_the_donor() {
     ));
     assert_eq!(
         partcert::internal::reencoded_body(&Object::CompactSnapshot(Box::new(decoded.clone()))),
-        compact.as_bytes()[partcert::internal::HEADER_LEN
-            ..compact.as_bytes().len() - partcert::internal::SIGNATURE_LEN]
+        forge::body_bytes(compact.as_bytes())
     );
 
     let mut blocklist = Blocklist::new();
@@ -125,9 +124,18 @@ fn a_compact_list_keeps_every_rule_of_a_sorted_one() {
             .code(),
         ErrorCode::EpochNotPermitted
     );
+    // A list byte altered: its blocks no longer lead to the signed root.
+    let mut altered = newer.as_bytes().to_vec();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    assert_eq!(
+        CompactSnapshot::decode(&altered).map_err(|e| e.code()),
+        Err(ErrorCode::BadSignature)
+    );
+    // The signature altered: it decodes, and is refused when applied.
     let mut tampered = newer.as_bytes().to_vec();
-    let last = tampered.len() - 1;
-    tampered[last] ^= 1;
+    let signature_end = partcert::internal::signed_part(&tampered).len();
+    tampered[signature_end - 1] ^= 1;
     let tampered = CompactSnapshot::decode(&tampered).expect("well-formed");
     assert_eq!(
         Blocklist::new()
@@ -299,10 +307,16 @@ fn a_re_signed_identical_list_keeps_its_state_digest_and_the_list_is_read_in_pla
     let object = decoded.as_bytes().as_ptr_range();
     let list = decoded.list().as_bytes().as_ptr_range();
     assert!(object.start <= list.start && list.end <= object.end);
+    assert_eq!(list.end, object.end, "the list ends the object");
     assert_eq!(
-        list.end as usize,
-        object.end as usize - partcert::internal::SIGNATURE_LEN,
-        "the list is the body's last field"
+        list.start as usize % 64,
+        0,
+        "the list starts on a cache line: its lines are cache lines"
+    );
+    assert_eq!(
+        (list.start as usize - object.start as usize) % 64,
+        0,
+        "and on a 64-byte boundary of the object (so of a memory map)"
     );
     assert_eq!(decoded.state_digest(), first.state_digest());
     // Held by a blocklist, the list still reads as published.
@@ -326,23 +340,60 @@ fn a_compact_snapshot_body_must_be_canonical() {
         list.len() >= 128 && list.len() < 1 << 14,
         "a two-byte length"
     );
+    // The commitment is the body's last field: layout, block size, the
+    // list's length (two bytes here) and its 32-byte root.
+    let at = body.len() - 32 - 2;
+    assert_eq!(&body[at - 2..at], &[list[4], 16], "layout, block size");
     // The list's length written with a needless third byte.
-    let at = body.len() - list.len() - 2;
     let mut overlong = body[..at].to_vec();
-    overlong.extend_from_slice(&[body[at], body[at + 1] | 0x80, 0]);
-    overlong.extend_from_slice(list);
-    let forged = forge::sign_envelope(7, &overlong, &key(99));
+    overlong.extend_from_slice(&[body[at] | 0x80, body[at + 1] | 0x80, 0]);
+    overlong.extend_from_slice(&body[at + 2..]);
+    let forged = forge::compact_object(&overlong, list, &key(99));
     assert_eq!(
         CompactSnapshot::decode(&forged),
         Err(Error::NotCanonical("body encoding"))
     );
     // Re-signed as it was, the same bytes decode.
-    let resigned = forge::sign_envelope(7, body, &key(99));
+    let resigned = forge::compact_object(body, list, &key(99));
     let decoded = CompactSnapshot::decode(&resigned).expect("canonical");
     assert_eq!(decoded.list(), compact.list());
-    // A list whose header lies about its counts is refused before use.
-    let mut lying = body.to_vec();
-    let header = body.len() - list.len();
-    lying[header + 8] ^= 1;
-    assert!(CompactSnapshot::decode(&forge::sign_envelope(7, &lying, &key(99))).is_err());
+    // Padding that is not zero, a list cut short or grown, another layout
+    // version or block size: refused before the list is read.
+    let mut padded = resigned.clone();
+    let signed = partcert::internal::signed_part(&resigned).len();
+    if signed % 64 != 0 {
+        padded[signed] = 1;
+        assert_eq!(
+            CompactSnapshot::decode(&padded),
+            Err(Error::NotCanonical("compact snapshot padding"))
+        );
+    }
+    assert_eq!(
+        CompactSnapshot::decode(&resigned[..resigned.len() - 1]),
+        Err(Error::Truncated)
+    );
+    let mut grown = resigned.clone();
+    grown.push(0);
+    assert_eq!(
+        CompactSnapshot::decode(&grown),
+        Err(Error::TrailingBytes(1))
+    );
+    let mut other_layout = body.to_vec();
+    other_layout[at - 2] = 9;
+    assert_eq!(
+        CompactSnapshot::decode(&forge::compact_object(&other_layout, list, &key(99))),
+        Err(Error::UnsupportedVersion(9))
+    );
+    let mut other_blocks = body.to_vec();
+    other_blocks[at - 1] = 12;
+    assert!(matches!(
+        CompactSnapshot::decode(&forge::compact_object(&other_blocks, list, &key(99))),
+        Err(Error::InvalidField(_))
+    ));
+    // A list whose header lies about its counts is refused before use,
+    // even committed to by its own root.
+    let mut lying = list.to_vec();
+    lying[8] ^= 1;
+    let lying = forge::CompactSnapshotBody::of(&compact).with_list(lying);
+    assert!(CompactSnapshot::decode(&lying.sign_bytes(&key(99))).is_err());
 }

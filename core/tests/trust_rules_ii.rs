@@ -703,8 +703,7 @@ fn a_compact_list_that_shows_one_thing_and_answers_another_is_refused() {
         ))
     );
     // Signed with the register's key, it is refused when applied.
-    let mut body = forge::CompactSnapshotBody::of(&honest);
-    body.list = bytes;
+    let body = forge::CompactSnapshotBody::of(&honest).with_list(bytes);
     let signed = body.sign(world.register.key());
     let mut device = Blocklist::new();
     assert_eq!(

@@ -103,12 +103,13 @@ impl Backing for Vec<u8> {
 
 /// The leaves of a list kept on disk, and which of its blocks have been
 /// checked against them.
-#[allow(dead_code)] // used by lazily checked lists (issue 17), next
 pub(crate) struct BlockCheck {
     leaves: Box<[Hash]>,
     block_log2: u32,
     checked: Box<[AtomicU64]>,
     damaged: AtomicBool,
+    /// The file the list is kept in, for the error.
+    file: String,
 }
 
 impl core::fmt::Debug for BlockCheck {
@@ -124,13 +125,14 @@ impl core::fmt::Debug for BlockCheck {
 impl BlockCheck {
     /// Leaves already proven against the signed root, for blocks of
     /// `2^block_log2` bytes; nothing is checked yet.
-    pub(crate) fn new(leaves: Box<[Hash]>, block_log2: u32) -> Self {
+    pub(crate) fn new(leaves: Box<[Hash]>, block_log2: u32, file: String) -> Self {
         let words = leaves.len().div_ceil(64);
         BlockCheck {
             checked: (0..words).map(|_| AtomicU64::new(0)).collect(),
             leaves,
             block_log2,
             damaged: AtomicBool::new(false),
+            file,
         }
     }
 
@@ -186,10 +188,10 @@ impl BlockCheck {
     }
 
     /// The error a damaged list answers with.
-    pub(crate) fn result(&self, file: &str) -> Result<(), Error> {
+    pub(crate) fn result(&self) -> Result<(), Error> {
         if self.is_damaged() {
             return Err(Error::FileMismatch {
-                path: file.to_owned(),
+                path: self.file.clone(),
                 what: "list block (the saved list file was altered)",
             });
         }
@@ -219,21 +221,21 @@ mod tests {
     fn a_block_is_checked_once_and_an_altered_one_damages_the_list() {
         let list: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
         let leaves: Box<[Hash]> = merkle::leaves(&list, 1024).into();
-        let check = BlockCheck::new(leaves.clone(), 10);
+        let check = BlockCheck::new(leaves.clone(), 10, "lists/a.pccs".into());
         check.touch(&list, 5000, 64);
         check.touch(&list, 0, list.len());
         assert!(!check.is_damaged());
-        assert!(check.result("x").is_ok());
+        assert!(check.result().is_ok());
 
         let mut altered = list.clone();
         altered[9_000] ^= 1;
-        let check = BlockCheck::new(leaves, 10);
+        let check = BlockCheck::new(leaves, 10, "lists/a.pccs".into());
         check.touch(&altered, 0, 64); // block 0: fine
         assert!(!check.is_damaged());
         check.touch(&altered, 8_990, 20); // block 8: altered
         assert!(check.is_damaged());
         assert_eq!(
-            check.result("lists/a.pccs").map_err(|e| e.code()),
+            check.result().map_err(|e| e.code()),
             Err(crate::ErrorCode::FileMismatch)
         );
     }
@@ -242,10 +244,10 @@ mod tests {
     fn a_read_past_the_list_or_a_truncated_file_damages_it() {
         let list = vec![7u8; 4096];
         let leaves: Box<[Hash]> = merkle::leaves(&list, 1024).into();
-        let check = BlockCheck::new(leaves.clone(), 10);
+        let check = BlockCheck::new(leaves.clone(), 10, "lists/a.pccs".into());
         check.touch(&list[..3000], 2048, 64); // block 2 cut short
         assert!(check.is_damaged());
-        let check = BlockCheck::new(leaves, 10);
+        let check = BlockCheck::new(leaves, 10, "lists/a.pccs".into());
         check.touch(&list, 5000, 8); // block 4 does not exist
         assert!(check.is_damaged());
     }

@@ -217,11 +217,7 @@ impl Blocklist {
             }
             ListRef::Compact(snapshot) => {
                 snapshot.list.check_structure()?;
-                let held = Held::compact(
-                    snapshot.list.clone(),
-                    snapshot.version().sequence,
-                    snapshot.digest,
-                );
+                let held = Held::compact(snapshot.clone());
                 Ok((held, snapshot.digest))
             }
             ListRef::Delta(delta) => {

@@ -86,8 +86,8 @@ impl<'a> SaidBy<'a> {
     fn held(held: &'a AuthorityList) -> Self {
         match &held.held {
             Held::Sorted(entries) => SaidBy::Keys(entries.iter().map(|entry| entry.key).collect()),
-            Held::Compact { list, changes, .. } => {
-                SaidBy::Compact(list, changes.iter().copied().collect())
+            Held::Compact { snapshot, changes } => {
+                SaidBy::Compact(&snapshot.list, changes.iter().copied().collect())
             }
         }
     }

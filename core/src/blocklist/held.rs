@@ -2,6 +2,7 @@
 //! changes of later deltas beside it.
 
 use super::compact::CompactList;
+use super::compact_snapshot::CompactSnapshot;
 use super::objects::{BlockKey, BlocklistEntry, ListVersion};
 use super::sorted::{OverlayChange, Sorted, SortedEntries};
 use crate::error::Error;
@@ -34,23 +35,19 @@ pub struct AuthorityList {
 pub(crate) enum Held {
     /// Received as a sorted snapshot, and its deltas.
     Sorted(SortedEntries),
-    /// Received as a compact snapshot (at `base_sequence` of the list's
-    /// epoch, with state digest `base`), with the changes of the deltas
+    /// Received as a compact snapshot (its version and state digest are
+    /// the base the changes apply to), with the changes of the deltas
     /// applied since.
     Compact {
-        list: CompactList,
-        base_sequence: u64,
-        base: StateDigest,
+        snapshot: CompactSnapshot,
         changes: Sorted<OverlayChange>,
     },
 }
 
 impl Held {
-    pub(crate) fn compact(list: CompactList, base_sequence: u64, base: StateDigest) -> Self {
+    pub(crate) fn compact(snapshot: CompactSnapshot) -> Self {
         Held::Compact {
-            list,
-            base_sequence,
-            base,
+            snapshot,
             changes: Sorted::default(),
         }
     }
@@ -77,23 +74,16 @@ impl Held {
                 let digest = entries.digest(authority, version);
                 Ok((Held::Sorted(entries), digest))
             }
-            Held::Compact {
-                list,
-                base_sequence,
-                base,
-                changes,
-            } => {
+            Held::Compact { snapshot, changes } => {
                 let changes = changes.record(removals, upserts);
                 check_len(
                     "changes since the compact snapshot",
                     changes.len(),
                     limits::MAX_BLOCKLIST_ENTRIES,
                 )?;
-                let digest = changes.overlay_digest(authority, version, base);
+                let digest = changes.overlay_digest(authority, version, &snapshot.digest);
                 let held = Held::Compact {
-                    list: list.clone(),
-                    base_sequence: *base_sequence,
-                    base: *base,
+                    snapshot: snapshot.clone(),
                     changes,
                 };
                 Ok((held, digest))
@@ -135,7 +125,7 @@ impl AuthorityList {
     /// the deltas applied since are kept beside it).
     pub fn compact(&self) -> Option<&CompactList> {
         match &self.held {
-            Held::Compact { list, .. } => Some(list),
+            Held::Compact { snapshot, .. } => Some(&snapshot.list),
             Held::Sorted(_) => None,
         }
     }
@@ -156,7 +146,8 @@ impl AuthorityList {
     pub fn len(&self) -> u64 {
         match &self.held {
             Held::Sorted(entries) => entries.len() as u64,
-            Held::Compact { list, changes, .. } => {
+            Held::Compact { snapshot, changes } => {
+                let list = &snapshot.list;
                 changes
                     .iter()
                     .fold(list.len(), |count, change| match change {

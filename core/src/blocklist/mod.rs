@@ -26,9 +26,9 @@
 //!
 //! [`Authority::publish`]: crate::issue::Authority::publish
 
-mod backing;
+pub(crate) mod backing;
 mod compact;
-mod compact_snapshot;
+pub(crate) mod compact_snapshot;
 mod device;
 mod encoded;
 mod guard;
@@ -38,6 +38,7 @@ mod merkle;
 mod objects;
 mod publish;
 mod repository;
+mod saved;
 mod sorted;
 mod standing;
 mod storage;
@@ -54,6 +55,7 @@ pub use objects::{
 };
 pub use publish::{Base, Changes, Format, Publication, Published, SignedList};
 pub use repository::{DeltaRef, FileRef, Head, Update};
+pub use saved::lists_folder;
 pub use standing::{ListChecked, Listing, MatchedKey, StaleReason};
 pub use storage::{LoadedState, RollbackMark, RollbackState};
 

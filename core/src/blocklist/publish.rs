@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::compact::CompactList;
-use super::compact_snapshot::{ByteString, CompactSnapshot, CompactSnapshotBody};
+use super::compact_snapshot::CompactSnapshot;
 use super::objects::{
     BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, DeltaBody, DeltaHead, ListHead,
     ListVersion,
@@ -341,12 +341,9 @@ impl Authority {
     }
 
     fn seal_compact(&self, head: ListHead, list: CompactList) -> Result<SignedList, Error> {
-        let body = CompactSnapshotBody {
-            head,
-            list: ByteString(list.as_bytes().to_vec()),
-        };
         Ok(SignedList::Compact(Box::new(CompactSnapshot::seal(
-            body,
+            head,
+            &list,
             self.key(),
         )?)))
     }
@@ -600,10 +597,10 @@ impl AuthorityList {
     pub(crate) fn listing_of(&self, key: &BlockKey) -> Option<BlocklistEntry> {
         match &self.held {
             Held::Sorted(entries) => entries.find(key).copied(),
-            Held::Compact { list, changes, .. } => match changes.find(key) {
+            Held::Compact { snapshot, changes } => match changes.find(key) {
                 Some(super::OverlayChange::Listed(entry)) => Some(*entry),
                 Some(super::OverlayChange::Delisted(_)) => None,
-                None => list.lookup(key).map(|hit| BlocklistEntry {
+                None => snapshot.list.lookup(key).map(|hit| BlocklistEntry {
                     key: match hit.key {
                         CompactKey::Imei(imei) => BlockKey::Imei(imei),
                         CompactKey::Part(_) => *key,

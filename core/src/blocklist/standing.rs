@@ -209,17 +209,21 @@ impl Blocklist {
                     Held::Sorted(entries) => entries.find(key),
                     // A change since the snapshot replaces whatever the
                     // compact list says of the key.
-                    Held::Compact {
-                        list: compact,
-                        changes,
-                        ..
-                    } => match changes.find(key) {
+                    Held::Compact { snapshot, changes } => match changes.find(key) {
                         Some(OverlayChange::Listed(entry)) => Some(entry),
                         Some(OverlayChange::Delisted(_)) => None,
                         None => {
+                            // A list kept on disk answers only from blocks
+                            // that match what was applied.
+                            if let Some(check) = snapshot.list.block_check() {
+                                check.touch_all(snapshot.list.as_bytes());
+                            }
                             // One more than there is room for tells it was capped.
-                            let hits: Vec<CompactHit> =
-                                compact.lookup_all(key).take(room(&found) + 1).collect();
+                            let hits: Vec<CompactHit> = snapshot
+                                .list
+                                .lookup_all(key)
+                                .take(room(&found) + 1)
+                                .collect();
                             for hit in hits {
                                 if room(&found) == 0 {
                                     found.capped = true;
@@ -241,6 +245,11 @@ impl Blocklist {
                                     handset: hit.handset,
                                 };
                                 found.listings.push(listing(matched, &entry));
+                            }
+                            // A list kept on disk answers only from blocks
+                            // that match what was applied.
+                            if let Some(check) = snapshot.list.block_check() {
+                                check.result()?;
                             }
                             None
                         }

@@ -6,16 +6,16 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::compact::CompactList;
-use super::compact_snapshot::{ByteString, compact_state_digest};
+use super::compact_snapshot::{BLOCK_LOG2, ByteString, CompactSnapshot};
 use super::device::Blocklist;
 use super::held::{AuthorityList, Held};
+use super::merkle::Hash;
 use super::objects::{BlockKey, BlocklistEntry, ListVersion, validate_entries};
 use super::sorted::{Keyed, OverlayChange, Sorted, SortedEntries};
 use crate::certificate::strictly_sorted;
 use crate::envelope::{self, FORMAT_VERSION};
 use crate::error::Error;
-use crate::ids::{KeyId, StateDigest};
+use crate::ids::{Fingerprint, KeyId, StateDigest};
 use crate::limits::{self, check_len};
 use crate::trust::TrustStore;
 
@@ -145,32 +145,54 @@ fn marks_from(marks: Vec<RollbackMark>) -> Result<RollbackState, Error> {
     })
 }
 
-/// One authority's list as stored by [`Blocklist::encode_state`].
+/// One authority's list as stored by [`Blocklist::encode_state`] or
+/// [`Blocklist::save`].
 #[derive(Serialize, Deserialize)]
-struct StoredList {
+pub(crate) struct StoredList {
     authority: KeyId,
     signer: KeyId,
     epoch: u64,
     sequence: u64,
     issued_at: u64,
     expires_at: u64,
+    /// A sorted list's entries (none for a compact list).
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_BLOCKLIST_ENTRIES }>")]
     entries: Vec<BlocklistEntry>,
-    /// A compact list's bytes (empty for a sorted list).
-    compact: ByteString,
-    /// A compact list's snapshot sequence (0 for a sorted list).
-    base_sequence: u64,
+    /// A compact list's snapshot.
+    pub(crate) compact: StoredCompact,
     /// A compact list's changes since its snapshot (sorted by key).
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_BLOCKLIST_ENTRIES }>")]
     changes: Vec<OverlayChange>,
 }
 
+/// How a saved state keeps a compact list's snapshot.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) enum StoredCompact {
+    /// None: the list is sorted.
+    None,
+    /// The whole signed snapshot, in the state ([`Blocklist::encode_state`]):
+    /// loading checks its blocks against its signed root (one SHA-256 pass).
+    Inline(ByteString),
+    /// In a file of its own beside the state ([`Blocklist::save`]), named
+    /// by the SHA-256 of its signed header, with the Merkle leaves of its
+    /// blocks: loading reads the header and checks the leaves against the
+    /// signed root, and each block is checked as it is first read.
+    File {
+        signed: Fingerprint,
+        #[serde(deserialize_with = "crate::bounded::vec::<_, _, { MAX_LEAVES }>")]
+        leaves: Vec<Hash>,
+    },
+}
+
+/// The most leaves a compact list has: its largest size in 64 KiB blocks.
+const MAX_LEAVES: usize = (limits::MAX_COMPACT_SNAPSHOT_LEN >> BLOCK_LOG2) as usize;
+
 #[derive(Serialize, Deserialize)]
-struct StoredState {
+pub(crate) struct StoredState {
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
     marks: Vec<RollbackMark>,
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, { limits::MAX_AUTHORITIES }>")]
-    lists: Vec<StoredList>,
+    pub(crate) lists: Vec<StoredList>,
 }
 
 /// Header, postcard body, then SHA-256 of everything before it.
@@ -204,29 +226,31 @@ fn open_local<T: serde::de::DeserializeOwned + Serialize>(
 
 impl Blocklist {
     /// Encodes everything accepted — each authority's list and the
-    /// anti-rollback marks — so a device or shop can save the state a
-    /// snapshot and its deltas led to. The encoding is local and unsigned,
-    /// with a checksum against accidents: it is as trustworthy as the
-    /// storage it is kept in.
+    /// anti-rollback marks — in one buffer, so a device or shop can save
+    /// the state a snapshot and its deltas led to. Compact lists are kept
+    /// whole in it; [`Blocklist::save`] keeps each in a file of its own,
+    /// used in place. The encoding is local and unsigned, with a checksum
+    /// against accidents: it is as trustworthy as the storage it is kept
+    /// in.
     pub fn encode_state(&self) -> Vec<u8> {
+        self.stored_state(|snapshot| {
+            StoredCompact::Inline(ByteString(snapshot.as_bytes().to_vec()))
+        })
+    }
+
+    /// The state as stored, each compact snapshot kept as `keep` says.
+    pub(crate) fn stored_state(&self, keep: impl Fn(&CompactSnapshot) -> StoredCompact) -> Vec<u8> {
         let state = StoredState {
             marks: self.rollback.marks.values().copied().collect(),
             lists: self
                 .lists
                 .values()
                 .map(|list| {
-                    let (compact, base_sequence, changes) = match &list.held {
-                        Held::Sorted(_) => (Vec::new(), 0, Vec::new()),
-                        Held::Compact {
-                            list,
-                            base_sequence,
-                            changes,
-                            ..
-                        } => (
-                            list.as_bytes().to_vec(),
-                            *base_sequence,
-                            changes.iter().copied().collect(),
-                        ),
+                    let (compact, changes) = match &list.held {
+                        Held::Sorted(_) => (StoredCompact::None, Vec::new()),
+                        Held::Compact { snapshot, changes } => {
+                            (keep(snapshot), changes.iter().copied().collect())
+                        }
                     };
                     StoredList {
                         authority: list.authority,
@@ -236,8 +260,7 @@ impl Blocklist {
                         issued_at: list.issued_at,
                         expires_at: list.expires_at,
                         entries: list.entries(),
-                        compact: ByteString(compact),
-                        base_sequence,
+                        compact,
                         changes,
                     }
                 })
@@ -258,7 +281,8 @@ impl Blocklist {
     /// anti-rollback mark in every field (version, digest, signer, issue
     /// and expiry times, clock floor). Marks without a list are
     /// authorities followed whose list is not held: verdicts read stale
-    /// until it arrives.
+    /// until it arrives. A state saved by [`Blocklist::save`] keeps its
+    /// compact lists in files: load it with [`Blocklist::load`].
     ///
     /// An authority whose blocklist root `trust` no longer pins (a rogue
     /// operator unpinned, a root re-pinned under a new key after its key
@@ -274,7 +298,26 @@ impl Blocklist {
                 .unwrap_or(usize::MAX)
                 .saturating_mul(limits::MAX_AUTHORITIES),
         )?;
-        let state: StoredState = open_local(STATE_MAGIC, bytes, "blocklist state")?;
+        let state = Self::open_stored(bytes)?;
+        Self::from_stored(state, trust, |stored| match stored {
+            StoredCompact::Inline(bytes) => CompactSnapshot::decode(&bytes.0),
+            _ => Err(Error::InvalidField(
+                "this state keeps its compact lists in files beside it: load it from its path",
+            )),
+        })
+    }
+
+    pub(crate) fn open_stored(bytes: &[u8]) -> Result<StoredState, Error> {
+        open_local(STATE_MAGIC, bytes, "blocklist state")
+    }
+
+    /// The device a stored state describes, each compact snapshot opened
+    /// by `open` (from the state, or from its file).
+    pub(crate) fn from_stored(
+        state: StoredState,
+        trust: &TrustStore,
+        open: impl Fn(StoredCompact) -> Result<CompactSnapshot, Error>,
+    ) -> Result<LoadedState, Error> {
         let rollback = marks_from(state.marks)?;
         let authorities: Vec<KeyId> = state.lists.iter().map(|l| l.authority).collect();
         if !strictly_sorted(&authorities) {
@@ -287,60 +330,25 @@ impl Blocklist {
                 // longer followed: dropped below with its mark.
                 continue;
             };
-            validate_entries("blocklist entries", &stored.entries)?;
-            let version = ListVersion::new(stored.epoch, stored.sequence);
-            let (held, digest) = if stored.compact.0.is_empty() {
-                if stored.base_sequence != 0 || !stored.changes.is_empty() {
-                    return Err(Error::CorruptState("blocklist state"));
-                }
-                let entries = SortedEntries::from_sorted(&stored.entries);
-                let digest = entries.digest(&stored.authority, version);
-                (Held::Sorted(entries), digest)
-            } else {
-                if !stored.entries.is_empty() || stored.base_sequence > stored.sequence {
-                    return Err(Error::CorruptState("blocklist state"));
-                }
-                check_changes(&stored.changes)?;
-                let list = CompactList::from_bytes(stored.compact.0)?;
-                let base_version = ListVersion::new(stored.epoch, stored.base_sequence);
-                let base = compact_state_digest(&stored.authority, base_version, &list);
-                let changes = Sorted::from_sorted(&stored.changes);
-                let digest = if base_version == version {
-                    base
-                } else {
-                    changes.overlay_digest(&stored.authority, version, &base)
-                };
-                let held = Held::Compact {
-                    list,
-                    base_sequence: stored.base_sequence,
-                    base,
-                    changes,
-                };
-                (held, digest)
-            };
             let mark = rollback
                 .marks
                 .get(&stored.authority)
                 .ok_or(Error::InvalidField("a stored list has no rollback mark"))?;
-            let agrees = mark.version() == version
-                && mark.digest == digest
-                && mark.signer == stored.signer
-                && mark.issued_at == stored.issued_at
-                && mark.expires_at == stored.expires_at;
+            let list = stored_list(stored, &open)?;
+            let agrees = mark.version() == list.version
+                && mark.digest == list.digest
+                && mark.signer == list.signer
+                && mark.issued_at == list.issued_at
+                && mark.expires_at == list.expires_at;
             if !agrees {
                 return Err(Error::CorruptState("blocklist state"));
             }
+            let authority_name = root.authority().map(|a| a.name.clone()).unwrap_or_default();
             lists.insert(
-                stored.authority,
+                list.authority,
                 AuthorityList {
-                    authority: stored.authority,
-                    authority_name: root.authority().map(|a| a.name.clone()).unwrap_or_default(),
-                    version,
-                    issued_at: stored.issued_at,
-                    expires_at: stored.expires_at,
-                    digest,
-                    signer: stored.signer,
-                    held,
+                    authority_name,
+                    ..list
                 },
             );
         }
@@ -348,6 +356,60 @@ impl Blocklist {
         let dropped = blocklist.unfollow_unpinned(trust);
         Ok(LoadedState { blocklist, dropped })
     }
+}
+
+/// One stored list, as the device holds it (its authority's name is the
+/// trust store's, filled in by the caller).
+fn stored_list(
+    stored: StoredList,
+    open: &impl Fn(StoredCompact) -> Result<CompactSnapshot, Error>,
+) -> Result<AuthorityList, Error> {
+    validate_entries("blocklist entries", &stored.entries)?;
+    let version = ListVersion::new(stored.epoch, stored.sequence);
+    let (held, digest) = match stored.compact {
+        StoredCompact::None => {
+            if !stored.changes.is_empty() {
+                return Err(Error::CorruptState("blocklist state"));
+            }
+            let entries = SortedEntries::from_sorted(&stored.entries);
+            let digest = entries.digest(&stored.authority, version);
+            (Held::Sorted(entries), digest)
+        }
+        compact => {
+            if !stored.entries.is_empty() {
+                return Err(Error::CorruptState("blocklist state"));
+            }
+            check_changes(&stored.changes)?;
+            let snapshot = open(compact)?;
+            let base_version = snapshot.version();
+            if snapshot.authority() != stored.authority
+                || base_version.epoch != version.epoch
+                || base_version > version
+            {
+                return Err(Error::CorruptState("blocklist state"));
+            }
+            let changes = Sorted::from_sorted(&stored.changes);
+            let digest = if base_version == version {
+                if !stored.changes.is_empty() {
+                    return Err(Error::CorruptState("blocklist state"));
+                }
+                snapshot.digest
+            } else {
+                changes.overlay_digest(&stored.authority, version, &snapshot.digest)
+            };
+            (Held::Compact { snapshot, changes }, digest)
+        }
+    };
+    Ok(AuthorityList {
+        authority: stored.authority,
+        authority_name: String::new(),
+        version,
+        issued_at: stored.issued_at,
+        expires_at: stored.expires_at,
+        digest,
+        signer: stored.signer,
+        held,
+    })
 }
 
 /// A saved state as loaded: what is still followed, and what was dropped.
@@ -473,10 +535,29 @@ mod tests {
             Blocklist::decode_state(&seal_local(STATE_MAGIC, &state), &trust)
         };
         let corrupt = Err(Error::CorruptState("blocklist state"));
-        // A snapshot sequence after the list's own.
-        assert_eq!(tampered(&|list| list.base_sequence = 3), corrupt);
-        // Another snapshot sequence: the digest no longer agrees.
-        assert_eq!(tampered(&|list| list.base_sequence = 0), corrupt);
+        // The snapshot's bytes altered: its blocks no longer lead to the
+        // signed root.
+        assert_eq!(
+            tampered(&|list| {
+                if let StoredCompact::Inline(bytes) = &mut list.compact {
+                    let last = bytes.0.len() - 1;
+                    bytes.0[last] ^= 1;
+                }
+            })
+            .map_err(|e| e.code()),
+            Err(crate::ErrorCode::BadSignature)
+        );
+        // A list kept in a file, in a state given as bytes: nowhere to
+        // read it from.
+        assert!(matches!(
+            tampered(&|list| {
+                list.compact = StoredCompact::File {
+                    signed: Fingerprint([7; 32]),
+                    leaves: Vec::new(),
+                }
+            }),
+            Err(Error::InvalidField(_))
+        ));
         // A change dropped: the digest no longer agrees.
         assert_eq!(tampered(&|list| list.changes.clear()), corrupt);
         // Changes or a snapshot sequence beside a sorted list.
@@ -490,7 +571,7 @@ mod tests {
                         OverlayChange::Delisted(_) => None,
                     })
                     .collect();
-                list.compact = ByteString(Vec::new());
+                list.compact = StoredCompact::None;
             }),
             corrupt
         );

@@ -613,9 +613,20 @@ pub mod forge {
         bytes
     }
 
-    /// The postcard body of an encoded object (between header and signature).
+    /// The postcard body of an encoded object (between header and
+    /// signature; a compact snapshot's list follows its signature).
     pub fn body_bytes(object: &[u8]) -> &[u8] {
-        &object[HEADER_LEN..object.len() - SIGNATURE_LEN]
+        let signed = partcert::internal::signed_part(object);
+        &signed[HEADER_LEN..signed.len() - SIGNATURE_LEN]
+    }
+
+    /// A compact snapshot: its signed header (`body` signed), zero
+    /// padding to a 64-byte boundary, then the list.
+    pub fn compact_object(body: &[u8], list: &[u8], key: &SecretKey) -> Vec<u8> {
+        let mut bytes = sign_envelope(COMPACT_SNAPSHOT, body, key);
+        bytes.resize(bytes.len().next_multiple_of(64), 0);
+        bytes.extend_from_slice(list);
+        bytes
     }
 
     fn seal<B: Serialize>(object_type: u8, body: &B, key: &SecretKey) -> Vec<u8> {
@@ -690,7 +701,8 @@ pub mod forge {
     }
 
     /// Mirror of `blocklist::compact_snapshot::CompactSnapshotBody` (the
-    /// list's bytes encode as a length and the bytes, as a `Vec<u8>` does).
+    /// head, then the commitment to the list that follows the signature),
+    /// with the list beside it.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct CompactSnapshotBody {
         pub signer_certificate: Vec<u8>,
@@ -699,11 +711,17 @@ pub mod forge {
         pub sequence: u64,
         pub issued_at: u64,
         pub expires_at: u64,
+        pub layout: u8,
+        pub block_log2: u8,
+        pub len: u64,
+        pub root: [u8; 32],
+        #[serde(skip)]
         pub list: Vec<u8>,
     }
 
     impl CompactSnapshotBody {
         pub fn of(snapshot: &CompactSnapshot) -> Self {
+            let list = snapshot.list().as_bytes().to_vec();
             CompactSnapshotBody {
                 signer_certificate: snapshot.signer_certificate().as_bytes().to_vec(),
                 authority: snapshot.authority(),
@@ -711,13 +729,29 @@ pub mod forge {
                 sequence: snapshot.version().sequence,
                 issued_at: snapshot.issued_at(),
                 expires_at: snapshot.expires_at(),
-                list: snapshot.list().as_bytes().to_vec(),
+                layout: list[4],
+                block_log2: 16,
+                len: list.len() as u64,
+                root: snapshot.list_root(),
+                list,
             }
         }
 
+        /// The same, committing to `list` instead (length and root).
+        pub fn with_list(mut self, list: Vec<u8>) -> Self {
+            self.len = list.len() as u64;
+            self.root = partcert::internal::compact_list_root(&list);
+            self.list = list;
+            self
+        }
+
+        pub fn sign_bytes(&self, key: &SecretKey) -> Vec<u8> {
+            let body = postcard::to_allocvec(self).expect("encode body");
+            compact_object(&body, &self.list, key)
+        }
+
         pub fn sign(&self, key: &SecretKey) -> CompactSnapshot {
-            CompactSnapshot::decode(&seal(COMPACT_SNAPSHOT, self, key))
-                .expect("forged compact snapshot decodes")
+            CompactSnapshot::decode(&self.sign_bytes(key)).expect("forged compact snapshot decodes")
         }
     }
 
