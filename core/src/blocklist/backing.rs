@@ -121,7 +121,6 @@ impl core::fmt::Debug for BlockCheck {
     }
 }
 
-#[allow(dead_code)]
 impl BlockCheck {
     /// Leaves already proven against the signed root, for blocks of
     /// `2^block_log2` bytes; nothing is checked yet.
@@ -196,10 +195,6 @@ impl BlockCheck {
             });
         }
         Ok(())
-    }
-
-    pub(crate) fn leaves(&self) -> &[Hash] {
-        &self.leaves
     }
 }
 

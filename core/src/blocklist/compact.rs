@@ -18,15 +18,11 @@ use blocked::{Holds, Key, Layout, NO_HANDSET, PartRow, Reader, Touch};
 /// The layout version of the lists this library writes and reads (the
 /// fifth byte of every list, and what a signed compact snapshot commits
 /// to).
-#[allow(dead_code)] // what signed compact snapshots will commit to (issue 17), next
 pub(crate) const LAYOUT_VERSION: u8 = blocked::VERSION;
 
 /// 2000-01-01T00:00:00Z: day 0 of the listing dates.
 const DAY_ZERO: u64 = 946_684_800;
 const DAY: u64 = 86_400;
-
-/// What a damaged list's error names when its loader gave no file name.
-const UNLABELLED: &str = "the saved compact list";
 
 /// Bytes in a line, and the alignment a list's first line needs to be
 /// one cache line.
@@ -500,8 +496,6 @@ pub struct CompactList {
     /// For a list kept on disk: the check of each block as it is first
     /// read. `None` for a list checked whole when it was received.
     check: Option<Arc<BlockCheck>>,
-    /// What a damaged list's error names: the file it was read from.
-    label: Option<Arc<str>>,
 }
 
 /// A list just built, in the buffer it was written to, moved (at most 63
@@ -640,14 +634,12 @@ impl CompactList {
             buffer,
             layout,
             check: None,
-            label: None,
         })
     }
 
     /// As [`CompactList::in_object`], for a list kept on disk whose blocks
     /// `check` checks as they are first read, the header's now (a damaged
     /// one gives [`Error::FileMismatch`], not what its bytes would).
-    #[allow(dead_code)] // lists kept on disk (issue 17): the device's loader, next
     pub(crate) fn in_object_checked(
         buffer: ObjectBytes,
         range: core::ops::Range<usize>,
@@ -655,27 +647,11 @@ impl CompactList {
     ) -> Result<Self, Error> {
         let list = buffer.bytes().get(range.clone()).unwrap_or_default();
         check.touch(list, 0, list.len().min(blocked::HEADER_LEN));
-        check.result(UNLABELLED)?;
+        check.result()?;
         Ok(CompactList {
             check: Some(check),
             ..Self::in_object(buffer, range)?
         })
-    }
-
-    /// The same list, naming `file` (where it is kept) in the error a
-    /// damaged block gives ([`Error::FileMismatch`]).
-    #[allow(dead_code)] // lists kept on disk (issue 17): the device's loader, next
-    pub(crate) fn labelled(self, file: &str) -> Self {
-        CompactList {
-            label: Some(file.into()),
-            ..self
-        }
-    }
-
-    /// The block check of a list kept on disk.
-    #[allow(dead_code)] // lists kept on disk (issue 17): the device's loader, next
-    pub(crate) fn block_check(&self) -> Option<&Arc<BlockCheck>> {
-        self.check.as_ref()
     }
 
     /// An estimate of the size of a list holding these counts, and where
@@ -722,7 +698,7 @@ impl CompactList {
     /// [`Error::FileMismatch`] once a block read failed its check.
     fn damage(&self) -> Result<(), Error> {
         match &self.check {
-            Some(check) => check.result(self.label.as_deref().unwrap_or(UNLABELLED)),
+            Some(check) => check.result(),
             None => Ok(()),
         }
     }
@@ -814,22 +790,11 @@ impl CompactList {
         Ok(structure?)
     }
 
-    /// [`CompactList::lookup`] for a list that may be kept on disk: the
-    /// answer, or [`Error::FileMismatch`] if a block it read (or one read
-    /// before) does not match the signed list.
-    #[allow(dead_code)] // lists kept on disk (issue 17): the device's loader, next
-    pub(crate) fn lookup_checked(&self, key: &BlockKey) -> Result<Option<CompactHit>, Error> {
-        let hit = lookup(self.reader(), key);
-        self.damage()?;
-        Ok(hit)
-    }
-
     /// Gives each listing of `key` to `each` in turn (as
     /// [`CompactList::lookup_all`] reads them) until it says to stop;
     /// allocates nothing. A listing is given only once the blocks it was
-    /// read from are checked; [`Error::FileMismatch`] as
-    /// [`CompactList::lookup_checked`] says.
-    #[allow(dead_code)] // lists kept on disk (issue 17): the device's loader, next
+    /// read from are checked; [`Error::FileMismatch`] when a block read
+    /// does not match the signed list.
     pub(crate) fn for_each_checked(
         &self,
         key: &BlockKey,

@@ -33,7 +33,6 @@ mod device;
 mod encoded;
 mod guard;
 mod held;
-#[allow(dead_code)] // wired in with the compact layout 3 (issue 17)
 mod merkle;
 mod objects;
 mod publish;

@@ -1,9 +1,10 @@
 //! What the lists held say of a part: lookups across every authority,
 //! and each followed list's standing (current, or stale and why).
 
+use core::ops::ControlFlow;
 use serde::Serialize;
 
-use super::compact::{CompactHit, CompactKey, PartFingerprint};
+use super::compact::{CompactKey, PartFingerprint};
 use super::device::Blocklist;
 use super::held::{AuthorityList, Held};
 use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
@@ -214,20 +215,11 @@ impl Blocklist {
                         Some(OverlayChange::Delisted(_)) => None,
                         None => {
                             // A list kept on disk answers only from blocks
-                            // that match what was applied.
-                            if let Some(check) = snapshot.list.block_check() {
-                                check.touch_all(snapshot.list.as_bytes());
-                            }
-                            // One more than there is room for tells it was capped.
-                            let hits: Vec<CompactHit> = snapshot
-                                .list
-                                .lookup_all(key)
-                                .take(room(&found) + 1)
-                                .collect();
-                            for hit in hits {
+                            // that match what was applied (checked as read).
+                            snapshot.list.for_each_checked(key, |hit| {
                                 if room(&found) == 0 {
                                     found.capped = true;
-                                    break;
+                                    return ControlFlow::Break(());
                                 }
                                 let (matched, key) = match hit.key {
                                     CompactKey::Imei(imei) => {
@@ -245,12 +237,8 @@ impl Blocklist {
                                     handset: hit.handset,
                                 };
                                 found.listings.push(listing(matched, &entry));
-                            }
-                            // A list kept on disk answers only from blocks
-                            // that match what was applied.
-                            if let Some(check) = snapshot.list.block_check() {
-                                check.result()?;
-                            }
+                                ControlFlow::Continue(())
+                            })?;
                             None
                         }
                     },
