@@ -417,9 +417,46 @@ pub fn blocklist_state(
     trust: &TrustStore,
     how_to_start: &str,
 ) -> Result<LoadedState, CliError> {
-    let bytes = read_state(src, Kind::BlocklistState, how_to_start)?;
-    Blocklist::load_state(&bytes, trust)
-        .map_err(|error| CliError::core(error).file(src.path).hint(RESTORE_STATE))
+    let refused = |error| CliError::core(error).file(src.path).hint(RESTORE_STATE);
+    if is_stdout(src.path) {
+        let bytes = read_state(src, Kind::BlocklistState, how_to_start)?;
+        return Blocklist::load_state(&bytes, trust).map_err(refused);
+    }
+    // Only the state file is read here: each compact list beside it is
+    // mapped and checked as a lookup reads it (a national list is not
+    // read, copied or hashed again on every run).
+    if !src.path.exists() {
+        return Err(no_such_state(src, how_to_start));
+    }
+    match detect(&read_prefix(src.path)?) {
+        Kind::BlocklistState | Kind::Unknown => {}
+        found => return Err(wrong_kind(src, Kind::BlocklistState, found)),
+    }
+    Blocklist::load(src.path, trust).map_err(refused)
+}
+
+/// The first bytes of a file, enough to tell its kind.
+pub fn read_prefix(path: &Path) -> Result<Vec<u8>, CliError> {
+    let file = File::open(path).map_err(|source| CliError::io(path, &source))?;
+    let mut prefix = Vec::with_capacity(4096);
+    file.take(4096)
+        .read_to_end(&mut prefix)
+        .map_err(|source| CliError::io(path, &source))?;
+    Ok(prefix)
+}
+
+/// Saves a device's blocklist state to `path`, the file a command was given
+/// to update (`--state`, `--out`): the state file and, beside it in
+/// `<name>.lists/`, each compact list in a file of its own. Crash-safe: a
+/// power cut leaves the old state or the new one (see
+/// `partcert::blocklist::Blocklist::save`).
+pub fn save_blocklist(path: &Path, blocklist: &Blocklist) -> Result<(), CliError> {
+    if is_stdout(path) {
+        return update_state(path, &blocklist.encode_state());
+    }
+    blocklist
+        .save(path)
+        .map_err(|error| CliError::core(error).file(path))
 }
 
 /// What to do about a state that does not load.

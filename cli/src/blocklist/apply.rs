@@ -64,7 +64,7 @@ pub fn apply(args: BlocklistApplyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<
     }
     let state_out = args.out.as_ref().or(args.state.as_ref());
     if let Some(path) = state_out {
-        files::update_state(path, &blocklist.encode_state())?;
+        files::save_blocklist(path, &blocklist)?;
     }
     let device = Device {
         checked: blocklist.lists_checked(&trust, now),
@@ -287,7 +287,12 @@ pub fn apply_file(
 /// Reads a signed list of any format (its bytes dropped once decoded: a
 /// national list is held once), refusing another kind of file by name.
 pub fn read_list(src: Src<'_>) -> Result<SignedList, CliError> {
-    let bytes = files::read_bytes(src.path)?;
+    let from_file = !files::is_stdout(src.path);
+    let bytes = if from_file {
+        files::read_prefix(src.path)?
+    } else {
+        files::read_bytes(src.path)?
+    };
     match files::detect(&bytes) {
         Kind::Object(
             ObjectType::BlocklistSnapshot
@@ -303,6 +308,11 @@ pub fn read_list(src: Src<'_>) -> Result<SignedList, CliError> {
             let expected = Kind::Object(ObjectType::BlocklistSnapshot);
             return Err(files::wrong_kind(src, expected, found).message(message));
         }
+    }
+    if from_file {
+        // A compact snapshot is mapped, not copied: its blocks are read
+        // once, by the hash pass that checks them against the signed root.
+        return SignedList::read(src.path).map_err(CliError::about(src.path));
     }
     SignedList::decode(&bytes).map_err(CliError::about(src.path))
 }

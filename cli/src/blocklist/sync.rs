@@ -65,7 +65,7 @@ pub fn sync(args: BlocklistSyncArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8
     let timeout = Duration::from_secs(args.timeout_secs);
     let fetcher = Fetcher::new(&args.url, timeout, args.retries);
     let synced = fetch(&blocklist, &trust, &fetcher, now)?;
-    files::update_state(&args.state, &synced.blocklist.encode_state())?;
+    files::save_blocklist(&args.state, &synced.blocklist)?;
     let device = Device {
         checked: synced.blocklist.lists_checked(&trust, now),
         blocklist: &synced.blocklist,

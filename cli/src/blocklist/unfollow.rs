@@ -120,7 +120,13 @@ fn describe(register: &Named) -> String {
 struct Outcome {
     unfollowed: Vec<Unfollowed>,
     following: Vec<Value>,
-    bytes: Vec<u8>,
+    kept: Kept,
+}
+
+/// What is written back: a device's state, or marks alone.
+enum Kept {
+    State(Blocklist),
+    Marks(Vec<u8>),
 }
 
 /// `partcert blocklist unfollow`
@@ -152,7 +158,10 @@ pub fn unfollow(
     };
     // Written only once every register named was found: all or nothing.
     let target = args.out.as_ref().unwrap_or(path);
-    files::update_state(target, &outcome.bytes)?;
+    match &outcome.kept {
+        Kept::State(blocklist) => files::save_blocklist(target, blocklist)?,
+        Kept::Marks(bytes) => files::update_state(target, bytes)?,
+    }
 
     let mut report = Report::new("blocklist unfollow");
     report.wrote(target, kind);
@@ -233,7 +242,7 @@ fn unfollow_in_state(
     Ok(Outcome {
         unfollowed,
         following,
-        bytes: blocklist.encode_state(),
+        kept: Kept::State(blocklist),
     })
 }
 
@@ -258,7 +267,7 @@ fn unfollow_in_marks(src: Src<'_>, named: Vec<Named>) -> Result<Outcome, CliErro
     Ok(Outcome {
         unfollowed,
         following,
-        bytes: marks.encode(),
+        kept: Kept::Marks(marks.encode()),
     })
 }
 
