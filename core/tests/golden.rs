@@ -21,6 +21,21 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         .unwrap();
     let v2 = world.alice_reported_stolen(2);
     let delta = world.register.publish_delta(&v1, &v2).unwrap();
+    // The same listings as v2, published compact (sequence 3).
+    let compact = world
+        .register
+        .publish_compact_snapshot(
+            seq(3),
+            T0 + 2 * DAY,
+            T0 + 9 * DAY,
+            &BlocklistEntry::for_reported_handset(
+                &world.alice.pairing,
+                Reason::Stolen,
+                T0 + DAY,
+                ListingStatus::Final,
+            ),
+        )
+        .unwrap();
     let revocation = world
         .acme_root
         .revoke(
@@ -76,6 +91,7 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         ("empty_v1.pcbl", v1.as_bytes().to_vec()),
         ("stolen_v2.pcbl", v2.as_bytes().to_vec()),
         ("v1_to_v2.pcbd", delta.as_bytes().to_vec()),
+        ("stolen_v3.pccs", compact.as_bytes().to_vec()),
         ("revocation.pcrl", revocation.as_bytes().to_vec()),
         ("camera_response.pcr", response.as_bytes().to_vec()),
         ("rollback_state.pcrb", blocklist.rollback_state().encode()),
@@ -201,6 +217,20 @@ fn every_golden_vector_decodes_and_verifies() {
         )
         .unwrap();
     assert_eq!(verdict.binding, Binding::KeyProven);
+
+    // The compact list of the same listings blocks the same screen.
+    let compact = CompactSnapshot::decode(&read("stolen_v3.pccs")).unwrap();
+    let mut held = Blocklist::new();
+    held.apply_compact_snapshot(&trust, &compact, T0 + 2 * DAY)
+        .unwrap();
+    let verdict = Verifier::new(&trust)
+        .with_blocklist(&held)
+        .verify_part(
+            &PartEvidence::new(&screen, &chain).with_pairing(&pairing),
+            T0 + 3 * DAY,
+        )
+        .unwrap();
+    assert!(verdict.is_blocked());
 }
 
 /// The hand-signing helpers other tests forge objects with
