@@ -2,8 +2,9 @@
  * read whole, and written atomically — a temporary file in the same
  * folder, fsync, rename over the old one, fsync the folder — so that a
  * power cut leaves the old file or the new one, never half of either.
- * A device's saved state and a repository's head are only ever written
- * this way. POSIX. */
+ * A repository's head and lists are only ever written this way (a
+ * device's state is saved by the library itself: partcert_blocklist_save).
+ * POSIX. */
 #ifndef PARTCERT_EXAMPLE_FILES_H
 #define PARTCERT_EXAMPLE_FILES_H
 

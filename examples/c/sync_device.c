@@ -8,14 +8,16 @@
  * file to fetch with its exact size and SHA-256. The device fetches each —
  * reading no more than that size — and offers the bytes, which are checked
  * before anything decodes them. Only when every file is in does the new
- * state replace the old one, saved atomically; on any error the state on
- * disk is untouched.
+ * state replace the old one, saved by the library to the state's path
+ * (partcert_blocklist_save: crash-safe, each national list in a file of
+ * its own beside it); on any error the state on disk is untouched.
  *
  *   sync_device URL REGISTER_ROOT STATE NOW
  *
  * URL is the repository's base (its files are URL/head.pchd and
  * URL/lists/…), REGISTER_ROOT the register's root certificate, STATE the
- * device's saved blocklist state (made on the first sync), NOW the
+ * path of the device's saved blocklist state (made on the first sync; its
+ * national lists go to STATE without its extension, plus ".lists/"), NOW the
  * device's clock in seconds since the Unix epoch.
  *
  * Exit status: 0 the lists are current; 11 synced, but freshness cannot be
@@ -76,33 +78,30 @@ static int fetch(CURL *curl, const char *url, const char *path, size_t cap, down
     return 0;
 }
 
-/* The device's blocklist as saved (a new one on the first sync). */
+/* The device's blocklist as saved (a new one on the first sync, when
+ * nothing is saved at `path` yet). The library reads the state file and
+ * maps each national (compact) list saved beside it, checking its blocks
+ * as lookups read them. */
 static int load_state(const partcert_trust_store *trust, const char *path,
                       partcert_blocklist **blocklist) {
-    file_bytes saved;
     partcert_error *error = NULL;
     partcert_result rc;
-    if (read_file(path, &saved) != 0) {
-        if (errno != ENOENT) return NETWORK;
+    if (access(path, F_OK) != 0) {
+        if (errno != ENOENT) return (perror(path), NETWORK);
         *blocklist = partcert_blocklist_new();
         return 0;
     }
-    rc = partcert_blocklist_load_state(trust, saved.data, saved.len, blocklist, NULL, &error);
-    free(saved.data);
+    rc = partcert_blocklist_load(trust, path, blocklist, NULL, &error);
     return rc == 0 ? 0 : fail(path, rc, error, NETWORK);
 }
 
+/* Saves the device's blocklist to `path` (each compact list in a file of
+ * its own beside it), crash-safe: a power cut leaves the old state or
+ * the new one. */
 static int save_state(const partcert_blocklist *blocklist, const char *path) {
-    partcert_bytes *state = NULL;
     partcert_error *error = NULL;
-    partcert_result rc = partcert_blocklist_save_state(blocklist, &state, &error);
-    int status = rc != 0 ? fail(path, rc, error, NETWORK)
-                         : write_file_atomic(path, partcert_bytes_data(state),
-                                             partcert_bytes_len(state)) == 0
-                             ? 0
-                             : NETWORK;
-    partcert_bytes_free(state);
-    return status;
+    partcert_result rc = partcert_blocklist_save(blocklist, path, &error);
+    return rc == 0 ? 0 : fail(path, rc, error, NETWORK);
 }
 
 /* The sans-I/O loop: the head, then each file the update names. Writes

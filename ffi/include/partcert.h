@@ -155,9 +155,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 5
+#define PARTCERT_VERSION_MINOR 6
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.5.0"
+#define PARTCERT_VERSION_STRING "1.6.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -523,6 +523,10 @@ enum partcert_result
    * an argument is out of range (InvalidArgument).
    */
   PARTCERT_RESULT_INVALID_ARGUMENT = 503,
+  /**
+   * a file could not be read or written (Io).
+   */
+  PARTCERT_RESULT_IO = 504,
   /**
    * internal error (a bug): please report it (Panic).
    */
@@ -1067,8 +1071,9 @@ typedef struct partcert_authority partcert_authority;
  * `partcert_blocklist_holder`, which publishes each update in O(1).
  *
  * Anti-rollback marks: persist `partcert_blocklist_rollback_state` (or the
- * whole `partcert_blocklist_save_state`) after each update and restore it
- * at the next start, so an older list is still refused after a reboot,
+ * whole state: `partcert_blocklist_save` to a path, since 1.6, or
+ * `partcert_blocklist_save_state` to bytes) after each update and restore
+ * it at the next start, so an older list is still refused after a reboot,
  * and a list withheld after the reboot reads as missing (stale), never
  * clean. The saved bytes end in a SHA-256 checksum that detects
  * corruption (112), not tampering: they are not signed. Keep them where
@@ -2113,6 +2118,71 @@ partcert_result partcert_blocklist_load_state(const struct partcert_trust_store 
 partcert_result partcert_blocklist_save_state(const struct partcert_blocklist *blocklist,
                                               struct partcert_bytes **state_out,
                                               struct partcert_error **error_out);
+
+/**
+ * Saves the whole accepted state — every authority's list and the
+ * anti-rollback marks — to the file at `path` (a NUL-terminated path, as
+ * `fopen` takes it), for `partcert_blocklist_load` after a restart (since
+ * 1.6; the core's `Blocklist::save`, the same files the `partcert` tool
+ * and the Kotlin and Swift bindings write). The state file is small:
+ * each compact list (a national list) is kept in a file of its own,
+ * `<path without its extension>.lists/<sha256>.pccs` (`device.pcbs`
+ * keeps its lists in `device.lists/`), as it was received, and is not
+ * written again while it is the one held.
+ *
+ * Crash-safe: new list files are written first (each to a temporary file,
+ * flushed and renamed), then the state file replaces the old one
+ * atomically, then the list files neither the new nor the previous state
+ * names are removed; a power cut at any point leaves the old state or the
+ * new one, each with its list files. Save a path from one thread at a
+ * time. Errors: 504 (`PARTCERT_RESULT_IO`) naming the file or folder that
+ * could not be written — the state at `path` is then the one saved
+ * before. Keep the files where the device keeps its other trusted state
+ * (see `partcert_blocklist`): they are unsigned.
+ */
+partcert_result partcert_blocklist_save(const struct partcert_blocklist *blocklist,
+                                        const char *path,
+                                        struct partcert_error **error_out);
+
+/**
+ * Loads a state saved by `partcert_blocklist_save` at `path` (a
+ * NUL-terminated path) into a new blocklist, under the rules of
+ * `partcert_blocklist_load_state` — every list must agree with its
+ * anti-rollback mark, an authority whose blocklist root `trust` no longer
+ * pins is dropped (and reported in `dropped_out` as that call reports it),
+ * every other one kept — since 1.6 (the core's `Blocklist::load`). A
+ * file written by `partcert_blocklist_save_state`, its lists kept in it,
+ * loads too.
+ *
+ * Each compact list's file is mapped, not read: loading reads the state
+ * file and each list's signed header, and checks the saved block digests
+ * against the root the list's signature covers (a few milliseconds for a
+ * national list). Each 64 KiB block of the list is checked the first time
+ * a lookup reads it, so a verify against a national list reads a handful
+ * of blocks. A list file replaced by another (another register's, another
+ * version's) or cut short is refused here with 206
+ * (`PARTCERT_RESULT_FILE_MISMATCH`, naming the file); one altered in place
+ * is refused with 206 by the call whose lookup reads the damage
+ * (`partcert_verify_part`, `partcert_verify_handset`, ...), here if the
+ * damage is in the block holding the list's header — never an answer from
+ * altered bytes. The list files must not be changed while the blocklist
+ * (or a reference to it) is in use: one cut short under a reader ends the
+ * process that reads past its new end (SIGBUS), as with any mapped file;
+ * `partcert_blocklist_save` never changes a file in place.
+ *
+ * Writes the new blocklist to `blocklist_out` and, if `dropped_out` is not
+ * NULL, the dropped authorities' root key ids as
+ * `partcert_blocklist_load_state` does; both only on success. Errors: 504
+ * (`PARTCERT_RESULT_IO`) for a state or list file that cannot be read —
+ * nothing saved at `path` yet is 504 too (test whether the file exists to
+ * tell a first start); 206 as above; 1xx for a damaged state file (112 if
+ * its checksum fails).
+ */
+partcert_result partcert_blocklist_load(const struct partcert_trust_store *trust,
+                                        const char *path,
+                                        struct partcert_blocklist **blocklist_out,
+                                        struct partcert_bytes **dropped_out,
+                                        struct partcert_error **error_out);
 
 /**
  * Writes the anti-rollback state to persist (at most

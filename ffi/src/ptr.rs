@@ -88,6 +88,33 @@ pub(crate) unsafe fn str_in<'a>(
     std::str::from_utf8(bytes).map_err(|error| Failure::utf8(what, error))
 }
 
+/// Borrows a file path given as a NUL-terminated C string, as the
+/// operating system takes it: any bytes but NUL on Unix, UTF-8 elsewhere
+/// (502 otherwise). NULL is 500.
+///
+/// # Safety
+/// If `path` is not NULL it points to a NUL-terminated string that stays
+/// unchanged for the returned lifetime.
+pub(crate) unsafe fn path_in<'a>(
+    path: *const c_char, what: &'static str,
+) -> Result<&'a std::path::Path, Failure> {
+    if path.is_null() {
+        return Err(Failure::null(what));
+    }
+    // SAFETY: non-NULL and NUL-terminated (this contract).
+    let bytes = unsafe { std::ffi::CStr::from_ptr(path) }.to_bytes();
+    #[cfg(unix)]
+    let path = {
+        use std::os::unix::ffi::OsStrExt;
+        std::path::Path::new(std::ffi::OsStr::from_bytes(bytes))
+    };
+    #[cfg(not(unix))]
+    let path = std::path::Path::new(
+        std::str::from_utf8(bytes).map_err(|error| Failure::utf8(what, error))?,
+    );
+    Ok(path)
+}
+
 /// Borrows `count` strings at `list` (NULL only when `count` is 0).
 ///
 /// # Safety
