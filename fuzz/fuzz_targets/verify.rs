@@ -956,7 +956,12 @@ fn check_correction(world: &World, device: &Device, choices: &mut Choices<'_>) {
             register_list.stale_reason, None,
             "the correction read stale"
         );
-        assert!(!blocklist.lookup(&[BlockKey::Imei(imei)]).unwrap().is_empty());
+        assert!(
+            !blocklist
+                .lookup(&[BlockKey::Imei(imei)])
+                .unwrap()
+                .is_empty()
+        );
         let evidence = PartEvidence::new(&world.acme_board, &world.acme_chain);
         match Verifier::new(&trust)
             .with_blocklist(&blocklist)
@@ -1365,7 +1370,11 @@ fuzz_target!(|data: &[u8]| {
         );
         for key in device.held_keys() {
             assert!(
-                !device.blocklist.lookup(&[key]).expect("the device's lists are in memory").is_empty(),
+                !device
+                    .blocklist
+                    .lookup(&[key])
+                    .expect("the device's lists are in memory")
+                    .is_empty(),
                 "a held listing was not found"
             );
         }

@@ -216,7 +216,7 @@ impl Blocklist {
                 Ok((Held::Sorted(sorted.clone()), *digest))
             }
             ListRef::Compact(snapshot) => {
-                snapshot.list.check_structure()?;
+                snapshot.structure.clone()?;
                 let held = Held::compact(snapshot.clone());
                 Ok((held, snapshot.digest))
             }
