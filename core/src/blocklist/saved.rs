@@ -176,7 +176,11 @@ fn open_list(
             // list under the name the state gave.
             Error::CorruptState(_) => mismatch("list (its root is not the saved one)"),
             Error::Truncated | Error::TrailingBytes(_) => mismatch("size"),
-            other => other,
+            // A block the header lies in, already named.
+            Error::FileMismatch { .. } => error,
+            // Whatever else its bytes say, it is not the list saved under
+            // this name (it was one when saved).
+            _ => mismatch("file (not the signed list saved under this name)"),
         }
     })?;
     if signed_name(&snapshot) != *signed {
