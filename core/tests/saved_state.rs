@@ -6,11 +6,46 @@
 //! save is crash-safe and keeps the previous state's files for a reader
 //! that loaded it a moment ago.
 
+// A counting allocator (below) needs `unsafe`; the library forbids it.
+#![allow(unsafe_code)]
+
 mod common;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use common::*;
+
+// Allocation counting, per thread (tests run in parallel threads).
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: same layout contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Allocations this thread makes while `f` runs.
+fn allocations_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let result = f();
+    (result, ALLOCATIONS.with(Cell::get) - before)
+}
 
 fn reported(world: &World, owner: &Handset) -> Vec<BlocklistEntry> {
     let _ = world;
@@ -392,4 +427,35 @@ fn a_list_file_read_from_a_path_is_mapped_and_applies_as_the_bytes_do() {
         SignedList::read(&folder.path().join("nationl.pccs")),
         Err(Error::Io { .. })
     ));
+}
+
+/// Every clean part and phone is a miss: the shop's lookup of one, against
+/// the national list loaded from disk, allocates nothing (its blocks are
+/// checked in place as they are read); a hit allocates only its answer.
+#[test]
+fn a_clean_part_is_looked_up_in_the_saved_list_without_allocating() {
+    let world = world();
+    let (device, _) = shop_with_national_list(&world);
+    let folder = tempfile::tempdir().expect("folder");
+    let state = folder.path().join("shop.pcbs");
+    device.save(&state).expect("saved");
+    let shop = Blocklist::load(&state, &world.trust())
+        .expect("loads")
+        .blocklist;
+
+    let bob = [
+        BlockKey::Imei(world.bob.imei),
+        BlockKey::Part(world.bob.screen.part().expect("a part").part_id()),
+    ];
+    // The first lookup checks the blocks it reads; the next reads them
+    // checked. Neither allocates.
+    for _ in 0..2 {
+        let (listings, allocations) = allocations_during(|| shop.lookup(&bob));
+        assert_eq!(listings, Ok(vec![]));
+        assert_eq!(allocations, 0, "a miss allocated");
+    }
+    let alice = [BlockKey::Imei(world.alice.imei)];
+    let (listings, allocations) = allocations_during(|| shop.lookup(&alice));
+    assert_eq!(listings.map(|l| l.len()), Ok(1));
+    assert!(allocations <= 2, "a hit allocated {allocations} times");
 }

@@ -75,6 +75,12 @@ impl Probe {
     }
 }
 
+impl From<BlockKey> for Probe {
+    fn from(key: BlockKey) -> Self {
+        Probe::key(key)
+    }
+}
+
 /// A blocklist entry that matched, with who listed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -183,12 +189,12 @@ impl Blocklist {
     /// where its file no longer holds what was applied (altered or cut
     /// short): a damaged list never answers.
     pub fn lookup(&self, keys: &[BlockKey]) -> Result<Vec<Listing>, Error> {
-        let probes: Vec<Probe> = keys.iter().copied().map(Probe::key).collect();
-        Ok(self.find(&probes)?.listings)
+        Ok(self.find(keys)?.listings)
     }
 
     /// Every listing of any of `probes`, capped at [`limits::MAX_LISTINGS`].
-    pub(crate) fn find(&self, probes: &[Probe]) -> Result<Found, Error> {
+    /// Allocates nothing where nothing is listed.
+    pub(crate) fn find<P: Copy + Into<Probe>>(&self, probes: &[P]) -> Result<Found, Error> {
         let mut found = Found::default();
         let room = |found: &Found| limits::MAX_LISTINGS.saturating_sub(found.listings.len());
         for list in self.lists.values() {
@@ -205,6 +211,7 @@ impl Blocklist {
                 handset: entry.handset,
             };
             for probe in probes {
+                let probe: Probe = (*probe).into();
                 let key = &probe.key;
                 let entry = match &list.held {
                     Held::Sorted(entries) => entries.find(key),
