@@ -38,6 +38,7 @@ use crate::trust::TrustStore;
 
 /// One file a head names: where it is, how long, and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FileRef {
     /// Its path under the repository's root, e.g. `lists/3fa0….pcbl`:
     /// lower-case ASCII letters, digits, `.`, `-`, `_` and `/`, no `..`,
@@ -122,6 +123,7 @@ impl FileRef {
 
 /// A delta a head names: the sequence it applies to, and the file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeltaRef {
     /// The sequence (in the file's epoch) it applies to.
     pub from: u64,
