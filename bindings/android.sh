@@ -9,6 +9,7 @@
 #
 #   OUT/src/main/kotlin/org/partcert/partcert_uniffi.kt   generated Kotlin (objects, calls)
 #   OUT/src/main/kotlin/org/partcert/core/partcert.kt     generated Kotlin (the core's values)
+#   OUT/src/main/kotlin/org/partcert/BlocklistSync.kt     hand-written: the suspending sync
 #   OUT/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so
 #   OUT/src/main/jniLibs/armeabi-v7a/libpartcert_uniffi.so
 #   OUT/src/main/jniLibs/x86_64/libpartcert_uniffi.so
@@ -42,6 +43,8 @@ cargo build --release -p partcert-uniffi --features cli --bin uniffi-bindgen
     --library "$out/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so" \
     --config "$root/bindings/uniffi-bindgen.toml" \
     --language kotlin --out-dir "$out/src/main/kotlin" --no-format
+# The hand-written Kotlin shipped beside the generated code.
+cp "$root"/bindings/kotlin/org/partcert/*.kt "$out/src/main/kotlin/org/partcert/"
 
 for abi in arm64-v8a armeabi-v7a x86_64; do
     [[ -f $out/src/main/jniLibs/$abi/libpartcert_uniffi.so ]] || {

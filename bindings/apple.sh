@@ -13,6 +13,7 @@
 #                                 generated header and module map
 #   OUT/Sources/Partcert/Partcert.swift       the generated Swift: the calls
 #   OUT/Sources/Partcert/PartcertCore.swift   and the core's values (one module)
+#   OUT/Sources/Partcert/BlocklistSync.swift  hand-written: the async sync
 #
 # In a Package.swift: `.binaryTarget(name: "PartcertFFI", path: "PartcertFFI.xcframework")`
 # and `.target(name: "Partcert", dependencies: ["PartcertFFI"])`.
@@ -42,6 +43,8 @@ mkdir -p "$gen" "$out/Sources/Partcert"
     --config "$root/bindings/uniffi-bindgen.toml" \
     --language swift --out-dir "$gen" --no-format
 mv "$gen/Partcert.swift" "$gen/PartcertCore.swift" "$out/Sources/Partcert/"
+# The hand-written Swift shipped beside the generated code.
+cp "$root"/bindings/swift/Sources/Partcert/*.swift "$out/Sources/Partcert/"
 
 # The headers folder of each slice: both C headers and one module map,
 # module.modulemap (what Xcode looks for), for the one PartcertFFI module

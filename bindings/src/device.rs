@@ -144,7 +144,7 @@ impl From<&pc::blocklist::AuthorityList> for AuthorityList {
 pub struct Blocklist(pub(crate) Shared<pc::Blocklist>);
 
 impl Blocklist {
-    fn holding(blocklist: pc::Blocklist) -> Arc<Self> {
+    pub(crate) fn holding(blocklist: pc::Blocklist) -> Arc<Self> {
         Arc::new(Blocklist(Shared::new(blocklist)))
     }
 }
@@ -271,7 +271,7 @@ impl Blocklist {
     /// Every listing of any of `keys`, at most `maxListings()` (throws
     /// only when a key is not one: it is checked as it crosses).
     pub fn lookup(&self, keys: Vec<BlockKey>) -> Result<Vec<Listing>> {
-        Ok(self.0.load().lookup(&keys))
+        Ok(self.0.load().lookup(&keys)?)
     }
 
     /// Every followed authority's list as it would be consulted at `now`.

@@ -17,7 +17,9 @@ use pc::{PartKind, Validity};
 
 use crate::device::{Blocklist, TrustStore};
 use crate::error::{PartcertError, Result};
-use crate::objects::{Certificate, PairingRecord, RevocationList, bytes32};
+use crate::objects::{
+    Certificate, PairingRecord, RepositoryHead, RevocationList, SignedList, bytes32,
+};
 
 /// An Ed25519 secret key. Keep it secret: `seed()` is its whole secret.
 #[derive(uniffi::Object)]
@@ -344,6 +346,32 @@ impl Authority {
             bytes: published.list.as_bytes().to_vec(),
             changes: published.changes,
         })
+    }
+
+    /// Signs the head a register's repository serves once `added` (its
+    /// signed lists, any format, any order) join what `previous` served:
+    /// the newest snapshot, and the deltas issued no more than `window`
+    /// seconds before `issued_at` that still lead to the newest list (a
+    /// device further behind fetches the snapshot); it expires at
+    /// `expires_at` (hours later: a device that gets no fresher head reads
+    /// the register's list as stale). The repository serves each list at
+    /// `SignedList.fileRef().path` and the head, written last, at
+    /// `repositoryHeadPath()`. Refused: lists of another register (401),
+    /// no snapshot at all (111), a signer that may not sign the newest
+    /// version (406).
+    pub fn publish_head(
+        &self,
+        previous: Option<Arc<RepositoryHead>>,
+        added: Vec<Arc<SignedList>>,
+        window: u64,
+        issued_at: u64,
+        expires_at: u64,
+    ) -> Result<Arc<RepositoryHead>> {
+        let added: Vec<pc::blocklist::SignedList> = added.iter().map(|l| l.0.clone()).collect();
+        let previous = previous.as_ref().map(|head| &head.0);
+        let head =
+            pc::blocklist::Head::next(&self.0, previous, &added, window, issued_at, expires_at)?;
+        Ok(RepositoryHead::wrap(head))
     }
 
     /// Signs a revocation list (roots only) of keys it certified, each

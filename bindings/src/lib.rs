@@ -6,11 +6,14 @@
 //! feature and cross as they are (ids and public keys as 64 lower-case hex
 //! digits, IMEIs as their 15 digits, checked as they cross); this crate
 //! adds the objects that hold the core's (certificates, keys, the trust
-//! store and blocklist in the core's copy-on-write holder, the verifier),
-//! the verdict and report with their summaries, and one error type
-//! carrying the core's stable codes ([`PartcertError`]). Every rule lives
-//! in the core. Times are seconds since the Unix epoch, signed objects
-//! their exact bytes.
+//! store and blocklist in the core's copy-on-write holder, the verifier,
+//! a repository head and the sans-I/O updater that keeps lists current
+//! from it), the verdict and report with their summaries, the calls that
+//! save a device's state to a path and load it back (the core's layout,
+//! as the CLI and C keep it: compact lists in files beside the state),
+//! and one error type carrying the core's stable codes
+//! ([`PartcertError`]). Every rule lives in the core. Times are seconds
+//! since the Unix epoch, signed objects their exact bytes.
 //!
 //! Generate the bindings with the crate's own generator (the core's part
 //! of them is named by `bindings/uniffi-bindgen.toml`):
@@ -27,6 +30,10 @@ mod device;
 mod error;
 mod issue;
 mod objects;
+mod state_file;
+#[cfg(test)]
+mod testing;
+mod update;
 mod values;
 mod verify;
 
@@ -38,9 +45,11 @@ pub use issue::{
 };
 pub use objects::{
     Certificate, CertificateInfo, Challenge, ChallengeResponse, ChallengeResponseInfo, DeltaBase,
-    PairingRecord, PairingRecordInfo, PartcertObject, RevocationList, RevocationListInfo,
-    SignedList, SignedListInfo, decode_object, object_type_of,
+    PairingRecord, PairingRecordInfo, PartcertObject, RepositoryHead, RepositoryHeadInfo,
+    RevocationList, RevocationListInfo, SignedList, SignedListInfo, decode_object, object_type_of,
 };
+pub use state_file::{StateFileError, load_blocklist_state_from};
+pub use update::{BlocklistUpdate, UpdateOutcome, max_head_len, repository_head_path};
 pub use values::{
     clock_tolerance, decode_rollback_state, format_version, imei_with_check_digit, max_listings,
     parse_imei, parse_part_kind, part_id_of_part_key, part_kind_name, validity_days_from,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use partcert as pc;
-use pc::blocklist::{BlockKey, BlocklistEntry, Format, ListVersion};
+use pc::blocklist::{BlockKey, BlocklistEntry, DeltaRef, FileRef, Format, ListVersion};
 use pc::certificate::{AuthoritySubject, PartSubject, Subject};
 use pc::ids::{Fingerprint, KeyId, StateDigest};
 use pc::pairing::{PairedPart, PairingEvent};
@@ -60,6 +60,14 @@ signed_object! {
     /// snapshot (national scale) or a delta. `Authority.publish` signs one;
     /// `Blocklist.apply` takes its bytes.
     SignedList(pc::blocklist::SignedList)
+}
+
+signed_object! {
+    /// A register's signed repository head (`head.pchd`): its newest
+    /// list's version and digest, and every file a device needs to reach
+    /// it. `Authority.publishHead` signs one; `Blocklist.beginUpdate` and
+    /// `Blocklist.sync` take its bytes.
+    RepositoryHead(pc::blocklist::Head)
 }
 
 signed_object! {
@@ -243,6 +251,60 @@ impl SignedList {
         };
         Certificate::wrap(signer.clone())
     }
+
+    /// Where a register's repository keeps it (`lists/<sha256>.<ext>`,
+    /// never rewritten), with its size, SHA-256 and version: what a head
+    /// names it by.
+    pub fn file_ref(&self) -> FileRef {
+        FileRef::of(&self.0)
+    }
+}
+
+/// Everything a repository head says (the key that signed it:
+/// `signerCertificate()`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RepositoryHeadInfo {
+    /// The register whose lists it names: its blocklist root's key id.
+    pub authority: KeyId,
+    /// The newest list's epoch and sequence.
+    pub version: ListVersion,
+    /// The newest list's state digest.
+    pub digest: StateDigest,
+    /// When the head was signed.
+    pub issued_at: u64,
+    /// When it expires: after that, a device with no fresher head reads
+    /// the register's list as stale (`StaleReason.NoFreshHead`).
+    pub expires_at: u64,
+    /// The newest snapshot's file.
+    pub snapshot: FileRef,
+    /// The deltas served, each from a sequence to a later one.
+    pub deltas: Vec<DeltaRef>,
+    /// The SHA-256 of its bytes.
+    pub fingerprint: Fingerprint,
+}
+
+#[uniffi::export]
+impl RepositoryHead {
+    /// Everything it says.
+    pub fn info(&self) -> RepositoryHeadInfo {
+        let head = &self.0;
+        RepositoryHeadInfo {
+            authority: head.authority(),
+            version: head.version(),
+            digest: head.digest(),
+            issued_at: head.issued_at(),
+            expires_at: head.expires_at(),
+            snapshot: head.snapshot().clone(),
+            deltas: head.deltas().to_vec(),
+            fingerprint: Fingerprint::of_bytes(head.as_bytes()),
+        }
+    }
+
+    /// The certificate of the key that signed it (the register's root or
+    /// a key it delegated to).
+    pub fn signer_certificate(&self) -> Arc<Certificate> {
+        Certificate::wrap(self.0.signer_certificate().clone())
+    }
 }
 
 /// Everything a revocation list says.
@@ -380,6 +442,11 @@ pub enum PartcertObject {
         /// It.
         response: Arc<ChallengeResponse>,
     },
+    /// A register's repository head.
+    RepositoryHead {
+        /// It.
+        head: Arc<RepositoryHead>,
+    },
 }
 
 /// Decodes any object, dispatching on its type tag (what `partcert show`
@@ -405,6 +472,9 @@ pub fn decode_object(bytes: Vec<u8>) -> Result<PartcertObject> {
         },
         pc::Object::ChallengeResponse(response) => PartcertObject::ChallengeResponse {
             response: ChallengeResponse::wrap(response),
+        },
+        pc::Object::RepositoryHead(head) => PartcertObject::RepositoryHead {
+            head: RepositoryHead::wrap(head),
         },
         // The core's object enum is open: a type it adds later is named,
         // not guessed at.

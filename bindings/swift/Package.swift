@@ -1,11 +1,11 @@
 // swift-tools-version:5.7
-// The Swift package of partcert's bindings. Its sources are generated:
+// The Swift package of partcert's bindings. Its sources are mostly generated:
 // `bash bindings/tests/run.sh` lays the package out, complete, in
 // target/bindings/swift-package (Sources/Partcert/Partcert.swift and
 // PartcertCore.swift, the core's values, and Sources/PartcertFFI/ from
-// uniffi-bindgen; the tests from Tests/ here; the example app from
-// examples/swift/). Link it against libpartcert_uniffi
-// (cargo build -p partcert-uniffi): on Linux,
+// uniffi-bindgen; the hand-written Sources/Partcert/BlocklistSync.swift and
+// the tests from here; the example apps from examples/swift/). Link it
+// against libpartcert_uniffi (cargo build -p partcert-uniffi): on Linux,
 //   LD_LIBRARY_PATH=$LIB swift test -Xlinker -L$LIB
 // On Apple platforms use the XCFramework made by bindings/apple.sh.
 import PackageDescription
@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "Partcert", dependencies: ["PartcertFFI"], path: "Sources/Partcert"),
         // examples/swift: an app checking its own parts at launch.
         .executableTarget(name: "BootCheck", dependencies: ["Partcert"], path: "Examples/BootCheck"),
+        // examples/swift: a phone keeping a register's list current from a web server.
+        .executableTarget(name: "SyncFromServer", dependencies: ["Partcert"], path: "Examples/SyncFromServer"),
         .testTarget(name: "PartcertTests", dependencies: ["Partcert"], path: "Tests/PartcertTests"),
     ]
 )

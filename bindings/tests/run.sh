@@ -20,12 +20,18 @@
 #    packed with the native library under JNA's resource path
 #    (linux-x86-64/) into target/bindings/kotlin/partcert.jar, so
 #    `java -cp partcert.jar:jna.jar:kotlin-stdlib.jar ...` needs no
-#    -Djna.library.path; then bindings/tests/kotlin/PartcertTests.kt and
-#    examples/kotlin/RepairShop.kt are compiled against it and run.
+#    -Djna.library.path (the hand-written suspending sync, bindings/kotlin/, is
+#    compiled into it); then the tests in bindings/tests/kotlin/ and the
+#    examples examples/kotlin/RepairShop.kt and SyncFromServer.kt are compiled
+#    against it and run.
 # 4. Swift (bindings/tools/swift.sh): the SwiftPM package
 #    bindings/swift/Package.swift is laid out with the generated sources in
-#    target/bindings/swift-package; `swift build`, `swift test` (the tests
-#    in bindings/swift/Tests/) and `swift run BootCheck` (examples/swift/).
+#    target/bindings/swift-package (with the hand-written async sync from
+#    bindings/swift/Sources/); `swift build`, `swift test` (the tests in
+#    bindings/swift/Tests/) and the examples in examples/swift/: BootCheck and
+#    SyncFromServer.
+# The two sync examples fetch from nginx on 127.0.0.1 (scripts/serve.sh,
+# installed when missing), serving target/bindings/served/, stopped on exit.
 # Each language's tests end with "N passed, 0 failed".
 set -euo pipefail
 
@@ -100,13 +106,15 @@ gen=$out/gen
 
 run_kotlin() {
     local kt_gen=("$gen/kotlin/org/partcert/partcert_uniffi.kt" "$gen/kotlin/org/partcert/core/partcert.kt")
+    # Hand-written Kotlin shipped beside the generated code (the suspending sync).
+    local kt_shipped=(bindings/kotlin/org/partcert/*.kt)
     log "Kotlin: partcert.jar"
     local kdir=$out/kotlin
     mkdir -p "$kdir"
-    if ! fresh "$kdir/classes.stamp" "${kt_gen[@]}"; then
+    if ! fresh "$kdir/classes.stamp" "${kt_gen[@]}" "${kt_shipped[@]}"; then
         rm -rf "$kdir/classes"
-        "$KOTLINC" -nowarn -cp "$JNA_JAR" "${kt_gen[@]}" -d "$kdir/classes"
-        stamp "$kdir/classes.stamp" "${kt_gen[@]}"
+        "$KOTLINC" -nowarn -cp "$JNA_JAR" "${kt_gen[@]}" "${kt_shipped[@]}" -d "$kdir/classes"
+        stamp "$kdir/classes.stamp" "${kt_gen[@]}" "${kt_shipped[@]}"
     fi
     rm -rf "$kdir/jar" && mkdir -p "$kdir/jar/linux-x86-64"
     cp -r "$kdir/classes/." "$kdir/jar/"
@@ -115,23 +123,30 @@ run_kotlin() {
     rm -f "$kdir/partcert.jar"
     (cd "$kdir/jar" && jar cf "$kdir/partcert.jar" .)
     echo "partcert.jar: $(du -h "$kdir/partcert.jar" | cut -f1), $(unzip -l "$kdir/partcert.jar" | grep -c 'linux-x86-64/libpartcert_uniffi.so') native library"
-    local cp=$kdir/partcert.jar:$JNA_JAR:$KOTLIN_STDLIB
+    local cp=$kdir/partcert.jar:$JNA_JAR:$KOTLIN_STDLIB:$KOTLINX_COROUTINES
 
-    compile_kotlin() { # source jar
-        if ! fresh "$2.stamp" "$1" "${kt_gen[@]}"; then
-            "$KOTLINC" -nowarn -cp "$kdir/partcert.jar:$JNA_JAR" "$1" -d "$2"
-            stamp "$2.stamp" "$1" "${kt_gen[@]}"
+    compile_kotlin() { # jar source...
+        local jar=$1
+        shift
+        if ! fresh "$jar.stamp" "$@" "${kt_gen[@]}" "${kt_shipped[@]}"; then
+            "$KOTLINC" -nowarn -cp "$kdir/partcert.jar:$JNA_JAR:$KOTLINX_COROUTINES" "$@" -d "$jar"
+            stamp "$jar.stamp" "$@" "${kt_gen[@]}" "${kt_shipped[@]}"
         fi
     }
 
     log "Kotlin: tests (no -Djna.library.path: the library comes from partcert.jar)"
-    compile_kotlin bindings/tests/kotlin/PartcertTests.kt "$kdir/tests.jar"
+    compile_kotlin "$kdir/tests.jar" bindings/tests/kotlin/*.kt
     # A small fixed heap, so the resident-memory check measures leaks, not heap growth.
     "$JAVA" -Xms64m -Xmx64m -cp "$kdir/tests.jar:$cp" PartcertTestsKt core/tests/vectors "$out/vector-facts.txt" "$out/forged"
 
     log "Kotlin: examples/kotlin (a repair shop)"
-    compile_kotlin examples/kotlin/RepairShop.kt "$kdir/repair-shop.jar"
+    compile_kotlin "$kdir/repair-shop.jar" examples/kotlin/RepairShop.kt
     "$JAVA" -cp "$kdir/repair-shop.jar:$cp" RepairShopKt
+
+    log "Kotlin: examples/kotlin (a shop's device syncing from nginx with java.net.http)"
+    compile_kotlin "$kdir/sync-from-server.jar" examples/kotlin/SyncFromServer.kt
+    fresh_folders "$served/kotlin" "$out/state/kotlin"
+    "$JAVA" -cp "$kdir/sync-from-server.jar:$cp" SyncFromServerKt "$base_url/kotlin" "$served/kotlin" "$out/state/kotlin"
 }
 
 run_swift() {
@@ -153,8 +168,15 @@ module PartcertFFI {
 }
 MAP
     install_if_changed "$out/module.modulemap" "$pkg/Sources/PartcertFFI/module.modulemap"
-    install_if_changed bindings/swift/Tests/PartcertTests/PartcertTests.swift "$pkg/Tests/PartcertTests/PartcertTests.swift"
+    # Hand-written Swift shipped beside the generated code (the async sync).
+    for source in bindings/swift/Sources/Partcert/*.swift; do
+        install_if_changed "$source" "$pkg/Sources/Partcert/$(basename "$source")"
+    done
+    for source in bindings/swift/Tests/PartcertTests/*.swift; do
+        install_if_changed "$source" "$pkg/Tests/PartcertTests/$(basename "$source")"
+    done
     install_if_changed examples/swift/BootCheck.swift "$pkg/Examples/BootCheck/main.swift"
+    install_if_changed examples/swift/SyncFromServer.swift "$pkg/Examples/SyncFromServer/main.swift"
 
     export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
     (cd "$pkg" && "$SWIFT" build -Xlinker -L"$libdir")
@@ -167,7 +189,25 @@ MAP
     log "Swift: examples/swift (an app checking its own parts at launch)"
     # shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
     $SWIFT_RUN_PREFIX "$pkg/.build/debug/BootCheck"
+
+    log "Swift: examples/swift (a phone syncing from nginx with URLSession)"
+    fresh_folders "$served/swift" "$out/state/swift"
+    # shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
+    $SWIFT_RUN_PREFIX "$pkg/.build/debug/SyncFromServer" "$base_url/swift" "$served/swift" "$out/state/swift"
 }
+
+# The sync examples' repositories: each example plays the register, writing into its own
+# folder under $served, which one nginx on 127.0.0.1 serves (scripts/serve.sh) until this
+# script exits.
+fresh_folders() {
+    rm -rf "$@" && mkdir -p "$@"
+}
+served=$out/served
+serve_run=$out/serve
+fresh_folders "$served"
+trap 'bash scripts/serve.sh stop "$serve_run"' EXIT
+base_url=$(bash scripts/serve.sh start "$served" "$serve_run")
+echo "nginx serving $served at $base_url"
 
 [[ $kotlin == yes ]] && run_kotlin
 [[ $swift == yes ]] && run_swift

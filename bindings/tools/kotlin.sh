@@ -8,11 +8,13 @@
 #   "$KOTLINC" -cp "$JNA_JAR" gen/m.kt Test.kt -d t.jar
 #   java -Djna.library.path="$LIBDIR" -cp "t.jar:$JNA_JAR:$KOTLIN_STDLIB" TestKt
 #
-# Exported variables: KOTLINC, KOTLIN_STDLIB (kotlin-stdlib.jar), JNA_JAR, JAVA.
+# Exported variables: KOTLINC, KOTLIN_STDLIB (kotlin-stdlib.jar), KOTLINX_COROUTINES
+# (kotlinx-coroutines-core-jvm.jar, beside the stdlib in the compiler's lib/: the tests and
+# the sync example run suspending code with it), JNA_JAR, JAVA.
 #
 # kotlinc: the one on PATH if it is version >= 2.0 and its lib/ has
-# kotlin-stdlib.jar; otherwise the npm package kotlin-compiler@2.4.20 (the full
-# JetBrains compiler, ~90 MB), unpacked into
+# kotlin-stdlib.jar and kotlinx-coroutines-core-jvm.jar; otherwise the npm
+# package kotlin-compiler@2.4.20 (the full JetBrains compiler, ~90 MB), unpacked into
 # $PARTCERT_TOOLS_DIR (default <project>/target/tools)/kotlin/package.
 # Debian's `kotlin` package (1.3) is too old for uniffi's output and is never
 # used. JNA: Debian's libjna-java (/usr/share/java/jna.jar). java: the one on
@@ -63,12 +65,13 @@ stdlib=
 if sys_kotlinc=$(command -v kotlinc 2>/dev/null); then
     sys_version=$("$sys_kotlinc" -version 2>&1 | sed -n 's/.*kotlinc-jvm \([0-9][0-9.]*\).*/\1/p' | head -n1 || true)
     sys_stdlib=$(dirname "$(readlink -f "$sys_kotlinc")")/../lib/kotlin-stdlib.jar
-    if [[ ${sys_version%%.*} =~ ^[0-9]+$ ]] && ((${sys_version%%.*} >= 2)) && [[ -f $sys_stdlib ]]; then
+    if [[ ${sys_version%%.*} =~ ^[0-9]+$ ]] && ((${sys_version%%.*} >= 2)) && [[ -f $sys_stdlib ]] &&
+        [[ -f $(dirname "$sys_stdlib")/kotlinx-coroutines-core-jvm.jar ]]; then
         kotlinc=$sys_kotlinc
         stdlib=$(readlink -f "$sys_stdlib")
         log "using $kotlinc (kotlinc-jvm $sys_version)"
     else
-        log "ignoring $sys_kotlinc (version '${sys_version:-unknown}', need >= 2.0 with lib/kotlin-stdlib.jar)"
+        log "ignoring $sys_kotlinc (version '${sys_version:-unknown}', need >= 2.0 with lib/kotlin-stdlib.jar and lib/kotlinx-coroutines-core-jvm.jar)"
     fi
 fi
 
@@ -103,7 +106,11 @@ if [[ -z $kotlinc ]]; then
     stdlib=$home/lib/kotlin-stdlib.jar
 fi
 
+coroutines=$(dirname "$stdlib")/kotlinx-coroutines-core-jvm.jar
+[[ -f $coroutines ]] || die "$coroutines is missing (the Kotlin compiler's lib/ should have it)"
+
 printf 'export KOTLINC=%q\n' "$kotlinc"
 printf 'export KOTLIN_STDLIB=%q\n' "$stdlib"
+printf 'export KOTLINX_COROUTINES=%q\n' "$coroutines"
 printf 'export JNA_JAR=%q\n' "$jna_jar"
 printf 'export JAVA=%q\n' "$java_bin"

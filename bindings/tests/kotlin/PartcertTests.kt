@@ -1,6 +1,6 @@
 // Kotlin tests of the partcert bindings: plain asserts, counted, ending in
-// "N passed, 0 failed". Run by bindings/tests/run.sh:
-//   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar PartcertTestsKt VECTOR_DIR FACTS_FILE FORGED_DIR
+// "N passed, 0 failed" (with KeepingListsCurrent.kt: syncing from a repository). Run by bindings/tests/run.sh:
+//   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar:kotlinx-coroutines-core-jvm.jar PartcertTestsKt VECTOR_DIR FACTS_FILE FORGED_DIR
 // (FORGED_DIR: the thief's foreign pairing records as the Rust support program forges them).
 
 import org.partcert.*
@@ -304,6 +304,11 @@ fun vectorFacts(dir: File): List<String> {
                 fact("authority", s.authority); fact("version", "${s.version.epoch}/${s.version.sequence}")
                 fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt); fact("entries", s.entries.size)
                 fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint) }
+            "pccs" -> { val s = (obj as PartcertObject.SignedList).list.info()
+                check("$n is a compact snapshot", s.format == Format.COMPACT, s.format)
+                fact("authority", s.authority); fact("version", "${s.version.epoch}/${s.version.sequence}")
+                fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt)
+                fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint) }
             "pcbd" -> { val d = (obj as PartcertObject.SignedList).list.info()
                 fact("authority", d.authority); fact("from", "${d.base?.version?.epoch}/${d.base?.version?.sequence}")
                 fact("to", "${d.version.epoch}/${d.version.sequence}"); fact("from_digest", d.base?.stateDigest ?: "")
@@ -313,6 +318,12 @@ fun vectorFacts(dir: File): List<String> {
                 fact("revoked", l.revoked.joinToString(",") { "${it.key}@${it.since}" }) }
             "pcr" -> { val r = (obj as PartcertObject.ChallengeResponse).response.info()
                 fact("nonce", hex(r.nonce)); fact("certificate", r.certificate) }
+            "pchd" -> { val h = (obj as PartcertObject.RepositoryHead).head.info()
+                fun file(f: FileRef) = "${f.path}:${f.size}:${f.sha256}@${f.version.epoch}/${f.version.sequence}^${f.issuedAt}"
+                fact("authority", h.authority); fact("version", "${h.version.epoch}/${h.version.sequence}")
+                fact("issued_at", h.issuedAt); fact("expires_at", h.expiresAt); fact("digest", h.digest)
+                fact("snapshot", file(h.snapshot)); fact("deltas", h.deltas.joinToString(",") { "${it.from}>${file(it.file)}" })
+                fact("fingerprint", h.fingerprint) }
             else -> out += "$n:unknown"
         }
     }
@@ -336,6 +347,7 @@ fun goldenVectors(dir: File, factsFile: File) {
                 is PartcertObject.Certificate -> obj.certificate.toBytes(); is PartcertObject.PairingRecord -> obj.record.toBytes()
                 is PartcertObject.SignedList -> obj.list.toBytes()
                 is PartcertObject.RevocationList -> obj.list.toBytes(); is PartcertObject.ChallengeResponse -> obj.response.toBytes()
+                is PartcertObject.RepositoryHead -> obj.head.toBytes()
             }
             check("${f.name} re-encodes to the same bytes", round.contentEquals(bytes))
         }
@@ -873,6 +885,9 @@ fun main(args: Array<String>) {
         "a harvested keyed camera listed by key" to { aHarvestedKeyedCameraListedByKey(w) },
         "a fingerprint hit" to { aFingerprintHit(w) }, "a device that unpins a rogue operator" to { aDeviceThatUnpinsARogueOperator(w) },
         "a screen swap after a leak" to { aScreenSwapAfterALeak(w) }, "a retired line's parts live on" to { aRetiredLinesPartsLiveOn(w) },
+        "a device syncing every morning" to { aDeviceSyncingEveryMorning(w) }, "a mirror that lies" to { aMirrorThatLies(w) },
+        "a frozen mirror" to { aFrozenMirror(w) }, "a state saved to a path" to { aStateSavedToAPath(w) },
+        "a compact list saved beside the state" to { aCompactListSavedBesideTheState(w) },
         "threads" to { threads(w) }, "memory" to { memory(w) })
     for ((name, run) in sections) {
         try { run() } catch (e: Throwable) { check("$name ran to the end", false, e); e.printStackTrace() }

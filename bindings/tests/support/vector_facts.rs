@@ -15,7 +15,9 @@
 
 use std::path::Path;
 
-use partcert::blocklist::{BlocklistDelta, BlocklistSnapshot, RollbackState};
+use partcert::blocklist::{
+    BlocklistDelta, BlocklistSnapshot, FileRef, Head, RollbackState, SignedList,
+};
 use partcert::challenge::{Challenge, ChallengeResponse};
 use partcert::revocation::RevocationList;
 use partcert::*;
@@ -78,7 +80,12 @@ fn describe(kind: &str, bytes: &[u8], fact: Fact<'_>) -> Result<(), String> {
         "pair" => pairing(&PairingRecord::decode(bytes).map_err(fail)?, fact),
         "pcbl" => snapshot(&BlocklistSnapshot::decode(bytes).map_err(fail)?, fact),
         "pcbd" => delta(&BlocklistDelta::decode(bytes).map_err(fail)?, fact),
+        "pccs" => match SignedList::decode(bytes).map_err(fail)? {
+            list @ SignedList::Compact(_) => compact(&list, fact),
+            _ => return Err("not a compact snapshot".into()),
+        },
         "pcrl" => revocations(&RevocationList::decode(bytes).map_err(fail)?, fact),
+        "pchd" => head(&Head::decode(bytes).map_err(fail)?, fact),
         "pcr" => {
             let r = ChallengeResponse::decode(bytes).map_err(fail)?;
             let nonce = r.nonce().iter().map(|b| format!("{b:02x}")).collect();
@@ -158,6 +165,20 @@ fn snapshot(s: &BlocklistSnapshot, fact: Fact<'_>) {
     fact("fingerprint", s.fingerprint().to_hex());
 }
 
+/// A compact snapshot: what it says of itself (its entries are kept as
+/// fingerprints, so they are not listed).
+fn compact(s: &SignedList, fact: Fact<'_>) {
+    fact("authority", s.authority().to_hex());
+    fact("version", version(s.version()));
+    fact("issued_at", s.issued_at().to_string());
+    fact("expires_at", s.expires_at().to_string());
+    fact("state_digest", s.state_digest().to_hex());
+    fact(
+        "fingerprint",
+        ids::Fingerprint::of_bytes(s.as_bytes()).to_hex(),
+    );
+}
+
 fn delta(d: &BlocklistDelta, fact: Fact<'_>) {
     fact("authority", d.authority().to_hex());
     fact("from", version(d.from_version()));
@@ -166,6 +187,34 @@ fn delta(d: &BlocklistDelta, fact: Fact<'_>) {
     fact("result_digest", d.result_digest().to_hex());
     fact("upserts", d.upserts().len().to_string());
     fact("removals", d.removals().len().to_string());
+}
+
+/// A file a head names: `path:size:sha256@epoch/sequence^issued_at`.
+fn file(f: &FileRef) -> String {
+    let (path, size, sha256) = (&f.path, f.size, f.sha256.to_hex());
+    format!(
+        "{path}:{size}:{sha256}@{}^{}",
+        version(f.version),
+        f.issued_at
+    )
+}
+
+fn head(h: &Head, fact: Fact<'_>) {
+    fact("authority", h.authority().to_hex());
+    fact("version", version(h.version()));
+    fact("issued_at", h.issued_at().to_string());
+    fact("expires_at", h.expires_at().to_string());
+    fact("digest", h.digest().to_hex());
+    fact("snapshot", file(h.snapshot()));
+    let deltas = h.deltas().iter();
+    fact(
+        "deltas",
+        join(deltas.map(|d| format!("{}>{}", d.from, file(&d.file)))),
+    );
+    fact(
+        "fingerprint",
+        ids::Fingerprint::of_bytes(h.as_bytes()).to_hex(),
+    );
 }
 
 fn revocations(l: &RevocationList, fact: Fact<'_>) {

@@ -1,5 +1,6 @@
 // Swift tests of the partcert bindings: plain checks, counted, ending in
-// "N passed, 0 failed" (one XCTest case runs them all, in order). Run by
+// "N passed, 0 failed" (one XCTest case runs them all, in order, with
+// KeepingListsCurrent.swift's: syncing from a repository). Run by
 // bindings/tests/run.sh with PARTCERT_VECTORS, PARTCERT_FACTS and PARTCERT_FORGED
 // (the thief's foreign pairing records, as the Rust support program forges them) set.
 
@@ -21,14 +22,24 @@ func check(_ what: String, _ ok: Bool, _ detail: @autoclosure () -> Any? = nil) 
 func expectError(_ what: String, _ code: UInt32, _ block: () throws -> Any) -> PartcertError? {
     do {
         _ = try block()
-        check("\(what) throws \(code)", false, "no error")
-    } catch let e as PartcertError {
-        check("\(what) throws \(code)", e.info().code == code, "got \(e.info().code) \(e.info().name): \(e.info().message)")
-        return e
+        return judgeError(what, code, nil)
     } catch {
-        check("\(what) throws \(code)", false, "untyped error \(error)")
+        return judgeError(what, code, error)
     }
-    return nil
+}
+
+/// Checks that `error` is a PartcertError with `code` (none: nothing was thrown); returns it.
+func judgeError(_ what: String, _ code: UInt32, _ error: Error?) -> PartcertError? {
+    guard let error else {
+        check("\(what) throws \(code)", false, "no error")
+        return nil
+    }
+    guard let e = error as? PartcertError else {
+        check("\(what) throws \(code)", false, "untyped error \(error)")
+        return nil
+    }
+    check("\(what) throws \(code)", e.info().code == code, "got \(e.info().code) \(e.info().name): \(e.info().message)")
+    return e
 }
 
 let T0: UInt64 = 1_767_225_600
@@ -419,8 +430,9 @@ func vectorFacts(_ dir: URL) throws -> [String] {
                 fact("to", "\(s.version.epoch)/\(s.version.sequence)"); fact("from_digest", s.base?.stateDigest ?? "")
                 fact("result_digest", s.stateDigest); fact("upserts", s.entries.count); fact("removals", s.delisted.count)
             case .compact:
-                // No golden vector is a compact list (its layout is pinned in core/tests/compact.rs).
-                fact("state_digest", s.stateDigest)
+                fact("authority", s.authority); fact("version", "\(s.version.epoch)/\(s.version.sequence)")
+                fact("issued_at", s.issuedAt); fact("expires_at", s.expiresAt)
+                fact("state_digest", s.stateDigest); fact("fingerprint", s.fingerprint)
             }
         case let .revocationList(list):
             let l = list.info()
@@ -429,6 +441,13 @@ func vectorFacts(_ dir: URL) throws -> [String] {
         case let .challengeResponse(response):
             let r = response.info()
             fact("nonce", hex(r.nonce)); fact("certificate", r.certificate)
+        case let .repositoryHead(head):
+            let h = head.info()
+            func file(_ f: FileRef) -> String { "\(f.path):\(f.size):\(f.sha256)@\(f.version.epoch)/\(f.version.sequence)^\(f.issuedAt)" }
+            fact("authority", h.authority); fact("version", "\(h.version.epoch)/\(h.version.sequence)")
+            fact("issued_at", h.issuedAt); fact("expires_at", h.expiresAt); fact("digest", h.digest)
+            fact("snapshot", file(h.snapshot)); fact("deltas", h.deltas.map { "\($0.from)>\(file($0.file))" }.joined(separator: ","))
+            fact("fingerprint", h.fingerprint)
         }
     }
     return out
@@ -450,6 +469,7 @@ func goldenVectors(_ dir: URL, _ factsFile: URL) throws {
         case let .signedList(o): round = o.toBytes()
         case let .revocationList(o): round = o.toBytes()
         case let .challengeResponse(o): round = o.toBytes()
+        case let .repositoryHead(o): round = o.toBytes()
         }
         check("\(file.lastPathComponent) re-encodes to the same bytes", round == bytes)
     }
@@ -910,13 +930,13 @@ func aRetiredLinesPartsLiveOn(_ w: World) throws {
 }
 
 final class PartcertTests: XCTestCase {
-    func testEverything() throws {
+    func testEverything() async throws {
         let env = ProcessInfo.processInfo.environment
         let vectors = URL(fileURLWithPath: env["PARTCERT_VECTORS"] ?? "core/tests/vectors")
         let facts = URL(fileURLWithPath: env["PARTCERT_FACTS"] ?? "target/bindings/vector-facts.txt")
         let forged = URL(fileURLWithPath: env["PARTCERT_FORGED"] ?? "target/bindings/forged")
         let w = try World()
-        let sections: [(String, () throws -> Void)] = [
+        let sections: [(String, () async throws -> Void)] = [
             ("London story", { try londonStory(w) }), ("error families", { try errorFamilies(w) }),
             ("rest of the surface", { try restOfSurface(w) }), ("compact list by content", { try compactByContent(w) }),
             ("publishing in every format", { try publishingInEveryFormat(w) }),
@@ -926,10 +946,14 @@ final class PartcertTests: XCTestCase {
             ("a harvested keyed camera listed by key", { try aHarvestedKeyedCameraListedByKey(w) }),
             ("a fingerprint hit", { try aFingerprintHit(w) }), ("a device that unpins a rogue operator", { try aDeviceThatUnpinsARogueOperator(w) }),
             ("a screen swap after a leak", { try aScreenSwapAfterALeak(w) }), ("a retired line's parts live on", { try aRetiredLinesPartsLiveOn(w) }),
+            ("a device syncing every morning", { try await aDeviceSyncingEveryMorning(w) }),
+            ("a mirror that lies", { try await aMirrorThatLies(w) }), ("a frozen mirror", { try await aFrozenMirror(w) }),
+            ("a state saved to a path", { try await aStateSavedToAPath(w) }),
+            ("a compact list saved beside the state", { try aCompactListSavedBesideTheState(w) }),
             ("threads", { try threads(w) }), ("memory", { try memory(w) }),
         ]
         for (name, run) in sections {
-            do { try run() } catch { check("\(name) ran to the end", false, error) }
+            do { try await run() } catch { check("\(name) ran to the end", false, error) }
             print("swift: \(name) done")
         }
         print("\(passed) passed, \(failed) failed")
