@@ -140,12 +140,21 @@ mod tests {
         folder
     }
 
-    /// A register's compact snapshot listing one stolen handset, and the
-    /// trust store that pins the register.
-    fn compact_snapshot() -> (Arc<TrustStore>, Vec<u8>, pc::Imei) {
+    /// How many handsets the compact list holds: enough for several
+    /// 64 KiB blocks.
+    const LISTED: u64 = 30_000;
+
+    /// The `n`th handset the register lists as stolen.
+    fn stolen(n: u64) -> pc::Imei {
+        pc::Imei::with_check_digit(35_000_000_000_000 + n).expect("imei")
+    }
+
+    /// A register's compact snapshot listing `LISTED` stolen handsets, and
+    /// the trust store that pins the register.
+    fn compact_snapshot() -> (Arc<TrustStore>, Vec<u8>) {
         let (register, trust) = register(7);
-        let imei = pc::Imei::with_check_digit(35_000_000_000_007).expect("imei");
-        let stolen = BlocklistEntry::handset(imei, Reason::Stolen, T0, ListingStatus::Final);
+        let listed = (0..LISTED)
+            .map(|n| BlocklistEntry::handset(stolen(n), Reason::Stolen, T0, ListingStatus::Final));
         let publication = Publication {
             format: Format::Compact,
             version: ListVersion::new(0, 1),
@@ -155,19 +164,24 @@ mod tests {
             delisted: &[],
         };
         let list = register
-            .publish(&publication, vec![stolen])
+            .publish(&publication, listed.collect::<Vec<_>>())
             .expect("published")
             .list;
-        (trust, list.as_bytes().to_vec(), imei)
+        (trust, list.as_bytes().to_vec())
     }
 
     /// A device holding a compact snapshot saves it to a path: the state
     /// file, and the list in a file of its own beside it; read back, it
-    /// holds the same list and finds the same handset. A list file gone
-    /// is an Io error naming it.
+    /// holds the same list and finds the same handsets. A byte of the list
+    /// altered on disk is refused (206) by the lookup that reads its
+    /// block, not at load; a list file gone is an Io error naming it.
     #[test]
     fn a_compact_list_is_saved_beside_the_state_and_read_back() {
-        let (trust, snapshot, imei) = compact_snapshot();
+        let (trust, snapshot) = compact_snapshot();
+        let (first, last) = (
+            BlockKey::Imei(stolen(0)),
+            BlockKey::Imei(stolen(LISTED - 1)),
+        );
         let device = Blocklist::new();
         device
             .apply(Arc::clone(&trust), snapshot, T0 + 60)
@@ -190,8 +204,21 @@ mod tests {
             .expect("loads");
         assert_eq!(loaded.dropped, vec![]);
         assert_eq!(loaded.blocklist.lists(), device.lists());
-        let found = loaded.blocklist.lookup(vec![BlockKey::Imei(imei)]);
-        assert_eq!(found.map(|listings| listings.len()), Ok(1));
+        let found = loaded.blocklist.lookup(vec![first, last]);
+        assert_eq!(found.map(|listings| listings.len()), Ok(2));
+        // The list's last byte altered on disk: the load does not read
+        // that block; the lookup that does refuses.
+        let mut altered = std::fs::read(&list_files[0]).expect("list file");
+        assert!(altered.len() > 2 * 65_536, "{} bytes", altered.len());
+        *altered.last_mut().expect("a byte") ^= 1;
+        std::fs::write(&list_files[0], &altered).expect("altered");
+        let damaged = load_blocklist_state_from(path.display().to_string(), Arc::clone(&trust))
+            .expect("loads: the damage is not read yet");
+        let refused = damaged.blocklist.lookup(vec![last]);
+        assert_eq!(
+            refused.map_err(|e| e.info().name),
+            Err("FileMismatch".into())
+        );
         std::fs::remove_file(&list_files[0]).expect("list file removed");
         let lost = load_blocklist_state_from(path.display().to_string(), trust).map(|l| l.dropped);
         std::fs::remove_dir_all(&folder).expect("cleaned up");
