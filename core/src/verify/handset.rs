@@ -106,7 +106,7 @@ impl Serialize for HandsetReport {
 }
 
 impl HandsetReport {
-    fn verdicts(&self) -> impl Iterator<Item = &Verdict> {
+    pub(super) fn verdicts(&self) -> impl Iterator<Item = &Verdict> {
         self.parts
             .iter()
             .filter_map(|report| report.outcome.as_ref().ok())

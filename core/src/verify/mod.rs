@@ -8,11 +8,13 @@
 
 mod handset;
 mod verdict;
+mod words;
 
 pub use handset::{FittedPart, FittedPartReport, HandsetEvidence, HandsetReport};
 pub use verdict::{
     AuthorityInfo, Binding, BlocklistStatus, PartInfo, Provenance, Relation, Verdict,
 };
+pub use words::Refusal;
 
 use crate::blocklist::{BlockKey, Blocklist, Probe};
 use crate::certificate::{AuthorityRole, Certificate, PartSubject};
