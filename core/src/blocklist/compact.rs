@@ -58,6 +58,36 @@ impl Touch for BlockCheck {
     }
 }
 
+/// The counts a list and its view both answer, from their reader.
+macro_rules! counts {
+    () => {
+        /// Number of entries (listed IMEIs and parts).
+        pub fn len(&self) -> u64 {
+            self.reader().len()
+        }
+
+        /// Whether it lists nothing.
+        pub fn is_empty(&self) -> bool {
+            self.reader().is_empty()
+        }
+
+        /// Number of listed IMEIs.
+        pub fn imei_count(&self) -> u64 {
+            self.reader().imei_count()
+        }
+
+        /// Number of listed parts.
+        pub fn part_count(&self) -> u64 {
+            self.reader().part_count()
+        }
+
+        /// Bits kept of each part digest.
+        pub fn fingerprint_width(&self) -> u32 {
+            self.reader().fingerprint_width()
+        }
+    };
+}
+
 /// The Luhn check digit of a 14-digit IMEI body.
 fn check_digit(body: u64) -> u64 {
     let mut rest = body;
@@ -354,30 +384,7 @@ impl<'a> CompactListView<'a> {
         self.bytes
     }
 
-    /// Number of entries (listed IMEIs and parts).
-    pub fn len(&self) -> u64 {
-        self.reader().len()
-    }
-
-    /// Whether it lists nothing.
-    pub fn is_empty(&self) -> bool {
-        self.reader().is_empty()
-    }
-
-    /// Number of listed IMEIs.
-    pub fn imei_count(&self) -> u64 {
-        self.reader().imei_count()
-    }
-
-    /// Number of listed parts.
-    pub fn part_count(&self) -> u64 {
-        self.reader().part_count()
-    }
-
-    /// Bits kept of each part digest.
-    pub fn fingerprint_width(&self) -> u32 {
-        self.reader().fingerprint_width()
-    }
+    counts!();
 
     /// Whether `key` is listed, and how: for a part, the first listing
     /// whose fingerprint it matches.
@@ -718,30 +725,7 @@ impl CompactList {
         self.reader().lines_aligned()
     }
 
-    /// Number of entries (listed IMEIs and parts).
-    pub fn len(&self) -> u64 {
-        self.reader().len()
-    }
-
-    /// Whether it lists nothing.
-    pub fn is_empty(&self) -> bool {
-        self.reader().is_empty()
-    }
-
-    /// Number of listed IMEIs.
-    pub fn imei_count(&self) -> u64 {
-        self.reader().imei_count()
-    }
-
-    /// Number of listed parts.
-    pub fn part_count(&self) -> u64 {
-        self.reader().part_count()
-    }
-
-    /// Bits kept of each part digest.
-    pub fn fingerprint_width(&self) -> u32 {
-        self.reader().fingerprint_width()
-    }
+    counts!();
 
     /// Whether `key` is listed, and how: for a part, the first listing
     /// whose fingerprint it matches. `None` too once the list, kept on

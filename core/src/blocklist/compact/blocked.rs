@@ -269,22 +269,24 @@ const _: () = assert!(2 * MIX_SHIFT >= IMEI_BITS);
 /// its own inverse).
 #[inline]
 fn permute(x: u64) -> u64 {
-    let mut x = x & MIX_MASK;
-    x ^= x >> MIX_SHIFT;
-    x = x.wrapping_mul(MIX_MUL[0]) & MIX_MASK;
-    x ^= x >> MIX_SHIFT;
-    x = x.wrapping_mul(MIX_MUL[1]) & MIX_MASK;
-    x ^ (x >> MIX_SHIFT)
+    mix(x, MIX_MUL[0], MIX_MUL[1])
+}
+
+/// The inverse of [`permute`]: its steps backwards, with the inverse
+/// multipliers.
+#[inline]
+fn unpermute(y: u64) -> u64 {
+    mix(y, MIX_INV[1], MIX_INV[0])
 }
 
 #[inline]
-fn unpermute(y: u64) -> u64 {
-    let mut y = y & MIX_MASK;
-    y ^= y >> MIX_SHIFT;
-    y = y.wrapping_mul(MIX_INV[1]) & MIX_MASK;
-    y ^= y >> MIX_SHIFT;
-    y = y.wrapping_mul(MIX_INV[0]) & MIX_MASK;
-    y ^ (y >> MIX_SHIFT)
+fn mix(x: u64, first: u64, second: u64) -> u64 {
+    let mut x = x & MIX_MASK;
+    x ^= x >> MIX_SHIFT;
+    x = x.wrapping_mul(first) & MIX_MASK;
+    x ^= x >> MIX_SHIFT;
+    x = x.wrapping_mul(second) & MIX_MASK;
+    x ^ (x >> MIX_SHIFT)
 }
 
 /// The key of an IMEI body: [`permute`] applied until the value is below
@@ -292,25 +294,24 @@ fn unpermute(y: u64) -> u64 {
 /// average). `None` for a body not below `10^14`.
 #[inline]
 pub(crate) fn mix_imei(body: u64) -> Option<u64> {
-    if body >= IMEI_BODIES {
-        return None;
-    }
-    let mut x = permute(body);
-    while x >= IMEI_BODIES {
-        x = permute(x);
-    }
-    Some(x)
+    walk(body, permute)
 }
 
 /// The IMEI body of a key: the inverse of [`mix_imei`].
 #[inline]
 pub(crate) fn unmix_imei(key: u64) -> Option<u64> {
-    if key >= IMEI_BODIES {
+    walk(key, unpermute)
+}
+
+/// `step` applied to `value` until the result is below `10^14`.
+#[inline]
+fn walk(value: u64, step: fn(u64) -> u64) -> Option<u64> {
+    if value >= IMEI_BODIES {
         return None;
     }
-    let mut x = unpermute(key);
+    let mut x = step(value);
     while x >= IMEI_BODIES {
-        x = unpermute(x);
+        x = step(x);
     }
     Some(x)
 }
@@ -1465,9 +1466,9 @@ pub(crate) enum Handset {
     Side(u64),
 }
 
-/// A listing found, before its handset is resolved.
+/// A listing found: `H` is how its handset is named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Record {
+pub(crate) struct Listed<H> {
     /// The key matched (an IMEI body, or a fingerprint).
     pub(crate) key: Key,
     /// 0 stolen, 1 lost, 2 fraud.
@@ -1476,24 +1477,15 @@ pub(crate) struct Record {
     pub(crate) suspended: bool,
     /// The listing day (days since 2000-01-01).
     pub(crate) day: u16,
-    /// A part's handset (always [`Handset::None`] for an IMEI).
-    pub(crate) handset: Handset,
+    /// A part's handset ([`Handset::None`] or `None` for an IMEI).
+    pub(crate) handset: H,
 }
 
-/// A listing found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Hit {
-    /// The key matched (an IMEI body, or a fingerprint).
-    pub(crate) key: Key,
-    /// 0 stolen, 1 lost, 2 fraud.
-    pub(crate) reason: u8,
-    /// Whether the listing is suspended.
-    pub(crate) suspended: bool,
-    /// The listing day (days since 2000-01-01).
-    pub(crate) day: u16,
-    /// For a part: its handset's IMEI body.
-    pub(crate) handset: Option<u64>,
-}
+/// A listing found, before its handset is resolved.
+pub(crate) type Record = Listed<Handset>;
+
+/// A listing found, its handset an IMEI body.
+pub(crate) type Hit = Listed<Option<u64>>;
 
 /// Where the bits of a list go ([`View::sizes`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
