@@ -41,6 +41,11 @@ pub struct Global {
     /// a new key), and accept implausible times and validities.
     #[arg(long, global = true)]
     pub force: bool,
+    /// Text output: add the details a technician does not need to act —
+    /// hex ids, key ids, list fingerprints' bounds, the clock checked at
+    /// (always in --json).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 /// The commands.
@@ -78,8 +83,19 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
-    /// Print the man page (roff), e.g. `partcert man > partcert.1`.
-    Man,
+    /// Print the man page (roff), e.g. `partcert man > partcert.1`, or
+    /// write a page per command into a folder with --out DIR.
+    Man(ManArgs),
+}
+
+/// `partcert man`
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command into this folder (`partcert.1`,
+    /// `partcert-verify.1`, `partcert-blocklist-apply.1` …), made if
+    /// missing; without it the main page goes to standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `partcert completions`
@@ -717,9 +733,17 @@ pub struct TrustArgs {
     /// A revocation list signed by a pinned root (repeat).
     #[arg(long, value_name = "LIST.pcrl")]
     pub revocations: Vec<PathBuf>,
-    /// The part issuer's certificate (repeat if unsure which).
+    /// The part issuer's certificate (repeat if unsure which): the
+    /// factory line's, which its maker publishes beside its root.
     #[arg(long, value_name = "ISSUER.cert")]
     pub chain: Vec<PathBuf>,
+    /// No blocklist is meant to be checked: a genuine part then exits 0,
+    /// not 12 ("not checked").
+    #[arg(
+        long,
+        conflicts_with_all = ["blocklist", "blocklist_state", "rollback_state"]
+    )]
+    pub no_blocklist: bool,
 }
 
 /// `partcert verify`

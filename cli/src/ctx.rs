@@ -26,6 +26,8 @@ pub struct Ctx {
     pub at: Option<u64>,
     /// Replace existing files; accept implausible values.
     pub force: bool,
+    /// Text output: add hex ids and protocol details.
+    pub verbose: bool,
 }
 
 impl From<&Global> for Ctx {
@@ -34,6 +36,7 @@ impl From<&Global> for Ctx {
             json: global.json,
             at: global.at,
             force: global.force,
+            verbose: global.verbose,
         }
     }
 }
@@ -164,9 +167,31 @@ pub fn json_safe(value: Value) -> Value {
     }
 }
 
-/// Prints one JSON object (made safe with [`json_safe`]) on its own line.
+/// The version of every `--json` object's layout: fields are only ever
+/// added within a version; one removed or changed in meaning bumps it.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// `value` with its `format_version` first.
+pub fn versioned(value: Value) -> Value {
+    match value {
+        Value::Object(fields) => {
+            let mut object = serde_json::Map::new();
+            object.insert("format_version".to_owned(), FORMAT_VERSION.into());
+            object.extend(
+                fields
+                    .into_iter()
+                    .filter(|(key, _)| key != "format_version"),
+            );
+            Value::Object(object)
+        }
+        other => other,
+    }
+}
+
+/// Prints one JSON object (made safe with [`json_safe`], with its
+/// `format_version`) on its own line.
 pub fn print_json(out: &mut dyn Write, value: Value) -> Result<(), CliError> {
-    writeln!(out, "{}", json_safe(value))?;
+    writeln!(out, "{}", json_safe(versioned(value)))?;
     Ok(())
 }
 

@@ -52,6 +52,9 @@ impl Story<'_> {
             Ok(code) => code,
             // Refused evidence is part of the story: show it as the tool prints it.
             Err(error) if error.exit_code() == exit::INVALID => {
+                if let Some((headline, advice)) = error.verdict_words() {
+                    report.extend_from_slice(format!("{headline}\n{advice}\n").as_bytes());
+                }
                 report.extend_from_slice(format!("partcert: {error}\n").as_bytes());
                 error.exit_code()
             }
@@ -341,6 +344,6 @@ fn counterfeit_arrives(story: &mut Story<'_>) -> Result<(), CliError> {
     story.expect(
         &["verify", "--trust", "acme-root.cert", "--chain", "forger-line.cert", "fake-screen.cert"],
         exit::INVALID,
-        "untrusted: it does not chain to the Acme root the shop pins",
+        "untrusted: it claims to be Acme's, but is not signed by the Acme root the shop trusts",
     )
 }

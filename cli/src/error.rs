@@ -10,14 +10,16 @@
 use std::fmt;
 use std::path::Path;
 
-use partcert::Verdict;
+use partcert::verify::{BlocklistStatus, Refusal};
+use partcert::{Certificate, Verdict};
 use serde_json::{Value, json};
 
 use crate::text;
 
 /// Exit codes: part of the tool's contract.
 pub mod exit {
-    /// Success; for `verify`: genuine and clean, or not checked against a blocklist.
+    /// Success; for `verify`: genuine and clean, or genuine and not checked
+    /// against a blocklist with `--no-blocklist` (meant).
     pub const OK: u8 = 0;
     /// Any other failure: a file could not be read or written, or would be
     /// replaced; for `blocklist sync`, a network or server error.
@@ -28,6 +30,9 @@ pub mod exit {
     pub const BLOCKED: u8 = 10;
     /// Genuine, not blocklisted, but a blocklist consulted is stale.
     pub const STALE: u8 = 11;
+    /// Genuine, but no blocklist was checked, and `--no-blocklist` did not
+    /// say that was meant.
+    pub const NOT_CHECKED: u8 = 12;
     /// The evidence is untrusted or invalid: a partcert error with a stable code.
     pub const INVALID: u8 = 20;
 }
@@ -67,8 +72,8 @@ pub struct ExitRow {
 pub const EXIT_CODES: &[ExitRow] = &[
     ExitRow {
         code: exit::OK,
-        verify: "genuine and clean, or not checked against a blocklist",
-        handset: "every part genuine and none blocklisted (parts swapped by a repair are reported, not failed)",
+        verify: "genuine and clean, or genuine and not checked against a blocklist with --no-blocklist",
+        handset: "every part genuine and none blocklisted (parts swapped by a repair are reported, not failed); with no blocklist, only with --no-blocklist",
         apply: "every list applied; nothing is written unless all of them did",
         sync: "current: every file the repository's head names fetched, checked and applied, the state saved, and the head fresh",
         other: "done",
@@ -87,6 +92,14 @@ pub const EXIT_CODES: &[ExitRow] = &[
         handset: "nothing blocklisted, but a blocklist consulted is stale",
         apply: "every list applied, but a list followed is stale: fetch a fresh one",
         sync: "freshness cannot be proven: the newest head the repository serves has expired (a frozen mirror, or updates withheld) or the list is stale; what it served was applied and saved",
+        other: "",
+    },
+    ExitRow {
+        code: exit::NOT_CHECKED,
+        verify: "genuine, but not checked against any blocklist: it could be stolen (give a list, or --no-blocklist if that is meant)",
+        handset: "nothing found wrong, but no blocklist was checked (give a list, or --no-blocklist if that is meant)",
+        apply: "",
+        sync: "",
         other: "",
     },
     ExitRow {
@@ -144,12 +157,15 @@ pub fn exit_codes_help(scope: Scope) -> String {
     text
 }
 
-/// The exit code a verdict maps to.
-pub fn verdict_exit_code(verdict: &Verdict) -> u8 {
+/// The exit code a verdict maps to; `unchecked_meant` (`--no-blocklist`)
+/// makes "not checked" a success.
+pub fn verdict_exit_code(verdict: &Verdict, unchecked_meant: bool) -> u8 {
     if verdict.is_blocked() {
         exit::BLOCKED
     } else if verdict.is_stale() {
         exit::STALE
+    } else if verdict.blocklist == BlocklistStatus::NotChecked && !unchecked_meant {
+        exit::NOT_CHECKED
     } else {
         exit::OK
     }
@@ -288,6 +304,12 @@ pub struct ErrorData {
     /// For `verify` and `handset check`: the evidence itself was refused,
     /// so the verdict is "untrusted".
     pub untrusted: bool,
+    /// The library's error, when it is one.
+    pub core: Option<partcert::Error>,
+    /// What the part refused claims to be (its certificate, if it was read).
+    pub claim: Option<Certificate>,
+    /// Whether an issuer chain was given with the part.
+    pub chain_given: bool,
 }
 
 impl CliError {
@@ -303,6 +325,9 @@ impl CliError {
             exit,
             lines: Vec::new(),
             untrusted: false,
+            core: None,
+            claim: None,
+            chain_given: true,
         }))
     }
 
@@ -326,14 +351,34 @@ impl CliError {
     /// caller that knows the flag or file it is about says more.
     pub fn core(error: partcert::Error) -> Self {
         let code = error.code();
-        CliError::new(
+        let mut cli = CliError::new(
             code.code(),
             code.name(),
             code.family().name(),
             core_message(&error),
             exit::INVALID,
         )
-        .hint(code.hint())
+        .hint(code.hint());
+        cli.core = Some(error);
+        cli
+    }
+
+    /// Names what the refused part claims to be, and whether its issuer
+    /// chain was given: the headline says what it claims.
+    pub fn claim(mut self, part: Option<&Certificate>, chain_given: bool) -> Self {
+        self.claim = part.cloned();
+        self.chain_given = chain_given;
+        self
+    }
+
+    /// For a refusal of the evidence: the core's headline and advice.
+    pub fn verdict_words(&self) -> Option<(String, String)> {
+        if !self.untrusted {
+            return None;
+        }
+        let core = self.core.as_ref()?;
+        let refusal = Refusal::new(core, self.claim.as_ref(), self.chain_given);
+        Some((refusal.headline(), refusal.advice()))
     }
 
     /// A file could not be read or written (exit 1). The system's message
@@ -443,12 +488,17 @@ impl CliError {
     pub fn to_json(&self) -> Value {
         if self.untrusted {
             // verify and handset check did their job: the evidence is refused.
-            return json!({
+            let mut value = json!({
                 "ok": true,
                 "exit_code": self.exit,
                 "verdict": "untrusted",
                 "error": self.error_json(),
             });
+            if let Some((headline, advice)) = self.verdict_words() {
+                value["headline"] = json!(headline);
+                value["advice"] = json!(advice);
+            }
+            return value;
         }
         json!({ "ok": false, "exit_code": self.exit, "error": self.error_json() })
     }

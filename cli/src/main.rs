@@ -61,15 +61,74 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
             clap_complete::generate(args.shell, &mut Cli::command(), "partcert", out);
             Ok(exit::OK)
         }
-        Command::Man => {
-            ctx.refuse_unused("man", false, false)?;
-            ctx.refuse_json("man", "a man page")?;
-            clap_mangen::Man::new(Cli::command())
-                .render(out)
-                .map_err(|source| CliError::io(std::path::Path::new("standard output"), &source))?;
-            Ok(exit::OK)
-        }
+        Command::Man(args) => man(args, ctx, out),
     }
+}
+
+/// `partcert man`: the main page to standard output, or a page per
+/// command (`partcert-verify.1`, `partcert-blocklist-apply.1` …) into
+/// `--out DIR`.
+fn man(args: args::ManArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
+    ctx.refuse_unused("man", false, args.out.is_some())?;
+    let Some(folder) = args.out else {
+        ctx.refuse_json("man", "a man page")?;
+        clap_mangen::Man::new(Cli::command())
+            .render(out)
+            .map_err(|source| CliError::io(std::path::Path::new("standard output"), &source))?;
+        return Ok(exit::OK);
+    };
+    std::fs::create_dir_all(&folder).map_err(|source| CliError::io(&folder, &source))?;
+    let mut command = Cli::command();
+    command.build();
+    let mut pages = Vec::new();
+    man_pages(&command, "partcert", &folder, ctx.force, &mut pages)?;
+    let mut report = ctx::Report::new("man");
+    for page in &pages {
+        report.line(format!("wrote {}", page.display()));
+    }
+    report.set(
+        "pages",
+        pages
+            .iter()
+            .map(|page| json!(page.display().to_string()))
+            .collect(),
+    );
+    report.finish(ctx, out)
+}
+
+/// Writes the page of `command` (named `name`), then of each subcommand.
+fn man_pages(
+    command: &clap::Command,
+    name: &str,
+    folder: &std::path::Path,
+    force: bool,
+    pages: &mut Vec<std::path::PathBuf>,
+) -> Result<(), CliError> {
+    let path = folder.join(format!("{name}.1"));
+    if !force && path.exists() {
+        return Err(CliError::tool(ToolCode::FileExists, "the page exists")
+            .file(&path)
+            .hint("give --force to replace the pages, or another --out folder"));
+    }
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone().display_name(name.to_owned()))
+        .render(&mut page)
+        .map_err(|source| CliError::io(&path, &source))?;
+    std::fs::write(&path, page).map_err(|source| CliError::io(&path, &source))?;
+    pages.push(path);
+    for sub in command.get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        man_pages(
+            sub,
+            &format!("{name}-{}", sub.get_name()),
+            folder,
+            force,
+            pages,
+        )?;
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -90,6 +149,10 @@ fn main() -> ExitCode {
             if json {
                 let _ = ctx::print_json(&mut out, error.to_json());
             } else {
+                // A refused part's verdict leads, as every verdict does.
+                if let Some((headline, advice)) = error.verdict_words() {
+                    let _ = writeln!(out, "{headline}\n{advice}");
+                }
                 eprintln!("partcert: {error}");
             }
             error.exit_code()
@@ -225,7 +288,7 @@ fn usage_error(error: &clap::Error, arguments: &[OsString]) -> ExitCode {
             detail["usage"] = json!(usage);
         }
         let value = json!({ "ok": false, "exit_code": exit::USAGE, "error": detail });
-        println!("{value}");
+        println!("{}", ctx::versioned(value));
     } else {
         let _ = error.print();
     }

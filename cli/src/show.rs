@@ -15,7 +15,7 @@ use partcert::{Certificate, Imei, Object, ObjectType, PairingRecord, SecretKey};
 use serde_json::{Value, json};
 
 use crate::args::ShowArgs;
-use crate::ctx::{Ctx, json_safe, print_json};
+use crate::ctx::{Ctx, json_safe, print_json, versioned};
 use crate::error::{CliError, exit};
 use crate::files::{self, Kind, Src, object_tag};
 use crate::progress;
@@ -62,11 +62,18 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
         }
     };
     if ctx.json {
-        print_json(out, value)?;
+        print_json(out, answered(value))?;
     } else {
         writeln!(out, "{}: {human}", path.display())?;
     }
     Ok(exit::OK)
+}
+
+/// `show`'s object with `ok` and `exit_code`, as every command's has.
+fn answered(mut value: Value) -> Value {
+    value["ok"] = json!(true);
+    value["exit_code"] = json!(exit::OK);
+    value
 }
 
 /// Decodes a list (a spinner for a big one; its bytes dropped once
@@ -221,7 +228,7 @@ fn stream(
     let bar = progress::writing_entries(list.count);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     if ctx.json {
-        let mut head = json_safe(head_json(&list)).to_string();
+        let mut head = json_safe(versioned(answered(head_json(&list)))).to_string();
         // The object without its closing brace, then the entries, streamed.
         head.pop();
         write!(out, "{head},\"entries\":[")?;

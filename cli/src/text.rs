@@ -340,31 +340,38 @@ impl Lines {
     }
 }
 
-/// The full human report of a verdict.
-pub fn verdict(label: &str, verdict: &Verdict) -> String {
-    let mut lines = Lines(vec![format!("{label}: {}", verdict.summary())]);
-    part_lines(&mut lines, verdict);
-    issuer_lines(&mut lines, verdict);
-    lines.line("binding:", binding(verdict.binding));
+/// The full human report of a verdict: the core's headline and advice
+/// first, then what the technician may want to look at; hex ids, key ids
+/// and protocol details only when `verbose`.
+pub fn verdict(verdict: &Verdict, verbose: bool) -> String {
+    let mut lines = Lines(vec![verdict.headline(), verdict.advice()]);
+    if verbose {
+        lines.line("summary:", verdict.summary());
+    }
+    part_lines(&mut lines, verdict, verbose);
+    issuer_lines(&mut lines, verdict, verbose);
+    lines.line("binding:", binding(verdict.binding, verbose));
     match &verdict.provenance {
-        Some(provenance) => lines.line("paired to:", paired_to(provenance)),
+        Some(provenance) => lines.line("paired to:", paired_to(provenance, verbose)),
         None if verdict.pairing_refused.is_some() => lines.line(
             "paired to:",
             "unknown: the pairing record given was refused",
         ),
         None => lines.line("paired to:", "no pairing record given"),
     }
-    blocklist_lines(&mut lines, &verdict.blocklist);
-    lines.line(
-        "checked at:",
-        format!("{} (the clock of the part's root)", utc(verdict.checked_at)),
-    );
+    blocklist_lines(&mut lines, &verdict.blocklist, verbose);
+    if verbose {
+        lines.line(
+            "checked at:",
+            format!("{} (the clock of the part's root)", utc(verdict.checked_at)),
+        );
+    }
     lines.0.join("\n")
 }
 
 /// The part: what it is, its IMEIs (and any the modem reports that are
-/// not signed in), its id, and a pairing record refused beside it.
-fn part_lines(lines: &mut Lines, verdict: &Verdict) {
+/// not signed in), its id (verbose), and a pairing record refused beside it.
+fn part_lines(lines: &mut Lines, verdict: &Verdict, verbose: bool) {
     let part = &verdict.part;
     lines.line(
         "part:",
@@ -385,21 +392,32 @@ fn part_lines(lines: &mut Lines, verdict: &Verdict) {
             ),
         );
     }
-    lines.line("part id:", part.part_id.to_hex());
+    if verbose {
+        lines.line("part id:", part.part_id.to_hex());
+    }
     if let Some(error) = &verdict.pairing_refused {
         lines.line("REFUSED:", pairing_refused(error));
     }
 }
 
+/// An authority: its name, and its key id when `verbose`.
+fn authority_as(info: &AuthorityInfo, verbose: bool) -> String {
+    if verbose {
+        authority(info)
+    } else {
+        format!("\"{}\"", info.name)
+    }
+}
+
 /// Who certified the part, and whether its line was revoked or retired
 /// after it was made.
-fn issuer_lines(lines: &mut Lines, verdict: &Verdict) {
+fn issuer_lines(lines: &mut Lines, verdict: &Verdict, verbose: bool) {
     lines.line(
         "issuer:",
         format!(
             "{} under root {}",
-            authority(&verdict.issuer),
-            authority(&verdict.root)
+            authority_as(&verdict.issuer, verbose),
+            authority_as(&verdict.root, verbose)
         ),
     );
     if let Some(since) = verdict.issuer_revoked_since {
@@ -424,19 +442,25 @@ fn issuer_lines(lines: &mut Lines, verdict: &Verdict) {
     }
 }
 
-/// How strongly the part is bound to its certificate: the core's name,
-/// and what it means for the shop.
-fn binding(binding: Binding) -> String {
+/// How strongly the part is bound to its certificate: what it means for
+/// the shop, after the core's name when `verbose`.
+fn binding(binding: Binding, verbose: bool) -> String {
     let meaning = match binding {
         Binding::KeyProven => "the part proved it holds its certificate's key",
-        Binding::KeyNotChallenged => "the part has a key, but no challenge response was checked",
-        Binding::SerialOnly => "the part has no secure element; its certificate could be copied",
+        Binding::KeyNotChallenged => {
+            "the part has a chip with a key, but was not asked to prove it"
+        }
+        Binding::SerialOnly => "the part has no chip; its certificate could be copied",
     };
-    format!("{}: {meaning}", binding.name())
+    if verbose {
+        format!("{}: {meaning}", binding.name())
+    } else {
+        meaning.to_owned()
+    }
 }
 
 /// The handset the part is paired to, by which record and service.
-fn paired_to(provenance: &Provenance) -> String {
+fn paired_to(provenance: &Provenance, verbose: bool) -> String {
     let renewed = if provenance.certificate_renewed {
         "; the record names an earlier certificate of this same part (re-certified since)"
     } else {
@@ -447,18 +471,22 @@ fn paired_to(provenance: &Provenance) -> String {
     } else {
         String::new()
     };
+    let sequence = if verbose {
+        format!("pairing #{}, ", provenance.pairing_sequence)
+    } else {
+        String::new()
+    };
     format!(
-        "handset {} (pairing #{}, {}, {}) signed by {}{first}{renewed}",
+        "handset {} ({sequence}{}, {}) signed by {}{first}{renewed}",
         imeis(&provenance.handset_imeis),
-        provenance.pairing_sequence,
         provenance.event.name(),
         utc(provenance.paired_at),
-        authority(&provenance.service)
+        authority_as(&provenance.service, verbose)
     )
 }
 
 /// The part's blocklist standing: every listing when blocked.
-fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus) {
+fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus, verbose: bool) {
     match status {
         BlocklistStatus::NotChecked => lines.line("blocklist:", "not checked"),
         BlocklistStatus::Clean { lists: checked } => {
@@ -478,7 +506,7 @@ fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus) {
             ..
         } => {
             for listing in listings {
-                lines.line("BLOCKED:", blocked_line(listing));
+                lines.line("BLOCKED:", blocked_line(listing, verbose));
             }
             if *capped {
                 lines.line(
@@ -494,19 +522,55 @@ fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus) {
     }
 }
 
+/// When a listing was made, to the precision its list keeps: a compact
+/// list keeps the day only, so a date, not a time of day.
+pub fn listed_on(listing: &Listing) -> String {
+    if listing.by_fingerprint || listing.listed_at % 86_400 == 0 {
+        day(listing.listed_at)
+    } else {
+        utc(listing.listed_at)
+    }
+}
+
+/// What a listing matched, in words a technician reads.
+fn matched_plainly(key: &MatchedKey) -> String {
+    match key {
+        MatchedKey::Imei(imei) => format!("the handset's IMEI {imei} is listed"),
+        MatchedKey::Part(_) => "this part is listed".to_owned(),
+        MatchedKey::PartKey(_) => "this part's key is listed".to_owned(),
+        MatchedKey::PartFingerprint(_) => {
+            "this part is listed (matched by a short fingerprint in a national list)".to_owned()
+        }
+    }
+}
+
 /// One listing of a blocked verdict.
-fn blocked_line(listing: &Listing) -> String {
+fn blocked_line(listing: &Listing, verbose: bool) -> String {
+    let handset = listing.handset.map_or_else(String::new, |imei| {
+        format!(", paired to handset {imei} when listed")
+    });
+    if !verbose {
+        let suspended = if listing.status == ListingStatus::Suspended {
+            " (suspended pending inquiry)"
+        } else {
+            ""
+        };
+        return format!(
+            "{}{suspended}, listed {} by \"{}\": {}{handset}",
+            listing.reason.name(),
+            listed_on(listing),
+            listing.authority_name,
+            matched_plainly(&listing.matched),
+        );
+    }
     let status = match listing.status {
         ListingStatus::Suspended => "suspended pending inquiry",
         status => status.name(),
     };
-    let handset = listing.handset.map_or_else(String::new, |imei| {
-        format!(", paired to handset {imei} when listed")
-    });
     format!(
         "{} ({status}) since {} by \"{}\" list {}: matched {}{handset}",
         listing.reason.name(),
-        utc(listing.listed_at),
+        listed_on(listing),
         listing.authority_name,
         version(ListVersion::new(listing.epoch, listing.sequence)),
         matched_key(&listing.matched),

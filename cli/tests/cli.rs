@@ -77,11 +77,39 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
         T0 + 12 * DAY,
     );
     run.assert_code(10);
-    assert!(
-        run.stdout.starts_with("alice-screen.cert: genuine"),
+    // First what it is and what to do, in plain words; no hex id, no key id.
+    let mut lines = run.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("BLOCKED — Acme screen SCREEN-ALICE is listed as stolen"),
         "{}",
         run.stdout
     );
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .starts_with("Do not fit or repair it."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("BLOCKED:    stolen, listed 2026-01-"),
+        "{}",
+        run.stdout
+    );
+    let register = lab.ok("show --json register-root.cert").json()["issuer"].clone();
+    let register = register.as_str().unwrap_or_default();
+    assert!(!run.stdout.contains(register), "{}", run.stdout);
+    assert!(!run.stdout.contains("list #1"), "{}", run.stdout);
+    // --verbose adds the protocol's words: the list's sequence, the
+    // listing's status.
+    let run = lab.shop_verify(
+        "--blocklist list-1.pcbl --verbose",
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
     assert!(
         run.stdout.contains("BLOCKED:    stolen (final)"),
         "{}",
@@ -132,7 +160,8 @@ fn a_part_in_its_own_handset_is_fitted_here_before_and_after_a_repair() {
         "bob-battery.cert",
         T0 + DAY,
     );
-    run.assert_code(0);
+    // No list given, and not said to be meant: "not checked" has its own code.
+    run.assert_code(12);
     let json = run.json();
     assert_eq!(
         json["summary"],
@@ -149,7 +178,7 @@ fn a_part_in_its_own_handset_is_fitted_here_before_and_after_a_repair() {
         T0 + 5 * DAY,
     );
     let run = lab.shop_verify(
-        &format!("--pairing bob-2.pair --on-handset {BOB_IMEI} --json"),
+        &format!("--pairing bob-2.pair --on-handset {BOB_IMEI} --no-blocklist --json"),
         "carol-screen.cert",
         T0 + 6 * DAY,
     );
@@ -229,7 +258,7 @@ fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
         T0 + 5 * DAY,
     );
     let run = lab.shop_verify(
-        "--revocations acme.pcrl --json",
+        "--revocations acme.pcrl --no-blocklist --json",
         "bob-screen.cert",
         T0 + 4 * DAY,
     );
@@ -237,7 +266,7 @@ fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
     assert_eq!(run.json()["details"]["checked_at"], T0 + 5 * DAY);
     // ... and for one whose clock says day 1, by the tolerance only.
     let run = lab.shop_verify(
-        "--revocations acme.pcrl --json",
+        "--revocations acme.pcrl --no-blocklist --json",
         "bob-screen.cert",
         T0 + DAY,
     );
@@ -294,11 +323,58 @@ fn a_screen_from_a_forged_issuer_is_untrusted() {
         message.contains("does not chain to a trusted root"),
         "{json}"
     );
+    // It says what the part claims, and never to trust the root it came with.
+    assert_eq!(
+        json["headline"],
+        "COUNTERFEIT? — claims to be an Acme screen (serial SCREEN-FAKE), but is not signed by \
+         the Acme root this shop trusts"
+    );
+    let advice = json["advice"].as_str().unwrap_or_default();
+    assert!(advice.starts_with("Do not fit it"), "{advice}");
+    for word in ["pin", "--trust"] {
+        assert!(!advice.contains(word), "{advice}");
+        assert!(
+            !json["error"]["hint"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(word),
+            "{json}"
+        );
+    }
 
     let run = lab.at(&format!("{verify} fake.cert"), T0 + DAY);
     run.assert_code(20);
     run.assert_one_line_error("fake.cert", "[error 201 UnknownIssuer]");
-    assert!(run.stdout.is_empty());
+    // The headline and what to do lead on standard output; the error, with
+    // its code, on standard error.
+    assert!(
+        run.stdout
+            .starts_with("COUNTERFEIT? — claims to be an Acme screen"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+
+    // A genuine part checked without its factory line's certificate is not
+    // called counterfeit: the tool says which flag was forgotten.
+    let run = lab.at(
+        "verify --trust acme-root.cert --no-blocklist bob-screen.cert",
+        T0 + DAY,
+    );
+    run.assert_code(20);
+    assert!(
+        run.stdout.starts_with(
+            "CANNOT TELL — claims to be an Acme screen (serial SCREEN-BOB), but the certificate \
+             of the factory line that made it was not given"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("no --chain was given"),
+        "{}",
+        run.stderr
+    );
 
     // A manufacturer root offered as a blocklist root is refused: roles are
     // pinned apart (an argument mistake: exit 2, naming the flag).
@@ -390,7 +466,7 @@ fn a_board_whose_imei_was_rewritten_is_refused() {
     assert_eq!(run.json()["error"]["family"], "policy");
 
     let run = lab.shop_verify(
-        &format!("--presented-imei {ALICE_IMEI}"),
+        &format!("--presented-imei {ALICE_IMEI} --no-blocklist"),
         "alice-board.cert",
         T0 + DAY,
     );
@@ -473,7 +549,7 @@ fn certificates_expire_and_are_not_valid_before_they_start() {
     run.assert_code(20);
     assert_eq!(run.json()["error"]["name"], "NotYetValid");
     // A shop whose clock runs half an hour slow still accepts a part certified just now.
-    lab.shop_verify("", "bob-screen.cert", T0 - 1800)
+    lab.shop_verify("--no-blocklist", "bob-screen.cert", T0 - 1800)
         .assert_code(0);
 }
 
@@ -756,8 +832,10 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
     );
     run.assert_code(11);
     assert!(
-        run.stdout
-            .contains("clean but blocklist stale (National register: missing)"),
+        run.stdout.starts_with(
+            "NOT SURE — genuine Acme screen SCREEN-CAROL, not listed, but the blocklist is out \
+             of date\nDo not rely on it yet: update the blocklist"
+        ),
         "{}",
         run.stdout
     );
@@ -890,14 +968,14 @@ fn a_revoked_factory_line_can_no_longer_vouch_for_parts() {
         T0 + 5 * DAY,
     );
     let run = lab.shop_verify(
-        "--revocations revoked-2.pcrl --pairing bob.pair",
+        "--revocations revoked-2.pcrl --pairing bob.pair --no-blocklist --verbose",
         "bob-screen.cert",
         T0 + 6 * DAY,
     );
     run.assert_code(0);
     assert!(
-        run.stdout.starts_with(
-            "bob-screen.cert: genuine (key not challenged), used, blocklist not checked, \
+        run.stdout.contains(
+            "summary:    genuine (key not challenged), used, blocklist not checked, \
              made before its line's key was revoked"
         ),
         "{}",
@@ -1088,15 +1166,22 @@ fn the_demo_plays_the_london_story() {
     let run = lab.ok("demo");
     let out = &run.stdout;
     assert!(
-        out.contains("alice-screen.cert: genuine (key-proven), unpaired, BLOCKED: stolen"),
+        out.contains("BLOCKED — Acme screen SCR-0001 is listed as stolen"),
         "{out}"
     );
     assert!(out.contains("-> exit code 10"), "{out}");
     assert!(
-        out.contains("bob-screen.cert: genuine (key-proven), used, clean"),
+        out.contains(
+            "OK — genuine Acme screen SCR-0002, used (from another handset), not reported \
+             stolen or lost, and it proved it is the part its certificate names\n  Fine to fit."
+        ),
         "{out}"
     );
     assert!(out.contains("[error 201 UnknownIssuer]"), "{out}");
+    assert!(
+        out.contains("COUNTERFEIT? — claims to be an Acme screen (serial SCR-0003)"),
+        "{out}"
+    );
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     // It plays in a scratch folder and leaves nothing where it was started.
     let left = std::fs::read_dir(lab.dir.path()).map(Iterator::count).ok();
@@ -1188,7 +1273,8 @@ fn a_shop_saves_the_lists_it_accepted_and_checks_parts_against_them_later() {
          --blocklist-state shop.pcbs --json bob-screen.cert",
         T0 + 12 * DAY,
     );
-    run.assert_code(0);
+    // Following no register any more, nothing was checked: its own code.
+    run.assert_code(12);
     let json = run.json();
     assert_eq!(json["verdict"], "not-checked");
     let register = lab.ok("show --json register-root.cert").json()["issuer"].clone();
@@ -1286,11 +1372,26 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
         &format!(
             "handset check --trust acme-root.cert --blocklist-trust register-root.cert \
              --chain line.cert --blocklist list-1.pcbl --pairing alice.pair \
-             --modem-imei {BOB_IMEI} alice-board.cert alice-screen.cert"
+             --modem-imei {BOB_IMEI} alice-board.cert alice-screen.cert --verbose"
         ),
         when,
     );
     run.assert_code(10);
+    assert!(
+        run.stdout
+            .starts_with("BLOCKED — this handset is listed as stolen\nDo not fit or repair"),
+        "{}",
+        run.stdout
+    );
+    // Blocked and parts as recorded are said apart, never "clean: no: blocklisted".
+    assert!(
+        run.stdout.contains(
+            "parts as its record lists: no: the modem reports an IMEI the record does not carry"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("and clean"), "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
             "the modem reports IMEI {BOB_IMEI}, which the record does not carry"
@@ -1318,9 +1419,10 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     );
     run.assert_code(11);
     for expected in [
+        "NOT SURE — every part is this handset's own, but a blocklist is out of date\n",
         "the handset itself: clean but blocklist stale (National register: missing)",
         "list: \"National register\" #1 stale: missing",
-        "as its record says, and clean: as recorded, but a blocklist consulted is stale",
+        "parts as its record lists: yes",
     ] {
         assert!(run.stdout.contains(expected), "{expected}\n{}", run.stdout);
     }
@@ -1359,15 +1461,29 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     run.assert_code(20);
     run.assert_one_line_error("bob-2.pair", "ImeiMismatch");
 
-    // The human report names each part and what is missing.
+    // The human report names each part and what is missing; no list was
+    // given, and --no-blocklist says that is meant.
     let run = lab.at(
         &format!("{human} --pairing bob.pair bob-board.cert carol-screen.cert"),
+        when,
+    );
+    run.assert_code(12);
+    let run = lab.at(
+        &format!("{human} --no-blocklist --pairing bob.pair bob-board.cert carol-screen.cert"),
         when,
     );
     run.assert_code(0);
     assert!(
         run.stdout
-            .contains("screen SCREEN-CAROL (carol-screen.cert): genuine"),
+            .starts_with("REPAIRED — parts differ from this handset's record"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "carol-screen.cert: NOT CHECKED — genuine Acme screen SCREEN-CAROL, but no \
+             blocklist was checked"
+        ),
         "{}",
         run.stdout
     );
@@ -1379,7 +1495,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     );
     assert!(
         run.stdout
-            .contains("as its record says, and clean: no: its parts differ"),
+            .contains("parts as its record lists: no: its parts differ"),
         "{}",
         run.stdout
     );
@@ -1411,10 +1527,13 @@ fn a_shop_clock_set_back_is_caught_by_another_registers_newer_list() {
     let both = "--blocklist list-1.pcbl --blocklist operator-1.pcbl";
     let run = lab.at(&format!("{verify} {both} bob-screen.cert"), T0 + 12 * DAY);
     run.assert_code(11);
+    // The clock may be behind: the advice says to look at it.
     assert!(
-        run.stdout.contains(
-            "clean but blocklist stale (Operator register: dated after this device's clock)"
-        ),
+        run.stdout
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .contains("check this computer's clock"),
         "{}",
         run.stdout
     );
@@ -1462,7 +1581,10 @@ fn a_shop_clock_set_back_is_caught_by_another_registers_newer_list() {
     run.assert_code(11);
     assert!(
         run.stdout
-            .contains("National register: outdated by Operator register"),
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .contains("check this computer's clock"),
         "{}",
         run.stdout
     );
@@ -1757,8 +1879,30 @@ fn a_national_register_publishes_its_list_compact_and_shops_apply_it() {
         .as_str()
         .unwrap_or_default();
     assert!(!fingerprint.contains(part_id), "{listing}");
+    // A compact list keeps listing days only: the technician reads a date,
+    // not a time of day, and no fingerprint.
     let run = lab.shop_verify(state, "alice-screen.cert", T0 + 12 * DAY);
     run.assert_code(10);
+    let blocked = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("  BLOCKED:"))
+        .unwrap_or_default();
+    assert!(
+        blocked.contains("listed 2026-01-") && blocked.contains(" (UTC) by"),
+        "{}",
+        run.stdout
+    );
+    assert!(!blocked.contains(":00"), "{}", run.stdout);
+    assert!(!run.stdout.contains(&fingerprint), "{}", run.stdout);
+    assert!(!run.stdout.contains("2^-41"), "{}", run.stdout);
+    let run = lab.shop_verify(
+        &format!("{state} --verbose"),
+        "alice-screen.cert",
+        T0 + 12 * DAY,
+    );
+    run.assert_code(10);
+    assert!(run.stdout.contains("2^-41"), "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
             "matched by fingerprint {fingerprint} in a compact list"

@@ -837,7 +837,7 @@ fn scripts_get_json_they_can_trust() {
     assert!(run.stderr.starts_with("wrote -"), "{}", run.stderr);
     let piped = lab.run_with_input(
         &format!(
-            "verify --trust acme-root.cert --chain line.cert --at {} --json -",
+            "verify --trust acme-root.cert --chain line.cert --no-blocklist --at {} --json -",
             T0 + DAY
         ),
         &run.raw,

@@ -6,7 +6,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use partcert::verify::{FittedPart, FittedPartReport, HandsetEvidence, HandsetReport};
+use partcert::Certificate;
+use partcert::verify::{
+    BlocklistStatus, FittedPart, FittedPartReport, HandsetEvidence, HandsetReport, Refusal,
+};
 use serde_json::{Value, json};
 
 use super::{Loaded, display, to_json, verdict_word};
@@ -45,23 +48,35 @@ pub fn handset_check(
         .verifier()
         .verify_handset(&evidence, loaded.now)
         .map_err(|error| CliError::about(&args.pairing)(error).untrusted())?;
-    let code = exit_code(&report);
+    let code = exit_code(&report, args.trust.no_blocklist);
     if ctx.json {
-        print_json(out, report_json(&args, &report, code, &loaded)?)?;
+        print_json(
+            out,
+            report_json(&args, &report, code, &loaded, &certificates)?,
+        )?;
     } else {
-        write_report(out, &args, &report, code)?;
+        write_report(out, &args, &report, ctx.verbose)?;
     }
     Ok(code)
 }
 
-/// Blocked wins; then a part refused; then a stale list.
-fn exit_code(report: &HandsetReport) -> u8 {
+/// Blocked wins; then a part refused; then a stale list; then no list
+/// checked, unless that is meant (`--no-blocklist`).
+fn exit_code(report: &HandsetReport, unchecked_meant: bool) -> u8 {
+    let not_checked = report.handset_blocklist == BlocklistStatus::NotChecked
+        || report.parts.iter().any(|part| {
+            part.outcome
+                .as_ref()
+                .is_ok_and(|verdict| verdict.blocklist == BlocklistStatus::NotChecked)
+        });
     if report.is_blocked() {
         exit::BLOCKED
     } else if report.has_refused_parts() {
         exit::INVALID
     } else if report.is_stale() {
         exit::STALE
+    } else if not_checked && !unchecked_meant {
+        exit::NOT_CHECKED
     } else {
         exit::OK
     }
@@ -82,12 +97,16 @@ fn report_json(
     report: &HandsetReport,
     code: u8,
     loaded: &Loaded,
+    certificates: &[Certificate],
 ) -> Result<Value, CliError> {
     let parts = args
         .parts
         .iter()
         .zip(&report.parts)
-        .map(|(path, part)| part_json(path, part))
+        .zip(certificates)
+        .map(|((path, part), certificate)| {
+            part_json(path, part, certificate, !loaded.chain.is_empty())
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let word = match code {
         exit::BLOCKED => "blocked",
@@ -99,6 +118,8 @@ fn report_json(
         "ok": true,
         "exit_code": code,
         "verdict": word,
+        "headline": report.headline(),
+        "advice": report.advice(),
         "pairing": display(&args.pairing),
         "handset_imeis": imeis(report),
         "pairing_sequence": report.pairing_sequence,
@@ -115,73 +136,91 @@ fn report_json(
 }
 
 /// One fitted part in `--json`: its verdict, or why its evidence was refused.
-fn part_json(path: &Path, part: &FittedPartReport) -> Result<Value, CliError> {
+fn part_json(
+    path: &Path,
+    part: &FittedPartReport,
+    certificate: &Certificate,
+    chain_given: bool,
+) -> Result<Value, CliError> {
     Ok(match &part.outcome {
         Ok(verdict) => json!({
             "file": display(path),
             "fingerprint": part.fingerprint.to_hex(),
             "ok": true,
             "verdict": verdict_word(&verdict.blocklist),
+            "headline": verdict.headline(),
+            "advice": verdict.advice(),
             "summary": verdict.summary(),
             "details": to_json(verdict)?,
         }),
-        Err(error) => json!({
-            "file": display(path),
-            "fingerprint": part.fingerprint.to_hex(),
-            "ok": false,
-            "verdict": "untrusted",
-            "error": CliError::about(path)(error.clone()).error_json(),
-        }),
+        Err(error) => {
+            let refusal = Refusal::new(error, Some(certificate), chain_given);
+            json!({
+                "file": display(path),
+                "fingerprint": part.fingerprint.to_hex(),
+                "ok": false,
+                "verdict": "untrusted",
+                "headline": refusal.headline(),
+                "advice": refusal.advice(),
+                "error": CliError::about(path)(error.clone()).error_json(),
+            })
+        }
     })
 }
 
-/// The human report: the handset, then each part, then the answer.
+/// The human report: the core's headline and advice, the handset, each
+/// part, and whether the parts are the ones its record lists.
 fn write_report(
     out: &mut dyn Write,
     args: &HandsetCheckArgs,
     report: &HandsetReport,
-    code: u8,
+    verbose: bool,
 ) -> Result<(), CliError> {
+    writeln!(out, "{}\n{}", report.headline(), report.advice())?;
+    let sequence = if verbose {
+        format!("pairing #{} in ", report.pairing_sequence)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "handset {} (pairing #{} in {}): {} part(s) checked",
+        "  handset {} ({sequence}{}): {} part(s) checked",
         imeis(report).join(", "),
-        report.pairing_sequence,
         display(&args.pairing),
         report.parts.len()
     )?;
     write_handset_lines(out, report)?;
     for (path, part) in args.parts.iter().zip(&report.parts) {
         match &part.outcome {
-            Ok(verdict) => writeln!(
-                out,
-                "  {} {} ({}): {}",
-                verdict.part.kind,
-                verdict.part.serial,
-                display(path),
-                verdict.summary()
-            )?,
+            Ok(verdict) => {
+                writeln!(out, "  {}: {}", display(path), verdict.headline())?;
+                if verbose {
+                    writeln!(out, "    {}", verdict.summary())?;
+                }
+            }
             Err(error) => writeln!(
                 out,
-                "  {}: REFUSED: {error} [error {} {}]",
+                "  {}: REFUSED: {} [error {} {}]",
                 display(path),
+                core_message(error),
                 error.code().code(),
                 error.code().name()
             )?,
         }
     }
     for missing in &report.missing {
+        let id = if verbose {
+            format!(" (part {})", missing.part_id)
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "  missing: the {} this record lists (part {}), not among the parts given",
-            missing.kind, missing.part_id
+            "  missing: the {} this record lists{id}, not among the parts given",
+            missing.kind
         )?;
     }
-    writeln!(
-        out,
-        "  as its record says, and clean: {}",
-        answer(report, code)
-    )?;
+    writeln!(out, "  parts as its record lists: {}", as_recorded(report))?;
     Ok(())
 }
 
@@ -221,18 +260,16 @@ fn write_handset_lines(out: &mut dyn Write, report: &HandsetReport) -> Result<()
     Ok(())
 }
 
-/// Whether the handset is as its record says, and clean — or why not.
-fn answer(report: &HandsetReport, code: u8) -> &'static str {
-    if report.all_original_and_clean() {
-        return "yes";
-    }
-    match code {
-        exit::BLOCKED => "no: blocklisted",
-        exit::INVALID => "no: a part's evidence is untrusted",
-        _ if !report.all_original() => {
-            "no: its parts differ from its record (a repair may explain it; see above)"
-        }
-        exit::STALE => "as recorded, but a blocklist consulted is stale",
-        _ => "as recorded, but not checked against a blocklist",
+/// Whether the parts are the ones the handset's record lists — said
+/// apart from its blocklist standing, which the headline gives.
+fn as_recorded(report: &HandsetReport) -> &'static str {
+    if report.all_original() {
+        "yes"
+    } else if !report.mismatched_modem_imeis.is_empty() {
+        "no: the modem reports an IMEI the record does not carry"
+    } else if report.has_refused_parts() {
+        "no: a part's evidence is untrusted"
+    } else {
+        "no: its parts differ from its record (a repair may explain it; see above)"
     }
 }

@@ -89,12 +89,13 @@ impl Loaded {
     /// tool's where a flag is the likely remedy rather than a counterfeit.
     fn explain(&self, error: partcert::Error, path: &Path) -> CliError {
         let hint = match error.code() {
-            ErrorCode::UnknownIssuer if self.chain.is_empty() => {
-                Some("no --chain was given: pass the part issuer's certificate")
-            }
+            ErrorCode::UnknownIssuer if self.chain.is_empty() => Some(
+                "no --chain was given: pass the certificate of the factory line that made it \
+                 (--chain ISSUER.cert; its maker publishes its lines' certificates beside its root)",
+            ),
             ErrorCode::UnknownIssuer => Some(
-                "if it is genuine, pin its maker's root with --trust and give its issuer with \
-                 --chain; otherwise treat it as counterfeit",
+                "treat it as counterfeit: only roots and line certificates the shop got from the \
+                 maker itself count, never ones that came with the part",
             ),
             ErrorCode::NoPartKey => Some(
                 "only a part with a secure element answers a challenge: check it without \

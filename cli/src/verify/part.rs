@@ -46,26 +46,28 @@ pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, Cli
         .verifier()
         .on_handset(&args.on_handset)
         .verify_part(&evidence, loaded.now)
-        .map_err(|error| loaded.explain(error, &args.part))?;
+        .map_err(|error| {
+            loaded
+                .explain(error, &args.part)
+                .claim(Some(&part), !loaded.chain.is_empty())
+        })?;
 
-    let code = verdict_exit_code(&verdict);
+    let code = verdict_exit_code(&verdict, args.trust.no_blocklist);
     if ctx.json {
         let value = json!({
             "ok": true,
             "exit_code": code,
             "verdict": verdict_word(&verdict.blocklist),
             "file": args.part.display().to_string(),
+            "headline": verdict.headline(),
+            "advice": verdict.advice(),
             "summary": verdict.summary(),
             "details": to_json(&verdict)?,
             "dropped": dropped_json(&loaded.dropped),
         });
         print_json(out, value)?;
     } else {
-        writeln!(
-            out,
-            "{}",
-            text::verdict(&args.part.display().to_string(), &verdict)
-        )?;
+        writeln!(out, "{}", text::verdict(&verdict, ctx.verbose))?;
     }
     Ok(code)
 }

@@ -124,6 +124,8 @@ impl Run {
     pub fn json(&self) -> Value {
         let value: Value = serde_json::from_str(self.stdout.trim())
             .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", self.stdout));
+        // Every object says its layout's version (fields are only added).
+        assert_eq!(value["format_version"], 1, "{value}");
         if value["ok"] == false {
             assert_schema("error", &value);
         } else {
@@ -132,6 +134,7 @@ impl Run {
         value
     }
 
+    #[track_caller]
     pub fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
