@@ -1,25 +1,20 @@
 // swift-tools-version:5.7
-// The Swift package of partcert's bindings. Its sources are mostly generated:
-// `bash bindings/tests/run.sh` lays the package out, complete, in
-// target/bindings/swift-package (Sources/Partcert/Partcert.swift and
-// PartcertCore.swift, the core's values, and Sources/PartcertFFI/ from
-// uniffi-bindgen; the hand-written Sources/Partcert/BlocklistSync.swift and
-// the tests from here; the example apps from examples/swift/). Link it
-// against libpartcert_uniffi (cargo build -p partcert-uniffi): on Linux,
-//   LD_LIBRARY_PATH=$LIB swift test -Xlinker -L$LIB
-// On Apple platforms use the XCFramework made by bindings/apple.sh.
+// The test harness of partcert's Swift bindings: the tests in Tests/ and the
+// example apps in examples/swift/, laid out by `bash bindings/tests/run.sh`
+// in target/bindings/swift-package and built there against the package apps
+// use, bindings/swift/Partcert (which `bash bindings/package.sh` fills with
+// the generated sources and the release library): the tests exercise what
+// ships. No linker flags or LD_LIBRARY_PATH: that package links the library
+// with its folder on the run path.
 import PackageDescription
 
 let package = Package(
-    name: "Partcert",
-    products: [
-        .library(name: "Partcert", targets: ["Partcert"]),
+    name: "PartcertHarness",
+    dependencies: [
+        // target/bindings/swift-package -> the checkout's bindings/swift/Partcert
+        .package(path: "../../../bindings/swift/Partcert"),
     ],
     targets: [
-        // The C header and module map uniffi generates for the Rust library.
-        .systemLibrary(name: "PartcertFFI", path: "Sources/PartcertFFI"),
-        // The generated Swift API: the calls and the core's values.
-        .target(name: "Partcert", dependencies: ["PartcertFFI"], path: "Sources/Partcert"),
         // examples/swift: an app checking its own parts at launch.
         .executableTarget(name: "BootCheck", dependencies: ["Partcert"], path: "Examples/BootCheck"),
         // examples/swift: a phone keeping a register's list current from a web server.

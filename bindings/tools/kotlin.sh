@@ -17,8 +17,14 @@
 # package kotlin-compiler@2.4.20 (the full JetBrains compiler, ~90 MB), unpacked into
 # $PARTCERT_TOOLS_DIR (default <project>/target/tools)/kotlin/package.
 # Debian's `kotlin` package (1.3) is too old for uniffi's output and is never
-# used. JNA: Debian's libjna-java (/usr/share/java/jna.jar). java: the one on
-# PATH, else Debian's default-jdk-headless.
+# used. JNA: $JNA_JAR if set, else Debian's libjna-java (/usr/share/java/jna.jar).
+# java: the one on PATH, else Debian's default-jdk-headless.
+# What is missing from the system (java, JNA, npm) is installed with apt-get when
+# run as root (CI); otherwise (or with PARTCERT_NO_INSTALL=1) the script names
+# it and the apt-get command, and fails (bindings/tools/system-packages.sh).
+# Where things land, as printed: KOTLINC=<tools>/kotlin/package/bin/kotlinc,
+# KOTLIN_STDLIB and KOTLINX_COROUTINES in <tools>/kotlin/package/lib/,
+# JNA_JAR=/usr/share/java/jna.jar.
 # A stamp file marks a finished unpack, so a second run only checks files; an
 # unfinished one is redone. Any failure exits non-zero.
 set -euo pipefail
@@ -37,27 +43,24 @@ home=$kdir/package
 stamp=$kdir/complete.stamp
 stamp_text="kotlin-compiler $KOTLIN_VERSION home=$home"
 
-# apt-get install, with an apt-get update first only if needed.
-apt_install() {
-    log "apt-get install -y $*"
-    apt-get install -y "$@" >&2 && return 0
-    log "install failed; apt-get update and retry"
-    apt-get update >&2 && apt-get install -y "$@" >&2
-}
+# shellcheck source=bindings/tools/system-packages.sh
+source "$project_root/bindings/tools/system-packages.sh"
 
 # java
 if ! command -v java >/dev/null 2>&1; then
-    apt_install default-jdk-headless || die "cannot install default-jdk-headless"
+    system_install "java (a JDK)" default-jdk-headless || exit 1
 fi
 java_bin=$(command -v java) || die "java is missing"
 "$java_bin" -version >/dev/null 2>&1 || die "$java_bin -version failed"
 
 # JNA
-jna_jar=/usr/share/java/jna.jar
-if [[ ! -f $jna_jar ]]; then
-    apt_install libjna-java || die "cannot install libjna-java"
+jna_jar=${JNA_JAR:-/usr/share/java/jna.jar}
+if [[ -n ${JNA_JAR:-} ]]; then
+    [[ -f $jna_jar ]] || die "JNA_JAR=$jna_jar does not exist"
+elif [[ ! -f $jna_jar ]]; then
+    system_install "JNA ($jna_jar)" libjna-java || exit 1
+    [[ -f $jna_jar ]] || die "$jna_jar is missing after installing libjna-java"
 fi
-[[ -f $jna_jar ]] || die "$jna_jar is missing after installing libjna-java"
 
 # kotlinc
 kotlinc=
@@ -81,7 +84,7 @@ if [[ -z $kotlinc ]]; then
     else
         rm -f "$stamp"
         if ! command -v npm >/dev/null 2>&1; then
-            apt_install npm || die "cannot install npm"
+            system_install "npm (to download the Kotlin compiler)" npm || exit 1
         fi
         work=$kdir/download.tmp
         rm -rf "$work"

@@ -37,6 +37,11 @@
 # ld.gold, crt files and libc6-dev (binutils, gcc, libc6-dev). Cache:
 # $PARTCERT_TOOLS_DIR (default <project>/target/tools)/swift, ~2.2 GB; the
 # paths are absolute, so moving it means a reinstall (done automatically).
+# Only the system packages (binutils, gcc, libc6-dev, debian-archive-keyring)
+# are installed with apt-get, and only when run as root; otherwise (or with
+# PARTCERT_NO_INSTALL=1) the script names what is missing and fails. The
+# private root is downloaded with apt-get's download command into the cache,
+# as any user.
 # A stamp file marks a finished install, so a second run is instant; an
 # unfinished one is redone from scratch (downloaded .debs are reused).
 # Any failure exits non-zero.
@@ -85,16 +90,15 @@ fi
 rm -f "$stamp"
 
 need_cmd() { command -v "$1" >/dev/null 2>&1; }
+# shellcheck source=bindings/tools/system-packages.sh
+source "$project_root/bindings/tools/system-packages.sh"
 for c in apt-get dpkg; do
     need_cmd "$c" || die "$c is missing"
 done
 # swiftc links through clang, which runs the system's ld.gold with gcc's crt
 # files and libc6-dev.
 if ! need_cmd ld.gold || ! need_cmd gcc || ! [[ -e /usr/lib/x86_64-linux-gnu/crti.o ]]; then
-    log "installing binutils gcc libc6-dev (the linker swiftc uses)"
-    apt-get install -y binutils gcc libc6-dev >&2 \
-        || { apt-get update >&2 && apt-get install -y binutils gcc libc6-dev >&2; } \
-        || die "cannot install binutils gcc libc6-dev"
+    system_install "ld.gold, gcc and libc6-dev (the linker swiftc uses)" binutils gcc libc6-dev || exit 1
 fi
 
 # 3a. Private apt configuration: the system's Debian source with suite trixie.
@@ -160,9 +164,7 @@ if ! [[ -r $keyring ]] || ! grep -q 'trixie' <(gpg --show-keys "$keyring" 2>/dev
     # No key for trixie (or no gpg to tell): get the current archive keyring.
     # Debian 12's debian-archive-keyring (2023.3+deb12u1 and later) has it.
     log "making sure debian-archive-keyring has the trixie keys"
-    apt-get install -y debian-archive-keyring >&2 \
-        || { apt-get update >&2 && apt-get install -y debian-archive-keyring >&2; } \
-        || die "cannot install debian-archive-keyring"
+    system_install "Debian's archive keys for trixie" debian-archive-keyring || exit 1
     keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 fi
 printf 'deb [signed-by=%s] %s trixie main\n' "$keyring" "$uri" >"$apt_dir/sources.list"
