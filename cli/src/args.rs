@@ -809,6 +809,11 @@ pub struct ShowArgs {
     /// anti-rollback state, key (`-` reads standard input).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// For a saved blocklist state: a register's root certificate (repeat),
+    /// so each list the state holds from it is shown — version, dates,
+    /// counts; without it a register is named by its key id only.
+    #[arg(long, value_name = "BLROOT.cert")]
+    pub blocklist_trust: Vec<PathBuf>,
 }
 
 /// `partcert demo`

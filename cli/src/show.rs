@@ -1,7 +1,7 @@
 //! `partcert show`: any partcert file, readable.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use partcert::blocklist::{
     BlocklistDelta, BlocklistEntry, BlocklistSnapshot, CompactHit, CompactKey, CompactList,
@@ -11,7 +11,9 @@ use partcert::certificate::{AuthorityRole, Subject};
 use partcert::challenge::ChallengeResponse;
 use partcert::ids::{Fingerprint, KeyId, PublicKey, StateDigest};
 use partcert::revocation::RevocationList;
-use partcert::{Certificate, Imei, Object, ObjectType, PairingRecord, SecretKey};
+use partcert::{
+    Blocklist, Certificate, Imei, Object, ObjectType, PairingRecord, SecretKey, TrustStore,
+};
 use serde_json::{Value, json};
 
 use crate::args::ShowArgs;
@@ -20,6 +22,7 @@ use crate::error::{CliError, exit};
 use crate::files::{self, Kind, Src, object_tag};
 use crate::progress;
 use crate::text;
+use crate::trust::pin_blocklist_roots;
 
 /// `partcert show`: detects what the file is by its content, never its name.
 pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
@@ -28,6 +31,13 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
     let bytes = files::read_bytes(path)?;
     let kind = files::detect(&bytes);
     let src = Src::new(path, "FILE");
+    if !args.blocklist_trust.is_empty() && kind != Kind::BlocklistState {
+        return Err(CliError::usage(
+            "--blocklist-trust is only for a saved blocklist state (`blocklist apply --state`)",
+        )
+        .flag("--blocklist-trust")
+        .hint("drop --blocklist-trust"));
+    }
     let (human, value) = match kind {
         Kind::SecretKey => show_secret_key(files::secret_key(src)?),
         Kind::PublicKey => show_public_key(&files::public_key(src)?),
@@ -45,7 +55,7 @@ pub fn show(args: ShowArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliErro
                 .to_owned(),
             json!({"type": "unlabelled-hex"}),
         ),
-        Kind::BlocklistState => show_saved_state(&bytes),
+        Kind::BlocklistState => show_saved_state(path, &bytes, &args.blocklist_trust)?,
         Kind::RollbackState => {
             show_rollback(&RollbackState::decode(&bytes).map_err(CliError::about(path))?)
         }
@@ -387,17 +397,120 @@ fn show_public_key(public: &PublicKey) -> Shown {
     )
 }
 
-fn show_saved_state(bytes: &[u8]) -> Shown {
-    // Its lists are only read against pinned roots, which `show` does not take.
-    (
-        format!(
-            "blocklist state ({} bytes) saved by `partcert blocklist apply --out`\n  \
-             read it with `partcert verify --blocklist-trust ROOT.cert --blocklist-state FILE` \
-             or `partcert blocklist apply --state FILE`",
-            bytes.len()
-        ),
-        json!({"type": "blocklist-state", "bytes": bytes.len()}),
-    )
+/// A saved blocklist state: every register it follows and, for those whose
+/// root is given, the list it holds — version, dates, counts. Roots not
+/// given are named by key id: the state is read, never trusted, here.
+fn show_saved_state(path: &Path, bytes: &[u8], roots: &[PathBuf]) -> Result<Shown, CliError> {
+    let mut trust = TrustStore::new();
+    pin_blocklist_roots(&mut trust, roots)?;
+    let loaded = if files::is_stdout(path) {
+        Blocklist::load_state(bytes, &trust)
+    } else {
+        Blocklist::load(path, &trust)
+    }
+    .map_err(CliError::about(path))?;
+    let blocklist = &loaded.blocklist;
+    let mut lines = Vec::new();
+    let mut registers = Vec::new();
+    for list in blocklist.lists() {
+        let (format, counts) = match list.compact() {
+            Some(compact) => (
+                "compact",
+                json!({
+                    "imei_count": compact.imei_count(),
+                    "part_count": compact.part_count(),
+                    "changes_since_snapshot": list.changes_since_snapshot(),
+                }),
+            ),
+            None => ("sorted", json!({})),
+        };
+        let name = if list.authority_name.is_empty() {
+            format!("register {}", list.authority)
+        } else {
+            format!("\"{}\" (register {})", list.authority_name, list.authority)
+        };
+        let changes = match list.compact() {
+            Some(_) => format!(
+                ", {} change(s) since its compact snapshot",
+                list.changes_since_snapshot()
+            ),
+            None => String::new(),
+        };
+        lines.push(format!(
+            "  {name}: {format} list {} with {} entries{changes}, issued {}, stale after {}, \
+             signed by key {}",
+            text::version(list.version),
+            list.len(),
+            text::utc(list.issued_at),
+            text::utc(list.expires_at),
+            list.signer
+        ));
+        let mut register = json!({
+            "authority": list.authority.to_hex(),
+            "authority_name": list.authority_name,
+            "held": true,
+            "format": format,
+            "epoch": list.version.epoch,
+            "sequence": list.version.sequence,
+            "issued_at": list.issued_at,
+            "expires_at": list.expires_at,
+            "signer": list.signer.to_hex(),
+            "state_digest": list.digest.to_hex(),
+            "entry_count": list.len(),
+        });
+        if let (Value::Object(register), Value::Object(counts)) = (&mut register, counts) {
+            register.extend(counts);
+        }
+        registers.push(register);
+    }
+    for mark in blocklist.rollback_state().marks() {
+        if blocklist.list(&mark.authority).is_some() {
+            continue;
+        }
+        lines.push(format!(
+            "  register {}: followed, list {} accepted but not held (verdicts read stale: missing)",
+            mark.authority,
+            text::version(mark.version())
+        ));
+        registers.push(json!({
+            "authority": mark.authority.to_hex(),
+            "held": false,
+            "epoch": mark.epoch,
+            "sequence": mark.sequence,
+            "issued_at": mark.issued_at,
+            "expires_at": mark.expires_at,
+        }));
+    }
+    for authority in &loaded.dropped {
+        lines.push(format!(
+            "  register {authority}: followed (give its root with --blocklist-trust to see its list)"
+        ));
+    }
+    let followed = registers.len() + loaded.dropped.len();
+    let mut human = format!(
+        "blocklist state ({} bytes) saved by `partcert blocklist apply`, following {followed} \
+         register(s)",
+        bytes.len()
+    );
+    for line in lines {
+        human.push('\n');
+        human.push_str(&line);
+    }
+    human.push_str(
+        "\n  read it with `partcert verify --blocklist-trust ROOT.cert --blocklist-state FILE` \
+         or `partcert blocklist apply --state FILE`",
+    );
+    let unshown: Vec<String> = loaded.dropped.iter().map(KeyId::to_hex).collect();
+    Ok((
+        human,
+        json!({
+            "type": "blocklist-state",
+            "bytes": bytes.len(),
+            "followed": followed,
+            "registers": registers,
+            "roots_not_given": unshown,
+        }),
+    ))
 }
 
 fn show_rollback(state: &RollbackState) -> Shown {

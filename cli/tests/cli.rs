@@ -89,7 +89,7 @@ fn a_harvested_screen_from_a_stolen_handset_is_blocked() {
         lines
             .next()
             .unwrap_or_default()
-            .starts_with("Do not fit or repair it."),
+            .starts_with("Do not fit it."),
         "{}",
         run.stdout
     );
@@ -1379,7 +1379,7 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     run.assert_code(10);
     assert!(
         run.stdout
-            .starts_with("BLOCKED — this handset is listed as stolen\nDo not fit or repair"),
+            .starts_with("BLOCKED — this handset is listed as stolen\nDo not repair or resell"),
         "{}",
         run.stdout
     );

@@ -875,6 +875,7 @@ fn json_schemas_are_checked_in_for_every_json_output() {
         "challenge-new",
         "pair",
         "revoke",
+        "man",
     ];
     for name in outputs {
         // Compiles, and refuses what no output ever is.

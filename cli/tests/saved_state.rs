@@ -118,3 +118,78 @@ fn another_list_in_place_of_the_one_applied_is_refused_at_load() {
     assert_ne!(run.code, 0, "{}", run.stdout);
     assert!(run.stderr.contains("206"), "{}", run.stderr);
 }
+
+#[test]
+fn show_of_a_saved_state_lists_the_registers_it_follows_and_what_it_holds() {
+    let lab = shop_holding_a_compact_list();
+    // The shop follows an operator's register too, by a sorted list.
+    lab.ok_at(
+        "root new --role blocklist --name 'Operator register' --out operator",
+        T0,
+    );
+    lab.ok_at(
+        "blocklist new --authority operator.key --authority-cert operator.cert --sequence 1 \
+         --imei 353918050000013 --reason fraud --out operator-1.pcbl",
+        T0 + 10 * DAY,
+    );
+    lab.at(
+        "blocklist apply --blocklist-trust register-root.cert --blocklist-trust operator.cert \
+         --state shop.pcbs operator-1.pcbl",
+        T0 + 11 * DAY,
+    )
+    .assert_code(0);
+
+    // With the roots given: each register's list, version, dates and counts.
+    let run = lab
+        .ok("show --blocklist-trust register-root.cert --blocklist-trust operator.cert shop.pcbs");
+    let text = &run.stdout;
+    assert!(text.contains("following 2 register(s)"), "{text}");
+    assert!(
+        text.contains("\"National register\" (register ")
+            && text
+                .contains("compact list #2 with 6 entries, 0 change(s) since its compact snapshot"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"Operator register\" (register ")
+            && text.contains("sorted list #1 with 1 entries"),
+        "{text}"
+    );
+    let json = lab
+        .ok("show --json --blocklist-trust register-root.cert --blocklist-trust operator.cert shop.pcbs")
+        .json();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["exit_code"], 0);
+    assert_eq!(json["followed"], 2);
+    let registers = json["registers"].as_array().cloned().unwrap_or_default();
+    let national = registers
+        .iter()
+        .find(|r| r["authority_name"] == "National register")
+        .expect("the national register");
+    assert_eq!(national["format"], "compact");
+    assert_eq!(national["sequence"], 2);
+    assert_eq!(national["epoch"], 0);
+    assert_eq!(national["entry_count"], 6);
+    assert_eq!(national["issued_at"], T0 + 10 * DAY);
+    let operator = registers
+        .iter()
+        .find(|r| r["authority_name"] == "Operator register")
+        .expect("the operator");
+    assert_eq!(operator["format"], "sorted");
+    assert_eq!(operator["entry_count"], 1);
+
+    // Without the roots: the registers followed, named by key id; nothing
+    // of a list is shown as if trusted.
+    let json = lab.ok("show --json shop.pcbs").json();
+    assert_eq!(json["followed"], 2);
+    assert_eq!(json["registers"], serde_json::json!([]));
+    assert_eq!(json["roots_not_given"].as_array().map(Vec::len), Some(2));
+    let text = lab.ok("show shop.pcbs").stdout;
+    assert!(
+        text.contains("give its root with --blocklist-trust"),
+        "{text}"
+    );
+    // --blocklist-trust means nothing for another kind of file.
+    lab.run("show --blocklist-trust operator.cert list-2.pcbc")
+        .assert_code(2);
+}

@@ -91,7 +91,7 @@ pub fn assert_schema(name: &str, value: &Value) {
 
 /// The schema of a command line's `--json` output: its command words.
 pub fn schema_of(arguments: &[String]) -> String {
-    const COMMANDS: [&str; 10] = [
+    const COMMANDS: [&str; 11] = [
         "root",
         "authority",
         "part",
@@ -102,6 +102,7 @@ pub fn schema_of(arguments: &[String]) -> String {
         "verify",
         "handset",
         "show",
+        "man",
     ];
     let Some(start) = arguments
         .iter()
@@ -111,7 +112,7 @@ pub fn schema_of(arguments: &[String]) -> String {
     };
     let first = arguments[start].as_str();
     match first {
-        "verify" | "show" | "pair" | "revoke" => first.to_owned(),
+        "verify" | "show" | "pair" | "revoke" | "man" => first.to_owned(),
         _ => match arguments.get(start + 1) {
             Some(second) => format!("{first}-{second}"),
             None => "error".to_owned(),

@@ -62,17 +62,18 @@ fn only_suspended(status: &BlocklistStatus) -> bool {
             .all(|listing| listing.status == ListingStatus::Suspended)
 }
 
-/// What to do about a blocked part or handset.
-fn blocked_advice(status: &BlocklistStatus, what: &str) -> String {
+/// What to do about a blocked part or handset: `act` is what not to do
+/// (`fit it`, `repair the handset`).
+fn blocked_advice(status: &BlocklistStatus, act: &str) -> String {
     let mut advice = if only_suspended(status) {
         format!(
-            "Do not fit or repair {what} yet: the listing is suspended pending inquiry. Ask the \
-             owner to have it cleared with the register that listed it, then check again."
+            "Do not {act} yet: the listing is suspended pending inquiry. Ask the owner to have \
+             it cleared with the register that listed it, then check again."
         )
     } else {
         format!(
-            "Do not fit or repair {what}. Keep it aside and tell the customer; the shop can \
-             report it to the police or to the register that listed it."
+            "Do not {act}. Keep it aside and tell the customer; the shop can report it to the \
+             police or to the register that listed it."
         )
     };
     if status
@@ -145,11 +146,11 @@ impl Verdict {
         }
     }
 
-    /// What to do, in one line: `Fine to fit.`, `Do not fit or repair
-    /// it. …`, `Do not rely on it yet: update the blocklist …`.
+    /// What to do, in one line: `Fine to fit.`, `Do not fit it. …`, `Do
+    /// not rely on it yet: update the blocklist …`.
     pub fn advice(&self) -> String {
         match &self.blocklist {
-            BlocklistStatus::Blocked { .. } => blocked_advice(&self.blocklist, "it"),
+            BlocklistStatus::Blocked { .. } => blocked_advice(&self.blocklist, "fit it"),
             BlocklistStatus::Stale { .. } => stale_advice(&self.blocklist),
             BlocklistStatus::NotChecked => NOT_CHECKED_ADVICE.to_owned(),
             BlocklistStatus::Clean { .. } => {
@@ -382,10 +383,10 @@ impl HandsetReport {
     /// What to do about the handset, in one line.
     pub fn advice(&self) -> String {
         if self.handset_blocklist.is_blocked() {
-            return blocked_advice(&self.handset_blocklist, "the handset");
+            return blocked_advice(&self.handset_blocklist, "repair or resell the handset");
         }
         if let Some(verdict) = self.verdicts().find(|verdict| verdict.is_blocked()) {
-            return blocked_advice(&verdict.blocklist, "that part");
+            return blocked_advice(&verdict.blocklist, "repair or resell the handset");
         }
         if self.has_refused_parts() {
             return "Do not trust the parts refused below: return them to the supplier or give \
