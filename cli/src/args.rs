@@ -363,8 +363,8 @@ pub enum BlocklistCommand {
     /// web server, object store or CDN serves as it is — and sign its head.
     ///
     /// The repository is DIR/head.pchd (the only file that changes in
-    /// place, written last and atomically) and DIR/lists/<sha256>.<ext>
-    /// (each list under the hash of its bytes, never rewritten). Each LIST
+    /// place, written last and atomically) and DIR/lists/HASH.EXT (each
+    /// list under HASH, the SHA-256 of its bytes, never rewritten). Each LIST
     /// is checked as every device would check it, against the lists the
     /// repository serves: this register's, signed by a key allowed to sign
     /// it, later than the head, and not delisting more than 1 % of what

@@ -7,7 +7,7 @@
 //! A register signs every list it publishes with one call,
 //! [`Authority::publish`]: what to sign (a [`Publication`]: the format, the
 //! list it starts from, the keys it delists) and the entries it lists; the
-//! core answers with the signed list and what changed ([`Changes`]).
+//! core answers with the signed list and what changed ([`Changes`](partcert::blocklist::Changes)).
 //!
 //! Run an example with `cargo run -p partcert-examples --example repair_shop`
 //! (or `boot_self_check`, `registry`, `national_register`);

@@ -1,6 +1,6 @@
 //! Commands that create keys and sign: roots ([`root`]), authorities
-//! ([`authority`]), parts ([`part`]), pairing records ([`pair`]),
-//! revocation lists ([`revoke`]), challenges ([`challenge`]) and challenge
+//! ([`authority`]), parts ([`part`]), pairing records ([`pair`](mod@pair)),
+//! revocation lists ([`revoke`](mod@revoke)), challenges ([`challenge`]) and challenge
 //! responses. One file per command; what they share is here.
 //!
 //! What a verifier would refuse is refused by the core's issuing API (the
