@@ -232,7 +232,22 @@ fn enums() -> Vec<CEnum> {
             }),
         },
     ];
-    all.extend(coded_enums());
+    all.extend(coded_enums().map(|mut e| {
+        if e.name == "partcert_role" {
+            // No certificate has role 0: the role of no authority (NULL).
+            e.values.insert(
+                0,
+                (
+                    "NONE".to_owned(),
+                    0,
+                    "No role: what `partcert_authority_role` returns for NULL (since 1.7), \
+                     never the role of a certificate."
+                        .to_owned(),
+                ),
+            );
+        }
+        e
+    }));
     all.extend(OWN.iter().map(|(name, doc, rows)| {
         let row = |row: &&str| {
             let (value, rest) = row.split_once(" = ").expect("NAME = NUMBER: documentation");

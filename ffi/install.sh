@@ -6,12 +6,13 @@
 #   DESTDIR LIBDIR/libpartcert.so.M  ->  libpartcert.so.M.m.p
 #   DESTDIR LIBDIR/libpartcert.so    ->  libpartcert.so.M   (for -lpartcert)
 #   DESTDIR LIBDIR/libpartcert.a             the static library
-#   DESTDIR LIBDIR/pkgconfig/partcert.pc     pkg-config (Libs.private: what a static link needs)
+#   DESTDIR LIBDIR/pkgconfig/partcert.pc     pkg-config (Libs.private: what a static link needs;
+#                                            no rpath)
 #
 # (On Apple targets: libpartcert.M.m.p.dylib, libpartcert.M.dylib, libpartcert.dylib.)
 #
 # Usage: bash ffi/install.sh [--prefix DIR] [--libdir DIR] [--includedir DIR]
-#                            [--target TRIPLE] [--debug] [--no-rpath] [DESTDIR=DIR]
+#                            [--target TRIPLE] [--debug] [DESTDIR=DIR]
 #   --prefix DIR      where the library will live (default /usr/local)
 #   --libdir DIR      relative to the prefix (lib, lib64, lib/x86_64-linux-gnu …)
 #                     or absolute (default: lib)
@@ -19,22 +20,28 @@
 #   --target TRIPLE   cross-compile with cargo --target TRIPLE (set the linker
 #                     as cargo needs it, e.g. CARGO_TARGET_<TRIPLE>_LINKER)
 #   --debug           install the debug build instead of the release build
-#   --no-rpath        leave the run-time search path out of partcert.pc
 #   DESTDIR=DIR       (or the DESTDIR environment variable) stage the files
 #                     under DIR, as packagers do; every path written into the
-#                     files (partcert.pc, the rpath) is the final one.
+#                     files (partcert.pc) is the final one.
+#   (--no-rpath, of 1.6, is still accepted and changes nothing: partcert.pc
+#   carries no rpath since 1.7.)
 #
-# Linking without LD_LIBRARY_PATH: unless --no-rpath is given or LIBDIR is
-# one the system loader searches (/usr/lib, /usr/lib64, /lib, /lib64 and
-# their multiarch directories), partcert.pc's Libs carries
-# -Wl,-rpath,LIBDIR, so `cc app.c $(pkg-config --cflags --libs partcert)`
-# makes a program that finds libpartcert.so.M where it was installed. The
-# flag alone is `pkg-config --variable=rpath partcert`.
+# The crate is compiled once: one `cargo rustc` makes the shared and the
+# static library and prints what a static link needs (Libs.private).
+#
+# partcert.pc carries no run-time search path (as cargo-c's): a path in its
+# Libs would be rewritten by PKG_CONFIG_SYSROOT_DIR into the staging
+# folder, and a program built against a DESTDIR stage would fail once the
+# stage is gone. When LIBDIR is one the system loader searches (/usr/lib,
+# /usr/lib64, their multiarch directories, or one in /etc/ld.so.conf), a
+# program finds libpartcert.so.M there; for another prefix, the program's
+# own build names it: -Wl,-rpath,LIBDIR (the final LIBDIR, never the
+# stage's), or run ldconfig LIBDIR.
 #
 # Then, in a C project (PKG_CONFIG_PATH=LIBDIR/pkgconfig when LIBDIR is not
-# where pkg-config looks; PKG_CONFIG_SYSROOT_DIR=DESTDIR to build against a
-# staged tree):
-#   shared: cc app.c $(pkg-config --cflags --libs partcert)
+# where pkg-config looks; PKG_CONFIG_SYSROOT_DIR=DESTDIR, with
+# PKG_CONFIG_PATH=DESTDIR/LIBDIR/pkgconfig, to build against a staged tree):
+#   shared: cc app.c $(pkg-config --cflags --libs partcert) [-Wl,-rpath,LIBDIR]
 #   static: cc app.c $(pkg-config --cflags partcert) \
 #             "$(pkg-config --variable=libdir partcert)/libpartcert.a" \
 #             $(pkg-config --variable=native_static_libs partcert)
@@ -48,10 +55,9 @@ libdir=lib
 includedir=include
 target=""
 profile=release
-rpath=1
 destdir="${DESTDIR:-}"
 usage() {
-    echo "usage: $0 [--prefix DIR] [--libdir DIR] [--includedir DIR] [--target TRIPLE] [--debug] [--no-rpath] [DESTDIR=DIR]" >&2
+    echo "usage: $0 [--prefix DIR] [--libdir DIR] [--includedir DIR] [--target TRIPLE] [--debug] [DESTDIR=DIR]" >&2
     exit 2
 }
 need() { [ $# -ge 2 ] || { echo "$0: $1 needs a value" >&2; exit 2; }; }
@@ -66,7 +72,8 @@ while [ $# -gt 0 ]; do
         --target) need "$@"; target="$2"; shift 2 ;;
         --target=*) target="${1#*=}"; shift ;;
         --debug) profile=debug; shift ;;
-        --no-rpath) rpath=0; shift ;;
+        --no-rpath) shift ;; # 1.6's option: partcert.pc has no rpath to leave out
+
         DESTDIR=*) destdir="${1#DESTDIR=}"; shift ;;
         -h | --help) usage ;;
         *) usage ;;
@@ -83,8 +90,16 @@ build_flags=(-p partcert-ffi --locked)
 [ "$profile" = release ] && build_flags+=(--release)
 [ -n "$target" ] && build_flags+=(--target "$target")
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-cargo build "${build_flags[@]}" --message-format=json-render-diagnostics >"$log"
+diagnostics="$(mktemp)"
+trap 'rm -f "$log" "$diagnostics"' EXIT
+# One compile: the crate's own types (cdylib, staticlib, rlib), and rustc
+# says what the static library needs (a note cargo replays when the crate
+# is already built).
+if ! cargo rustc "${build_flags[@]}" --lib --message-format=json-render-diagnostics \
+    -- --print native-static-libs >"$log" 2>"$diagnostics"; then
+    cat "$diagnostics" >&2
+    exit 1
+fi
 artifact() {
     grep '"reason":"compiler-artifact"' "$log" | grep -o "\"[^\"]*/libpartcert_ffi\\.$1\"" |
         tr -d '"' | tail -n 1
@@ -100,22 +115,12 @@ if [ ! -f "$lib_so" ] || [ ! -f "$lib_a" ]; then
     echo "install.sh: cannot find the built libraries" >&2
     exit 1
 fi
-
 # The system libraries the static library needs (Libs.private).
-native_libs="$(cargo rustc "${build_flags[@]}" --lib --crate-type staticlib \
-    -- --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1)"
-# Printing them rebuilt the library with other flags; build it as before.
-cargo build "${build_flags[@]}" -q
-
-# The run-time search path, unless the system loader searches LIBDIR.
-rpath_flag=""
-if [ "$rpath" -eq 1 ]; then
-    multiarch="$(gcc -print-multiarch 2>/dev/null || true)"
-    case "$libdir" in
-        /usr/lib | /usr/lib64 | /lib | /lib64) ;;
-        "/usr/lib/$multiarch" | "/lib/$multiarch") [ -n "$multiarch" ] || rpath_flag="-Wl,-rpath,\${libdir}" ;;
-        *) rpath_flag="-Wl,-rpath,\${libdir}" ;;
-    esac
+native_libs="$(sed -n 's/.*native-static-libs: //p' "$diagnostics" | tail -n 1)"
+if [ -z "$native_libs" ]; then
+    cat "$diagnostics" >&2
+    echo "install.sh: rustc did not say what the static library needs" >&2
+    exit 1
 fi
 
 # Paths inside the prefix are written relative to it in partcert.pc.
@@ -148,7 +153,6 @@ sed -e "s|@PREFIX@|$prefix|" \
     -e "s|@LIBDIR@|$(pc_path "$libdir")|" \
     -e "s|@INCLUDEDIR@|$(pc_path "$includedir")|" \
     -e "s|@VERSION@|$version|" \
-    -e "s|@RPATH@|$rpath_flag|" \
     -e "s|@NATIVE_STATIC_LIBS@|$native_libs|g" \
     ffi/partcert.pc.in >"$stage_lib/pkgconfig/partcert.pc"
 echo "installed partcert $version ($profile${target:+, $target}) for $prefix${destdir:+ under DESTDIR $destdir}:"

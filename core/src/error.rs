@@ -553,6 +553,12 @@ error_codes! {
         description: "a file could not be read or written",
         hint: "check the path, that the file exists and that this process may read and write it",
     }
+    /// An attempt to change an object that is shared, and so immutable
+    /// (C ABI: a reference-counted handle with more than one reference).
+    SharedObject = 505 {
+        description: "the object is shared, so it cannot be changed",
+        hint: "change a copy of it (its _clone function), then share the copy",
+    }
     /// An internal panic was caught: a bug, please report it.
     Panic = 900 {
         description: "internal error (a bug): please report it",
@@ -738,6 +744,7 @@ mod tests {
             (502, "InvalidUtf8"),
             (503, "InvalidArgument"),
             (504, "Io"),
+            (505, "SharedObject"),
             (900, "Panic"),
         ];
         for (number, name) in published {

@@ -14,15 +14,18 @@
  *   by family in the hundreds digit (1xx malformed, 2xx untrusted, 3xx
  *   policy, 4xx blocklist state, 5xx caller misuse, 9xx internal). Its
  *   last parameter is `partcert_error **error_out`: pass NULL for the code
- *   alone, or the address of a `partcert_error *` set to NULL, which a
- *   failing call points to a new error holding the code
- *   (`partcert_error_code`) and the detailed message
- *   (`partcert_error_message`: "the part certificate expired at
+ *   alone, or the address of a `partcert_error *` that is NULL or holds
+ *   an error an earlier failing call made, which a failing call points to
+ *   a new error holding the code (`partcert_error_code`) and the detailed
+ *   message (`partcert_error_message`: "the part certificate expired at
  *   1767225600 (checked at 1800000000)", "argument `trust` is NULL",
  *   "IMEI mismatch: 490154203237518 is not signed into this board"). Free
- *   it with `partcert_error_free`. A successful call leaves `*error_out`
- *   untouched, and so does a failing call that finds it already set (the
- *   first error is kept, never leaked). The detail travels with the call:
+ *   it with `partcert_error_free`. A failing call that finds an error
+ *   already there frees it and puts its own in its place (since 1.7: the
+ *   error always tells the latest failure, so one variable serves a
+ *   sequence of calls; never point it at an error you free yourself or
+ *   one borrowed from a handset report). A successful call leaves
+ *   `*error_out` untouched. The detail travels with the call:
  *   there is no "last error", per thread or otherwise.
  *   `partcert_result_name`, `partcert_result_message` and
  *   `partcert_result_hint` (what to do about it) describe a bare code.
@@ -55,7 +58,8 @@
  *   reference-counted; `partcert_<type>_share` hands out another
  *   reference, `partcert_<type>_free` releases one, and the object is
  *   freed with the last. Such an object changes only while it has one
- *   reference: once shared it is immutable (a change gives 503), so a
+ *   reference: once shared it is immutable (a change gives 505,
+ *   PARTCERT_RESULT_SHARED_OBJECT; 503 before 1.7), so a
  *   reader's reference is a snapshot that never changes under it.
  *   Borrowed objects and data (`partcert_blocklist_status`, the verdicts
  *   and errors in a handset report, the head an update follows, every
@@ -97,6 +101,17 @@
  *   the updater `_apply_`s an update (or `_publish`es a new one) in O(1)
  *   for the readers, and old ones are freed by their last reader. A
  *   `partcert_blocklist_update` is driven by one thread at a time.
+ *
+ * - ThreadSanitizer. The library is not built with TSan, and its own
+ *   synchronisation (Rust's futex-based locks and atomic reference
+ *   counts) is invisible to a TSan run of your program: a correct program
+ *   that reads a holder's snapshot while another thread updates it gets
+ *   false reports of races on memory the library allocated. Suppress
+ *   reports from inside the library, and only those, when you link the
+ *   shared library: a suppressions file holding the line
+ *   `called_from_lib:libpartcert.so.1`, named by
+ *   TSAN_OPTIONS=suppressions=FILE (ffi/tests/run.sh runs its threaded
+ *   updater test so). Races in your own code are still reported.
  *
  * ABI policy (after libsodium's)
  *
@@ -155,9 +170,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 6
+#define PARTCERT_VERSION_MINOR 7
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.6.0"
+#define PARTCERT_VERSION_STRING "1.7.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -528,6 +543,10 @@ enum partcert_result
    */
   PARTCERT_RESULT_IO = 504,
   /**
+   * the object is shared, so it cannot be changed (SharedObject).
+   */
+  PARTCERT_RESULT_SHARED_OBJECT = 505,
+  /**
    * internal error (a bug): please report it (Panic).
    */
   PARTCERT_RESULT_PANIC = 900,
@@ -610,6 +629,11 @@ enum partcert_role
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
+  /**
+   * No role: what `partcert_authority_role` returns for NULL (since 1.7),
+   * never the role of a certificate.
+   */
+  PARTCERT_ROLE_NONE = 0,
   /**
    * "manufacturer root"
    * (`partcert::certificate::AuthorityRole::ManufacturerRoot`).
@@ -1889,8 +1913,8 @@ void partcert_authority_free(struct partcert_authority *authority);
 struct partcert_slice partcert_authority_certificate(const struct partcert_authority *authority);
 
 /**
- * The authority's role (MANUFACTURER_ROOT for NULL: check the authority
- * first).
+ * The authority's role; `PARTCERT_ROLE_NONE` (0, the role of no
+ * certificate) for NULL. (Before 1.7, NULL read MANUFACTURER_ROOT.)
  */
 partcert_role partcert_authority_role(const struct partcert_authority *authority);
 
@@ -2300,7 +2324,7 @@ partcert_result partcert_blocklist_unfollow(struct partcert_blocklist *blocklist
  * changing the roots it pins. If `unfollowed_out` is not NULL, writes a
  * new `partcert_bytes` holding their root key ids, `PARTCERT_DIGEST_LEN`
  * bytes each, in ascending order (empty when none); free it with
- * `partcert_bytes_free`. 503 if `blocklist` is shared.
+ * `partcert_bytes_free`. 505 if `blocklist` is shared.
  */
 partcert_result partcert_blocklist_unfollow_unpinned(struct partcert_blocklist *blocklist,
                                                      const struct partcert_trust_store *trust,
@@ -2712,10 +2736,13 @@ partcert_result partcert_authority_publish_compact_snapshot(const struct partcer
  * Publishes the delta that takes this authority's list as `held` holds
  * it (503 if `held` holds no list of this authority) to version
  * (`epoch`, `sequence`): the keys of the entries in `delisted` removed
- * (NULL for none; only their keys are read), the entries in `listed`
- * added or replacing the held entry for their key. Neither list is
- * consumed. Rules and errors as for `partcert_authority_publish`. Writes
- * the encoded delta to a new `partcert_bytes`.
+ * (only their keys are read), the entries in `listed` added or replacing
+ * the held entry for their key. Either list may be NULL for none, as in
+ * `partcert_authority_publish` (since 1.7; before, `listed` had to be
+ * given, NULL giving 500): both NULL publish a delta that changes no
+ * entry, only the version and times. Neither list is consumed. Rules and
+ * errors as for `partcert_authority_publish`. Writes the encoded delta to
+ * a new `partcert_bytes`.
  */
 partcert_result partcert_authority_publish_delta_over(const struct partcert_authority *authority,
                                                       const struct partcert_blocklist *held,
@@ -3409,7 +3436,7 @@ partcert_result partcert_trust_store_add_blocklist_root(struct partcert_trust_st
  * `PARTCERT_MAX_CHAIN_LEN` certificates, after those in the evidence.
  *
  * Errors: 1xx if the bytes are malformed, 303 if it is not a part
- * issuer's certificate, 503 if `trust` is shared.
+ * issuer's certificate, 505 if `trust` is shared.
  */
 partcert_result partcert_trust_store_add_chain_certificate(struct partcert_trust_store *trust,
                                                            const uint8_t *data,

@@ -224,13 +224,13 @@ pub unsafe extern "C" fn partcert_authority_certificate(
     })
 }
 
-/// The authority's role (MANUFACTURER_ROOT for NULL: check the authority
-/// first).
+/// The authority's role; `PARTCERT_ROLE_NONE` (0, the role of no
+/// certificate) for NULL. (Before 1.7, NULL read MANUFACTURER_ROOT.)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_role(
     authority: *const partcert_authority,
 ) -> partcert_role {
-    read(authority, partcert_role::MANUFACTURER_ROOT, |a| {
+    read(authority, partcert_role::NONE, |a| {
         Some(a.authority.role().into())
     })
 }

@@ -179,7 +179,7 @@ pub(crate) fn key_ids(ids: &[KeyId]) -> Vec<u8> {
 }
 
 /// A handle a blocklist is changed through: a `partcert_blocklist`,
-/// changed in place (503 once shared), or a `partcert_blocklist_holder`,
+/// changed in place (505 once shared), or a `partcert_blocklist_holder`,
 /// whose current blocklist is copied, changed and published. Either way a
 /// refused change leaves everything as it was.
 pub(crate) trait Handle {
@@ -619,7 +619,7 @@ pub unsafe extern "C" fn partcert_blocklist_unfollow(
 /// changing the roots it pins. If `unfollowed_out` is not NULL, writes a
 /// new `partcert_bytes` holding their root key ids, `PARTCERT_DIGEST_LEN`
 /// bytes each, in ascending order (empty when none); free it with
-/// `partcert_bytes_free`. 503 if `blocklist` is shared.
+/// `partcert_bytes_free`. 505 if `blocklist` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_blocklist_unfollow_unpinned(
     blocklist: *mut partcert_blocklist, trust: *const partcert_trust_store,

@@ -180,7 +180,7 @@ fn pointer<C: Castable>(
 }
 
 /// An exclusive borrow of an *unshared* reference-counted value: refused
-/// with `PARTCERT_RESULT_INVALID_ARGUMENT` once it is shared (immutable
+/// with `PARTCERT_RESULT_SHARED_OBJECT` (505) once it is shared (immutable
 /// once shared).
 ///
 /// # Safety
@@ -294,7 +294,7 @@ mod tests {
             let other = clone_arc(handle).unwrap();
             assert_eq!(*other, vec![1, 2]);
             let error = arc_get_mut(handle, "h").unwrap_err();
-            assert_eq!(error.code, partcert::ErrorCode::InvalidArgument);
+            assert_eq!(error.code, partcert::ErrorCode::SharedObject);
             drop(other);
             arc_get_mut(handle, "h").unwrap().push(3);
             assert_eq!(try_ref(handle).unwrap(), &vec![1, 2, 3]);

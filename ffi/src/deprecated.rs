@@ -105,10 +105,13 @@ pub unsafe extern "C" fn partcert_authority_publish_compact_snapshot(
 /// Publishes the delta that takes this authority's list as `held` holds
 /// it (503 if `held` holds no list of this authority) to version
 /// (`epoch`, `sequence`): the keys of the entries in `delisted` removed
-/// (NULL for none; only their keys are read), the entries in `listed`
-/// added or replacing the held entry for their key. Neither list is
-/// consumed. Rules and errors as for `partcert_authority_publish`. Writes
-/// the encoded delta to a new `partcert_bytes`.
+/// (only their keys are read), the entries in `listed` added or replacing
+/// the held entry for their key. Either list may be NULL for none, as in
+/// `partcert_authority_publish` (since 1.7; before, `listed` had to be
+/// given, NULL giving 500): both NULL publish a delta that changes no
+/// entry, only the version and times. Neither list is consumed. Rules and
+/// errors as for `partcert_authority_publish`. Writes the encoded delta to
+/// a new `partcert_bytes`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_authority_publish_delta_over(
     authority: *const partcert_authority, held: *const partcert_blocklist, epoch: u64,
@@ -120,7 +123,7 @@ pub unsafe extern "C" fn partcert_authority_publish_delta_over(
         let authority = arg!(castable::borrow: authority);
         let held = arg!(castable::borrow: held);
         let delisted = arg!(castable::optional: delisted);
-        let listed = arg!(castable::borrow: listed);
+        let listed = arg!(castable::optional: listed);
         let out = arg!(Out::new: delta_out);
         let publication = Publication {
             format: Format::Delta,
@@ -130,7 +133,7 @@ pub unsafe extern "C" fn partcert_authority_publish_delta_over(
             base: Base::Held(held_list(authority, held, "held")?),
             delisted: &keys(delisted),
         };
-        let published = sign(authority, &publication, Some(listed))?;
+        let published = sign(authority, &publication, listed)?;
         out.write(to_bytes(published.list.as_bytes().to_vec()))
     })
 }

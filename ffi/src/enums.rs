@@ -199,7 +199,12 @@ mod tests {
             let c = partcert_pairing_event::from(*event);
             assert_eq!(enum_in(c.0, "event", PairingEvent::from_code), Ok(*event));
         }
-        assert_eq!(partcert_role::ALL.len(), AuthorityRole::ALL.len());
+        // Every role, and NONE (0): the role of no authority, never one
+        // passed in.
+        assert_eq!(partcert_role::ALL.len(), AuthorityRole::ALL.len() + 1);
+        assert_eq!(partcert_role::ALL[0], partcert_role::NONE);
+        assert_eq!(partcert_role::NONE.0, 0);
+        assert!(enum_in(partcert_role::NONE.0, "role", AuthorityRole::from_code).is_err());
         assert_eq!(partcert_role::from(AuthorityRole::BlocklistAuthority).0, 5);
         assert_eq!(
             partcert_binding::from(Binding::SerialOnly),

@@ -4,9 +4,11 @@
 //!
 //! Every fallible function takes an optional `partcert_error **error_out`
 //! as its last parameter: NULL when the caller wants only the code; else
-//! a pointer to a `partcert_error *` that is NULL, and that a failing call
-//! sets to a new error the caller frees with `partcert_error_free`. A
-//! successful call leaves it untouched. There is no "last error" anywhere:
+//! a pointer to a `partcert_error *` that is NULL or holds an error an
+//! earlier failing call made. A failing call sets it to a new error the
+//! caller frees with `partcert_error_free`, freeing the one it held first:
+//! the error always tells the latest failure's cause, and one variable can
+//! serve a whole sequence of calls. A successful call leaves it untouched. There is no "last error" anywhere:
 //! the detail travels with the call, so threads never see each other's.
 
 use std::borrow::Cow;
@@ -91,11 +93,16 @@ impl Failure {
         Failure::new(ErrorCode::InvalidArgument, message)
     }
 
-    /// A reference-counted object was shared and so is immutable (503).
+    /// A reference-counted object was shared and so is immutable (505,
+    /// not 503: the argument is valid, the object's state forbids the
+    /// change).
     pub(crate) fn shared(what: &'static str) -> Self {
-        Failure::argument(format!(
-            "`{what}` is shared (immutable once shared): change a copy made with its _clone function"
-        ))
+        Failure::new(
+            ErrorCode::SharedObject,
+            format!(
+                "`{what}` is shared (immutable once shared): change a copy made with its _clone function"
+            ),
+        )
     }
 
     /// A caught panic (900).
@@ -119,21 +126,24 @@ impl From<partcert::Error> for Failure {
 }
 
 /// Writes a new `partcert_error` for `failure` to `error_out`, if the
-/// caller asked for one: `error_out` is not NULL and `*error_out` is NULL
-/// (an error already there is kept, never overwritten or leaked).
+/// caller asked for one (`error_out` is not NULL). An error already there,
+/// from an earlier failing call, is freed and replaced: the caller reads
+/// this failure's cause, never an older one's, and nothing leaks.
 ///
 /// # Safety
-/// `error_out` is NULL or valid for reading and writing one pointer.
+/// `error_out` is NULL or valid for reading and writing one pointer, which
+/// is NULL or an error an earlier failing call made and nobody freed.
 pub(crate) unsafe fn report(error_out: *mut *mut partcert_error, failure: &Failure) {
     if error_out.is_null() || !error_out.is_aligned() {
         return;
     }
+    let error = castable::to_box(ErrorData::new(failure));
     // SAFETY: non-NULL, aligned, and valid for reads and writes of one
-    // pointer (this function's contract).
+    // pointer holding NULL or an owned error (this function's contract);
+    // the old error is freed once, here, and replaced at once.
     unsafe {
-        if (*error_out).is_null() {
-            *error_out = castable::to_box(ErrorData::new(failure));
-        }
+        let old = std::mem::replace(&mut *error_out, error);
+        castable::free_box(old);
     }
 }
 

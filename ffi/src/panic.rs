@@ -83,13 +83,23 @@ mod tests {
     }
 
     #[test]
-    fn an_error_already_there_is_kept() {
+    fn an_error_already_there_is_replaced_by_the_new_failure() {
         let mut error = null_mut();
         let _ = boundary(&mut error, || Err(Failure::argument("first")));
-        let first = error;
-        let _ = boundary(&mut error, || Err(Failure::argument("second")));
-        assert_eq!(error, first);
         assert_eq!(crate::error::message_of(error), "first");
+        let result = boundary(&mut error, || {
+            Err(Failure::new(ErrorCode::Rollback, "second"))
+        });
+        assert_eq!(result, partcert_result::ROLLBACK);
+        assert_eq!(crate::error::message_of(error), "second");
+        // SAFETY: a live error.
+        assert_eq!(unsafe { crate::error::partcert_error_code(error) }, result);
+        assert_eq!(boundary(&mut error, || Ok(())), partcert_result::OK);
+        assert_eq!(
+            crate::error::message_of(error),
+            "second",
+            "success leaves it"
+        );
         // SAFETY: made above, freed once.
         unsafe { crate::error::partcert_error_free(error) };
     }

@@ -161,7 +161,7 @@ pub unsafe extern "C" fn partcert_trust_store_add_blocklist_root(
 /// `PARTCERT_MAX_CHAIN_LEN` certificates, after those in the evidence.
 ///
 /// Errors: 1xx if the bytes are malformed, 303 if it is not a part
-/// issuer's certificate, 503 if `trust` is shared.
+/// issuer's certificate, 505 if `trust` is shared.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn partcert_trust_store_add_chain_certificate(
     trust: *mut partcert_trust_store, data: *const u8, len: usize,

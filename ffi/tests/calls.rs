@@ -353,7 +353,7 @@ fn readers_keep_their_snapshot_while_a_holder_publishes_updates() {
             )
         })
         .unwrap_err();
-        assert_eq!(code, 503);
+        assert_eq!(code, 505, "SharedObject: not a bad argument (503)");
         assert!(message.contains("shared"), "{message}");
         partcert_blocklist_free(first);
 

@@ -20,9 +20,12 @@
 #      examples/c/run.sh, syncing with libcurl from nginx on 127.0.0.1; the
 #      threaded updater test (test_threads.c) also runs under
 #      ThreadSanitizer and unsanitized, with its resident memory checked;
-#   6. ffi/install.sh installs into a non-system prefix (and, with --libdir
-#      lib64 and DESTDIR, into a staged tree), and the examples build
-#      against it with pkg-config alone and run without LD_LIBRARY_PATH.
+#   6. ffi/install.sh installs into a non-system prefix, and the examples
+#      build against it with pkg-config (whose partcert.pc has no rpath)
+#      and run without LD_LIBRARY_PATH; a package build stages it (--libdir
+#      lib64, DESTDIR), builds a program against the stage
+#      (PKG_CONFIG_SYSROOT_DIR), deletes the stage, installs for real, and
+#      the program runs.
 #
 # Any sanitizer or valgrind report fails the run. The last line reads
 # "N passed, 0 failed" (test cases, counted over every mode).
@@ -432,8 +435,14 @@ step "the threaded updater under ThreadSanitizer and unsanitized"
 # TSan instruments the C program; the Rust library's own synchronization
 # (std's futex-based locks and atomics) is not instrumented, so reports from
 # inside the library are suppressed (called_from_lib) and the shared library
-# is used. The Rust side's thread safety is the type system's (Send + Sync,
-# checked in ffi/src/lib.rs) and the holder's own threaded unit test.
+# is used — as the header's "ThreadSanitizer" paragraph and the README tell
+# integrators to do. Without it, this correct program gets about 40 reports,
+# each on memory the library allocated: a snapshot published by the updater
+# and read by a reader (the holder's RwLock), the trust store's cache of
+# checked authorities (its RwLock), and a list freed by whichever thread
+# drops it last (Arc's counts). The Rust side's thread safety is the type
+# system's (Send + Sync, checked in ffi/src/lib.rs) and the holder's own
+# threaded unit test.
 printf 'called_from_lib:libpartcert.so.%s\n' "$major" >"$work/tsan.supp"
 gcc "${cflags[@]}" -fsanitize=thread ffi/tests/c/test_threads.c -o "$work/tsan/test_threads" \
     -L "$work/lib" -lpartcert -Wl,-rpath,"$work/lib"
@@ -497,11 +506,13 @@ record "the versioned library and its links are installed" \
     -a -L "$prefix/lib/libpartcert.so" -a -f "$prefix/lib/libpartcert.a" \
     -a -f "$prefix/include/partcert.h"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+record "partcert.pc carries no run-time search path (as cargo-c's)" \
+    bash -c "! pkg-config --libs --static partcert | grep -q rpath && ! grep -q '^rpath=' '$prefix/lib/pkgconfig/partcert.pc'"
 # shellcheck disable=SC2046 # pkg-config prints lists of flags
-record "verify_part builds with pkg-config --cflags --libs alone" \
+record "verify_part builds with pkg-config --cflags --libs, naming the libdir as its rpath" \
     gcc "${cflags[@]}" examples/c/verify_part.c $(pkg-config --cflags --libs partcert) \
-    -o "$prefix/verify_part_shared"
-record "... and runs without LD_LIBRARY_PATH (rpath from partcert.pc)" blocked "$prefix/verify_part_shared"
+    -Wl,-rpath,"$(pkg-config --variable=libdir partcert)" -o "$prefix/verify_part_shared"
+record "... and runs without LD_LIBRARY_PATH" blocked "$prefix/verify_part_shared"
 # shellcheck disable=SC2046
 record "verify_part links statically" \
     gcc "${cflags[@]}" examples/c/verify_part.c $(pkg-config --cflags partcert) \
@@ -512,7 +523,9 @@ record "the static build does not need libpartcert.so" \
     bash -c "! readelf -d '$prefix/verify_part_static' | grep -q 'libpartcert'"
 record "Libs.private holds what a static link needs" \
     bash -c "pkg-config --static --libs partcert | grep -q -- '-lpthread'"
-# 2. A staged install (DESTDIR) into PREFIX/lib64, as a package build does.
+# 2. A package build: staged (DESTDIR) into PREFIX/lib64, a program built
+# against the stage with the README's recipe (PKG_CONFIG_SYSROOT_DIR), the
+# stage deleted, the package installed for real; the program must run.
 final="$work/final-prefix"
 stage="$work/destdir"
 bash ffi/install.sh --debug --prefix "$final" --libdir lib64 DESTDIR="$stage" \
@@ -524,18 +537,23 @@ record "the staged partcert.pc names the final prefix" \
     grep -qx "prefix=$final" "$stage$final/lib64/pkgconfig/partcert.pc"
 export PKG_CONFIG_PATH="$stage$final/lib64/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
 # shellcheck disable=SC2046
-record "boot_check builds against the staged tree with pkg-config alone" \
+record "boot_check builds against the staged tree with pkg-config (rpath: the final libdir)" \
     gcc "${cflags[@]}" examples/c/boot_check.c $(pkg-config --cflags --libs partcert) \
-    -o "$work/boot_check_staged"
-unset PKG_CONFIG_SYSROOT_DIR
-# The package is installed: the staged tree moves to its final place.
-cp -a "$stage$final" "$final"
-record "... and runs from the final prefix without LD_LIBRARY_PATH" \
+    -Wl,-rpath,"$final/lib64" -o "$work/boot_check_staged"
+unset PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_PATH
+record "the staging folder is nowhere in the program (no RUNPATH into the stage)" \
+    bash -c "! readelf -d '$work/boot_check_staged' | grep -F -q '$stage'"
+rm -rf "$stage"
+bash ffi/install.sh --debug --prefix "$final" --libdir lib64 >"$work/install.log" 2>&1 ||
+    { cat "$work/install.log"; die "ffi/install.sh into the final prefix failed"; }
+record "the stage is gone and the package is installed for real" \
+    test ! -e "$stage" -a -f "$final/lib64/libpartcert.so.$version" \
+    -a -L "$final/lib64/libpartcert.so.$major"
+record "... and the program built against the stage runs, without LD_LIBRARY_PATH" \
     env -u LD_LIBRARY_PATH "$work/boot_check_staged" "$work/fixtures/acme-root.pcrt" \
     "$work/fixtures/register-root.pcrt" "$work/fixtures/acme-line.pcrt" \
     "$work/fixtures/blocklist.pcbl" "$work/fixtures/donor-pairing.pcpr" 490154203237518 \
     1701900000 "$work/fixtures/donor-board.pcrt" "$work/fixtures/donor-screen.pcrt"
-unset PKG_CONFIG_PATH
 run_program "install + pkg-config" cat "$install_cases"
 
 echo

@@ -298,6 +298,25 @@ static void the_replaced_calls_behave_as_before(void) {
     OK(publish(&over, &new, NULL, E));
     CHECK(same_bytes(old, new));
     partcert_bytes_free(old);
+    /* Either list NULL means none, as in the one call (since 1.7): NULL
+     * for both signs what empty lists sign. */
+    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
+                                             NOW + DAY, NULL, NULL, &old, E));
+    CHECK(same_bytes(old, new));
+    partcert_bytes_free(old);
+    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
+                                             NOW + DAY, none, NULL, &old, E));
+    CHECK(same_bytes(old, new));
+    partcert_bytes_free(old);
+    partcert_bytes_free(new);
+    /* A delta that only delists handset A (the stolen one found): `listed`
+     * NULL, signed as the one call signs it. */
+    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
+                                             NOW + DAY, entries, NULL, &old, E));
+    publication delist = {PARTCERT_LIST_FORMAT_DELTA, 3, NULL, device, entries, NULL};
+    OK(publish(&delist, &new, NULL, E));
+    CHECK(same_bytes(old, new));
+    partcert_bytes_free(old);
     partcert_bytes_free(new);
 
     /* s1 to s2 is handset A listed: the world's delta, signed either way. */

@@ -895,13 +895,13 @@ static void a_device_unfollows_a_rogue_operator(void) {
     CHECK(partcert_blocklist_status_state(partcert_verdict_blocklist(verdict)) ==
           PARTCERT_BLOCKLIST_STATE_CLEAN);
     partcert_verdict_free(verdict);
-    /* A shared blocklist does not change (503), its readers' snapshot kept. */
+    /* A shared blocklist does not change (505), its readers' snapshot kept. */
     shared = partcert_blocklist_share(device);
     was_followed = false;
     CHECK_FAIL(partcert_blocklist_unfollow(device, register_id, &was_followed, E),
-               PARTCERT_RESULT_INVALID_ARGUMENT, "`blocklist` is shared");
+               PARTCERT_RESULT_SHARED_OBJECT, "`blocklist` is shared");
     CHECK_RC(partcert_blocklist_unfollow_unpinned(device, w.trust, &dropped, E),
-             PARTCERT_RESULT_INVALID_ARGUMENT);
+             PARTCERT_RESULT_SHARED_OBJECT);
     CHECK(!was_followed && dropped == NULL);
     CHECK(partcert_blocklist_follows_any(shared));
 
