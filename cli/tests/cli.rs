@@ -292,15 +292,7 @@ fn a_clock_set_back_is_raised_by_the_parts_own_root_only() {
 #[test]
 fn a_screen_from_a_forged_issuer_is_untrusted() {
     let lab = Lab::london();
-    lab.ok_at(
-        "root new --name 'Acme root' --manufacturer Acme --out forger-root",
-        T0,
-    );
-    lab.ok_at(
-        "authority new --root forger-root.key --root-cert forger-root.cert --role part-issuer \
-         --name 'Acme line 3' --kinds screen --out forger-line",
-        T0,
-    );
+    lab.forge_acme_line();
     lab.ok_at(
         "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind screen \
          --serial SCREEN-FAKE --model A1 --out fake.cert",
@@ -759,13 +751,7 @@ fn a_register_publishes_a_snapshot_then_a_delta_and_devices_refuse_rollback() {
     let lab = Lab::london();
     lab.report_alice_stolen();
     // Day 11: Bob's phone is reported lost (suspended: it may turn up).
-    lab.ok_at(
-        &format!(
-            "{PUBLISH} --sequence 2 --base list-1.pcbl --from-pairing bob.pair --reason lost \
-             --suspended --out list-2.pcbl"
-        ),
-        T0 + 11 * DAY,
-    );
+    lab.report_bob_lost();
     let run = lab.ok(
         "blocklist delta --from list-1.pcbl --to list-2.pcbl --authority register.key \
          --authority-cert register.cert --out d-1-2.pcbd",

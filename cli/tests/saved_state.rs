@@ -162,19 +162,20 @@ fn show_of_a_saved_state_lists_the_registers_it_follows_and_what_it_holds() {
     assert_eq!(json["exit_code"], 0);
     assert_eq!(json["followed"], 2);
     let registers = json["registers"].as_array().cloned().unwrap_or_default();
-    let national = registers
-        .iter()
-        .find(|r| r["authority_name"] == "National register")
-        .expect("the national register");
+    let register = |name: &str| {
+        registers
+            .iter()
+            .find(|r| r["authority_name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {json}"))
+    };
+    let national = register("National register");
     assert_eq!(national["format"], "compact");
     assert_eq!(national["sequence"], 2);
     assert_eq!(national["epoch"], 0);
     assert_eq!(national["entry_count"], 6);
     assert_eq!(national["issued_at"], T0 + 10 * DAY);
-    let operator = registers
-        .iter()
-        .find(|r| r["authority_name"] == "Operator register")
-        .expect("the operator");
+    let operator = register("Operator register");
     assert_eq!(operator["format"], "sorted");
     assert_eq!(operator["entry_count"], 1);
 

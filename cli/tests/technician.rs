@@ -21,27 +21,13 @@ struct Case {
 fn the_shop() -> (Lab, Vec<Case>) {
     let lab = Lab::london();
     lab.report_alice_stolen();
-    lab.ok_at(
-        &format!(
-            "{PUBLISH} --sequence 2 --base list-1.pcbl --from-pairing bob.pair --reason lost \
-             --suspended --out list-2.pcbl"
-        ),
-        T0 + 11 * DAY,
-    );
+    lab.report_bob_lost();
     lab.ok("challenge new --out shop.challenge");
     lab.ok(
         "part respond --part-key carol-screen.key --cert carol-screen.cert \
          --challenge shop.challenge --out carol-screen.response",
     );
-    lab.ok_at(
-        "root new --name 'Acme root' --manufacturer Acme --out forger-root",
-        T0,
-    );
-    lab.ok_at(
-        "authority new --root forger-root.key --root-cert forger-root.cert --role part-issuer \
-         --name 'Acme line 3' --kinds screen --out forger-line",
-        T0,
-    );
+    lab.forge_acme_line();
     lab.ok_at(
         "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind screen \
          --serial SCREEN-FAKE --manufacturer Acme --model A1 --out fake-screen.cert",

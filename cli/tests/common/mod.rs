@@ -324,6 +324,32 @@ impl Lab {
         );
     }
 
+    /// Day 11: Bob's phone is reported lost, suspended (it may turn up):
+    /// list #2 over list #1.
+    pub fn report_bob_lost(&self) {
+        self.ok_at(
+            &format!(
+                "{PUBLISH} --sequence 2 --base list-1.pcbl --from-pairing bob.pair --reason lost \
+                 --suspended --out list-2.pcbl"
+            ),
+            T0 + 11 * DAY,
+        );
+    }
+
+    /// A forger's own "Acme root" and "Acme line 3" (forger-root,
+    /// forger-line), certifying screens: what a counterfeit claims to be.
+    pub fn forge_acme_line(&self) {
+        self.ok_at(
+            "root new --name 'Acme root' --manufacturer Acme --out forger-root",
+            T0,
+        );
+        self.ok_at(
+            "authority new --root forger-root.key --root-cert forger-root.cert --role \
+             part-issuer --name 'Acme line 3' --kinds screen --out forger-line",
+            T0,
+        );
+    }
+
     /// A repair shop checks a part against Acme's root and the register's list.
     pub fn shop_verify(&self, options: &str, part: &str, time: u64) -> Run {
         self.at(
