@@ -269,6 +269,25 @@ static int same_bytes(const partcert_bytes *a, const partcert_bytes *b) {
     return blen(a) == blen(b) && memcmp(bdata(a), bdata(b), blen(a)) == 0;
 }
 
+/* Publishes version 3 over `held` with `partcert_authority_publish_delta_over`
+ * (`delisted`, `listed`) and with the one call (`as_delisted`, `as_listed`):
+ * whether both signed the same bytes. */
+static int delta_over_as_the_one_call(const partcert_blocklist *held,
+                                      const partcert_blocklist_entries *delisted,
+                                      const partcert_blocklist_entries *listed,
+                                      const partcert_blocklist_entries *as_delisted,
+                                      const partcert_blocklist_entries *as_listed) {
+    partcert_bytes *old = NULL, *new = NULL;
+    publication one_call = {PARTCERT_LIST_FORMAT_DELTA, 3, NULL, held, as_delisted, as_listed};
+    OK(partcert_authority_publish_delta_over(w.publisher, held, PUBLISHER_EPOCH, 3, NOW,
+                                             NOW + DAY, delisted, listed, &old, E));
+    OK(publish(&one_call, &new, NULL, E));
+    int same = old != NULL && new != NULL && same_bytes(old, new);
+    partcert_bytes_free(old);
+    partcert_bytes_free(new);
+    return same;
+}
+
 /* The calls of 1.0–1.3 sign what the one call signs, and the one-format
  * apply calls still refuse every other format (105), as they did. */
 static void the_replaced_calls_behave_as_before(void) {
@@ -292,32 +311,14 @@ static void the_replaced_calls_behave_as_before(void) {
     CHECK(same_bytes(old, compact));
     partcert_bytes_free(old);
 
-    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
-                                             NOW + DAY, NULL, none, &old, E));
-    publication over = {PARTCERT_LIST_FORMAT_DELTA, 3, NULL, device, NULL, none};
-    OK(publish(&over, &new, NULL, E));
-    CHECK(same_bytes(old, new));
-    partcert_bytes_free(old);
-    /* Either list NULL means none, as in the one call (since 1.7): NULL
-     * for both signs what empty lists sign. */
-    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
-                                             NOW + DAY, NULL, NULL, &old, E));
-    CHECK(same_bytes(old, new));
-    partcert_bytes_free(old);
-    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
-                                             NOW + DAY, none, NULL, &old, E));
-    CHECK(same_bytes(old, new));
-    partcert_bytes_free(old);
-    partcert_bytes_free(new);
-    /* A delta that only delists handset A (the stolen one found): `listed`
-     * NULL, signed as the one call signs it. */
-    OK(partcert_authority_publish_delta_over(w.publisher, device, PUBLISHER_EPOCH, 3, NOW,
-                                             NOW + DAY, entries, NULL, &old, E));
-    publication delist = {PARTCERT_LIST_FORMAT_DELTA, 3, NULL, device, entries, NULL};
-    OK(publish(&delist, &new, NULL, E));
-    CHECK(same_bytes(old, new));
-    partcert_bytes_free(old);
-    partcert_bytes_free(new);
+    /* publish_delta_over signs what the one call signs over the same held
+     * list; either list NULL means none, as in the one call (since 1.7:
+     * `listed` NULL was 500 before). */
+    CHECK(delta_over_as_the_one_call(device, NULL, none, NULL, none));
+    CHECK(delta_over_as_the_one_call(device, NULL, NULL, NULL, none));
+    CHECK(delta_over_as_the_one_call(device, none, NULL, NULL, NULL));
+    /* A delta that only delists handset A (the stolen one found). */
+    CHECK(delta_over_as_the_one_call(device, entries, NULL, entries, NULL));
 
     /* s1 to s2 is handset A listed: the world's delta, signed either way. */
     OK(partcert_authority_publish(w.publisher, PARTCERT_LIST_FORMAT_DELTA, PUBLISHER_EPOCH, 2,
