@@ -98,6 +98,12 @@ impl<'a> PartEvidence<'a> {
 /// let verdict = Verifier::new(&trust).verify_part(&PartEvidence::new(&screen, &chain), 1_000)?;
 /// assert_eq!(verdict.binding, Binding::SerialOnly);
 /// assert_eq!(verdict.summary(), "genuine (serial-only), unpaired, blocklist not checked");
+/// // What a technician reads first, and what to do:
+/// assert_eq!(
+///     verdict.headline(),
+///     "NOT CHECKED — genuine Acme screen SCR-1, but no blocklist was checked"
+/// );
+/// assert!(verdict.advice().starts_with("It could be stolen"));
 /// # Ok::<(), partcert::Error>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -198,6 +198,12 @@ fn stale_lists(lists: &[ListChecked]) -> String {
 
 /// What trusted evidence says about a part. It reports; it never disables:
 /// what a device or shop does with it is the owner's policy.
+///
+/// Every front shows it the same way: first [`Verdict::headline`] (what
+/// the part is, in plain words), then [`Verdict::advice`] (what to do);
+/// the fields below are the details. Refused evidence reads through
+/// [`Refusal`](super::Refusal), a handset through
+/// [`HandsetReport::headline`](super::HandsetReport::headline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     /// The part.
@@ -247,8 +253,10 @@ impl Verdict {
         self.blocklist.is_stale()
     }
 
-    /// A short summary a technician reads: "genuine, used, clean",
-    /// "genuine (serial-only), unpaired, BLOCKED: stolen" …
+    /// A one-line summary in the protocol's words: "genuine (key-proven),
+    /// used, clean", "genuine (serial-only), unpaired, BLOCKED: stolen" …
+    /// What a technician reads first is [`Verdict::headline`] and
+    /// [`Verdict::advice`].
     pub fn summary(&self) -> String {
         let mut summary = format!(
             "genuine ({}), {}, {}",

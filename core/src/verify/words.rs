@@ -196,6 +196,41 @@ fn is_counterfeit(error: &Error) -> bool {
 /// Evidence a verifier refused — a part that is not what it claims, or
 /// evidence that cannot be trusted — with the headline and advice every
 /// front shows for it.
+///
+/// ```
+/// # use partcert::*;
+/// # use partcert::issue::{Authority, PartSpec};
+/// # use partcert::verify::Refusal;
+/// # let acme = Authority::new_manufacturer_root(SecretKey::from_seed(&[1; 32]),
+/// #     "Acme root", &["Acme"], Validity::days_from(0, 36500)).unwrap();
+/// // A forger's own "Acme" root and line certify a screen.
+/// # let forger = Authority::new_manufacturer_root(SecretKey::from_seed(&[3; 32]),
+/// #     "Acme root", &["Acme"], Validity::days_from(0, 36500)).unwrap();
+/// # let line_key = SecretKey::from_seed(&[2; 32]);
+/// # let line = Authority::new(line_key.clone(), forger.certify_part_issuer("Acme line 3",
+/// #     line_key.public_key(), &[PartKind::Screen], &["Acme"], 2,
+/// #     Validity::days_from(0, 7300)).unwrap()).unwrap();
+/// # let fake = line.certify_part(&PartSpec { kind: PartKind::Screen,
+/// #     manufacturer: "Acme".into(), model: "A1".into(), serial: "SCR-9".into(),
+/// #     imeis: vec![], key: None }, 1, Validity::days_from(0, 10950)).unwrap();
+/// let mut trust = TrustStore::new();
+/// trust.add_manufacturer_root(acme.certificate().clone())?;
+/// let chain = [line.certificate().clone()];
+/// let error = Verifier::new(&trust)
+///     .verify_part(&PartEvidence::new(&fake, &chain), 1_000)
+///     .unwrap_err();
+/// let refusal = Refusal::new(&error, Some(&fake), true);
+/// assert_eq!(
+///     refusal.headline(),
+///     "COUNTERFEIT? — claims to be an Acme screen (serial SCR-9), but is not signed by the \
+///      Acme root this shop trusts"
+/// );
+/// assert!(!refusal.advice().contains("pin"));
+/// // Without its line's certificate, a part cannot be told genuine or fake.
+/// let error = Verifier::new(&trust).verify_part(&PartEvidence::new(&fake, &[]), 1_000).unwrap_err();
+/// assert!(Refusal::new(&error, Some(&fake), false).headline().starts_with("CANNOT TELL"));
+/// # Ok::<(), partcert::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Refusal<'a> {
     /// Why the evidence was refused.
