@@ -28,6 +28,9 @@ fn the_shop() -> (Lab, Vec<Case>) {
          --challenge shop.challenge --out carol-screen.response",
     );
     lab.forge_acme_line();
+    // A certificate cut short in transit.
+    let screen = lab.read("carol-screen.cert");
+    lab.write("cut-screen.cert", &screen[..screen.len() / 2]);
     lab.ok_at(
         "part issue --issuer forger-line.key --issuer-cert forger-line.cert --kind screen \
          --serial SCREEN-FAKE --manufacturer Acme --model A1 --out fake-screen.cert",
@@ -109,6 +112,18 @@ fn the_shop() -> (Lab, Vec<Case>) {
             "handset blocked",
             format!("{check} {lists} --pairing alice.pair alice-board.cert alice-screen.cert"),
             10,
+        ),
+        case(
+            "handset whose modem reports another IMEI",
+            format!(
+                "{check} {lists} --pairing carol.pair --modem-imei {BOB_IMEI} carol-board.cert"
+            ),
+            20,
+        ),
+        case(
+            "unreadable part certificate",
+            format!("{verify} {lists} cut-screen.cert"),
+            20,
         ),
         case(
             "handset with a counterfeit part",

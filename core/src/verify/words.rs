@@ -282,51 +282,79 @@ impl<'a> Refusal<'a> {
     /// this shop trusts` …
     pub fn headline(&self) -> String {
         let claim = self.claim();
-        let claims = claim.as_ref().map_or_else(
-            || "the part".to_owned(),
-            |(claim, _)| format!("claims to be {claim}"),
+        let maker = claim.as_ref().map(|(_, maker)| maker.as_str());
+        let trusted_root = maker.map_or_else(
+            || "a root this shop trusts".to_owned(),
+            |maker| format!("the {maker} root this shop trusts"),
         );
-        let maker = claim
-            .as_ref()
-            .map_or_else(|| "its maker's".to_owned(), |(_, maker)| maker.clone());
-        if self.missing_chain() {
-            return format!(
-                "CANNOT TELL — {claims}, but the certificate of the factory line that made it was \
-                 not given"
-            );
-        }
-        match self.error {
-            Error::WrongChallengeResponse => format!(
-                "COUNTERFEIT? — {claims}, but it did not prove it holds its certificate's key"
-            ),
-            Error::UnknownIssuer(_) | Error::RootMismatch(_) => format!(
-                "COUNTERFEIT? — {claims}, but is not signed by the {maker} root this shop trusts"
-            ),
-            error if is_counterfeit(error) => format!(
-                "COUNTERFEIT? — {claims}, but its certificate is not one the {maker} root this \
-                 shop trusts would sign"
-            ),
-            Error::IssuerRevoked(_) => format!(
-                "UNTRUSTED — {claims}, but the factory line that certified it has had its key \
-                 withdrawn"
-            ),
-            Error::Expired { .. } => {
-                format!("UNTRUSTED — {claims}, but a certificate for it has expired")
+        // What went wrong, said after "claims to be …, but" when the part's
+        // claim was read, and on its own when it was not.
+        let (lead, with_claim, alone): (&str, String, String) = if self.missing_chain() {
+            (
+                "CANNOT TELL",
+                "the certificate of the factory line that made it was not given".to_owned(),
+                "the certificate of the part's factory line was not given".to_owned(),
+            )
+        } else {
+            match self.error {
+                Error::WrongChallengeResponse => (
+                    "COUNTERFEIT?",
+                    "it did not prove it holds its certificate's key".to_owned(),
+                    "the part did not prove it holds its certificate's key".to_owned(),
+                ),
+                Error::UnknownIssuer(_) | Error::RootMismatch(_) => (
+                    "COUNTERFEIT?",
+                    format!("is not signed by {trusted_root}"),
+                    format!("the part is not signed by {trusted_root}"),
+                ),
+                error if is_counterfeit(error) => (
+                    "COUNTERFEIT?",
+                    format!("its certificate is not one {trusted_root} would sign"),
+                    format!("a certificate given is not one {trusted_root} would sign"),
+                ),
+                error if error.family() == ErrorFamily::Malformed => {
+                    return "UNREADABLE — a file given is damaged or not a partcert file"
+                        .to_owned();
+                }
+                Error::IssuerRevoked(_) => (
+                    "UNTRUSTED",
+                    "the factory line that certified it has had its key withdrawn".to_owned(),
+                    "a key that signed the evidence has been withdrawn by its root".to_owned(),
+                ),
+                Error::Expired { .. } => (
+                    "UNTRUSTED",
+                    "a certificate for it has expired".to_owned(),
+                    "a certificate given has expired".to_owned(),
+                ),
+                Error::NotYetValid { .. } => (
+                    "UNTRUSTED",
+                    "a certificate for it is not valid yet".to_owned(),
+                    "a certificate given is not valid yet".to_owned(),
+                ),
+                Error::ImeiMismatch { .. } => (
+                    "UNTRUSTED",
+                    "the IMEI the handset reports is not the one signed for it".to_owned(),
+                    "the IMEI the handset reports is not the one its record carries".to_owned(),
+                ),
+                Error::PartNotInPairingRecord => (
+                    "UNTRUSTED",
+                    "the pairing record given is not this part's".to_owned(),
+                    "the pairing record given does not list the part".to_owned(),
+                ),
+                Error::ForeignPairingService => (
+                    "UNTRUSTED",
+                    "the pairing record given is not this part's".to_owned(),
+                    "the pairing record is not signed by the board's own maker".to_owned(),
+                ),
+                error => {
+                    let description = error.code().description().to_owned();
+                    ("UNTRUSTED", description.clone(), description)
+                }
             }
-            Error::NotYetValid { .. } => {
-                format!("UNTRUSTED — {claims}, but a certificate for it is not valid yet")
-            }
-            Error::ImeiMismatch { .. } => format!(
-                "UNTRUSTED — {claims}, but the IMEI the handset reports is not the one signed \
-                 for it"
-            ),
-            Error::PartNotInPairingRecord | Error::ForeignPairingService => {
-                format!("UNTRUSTED — {claims}, but the pairing record given is not this part's")
-            }
-            error if error.family() == ErrorFamily::Malformed => {
-                "UNREADABLE — a file given is damaged or not a partcert file".to_owned()
-            }
-            error => format!("UNTRUSTED — {claims}, but {}", error.code().description()),
+        };
+        match claim {
+            Some((claim, _)) => format!("{lead} — claims to be {claim}, but {with_claim}"),
+            None => format!("{lead} — {alone}"),
         }
     }
 
@@ -353,9 +381,11 @@ impl<'a> Refusal<'a> {
             Error::Expired { .. } | Error::NotYetValid { .. } => "Check this computer's date and \
                  time; if they are right, ask the maker to renew the certificate."
                 .to_owned(),
-            Error::ImeiMismatch { .. } => "Do not fit it: this is not the handset's own board or \
+            Error::ImeiMismatch { .. } => {
+                "Do not trust it: this is not the handset's own board or \
                  record, or its IMEI was rewritten."
-                .to_owned(),
+                    .to_owned()
+            }
             Error::PartNotInPairingRecord | Error::ForeignPairingService => "Give the pairing \
                  record of the handset the part comes from, or check the part without one."
                 .to_owned(),
