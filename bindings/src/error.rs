@@ -16,7 +16,12 @@ pub(crate) type Result<T, E = PartcertError> = std::result::Result<T, E>;
 /// one case per family. Each carries the same [`ErrorInfo`]: the core's
 /// stable numeric code (as Rust's `Error::code()`, the C ABI and the CLI),
 /// its name ("UnknownIssuer"), its family ("trust") and the core's message.
+///
+/// It reads as words (its `Display`: the message, then `[error 201
+/// UnknownIssuer]`): Kotlin's `toString()`, Swift's `description` and, through
+/// the hand-written conformance in `bindings/swift/`, `localizedDescription`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum PartcertError {
     /// 1xx: the bytes are not a well-formed partcert object.
     Malformed {
@@ -96,8 +101,7 @@ impl PartcertError {
 
 impl fmt::Display for PartcertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let info = self.info();
-        write!(f, "{} [error {} {}]", info.message, info.code, info.name)
+        self.info().fmt(f)
     }
 }
 
@@ -111,8 +115,11 @@ impl From<partcert::Error> for PartcertError {
 
 /// An error as data: in an exception, and in a verdict or report beside a
 /// blocked part whose pairing record was refused. The same four fields as
-/// the core's JSON.
+/// the core's JSON. It reads as the message, then `[error 201 UnknownIssuer]`
+/// (Kotlin's `toString()`, so a `PartcertException`'s `message` reads so too;
+/// Swift's `description`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Display)]
 pub struct ErrorInfo {
     /// The stable numeric code.
     pub code: u32,
@@ -134,6 +141,12 @@ impl ErrorInfo {
             family: code.family().name().to_owned(),
             message,
         }
+    }
+}
+
+impl fmt::Display for ErrorInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [error {} {}]", self.message, self.code, self.name)
     }
 }
 

@@ -20,8 +20,11 @@ use crate::error::{ErrorInfo, PartcertError};
 /// Why a state file could not be saved or loaded.
 ///
 /// Kotlin sees it as `StateFileException` (`.NoSuchState`, `.Io`,
-/// `.Refused`), Swift as `StateFileError`.
+/// `.Refused`), Swift as `StateFileError`; each reads as words (its
+/// `Display`: Kotlin's `toString()`, Swift's `description` and
+/// `localizedDescription`).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum StateFileError {
     /// Nothing is saved at the path: a device's first run (start from an
     /// empty `Blocklist()`), or a state that was lost (then the device's
@@ -71,9 +74,7 @@ impl fmt::Display for StateFileError {
         match self {
             StateFileError::NoSuchState { path } => write!(f, "{path}: no saved state"),
             StateFileError::Io { path, reason } => write!(f, "{path}: {reason}"),
-            StateFileError::Refused { info } => {
-                write!(f, "{} [error {} {}]", info.message, info.code, info.name)
-            }
+            StateFileError::Refused { info } => info.fmt(f),
         }
     }
 }

@@ -194,7 +194,24 @@ fun errorFamilies(w: World) {
     expectError("a maker the line may not certify", 308u) { w.line.certifyPart(PartSpec(PartKind.Screen, "Other Co", "A1", "SCR-9"), 9UL, years(1)) }
     expectError("a serial not in its one written form", 111u) { w.line.certifyPart(PartSpec(PartKind.Screen, "Acme Phones", "A1", "scr 1"), 9UL, years(1)) }
     check("error table has every code", errorCodes().map { it.code }.containsAll(listOf(100u, 201u, 301u, 400u, 503u, 900u)))
-    check("Kotlin message carries code and detail", e2?.message?.contains("code=200") == true, e2?.message)
+    check("Kotlin message carries code and detail", e2?.message?.contains("[error 200 ") == true, e2?.message)
+}
+
+/** A technician's app shows an error as the core words it, and tests its code as an Int. */
+fun errorsReadAsWords(w: World) {
+    val e = expectError("a certificate cut short", 100u) { Certificate.decode(w.alice.screen.toBytes().copyOf(20)) }
+    check("the code is an Int: e.code == 100", e?.code == 100, e?.code)
+    val words = "${e?.info()?.message} [error 100 ${e?.info()?.name}]"
+    check("toString() is the core's message and the code", e.toString() == words, e)
+    check("message reads the same words", e?.message == "info=$words", e?.message)
+    check("an ErrorInfo prints as those words", e?.info().toString() == words, e?.info())
+    val missing = File(System.getProperty("java.io.tmpdir"), "partcert-missing-${System.nanoTime()}.pcbs").path
+    try {
+        loadBlocklistStateFrom(missing, w.trust())
+        check("a state never saved is not loaded", false)
+    } catch (s: StateFileException.NoSuchState) {
+        check("a state never saved reads as its path", s.toString() == "$missing: no saved state", s)
+    }
 }
 
 /** The rest of the surface: revocation, a delegated register key, lookups, JSON. */
@@ -877,6 +894,7 @@ fun main(args: Array<String>) {
     val w = World()
     val sections = listOf<Pair<String, () -> Unit>>(
         "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
+        "errors read as words" to { errorsReadAsWords(w) },
         "rest of the surface" to { restOfSurface(w) }, "compact list by content" to { compactByContent(w) },
         "publishing in every format" to { publishingInEveryFormat(w) },
         "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
