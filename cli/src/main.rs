@@ -36,6 +36,17 @@ use crate::error::{CliError, ToolCode, exit};
 /// Runs one parsed command, writing its report to `out`; returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CliError> {
     let ctx = Ctx::from(&cli.global);
+    let verdict = matches!(
+        cli.command,
+        Command::Verify(_) | Command::Handset(HandsetCommand::Check(_))
+    );
+    if ctx.verbose && !verdict {
+        return Err(CliError::usage(
+            "--verbose adds details to a verdict's text: only `verify` and `handset check` take it",
+        )
+        .flag("--verbose")
+        .hint("drop --verbose"));
+    }
     match cli.command {
         Command::Root(RootCommand::New(args)) => issue::root_new(args, ctx, out),
         Command::Authority(AuthorityCommand::New(args)) => issue::authority_new(args, ctx, out),

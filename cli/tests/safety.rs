@@ -925,9 +925,10 @@ fn the_global_flags_are_declared_once_and_refused_where_they_mean_nothing() {
     lab.run("part keygen --out k --at 2026-01-01")
         .assert_code(2);
     lab.run("show list-1.pcbl --force").assert_code(2);
+    lab.run("show list-1.pcbl --verbose").assert_code(2);
     // The exit codes in every help come from one table.
     let help = lab.ok("--help").stdout;
-    for code in ["0 ", "10 ", "11 ", "20 ", "2 ", "1 "] {
+    for code in ["0 ", "10 ", "11 ", "12 ", "20 ", "2 ", "1 "] {
         assert!(help.contains(&format!("\n  {code}")), "{code}: {help}");
     }
     let help = lab.ok("blocklist apply --help").stdout;
