@@ -111,7 +111,9 @@
  *   shared library: a suppressions file holding the line
  *   `called_from_lib:libpartcert.so.1`, named by
  *   TSAN_OPTIONS=suppressions=FILE (ffi/tests/run.sh runs its threaded
- *   updater test so). Races in your own code are still reported.
+ *   updater test so). Races in your own code are still reported. Link
+ *   the shared library in TSan builds: inside a static link the library's
+ *   code cannot be told apart from yours.
  *
  * ABI policy (after libsodium's)
  *
