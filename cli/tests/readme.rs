@@ -91,10 +91,20 @@ fn the_readme_walkthrough_runs_as_written_in_an_empty_folder() {
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .expect("a PATH");
+    // The README serves its repository on port 8750; the test on a port
+    // free now, so that two runs on one machine never meet (a command that
+    // cannot bind would otherwise sync from the other run's server).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
     let folder = tempfile::tempdir().expect("an empty folder");
+    let _server = StopServer(port.clone());
     for (index, step) in steps.iter().enumerate() {
+        let text = step.text.replace("8750", &port);
         let output = Command::new("bash")
-            .args(["-c", &step.text])
+            .args(["-c", &text])
             .env("PATH", &path)
             .current_dir(folder.path())
             .output()
@@ -105,14 +115,25 @@ fn the_readme_walkthrough_runs_as_written_in_an_empty_folder() {
             "README command {} of {}:\n{}\nstdout: {}\nstderr: {}",
             index + 1,
             steps.len(),
-            step.text,
+            text,
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(
             !String::from_utf8_lossy(&output.stderr).contains("command not found"),
-            "{}",
-            step.text
+            "{text}"
         );
+    }
+}
+
+/// Stops the walkthrough's web server (started in the background with a
+/// time limit) when the test ends, however it ends.
+struct StopServer(String);
+
+impl Drop for StopServer {
+    fn drop(&mut self) {
+        let _ = Command::new("pkill")
+            .args(["-f", &format!("http.server {} ", self.0)])
+            .status();
     }
 }
