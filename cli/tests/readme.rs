@@ -102,7 +102,10 @@ fn the_readme_walkthrough_runs_as_written_in_an_empty_folder() {
     let folder = tempfile::tempdir().expect("an empty folder");
     let _server = StopServer(port.clone());
     for (index, step) in steps.iter().enumerate() {
-        let text = step.text.replace("8750", &port);
+        let text = step
+            .text
+            .replace("127.0.0.1:8750", &format!("127.0.0.1:{port}"))
+            .replace("http.server 8750", &format!("http.server {port}"));
         let output = Command::new("bash")
             .args(["-c", &text])
             .env("PATH", &path)
