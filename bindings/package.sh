@@ -83,7 +83,8 @@ cargo build -p partcert-uniffi --features cli --bin uniffi-bindgen
 release_lib=$root/target/release/libpartcert_uniffi.so
 lib=$out/libpartcert_uniffi.so
 strip --strip-all -o "$lib" "$release_lib"
-! readelf -S "$lib" | grep -q -E '\.debug_|\.symtab' || die "$lib still has debug information or a symbol table"
+sections=$(readelf -S "$lib")
+! grep -q -E '\.debug_|\.symtab' <<<"$sections" || die "$lib still has debug information or a symbol table"
 
 # The generator reads the interface from the unstripped library's metadata.
 work=$out/work

@@ -137,7 +137,10 @@ bash bindings/package.sh "${package_only[@]}" "$dist"
 # The library shipped is the release build with no debug information and no
 # symbol table, within its size budget for linux-x86-64.
 shipped=$dist/libpartcert_uniffi.so
-if readelf -S "$shipped" | grep -q -E '\.debug_|\.symtab'; then
+# (Each listing is read whole before it is searched: `grep -q` on a pipe may
+# stop its writer early, and pipefail would report that.)
+sections=$(readelf -S "$shipped")
+if grep -q -E '\.debug_|\.symtab' <<<"$sections"; then
     echo "bindings: $shipped has debug information or a symbol table" >&2; exit 1
 fi
 size_budget=2500000
@@ -149,10 +152,10 @@ if [[ $kotlin == yes ]]; then
     release_jar=$(find "$dist/maven" -name 'partcert-*[0-9].jar')
     pom=${release_jar%.jar}.pom
     unzip -p "$release_jar" linux-x86-64/libpartcert_uniffi.so | cmp - "$shipped"
-    unzip -p "$release_jar" META-INF/proguard/partcert.pro | grep -q -- '-keep class org.partcert.\*\* { \*; }'
+    grep -q -- '-keep class org.partcert.\*\* { \*; }' <<<"$(unzip -p "$release_jar" META-INF/proguard/partcert.pro)"
     unzip -p "$release_jar" META-INF/maven/org.partcert/partcert/pom.xml | cmp - "$pom"
     grep -q '<groupId>org.partcert</groupId>' "$pom" && grep -q '<artifactId>partcert</artifactId>' "$pom"
-    unzip -l "${release_jar%.jar}-sources.jar" | grep -q 'org/partcert/core/partcert.kt'
+    grep -q 'org/partcert/core/partcert.kt' <<<"$(unzip -l "${release_jar%.jar}-sources.jar")"
     for file in "$release_jar" "${release_jar%.jar}-sources.jar" "$pom"; do
         [[ $(sha1sum "$file" | cut -d' ' -f1) == "$(cat "$file.sha1")" ]] || { echo "bindings: $file.sha1 is wrong" >&2; exit 1; }
     done

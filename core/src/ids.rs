@@ -134,6 +134,7 @@ impl<'de> Deserialize<'de> for Imei {
 /// that this library does not know yet is read as [`PartKind::Other`].
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Display))]
 pub enum PartKind {
     /// Main logic board (carries the IMEIs).
     Board,

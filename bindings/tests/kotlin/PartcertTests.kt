@@ -197,6 +197,16 @@ fun errorFamilies(w: World) {
     check("Kotlin message carries code and detail", e2?.message?.contains("[error 200 ") == true, e2?.message)
 }
 
+/** A part's kind prints as the technician reads it, as the CLI and JSON name it. */
+fun partKindsReadAsWords(w: World) {
+    check("a screen prints as \"screen\"", PartKind.Screen.toString() == "screen", PartKind.Screen)
+    check("a rear camera prints as \"rear-camera\"", "${PartKind.RearCamera}" == "rear-camera", PartKind.RearCamera)
+    check("a kind this library does not name prints its code", PartKind.Other(42u).toString() == "kind-42", PartKind.Other(42u))
+    check("the name partKindName gives, the same", listOf(PartKind.Board, PartKind.Screen, PartKind.Battery, PartKind.RearCamera, PartKind.FrontCamera, PartKind.Biometric, PartKind.Housing, PartKind.ChargingPort, PartKind.Speaker).all { it.toString() == partKindName(it) })
+    val verdict = Verifier(w.trust()).verifyPart(PartEvidence(w.bob.screen, w.chain), NOW)
+    check("Bob's screen's verdict names its kind in words", "${verdict.part.kind}" == "screen", verdict.part.kind)
+}
+
 /** A technician's app shows an error as the core words it, and tests its code as an Int. */
 fun errorsReadAsWords(w: World) {
     val e = expectError("a certificate cut short", 100u) { Certificate.decode(w.alice.screen.toBytes().copyOf(20)) }
@@ -894,7 +904,7 @@ fun main(args: Array<String>) {
     val w = World()
     val sections = listOf<Pair<String, () -> Unit>>(
         "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
-        "errors read as words" to { errorsReadAsWords(w) },
+        "errors read as words" to { errorsReadAsWords(w) }, "part kinds read as words" to { partKindsReadAsWords(w) },
         "rest of the surface" to { restOfSurface(w) }, "compact list by content" to { compactByContent(w) },
         "publishing in every format" to { publishingInEveryFormat(w) },
         "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
