@@ -1437,6 +1437,24 @@ fn a_technician_checks_a_whole_handset_before_and_after_a_repair() {
     assert_eq!(json["parts"][2]["ok"], false);
     assert_eq!(json["parts"][2]["error"]["name"], "UnknownIssuer");
     assert_eq!(json["parts"][0]["ok"], true);
+    // In words: what the fake claims, with its code; no key id.
+    let text = lab.at(
+        &format!(
+            "{} --pairing bob-2.pair bob-board.cert carol-screen.cert fake-battery.cert",
+            check.replace(" --json", "")
+        ),
+        when,
+    );
+    text.assert_code(20);
+    assert!(
+        text.stdout.contains(
+            "  fake-battery.cert: COUNTERFEIT? — claims to be an Acme battery (serial \
+             BATTERY-BOB), but is not signed by the Acme root this shop trusts [error 201 \
+             UnknownIssuer]\n"
+        ),
+        "{}",
+        text.stdout
+    );
 
     // A modem reporting another IMEI than the record's: the record is not this handset's.
     let human = "handset check --trust acme-root.cert --chain line.cert";

@@ -55,7 +55,11 @@ pub fn handset_check(
             report_json(&args, &report, code, &loaded, &certificates)?,
         )?;
     } else {
-        write_report(out, &args, &report, ctx.verbose)?;
+        let refused = Refused {
+            certificates: &certificates,
+            chain_given: !loaded.chain.is_empty(),
+        };
+        write_report(out, &args, &report, &refused, ctx.verbose)?;
     }
     Ok(code)
 }
@@ -174,6 +178,7 @@ fn write_report(
     out: &mut dyn Write,
     args: &HandsetCheckArgs,
     report: &HandsetReport,
+    refused: &Refused<'_>,
     verbose: bool,
 ) -> Result<(), CliError> {
     writeln!(out, "{}\n{}", report.headline(), report.advice())?;
@@ -190,7 +195,12 @@ fn write_report(
         report.parts.len()
     )?;
     write_handset_lines(out, report)?;
-    for (path, part) in args.parts.iter().zip(&report.parts) {
+    for ((path, part), certificate) in args
+        .parts
+        .iter()
+        .zip(&report.parts)
+        .zip(refused.certificates)
+    {
         match &part.outcome {
             Ok(verdict) => {
                 writeln!(out, "  {}: {}", display(path), verdict.headline())?;
@@ -198,14 +208,20 @@ fn write_report(
                     writeln!(out, "    {}", verdict.summary())?;
                 }
             }
-            Err(error) => writeln!(
-                out,
-                "  {}: REFUSED: {} [error {} {}]",
-                display(path),
-                core_message(error),
-                error.code().code(),
-                error.code().name()
-            )?,
+            Err(error) => {
+                let refusal = Refusal::new(error, Some(certificate), refused.chain_given);
+                writeln!(
+                    out,
+                    "  {}: {} [error {} {}]",
+                    display(path),
+                    refusal.headline(),
+                    error.code().code(),
+                    error.code().name()
+                )?;
+                if verbose {
+                    writeln!(out, "    refused: {}", core_message(error))?;
+                }
+            }
         }
     }
     for missing in &report.missing {
@@ -222,6 +238,13 @@ fn write_report(
     }
     writeln!(out, "  parts as its record lists: {}", as_recorded(report))?;
     Ok(())
+}
+
+/// The fitted parts' certificates, and whether an issuer chain was given:
+/// what a refused part claims to be.
+struct Refused<'a> {
+    certificates: &'a [Certificate],
+    chain_given: bool,
 }
 
 /// The handset itself: its listing, a refused record, the modem's IMEIs
