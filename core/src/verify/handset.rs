@@ -85,12 +85,13 @@ pub struct HandsetReport {
     pub checked_at: u64,
 }
 
-/// In JSON, the report also carries `all_original` and
-/// `all_original_and_clean`.
+/// In JSON, the report also carries `all_original`,
+/// `all_original_and_clean`, and the `headline` and `advice` a technician
+/// reads.
 impl Serialize for HandsetReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HandsetReport", 10)?;
+        let mut out = serializer.serialize_struct("HandsetReport", 12)?;
         out.serialize_field("handset_imeis", &self.handset_imeis)?;
         out.serialize_field("pairing_sequence", &self.pairing_sequence)?;
         out.serialize_field("handset_blocklist", &self.handset_blocklist)?;
@@ -101,6 +102,8 @@ impl Serialize for HandsetReport {
         out.serialize_field("checked_at", &self.checked_at)?;
         out.serialize_field("all_original", &self.all_original())?;
         out.serialize_field("all_original_and_clean", &self.all_original_and_clean())?;
+        out.serialize_field("headline", &self.headline())?;
+        out.serialize_field("advice", &self.advice())?;
         out.end()
     }
 }

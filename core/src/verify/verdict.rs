@@ -204,7 +204,7 @@ fn stale_lists(lists: &[ListChecked]) -> String {
 /// the fields below are the details. Refused evidence reads through
 /// [`Refusal`](super::Refusal), a handset through
 /// [`HandsetReport::headline`](super::HandsetReport::headline).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     /// The part.
     pub part: PartInfo,
@@ -240,6 +240,30 @@ pub struct Verdict {
     /// The time the certificates were checked at: the caller's clock,
     /// raised to the newest revocation list of the part's own root.
     pub checked_at: u64,
+}
+
+/// In JSON, every field, then `headline` and `advice`: every front's JSON
+/// carries the words a technician reads.
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Verdict", 14)?;
+        out.serialize_field("part", &self.part)?;
+        out.serialize_field("issuer", &self.issuer)?;
+        out.serialize_field("root", &self.root)?;
+        out.serialize_field("binding", &self.binding)?;
+        out.serialize_field("issuer_revoked_since", &self.issuer_revoked_since)?;
+        out.serialize_field("issuer_retired_at", &self.issuer_retired_at)?;
+        out.serialize_field("provenance", &self.provenance)?;
+        out.serialize_field("relation", &self.relation)?;
+        out.serialize_field("blocklist", &self.blocklist)?;
+        out.serialize_field("mismatched_imeis", &self.mismatched_imeis)?;
+        out.serialize_field("pairing_refused", &self.pairing_refused)?;
+        out.serialize_field("checked_at", &self.checked_at)?;
+        out.serialize_field("headline", &self.headline())?;
+        out.serialize_field("advice", &self.advice())?;
+        out.end()
+    }
 }
 
 impl Verdict {
