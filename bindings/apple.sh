@@ -15,6 +15,7 @@
 #   OUT/Sources/Partcert/PartcertCore.swift   and the core's values (one module)
 #   OUT/Sources/Partcert/BlocklistSync.swift  hand-written: the async sync
 #   OUT/Sources/Partcert/ErrorsReadAsWords.swift  hand-written: errors as words (LocalizedError)
+#   OUT/Sources/Partcert/ApplyInBackground.swift  hand-written: async applyInBackground
 #
 # In a Package.swift: `.binaryTarget(name: "PartcertFFI", path: "PartcertFFI.xcframework")`
 # and `.target(name: "Partcert", dependencies: ["PartcertFFI"])`.

@@ -197,6 +197,23 @@ fun errorFamilies(w: World) {
     check("Kotlin message carries code and detail", e2?.message?.contains("[error 200 ") == true, e2?.message)
 }
 
+/** A phone applies each morning's list from a coroutine, without blocking it; an older list is refused alike. */
+fun applyingInTheBackground(w: World) = kotlinx.coroutines.runBlocking {
+    val trust = w.trust()
+    val phone = Blocklist()
+    check("day 1's list applied in the background", phone.applyInBackground(trust, w.list1, T0 + DAY) == ListVersion(0UL, 1UL))
+    check("day 10's list applied in the background", phone.applyInBackground(trust, w.list2, T0 + 10UL * DAY) == ListVersion(0UL, 2UL))
+    val verdict = Verifier(trust, phone).verifyPart(PartEvidence(w.alice.screen, w.chain), NOW)
+    check("Alice's screen reads blocked after", verdict.isBlocked, verdict.summary)
+    try {
+        phone.applyInBackground(trust, w.list1, NOW)
+        check("an older list is refused in the background", false, "applied")
+    } catch (e: PartcertException.BlocklistState) {
+        check("an older list is refused in the background with 400", e.code == 400, e)
+    }
+    check("the phone still holds day 10's list", phone.listsChecked(trust, NOW).let { it.isNotEmpty() && it.all { l -> l.sequence == 2UL } }, phone.listsChecked(trust, NOW))
+}
+
 /** A part's kind prints as the technician reads it, as the CLI and JSON name it. */
 fun partKindsReadAsWords(w: World) {
     check("a screen prints as \"screen\"", PartKind.Screen.toString() == "screen", PartKind.Screen)
@@ -905,6 +922,7 @@ fun main(args: Array<String>) {
     val sections = listOf<Pair<String, () -> Unit>>(
         "London story" to { londonStory(w) }, "error families" to { errorFamilies(w) },
         "errors read as words" to { errorsReadAsWords(w) }, "part kinds read as words" to { partKindsReadAsWords(w) },
+        "applying in the background" to { applyingInTheBackground(w) },
         "rest of the surface" to { restOfSurface(w) }, "compact list by content" to { compactByContent(w) },
         "publishing in every format" to { publishingInEveryFormat(w) },
         "golden vectors" to { goldenVectors(vectors, facts) }, "malformed inputs" to { malformedInputs(w, vectors) },
