@@ -172,9 +172,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 7
+#define PARTCERT_VERSION_MINOR 8
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.7.0"
+#define PARTCERT_VERSION_STRING "1.8.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -3058,6 +3058,19 @@ const struct partcert_paired_part *partcert_handset_report_missing(const struct 
                                                                    size_t index);
 
 /**
+ * The handset's first line in plain words (since 1.8): "OK — every part
+ * is this handset's own, and nothing is reported stolen or lost",
+ * "BLOCKED — this handset is listed as stolen", "REPAIRED — …". Decided
+ * by the core, the same words in every front.
+ */
+struct partcert_str partcert_handset_report_headline(const struct partcert_handset_report *report);
+
+/**
+ * What to do about the handset, in one line (since 1.8).
+ */
+struct partcert_str partcert_handset_report_advice(const struct partcert_handset_report *report);
+
+/**
  * The report as JSON: the shape every front (Rust, the command-line tool,
  * Kotlin, Swift) shares, with each fitted part's verdict or error
  * (`{"code", "name", "family", "message"}`, the detailed message
@@ -3741,6 +3754,22 @@ uint64_t partcert_verdict_checked_at(const struct partcert_verdict *verdict);
  * used, clean" or "genuine (serial-only), unpaired, BLOCKED: stolen".
  */
 struct partcert_str partcert_verdict_summary(const struct partcert_verdict *verdict);
+
+/**
+ * The first line a technician reads, in plain words (since 1.8): "OK —
+ * genuine Acme screen SCR-0002, not reported stolen or lost; …",
+ * "BLOCKED — Acme screen SCR-0001 is listed as stolen", "NOT CHECKED — …".
+ * The core decides it: the command-line tool, Kotlin and Swift show the
+ * same words. No hex ids, no protocol details (those are in the JSON).
+ */
+struct partcert_str partcert_verdict_headline(const struct partcert_verdict *verdict);
+
+/**
+ * What to do, in one line (since 1.8): "Fine to fit.", "Do not fit it.
+ * Keep it aside and tell the customer; …", "It could be stolen: check it
+ * again with the register's blocklist before fitting it."
+ */
+struct partcert_str partcert_verdict_advice(const struct partcert_verdict *verdict);
 
 /**
  * The verdict as JSON: the same shape the command-line tool prints and

@@ -104,6 +104,8 @@ pub(crate) struct ReportData {
     /// Boxed: a `const partcert_error *` to it stays valid wherever the
     /// report's data moves.
     pairing_refused: Option<Box<ErrorData>>,
+    headline: NulString,
+    advice: NulString,
     json: OnceLock<NulString>,
 }
 
@@ -167,6 +169,8 @@ impl ReportData {
                 .pairing_refused
                 .as_ref()
                 .map(|error| Box::new(ErrorData::new(&Failure::from(error.clone())))),
+            headline: NulString::new(&report.headline()),
+            advice: NulString::new(&report.advice()),
             json: OnceLock::new(),
             report,
         }
@@ -332,6 +336,25 @@ pub unsafe extern "C" fn partcert_handset_report_missing(
     read(report, std::ptr::null(), |r| {
         r.missing.get(index).map(std::ptr::from_ref)
     })
+}
+
+/// The handset's first line in plain words (since 1.8): "OK — every part
+/// is this handset's own, and nothing is reported stolen or lost",
+/// "BLOCKED — this handset is listed as stolen", "REPAIRED — …". Decided
+/// by the core, the same words in every front.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_headline(
+    report: *const partcert_handset_report,
+) -> partcert_str {
+    read(report, partcert_str::EMPTY, |r| Some(r.headline.as_c()))
+}
+
+/// What to do about the handset, in one line (since 1.8).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_handset_report_advice(
+    report: *const partcert_handset_report,
+) -> partcert_str {
+    read(report, partcert_str::EMPTY, |r| Some(r.advice.as_c()))
 }
 
 /// The report as JSON: the shape every front (Rust, the command-line tool,

@@ -109,6 +109,8 @@ pub(crate) struct VerdictData {
     issuer_name: NulString,
     root_name: NulString,
     summary: NulString,
+    headline: NulString,
+    advice: NulString,
     imeis: Vec<u64>,
     mismatched_imeis: Vec<u64>,
     provenance: Option<ProvenanceView>,
@@ -129,6 +131,8 @@ impl VerdictData {
             issuer_name: NulString::new(&verdict.issuer.name),
             root_name: NulString::new(&verdict.root.name),
             summary: NulString::new(&verdict.summary()),
+            headline: NulString::new(&verdict.headline()),
+            advice: NulString::new(&verdict.advice()),
             imeis: imeis(&verdict.part.imeis),
             mismatched_imeis: imeis(&verdict.mismatched_imeis),
             provenance: verdict.provenance.as_ref().map(ProvenanceView::of),
@@ -412,6 +416,28 @@ pub unsafe extern "C" fn partcert_verdict_summary(
     verdict: *const partcert_verdict,
 ) -> partcert_str {
     read(verdict, partcert_str::EMPTY, |v| Some(v.summary.as_c()))
+}
+
+/// The first line a technician reads, in plain words (since 1.8): "OK —
+/// genuine Acme screen SCR-0002, not reported stolen or lost; …",
+/// "BLOCKED — Acme screen SCR-0001 is listed as stolen", "NOT CHECKED — …".
+/// The core decides it: the command-line tool, Kotlin and Swift show the
+/// same words. No hex ids, no protocol details (those are in the JSON).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_headline(
+    verdict: *const partcert_verdict,
+) -> partcert_str {
+    read(verdict, partcert_str::EMPTY, |v| Some(v.headline.as_c()))
+}
+
+/// What to do, in one line (since 1.8): "Fine to fit.", "Do not fit it.
+/// Keep it aside and tell the customer; …", "It could be stolen: check it
+/// again with the register's blocklist before fitting it."
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_verdict_advice(
+    verdict: *const partcert_verdict,
+) -> partcert_str {
+    read(verdict, partcert_str::EMPTY, |v| Some(v.advice.as_c()))
 }
 
 /// The verdict as JSON: the same shape the command-line tool prints and

@@ -455,6 +455,8 @@ static void reads_of_null_give_empty_values(void) {
     CHECK_PSTR(partcert_verdict_issuer_name(NULL), "");
     CHECK_PSTR(partcert_verdict_root_name(NULL), "");
     CHECK_PSTR(partcert_verdict_summary(NULL), "");
+    CHECK_PSTR(partcert_verdict_headline(NULL), "");
+    CHECK_PSTR(partcert_verdict_advice(NULL), "");
     CHECK_PSTR(partcert_verdict_json(NULL), "");
     CHECK(partcert_verdict_part_id(NULL) == NULL);
     CHECK(partcert_verdict_fingerprint(NULL) == NULL);
@@ -496,6 +498,8 @@ static void reads_of_null_give_empty_values(void) {
     CHECK(partcert_handset_report_missing_count(NULL) == 0);
     CHECK(partcert_handset_report_missing(NULL, 0) == NULL);
     CHECK_PSTR(partcert_handset_report_json(NULL), "");
+    CHECK_PSTR(partcert_handset_report_headline(NULL), "");
+    CHECK_PSTR(partcert_handset_report_advice(NULL), "");
     /* Indexes past the end. */
     CHECK(partcert_blocklist_list(blocklist, 1) == NULL);
     CHECK(partcert_blocklist_status_listing(partcert_verdict_blocklist(verdict), 0) == NULL);

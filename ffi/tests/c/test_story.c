@@ -72,6 +72,11 @@ static void harvested_screen_is_blocked(void) {
     CHECK(!partcert_verdict_is_stale(verdict));
     CHECK_PSTR(partcert_verdict_summary(verdict),
                "genuine (serial-only), unpaired, BLOCKED: stolen");
+    /* What the technician reads first, and what to do: the core's words. */
+    CHECK_PSTR(partcert_verdict_headline(verdict),
+               "BLOCKED \xe2\x80\x94 Acme screen SCR-A is listed as stolen");
+    CHECK_CONTAINS(partcert_verdict_advice(verdict).data, "Do not fit it.");
+    CHECK_CONTAINS(partcert_verdict_json(verdict).data, "\"headline\":\"BLOCKED");
     CHECK(partcert_verdict_part_kind(verdict) == PARTCERT_PART_KIND_SCREEN);
     CHECK_PSTR(partcert_verdict_part_kind_name(verdict), "screen");
     CHECK_PSTR(partcert_verdict_manufacturer(verdict), "Acme");
@@ -393,6 +398,9 @@ static void handset_self_check(void) {
     add_fitted(handset, w.screen_a);
     OK(partcert_handset_evidence_add_part(handset, battery, E));
     OK(partcert_verify_handset(w.trust, blocklist, handset, NOW, &report, E));
+    CHECK_PSTR(partcert_handset_report_headline(report),
+               "BLOCKED \xe2\x80\x94 this handset is listed as stolen");
+    CHECK_CONTAINS(partcert_handset_report_advice(report).data, "Do not repair or resell");
 
     CHECK(partcert_handset_report_imeis(report).len == 1);
     CHECK(partcert_handset_report_imeis(report).data[0] == IMEI_A);
