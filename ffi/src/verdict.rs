@@ -434,9 +434,7 @@ pub unsafe extern "C" fn partcert_verdict_headline(
 /// Keep it aside and tell the customer; …", "It could be stolen: check it
 /// again with the register's blocklist before fitting it."
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn partcert_verdict_advice(
-    verdict: *const partcert_verdict,
-) -> partcert_str {
+pub unsafe extern "C" fn partcert_verdict_advice(verdict: *const partcert_verdict) -> partcert_str {
     read(verdict, partcert_str::EMPTY, |v| Some(v.advice.as_c()))
 }
 
