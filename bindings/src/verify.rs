@@ -207,6 +207,12 @@ impl Verifier {
 pub struct Verdict {
     /// The core's summary: "genuine (serial-only), used, clean".
     pub summary: String,
+    /// The first line a technician reads, in the core's plain words (the
+    /// same in the CLI, C, Kotlin and Swift): "BLOCKED — Acme screen
+    /// SCR-0001 is listed as stolen", "OK — genuine Acme screen …".
+    pub headline: String,
+    /// What to do, in one line: "Do not fit it. …", "Fine to fit.".
+    pub advice: String,
     /// Whether any list carries the part or its handset.
     pub is_blocked: bool,
     /// Whether a list consulted was stale.
@@ -246,6 +252,8 @@ impl From<pc::Verdict> for Verdict {
     fn from(verdict: pc::Verdict) -> Self {
         Verdict {
             summary: verdict.summary(),
+            headline: verdict.headline(),
+            advice: verdict.advice(),
             is_blocked: verdict.is_blocked(),
             is_stale: verdict.is_stale(),
             pairing_refused: verdict.pairing_refused.as_ref().map(ErrorInfo::from),
@@ -293,6 +301,12 @@ pub struct FittedPartReport {
 /// The result of a handset self-check, with the core's flags.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct HandsetReport {
+    /// The handset's first line, in the core's plain words: "OK — every
+    /// part is this handset's own, …", "BLOCKED — this handset is listed
+    /// as stolen".
+    pub headline: String,
+    /// What to do about the handset, in one line.
+    pub advice: String,
     /// Every fitted part verified and is paired here, none is missing,
     /// the modem agrees (says nothing about blocklists).
     pub all_original: bool,
@@ -344,6 +358,8 @@ impl From<pc::verify::FittedPartReport> for FittedPartReport {
 impl From<pc::verify::HandsetReport> for HandsetReport {
     fn from(report: pc::verify::HandsetReport) -> Self {
         HandsetReport {
+            headline: report.headline(),
+            advice: report.advice(),
             all_original: report.all_original(),
             all_original_and_clean: report.all_original_and_clean(),
             is_blocked: report.is_blocked(),

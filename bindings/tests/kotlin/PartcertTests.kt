@@ -99,6 +99,11 @@ fun londonStory(w: World) {
     val harvested = shop.verifyPart(PartEvidence(w.alice.screen, w.chain, pairing = w.alice.record), NOW)
     check("harvested screen is blocked", harvested.isBlocked)
     check("harvested screen summary", harvested.summary == "genuine (serial-only), used, BLOCKED: stolen", harvested.summary)
+    // What the technician reads first, and what to do: the core's words, as the CLI and C show them.
+    check("harvested screen headline", harvested.headline.startsWith("BLOCKED — ") && harvested.headline.endsWith("is listed as stolen"), harvested.headline)
+    check("harvested screen advice", harvested.advice.startsWith("Do not fit it."), harvested.advice)
+    check("the JSON carries the same words",
+        shop.verifyPartJson(PartEvidence(w.alice.screen, w.chain, pairing = w.alice.record), NOW).contains("\"headline\":\"${harvested.headline}\""))
     val status = harvested.blocklist
     check("blocked status carries listings", status is BlocklistStatus.Blocked && status.listings.isNotEmpty())
     if (status is BlocklistStatus.Blocked) {
@@ -165,6 +170,8 @@ fun londonStory(w: World) {
     val aliceReport = Verifier(trust, blocklist).verifyHandset(HandsetEvidence(w.alice.record, listOf(w.alice.imei),
         listOf(FittedPart(w.alice.board, w.chain))), NOW)
     check("Alice's handset reports blocked", aliceReport.isBlocked && aliceReport.handsetBlocklist is BlocklistStatus.Blocked)
+    check("Alice's handset headline", aliceReport.headline == "BLOCKED — this handset is listed as stolen", aliceReport.headline)
+    check("Bob's handset headline", report.headline.startsWith("OK — ") && report.advice == "Nothing to do.", report.headline + " / " + report.advice)
     check("Alice's handset: two parts missing", aliceReport.missing.size == 2 && !aliceReport.allOriginal)
     check("Alice's own record was not refused", aliceReport.pairingRefused == null && report.pairingRefused == null)
     check("a missing keyed camera names its key", aliceReport.missing.single { it.kind == PartKind.RearCamera }.key ==

@@ -118,6 +118,9 @@ func londonStory(_ w: World) throws {
     let harvested = try shop.verifyPart(evidence: PartEvidence(certificate: w.alice.screen, chain: w.chain, pairing: w.alice.record), now: NOW)
     check("harvested screen is blocked", harvested.isBlocked)
     check("harvested screen summary", harvested.summary == "genuine (serial-only), used, BLOCKED: stolen", harvested.summary)
+    // What the technician reads first, and what to do: the core's words, as the CLI and C show them.
+    check("harvested screen headline", harvested.headline.hasPrefix("BLOCKED — ") && harvested.headline.hasSuffix("is listed as stolen"), harvested.headline)
+    check("harvested screen advice", harvested.advice.hasPrefix("Do not fit it."), harvested.advice)
     if case let .blocked(listings, capped, stale, lists) = harvested.blocklist {
         check("an exact match on the handset's IMEI, not capped", !capped && listings.allSatisfy { !$0.byFingerprint } &&
               listings.contains { $0.matched == .imei(w.alice.imei) }, listings)
@@ -182,6 +185,7 @@ func londonStory(_ w: World) throws {
     let aliceReport = try Verifier(trust: trust, blocklist: blocklist).verifyHandset(evidence: HandsetEvidence(pairing: w.alice.record,
         modemImeis: [w.alice.imei], fitted: [FittedPart(certificate: w.alice.board, chain: w.chain)]), now: NOW)
     check("Alice's handset reports blocked, two parts missing", aliceReport.isBlocked && aliceReport.missing.count == 2)
+    check("Alice's handset headline", aliceReport.headline == "BLOCKED — this handset is listed as stolen", aliceReport.headline)
     check("Alice's own record was not refused", aliceReport.pairingRefused == nil && report.pairingRefused == nil)
     check("a missing keyed camera names its key", aliceReport.missing.first { $0.kind == .rearCamera }?.key == w.alice.cameraKey.keyId() &&
           aliceReport.missing.allSatisfy { $0.firstPaired == T0 })
