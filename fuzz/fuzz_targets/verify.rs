@@ -1071,7 +1071,11 @@ impl Expected {
         for (key, entry) in &unique {
             let listing = (entry.reason, entry.status);
             match base.get(key) {
-                Some(old) if *old == listing => continue,
+                // Listed again alike: carried, kept with its first listing.
+                Some(old) if *old == listing => {
+                    changes.already_listed += 1;
+                    continue;
+                }
                 Some(_) => changes.relisted += 1,
                 None => changes.listed += 1,
             }
