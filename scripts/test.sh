@@ -4,7 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-section() { printf '\n==> %s\n' "$*"; }
+# Each section says how much disk is left: a full disk is the likeliest way a
+# bare CI machine fails this command.
+section() { printf '\n==> %s (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -1 | tr -d ' ')"; }
+
+# CI builds once from a clean checkout: incremental caches (2 GB here) would
+# never be reused, and full debug info in every test binary cost 6 GB of
+# target/. Line tables keep file:line in backtraces, sanitizer and valgrind
+# reports. A caller's own settings win.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 
 section "format"
 cargo fmt --all --check
