@@ -108,6 +108,7 @@ mod keys;
 pub mod limits;
 mod object;
 pub mod pairing;
+pub mod race;
 pub mod revocation;
 mod shared;
 mod text;

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::race;
+
 /// A value many threads read while one at a time updates it.
 ///
 /// Readers take the current version ([`Shared::load`]) under a read lock
@@ -13,7 +15,8 @@ use std::sync::{Arc, Mutex, RwLock};
 /// [`Blocklist`](crate::Blocklist) versions share their lists — and swaps
 /// it in. Updates run one at a time, so none is lost to another; a failed
 /// update changes nothing. An old version is freed by whoever drops it
-/// last, never inside a lock.
+/// last, never inside a lock. A race detector, if one is installed, is told
+/// of each swap and load (see [`race`](crate::race)).
 ///
 /// ```
 /// use partcert::{Blocklist, Shared};
@@ -47,12 +50,18 @@ impl<T> Shared<T> {
         // A poisoned lock only means a panic elsewhere while it was held;
         // the `Arc` inside is always whole (a swap cannot half-happen).
         let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(&current)
+        race::acquired(&self.current);
+        let value = Arc::clone(&current);
+        race::releasing(&self.current);
+        value
     }
 
     fn swap(&self, next: Arc<T>) -> Arc<T> {
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
-        std::mem::replace(&mut *current, next)
+        race::acquired(&self.current);
+        let old = std::mem::replace(&mut *current, next);
+        race::releasing(&self.current);
+        old
     }
 
     /// Makes `next` the current version: O(1).
@@ -60,7 +69,7 @@ impl<T> Shared<T> {
         let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let old = self.swap(next);
         drop(writer);
-        drop(old);
+        race::drop_shared(old);
     }
 
     /// Computes the next version from the current one and publishes it,
@@ -72,8 +81,8 @@ impl<T> Shared<T> {
         let (value, result) = next(&base)?;
         let old = self.swap(Arc::new(value));
         drop(writer);
-        drop(base);
-        drop(old);
+        race::drop_shared(base);
+        race::drop_shared(old);
         Ok(result)
     }
 }

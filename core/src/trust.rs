@@ -34,18 +34,23 @@ struct VerifiedKey {
 impl VerifiedAuthorities {
     fn get(&self, certificate: &Certificate, root: &KeyId) -> Option<VerifyingKey> {
         let entries = self.0.read().ok()?;
-        entries
+        crate::race::acquired(&self.0);
+        let key = entries
             .get(&certificate.fingerprint())
             .filter(|verified| verified.root == *root)
-            .map(|verified| verified.key)
+            .map(|verified| verified.key);
+        crate::race::releasing(&self.0);
+        key
     }
 
     fn insert(&self, certificate: &Certificate, root: KeyId, key: VerifyingKey) {
         if let Ok(mut entries) = self.0.write() {
+            crate::race::acquired(&self.0);
             if entries.len() >= MAX_CACHED_AUTHORITIES {
                 entries.clear();
             }
             entries.insert(certificate.fingerprint(), VerifiedKey { root, key });
+            crate::race::releasing(&self.0);
         }
     }
 }

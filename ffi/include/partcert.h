@@ -102,18 +102,17 @@
  *   for the readers, and old ones are freed by their last reader. A
  *   `partcert_blocklist_update` is driven by one thread at a time.
  *
- * - ThreadSanitizer. The library is not built with TSan, and its own
- *   synchronisation (Rust's futex-based locks and atomic reference
- *   counts) is invisible to a TSan run of your program: a correct program
- *   that reads a holder's snapshot while another thread updates it gets
- *   false reports of races on memory the library allocated. Suppress
- *   reports from inside the library, and only those, when you link the
- *   shared library: a suppressions file holding the line
- *   `called_from_lib:libpartcert.so.1`, named by
- *   TSAN_OPTIONS=suppressions=FILE (ffi/tests/run.sh runs its threaded
- *   updater test so). Races in your own code are still reported. Link
- *   the shared library in TSan builds: inside a static link the library's
- *   code cannot be told apart from yours.
+ * - ThreadSanitizer. The library is not built with TSan; instead it finds
+ *   TSan's `__tsan_acquire` and `__tsan_release` in your process and tells
+ *   TSan of its own synchronisation (the holders' swaps and loads, the
+ *   trust store's cache of checked authorities, and the order in which
+ *   shared values are freed). A correct program that reads a holder's
+ *   snapshot while another thread updates it runs clean under TSan, with
+ *   no suppressions file, linked shared or static; races in your own code
+ *   are still reported (ffi/tests/run.sh checks both). One limit: the
+ *   library frees shared values one at a time, and TSan sees each free
+ *   ordered after the frees before it, so a race of yours that only a
+ *   `_free` call in each thread happens to order is not reported.
  *
  * ABI policy (after libsodium's)
  *

@@ -94,7 +94,11 @@ pub(crate) unsafe fn free_box<C: Castable<Ownership = OwnershipBox>>(handle: *mu
     if !handle.is_null() {
         // SAFETY: guaranteed by this function's contract: the box was made by
         // `to_box::<C>` and is freed exactly once.
-        boundary_void(|| drop(unsafe { Box::from_raw(handle.cast::<C::RustType>()) }));
+        boundary_void(|| {
+            // SAFETY: as above.
+            let value = unsafe { Box::from_raw(handle.cast::<C::RustType>()) };
+            partcert::race::drop_shared(value)
+        });
     }
 }
 
@@ -163,7 +167,11 @@ where
 pub(crate) unsafe fn free_arc<C: Castable<Ownership = OwnershipArc>>(handle: *const C) {
     if !handle.is_null() {
         // SAFETY: guaranteed by this function's contract.
-        boundary_void(|| drop(unsafe { Arc::from_raw(handle.cast::<C::RustType>()) }));
+        boundary_void(|| {
+            // SAFETY: as above.
+            let value = unsafe { Arc::from_raw(handle.cast::<C::RustType>()) };
+            partcert::race::drop_shared(value)
+        });
     }
 }
 

@@ -61,6 +61,7 @@ mod panic;
 mod part_evidence;
 mod part_spec;
 mod publish;
+mod race;
 mod shared;
 mod str;
 mod trust_store;

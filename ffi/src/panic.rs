@@ -22,6 +22,7 @@ use crate::error::{Failure, partcert_error, report};
 pub(crate) fn boundary(
     error_out: *mut *mut partcert_error, body: impl FnOnce() -> Result<(), Failure>,
 ) -> partcert_result {
+    crate::race::find_detector();
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return partcert_result::OK,
         Ok(Err(failure)) => failure,
@@ -40,6 +41,7 @@ pub(crate) fn boundary(
 /// Runs a read that cannot fail: its value, or `default` when it has none
 /// (a NULL handle, an index past the end) or panics.
 pub(crate) fn getter<T>(default: T, body: impl FnOnce() -> Option<T>) -> T {
+    crate::race::find_detector();
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Some(value)) => value,
         Ok(None) | Err(_) => default,
@@ -51,6 +53,7 @@ pub(crate) fn getter<T>(default: T, body: impl FnOnce() -> Option<T>) -> T {
 pub(crate) fn boundary_void(body: impl FnOnce()) {
     // Nothing can be reported from a function returning void; the only
     // alternative, unwinding into C, is undefined behaviour.
+    crate::race::find_detector();
     let _ = catch_unwind(AssertUnwindSafe(body));
 }
 

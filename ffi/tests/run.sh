@@ -19,7 +19,9 @@
 #      soname libpartcert.so.MAJOR) — the repository examples through
 #      examples/c/run.sh, syncing with libcurl from nginx on 127.0.0.1; the
 #      threaded updater test (test_threads.c) also runs under
-#      ThreadSanitizer and unsanitized, with its resident memory checked;
+#      ThreadSanitizer with no suppressions file (shared and static) and
+#      unsanitized, with its resident memory checked, and a caller's own
+#      race (race_in_caller.c) must still be reported;
 #   6. ffi/install.sh installs into a non-system prefix, and the examples
 #      build against it with pkg-config (whose partcert.pc has no rpath)
 #      and run without LD_LIBRARY_PATH; a package build stages it (--libdir
@@ -431,23 +433,39 @@ done
 run_examples asan "$work/asan"
 run_program "repository examples, served by nginx [asan]" bash examples/c/run.sh "$work/asan"
 
-step "the threaded updater under ThreadSanitizer and unsanitized"
-# TSan instruments the C program; the Rust library's own synchronization
-# (std's futex-based locks and atomics) is not instrumented, so reports from
-# inside the library are suppressed (called_from_lib) and the shared library
-# is used — as the header's "ThreadSanitizer" paragraph and the README tell
-# integrators to do. Without it, this correct program gets about 40 reports,
-# each on memory the library allocated: a snapshot published by the updater
-# and read by a reader (the holder's RwLock), the trust store's cache of
-# checked authorities (its RwLock), and a list freed by whichever thread
-# drops it last (Arc's counts). The Rust side's thread safety is the type
-# system's (Send + Sync, checked in ffi/src/lib.rs) and the holder's own
-# threaded unit test.
-printf 'called_from_lib:libpartcert.so.%s\n' "$major" >"$work/tsan.supp"
+step "the threaded updater under ThreadSanitizer (no suppressions) and unsanitized"
+# TSan instruments the C program, not the library; the library finds TSan's
+# __tsan_acquire/__tsan_release in the process and tells it of its own
+# synchronisation (the holders' swaps and loads, the trust store's cache,
+# shared values dropped last: partcert::race). So this correct program runs
+# with no suppressions file, linked shared and linked static, and any
+# report fails it; without those hints it got about 40 false reports. A
+# race in the caller's own code must still be reported: race_in_caller.c
+# has one, and TSan must name it.
 gcc "${cflags[@]}" -fsanitize=thread ffi/tests/c/test_threads.c -o "$work/tsan/test_threads" \
     -L "$work/lib" -lpartcert -Wl,-rpath,"$work/lib"
-TSAN_OPTIONS="halt_on_error=1:suppressions=$work/tsan.supp" PARTCERT_RSS_LIMIT_KB=8192 \
-    run_program "test_threads [tsan]" "$work/tsan/test_threads"
+TSAN_OPTIONS="halt_on_error=1" PARTCERT_RSS_LIMIT_KB=8192 \
+    run_program "test_threads [tsan, shared library]" "$work/tsan/test_threads"
+gcc "${cflags[@]}" -fsanitize=thread ffi/tests/c/test_threads.c -o "$work/tsan/test_threads_static" \
+    "$lib_a" $native_libs
+TSAN_OPTIONS="halt_on_error=1" PARTCERT_RSS_LIMIT_KB=8192 \
+    run_program "test_threads [tsan, static library]" "$work/tsan/test_threads_static"
+gcc "${cflags[@]}" -fsanitize=thread ffi/tests/c/race_in_caller.c -o "$work/tsan/race_in_caller" \
+    -L "$work/lib" -lpartcert -Wl,-rpath,"$work/lib"
+race_log="$work/race_in_caller.log"
+if TSAN_OPTIONS="halt_on_error=1" "$work/tsan/race_in_caller" >"$race_log" 2>&1; then
+    failed=$((failed + 1))
+    echo "FAIL race_in_caller [tsan]: the caller's own race was not reported"
+    sed 's/^/    /' "$race_log"
+elif grep -q 'WARNING: ThreadSanitizer: data race' "$race_log" &&
+    grep -q 'till .*race_in_caller.c' "$race_log"; then
+    passed=$((passed + 1))
+    echo "ok   race_in_caller [tsan]: the caller's own race is reported"
+else
+    failed=$((failed + 1))
+    echo "FAIL race_in_caller [tsan]: expected a data race report in till()"
+    sed 's/^/    /' "$race_log"
+fi
 gcc "${cflags[@]}" -O1 ffi/tests/c/test_threads.c -o "$work/plain/test_threads" \
     -L "$work/lib" -lpartcert -Wl,-rpath,"$work/lib"
 PARTCERT_RSS_LIMIT_KB=1024 run_program "test_threads [unsanitized]" "$work/plain/test_threads"
