@@ -525,7 +525,7 @@ fn blocklist_lines(lines: &mut Lines, status: &BlocklistStatus, verbose: bool) {
 /// When a listing was made, to the precision its list keeps: a compact
 /// list keeps the day only, so a date, not a time of day.
 pub fn listed_on(listing: &Listing) -> String {
-    if listing.by_fingerprint || listing.listed_at % 86_400 == 0 {
+    if listing.listed_to_the_day() {
         day(listing.listed_at)
     } else {
         utc(listing.listed_at)

@@ -22,7 +22,7 @@ pub(crate) const LAYOUT_VERSION: u8 = blocked::VERSION;
 
 /// 2000-01-01T00:00:00Z: day 0 of the listing dates.
 const DAY_ZERO: u64 = 946_684_800;
-const DAY: u64 = 86_400;
+pub(crate) const DAY: u64 = 86_400;
 
 /// Bytes in a line, and the alignment a list's first line needs to be
 /// one cache line.

@@ -110,6 +110,16 @@ pub struct Listing {
     pub handset: Option<Imei>,
 }
 
+impl Listing {
+    /// Whether [`listed_at`](Self::listed_at) is kept to the day, not the
+    /// second: a compact list keeps every listing's day only (a
+    /// fingerprint match, or any time at 00:00 UTC, which is how a day
+    /// reads), so it must be shown as a date, never a time of day.
+    pub fn listed_to_the_day(&self) -> bool {
+        self.by_fingerprint || self.listed_at % super::compact::DAY == 0
+    }
+}
+
 /// Every listing a lookup found, at most [`limits::MAX_LISTINGS`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Found {
