@@ -207,6 +207,15 @@ pub enum Error {
         /// Keys the list it replaces carries.
         held: u64,
     },
+    /// A key was looked up in a list the device holds as shards, and the
+    /// shard its key lies in was not fetched: never read as clean.
+    #[error("{key} lies in shard {index}, which was not fetched")]
+    ShardNotHeld {
+        /// The key, in words.
+        key: String,
+        /// Its shard.
+        index: u32,
+    },
     /// A file the library was asked to read or write (a saved state and
     /// the list files beside it) could not be.
     #[error("{path}: {message}")]
@@ -528,6 +537,11 @@ error_codes! {
         description: "the list would delist more than 1 % of the list devices hold",
         hint: "an export cut short or empty? check it; if the delisting is meant, confirm the count",
     }
+    /// A key's shard was not fetched.
+    ShardNotHeld = 408 {
+        description: "the shard a key lies in was not fetched",
+        hint: "fetch the shards for every key checked (the updater plans them from the keys) and check again",
+    }
     /// A required pointer argument was NULL (C ABI).
     NullArgument = 500 {
         description: "a required argument was NULL",
@@ -642,6 +656,7 @@ impl Error {
             Error::SequenceLeap { .. } => ErrorCode::SequenceLeap,
             Error::EpochNotPermitted { .. } => ErrorCode::EpochNotPermitted,
             Error::MassDelisting { .. } => ErrorCode::MassDelisting,
+            Error::ShardNotHeld { .. } => ErrorCode::ShardNotHeld,
             Error::CorruptState(_) => ErrorCode::CorruptState,
             Error::Io { .. } => ErrorCode::Io,
             Error::ForeignPairingService => ErrorCode::ForeignPairingService,
@@ -739,6 +754,7 @@ mod tests {
             (405, "SequenceLeap"),
             (406, "EpochNotPermitted"),
             (407, "MassDelisting"),
+            (408, "ShardNotHeld"),
             (500, "NullArgument"),
             (501, "BufferTooSmall"),
             (502, "InvalidUtf8"),

@@ -80,6 +80,14 @@ limits! {
     MAX_HEAD_DELTAS: usize = 4096;
     /// Largest encoded repository head.
     MAX_HEAD_LEN: usize = 2 * 1024 * 1024;
+    /// Most bits of a key's position that name its shard: at most 2^20
+    /// shards, so a server that serves one learns at most which 1/2^20 of
+    /// the key space a device's key lies in.
+    MAX_SHARD_BITS: u32 = 20;
+    /// Largest shard file (a slice of a list and its proof), in bytes.
+    MAX_SHARD_LEN: usize = 1024 * 1024;
+    /// Most entries (listings and changes) one shard carries.
+    MAX_SHARD_ENTRIES: usize = 1 << 16;
     /// How far past the verifying clock a time written by someone else (a
     /// list's or revocation list's issue time, a pairing record's time) may lie
     /// and still count, in seconds: one day, enough for a device clock in the

@@ -63,6 +63,17 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         T0 + 3 * DAY,
     )
     .unwrap();
+    // The same list cut into four shards, named by the head.
+    let register = world
+        .register_root
+        .certificate()
+        .subject_key()
+        .unwrap()
+        .key_id();
+    let shards = ShardSet::build(blocklist.list(&register).unwrap(), Some(2)).unwrap();
+    let head = head.with_shards(&world.register, &shards).unwrap();
+    let screen = BlockKey::Part(world.alice.screen.part().unwrap().part_id());
+    let shard = shards.file(shard_of(&screen, 2)).unwrap();
     vec![
         (
             "manufacturer_root.cert",
@@ -96,6 +107,7 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         ("camera_response.pcr", response.as_bytes().to_vec()),
         ("rollback_state.pcrb", blocklist.rollback_state().encode()),
         ("repository_head.pchd", head.as_bytes().to_vec()),
+        ("screen_shard.pcsh", shard),
     ]
 }
 
@@ -155,6 +167,9 @@ fn every_golden_vector_decodes_and_verifies() {
         let bytes = read(name);
         if name.ends_with(".pcrb") {
             assert_eq!(RollbackState::decode(&bytes).unwrap().encode(), bytes);
+        } else if name.ends_with(".pcsh") {
+            // A shard file: proven against the head's root below.
+            Shard::check_structure(&bytes).unwrap();
         } else {
             assert_eq!(
                 Object::decode(&bytes).unwrap().as_bytes(),
@@ -166,8 +181,27 @@ fn every_golden_vector_decodes_and_verifies() {
     // Format version 3: every file carries it right after its magic.
     assert_eq!(FORMAT_VERSION, 3);
     for (name, _) in vectors() {
-        assert_eq!(read(name)[4], FORMAT_VERSION, "{name}");
+        let version = if name.ends_with(".pcsh") {
+            SHARD_VERSION
+        } else {
+            FORMAT_VERSION
+        };
+        assert_eq!(read(name)[4], version, "{name}");
     }
+    // The shard proves itself against the head's root, as the screen's.
+    let head = Head::decode(&read("repository_head.pchd")).unwrap();
+    let screen_cert = Certificate::decode(&read("screen.cert")).unwrap();
+    let screen = BlockKey::Part(screen_cert.part().unwrap().part_id());
+    let shards = head.shards().unwrap();
+    let shard = Shard::decode(
+        &read("screen_shard.pcsh"),
+        shards,
+        &head.authority(),
+        &head.digest(),
+        shard_of(&screen, u32::from(shards.bits)),
+    )
+    .unwrap();
+    assert!(!shard.is_empty());
     let mut trust = trust;
     let revocation = RevocationList::decode(&read("revocation.pcrl")).unwrap();
     trust.apply_revocation_list(&revocation, T0).unwrap();

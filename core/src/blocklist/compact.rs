@@ -150,6 +150,16 @@ impl PartFingerprint {
         })
     }
 
+    /// The fingerprint whose bits are the low `width` bits (1 to 128) of
+    /// `bits` (`None` if `bits` has more).
+    pub fn from_bits(bits: u128, width: u32) -> Option<Self> {
+        let fits = width == 128 || bits >> width == 0;
+        ((1..=128).contains(&width) && fits).then_some(PartFingerprint {
+            bits,
+            width: width as u8,
+        })
+    }
+
     /// The bits, as the low `width` bits of a number.
     pub fn bits(&self) -> u128 {
         self.bits

@@ -249,7 +249,7 @@ impl Blocklist {
         }
     }
 
-    fn check_not_rollback(
+    pub(super) fn check_not_rollback(
         &self,
         authority: &KeyId,
         version: ListVersion,
@@ -288,7 +288,11 @@ impl Blocklist {
     }
 
     /// Records `list` as its authority's, received at the caller's `now`.
-    fn accept(&mut self, mut list: AuthorityList, now: u64) -> Result<ListVersion, Error> {
+    pub(super) fn accept(
+        &mut self,
+        mut list: AuthorityList,
+        now: u64,
+    ) -> Result<ListVersion, Error> {
         let version = list.version;
         let mut clock_floor = crate::time::floor_of(list.issued_at, now);
         // The same state re-signed: never let an older copy lower the

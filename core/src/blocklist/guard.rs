@@ -89,6 +89,9 @@ impl<'a> SaidBy<'a> {
             Held::Compact { snapshot, changes } => {
                 SaidBy::Compact(&snapshot.list, changes.iter().copied().collect())
             }
+            // Shards say nothing of the keys outside them: no list is
+            // published over them (see `base_entries`).
+            Held::Shards(_) => SaidBy::Keys(Vec::new()),
         }
     }
 

@@ -4,6 +4,7 @@
 use super::compact::CompactList;
 use super::compact_snapshot::CompactSnapshot;
 use super::objects::{BlockKey, BlocklistEntry, ListVersion};
+use super::shard::HeldShards;
 use super::sorted::{OverlayChange, Sorted, SortedEntries};
 use crate::error::Error;
 use crate::ids::{KeyId, StateDigest};
@@ -42,6 +43,9 @@ pub(crate) enum Held {
         snapshot: CompactSnapshot,
         changes: Sorted<OverlayChange>,
     },
+    /// Not held whole: the shards fetched for the keys the device checks,
+    /// proven against a repository head (see [`ShardSet`](super::ShardSet)).
+    Shards(HeldShards),
 }
 
 impl Held {
@@ -74,6 +78,10 @@ impl Held {
                 let digest = entries.digest(authority, version);
                 Ok((Held::Sorted(entries), digest))
             }
+            Held::Shards(_) => Err(Error::DeltaBaseMismatch {
+                delta_from: version.sequence,
+                held: 0,
+            }),
             Held::Compact { snapshot, changes } => {
                 let changes = changes.record(removals, upserts);
                 check_len(
@@ -105,7 +113,7 @@ impl AuthorityList {
     fn sorted(&self) -> Option<&SortedEntries> {
         match &self.held {
             Held::Sorted(entries) => Some(entries),
-            Held::Compact { .. } => None,
+            Held::Compact { .. } | Held::Shards(_) => None,
         }
     }
 
@@ -126,7 +134,7 @@ impl AuthorityList {
     pub fn compact(&self) -> Option<&CompactList> {
         match &self.held {
             Held::Compact { snapshot, .. } => Some(&snapshot.list),
-            Held::Sorted(_) => None,
+            Held::Sorted(_) | Held::Shards(_) => None,
         }
     }
 
@@ -135,17 +143,19 @@ impl AuthorityList {
     pub fn changes_since_snapshot(&self) -> u64 {
         match &self.held {
             Held::Compact { changes, .. } => changes.len() as u64,
-            Held::Sorted(_) => 0,
+            Held::Sorted(_) | Held::Shards(_) => 0,
         }
     }
 
     /// How many keys the list carries now: a sorted list's entries, or a
     /// compact list's keys as its snapshot listed them, with the changes of
     /// the deltas since (a listing of a key the snapshot did not list adds
-    /// one, a delisting of one it listed takes one away).
+    /// one, a delisting of one it listed takes one away). For a list held
+    /// as shards, what the shards held carry.
     pub fn len(&self) -> u64 {
         match &self.held {
             Held::Sorted(entries) => entries.len() as u64,
+            Held::Shards(shards) => shards.len(),
             Held::Compact { snapshot, changes } => {
                 let list = &snapshot.list;
                 changes
@@ -160,6 +170,17 @@ impl AuthorityList {
                         _ => count,
                     })
             }
+        }
+    }
+
+    /// The shards held, for a list held as shards (not whole): the head's
+    /// reference and the slices fetched.
+    pub fn shards(&self) -> Option<(&super::ShardsRef, Vec<u32>)> {
+        match &self.held {
+            Held::Shards(shards) => {
+                Some((&shards.reference, shards.shards.keys().copied().collect()))
+            }
+            _ => None,
         }
     }
 

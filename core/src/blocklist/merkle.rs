@@ -28,6 +28,16 @@ pub(crate) fn leaf(block: &[u8]) -> Hash {
     hasher.finalize().into()
 }
 
+/// The leaf hash of a block given in parts (a domain, then the bytes).
+pub(crate) fn leaf_of(parts: &[&[u8]]) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update([LEAF]);
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
 fn node(left: &Hash, right: &Hash) -> Hash {
     let mut hasher = Sha256::new();
     hasher.update([NODE]);
@@ -68,9 +78,48 @@ fn up(level: &[Hash]) -> Vec<Hash> {
         .collect()
 }
 
+/// Every level of the tree over `leaves` (at least one), the leaves
+/// first and the root last: kept, they give any leaf's proof in
+/// O(log n) ([`proof_in`]).
+pub(crate) fn levels(leaves: Vec<Hash>) -> Vec<Vec<Hash>> {
+    let mut levels = vec![if leaves.is_empty() {
+        vec![leaf(&[])]
+    } else {
+        leaves
+    }];
+    while let Some(top) = levels.last().filter(|level| level.len() > 1) {
+        let next = up(top);
+        levels.push(next);
+    }
+    levels
+}
+
+/// The root of a tree kept as its [`levels`].
+pub(crate) fn root_of_levels(levels: &[Vec<Hash>]) -> Hash {
+    levels
+        .last()
+        .and_then(|top| top.first())
+        .copied()
+        .unwrap_or_else(|| leaf(&[]))
+}
+
+/// The proof for leaf `index` of a tree kept as its [`levels`]: as
+/// [`proof`] gives it.
+pub(crate) fn proof_in(levels: &[Vec<Hash>], index: usize) -> Vec<Hash> {
+    let mut siblings = Vec::new();
+    let mut at = index;
+    for level in levels.iter().take(levels.len().saturating_sub(1)) {
+        if let Some(hash) = level.get(at ^ 1) {
+            siblings.push(*hash);
+        }
+        at /= 2;
+    }
+    siblings
+}
+
 /// The proof that leaf `index` of `leaves` belongs to their root: the
 /// siblings from the leaf up (a carried node has none at its level).
-#[cfg_attr(not(test), allow(dead_code))] // a block's proof, for lists fetched in parts
+#[cfg_attr(not(test), allow(dead_code))] // the reference for `proof_in`
 pub(crate) fn proof(leaves: &[Hash], index: usize) -> Vec<Hash> {
     let mut siblings = Vec::new();
     let mut level: Vec<Hash> = leaves.to_vec();
@@ -88,7 +137,6 @@ pub(crate) fn proof(leaves: &[Hash], index: usize) -> Vec<Hash> {
 
 /// Whether `leaf_hash`, the leaf at `index` of a tree of `count` leaves,
 /// leads with `siblings` to `root`.
-#[cfg_attr(not(test), allow(dead_code))] // a block's proof, for lists fetched in parts
 pub(crate) fn verify(
     leaf_hash: &Hash,
     index: usize,

@@ -38,6 +38,7 @@ mod objects;
 mod publish;
 mod repository;
 mod saved;
+mod shard;
 mod sorted;
 mod standing;
 mod storage;
@@ -53,8 +54,9 @@ pub use objects::{
     BlockKey, BlocklistDelta, BlocklistEntry, BlocklistSnapshot, ListVersion, ListingStatus, Reason,
 };
 pub use publish::{Base, Changes, Format, Publication, Published, SignedList};
-pub use repository::{DeltaRef, FileRef, Head, Update};
+pub use repository::{DeltaRef, FileRef, Head, ShardCheck, ShardFetch, Update};
 pub use saved::lists_folder;
+pub use shard::{SHARD_VERSION, Shard, ShardSet, ShardsRef, shard_bits_for, shard_of};
 pub use standing::{ListChecked, Listing, MatchedKey, StaleReason};
 pub use storage::{LoadedState, RollbackMark, RollbackState};
 

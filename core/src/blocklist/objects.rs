@@ -90,7 +90,7 @@ pub struct BlocklistEntry {
 }
 
 impl BlocklistEntry {
-    fn validate(&self) -> Result<(), Error> {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
         if let BlockKey::Imei(imei) = self.key {
             imei.check()?;
         }

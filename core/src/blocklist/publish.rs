@@ -501,6 +501,9 @@ fn base_entries(base: Base<'_>) -> Result<Vec<BlocklistEntry>, Error> {
                 "a compact list keeps parts as fingerprints: build the next full list from the \
                  master list, or publish a delta over the compact one",
             )),
+            Held::Shards(_) => Err(Error::InvalidField(
+                "a list held as shards is not the whole list: publish over the whole list",
+            )),
         },
     }
 }
@@ -605,6 +608,17 @@ impl AuthorityList {
                         CompactKey::Imei(imei) => BlockKey::Imei(imei),
                         CompactKey::Part(_) => *key,
                     },
+                    reason: hit.reason,
+                    listed_at: hit.listed_at,
+                    status: hit.status,
+                    handset: hit.handset,
+                }),
+            },
+            Held::Shards(shards) => match shards.answer(key).ok()? {
+                super::shard::ShardAnswer::Sorted(entry)
+                | super::shard::ShardAnswer::Changed(entry) => entry.copied(),
+                super::shard::ShardAnswer::Hits(hits) => hits.first().map(|hit| BlocklistEntry {
+                    key: *key,
                     reason: hit.reason,
                     listed_at: hit.listed_at,
                     status: hit.status,

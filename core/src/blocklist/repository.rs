@@ -21,13 +21,16 @@
 //! match, endless data); and a head that has expired (a frozen mirror)
 //! makes verdicts read stale — never clean — naming the register.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use super::device::Blocklist;
+use super::held::{AuthorityList, Held};
+use super::objects::BlockKey;
 use super::objects::{ListHead, ListVersion};
 use super::publish::SignedList;
+use super::shard::{HeldShards, Shard, ShardSet, ShardsRef, shard_of};
 use crate::certificate::Certificate;
 use crate::envelope::{ObjectType, Signed};
 use crate::error::Error;
@@ -146,6 +149,9 @@ pub(crate) struct HeadBody {
     /// to the head's.
     #[serde(deserialize_with = "crate::bounded::vec::<_, _, {limits::MAX_HEAD_DELTAS}>")]
     pub deltas: Vec<DeltaRef>,
+    /// The newest list cut into shards, if the register serves them: a
+    /// device that cannot hold the list checks its keys against them.
+    pub shards: Option<ShardsRef>,
 }
 
 /// A register's signed head: what a device needs to reach its newest list.
@@ -184,6 +190,14 @@ impl Head {
                 return Err(Error::NotCanonical("head deltas"));
             }
             previous = Some(delta.from);
+        }
+        if let Some(shards) = &body.shards {
+            shards.check()?;
+            if shards.version != body.list.version() {
+                return Err(Error::InvalidField(
+                    "a head's shards cut another list than its newest",
+                ));
+            }
         }
         Ok(Head { signed, signer })
     }
@@ -277,6 +291,7 @@ impl Head {
             digest: newest.1,
             snapshot,
             deltas,
+            shards: None,
         };
         let head = Self::checked(Signed::seal(
             ObjectType::RepositoryHead,
@@ -289,6 +304,37 @@ impl Head {
             ));
         }
         Ok(head)
+    }
+
+    /// This head, signed again with `shards` (the newest list cut into
+    /// shards, [`ShardSet::build`]) named beside its files: the register
+    /// writes the shard files first, then this head. Refused: shards of
+    /// another register, another version or another list (state digest),
+    /// or a signer that may not sign this register's lists.
+    pub fn with_shards(&self, authority: &Authority, shards: &ShardSet) -> Result<Self, Error> {
+        if authority.blocklist_authority()? != self.authority()
+            || shards.authority() != self.authority()
+        {
+            return Err(Error::WrongAuthority);
+        }
+        if shards.version() != self.version() || shards.digest() != self.digest() {
+            return Err(Error::InvalidField(
+                "the shards cut another list than the head's newest",
+            ));
+        }
+        let mut body = self.signed.body.clone();
+        body.list = authority.list_head(self.version(), self.issued_at(), self.expires_at())?;
+        body.shards = Some(shards.reference());
+        Self::checked(Signed::seal(
+            ObjectType::RepositoryHead,
+            body,
+            authority.key(),
+        )?)
+    }
+
+    /// The newest list's shards, if the register serves them.
+    pub fn shards(&self) -> Option<&ShardsRef> {
+        self.signed.body.shards.as_ref()
     }
 
     /// The exact encoded bytes.
@@ -503,5 +549,187 @@ impl Update {
         self.working
             .record_head(&authority, self.head.issued_at(), self.head.expires_at());
         Ok(self.working)
+    }
+}
+
+/// A check of some keys against a register's shards, in progress: the
+/// shard files still to fetch, and those proven so far. The device's lists
+/// are untouched until [`ShardCheck::finish`]; whatever fails, drop it.
+#[derive(Debug, Clone)]
+pub struct ShardCheck {
+    head: Head,
+    shards: ShardsRef,
+    authority_name: String,
+    signer: KeyId,
+    base: Blocklist,
+    fetches: VecDeque<u32>,
+    proven: BTreeMap<u32, Shard>,
+    now: u64,
+}
+
+/// One shard file to fetch: where, and the most bytes to read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ShardFetch {
+    /// Its path under the repository's root.
+    pub path: String,
+    /// The slice it covers.
+    pub index: u32,
+    /// Read no more than this (the head's largest shard).
+    pub max_size: u64,
+}
+
+impl Blocklist {
+    /// Starts a check of `keys` (the IMEIs and part identities a verdict
+    /// looks up: [`Verifier::blocklist_keys`](crate::Verifier::blocklist_keys))
+    /// against the shards a fetched head names, for a device that does not
+    /// hold the register's list. The head is checked as for
+    /// [`Blocklist::update`] (its signer, its signature, no rollback against
+    /// what this device accepted or saw); then the shards to fetch are
+    /// planned: one per slice the keys lie in, none already held at the
+    /// head's version.
+    pub fn check_shards(
+        &self,
+        trust: &TrustStore,
+        head_bytes: &[u8],
+        keys: &[BlockKey],
+        now: u64,
+    ) -> Result<ShardCheck, Error> {
+        let head = Head::decode(head_bytes)?;
+        let authority = head.authority();
+        let version = head.version();
+        let (authority_name, signer) = self.check_signer(
+            trust,
+            &head.signer,
+            &authority,
+            version,
+            head.issued_at(),
+            now,
+        )?;
+        head.verify_signature()?;
+        let shards = head.shards().cloned().ok_or(Error::InvalidField(
+            "the repository serves no shards: fetch the whole list",
+        ))?;
+        if let Some(mark) = self.rollback.marks.get(&authority) {
+            if (version, head.issued_at()) < (mark.version(), mark.head_issued_at) {
+                return Err(Error::Rollback {
+                    offered: version,
+                    accepted: mark.version(),
+                });
+            }
+            if version == mark.version() && head.digest() != mark.digest {
+                return Err(Error::ConflictingSequence(version.sequence));
+            }
+        }
+        // Slices already held, of this very cut, need no fetch.
+        let held: BTreeMap<u32, Shard> = match self.list(&authority).map(|list| &list.held) {
+            Some(Held::Shards(held)) if held.reference == shards => held.shards.clone(),
+            _ => BTreeMap::new(),
+        };
+        let mut wanted: Vec<u32> = keys
+            .iter()
+            .map(|key| shard_of(key, u32::from(shards.bits)))
+            .filter(|index| !held.contains_key(index))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        Ok(ShardCheck {
+            head,
+            shards,
+            authority_name,
+            signer,
+            base: self.clone(),
+            fetches: wanted.into(),
+            proven: held,
+            now,
+        })
+    }
+}
+
+impl ShardCheck {
+    /// The head this check follows.
+    pub fn head(&self) -> &Head {
+        &self.head
+    }
+
+    /// The next shard to fetch, or `None` when every one was offered.
+    pub fn next_fetch(&self) -> Option<ShardFetch> {
+        self.fetches.front().map(|&index| ShardFetch {
+            path: self.shards.path(index),
+            index,
+            max_size: self.shards.max_size,
+        })
+    }
+
+    /// How many shards are left to fetch.
+    pub fn remaining(&self) -> usize {
+        self.fetches.len()
+    }
+
+    /// Offers the bytes fetched for [`ShardCheck::next_fetch`]: proven
+    /// against the head's root (size, structure, list, slice, proof)
+    /// before anything is kept. On an error drop the check: the device's
+    /// lists are untouched.
+    pub fn offer(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let index = *self
+            .fetches
+            .front()
+            .ok_or(Error::InvalidField("no shard is left to fetch"))?;
+        let shard = Shard::decode(
+            bytes,
+            &self.shards,
+            &self.head.authority(),
+            &self.head.digest(),
+            index,
+        )?;
+        self.proven.insert(index, shard);
+        self.fetches.pop_front();
+        Ok(())
+    }
+
+    /// The device's lists with the register's held as the shards proven
+    /// (at the head's version, judged by the list's own times and the
+    /// head's expiry, under every rollback rule), once every shard was
+    /// offered. Its verdicts answer each key in those shards exactly as the
+    /// whole list would, and refuse a key in any other
+    /// ([`Error::ShardNotHeld`]).
+    pub fn finish(self) -> Result<Blocklist, Error> {
+        if let Some(&index) = self.fetches.front() {
+            return Err(Error::FileMismatch {
+                path: self.shards.path(index),
+                what: "fetch (not offered)",
+            });
+        }
+        let authority = self.head.authority();
+        let mut device = self.base;
+        // A device that holds the whole list at this version keeps it: the
+        // head only vouches for it until it expires.
+        if device.list(&authority).is_some_and(|list| {
+            list.version == self.head.version()
+                && list.digest == self.head.digest()
+                && !matches!(list.held, Held::Shards(_))
+        }) {
+            device.record_head(&authority, self.head.issued_at(), self.head.expires_at());
+            return Ok(device);
+        }
+        device.check_not_rollback(&authority, self.head.version(), &self.head.digest())?;
+        device.accept(
+            AuthorityList {
+                authority,
+                authority_name: self.authority_name,
+                version: self.head.version(),
+                issued_at: self.shards.list_issued_at,
+                expires_at: self.shards.list_expires_at,
+                digest: self.head.digest(),
+                signer: self.signer,
+                held: Held::Shards(HeldShards {
+                    reference: self.shards,
+                    shards: self.proven,
+                }),
+            },
+            self.now,
+        )?;
+        device.record_head(&authority, self.head.issued_at(), self.head.expires_at());
+        Ok(device)
     }
 }

@@ -4,10 +4,11 @@
 use core::ops::ControlFlow;
 use serde::Serialize;
 
-use super::compact::{CompactKey, PartFingerprint};
+use super::compact::{CompactHit, CompactKey, PartFingerprint};
 use super::device::Blocklist;
 use super::held::{AuthorityList, Held};
 use super::objects::{BlockKey, BlocklistEntry, ListingStatus, Reason};
+use super::shard::ShardAnswer;
 use super::sorted::OverlayChange;
 use crate::error::Error;
 use crate::ids::{Imei, KeyId, PartId};
@@ -220,6 +221,22 @@ impl Blocklist {
                 status: entry.status,
                 handset: entry.handset,
             };
+            // A compact list's listing (whole or in a shard): a part's is
+            // reported by the fingerprint that matched.
+            let hit_listing = |key: &BlockKey, hit: CompactHit| {
+                let (matched, key) = match hit.key {
+                    CompactKey::Imei(imei) => (MatchedKey::Imei(imei), BlockKey::Imei(imei)),
+                    CompactKey::Part(print) => (MatchedKey::PartFingerprint(print), *key),
+                };
+                let entry = BlocklistEntry {
+                    key,
+                    reason: hit.reason,
+                    listed_at: hit.listed_at,
+                    status: hit.status,
+                    handset: hit.handset,
+                };
+                listing(matched, &entry)
+            };
             for probe in probes {
                 let probe: Probe = (*probe).into();
                 let key = &probe.key;
@@ -238,24 +255,25 @@ impl Blocklist {
                                     found.capped = true;
                                     return ControlFlow::Break(());
                                 }
-                                let (matched, key) = match hit.key {
-                                    CompactKey::Imei(imei) => {
-                                        (MatchedKey::Imei(imei), BlockKey::Imei(imei))
-                                    }
-                                    CompactKey::Part(print) => {
-                                        (MatchedKey::PartFingerprint(print), *key)
-                                    }
-                                };
-                                let entry = BlocklistEntry {
-                                    key,
-                                    reason: hit.reason,
-                                    listed_at: hit.listed_at,
-                                    status: hit.status,
-                                    handset: hit.handset,
-                                };
-                                found.listings.push(listing(matched, &entry));
+                                found.listings.push(hit_listing(key, hit));
                                 ControlFlow::Continue(())
                             })?;
+                            None
+                        }
+                    },
+                    // The shard the key lies in answers as the whole list
+                    // would (the same rules, over its slice); a key whose
+                    // shard was not fetched is an error, never clean.
+                    Held::Shards(shards) => match shards.answer(key)? {
+                        ShardAnswer::Sorted(entry) | ShardAnswer::Changed(entry) => entry,
+                        ShardAnswer::Hits(hits) => {
+                            for hit in hits {
+                                if room(&found) == 0 {
+                                    found.capped = true;
+                                    break;
+                                }
+                                found.listings.push(hit_listing(key, hit));
+                            }
                             None
                         }
                     },

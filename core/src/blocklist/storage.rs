@@ -242,17 +242,21 @@ impl Blocklist {
     pub(crate) fn stored_state(&self, keep: impl Fn(&CompactSnapshot) -> StoredCompact) -> Vec<u8> {
         let state = StoredState {
             marks: self.rollback.marks.values().copied().collect(),
+            // A list held as shards is fetched for each check, never
+            // saved: its mark stays, so until shards are fetched again the
+            // list reads as missing (stale), never clean.
             lists: self
                 .lists
                 .values()
-                .map(|list| {
+                .filter_map(|list| {
                     let (compact, changes) = match &list.held {
                         Held::Sorted(_) => (StoredCompact::None, Vec::new()),
                         Held::Compact { snapshot, changes } => {
                             (keep(snapshot), changes.iter().copied().collect())
                         }
+                        Held::Shards(_) => return None,
                     };
-                    StoredList {
+                    Some(StoredList {
                         authority: list.authority,
                         signer: list.signer,
                         epoch: list.version.epoch,
@@ -262,7 +266,7 @@ impl Blocklist {
                         entries: list.entries(),
                         compact,
                         changes,
-                    }
+                    })
                 })
                 .collect(),
         };

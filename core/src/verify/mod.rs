@@ -16,6 +16,8 @@ pub use verdict::{
 };
 pub use words::Refusal;
 
+use std::sync::Mutex;
+
 use crate::blocklist::{BlockKey, Blocklist, Probe};
 use crate::certificate::{AuthorityRole, Certificate, PartSubject};
 use crate::challenge::{Challenge, ChallengeResponse};
@@ -111,6 +113,9 @@ pub struct Verifier<'a> {
     trust: &'a TrustStore,
     blocklist: Option<&'a Blocklist>,
     host_imeis: Vec<Imei>,
+    /// Where the keys a verdict looks up are written instead of being
+    /// looked up ([`Verifier::blocklist_keys`]).
+    keys: Option<&'a Mutex<Vec<BlockKey>>>,
 }
 
 /// An issuer path that passed every check.
@@ -138,7 +143,49 @@ impl<'a> Verifier<'a> {
             trust,
             blocklist: None,
             host_imeis: Vec::new(),
+            keys: None,
         }
+    }
+
+    /// The keys a verdict on `evidence` at `now` looks up in the
+    /// blocklists (the handset IMEIs the part, its record and the modem
+    /// name, the part's identity and its key's), sorted: what a device that
+    /// does not hold a register's list fetches shards for
+    /// ([`Blocklist::check_shards`]). Evidence that fails before any lookup
+    /// (a counterfeit, a damaged certificate) needs none.
+    pub fn blocklist_keys(&self, evidence: &PartEvidence<'_>, now: u64) -> Vec<BlockKey> {
+        self.collect_keys(|verifier| {
+            let _ = verifier.verify_part(evidence, now);
+        })
+    }
+
+    /// The keys a handset check of `evidence` at `now` looks up (every
+    /// fitted part's, and the handset's IMEIs), sorted.
+    pub fn handset_blocklist_keys(
+        &self,
+        evidence: &HandsetEvidence<'_>,
+        now: u64,
+    ) -> Vec<BlockKey> {
+        self.collect_keys(|verifier| {
+            let _ = verifier.verify_handset(evidence, now);
+        })
+    }
+
+    /// Runs `check` with a verifier that writes down the keys each verdict
+    /// would look up (and consults no list).
+    fn collect_keys(&self, check: impl FnOnce(&Verifier<'_>)) -> Vec<BlockKey> {
+        let log = Mutex::new(Vec::new());
+        let collecting = Verifier {
+            trust: self.trust,
+            blocklist: None,
+            host_imeis: self.host_imeis.clone(),
+            keys: Some(&log),
+        };
+        check(&collecting);
+        let mut keys = log.into_inner().unwrap_or_else(|e| e.into_inner());
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 
     /// Consults `blocklist` for every verdict.
@@ -446,6 +493,10 @@ impl<'a> Verifier<'a> {
     /// own authority's clock for `now`. "Not checked" only when the device
     /// follows no list at all.
     fn blocklist_status(&self, probes: &[Probe], now: u64) -> Result<BlocklistStatus, Error> {
+        if let Some(keys) = self.keys {
+            let mut keys = keys.lock().unwrap_or_else(|e| e.into_inner());
+            keys.extend(probes.iter().map(|probe| probe.key));
+        }
         let Some(blocklist) = self.blocklist else {
             return Ok(BlocklistStatus::NotChecked);
         };
