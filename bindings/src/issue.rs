@@ -388,8 +388,16 @@ impl Authority {
 }
 
 impl Authority {
+    /// The core's authority.
+    pub(crate) fn core(&self) -> &pc::issue::Authority {
+        &self.0
+    }
+
     /// The list `device` holds for the authority this one signs for.
-    fn held_list<'a>(&self, device: &'a pc::Blocklist) -> Result<&'a pc::blocklist::AuthorityList> {
+    pub(crate) fn held_list<'a>(
+        &self,
+        device: &'a pc::Blocklist,
+    ) -> Result<&'a pc::blocklist::AuthorityList> {
         let authority = self.0.blocklist_authority()?;
         device.list(&authority).ok_or_else(|| {
             PartcertError::invalid_argument(format!(

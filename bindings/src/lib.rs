@@ -8,7 +8,8 @@
 //! adds the objects that hold the core's (certificates, keys, the trust
 //! store and blocklist in the core's copy-on-write holder, the verifier,
 //! a repository head and the sans-I/O updater that keeps lists current
-//! from it), the verdict and report with their summaries, the calls that
+//! from it, and the shard check that consults a register's list without
+//! holding it), the verdict and report with their summaries, the calls that
 //! save a device's state to a path and load it back (the core's layout,
 //! as the CLI and C keep it: compact lists in files beside the state),
 //! and one error type carrying the core's stable codes
@@ -30,6 +31,7 @@ mod device;
 mod error;
 mod issue;
 mod objects;
+mod shards;
 mod state_file;
 #[cfg(test)]
 mod testing;
@@ -47,6 +49,9 @@ pub use objects::{
     Certificate, CertificateInfo, Challenge, ChallengeResponse, ChallengeResponseInfo, DeltaBase,
     PairingRecord, PairingRecordInfo, PartcertObject, RepositoryHead, RepositoryHeadInfo,
     RevocationList, RevocationListInfo, SignedList, SignedListInfo, decode_object, object_type_of,
+};
+pub use shards::{
+    ShardCheck, ShardCheckOutcome, ShardSet, ShardStructure, check_shard_structure, max_shard_len,
 };
 pub use state_file::{StateFileError, load_blocklist_state_from};
 pub use update::{BlocklistUpdate, UpdateOutcome, max_head_len, repository_head_path};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use partcert as pc;
-use pc::blocklist::{BlockKey, BlocklistEntry, DeltaRef, FileRef, Format, ListVersion};
+use pc::blocklist::{BlockKey, BlocklistEntry, DeltaRef, FileRef, Format, ListVersion, ShardsRef};
 use pc::certificate::{AuthoritySubject, PartSubject, Subject};
 use pc::ids::{Fingerprint, KeyId, StateDigest};
 use pc::pairing::{PairedPart, PairingEvent};
@@ -281,6 +281,10 @@ pub struct RepositoryHeadInfo {
     pub deltas: Vec<DeltaRef>,
     /// The SHA-256 of its bytes.
     pub fingerprint: Fingerprint,
+    /// The newest list's shards, if the repository serves them (a device
+    /// that does not hold the list checks its keys through them:
+    /// `Blocklist.beginShardCheck`).
+    pub shards: Option<ShardsRef>,
 }
 
 #[uniffi::export]
@@ -297,6 +301,7 @@ impl RepositoryHead {
             snapshot: head.snapshot().clone(),
             deltas: head.deltas().to_vec(),
             fingerprint: Fingerprint::of_bytes(head.as_bytes()),
+            shards: head.shards().cloned(),
         }
     }
 

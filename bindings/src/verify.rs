@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use partcert as pc;
 use pc::Imei;
+use pc::blocklist::BlockKey;
 use pc::ids::Fingerprint;
 use pc::pairing::PairedPart;
 use pc::verify::{AuthorityInfo, Binding, BlocklistStatus, PartInfo, Provenance, Relation};
@@ -111,7 +112,13 @@ impl Verifier {
         check(verifier)
     }
 
-    fn part_verdict(&self, evidence: &PartEvidence, now: u64) -> Result<pc::Verdict> {
+    /// Runs `check` with the core's verifier and `evidence` as the core
+    /// borrows it.
+    fn with_part<R>(
+        &self,
+        evidence: &PartEvidence,
+        check: impl FnOnce(&pc::Verifier<'_>, &pc::PartEvidence<'_>) -> R,
+    ) -> R {
         let borrowed = Borrowed::new(&evidence.chain, &evidence.challenge);
         let mut part = pc::PartEvidence::new(&evidence.certificate.0, &borrowed.chain)
             .with_presented_imeis(&evidence.presented_imeis);
@@ -119,14 +126,20 @@ impl Verifier {
             part = part.with_pairing(&record.0);
         }
         part.challenge = borrowed.challenge();
-        Ok(self.with_core(|verifier| verifier.verify_part(&part, now))?)
+        self.with_core(|verifier| check(&verifier, &part))
     }
 
-    fn handset_report(
+    fn part_verdict(&self, evidence: &PartEvidence, now: u64) -> Result<pc::Verdict> {
+        Ok(self.with_part(evidence, |verifier, part| verifier.verify_part(part, now))?)
+    }
+
+    /// Runs `check` with the core's verifier and `evidence` as the core
+    /// borrows it.
+    fn with_handset<R>(
         &self,
         evidence: &HandsetEvidence,
-        now: u64,
-    ) -> Result<pc::verify::HandsetReport> {
+        check: impl FnOnce(&pc::Verifier<'_>, &pc::verify::HandsetEvidence<'_>) -> R,
+    ) -> R {
         let borrowed: Vec<Borrowed> = evidence
             .fitted
             .iter()
@@ -147,9 +160,19 @@ impl Verifier {
             modem_imeis: &evidence.modem_imeis,
             fitted: &fitted,
         };
+        self.with_core(|verifier| check(&verifier, &handset))
+    }
+
+    fn handset_report(
+        &self,
+        evidence: &HandsetEvidence,
+        now: u64,
+    ) -> Result<pc::verify::HandsetReport> {
         // The core checks the handset its record names, whatever handset
         // this verifier was made for.
-        Ok(self.with_core(|verifier| verifier.verify_handset(&handset, now))?)
+        Ok(self.with_handset(evidence, |verifier, handset| {
+            verifier.verify_handset(handset, now)
+        })?)
     }
 }
 
@@ -197,6 +220,26 @@ impl Verifier {
     pub fn verify_handset_json(&self, evidence: HandsetEvidence, now: u64) -> Result<String> {
         let report = self.handset_report(&evidence, now)?;
         Ok(serde_json::to_string(&report).unwrap_or_default())
+    }
+
+    /// The keys a verdict on `evidence` at `now` looks up in the
+    /// blocklists (the handset IMEIs of the part and its record, the
+    /// part's identity and its key's), sorted: what a device that does not
+    /// hold a register's list checks through its shards
+    /// (`Blocklist.beginShardCheck`). Evidence refused before any lookup
+    /// (a counterfeit) needs none.
+    pub fn blocklist_keys(&self, evidence: PartEvidence, now: u64) -> Vec<BlockKey> {
+        self.with_part(&evidence, |verifier, part| {
+            verifier.blocklist_keys(part, now)
+        })
+    }
+
+    /// The keys a handset check of `evidence` at `now` looks up (the
+    /// handset's IMEIs and every fitted part's), sorted.
+    pub fn handset_blocklist_keys(&self, evidence: HandsetEvidence, now: u64) -> Vec<BlockKey> {
+        self.with_handset(&evidence, |verifier, handset| {
+            verifier.handset_blocklist_keys(handset, now)
+        })
     }
 }
 

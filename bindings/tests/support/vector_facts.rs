@@ -86,6 +86,13 @@ fn describe(kind: &str, bytes: &[u8], fact: Fact<'_>) -> Result<(), String> {
         },
         "pcrl" => revocations(&RevocationList::decode(bytes).map_err(fail)?, fact),
         "pchd" => head(&Head::decode(bytes).map_err(fail)?, fact),
+        "pcsh" => {
+            // A shard file: not an envelope; its structure read without a head.
+            let (v, bits, index) = blocklist::Shard::check_structure(bytes).map_err(fail)?;
+            fact("version", version(v));
+            fact("bits", bits.to_string());
+            fact("index", index.to_string());
+        }
         "pcr" => {
             let r = ChallengeResponse::decode(bytes).map_err(fail)?;
             let nonce = r.nonce().iter().map(|b| format!("{b:02x}")).collect();
@@ -215,6 +222,10 @@ fn head(h: &Head, fact: Fact<'_>) {
         "fingerprint",
         ids::Fingerprint::of_bytes(h.as_bytes()).to_hex(),
     );
+    let shards = h
+        .shards()
+        .map(|s| format!("{}:{}:{}", s.bits, s.root.to_hex(), s.max_size));
+    fact("shards", shards.unwrap_or_default());
 }
 
 fn revocations(l: &RevocationList, fact: Fact<'_>) {
