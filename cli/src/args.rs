@@ -595,6 +595,17 @@ pub struct BlocklistPublishArgs {
     /// exact number it delists (the refusal says it).
     #[arg(long, value_name = "N")]
     pub allow_delisting: Option<u64>,
+    /// Also cut the newest list into shards (shards/ROOT/INDEX.pcsh, named
+    /// by the head), so a phone that cannot hold the list checks its keys
+    /// against a few kilobytes (`verify --blocklist-repo URL`). Once a
+    /// repository serves shards, every later publish cuts them too.
+    #[arg(long)]
+    pub shards: bool,
+    /// How many leading bits of a key's position name its shard (0 to 20;
+    /// default: from the list's size, about 128 keys a shard). A server
+    /// learns which 1/2^N of the key space a device's key lies in.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub shard_bits: Option<u32>,
     /// Signed lists (`blocklist new`, `blocklist delta`), in the order a
     /// device applies them.
     #[arg(value_name = "LIST")]
@@ -726,6 +737,13 @@ pub struct TrustArgs {
     /// it (repeat, in order).
     #[arg(long, value_name = "LIST.pcbl", requires = "blocklist_trust")]
     pub blocklist: Vec<PathBuf>,
+    /// A register's repository (http:// or https://, as `blocklist publish
+    /// --repo --shards` laid it out): check against its list without
+    /// holding it, fetching its head and the few shards the keys checked
+    /// lie in (repeat for several registers). The server learns only which
+    /// shards were fetched.
+    #[arg(long, value_name = "URL", value_parser = parse_url, requires = "blocklist_trust")]
+    pub blocklist_repo: Vec<String>,
     /// Refuse lists older than this anti-rollback state (from `blocklist
     /// apply --rollback-state`); it must exist.
     #[arg(long, value_name = "STATE.pcrb", requires = "blocklist_trust")]
@@ -741,7 +759,7 @@ pub struct TrustArgs {
     /// not 12 ("not checked").
     #[arg(
         long,
-        conflicts_with_all = ["blocklist", "blocklist_state", "rollback_state"]
+        conflicts_with_all = ["blocklist", "blocklist_state", "rollback_state", "blocklist_repo"]
     )]
     pub no_blocklist: bool,
 }

@@ -31,7 +31,8 @@ pub use delta::delta;
 pub use followed::{Followed, dropped_json, load_followed};
 pub use new::new;
 pub use publish::publish;
-pub use sync::sync;
+pub use repository::HEAD;
+pub use sync::{file_refused, head_refused, sync};
 pub use unfollow::unfollow;
 
 /// A day, in seconds: a list's lifetime is given in days.

@@ -11,7 +11,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use partcert::blocklist::{FileRef, Head, ListVersion, SignedList, check_delisting};
+use partcert::blocklist::{
+    FileRef, Head, ListVersion, ShardSet, ShardsRef, SignedList, check_delisting,
+};
 use partcert::file::{WriteMode, write_atomic};
 use partcert::ids::KeyId;
 use partcert::{Blocklist, Certificate, Error, ErrorCode, ObjectType, TrustStore};
@@ -76,6 +78,28 @@ pub fn publish(args: BlocklistPublishArgs, ctx: Ctx, out: &mut dyn Write) -> Res
     check_leads_to(&device, &register, &head)?;
     let mut report = Report::new("blocklist publish");
     store_lists(&args.repo, &added, &mut report)?;
+    // Shards, when asked for or already served: written before the head
+    // that names them.
+    let head = if args.shards
+        || previous
+            .as_ref()
+            .is_some_and(|head| head.shards().is_some())
+    {
+        let list = device.list(&register).ok_or_else(|| {
+            CliError::tool(ToolCode::Internal, "no list to cut into shards")
+                .hint("a bug: please report it")
+        })?;
+        let shards = ShardSet::build(list, args.shard_bits).map_err(|error| {
+            CliError::core(error).flag("--shards").hint(
+                "the list cannot be cut so: give fewer --shard-bits, or publish without --shards",
+            )
+        })?;
+        store_shards(&args.repo, &shards, previous.as_ref(), &mut report)?;
+        head.with_shards(&publisher, &shards)
+            .map_err(|error| head_refusal(error, &args))?
+    } else {
+        head
+    };
     let head_path = repository::head_path(&args.repo);
     let replace = WriteMode {
         replace: true,
@@ -268,6 +292,95 @@ fn store_lists(repo: &Path, added: &[Added], report: &mut Report) -> Result<(), 
             bytes.len()
         ));
     }
+    Ok(())
+}
+
+/// Writes every shard file of `shards` into its folder
+/// (`shards/<root>/`, made whole under another name and then renamed, so a
+/// device never finds half of it), keeps the folder the previous head
+/// named (a device mid-check still finds its shards) and removes older
+/// ones.
+fn store_shards(
+    repo: &Path,
+    shards: &ShardSet,
+    previous: Option<&Head>,
+    report: &mut Report,
+) -> Result<(), CliError> {
+    let reference = shards.reference();
+    let folder = |reference: &ShardsRef| {
+        repo.join(reference.path(0))
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| repo.join("shards"))
+    };
+    let target = folder(&reference);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: std::io::Error| CliError::io(&path, &source)
+    };
+    if !target.is_dir() {
+        let partial = target.with_extension("partial");
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
+        }
+        std::fs::create_dir_all(&partial).map_err(io(&partial))?;
+        for index in 0..shards.count() {
+            let bytes = shards.file(index).ok_or_else(|| {
+                CliError::tool(
+                    ToolCode::Internal,
+                    "a shard the list was cut into is missing",
+                )
+                .hint("a bug: please report it")
+            })?;
+            let name = reference.path(index);
+            let path = partial.join(name.rsplit('/').next().unwrap_or(&name));
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        std::fs::rename(&partial, &target).map_err(io(&target))?;
+    }
+    // Older cuts: only the previous head's is still read.
+    let keep = previous.and_then(Head::shards).map(folder);
+    let root = repo.join("shards");
+    let mut removed = 0;
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path != target && Some(&path) != keep.as_ref() && path.is_dir() {
+                std::fs::remove_dir_all(&path).map_err(io(&path))?;
+                removed += 1;
+            }
+        }
+    }
+    let total: usize = shards.sizes().sum();
+    report.line(format!(
+        "cut {} into {} shard{} ({} bits) under {}: {} bytes in all, the largest {} bytes{}",
+        text::version(shards.version()),
+        shards.count(),
+        if shards.count() == 1 { "" } else { "s" },
+        shards.bits(),
+        target.display(),
+        total,
+        reference.max_size,
+        if removed > 0 {
+            format!(
+                "; removed {removed} older cut{}",
+                if removed == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
+    ));
+    report.set(
+        "shards",
+        json!({
+            "count": shards.count(),
+            "bits": shards.bits(),
+            "root": reference.root.to_hex(),
+            "folder": target.display().to_string(),
+            "bytes": total,
+            "max_size": reference.max_size,
+        }),
+    );
     Ok(())
 }
 

@@ -159,6 +159,12 @@ pub fn head_json(head: &Head) -> Value {
         "bytes": head.as_bytes().len(),
         "snapshot": file_json(head.snapshot()),
         "deltas": deltas,
+        "shards": head.shards().map(|shards| json!({
+            "bits": shards.bits,
+            "count": shards.count(),
+            "root": shards.root.to_hex(),
+            "max_size": shards.max_size,
+        })),
     })
 }
 

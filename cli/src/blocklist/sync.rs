@@ -136,7 +136,7 @@ fn fetch(
 
 /// A head the core refused: an old one replayed, one from a register not
 /// pinned, or not a head at all.
-fn head_refused(error: Error, url: &str) -> CliError {
+pub fn head_refused(error: Error, url: &str) -> CliError {
     let (message, hint) = match &error {
         Error::Rollback { offered, accepted } => (
             format!(
@@ -164,7 +164,7 @@ fn head_refused(error: Error, url: &str) -> CliError {
 
 /// A file the core refused: not the one the head names (files of two days
 /// mixed, cut short, too long), or a list a device may not apply.
-fn file_refused(error: Error, url: &str) -> CliError {
+pub fn file_refused(error: Error, url: &str) -> CliError {
     let hint = match &error {
         Error::FileMismatch { .. } => format!(
             "{UNTOUCHED}: the server's file is not the one its head names (files of two days \

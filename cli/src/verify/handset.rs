@@ -12,7 +12,7 @@ use partcert::verify::{
 };
 use serde_json::{Value, json};
 
-use super::{Loaded, display, to_json, verdict_word};
+use super::{Loaded, display, shards, to_json, verdict_word};
 use crate::args::HandsetCheckArgs;
 use crate::blocklist::dropped_json;
 use crate::ctx::{Ctx, print_json};
@@ -26,7 +26,7 @@ pub fn handset_check(
     ctx: Ctx,
     out: &mut dyn Write,
 ) -> Result<u8, CliError> {
-    let loaded = Loaded::load(&args.trust, ctx)?;
+    let mut loaded = Loaded::load(&args.trust, ctx)?;
     let record =
         files::pairing(Src::new(&args.pairing, "--pairing")).map_err(CliError::untrusted)?;
     let certificates =
@@ -44,22 +44,42 @@ pub fn handset_check(
         modem_imeis: &args.modem_imei,
         fitted: &fitted,
     };
+    // Registers checked through their shards: only the keys this check
+    // looks up are fetched.
+    let fetched = if args.trust.blocklist_repo.is_empty() {
+        Vec::new()
+    } else {
+        let keys = loaded
+            .verifier()
+            .handset_blocklist_keys(&evidence, loaded.now);
+        shards::fetch(
+            &mut loaded.blocklist,
+            &loaded.trust,
+            loaded.now,
+            &args.trust.blocklist_repo,
+            &keys,
+        )?
+    };
     let report = loaded
         .verifier()
         .verify_handset(&evidence, loaded.now)
         .map_err(|error| CliError::about(&args.pairing)(error).untrusted())?;
     let code = exit_code(&report, args.trust.no_blocklist);
     if ctx.json {
-        print_json(
-            out,
-            report_json(&args, &report, code, &loaded, &certificates)?,
-        )?;
+        let mut value = report_json(&args, &report, code, &loaded, &certificates)?;
+        value["shards_fetched"] = shards::fetched_json(&fetched);
+        print_json(out, value)?;
     } else {
         let refused = Refused {
             certificates: &certificates,
             chain_given: !loaded.chain.is_empty(),
         };
         write_report(out, &args, &report, &refused, ctx.verbose)?;
+        if ctx.verbose {
+            for line in shards::fetched_lines(&fetched) {
+                writeln!(out, "{line}")?;
+            }
+        }
     }
     Ok(code)
 }

@@ -4,6 +4,7 @@
 
 mod handset;
 mod part;
+mod shards;
 
 use std::path::Path;
 

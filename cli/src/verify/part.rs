@@ -5,7 +5,7 @@ use std::io::Write;
 use partcert::PartEvidence;
 use serde_json::json;
 
-use super::{Loaded, to_json, verdict_word};
+use super::{Loaded, shards, to_json, verdict_word};
 use crate::args::VerifyArgs;
 use crate::blocklist::dropped_json;
 use crate::ctx::{Ctx, print_json};
@@ -16,7 +16,7 @@ use crate::text;
 /// `partcert verify`
 pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, CliError> {
     // The device's own setup first: its failures are not a verdict on the part.
-    let loaded = Loaded::load(&args.trust, ctx)?;
+    let mut loaded = Loaded::load(&args.trust, ctx)?;
     // Then the evidence: a refusal of it is the verdict "untrusted".
     let part =
         files::certificate(Src::new(&args.part, "PART.cert")).map_err(CliError::untrusted)?;
@@ -42,6 +42,23 @@ pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, Cli
     if let Some((challenge, response)) = &challenge {
         evidence = evidence.with_challenge(challenge, response);
     }
+    // Registers checked through their shards: only the keys this verdict
+    // looks up are fetched.
+    let fetched = if args.trust.blocklist_repo.is_empty() {
+        Vec::new()
+    } else {
+        let keys = loaded
+            .verifier()
+            .on_handset(&args.on_handset)
+            .blocklist_keys(&evidence, loaded.now);
+        shards::fetch(
+            &mut loaded.blocklist,
+            &loaded.trust,
+            loaded.now,
+            &args.trust.blocklist_repo,
+            &keys,
+        )?
+    };
     let verdict = loaded
         .verifier()
         .on_handset(&args.on_handset)
@@ -64,10 +81,16 @@ pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, Cli
             "summary": verdict.summary(),
             "details": to_json(&verdict)?,
             "dropped": dropped_json(&loaded.dropped),
+            "shards_fetched": shards::fetched_json(&fetched),
         });
         print_json(out, value)?;
     } else {
         writeln!(out, "{}", text::verdict(&verdict, ctx.verbose))?;
+        if ctx.verbose {
+            for line in shards::fetched_lines(&fetched) {
+                writeln!(out, "{line}")?;
+            }
+        }
     }
     Ok(code)
 }
