@@ -171,9 +171,9 @@
  * `partcert_version_number()`, the version of the library actually loaded.
  */
 #define PARTCERT_VERSION_MAJOR 1
-#define PARTCERT_VERSION_MINOR 8
+#define PARTCERT_VERSION_MINOR 9
 #define PARTCERT_VERSION_PATCH 0
-#define PARTCERT_VERSION_STRING "1.8.0"
+#define PARTCERT_VERSION_STRING "1.9.0"
 #define PARTCERT_VERSION_NUMBER ((PARTCERT_VERSION_MAJOR << 16) | (PARTCERT_VERSION_MINOR << 8) | PARTCERT_VERSION_PATCH)
 
 /**
@@ -327,6 +327,25 @@
  * `partcert::limits::MAX_HEAD_LEN`)
  */
 #define PARTCERT_MAX_HEAD_LEN 2097152
+
+/**
+ * Most bits of a key's position that name its shard: at most 2^20 shards,
+ * so a server that serves one learns at most which 1/2^20 of the key space
+ * a device's key lies in. (core: `partcert::limits::MAX_SHARD_BITS`)
+ */
+#define PARTCERT_MAX_SHARD_BITS 20
+
+/**
+ * Largest shard file (a slice of a list and its proof), in bytes. (core:
+ * `partcert::limits::MAX_SHARD_LEN`)
+ */
+#define PARTCERT_MAX_SHARD_LEN 1048576
+
+/**
+ * Most entries (listings and changes) one shard carries. (core:
+ * `partcert::limits::MAX_SHARD_ENTRIES`)
+ */
+#define PARTCERT_MAX_SHARD_ENTRIES 65536
 
 /**
  * How far past the verifying clock a time written by someone else (a
@@ -523,6 +542,10 @@ enum partcert_result
    * (MassDelisting).
    */
   PARTCERT_RESULT_MASS_DELISTING = 407,
+  /**
+   * the shard a key lies in was not fetched (ShardNotHeld).
+   */
+  PARTCERT_RESULT_SHARD_NOT_HELD = 408,
   /**
    * a required argument was NULL (NullArgument).
    */
@@ -1063,6 +1086,13 @@ typedef uint32_t partcert_list_format;
 
 
 /**
+ * Let the list's size choose how finely it is cut
+ * (`partcert_shard_set_build`): about 128 entries a shard, at most 2^20
+ * shards.
+ */
+#define PARTCERT_SHARD_BITS_AUTO UINT32_MAX
+
+/**
  * An authority able to sign: its secret key and its certificate (a
  * manufacturer or blocklist root, a part issuer, a pairing service, a
  * blocklist authority). The secret key is zeroized when freed.
@@ -1138,7 +1168,10 @@ typedef struct partcert_blocklist_entries partcert_blocklist_entries;
  * `partcert_blocklist_holder_publish` publishes a blocklist made
  * elsewhere; `partcert_blocklist_holder_begin_update` and
  * `_finish_update` sync it from a register's repository (since 1.5),
- * fetching with the app's own HTTP stack while readers verify. Updates
+ * fetching with the app's own HTTP stack while readers verify;
+ * `partcert_blocklist_holder_begin_shard_check_part` / `_handset` and
+ * `_finish_shard_check` check a verdict's keys against a register's
+ * shards without holding its list (since 1.9). Updates
  * run one at a time, so none is lost. A blocklist is
  * freed when its last reference is released, by whichever thread releases
  * it: no integrator code reclaims anything.
@@ -1284,6 +1317,65 @@ typedef struct partcert_part_evidence partcert_part_evidence;
  * `partcert_part_spec_free`.
  */
 typedef struct partcert_part_spec partcert_part_spec;
+
+/**
+ * A check of the keys one verdict looks up against a register's shards,
+ * in progress: the head it follows, the shard files still to fetch, and
+ * those proven so far. For a device that cannot hold the register's whole
+ * list (a phone at boot, a technician's phone): it fetches a few
+ * kilobytes, and the server learns only which 1/2^bits of the key space
+ * each key lies in (at most 2^20 shards). The loop:
+ *
+ * 1. fetch the repository's `head.pchd` and begin with the evidence the
+ *    verdict will be asked of: `partcert_shard_check_begin_part` (one
+ *    part) or `partcert_shard_check_begin_handset` (the boot self-check;
+ *    from a holder: `partcert_blocklist_holder_begin_shard_check_part` /
+ *    `_handset`). The core computes the keys the verdict looks up (the
+ *    parts' identities, the IMEIs) and plans one shard per slice they lie
+ *    in;
+ * 2. while `partcert_shard_check_next_fetch` names a shard, fetch that
+ *    path — no more than its `max_size` bytes — and offer the bytes with
+ *    `partcert_shard_check_offer`;
+ * 3. finish: `partcert_shard_check_finish` (a new blocklist) or
+ *    `partcert_blocklist_holder_finish_shard_check` (published to the
+ *    holder);
+ * 4. verify with that blocklist as usual (`partcert_verify_part`,
+ *    `partcert_verify_handset`, with the same evidence): the verdicts are
+ *    the ones the whole list gives, BLOCKED with the same reason, status
+ *    and date. A key whose shard was not fetched is never read as clean:
+ *    the verdict fails with 408 (SHARD_NOT_HELD).
+ *
+ * The blocklist finished holds the register's list as the proven shards,
+ * at the head's version, judged fresh or stale by the list's own times
+ * and the head's expiry, under every rollback rule; a list the device
+ * already holds whole at that version is kept whole. Whatever fails — a
+ * refused head (as for `partcert_blocklist_update_begin`), a head that
+ * names no shards (111), a shard cut, altered, of another slice, list or
+ * register (206, 401) — the blocklist the check began from is untouched:
+ * free the check. A check that failed, or finished, is spent (503 to any
+ * further offer or finish).
+ *
+ * Not synchronized: one thread at a time drives a check (it may move
+ * between threads). Its reads (`_next_fetch`, `_remaining`, `_head`) may
+ * run concurrently with each other.
+ */
+typedef struct partcert_shard_check partcert_shard_check;
+
+/**
+ * A register's list cut into `2^bits` shards by key, with the Merkle tree
+ * over them: shard `i` holds every listing (and, for a compact list, every
+ * change since its snapshot) whose key lies in slice `i`, and a proof
+ * that it is exactly that slice of the list signed. Made by
+ * `partcert_shard_set_build`; each shard's file and path from
+ * `partcert_shard_set_file`; the head that names them from
+ * `partcert_head_with_shards`. A root names one cut of one list, so no
+ * shard file ever changes once published: store them first, then the
+ * head, as for lists.
+ *
+ * Immutable: every read may run concurrently from any thread. Free with
+ * `partcert_shard_set_free`.
+ */
+typedef struct partcert_shard_set partcert_shard_set;
 
 /**
  * The roots a verifier pins — manufacturer roots (for parts and pairing
@@ -1760,6 +1852,13 @@ typedef struct partcert_head_info {
    * the deltas.
    */
   size_t file_count;
+  /**
+   * How many shards it names of the newest list (since 1.9; 0: the
+   * repository serves none, and a device checks against the whole list
+   * only): a device that cannot hold the list checks its keys against
+   * them (`partcert_shard_check_begin_part`).
+   */
+  uint32_t shard_count;
 } partcert_head_info;
 
 /**
@@ -1803,6 +1902,30 @@ typedef struct partcert_list_changes {
    */
   uint64_t total;
 } partcert_list_changes;
+
+/**
+ * One shard file to fetch, borrowed from the check that names it.
+ *
+ * Library-owned: read it through the pointer the library hands out, never
+ * allocate one. Fields may be added at the end in a minor version.
+ */
+typedef struct partcert_shard_fetch {
+  /**
+   * Its path under the repository's root,
+   * `shards/<root, 64 hex digits>/<index, 5 hex digits>.pcsh`: append
+   * it to the repository's URL.
+   */
+  struct partcert_str path;
+  /**
+   * The slice of the key space it covers.
+   */
+  uint32_t index;
+  /**
+   * Read no more than this many bytes (the head's largest shard file);
+   * any shard file is at most `PARTCERT_MAX_SHARD_LEN`.
+   */
+  uint64_t max_size;
+} partcert_shard_fetch;
 
 /**
  * The provenance of a verdict: the handset the part was paired to, from
@@ -2506,6 +2629,19 @@ partcert_result partcert_blocklist_holder_finish_update(const struct partcert_bl
                                                         struct partcert_error **error_out);
 
 /**
+ * Finishes a shard check begun from this holder (see
+ * `partcert_shard_check_finish`) and publishes the blocklist it leads to
+ * in O(1), in turn with the holder's other updates, exactly as
+ * `partcert_blocklist_holder_finish_update` does an update: published
+ * only if everything succeeded and the holder still holds the blocklist
+ * the check began from (503 otherwise). The check is spent either way:
+ * free it.
+ */
+partcert_result partcert_blocklist_holder_finish_shard_check(const struct partcert_blocklist_holder *holder,
+                                                             struct partcert_shard_check *check,
+                                                             struct partcert_error **error_out);
+
+/**
  * Frees a holder (it releases its reference to the current blocklist;
  * readers keep theirs). NULL is a no-op.
  */
@@ -3117,6 +3253,24 @@ partcert_result partcert_head_next(const struct partcert_authority *authority,
                                    struct partcert_error **error_out);
 
 /**
+ * Re-signs `head` (this register's newest, from `partcert_head_next`)
+ * naming the shards of its newest list, `set` (from
+ * `partcert_shard_set_build`, cut from that very list), so that a device
+ * that cannot hold the list checks its keys against them
+ * (`partcert_shard_check_begin_part`). The core's `Head::with_shards`:
+ * 401 for a signer or set of another register, 111 for shards of another
+ * list than the head's newest (version or digest); the signer's rights
+ * as for `partcert_head_next` (3xx, 406). Writes the new head to
+ * `head_out` (its times and files are `head`'s); store every shard file
+ * (`partcert_shard_set_file`) first, and this head's bytes last.
+ */
+partcert_result partcert_head_with_shards(const struct partcert_authority *authority,
+                                          const struct partcert_head *head,
+                                          const struct partcert_shard_set *set,
+                                          struct partcert_head **head_out,
+                                          struct partcert_error **error_out);
+
+/**
  * What the head says (NULL for NULL), borrowed: valid while the head
  * lives.
  */
@@ -3385,6 +3539,194 @@ partcert_result partcert_blocklist_check_delisting(const struct partcert_blockli
                                                    const uint64_t *confirmed,
                                                    uint64_t *dropped_out,
                                                    struct partcert_error **error_out);
+
+extern void *dlsym(void *handle, const char *symbol);
+
+/**
+ * Begins a check of one part against a register's shards, for a device
+ * that does not hold the register's list: `head`, `head_len` are the
+ * bytes of the repository's `head.pchd` just fetched, `evidence` the part
+ * to verify next (as given to `partcert_verify_part`, with the same
+ * `host_imeis`, `host_imei_count`: NULL and 0 for a bench that is no
+ * handset), `now` the caller's clock. The core computes the keys the
+ * part's verdict looks up (its identity; the IMEIs signed into it or
+ * presented; `trust`'s chain pool completes its chain) and checks the
+ * head as `partcert_blocklist_update_begin` does (1xx, 2xx, 400 a head
+ * older than one accepted, 401 a conflicting one, 406), and that it names
+ * shards (111: the repository serves none; sync the whole list). Then it
+ * plans the shards to fetch: one per slice the keys lie in, none already
+ * held at the head's version.
+ *
+ * Writes the check to `check_out`; free it with
+ * `partcert_shard_check_free`. `blocklist` is unchanged by anything the
+ * check does, and shared by it while it lives.
+ */
+partcert_result partcert_shard_check_begin_part(const struct partcert_blocklist *blocklist,
+                                                const struct partcert_trust_store *trust,
+                                                const uint8_t *head,
+                                                size_t head_len,
+                                                const uint64_t *host_imeis,
+                                                size_t host_imei_count,
+                                                const struct partcert_part_evidence *evidence,
+                                                uint64_t now,
+                                                struct partcert_shard_check **check_out,
+                                                struct partcert_error **error_out);
+
+/**
+ * Begins a check of a handset's boot self-check against a register's
+ * shards: as `partcert_shard_check_begin_part`, for the keys
+ * `partcert_verify_handset` looks up with `evidence` (the handset's IMEIs
+ * from its pairing record and modem, and every fitted part's identity).
+ */
+partcert_result partcert_shard_check_begin_handset(const struct partcert_blocklist *blocklist,
+                                                   const struct partcert_trust_store *trust,
+                                                   const uint8_t *head,
+                                                   size_t head_len,
+                                                   const struct partcert_handset_evidence *evidence,
+                                                   uint64_t now,
+                                                   struct partcert_shard_check **check_out,
+                                                   struct partcert_error **error_out);
+
+/**
+ * Begins a check of one part from the holder's current blocklist (see
+ * `partcert_shard_check_begin_part`): the same as loading the current
+ * blocklist and beginning from it. Finish it with
+ * `partcert_blocklist_holder_finish_shard_check`.
+ */
+partcert_result partcert_blocklist_holder_begin_shard_check_part(const struct partcert_blocklist_holder *holder,
+                                                                 const struct partcert_trust_store *trust,
+                                                                 const uint8_t *head,
+                                                                 size_t head_len,
+                                                                 const uint64_t *host_imeis,
+                                                                 size_t host_imei_count,
+                                                                 const struct partcert_part_evidence *evidence,
+                                                                 uint64_t now,
+                                                                 struct partcert_shard_check **check_out,
+                                                                 struct partcert_error **error_out);
+
+/**
+ * Begins a check of a handset's boot self-check from the holder's
+ * current blocklist (see `partcert_shard_check_begin_handset`). Finish it
+ * with `partcert_blocklist_holder_finish_shard_check`.
+ */
+partcert_result partcert_blocklist_holder_begin_shard_check_handset(const struct partcert_blocklist_holder *holder,
+                                                                    const struct partcert_trust_store *trust,
+                                                                    const uint8_t *head,
+                                                                    size_t head_len,
+                                                                    const struct partcert_handset_evidence *evidence,
+                                                                    uint64_t now,
+                                                                    struct partcert_shard_check **check_out,
+                                                                    struct partcert_error **error_out);
+
+/**
+ * The next shard to fetch, borrowed — its path under the repository's
+ * root, its slice, the most bytes to read — or NULL when every shard has
+ * been offered (finish), when the check failed or finished, or for NULL.
+ * Valid until the next offer or finish, or until the check is freed.
+ */
+const struct partcert_shard_fetch *partcert_shard_check_next_fetch(const struct partcert_shard_check *check);
+
+/**
+ * How many shards are left to fetch (0 when none is, when the check
+ * failed or finished, or for NULL).
+ */
+size_t partcert_shard_check_remaining(const struct partcert_shard_check *check);
+
+/**
+ * The head the check follows, verified when it began, borrowed (valid
+ * while the check lives; never freed): its version and times through
+ * `partcert_head_details` (`shard_count` there: how the list is cut).
+ * NULL for NULL.
+ */
+const struct partcert_head *partcert_shard_check_head(const struct partcert_shard_check *check);
+
+/**
+ * Offers the bytes fetched for the shard `partcert_shard_check_next_fetch`
+ * named. They are proven before anything is kept: their size against the
+ * head's largest shard, then their structure (1xx: 100 cut short, 101
+ * trailing bytes, 102 not a shard file, 111/104 a key outside its slice
+ * or out of order), the list they cut (401 another register's; 206
+ * FILE_MISMATCH, naming the path and what differs: another version or
+ * cut, another slice, a proof that does not lead to the head's root — an
+ * entry dropped, added or altered). 111 if no shard is left to offer. On
+ * any error the check is spent (free it; the blocklist it began from is
+ * untouched); 503 if it was spent already.
+ */
+partcert_result partcert_shard_check_offer(struct partcert_shard_check *check,
+                                           const uint8_t *data,
+                                           size_t len,
+                                           struct partcert_error **error_out);
+
+/**
+ * Finishes the check once every shard was offered, and writes the
+ * blocklist it leads to — the register's list held as the shards proven,
+ * at the head's version, the head recorded so the list reads fresh until
+ * the head expires — to `blocklist_out`, a new blocklist with one
+ * reference (the caller's). Verify with it as usual; a key outside the
+ * shards held gives 408 (SHARD_NOT_HELD), never a clean verdict. 206 if a
+ * shard was not offered, 400 if the device accepted a newer list
+ * meanwhile; 503 if the check failed or finished. The check is spent
+ * either way; the blocklist it began from is never changed.
+ */
+partcert_result partcert_shard_check_finish(struct partcert_shard_check *check,
+                                            struct partcert_blocklist **blocklist_out,
+                                            struct partcert_error **error_out);
+
+/**
+ * Frees a shard check (releasing the blocklist it began from). NULL is a
+ * no-op.
+ */
+void partcert_shard_check_free(struct partcert_shard_check *check);
+
+/**
+ * Cuts the list `blocklist` holds of the register whose root key id is
+ * `authority_key_id` (32 bytes) — the register's own replay of what it
+ * published (`partcert_blocklist_apply`), at the version its newest head
+ * names — into shards: `2^bits` of them (`bits` at most
+ * `PARTCERT_MAX_SHARD_BITS`, 20), or with `PARTCERT_SHARD_BITS_AUTO` as
+ * many as the list's size asks (about 128 entries a shard). A compact
+ * list is never cut finer than its fingerprints. Writes the set to
+ * `set_out`. 503 if `blocklist` holds no list of that register; 111 for
+ * more than 20 bits or a list held as shards (cut the whole list); 110 if
+ * a shard would be over `PARTCERT_MAX_SHARD_LEN` bytes or
+ * `PARTCERT_MAX_SHARD_ENTRIES` entries (cut it finer).
+ */
+partcert_result partcert_shard_set_build(const struct partcert_blocklist *blocklist,
+                                         const uint8_t *authority_key_id,
+                                         uint32_t bits,
+                                         struct partcert_shard_set **set_out,
+                                         struct partcert_error **error_out);
+
+/**
+ * How many shards (`2^bits`; 0 for NULL).
+ */
+uint32_t partcert_shard_set_count(const struct partcert_shard_set *set);
+
+/**
+ * How many leading bits of a key's position name its shard (0 for NULL,
+ * and for a list in one shard).
+ */
+uint32_t partcert_shard_set_bits(const struct partcert_shard_set *set);
+
+/**
+ * Shard `index`'s file (0 ≤ index < `partcert_shard_set_count`): writes
+ * its path under the repository's root,
+ * `shards/<root, 64 hex digits>/<index, 5 hex digits>.pcsh`, NUL-terminated,
+ * to `path_out`, a buffer of at least `PARTCERT_MAX_PATH_LEN + 1` chars,
+ * and its bytes (the slice and its proof) to `data_out` (free them with
+ * `partcert_bytes_free`). 503 past the last shard. Store each file at its
+ * path before the head that names them.
+ */
+partcert_result partcert_shard_set_file(const struct partcert_shard_set *set,
+                                        uint32_t index,
+                                        char *path_out,
+                                        struct partcert_bytes **data_out,
+                                        struct partcert_error **error_out);
+
+/**
+ * Frees a shard set. NULL is a no-op.
+ */
+void partcert_shard_set_free(struct partcert_shard_set *set);
 
 /**
  * Creates an empty trust store, which trusts nothing, with one reference

@@ -10,6 +10,7 @@ use crate::enums::partcert_result;
 use crate::error::{Failure, partcert_error};
 use crate::list_version::partcert_list_version;
 use crate::panic::boundary;
+use crate::shard_check::{self, partcert_shard_check};
 use crate::shared;
 use crate::trust_store::partcert_trust_store;
 
@@ -27,7 +28,10 @@ use crate::trust_store::partcert_trust_store;
 /// `partcert_blocklist_holder_publish` publishes a blocklist made
 /// elsewhere; `partcert_blocklist_holder_begin_update` and
 /// `_finish_update` sync it from a register's repository (since 1.5),
-/// fetching with the app's own HTTP stack while readers verify. Updates
+/// fetching with the app's own HTTP stack while readers verify;
+/// `partcert_blocklist_holder_begin_shard_check_part` / `_handset` and
+/// `_finish_shard_check` check a verdict's keys against a register's
+/// shards without holding its list (since 1.9). Updates
 /// run one at a time, so none is lost. A blocklist is
 /// freed when its last reference is released, by whichever thread releases
 /// it: no integrator code reclaims anything.
@@ -173,6 +177,25 @@ pub unsafe extern "C" fn partcert_blocklist_holder_finish_update(
         let holder = arg!(castable::borrow: holder);
         // SAFETY: the header's contract, forwarded.
         unsafe { blocklist_update::finish_into(holder, update) }
+    })
+}
+
+/// Finishes a shard check begun from this holder (see
+/// `partcert_shard_check_finish`) and publishes the blocklist it leads to
+/// in O(1), in turn with the holder's other updates, exactly as
+/// `partcert_blocklist_holder_finish_update` does an update: published
+/// only if everything succeeded and the holder still holds the blocklist
+/// the check began from (503 otherwise). The check is spent either way:
+/// free it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_blocklist_holder_finish_shard_check(
+    holder: *const partcert_blocklist_holder, check: *mut partcert_shard_check,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        let holder = arg!(castable::borrow: holder);
+        // SAFETY: the header's contract, forwarded.
+        unsafe { shard_check::finish_into(holder, check) }
     })
 }
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use partcert::Shared;
-use partcert::blocklist::Update;
+use partcert::blocklist::{Blocklist, Head, Update};
 
 use crate::blocklist::{BlocklistData, partcert_blocklist};
 use crate::castable;
@@ -51,80 +51,135 @@ pub struct partcert_blocklist_update {
 reader!(read: partcert_blocklist_update);
 
 /// The contents of a `partcert_blocklist_update`.
-#[derive(Debug)]
-pub(crate) struct UpdateData {
-    /// The blocklist it began from: kept, so that a holder publishes the
-    /// update only if it still holds this very blocklist.
-    base: Arc<BlocklistData>,
-    head: HeadData,
-    /// The core's update; `None` once it failed or finished.
-    update: Option<Update>,
-    /// The C view of the next file to fetch.
-    next: Option<FileView>,
+pub(crate) type UpdateData = Session<Update>;
+
+/// A sans-I/O fetch loop over a register's repository, as the core drives
+/// it (an [`Update`] of the whole list, a [`ShardCheck`] of some keys):
+/// what the C handles driving one (`partcert_blocklist_update`,
+/// `partcert_shard_check`) need of it.
+pub(crate) trait Fetching: Sized {
+    /// The C view of the next fetch.
+    type View;
+    /// What C calls it, in the error once it is spent.
+    const NAME: &'static str;
+    /// The head it follows.
+    fn head(&self) -> &Head;
+    /// The C view of the next fetch, if any is left.
+    fn next_view(&self) -> Option<Self::View>;
+    /// How many fetches are left.
+    fn remaining(&self) -> usize;
+    /// The device's blocklist once every fetch was offered.
+    fn finish(self) -> Result<Blocklist, partcert::Error>;
 }
 
-impl UpdateData {
-    fn new(base: Arc<BlocklistData>, update: Update) -> Self {
-        UpdateData {
-            head: HeadData::new(update.head().clone()),
-            next: update.next_fetch().map(FileView::of),
-            update: Some(update),
+impl Fetching for Update {
+    type View = FileView;
+    const NAME: &'static str = "update";
+
+    fn head(&self) -> &Head {
+        Update::head(self)
+    }
+
+    fn next_view(&self) -> Option<FileView> {
+        self.next_fetch().map(FileView::of)
+    }
+
+    fn remaining(&self) -> usize {
+        Update::remaining(self)
+    }
+
+    fn finish(self) -> Result<Blocklist, partcert::Error> {
+        Update::finish(self)
+    }
+}
+
+/// A fetch loop in progress behind a C handle: the blocklist it began
+/// from, the head it follows, the core's loop and the C view of its next
+/// fetch.
+#[derive(Debug)]
+pub(crate) struct Session<F: Fetching> {
+    /// The blocklist it began from: kept, so that a holder publishes the
+    /// result only if it still holds this very blocklist.
+    base: Arc<BlocklistData>,
+    pub(crate) head: HeadData,
+    /// The core's loop; `None` once it failed or finished.
+    live: Option<F>,
+    /// The C view of the next fetch.
+    pub(crate) next: Option<F::View>,
+}
+
+impl<F: Fetching> Session<F> {
+    pub(crate) fn new(base: Arc<BlocklistData>, fetching: F) -> Self {
+        Session {
+            head: HeadData::new(fetching.head().clone()),
+            next: fetching.next_view(),
+            live: Some(fetching),
             base,
         }
     }
 
-    /// The update in progress: 503 once it failed or finished.
-    fn live(&mut self) -> Result<&mut Update, Failure> {
-        self.update.as_mut().ok_or_else(spent)
+    /// The loop in progress: 503 once it failed or finished.
+    fn live(&mut self) -> Result<&mut F, Failure> {
+        self.live.as_mut().ok_or_else(spent::<F>)
     }
 
-    /// Offers the next file's bytes; any error spends the update (the
-    /// core's rule: an update that failed cannot go on).
-    fn offer(&mut self, trust: &partcert::TrustStore, bytes: &[u8]) -> Result<(), Failure> {
-        let update = self.live()?;
-        let offered = update.offer(trust, bytes);
+    /// How many fetches are left (`None` once it failed or finished).
+    pub(crate) fn remaining(&self) -> Option<usize> {
+        self.live.as_ref().map(F::remaining)
+    }
+
+    /// Offers the next fetch's bytes with `offer`; any error spends the
+    /// loop (the core's rule: a loop that failed cannot go on).
+    pub(crate) fn offer(
+        &mut self, offer: impl FnOnce(&mut F) -> Result<(), partcert::Error>,
+    ) -> Result<(), Failure> {
+        let fetching = self.live()?;
+        let offered = offer(fetching);
         self.next = match offered {
-            Ok(()) => update.next_fetch().map(FileView::of),
+            Ok(()) => fetching.next_view(),
             Err(_) => None,
         };
         if offered.is_err() {
-            self.update = None;
+            self.live = None;
         }
         Ok(offered?)
     }
 
-    /// The blocklist the update leads to; the update is spent either way.
-    fn finish(&mut self) -> Result<BlocklistData, Failure> {
+    /// The blocklist the loop leads to; the loop is spent either way.
+    pub(crate) fn finish(&mut self) -> Result<BlocklistData, Failure> {
         self.next = None;
-        let update = self.update.take().ok_or_else(spent)?;
-        Ok(BlocklistData::new(update.finish()?))
+        let fetching = self.live.take().ok_or_else(spent::<F>)?;
+        Ok(BlocklistData::new(fetching.finish()?))
     }
 
-    /// Publishes the finished update to `holder` if it still holds the
-    /// blocklist the update began from (else 503: begin again from the
-    /// current one), in turn with the holder's other updates. The update
+    /// Publishes the finished loop's blocklist to `holder` if it still
+    /// holds the blocklist the loop began from (else 503: begin again from
+    /// the current one), in turn with the holder's other updates. The loop
     /// is spent either way.
-    fn finish_into(&mut self, holder: &Shared<BlocklistData>) -> Result<(), Failure> {
+    pub(crate) fn finish_into(&mut self, holder: &Shared<BlocklistData>) -> Result<(), Failure> {
         self.live()?;
         holder.update(|current| {
             if !std::ptr::eq(current, Arc::as_ptr(&self.base)) {
-                self.update = None;
+                self.live = None;
                 self.next = None;
-                return Err(Failure::argument(
-                    "the holder's blocklist changed since this update began: nothing was \
-                     published; begin a new update from the current one",
-                ));
+                return Err(Failure::argument(format!(
+                    "the holder's blocklist changed since this {} began: nothing was \
+                     published; begin a new {} from the current one",
+                    F::NAME,
+                    F::NAME
+                )));
             }
             Ok((self.finish()?, ()))
         })
     }
 }
 
-/// The failure of a call on an update that failed or finished (503).
-fn spent() -> Failure {
-    Failure::argument(
-        "this update failed or finished: free it and begin a new one from the current blocklist",
-    )
+/// The failure of a call on a loop that failed or finished (503).
+fn spent<F: Fetching>() -> Failure {
+    Failure::argument(format!(
+        "this {} failed or finished: free it and begin a new one from the current blocklist",
+        F::NAME
+    ))
 }
 
 /// The body of `partcert_blocklist_update_begin` and
@@ -143,7 +198,7 @@ pub(crate) unsafe fn begin(
         let bytes = arg!(ptr::bytes_in: head, head_len);
         let out = arg!(Out::new: update_out);
         let update = base.blocklist.update(&trust.store, bytes, now)?;
-        out.write(castable::to_box(UpdateData::new(base, update)))
+        out.write(castable::to_box(Session::new(base, update)))
     })
 }
 
@@ -208,7 +263,7 @@ pub unsafe extern "C" fn partcert_blocklist_update_next_fetch(
 pub unsafe extern "C" fn partcert_blocklist_update_remaining(
     update: *const partcert_blocklist_update,
 ) -> usize {
-    read(update, 0, |u| u.update.as_ref().map(Update::remaining))
+    read(update, 0, Session::remaining)
 }
 
 /// The head the update follows, verified when the update began, borrowed
@@ -242,7 +297,7 @@ pub unsafe extern "C" fn partcert_blocklist_update_offer(
         let update = arg!(castable::borrow_mut: update);
         let trust = arg!(castable::borrow: trust);
         let bytes = arg!(ptr::bytes_in: data, len);
-        update.offer(&trust.store, bytes)
+        update.offer(|update| update.offer(&trust.store, bytes))
     })
 }
 

@@ -8,7 +8,7 @@
 //! `partcert_head_next` (the core's `Head::next`) and stores each list at
 //! the path the head gives it (`partcert_head_file_for`).
 
-use partcert::blocklist::{FileRef, Head, SignedList};
+use partcert::blocklist::{FileRef, Head, ShardsRef, SignedList};
 
 use crate::authority::partcert_authority;
 use crate::castable;
@@ -17,6 +17,7 @@ use crate::error::partcert_error;
 use crate::list_version::partcert_list_version;
 use crate::panic::{boundary, getter};
 use crate::ptr::{self, Out};
+use crate::shard_set::partcert_shard_set;
 use crate::str::{NulString, partcert_slice, partcert_str};
 
 /// A register's repository head (object type REPOSITORY_HEAD, file
@@ -88,6 +89,11 @@ pub struct partcert_head_info {
     /// How many files it names (`partcert_head_file`): the snapshot, then
     /// the deltas.
     pub file_count: usize,
+    /// How many shards it names of the newest list (since 1.9; 0: the
+    /// repository serves none, and a device checks against the whole list
+    /// only): a device that cannot hold the list checks its keys against
+    /// them (`partcert_shard_check_begin_part`).
+    pub shard_count: u32,
 }
 
 /// A `partcert_file_ref` with the path it points into.
@@ -139,6 +145,7 @@ impl HeadData {
                 .map_or([0; PARTCERT_DIGEST_LEN], |key| *key.key_id().as_bytes()),
             signer_name: signer_name.as_c(),
             file_count: files.len(),
+            shard_count: head.shards().map_or(0, ShardsRef::count),
         };
         HeadData {
             head,
@@ -204,6 +211,32 @@ pub unsafe extern "C" fn partcert_head_next(
             expires_at,
         )?;
         out.write(castable::to_box(HeadData::new(head)))
+    })
+}
+
+/// Re-signs `head` (this register's newest, from `partcert_head_next`)
+/// naming the shards of its newest list, `set` (from
+/// `partcert_shard_set_build`, cut from that very list), so that a device
+/// that cannot hold the list checks its keys against them
+/// (`partcert_shard_check_begin_part`). The core's `Head::with_shards`:
+/// 401 for a signer or set of another register, 111 for shards of another
+/// list than the head's newest (version or digest); the signer's rights
+/// as for `partcert_head_next` (3xx, 406). Writes the new head to
+/// `head_out` (its times and files are `head`'s); store every shard file
+/// (`partcert_shard_set_file`) first, and this head's bytes last.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_head_with_shards(
+    authority: *const partcert_authority, head: *const partcert_head,
+    set: *const partcert_shard_set, head_out: *mut *mut partcert_head,
+    error_out: *mut *mut partcert_error,
+) -> partcert_result {
+    boundary(error_out, || {
+        let authority = arg!(castable::borrow: authority);
+        let head = arg!(castable::borrow: head);
+        let set = arg!(castable::borrow: set);
+        let out = arg!(Out::new: head_out);
+        let signed = head.head.with_shards(&authority.authority, &set.set)?;
+        out.write(castable::to_box(HeadData::new(signed)))
     })
 }
 

@@ -7,19 +7,65 @@ use crate::blocklist::partcert_blocklist;
 use crate::castable::{self, to_box};
 use crate::enums::partcert_result;
 use crate::error::{Failure, partcert_error};
-use crate::handset_evidence::partcert_handset_evidence;
+use crate::handset_evidence::{HandsetEvidenceData, partcert_handset_evidence};
 use crate::handset_report::{ReportData, partcert_handset_report};
 use crate::panic::boundary;
-use crate::part_evidence::partcert_part_evidence;
+use crate::part_evidence::{PartEvidenceData, partcert_part_evidence};
 use crate::ptr::{self, Out};
-use crate::trust_store::partcert_trust_store;
+use crate::trust_store::{TrustData, partcert_trust_store};
 use crate::verdict::{VerdictData, partcert_verdict};
 
-fn imeis_in(imeis: &[u64]) -> Result<Vec<Imei>, Failure> {
+pub(crate) fn imeis_in(imeis: &[u64]) -> Result<Vec<Imei>, Failure> {
     imeis
         .iter()
         .map(|imei| Imei::from_u64(*imei).map_err(Failure::from))
         .collect()
+}
+
+/// Runs `check` on the core's view of one part's evidence, its chain
+/// completed from `trust`'s pool: what a verdict, and the keys a verdict
+/// looks up (`partcert_shard_check_begin_part`), are computed from.
+pub(crate) fn with_part<R>(
+    trust: &TrustData, evidence: &PartEvidenceData, check: impl FnOnce(&PartEvidence<'_>) -> R,
+) -> R {
+    let chain = trust.chain_for(&evidence.certificate, &evidence.chain);
+    let mut core = PartEvidence::new(&evidence.certificate, &chain)
+        .with_presented_imeis(&evidence.presented_imeis);
+    if let Some(record) = &evidence.pairing {
+        core = core.with_pairing(record);
+    }
+    if let Some((challenge, response)) = &evidence.challenge {
+        core = core.with_challenge(challenge, response);
+    }
+    check(&core)
+}
+
+/// Runs `check` on the core's view of a handset's evidence, each fitted
+/// part's chain completed from `trust`'s pool.
+pub(crate) fn with_handset<R>(
+    trust: &TrustData, evidence: &HandsetEvidenceData,
+    check: impl FnOnce(&HandsetEvidence<'_>) -> R,
+) -> R {
+    let chains: Vec<_> = evidence
+        .fitted
+        .iter()
+        .map(|part| trust.chain_for(&part.certificate, &part.chain))
+        .collect();
+    let fitted: Vec<FittedPart<'_>> = evidence
+        .fitted
+        .iter()
+        .zip(&chains)
+        .map(|(part, chain)| FittedPart {
+            certificate: &part.certificate,
+            chain,
+            challenge: part.challenge.as_ref().map(|(c, r)| (c, r)),
+        })
+        .collect();
+    check(&HandsetEvidence {
+        pairing: &evidence.pairing,
+        modem_imeis: &evidence.modem_imeis,
+        fitted: &fitted,
+    })
 }
 
 /// Verifies one part at time `now` (seconds since the Unix epoch; the
@@ -73,16 +119,7 @@ pub unsafe extern "C" fn partcert_verify_part(
         if let Some(blocklist) = blocklist {
             verifier = verifier.with_blocklist(&blocklist.blocklist);
         }
-        let chain = trust.chain_for(&evidence.certificate, &evidence.chain);
-        let mut core = PartEvidence::new(&evidence.certificate, &chain)
-            .with_presented_imeis(&evidence.presented_imeis);
-        if let Some(record) = &evidence.pairing {
-            core = core.with_pairing(record);
-        }
-        if let Some((challenge, response)) = &evidence.challenge {
-            core = core.with_challenge(challenge, response);
-        }
-        let verdict = verifier.verify_part(&core, now)?;
+        let verdict = with_part(trust, evidence, |core| verifier.verify_part(core, now))?;
         out.write(to_box(VerdictData::new(verdict)))
     })
 }
@@ -119,21 +156,6 @@ pub unsafe extern "C" fn partcert_verify_handset(
                 Out::new(report_out, "report_out")?,
             )
         };
-        let chains: Vec<_> = evidence
-            .fitted
-            .iter()
-            .map(|part| trust.chain_for(&part.certificate, &part.chain))
-            .collect();
-        let fitted: Vec<FittedPart<'_>> = evidence
-            .fitted
-            .iter()
-            .zip(&chains)
-            .map(|(part, chain)| FittedPart {
-                certificate: &part.certificate,
-                chain,
-                challenge: part.challenge.as_ref().map(|(c, r)| (c, r)),
-            })
-            .collect();
         let listed: Vec<bool> = evidence
             .fitted
             .iter()
@@ -143,16 +165,13 @@ pub unsafe extern "C" fn partcert_verify_handset(
                     .is_some_and(|p| evidence.pairing.find(&p.part_id()).is_some())
             })
             .collect();
-        let handset = HandsetEvidence {
-            pairing: &evidence.pairing,
-            modem_imeis: &evidence.modem_imeis,
-            fitted: &fitted,
-        };
         let mut verifier = Verifier::new(&trust.store);
         if let Some(blocklist) = blocklist {
             verifier = verifier.with_blocklist(&blocklist.blocklist);
         }
-        let report = verifier.verify_handset(&handset, now)?;
+        let report = with_handset(trust, evidence, |handset| {
+            verifier.verify_handset(handset, now)
+        })?;
         // A refused record lists nothing: every part was checked without it.
         let listed = if report.pairing_refused.is_some() {
             vec![false; listed.len()]

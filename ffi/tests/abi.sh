@@ -22,7 +22,7 @@ set -euo pipefail
 
 # The structs the library hands out by pointer, which may grow at the end
 # in a minor version.
-growable=" partcert_list_info partcert_provenance partcert_listing partcert_list_checked partcert_fitted_part partcert_paired_part partcert_list_changes partcert_head_info partcert_file_ref "
+growable=" partcert_list_info partcert_provenance partcert_listing partcert_list_checked partcert_fitted_part partcert_paired_part partcert_list_changes partcert_head_info partcert_file_ref partcert_shard_fetch "
 
 list() {
     local header="$1" library="$2" work="$3"

@@ -1240,7 +1240,7 @@ static void every_code_has_a_message(void) {
     static const partcert_result codes[] = {
         100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 200, 201, 202, 203,
         204, 205, 206, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 400, 401, 402, 403,
-        404, 405, 406, 407, 500, 501, 502, 503, 504, 505, 900,
+        404, 405, 406, 407, 408, 500, 501, 502, 503, 504, 505, 900,
     };
     for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
         partcert_str message = partcert_result_message(codes[i]);
