@@ -195,9 +195,7 @@ fn every_golden_vector_decodes_and_verifies() {
     let shards = head.shards().unwrap();
     let shard = Shard::decode(
         &read("screen_shard.pcsh"),
-        shards,
-        &head.authority(),
-        &head.digest(),
+        &head,
         shard_of(&screen, u32::from(shards.bits)),
     )
     .unwrap();

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(ErrorCode::ALL.contains(&error.code()));
     }
     for index in 0..shards.count() {
-        match Shard::decode(data, shards, &head.authority(), &head.digest(), index) {
+        match Shard::decode(data, &head, index) {
             Ok(shard) => {
                 assert_eq!(data, SCREEN_SHARD, "a shard the register never cut was proven");
                 assert_eq!(shard.index(), index);

@@ -675,13 +675,7 @@ impl ShardCheck {
             .fetches
             .front()
             .ok_or(Error::InvalidField("no shard is left to fetch"))?;
-        let shard = Shard::decode(
-            bytes,
-            &self.shards,
-            &self.head.authority(),
-            &self.head.digest(),
-            index,
-        )?;
+        let shard = Shard::decode(bytes, &self.head, index)?;
         self.proven.insert(index, shard);
         self.fetches.pop_front();
         Ok(())

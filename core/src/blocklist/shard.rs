@@ -24,17 +24,20 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::compact::{CompactHit, CompactKey, DAY, PartFingerprint};
 use super::held::{AuthorityList, Held};
 use super::merkle::{self, Hash};
 use super::objects::{BlockKey, BlocklistEntry, ListVersion, ListingStatus, Reason};
+use super::repository::Head;
 use super::sorted::OverlayChange;
 use crate::envelope::decode_exact;
 use crate::error::Error;
 use crate::ids::{Fingerprint, Imei, KeyId, PartId, StateDigest};
+
+mod packing;
 use crate::limits::{MAX_SHARD_BITS, MAX_SHARD_ENTRIES, MAX_SHARD_LEN};
+use packing::PackedHits;
 
 /// A shard file starts with these four bytes, then [`SHARD_VERSION`].
 const MAGIC: [u8; 4] = *b"PCSH";
@@ -42,8 +45,6 @@ const MAGIC: [u8; 4] = *b"PCSH";
 pub const SHARD_VERSION: u8 = 1;
 /// Every shard's leaf hashes this before its body.
 const LEAF_DOMAIN: &[u8] = b"partcert/shard/v1\0";
-/// A handset's position hashes this before its IMEI.
-const IMEI_DOMAIN: &[u8] = b"partcert/shard-imei/v1\0";
 /// Entries a shard holds on average, at most, when its bits are chosen
 /// from the list's size ([`shard_bits_for`]).
 const ENTRIES_PER_SHARD: u64 = 128;
@@ -73,14 +74,26 @@ fn part_position(part: &PartId) -> u64 {
         .map_or(0, |head| u64::from_be_bytes(*head))
 }
 
+/// A handset's position: its IMEI (below 10^15 < 2^50) through a fixed
+/// bijection of 50-bit numbers that spreads a model's consecutive IMEIs
+/// over the whole key space, as the leading 50 bits of 64. A bijection, so
+/// two IMEIs never share a position, and a shard keeps only the bits of it
+/// its slice leaves free.
 fn imei_position(imei: Imei) -> u64 {
-    let mut hasher = Sha256::new();
-    hasher.update(IMEI_DOMAIN);
-    hasher.update(imei.as_u64().to_be_bytes());
-    let digest: [u8; 32] = hasher.finalize().into();
-    digest
-        .first_chunk::<8>()
-        .map_or(0, |head| u64::from_be_bytes(*head))
+    mix50(imei.as_u64()) << (u64::BITS - packing::IMEI_BITS)
+}
+
+/// Two rounds of multiply and xor-shift modulo 2^50: each step is
+/// invertible on 50-bit numbers, so the whole is a bijection.
+fn mix50(value: u64) -> u64 {
+    const MASK: u64 = (1 << packing::IMEI_BITS) - 1;
+    let mut x = value & MASK;
+    x ^= x >> 25;
+    x = x.wrapping_mul(0x0002_7d4e_b2f1_65a7 | 1) & MASK;
+    x ^= x >> 25;
+    x = x.wrapping_mul(0x0003_c6ef_372f_e94f | 1) & MASK;
+    x ^= x >> 25;
+    x
 }
 
 /// The shard of a position at `bits`.
@@ -111,8 +124,8 @@ fn fingerprint_position(print: &PartFingerprint) -> u64 {
     (aligned >> 64) as u64
 }
 
-/// One listing of a compact list, as a shard carries it: the day only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// One listing of a compact list, as a shard holds it: the day only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ShardHit {
     key: HitKey,
     reason: Reason,
@@ -122,11 +135,12 @@ struct ShardHit {
     handset: Option<Imei>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// A listed key as a shard holds it. IMEIs sort before parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum HitKey {
-    /// A listed IMEI.
-    Imei(Imei),
-    /// A listed part's fingerprint bits (the shard's width).
+    /// A listed IMEI's mixed position (50 bits).
+    Imei(u64),
+    /// A listed part's fingerprint bits (the list's width).
     Part(u128),
 }
 
@@ -146,7 +160,7 @@ impl ShardChange {
     }
 }
 
-/// What one shard of a list says.
+/// What one shard of a list says, as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum ShardContent {
     /// A sorted list's entries in the slice, by key.
@@ -154,32 +168,51 @@ enum ShardContent {
         #[serde(deserialize_with = "crate::bounded::vec::<_, _, MAX_SHARD_ENTRIES>")]
         Vec<BlocklistEntry>,
     ),
-    /// A compact list's listings in the slice (in the list's order), and
-    /// the changes since its snapshot in the slice (by key).
+    /// A compact list's listings in the slice, packed, and the changes
+    /// since its snapshot in the slice (by key).
     Compact {
         fingerprint_width: u8,
-        #[serde(deserialize_with = "crate::bounded::vec::<_, _, MAX_SHARD_ENTRIES>")]
-        hits: Vec<ShardHit>,
+        hits: PackedHits,
         #[serde(deserialize_with = "crate::bounded::vec::<_, _, MAX_SHARD_ENTRIES>")]
         changes: Vec<ShardChange>,
     },
 }
 
-/// A shard's body: which list, which slice, and what it holds there.
+/// What one shard of a list says, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Content {
+    Sorted(Vec<BlocklistEntry>),
+    Compact {
+        fingerprint_width: u32,
+        hits: Vec<ShardHit>,
+        changes: Vec<ShardChange>,
+    },
+}
+
+/// A shard's body: which list's version, which slice, and what it holds
+/// there. The root the head signs binds it to the register and the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ShardBody {
-    authority: KeyId,
     version: ListVersion,
-    digest: StateDigest,
     bits: u8,
     index: u32,
     content: ShardContent,
 }
 
+/// The key bits a compact list's slice leaves free: of an IMEI's position,
+/// and of a part's fingerprint.
+fn free_bits(bits: u32, width: u32) -> Result<(u32, u32), Error> {
+    let part = width
+        .checked_sub(bits)
+        .filter(|free| *free < u64::BITS)
+        .ok_or(Error::InvalidField("a shard's fingerprint width"))?;
+    Ok((packing::IMEI_BITS - bits, part))
+}
+
 impl ShardBody {
-    /// Every structural rule: the slice exists, every key lies in it, in
-    /// order, valid.
-    fn check(&self) -> Result<(), Error> {
+    /// Every structural rule, and the content read: the slice exists,
+    /// every key lies in it, in order, valid.
+    fn check(&self) -> Result<Content, Error> {
         let bits = u32::from(self.bits);
         if bits > MAX_SHARD_BITS || u64::from(self.index) >= 1u64 << bits {
             return Err(Error::InvalidField("a shard's slice is out of range"));
@@ -199,6 +232,7 @@ impl ShardBody {
                     }
                     previous = Some(entry.key);
                 }
+                Ok(Content::Sorted(entries.clone()))
             }
             ShardContent::Compact {
                 fingerprint_width,
@@ -209,20 +243,8 @@ impl ShardBody {
                 if !(bits.max(1)..=128).contains(&width) {
                     return Err(Error::InvalidField("a shard's fingerprint width"));
                 }
-                let mut previous: Option<HitKey> = None;
-                for hit in hits {
-                    let key = hit.compact_key(width)?;
-                    if shard_of_hit(&key, bits) != self.index {
-                        return Err(outside());
-                    }
-                    if previous.is_some_and(|before| {
-                        before > hit.key
-                            || (before == hit.key && matches!(hit.key, HitKey::Imei(_)))
-                    }) {
-                        return Err(Error::NotCanonical("shard listings"));
-                    }
-                    previous = Some(hit.key);
-                }
+                let (imei_free, part_free) = free_bits(bits, width)?;
+                let hits = hits.unpack(self.index, imei_free, part_free)?;
                 let mut previous: Option<BlockKey> = None;
                 for change in changes {
                     if let ShardChange::Listed(entry) = change {
@@ -240,9 +262,13 @@ impl ShardBody {
                     }
                     previous = Some(key);
                 }
+                Ok(Content::Compact {
+                    fingerprint_width: width,
+                    hits,
+                    changes: changes.clone(),
+                })
             }
         }
-        Ok(())
     }
 }
 
@@ -255,7 +281,7 @@ impl ShardHit {
             .map_err(|_| Error::InvalidField("a compact listing's day"))?;
         Ok(ShardHit {
             key: match hit.key {
-                CompactKey::Imei(imei) => HitKey::Imei(imei),
+                CompactKey::Imei(imei) => HitKey::Imei(mix50(imei.as_u64())),
                 CompactKey::Part(print) => HitKey::Part(print.bits()),
             },
             reason: hit.reason,
@@ -265,24 +291,20 @@ impl ShardHit {
         })
     }
 
-    fn compact_key(&self, width: u32) -> Result<CompactKey, Error> {
-        match self.key {
-            HitKey::Imei(imei) => {
-                imei.check()?;
-                Ok(CompactKey::Imei(imei))
+    /// The listing, if it matches `key` (an IMEI exactly, a part by its
+    /// fingerprint), as the whole list reports it.
+    fn matching(&self, key: &BlockKey, width: u32) -> Option<CompactHit> {
+        let matched = match (&self.key, key) {
+            (HitKey::Imei(position), BlockKey::Imei(imei)) => {
+                (*position == mix50(imei.as_u64())).then_some(CompactKey::Imei(*imei))
             }
-            HitKey::Part(bits) => PartFingerprint::from_bits(bits, width)
-                .map(CompactKey::Part)
-                .ok_or(Error::InvalidField("a shard's part fingerprint")),
-        }
-    }
-
-    fn hit(&self, width: u32) -> Result<CompactHit, Error> {
-        if let Some(imei) = self.handset {
-            imei.check()?;
-        }
-        Ok(CompactHit {
-            key: self.compact_key(width)?,
+            (HitKey::Part(bits), BlockKey::Part(part)) => PartFingerprint::from_bits(*bits, width)
+                .filter(|print| print.matches(part))
+                .map(CompactKey::Part),
+            _ => None,
+        }?;
+        Some(CompactHit {
+            key: matched,
             reason: self.reason,
             status: self.status,
             listed_at: u64::from(self.day) * DAY,
@@ -376,6 +398,7 @@ impl ShardSet {
             Held::Compact { snapshot, changes } => {
                 let width = snapshot.list.fingerprint_width();
                 let bits = bits.min(width);
+                let (imei_free, part_free) = free_bits(bits, width)?;
                 let mut hits: Vec<Vec<ShardHit>> = vec![Vec::new(); 1 << bits];
                 for hit in snapshot.list.iter() {
                     push(&mut hits, shard_of_hit(&hit.key, bits), ShardHit::of(&hit)?)?;
@@ -394,13 +417,13 @@ impl ShardSet {
                         // The list's order: by key, equal fingerprints as
                         // the list keeps them (a stable sort).
                         hits.sort_by_key(|hit| hit.key);
-                        ShardContent::Compact {
+                        Ok(ShardContent::Compact {
                             fingerprint_width: width as u8,
-                            hits,
+                            hits: PackedHits::pack(&hits, imei_free, part_free)?,
                             changes,
-                        }
+                        })
                     })
-                    .collect()
+                    .collect::<Result<_, Error>>()?
             }
             Held::Shards(_) => {
                 return Err(Error::InvalidField(
@@ -417,9 +440,7 @@ impl ShardSet {
         let mut leaves = Vec::with_capacity(contents.len());
         for (index, content) in contents.into_iter().enumerate() {
             let body = ShardBody {
-                authority: list.authority,
                 version: list.version,
-                digest: list.digest,
                 bits: bits as u8,
                 index: index as u32,
                 content,
@@ -433,7 +454,7 @@ impl ShardSet {
                     max: MAX_SHARD_LEN,
                 });
             }
-            leaves.push(leaf(&bytes));
+            leaves.push(leaf(&list.authority, &list.digest, &bytes));
             bodies.push(bytes);
         }
         Ok(ShardSet {
@@ -540,29 +561,30 @@ fn file_len(bits: u32, body: usize) -> usize {
     MAGIC.len() + 1 + 4 + body + bits as usize * 32
 }
 
-fn leaf(body: &[u8]) -> Hash {
-    merkle::leaf_of(&[LEAF_DOMAIN, body])
+/// A shard's leaf binds its body to the register and the exact list (its
+/// state digest): another register's shard, or another list's, with the
+/// same body proves nothing under this root.
+fn leaf(authority: &KeyId, digest: &StateDigest, body: &[u8]) -> Hash {
+    merkle::leaf_of(&[LEAF_DOMAIN, authority.as_bytes(), digest.as_bytes(), body])
 }
 
 /// One shard, decoded and proven against a head's [`ShardsRef`]: what the
 /// list says of every key in its slice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shard {
-    body: ShardBody,
+    index: u32,
+    content: Content,
 }
 
 impl Shard {
     /// Decodes shard file `bytes` and proves it is shard `index` of the
-    /// list `shards` names (of `authority`, at the head's version and
-    /// digest): the size first (no more than the head's largest), the
-    /// structure, the slice, then the proof to the root.
-    pub fn decode(
-        bytes: &[u8],
-        shards: &ShardsRef,
-        authority: &KeyId,
-        digest: &StateDigest,
-        index: u32,
-    ) -> Result<Self, Error> {
+    /// list `head` names (its register, version, state digest and cut):
+    /// the size first (no more than the head's largest), the structure,
+    /// the version and slice, then the proof to the head's root.
+    pub fn decode(bytes: &[u8], head: &Head, index: u32) -> Result<Self, Error> {
+        let shards = head.shards().ok_or(Error::InvalidField(
+            "the repository serves no shards: fetch the whole list",
+        ))?;
         let path = || shards.path(index);
         if bytes.len() as u64 > shards.max_size || bytes.len() > MAX_SHARD_LEN {
             return Err(Error::FileMismatch {
@@ -570,15 +592,8 @@ impl Shard {
                 what: "size",
             });
         }
-        let body = Self::decode_unproven(bytes)?;
-        let (body, body_bytes, proof) = body;
-        if body.authority != *authority {
-            return Err(Error::WrongAuthority);
-        }
-        if body.version != shards.version
-            || body.digest != *digest
-            || u32::from(body.bits) != u32::from(shards.bits)
-        {
+        let (body, content, body_bytes, proof) = Self::decode_unproven(bytes)?;
+        if body.version != shards.version || u32::from(body.bits) != u32::from(shards.bits) {
             return Err(Error::FileMismatch {
                 path: path(),
                 what: "list (another version or another cut)",
@@ -592,7 +607,7 @@ impl Shard {
         }
         let count = 1usize << body.bits;
         if !merkle::verify(
-            &leaf(body_bytes),
+            &leaf(&head.authority(), &head.digest(), body_bytes),
             index as usize,
             count,
             &proof,
@@ -603,12 +618,16 @@ impl Shard {
                 what: "proof",
             });
         }
-        Ok(Shard { body })
+        Ok(Shard {
+            index: body.index,
+            content,
+        })
     }
 
     /// The structure alone (what a fuzzer drives): magic, version, the body
     /// and its rules, and a proof of exactly `bits` hashes, nothing after.
-    fn decode_unproven(bytes: &[u8]) -> Result<(ShardBody, &[u8], Vec<Hash>), Error> {
+    #[allow(clippy::type_complexity)] // the parts one decode yields
+    fn decode_unproven(bytes: &[u8]) -> Result<(ShardBody, Content, &[u8], Vec<Hash>), Error> {
         let rest = bytes.strip_prefix(&MAGIC).ok_or_else(|| {
             if MAGIC.starts_with(bytes) {
                 Error::Truncated
@@ -627,7 +646,7 @@ impl Shard {
         }
         let body_bytes = rest.get(..length).ok_or(Error::Truncated)?;
         let body: ShardBody = decode_exact(body_bytes, "shard")?;
-        body.check()?;
+        let content = body.check()?;
         let proof_bytes = rest.get(length..).unwrap_or_default();
         let want = usize::from(body.bits) * 32;
         if proof_bytes.len() < want {
@@ -640,26 +659,26 @@ impl Shard {
             .chunks_exact(32)
             .filter_map(|chunk| chunk.try_into().ok())
             .collect();
-        Ok((body, body_bytes, proof))
+        Ok((body, content, body_bytes, proof))
     }
 
     /// Checks a shard file's structure without a head to prove it against
     /// (for fuzzing and diagnostics): the slice it claims.
     pub fn check_structure(bytes: &[u8]) -> Result<(ListVersion, u32, u32), Error> {
-        let (body, _, _) = Self::decode_unproven(bytes)?;
+        let (body, _, _, _) = Self::decode_unproven(bytes)?;
         Ok((body.version, u32::from(body.bits), body.index))
     }
 
     /// The slice it covers.
     pub fn index(&self) -> u32 {
-        self.body.index
+        self.index
     }
 
     /// How many entries (listings and changes) it carries.
     pub fn len(&self) -> usize {
-        match &self.body.content {
-            ShardContent::Sorted(entries) => entries.len(),
-            ShardContent::Compact { hits, changes, .. } => hits.len() + changes.len(),
+        match &self.content {
+            Content::Sorted(entries) => entries.len(),
+            Content::Compact { hits, changes, .. } => hits.len() + changes.len(),
         }
     }
 
@@ -696,14 +715,14 @@ impl HeldShards {
             key: key.to_string(),
             index,
         })?;
-        Ok(match &shard.body.content {
-            ShardContent::Sorted(entries) => Sorted(
+        Ok(match &shard.content {
+            Content::Sorted(entries) => Sorted(
                 entries
                     .binary_search_by(|entry| entry.key.cmp(key))
                     .ok()
                     .and_then(|at| entries.get(at)),
             ),
-            ShardContent::Compact {
+            Content::Compact {
                 fingerprint_width,
                 hits,
                 changes,
@@ -714,20 +733,11 @@ impl HeldShards {
                         _ => None,
                     }));
                 }
-                let width = u32::from(*fingerprint_width);
-                let mut found = Vec::new();
-                for hit in hits {
-                    let hit = hit.hit(width)?;
-                    let matches = match (&hit.key, key) {
-                        (CompactKey::Imei(listed), BlockKey::Imei(imei)) => listed == imei,
-                        (CompactKey::Part(print), BlockKey::Part(part)) => print.matches(part),
-                        _ => false,
-                    };
-                    if matches {
-                        found.push(hit);
-                    }
-                }
-                ShardAnswer::Hits(found)
+                ShardAnswer::Hits(
+                    hits.iter()
+                        .filter_map(|hit| hit.matching(key, *fingerprint_width))
+                        .collect(),
+                )
             }
         })
     }
