@@ -16,6 +16,7 @@
 #   OUT/Sources/Partcert/BlocklistSync.swift  hand-written: the async sync
 #   OUT/Sources/Partcert/ErrorsReadAsWords.swift  hand-written: errors as words (LocalizedError)
 #   OUT/Sources/Partcert/ApplyInBackground.swift  hand-written: async applyInBackground
+#   OUT/Sources/Partcert/CheckShards.swift  hand-written: the async shard check
 #
 # In a Package.swift: `.binaryTarget(name: "PartcertFFI", path: "PartcertFFI.xcframework")`
 # and `.target(name: "Partcert", dependencies: ["PartcertFFI"])`.

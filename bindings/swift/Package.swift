@@ -17,6 +17,8 @@ let package = Package(
     targets: [
         // examples/swift: an app checking its own parts at launch.
         .executableTarget(name: "BootCheck", dependencies: ["Partcert"], path: "Examples/BootCheck"),
+        // examples/swift: a repair app checking parts through shards of a list it never holds.
+        .executableTarget(name: "RepairApp", dependencies: ["Partcert"], path: "Examples/RepairApp"),
         // examples/swift: a phone keeping a register's list current from a web server.
         .executableTarget(name: "SyncFromServer", dependencies: ["Partcert"], path: "Examples/SyncFromServer"),
         .testTarget(name: "PartcertTests", dependencies: ["Partcert"], path: "Tests/PartcertTests"),

@@ -30,7 +30,8 @@
 #    partcert.jar:jna.jar:kotlin-stdlib.jar ...` needs no -Djna.library.path
 #    (the hand-written suspending sync, bindings/kotlin/, is compiled into it);
 #    then the tests in bindings/tests/kotlin/ and the examples
-#    examples/kotlin/RepairShop.kt and SyncFromServer.kt are compiled against
+#    examples/kotlin/RepairShop.kt, RepairApp.kt (through shards) and
+#    SyncFromServer.kt are compiled against
 #    it and run. Then the app of docs/kotlin.md is built fresh, from the
 #    guide's code and steps, against the Maven folder only, and run on the
 #    demo's files; and the same verification is timed with the release jar
@@ -39,7 +40,8 @@
 #    bindings/swift/Package.swift, laid out in target/bindings/swift-package,
 #    depends on bindings/swift/Partcert (the release library); `swift
 #    build`, `swift test` (the tests in bindings/swift/Tests/) and the
-#    examples in examples/swift/: BootCheck and SyncFromServer, none with
+#    examples in examples/swift/: BootCheck, RepairApp (through shards) and
+#    SyncFromServer, none with
 #    linker flags or LD_LIBRARY_PATH. Then the package of docs/swift.md is
 #    built fresh from the guide's Package.swift, code and steps, and run.
 # The two sync examples fetch from nginx on 127.0.0.1 (scripts/serve.sh,
@@ -225,6 +227,11 @@ run_kotlin() {
     compile_kotlin "$kdir/repair-shop.jar" examples/kotlin/RepairShop.kt
     "$JAVA" -cp "$kdir/repair-shop.jar:$cp" RepairShopKt
 
+    log "Kotlin: examples/kotlin (a repair app checking parts through shards of a list it never holds)"
+    compile_kotlin "$kdir/repair-app.jar" examples/kotlin/RepairApp.kt
+    fresh_folders "$out/repair-app/kotlin"
+    "$JAVA" -cp "$kdir/repair-app.jar:$cp" RepairAppKt "$out/repair-app/kotlin"
+
     log "Kotlin: examples/kotlin (a shop's device syncing from nginx with java.net.http)"
     compile_kotlin "$kdir/sync-from-server.jar" examples/kotlin/SyncFromServer.kt
     fresh_folders "$served/kotlin" "$out/state/kotlin"
@@ -267,6 +274,7 @@ run_swift() {
     done
     install_if_changed examples/swift/BootCheck.swift "$pkg/Examples/BootCheck/main.swift"
     install_if_changed examples/swift/SyncFromServer.swift "$pkg/Examples/SyncFromServer/main.swift"
+    install_if_changed examples/swift/RepairApp.swift "$pkg/Examples/RepairApp/main.swift"
     (cd "$pkg" && "$SWIFT" build)
 
     log "Swift: swift test"
@@ -277,6 +285,10 @@ run_swift() {
     log "Swift: examples/swift (an app checking its own parts at launch)"
     # shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
     $SWIFT_RUN_PREFIX "$pkg/.build/debug/BootCheck"
+
+    log "Swift: examples/swift (a repair app checking parts through shards of a list it never holds)"
+    # shellcheck disable=SC2086 # SWIFT_RUN_PREFIX is empty or one path
+    $SWIFT_RUN_PREFIX "$pkg/.build/debug/RepairApp"
 
     log "Swift: examples/swift (a phone syncing from nginx with URLSession)"
     fresh_folders "$served/swift" "$out/state/swift"

@@ -1,5 +1,6 @@
 // Kotlin tests of the partcert bindings: plain asserts, counted, ending in
-// "N passed, 0 failed" (with KeepingListsCurrent.kt: syncing from a repository). Run by bindings/tests/run.sh:
+// "N passed, 0 failed" (with KeepingListsCurrent.kt: syncing from a repository; CheckingThroughShards.kt:
+// checking against a list the phone never holds). Run by bindings/tests/run.sh:
 //   java -cp partcert.jar:tests.jar:jna.jar:kotlin-stdlib.jar:kotlinx-coroutines-core-jvm.jar PartcertTestsKt VECTOR_DIR FACTS_FILE FORGED_DIR
 // (FORGED_DIR: the thief's foreign pairing records as the Rust support program forges them).
 
@@ -325,6 +326,12 @@ fun vectorFacts(dir: File): List<String> {
             fact("marks", decodeRollbackState(bytes).joinToString(",") { "${it.authority}@${it.epoch}/${it.sequence}:${it.digest}^${it.clockFloor}" })
             continue
         }
+        if (n.endsWith(".pcsh")) {
+            // A shard file is not an envelope: its structure is read without a head.
+            val shard = checkShardStructure(bytes)
+            fact("version", "${shard.version.epoch}/${shard.version.sequence}"); fact("bits", shard.bits); fact("index", shard.index)
+            continue
+        }
         val obj = decodeObject(bytes)
         when (n.substringAfterLast('.')) {
             "cert" -> {
@@ -374,7 +381,8 @@ fun vectorFacts(dir: File): List<String> {
                 fact("authority", h.authority); fact("version", "${h.version.epoch}/${h.version.sequence}")
                 fact("issued_at", h.issuedAt); fact("expires_at", h.expiresAt); fact("digest", h.digest)
                 fact("snapshot", file(h.snapshot)); fact("deltas", h.deltas.joinToString(",") { "${it.from}>${file(it.file)}" })
-                fact("fingerprint", h.fingerprint) }
+                fact("fingerprint", h.fingerprint)
+                fact("shards", h.shards?.let { "${it.bits}:${it.root}:${it.maxSize}" } ?: "") }
             else -> out += "$n:unknown"
         }
     }
@@ -439,6 +447,7 @@ fun malformedInputs(w: World, dir: File) {
         "decodeObject" to { b -> decodeObject(b) }, "objectTypeOf" to { b -> objectTypeOf(b) },
         "decodeRollbackState" to { b -> decodeRollbackState(b) }, "Blocklist.withRollbackState" to { b -> Blocklist.withRollbackState(b) },
         "Blocklist.fromSavedState" to { b -> Blocklist.fromSavedState(b, trust) },
+        "checkShardStructure" to { b -> checkShardStructure(b) },
     )
     val rng = Rng(0x5eed_2026UL)
     var typed = 0; var accepted = 0; var wrong = 0; var mustFail = 0; var mustFailRefused = 0
@@ -941,6 +950,9 @@ fun main(args: Array<String>) {
         "a device syncing every morning" to { aDeviceSyncingEveryMorning(w) }, "a mirror that lies" to { aMirrorThatLies(w) },
         "a frozen mirror" to { aFrozenMirror(w) }, "a state saved to a path" to { aStateSavedToAPath(w) },
         "a compact list saved beside the state" to { aCompactListSavedBesideTheState(w) },
+        "Alice's harvested screen BLOCKED on a phone that never held the list" to { alicesHarvestedScreenReadsBlockedOnAPhoneThatNeverHeldTheList(w) },
+        "Bob's donor screen clean through shards" to { bobsDonorScreenReadsCleanThroughShards(w) },
+        "a tampered shard is refused and changes nothing" to { aTamperedShardIsRefusedAndChangesNothing(w) },
         "threads" to { threads(w) }, "memory" to { memory(w) })
     for ((name, run) in sections) {
         try { run() } catch (e: Throwable) { check("$name ran to the end", false, e); e.printStackTrace() }

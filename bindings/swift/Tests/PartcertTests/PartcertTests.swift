@@ -399,6 +399,12 @@ func vectorFacts(_ dir: URL) throws -> [String] {
             fact("marks", try decodeRollbackState(bytes: bytes).map { "\($0.authority)@\($0.epoch)/\($0.sequence):\($0.digest)^\($0.clockFloor)" }.joined(separator: ","))
             continue
         }
+        if n.hasSuffix(".pcsh") {
+            // A shard file is not an envelope: its structure is read without a head.
+            let shard = try checkShardStructure(bytes: bytes)
+            fact("version", "\(shard.version.epoch)/\(shard.version.sequence)"); fact("bits", shard.bits); fact("index", shard.index)
+            continue
+        }
         switch try decodeObject(bytes: bytes) {
         case let .certificate(certificate):
             let c = certificate.info()
@@ -452,6 +458,7 @@ func vectorFacts(_ dir: URL) throws -> [String] {
             fact("issued_at", h.issuedAt); fact("expires_at", h.expiresAt); fact("digest", h.digest)
             fact("snapshot", file(h.snapshot)); fact("deltas", h.deltas.map { "\($0.from)>\(file($0.file))" }.joined(separator: ","))
             fact("fingerprint", h.fingerprint)
+            fact("shards", h.shards.map { "\($0.bits):\($0.root):\($0.maxSize)" } ?? "")
         }
     }
     return out
@@ -464,7 +471,7 @@ func goldenVectors(_ dir: URL, _ factsFile: URL) throws {
     check("every golden vector decodes to the fields Rust reads (\(decoded.count) fields)", actual == decoded,
           "\(Set(actual).subtracting(decoded)) vs \(Set(decoded).subtracting(actual))")
     check("vectors present", decoded.count > 50, decoded.count)
-    for file in try vectorFiles(dir) where !file.lastPathComponent.hasSuffix(".pcrb") {
+    for file in try vectorFiles(dir) where !file.lastPathComponent.hasSuffix(".pcrb") && !file.lastPathComponent.hasSuffix(".pcsh") {
         let bytes = try Data(contentsOf: file)
         let round: Data
         switch try decodeObject(bytes: bytes) {
@@ -521,6 +528,7 @@ func malformedInputs(_ w: World, _ dir: URL) throws {
         ("decodeObject", { try decodeObject(bytes: $0) }), ("objectTypeOf", { try objectTypeOf(bytes: $0) }),
         ("decodeRollbackState", { try decodeRollbackState(bytes: $0) }), ("Blocklist.withRollbackState", { try Blocklist.withRollbackState(state: $0) }),
         ("Blocklist.fromSavedState", { try Blocklist.fromSavedState(state: $0, trust: trust) }),
+        ("checkShardStructure", { try checkShardStructure(bytes: $0) }),
     ]
     var rng = Rng(state: 0x5eed_2026)
     var typed = 0, accepted = 0, wrong = 0, mustFail = 0, mustFailRefused = 0
