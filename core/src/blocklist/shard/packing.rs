@@ -59,38 +59,49 @@ fn mask(bits: u32) -> u64 {
     }
 }
 
-/// Bits written most significant first.
+/// Bits written most significant first, a word at a time.
 #[derive(Default)]
 struct Writer {
     bytes: Vec<u8>,
-    used: u32,
+    /// Bits not yet written out, in the low `pending` bits.
+    word: u64,
+    pending: u32,
 }
 
 impl Writer {
+    /// Appends the low `width` bits of `value` (at most 57 at once).
     fn put(&mut self, value: u64, width: u32) {
-        for bit in (0..width).rev() {
-            self.bit((value >> bit) & 1 == 1);
+        if width > 56 {
+            self.put(value >> 32, width - 32);
+            self.put(value & mask(32), 32);
+            return;
         }
-    }
-
-    fn bit(&mut self, one: bool) {
-        if self.used % 8 == 0 {
-            self.bytes.push(0);
+        self.word = (self.word << width) | (value & mask(width));
+        self.pending += width;
+        while self.pending >= 8 {
+            self.pending -= 8;
+            self.bytes.push((self.word >> self.pending) as u8);
         }
-        if one {
-            if let Some(last) = self.bytes.last_mut() {
-                *last |= 0x80 >> (self.used % 8);
-            }
-        }
-        self.used += 1;
+        self.word &= mask(self.pending);
     }
 
     fn rice(&mut self, value: u64, k: u8) {
-        for _ in 0..(value >> k) {
-            self.bit(true);
+        let mut quotient = value >> k;
+        while quotient >= 32 {
+            self.put(mask(32), 32);
+            quotient -= 32;
         }
-        self.bit(false);
+        // The quotient's ones, then a zero.
+        self.put(mask(quotient as u32) << 1, quotient as u32 + 1);
         self.put(value, u32::from(k));
+    }
+
+    /// The bytes, the last one's spare bits zero.
+    fn finish(mut self) -> Vec<u8> {
+        if self.pending > 0 {
+            self.bytes.push((self.word << (8 - self.pending)) as u8);
+        }
+        self.bytes
     }
 }
 
@@ -213,7 +224,7 @@ impl PackedHits {
             part_rice,
             base_day,
             day_bits,
-            bits: out.bytes,
+            bits: out.finish(),
         })
     }
 
