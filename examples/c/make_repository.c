@@ -12,7 +12,19 @@
  * written last, atomically: the only file that changes in place. Any
  * static web server or CDN serves the folder as it is.
  *
- *   make_repository REGISTER_ROOT_OUT REPO DAYS [--empty-export]
+ * With --shards the register also cuts its newest list into 256 shards by
+ * key (partcert_shard_set_build; a national list takes up to 2^20) and
+ * re-signs the head naming them (partcert_head_with_shards): each shard,
+ * with the proof that it is exactly its slice of the list signed, at
+ * shards/<root>/<index>.pcsh, written before the head. A phone that
+ * cannot hold the list checks its own parts against the few shards they
+ * lie in (boot_check_shards.c). With --report RECORD, day 1 also lists the
+ * handset whose factory pairing record is RECORD as stolen: its IMEI and
+ * every part paired to it, as a register does for a handset reported with
+ * its record.
+ *
+ *   make_repository REGISTER_ROOT_OUT REPO DAYS [--empty-export] [--shards]
+ *                   [--report RECORD]
  *
  * writes the register's root certificate (for devices to pin) and REPO as
  * served after DAYS days; the days are signed at fixed times (day d at
@@ -35,12 +47,22 @@
 #define WINDOW (30 * DAY)
 #define NAME "Example National Register"
 
+/* How finely --shards cuts the list: 2^8 shards. */
+#define SHARD_BITS 8
+
+/* The pairing record of a handset reported on day 1 (--report), if any. */
+static file_bytes reported = {NULL, 0};
+
 /* The day's reported (stolen) and found handsets. */
 static int day_entries(uint64_t day, int empty_export, partcert_blocklist_entries *listed,
                        partcert_blocklist_entries *found, partcert_error **error) {
     uint64_t first = day == 1 ? 1 : 99 + 2 * day, last = day == 1 ? 100 : 100 + 2 * day;
     uint64_t imei = 0;
     partcert_result rc = PARTCERT_RESULT_OK;
+    if (day == 1 && reported.data != NULL && !empty_export)
+        rc = partcert_blocklist_entries_add_reported_handset(
+            listed, reported.data, reported.len, PARTCERT_REASON_STOLEN, DAY_AT(day) - 3600,
+            PARTCERT_LISTING_STATUS_FINAL, error);
     for (uint64_t body = first; !empty_export && rc == 0 && body <= last; body++) {
         rc = partcert_imei_with_check_digit(35000000000000ULL + body, &imei, error);
         if (rc == 0)
@@ -122,6 +144,44 @@ static partcert_result sign_day(register_state *r, const char *repo, uint64_t da
     return rc;
 }
 
+/* --shards: cuts the list the register holds (its replay of what it
+ * published) into shards, stores each at its path, and re-signs the head
+ * naming them. The head itself is written after, by the caller. */
+static partcert_result publish_shards(register_state *r, const char *repo,
+                                      partcert_error **error) {
+    partcert_shard_set *set = NULL;
+    partcert_head *sharded = NULL;
+    char path[PARTCERT_MAX_PATH_LEN + 1], file[4096];
+    partcert_result rc = partcert_shard_set_build(r->held, partcert_authority_key_id(r->root),
+                                                  SHARD_BITS, &set, error);
+    size_t bytes = 0;
+    for (uint32_t i = 0; rc == 0 && i < partcert_shard_set_count(set); i++) {
+        partcert_bytes *data = NULL;
+        rc = partcert_shard_set_file(set, i, path, &data, error);
+        if (rc == 0) {
+            /* shards/<root>/: made once, the first time this cut is stored */
+            char *slash = strrchr(path, '/');
+            snprintf(file, sizeof file, "%s/%.*s", repo, (int)(slash - path), path);
+            if (mkdir(file, 0755) != 0 && errno != EEXIST) rc = PARTCERT_RESULT_IO;
+            snprintf(file, sizeof file, "%s/%s", repo, path);
+            if (rc == 0 && write_file_atomic(file, partcert_bytes_data(data),
+                                             partcert_bytes_len(data)) != 0)
+                rc = PARTCERT_RESULT_IO;
+            bytes += partcert_bytes_len(data);
+        }
+        partcert_bytes_free(data);
+    }
+    if (rc == 0) rc = partcert_head_with_shards(r->root, r->head, set, &sharded, error);
+    if (rc == 0) {
+        printf("shards: %u of the newest list, %zu bytes in all, under %.*s\n",
+               (unsigned)partcert_shard_set_count(set), bytes, 7 + 64, path);
+        partcert_head_free(r->head);
+        r->head = sharded;
+    }
+    partcert_shard_set_free(set);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     uint8_t seed[PARTCERT_SEED_LEN];
     partcert_authority *root = NULL;
@@ -130,11 +190,25 @@ int main(int argc, char **argv) {
     partcert_error *error = NULL;
     partcert_result rc;
     uint64_t days = argc >= 4 ? strtoull(argv[3], NULL, 10) : 0;
-    int empty_export = argc == 5 && strcmp(argv[4], "--empty-export") == 0;
+    int empty_export = 0, shards = 0, usage = days == 0;
     int status = 0;
     char path[4096];
-    if (days == 0 || (argc != 4 && !empty_export)) {
-        fprintf(stderr, "usage: make_repository REGISTER_ROOT_OUT REPO DAYS [--empty-export]\n");
+    for (int i = 4; !usage && i < argc; i++) {
+        if (strcmp(argv[i], "--empty-export") == 0)
+            empty_export = 1;
+        else if (strcmp(argv[i], "--shards") == 0)
+            shards = 1;
+        else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc && reported.data == NULL)
+            usage = read_file(argv[++i], &reported) != 0;
+        else
+            usage = 1;
+    }
+    if (usage) {
+        fprintf(stderr, "usage: make_repository REGISTER_ROOT_OUT REPO DAYS [--empty-export] "
+                        "[--shards] [--report RECORD]\n");
+        free(reported.data);
+        partcert_trust_store_free(trust);
+        partcert_blocklist_free(r.held);
         return 2;
     }
     memset(seed, 42, sizeof seed);
@@ -158,6 +232,12 @@ int main(int argc, char **argv) {
             status = fail(what, rc, error, 1);
         }
     }
+    if (status == 0 && rc == 0 && shards) {
+        snprintf(path, sizeof path, "%s/shards", argv[2]);
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) status = 1;
+        rc = status == 0 ? publish_shards(&r, argv[2], &error) : rc;
+        if (rc != 0) status = fail("shards", rc, error, 1);
+    }
     /* The head last, atomically: devices see yesterday's repository or
      * today's, never a head naming a file not yet there. */
     if (status == 0) {
@@ -174,5 +254,6 @@ int main(int argc, char **argv) {
     partcert_blocklist_free(r.held);
     partcert_trust_store_free(trust);
     partcert_authority_free(root);
+    free(reported.data);
     return status;
 }

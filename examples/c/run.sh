@@ -4,14 +4,23 @@
 # nginx serves it on 127.0.0.1 (scripts/serve.sh, stopped on exit), and a
 # device (sync_device.c, with libcurl) keeps its list current from it —
 # and from mirrors that replay an old head, serve another day's file or
-# one cut short, or freeze. libcurl's headers (Debian's
-# libcurl4-openssl-dev) are installed when missing.
+# one cut short, or freeze. Then the register also publishes its list as
+# shards (make_repository --shards), and a phone that never held the list
+# runs its boot self-check against the few shards its keys lie in
+# (boot_check_shards.c): Bob's handset clean, Bob's with Alice's harvested
+# screen fitted BLOCKED, and mirrors serving altered or cut shards, or no
+# shards at all, refused. The handsets are the C tests' world
+# (ffi/tests/c/test_story.c writes their certificates and records).
+# libcurl's headers (Debian's libcurl4-openssl-dev) are installed when
+# missing.
 #
 #   bash examples/c/run.sh                  # build the examples, then run
-#   bash examples/c/run.sh BIN [WRAPPER...] # run BIN/make_repository and
-#                                           # BIN/sync_device, each under
+#   bash examples/c/run.sh BIN [WRAPPER...] # run BIN/make_repository,
+#                                           # BIN/sync_device and
+#                                           # BIN/boot_check_shards, each under
 #                                           # WRAPPER (ffi/tests/run.sh: ASan
-#                                           # builds, and valgrind)
+#                                           # builds, and valgrind), with the
+#                                           # handsets in $PARTCERT_C_FIXTURES
 #
 # One line a case, "ok - ..." or "not ok - ..."; exit 1 if any failed.
 set -euo pipefail
@@ -52,15 +61,24 @@ else
     cp "$target/debug/libpartcert_ffi.so" "$bin/lib/libpartcert.so.$version"
     ln -sf "libpartcert.so.$version" "$bin/lib/libpartcert.so.${version%%.*}"
     ln -sf "libpartcert.so.${version%%.*}" "$bin/lib/libpartcert.so"
-    for program in make_repository sync_device; do
+    for program in make_repository sync_device boot_check_shards; do
         # shellcheck disable=SC2046 # pkg-config prints a list of flags
         gcc -std=c11 -Wall -Wextra -Werror -Wpedantic -g -I ffi/include "examples/c/$program.c" \
             -o "$bin/$program" -L "$bin/lib" -lpartcert -Wl,-rpath,"$bin/lib" \
             $(pkg-config --cflags --libs libcurl)
     done
+    # The handsets: the C tests' world, written by its story test.
+    gcc -std=c11 -Wall -Wextra -Werror -Wpedantic -g -I ffi/include -I ffi/tests/c \
+        ffi/tests/c/test_story.c -o "$bin/test_story" -L "$bin/lib" -lpartcert -Wl,-rpath,"$bin/lib"
+    mkdir -p "$work/fixtures"
+    "$bin/test_story" "$work/fixtures" >"$work/fixtures.log" 2>&1 ||
+        { cat "$work/fixtures.log"; exit 1; }
+    PARTCERT_C_FIXTURES="$work/fixtures"
 fi
+fx="${PARTCERT_C_FIXTURES:?set PARTCERT_C_FIXTURES to the folder test_story.c wrote, with BIN}"
 make_repository=("$@" "$bin/make_repository")
 sync_device=("$@" "$bin/sync_device")
+boot_check_shards=("$@" "$bin/boot_check_shards")
 
 failed=0
 # expect WHAT STATUS TEXT COMMAND...: one case, passing when COMMAND exits
@@ -131,4 +149,39 @@ same "... and the head served is the one it was" "$served/repo/head.pchd" "$head
 "${register[@]}" "$served/repo" 9 >/dev/null
 expect "the register's next days reach the device: current again" 0 "epoch 1 sequence 9, current" \
     "${sync_device[@]}" "$url/repo" "${device[@]}" "$(day 9)"
+
+# Shards: the register publishes three days, handset A (Alice's, stolen)
+# reported on day 1 with its record, and its newest list cut into 256
+# shards. A phone that never held the list checks itself against them.
+expect "the register publishes its list as shards beside it, the head naming them" 0 \
+    "shards: 256 of the newest list" \
+    "${register[@]}" "$served/sharded" 3 --shards --report "$fx/stolen-pairing.pcpr"
+phone=("$fx/acme-root.pcrt" "$work/register-root.pcrt" "$fx/acme-line.pcrt"
+    "$fx/donor-pairing.pcpr" 490154203237518 "$(day 3)")
+expect "Bob's phone, as built, fetches only its own keys' shards and is clean" 0 \
+    "OK — every part is this handset's own, and nothing is reported stolen or lost" \
+    "${boot_check_shards[@]}" "$url/sharded" "${phone[@]}" "$fx/donor-board.pcrt" \
+    "$fx/donor-screen.pcrt"
+expect "... with Alice's harvested screen fitted, it reads BLOCKED, never having held the list" 1 \
+    "part 1: BLOCKED — Acme screen SCR-A is listed as stolen" \
+    "${boot_check_shards[@]}" "$url/sharded" "${phone[@]}" "$fx/donor-board.pcrt" \
+    "$fx/stolen-screen.pcrt"
+cp -r "$served/sharded" "$served/altered-shards"
+cp -r "$served/sharded" "$served/cut-shards"
+for shard in "$served"/altered-shards/shards/*/*.pcsh; do
+    size="$(stat -c %s "$shard")"
+    dd if=/dev/zero of="$shard" bs=1 seek=$((size - 32)) count=32 conv=notrunc status=none
+done
+for shard in "$served"/cut-shards/shards/*/*.pcsh; do truncate -s -1 "$shard"; done
+expect "a mirror serving shards whose proofs were altered is refused: nothing concluded" 20 \
+    "error 206 (FileMismatch)" \
+    "${boot_check_shards[@]}" "$url/altered-shards" "${phone[@]}" "$fx/donor-board.pcrt" \
+    "$fx/stolen-screen.pcrt"
+expect "a mirror serving shards cut short by a byte is refused" 20 "error 100 (Truncated)" \
+    "${boot_check_shards[@]}" "$url/cut-shards" "${phone[@]}" "$fx/donor-board.pcrt" \
+    "$fx/donor-screen.pcrt"
+expect "a repository that serves no shards is refused by name (sync the whole list instead)" 20 \
+    "error 111 (InvalidField)" \
+    "${boot_check_shards[@]}" "$url/repo" "${phone[@]}" "$fx/donor-board.pcrt" \
+    "$fx/donor-screen.pcrt"
 exit "$failed"

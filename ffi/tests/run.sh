@@ -17,7 +17,9 @@
 #      and run under AddressSanitizer + UndefinedBehaviorSanitizer (static
 #      library), then under valgrind memcheck (shared library, through its
 #      soname libpartcert.so.MAJOR) — the repository examples through
-#      examples/c/run.sh, syncing with libcurl from nginx on 127.0.0.1; the
+#      examples/c/run.sh, syncing with libcurl from nginx on 127.0.0.1, and
+#      a boot self-check against a register's shards (boot_check_shards.c,
+#      with the handsets test_story.c writes to the fixtures); the
 #      threaded updater test (test_threads.c) also runs under
 #      ThreadSanitizer with no suppressions file (shared and static) and
 #      unsanitized, with its resident memory checked, and a caller's own
@@ -431,7 +433,8 @@ for source in "${tests[@]}"; do
     fi
 done
 run_examples asan "$work/asan"
-run_program "repository examples, served by nginx [asan]" bash examples/c/run.sh "$work/asan"
+PARTCERT_C_FIXTURES="$work/fixtures" \
+    run_program "repository examples, served by nginx [asan]" bash examples/c/run.sh "$work/asan"
 
 step "the threaded updater under ThreadSanitizer (no suppressions) and unsanitized"
 # TSan instruments the C program, not the library; the library finds TSan's
@@ -491,7 +494,7 @@ for source in "${tests[@]}"; do
     fi
 done
 run_examples valgrind "$work/valgrind" "${valgrind[@]}"
-run_program "repository examples, served by nginx [valgrind]" \
+PARTCERT_C_FIXTURES="$work/fixtures" run_program "repository examples, served by nginx [valgrind]" \
     bash examples/c/run.sh "$work/valgrind" "${valgrind[@]}"
 
 step "install: ffi/install.sh, then build the examples with pkg-config alone"
