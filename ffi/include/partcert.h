@@ -51,7 +51,8 @@
  *   Owned objects (`partcert_verdict`, `partcert_handset_report`, the
  *   evidence and builder types, `partcert_bytes`, `partcert_error`,
  *   `partcert_list_changes`, `partcert_lists_checked`, `partcert_head`,
- *   `partcert_blocklist_update`, the holders): a constructor writes one to a
+ *   `partcert_blocklist_update`, `partcert_shard_check`,
+ *   `partcert_shard_set`, the holders): a constructor writes one to a
  *   `T **` (or returns it, when it cannot fail); it is yours, freed once
  *   with `partcert_<type>_free`.
  *   Shared objects (`partcert_trust_store`, `partcert_blocklist`):
@@ -62,7 +63,8 @@
  *   PARTCERT_RESULT_SHARED_OBJECT; 503 before 1.7), so a
  *   reader's reference is a snapshot that never changes under it.
  *   Borrowed objects and data (`partcert_blocklist_status`, the verdicts
- *   and errors in a handset report, the head an update follows, every
+ *   and errors in a handset report, the head an update or a shard check
+ *   follows, every
  *   `partcert_str`, `partcert_slice`
  *   and `partcert_imeis` the library hands out, every pointer to a struct
  *   or to 32 bytes it returns) are handed out `const`, live as long as the
@@ -100,7 +102,8 @@
  *   holder; readers `_load` a reference, verify with it and `_free` it;
  *   the updater `_apply_`s an update (or `_publish`es a new one) in O(1)
  *   for the readers, and old ones are freed by their last reader. A
- *   `partcert_blocklist_update` is driven by one thread at a time.
+ *   `partcert_blocklist_update` or `partcert_shard_check` is driven by one
+ *   thread at a time.
  *
  * - ThreadSanitizer. The library is not built with TSan; instead it finds
  *   TSan's `__tsan_acquire` and `__tsan_release` in your process and tells
