@@ -10,8 +10,9 @@
  * (408), never clean; the boot self-check of a handset with Alice's
  * screen fitted, through a holder; a shard altered, cut short, of another
  * slice or of another list is refused and the device's blocklist is
- * unchanged; a head without shards; the register's own refusals; NULLs
- * for every call. */
+ * unchanged; a head without shards; shards of a list older than the one
+ * the device accepted (rollback); the register's own refusals; NULLs for
+ * every call. */
 #include "world.h"
 
 static world w;
@@ -403,6 +404,40 @@ static void a_head_without_shards_and_a_forged_or_untrusted_head_are_refused(voi
     repo_free(&r);
 }
 
+static void shards_of_a_list_older_than_the_device_accepted_are_refused(void) {
+    /* The device holds s2 (sequence 2); a mirror serves s1's shards under
+     * a head signed for s1 (sequence 1). */
+    partcert_blocklist *device = blocklist_at_s2(&w), *s1 = partcert_blocklist_new();
+    partcert_part_evidence *alice = evidence_for(&w, w.screen_a);
+    partcert_shard_set *set = NULL;
+    partcert_head *plain = NULL, *old = NULL;
+    partcert_shard_check *check = NULL;
+    partcert_slice added = {bdata(w.s1), blen(w.s1)}, head;
+    OK(partcert_blocklist_apply(s1, w.trust, bdata(w.s1), blen(w.s1), S1_AT, NULL, E));
+    OK(partcert_shard_set_build(s1, partcert_authority_key_id(w.register_root), BITS, &set, E));
+    OK(partcert_head_next(w.publisher, NULL, &added, 1, 30 * DAY, S1_AT + HOUR, HEAD_UNTIL, &plain,
+                          E));
+    OK(partcert_head_with_shards(w.publisher, plain, set, &old, E));
+    head = partcert_head_bytes(old);
+    CHECK_FAIL(partcert_shard_check_begin_part(device, w.trust, head.data, head.len, NULL, 0, alice,
+                                               NOW, &check, E),
+               PARTCERT_RESULT_ROLLBACK, "rollback");
+    CHECK(check == NULL);
+    /* The device still holds s2, and Alice's screen still reads blocked. */
+    CHECK(partcert_blocklist_list(device, 0)->version.sequence == 2);
+    {
+        partcert_verdict *verdict = verdict_of(device, w.screen_a);
+        CHECK(partcert_verdict_is_blocked(verdict));
+        partcert_verdict_free(verdict);
+    }
+    partcert_head_free(plain);
+    partcert_head_free(old);
+    partcert_shard_set_free(set);
+    partcert_part_evidence_free(alice);
+    partcert_blocklist_free(s1);
+    partcert_blocklist_free(device);
+}
+
 static void the_register_refuses_to_cut_what_it_does_not_hold_or_sign_another_list(void) {
     partcert_blocklist *empty = partcert_blocklist_new(), *s1 = partcert_blocklist_new();
     partcert_blocklist *s2 = blocklist_at_s2(&w);
@@ -563,6 +598,7 @@ int main(void) {
     RUN(a_boot_self_check_through_a_holder_finds_the_harvested_screen);
     RUN(a_tampered_shard_is_refused_and_the_device_unchanged);
     RUN(a_head_without_shards_and_a_forged_or_untrusted_head_are_refused);
+    RUN(shards_of_a_list_older_than_the_device_accepted_are_refused);
     RUN(the_register_refuses_to_cut_what_it_does_not_hold_or_sign_another_list);
     RUN(null_arguments_name_the_argument);
     world_free(&w);
