@@ -12,6 +12,7 @@
 #   OUT/src/main/kotlin/org/partcert/BlocklistSync.kt     hand-written: the suspending sync
 #   OUT/src/main/kotlin/org/partcert/ErrorCodes.kt        hand-written: e.code as an Int
 #   OUT/src/main/kotlin/org/partcert/ApplyInBackground.kt hand-written: suspending applyInBackground
+#   OUT/src/main/kotlin/org/partcert/CheckShards.kt       hand-written: the suspending shard check
 #   OUT/src/main/jniLibs/arm64-v8a/libpartcert_uniffi.so
 #   OUT/src/main/jniLibs/armeabi-v7a/libpartcert_uniffi.so
 #   OUT/src/main/jniLibs/x86_64/libpartcert_uniffi.so
