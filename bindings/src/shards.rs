@@ -416,6 +416,39 @@ mod tests {
         assert_eq!(refused, Err(408));
     }
 
+    /// Two checks begun at once for keys in different shards: the one
+    /// finished second is proven again over the first's result, and the
+    /// phone then answers both keys.
+    #[test]
+    fn two_checks_at_once_both_keep_their_shards() {
+        let (trust, head, files) = served();
+        let phone = Blocklist::new();
+        let first_key = stolen(1).key;
+        let begin = |key| {
+            Arc::clone(&phone)
+                .begin_shard_check(Arc::clone(&trust), head.clone(), vec![key], T0 + 1)
+                .expect("a head with shards")
+        };
+        let first = begin(first_key);
+        let first_path = first.next_fetch().expect("a shard").path;
+        let second_key = (2..=40)
+            .map(|n| stolen(n).key)
+            .find(|key| begin(*key).next_fetch().expect("a shard").path != first_path)
+            .expect("a key in another shard");
+        let second = begin(second_key);
+        for check in [&first, &second] {
+            while let Some(fetch) = check.next_fetch() {
+                check.offer(files[&fetch.path].clone()).expect("proven");
+            }
+        }
+        assert_eq!(first.finish().map(|o| o.shards_fetched), Ok(1));
+        assert_eq!(second.finish().map(|o| o.shards_fetched), Ok(1));
+        assert_eq!(
+            phone.lookup(vec![first_key, second_key]).map(|l| l.len()),
+            Ok(2)
+        );
+    }
+
     /// A shard altered in transit is refused, ends the check and leaves
     /// the phone's lists as they were.
     #[test]
