@@ -2,7 +2,9 @@
 //! what a register pays to cut a national list into shards (time, bytes),
 //! and what a phone fetches and spends to check one identity.
 //! Run: `cargo bench -p partcert --bench shards` (1M listings; set
-//! `PARTCERT_BENCH_LISTINGS` for another size); results in BENCHMARKS.md.
+//! `PARTCERT_BENCH_LISTINGS` for another size, and
+//! `PARTCERT_BENCH_SHARD_BITS` to cut it other than its size says);
+//! results in BENCHMARKS.md.
 //! Under `-- --test` (the CI smoke run) the list is small.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
@@ -72,7 +74,10 @@ fn benches(c: &mut Criterion) {
         let mut whole = Blocklist::new();
         whole.apply(&trust, &compact, at).unwrap();
         let start = Instant::now();
-        let shards = ShardSet::build(whole.list(&register).unwrap(), None).unwrap();
+        let bits = std::env::var("PARTCERT_BENCH_SHARD_BITS")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        let shards = ShardSet::build(whole.list(&register).unwrap(), bits).unwrap();
         let cut_time = start.elapsed();
         let list = SignedList::Compact(Box::new(compact));
         let head = Head::next(

@@ -109,15 +109,6 @@ pub fn shard_of(key: &BlockKey, bits: u32) -> u32 {
     slice(position(key), bits)
 }
 
-/// The shard a compact list's listing lies in: a fingerprint's leading
-/// bits are its part's (a list is never cut finer than its fingerprints).
-fn shard_of_hit(key: &CompactKey, bits: u32) -> u32 {
-    match key {
-        CompactKey::Imei(imei) => slice(imei_position(*imei), bits),
-        CompactKey::Part(print) => slice(fingerprint_position(print), bits),
-    }
-}
-
 /// A fingerprint's bits as the leading bits of a position.
 fn fingerprint_position(print: &PartFingerprint) -> u64 {
     let aligned = print.bits().checked_shl(128 - print.width()).unwrap_or(0);
@@ -397,33 +388,7 @@ impl ShardSet {
             }
             Held::Compact { snapshot, changes } => {
                 let width = snapshot.list.fingerprint_width();
-                let bits = bits.min(width);
-                let (imei_free, part_free) = free_bits(bits, width)?;
-                let mut hits: Vec<Vec<ShardHit>> = vec![Vec::new(); 1 << bits];
-                for hit in snapshot.list.iter() {
-                    push(&mut hits, shard_of_hit(&hit.key, bits), ShardHit::of(&hit)?)?;
-                }
-                let mut slices: Vec<Vec<ShardChange>> = vec![Vec::new(); 1 << bits];
-                for change in changes.iter() {
-                    let change = match change {
-                        OverlayChange::Listed(entry) => ShardChange::Listed(*entry),
-                        OverlayChange::Delisted(key) => ShardChange::Delisted(*key),
-                    };
-                    push(&mut slices, shard_of(&change.key(), bits), change)?;
-                }
-                hits.into_iter()
-                    .zip(slices)
-                    .map(|(mut hits, changes)| {
-                        // The list's order: by key, equal fingerprints as
-                        // the list keeps them (a stable sort).
-                        hits.sort_by_key(|hit| hit.key);
-                        Ok(ShardContent::Compact {
-                            fingerprint_width: width as u8,
-                            hits: PackedHits::pack(&hits, imei_free, part_free)?,
-                            changes,
-                        })
-                    })
-                    .collect::<Result<_, Error>>()?
+                cut_compact(&snapshot.list, changes, bits.min(width), width)?
             }
             Held::Shards(_) => {
                 return Err(Error::InvalidField(
@@ -539,6 +504,128 @@ impl ShardSet {
             .iter()
             .map(|body| file_len(self.bits, body.len()))
     }
+}
+
+/// A compact list's listing, kept lean while a list is cut (16 bytes for
+/// an IMEI; a national list holds hundreds of millions).
+#[derive(Clone, Copy)]
+struct Lean {
+    /// An IMEI's mixed position, or a part fingerprint's bits.
+    key: u128,
+    /// Reason code, status and day, as `pack_meta` packs them.
+    meta: u32,
+    handset: Option<Imei>,
+}
+
+fn pack_meta(hit: &ShardHit) -> u32 {
+    (hit.day & 0x00ff_ffff)
+        | (hit.reason.code() << 24)
+        | (u32::from(hit.status == ListingStatus::Suspended) << 28)
+}
+
+fn unpack_meta(key: HitKey, meta: u32, handset: Option<Imei>) -> Result<ShardHit, Error> {
+    Ok(ShardHit {
+        key,
+        reason: Reason::from_code((meta >> 24) & 0xf)
+            .ok_or(Error::InvalidField("a compact listing's reason"))?,
+        status: if meta & (1 << 28) != 0 {
+            ListingStatus::Suspended
+        } else {
+            ListingStatus::Final
+        },
+        day: meta & 0x00ff_ffff,
+        handset,
+    })
+}
+
+/// A compact list's shards, in order, in one pass over the list: its IMEIs
+/// sorted by position (their shards in order), its part fingerprints in
+/// the list's own order (already their shards'), and the changes since
+/// its snapshot grouped by shard. No shard is held as a list of its own.
+fn cut_compact(
+    list: &super::compact::CompactList,
+    changes: &super::sorted::Sorted<OverlayChange>,
+    bits: u32,
+    width: u32,
+) -> Result<Vec<ShardContent>, Error> {
+    let (imei_free, part_free) = free_bits(bits, width)?;
+    let mut imeis: Vec<(u64, u32)> = Vec::new();
+    let mut parts: Vec<Lean> = Vec::new();
+    for hit in list.iter() {
+        let hit = ShardHit::of(&hit)?;
+        if hit.day > 0x00ff_ffff {
+            return Err(Error::InvalidField("a compact listing's day"));
+        }
+        match hit.key {
+            HitKey::Imei(position) => imeis.push((position, pack_meta(&hit))),
+            HitKey::Part(print) => parts.push(Lean {
+                key: print,
+                meta: pack_meta(&hit),
+                handset: hit.handset,
+            }),
+        }
+    }
+    // Positions are distinct (a bijection of distinct IMEIs).
+    imeis.sort_unstable_by_key(|(position, _)| *position);
+    // Already in order in the list; a stable sort keeps equal ones so.
+    parts.sort_by_key(|part| part.key);
+    let mut by_shard: BTreeMap<u32, Vec<ShardChange>> = BTreeMap::new();
+    for change in changes.iter() {
+        let change = match change {
+            OverlayChange::Listed(entry) => ShardChange::Listed(*entry),
+            OverlayChange::Delisted(key) => ShardChange::Delisted(*key),
+        };
+        by_shard
+            .entry(shard_of(&change.key(), bits))
+            .or_default()
+            .push(change);
+    }
+    let imei_shard = |position: u64| slice(position << (u64::BITS - packing::IMEI_BITS), bits);
+    let part_shard = |print: u128| {
+        PartFingerprint::from_bits(print, width)
+            .map_or(u32::MAX, |print| slice(fingerprint_position(&print), bits))
+    };
+    let (mut next_imei, mut next_part) = (0usize, 0usize);
+    let mut contents = Vec::with_capacity(1 << bits);
+    let mut hits: Vec<ShardHit> = Vec::new();
+    for index in 0..1u32 << bits {
+        hits.clear();
+        while let Some(&(position, meta)) = imeis.get(next_imei) {
+            if imei_shard(position) != index {
+                break;
+            }
+            hits.push(unpack_meta(HitKey::Imei(position), meta, None)?);
+            next_imei += 1;
+        }
+        while let Some(part) = parts.get(next_part) {
+            if part_shard(part.key) != index {
+                break;
+            }
+            hits.push(unpack_meta(
+                HitKey::Part(part.key),
+                part.meta,
+                part.handset,
+            )?);
+            next_part += 1;
+        }
+        let changes = by_shard.remove(&index).unwrap_or_default();
+        if hits.len() + changes.len() > MAX_SHARD_ENTRIES {
+            return Err(Error::LengthOverBound {
+                field: "shard entries",
+                length: hits.len() + changes.len(),
+                max: MAX_SHARD_ENTRIES,
+            });
+        }
+        contents.push(ShardContent::Compact {
+            fingerprint_width: width as u8,
+            hits: PackedHits::pack(&hits, imei_free, part_free)?,
+            changes,
+        });
+    }
+    if next_imei != imeis.len() || next_part != parts.len() || !by_shard.is_empty() {
+        return Err(Error::InvalidField("a key outside every shard"));
+    }
+    Ok(contents)
 }
 
 fn push<T>(slices: &mut [Vec<T>], index: u32, item: T) -> Result<(), Error> {
