@@ -427,6 +427,17 @@ fun goldenVectors(dir: File, factsFile: File) {
     val camera = verifier.verifyPart(PartEvidence(Certificate.decode(v("keyed_camera.cert")), chain,
         challenge = ChallengeAnswer(Challenge.fromNonce(ByteArray(32) { 0x42 }), ChallengeResponse.decode(v("camera_response.pcr")))), now)
     check("golden camera verdict as in Rust", "verdict:camera=${camera.summary}" in expected, camera.summary)
+    // Alice's screen on a phone that holds no list, through the one shard the head names for it.
+    val head = v("repository_head.pchd")
+    val shardNow = RepositoryHead.decode(head).info().issuedAt + 3_600UL
+    val bare = PartEvidence(Certificate.decode(v("screen.cert")), chain)
+    val phone = Blocklist()
+    phone.beginShardCheck(trust, head, Verifier(trust).blocklistKeys(bare, shardNow), shardNow).use { shardCheck ->
+        while (shardCheck.nextFetch() != null) shardCheck.offer(v("screen_shard.pcsh"))
+        shardCheck.finish()
+    }
+    val throughShard = Verifier(trust, phone).verifyPart(bare, shardNow)
+    check("golden screen through its shard as in Rust", "verdict:screen_through_shard=${throughShard.summary}" in expected, throughShard.summary)
 }
 
 /** xorshift64*: the same sequence in the Kotlin and Swift tests. */

@@ -282,5 +282,35 @@ fn verdicts(dir: &Path) -> Result<(), String> {
         .map_err(fail)?;
     println!("verdict:camera={}", verdict.summary());
     println!("now={NOW}");
+    screen_through_shard(dir, &trust, &screen, &chain)
+}
+
+/// Alice's screen (no pairing record: its own key only) checked by a phone
+/// that holds no list, through the one shard the head names for it,
+/// an hour after the head was issued.
+fn screen_through_shard(
+    dir: &Path,
+    trust: &TrustStore,
+    screen: &Certificate,
+    chain: &[Certificate],
+) -> Result<(), String> {
+    let fail = |e: Error| e.to_string();
+    let head = read(dir, "repository_head.pchd")?;
+    let now = Head::decode(&head).map_err(fail)?.issued_at() + 3_600;
+    let evidence = PartEvidence::new(screen, chain);
+    let keys = Verifier::new(trust).blocklist_keys(&evidence, now);
+    let mut check = Blocklist::new()
+        .check_shards(trust, &head, &keys, now)
+        .map_err(fail)?;
+    let shard = read(dir, "screen_shard.pcsh")?;
+    while check.next_fetch().is_some() {
+        check.offer(&shard).map_err(fail)?;
+    }
+    let phone = check.finish().map_err(fail)?;
+    let verdict = Verifier::new(trust)
+        .with_blocklist(&phone)
+        .verify_part(&evidence, now)
+        .map_err(fail)?;
+    println!("verdict:screen_through_shard={}", verdict.summary());
     Ok(())
 }

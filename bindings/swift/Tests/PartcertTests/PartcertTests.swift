@@ -503,6 +503,18 @@ func goldenVectors(_ dir: URL, _ factsFile: URL) throws {
         challenge: ChallengeAnswer(challenge: Challenge.fromNonce(nonce: Data(repeating: 0x42, count: 32)),
                                    response: ChallengeResponse.decode(bytes: v("camera_response.pcr")))), now: now)
     check("golden camera verdict as in Rust", expected.contains("verdict:camera=\(camera.summary)"), camera.summary)
+    // Alice's screen on a phone that holds no list, through the one shard the head names for it.
+    let head = try v("repository_head.pchd")
+    let shardNow = try RepositoryHead.decode(bytes: head).info().issuedAt + 3_600
+    let bare = PartEvidence(certificate: try Certificate.decode(bytes: v("screen.cert")), chain: chain)
+    let phone = Blocklist()
+    let shardCheck = try phone.beginShardCheck(trust: trust, head: head,
+        keys: try Verifier(trust: trust).blocklistKeys(evidence: bare, now: shardNow), now: shardNow)
+    while shardCheck.nextFetch() != nil { try shardCheck.offer(bytes: v("screen_shard.pcsh")) }
+    _ = try shardCheck.finish()
+    let throughShard = try Verifier(trust: trust, blocklist: phone).verifyPart(evidence: bare, now: shardNow)
+    check("golden screen through its shard as in Rust", expected.contains("verdict:screen_through_shard=\(throughShard.summary)"),
+          throughShard.summary)
 }
 
 /// xorshift64*: the same sequence in the Kotlin and Swift tests.
