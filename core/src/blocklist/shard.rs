@@ -7,7 +7,7 @@
 //! digest, lies where the part does), a handset's the first 64 bits of a
 //! SHA-256 of its IMEI (IMEIs cluster by model; hashed, they spread
 //! evenly). Its **shard** is the first `bits` bits of its position, with
-//! `bits` at most [`MAX_SHARD_BITS`](limits::MAX_SHARD_BITS) (20): a
+//! `bits` at most [`MAX_SHARD_BITS`](crate::limits::MAX_SHARD_BITS) (20): a
 //! server that serves a shard learns which 1/2^bits of the key space the
 //! key lies in, nothing finer.
 //!
@@ -50,8 +50,8 @@ const LEAF_DOMAIN: &[u8] = b"partcert/shard/v1\0";
 const ENTRIES_PER_SHARD: u64 = 128;
 
 /// The bits a list of `entries` keys is cut by: enough that a shard holds
-/// about [`ENTRIES_PER_SHARD`] (128) keys on average, never more than
-/// [`MAX_SHARD_BITS`](limits::MAX_SHARD_BITS). A London register's million
+/// about 128 keys on average, never more than
+/// [`MAX_SHARD_BITS`](crate::limits::MAX_SHARD_BITS). A London register's million
 /// listings take 13 bits (122 a shard); a national list of 200 million
 /// takes 20 (191 a shard); past about 134 million keys the bound on what a
 /// server may learn, not the shard's size, decides.
