@@ -46,20 +46,14 @@ pub fn handset_check(
     };
     // Registers checked through their shards: only the keys this check
     // looks up are fetched.
-    let fetched = if args.trust.blocklist_repo.is_empty() {
-        Vec::new()
-    } else {
-        let keys = loaded
-            .verifier()
-            .handset_blocklist_keys(&evidence, loaded.now);
-        shards::fetch(
-            &mut loaded.blocklist,
-            &loaded.trust,
-            loaded.now,
-            &args.trust.blocklist_repo,
-            &keys,
-        )?
-    };
+    let now = loaded.now;
+    let fetched = shards::fetch(
+        &mut loaded.blocklist,
+        &loaded.trust,
+        now,
+        &args.trust.blocklist_repo,
+        |verifier| verifier.handset_blocklist_keys(&evidence, now),
+    )?;
     let report = loaded
         .verifier()
         .verify_handset(&evidence, loaded.now)

@@ -44,21 +44,18 @@ pub fn verify(args: VerifyArgs, ctx: Ctx, out: &mut dyn Write) -> Result<u8, Cli
     }
     // Registers checked through their shards: only the keys this verdict
     // looks up are fetched.
-    let fetched = if args.trust.blocklist_repo.is_empty() {
-        Vec::new()
-    } else {
-        let keys = loaded
-            .verifier()
-            .on_handset(&args.on_handset)
-            .blocklist_keys(&evidence, loaded.now);
-        shards::fetch(
-            &mut loaded.blocklist,
-            &loaded.trust,
-            loaded.now,
-            &args.trust.blocklist_repo,
-            &keys,
-        )?
-    };
+    let now = loaded.now;
+    let fetched = shards::fetch(
+        &mut loaded.blocklist,
+        &loaded.trust,
+        now,
+        &args.trust.blocklist_repo,
+        |verifier| {
+            verifier
+                .on_handset(&args.on_handset)
+                .blocklist_keys(&evidence, now)
+        },
+    )?;
     let verdict = loaded
         .verifier()
         .on_handset(&args.on_handset)

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use partcert::blocklist::{BlockKey, Head};
-use partcert::{Blocklist, ObjectType, TrustStore};
+use partcert::{Blocklist, ObjectType, TrustStore, Verifier};
 use serde_json::{Value, json};
 
 use crate::blocklist::{HEAD, file_refused, head_refused};
@@ -29,15 +29,22 @@ pub struct Fetched {
     bytes: u64,
 }
 
-/// Fetches, from each repository in `urls`, its head and the shards `keys`
-/// lie in, and holds each register's list in `blocklist` as those shards.
+/// Fetches, from each repository in `urls` (none: nothing is done), its
+/// head and the shards that the keys a verdict looks up lie in (`keys`
+/// says which, from a verifier), and holds each register's list in
+/// `blocklist` as those shards.
 pub fn fetch(
     blocklist: &mut Blocklist,
     trust: &TrustStore,
     now: u64,
     urls: &[String],
-    keys: &[BlockKey],
+    keys: impl FnOnce(Verifier<'_>) -> Vec<BlockKey>,
 ) -> Result<Vec<Fetched>, CliError> {
+    if urls.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys = keys(Verifier::new(trust));
+    let keys = keys.as_slice();
     let mut fetched = Vec::with_capacity(urls.len());
     for url in urls {
         let fetcher = Fetcher::new(url, TIMEOUT, RETRIES);
