@@ -67,6 +67,10 @@ fn phone_check(
     now: u64,
 ) -> Result<Blocklist, Error> {
     let mut check = phone.check_shards(trust, served.head.as_bytes(), keys, now)?;
+    // The whole plan up front (fetched at once), in the order offered.
+    let plan = check.fetches();
+    assert_eq!(plan.len(), check.remaining());
+    assert_eq!(plan.first(), check.next_fetch().as_ref());
     while let Some(fetch) = check.next_fetch() {
         let bytes = served.file(fetch.index);
         assert_eq!(fetch.path, served.head.shards().unwrap().path(fetch.index));

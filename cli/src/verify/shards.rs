@@ -12,7 +12,7 @@ use partcert::{Blocklist, ObjectType, TrustStore, Verifier};
 use serde_json::{Value, json};
 
 use crate::blocklist::{HEAD, file_refused, head_refused};
-use crate::error::CliError;
+use crate::error::{CliError, ToolCode};
 use crate::http::Fetcher;
 
 /// How long to wait for a repository, and how many more tries.
@@ -54,9 +54,28 @@ pub fn fetch(
             .check_shards(trust, &head_bytes, keys, now)
             .map_err(|error| head_refused(error, &fetcher.url(HEAD)))?;
         let head = check.head().clone();
-        let mut paths = Vec::with_capacity(check.remaining());
-        while let Some(shard) = check.next_fetch() {
-            let body = fetcher.get(&shard.path, shard.max_size)?;
+        // Every shard at once: the second and last round trip.
+        let plan = check.fetches();
+        let bodies: Vec<Result<Vec<u8>, CliError>> = std::thread::scope(|scope| {
+            let fetching: Vec<_> = plan
+                .iter()
+                .map(|shard| scope.spawn(|| fetcher.get(&shard.path, shard.max_size)))
+                .collect();
+            fetching
+                .into_iter()
+                .map(|fetch| {
+                    fetch.join().unwrap_or_else(|_| {
+                        Err(
+                            CliError::tool(ToolCode::Internal, "a fetch thread panicked")
+                                .hint("a bug: please report it"),
+                        )
+                    })
+                })
+                .collect()
+        });
+        let mut paths = Vec::with_capacity(plan.len());
+        for (shard, body) in plan.into_iter().zip(bodies) {
+            let body = body?;
             bytes += body.len() as u64;
             check
                 .offer(&body)

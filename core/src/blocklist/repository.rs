@@ -666,6 +666,20 @@ impl ShardCheck {
         self.fetches.len()
     }
 
+    /// Every shard left to fetch, in the order they are offered: none
+    /// depends on another, so a device fetches them all at once (one round
+    /// trip after the head's) and then offers each.
+    pub fn fetches(&self) -> Vec<ShardFetch> {
+        self.fetches
+            .iter()
+            .map(|&index| ShardFetch {
+                path: self.shards.path(index),
+                index,
+                max_size: self.shards.max_size,
+            })
+            .collect()
+    }
+
     /// Offers the bytes fetched for [`ShardCheck::next_fetch`]: proven
     /// against the head's root (size, structure, list, slice, proof)
     /// before anything is kept. On an error drop the check: the device's
