@@ -299,11 +299,12 @@ impl PackedHits {
                 } else {
                     None
                 };
-                let slice = u64::from(index) << free;
+                // The slice's bits above the free ones: a fingerprint may be
+                // wider than 64 bits (a list of 2^23 parts or more).
                 let key = if is_imei {
-                    HitKey::Imei(slice | value)
+                    HitKey::Imei((u64::from(index) << free) | value)
                 } else {
-                    HitKey::Part(u128::from(slice | value))
+                    HitKey::Part((u128::from(index) << free) | u128::from(value))
                 };
                 hits.push(ShardHit {
                     key,
@@ -329,5 +330,56 @@ impl PackedHits {
             return Err(Error::NotCanonical("a shard's days"));
         }
         Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(key: HitKey, day: u32, handset: Option<Imei>) -> ShardHit {
+        ShardHit {
+            key,
+            reason: Reason::Stolen,
+            status: ListingStatus::Final,
+            day,
+            handset,
+        }
+    }
+
+    /// A national list with 2^33 parts keeps 74-bit fingerprints: a slice
+    /// of 20 bits leaves 54 free, and the slice's own bits sit above 64.
+    #[test]
+    fn fingerprints_wider_than_64_bits_come_back_whole() {
+        let (bits, width, index) = (20u32, 74u32, 0xa_bcdeu32);
+        let (imei_free, part_free) = (IMEI_BITS - bits, width - bits);
+        let print = |low: u128| (u128::from(index) << part_free) | low;
+        let imei = |low: u64| (u64::from(index) << imei_free) | low;
+        let handset = Imei::from_u64(356_938_035_643_809).ok();
+        let hits = vec![
+            hit(HitKey::Imei(imei(7)), 20_000, None),
+            hit(HitKey::Imei(imei((1 << imei_free) - 1)), 20_001, None),
+            hit(HitKey::Part(print(0)), 19_000, handset),
+            hit(HitKey::Part(print(0)), 19_500, None),
+            hit(HitKey::Part(print((1 << part_free) - 1)), 21_000, handset),
+        ];
+        let packed = PackedHits::pack(&hits, imei_free, part_free).unwrap();
+        assert_eq!(packed.unpack(index, imei_free, part_free).unwrap(), hits);
+        // Another slice reads other keys: the slice's bits are not in the
+        // bytes, so a shard proves itself only at its own index.
+        let elsewhere = packed.unpack(index ^ 1, imei_free, part_free).unwrap();
+        assert_ne!(elsewhere, hits);
+    }
+
+    #[test]
+    fn an_empty_slice_packs_to_nothing_and_padding_must_be_zero() {
+        let packed = PackedHits::pack(&[], 30, 30).unwrap();
+        assert!(packed.bits.is_empty() && packed.unpack(0, 30, 30).unwrap().is_empty());
+        let one = [hit(HitKey::Imei(5), 1, None)];
+        let mut packed = PackedHits::pack(&one, 30, 30).unwrap();
+        if let Some(last) = packed.bits.last_mut() {
+            *last |= 1;
+        }
+        assert!(packed.unpack(0, 30, 30).is_err());
     }
 }
