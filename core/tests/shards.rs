@@ -590,3 +590,31 @@ proptest! {
         prop_assert_eq!(phone.lookup(&keys).unwrap(), whole.lookup(&keys).unwrap());
     }
 }
+
+#[test]
+fn a_phone_that_checked_through_shards_can_still_sync_the_whole_list() {
+    let world = world();
+    let trust = world.trust();
+    let day1 = SignedList::Sorted(world.alice_reported_stolen(1));
+    let served = serve(&world, &trust, std::slice::from_ref(&day1), None);
+    let screen = BlockKey::Part(world.alice.screen.part().unwrap().part_id());
+    let phone = phone_check(&Blocklist::new(), &trust, &served, &[screen], SHOP_TIME).unwrap();
+    // Later the phone has room for the whole list: the updater plans the
+    // snapshot (shards are no base for deltas) and the list is then whole.
+    let mut update = phone
+        .update(&trust, served.head.as_bytes(), SHOP_TIME)
+        .unwrap();
+    let file = update.next_fetch().cloned().expect("the snapshot");
+    assert_eq!(file.path, FileRef::path_for(&day1));
+    update.offer(&trust, day1.as_bytes()).unwrap();
+    let whole = update.finish().unwrap();
+    let held = whole.list(&register_key(&world)).unwrap();
+    assert!(held.shards().is_none());
+    assert_eq!(
+        whole
+            .lookup(&[BlockKey::Imei(world.alice.imei)])
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -468,7 +468,11 @@ impl Blocklist {
                 });
             }
         }
-        let held = self.list(&authority);
+        // A list held only as shards is not a base for deltas: the whole
+        // list is fetched from its snapshot.
+        let held = self
+            .list(&authority)
+            .filter(|list| !matches!(list.held, Held::Shards(_)));
         let fetches = match held {
             Some(list) if list.version == version && list.digest == head.digest() => Vec::new(),
             Some(list) if list.version == version => {
