@@ -1338,7 +1338,9 @@ typedef struct partcert_part_spec partcert_part_spec;
  *    in;
  * 2. while `partcert_shard_check_next_fetch` names a shard, fetch that
  *    path — no more than its `max_size` bytes — and offer the bytes with
- *    `partcert_shard_check_offer`;
+ *    `partcert_shard_check_offer`. No shard depends on another: a device
+ *    may instead fetch the whole plan at once (`partcert_shard_check_fetch_at`,
+ *    0 to `_remaining` - 1, in parallel) and then offer each in that order;
  * 3. finish: `partcert_shard_check_finish` (a new blocklist) or
  *    `partcert_blocklist_holder_finish_shard_check` (published to the
  *    holder);
@@ -1359,8 +1361,8 @@ typedef struct partcert_part_spec partcert_part_spec;
  * further offer or finish).
  *
  * Not synchronized: one thread at a time drives a check (it may move
- * between threads). Its reads (`_next_fetch`, `_remaining`, `_head`) may
- * run concurrently with each other.
+ * between threads). Its reads (`_next_fetch`, `_fetch_at`, `_remaining`,
+ * `_head`) may run concurrently with each other.
  */
 typedef struct partcert_shard_check partcert_shard_check;
 
@@ -3628,6 +3630,20 @@ partcert_result partcert_blocklist_holder_begin_shard_check_handset(const struct
  * Valid until the next offer or finish, or until the check is freed.
  */
 const struct partcert_shard_fetch *partcert_shard_check_next_fetch(const struct partcert_shard_check *check);
+
+/**
+ * The `i`th shard left to fetch, borrowed, in the order they are offered:
+ * `i` from 0 (the one `partcert_shard_check_next_fetch` names) to
+ * `partcert_shard_check_remaining(check) - 1`. This is the whole plan at
+ * once: no shard depends on another, so a device fetches them all
+ * together (in parallel: one round trip after the head's), then offers
+ * each in this order. NULL past the end, when the check failed or
+ * finished, or for NULL. Valid until the next offer or finish, or until
+ * the check is freed; after an offer the plan is what is left of it (the
+ * shard that was at 1 is at 0).
+ */
+const struct partcert_shard_fetch *partcert_shard_check_fetch_at(const struct partcert_shard_check *check,
+                                                                 size_t i);
 
 /**
  * How many shards are left to fetch (0 when none is, when the check

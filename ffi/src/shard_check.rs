@@ -39,7 +39,9 @@ use crate::verify::{imeis_in, with_handset, with_part};
 ///    in;
 /// 2. while `partcert_shard_check_next_fetch` names a shard, fetch that
 ///    path — no more than its `max_size` bytes — and offer the bytes with
-///    `partcert_shard_check_offer`;
+///    `partcert_shard_check_offer`. No shard depends on another: a device
+///    may instead fetch the whole plan at once (`partcert_shard_check_fetch_at`,
+///    0 to `_remaining` - 1, in parallel) and then offer each in that order;
 /// 3. finish: `partcert_shard_check_finish` (a new blocklist) or
 ///    `partcert_blocklist_holder_finish_shard_check` (published to the
 ///    holder);
@@ -60,8 +62,8 @@ use crate::verify::{imeis_in, with_handset, with_part};
 /// further offer or finish).
 ///
 /// Not synchronized: one thread at a time drives a check (it may move
-/// between threads). Its reads (`_next_fetch`, `_remaining`, `_head`) may
-/// run concurrently with each other.
+/// between threads). Its reads (`_next_fetch`, `_fetch_at`, `_remaining`,
+/// `_head`) may run concurrently with each other.
 pub struct partcert_shard_check {
     _private: [u8; 0],
 }
@@ -107,16 +109,35 @@ impl FetchView {
     }
 }
 
+/// The C view of the shards left to fetch, in the order they are offered
+/// (never empty: a check with none left has no view).
+#[derive(Debug)]
+pub(crate) struct PlanView {
+    fetches: Vec<FetchView>,
+}
+
+impl PlanView {
+    fn of(check: &ShardCheck) -> Option<Self> {
+        let fetches: Vec<FetchView> = check.fetches().iter().map(FetchView::of).collect();
+        (!fetches.is_empty()).then_some(PlanView { fetches })
+    }
+
+    /// The `i`th shard left to fetch (the next one at 0).
+    fn at(&self, i: usize) -> Option<*const partcert_shard_fetch> {
+        self.fetches.get(i).map(|view| std::ptr::from_ref(&view.c))
+    }
+}
+
 impl Fetching for ShardCheck {
-    type View = FetchView;
+    type View = PlanView;
     const NAME: &'static str = "shard check";
 
     fn head(&self) -> &Head {
         ShardCheck::head(self)
     }
 
-    fn next_view(&self) -> Option<FetchView> {
-        self.next_fetch().as_ref().map(FetchView::of)
+    fn next_view(&self) -> Option<PlanView> {
+        PlanView::of(self)
     }
 
     fn remaining(&self) -> usize {
@@ -311,9 +332,23 @@ pub unsafe extern "C" fn partcert_blocklist_holder_begin_shard_check_handset(
 pub unsafe extern "C" fn partcert_shard_check_next_fetch(
     check: *const partcert_shard_check,
 ) -> *const partcert_shard_fetch {
-    read(check, std::ptr::null(), |c| {
-        c.next.as_ref().map(|view| std::ptr::from_ref(&view.c))
-    })
+    read(check, std::ptr::null(), |c| c.next.as_ref()?.at(0))
+}
+
+/// The `i`th shard left to fetch, borrowed, in the order they are offered:
+/// `i` from 0 (the one `partcert_shard_check_next_fetch` names) to
+/// `partcert_shard_check_remaining(check) - 1`. This is the whole plan at
+/// once: no shard depends on another, so a device fetches them all
+/// together (in parallel: one round trip after the head's), then offers
+/// each in this order. NULL past the end, when the check failed or
+/// finished, or for NULL. Valid until the next offer or finish, or until
+/// the check is freed; after an offer the plan is what is left of it (the
+/// shard that was at 1 is at 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn partcert_shard_check_fetch_at(
+    check: *const partcert_shard_check, i: usize,
+) -> *const partcert_shard_fetch {
+    read(check, std::ptr::null(), |c| c.next.as_ref()?.at(i))
 }
 
 /// How many shards are left to fetch (0 when none is, when the check

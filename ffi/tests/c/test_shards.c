@@ -252,6 +252,70 @@ static void a_boot_self_check_through_a_holder_finds_the_harvested_screen(void) 
     repo_free(&r);
 }
 
+/* Bob's phone boots with Alice's harvested screen and fetches its whole
+ * plan at once (one round trip after the head, as the CLI does), then
+ * offers each shard in the plan's order: the plan is what next_fetch
+ * yields in turn, and the screen reads blocked. */
+static void a_boot_self_check_fetches_its_whole_plan_at_once(void) {
+    sharded_repo r;
+    partcert_blocklist *device = partcert_blocklist_new(), *checked = NULL;
+    partcert_handset_evidence *handset = bob_with_alices_screen();
+    partcert_shard_check *check = NULL;
+    partcert_handset_report *report = NULL;
+    const served_shard *fetched[3];
+    uint32_t planned[3];
+    size_t n, i;
+    partcert_slice head;
+    publish(&r, BITS);
+    head = partcert_head_bytes(r.head);
+    OK(partcert_shard_check_begin_handset(device, w.trust, head.data, head.len, handset, NOW,
+                                          &check, E));
+    /* The IMEI, the board and the screen lie in three different slices. */
+    n = partcert_shard_check_remaining(check);
+    CHECK(n == 3);
+    if (n != 3) n = 0;
+    CHECK(partcert_shard_check_fetch_at(check, 0) == partcert_shard_check_next_fetch(check));
+    CHECK(partcert_shard_check_fetch_at(check, 3) == NULL);
+    CHECK(partcert_shard_check_fetch_at(check, SIZE_MAX) == NULL);
+    /* Every shard fetched before any is offered. */
+    for (i = 0; i < n; i++) {
+        const partcert_shard_fetch *fetch = partcert_shard_check_fetch_at(check, i);
+        CHECK(fetch != NULL);
+        if (fetch == NULL) continue;
+        CHECK(i == 0 || fetch->index > planned[i - 1]);
+        planned[i] = fetch->index;
+        fetched[i] = shard_at(&r, fetch->path.data);
+        CHECK(fetched[i] != NULL && partcert_bytes_len(fetched[i]->data) <= fetch->max_size);
+    }
+    /* Then each offered in the plan's order: what is left of the plan
+     * moves up by one each time, and next_fetch names its first. */
+    for (i = 0; i < n; i++) {
+        const partcert_shard_fetch *next = partcert_shard_check_next_fetch(check);
+        CHECK(next != NULL && next->index == planned[i]);
+        CHECK(next != NULL && strcmp(next->path.data, fetched[i]->path) == 0);
+        CHECK(partcert_shard_check_fetch_at(check, 0) == next);
+        if (i + 1 < n) {
+            const partcert_shard_fetch *after = partcert_shard_check_fetch_at(check, 1);
+            CHECK(after != NULL && after->index == planned[i + 1]);
+        }
+        CHECK(partcert_shard_check_fetch_at(check, n - i) == NULL);
+        OK(partcert_shard_check_offer(check, bdata(fetched[i]->data), blen(fetched[i]->data), E));
+    }
+    CHECK(partcert_shard_check_fetch_at(check, 0) == NULL);
+    CHECK(partcert_shard_check_next_fetch(check) == NULL);
+    OK(partcert_shard_check_finish(check, &checked, E));
+    /* Finished: the plan is gone. */
+    CHECK(partcert_shard_check_fetch_at(check, 0) == NULL);
+    partcert_shard_check_free(check);
+    OK(partcert_verify_handset(w.trust, checked, handset, NOW, &report, E));
+    CHECK(partcert_handset_report_is_blocked(report));
+    partcert_handset_report_free(report);
+    partcert_blocklist_free(checked);
+    partcert_handset_evidence_free(handset);
+    partcert_blocklist_free(device);
+    repo_free(&r);
+}
+
 /* Begins a check of Alice's screen and offers `data` for its shard:
  * the offer's result; the check is spent after a refusal. */
 static void offer_refused(const sharded_repo *r, const uint8_t *data, size_t len,
@@ -266,6 +330,7 @@ static void offer_refused(const sharded_repo *r, const uint8_t *data, size_t len
     CHECK_FAIL(partcert_shard_check_offer(check, data, len, E), want, needle);
     /* Spent: nothing more is taken, nothing is finished. */
     CHECK(partcert_shard_check_next_fetch(check) == NULL);
+    CHECK(partcert_shard_check_fetch_at(check, 0) == NULL);
     CHECK(partcert_shard_check_remaining(check) == 0);
     CHECK_FAIL(partcert_shard_check_offer(check, data, len, E), PARTCERT_RESULT_INVALID_ARGUMENT,
                "failed or finished");
@@ -576,6 +641,7 @@ static void null_arguments_name_the_argument(void) {
 
     /* Reads of NULL: nothing, never a crash; frees of NULL: no-ops. */
     CHECK(partcert_shard_check_next_fetch(NULL) == NULL);
+    CHECK(partcert_shard_check_fetch_at(NULL, 0) == NULL);
     CHECK(partcert_shard_check_remaining(NULL) == 0);
     CHECK(partcert_shard_check_head(NULL) == NULL);
     CHECK(partcert_shard_set_count(NULL) == 0);
@@ -596,6 +662,7 @@ int main(void) {
     RUN(alices_harvested_screen_reads_blocked_on_a_device_that_never_held_the_list);
     RUN(bobs_donor_screen_reads_clean_and_a_key_never_fetched_is_refused);
     RUN(a_boot_self_check_through_a_holder_finds_the_harvested_screen);
+    RUN(a_boot_self_check_fetches_its_whole_plan_at_once);
     RUN(a_tampered_shard_is_refused_and_the_device_unchanged);
     RUN(a_head_without_shards_and_a_forged_or_untrusted_head_are_refused);
     RUN(shards_of_a_list_older_than_the_device_accepted_are_refused);
