@@ -133,6 +133,18 @@ impl ShardCheck {
         progress.as_ref().and_then(|p| p.check.next_fetch())
     }
 
+    /// Every shard left to fetch, in the order they are offered (the
+    /// first is `nextFetch()`): none depends on another, so a device
+    /// fetches them all at once — one round trip after the head's — and
+    /// then offers each in this order. Empty once every one was offered,
+    /// or once the check ended.
+    pub fn fetches(&self) -> Vec<ShardFetch> {
+        let progress = self.progress();
+        progress
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.check.fetches())
+    }
+
     /// How many shards are left to fetch.
     pub fn remaining(&self) -> u32 {
         let progress = self.progress();
@@ -399,6 +411,10 @@ mod tests {
             .begin_shard_check(Arc::clone(&trust), head.clone(), vec![key], T0 + 1)
             .expect("a head with shards");
         assert_eq!(check.remaining(), 1);
+        assert_eq!(
+            check.fetches(),
+            check.next_fetch().into_iter().collect::<Vec<_>>()
+        );
         while let Some(fetch) = check.next_fetch() {
             check.offer(files[&fetch.path].clone()).expect("proven");
         }
@@ -466,6 +482,7 @@ mod tests {
         // The last byte is the proof's: it no longer leads to the root.
         assert_eq!(check.offer(bytes).map_err(|e| e.info().code), Err(206));
         assert_eq!(check.next_fetch(), None);
+        assert_eq!(check.fetches(), Vec::new());
         assert_eq!(check.finish().map_err(|e| e.info().code), Err(503));
         assert_eq!(phone.save_state(), before);
     }

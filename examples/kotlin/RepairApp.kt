@@ -52,9 +52,12 @@ fun publish(register: Authority, trust: TrustStore, dir: File, listed: List<Bloc
 /** The app's fetch: a GET of base/path reading at most maxBytes + 1 bytes; here, the folder. */
 class Repository(private val dir: File) {
     val asked = mutableListOf<String>()
-    suspend fun fetch(path: String, maxBytes: Long): ByteArray = withContext(Dispatchers.IO) {
+    suspend fun fetch(path: String, maxBytes: Long): ByteArray {
+        // Noted on the caller's thread: checkShards reads the shards concurrently on Dispatchers.IO.
         asked += path
-        File(dir, path).inputStream().use { it.readNBytes(minOf(maxBytes + 1, Int.MAX_VALUE.toLong()).toInt()) }
+        return withContext(Dispatchers.IO) {
+            File(dir, path).inputStream().use { it.readNBytes(minOf(maxBytes + 1, Int.MAX_VALUE.toLong()).toInt()) }
+        }
     }
 }
 

@@ -49,11 +49,15 @@ func publish(_ register: Authority, _ trust: TrustStore, _ dir: URL, _ listed: [
 /// The app's fetch: a GET of base/path reading at most maxBytes + 1 bytes; here, the folder.
 final class Repository {
     let dir: URL
-    var asked: [String] = []
+    /// Every path asked for, in order (checkShards fetches the shards concurrently: locked).
+    private(set) var asked: [String] = []
+    private let lock = NSLock()
     init(_ dir: URL) { self.dir = dir }
 
     func fetch(_ path: String, _ maxBytes: UInt64) throws -> Data {
+        lock.lock()
         asked.append(path)
+        lock.unlock()
         let handle = try FileHandle(forReadingFrom: dir.appendingPathComponent(path))
         defer { try? handle.close() }
         return try handle.read(upToCount: Int(min(maxBytes + 1, UInt64(Int.max)))) ?? Data()

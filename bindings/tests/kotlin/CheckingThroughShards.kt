@@ -73,6 +73,45 @@ fun alicesHarvestedScreenReadsBlockedOnAPhoneThatNeverHeldTheList(w: World) = ru
     check("a second check at the same version fetches only the head", again.shardsFetched == 0u && repo.asked.size == asked + 1, again)
 }
 
+/** Alice's phone, found with a new owner, checks itself at boot: the check plans one shard per
+ *  slice its keys lie in (its IMEI, its board), each named by nextFetch in turn, and checkShards
+ *  asks for the whole plan before any shard has come back — one round trip after the head's. */
+fun alicesPhoneAtBootAsksForItsWholePlanAtOnce(w: World) = runBlocking {
+    val trust = w.trust()
+    val repo = ShardedRepository(w)
+    val handset = HandsetEvidence(w.alice.record, listOf(w.alice.imei), listOf(FittedPart(w.alice.board, w.chain)))
+    val keys = Verifier(trust).handsetBlocklistKeys(handset, NOW)
+    // Each key's slice, from a check of that key alone.
+    val slices = keys.map { key ->
+        Blocklist().beginShardCheck(trust, repo.head.toBytes(), listOf(key), NOW).use { it.fetches().single().index }
+    }.toSortedSet()
+    val check = Blocklist().beginShardCheck(trust, repo.head.toBytes(), keys, NOW)
+    val plan = check.fetches()
+    check("one shard per slice the keys lie in, in order", plan.map { it.index } == slices.toList() &&
+        plan.size.toUInt() == check.remaining() && plan.size in 1..keys.size, plan)
+    check("every shard under the head's root", plan.all { it.path == repo.shards.path(it.index) && it.maxSize <= maxShardLen() })
+    for ((taken, shard) in plan.withIndex()) {
+        check("nextFetch names the plan's shard ${taken + 1}", check.nextFetch() == shard && check.fetches() == plan.drop(taken))
+        check.offer(repo.files[shard.path]!!)
+    }
+    check("the plan is spent", check.nextFetch() == null && check.fetches().isEmpty())
+    check.close()
+
+    // Through checkShards, over a fetch that waits once before it answers, as a network does.
+    val events = mutableListOf<String>()
+    val boot = Blocklist()
+    val outcome = boot.checkShards(trust, handset, NOW) { path, max ->
+        events += "asked $path"
+        if (path != repositoryHeadPath()) kotlinx.coroutines.yield()
+        repo.fetch(path, max).also { events += "came $path" }
+    }
+    val shardEvents = events.drop(2)
+    check("every planned shard asked for before any came back", outcome.shardsFetched.toInt() == plan.size &&
+        shardEvents.take(plan.size) == plan.map { "asked ${it.path}" } &&
+        shardEvents.drop(plan.size).toSet() == plan.map { "came ${it.path}" }.toSet(), events)
+    check("Alice's handset reports itself BLOCKED", Verifier(trust, boot).verifyHandset(handset, NOW).isBlocked)
+}
+
 /** Bob's phone was broken up honestly: his screen reads clean through shards; a key whose shard
  *  the phone never fetched is refused (408 ShardNotHeld), never read as clean. */
 fun bobsDonorScreenReadsCleanThroughShards(w: World) = runBlocking {

@@ -962,6 +962,7 @@ fun main(args: Array<String>) {
         "a frozen mirror" to { aFrozenMirror(w) }, "a state saved to a path" to { aStateSavedToAPath(w) },
         "a compact list saved beside the state" to { aCompactListSavedBesideTheState(w) },
         "Alice's harvested screen BLOCKED on a phone that never held the list" to { alicesHarvestedScreenReadsBlockedOnAPhoneThatNeverHeldTheList(w) },
+        "Alice's phone at boot asks for its whole shard plan at once" to { alicesPhoneAtBootAsksForItsWholePlanAtOnce(w) },
         "Bob's donor screen clean through shards" to { bobsDonorScreenReadsCleanThroughShards(w) },
         "a tampered shard is refused and changes nothing" to { aTamperedShardIsRefusedAndChangesNothing(w) },
         "threads" to { threads(w) }, "memory" to { memory(w) })

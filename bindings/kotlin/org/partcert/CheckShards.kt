@@ -7,22 +7,31 @@ package org.partcert
 
 import org.partcert.core.BlockKey
 import org.partcert.core.ShardFetch
+import java.util.concurrent.atomic.AtomicInteger
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.coroutineContext
+import kotlin.coroutines.startCoroutine
+import kotlin.coroutines.suspendCoroutine
 
 /**
  * Checks [keys] against a register's list without holding it, with the app's own HTTP stack:
- * fetches the head ([repositoryHeadPath]), then each shard the check asks for
- * ([ShardCheck.nextFetch]: one per slice of the key space a key lies in, none already held at
- * the head's version), offering each to the core, which proves it against the root the head
- * signs before keeping it. Once every shard is proven, this blocklist holds the register's
- * list as those shards: a [Verifier] over it answers each key as the whole list would (a key
- * whose shard was never fetched throws 408 ShardNotHeld, never reads clean). Returns the
- * version consulted, shards and bytes fetched, and when the head expires.
+ * fetches the head ([repositoryHeadPath]), then every shard the check plans
+ * ([ShardCheck.fetches]: one per slice of the key space a key lies in, none already held at the
+ * head's version) at once, concurrently — two round trips in all — and offers each in the
+ * plan's order to the core, which proves it against the root the head signs before keeping it;
+ * the first shard refused ends the check. Once every shard is proven, this blocklist holds the
+ * register's list as those shards: a [Verifier] over it answers each key as the whole list
+ * would (a key whose shard was never fetched throws 408 ShardNotHeld, never reads clean).
+ * Returns the version consulted, shards and bytes fetched, and when the head expires.
  *
  * [fetch] gets a path under the repository's base URL and the most bytes to read: the head's
- * bound, or the largest shard's size. Read no more than `maxBytes + 1` bytes and return what
- * came. A refused head or shard (altered, of another list or slice, an older head: 400)
- * throws [PartcertException]; whatever [fetch] throws propagates as it is. Either way the
- * lists held are untouched. The server learns which slices were asked for, never the keys.
+ * bound, or the largest shard's size. After the head it is called for every shard at once, in
+ * this coroutine's context: each call runs until it first suspends, then the next starts (on a
+ * multi-threaded dispatcher they may resume on several threads together). Read no more than
+ * `maxBytes + 1` bytes and return what came. A refused head or shard (altered, of another list
+ * or slice, an older head: 400) throws [PartcertException]; whatever [fetch] throws propagates
+ * as it is, once every other fetch has ended. Either way the lists held are untouched. The
+ * server learns which slices were asked for, never the keys.
  *
  * [now] is this device's clock, in seconds since the Unix epoch. Call it from a background
  * dispatcher: each shard is proven on the calling thread.
@@ -35,11 +44,38 @@ suspend fun Blocklist.checkShards(
 ): ShardCheckOutcome {
     val head = fetch(repositoryHeadPath(), maxHeadLen().toLong())
     return beginShardCheck(trust, head, keys, now).use { check ->
-        while (true) {
-            val shard: ShardFetch = check.nextFetch() ?: break
-            check.offer(fetch(shard.path, shard.maxSize.toLong()))
-        }
+        // No shard depends on another: every one is fetched at once (the second and last round
+        // trip), then each is offered in the plan's order.
+        for (bytes in fetchAll(check.fetches(), fetch)) check.offer(bytes)
         check.finish()
+    }
+}
+
+/**
+ * [fetch] of every shard of [plan] at once, in the caller's coroutine context (its dispatcher,
+ * its job): each fetch starts at once and runs until it first suspends, so their round trips
+ * overlap. Returns their bytes in the plan's order once every fetch has ended; if any threw,
+ * throws the first error in the plan's order. Needs no kotlinx-coroutines.
+ */
+private suspend fun fetchAll(
+    plan: List<ShardFetch>,
+    fetch: suspend (path: String, maxBytes: Long) -> ByteArray,
+): List<ByteArray> {
+    if (plan.isEmpty()) return emptyList()
+    val context = coroutineContext
+    val answers = arrayOfNulls<Result<ByteArray>>(plan.size)
+    val pending = AtomicInteger(plan.size)
+    return suspendCoroutine { done ->
+        plan.forEachIndexed { position, shard ->
+            val fetchOne: suspend () -> ByteArray = { fetch(shard.path, shard.maxSize.toLong()) }
+            fetchOne.startCoroutine(Continuation(context) { answer ->
+                answers[position] = answer
+                // The last fetch to end sees every answer (the counter orders the writes).
+                if (pending.decrementAndGet() == 0) {
+                    done.resumeWith(runCatching { answers.map { it!!.getOrThrow() } })
+                }
+            })
+        }
     }
 }
 

@@ -7,21 +7,23 @@ import Foundation
 
 extension Blocklist {
     /// Checks `keys` against a register's list without holding it, with the app's own HTTP
-    /// stack: fetches the head (`repositoryHeadPath()`), then each shard the check asks for
-    /// (`ShardCheck.nextFetch()`: one per slice of the key space a key lies in, none already
-    /// held at the head's version), offering each to the core, which proves it against the
-    /// root the head signs before keeping it. Once every shard is proven, this blocklist holds
-    /// the register's list as those shards: a `Verifier` over it answers each key as the whole
-    /// list would (a key whose shard was never fetched throws 408 ShardNotHeld, never reads
-    /// clean). Returns the version consulted, shards and bytes fetched, and when the head
-    /// expires.
+    /// stack: fetches the head (`repositoryHeadPath()`), then every shard the check plans
+    /// (`ShardCheck.fetches()`: one per slice of the key space a key lies in, none already
+    /// held at the head's version) at once, concurrently — two round trips in all — and
+    /// offers each in the plan's order to the core, which proves it against the root the head
+    /// signs before keeping it; the first shard refused ends the check. Once every shard is
+    /// proven, this blocklist holds the register's list as those shards: a `Verifier` over it
+    /// answers each key as the whole list would (a key whose shard was never fetched throws
+    /// 408 ShardNotHeld, never reads clean). Returns the version consulted, shards and bytes
+    /// fetched, and when the head expires.
     ///
     /// `fetch` gets a path under the repository's base URL and the most bytes to read: the
-    /// head's bound, or the largest shard's size. Read no more than `maxBytes + 1` bytes and
+    /// head's bound, or the largest shard's size; after the head, it is called for every
+    /// shard concurrently (from child tasks). Read no more than `maxBytes + 1` bytes and
     /// return what came. A refused head or shard (altered, of another list or slice, an older
-    /// head: 400) throws `PartcertError`; whatever `fetch` throws propagates as it is. Either
-    /// way the lists held are untouched. The server learns which slices were asked for, never
-    /// the keys.
+    /// head: 400) throws `PartcertError`; whatever `fetch` throws propagates as it is (the
+    /// other fetches cancelled). Either way the lists held are untouched. The server learns
+    /// which slices were asked for, never the keys.
     ///
     /// `now` is this device's clock, in seconds since the Unix epoch. Each shard is proven on
     /// the calling task's thread.
@@ -34,10 +36,32 @@ extension Blocklist {
     ) async throws -> ShardCheckOutcome {
         let head = try await fetch(repositoryHeadPath(), maxHeadLen())
         let check = try beginShardCheck(trust: trust, head: head, keys: keys, now: now)
-        while let shard = check.nextFetch() {
-            try check.offer(bytes: try await fetch(shard.path, shard.maxSize))
+        // No shard depends on another: every one is fetched at once (the second and last
+        // round trip), then each is offered in the plan's order.
+        for bytes in try await Self.fetchAll(check.fetches(), fetch) {
+            try check.offer(bytes: bytes)
         }
         return try check.finish()
+    }
+
+    /// `fetch` of every shard of `plan` at once, in a task group: their bytes in the plan's
+    /// order once all have come. The first error thrown cancels the other fetches and
+    /// propagates.
+    private static func fetchAll(
+        _ plan: [ShardFetch],
+        _ fetch: (_ path: String, _ maxBytes: UInt64) async throws -> Data
+    ) async throws -> [Data] {
+        // The group ends before this returns: `fetch` does not escape.
+        try await withoutActuallyEscaping(fetch) { fetch in
+            try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+                for (position, shard) in plan.enumerated() {
+                    group.addTask { (position, try await fetch(shard.path, shard.maxSize)) }
+                }
+                var fetched: [(Int, Data)] = []
+                for try await answer in group { fetched.append(answer) }
+                return fetched.sorted { $0.0 < $1.0 }.map { $0.1 }
+            }
+        }
     }
 
     /// `checkShards(trust:keys:now:fetch:)` for the keys a verdict on `part` looks up

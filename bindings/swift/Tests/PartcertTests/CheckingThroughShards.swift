@@ -14,8 +14,10 @@ final class ShardedRepository {
     var files: [String: Data] = [:]
     let head: RepositoryHead
     let shards: ShardSet
-    /// Every fetch asked for, in order: what the server learns.
-    var asked: [String] = []
+    /// Every fetch asked for, in order: what the server learns (the shards are fetched
+    /// concurrently: locked).
+    private(set) var asked: [String] = []
+    private let lock = NSLock()
 
     init(_ w: World) throws {
         // The register's own copy of its list, cut into 2^2 shards.
@@ -31,7 +33,9 @@ final class ShardedRepository {
 
     /// What an HTTP client reading from it returns: at most maxBytes + 1 bytes.
     func fetch(_ path: String, _ maxBytes: UInt64) throws -> Data {
+        lock.lock()
         asked.append(path)
+        lock.unlock()
         guard let bytes = files[path] else { throw NotServed(path: path) }
         return bytes.prefix(Int(min(UInt64(bytes.count), maxBytes + 1)))
     }
@@ -79,6 +83,46 @@ final class CheckingThroughShards: XCTestCase {
         let again = try await boot.checkShards(trust: trust, handset: handset, now: NOW) { try repo.fetch($0, $1) }
         XCTAssertEqual(again.shardsFetched, 0)
         XCTAssertEqual(repo.asked.count, asked + 1)
+    }
+
+    /// Alice's phone, found with a new owner, checks itself at boot: the check plans one shard
+    /// per slice its keys lie in (its IMEI, its board), each named by `nextFetch()` in turn;
+    /// `checkShards` fetches the whole plan at once and reads the handset BLOCKED.
+    func testAlicesPhoneAtBootPlansItsShardsAtOnce() async throws {
+        let w = try World()
+        let trust = try w.trust()
+        let repo = try ShardedRepository(w)
+        let handset = HandsetEvidence(pairing: w.alice.record, modemImeis: [w.alice.imei],
+                                      fitted: [FittedPart(certificate: w.alice.board, chain: w.chain)])
+        let keys = try Verifier(trust: trust).handsetBlocklistKeys(evidence: handset, now: NOW)
+        // Each key's slice, from a check of that key alone.
+        let slices = try Set(keys.map { key in
+            try XCTUnwrap(Blocklist().beginShardCheck(trust: trust, head: repo.head.toBytes(), keys: [key], now: NOW)
+                .fetches().first).index
+        }).sorted()
+        let check = try Blocklist().beginShardCheck(trust: trust, head: repo.head.toBytes(), keys: keys, now: NOW)
+        let plan = check.fetches()
+        XCTAssertEqual(plan.map { $0.index }, slices, "one shard per slice the keys lie in, in order")
+        XCTAssertEqual(UInt32(plan.count), check.remaining())
+        XCTAssertTrue((1...keys.count).contains(plan.count))
+        for shard in plan {
+            XCTAssertEqual(shard.path, repo.shards.path(index: shard.index))
+            XCTAssertLessThanOrEqual(shard.maxSize, maxShardLen())
+        }
+        for (taken, shard) in plan.enumerated() {
+            XCTAssertEqual(check.nextFetch(), shard)
+            XCTAssertEqual(check.fetches(), Array(plan.dropFirst(taken)))
+            try check.offer(bytes: try XCTUnwrap(repo.files[shard.path]))
+        }
+        XCTAssertNil(check.nextFetch())
+        XCTAssertEqual(check.fetches(), [])
+
+        let boot = Blocklist()
+        let outcome = try await boot.checkShards(trust: trust, handset: handset, now: NOW) { try repo.fetch($0, $1) }
+        XCTAssertEqual(Int(outcome.shardsFetched), plan.count)
+        XCTAssertEqual(Set(repo.asked.dropFirst()), Set(plan.map { $0.path }), "the whole plan, each shard once")
+        XCTAssertEqual(repo.asked.count, plan.count + 1)
+        XCTAssertTrue(try Verifier(trust: trust, blocklist: boot).verifyHandset(evidence: handset, now: NOW).isBlocked)
     }
 
     /// Bob's phone was broken up honestly: his screen reads clean through shards; a key whose
