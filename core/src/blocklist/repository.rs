@@ -438,6 +438,44 @@ pub struct Update {
 }
 
 impl Blocklist {
+    /// What every use of a fetched head checks first, the updater's and
+    /// the shard check's alike: it decodes; its signer is a key `trust`
+    /// pins, or one its root certified for the head's epoch (at the clock
+    /// the version is judged at); its signature holds; and it is not older
+    /// than a head already seen or the list accepted (rollback), nor
+    /// another list at the version accepted. Returns the head, the
+    /// register's name and the signer's key id.
+    fn accepted_head(
+        &self,
+        trust: &TrustStore,
+        head_bytes: &[u8],
+        now: u64,
+    ) -> Result<(Head, String, KeyId), Error> {
+        let head = Head::decode(head_bytes)?;
+        let (authority, version) = (head.authority(), head.version());
+        let (name, signer) = self.check_signer(
+            trust,
+            &head.signer,
+            &authority,
+            version,
+            head.issued_at(),
+            now,
+        )?;
+        head.verify_signature()?;
+        if let Some(mark) = self.rollback.marks.get(&authority) {
+            if (version, head.issued_at()) < (mark.version(), mark.head_issued_at) {
+                return Err(Error::Rollback {
+                    offered: version,
+                    accepted: mark.version(),
+                });
+            }
+            if version == mark.version() && head.digest() != mark.digest {
+                return Err(Error::ConflictingSequence(version.sequence));
+            }
+        }
+        Ok((head, name, signer))
+    }
+
     /// Starts an update from a fetched head: checks its signer (a key
     /// `trust` pins, or one its root certified for the head's epoch), its
     /// signature, that it is not older than the list held or a head already
@@ -445,29 +483,8 @@ impl Blocklist {
     /// version held plans nothing: finishing it only records that the list
     /// is fresh until the head expires.
     pub fn update(&self, trust: &TrustStore, head_bytes: &[u8], now: u64) -> Result<Update, Error> {
-        let head = Head::decode(head_bytes)?;
-        let authority = head.authority();
-        let version = head.version();
-        let body = &head.signed.body;
-        self.check_signer(
-            trust,
-            &head.signer,
-            &authority,
-            version,
-            body.list.issued_at,
-            now,
-        )?;
-        head.verify_signature()?;
-        let mark = self.rollback.marks.get(&authority);
-        if let Some(mark) = mark {
-            let seen = (mark.version(), mark.head_issued_at);
-            if (version, head.issued_at()) < seen {
-                return Err(Error::Rollback {
-                    offered: version,
-                    accepted: mark.version(),
-                });
-            }
-        }
+        let (head, _, _) = self.accepted_head(trust, head_bytes, now)?;
+        let (authority, version) = (head.authority(), head.version());
         // A list held only as shards is not a base for deltas: the whole
         // list is fetched from its snapshot.
         let held = self
@@ -599,32 +616,11 @@ impl Blocklist {
         keys: &[BlockKey],
         now: u64,
     ) -> Result<ShardCheck, Error> {
-        let head = Head::decode(head_bytes)?;
+        let (head, authority_name, signer) = self.accepted_head(trust, head_bytes, now)?;
         let authority = head.authority();
-        let version = head.version();
-        let (authority_name, signer) = self.check_signer(
-            trust,
-            &head.signer,
-            &authority,
-            version,
-            head.issued_at(),
-            now,
-        )?;
-        head.verify_signature()?;
         let shards = head.shards().cloned().ok_or(Error::InvalidField(
             "the repository serves no shards: fetch the whole list",
         ))?;
-        if let Some(mark) = self.rollback.marks.get(&authority) {
-            if (version, head.issued_at()) < (mark.version(), mark.head_issued_at) {
-                return Err(Error::Rollback {
-                    offered: version,
-                    accepted: mark.version(),
-                });
-            }
-            if version == mark.version() && head.digest() != mark.digest {
-                return Err(Error::ConflictingSequence(version.sequence));
-            }
-        }
         // Slices already held, of this very cut, need no fetch.
         let held: BTreeMap<u32, Shard> = match self.list(&authority).map(|list| &list.held) {
             Some(Held::Shards(held)) if held.reference == shards => held.shards.clone(),

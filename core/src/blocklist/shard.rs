@@ -378,27 +378,25 @@ impl ShardSet {
         if bits > MAX_SHARD_BITS {
             return Err(Error::InvalidField("a list cut into more than 2^20 shards"));
         }
-        let contents = match &list.held {
+        // A compact list is never cut finer than its fingerprints.
+        let (bits, contents) = match &list.held {
             Held::Sorted(entries) => {
                 let mut slices: Vec<Vec<BlocklistEntry>> = vec![Vec::new(); 1 << bits];
                 for entry in entries.iter() {
                     push(&mut slices, shard_of(&entry.key, bits), *entry)?;
                 }
-                slices.into_iter().map(ShardContent::Sorted).collect()
+                (bits, slices.into_iter().map(ShardContent::Sorted).collect())
             }
             Held::Compact { snapshot, changes } => {
                 let width = snapshot.list.fingerprint_width();
-                cut_compact(&snapshot.list, changes, bits.min(width), width)?
+                let bits = bits.min(width);
+                (bits, cut_compact(&snapshot.list, changes, bits, width)?)
             }
             Held::Shards(_) => {
                 return Err(Error::InvalidField(
                     "a list held as shards cannot be cut again: cut the whole list",
                 ));
             }
-        };
-        let bits = match &list.held {
-            Held::Compact { snapshot, .. } => bits.min(snapshot.list.fingerprint_width()),
-            _ => bits,
         };
         let contents: Vec<ShardContent> = contents;
         let mut bodies = Vec::with_capacity(contents.len());
